@@ -1,0 +1,102 @@
+package dev.vigil.app.bench;
+
+import dev.vigil.lstm.LstmConfig;
+import dev.vigil.lstm.LstmModel;
+import dev.vigil.lstm.LstmState;
+import dev.vigil.lstm.LstmStepper;
+import dev.vigil.lstm.LstmTrainer;
+import dev.vigil.lstm.Normalisation;
+import dev.vigil.lstm.TrainingConfig;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * JMH benchmarks of the LSTM core. {@code step}: one forward step at H=32, d=1, 1 layer (average
+ * time per step). {@code train}: one minibatch of truncated BPTT plus Adam at H=64, batch 32,
+ * bptt 64; {@link OperationsPerInvocation} counts every (subsequence, timestep) pair, so the
+ * reported throughput is directly timesteps per second.
+ */
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(1)
+public class LstmBenchmark {
+
+    /** Minibatch shape of the {@code train} benchmark. */
+    static final int TRAIN_BATCH = 32;
+    static final int TRAIN_BPTT = 64;
+    static final int TRAIN_HIDDEN = 64;
+
+    /** A seeded noisy sine, {@code n × 1}. */
+    static double[][] sine(int n, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        double[][] series = new double[n][1];
+        for (int t = 0; t < n; t++) {
+            series[t][0] = Math.sin(2 * Math.PI * t / 50.0) + 0.1 * (2 * random.nextDouble() - 1);
+        }
+        return series;
+    }
+
+    /** A model, state and stepper at H=32, d=1, 1 layer, fed a fixed 1000-step input cycle. */
+    @State(Scope.Thread)
+    public static class StepState {
+        LstmModel model;
+        LstmState state;
+        LstmStepper stepper;
+        double[][] inputs;
+        double[] prediction;
+        int t;
+
+        @Setup
+        public void setUp() {
+            LstmConfig config = new LstmConfig(1, 32, 1, 1.0, true);
+            model = LstmModel.initialise(config, Normalisation.identity(1), 42);
+            state = new LstmState(config);
+            stepper = new LstmStepper(config);
+            inputs = sine(1000, 7);
+            prediction = new double[1];
+        }
+    }
+
+    /** A trainer at H=64, batch 32, bptt 64 with a started run on a 4000-point sine. */
+    @State(Scope.Thread)
+    public static class TrainState {
+        LstmTrainer trainer;
+
+        @Setup
+        public void setUp() {
+            LstmConfig config = new LstmConfig(1, TRAIN_HIDDEN, 1, 1.0, true);
+            TrainingConfig training = new TrainingConfig(1, TRAIN_BATCH, TRAIN_BPTT, 0.005, 1.0, 0.2, 1);
+            trainer = new LstmTrainer(config, training);
+            double[][] series = sine(4000, 11);
+            trainer.startRun(series, LstmModel.initialise(config, Normalisation.fit(series), 42), 42);
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public double step(StepState s) {
+        s.t = s.t + 1 == s.inputs.length ? 0 : s.t + 1;
+        s.stepper.step(s.model, s.state, s.inputs[s.t], s.prediction);
+        return s.prediction[0];
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @OperationsPerInvocation(TRAIN_BATCH * TRAIN_BPTT)
+    public double train(TrainState s) {
+        return s.trainer.trainMinibatch();
+    }
+}

@@ -1,0 +1,157 @@
+package dev.vigil.detect;
+
+import dev.vigil.ShapeMismatchException;
+import dev.vigil.lstm.LstmModel;
+import dev.vigil.lstm.LstmState;
+import dev.vigil.lstm.LstmStepper;
+import dev.vigil.lstm.Normalisation;
+import dev.vigil.score.ScoreOutcome;
+import dev.vigil.score.Scorer;
+
+/**
+ * The pure per-key step {@code (model, state, event) → (result, new state)} shared by the stream, the
+ * replay evaluator and the tests.
+ *
+ * <p>Per accepted event: score the reading against the prediction made before it arrived; advance the
+ * LSTM one step on the normalised reading; store the de-normalised output as the prediction for the
+ * next reading. Before a key has a model, the prediction is the last reading (persistence), so scoring
+ * statistics build up while the first model is trained. The hidden state is kept at float precision
+ * (rounded after every step) so that its persisted form is exact and replay is bit-for-bit.
+ *
+ * <p>Not thread-safe: holds the LSTM workspace. Use one per thread.
+ */
+public final class Detector {
+    private final DetectorConfig config;
+    private final Scorer scorer;
+    private final LstmStepper stepper;
+    private final double[] normalised;
+    private final double[] output;
+
+    public Detector(DetectorConfig config) {
+        this.config = config;
+        this.scorer = new Scorer(config.scoring());
+        this.stepper = new LstmStepper(config.lstm());
+        this.normalised = new double[config.channels()];
+        this.output = new double[config.channels()];
+    }
+
+    public DetectorConfig config() {
+        return config;
+    }
+
+    /** A fresh state for a key never seen before. */
+    public DetectorState newState() {
+        return new DetectorState(config.lstm(), scorer.newState(config.channels()));
+    }
+
+    /**
+     * Processes one event. Modifies {@code state} (it becomes the new state) unless the event is refused,
+     * in which case the state is left exactly as it was.
+     *
+     * @param model the key's current model, or null before it has one
+     */
+    public DetectorResult step(LstmModel model, DetectorState state, Event event) {
+        String reason = validate(state, event);
+        if (reason != null) {
+            return DetectorResult.rejected(event, state, reason);
+        }
+        if (model != null && model.info().version() != state.modelVersion) {
+            requireShape(model);
+            state.lstm().reset();
+            state.modelVersion = model.info().version();
+        }
+        double[] prediction = state.hasPrediction ? state.prediction().clone() : null;
+        ScoreOutcome outcome = scorer.score(state.score(), event.values(), prediction);
+        boolean reset = advance(model, state, event.values());
+        state.events++;
+        state.lastTimestamp = event.timestamp();
+        return new DetectorResult(event.timestamp(), event.values(), prediction, outcome.residual(),
+                outcome.rawScore(), outcome.likelihoodScore(), outcome.anomalyScore(), scorer.inWarmup(state.score()),
+                state.modelVersion, outcome.outsideRange(), outcome.transition(), outcome.alertOpen(),
+                outcome.topChannels(), reset, null);
+    }
+
+    /**
+     * Adopts a new model for a key: resets the hidden state and runs the model over the stored history,
+     * oldest first, so that the next prediction comes from a warmed state. Scoring statistics are kept.
+     * Modifies {@code state}.
+     */
+    public void rewarm(LstmModel model, DetectorState state, HistoryWindow history) {
+        requireShape(model);
+        state.lstm().reset();
+        state.modelVersion = model.info().version();
+        state.hasPrediction = false;
+        double[] reading = new double[config.channels()];
+        for (int i = 0; i < history.size(); i++) {
+            history.copyReading(i, reading);
+            advance(model, state, reading);
+        }
+    }
+
+    /** Advances the network (or persistence) one step; returns true when the state had to be reset. */
+    private boolean advance(LstmModel model, DetectorState state, double[] values) {
+        double[] next = state.prediction();
+        if (model == null) {
+            System.arraycopy(values, 0, next, 0, values.length);
+            state.hasPrediction = true;
+            return false;
+        }
+        Normalisation norm = model.normalisation();
+        norm.normalise(values, normalised);
+        LstmState lstm = state.lstm();
+        stepper.step(model, lstm, normalised, output);
+        roundToFloat(lstm);
+        boolean finite = lstm.isFinite();
+        for (int c = 0; c < next.length && finite; c++) {
+            next[c] = norm.denormalise(c, output[c]);
+            finite = Double.isFinite(next[c]);
+        }
+        if (!finite) {
+            lstm.reset();
+            System.arraycopy(values, 0, next, 0, values.length);
+            state.resets++;
+        }
+        state.hasPrediction = true;
+        return !finite;
+    }
+
+    private static void roundToFloat(LstmState lstm) {
+        for (int l = 0; l < lstm.layers(); l++) {
+            double[] h = lstm.h(l);
+            double[] c = lstm.c(l);
+            for (int i = 0; i < h.length; i++) {
+                h[i] = (float) h[i];
+                c[i] = (float) c[i];
+            }
+        }
+    }
+
+    private String validate(DetectorState state, Event event) {
+        double[] values = event.values();
+        if (values == null || values.length != state.channels()) {
+            return "expected " + state.channels() + " channel(s), got " + (values == null ? 0 : values.length);
+        }
+        for (int c = 0; c < values.length; c++) {
+            if (!Double.isFinite(values[c])) {
+                return "channel " + c + " is not a finite number: " + values[c];
+            }
+        }
+        if (event.timestamp() == DetectorState.NO_TIMESTAMP) {
+            return "missing timestamp";
+        }
+        if (state.lastTimestamp != DetectorState.NO_TIMESTAMP && event.timestamp() <= state.lastTimestamp) {
+            return "timestamp " + event.timestamp() + " is not after the key's previous event " + state.lastTimestamp;
+        }
+        return null;
+    }
+
+    private void requireShape(LstmModel model) {
+        var m = model.config();
+        var k = config.lstm();
+        if (m.inputSize() != k.inputSize() || m.hiddenSize() != k.hiddenSize() || m.layers() != k.layers()) {
+            throw new ShapeMismatchException("model shape (d=" + m.inputSize() + ", H=" + m.hiddenSize() + ", layers="
+                    + m.layers() + ") does not match the key's (d=" + k.inputSize() + ", H=" + k.hiddenSize()
+                    + ", layers=" + k.layers() + ")");
+        }
+    }
+}

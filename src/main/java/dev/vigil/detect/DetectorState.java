@@ -1,0 +1,90 @@
+package dev.vigil.detect;
+
+import dev.vigil.lstm.LstmConfig;
+import dev.vigil.lstm.LstmState;
+import dev.vigil.score.ScoreState;
+
+/**
+ * Everything one key carries from event to event: the LSTM's h and c per layer, the scoring state
+ * (normaliser, error statistics, alert), the prediction for the next reading, counters, the version of
+ * the model the hidden state belongs to and the last event time. Mutable, not thread-safe.
+ *
+ * <p>Persisted by {@link DetectorStateCodec}; its size for the default configuration is reported
+ * in the README.
+ */
+public final class DetectorState {
+    /** Sentinel for "no event yet". */
+    public static final long NO_TIMESTAMP = Long.MIN_VALUE;
+    /** Model version of a key that has no model yet. */
+    public static final long NO_MODEL = 0;
+
+    private final LstmState lstm;
+    private final ScoreState score;
+    private final double[] prediction;
+    boolean hasPrediction;
+    long events;
+    long resets;
+    long lastTimestamp = NO_TIMESTAMP;
+    long modelVersion = NO_MODEL;
+
+    public DetectorState(LstmConfig shape, ScoreState score) {
+        this.lstm = new LstmState(shape);
+        this.score = score;
+        this.prediction = new double[shape.inputSize()];
+    }
+
+    DetectorState(LstmState lstm, ScoreState score, double[] prediction) {
+        this.lstm = lstm;
+        this.score = score;
+        this.prediction = prediction;
+    }
+
+    public int channels() {
+        return prediction.length;
+    }
+
+    public LstmState lstm() {
+        return lstm;
+    }
+
+    public ScoreState score() {
+        return score;
+    }
+
+    /** Prediction for the next reading, raw units (meaningful when {@link #hasPrediction()}). Live array. */
+    public double[] prediction() {
+        return prediction;
+    }
+
+    public boolean hasPrediction() {
+        return hasPrediction;
+    }
+
+    /** Accepted events. */
+    public long events() {
+        return events;
+    }
+
+    /** Times the hidden state went non-finite and was reset. */
+    public long resets() {
+        return resets;
+    }
+
+    public long lastTimestamp() {
+        return lastTimestamp;
+    }
+
+    /** Version of the model the hidden state was computed with; {@link #NO_MODEL} before the first. */
+    public long modelVersion() {
+        return modelVersion;
+    }
+
+    void restoreCounters(boolean hasPrediction, long events, long resets, long lastTimestamp,
+                         long modelVersion) {
+        this.hasPrediction = hasPrediction;
+        this.events = events;
+        this.resets = resets;
+        this.lastTimestamp = lastTimestamp;
+        this.modelVersion = modelVersion;
+    }
+}

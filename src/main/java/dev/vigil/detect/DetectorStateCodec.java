@@ -1,0 +1,129 @@
+package dev.vigil.detect;
+
+import dev.vigil.BadBytesException;
+import dev.vigil.BadConfigException;
+import dev.vigil.lstm.LstmConfig;
+import dev.vigil.lstm.LstmState;
+import dev.vigil.score.ScoreState;
+import dev.vigil.score.ScoreStateCodec;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32;
+
+/**
+ * Binary form of a {@link DetectorState}, as kept in the state store. Big-endian:
+ * <pre>
+ *   u8  format version (1)
+ *   u8  layers, u16 hiddenSize, u8 channels
+ *   f32 h[layer][hidden], c[layer][hidden]     (the detector keeps h and c at float precision, so this is exact)
+ *   f64 prediction[channels]
+ *   u8  hasPrediction, i64 events, i64 resets, i64 lastTimestamp, i64 modelVersion
+ *   ... score section ({@link ScoreStateCodec})
+ *   i32 CRC32 of everything before it
+ * </pre>
+ */
+public final class DetectorStateCodec {
+    public static final int FORMAT_VERSION = 1;
+
+    private DetectorStateCodec() {
+    }
+
+    public static byte[] encode(DetectorState s) {
+        LstmState lstm = s.lstm();
+        int recurrent = 2 * lstm.layers() * lstm.hiddenSize() * Float.BYTES;
+        int size = 5 + recurrent + 8 * s.channels() + 1 + 4 * 8 + ScoreStateCodec.size(s.score()) + 4;
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put((byte) FORMAT_VERSION).put((byte) lstm.layers()).putShort((short) lstm.hiddenSize())
+                .put((byte) s.channels());
+        for (int l = 0; l < lstm.layers(); l++) {
+            putFloats(out, lstm.h(l));
+            putFloats(out, lstm.c(l));
+        }
+        for (double p : s.prediction()) {
+            out.putDouble(p);
+        }
+        out.put((byte) (s.hasPrediction ? 1 : 0)).putLong(s.events).putLong(s.resets)
+                .putLong(s.lastTimestamp).putLong(s.modelVersion);
+        ScoreStateCodec.write(s.score(), out);
+        out.putInt((int) crc(out.array(), out.position()));
+        return out.array();
+    }
+
+    /**
+     * Decodes a state; {@link BadBytesException} for an unknown version, truncated bytes, a bad checksum or
+     * inconsistent shapes.
+     */
+    public static DetectorState decode(byte[] bytes) {
+        if (bytes == null || bytes.length < 9) {
+            throw new BadBytesException("detector state is truncated: " + (bytes == null ? 0 : bytes.length) + " bytes");
+        }
+        int version = Byte.toUnsignedInt(bytes[0]);
+        if (version != FORMAT_VERSION) {
+            throw new BadBytesException("detector state format version " + version + " is not supported (expected "
+                    + FORMAT_VERSION + ")");
+        }
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        int stored = in.getInt(bytes.length - 4);
+        if (stored != (int) crc(bytes, bytes.length - 4)) {
+            throw new BadBytesException("detector state checksum mismatch (corrupt or truncated bytes)");
+        }
+        try {
+            in.position(1);
+            int layers = Byte.toUnsignedInt(in.get());
+            int hidden = Short.toUnsignedInt(in.getShort());
+            int channels = Byte.toUnsignedInt(in.get());
+            LstmState lstm;
+            try {
+                lstm = new LstmState(new LstmConfig(channels, hidden, layers, 1.0, true));
+            } catch (BadConfigException e) {
+                throw new BadBytesException("detector state has an impossible shape: " + e.getMessage(), e);
+            }
+            for (int l = 0; l < layers; l++) {
+                getFloats(in, lstm.h(l));
+                getFloats(in, lstm.c(l));
+            }
+            double[] prediction = new double[channels];
+            for (int c = 0; c < channels; c++) {
+                prediction[c] = in.getDouble();
+            }
+            boolean has = in.get() != 0;
+            long events = in.getLong();
+            long resets = in.getLong();
+            long last = in.getLong();
+            long model = in.getLong();
+            ScoreState score = ScoreStateCodec.read(in);
+            if (score.channels() != channels) {
+                throw new BadBytesException("detector state has " + channels + " channels but its score section has "
+                        + score.channels());
+            }
+            if (in.position() != bytes.length - 4) {
+                throw new BadBytesException("detector state has " + (bytes.length - 4 - in.position())
+                        + " unexpected trailing bytes");
+            }
+            DetectorState s = new DetectorState(lstm, score, prediction);
+            s.restoreCounters(has, events, resets, last, model);
+            return s;
+        } catch (BufferUnderflowException e) {
+            throw new BadBytesException("detector state is truncated", e);
+        }
+    }
+
+    private static long crc(byte[] bytes, int length) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, length);
+        return crc.getValue();
+    }
+
+    private static void putFloats(ByteBuffer out, double[] values) {
+        for (double v : values) {
+            out.putFloat((float) v);
+        }
+    }
+
+    private static void getFloats(ByteBuffer in, double[] values) {
+        for (int i = 0; i < values.length; i++) {
+            values[i] = in.getFloat();
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.vigil.eval;
+
+import dev.vigil.VigilException;
+import dev.vigil.detect.DetectorConfig;
+import dev.vigil.detect.Event;
+import dev.vigil.train.RetrainConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * {@code vigil evaluate}: replays every CSV of a NAB-layout folder ({@code DIR/<category>/<file>.csv}) through
+ * its own fresh key, files in parallel (each file is independent and its replay deterministic, so the
+ * results do not depend on the thread count), writes NAB results files and returns the scored series.
+ */
+public final class CorpusEvaluator {
+    private final DetectorConfig detectorConfig;
+    private final RetrainConfig retrainConfig;
+    private final int threads;
+
+    /** Per-file outcome. */
+    public record FileResult(ScoredSeries scored, SeriesReplay.Stats stats) {
+    }
+
+    public CorpusEvaluator(DetectorConfig detectorConfig, RetrainConfig retrainConfig, int threads) {
+        if (threads < 1) {
+            throw new VigilException("threads must be >= 1, got " + threads);
+        }
+        this.detectorConfig = detectorConfig.withChannels(1);
+        this.retrainConfig = retrainConfig;
+        this.threads = threads;
+    }
+
+    /** The CSV files under {@code dataDir}, as sorted relative paths "category/file.csv". */
+    public static List<String> listSeries(Path dataDir) {
+        if (!Files.isDirectory(dataDir)) {
+            throw new VigilException("data folder " + dataDir + " does not exist");
+        }
+        try (Stream<Path> files = Files.walk(dataDir, 2)) {
+            List<String> out = files.filter(p -> p.toString().endsWith(".csv") && dataDir.relativize(p).getNameCount() == 2)
+                    .map(p -> dataDir.relativize(p).toString().replace('\\', '/'))
+                    .sorted()
+                    .toList();
+            if (out.isEmpty()) {
+                throw new VigilException("no <category>/<file>.csv series under " + dataDir);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new VigilException("cannot list " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Replays and writes results.
+     *
+     * @param labels   windows for the label column, or null (every label 0)
+     * @param progress live counters, updated as rows are replayed
+     */
+    public List<FileResult> evaluate(Path dataDir, Path outDir, String name, NabLabels labels,
+                                     EvaluationProgress progress) {
+        List<String> paths = listSeries(dataDir);
+        List<CsvSeries> series = new ArrayList<>();
+        long rows = 0;
+        for (String p : paths) {
+            CsvSeries s = CsvSeries.read(dataDir.resolve(p), p);
+            series.add(s);
+            rows += s.size();
+        }
+        progress.start(series.size(), rows);
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "vigil-evaluate");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<FileResult>> futures = new ArrayList<>();
+            // longest files first, so the pool is not left waiting on one big file at the end
+            List<CsvSeries> order = new ArrayList<>(series);
+            order.sort((a, b) -> Integer.compare(b.size(), a.size()));
+            for (CsvSeries s : order) {
+                futures.add(pool.submit(() -> replayOne(s, outDir, name, labels, progress)));
+            }
+            List<FileResult> results = new ArrayList<>();
+            for (Future<FileResult> f : futures) {
+                results.add(f.get());
+            }
+            results.sort((a, b) -> a.scored().relativePath().compareTo(b.scored().relativePath()));
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VigilException("evaluation interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof VigilException v ? v : new VigilException("evaluation failed: " + cause, cause);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private FileResult replayOne(CsvSeries s, Path outDir, String name, NabLabels labels, EvaluationProgress progress) {
+        double[] scores = new double[s.size()];
+        List<Event> events = new ArrayList<>(s.size());
+        for (int i = 0; i < s.size(); i++) {
+            events.add(new Event(s.epochMillis()[i], new double[] {s.numbers()[i]}));
+        }
+        int[] row = {0};
+        SeriesReplay replay = new SeriesReplay(detectorConfig, retrainConfig);
+        SeriesReplay.Stats stats = replay.run(s.relativePath(), events, r -> {
+            scores[row[0]++] = r.anomalyScore();
+            progress.row();
+        });
+        List<NabWindow> windows = labels == null ? List.of() : labels.windowsFor(s.relativePath());
+        NabResultsWriter.write(outDir, name, s.relativePath(), s.timestamps(), s.values(), scores, windows);
+        progress.fileDone();
+        return new FileResult(new ScoredSeries(s.relativePath(), s.timestamps(), scores), stats);
+    }
+}

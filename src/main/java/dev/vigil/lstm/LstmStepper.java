@@ -1,0 +1,114 @@
+package dev.vigil.lstm;
+
+import dev.vigil.ShapeMismatchException;
+
+/**
+ * One timestep of the stacked LSTM forecaster. For each layer {@code l}, with input {@code x}
+ * (layer 0: the normalised reading; above: {@code h} of the layer below, already at time t):
+ *
+ * <pre>
+ *   i = σ(W_i·[x;h] + b_i)    f = σ(W_f·[x;h] + b_f)
+ *   g = tanh(W_g·[x;h] + b_g) o = σ(W_o·[x;h] + b_o)
+ *   c ← f⊙c + i⊙g             h ← o⊙tanh(c)
+ * </pre>
+ *
+ * then {@code ŷ = Wy·h_top + by}, plus {@code x_t} when {@code config.residual()}. Shapes:
+ * {@code x}, {@code ŷ}: {@code d}; {@code h}, {@code c}: {@code H}; {@code W_l}: {@code 4H × (in_l + H)}.
+ *
+ * <p>Holds its own workspace, allocated once; {@link #step} allocates nothing. Not thread-safe: use
+ * one stepper per thread (models are shared freely). Deterministic: the same model, state and input
+ * give the same bits on every JVM and CPU ({@link Activations} explains why).
+ */
+public final class LstmStepper {
+
+    private final LstmConfig config;
+    private final int hiddenSize;
+    /** {@code [input; h]} of the current layer. */
+    private final double[] concat;
+    /** Pre-activations, then activations, of the gates i, f, g, o ({@code 4H}). */
+    private final double[] gates;
+
+    /** A stepper for models and states of {@code config}'s shape. */
+    public LstmStepper(LstmConfig config) {
+        this.config = config;
+        this.hiddenSize = config.hiddenSize();
+        this.concat = new double[Math.max(config.inputSize(), hiddenSize) + hiddenSize];
+        this.gates = new double[ParameterLayout.GATES * hiddenSize];
+    }
+
+    /**
+     * Advances {@code state} from {@code t-1} to {@code t} with input {@code x = x_t} and writes the
+     * normalised one-step forecast of {@code x_{t+1}} into {@code prediction}.
+     *
+     * @param model      parameters; shape must match this stepper's config (not modified)
+     * @param state      {@code h}, {@code c} per layer; modified in place
+     * @param x          normalised input, length {@code d}; not modified
+     * @param prediction output, length {@code d}; overwritten
+     * @throws ShapeMismatchException when the model, state or arrays do not match the config's shape
+     */
+    public void step(LstmModel model, LstmState state, double[] x, double[] prediction) {
+        checkShapes(model, state, x, prediction);
+        ParameterLayout layout = model.layout();
+        double[] p = model.parameters();
+        int rows = layout.gateRows();
+        double[] input = x;
+        for (int l = 0; l < layout.layers; l++) {
+            double[] h = state.h(l);
+            int in = layout.layerInputSize(l);
+            int cols = in + hiddenSize;
+            System.arraycopy(input, 0, concat, 0, in);
+            System.arraycopy(h, 0, concat, in, hiddenSize);
+            // z = W·[x;h] + b, computed as b + [x;h]ᵀ·Wᵀ over contiguous rows of Wᵀ
+            System.arraycopy(p, layout.biasOffset(l), gates, 0, rows);
+            MatrixKernels.multAdd(1, rows, cols, concat, 0, cols, model.stepWeights(l), 0, rows, gates, 0, rows);
+            // i, f, o = σ(z); g = tanh(z); c ← f⊙c + i⊙g; h ← o⊙tanh(c)
+            updateCell(gates, h, state.c(l));
+            input = h;
+        }
+        predict(layout, p, input, x, model.config().residual(), prediction);
+    }
+
+    private void updateCell(double[] z, double[] h, double[] c) {
+        int n = hiddenSize;
+        for (int j = 0; j < n; j++) {
+            double i = Activations.sigmoid(z[j]);
+            double f = Activations.sigmoid(z[n + j]);
+            double g = Activations.tanh(z[2 * n + j]);
+            double o = Activations.sigmoid(z[3 * n + j]);
+            double cj = f * c[j] + i * g;
+            c[j] = cj;
+            h[j] = o * Activations.tanh(cj);
+        }
+    }
+
+    /** {@code ŷ = Wy·h + by (+ x)}. */
+    private void predict(ParameterLayout layout, double[] p, double[] h, double[] x, boolean residual,
+                         double[] prediction) {
+        int d = layout.inputSize;
+        int wy = layout.headWeightOffset();
+        int by = layout.headBiasOffset();
+        for (int k = 0; k < d; k++) {
+            double sum = p[by + k];
+            int row = wy + k * hiddenSize;
+            for (int j = 0; j < hiddenSize; j++) {
+                sum += p[row + j] * h[j];
+            }
+            prediction[k] = residual ? sum + x[k] : sum;
+        }
+    }
+
+    private void checkShapes(LstmModel model, LstmState state, double[] x, double[] prediction) {
+        if (!config.sameShape(model.config())) {
+            throw new ShapeMismatchException("model shape " + model.config().shapeText()
+                    + " does not match stepper shape " + config.shapeText());
+        }
+        if (state.layers() != config.layers() || state.hiddenSize() != hiddenSize) {
+            throw new ShapeMismatchException("state shape " + state.layers() + "x" + state.hiddenSize()
+                    + " does not match " + config.layers() + "x" + hiddenSize + " (layers x hiddenSize)");
+        }
+        if (x.length != config.inputSize() || prediction.length != config.inputSize()) {
+            throw new ShapeMismatchException("x and prediction must have length " + config.inputSize()
+                    + ", got " + x.length + " and " + prediction.length);
+        }
+    }
+}

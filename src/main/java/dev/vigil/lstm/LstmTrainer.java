@@ -1,0 +1,277 @@
+package dev.vigil.lstm;
+
+import dev.vigil.BadConfigException;
+import dev.vigil.ShapeMismatchException;
+import dev.vigil.VigilException;
+import java.util.SplittableRandom;
+
+/**
+ * Trains an {@link LstmModel} to forecast {@code x_{t+1}} from {@code x_{≤t}} by truncated
+ * backpropagation through time ({@link BpttEngine}), Adam ({@link AdamOptimizer}), global
+ * gradient-norm clipping and early stopping on a held-back validation tail.
+ *
+ * <p>A run: the series is split into a training part and the last
+ * {@code max(1, floor(validationFraction · n))} readings (the validation tail, never trained on).
+ * Each minibatch takes {@code batchSize} subsequences of {@code bpttSteps + 1} readings at seeded
+ * random offsets in the training part, each from zero state, and minimises the one-step MSE on
+ * normalised values. An epoch is {@code max(1, ceil(trainPoints / (batchSize · bpttSteps)))}
+ * minibatches; after each, the validation loss is the MSE of the {@link LstmStepper}'s one-step
+ * forecasts of the tail, run statefully from the first reading so the tail is scored warm. Training
+ * stops after {@code patience} epochs without a lower validation loss or at {@code maxEpochs}, and
+ * returns the parameters of the best epoch.
+ *
+ * <p>Non-finite readings are rejected before training starts with a
+ * {@link NonFiniteTrainingException}; a loss or gradient that becomes non-finite aborts the run
+ * with the same exception. The same seed, series and configs give bit-identical models.
+ *
+ * <p>Workspaces (sized for the two configs) are allocated once in the constructor; minibatches and
+ * validation passes allocate nothing. Reusable for any number of runs; not thread-safe.
+ */
+public final class LstmTrainer {
+
+    /** Largest workspace (in doubles, 8 bytes each) a trainer may allocate: 2 GiB. */
+    public static final long MAX_WORKSPACE_DOUBLES = 1L << 28;
+
+    private final LstmConfig config;
+    private final TrainingConfig training;
+    private final ParameterLayout layout;
+    private final BpttEngine engine;
+    private final AdamOptimizer adam;
+    private final double[] parameters;
+    private final double[][] stepWeights;
+    private final double[] gradient;
+    private final double[] bestParameters;
+    private final int[] offsets;
+    private final LstmModel working;
+    private final LstmStepper stepper;
+    private final LstmState state;
+    private final double[] current;
+    private final double[] next;
+    private final double[] prediction;
+
+    private double[][] series;
+    private Normalisation normalisation;
+    private SplittableRandom random;
+    private int trainPoints;
+
+    /**
+     * @throws BadConfigException when the workspaces for these configs would exceed
+     *                            {@link #MAX_WORKSPACE_DOUBLES}
+     */
+    public LstmTrainer(LstmConfig config, TrainingConfig training) {
+        if (config == null || training == null) {
+            throw new BadConfigException("config and training must not be null");
+        }
+        long doubles = BpttEngine.workspaceDoubles(config, training.batchSize(), training.bpttSteps());
+        if (doubles > MAX_WORKSPACE_DOUBLES) {
+            throw new BadConfigException("training workspace for batchSize " + training.batchSize() + " x bpttSteps "
+                    + training.bpttSteps() + " at " + config.shapeText() + " needs " + (doubles >> 17)
+                    + " MiB, more than the limit of " + (MAX_WORKSPACE_DOUBLES >> 17) + " MiB");
+        }
+        this.config = config;
+        this.training = training;
+        this.layout = new ParameterLayout(config);
+        this.engine = new BpttEngine(config, training.batchSize(), training.bpttSteps());
+        this.adam = new AdamOptimizer(layout.size());
+        this.parameters = new double[layout.size()];
+        this.stepWeights = layout.newTransposedWeights();
+        this.gradient = new double[layout.size()];
+        this.bestParameters = new double[layout.size()];
+        this.offsets = new int[training.batchSize()];
+        this.working = LstmModel.wrapping(config, Normalisation.identity(config.inputSize()), parameters, stepWeights);
+        this.stepper = new LstmStepper(config);
+        this.state = new LstmState(config);
+        this.current = new double[config.inputSize()];
+        this.next = new double[config.inputSize()];
+        this.prediction = new double[config.inputSize()];
+    }
+
+    /**
+     * Trains a fresh model ({@link LstmModel#initialise} with {@code seed}).
+     *
+     * @param series        {@code [t][channel]} raw readings, finite, {@code n >= 2·bpttSteps} and a
+     *                      training part of at least {@code bpttSteps + 1}; not modified
+     * @param normalisation maps raw readings to the model's inputs (e.g. {@link Normalisation#fit})
+     * @param seed          seeds initialisation and minibatch offsets
+     * @param modelId       stored in the model's {@link TrainingInfo}
+     * @param version       stored in the model's {@link TrainingInfo}
+     * @throws BadConfigException         when the series is too short
+     * @throws ShapeMismatchException     when rows or normalisation do not have {@code inputSize} channels
+     * @throws NonFiniteTrainingException on a non-finite reading, loss or gradient
+     */
+    public TrainingResult train(double[][] series, Normalisation normalisation, long seed, String modelId,
+                                long version) {
+        return train(series, LstmModel.initialise(config, normalisation, seed), seed, modelId, version);
+    }
+
+    /**
+     * Like {@link #train(double[][], Normalisation, long, String, long)} but starts from
+     * {@code initial}'s parameters and normalisation (fine-tuning a deployed model).
+     */
+    public TrainingResult train(double[][] series, LstmModel initial, long seed, String modelId, long version) {
+        startRun(series, initial, seed);
+        int minibatches = minibatchesPerEpoch();
+        double bestValidation = Double.POSITIVE_INFINITY;
+        double bestTrain = Double.NaN;
+        int stale = 0;
+        int epochs = 0;
+        while (epochs < training.maxEpochs() && stale < training.patience()) {
+            double sum = 0;
+            for (int k = 0; k < minibatches; k++) {
+                sum += trainMinibatch();
+            }
+            epochs++;
+            double validation = validationLoss();
+            if (validation < bestValidation) {
+                bestValidation = validation;
+                bestTrain = sum / minibatches;
+                System.arraycopy(parameters, 0, bestParameters, 0, parameters.length);
+                stale = 0;
+            } else {
+                stale++;
+            }
+        }
+        TrainingInfo info = new TrainingInfo(modelId, version, seed, epochs, bestTrain, bestValidation, series.length);
+        LstmModel model = new LstmModel(config, normalisation, info, bestParameters);
+        return new TrainingResult(model, epochs, bestTrain, bestValidation);
+    }
+
+    /**
+     * Starts a run by hand (what {@link #train} does first): checks and keeps a reference to
+     * {@code series} (the caller must not change it during the run), copies {@code initial}'s
+     * parameters, resets Adam and seeds the minibatch offsets. For benchmarks and custom loops.
+     */
+    public void startRun(double[][] series, LstmModel initial, long seed) {
+        if (!config.sameShape(initial.config()) || config.residual() != initial.config().residual()) {
+            throw new ShapeMismatchException("initial model " + initial.config().shapeText() + " residual="
+                    + initial.config().residual() + " does not match trainer " + config.shapeText()
+                    + " residual=" + config.residual());
+        }
+        this.trainPoints = checkSeries(series, initial.normalisation());
+        this.series = series;
+        this.normalisation = initial.normalisation();
+        System.arraycopy(initial.parameters(), 0, parameters, 0, parameters.length);
+        System.arraycopy(parameters, 0, bestParameters, 0, parameters.length);
+        layout.transposeWeights(parameters, stepWeights);
+        adam.reset();
+        this.random = new SplittableRandom(seed).split();
+    }
+
+    /**
+     * One optimisation step of the started run: draws {@code batchSize} offsets, runs forward and
+     * BPTT, clips and applies Adam. Allocation-free.
+     *
+     * @return the minibatch loss before the update (MSE, normalised units)
+     * @throws NonFiniteTrainingException when the loss or gradient is not finite
+     */
+    public double trainMinibatch() {
+        if (series == null) {
+            throw new VigilException("no run started: call startRun first");
+        }
+        for (int b = 0; b < offsets.length; b++) {
+            offsets[b] = random.nextInt(trainPoints - training.bpttSteps());
+        }
+        double loss = computeLossAndGradient(offsets);
+        if (!Double.isFinite(loss)) {
+            throw new NonFiniteTrainingException("training loss became " + loss);
+        }
+        double norm = AdamOptimizer.norm(gradient);
+        if (!Double.isFinite(norm)) {
+            throw new NonFiniteTrainingException("gradient norm became " + norm + " at loss " + loss);
+        }
+        double scale = norm > training.clipNorm() ? training.clipNorm() / norm : 1.0;
+        adam.update(parameters, gradient, scale, training.learningRate());
+        layout.transposeWeights(parameters, stepWeights);
+        return loss;
+    }
+
+    /** Minibatches per epoch for the started run: {@code max(1, ceil(trainPoints / (B·T)))}. */
+    public int minibatchesPerEpoch() {
+        long perBatch = (long) training.batchSize() * training.bpttSteps();
+        return (int) Math.max(1, (trainPoints + perBatch - 1) / perBatch);
+    }
+
+    /**
+     * Loss and gradient of {@code model} on the minibatch at {@code offsets}, without updating
+     * anything but the workspaces and the trainer's parameter copy. For gradient checks.
+     *
+     * @param gradient output in {@link ParameterLayout} order, or null for the loss only
+     */
+    double lossAndGradient(LstmModel model, double[][] series, int[] offsets, double[] gradient) {
+        startRun(series, model, 0);
+        double loss = computeLossAndGradient(offsets);
+        if (gradient != null) {
+            System.arraycopy(this.gradient, 0, gradient, 0, gradient.length);
+        }
+        return loss;
+    }
+
+    private double computeLossAndGradient(int[] batchOffsets) {
+        engine.loadBatch(series, normalisation, batchOffsets);
+        double loss = engine.forward(parameters, stepWeights);
+        engine.backward(parameters, gradient);
+        return loss;
+    }
+
+    /**
+     * One-step MSE over the validation tail, stepping the current parameters statefully over the
+     * whole series from zero state. Allocation-free.
+     */
+    private double validationLoss() {
+        state.reset();
+        normalisation.normalise(series[0], current);
+        double sum = 0;
+        double[] x = current;
+        double[] target = next;
+        for (int t = 0; t + 1 < series.length; t++) {
+            stepper.step(working, state, x, prediction);
+            normalisation.normalise(series[t + 1], target);
+            if (t + 1 >= trainPoints) {
+                for (int k = 0; k < prediction.length; k++) {
+                    double diff = prediction[k] - target[k];
+                    sum += diff * diff;
+                }
+            }
+            double[] swap = x;
+            x = target;
+            target = swap;
+        }
+        double loss = sum / ((double) (series.length - trainPoints) * config.inputSize());
+        if (!Double.isFinite(loss)) {
+            throw new NonFiniteTrainingException("validation loss became " + loss);
+        }
+        return loss;
+    }
+
+    /** Checks length, shape and finiteness; returns the number of training points. */
+    private int checkSeries(double[][] data, Normalisation norm) {
+        int steps = training.bpttSteps();
+        if (data == null || data.length < 2 * steps) {
+            throw new BadConfigException("series length must be >= 2 * bpttSteps = " + 2 * steps + ", got "
+                    + (data == null ? "null" : data.length));
+        }
+        int validation = (int) Math.max(1, Math.floor(training.validationFraction() * data.length));
+        int train = data.length - validation;
+        if (train < steps + 1) {
+            throw new BadConfigException("training part (series minus validation tail of " + validation
+                    + ") must be >= bpttSteps + 1 = " + (steps + 1) + ", got " + train);
+        }
+        int d = config.inputSize();
+        if (norm.size() != d) {
+            throw new ShapeMismatchException("normalisation has " + norm.size() + " channels, expected " + d);
+        }
+        for (int t = 0; t < data.length; t++) {
+            if (data[t] == null || data[t].length != d) {
+                throw new ShapeMismatchException("series[" + t + "] must have " + d + " channels, got "
+                        + (data[t] == null ? "null" : data[t].length));
+            }
+            for (int k = 0; k < d; k++) {
+                if (!Double.isFinite(data[t][k]) || !Double.isFinite(norm.normalise(k, data[t][k]))) {
+                    throw new NonFiniteTrainingException("series[" + t + "][" + k + "] = " + data[t][k]
+                            + " is not finite (or not after normalisation); training needs finite readings");
+                }
+            }
+        }
+        return train;
+    }
+}

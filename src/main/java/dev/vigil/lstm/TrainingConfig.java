@@ -1,0 +1,66 @@
+package dev.vigil.lstm;
+
+import dev.vigil.BadConfigException;
+
+/**
+ * How {@link LstmTrainer} trains: truncated backpropagation through time on minibatches of
+ * subsequences, Adam, global gradient-norm clipping and early stopping on a held-back validation
+ * tail. Immutable; single-field checks in the compact constructor throw {@link BadConfigException}.
+ * Cross-field checks against a {@link LstmConfig} (workspace size) happen in the trainer.
+ *
+ * @param maxEpochs          upper bound on epochs; an epoch is
+ *                           {@code ceil(trainPoints / (batchSize * bpttSteps))} minibatches (at least
+ *                           one); range 1..100000, default 30
+ * @param batchSize          subsequences per minibatch, each starting at a seeded random offset with
+ *                           zero hidden state; range 1..4096, default 16
+ * @param bpttSteps          subsequence length, i.e. how many steps gradients flow back in time;
+ *                           range 1..4096, default 48
+ * @param learningRate       Adam step size (normalised units); range (0, 1], default 0.01
+ * @param clipNorm           the whole gradient is rescaled to this L2 norm when its norm is larger;
+ *                           {@code > 0}, {@code Double.POSITIVE_INFINITY} disables clipping; default 1.0
+ * @param validationFraction share of the series, taken from its end, that is never trained on and
+ *                           scores each epoch; range (0, 0.9], default 0.2
+ * @param patience           stop after this many consecutive epochs without a lower validation loss;
+ *                           range 1..100000, default 4
+ */
+public record TrainingConfig(int maxEpochs, int batchSize, int bpttSteps, double learningRate,
+                             double clipNorm, double validationFraction, int patience) {
+
+    /** Upper bound of {@code maxEpochs} and {@code patience}. */
+    public static final int MAX_EPOCHS = 100_000;
+    /** Upper bound of {@code batchSize} and {@code bpttSteps}. */
+    public static final int MAX_BATCH_OR_STEPS = 4096;
+    /** Upper bound of {@code validationFraction}. */
+    public static final double MAX_VALIDATION_FRACTION = 0.9;
+
+    public TrainingConfig {
+        checkRange("maxEpochs", maxEpochs, MAX_EPOCHS);
+        checkRange("batchSize", batchSize, MAX_BATCH_OR_STEPS);
+        checkRange("bpttSteps", bpttSteps, MAX_BATCH_OR_STEPS);
+        if (!(learningRate > 0 && learningRate <= 1)) {
+            throw new BadConfigException("learningRate must be in (0, 1], got " + learningRate);
+        }
+        if (!(clipNorm > 0)) {
+            throw new BadConfigException("clipNorm must be > 0 (or Infinity for no clipping), got " + clipNorm);
+        }
+        if (!(validationFraction > 0 && validationFraction <= MAX_VALIDATION_FRACTION)) {
+            throw new BadConfigException("validationFraction must be in (0, " + MAX_VALIDATION_FRACTION
+                    + "], got " + validationFraction);
+        }
+        checkRange("patience", patience, MAX_EPOCHS);
+    }
+
+    /** maxEpochs 30, batchSize 16, bpttSteps 48, learningRate 0.01, clipNorm 1.0, validationFraction 0.2, patience 4. */
+    public static TrainingConfig defaults() {
+        return new TrainingConfig(30, 16, 48, 0.01, 1.0, 0.2, 4);
+    }
+
+    private static void checkRange(String name, int value, int max) {
+        if (value <= 0) {
+            throw new BadConfigException(name + " must be > 0, got " + value);
+        }
+        if (value > max) {
+            throw new BadConfigException(name + " must be <= " + max + ", got " + value);
+        }
+    }
+}

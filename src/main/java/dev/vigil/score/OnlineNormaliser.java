@@ -1,0 +1,75 @@
+package dev.vigil.score;
+
+/**
+ * Per-channel online centre and scale, robust to outliers and to the channel's units, so that
+ * prediction errors of sensors that differ by orders of magnitude become comparable.
+ *
+ * <p>For reading x of a channel, with d = x - centre clipped to ±outlierClip·scale once the scale is
+ * known, and α = max(1 - decay, 1/n) for the n-th reading (a plain average first, exponential later):
+ * <pre>
+ *   centre ← centre + α·d
+ *   scale  ← scale + α·(|d| - scale)
+ * </pre>
+ * Stateless; works on a {@link ScoreState}. The range (min, max) is tracked here too.
+ */
+public final class OnlineNormaliser {
+    /** Relative floor of a scale: a channel that has never moved still gets a finite unit. */
+    public static final double RELATIVE_SCALE_FLOOR = 1e-6;
+    /** Absolute floor of a scale, for channels centred on zero. */
+    public static final double ABSOLUTE_SCALE_FLOOR = 1e-9;
+
+    private OnlineNormaliser() {
+    }
+
+    /** Absorbs one reading per channel into centre, scale, min and max. Modifies {@code state}. */
+    public static void update(ScoreState state, double[] values, ScoringConfig config) {
+        double[] center = state.center();
+        double[] scale = state.scale();
+        long n = ++state.updates;
+        double alpha = Math.max(1.0 - ScoringConfig.decayFor(config.normaliserHalfLife()), 1.0 / n);
+        for (int c = 0; c < values.length; c++) {
+            double x = values[c];
+            if (n == 1) {
+                center[c] = x;
+                scale[c] = 0.0;
+                state.min()[c] = x;
+                state.max()[c] = x;
+                continue;
+            }
+            double d = x - center[c];
+            if (scale[c] > 0) {
+                double limit = config.outlierClip() * scale[c];
+                d = Math.max(-limit, Math.min(limit, d));
+            }
+            center[c] += alpha * d;
+            scale[c] += alpha * (Math.abs(d) - scale[c]);
+            state.min()[c] = Math.min(state.min()[c], x);
+            state.max()[c] = Math.max(state.max()[c], x);
+        }
+    }
+
+    /** The unit in which channel c's prediction errors are measured: its scale, floored. */
+    public static double unit(ScoreState state, int c) {
+        double floor = Math.max(ABSOLUTE_SCALE_FLOOR, RELATIVE_SCALE_FLOOR * Math.abs(state.center()[c]));
+        return Math.max(state.scale()[c], floor);
+    }
+
+    /**
+     * True when some reading lies outside the range seen so far by more than {@code tolerance} times
+     * that range (HTM's "spatial anomaly"). Call before {@link #update}. False while nothing was seen.
+     */
+    public static boolean outsideRange(ScoreState state, double[] values, double tolerance) {
+        if (tolerance <= 0 || state.updates() == 0) {
+            return false;
+        }
+        for (int c = 0; c < values.length; c++) {
+            double lo = state.min()[c];
+            double hi = state.max()[c];
+            double margin = tolerance * (hi - lo);
+            if (values[c] > hi + margin || values[c] < lo - margin) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,27 @@
+package dev.vigil.score;
+
+/**
+ * What scoring made of one event.
+ *
+ * @param residual          reading minus prediction per channel, raw units (null when there was no prediction)
+ * @param scaledResidual    residual divided by the channel's online scale (null when there was no prediction)
+ * @param rawScore          combined scaled prediction error r mapped to [0, 1) as r/(1+r)
+ * @param likelihoodScore   calibrated score of the recent error level against the key's history, [0, 1]
+ * @param outsideRange      the reading left the range seen so far by more than the tolerance
+ * @param anomalyScore      the score reported for the event, [0, 1]: 0 in warm-up, 1 outside range, the
+ *                          likelihood score otherwise, held at the repeat level while an alert is already open
+ * @param transition        what the event did to the alert
+ * @param alertOpen         whether an alert is open after this event
+ * @param topChannels       channel indices by decreasing |scaled residual| (at most 3; empty without prediction)
+ */
+public record ScoreOutcome(
+        double[] residual,
+        double[] scaledResidual,
+        double rawScore,
+        double likelihoodScore,
+        boolean outsideRange,
+        double anomalyScore,
+        AlertTransition transition,
+        boolean alertOpen,
+        int[] topChannels) {
+}

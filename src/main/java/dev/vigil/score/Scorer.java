@@ -1,0 +1,110 @@
+package dev.vigil.score;
+
+import dev.vigil.ShapeMismatchException;
+
+/**
+ * Turns one event's reading and its prediction into an anomaly score and alert transitions, updating
+ * the key's {@link ScoreState}. Stateless apart from its configuration; thread-safe.
+ */
+public final class Scorer {
+    /** Channels named as the main contributors of an alert. */
+    public static final int TOP_CHANNELS = 3;
+
+    private final ScoringConfig config;
+
+    public Scorer(ScoringConfig config) {
+        this.config = config;
+    }
+
+    public ScoringConfig config() {
+        return config;
+    }
+
+    /** A fresh per-key state for {@code channels} channels. */
+    public ScoreState newState(int channels) {
+        return new ScoreState(channels, config.shortWindow());
+    }
+
+    /**
+     * Scores one event. Modifies {@code state}.
+     *
+     * @param values     the reading, raw units, finite, one per channel
+     * @param prediction the prediction made for this reading before it arrived, raw units, or null if none
+     */
+    public ScoreOutcome score(ScoreState state, double[] values, double[] prediction) {
+        if (values.length != state.channels() || (prediction != null && prediction.length != values.length)) {
+            throw new ShapeMismatchException("reading has " + values.length + " channels, state has " + state.channels());
+        }
+        double[] residual = null;
+        double[] scaled = null;
+        double raw = 0.0;
+        if (prediction != null && state.updates() > 0) {
+            residual = new double[values.length];
+            scaled = new double[values.length];
+            double sumSquares = 0;
+            for (int c = 0; c < values.length; c++) {
+                residual[c] = values[c] - prediction[c];
+                scaled[c] = residual[c] / OnlineNormaliser.unit(state, c);
+                sumSquares += scaled[c] * scaled[c];
+            }
+            // r = ‖scaled residual‖ / √d, bounded as r/(1+r) so one wild miss cannot dominate the level
+            double r = Math.sqrt(sumSquares / values.length);
+            raw = r / (1.0 + r);
+        }
+        boolean outside = OnlineNormaliser.outsideRange(state, values, config.spatialTolerance());
+        OnlineNormaliser.update(state, values, config);
+        double likelihood = 0.0;
+        if (residual != null) {
+            double level = AnomalyLikelihood.pushRaw(state, raw);
+            likelihood = AnomalyLikelihood.score(state, level, config);
+            AnomalyLikelihood.absorb(state, level, config);
+        }
+        boolean warm = state.updates() <= config.warmupEvents();
+        double base = warm ? 0.0 : (outside ? 1.0 : likelihood);
+        double reported = base;
+        AlertTransition transition = AlertTransition.NONE;
+        if (!warm) {
+            if (base >= config.alertThreshold()) {
+                state.quietRun = 0;
+                if (state.alertOpen) {
+                    reported = Math.min(base, config.repeatLevel());
+                } else {
+                    state.alertOpen = true;
+                    state.alertsOpened++;
+                    transition = AlertTransition.OPENED;
+                }
+            } else if (state.alertOpen && ++state.quietRun >= config.quietEvents()) {
+                state.alertOpen = false;
+                state.quietRun = 0;
+                transition = AlertTransition.CLOSED;
+            }
+        }
+        return new ScoreOutcome(residual, scaled, raw, likelihood, outside, reported, transition,
+                state.alertOpen, topChannels(scaled));
+    }
+
+    /** True while the key is in warm-up (no scores, no alerts). */
+    public boolean inWarmup(ScoreState state) {
+        return state.updates() <= config.warmupEvents();
+    }
+
+    private static int[] topChannels(double[] scaled) {
+        if (scaled == null) {
+            return new int[0];
+        }
+        int k = Math.min(TOP_CHANNELS, scaled.length);
+        int[] top = new int[k];
+        boolean[] taken = new boolean[scaled.length];
+        for (int i = 0; i < k; i++) {
+            int best = -1;
+            for (int c = 0; c < scaled.length; c++) {
+                if (!taken[c] && (best < 0 || Math.abs(scaled[c]) > Math.abs(scaled[best]))) {
+                    best = c;
+                }
+            }
+            taken[best] = true;
+            top[i] = best;
+        }
+        return top;
+    }
+}

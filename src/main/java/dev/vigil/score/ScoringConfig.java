@@ -1,0 +1,81 @@
+package dev.vigil.score;
+
+import dev.vigil.BadConfigException;
+
+/**
+ * How prediction errors become a calibrated anomaly score and alerts. Immutable.
+ *
+ * @param warmupEvents           events per key before any score or alert is emitted (the score is 0 and the
+ *                               result is flagged warm-up); range 1..1,000,000, default 120
+ * @param normaliserHalfLife     half-life, in events, of the per-key online scale of each channel that makes
+ *                               prediction errors unitless; range 10..10,000,000, default 2000
+ * @param outlierClip            a reading further than this many scales from the running centre updates the
+ *                               normaliser as if it were exactly that far (robustness to outliers); range 1..100,
+ *                               default 4.0
+ * @param shortWindow            events averaged into the short-term prediction-error level (HTM uses 10);
+ *                               range 1..64, default 10
+ * @param longHalfLife           half-life, in events, of the long-run distribution (mean, variance) of the
+ *                               short-term level that the current level is compared with; range 10..10,000,000,
+ *                               default 2500
+ * @param minStdDev              floor on the long-run standard deviation, in error units, so that a perfectly
+ *                               predicted series does not turn the slightest miss into certainty; range 0..1,
+ *                               default 0.02
+ * @param spatialTolerance       a reading outside the range seen so far by more than this fraction of that range
+ *                               scores 1; 0 disables; range 0..10, default 0.05
+ * @param alertThreshold         score at or above which an alert opens; range (0, 1], default 0.5
+ * @param quietEvents            consecutive events below the threshold that close an open alert; range 1..1,000,000,
+ *                               default 30
+ * @param repeatLevel            while an alert is open, scores that would reach the threshold again are reported
+ *                               at this level instead, so one incident is reported once (HTM's "yellow" level);
+ *                               range [0, 1], default 0.3
+ */
+public record ScoringConfig(
+        int warmupEvents,
+        int normaliserHalfLife,
+        double outlierClip,
+        int shortWindow,
+        int longHalfLife,
+        double minStdDev,
+        double spatialTolerance,
+        double alertThreshold,
+        int quietEvents,
+        double repeatLevel) {
+
+    /** The one place defaults live. */
+    public static ScoringConfig defaults() {
+        return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 30, 0.3);
+    }
+
+    public ScoringConfig {
+        requireRange("warmupEvents", warmupEvents, 1, 1_000_000);
+        requireRange("normaliserHalfLife", normaliserHalfLife, 10, 10_000_000);
+        requireRange("outlierClip", outlierClip, 1, 100);
+        requireRange("shortWindow", shortWindow, 1, 64);
+        requireRange("longHalfLife", longHalfLife, 10, 10_000_000);
+        requireRange("minStdDev", minStdDev, 0, 1);
+        requireRange("spatialTolerance", spatialTolerance, 0, 10);
+        if (!(alertThreshold > 0 && alertThreshold <= 1)) {
+            throw new BadConfigException("alertThreshold must be in (0, 1], got " + alertThreshold);
+        }
+        requireRange("quietEvents", quietEvents, 1, 1_000_000);
+        requireRange("repeatLevel", repeatLevel, 0, 1);
+        if (repeatLevel >= alertThreshold) {
+            throw new BadConfigException("repeatLevel must be < alertThreshold (" + alertThreshold + "), got " + repeatLevel);
+        }
+    }
+
+    static void requireRange(String name, double value, double min, double max) {
+        if (!(value >= min && value <= max)) {
+            throw new BadConfigException(name + " must be in [" + fmt(min) + ", " + fmt(max) + "], got " + fmt(value));
+        }
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    /** Per-event decay factor for a half-life in events: {@code 2^(-1/halfLife)}. */
+    public static double decayFor(int halfLife) {
+        return Math.pow(0.5, 1.0 / halfLife);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.vigil.train;
+
+import dev.vigil.VigilException;
+import dev.vigil.detect.HistoryWindow;
+import dev.vigil.lstm.LstmConfig;
+import dev.vigil.lstm.LstmModel;
+import dev.vigil.lstm.LstmState;
+import dev.vigil.lstm.LstmStepper;
+import dev.vigil.lstm.LstmTrainer;
+import dev.vigil.lstm.Normalisation;
+import dev.vigil.lstm.TrainingResult;
+
+/**
+ * Trains a key's next model on its history window by truncated BPTT, validates it on the window's newest
+ * tail and accepts it only if it is finite and (when configured) beats the current model on that tail.
+ * Not thread-safe: owns the trainer's workspaces; one per training thread.
+ */
+public final class ModelTrainer {
+    private final LstmConfig shape;
+    private final RetrainConfig config;
+    private final LstmTrainer trainer;
+    private final LstmStepper stepper;
+
+    public ModelTrainer(LstmConfig shape, RetrainConfig config) {
+        this.shape = shape;
+        this.config = config;
+        this.trainer = new LstmTrainer(shape, config.training());
+        this.stepper = new LstmStepper(shape);
+    }
+
+    public RetrainConfig config() {
+        return config;
+    }
+
+    /**
+     * One training attempt on the whole history window.
+     *
+     * @param modelId  the model's id (the key, in per-key scope)
+     * @param history  the key's window (not modified)
+     * @param current  the model in force, or null
+     */
+    public TrainingOutcome train(String modelId, HistoryWindow history, LstmModel current) {
+        long start = System.nanoTime();
+        double[][] series = history.lastReadings(history.size());
+        long version = current == null ? 1 : current.info().version() + 1;
+        long seed = seedFor(modelId, version);
+        Normalisation norm = Normalisation.fit(series);
+        TrainingResult result;
+        try {
+            result = trainer.train(series, norm, seed, modelId, version);
+        } catch (VigilException e) {
+            return new TrainingOutcome(null, Double.NaN, Double.NaN, "training failed: " + e.getMessage(),
+                    System.nanoTime() - start);
+        }
+        int tailStart = series.length - Math.max(1, (int) (series.length * config.training().validationFraction()));
+        double candidateLoss = tailLoss(result.model(), series, tailStart, norm);
+        double currentLoss = current == null ? Double.NaN : tailLoss(current, series, tailStart, norm);
+        String reason = "accepted";
+        LstmModel accepted = result.model();
+        if (!Double.isFinite(candidateLoss)) {
+            reason = "candidate validation loss is not finite";
+            accepted = null;
+        } else if (config.requireImprovement() && current != null && !(candidateLoss < currentLoss)) {
+            reason = "candidate loss " + candidateLoss + " does not beat current " + currentLoss;
+            accepted = null;
+        }
+        return new TrainingOutcome(accepted, candidateLoss, currentLoss, reason, System.nanoTime() - start);
+    }
+
+    /**
+     * Mean squared one-step prediction error of {@code model} on rows {@code from..end} of the series, in the
+     * units of {@code units} (so two models with different normalisations compare fairly), running the model
+     * statefully from the first row.
+     */
+    double tailLoss(LstmModel model, double[][] series, int from, Normalisation units) {
+        int d = shape.inputSize();
+        LstmState state = new LstmState(shape);
+        double[] x = new double[d];
+        double[] out = new double[d];
+        Normalisation own = model.normalisation();
+        double sum = 0;
+        long count = 0;
+        for (int t = 0; t + 1 < series.length; t++) {
+            own.normalise(series[t], x);
+            stepper.step(model, state, x, out);
+            if (t + 1 >= from) {
+                for (int c = 0; c < d; c++) {
+                    double predicted = own.denormalise(c, out[c]);
+                    double e = units.normalise(c, series[t + 1][c]) - units.normalise(c, predicted);
+                    sum += e * e;
+                    count++;
+                }
+            }
+        }
+        return count == 0 ? Double.NaN : sum / count;
+    }
+
+    private long seedFor(String modelId, long version) {
+        return config.seed() * 1_000_003L + modelId.hashCode() * 31L + version;
+    }
+}

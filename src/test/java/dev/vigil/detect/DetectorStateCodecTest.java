@@ -1,0 +1,78 @@
+package dev.vigil.detect;
+
+import dev.vigil.BadBytesException;
+import dev.vigil.testutil.SyntheticSeries;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DetectorStateCodecTest {
+    /** Budget for one key's state with the default configuration (H=32, 1 layer, d=1); the README gives the exact size. */
+    static final int STATE_BYTES_BUDGET = 512;
+    static final String FIXTURE = "/fixtures/detector-state-v1.bin";
+
+    static DetectorState sampleState() {
+        Detector detector = new Detector(DetectorConfig.defaults());
+        DetectorState state = detector.newState();
+        var model = dev.vigil.lstm.LstmModel.initialise(DetectorConfig.defaults().lstm(),
+                new dev.vigil.lstm.Normalisation(new double[] {10}, new double[] {2}), 5)
+                .withInfo(new dev.vigil.lstm.TrainingInfo("sensor-1", 3, 5, 0, 0, 0, 0));
+        for (Event e : SyntheticSeries.events(SyntheticSeries.seasonal(300, 10, 2, 40, 0.2, 3))) {
+            detector.step(model, state, e);
+        }
+        return state;
+    }
+
+    @Test
+    void shouldRoundTripEveryField() {
+        DetectorState state = sampleState();
+        byte[] bytes = DetectorStateCodec.encode(state);
+        DetectorState back = DetectorStateCodec.decode(bytes);
+        assertArrayEquals(bytes, DetectorStateCodec.encode(back));
+        assertEquals(state.score(), back.score());
+        assertEquals(300, back.events());
+        assertEquals(3, back.modelVersion());
+    }
+
+    @Test
+    void shouldKeepTheDefaultStateSmall() {
+        int size = DetectorStateCodec.encode(sampleState()).length;
+        assertTrue(size <= STATE_BYTES_BUDGET, "default state takes " + size + " bytes");
+    }
+
+    @Test
+    void shouldRejectUnknownVersionsTruncationAndCorruption() {
+        byte[] bytes = DetectorStateCodec.encode(sampleState());
+        byte[] wrongVersion = bytes.clone();
+        wrongVersion[0] = 9;
+        assertTrue(assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(wrongVersion))
+                .getMessage().contains("version 9"));
+        assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(Arrays.copyOf(bytes, bytes.length - 7)));
+        byte[] flipped = bytes.clone();
+        flipped[40] ^= 0x10;
+        assertTrue(assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(flipped))
+                .getMessage().contains("checksum"));
+        assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(new byte[3]));
+    }
+
+    @Test
+    void shouldStillDecodeTheReleasedV1Fixture() throws IOException {
+        try (InputStream in = getClass().getResourceAsStream(FIXTURE)) {
+            assertNotNull(in, FIXTURE + " is missing");
+            DetectorState state = DetectorStateCodec.decode(in.readAllBytes());
+            assertEquals(300, state.events());
+            assertEquals(3, state.modelVersion());
+            assertEquals(1, state.channels());
+            assertEquals(32, state.lstm().hiddenSize());
+            assertEquals(SyntheticSeries.START + 299 * SyntheticSeries.STEP_MS, state.lastTimestamp());
+        }
+    }
+}

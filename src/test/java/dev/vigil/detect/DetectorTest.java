@@ -1,0 +1,144 @@
+package dev.vigil.detect;
+
+import dev.vigil.lstm.LstmConfig;
+import dev.vigil.lstm.LstmModel;
+import dev.vigil.lstm.Normalisation;
+import dev.vigil.lstm.TrainingInfo;
+import dev.vigil.score.ScoringConfig;
+import dev.vigil.testutil.SyntheticSeries;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DetectorTest {
+    private static final DetectorConfig CONFIG = new DetectorConfig(
+            new LstmConfig(1, 8, 2, 1.0, true), ScoringConfig.defaults());
+
+    private static LstmModel model(long version) {
+        LstmModel m = LstmModel.initialise(CONFIG.lstm(), new Normalisation(new double[] {10}, new double[] {2}), 11);
+        return m.withInfo(new TrainingInfo("k", version, 11, 0, 0, 0, 0));
+    }
+
+    private static List<Event> events() {
+        return SyntheticSeries.events(SyntheticSeries.withSpike(SyntheticSeries.seasonal(500, 10, 2, 40, 0.2, 3), 400, 30));
+    }
+
+    @Test
+    void shouldRefuseBadEventsAndLeaveTheStateAsItWas() {
+        Detector detector = new Detector(CONFIG);
+        DetectorState state = detector.newState();
+        LstmModel model = model(1);
+        for (Event e : events().subList(0, 200)) {
+            detector.step(model, state, e);
+        }
+        byte[] before = DetectorStateCodec.encode(state);
+        long last = state.lastTimestamp();
+        List<Event> bad = List.of(
+                new Event(last + 1, new double[] {Double.NaN}),
+                new Event(last + 1, new double[] {Double.POSITIVE_INFINITY}),
+                new Event(last + 1, new double[] {1, 2}),
+                new Event(last, new double[] {10}),
+                new Event(last - 5000, new double[] {10}),
+                new Event(DetectorState.NO_TIMESTAMP, new double[] {10}));
+        for (Event e : bad) {
+            DetectorResult r = detector.step(model, state, e);
+            assertFalse(r.accepted());
+            assertNotNull(r.rejectReason());
+            assertArrayEquals(before, DetectorStateCodec.encode(state), "state changed by " + r.rejectReason());
+        }
+    }
+
+    @Test
+    void shouldGiveTheSameBitsWhenTheStateIsPersistedBetweenEvents() {
+        Detector inMemory = new Detector(CONFIG);
+        Detector persisted = new Detector(CONFIG);
+        DetectorState a = inMemory.newState();
+        byte[] b = DetectorStateCodec.encode(persisted.newState());
+        LstmModel model = model(1);
+        for (Event e : events()) {
+            DetectorResult ra = inMemory.step(model, a, e);
+            DetectorState sb = DetectorStateCodec.decode(b);
+            DetectorResult rb = persisted.step(model, sb, e);
+            b = DetectorStateCodec.encode(sb);
+            assertEquals(Double.doubleToRawLongBits(ra.anomalyScore()), Double.doubleToRawLongBits(rb.anomalyScore()));
+            assertArrayEquals(ra.prediction(), rb.prediction());
+        }
+        assertArrayEquals(DetectorStateCodec.encode(a), b);
+    }
+
+    @Test
+    void shouldPredictWithPersistenceUntilTheKeyHasAModel() {
+        Detector detector = new Detector(CONFIG);
+        DetectorState state = detector.newState();
+        List<Event> events = events();
+        assertNull(detector.step(null, state, events.get(0)).prediction());
+        DetectorResult second = detector.step(null, state, events.get(1));
+        assertArrayEquals(events.get(0).values(), second.prediction());
+        assertEquals(DetectorState.NO_MODEL, second.modelVersion());
+        assertTrue(second.warmup());
+    }
+
+    @Test
+    void shouldRewarmTheHiddenStateFromHistoryOnAModelSwap() {
+        Detector detector = new Detector(CONFIG);
+        List<Event> events = events();
+        HistoryWindow history = new HistoryWindow(300, 1);
+        DetectorState swapped = detector.newState();
+        for (Event e : events.subList(0, 300)) {
+            detector.step(null, swapped, e);
+            history.append(e.timestamp(), e.values());
+        }
+        LstmModel next = model(2);
+        detector.rewarm(next, swapped, history);
+        // the same model run from the start over the same readings reaches the same hidden state
+        DetectorState fresh = detector.newState();
+        for (Event e : events.subList(0, 300)) {
+            detector.step(next, fresh, e);
+        }
+        assertEquals(2, swapped.modelVersion());
+        assertArrayEquals(fresh.lstm().h(1), swapped.lstm().h(1));
+        assertArrayEquals(fresh.prediction(), swapped.prediction());
+        DetectorResult after = detector.step(next, swapped, events.get(300));
+        assertEquals(2, after.modelVersion());
+    }
+
+    @Test
+    void shouldResetAKeyWhoseHiddenStateTurnsNonFinite() {
+        Detector detector = new Detector(CONFIG);
+        DetectorState state = detector.newState();
+        LstmModel model = model(1);
+        List<Event> events = events();
+        detector.step(model, state, events.get(0));
+        state.lstm().c(0)[0] = Double.NaN;
+        DetectorResult r = detector.step(model, state, events.get(1));
+        assertTrue(r.stateReset());
+        assertTrue(state.lstm().isFinite());
+        assertEquals(1, state.resets());
+        assertTrue(Double.isFinite(state.prediction()[0]));
+    }
+
+    @Test
+    void shouldScoreTheInjectedSpikeHighestAfterWarmup() {
+        Detector detector = new Detector(CONFIG);
+        DetectorState state = detector.newState();
+        List<DetectorResult> results = new ArrayList<>();
+        for (Event e : events()) {
+            results.add(detector.step(null, state, e));
+        }
+        int argmax = 0;
+        for (int t = 0; t < results.size(); t++) {
+            if (results.get(t).anomalyScore() > results.get(argmax).anomalyScore()) {
+                argmax = t;
+            }
+        }
+        assertEquals(400, argmax);
+    }
+}

@@ -1,0 +1,121 @@
+package dev.vigil.score;
+
+import dev.vigil.testutil.SyntheticSeries;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ScorerTest {
+    private static final double SCALE_INVARIANCE_TOLERANCE = 1e-9;
+
+    private final ScoringConfig config = ScoringConfig.defaults();
+    private final Scorer scorer = new Scorer(config);
+
+    /** Scores a series with a persistence prediction (the previous reading). */
+    private double[] scoreAll(double[] x, ScoreState state) {
+        double[] scores = new double[x.length];
+        for (int t = 0; t < x.length; t++) {
+            double[] prediction = t == 0 ? null : new double[] {x[t - 1]};
+            scores[t] = scorer.score(state, new double[] {x[t]}, prediction).anomalyScore();
+        }
+        return scores;
+    }
+
+    @Test
+    void shouldReportZeroThroughoutWarmup() {
+        double[] x = SyntheticSeries.withSpike(SyntheticSeries.seasonal(400, 10, 2, 50, 0.3, 1), 50, 100);
+        double[] scores = scoreAll(x, scorer.newState(1));
+        for (int t = 0; t < config.warmupEvents(); t++) {
+            assertEquals(0.0, scores[t], "event " + t);
+        }
+    }
+
+    @Test
+    void shouldScoreOneWhenAReadingLeavesTheRangeSeenSoFar() {
+        double[] x = SyntheticSeries.withSpike(SyntheticSeries.seasonal(600, 10, 2, 50, 0.3, 1), 500, 50);
+        double[] scores = scoreAll(x, scorer.newState(1));
+        assertEquals(1.0, scores[500]);
+        double before = 0;
+        for (int t = config.warmupEvents() + 50; t < 500; t++) {
+            before = Math.max(before, scores[t]);
+        }
+        assertTrue(before < config.alertThreshold(), "quiet part peaked at " + before);
+    }
+
+    @Test
+    void shouldOpenOneAlertAndReportRepeatsAtTheRepeatLevel() {
+        double[] x = SyntheticSeries.withLevelShift(SyntheticSeries.seasonal(900, 10, 2, 50, 0.3, 3), 600, 40);
+        ScoreState state = scorer.newState(1);
+        int opened = 0;
+        int atThresholdAfterOpen = 0;
+        for (int t = 0; t < x.length; t++) {
+            ScoreOutcome o = scorer.score(state, new double[] {x[t]}, t == 0 ? null : new double[] {x[t - 1]});
+            if (o.transition() == AlertTransition.OPENED) {
+                opened++;
+                assertEquals(600, t);
+            } else if (o.alertOpen() && o.anomalyScore() >= config.alertThreshold()) {
+                atThresholdAfterOpen++;
+            }
+        }
+        assertEquals(1, opened);
+        assertEquals(0, atThresholdAfterOpen);
+    }
+
+    @Test
+    void shouldCloseTheAlertAfterTheQuietPeriod() {
+        double[] x = SyntheticSeries.withSpike(SyntheticSeries.seasonal(800, 10, 2, 50, 0.3, 5), 500, 60);
+        ScoreState state = scorer.newState(1);
+        int openedAt = -1;
+        int closedAt = -1;
+        for (int t = 0; t < x.length; t++) {
+            ScoreOutcome o = scorer.score(state, new double[] {x[t]}, t == 0 ? null : new double[] {x[t - 1]});
+            if (o.transition() == AlertTransition.OPENED) {
+                openedAt = t;
+            } else if (o.transition() == AlertTransition.CLOSED) {
+                closedAt = t;
+            }
+        }
+        assertEquals(500, openedAt);
+        assertTrue(closedAt > openedAt + config.quietEvents() - 1, "closed at " + closedAt);
+        assertFalse(state.alertOpen());
+    }
+
+    @Test
+    void shouldGiveTheSameScoresWhateverTheUnitsOfTheSensor() {
+        double[] x = SyntheticSeries.withSpike(SyntheticSeries.seasonal(700, 10, 2, 50, 0.3, 9), 650, 8);
+        double[] big = new double[x.length];
+        for (int t = 0; t < x.length; t++) {
+            big[t] = x[t] * 1e6;
+        }
+        assertArrayEquals(scoreAll(x, scorer.newState(1)), scoreAll(big, scorer.newState(1)), SCALE_INVARIANCE_TOLERANCE);
+    }
+
+    @Test
+    void shouldNameTheChannelThatMissedMostFirst() {
+        ScoreState state = scorer.newState(3);
+        double[] reading = {1, 1, 1};
+        for (int t = 0; t < 50; t++) {
+            double wobble = (t % 2 == 0 ? 0.1 : -0.1);
+            reading = new double[] {1 + wobble, 2 + wobble, 3 + wobble};
+            scorer.score(state, reading, new double[] {1, 2, 3});
+        }
+        ScoreOutcome o = scorer.score(state, new double[] {1, 5, 3.5}, new double[] {1, 2, 3});
+        assertArrayEquals(new int[] {1, 2, 0}, o.topChannels());
+    }
+
+    @Test
+    void shouldRoundTripTheStateThroughItsCodec() {
+        ScoreState state = scorer.newState(2);
+        for (int t = 0; t < 300; t++) {
+            scorer.score(state, new double[] {Math.sin(t), 100 + t}, t == 0 ? null : new double[] {0, 100 + t});
+        }
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(ScoreStateCodec.size(state));
+        ScoreStateCodec.write(state, buf);
+        assertEquals(buf.capacity(), buf.position());
+        buf.flip();
+        assertEquals(state, ScoreStateCodec.read(buf));
+    }
+}
