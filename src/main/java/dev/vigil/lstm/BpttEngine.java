@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Forward pass and truncated backpropagation through time over one minibatch of {@code B}
- * subsequences of {@code T} steps, all batched: each timestep's gate pre-activations for the whole
+ * subsequences of {@code T} steps, batched: each timestep's gate pre-activations for the whole
  * batch are one {@code B × (in + H)} by {@code (in + H) × 4H} product, and each layer's weight
  * gradient is one product over all {@code T·B} rows. Every subsequence starts from zero state.
  *
@@ -13,10 +13,11 @@ import java.util.Arrays;
  * <pre>
  *   dh  = dh_above + dh_next                dc = dh⊙o⊙(1 - tanh²c) + dc_next
  *   dz_i = dc⊙g⊙i(1-i)   dz_f = dc⊙c_prev⊙f(1-f)   dz_g = dc⊙i⊙(1-g²)   dz_o = dh⊙tanh(c)⊙o(1-o)
- *   dc_next = dc⊙f       [dx; dh_next] = Wᵀ·dz    dW += dz·[x;h_prev]ᵀ    db += dz
+ *   dc_next = dc⊙f       [dh_below; dh_next] = Wᵀ·dz    dWᵀ += [x;h_prev]·dzᵀ    db += dz
  * </pre>
- * Workspaces are allocated once in the constructor; {@link #loadBatch}, {@link #forward} and
- * {@link #backward} allocate nothing. Not thread-safe.
+ * Workspaces are matrices stored as arrays of rows (see {@link MatrixKernels}), row {@code t·B + b}
+ * for step t of subsequence b, allocated once in the constructor; {@link #loadBatch},
+ * {@link #forward} and {@link #backward} allocate nothing. Not thread-safe.
  */
 final class BpttEngine {
 
@@ -27,27 +28,31 @@ final class BpttEngine {
     private final int d;
     private final int hidden;
     private final int rows;
-    /** {@code (T+1)·B × d} normalised readings; row {@code t·B + b} is step t of subsequence b. */
-    private final double[] inputs;
+    /** {@code (T+1)·B × d}: normalised readings. */
+    private final double[][] inputs;
     /** Per layer, {@code T·B × (in_l + H)}: {@code [input_t; h_{t-1}]}. */
-    private final double[][] concat;
+    private final double[][][] concat;
     /** Per layer, {@code T·B × 4H}: gate activations i, f, g, o. */
-    private final double[][] gates;
-    /** Per layer, {@code (T+1)·B × H}: {@code c_{t-1}} at block t (block 0 stays zero). */
-    private final double[][] cells;
+    private final double[][][] gates;
+    /** Per layer, {@code (T+1)·B × H}: {@code c_{t-1}} at row block t (block 0 stays zero). */
+    private final double[][][] cells;
     /** Per layer, {@code T·B × H}: {@code tanh(c_t)}. */
-    private final double[][] tanhCells;
+    private final double[][][] tanhCells;
     /** Per layer, {@code T·B × H}: {@code h_t}. */
-    private final double[][] hiddens;
+    private final double[][][] hiddens;
     /** Per layer, {@code T·B × H}: {@code dL/dh_t} arriving from the layer above (or the head). */
-    private final double[][] hiddenGrads;
+    private final double[][][] hiddenGrads;
     /** {@code T·B × d}: {@code dL/dŷ}. */
-    private final double[] headGrad;
+    private final double[][] headGrad;
     /** {@code T·B × 4H}: {@code dL/dz} of the layer being differentiated. */
-    private final double[] gateGrad;
+    private final double[][] gateGrad;
+    /** {@code B × (in + H)}: {@code Wᵀ·dz} of one step, split into {@code dh_below} and {@code dh_next}. */
+    private final double[][] concatGrad;
     /** {@code B × H}: {@code dL/dh} and {@code dL/dc} carried from step t+1 to t. */
-    private final double[] hiddenCarry;
-    private final double[] cellCarry;
+    private final double[][] hiddenCarry;
+    private final double[][] cellCarry;
+    /** Per layer, {@code (in_l + H) × 4H}: {@code dL/dW_l}ᵀ, copied into the flat gradient. */
+    private final double[][][] weightGradT;
 
     BpttEngine(LstmConfig config, int batch, int steps) {
         this.layout = new ParameterLayout(config);
@@ -59,20 +64,22 @@ final class BpttEngine {
         this.rows = layout.gateRows();
         int n = steps * batch;
         int layers = config.layers();
-        inputs = new double[(n + batch) * d];
-        concat = new double[layers][];
-        gates = new double[layers][n * rows];
-        cells = new double[layers][(n + batch) * hidden];
-        tanhCells = new double[layers][n * hidden];
-        hiddens = new double[layers][n * hidden];
-        hiddenGrads = new double[layers][n * hidden];
+        inputs = new double[n + batch][d];
+        concat = new double[layers][][];
+        gates = new double[layers][n][rows];
+        cells = new double[layers][n + batch][hidden];
+        tanhCells = new double[layers][n][hidden];
+        hiddens = new double[layers][n][hidden];
+        hiddenGrads = new double[layers][n][hidden];
         for (int l = 0; l < layers; l++) {
-            concat[l] = new double[n * layout.columns(l)];
+            concat[l] = new double[n][layout.columns(l)];
         }
-        headGrad = new double[n * d];
-        gateGrad = new double[n * rows];
-        hiddenCarry = new double[batch * hidden];
-        cellCarry = new double[batch * hidden];
+        headGrad = new double[n][d];
+        gateGrad = new double[n][rows];
+        concatGrad = new double[batch][Math.max(config.inputSize(), hidden) + hidden];
+        hiddenCarry = new double[batch][hidden];
+        cellCarry = new double[batch][hidden];
+        weightGradT = layout.newTransposedRows();
     }
 
     /**
@@ -82,24 +89,25 @@ final class BpttEngine {
     static long workspaceDoubles(LstmConfig config, int batch, int steps) {
         ParameterLayout layout = new ParameterLayout(config);
         long n = (long) steps * batch;
-        long perLayer = 0;
+        long total = n * layout.gateRows() + (2 * n + batch) * config.inputSize() + layout.size();
         for (int l = 0; l < config.layers(); l++) {
-            perLayer += n * (layout.columns(l) + layout.gateRows() + 4L * config.hiddenSize()) + batch * (long) config.hiddenSize();
+            total += n * (layout.columns(l) + layout.gateRows() + 4L * config.hiddenSize())
+                    + (long) batch * config.hiddenSize();
         }
-        return perLayer + n * layout.gateRows() + (2 * n + batch) * config.inputSize();
+        return total;
     }
 
     /**
-     * Normalises steps {@code offsets[b] .. offsets[b] + T} of {@code series} into the input block;
+     * Normalises steps {@code offsets[b] .. offsets[b] + T} of {@code series} into the input rows;
      * the series must hold them and be finite (the trainer checks once per run).
      */
     void loadBatch(double[][] series, Normalisation normalisation, int[] offsets) {
         for (int t = 0; t <= steps; t++) {
             for (int b = 0; b < batch; b++) {
                 double[] raw = series[offsets[b] + t];
-                int row = (t * batch + b) * d;
+                double[] row = inputs[t * batch + b];
                 for (int k = 0; k < d; k++) {
-                    inputs[row + k] = normalisation.normalise(k, raw[k]);
+                    row[k] = normalisation.normalise(k, raw[k]);
                 }
             }
         }
@@ -108,83 +116,77 @@ final class BpttEngine {
     /**
      * Runs the loaded batch forward, keeps what backward needs and returns the loss {@code L}.
      *
-     * @param parameters  flat parameters ({@link ParameterLayout}); not modified
-     * @param stepWeights {@code W_l}ᵀ of {@code parameters}; not modified
+     * @param parameters      flat parameters ({@link ParameterLayout}); not modified
+     * @param transposedRows  rows of each {@code W_l}ᵀ of {@code parameters}; not modified
      */
-    double forward(double[] parameters, double[][] stepWeights) {
+    double forward(double[] parameters, double[][][] transposedRows) {
         for (int l = 0; l < layout.layers; l++) {
             for (int t = 0; t < steps; t++) {
-                forwardStep(l, t, parameters, stepWeights[l]);
+                forwardStep(l, t, parameters, transposedRows[l]);
             }
         }
         return forwardHead(parameters);
     }
 
-    private void forwardStep(int l, int t, double[] p, double[] wT) {
+    private void forwardStep(int l, int t, double[] p, double[][] wT) {
         int in = layout.layerInputSize(l);
-        int cols = in + hidden;
-        double[] x = concat[l];
-        double[] below = l == 0 ? inputs : hiddens[l - 1];
-        double[] h = hiddens[l];
-        for (int b = 0; b < batch; b++) {
-            int r = t * batch + b;
-            System.arraycopy(below, r * in, x, r * cols, in);
-            if (t == 0) {
-                Arrays.fill(x, r * cols + in, (r + 1) * cols, 0.0);
-            } else {
-                System.arraycopy(h, (r - batch) * hidden, x, r * cols + in, hidden);
-            }
-            System.arraycopy(p, layout.biasOffset(l), gates[l], r * rows, rows);
-        }
-        // z = b + [x;h]ᵀ·Wᵀ for the B rows of step t
         int first = t * batch;
-        MatrixKernels.multAdd(batch, rows, cols, x, first * cols, cols, wT, 0, rows, gates[l], first * rows, rows);
-        // i, f, o = σ(z); g = tanh(z); c = f⊙c_prev + i⊙g; h = o⊙tanh(c)
-        double[] z = gates[l];
-        double[] c = cells[l];
-        double[] tc = tanhCells[l];
+        double[][] below = l == 0 ? inputs : hiddens[l - 1];
+        double[][] x = concat[l];
+        double[][] z = gates[l];
         for (int b = 0; b < batch; b++) {
             int r = first + b;
-            int zr = r * rows;
+            System.arraycopy(below[r], 0, x[r], 0, in);
+            if (t == 0) {
+                Arrays.fill(x[r], in, in + hidden, 0.0);
+            } else {
+                System.arraycopy(hiddens[l][r - batch], 0, x[r], in, hidden);
+            }
+            System.arraycopy(p, layout.biasOffset(l), z[r], 0, rows);
+        }
+        // z = b + [x;h]ᵀ·Wᵀ for the B rows of step t
+        MatrixKernels.multAdd(batch, rows, in + hidden, x, first, wT, z, first);
+        // i, f, o = σ(z); g = tanh(z); c = f⊙c_prev + i⊙g; h = o⊙tanh(c)
+        for (int b = 0; b < batch; b++) {
+            int r = first + b;
+            double[] zr = z[r];
+            double[] cPrev = cells[l][r];
+            double[] c = cells[l][r + batch];
+            double[] tc = tanhCells[l][r];
+            double[] h = hiddens[l][r];
+            Activations.activateGates(zr, hidden);
             for (int j = 0; j < hidden; j++) {
-                double i = Activations.sigmoid(z[zr + j]);
-                double f = Activations.sigmoid(z[zr + hidden + j]);
-                double g = Activations.tanh(z[zr + 2 * hidden + j]);
-                double o = Activations.sigmoid(z[zr + 3 * hidden + j]);
-                z[zr + j] = i;
-                z[zr + hidden + j] = f;
-                z[zr + 2 * hidden + j] = g;
-                z[zr + 3 * hidden + j] = o;
-                double cj = f * c[r * hidden + j] + i * g;
-                c[(r + batch) * hidden + j] = cj;
-                double tcj = Activations.tanh(cj);
-                tc[r * hidden + j] = tcj;
-                h[r * hidden + j] = o * tcj;
+                c[j] = zr[hidden + j] * cPrev[j] + zr[j] * zr[2 * hidden + j];
+            }
+            for (int j = 0; j < hidden; j++) {
+                tc[j] = Activations.tanh(c[j]);
+                h[j] = zr[3 * hidden + j] * tc[j];
             }
         }
     }
 
-    /** {@code ŷ = Wy·h_top + by (+ x)}; accumulates the loss and stores {@code dL/dŷ}. */
+    /** {@code ŷ = Wy·h_top + by (+ x)}; returns the loss and stores {@code dL/dŷ}. */
     private double forwardHead(double[] p) {
         int n = steps * batch;
-        double[] top = hiddens[layout.layers - 1];
+        double[][] top = hiddens[layout.layers - 1];
         int wy = layout.headWeightOffset();
         int by = layout.headBiasOffset();
         double scale = 2.0 / ((double) n * d);
         double sum = 0;
         for (int r = 0; r < n; r++) {
+            double[] h = top[r];
             for (int k = 0; k < d; k++) {
                 double y = p[by + k];
                 int row = wy + k * hidden;
                 for (int j = 0; j < hidden; j++) {
-                    y += p[row + j] * top[r * hidden + j];
+                    y += p[row + j] * h[j];
                 }
                 if (residual) {
-                    y += inputs[r * d + k];
+                    y += inputs[r][k];
                 }
-                double diff = y - inputs[(r + batch) * d + k];
+                double diff = y - inputs[r + batch][k];
                 sum += diff * diff;
-                headGrad[r * d + k] = scale * diff;
+                headGrad[r][k] = scale * diff;
             }
         }
         return sum / ((double) n * d);
@@ -193,89 +195,106 @@ final class BpttEngine {
     /**
      * Gradient of the loss of the last {@link #forward} with respect to every parameter.
      *
-     * @param parameters the parameters {@code forward} used; not modified
+     * @param parameters the flat parameters {@code forward} used; not modified
+     * @param weightRows rows of each {@code W_l} of {@code parameters}; not modified
      * @param gradient   output in {@link ParameterLayout} order; overwritten
      */
-    void backward(double[] parameters, double[] gradient) {
+    void backward(double[] parameters, double[][][] weightRows, double[] gradient) {
         Arrays.fill(gradient, 0.0);
-        int n = steps * batch;
-        int top = layout.layers - 1;
-        // dWy = dŷᵀ·h_top, dby = Σ dŷ, dh_top = dŷ·Wy
-        MatrixKernels.multAddTransA(d, hidden, n, headGrad, 0, d, hiddens[top], 0, hidden,
-                gradient, layout.headWeightOffset(), hidden);
-        columnSums(headGrad, n, d, gradient, layout.headBiasOffset());
-        Arrays.fill(hiddenGrads[top], 0.0);
-        MatrixKernels.multAdd(n, hidden, d, headGrad, 0, d, parameters, layout.headWeightOffset(), hidden,
-                hiddenGrads[top], 0, hidden);
-        for (int l = top; l >= 0; l--) {
-            backwardLayer(l, parameters, gradient);
+        backwardHead(parameters, gradient);
+        for (int l = layout.layers - 1; l >= 0; l--) {
+            backwardLayer(l, weightRows[l], gradient);
         }
     }
 
-    private void backwardLayer(int l, double[] p, double[] gradient) {
+    /** {@code dWy = Σ dŷ·h_topᵀ}, {@code dby = Σ dŷ}, {@code dh_top = Wyᵀ·dŷ}. */
+    private void backwardHead(double[] p, double[] gradient) {
+        int n = steps * batch;
+        double[][] top = hiddens[layout.layers - 1];
+        double[][] dhTop = hiddenGrads[layout.layers - 1];
+        int wy = layout.headWeightOffset();
+        int by = layout.headBiasOffset();
+        // dWy += dŷ·hᵀ, dby += dŷ, dh_top = Wyᵀ·dŷ, row by row (d is small)
+        for (int r = 0; r < n; r++) {
+            double[] h = top[r];
+            double[] dh = dhTop[r];
+            Arrays.fill(dh, 0.0);
+            for (int k = 0; k < d; k++) {
+                double dy = headGrad[r][k];
+                int row = wy + k * hidden;
+                for (int j = 0; j < hidden; j++) {
+                    gradient[row + j] += dy * h[j];
+                    dh[j] += dy * p[row + j];
+                }
+                gradient[by + k] += dy;
+            }
+        }
+    }
+
+    private void backwardLayer(int l, double[][] w, double[] gradient) {
         int in = layout.layerInputSize(l);
         int cols = in + hidden;
-        int w = layout.weightOffset(l);
-        Arrays.fill(hiddenCarry, 0.0);
-        Arrays.fill(cellCarry, 0.0);
-        if (l > 0) {
-            Arrays.fill(hiddenGrads[l - 1], 0.0);
+        for (int b = 0; b < batch; b++) {
+            Arrays.fill(hiddenCarry[b], 0.0);
+            Arrays.fill(cellCarry[b], 0.0);
         }
         for (int t = steps - 1; t >= 0; t--) {
             gateGradients(l, t);
-            int zOff = t * batch * rows;
-            if (t > 0) {
-                // dh_{t-1} = W_hᵀ·dz_t, the h columns of W
-                Arrays.fill(hiddenCarry, 0.0);
-                MatrixKernels.multAdd(batch, hidden, rows, gateGrad, zOff, rows, p, w + in, cols,
-                        hiddenCarry, 0, hidden);
+            if (t == 0 && l == 0) {
+                break;
             }
-            if (l > 0) {
-                // dh_below_t = W_xᵀ·dz_t, the input columns of W
-                MatrixKernels.multAdd(batch, in, rows, gateGrad, zOff, rows, p, w, cols,
-                        hiddenGrads[l - 1], t * batch * hidden, hidden);
+            // [dh_below; dh_next] = Wᵀ·dz_t for the B rows of step t
+            for (int b = 0; b < batch; b++) {
+                Arrays.fill(concatGrad[b], 0, cols, 0.0);
+            }
+            MatrixKernels.multAdd(batch, cols, rows, gateGrad, t * batch, w, concatGrad, 0);
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(concatGrad[b], in, hiddenCarry[b], 0, hidden);
+                if (l > 0) {
+                    System.arraycopy(concatGrad[b], 0, hiddenGrads[l - 1][t * batch + b], 0, in);
+                }
             }
         }
         int n = steps * batch;
-        // dW = Σ_t dz_t·[x_t; h_{t-1}]ᵀ, db = Σ_t dz_t
-        MatrixKernels.multAddTransA(rows, cols, n, gateGrad, 0, rows, concat[l], 0, cols, gradient, w, cols);
-        columnSums(gateGrad, n, rows, gradient, layout.biasOffset(l));
+        // dWᵀ = Σ_t [x_t; h_{t-1}]·dz_tᵀ, db = Σ_t dz_t
+        double[][] dWT = weightGradT[l];
+        for (double[] row : dWT) {
+            Arrays.fill(row, 0.0);
+        }
+        MatrixKernels.multAddTransA(cols, rows, n, concat[l], 0, gateGrad, 0, dWT);
+        layout.readTransposedRows(l, dWT, gradient);
+        int bias = layout.biasOffset(l);
+        for (int r = 0; r < n; r++) {
+            double[] dz = gateGrad[r];
+            for (int j = 0; j < rows; j++) {
+                gradient[bias + j] += dz[j];
+            }
+        }
     }
 
     /** {@code dz} of step t from {@code dh}, {@code dc} carried from t+1 and the stored activations. */
     private void gateGradients(int l, int t) {
-        double[] z = gates[l];
-        double[] c = cells[l];
-        double[] tc = tanhCells[l];
-        double[] dhAbove = hiddenGrads[l];
         for (int b = 0; b < batch; b++) {
             int r = t * batch + b;
-            int zr = r * rows;
-            int carry = b * hidden;
+            double[] z = gates[l][r];
+            double[] cPrev = cells[l][r];
+            double[] tc = tanhCells[l][r];
+            double[] dhAbove = hiddenGrads[l][r];
+            double[] dhNext = hiddenCarry[b];
+            double[] dcNext = cellCarry[b];
+            double[] dz = gateGrad[r];
             for (int j = 0; j < hidden; j++) {
-                int hr = r * hidden + j;
-                double i = z[zr + j];
-                double f = z[zr + hidden + j];
-                double g = z[zr + 2 * hidden + j];
-                double o = z[zr + 3 * hidden + j];
-                double tcj = tc[hr];
-                double dh = dhAbove[hr] + hiddenCarry[carry + j];
-                double dc = dh * o * (1.0 - tcj * tcj) + cellCarry[carry + j];
-                gateGrad[zr + j] = dc * g * i * (1.0 - i);
-                gateGrad[zr + hidden + j] = dc * c[hr] * f * (1.0 - f);
-                gateGrad[zr + 2 * hidden + j] = dc * i * (1.0 - g * g);
-                gateGrad[zr + 3 * hidden + j] = dh * tcj * o * (1.0 - o);
-                cellCarry[carry + j] = dc * f;
-            }
-        }
-    }
-
-    /** {@code out[outOff + j] += Σ_r m[r·cols + j]} for an {@code n × cols} matrix {@code m}. */
-    private static void columnSums(double[] m, int n, int cols, double[] out, int outOff) {
-        for (int r = 0; r < n; r++) {
-            int row = r * cols;
-            for (int j = 0; j < cols; j++) {
-                out[outOff + j] += m[row + j];
+                double i = z[j];
+                double f = z[hidden + j];
+                double g = z[2 * hidden + j];
+                double o = z[3 * hidden + j];
+                double dh = dhAbove[j] + dhNext[j];
+                double dc = dh * o * (1.0 - tc[j] * tc[j]) + dcNext[j];
+                dz[j] = dc * g * i * (1.0 - i);
+                dz[hidden + j] = dc * cPrev[j] * f * (1.0 - f);
+                dz[2 * hidden + j] = dc * i * (1.0 - g * g);
+                dz[3 * hidden + j] = dh * tc[j] * o * (1.0 - o);
+                dcNext[j] = dc * f;
             }
         }
     }

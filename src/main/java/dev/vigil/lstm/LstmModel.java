@@ -12,8 +12,8 @@ import java.util.SplittableRandom;
  * <p>Per layer {@code l}: {@code W_l} ({@code 4H × (in_l + H)}, gate blocks i, f, g, o, columns
  * {@code [input; h]}) and {@code b_l} ({@code 4H}); head {@code Wy} ({@code d × H}) and
  * {@code by} ({@code d}). The equations are on {@link LstmStepper}. Besides the flat parameter
- * vector (layout in {@link ParameterLayout}) the model keeps each {@code W_l}ᵀ, built once, so that
- * the stepper's matrix-vector product runs over contiguous rows.
+ * vector (layout in {@link ParameterLayout}) the model keeps the rows of each {@code W_l}ᵀ, built once,
+ * so that the stepper's matrix-vector product runs over contiguous rows ({@link MatrixKernels}).
  */
 public final class LstmModel {
 
@@ -22,7 +22,7 @@ public final class LstmModel {
     private final TrainingInfo info;
     private final ParameterLayout layout;
     private final double[] parameters;
-    private final double[][] stepWeights;
+    private final double[][][] stepWeights;
 
     /**
      * A model from a flat parameter vector in {@link ParameterLayout} order; {@code parameters} is
@@ -43,7 +43,7 @@ public final class LstmModel {
 
     /** Shares {@code parameters} and, when non-null, {@code stepWeights}; checks shapes only. */
     private LstmModel(LstmConfig config, Normalisation normalisation, TrainingInfo info, double[] parameters,
-                      double[][] stepWeights) {
+                      double[][][] stepWeights) {
         if (config == null || normalisation == null || info == null) {
             throw new BadConfigException("config, normalisation and info must not be null");
         }
@@ -61,8 +61,8 @@ public final class LstmModel {
         }
         this.parameters = parameters;
         if (stepWeights == null) {
-            this.stepWeights = layout.newTransposedWeights();
-            layout.transposeWeights(parameters, this.stepWeights);
+            this.stepWeights = layout.newTransposedRows();
+            layout.writeTransposedRows(parameters, this.stepWeights);
         } else {
             this.stepWeights = stepWeights;
         }
@@ -73,7 +73,7 @@ public final class LstmModel {
      * leave the trainer. {@code stepWeights} must hold {@code W_l}ᵀ of {@code parameters}.
      */
     static LstmModel wrapping(LstmConfig config, Normalisation normalisation, double[] parameters,
-                              double[][] stepWeights) {
+                              double[][][] stepWeights) {
         return new LstmModel(config, normalisation, TrainingInfo.untrained(0), parameters, stepWeights);
     }
 
@@ -131,8 +131,8 @@ public final class LstmModel {
         return parameters;
     }
 
-    /** The live {@code W_l}ᵀ, {@code (in_l + H) × 4H} row-major; callers must not modify it. */
-    double[] stepWeights(int layer) {
+    /** The live rows of {@code W_l}ᵀ, {@code (in_l + H)} arrays of {@code 4H}; callers must not modify them. */
+    double[][] stepWeights(int layer) {
         return stepWeights[layer];
     }
 

@@ -23,17 +23,17 @@ public final class LstmStepper {
 
     private final LstmConfig config;
     private final int hiddenSize;
-    /** {@code [input; h]} of the current layer. */
-    private final double[] concat;
-    /** Pre-activations, then activations, of the gates i, f, g, o ({@code 4H}). */
-    private final double[] gates;
+    /** {@code [input; h]} of the current layer, as a one-row matrix for {@link MatrixKernels}. */
+    private final double[][] concat;
+    /** Pre-activations of the gates i, f, g, o ({@code 4H}), as a one-row matrix. */
+    private final double[][] gates;
 
     /** A stepper for models and states of {@code config}'s shape. */
     public LstmStepper(LstmConfig config) {
         this.config = config;
         this.hiddenSize = config.hiddenSize();
-        this.concat = new double[Math.max(config.inputSize(), hiddenSize) + hiddenSize];
-        this.gates = new double[ParameterLayout.GATES * hiddenSize];
+        this.concat = new double[1][Math.max(config.inputSize(), hiddenSize) + hiddenSize];
+        this.gates = new double[1][ParameterLayout.GATES * hiddenSize];
     }
 
     /**
@@ -56,28 +56,30 @@ public final class LstmStepper {
             double[] h = state.h(l);
             int in = layout.layerInputSize(l);
             int cols = in + hiddenSize;
-            System.arraycopy(input, 0, concat, 0, in);
-            System.arraycopy(h, 0, concat, in, hiddenSize);
+            System.arraycopy(input, 0, concat[0], 0, in);
+            System.arraycopy(h, 0, concat[0], in, hiddenSize);
             // z = W·[x;h] + b, computed as b + [x;h]ᵀ·Wᵀ over contiguous rows of Wᵀ
-            System.arraycopy(p, layout.biasOffset(l), gates, 0, rows);
-            MatrixKernels.multAdd(1, rows, cols, concat, 0, cols, model.stepWeights(l), 0, rows, gates, 0, rows);
+            System.arraycopy(p, layout.biasOffset(l), gates[0], 0, rows);
+            MatrixKernels.multAdd(1, rows, cols, concat, 0, model.stepWeights(l), gates, 0);
             // i, f, o = σ(z); g = tanh(z); c ← f⊙c + i⊙g; h ← o⊙tanh(c)
-            updateCell(gates, h, state.c(l));
+            updateCell(gates[0], h, state.c(l));
             input = h;
         }
         predict(layout, p, input, x, model.config().residual(), prediction);
     }
 
+    /**
+     * Activates {@code z} in place, then updates {@code c} and {@code h}. Separate passes because
+     * the activations of all gates are independent, which lets the CPU overlap them.
+     */
     private void updateCell(double[] z, double[] h, double[] c) {
         int n = hiddenSize;
+        Activations.activateGates(z, n);
         for (int j = 0; j < n; j++) {
-            double i = Activations.sigmoid(z[j]);
-            double f = Activations.sigmoid(z[n + j]);
-            double g = Activations.tanh(z[2 * n + j]);
-            double o = Activations.sigmoid(z[3 * n + j]);
-            double cj = f * c[j] + i * g;
-            c[j] = cj;
-            h[j] = o * Activations.tanh(cj);
+            c[j] = z[n + j] * c[j] + z[j] * z[2 * n + j];
+        }
+        for (int j = 0; j < n; j++) {
+            h[j] = z[3 * n + j] * Activations.tanh(c[j]);
         }
     }
 

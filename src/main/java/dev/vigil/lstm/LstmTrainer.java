@@ -38,7 +38,9 @@ public final class LstmTrainer {
     private final BpttEngine engine;
     private final AdamOptimizer adam;
     private final double[] parameters;
-    private final double[][] stepWeights;
+    /** Rows of each {@code W_l}ᵀ and {@code W_l}, refreshed from {@code parameters} after each update. */
+    private final double[][][] transposedRows;
+    private final double[][][] weightRows;
     private final double[] gradient;
     private final double[] bestParameters;
     private final int[] offsets;
@@ -74,11 +76,13 @@ public final class LstmTrainer {
         this.engine = new BpttEngine(config, training.batchSize(), training.bpttSteps());
         this.adam = new AdamOptimizer(layout.size());
         this.parameters = new double[layout.size()];
-        this.stepWeights = layout.newTransposedWeights();
+        this.transposedRows = layout.newTransposedRows();
+        this.weightRows = layout.newWeightRows();
         this.gradient = new double[layout.size()];
         this.bestParameters = new double[layout.size()];
         this.offsets = new int[training.batchSize()];
-        this.working = LstmModel.wrapping(config, Normalisation.identity(config.inputSize()), parameters, stepWeights);
+        this.working = LstmModel.wrapping(config, Normalisation.identity(config.inputSize()), parameters,
+                transposedRows);
         this.stepper = new LstmStepper(config);
         this.state = new LstmState(config);
         this.current = new double[config.inputSize()];
@@ -95,7 +99,7 @@ public final class LstmTrainer {
      * @param seed          seeds initialisation and minibatch offsets
      * @param modelId       stored in the model's {@link TrainingInfo}
      * @param version       stored in the model's {@link TrainingInfo}
-     * @throws BadConfigException         when the series is too short
+     * @throws BadConfigException         when the series is too short, or modelId or version is invalid
      * @throws ShapeMismatchException     when rows or normalisation do not have {@code inputSize} channels
      * @throws NonFiniteTrainingException on a non-finite reading, loss or gradient
      */
@@ -109,7 +113,16 @@ public final class LstmTrainer {
      * {@code initial}'s parameters and normalisation (fine-tuning a deployed model).
      */
     public TrainingResult train(double[][] series, LstmModel initial, long seed, String modelId, long version) {
+        new TrainingInfo(modelId, version, seed, 0, Double.NaN, Double.NaN, 0); // fail before training, not after
         startRun(series, initial, seed);
+        try {
+            return runEpochs(seed, modelId, version);
+        } finally {
+            this.series = null;
+        }
+    }
+
+    private TrainingResult runEpochs(long seed, String modelId, long version) {
         int minibatches = minibatchesPerEpoch();
         double bestValidation = Double.POSITIVE_INFINITY;
         double bestTrain = Double.NaN;
@@ -152,7 +165,7 @@ public final class LstmTrainer {
         this.normalisation = initial.normalisation();
         System.arraycopy(initial.parameters(), 0, parameters, 0, parameters.length);
         System.arraycopy(parameters, 0, bestParameters, 0, parameters.length);
-        layout.transposeWeights(parameters, stepWeights);
+        refreshWeightRows();
         adam.reset();
         this.random = new SplittableRandom(seed).split();
     }
@@ -181,7 +194,7 @@ public final class LstmTrainer {
         }
         double scale = norm > training.clipNorm() ? training.clipNorm() / norm : 1.0;
         adam.update(parameters, gradient, scale, training.learningRate());
-        layout.transposeWeights(parameters, stepWeights);
+        refreshWeightRows();
         return loss;
     }
 
@@ -198,6 +211,10 @@ public final class LstmTrainer {
      * @param gradient output in {@link ParameterLayout} order, or null for the loss only
      */
     double lossAndGradient(LstmModel model, double[][] series, int[] offsets, double[] gradient) {
+        if (offsets.length != training.batchSize()) {
+            throw new ShapeMismatchException("offsets must have batchSize = " + training.batchSize()
+                    + " entries, got " + offsets.length);
+        }
         startRun(series, model, 0);
         double loss = computeLossAndGradient(offsets);
         if (gradient != null) {
@@ -208,9 +225,14 @@ public final class LstmTrainer {
 
     private double computeLossAndGradient(int[] batchOffsets) {
         engine.loadBatch(series, normalisation, batchOffsets);
-        double loss = engine.forward(parameters, stepWeights);
-        engine.backward(parameters, gradient);
+        double loss = engine.forward(parameters, transposedRows);
+        engine.backward(parameters, weightRows, gradient);
         return loss;
+    }
+
+    private void refreshWeightRows() {
+        layout.writeTransposedRows(parameters, transposedRows);
+        layout.writeWeightRows(parameters, weightRows);
     }
 
     /**

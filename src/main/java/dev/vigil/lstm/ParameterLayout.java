@@ -92,28 +92,59 @@ final class ParameterLayout {
         return index < headBiasOffset ? "head Wy" : "head by";
     }
 
-    /** Writes {@code W_l}ᵀ ({@code (in_l + H) × 4H}, row-major) of every layer into {@code transposed[l]}. */
-    void transposeWeights(double[] parameters, double[][] transposed) {
-        int rows = gateRows();
+    /** Rows of {@code W_l}ᵀ per layer: {@code (in_l + H)} arrays of {@code 4H}, for forward products. */
+    double[][][] newTransposedRows() {
+        double[][][] rows = new double[layers][][];
+        for (int l = 0; l < layers; l++) {
+            rows[l] = new double[columns(l)][gateRows()];
+        }
+        return rows;
+    }
+
+    /** Rows of {@code W_l} per layer: {@code 4H} arrays of {@code in_l + H}, for backward products. */
+    double[][][] newWeightRows() {
+        double[][][] rows = new double[layers][][];
+        for (int l = 0; l < layers; l++) {
+            rows[l] = new double[gateRows()][columns(l)];
+        }
+        return rows;
+    }
+
+    /** {@code transposed[l][c][r] = W_l[r][c]} for every layer, read from the flat {@code parameters}. */
+    void writeTransposedRows(double[] parameters, double[][][] transposed) {
+        int gateRows = gateRows();
         for (int l = 0; l < layers; l++) {
             int cols = columns(l);
             int base = weightOffset[l];
-            double[] out = transposed[l];
-            for (int r = 0; r < rows; r++) {
-                int rowStart = base + r * cols;
-                for (int c = 0; c < cols; c++) {
-                    out[c * rows + r] = parameters[rowStart + c];
+            double[][] out = transposed[l];
+            for (int c = 0; c < cols; c++) {
+                double[] row = out[c];
+                for (int r = 0; r < gateRows; r++) {
+                    row[r] = parameters[base + r * cols + c];
                 }
             }
         }
     }
 
-    /** Fresh arrays sized for {@link #transposeWeights}. */
-    double[][] newTransposedWeights() {
-        double[][] transposed = new double[layers][];
+    /** {@code rows[l][r][c] = W_l[r][c]} for every layer, read from the flat {@code parameters}. */
+    void writeWeightRows(double[] parameters, double[][][] rows) {
         for (int l = 0; l < layers; l++) {
-            transposed[l] = new double[gateRows() * columns(l)];
+            int cols = columns(l);
+            for (int r = 0; r < gateRows(); r++) {
+                System.arraycopy(parameters, weightOffset[l] + r * cols, rows[l][r], 0, cols);
+            }
         }
-        return transposed;
+    }
+
+    /** {@code flat W_l[r][c] = transposed[c][r]}: writes a {@code W_l}ᵀ-shaped block into {@code out}. */
+    void readTransposedRows(int layer, double[][] transposed, double[] out) {
+        int cols = columns(layer);
+        int base = weightOffset[layer];
+        for (int c = 0; c < cols; c++) {
+            double[] row = transposed[c];
+            for (int r = 0; r < gateRows(); r++) {
+                out[base + r * cols + c] = row[r];
+            }
+        }
     }
 }

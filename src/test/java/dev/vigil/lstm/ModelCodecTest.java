@@ -1,0 +1,168 @@
+package dev.vigil.lstm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.BadBytesException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.Test;
+
+class ModelCodecTest {
+
+    /** Predictions of the golden fixture, recorded when it was written. */
+    private static final double[] FIXTURE_PREDICTION = {-0.49307349219206437, -0.015006765023697998};
+    private static final double FIXTURE_FIRST_PARAMETER = 0.37423070100475414;
+    private static final double[][] FIXTURE_INPUTS = {{0.1, -0.2}, {0.3, 0.4}, {-0.5, 0.0}};
+
+    @Test
+    void shouldRoundTripBitIdenticalParametersAndPredictions() {
+        LstmConfig config = new LstmConfig(3, 6, 2, 0.5, false);
+        LstmModel model = LstmModel.initialise(config, new Normalisation(new double[] {1, 2, 3}, new double[] {4, 5, 6}), 9)
+                .withInfo(new TrainingInfo("sensor-α/7", 12, 9, 4, 0.5, 0.75, 2500));
+        LstmModel decoded = ModelCodec.decode(ModelCodec.encode(model));
+        assertEquals(config, decoded.config());
+        assertEquals(model.normalisation(), decoded.normalisation());
+        assertEquals(model.info(), decoded.info());
+        assertArrayEquals(bits(model.parameters()), bits(decoded.parameters()));
+        double[][] inputs = TestSeries.multiChannel(50, 3, 1);
+        assertArrayEquals(bits(predictAfter(model, inputs)), bits(predictAfter(decoded, inputs)));
+        assertArrayEquals(ModelCodec.encode(model), ModelCodec.encode(decoded));
+    }
+
+    @Test
+    void shouldRoundTripUntrainedInfoWithNaNLosses() {
+        LstmModel model = LstmModel.initialise(LstmConfig.defaults(), Normalisation.identity(1), 1);
+        assertEquals(model.info(), ModelCodec.decode(ModelCodec.encode(model)).info());
+    }
+
+    @Test
+    void shouldRejectWrongMagic() {
+        byte[] bytes = ModelCodec.encode(smallModel());
+        bytes[0] = 'X';
+        assertMessage(bytes, "not a Vigil model: magic is 0x58474C4D, expected 0x56474C4D (\"VGLM\")");
+    }
+
+    @Test
+    void shouldRejectUnknownFormatVersion() {
+        byte[] bytes = ModelCodec.encode(smallModel());
+        ByteBuffer.wrap(bytes).putInt(4, 7);
+        assertMessage(bytes, "model format version 7 is not supported (expected 1)");
+    }
+
+    @Test
+    void shouldRejectTruncatedBytesAtEveryLength() {
+        byte[] bytes = ModelCodec.encode(smallModel());
+        for (int length = 0; length < bytes.length; length++) {
+            byte[] cut = Arrays.copyOf(bytes, length);
+            BadBytesException e = assertThrows(BadBytesException.class, () -> ModelCodec.decode(cut));
+            assertTrue(e.getMessage().startsWith("model bytes truncated"), length + ": " + e.getMessage());
+        }
+    }
+
+    @Test
+    void shouldRejectTrailingBytes() {
+        byte[] bytes = Arrays.copyOf(ModelCodec.encode(smallModel()), ModelCodec.encode(smallModel()).length + 3);
+        BadBytesException e = assertThrows(BadBytesException.class, () -> ModelCodec.decode(bytes));
+        assertTrue(e.getMessage().contains("3 trailing bytes"), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectBadChecksumWhenAParameterByteFlips() {
+        byte[] bytes = ModelCodec.encode(smallModel());
+        bytes[bytes.length - 20] ^= 0x10;
+        BadBytesException e = assertThrows(BadBytesException.class, () -> ModelCodec.decode(bytes));
+        assertTrue(e.getMessage().startsWith("model checksum mismatch: stored CRC32 0x"), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectInconsistentShape() {
+        byte[] bytes = ModelCodec.encode(smallModel());
+        ByteBuffer.wrap(bytes).putInt(12, 0);
+        assertMessage(bytes, "inconsistent model shape: hiddenSize must be > 0, got 0");
+    }
+
+    @Test
+    void shouldRejectNonFiniteParametersEvenWithValidChecksum() {
+        LstmModel model = smallModel();
+        byte[] bytes = ModelCodec.encode(model);
+        int firstParameter = bytes.length - 4 - 8 * model.parameterCount();
+        ByteBuffer.wrap(bytes).putDouble(firstParameter + 8 * 5, Double.NaN);
+        rewriteChecksum(bytes);
+        assertMessage(bytes, "parameter 5 (layer 0 W (gate i)) is NaN; parameters must be finite");
+    }
+
+    @Test
+    void shouldRejectNonPositiveScaleEvenWithValidChecksum() {
+        byte[] bytes = ModelCodec.encode(smallModel());
+        ByteBuffer.wrap(bytes).putDouble(29 + 2 * 8, -1.0); // scale[0], after config and center[2]
+        rewriteChecksum(bytes);
+        assertMessage(bytes, "inconsistent model contents: scale[0] must be finite and > 0, got -1.0");
+    }
+
+    @Test
+    void shouldDecodeGoldenFixtureV1() throws IOException {
+        byte[] bytes = fixture();
+        LstmModel model = ModelCodec.decode(bytes);
+        assertEquals(new LstmConfig(2, 4, 2, 1.0, true), model.config());
+        assertEquals(new Normalisation(new double[] {1.5, -2.0}, new double[] {2.0, 0.5}), model.normalisation());
+        assertEquals(new TrainingInfo("fixture-model", 3, 42, 5, 0.125, 0.25, 1000), model.info());
+        assertEquals(266, model.parameterCount());
+        assertEquals(FIXTURE_FIRST_PARAMETER, model.parameters()[0]);
+        LstmStepper stepper = new LstmStepper(model.config());
+        LstmState state = new LstmState(model.config());
+        double[] prediction = new double[2];
+        for (double[] x : FIXTURE_INPUTS) {
+            stepper.step(model, state, x, prediction);
+        }
+        assertArrayEquals(FIXTURE_PREDICTION, prediction, TestSeries.REFERENCE_TOLERANCE);
+        assertArrayEquals(bytes, ModelCodec.encode(model), "re-encoding the fixture must give the same bytes");
+    }
+
+    static byte[] fixture() throws IOException {
+        try (InputStream in = ModelCodecTest.class.getResourceAsStream("/fixtures/model-v1.bin")) {
+            assertTrue(in != null, "fixtures/model-v1.bin is missing");
+            return in.readAllBytes();
+        }
+    }
+
+    private static LstmModel smallModel() {
+        return LstmModel.initialise(new LstmConfig(2, 3, 1, 1.0, true), Normalisation.identity(2), 3);
+    }
+
+    private static void assertMessage(byte[] bytes, String message) {
+        BadBytesException e = assertThrows(BadBytesException.class, () -> ModelCodec.decode(bytes));
+        assertEquals(message, e.getMessage());
+    }
+
+    private static void rewriteChecksum(byte[] bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, bytes.length - 4);
+        ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
+    }
+
+    private static long[] bits(double[] values) {
+        long[] bits = new long[values.length];
+        for (int j = 0; j < values.length; j++) {
+            bits[j] = Double.doubleToRawLongBits(values[j]);
+        }
+        return bits;
+    }
+
+    private static double[] predictAfter(LstmModel model, double[][] raw) {
+        LstmStepper stepper = new LstmStepper(model.config());
+        LstmState state = new LstmState(model.config());
+        double[] x = new double[model.config().inputSize()];
+        double[] prediction = new double[x.length];
+        for (double[] reading : raw) {
+            model.normalisation().normalise(reading, x);
+            stepper.step(model, state, x, prediction);
+        }
+        return prediction;
+    }
+}
