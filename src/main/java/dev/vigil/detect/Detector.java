@@ -73,7 +73,10 @@ public final class Detector {
 
     /**
      * Adopts a new model for a key: resets the hidden state and runs the model over the stored history,
-     * oldest first, so that the next prediction comes from a warmed state. Scoring statistics are kept.
+     * oldest first, so that the next prediction comes from a warmed state; on the way, the key's
+     * prediction-error baseline (recent level and long-run distribution) is rebuilt from the new model's
+     * own errors on that history, so that scores after the swap measure surprise against what this model
+     * usually misses rather than against the previous model. The normaliser, range and alert are kept.
      * Modifies {@code state}.
      */
     public void rewarm(LstmModel model, DetectorState state, HistoryWindow history) {
@@ -81,9 +84,15 @@ public final class Detector {
         state.lstm().reset();
         state.modelVersion = model.info().version();
         state.hasPrediction = false;
+        scorer.resetErrorStatistics(state.score());
         double[] reading = new double[config.channels()];
+        double[] previous = new double[config.channels()];
         for (int i = 0; i < history.size(); i++) {
             history.copyReading(i, reading);
+            if (state.hasPrediction) {
+                System.arraycopy(state.prediction(), 0, previous, 0, previous.length);
+                scorer.absorbResidual(state.score(), reading, previous);
+            }
             advance(model, state, reading);
         }
     }

@@ -41,15 +41,7 @@ public final class Scorer {
         if (prediction != null && state.updates() > 0) {
             residual = new double[values.length];
             scaled = new double[values.length];
-            double sumSquares = 0;
-            for (int c = 0; c < values.length; c++) {
-                residual[c] = values[c] - prediction[c];
-                scaled[c] = residual[c] / OnlineNormaliser.unit(state, c);
-                sumSquares += scaled[c] * scaled[c];
-            }
-            // r = ‖scaled residual‖ / √d, bounded as r/(1+r) so one wild miss cannot dominate the level
-            double r = Math.sqrt(sumSquares / values.length);
-            raw = r / (1.0 + r);
+            raw = rawScore(state, values, prediction, residual, scaled);
         }
         boolean outside = OnlineNormaliser.outsideRange(state, values, config.spatialTolerance());
         OnlineNormaliser.update(state, values, config);
@@ -81,6 +73,48 @@ public final class Scorer {
         }
         return new ScoreOutcome(residual, scaled, raw, likelihood, outside, reported, transition,
                 state.alertOpen, topChannels(scaled));
+    }
+
+    /**
+     * Forgets the recent and long-run prediction-error statistics (not the normaliser, range or alert), before
+     * they are rebuilt for a new model with {@link #absorbResidual}. Modifies {@code state}.
+     */
+    public void resetErrorStatistics(ScoreState state) {
+        java.util.Arrays.fill(state.recent(), 0.0);
+        state.recentCount = 0;
+        state.recentNext = 0;
+        state.longMean = 0;
+        state.longVariance = 0;
+        state.levelUpdates = 0;
+    }
+
+    /**
+     * Folds one reading's prediction error into the recent and long-run error statistics without scoring it
+     * or touching the normaliser, range or alert: used to rebuild the error baseline of a new model from the
+     * stored history. Modifies {@code state}.
+     */
+    public void absorbResidual(ScoreState state, double[] values, double[] prediction) {
+        if (state.updates() == 0) {
+            return;
+        }
+        double raw = rawScore(state, values, prediction, new double[values.length], new double[values.length]);
+        AnomalyLikelihood.absorb(state, AnomalyLikelihood.pushRaw(state, raw), config);
+    }
+
+    /**
+     * r = ‖scaled residual‖ / √d, bounded as r/(1+r) so that one wild miss cannot dominate the level.
+     * Fills {@code residual} (raw units) and {@code scaled} (per-channel units).
+     */
+    private static double rawScore(ScoreState state, double[] values, double[] prediction, double[] residual,
+                                   double[] scaled) {
+        double sumSquares = 0;
+        for (int c = 0; c < values.length; c++) {
+            residual[c] = values[c] - prediction[c];
+            scaled[c] = residual[c] / OnlineNormaliser.unit(state, c);
+            sumSquares += scaled[c] * scaled[c];
+        }
+        double r = Math.sqrt(sumSquares / values.length);
+        return r / (1.0 + r);
     }
 
     /** True while the key is in warm-up (no scores, no alerts). */

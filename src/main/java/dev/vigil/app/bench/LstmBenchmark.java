@@ -1,5 +1,6 @@
 package dev.vigil.app.bench;
 
+import dev.vigil.detect.HistoryWindow;
 import dev.vigil.lstm.LstmConfig;
 import dev.vigil.lstm.LstmModel;
 import dev.vigil.lstm.LstmState;
@@ -7,6 +8,9 @@ import dev.vigil.lstm.LstmStepper;
 import dev.vigil.lstm.LstmTrainer;
 import dev.vigil.lstm.Normalisation;
 import dev.vigil.lstm.TrainingConfig;
+import dev.vigil.train.ModelTrainer;
+import dev.vigil.train.RetrainConfig;
+import dev.vigil.train.TrainingOutcome;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,7 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * JMH benchmarks of the LSTM core. {@code step}: one forward step at H=32, d=1, 1 layer (average
  * time per step). {@code train}: one minibatch of truncated BPTT plus Adam at H=64, batch 32,
  * bptt 64; {@link OperationsPerInvocation} counts every (subsequence, timestep) pair, so the
- * reported throughput is directly timesteps per second.
+ * reported throughput is directly timesteps per second. {@code retrain}: one whole (re)training of a key
+ * as the service does it, with the default configuration, on a full default history window (2000
+ * readings of a noisy daily-like cycle): fit, train with early stopping, validate against the tail.
  */
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
@@ -81,6 +87,35 @@ public class LstmBenchmark {
             double[][] series = sine(4000, 11);
             trainer.startRun(series, LstmModel.initialise(config, Normalisation.fit(series), 42), 42);
         }
+    }
+
+    /** A default-configured trainer and a full default history window. */
+    @State(Scope.Thread)
+    public static class RetrainState {
+        ModelTrainer trainer;
+        HistoryWindow history;
+
+        @Setup
+        public void setUp() {
+            RetrainConfig config = RetrainConfig.defaults();
+            trainer = new ModelTrainer(LstmConfig.defaults(), config);
+            history = new HistoryWindow(config.historySize(), 1);
+            SplittableRandom random = new SplittableRandom(5);
+            for (int t = 0; t < config.historySize(); t++) {
+                double x = 100 + 20 * Math.sin(2 * Math.PI * t / 288.0) + 5 * Math.sin(2 * Math.PI * t / 37.0)
+                        + 2 * (2 * random.nextDouble() - 1);
+                history.append(t * 300_000L, new double[] {x});
+            }
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @Warmup(iterations = 3)
+    @Measurement(iterations = 10)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public TrainingOutcome retrain(RetrainState s) {
+        return s.trainer.train("bench", s.history, null);
     }
 
     @Benchmark
