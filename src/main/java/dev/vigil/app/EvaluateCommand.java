@@ -15,7 +15,7 @@ import dev.vigil.train.RetrainConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +31,9 @@ import java.util.concurrent.TimeUnit;
         description = "Replay every DIR/<category>/<file>.csv through the detector (one key per file, fresh state,"
                 + " rows in order), write NAB results and, with --labels, score them with NAB's rules.")
 final class EvaluateCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--data", required = true, description = "Folder of <category>/<file>.csv series.")
     Path data;
 
@@ -52,7 +55,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintStream err = System.err;
+        PrintWriter err = spec.commandLine().getErr();
         Map<String, Map<String, String>> overrides = SettingOverrides.parse(settings);
         for (String section : overrides.keySet()) {
             if (!List.of("lstm", "training", "retrain", "scoring").contains(section)) {
@@ -93,7 +96,7 @@ final class EvaluateCommand implements Callable<Integer> {
             accepted += r.stats().modelsAccepted();
             trainingSeconds += r.stats().trainingNanos() / 1e9;
         }
-        PrintStream o = System.out;
+        PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "replayed %d files, %d rows in %.1f s on %d thread(s); %d trainings (%d models accepted,"
                         + " %.1f s training)%n", results.size(), progress.rowsDone(), seconds, n, trainings, accepted,
                 trainingSeconds);
@@ -111,11 +114,13 @@ final class EvaluateCommand implements Callable<Integer> {
                     scores.get(NabProfile.REWARD_LOW_FP).normalisedScore(),
                     scores.get(NabProfile.REWARD_LOW_FN).normalisedScore());
         }
+        o.flush();
         return 0;
     }
 
-    private static void printProgress(PrintStream err, EvaluationProgress p) {
+    private static void printProgress(PrintWriter err, EvaluationProgress p) {
         err.printf(Locale.ROOT, "evaluate: files %d/%d, rows %,d/%,d, %,.0f rows/s%n", p.filesDone(), p.filesTotal(),
                 p.rowsDone(), p.rowsTotal(), p.rowsPerSecond());
+        err.flush();
     }
 }

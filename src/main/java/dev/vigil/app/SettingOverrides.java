@@ -79,7 +79,8 @@ final class SettingOverrides {
                 return text;
             }
         } catch (NumberFormatException e) {
-            throw new BadConfigException(key + " must be a " + type.getSimpleName() + ", got '" + text + "'");
+            String expected = type == double.class ? "a number" : type == boolean.class ? "true or false" : "an integer";
+            throw new BadConfigException(key + " must be " + expected + ", got '" + text + "'");
         }
         throw new BadConfigException(key + " cannot be set from the command line");
     }

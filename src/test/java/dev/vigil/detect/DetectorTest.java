@@ -111,6 +111,25 @@ class DetectorTest {
     }
 
     @Test
+    void shouldRebuildTheErrorBaselineFromTheNewModelsOwnErrorsOnASwap() {
+        Detector detector = new Detector(CONFIG);
+        List<Event> events = events();
+        HistoryWindow history = new HistoryWindow(250, 1);
+        DetectorState state = detector.newState();
+        for (Event e : events.subList(0, 300)) {
+            detector.step(null, state, e);
+            history.append(e.timestamp(), e.values());
+        }
+        assertEquals(299, state.score().levelUpdates());
+        double persistenceMean = state.score().longMean();
+        detector.rewarm(model(2), state, history);
+        // one level per history reading that had a prediction before it: the baseline now describes the new model
+        assertEquals(249, state.score().levelUpdates());
+        assertTrue(state.score().longMean() != persistenceMean);
+        assertEquals(300, state.score().updates(), "the normaliser is kept");
+    }
+
+    @Test
     void shouldResetAKeyWhoseHiddenStateTurnsNonFinite() {
         Detector detector = new Detector(CONFIG);
         DetectorState state = detector.newState();
