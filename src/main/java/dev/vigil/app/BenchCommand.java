@@ -23,6 +23,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Short warm-up and measurement (for a smoke run).")
     boolean quick;
 
+    @Option(names = "--gc", description = "Add JMH's GC profiler (bytes allocated per operation).")
+    boolean gc;
+
     @Override
     public Integer call() throws RunnerException {
         if (!target.equals("lstm")) {
@@ -35,6 +38,9 @@ final class BenchCommand implements Callable<Integer> {
             options.warmupIterations(1).measurementIterations(1)
                     .warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1))
                     .measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1));
+        }
+        if (gc) {
+            options.addProfiler(org.openjdk.jmh.profile.GCProfiler.class);
         }
         new Runner(options.build()).run();
         return 0;

@@ -1,6 +1,5 @@
 package dev.vigil.app;
 
-import dev.vigil.detect.DetectorConfig;
 import dev.vigil.eval.CorpusEvaluator;
 import dev.vigil.eval.EvaluationProgress;
 import dev.vigil.eval.NabLabels;
@@ -8,10 +7,6 @@ import dev.vigil.eval.NabProfile;
 import dev.vigil.eval.NabScore;
 import dev.vigil.eval.NabScorer;
 import dev.vigil.eval.ScoredSeries;
-import dev.vigil.lstm.LstmConfig;
-import dev.vigil.lstm.TrainingConfig;
-import dev.vigil.score.ScoringConfig;
-import dev.vigil.train.RetrainConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -49,29 +44,23 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Files replayed in parallel. Default: the number of cores.")
     Integer threads;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Detector parameters (properties; config/detector.properties documents every key).")
+    Path config;
+
     @Option(names = "--set", paramLabel = "SECTION.NAME=VALUE",
-            description = "Override one parameter (sections: lstm, training, retrain, scoring), e.g. --set scoring.alertThreshold=0.6.")
+            description = "Override one parameter after --config (sections: lstm, training, retrain, scoring),"
+                    + " e.g. --set scoring.alertThreshold=0.6.")
     List<String> settings = new ArrayList<>();
 
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        Map<String, Map<String, String>> overrides = SettingOverrides.parse(settings);
-        for (String section : overrides.keySet()) {
-            if (!List.of("lstm", "training", "retrain", "scoring").contains(section)) {
-                throw new dev.vigil.BadConfigException("unknown settings section '" + section + "'");
-            }
-        }
-        LstmConfig lstm = SettingOverrides.apply(LstmConfig.defaults(), "lstm", overrides.get("lstm"));
-        TrainingConfig training = SettingOverrides.apply(TrainingConfig.defaults(), "training", overrides.get("training"));
-        RetrainConfig base = RetrainConfig.defaults();
-        RetrainConfig retrain = SettingOverrides.apply(new RetrainConfig(base.historySize(), base.minTrainPoints(),
-                base.retrainInterval(), base.requireImprovement(), base.seed(), training), "retrain", overrides.get("retrain"));
-        ScoringConfig scoring = SettingOverrides.apply(ScoringConfig.defaults(), "scoring", overrides.get("scoring"));
+        DetectorSettings loaded = DetectorSettings.load(config, settings);
         NabLabels nabLabels = labels == null ? null : NabLabels.load(labels);
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
 
-        CorpusEvaluator evaluator = new CorpusEvaluator(new DetectorConfig(lstm, scoring), retrain, n);
+        CorpusEvaluator evaluator = new CorpusEvaluator(loaded.detector(), loaded.retrain(), n);
         EvaluationProgress progress = new EvaluationProgress();
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vigil-progress");

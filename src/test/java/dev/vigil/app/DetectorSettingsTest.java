@@ -1,0 +1,80 @@
+package dev.vigil.app;
+
+import dev.vigil.BadConfigException;
+import dev.vigil.detect.DetectorConfig;
+import dev.vigil.train.RetrainConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class DetectorSettingsTest {
+    private static final Path EXAMPLE = Path.of("config", "detector.properties");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void shouldListEveryParameterWithItsDefaultInTheCheckedInExample() throws IOException {
+        DetectorSettings defaults = DetectorSettings.load(null, List.of());
+        Set<String> expected = new TreeSet<>();
+        collect("lstm", defaults.detector().lstm(), expected);
+        collect("scoring", defaults.detector().scoring(), expected);
+        collect("retrain", defaults.retrain(), expected);
+        collect("training", defaults.retrain().training(), expected);
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(EXAMPLE)) {
+            p.load(in);
+        }
+        Set<String> listed = new TreeSet<>();
+        p.forEach((k, v) -> listed.add(k + "=" + v));
+        assertEquals(expected, listed);
+        assertEquals(defaults, DetectorSettings.load(EXAMPLE, List.of()));
+    }
+
+    private static void collect(String section, Record r, Set<String> out) {
+        for (RecordComponent c : r.getClass().getRecordComponents()) {
+            if (c.getName().equals("inputSize") || c.getName().equals("training")) {
+                continue;
+            }
+            try {
+                out.add(section + "." + c.getName() + "=" + c.getAccessor().invoke(r));
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Test
+    void shouldApplyCommandLineOverridesAfterTheFile() throws IOException {
+        Path file = tmp.resolve("d.properties");
+        Files.writeString(file, "lstm.hiddenSize=16\nscoring.quietEvents=7\n");
+        DetectorSettings s = DetectorSettings.load(file, List.of("lstm.hiddenSize=24"));
+        assertEquals(24, s.detector().lstm().hiddenSize());
+        assertEquals(7, s.detector().scoring().quietEvents());
+        assertEquals(DetectorConfig.defaults().scoring().alertThreshold(), s.detector().scoring().alertThreshold());
+        assertEquals(RetrainConfig.defaults().historySize(), s.retrain().historySize());
+    }
+
+    @Test
+    void shouldStopOnUnknownKeysSectionsMissingFilesAndCrossFieldViolations() {
+        assertEquals("unknown setting scoring.threshold", assertThrows(BadConfigException.class,
+                () -> DetectorSettings.load(null, List.of("scoring.threshold=0.4"))).getMessage());
+        assertThrows(BadConfigException.class, () -> DetectorSettings.load(null, List.of("model.size=3")));
+        assertThrows(BadConfigException.class, () -> DetectorSettings.load(null, List.of("lstm.inputSize=3")));
+        assertThrows(BadConfigException.class, () -> DetectorSettings.load(tmp.resolve("missing.properties"), List.of()));
+        assertEquals("minTrainPoints must be in [32, historySize=100], got 300", assertThrows(BadConfigException.class,
+                () -> DetectorSettings.load(null, List.of("retrain.historySize=100"))).getMessage());
+    }
+}
