@@ -1,8 +1,11 @@
 package dev.vigil.lstm;
 
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+
 /**
- * A slow, obvious stacked LSTM for tests: nested arrays, plain loops, {@link Math#exp} and
- * {@link Math#tanh}. It reads an {@link LstmModel}'s flat parameter vector by walking the
+ * A slow, obvious stacked LSTM for tests: textbook EJML matrix products (independent of the
+ * hand-written kernels under test), {@link Math#exp} and {@link Math#tanh}. It reads an {@link LstmModel}'s flat parameter vector by walking the
  * documented layout itself (not through {@link ParameterLayout}), so it checks the layout too.
  */
 final class ReferenceLstm {
@@ -68,13 +71,11 @@ final class ReferenceLstm {
             double[] concat = new double[input.length + hidden];
             System.arraycopy(input, 0, concat, 0, input.length);
             System.arraycopy(h[l], 0, concat, input.length, hidden);
-            double[] z = new double[4 * hidden];
-            for (int r = 0; r < 4 * hidden; r++) {
-                z[r] = b[l][r];
-                for (int col = 0; col < concat.length; col++) {
-                    z[r] += w[l][r][col] * concat[col];
-                }
-            }
+            // z = W·[x;h] + b
+            DMatrixRMaj zm = new DMatrixRMaj(4 * hidden, 1);
+            CommonOps_DDRM.mult(new DMatrixRMaj(w[l]), DMatrixRMaj.wrap(concat.length, 1, concat), zm);
+            CommonOps_DDRM.addEquals(zm, DMatrixRMaj.wrap(4 * hidden, 1, b[l].clone()));
+            double[] z = zm.data;
             double[] newH = new double[hidden];
             for (int j = 0; j < hidden; j++) {
                 double i = sigmoid(z[j]);
@@ -87,12 +88,12 @@ final class ReferenceLstm {
             h[l] = newH;
             input = newH;
         }
-        double[] y = new double[x.length];
+        // y = Wy·h + by (+ x when residual)
+        DMatrixRMaj ym = new DMatrixRMaj(x.length, 1);
+        CommonOps_DDRM.mult(new DMatrixRMaj(wy), DMatrixRMaj.wrap(hidden, 1, input), ym);
+        double[] y = ym.data;
         for (int k = 0; k < x.length; k++) {
-            y[k] = by[k];
-            for (int j = 0; j < hidden; j++) {
-                y[k] += wy[k][j] * input[j];
-            }
+            y[k] += by[k];
             if (config.residual()) {
                 y[k] += x[k];
             }
