@@ -1,0 +1,91 @@
+package dev.vigil.app.broker;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The broker properties of a single-node KRaft cluster on the loopback interface: one process that is
+ * both broker and (the only) controller, and every internal topic at replication factor 1.
+ */
+final class BrokerSettings {
+    static final String HOST = "127.0.0.1";
+    static final String BROKER_LISTENER = "PLAINTEXT";
+    static final String CONTROLLER_LISTENER = "CONTROLLER";
+    static final int NODE_ID = 1;
+
+    /** Segments small enough that a demo or test never writes hundreds of MB of preallocated files. */
+    private static final String SEGMENT_BYTES = Integer.toString(1024 * 1024);
+    /** Internal topics get few partitions: each one costs files and coordinator work on first use. */
+    private static final String INTERNAL_TOPIC_PARTITIONS = "4";
+
+    private BrokerSettings() {
+    }
+
+    /**
+     * Properties for a node listening on {@code brokerPort} (clients) and {@code controllerPort} (KRaft),
+     * storing data under {@code dataDir}; {@code overrides} are applied last and win.
+     */
+    static Map<String, String> forNode(Path dataDir, int brokerPort, int controllerPort,
+                                       Map<String, String> overrides) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", Integer.toString(NODE_ID));
+        p.put("controller.quorum.bootstrap.servers", HOST + ":" + controllerPort);
+        p.put("listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort + ","
+                + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+        p.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
+        p.put("controller.listener.names", CONTROLLER_LISTENER);
+        p.put("inter.broker.listener.name", BROKER_LISTENER);
+        p.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        p.put("log.dirs", dataDir.toAbsolutePath().toString());
+
+        // One node: every replicated internal topic must accept a single replica.
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", INTERNAL_TOPIC_PARTITIONS);
+        p.put("offsets.topic.segment.bytes", SEGMENT_BYTES);
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", INTERNAL_TOPIC_PARTITIONS);
+        p.put("transaction.state.log.segment.bytes", SEGMENT_BYTES);
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("share.coordinator.state.topic.num.partitions", INTERNAL_TOPIC_PARTITIONS);
+        p.put("share.coordinator.state.topic.segment.bytes", SEGMENT_BYTES);
+        p.put("default.replication.factor", "1");
+        p.put("min.insync.replicas", "1");
+        p.put("num.partitions", "1");
+
+        // Topics are created on purpose (Admin / Kafka Streams), never by a typo in a producer.
+        p.put("auto.create.topics.enable", "false");
+        // A single consumer should not wait 3 s for company before its first assignment.
+        p.put("group.initial.rebalance.delay.ms", "0");
+
+        p.put("log.segment.bytes", SEGMENT_BYTES);
+        p.put("log.index.size.max.bytes", Integer.toString(64 * 1024));
+        // The cleaner preallocates this buffer; 128 MB by default is a lot inside someone else's JVM.
+        p.put("log.cleaner.dedupe.buffer.size", Integer.toString(4 * 1024 * 1024));
+        // Threads sized for a laptop or CI box, not a production host.
+        p.put("num.network.threads", "2");
+        p.put("num.io.threads", "2");
+        p.put("background.threads", "2");
+        p.putAll(overrides);
+        return p;
+    }
+
+    /**
+     * A TCP port on {@link #HOST} that was free a moment ago. Another process can take it before the
+     * broker binds it; {@link EmbeddedKafkaBroker} retries with new ports when that happens.
+     */
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free TCP port on " + HOST, e);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.vigil.app.broker;
+
+import dev.vigil.VigilException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Creates a topic and returns only once every partition's leader accepts requests.
+ *
+ * <p>In KRaft, CreateTopics returns when the controller has committed the topic, before the broker has
+ * taken leadership of every partition. A producer that writes in that window gets NOT_LEADER_OR_FOLLOWER
+ * for some batches while later ones succeed, and an idempotent producer can then retry the first batch
+ * with OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (seen with Kafka 4.4 on a fresh topic).
+ * ListOffsets is answered only by a partition's leader, and Admin retries it until it is.
+ */
+final class WritableTopics {
+    private WritableTopics() {
+    }
+
+    static void create(Admin admin, NewTopic topic, Duration timeout) {
+        String name = topic.name();
+        try {
+            admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            TopicDescription description = admin.describeTopics(List.of(name)).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(name);
+            Map<TopicPartition, OffsetSpec> latest = description.partitions().stream()
+                    .map(p -> new TopicPartition(name, p.partition()))
+                    .collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
+            admin.listOffsets(latest).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new VigilException("creating topic " + name + " failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new VigilException("topic " + name + " was not ready within " + timeout.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VigilException("interrupted while creating topic " + name, e);
+        }
+    }
+}

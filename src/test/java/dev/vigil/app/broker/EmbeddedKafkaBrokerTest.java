@@ -1,0 +1,36 @@
+package dev.vigil.app.broker;
+
+import dev.vigil.BadConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What can be checked without starting a broker (that is {@code EmbeddedBrokerIT}'s job). */
+class EmbeddedKafkaBrokerTest {
+    @Test
+    void shouldRejectAnInvalidBrokerPropertyBeforeStarting(@TempDir Path dir) {
+        BadConfigException e = assertThrows(BadConfigException.class,
+                () -> EmbeddedKafkaBroker.start(dir, Map.of("num.io.threads", "many")));
+        assertTrue(e.getMessage().contains("num.io.threads"), e.getMessage());
+    }
+
+    @Test
+    void shouldGiveEveryInternalTopicASingleReplicaAndLetOverridesWin(@TempDir Path dir) {
+        Map<String, String> settings = BrokerSettings.forNode(dir, 9092, 9093, Map.of("num.partitions", "7"));
+
+        assertEquals("1", settings.get("offsets.topic.replication.factor"));
+        assertEquals("1", settings.get("transaction.state.log.replication.factor"));
+        assertEquals("1", settings.get("transaction.state.log.min.isr"));
+        assertEquals("1", settings.get("share.coordinator.state.topic.replication.factor"));
+        assertEquals("false", settings.get("auto.create.topics.enable"));
+        assertEquals("0", settings.get("group.initial.rebalance.delay.ms"));
+        assertEquals("PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093", settings.get("listeners"));
+        assertEquals("7", settings.get("num.partitions"));
+    }
+}
