@@ -64,7 +64,7 @@ public final class Detector {
         ScoreOutcome outcome = scorer.score(state.score(), event.values(), prediction);
         boolean reset = advance(model, state, event.values());
         state.events++;
-        state.lastTimestamp = event.timestamp();
+        state.lastTimestamp = Math.max(state.lastTimestamp, event.timestamp());
         return new DetectorResult(event.timestamp(), event.values(), prediction, outcome.residual(),
                 outcome.rawScore(), outcome.likelihoodScore(), outcome.anomalyScore(), scorer.inWarmup(state.score()),
                 state.modelVersion, outcome.outsideRange(), outcome.transition(), outcome.alertOpen(),
@@ -148,8 +148,15 @@ public final class Detector {
         if (event.timestamp() == DetectorState.NO_TIMESTAMP) {
             return "missing timestamp";
         }
-        if (state.lastTimestamp != DetectorState.NO_TIMESTAMP && event.timestamp() <= state.lastTimestamp) {
-            return "timestamp " + event.timestamp() + " is not after the key's previous event " + state.lastTimestamp;
+        long lateness = config.allowedLatenessMs();
+        if (state.lastTimestamp != DetectorState.NO_TIMESTAMP) {
+            if (lateness == 0 && event.timestamp() <= state.lastTimestamp) {
+                return "timestamp " + event.timestamp() + " is not after the key's previous event " + state.lastTimestamp;
+            }
+            if (lateness > 0 && event.timestamp() < state.lastTimestamp - lateness) {
+                return "timestamp " + event.timestamp() + " is more than the allowed lateness (" + lateness
+                        + " ms) before the key's latest event " + state.lastTimestamp;
+            }
         }
         return null;
     }

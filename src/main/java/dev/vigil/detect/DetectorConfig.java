@@ -5,17 +5,33 @@ import dev.vigil.lstm.LstmConfig;
 import dev.vigil.score.ScoringConfig;
 
 /**
- * Everything the per-key step needs to know: the network's shape and the scoring parameters.
- * The number of channels is {@code lstm.inputSize()}.
+ * Everything the per-key step needs to know: the network's shape, the scoring parameters and how far
+ * back in time an event may go. The number of channels is {@code lstm.inputSize()}.
+ *
+ * @param allowedLatenessMs 0: a key's event times must strictly increase; L > 0: an event may be up to L ms
+ *                          older than the key's latest event and is still scored (in arrival order); range
+ *                          0..86,400,000, default 0
  */
-public record DetectorConfig(LstmConfig lstm, ScoringConfig scoring) {
+public record DetectorConfig(LstmConfig lstm, ScoringConfig scoring, long allowedLatenessMs) {
+    /** Largest allowed lateness: one day. */
+    public static final long MAX_LATENESS_MS = 86_400_000L;
+
     public static DetectorConfig defaults() {
         return new DetectorConfig(LstmConfig.defaults(), ScoringConfig.defaults());
+    }
+
+    /** Strictly increasing event times (no lateness). */
+    public DetectorConfig(LstmConfig lstm, ScoringConfig scoring) {
+        this(lstm, scoring, 0);
     }
 
     public DetectorConfig {
         if (lstm == null || scoring == null) {
             throw new BadConfigException("detector config needs both lstm and scoring sections");
+        }
+        if (allowedLatenessMs < 0 || allowedLatenessMs > MAX_LATENESS_MS) {
+            throw new BadConfigException("allowedLatenessMs must be in [0, " + MAX_LATENESS_MS + "], got "
+                    + allowedLatenessMs);
         }
     }
 
@@ -24,6 +40,10 @@ public record DetectorConfig(LstmConfig lstm, ScoringConfig scoring) {
     }
 
     public DetectorConfig withChannels(int channels) {
-        return new DetectorConfig(lstm.withInputSize(channels), scoring);
+        return new DetectorConfig(lstm.withInputSize(channels), scoring, allowedLatenessMs);
+    }
+
+    public DetectorConfig withAllowedLatenessMs(long latenessMs) {
+        return new DetectorConfig(lstm, scoring, latenessMs);
     }
 }

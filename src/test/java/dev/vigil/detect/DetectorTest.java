@@ -75,6 +75,18 @@ class DetectorTest {
     }
 
     @Test
+    void shouldScoreLateEventsWithinTheAllowedLatenessAndRefuseOlderOnes() {
+        Detector detector = new Detector(CONFIG.withAllowedLatenessMs(60_000));
+        DetectorState state = detector.newState();
+        assertTrue(detector.step(null, state, Event.of(1_000_000, 10)).accepted());
+        assertTrue(detector.step(null, state, Event.of(960_000, 11)).accepted());
+        assertEquals(1_000_000, state.lastTimestamp(), "the latest event time stays the high-water mark");
+        DetectorResult tooLate = detector.step(null, state, Event.of(939_999, 12));
+        assertFalse(tooLate.accepted());
+        assertTrue(tooLate.rejectReason().contains("allowed lateness"), tooLate.rejectReason());
+    }
+
+    @Test
     void shouldPredictWithPersistenceUntilTheKeyHasAModel() {
         Detector detector = new Detector(CONFIG);
         DetectorState state = detector.newState();

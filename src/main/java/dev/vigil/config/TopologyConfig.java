@@ -1,0 +1,104 @@
+package dev.vigil.config;
+
+import dev.vigil.BadConfigException;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * One stream topology: where events come from, how they are keyed and read, where scores, alerts,
+ * dead letters and models go, and the detector's parameters. Immutable; loaded from
+ * {@code topologies/<name>.yaml} by {@link TopologyConfigLoader}.
+ *
+ * @param name              topology name (letters, digits, '-', '_'); names its processors, stores and
+ *                          internal topics; default "sensors"
+ * @param inputTopic        topic of JSON sensor events; default "sensor-events"
+ * @param keyField          value field to key by (then the stream is repartitioned), or null to key by the
+ *                          record key (the sensor id); default null
+ * @param channels          channel names of multichannel events ({@code "values": {...}}); empty for
+ *                          single-value events ({@code "value": x}); default empty
+ * @param timestampField    field holding the event time (ISO-8601 instant or epoch millis); when absent in
+ *                          an event the record timestamp is used; default "ts"
+ * @param allowedLatenessMs how far, in ms, an event may go back before its key's latest event and still be
+ *                          scored; further back goes to the dead-letter topic; 0..86,400,000, default 0
+ * @param maxRecordBytes    larger record values go to the dead-letter topic; 64..10,485,760, default 65,536
+ * @param scoresTopic       one score record per accepted event; default "vigil.scores"
+ * @param alertsTopic       alert opened/closed records; default "vigil.alerts"
+ * @param dlqTopic          refused records with the reason in headers; default "vigil.dlq"
+ * @param modelsTopic       compacted topic of model payloads keyed by model id; default "vigil.models"
+ * @param detector          detector parameters as "section.key" → value (sections lstm, training, retrain,
+ *                          scoring; see config/detector.properties), validated when the topology is built
+ */
+public record TopologyConfig(
+        String name,
+        String inputTopic,
+        String keyField,
+        List<String> channels,
+        String timestampField,
+        long allowedLatenessMs,
+        int maxRecordBytes,
+        String scoresTopic,
+        String alertsTopic,
+        String dlqTopic,
+        String modelsTopic,
+        Map<String, String> detector) {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+    private static final Pattern CHANNEL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    /** The one place defaults live. */
+    public static TopologyConfig defaults() {
+        return new TopologyConfig("sensors", "sensor-events", null, List.of(), "ts", 0, 65_536,
+                "vigil.scores", "vigil.alerts", "vigil.dlq", "vigil.models", Map.of());
+    }
+
+    public TopologyConfig {
+        require("name", name, NAME);
+        require("inputTopic", inputTopic, TOPIC);
+        require("scoresTopic", scoresTopic, TOPIC);
+        require("alertsTopic", alertsTopic, TOPIC);
+        require("dlqTopic", dlqTopic, TOPIC);
+        require("modelsTopic", modelsTopic, TOPIC);
+        if (keyField != null && keyField.isBlank()) {
+            throw new BadConfigException("keyField must be a field name or absent, got ''");
+        }
+        if (timestampField == null || timestampField.isBlank()) {
+            throw new BadConfigException("timestampField must be a field name, got '" + timestampField + "'");
+        }
+        channels = List.copyOf(channels == null ? List.of() : channels);
+        for (String c : channels) {
+            require("channels", c, CHANNEL);
+        }
+        if (channels.size() > 64) {
+            throw new BadConfigException("channels must list at most 64 names, got " + channels.size());
+        }
+        if (channels.stream().distinct().count() != channels.size()) {
+            throw new BadConfigException("channels must be distinct, got " + channels);
+        }
+        if (allowedLatenessMs < 0 || allowedLatenessMs > 86_400_000L) {
+            throw new BadConfigException("allowedLatenessMs must be in [0, 86400000], got " + allowedLatenessMs);
+        }
+        if (maxRecordBytes < 64 || maxRecordBytes > 10_485_760) {
+            throw new BadConfigException("maxRecordBytes must be in [64, 10485760], got " + maxRecordBytes);
+        }
+        List<String> outputs = List.of(scoresTopic, alertsTopic, dlqTopic, modelsTopic);
+        if (outputs.contains(inputTopic) || outputs.stream().distinct().count() != outputs.size()) {
+            throw new BadConfigException("inputTopic, scoresTopic, alertsTopic, dlqTopic and modelsTopic must all differ, got "
+                    + inputTopic + ", " + outputs);
+        }
+        detector = Map.copyOf(detector == null ? Map.of() : detector);
+    }
+
+    /** Number of channels the detector sees: the named channels, or 1 for single-value events. */
+    public int channelCount() {
+        return channels.isEmpty() ? 1 : channels.size();
+    }
+
+    private static void require(String key, String value, Pattern pattern) {
+        if (value == null || !pattern.matcher(value).matches()) {
+            throw new BadConfigException(key + " must match " + pattern.pattern() + ", got '" + value + "'");
+        }
+    }
+}
