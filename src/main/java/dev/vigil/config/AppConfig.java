@@ -1,0 +1,48 @@
+package dev.vigil.config;
+
+import dev.vigil.BadConfigException;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Application settings of {@code vigil run}: which cluster, which application id, where state lives,
+ * whether to create missing topics, plus Kafka client settings passed through untouched. Immutable;
+ * loaded from {@code config/vigil.properties} by {@link AppConfigLoader}.
+ *
+ * @param bootstrapServers  Kafka bootstrap servers, "host:port[,host:port...]"; required
+ * @param applicationId     Kafka Streams application id (instances with the same id share the work);
+ *                          default "vigil"
+ * @param stateDir          local state directory (RocksDB stores); default "/tmp/vigil-state"
+ * @param createTopics      create missing topics at startup; default true
+ * @param partitions        partitions of topics Vigil creates; 1..10,000, default 4
+ * @param replicationFactor replication factor of topics Vigil creates; 1..32, default 1
+ * @param kafka             Kafka client and Streams settings passed through untouched (keys without the
+ *                          {@code kafka.} prefix of the properties file), e.g. security settings
+ */
+public record AppConfig(String bootstrapServers, String applicationId, Path stateDir, boolean createTopics,
+                        int partitions, int replicationFactor, Map<String, String> kafka) {
+
+    public static AppConfig defaults(String bootstrapServers) {
+        return new AppConfig(bootstrapServers, "vigil", Path.of("/tmp/vigil-state"), true, 4, 1, Map.of());
+    }
+
+    public AppConfig {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new BadConfigException("bootstrap.servers is required, e.g. bootstrap.servers=localhost:9092");
+        }
+        if (applicationId == null || !applicationId.matches("[A-Za-z0-9._-]{1,200}")) {
+            throw new BadConfigException("application.id must be letters, digits, '.', '_' or '-', got '" + applicationId + "'");
+        }
+        if (stateDir == null) {
+            throw new BadConfigException("state.dir is required");
+        }
+        if (partitions < 1 || partitions > 10_000) {
+            throw new BadConfigException("topics.partitions must be in [1, 10000], got " + partitions);
+        }
+        if (replicationFactor < 1 || replicationFactor > 32) {
+            throw new BadConfigException("topics.replication.factor must be in [1, 32], got " + replicationFactor);
+        }
+        kafka = Map.copyOf(kafka == null ? Map.of() : kafka);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.vigil.config;
+
+import dev.vigil.BadConfigException;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads {@code config/vigil.properties} into an {@link AppConfig}. Vigil's own keys are listed in
+ * {@link #KEYS}; keys starting with {@code kafka.} are passed to the Kafka clients without the prefix.
+ * Anything else, a missing file or a bad value stops with one line naming the key.
+ */
+public final class AppConfigLoader {
+    /** Vigil's own keys. */
+    public static final Set<String> KEYS = Set.of("bootstrap.servers", "application.id", "state.dir",
+            "topics.create", "topics.partitions", "topics.replication.factor");
+    private static final String KAFKA_PREFIX = "kafka.";
+
+    private AppConfigLoader() {
+    }
+
+    public static AppConfig load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new BadConfigException("config file " + file + " does not exist");
+        }
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(in);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new BadConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String k : new TreeSet<>(p.stringPropertyNames())) {
+            values.put(k, p.getProperty(k).trim());
+        }
+        try {
+            return parse(values);
+        } catch (BadConfigException e) {
+            throw new BadConfigException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Builds the config from key → value (file keys, already merged with any other source). */
+    public static AppConfig parse(Map<String, String> values) {
+        Map<String, String> kafka = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            String k = e.getKey();
+            if (k.startsWith(KAFKA_PREFIX) && k.length() > KAFKA_PREFIX.length()) {
+                kafka.put(k.substring(KAFKA_PREFIX.length()), e.getValue());
+            } else if (!KEYS.contains(k)) {
+                throw new BadConfigException("unknown key '" + k + "' (Vigil's keys: " + new TreeSet<>(KEYS)
+                        + "; Kafka client settings take the prefix 'kafka.')");
+            }
+        }
+        AppConfig d = AppConfig.defaults("unset");
+        return new AppConfig(
+                values.get("bootstrap.servers"),
+                values.getOrDefault("application.id", d.applicationId()),
+                Path.of(values.getOrDefault("state.dir", d.stateDir().toString())),
+                bool(values, "topics.create", d.createTopics()),
+                (int) number(values, "topics.partitions", d.partitions()),
+                (int) number(values, "topics.replication.factor", d.replicationFactor()),
+                kafka);
+    }
+
+    private static boolean bool(Map<String, String> values, String key, boolean fallback) {
+        String v = values.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+            throw new BadConfigException(key + " must be true or false, got '" + v + "'");
+        }
+        return Boolean.parseBoolean(v);
+    }
+
+    private static long number(Map<String, String> values, String key, long fallback) {
+        String v = values.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new BadConfigException(key + " must be an integer, got '" + v + "'");
+        }
+    }
+}
