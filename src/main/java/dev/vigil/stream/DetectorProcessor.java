@@ -1,0 +1,193 @@
+package dev.vigil.stream;
+
+import dev.vigil.BadConfigException;
+import dev.vigil.config.TopologyConfig;
+import dev.vigil.detect.Detector;
+import dev.vigil.detect.DetectorConfig;
+import dev.vigil.detect.DetectorResult;
+import dev.vigil.detect.DetectorState;
+import dev.vigil.detect.Event;
+import dev.vigil.detect.HistoryWindow;
+import dev.vigil.lstm.LstmModel;
+import dev.vigil.score.AlertTransition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Runs {@link Detector} for every event of the keys of one task. Per record:
+ * <ol>
+ *   <li>{@link EventParser}: size check and parse; a bad record goes to the dead-letter sink with its original
+ *       key, value, timestamp and headers plus the {@link DeadLetterHeaders}, is counted per reason
+ *       ({@link VigilMetrics}) and logged (the first {@value #WARN_FIRST} of each reason, then one in
+ *       {@value #WARN_EVERY}, at WARN with topic/partition/offset; all at DEBUG);</li>
+ *   <li>load the key's {@link DetectorState} and {@link HistoryWindow} ({@link DetectorStores}); an event too
+ *       late for the allowed lateness is dead-lettered as {@link RejectReason#LATE} here;</li>
+ *   <li>look up the key's model in the global model store ({@link ModelCache} decodes each payload once); when its
+ *       version differs from the state's, {@link Detector#rewarm} re-warms the hidden state from the history;</li>
+ *   <li>{@link Detector#step}; a refusal is dead-lettered ({@code LATE}/{@code REFUSED}) and nothing is saved;
+ *       otherwise the reading joins the history, state and history are saved, and a score record (and on
+ *       OPENED/CLOSED an alert record) is forwarded.</li>
+ * </ol>
+ * A bad record never throws and never changes a key's stored bytes. This is the offline lifecycle of
+ * {@code SeriesReplay} with the model coming from the models topic instead of an in-line trainer, so a key's
+ * scores equal, bit for bit, {@code Detector} run offline on the same events with the same models. Not
+ * thread-safe; Kafka Streams creates one per task.
+ */
+public final class DetectorProcessor implements Processor<String, byte[], String, byte[]> {
+    /** Bad records of one reason logged at WARN before switching to one in {@link #WARN_EVERY}. */
+    public static final int WARN_FIRST = 10;
+    public static final int WARN_EVERY = 1000;
+    private static final Logger LOG = LoggerFactory.getLogger(DetectorProcessor.class);
+
+    private final TopologyNames names;
+    private final DetectorConfig config;
+    private final int historySize;
+    private final boolean rekeyed;
+    private final EventParser parser;
+    private final ScoreRecordWriter scores;
+    private final AlertRecordWriter alerts;
+    private final long[] rejected = new long[RejectReason.values().length];
+
+    private ProcessorContext<String, byte[]> context;
+    private Detector detector;
+    private DetectorStores stores;
+    private KeyValueStore<String, byte[]> modelStore;
+    private ModelCache models;
+    private final Map<RejectReason, Sensor> deadLetters = new EnumMap<>(RejectReason.class);
+    private Sensor scored;
+    private Sensor alerted;
+    private Sensor swaps;
+
+    /**
+     * @param detector    the detector settings with the topology's channel count and lateness applied
+     *                    ({@link VigilTopology#detectorConfig})
+     * @param historySize readings kept per key ({@code RetrainConfig.historySize})
+     */
+    public DetectorProcessor(TopologyConfig topology, DetectorConfig detector, int historySize) {
+        if (detector.channels() != topology.channelCount() || detector.allowedLatenessMs() != topology.allowedLatenessMs()) {
+            throw new BadConfigException("detector settings must have the topology's " + topology.channelCount()
+                    + " channel(s) and allowedLatenessMs " + topology.allowedLatenessMs() + ", got "
+                    + detector.channels() + " and " + detector.allowedLatenessMs());
+        }
+        this.names = new TopologyNames(topology.name());
+        this.config = detector;
+        this.historySize = historySize;
+        this.rekeyed = topology.keyField() != null;
+        this.parser = EventParser.forTopology(topology);
+        this.scores = new ScoreRecordWriter(topology.channels());
+        this.alerts = new AlertRecordWriter(topology.channels());
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+        this.detector = new Detector(config);
+        String topology = names.topology();
+        for (RejectReason reason : RejectReason.values()) {
+            deadLetters.put(reason, VigilMetrics.counter(context.metrics(), topology, reason.metricName()));
+        }
+        scored = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.SCORED);
+        alerted = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.ALERTS);
+        swaps = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.MODEL_SWAPS);
+        Sensor discarded = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.STATE_DISCARDED);
+        stores = new DetectorStores(context.getStateStore(names.stateStore()), context.getStateStore(names.historyStore()),
+                config, detector::newState, historySize, discarded);
+        modelStore = context.getStateStore(names.modelStore());
+        models = new ModelCache(config.lstm(), VigilMetrics.counter(context.metrics(), topology, VigilMetrics.MODELS_REFUSED));
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        RecordOrigin origin = origin(record);
+        ParsedRecord parsed = parser.parse(record.key(), record.value(), record.timestamp());
+        if (!parsed.isAccepted()) {
+            deadLetter(record, origin, parsed.reason(), parsed.detail());
+            return;
+        }
+        String key = parsed.key();
+        Event event = parsed.event();
+        DetectorState state = stores.loadState(key);
+        String late = lateness(state, event);
+        if (late != null) {
+            deadLetter(record, origin, RejectReason.LATE, late);
+            return;
+        }
+        HistoryWindow history = stores.loadHistory(key);
+        LstmModel model = models.current(key, modelStore.get(key));
+        if (model != null && model.info().version() != state.modelVersion()) {
+            LOG.info("key '{}' moves from model version {} to {}, re-warmed over {} readings", key, state.modelVersion(),
+                    model.info().version(), history.size());
+            detector.rewarm(model, state, history);
+            swaps.record();
+        }
+        DetectorResult result = detector.step(model, state, event);
+        if (!result.accepted()) {
+            RejectReason reason = lateness(state, event) != null ? RejectReason.LATE : RejectReason.REFUSED;
+            deadLetter(record, origin, reason, result.rejectReason());
+            return;
+        }
+        history.append(event.timestamp(), event.values());
+        stores.save(key, state, history);
+        emit(key, record.timestamp(), result);
+    }
+
+    /** Why the event is too late for the key (the rule of {@code Detector}'s validation), or null. */
+    private String lateness(DetectorState state, Event event) {
+        long last = state.lastTimestamp();
+        if (last == DetectorState.NO_TIMESTAMP) {
+            return null;
+        }
+        long allowed = config.allowedLatenessMs();
+        if (allowed == 0 && event.timestamp() <= last) {
+            return "event time " + event.timestamp() + " is not after the key's latest event " + last;
+        }
+        if (allowed > 0 && event.timestamp() < last - allowed) {
+            return "event time " + event.timestamp() + " is more than the allowed lateness (" + allowed
+                    + " ms) before the key's latest event " + last;
+        }
+        return null;
+    }
+
+    private void emit(String key, long timestamp, DetectorResult result) {
+        context.forward(new Record<>(key, scores.write(key, result), timestamp, new RecordHeaders()), names.scoresSink());
+        scored.record();
+        if (result.transition() != AlertTransition.NONE) {
+            context.forward(new Record<>(key, alerts.write(key, result), timestamp, new RecordHeaders()),
+                    names.alertsSink());
+            alerted.record();
+        }
+    }
+
+    private RecordOrigin origin(Record<String, byte[]> record) {
+        RecordOrigin stamped = rekeyed ? RecordOrigin.from(record.headers()) : null;
+        if (stamped != null) {
+            return stamped;
+        }
+        return context.recordMetadata()
+                .map(m -> new RecordOrigin(record.key(), m.topic(), m.partition(), m.offset()))
+                .orElseGet(() -> new RecordOrigin(record.key(), "", -1, -1));
+    }
+
+    private void deadLetter(Record<String, byte[]> record, RecordOrigin origin, RejectReason reason, String detail) {
+        deadLetters.get(reason).record();
+        long n = ++rejected[reason.ordinal()];
+        if (n <= WARN_FIRST || n % WARN_EVERY == 0) {
+            LOG.warn("record at {}-{} offset {} sent to the dead-letter topic, {} (#{} of this reason): {}", origin.topic(),
+                    origin.partition(), origin.offset(), reason, n, detail);
+        } else {
+            LOG.debug("record at {}-{} offset {} sent to the dead-letter topic, {}: {}", origin.topic(),
+                    origin.partition(), origin.offset(), reason, detail);
+        }
+        context.forward(new Record<>(origin.key(), record.value(), record.timestamp(), DeadLetterHeaders.of(
+                record.headers(), reason, detail, origin.topic(), origin.partition(), origin.offset())), names.dlqSink());
+    }
+}

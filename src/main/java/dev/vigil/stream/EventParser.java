@@ -1,0 +1,369 @@
+package dev.vigil.stream;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.vigil.config.TopologyConfig;
+import dev.vigil.detect.Event;
+
+import java.io.IOException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.vigil.stream.RejectReason.MISSING_CHANNEL;
+import static dev.vigil.stream.RejectReason.MISSING_KEY;
+import static dev.vigil.stream.RejectReason.MISSING_VALUE;
+import static dev.vigil.stream.RejectReason.NON_FINITE;
+import static dev.vigil.stream.RejectReason.NOT_JSON;
+import static dev.vigil.stream.RejectReason.OVERSIZED;
+import static dev.vigil.stream.RejectReason.UNKNOWN_CHANNEL;
+import static dev.vigil.stream.RejectReason.WRONG_TYPE;
+
+/**
+ * Reads one JSON event (a record's value bytes) into an {@link Event}, or says why it cannot. Pure: no Kafka
+ * types, no state; immutable and thread-safe.
+ *
+ * <p>Accepted events (DESIGN.md): {@code {"ts": "2026-01-01T00:00:00Z" | epoch millis, "value": 3.2}} for a
+ * topology without named channels, {@code {"ts": ..., "values": {"temp": 21.5, "vibration": 0.02}}} for one with
+ * channels (values are returned in the topology's channel order). The timestamp field's name is configurable
+ * ({@code timestampField}); when it is absent or null, the record timestamp is used. Other top-level fields are
+ * ignored. The sensor key is the record key, or, when the topology names a {@code keyField}, that field's value
+ * (a non-empty string, or a number's JSON text).
+ *
+ * <p>Checks, in this order: null value, size ({@code maxRecordBytes}, before any parsing), record key (without a
+ * key field), then one pass over the document. The first problem met in the document wins, except that a syntax
+ * error anywhere makes the record {@link RejectReason#NOT_JSON}; missing key, value or channels are known only at
+ * the end. Details are one line and echo at most {@value #MAX_ECHO} characters of the input.
+ */
+public final class EventParser {
+    /** Field of the reading in single-value events. */
+    public static final String VALUE_FIELD = "value";
+    /** Field of the readings object in events with named channels. */
+    public static final String VALUES_FIELD = "values";
+    /** Longest piece of input echoed in a detail. */
+    public static final int MAX_ECHO = 64;
+
+    private final String keyField;
+    private final String timestampField;
+    private final List<String> channels;
+    private final Map<String, Integer> channelIndex = new HashMap<>();
+    private final int maxRecordBytes;
+
+    /**
+     * @param keyField       value field holding the sensor key, or null to use the record key
+     * @param timestampField value field holding the event time
+     * @param channels       channel names of {@code "values"} events; empty for {@code "value"} events
+     * @param maxRecordBytes larger values are {@link RejectReason#OVERSIZED}
+     */
+    public EventParser(String keyField, String timestampField, List<String> channels, int maxRecordBytes) {
+        this.keyField = keyField;
+        this.timestampField = timestampField;
+        this.channels = List.copyOf(channels);
+        this.maxRecordBytes = maxRecordBytes;
+        for (int c = 0; c < this.channels.size(); c++) {
+            channelIndex.put(this.channels.get(c), c);
+        }
+    }
+
+    public static EventParser forTopology(TopologyConfig topology) {
+        return new EventParser(topology.keyField(), topology.timestampField(), topology.channels(),
+                topology.maxRecordBytes());
+    }
+
+    /** Number of values per event: the channels, or 1 for single-value events. */
+    public int channelCount() {
+        return channels.isEmpty() ? 1 : channels.size();
+    }
+
+    /**
+     * Parses one record.
+     *
+     * @param recordKey       the record's key (ignored when the topology has a key field)
+     * @param value           the record's value bytes
+     * @param recordTimestamp used as the event time when the event has none
+     */
+    public ParsedRecord parse(String recordKey, byte[] value, long recordTimestamp) {
+        if (value == null) {
+            return ParsedRecord.rejected(MISSING_VALUE, "record value is null");
+        }
+        if (value.length > maxRecordBytes) {
+            return ParsedRecord.rejected(OVERSIZED, "record value is " + value.length + " bytes, more than maxRecordBytes "
+                    + maxRecordBytes);
+        }
+        if (keyField == null && (recordKey == null || recordKey.isEmpty())) {
+            return ParsedRecord.rejected(MISSING_KEY, recordKey == null ? "record key is null" : "record key is empty");
+        }
+        Scan scan = new Scan(channelCount());
+        try (JsonParser p = VigilJson.FACTORY.createParser(value)) {
+            readDocument(p, scan);
+        } catch (IOException e) {
+            return ParsedRecord.rejected(NOT_JSON, syntaxDetail(e));
+        }
+        return scan.problem != null ? scan.problem : complete(recordKey, recordTimestamp, scan);
+    }
+
+    /**
+     * The key field's value, read with the same rules as {@link #parse}, without validating the rest of the
+     * event; null when there is no key field, the value is oversized or not a JSON object, or the field is
+     * absent, empty or not a string or number.
+     */
+    public String extractKey(byte[] value) {
+        if (keyField == null || value == null || value.length > maxRecordBytes) {
+            return null;
+        }
+        try (JsonParser p = VigilJson.FACTORY.createParser(value)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken token = p.nextToken();
+                if (name.equals(keyField)) {
+                    return keyText(p, token);
+                }
+                p.skipChildren();
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private void readDocument(JsonParser p, Scan scan) throws IOException {
+        JsonToken first = p.nextToken();
+        if (first == null) {
+            throw new JsonParseException(p, "no JSON value");
+        }
+        if (first != JsonToken.START_OBJECT) {
+            scan.fail(WRONG_TYPE, "event must be a JSON object, got " + describe(p));
+            p.skipChildren();
+        } else {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                readField(p, name, scan);
+            }
+        }
+        if (p.nextToken() != null) {
+            throw new JsonParseException(p, "trailing content after the event");
+        }
+    }
+
+    private void readField(JsonParser p, String name, Scan scan) throws IOException {
+        boolean consumed = false;
+        if (name.equals(keyField)) {
+            readKey(p, scan);
+        }
+        if (name.equals(timestampField)) {
+            readTimestamp(p, scan);
+        }
+        boolean single = channels.isEmpty();
+        if (name.equals(single ? VALUE_FIELD : VALUES_FIELD)) {
+            scan.sawValue = true;
+            if (single) {
+                scan.values[0] = number(p, "\"" + VALUE_FIELD + "\"", MISSING_VALUE, scan);
+                scan.seen[0] = true;
+            } else {
+                consumed = readChannels(p, scan);
+            }
+        } else if (name.equals(single ? VALUES_FIELD : VALUE_FIELD)) {
+            scan.sawOtherShape = true;
+        }
+        if (!consumed) {
+            p.skipChildren();
+        }
+    }
+
+    private void readKey(JsonParser p, Scan scan) throws IOException {
+        JsonToken token = p.currentToken();
+        if (token == JsonToken.VALUE_NULL) {
+            return;
+        }
+        String key = keyText(p, token);
+        if (key == null) {
+            scan.fail(MISSING_KEY, "key field \"" + keyField + "\" must be a non-empty string or a number, got "
+                    + describe(p));
+        } else {
+            scan.key = key;
+        }
+    }
+
+    private static String keyText(JsonParser p, JsonToken token) throws IOException {
+        if (token == JsonToken.VALUE_STRING) {
+            String text = p.getText();
+            return text.isEmpty() ? null : text;
+        }
+        if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+            return p.getText();
+        }
+        return null;
+    }
+
+    private void readTimestamp(JsonParser p, Scan scan) throws IOException {
+        JsonToken token = p.currentToken();
+        String field = "\"" + timestampField + "\"";
+        if (token == JsonToken.VALUE_NULL) {
+            return;
+        }
+        if (token == JsonToken.VALUE_STRING) {
+            try {
+                scan.setTimestamp(Instant.parse(p.getText()).toEpochMilli(), field);
+            } catch (DateTimeException | ArithmeticException e) {
+                scan.fail(WRONG_TYPE, field + " is not an ISO-8601 instant (e.g. 2026-01-01T00:00:00Z): " + describe(p));
+            }
+        } else if (token == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+            scan.setTimestamp(p.getLongValue(), field);
+        } else {
+            scan.fail(WRONG_TYPE, field + " must be an ISO-8601 instant string or integer epoch millis, got "
+                    + describe(p));
+        }
+    }
+
+    /** Reads {@code "values": {...}}; returns whether the object was consumed. */
+    private boolean readChannels(JsonParser p, Scan scan) throws IOException {
+        JsonToken token = p.currentToken();
+        String field = "\"" + VALUES_FIELD + "\"";
+        if (token == JsonToken.VALUE_NULL) {
+            scan.fail(MISSING_VALUE, field + " is null");
+            return false;
+        }
+        if (token != JsonToken.START_OBJECT) {
+            scan.fail(WRONG_TYPE, field + " must be an object of channel readings, got " + describe(p));
+            return false;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            p.nextToken();
+            Integer c = channelIndex.get(name);
+            if (c == null) {
+                scan.fail(UNKNOWN_CHANNEL, "unknown channel \"" + echo(name) + "\"; the topology's channels are " + channels);
+            } else {
+                scan.values[c] = number(p, "channel \"" + name + "\"", MISSING_CHANNEL, scan);
+                scan.seen[c] = true;
+            }
+            p.skipChildren();
+        }
+        return true;
+    }
+
+    private static double number(JsonParser p, String what, RejectReason ifNull, Scan scan) throws IOException {
+        JsonToken token = p.currentToken();
+        if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+            double v = p.getDoubleValue();
+            if (!Double.isFinite(v)) {
+                scan.fail(NON_FINITE, what + " is not a finite number: " + echo(p.getText()));
+            }
+            return v;
+        }
+        if (token == JsonToken.VALUE_NULL) {
+            scan.fail(ifNull, what + " is null");
+        } else {
+            scan.fail(WRONG_TYPE, what + " must be a number, got " + describe(p));
+        }
+        return Double.NaN;
+    }
+
+    private ParsedRecord complete(String recordKey, long recordTimestamp, Scan scan) {
+        String key = keyField == null ? recordKey : scan.key;
+        if (key == null) {
+            return ParsedRecord.rejected(MISSING_KEY, "key field \"" + keyField + "\" is missing");
+        }
+        boolean single = channels.isEmpty();
+        if (!scan.sawValue) {
+            String expected = single ? "\"" + VALUE_FIELD + "\"" : "\"" + VALUES_FIELD + "\" with channels " + channels;
+            String got = !scan.sawOtherShape ? "" : single
+                    ? "; got \"" + VALUES_FIELD + "\", but the topology has no named channels"
+                    : "; got \"" + VALUE_FIELD + "\", but the topology reads named channels";
+            return ParsedRecord.rejected(MISSING_VALUE, "event has no " + expected + got);
+        }
+        if (!single) {
+            List<String> missing = new ArrayList<>();
+            for (int c = 0; c < channels.size(); c++) {
+                if (!scan.seen[c]) {
+                    missing.add(channels.get(c));
+                }
+            }
+            if (!missing.isEmpty()) {
+                return ParsedRecord.rejected(MISSING_CHANNEL, "\"" + VALUES_FIELD + "\" lacks channel(s) " + missing);
+            }
+        }
+        long timestamp = scan.hasTimestamp ? scan.timestamp : recordTimestamp;
+        return ParsedRecord.accepted(key, new Event(timestamp, scan.values));
+    }
+
+    private static String describe(JsonParser p) throws IOException {
+        JsonToken token = p.currentToken();
+        if (token == null) {
+            return "nothing";
+        }
+        return switch (token) {
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "the string \"" + echo(p.getText()) + "\"";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "the number " + echo(p.getText());
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> token.name();
+        };
+    }
+
+    private static String syntaxDetail(IOException e) {
+        if (e instanceof JsonProcessingException j) {
+            String where = j.getLocation() == null ? "" : " (at byte " + j.getLocation().getByteOffset() + ")";
+            // Jackson names the (unechoed) source in locations: "[Source: REDACTED (...); line: 1, column: 1]"
+            return oneLine(j.getOriginalMessage().replaceAll("\\[Source: [^;\\]]*; ", "[")) + where;
+        }
+        return oneLine(String.valueOf(e.getMessage()));
+    }
+
+    private static String oneLine(String text) {
+        String flat = text.replaceAll("[\\r\\n\\t]+", " ").trim();
+        return flat.length() <= 4 * MAX_ECHO ? flat : flat.substring(0, 4 * MAX_ECHO) + "...";
+    }
+
+    /** At most {@link #MAX_ECHO} characters of {@code text}, control characters replaced, for details. */
+    static String echo(String text) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_ECHO) + 3);
+        for (int i = 0; i < text.length() && i < MAX_ECHO; i++) {
+            char ch = text.charAt(i);
+            out.append(Character.isISOControl(ch) ? ' ' : ch);
+        }
+        return text.length() > MAX_ECHO ? out.append("...").toString() : out.toString();
+    }
+
+    /** What one pass over a document found. */
+    private static final class Scan {
+        final double[] values;
+        final boolean[] seen;
+        String key;
+        long timestamp;
+        boolean hasTimestamp;
+        boolean sawValue;
+        boolean sawOtherShape;
+        ParsedRecord problem;
+
+        Scan(int channels) {
+            values = new double[channels];
+            seen = new boolean[channels];
+        }
+
+        void fail(RejectReason reason, String detail) {
+            if (problem == null) {
+                problem = ParsedRecord.rejected(reason, detail);
+            }
+        }
+
+        void setTimestamp(long millis, String field) {
+            if (millis == Long.MIN_VALUE) {
+                fail(WRONG_TYPE, field + " is out of range: " + millis);
+            }
+            timestamp = millis;
+            hasTimestamp = true;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.vigil.stream;
+
+import dev.vigil.BadBytesException;
+import dev.vigil.lstm.LstmConfig;
+import dev.vigil.lstm.LstmModel;
+import dev.vigil.lstm.ModelCodec;
+
+/**
+ * Decodes and validates a model payload read from the models topic for one key: it must decode
+ * ({@link ModelCodec}), have the topology's shape (channels, hidden size, layers), carry the key as its model id,
+ * and a version of at least 1 (0 is what a key without a model reports).
+ */
+final class ModelPayloads {
+    private ModelPayloads() {
+    }
+
+    /**
+     * @throws BadBytesException naming what is wrong with the payload
+     */
+    static LstmModel decode(String key, byte[] payload, LstmConfig expected) {
+        LstmModel model;
+        try {
+            model = ModelCodec.decode(payload);
+        } catch (BadBytesException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Untrusted bytes: whatever the decoder trips over is a bad payload, not a reason to stop the thread
+            // (an exception on the global thread would stop every instance's stream).
+            throw new BadBytesException("model payload cannot be decoded: " + e, e);
+        }
+        LstmConfig shape = model.config();
+        if (shape.inputSize() != expected.inputSize() || shape.hiddenSize() != expected.hiddenSize()
+                || shape.layers() != expected.layers()) {
+            throw new BadBytesException("model shape (d=" + shape.inputSize() + ", H=" + shape.hiddenSize() + ", layers="
+                    + shape.layers() + ") does not match the topology's (d=" + expected.inputSize() + ", H="
+                    + expected.hiddenSize() + ", layers=" + expected.layers() + ")");
+        }
+        if (!key.equals(model.info().modelId())) {
+            throw new BadBytesException("model id '" + EventParser.echo(model.info().modelId())
+                    + "' does not match its record key '" + EventParser.echo(key) + "'");
+        }
+        if (model.info().version() < 1) {
+            throw new BadBytesException("model version must be >= 1, got " + model.info().version());
+        }
+        return model;
+    }
+}

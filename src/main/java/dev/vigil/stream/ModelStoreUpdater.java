@@ -1,0 +1,87 @@
+package dev.vigil.stream;
+
+import dev.vigil.BadBytesException;
+import dev.vigil.lstm.LstmConfig;
+import dev.vigil.lstm.LstmModel;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Global processor feeding the model store from the compacted models topic (key = model id = sensor key,
+ * value = {@code ModelCodec} bytes). A payload is stored only if {@link ModelPayloads} accepts it; a refused one
+ * is logged at WARN with topic/partition/offset and counted ({@link VigilMetrics#MODELS_REFUSED}), and the key's
+ * previous payload stays in the store, so the previous model stays in force. A tombstone removes the key's
+ * model (the key falls back to the persistence predictor until a new model arrives).
+ *
+ * <p>After a restart the store resumes from its local checkpoint, holding what this processor accepted; on a
+ * fresh state directory Kafka Streams rebuilds it by replaying the models topic through this processor
+ * (KIP-1024, {@code StreamsBuilder#addGlobalStore}), so it again holds, per key, the newest acceptable payload
+ * still in the topic. Once compaction has removed a key's older records and its newest payload is corrupt, a
+ * rebuilt store has no model for that key: the key keeps its scoring statistics and runs on the persistence
+ * predictor (like a key before its first model) until a good model is published, which then re-warms it from
+ * its history.
+ */
+final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelStoreUpdater.class);
+
+    private final TopologyNames names;
+    private final LstmConfig shape;
+    private ProcessorContext<Void, Void> context;
+    private KeyValueStore<String, byte[]> store;
+    private Sensor accepted;
+    private Sensor refused;
+    private Sensor retracted;
+
+    ModelStoreUpdater(TopologyNames names, LstmConfig shape) {
+        this.names = names;
+        this.shape = shape;
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        this.context = context;
+        this.store = context.getStateStore(names.modelStore());
+        this.accepted = VigilMetrics.counter(context.metrics(), names.topology(), VigilMetrics.MODELS_ACCEPTED);
+        this.refused = VigilMetrics.counter(context.metrics(), names.topology(), VigilMetrics.MODELS_REFUSED);
+        this.retracted = VigilMetrics.counter(context.metrics(), names.topology(), VigilMetrics.MODELS_RETRACTED);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        String key = record.key();
+        if (key == null || key.isEmpty()) {
+            refuse(key, "the record has no key (a model's key is its model id, the sensor key)");
+            return;
+        }
+        if (record.value() == null) {
+            store.delete(key);
+            retracted.record();
+            LOG.info("model for key '{}' retracted by a tombstone at {}", key, where());
+            return;
+        }
+        try {
+            LstmModel model = ModelPayloads.decode(key, record.value(), shape);
+            store.put(key, record.value());
+            accepted.record();
+            LOG.info("model for key '{}' version {} accepted at {}", key, model.info().version(), where());
+        } catch (BadBytesException e) {
+            refuse(key, e.getMessage());
+        }
+    }
+
+    private void refuse(String key, String why) {
+        refused.record();
+        LOG.warn("model payload for key '{}' at {} refused, the previous model stays in force: {}", key, where(), why);
+    }
+
+    private String where() {
+        return context.recordMetadata()
+                .map(m -> m.topic() + "-" + m.partition() + " offset " + m.offset())
+                .orElse("(unknown offset)");
+    }
+}

@@ -1,0 +1,80 @@
+package dev.vigil.stream;
+
+/**
+ * Names of one topology's processors, stores and internal topics: {@code vigil-<topology>-<role>}, the roles
+ * being the constants below. Kafka derives internal topic names from them: the changelogs
+ * {@code <application.id>-vigil-<topology>-detector-state-changelog} and {@code ...-history-changelog}, and,
+ * with a key field, the repartition topic {@code <application.id>-vigil-<topology>-rekeyed-repartition}.
+ *
+ * @param topology the topology's name ({@code TopologyConfig.name})
+ */
+public record TopologyNames(String topology) {
+    public static final String PREFIX = "vigil-";
+    /** Source node on the input topic. */
+    public static final String SOURCE = "source";
+    /** Processor that re-keys events by the key field (topologies with a key field only). */
+    public static final String REKEY = "rekey";
+    /** Repartition after re-keying; Kafka adds {@code -repartition} (topic) and {@code -repartition-sink/-source} (nodes). */
+    public static final String REPARTITION = "rekeyed";
+    /** The {@link DetectorProcessor}. */
+    public static final String DETECTOR = "detector";
+    public static final String SCORES_SINK = "scores-sink";
+    public static final String ALERTS_SINK = "alerts-sink";
+    public static final String DLQ_SINK = "dlq-sink";
+    /** Global processor that validates model payloads into the model store; its source is this plus {@code -source}. */
+    public static final String MODEL_UPDATER = "model-updater";
+    /** Per-key detector state (persistent, changelogged): {@code DetectorStateCodec} bytes. */
+    public static final String STATE_STORE = "detector-state";
+    /** Per-key history window (persistent, changelogged): {@code HistoryWindowCodec} bytes. */
+    public static final String HISTORY_STORE = "history";
+    /** Global store of model payloads by key (model id = sensor key): {@code ModelCodec} bytes. */
+    public static final String MODEL_STORE = "models";
+
+    public String source() {
+        return name(SOURCE);
+    }
+
+    public String rekey() {
+        return name(REKEY);
+    }
+
+    public String repartition() {
+        return name(REPARTITION);
+    }
+
+    public String detector() {
+        return name(DETECTOR);
+    }
+
+    public String scoresSink() {
+        return name(SCORES_SINK);
+    }
+
+    public String alertsSink() {
+        return name(ALERTS_SINK);
+    }
+
+    public String dlqSink() {
+        return name(DLQ_SINK);
+    }
+
+    public String modelUpdater() {
+        return name(MODEL_UPDATER);
+    }
+
+    public String stateStore() {
+        return name(STATE_STORE);
+    }
+
+    public String historyStore() {
+        return name(HISTORY_STORE);
+    }
+
+    public String modelStore() {
+        return name(MODEL_STORE);
+    }
+
+    private String name(String role) {
+        return PREFIX + topology + "-" + role;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.vigil.stream;
+
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.StreamsMetrics;
+
+/**
+ * Vigil's counters, registered as Kafka Streams custom metrics (so they appear wherever the application's
+ * Streams metrics go: JMX, reporters, {@code KafkaStreams#metrics()}). Each operation below has two metrics,
+ * {@code <operation>-total} (cumulative count) and {@code <operation>-rate} (per second), in group
+ * {@value #GROUP}, tagged {@code thread-id} and {@value #TAG} = the topology name. Dead letters are counted per
+ * reason, operation {@link RejectReason#metricName()} (e.g. {@code dlq-not-json-total}).
+ */
+public final class VigilMetrics {
+    /** Scope of the custom metrics; Kafka names the group {@code stream-<scope>-metrics}. */
+    public static final String SCOPE = "vigil";
+    public static final String GROUP = "stream-" + SCOPE + "-metrics";
+    /** Tag holding the topology name. */
+    public static final String TAG = SCOPE + "-id";
+    /** Events scored (one score record each). */
+    public static final String SCORED = "records-scored";
+    /** Alert records written (opened and closed). */
+    public static final String ALERTS = "alerts";
+    /** Keys re-warmed onto a new model version. */
+    public static final String MODEL_SWAPS = "model-swaps";
+    /** Model payloads accepted into the model store. */
+    public static final String MODELS_ACCEPTED = "models-accepted";
+    /** Model payloads refused (undecodable, wrong shape, wrong id or version); the previous model stays. */
+    public static final String MODELS_REFUSED = "models-refused";
+    /** Models removed by a tombstone; the key falls back to the persistence predictor. */
+    public static final String MODELS_RETRACTED = "models-retracted";
+    /** Stored per-key state or history that could not be used (corrupt, or from another shape) and was restarted. */
+    public static final String STATE_DISCARDED = "state-discarded";
+
+    private VigilMetrics() {
+    }
+
+    /** The (shared, per thread) sensor counting {@code operation} for {@code topology}. */
+    public static Sensor counter(StreamsMetrics metrics, String topology, String operation) {
+        return metrics.addRateTotalSensor(SCOPE, topology, operation, Sensor.RecordingLevel.INFO);
+    }
+}

@@ -1,0 +1,137 @@
+package dev.vigil.stream;
+
+import dev.vigil.config.TopologyConfig;
+import dev.vigil.detect.DetectorConfig;
+import dev.vigil.train.RetrainConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Builds the Kafka Streams topology of one Vigil topology file:
+ * <pre>
+ *   inputTopic ─► source ─[keyField: rekey ─► rekeyed-repartition]─► detector ─┬─► scores-sink ─► scoresTopic
+ *                         (String key, strict UTF-8; byte[] value)    │  ▲       ├─► alerts-sink ─► alertsTopic
+ *                                 stores: detector-state, history ◄───┘  │       └─► dlq-sink    ─► dlqTopic
+ *   modelsTopic ─► model-updater-source ─► model-updater ─► models (global store)
+ * </pre>
+ * Every node, store and internal topic is named {@code vigil-<topology>-<role>} ({@link TopologyNames}); the
+ * checked-in {@code topologies/<name>.describe.txt} is this topology's {@link Topology#describe()}. The per-key
+ * stores are persistent (RocksDB), cached and changelogged; the model store is a persistent global store
+ * rebuilt from the compacted models topic. Records are described in {@link ScoreRecordWriter},
+ * {@link AlertRecordWriter} and {@link DeadLetterHeaders}.
+ */
+public final class VigilTopology {
+    private VigilTopology() {
+    }
+
+    /** The topology, built without Streams properties (no build-time naming check). */
+    public static Topology build(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain) {
+        return build(topology, detector, retrain, null);
+    }
+
+    /**
+     * The topology. With {@code streamsProperties} (e.g. from {@link #streamsConfig}), the builder applies them, in
+     * particular {@value StreamsConfig#ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG}, which makes building fail
+     * if any internal resource were left with a generated name.
+     *
+     * @param detector the detector's settings; the topology's channel count and allowed lateness replace its own
+     *                 ({@link #detectorConfig})
+     */
+    public static Topology build(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain,
+                                 Properties streamsProperties) {
+        TopologyNames names = new TopologyNames(topology.name());
+        DetectorConfig effective = detectorConfig(topology, detector);
+        StreamsBuilder builder = streamsProperties == null ? new StreamsBuilder()
+                : new StreamsBuilder(new org.apache.kafka.streams.TopologyConfig(new StreamsConfig(streamsProperties)));
+        builder.addStateStore(keyStore(names.stateStore()));
+        builder.addStateStore(keyStore(names.historyStore()));
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.modelStore()), Serdes.String(),
+                        Serdes.ByteArray()).withLoggingDisabled(),
+                topology.modelsTopic(),
+                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(names.modelUpdater()),
+                () -> new ModelStoreUpdater(names, effective.lstm()));
+        KStream<String, byte[]> events = builder.stream(topology.inputTopic(),
+                Consumed.with(inputKeySerde(), Serdes.ByteArray()).withName(names.source()));
+        if (topology.keyField() != null) {
+            EventParser parser = EventParser.forTopology(topology);
+            events = events.<String, byte[]>process(() -> new RekeyProcessor(parser), Named.as(names.rekey()))
+                    .repartition(Repartitioned.<String, byte[]>as(names.repartition())
+                            .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()));
+        }
+        int historySize = retrain.historySize();
+        events.<String, byte[]>process(() -> new DetectorProcessor(topology, effective, historySize),
+                Named.as(names.detector()), names.stateStore(), names.historyStore());
+        Topology built = streamsProperties == null ? builder.build() : builder.build(streamsProperties);
+        // The detector forwards each record to one named child; the sinks are attached to the built topology
+        // because a DSL process() node cannot name its children.
+        built.addSink(names.scoresSink(), topology.scoresTopic(), new StringSerializer(), new ByteArraySerializer(),
+                names.detector());
+        built.addSink(names.alertsSink(), topology.alertsTopic(), new StringSerializer(), new ByteArraySerializer(),
+                names.detector());
+        built.addSink(names.dlqSink(), topology.dlqTopic(), new StringSerializer(), new ByteArraySerializer(),
+                names.detector());
+        return built;
+    }
+
+    /** {@code detector} with the topology's channel count and allowed lateness (the topology file decides both). */
+    public static DetectorConfig detectorConfig(TopologyConfig topology, DetectorConfig detector) {
+        return detector.withChannels(topology.channelCount()).withAllowedLatenessMs(topology.allowedLatenessMs());
+    }
+
+    /**
+     * Streams properties for running {@code topology}: these defaults, then {@code overrides} (Kafka settings,
+     * passed through untouched, win):
+     * <ul>
+     *   <li>application.id, bootstrap.servers, state.dir as given;</li>
+     *   <li>processing.guarantee = exactly_once_v2;</li>
+     *   <li>deserialization.exception.handler = {@link DeadLetterDeserializationHandler}, and
+     *       errors.dead.letter.queue.topic.name = the topology's dlqTopic (also used by Kafka's own handlers);</li>
+     *   <li>ensure.explicit.internal.resource.naming = true (checked by {@link #build(TopologyConfig,
+     *       DetectorConfig, RetrainConfig, Properties)}).</li>
+     * </ul>
+     * The processing exception handler stays Kafka's default (log and fail): Vigil's processors do not throw for
+     * bad input, so an exception there is a bug and stops the instance rather than skipping a key's event.
+     */
+    public static Properties streamsConfig(String applicationId, String bootstrapServers, String stateDir,
+                                           TopologyConfig topology, Map<String, ?> overrides) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterDeserializationHandler.class.getName());
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topology.dlqTopic());
+        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        if (overrides != null) {
+            props.putAll(overrides);
+        }
+        return props;
+    }
+
+    /** Input keys: written as UTF-8, read strictly ({@link StrictStringDeserializer}). */
+    static Serde<String> inputKeySerde() {
+        return Serdes.serdeFrom(new StringSerializer(), new StrictStringDeserializer());
+    }
+
+    private static StoreBuilder<KeyValueStore<String, byte[]>> keyStore(String name) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled();
+    }
+}

@@ -1,0 +1,157 @@
+package dev.vigil.stream;
+
+import dev.vigil.detect.Event;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EventParserTest {
+    private static final long RECORD_TS = 1_767_225_600_000L;
+    private static final EventParser SINGLE = new EventParser(null, "ts", List.of(), 256);
+    private static final EventParser MULTI = new EventParser(null, "ts", List.of("temp", "vibration"), 256);
+    private static final EventParser KEYED = new EventParser("sensor", "time", List.of(), 256);
+
+    private static ParsedRecord parse(EventParser parser, String json) {
+        return parser.parse("k", json.getBytes(StandardCharsets.UTF_8), RECORD_TS);
+    }
+
+    private static void assertRejected(RejectReason reason, ParsedRecord parsed) {
+        assertFalse(parsed.isAccepted(), () -> "accepted: " + parsed);
+        assertEquals(reason, parsed.reason(), parsed::detail);
+        assertNotNull(parsed.detail());
+        assertFalse(parsed.detail().isBlank() || parsed.detail().contains("\n"), parsed.detail());
+        assertNull(parsed.event());
+    }
+
+    private static Event accepted(ParsedRecord parsed) {
+        assertTrue(parsed.isAccepted(), () -> parsed.reason() + ": " + parsed.detail());
+        return parsed.event();
+    }
+
+    @Test
+    void shouldReadEpochMillisAndIsoInstantsAndFallBackToTheRecordTimestamp() {
+        assertEquals(1_767_225_600_123L, accepted(parse(SINGLE, "{\"ts\": 1767225600123, \"value\": 3.2}")).timestamp());
+        assertEquals(1_767_225_600_123L, accepted(parse(SINGLE, "{\"ts\": \"2026-01-01T00:00:00.123Z\", \"value\": 3.2}"))
+                .timestamp());
+        assertEquals(RECORD_TS, accepted(parse(SINGLE, "{\"value\": 3.2}")).timestamp());
+        assertEquals(RECORD_TS, accepted(parse(SINGLE, "{\"ts\": null, \"value\": 3.2}")).timestamp());
+        assertArrayEquals(new double[] {3.2}, accepted(parse(SINGLE, "{\"value\": 3.2, \"unit\": \"bar\", \"tags\": [1, {}]}"))
+                .values());
+    }
+
+    @Test
+    void shouldReadNumbersToTheSameBitsAsJava() {
+        for (double v : new double[] {0.1, -0.0, 1e-300, 4.9e-324, 1.7976931348623157e308, 123456789.123456789, 42}) {
+            double read = accepted(parse(SINGLE, "{\"value\": " + v + "}")).values()[0];
+            assertEquals(Double.doubleToRawLongBits(v), Double.doubleToRawLongBits(read), Double.toString(v));
+        }
+        assertEquals(7.0, accepted(parse(SINGLE, "{\"value\": 7}")).values()[0]);
+    }
+
+    @Test
+    void shouldOrderNamedChannelsLikeTheTopology() {
+        Event e = accepted(parse(MULTI, "{\"values\": {\"vibration\": 0.02, \"temp\": 21.5}, \"ts\": 5}"));
+        assertArrayEquals(new double[] {21.5, 0.02}, e.values());
+        assertEquals(5, e.timestamp());
+    }
+
+    @Test
+    void shouldClassifyEachKindOfBadEvent() {
+        assertRejected(RejectReason.NOT_JSON, parse(SINGLE, "{\"value\": 1"));
+        assertRejected(RejectReason.NOT_JSON, parse(SINGLE, ""));
+        assertRejected(RejectReason.NOT_JSON, parse(SINGLE, "   "));
+        assertRejected(RejectReason.NOT_JSON, parse(SINGLE, "{\"value\": 1} x"));
+        assertRejected(RejectReason.NOT_JSON, parse(SINGLE, "{\"value\": 1, \"value\": 2}"));
+        assertRejected(RejectReason.NOT_JSON, parse(SINGLE, "{\"value\": \"x\", \"ts\": }"));
+        assertRejected(RejectReason.WRONG_TYPE, parse(SINGLE, "{\"value\": \"3.2\"}"));
+        assertRejected(RejectReason.WRONG_TYPE, parse(SINGLE, "{\"value\": {\"v\": 1}}"));
+        assertRejected(RejectReason.WRONG_TYPE, parse(SINGLE, "{\"ts\": true, \"value\": 1}"));
+        assertRejected(RejectReason.WRONG_TYPE, parse(SINGLE, "{\"ts\": \"2026-01-01\", \"value\": 1}"));
+        assertRejected(RejectReason.WRONG_TYPE, parse(SINGLE, "{\"ts\": 99999999999999999999999, \"value\": 1}"));
+        assertRejected(RejectReason.WRONG_TYPE, parse(SINGLE, "{\"ts\": -9223372036854775808, \"value\": 1}"));
+        assertRejected(RejectReason.WRONG_TYPE, parse(SINGLE, "\"just a string\""));
+        assertRejected(RejectReason.WRONG_TYPE, parse(MULTI, "{\"values\": 3}"));
+        assertRejected(RejectReason.NON_FINITE, parse(SINGLE, "{\"value\": NaN}"));
+        assertRejected(RejectReason.NON_FINITE, parse(SINGLE, "{\"value\": -Infinity}"));
+        assertRejected(RejectReason.NON_FINITE, parse(SINGLE, "{\"value\": 2e308}"));
+        EventParser roomy = new EventParser(null, "ts", List.of(), 4096);
+        assertRejected(RejectReason.NON_FINITE, parse(roomy, "{\"value\": 1" + "0".repeat(400) + "}"));
+        assertRejected(RejectReason.MISSING_VALUE, parse(SINGLE, "{\"ts\": 1}"));
+        assertRejected(RejectReason.MISSING_VALUE, parse(MULTI, "{\"value\": 1}"));
+        assertRejected(RejectReason.MISSING_VALUE, parse(MULTI, "{\"values\": null}"));
+        assertRejected(RejectReason.MISSING_VALUE, SINGLE.parse("k", null, RECORD_TS));
+        assertRejected(RejectReason.UNKNOWN_CHANNEL, parse(MULTI, "{\"values\": {\"temp\": 1, \"vibration\": 2, \"rpm\": 3}}"));
+        assertRejected(RejectReason.MISSING_CHANNEL, parse(MULTI, "{\"values\": {\"temp\": 1}}"));
+        assertRejected(RejectReason.MISSING_KEY, SINGLE.parse(null, "{\"value\": 1}".getBytes(StandardCharsets.UTF_8), 0));
+        assertRejected(RejectReason.MISSING_KEY, SINGLE.parse("", "{\"value\": 1}".getBytes(StandardCharsets.UTF_8), 0));
+    }
+
+    @Test
+    void shouldRefuseOversizedValuesBeforeParsingThem() {
+        byte[] big = new byte[257];
+        assertRejected(RejectReason.OVERSIZED, SINGLE.parse("k", big, RECORD_TS));
+        assertTrue(SINGLE.parse("k", big, RECORD_TS).detail().contains("257 bytes"));
+    }
+
+    @Test
+    void shouldReportTheFirstProblemInTheDocumentUnlessTheSyntaxIsBroken() {
+        ParsedRecord two = parse(MULTI, "{\"values\": {\"temp\": \"hot\", \"wind\": 1}}");
+        assertRejected(RejectReason.WRONG_TYPE, two);
+        assertTrue(two.detail().contains("temp"), two.detail());
+        assertRejected(RejectReason.NOT_JSON, parse(MULTI, "{\"values\": {\"temp\": \"hot\"}, ]"));
+    }
+
+    @Test
+    void shouldTakeTheKeyFromTheKeyFieldWhenTheTopologyNamesOne() {
+        byte[] json = "{\"sensor\": \"s-9\", \"time\": 12, \"value\": 1}".getBytes(StandardCharsets.UTF_8);
+        ParsedRecord parsed = KEYED.parse(null, json, RECORD_TS);
+        assertEquals("s-9", parsed.key());
+        assertEquals(12, accepted(parsed).timestamp());
+        assertEquals("s-9", KEYED.extractKey(json));
+        assertEquals("77", KEYED.extractKey("{\"sensor\": 77}".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("77", KEYED.parse("other", "{\"sensor\": 77, \"value\": 1}".getBytes(StandardCharsets.UTF_8), 0).key());
+        for (String bad : List.of("{\"value\": 1}", "{\"sensor\": \"\", \"value\": 1}", "{\"sensor\": [1], \"value\": 1}",
+                "{\"sensor\": null, \"value\": 1}")) {
+            assertRejected(RejectReason.MISSING_KEY, KEYED.parse("record-key", bad.getBytes(StandardCharsets.UTF_8), 0));
+            assertNull(KEYED.extractKey(bad.getBytes(StandardCharsets.UTF_8)), bad);
+        }
+        assertNull(KEYED.extractKey("nonsense".getBytes(StandardCharsets.UTF_8)));
+        assertNull(SINGLE.extractKey(json), "no key field: nothing to extract");
+    }
+
+    @Test
+    void shouldEchoAtMostABoundedPieceOfTheInputInDetails() {
+        String longText = "x".repeat(150);
+        ParsedRecord parsed = parse(SINGLE, "{\"value\": \"" + longText + "\"}");
+        assertRejected(RejectReason.WRONG_TYPE, parsed);
+        assertTrue(parsed.detail().length() < 150, parsed.detail());
+    }
+
+    @Test
+    void shouldNeverThrowOnArbitraryBytes() {
+        Random random = new Random(5);
+        String alphabet = "{}[]\":,0123456789.eE+-NaInfitylu \\tsvaluestemp";
+        for (int i = 0; i < 20_000; i++) {
+            byte[] bytes = new byte[random.nextInt(40)];
+            if (random.nextBoolean()) {
+                random.nextBytes(bytes);
+            } else {
+                for (int b = 0; b < bytes.length; b++) {
+                    bytes[b] = (byte) alphabet.charAt(random.nextInt(alphabet.length()));
+                }
+            }
+            ParsedRecord parsed = MULTI.parse("k", bytes, RECORD_TS);
+            assertTrue(parsed.isAccepted() || parsed.detail() != null);
+            KEYED.extractKey(bytes);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.vigil.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.detect.DetectorConfig;
+import dev.vigil.detect.DetectorResult;
+import dev.vigil.detect.DetectorStateCodec;
+import dev.vigil.detect.Event;
+import dev.vigil.lstm.LstmConfig;
+import dev.vigil.lstm.LstmModel;
+import dev.vigil.lstm.ModelCodec;
+import dev.vigil.lstm.TrainingInfo;
+import dev.vigil.testutil.SyntheticSeries;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static dev.vigil.stream.StreamFixtures.DETECTOR;
+import static dev.vigil.stream.StreamFixtures.RETRAIN;
+import static dev.vigil.stream.StreamFixtures.assertScoreRecord;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ModelUpdateTopologyTest {
+    private static final String KEY = "turbine-4";
+    private static final int PHASE = 70;
+
+    @TempDir
+    Path stateDir;
+
+    private static List<Event> events() {
+        return SyntheticSeries.events(SyntheticSeries.seasonal(3 * PHASE, 10, 2, 20, 0.3, 21));
+    }
+
+    /** Sends {@code events[from, to)} and steps the offline reference with {@code model}. */
+    private static void run(VigilDriver vigil, OfflineReference offline, LstmModel model, List<Event> events, int from,
+                            int to, List<DetectorResult> expected) {
+        for (Event e : events.subList(from, to)) {
+            vigil.send(KEY, StreamFixtures.single(e.timestamp(), e.values()[0]), 0);
+            expected.add(offline.step(model, e));
+        }
+    }
+
+    private static void assertScores(List<DetectorResult> expected, List<JsonNode> actual) {
+        assertEquals(expected.size(), actual.size());
+        for (int t = 0; t < expected.size(); t++) {
+            assertScoreRecord(KEY, expected.get(t), actual.get(t), List.of());
+        }
+    }
+
+    @Test
+    void shouldAdoptAPublishedModelVersionAndRewarmTheKeyFromItsHistory() {
+        List<Event> events = events();
+        LstmModel v1 = StreamFixtures.model(DETECTOR, KEY, 1, 5);
+        LstmModel v2 = StreamFixtures.model(DETECTOR, KEY, 2, 6);
+        OfflineReference offline = new OfflineReference(DETECTOR, RETRAIN.historySize());
+        List<DetectorResult> expected = new ArrayList<>();
+        try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN, stateDir)) {
+            run(vigil, offline, null, events, 0, PHASE, expected);
+            vigil.publish(KEY, ModelCodec.encode(v1));
+            run(vigil, offline, v1, events, PHASE, PHASE + 1, expected);
+            // right after the first v1 event the stored state is the offline state re-warmed over the history
+            assertArrayEquals(DetectorStateCodec.encode(offline.state()), vigil.state(KEY));
+            run(vigil, offline, v1, events, PHASE + 1, 2 * PHASE, expected);
+            vigil.publish(KEY, ModelCodec.encode(v2));
+            run(vigil, offline, v2, events, 2 * PHASE, 3 * PHASE, expected);
+            List<JsonNode> actual = vigil.scoreValues();
+            assertScores(expected, actual);
+            assertEquals(0, actual.get(PHASE - 1).get("modelVersion").asLong());
+            assertEquals(1, actual.get(PHASE).get("modelVersion").asLong());
+            assertEquals(2, actual.get(2 * PHASE).get("modelVersion").asLong());
+            assertArrayEquals(DetectorStateCodec.encode(offline.state()), vigil.state(KEY));
+            assertEquals(2, vigil.total(VigilMetrics.MODEL_SWAPS));
+            assertEquals(2, vigil.total(VigilMetrics.MODELS_ACCEPTED));
+        }
+    }
+
+    @Test
+    void shouldRefuseCorruptOrMisfitModelPayloadsAndKeepTheModelInForce() {
+        List<Event> events = events();
+        LstmModel v1 = StreamFixtures.model(DETECTOR, KEY, 1, 5);
+        byte[] good = ModelCodec.encode(v1);
+        byte[] flipped = good.clone();
+        flipped[good.length / 2] ^= 0x40;
+        LstmConfig otherShape = new LstmConfig(1, 4, 1, 1.0, true);
+        List<byte[]> refused = List.of(
+                flipped,
+                Arrays.copyOf(good, good.length - 9),
+                "{\"not\": \"a model\"}".getBytes(),
+                new byte[0],
+                StreamFixtures.payload(new DetectorConfig(otherShape, DETECTOR.scoring()), KEY, 2, 5),
+                StreamFixtures.payload(DETECTOR, "turbine-5", 2, 5),
+                ModelCodec.encode(v1.withInfo(new TrainingInfo(KEY, 0, 5, 0, 0, 0, 0))));
+        OfflineReference offline = new OfflineReference(DETECTOR, RETRAIN.historySize());
+        List<DetectorResult> expected = new ArrayList<>();
+        try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN, stateDir)) {
+            vigil.publish(KEY, good);
+            run(vigil, offline, v1, events, 0, PHASE, expected);
+            for (byte[] payload : refused) {
+                vigil.publish(KEY, payload);
+            }
+            run(vigil, offline, v1, events, PHASE, 2 * PHASE, expected);
+            List<JsonNode> actual = vigil.scoreValues();
+            assertScores(expected, actual);
+            assertTrue(actual.stream().allMatch(s -> s.get("modelVersion").asLong() == 1));
+            assertEquals(refused.size(), vigil.total(VigilMetrics.MODELS_REFUSED));
+            assertEquals(1, vigil.total(VigilMetrics.MODEL_SWAPS));
+            assertArrayEquals(good, vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.modelStore()).get(KEY));
+            assertTrue(vigil.dlq.isEmpty());
+        }
+    }
+
+    @Test
+    void shouldFallBackToPersistenceWhenTheModelIsRetractedAndRewarmWhenOneReturns() {
+        List<Event> events = events();
+        LstmModel v1 = StreamFixtures.model(DETECTOR, KEY, 1, 5);
+        LstmModel v3 = StreamFixtures.model(DETECTOR, KEY, 3, 9);
+        OfflineReference offline = new OfflineReference(DETECTOR, RETRAIN.historySize());
+        List<DetectorResult> expected = new ArrayList<>();
+        try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN, stateDir)) {
+            vigil.publish(KEY, ModelCodec.encode(v1));
+            run(vigil, offline, v1, events, 0, PHASE, expected);
+            vigil.publish(KEY, null);
+            run(vigil, offline, null, events, PHASE, 2 * PHASE, expected);
+            vigil.publish(KEY, ModelCodec.encode(v3));
+            run(vigil, offline, v3, events, 2 * PHASE, 3 * PHASE, expected);
+            assertScores(expected, vigil.scoreValues());
+            assertEquals(1, vigil.total(VigilMetrics.MODELS_RETRACTED));
+            assertTrue(vigil.dlq.isEmpty());
+        }
+    }
+}

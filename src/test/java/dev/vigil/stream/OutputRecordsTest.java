@@ -1,0 +1,56 @@
+package dev.vigil.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.detect.DetectorResult;
+import dev.vigil.score.AlertTransition;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static dev.vigil.stream.StreamFixtures.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class OutputRecordsTest {
+    private static DetectorResult result(double[] values, double[] prediction, double[] residual, AlertTransition t,
+                                         int[] top) {
+        return new DetectorResult(1_767_225_600_000L, values, prediction, residual, 0.25, 0.125, 0.75, false, 3, true,
+                t, t == AlertTransition.OPENED, top, false, null);
+    }
+
+    @Test
+    void shouldWriteASingleValueScoreRecordWithEveryField() {
+        DetectorResult r = result(new double[] {3.2}, new double[] {3.1}, new double[] {0.1}, AlertTransition.NONE, new int[0]);
+        String text = new String(new ScoreRecordWriter(List.of()).write("pump-7", r));
+        assertEquals("{\"key\":\"pump-7\",\"ts\":1767225600000,\"value\":3.2,\"prediction\":3.1,\"residual\":0.1,"
+                + "\"rawScore\":0.25,\"likelihoodScore\":0.125,\"score\":0.75,\"warmup\":false,\"modelVersion\":3,"
+                + "\"alertOpen\":false,\"outsideRange\":true,\"stateReset\":false}", text);
+    }
+
+    @Test
+    void shouldWriteNamedChannelsAsObjectsAndAFirstEventWithoutPrediction() {
+        DetectorResult r = result(new double[] {21.5, 0.02}, null, null, AlertTransition.NONE, new int[0]);
+        JsonNode score = json(new ScoreRecordWriter(List.of("temp", "vibration")).write("press-2", r));
+        assertEquals(21.5, score.get("values").get("temp").doubleValue());
+        assertEquals(0.02, score.get("values").get("vibration").doubleValue());
+        assertEquals(true, score.get("prediction").isNull());
+        assertEquals(true, score.get("residual").isNull());
+        assertEquals(false, score.has("value"));
+    }
+
+    @Test
+    void shouldWriteAlertRecordsNamingTheChannelsMostFirst() {
+        DetectorResult opened = result(new double[] {1, 2}, new double[] {1, 1}, new double[] {0, 1},
+                AlertTransition.OPENED, new int[] {1, 0});
+        String text = new String(new AlertRecordWriter(List.of("temp", "vibration")).write("press-2", opened));
+        assertEquals("{\"key\":\"press-2\",\"ts\":1767225600000,\"type\":\"opened\",\"score\":0.75,"
+                + "\"channels\":[\"vibration\",\"temp\"],\"modelVersion\":3}", text);
+        DetectorResult closed = result(new double[] {1}, new double[] {1}, new double[] {0}, AlertTransition.CLOSED,
+                new int[] {0});
+        JsonNode alert = json(new AlertRecordWriter(List.of()).write("pump-7", closed));
+        assertEquals("closed", alert.get("type").asText());
+        assertEquals("value", alert.get("channels").get(0).asText());
+        assertThrows(IllegalArgumentException.class, () -> new AlertRecordWriter(List.of())
+                .write("k", result(new double[] {1}, null, null, AlertTransition.NONE, new int[0])));
+    }
+}

@@ -1,0 +1,81 @@
+package dev.vigil.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.detect.Detector;
+import dev.vigil.detect.DetectorConfig;
+import dev.vigil.detect.DetectorResult;
+import dev.vigil.detect.DetectorState;
+import dev.vigil.detect.DetectorStateCodec;
+import dev.vigil.detect.Event;
+import dev.vigil.detect.HistoryWindow;
+import dev.vigil.detect.HistoryWindowCodec;
+import dev.vigil.lstm.LstmConfig;
+import dev.vigil.testutil.SyntheticSeries;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.vigil.stream.StreamFixtures.DETECTOR;
+import static dev.vigil.stream.StreamFixtures.RETRAIN;
+import static dev.vigil.stream.StreamFixtures.assertScoreRecord;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class StoredStateTopologyTest {
+    private static final String KEY = "mixer-1";
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void shouldStartAKeyAfreshWhenItsStoredStateIsCorruptOrOfAnotherShape() {
+        DetectorConfig otherShape = new DetectorConfig(new LstmConfig(1, 4, 2, 1.0, true), DETECTOR.scoring());
+        byte[] corrupt = DetectorStateCodec.encode(new Detector(DETECTOR).newState());
+        corrupt[10] ^= 1;
+        List<byte[]> unusable = List.of(corrupt, DetectorStateCodec.encode(new Detector(otherShape).newState()));
+        Event e = new Event(SyntheticSeries.START, new double[] {4.5});
+        for (byte[] stored : unusable) {
+            try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN, stateDir)) {
+                KeyValueStore<String, byte[]> states = vigil.driver.getKeyValueStore(vigil.names.stateStore());
+                states.put(KEY, stored);
+                vigil.send(KEY, StreamFixtures.single(e.timestamp(), e.values()[0]), 0);
+                OfflineReference fresh = new OfflineReference(DETECTOR, RETRAIN.historySize());
+                DetectorResult expected = fresh.step(null, e);
+                assertScoreRecord(KEY, expected, vigil.scoreValues().get(0), List.of());
+                assertArrayEquals(DetectorStateCodec.encode(fresh.state()), vigil.state(KEY));
+                assertEquals(1, vigil.total(VigilMetrics.STATE_DISCARDED));
+            }
+        }
+    }
+
+    @Test
+    void shouldKeepTheNewestReadingsWhenTheHistorySizeChanged() {
+        List<Event> events = SyntheticSeries.events(SyntheticSeries.seasonal(101, 8, 1, 16, 0.1, 4));
+        HistoryWindow longer = new HistoryWindow(RETRAIN.historySize() + 36, 1);
+        Detector detector = new Detector(DETECTOR);
+        DetectorState state = detector.newState();
+        for (Event e : events.subList(0, 100)) {
+            detector.step(null, state, e);
+            longer.append(e.timestamp(), e.values());
+        }
+        try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN, stateDir)) {
+            vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.stateStore()).put(KEY, DetectorStateCodec.encode(state));
+            vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.historyStore()).put(KEY, HistoryWindowCodec.encode(longer));
+            Event last = events.get(100);
+            vigil.send(KEY, StreamFixtures.single(last.timestamp(), last.values()[0]), 0);
+            HistoryWindow expected = new HistoryWindow(RETRAIN.historySize(), 1);
+            List<Event> newest = new ArrayList<>(events.subList(101 - RETRAIN.historySize(), 101));
+            for (Event e : newest) {
+                expected.append(e.timestamp(), e.values());
+            }
+            assertArrayEquals(HistoryWindowCodec.encode(expected), vigil.history(KEY));
+            JsonNode score = vigil.scoreValues().get(0);
+            assertEquals(0, score.get("modelVersion").asLong());
+            assertEquals(0, vigil.total(VigilMetrics.STATE_DISCARDED));
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.vigil.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.config.TopologyConfig;
+import dev.vigil.detect.DetectorConfig;
+import dev.vigil.train.RetrainConfig;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/** A {@link TopologyTestDriver} on a Vigil topology, with its topics and stores at hand. */
+final class VigilDriver implements AutoCloseable {
+    final TopologyConfig topology;
+    final TopologyNames names;
+    final TopologyTestDriver driver;
+    final TestInputTopic<byte[], byte[]> input;
+    final TestInputTopic<String, byte[]> models;
+    final TestOutputTopic<String, byte[]> scores;
+    final TestOutputTopic<String, byte[]> alerts;
+    final TestOutputTopic<byte[], byte[]> dlq;
+    private long nextInputOffset;
+
+    VigilDriver(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain, Path stateDir) {
+        this(topology, detector, retrain, stateDir, Map.of());
+    }
+
+    /** @param overrides Streams settings over {@link VigilTopology#streamsConfig}'s defaults */
+    VigilDriver(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain, Path stateDir,
+                Map<String, ?> overrides) {
+        this.topology = topology;
+        this.names = new TopologyNames(topology.name());
+        Properties props = VigilTopology.streamsConfig("vigil-test-" + topology.name(), "localhost:9092",
+                stateDir.toString(), topology, overrides);
+        this.driver = new TopologyTestDriver(VigilTopology.build(topology, detector, retrain, props), props,
+                Instant.parse("2026-01-01T00:00:00Z"));
+        this.input = driver.createInputTopic(topology.inputTopic(), new ByteArraySerializer(), new ByteArraySerializer());
+        this.models = driver.createInputTopic(topology.modelsTopic(), new StringSerializer(), new ByteArraySerializer());
+        this.scores = driver.createOutputTopic(topology.scoresTopic(), new StringDeserializer(), new ByteArrayDeserializer());
+        this.alerts = driver.createOutputTopic(topology.alertsTopic(), new StringDeserializer(), new ByteArrayDeserializer());
+        this.dlq = driver.createOutputTopic(topology.dlqTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Pipes one input record; returns its offset. */
+    long send(byte[] key, byte[] value, long timestamp, Headers headers) {
+        input.pipeInput(new TestRecord<>(key, value, headers, Instant.ofEpochMilli(timestamp)));
+        return nextInputOffset++;
+    }
+
+    long send(String key, String json, long timestamp) {
+        return send(utf8(key), utf8(json), timestamp, new RecordHeaders());
+    }
+
+    void publish(String key, byte[] payload) {
+        models.pipeInput(key, payload);
+    }
+
+    List<TestRecord<String, byte[]>> scoreRecords() {
+        return scores.readRecordsToList();
+    }
+
+    List<JsonNode> scoreValues() {
+        return scoreRecords().stream().map(r -> StreamFixtures.json(r.value())).toList();
+    }
+
+    byte[] state(String key) {
+        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(names.stateStore());
+        return store.get(key);
+    }
+
+    byte[] history(String key) {
+        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(names.historyStore());
+        return store.get(key);
+    }
+
+    /** The value of Vigil's {@code <operation>-total} metric for this topology. */
+    double total(String operation) {
+        for (Map.Entry<MetricName, ? extends Metric> m : driver.metrics().entrySet()) {
+            MetricName name = m.getKey();
+            if (name.group().equals(VigilMetrics.GROUP) && name.name().equals(operation + "-total")
+                    && topology.name().equals(name.tags().get(VigilMetrics.TAG))) {
+                return ((Number) m.getValue().metricValue()).doubleValue();
+            }
+        }
+        throw new AssertionError("no metric " + operation + "-total in " + VigilMetrics.GROUP);
+    }
+
+    static byte[] utf8(String text) {
+        return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
