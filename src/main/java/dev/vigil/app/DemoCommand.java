@@ -1,0 +1,211 @@
+package dev.vigil.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.app.broker.EmbeddedKafkaBroker;
+import dev.vigil.app.demo.DemoFleet;
+import dev.vigil.app.demo.DemoSummary;
+import dev.vigil.app.demo.SyntheticSensor;
+import dev.vigil.config.AppConfig;
+import dev.vigil.config.TopologyConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** {@code vigil demo}: everything in one process, no setup. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start an embedded Kafka broker, the detector, and synthetic sensors with injected anomalies;"
+                + " print alerts as they happen and a summary at the end (after --duration or Ctrl-C).")
+final class DemoCommand implements Callable<Integer> {
+    /** Simulated time between two readings of a sensor. */
+    static final Duration SIMULATED_STEP = Duration.ofMinutes(1);
+    /** Simulated start of every demo. */
+    static final Instant SIMULATED_START = Instant.parse("2026-01-01T00:00:00Z");
+    /** An alert this many events after an injected anomaly still counts as catching it. */
+    static final int GRACE_EVENTS = 30;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--duration", defaultValue = "90s", paramLabel = "DURATION",
+            description = "How long to run, e.g. 90s or 2m. Default: ${DEFAULT-VALUE}.")
+    String duration;
+
+    @Option(names = "--rate", defaultValue = "25", description = "Readings per second per sensor. Default: ${DEFAULT-VALUE}.")
+    double rate;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Seed of the synthetic sensors. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final CountDownLatch finished = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws Exception {
+        Duration runFor = DurationText.parse(duration, "--duration");
+        if (!(rate > 0 && rate <= 10_000)) {
+            throw new dev.vigil.BadConfigException("--rate must be in (0, 10000], got " + rate);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                finished.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "vigil-demo-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Path stateDir = Files.createTempDirectory("vigil-demo-state");
+        out.println("vigil demo: starting an embedded Kafka broker...");
+        out.flush();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            TopologyConfig sensors = TopologyConfig.defaults();
+            TopologyConfig machines = new TopologyConfig("machines", "machine-events", null, DemoFleet.MACHINE_CHANNELS,
+                    "ts", 0, 65_536, sensors.scoresTopic(), sensors.alertsTopic(), sensors.dlqTopic(),
+                    "vigil.models.machines", Map.of());
+            AppConfig app = new AppConfig(broker.bootstrapServers(), "vigil-demo", stateDir, false, 2, 1, Map.of());
+            for (TopologyConfig t : List.of(sensors, machines)) {
+                for (var topic : TopicSetup.topicsFor(t, app)) {
+                    if (!topic.name().equals(sensors.scoresTopic()) || t == sensors) {
+                        createOnce(broker, topic.name(), app.partitions());
+                    }
+                }
+            }
+            try (VigilService service = VigilService.start(app, List.of(sensors, machines), Duration.ofMinutes(1))) {
+                if (!service.awaitRunning(Duration.ofMinutes(2))) {
+                    throw new dev.vigil.VigilException("the detector did not reach RUNNING within 2 minutes");
+                }
+                DemoSummary summary = run(broker, sensors, machines, runFor, out);
+                summary.print(out);
+            }
+        } finally {
+            deleteQuietly(stateDir);
+            finished.countDown();
+        }
+        return 0;
+    }
+
+    private final List<String> created = new ArrayList<>();
+
+    private void createOnce(EmbeddedKafkaBroker broker, String topic, int partitions) {
+        if (!created.contains(topic)) {
+            broker.createTopic(topic, partitions);
+            created.add(topic);
+        }
+    }
+
+    private DemoSummary run(EmbeddedKafkaBroker broker, TopologyConfig sensors, TopologyConfig machines, Duration runFor,
+                            PrintWriter out) throws InterruptedException {
+        List<SyntheticSensor> single = DemoFleet.sensors(seed);
+        List<SyntheticSensor> multi = DemoFleet.machines(seed);
+        List<SyntheticSensor> all = new ArrayList<>(single);
+        all.addAll(multi);
+        DemoSummary summary = new DemoSummary(all, GRACE_EVENTS);
+        out.printf(Locale.ROOT, "vigil demo: %d sensors (%d multichannel), %.0f readings/s each, for %d s; alerts:%n",
+                all.size(), multi.size(), rate, runFor.toSeconds());
+        out.flush();
+        AppConfig producerApp = AppConfig.defaults(broker.bootstrapServers());
+        long start = System.nanoTime();
+        long end = start + runFor.toNanos();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaOptions.producerProperties(producerApp));
+             KafkaConsumer<String, byte[]> consumer = outputConsumer(broker, sensors)) {
+            int t = 0;
+            while (!stop.get() && System.nanoTime() < end) {
+                long due = start + (long) (t * 1e9 / rate);
+                while (System.nanoTime() < due && !stop.get()) {
+                    drain(consumer, summary, out, 5);
+                }
+                long ts = SIMULATED_START.plus(SIMULATED_STEP.multipliedBy(t)).toEpochMilli();
+                for (SyntheticSensor s : single) {
+                    producer.send(new ProducerRecord<>(sensors.inputTopic(), s.key(), bytes(s.json(ts, s.reading(t)))));
+                }
+                for (SyntheticSensor s : multi) {
+                    producer.send(new ProducerRecord<>(machines.inputTopic(), s.key(), bytes(s.json(ts, s.reading(t)))));
+                }
+                summary.produced(all.size());
+                t++;
+            }
+            producer.flush();
+            long settle = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (summary.scored() < summary.producedCount() && System.nanoTime() < settle) {
+                drain(consumer, summary, out, 200);
+            }
+        }
+        return summary;
+    }
+
+    private static KafkaConsumer<String, byte[]> outputConsumer(EmbeddedKafkaBroker broker, TopologyConfig t) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "vigil-demo-printer");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        c.subscribe(List.of(t.scoresTopic(), t.alertsTopic()));
+        return c;
+    }
+
+    private static void drain(KafkaConsumer<String, byte[]> consumer, DemoSummary summary, PrintWriter out, long pollMs) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(pollMs))) {
+            if (r.topic().equals(TopologyConfig.defaults().alertsTopic())) {
+                JsonNode alert = read(r.value());
+                int index = eventIndex(alert.path("ts").asLong());
+                String line = summary.alert(r.key(), alert.path("type").asText(), index, alert.path("score").asDouble(),
+                        alert.path("channels").toString());
+                out.println(line);
+                out.flush();
+            } else {
+                summary.scoredOne();
+            }
+        }
+    }
+
+    static int eventIndex(long epochMillis) {
+        return (int) ((epochMillis - SIMULATED_START.toEpochMilli()) / SIMULATED_STEP.toMillis());
+    }
+
+    private static JsonNode read(byte[] value) {
+        try {
+            return JSON.readTree(value);
+        } catch (IOException e) {
+            throw new dev.vigil.VigilException("unreadable alert record: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a temporary directory
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.vigil.app;
+
+import dev.vigil.VigilException;
+import dev.vigil.config.AppConfig;
+import dev.vigil.config.TopologyConfig;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Startup chores against the cluster: wait (with clear log lines) until the brokers answer, then create the
+ * topics a topology needs when they are missing and creation is allowed. The models topic is compacted.
+ */
+final class TopicSetup {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
+    /** Pause between attempts to reach the cluster, doubled up to {@link #MAX_BACKOFF}. */
+    static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private TopicSetup() {
+    }
+
+    static Map<String, Object> adminProperties(AppConfig app) {
+        Map<String, Object> p = new HashMap<>(app.kafka());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, app.bootstrapServers());
+        p.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        p.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
+        return p;
+    }
+
+    /**
+     * Blocks until the cluster answers, retrying with backoff and a log line per attempt, or until
+     * {@code giveUpAfter} has passed (then a {@link VigilException}). Interrupt to stop waiting.
+     */
+    static void awaitCluster(AppConfig app, Duration giveUpAfter) throws InterruptedException {
+        long deadline = System.nanoTime() + giveUpAfter.toNanos();
+        Duration backoff = FIRST_BACKOFF;
+        for (int attempt = 1; ; attempt++) {
+            try (Admin admin = Admin.create(adminProperties(app))) {
+                String cluster = admin.describeCluster().clusterId().get(15, TimeUnit.SECONDS);
+                LOG.info("Kafka cluster {} reachable at {}", cluster, app.bootstrapServers());
+                return;
+            } catch (ExecutionException | java.util.concurrent.TimeoutException | org.apache.kafka.common.KafkaException e) {
+                if (System.nanoTime() + backoff.toNanos() > deadline) {
+                    throw new VigilException("Kafka at " + app.bootstrapServers() + " is unreachable after " + attempt
+                            + " attempts: " + rootMessage(e));
+                }
+                LOG.warn("Kafka at {} is unreachable (attempt {}: {}); retrying in {} s", app.bootstrapServers(), attempt,
+                        rootMessage(e), backoff.toSeconds());
+                Thread.sleep(backoff.toMillis());
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    /** The topics a topology reads and writes, with their settings. */
+    static List<NewTopic> topicsFor(TopologyConfig t, AppConfig app) {
+        short rf = (short) app.replicationFactor();
+        List<NewTopic> out = new ArrayList<>();
+        for (String name : List.of(t.inputTopic(), t.scoresTopic(), t.alertsTopic(), t.dlqTopic())) {
+            out.add(new NewTopic(name, app.partitions(), rf));
+        }
+        out.add(new NewTopic(t.modelsTopic(), app.partitions(), rf)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        return out;
+    }
+
+    /** Creates whichever of the topology's topics are missing; returns the names created. */
+    static List<String> createMissing(AppConfig app, List<TopologyConfig> topologies) throws InterruptedException {
+        Map<String, NewTopic> wanted = new java.util.LinkedHashMap<>();
+        for (TopologyConfig t : topologies) {
+            topicsFor(t, app).forEach(n -> wanted.putIfAbsent(n.name(), n));
+        }
+        List<String> created = new ArrayList<>();
+        try (Admin admin = Admin.create(adminProperties(app))) {
+            Set<String> existing = admin.listTopics().names().get();
+            for (NewTopic topic : wanted.values()) {
+                if (existing.contains(topic.name())) {
+                    continue;
+                }
+                try {
+                    admin.createTopics(List.of(topic)).all().get();
+                    created.add(topic.name());
+                    LOG.info("created topic {} ({} partitions, replication {})", topic.name(), topic.numPartitions(),
+                            topic.replicationFactor());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new VigilException("cannot create topic " + topic.name() + ": " + rootMessage(e), e);
+                    }
+                }
+            }
+        } catch (ExecutionException e) {
+            throw new VigilException("cannot list topics at " + app.bootstrapServers() + ": " + rootMessage(e), e);
+        }
+        return created;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+}

@@ -1,0 +1,119 @@
+package dev.vigil.app;
+
+import dev.vigil.config.AppConfig;
+import dev.vigil.config.TopologyConfig;
+import dev.vigil.stream.VigilTopology;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The running service: one Kafka Streams application per topology, application id
+ * {@code <application.id>-<topology name>}. Instances started with the same settings share the partitions.
+ * {@link #close()} stops every application cleanly (with exactly-once, the last transaction commits, so no
+ * event is lost or scored twice).
+ */
+final class VigilService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VigilService.class);
+    /** How long {@link #close()} waits for each application to commit and stop. */
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
+
+    private final List<KafkaStreams> applications = new ArrayList<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private VigilService() {
+    }
+
+    /**
+     * Waits for the cluster, creates missing topics (when allowed), builds and starts every topology.
+     *
+     * @param waitForCluster how long to keep retrying an unreachable cluster
+     */
+    static VigilService start(AppConfig app, List<TopologyConfig> topologies, Duration waitForCluster)
+            throws InterruptedException {
+        TopicSetup.awaitCluster(app, waitForCluster);
+        if (app.createTopics()) {
+            TopicSetup.createMissing(app, topologies);
+        }
+        VigilService service = new VigilService();
+        try {
+            for (TopologyConfig t : topologies) {
+                service.applications.add(service.startOne(app, t));
+            }
+        } catch (RuntimeException e) {
+            service.close();
+            throw e;
+        }
+        return service;
+    }
+
+    /** Application id of a topology's Streams application. */
+    static String applicationId(AppConfig app, TopologyConfig t) {
+        return app.applicationId() + "-" + t.name();
+    }
+
+    private KafkaStreams startOne(AppConfig app, TopologyConfig t) {
+        DetectorSettings settings = DetectorSettings.load(null, t.detector().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).toList());
+        Properties props = VigilTopology.streamsConfig(applicationId(app, t), app.bootstrapServers(),
+                app.stateDir().toString(), t, Map.copyOf(app.kafka()));
+        Topology topology = VigilTopology.build(t, settings.detector(), settings.retrain(), props);
+        KafkaStreams streams = new KafkaStreams(topology, props);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("topology {}: stream thread failed; stopping this instance", t.name(), e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((now, before) -> {
+            LOG.info("topology {}: {} -> {}", t.name(), before, now);
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                stopped.countDown();
+            }
+        });
+        streams.start();
+        LOG.info("topology {} started: {} -> scores {}, alerts {}, dead letters {}; models from {}", t.name(),
+                t.inputTopic(), t.scoresTopic(), t.alertsTopic(), t.dlqTopic(), t.modelsTopic());
+        return streams;
+    }
+
+    List<KafkaStreams> applications() {
+        return applications;
+    }
+
+    /** True when every application is RUNNING. */
+    boolean running() {
+        return !applications.isEmpty() && applications.stream().allMatch(s -> s.state() == KafkaStreams.State.RUNNING);
+    }
+
+    /** Blocks until every application is RUNNING or {@code timeout} passes; returns whether they are. */
+    boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!running() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        return running();
+    }
+
+    /** Blocks until some application stops on its own (an error) or the service is closed. */
+    void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public synchronized void close() {
+        for (KafkaStreams s : applications) {
+            if (!s.close(CLOSE_TIMEOUT)) {
+                LOG.warn("a Streams application did not stop within {} s", CLOSE_TIMEOUT.toSeconds());
+            }
+        }
+        stopped.countDown();
+    }
+}
