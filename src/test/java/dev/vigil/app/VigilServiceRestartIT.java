@@ -39,11 +39,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The service against a real broker: stopped mid-stream and started again on a fresh state directory (so its
  * stores are restored from their changelogs), every input is scored exactly once and the scores equal those
- * of the detector run offline without interruption.
+ * of the detector run offline without interruption; each key's injected level shift opens an alert.
  */
 class VigilServiceRestartIT {
     private static final int KEYS = 3;
     private static final int EVENTS_PER_KEY = 1500;
+    private static final int SHIFT_AT = 1200;
     private static final Duration LIMIT = Duration.ofMinutes(3);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -58,7 +59,7 @@ class VigilServiceRestartIT {
         Map<String, List<Event>> events = new HashMap<>();
         for (int k = 0; k < KEYS; k++) {
             double[] x = SyntheticSeries.withLevelShift(SyntheticSeries.seasonal(EVENTS_PER_KEY, 10 * (k + 1), 2, 50,
-                    0.3, k), 1200, 8);
+                    0.3, k), SHIFT_AT, 8);
             events.put("key-" + k, SyntheticSeries.events(x));
         }
         TopicSetup.createMissing(app(broker, tmp.resolve("a")), List.of(t));
@@ -81,6 +82,19 @@ class VigilServiceRestartIT {
         }
         producing.join();
         assertEquals(KEYS * EVENTS_PER_KEY, scores.size());
+        List<ConsumerRecord<String, byte[]>> alerts = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = consumer(broker, t.alertsTopic())) {
+            collect(consumer, alerts, KEYS, Duration.ofSeconds(30));
+        }
+        Set<String> alerted = new HashSet<>();
+        for (ConsumerRecord<String, byte[]> r : alerts) {
+            JsonNode n = JSON.readTree(r.value());
+            if (n.get("type").asText().equals("opened")
+                    && n.get("ts").asLong() == events.get(r.key()).get(SHIFT_AT).timestamp()) {
+                alerted.add(r.key());
+            }
+        }
+        assertEquals(events.keySet(), alerted, "every key alerts at its level shift");
         Map<String, List<JsonNode>> byKey = new HashMap<>();
         Set<String> seen = new HashSet<>();
         for (ConsumerRecord<String, byte[]> r : scores) {
