@@ -1,0 +1,138 @@
+package dev.vigil.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.config.AppConfig;
+import dev.vigil.config.TopologyConfig;
+import dev.vigil.detect.Detector;
+import dev.vigil.detect.DetectorConfig;
+import dev.vigil.detect.DetectorResult;
+import dev.vigil.detect.DetectorState;
+import dev.vigil.detect.Event;
+import dev.vigil.testutil.SyntheticSeries;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A scenario for tests of the service against a real broker: seeded per-key series with a level shift, paced
+ * publishing, read_committed consumption, and the comparison of streamed scores with the offline detector.
+ */
+final class ServiceScenario {
+    static final Duration LIMIT = Duration.ofMinutes(3);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final TopologyConfig topology;
+    final Map<String, List<Event>> events = new LinkedHashMap<>();
+    final int eventsPerKey;
+    final int shiftAt;
+
+    /** {@code keys} keys of {@code eventsPerKey} seasonal readings each, shifted up by 8 from {@code shiftAt}. */
+    ServiceScenario(String name, int keys, int eventsPerKey, int shiftAt) {
+        this.topology = new TopologyConfig(name, name + "-events", null, List.of(), "ts", 0, 65_536,
+                name + "-scores", name + "-alerts", name + "-dlq", name + "-models", Map.of());
+        this.eventsPerKey = eventsPerKey;
+        this.shiftAt = shiftAt;
+        for (int k = 0; k < keys; k++) {
+            double[] x = SyntheticSeries.withLevelShift(
+                    SyntheticSeries.seasonal(eventsPerKey, 10 * (k + 1), 2, 50, 0.3, k), shiftAt, 8);
+            events.put("key-" + k, SyntheticSeries.events(x));
+        }
+    }
+
+    int total() {
+        return events.size() * eventsPerKey;
+    }
+
+    /** Publishes every key's events in order; with {@code paced}, about 1,500 per second. */
+    void produce(String bootstrapServers, boolean paced) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                KafkaOptions.producerProperties(AppConfig.defaults(bootstrapServers)))) {
+            for (int i = 0; i < eventsPerKey; i++) {
+                for (var e : events.entrySet()) {
+                    Event ev = e.getValue().get(i);
+                    String json = "{\"ts\":" + ev.timestamp() + ",\"value\":" + ev.values()[0] + "}";
+                    producer.send(new ProducerRecord<>(topology.inputTopic(), e.getKey(), json.getBytes(StandardCharsets.UTF_8)));
+                }
+                if (paced && i % 50 == 49) {
+                    producer.flush();
+                    Thread.sleep(100);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static KafkaConsumer<String, byte[]> consumer(String bootstrapServers, String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "scenario-" + topic);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        c.subscribe(List.of(topic));
+        return c;
+    }
+
+    static void collect(KafkaConsumer<String, byte[]> c, List<ConsumerRecord<String, byte[]>> out, int atLeast,
+                        Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (out.size() < atLeast && System.nanoTime() < deadline) {
+            c.poll(Duration.ofMillis(100)).forEach(out::add);
+        }
+    }
+
+    /** Each input scored exactly once, in order per key, bit-for-bit as the offline detector (no model) scores it. */
+    void assertScoredExactlyOnceAsOffline(List<ConsumerRecord<String, byte[]>> scores) throws IOException {
+        assertEquals(total(), scores.size());
+        Map<String, List<JsonNode>> byKey = new HashMap<>();
+        Set<String> seen = new HashSet<>();
+        for (ConsumerRecord<String, byte[]> r : scores) {
+            JsonNode n = JSON.readTree(r.value());
+            assertTrue(seen.add(r.key() + "@" + n.get("ts").asLong()), "scored twice: " + r.key() + "@" + n.get("ts"));
+            byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(n);
+        }
+        Detector offline = new Detector(DetectorConfig.defaults());
+        for (var e : events.entrySet()) {
+            DetectorState state = offline.newState();
+            List<JsonNode> streamed = byKey.get(e.getKey());
+            for (int i = 0; i < eventsPerKey; i++) {
+                DetectorResult expected = offline.step(null, state, e.getValue().get(i));
+                assertEquals(expected.timestamp(), streamed.get(i).get("ts").asLong(), e.getKey() + " event " + i);
+                assertEquals(expected.anomalyScore(), streamed.get(i).get("score").asDouble(), 0.0, e.getKey() + " event " + i);
+            }
+        }
+    }
+
+    /** Every key opened an alert exactly at its level shift. */
+    void assertAlertedAtTheShift(List<ConsumerRecord<String, byte[]>> alerts) throws IOException {
+        Set<String> alerted = new HashSet<>();
+        for (ConsumerRecord<String, byte[]> r : alerts) {
+            JsonNode n = JSON.readTree(r.value());
+            if (n.get("type").asText().equals("opened") && n.get("ts").asLong() == events.get(r.key()).get(shiftAt).timestamp()) {
+                alerted.add(r.key());
+            }
+        }
+        assertEquals(events.keySet(), alerted, "every key alerts at its level shift");
+    }
+}
