@@ -1,5 +1,6 @@
 package dev.vigil.app;
 
+import dev.vigil.BadConfigException;
 import dev.vigil.config.AppConfig;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.stream.VigilTopology;
@@ -62,8 +63,13 @@ final class VigilService implements AutoCloseable {
     }
 
     private KafkaStreams startOne(AppConfig app, TopologyConfig t) {
-        DetectorSettings settings = DetectorSettings.load(null, t.detector().entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).toList());
+        DetectorSettings settings;
+        try {
+            settings = DetectorSettings.load(null, t.detector().entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).toList());
+        } catch (BadConfigException e) {
+            throw new BadConfigException("topology " + t.name() + ", detector section: " + e.getMessage(), e);
+        }
         Properties props = VigilTopology.streamsConfig(applicationId(app, t), app.bootstrapServers(),
                 app.stateDir().toString(), t, Map.copyOf(app.kafka()));
         Topology topology = VigilTopology.build(t, settings.detector(), settings.retrain(), props);
