@@ -12,7 +12,6 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,19 +43,13 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Files replayed in parallel. Default: the number of cores.")
     Integer threads;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Detector parameters (properties; config/detector.properties documents every key).")
-    Path config;
-
-    @Option(names = "--set", paramLabel = "SECTION.NAME=VALUE",
-            description = "Override one parameter after --config (sections: lstm, training, retrain, scoring),"
-                    + " e.g. --set scoring.alertThreshold=0.6.")
-    List<String> settings = new ArrayList<>();
+    @picocli.CommandLine.Mixin
+    DetectorOptions detector;
 
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        DetectorSettings loaded = DetectorSettings.load(config, settings);
+        DetectorSettings loaded = detector.load();
         NabLabels nabLabels = labels == null ? null : NabLabels.load(labels);
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
 

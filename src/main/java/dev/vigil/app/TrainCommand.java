@@ -15,8 +15,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -40,18 +38,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model-version", defaultValue = "1", description = "Version number of the model. Default: ${DEFAULT-VALUE}.")
     long version;
 
-    @Option(names = "--detector-config", paramLabel = "FILE", description = "Detector parameters (config/detector.properties).")
-    Path detectorConfig;
-
-    @Option(names = "--set", paramLabel = "SECTION.NAME=VALUE", description = "Override one detector parameter.")
-    List<String> settings = new ArrayList<>();
+    @picocli.CommandLine.Mixin
+    DetectorOptions detector;
 
     @Override
     public Integer call() throws IOException {
         if (version < 1) {
             throw new VigilException("--model-version must be >= 1, got " + version);
         }
-        DetectorSettings s = DetectorSettings.load(detectorConfig, settings);
+        DetectorSettings s = detector.load();
         String id = key != null ? key : file.getFileName().toString().replaceFirst("\\.csv$", "");
         CsvSeries series = CsvSeries.read(file, file.getFileName().toString());
         HistoryWindow window = new HistoryWindow(s.retrain().historySize(), 1);
