@@ -15,7 +15,6 @@ import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,13 +28,14 @@ import java.util.Map;
  *       key, value, timestamp and headers plus the {@link DeadLetterHeaders}, is counted per reason
  *       ({@link VigilMetrics}) and logged (the first {@value #WARN_FIRST} of each reason, then one in
  *       {@value #WARN_EVERY}, at WARN with topic/partition/offset; all at DEBUG);</li>
- *   <li>load the key's {@link DetectorState} and {@link HistoryWindow} ({@link DetectorStores}); an event too
- *       late for the allowed lateness is dead-lettered as {@link RejectReason#LATE} here;</li>
- *   <li>look up the key's model in the global model store ({@link ModelCache} decodes each payload once); when its
- *       version differs from the state's, {@link Detector#rewarm} re-warms the hidden state from the history;</li>
+ *   <li>load the key's {@link DetectorState} ({@link DetectorStores}); an event too late for the allowed lateness
+ *       is dead-lettered as {@link RejectReason#LATE} here;</li>
+ *   <li>look up the key's model ({@link ModelCache}: decoded once per payload, and the global model store's payload
+ *       read again only when the store's generation changed); when its version differs from the state's, the
+ *       key's whole {@link HistoryWindow} is loaded and {@link Detector#rewarm} re-warms the hidden state from it;</li>
  *   <li>{@link Detector#step}; a refusal is dead-lettered ({@code LATE}/{@code REFUSED}) and nothing is saved;
- *       otherwise the reading joins the history, state and history are saved, and a score record (and on
- *       OPENED/CLOSED an alert record) is forwarded.</li>
+ *       otherwise the state is saved and the reading appended to the history (one small entry, not the whole
+ *       window), and a score record (and on OPENED/CLOSED an alert record) is forwarded.</li>
  * </ol>
  * A bad record never throws and never changes a key's stored bytes. This is the offline lifecycle of
  * {@code SeriesReplay} with the model coming from the models topic instead of an in-line trainer, so a key's
@@ -60,7 +60,6 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     private ProcessorContext<String, byte[]> context;
     private Detector detector;
     private DetectorStores stores;
-    private KeyValueStore<String, byte[]> modelStore;
     private ModelCache models;
     private final Map<RejectReason, Sensor> deadLetters = new EnumMap<>(RejectReason.class);
     private Sensor scored;
@@ -101,8 +100,8 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         Sensor discarded = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.STATE_DISCARDED);
         stores = new DetectorStores(context.getStateStore(names.stateStore()), context.getStateStore(names.historyStore()),
                 config, detector::newState, historySize, discarded);
-        modelStore = context.getStateStore(names.modelStore());
-        models = new ModelCache(config.lstm(), VigilMetrics.counter(context.metrics(), topology, VigilMetrics.MODELS_REFUSED));
+        models = new ModelCache(context.getStateStore(names.modelStore()), config.lstm(),
+                VigilMetrics.counter(context.metrics(), topology, VigilMetrics.MODELS_REFUSED));
     }
 
     @Override
@@ -121,9 +120,10 @@ public final class DetectorProcessor implements Processor<String, byte[], String
             deadLetter(record, origin, RejectReason.LATE, late);
             return;
         }
-        HistoryWindow history = stores.loadHistory(key);
-        LstmModel model = models.current(key, modelStore.get(key));
+        LstmModel model = models.current(key);
+        HistoryWindow history = null;
         if (model != null && model.info().version() != state.modelVersion()) {
+            history = stores.loadHistory(key);
             LOG.info("key '{}' moves from model version {} to {}, re-warmed over {} readings", key, state.modelVersion(),
                     model.info().version(), history.size());
             detector.rewarm(model, state, history);
@@ -135,8 +135,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
             deadLetter(record, origin, reason, result.rejectReason());
             return;
         }
-        history.append(event.timestamp(), event.values());
-        stores.save(key, state, history);
+        stores.save(key, state, event.timestamp(), event.values(), history);
         emit(key, record.timestamp(), result);
     }
 

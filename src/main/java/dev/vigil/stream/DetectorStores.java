@@ -5,7 +5,6 @@ import dev.vigil.detect.DetectorConfig;
 import dev.vigil.detect.DetectorState;
 import dev.vigil.detect.DetectorStateCodec;
 import dev.vigil.detect.HistoryWindow;
-import dev.vigil.detect.HistoryWindowCodec;
 import dev.vigil.score.ScoreState;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -15,18 +14,20 @@ import org.slf4j.LoggerFactory;
 import java.util.function.Supplier;
 
 /**
- * Loads and saves a key's detector state and history window in the two per-key stores. Stored bytes that
- * cannot be used are not a reason to stop the stream: a state that does not decode, or was written for another
- * shape (channels, hidden size, layers, short window: the topology's detector settings changed), is replaced by
- * a fresh state, logged at WARN and counted ({@link VigilMetrics#STATE_DISCARDED}); the same for a history
- * window that does not decode or has other channels. A history written with another capacity keeps its newest
- * readings that fit. Nothing is written until the key's next accepted event. One per processor; not thread-safe.
+ * Loads and saves a key's detector state and history window in the two per-key stores (the history as a
+ * {@link HistoryRing}: an accepted event appends one reading rather than rewriting the window, and the window is
+ * read whole only when a model swap re-warms the key). Stored bytes that cannot be used are not a reason to stop
+ * the stream: a state that does not decode, or was written for another shape (channels, hidden size, layers,
+ * short window: the topology's detector settings changed), is replaced by a fresh state, logged at WARN and
+ * counted ({@link VigilMetrics#STATE_DISCARDED}); the same for a history window that does not decode or has
+ * other channels. A history written with another capacity keeps its newest readings that fit (and is then
+ * rewritten whole). Nothing is written until the key's next accepted event. One per processor; not thread-safe.
  */
 final class DetectorStores {
     private static final Logger LOG = LoggerFactory.getLogger(DetectorStores.class);
 
     private final KeyValueStore<String, byte[]> states;
-    private final KeyValueStore<String, byte[]> histories;
+    private final HistoryRing histories;
     private final DetectorConfig config;
     private final Supplier<DetectorState> freshState;
     private final int historySize;
@@ -35,7 +36,7 @@ final class DetectorStores {
     DetectorStores(KeyValueStore<String, byte[]> states, KeyValueStore<String, byte[]> histories, DetectorConfig config,
                    Supplier<DetectorState> freshState, int historySize, Sensor discarded) {
         this.states = states;
-        this.histories = histories;
+        this.histories = new HistoryRing(histories);
         this.config = config;
         this.freshState = freshState;
         this.historySize = historySize;
@@ -60,16 +61,17 @@ final class DetectorStores {
         return freshState.get();
     }
 
+    /** The key's whole history window (read from every reading's entry: for re-warming, not for every event). */
     HistoryWindow loadHistory(String key) {
-        byte[] bytes = histories.get(key);
-        if (bytes == null) {
-            return new HistoryWindow(historySize, config.channels());
-        }
         try {
-            HistoryWindow stored = HistoryWindowCodec.decode(bytes);
-            if (stored.channels() != config.channels()) {
-                discard(key, "history", "it has " + stored.channels() + " channel(s), the topology " + config.channels());
+            HistoryRing.Head head = histories.head(key);
+            if (head == null) {
+                return new HistoryWindow(historySize, config.channels());
+            }
+            if (head.channels() != config.channels()) {
+                discard(key, "history", "it has " + head.channels() + " channel(s), the topology " + config.channels());
             } else {
+                HistoryWindow stored = histories.read(key, head);
                 return stored.capacity() == historySize ? stored : resized(stored);
             }
         } catch (BadBytesException e) {
@@ -78,9 +80,31 @@ final class DetectorStores {
         return new HistoryWindow(historySize, config.channels());
     }
 
-    void save(String key, DetectorState state, HistoryWindow history) {
+    /**
+     * Saves the key's state and appends the accepted reading to its history: one reading and the head when the
+     * stored ring has the configured shape, else the whole window (from {@code loaded}, the window this event
+     * already loaded, if any; otherwise loaded now).
+     */
+    void save(String key, DetectorState state, long timestamp, double[] reading, HistoryWindow loaded) {
         states.put(key, DetectorStateCodec.encode(state));
-        histories.put(key, HistoryWindowCodec.encode(history));
+        HistoryRing.Head head = usableHead(key);
+        if (head != null) {
+            histories.append(key, head, timestamp, reading);
+            return;
+        }
+        HistoryWindow window = loaded != null ? loaded : loadHistory(key);
+        window.append(timestamp, reading);
+        histories.write(key, window);
+    }
+
+    /** The stored head if the ring can be appended to as it is, else null (none, unreadable, or another shape). */
+    private HistoryRing.Head usableHead(String key) {
+        try {
+            HistoryRing.Head head = histories.head(key);
+            return head != null && head.capacity() == historySize && head.channels() == config.channels() ? head : null;
+        } catch (BadBytesException e) {
+            return null;
+        }
     }
 
     private String mismatch(DetectorState state) {

@@ -4,6 +4,7 @@ import dev.vigil.BadBytesException;
 import dev.vigil.lstm.LstmConfig;
 import dev.vigil.lstm.LstmModel;
 import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,8 +14,10 @@ import java.util.Map;
 
 /**
  * The detector's per-key cache of decoded models, so that a payload is decoded once per version rather than
- * once per event. Each event looks up the key's payload in the global model store and passes it here; the same
- * bytes as last time return the cached model.
+ * once per event, and read from the global model store only when the store changed. Each event reads the store's
+ * {@link ModelGeneration} (9 bytes); if the key's entry was checked at that generation, its model stands.
+ * Otherwise the key's payload is read; the same bytes as last time return the cached model (now checked at this
+ * generation). A store without a generation entry (written by an older version) has its payload read every time.
  *
  * <p>The model store normally holds only payloads the {@link ModelStoreUpdater} accepted. Should it hold one
  * that does not decode or fit anyway, the payload is refused here too (logged once, counted) and the key's last
@@ -25,34 +28,48 @@ import java.util.Map;
 final class ModelCache {
     private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
 
+    private final ReadOnlyKeyValueStore<String, byte[]> store;
     private final LstmConfig shape;
     private final Sensor refused;
     private final Map<String, Entry> entries = new HashMap<>();
 
-    /** The last good payload and model of a key, and the last payload refused after it (if any). */
-    private record Entry(byte[] payload, LstmModel model, byte[] refused) {
+    /**
+     * The last good payload and model of a key, the last payload refused after it (if any), and the store
+     * generation at which the key's payload was last read (the payload read came after the generation read).
+     */
+    private record Entry(byte[] payload, LstmModel model, byte[] refused, long generation) {
     }
 
-    ModelCache(LstmConfig shape, Sensor refused) {
+    ModelCache(ReadOnlyKeyValueStore<String, byte[]> store, LstmConfig shape, Sensor refused) {
+        this.store = store;
         this.shape = shape;
         this.refused = refused;
     }
 
+    /** The model in force for {@code key}. */
+    LstmModel current(String key) {
+        long generation = ModelGeneration.decode(store.get(ModelGeneration.KEY));
+        Entry entry = entries.get(key);
+        if (entry != null && generation != ModelGeneration.UNKNOWN && entry.generation == generation) {
+            return entry.model;
+        }
+        return current(key, store.get(key), generation);
+    }
+
     /** The model in force for {@code key}, given the model store's current payload for it (may be null). */
-    LstmModel current(String key, byte[] payload) {
+    private LstmModel current(String key, byte[] payload, long generation) {
         Entry entry = entries.get(key);
         if (payload == null) {
-            if (entry != null) {
-                entries.remove(key);
-            }
+            entries.put(key, new Entry(null, null, null, generation));
             return null;
         }
         if (entry != null && (same(entry.payload, payload) || same(entry.refused, payload))) {
+            entries.put(key, new Entry(entry.payload, entry.model, entry.refused, generation));
             return entry.model;
         }
         try {
             LstmModel model = ModelPayloads.decode(key, payload, shape);
-            entries.put(key, new Entry(payload, model, null));
+            entries.put(key, new Entry(payload, model, null, generation));
             return model;
         } catch (BadBytesException e) {
             refused.record();
@@ -60,7 +77,7 @@ final class ModelCache {
             LOG.warn("model payload for key '{}' refused, {}: {}", key,
                     kept == null ? "the key runs without a model" : "version " + kept.info().version() + " stays in force",
                     e.getMessage());
-            entries.put(key, new Entry(entry == null ? null : entry.payload, kept, payload));
+            entries.put(key, new Entry(entry == null ? null : entry.payload, kept, payload, generation));
             return kept;
         }
     }

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * value = {@code ModelCodec} bytes). A payload is stored only if {@link ModelPayloads} accepts it; a refused one
  * is logged at WARN with topic/partition/offset and counted ({@link VigilMetrics#MODELS_REFUSED}), and the key's
  * previous payload stays in the store, so the previous model stays in force. A tombstone removes the key's
- * model (the key falls back to the persistence predictor until a new model arrives).
+ * model (the key falls back to the persistence predictor until a new model arrives). After each change the store's
+ * {@link ModelGeneration} (entry under the empty key) is raised, so that detectors re-read payloads only then.
  *
  * <p>After a restart the store resumes from its local checkpoint, holding what this processor accepted; on a
  * fresh state directory Kafka Streams rebuilds it by replaying the models topic through this processor
@@ -60,6 +61,7 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
         }
         if (record.value() == null) {
             store.delete(key);
+            advanceGeneration();
             retracted.record();
             LOG.info("model for key '{}' retracted by a tombstone at {}", key, where());
             return;
@@ -67,11 +69,18 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
         try {
             LstmModel model = ModelPayloads.decode(key, record.value(), shape);
             store.put(key, record.value());
+            advanceGeneration();
             accepted.record();
             LOG.info("model for key '{}' version {} accepted at {}", key, model.info().version(), where());
         } catch (BadBytesException e) {
             refuse(key, e.getMessage());
         }
+    }
+
+    /** Raises the store's {@link ModelGeneration} after a change (so readers notice it without reading payloads). */
+    private void advanceGeneration() {
+        long current = ModelGeneration.decode(store.get(ModelGeneration.KEY));
+        store.put(ModelGeneration.KEY, ModelGeneration.encode(current == ModelGeneration.UNKNOWN ? 1 : current + 1));
     }
 
     private void refuse(String key, String why) {

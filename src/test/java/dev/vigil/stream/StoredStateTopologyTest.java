@@ -64,7 +64,7 @@ class StoredStateTopologyTest {
         }
         try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN, stateDir)) {
             vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.stateStore()).put(KEY, DetectorStateCodec.encode(state));
-            vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.historyStore()).put(KEY, HistoryWindowCodec.encode(longer));
+            vigil.putHistory(KEY, longer);
             Event last = events.get(100);
             vigil.send(KEY, StreamFixtures.single(last.timestamp(), last.values()[0]), 0);
             HistoryWindow expected = new HistoryWindow(RETRAIN.historySize(), 1);

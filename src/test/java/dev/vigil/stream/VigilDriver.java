@@ -3,6 +3,8 @@ package dev.vigil.stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.DetectorConfig;
+import dev.vigil.detect.HistoryWindow;
+import dev.vigil.detect.HistoryWindowCodec;
 import dev.vigil.train.RetrainConfig;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -84,9 +86,19 @@ final class VigilDriver implements AutoCloseable {
         return store.get(key);
     }
 
+    /**
+     * The key's stored history window, read back from its ring entries ({@link HistoryRing}) and encoded with
+     * {@link HistoryWindowCodec} (so tests compare it with an offline window's bytes); null when the key has none.
+     */
     byte[] history(String key) {
-        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(names.historyStore());
-        return store.get(key);
+        HistoryRing ring = new HistoryRing(driver.getKeyValueStore(names.historyStore()));
+        HistoryRing.Head head = ring.head(key);
+        return head == null ? null : HistoryWindowCodec.encode(ring.read(key, head));
+    }
+
+    /** Stores {@code window} as the key's history, in the store's layout. */
+    void putHistory(String key, HistoryWindow window) {
+        new HistoryRing(driver.getKeyValueStore(names.historyStore())).write(key, window);
     }
 
     /** The value of Vigil's {@code <operation>-total} metric for this topology. */

@@ -1,0 +1,84 @@
+package dev.vigil.app.bench;
+
+import dev.vigil.VigilException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Consumer;
+
+/**
+ * A {@code read_committed} consumer of one output topic, assigned to all its partitions (no group), so that what
+ * it counts is what the Streams application has committed.
+ */
+final class OutputCounter implements AutoCloseable {
+    /** The run fails when no output arrives for this long. */
+    static final Duration STALL_LIMIT = Duration.ofMinutes(3);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+
+    OutputCounter(String bootstrapServers, String topic, boolean fromEnd) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 * 1024 * 1024);
+        consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (PartitionInfo info : consumer.partitionsFor(topic)) {
+            partitions.add(new TopicPartition(topic, info.partition()));
+        }
+        consumer.assign(partitions);
+        if (fromEnd) {
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+        } else {
+            consumer.seekToBeginning(partitions);
+        }
+    }
+
+    /**
+     * Polls until {@code expected} records have been seen, handing each to {@code each}.
+     *
+     * @throws VigilException when {@code streams} fails or nothing arrives for {@link #STALL_LIMIT}
+     */
+    void await(long expected, KafkaStreams streams, Consumer<ConsumerRecord<String, byte[]>> each) {
+        long seen = 0;
+        long lastProgress = System.nanoTime();
+        while (seen < expected) {
+            int n = 0;
+            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                each.accept(r);
+                n++;
+            }
+            seen += n;
+            long now = System.nanoTime();
+            if (n > 0) {
+                lastProgress = now;
+            } else if (now - lastProgress > STALL_LIMIT.toNanos()) {
+                throw new VigilException("no output for " + STALL_LIMIT.toSeconds() + " s after " + seen + " of "
+                        + expected + " records");
+            }
+            KafkaStreams.State state = streams.state();
+            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
+                throw new VigilException("the Streams application stopped (" + state + ") after " + seen + " of "
+                        + expected + " outputs");
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}

@@ -1,0 +1,218 @@
+package dev.vigil.app.bench;
+
+import dev.vigil.BadConfigException;
+import dev.vigil.app.broker.EmbeddedKafkaBroker;
+import dev.vigil.config.TopologyConfig;
+import dev.vigil.detect.DetectorConfig;
+import dev.vigil.lstm.LstmModel;
+import dev.vigil.stream.TopologyNames;
+import dev.vigil.stream.VigilTopology;
+import dev.vigil.train.RetrainConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * {@code vigil bench stream}: end-to-end throughput of the detector topology against a trivial stateful topology
+ * on the same input and Streams settings, event-to-score latency at a steady load, and the per-key state
+ * footprint. Against an embedded broker by default, or an existing cluster ({@link Settings#bootstrapServers});
+ * every topic and application id carries a fresh run id, so runs never see each other's data.
+ *
+ * <p>One run: train one model ({@link BenchSeries}) and publish it for every key; preload {@code events} events
+ * over {@code keys} keys; run the counting topology ({@link CountingTopology}) from the start of the input until
+ * all its outputs are committed, close it; the same for the detector topology, which then stays up for the
+ * latency phase ({@link LatencyProbe}); finally read one key's state through interactive queries, close, and
+ * measure the detector's state directory.
+ */
+public final class StreamBenchmark {
+    /**
+     * @param events           preloaded events (≥ 1)
+     * @param keys             keys the events are spread over, round-robin (≥ 1)
+     * @param partitions       partitions of every topic (≥ 1)
+     * @param threads          stream threads of both applications (≥ 1)
+     * @param latencyRate      offered events/s in the latency phase (> 0)
+     * @param latencySeconds   length of the latency phase (≥ 1)
+     * @param bootstrapServers an existing cluster, or null for an embedded broker
+     */
+    public record Settings(long events, int keys, int partitions, int threads, double latencyRate, int latencySeconds,
+                           String bootstrapServers) {
+        public Settings {
+            if (events < 1 || keys < 1 || partitions < 1 || threads < 1 || !(latencyRate > 0) || latencySeconds < 1) {
+                throw new BadConfigException("bench stream needs events, keys, partitions, threads, latency rate and"
+                        + " latency seconds > 0, got " + events + ", " + keys + ", " + partitions + ", " + threads + ", "
+                        + latencyRate + ", " + latencySeconds);
+            }
+        }
+
+        public static Settings defaults() {
+            return new Settings(1_000_000, 1_000, 4, 1, 2_000, 20, null);
+        }
+    }
+
+    /** Exactly-once commit interval of both applications (Kafka's default under exactly_once_v2). */
+    static final long COMMIT_INTERVAL_MS = 100;
+    private static final long SEED = 17;
+
+    private final Settings settings;
+    private final PrintWriter out;
+
+    public StreamBenchmark(Settings settings, PrintWriter out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    /** Runs the whole benchmark (see the class comment), printing progress and the summary. */
+    public StreamBenchmarkResult run() throws InterruptedException, IOException {
+        if (settings.bootstrapServers() != null) {
+            return run(settings.bootstrapServers());
+        }
+        log("starting an embedded Kafka broker");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            return run(broker.bootstrapServers());
+        }
+    }
+
+    private StreamBenchmarkResult run(String bootstrap) throws InterruptedException, IOException {
+        String runId = "bench-" + Long.toHexString(System.currentTimeMillis());
+        TopologyConfig base = TopologyConfig.defaults();
+        TopologyConfig topology = new TopologyConfig(base.name(), runId + "-events", null, List.of(), "ts", 0,
+                base.maxRecordBytes(), runId + "-scores", runId + "-alerts", runId + "-dlq", runId + "-models", Map.of());
+        String countsTopic = runId + "-counts";
+        BenchTopics.create(bootstrap, settings.partitions(), topology, countsTopic);
+        BenchSeries series = new BenchSeries(SEED);
+        try (KafkaProducer<String, byte[]> producer = producer(bootstrap, 5)) {
+            publishModels(producer, series, topology.modelsTopic());
+            preload(producer, series, topology.inputTopic());
+        }
+        Path root = Files.createTempDirectory("vigil-bench-stream");
+        try {
+            Properties countingProps = props(runId + "-counting", bootstrap, root.resolve("counting"), topology);
+            double counting = throughput("counting", CountingTopology.build(topology.inputTopic(), countsTopic),
+                    countingProps, countsTopic, bootstrap, null);
+            return runDetector(runId, bootstrap, root, topology, series, counting);
+        } finally {
+            StateDirSize.deleteTree(root);
+        }
+    }
+
+    private StreamBenchmarkResult runDetector(String runId, String bootstrap, Path root, TopologyConfig topology,
+                                              BenchSeries series, double counting)
+            throws InterruptedException, IOException {
+        Path stateDir = root.resolve("detector");
+        Properties props = props(runId + "-detector", bootstrap, stateDir, topology);
+        Topology built = VigilTopology.build(topology, DetectorConfig.defaults(), RetrainConfig.defaults(), props);
+        KafkaStreams[] running = new KafkaStreams[1];
+        double detector = throughput("detector", built, props, topology.scoresTopic(), bootstrap, running);
+        KafkaStreams streams = running[0];
+        LatencyProbe.Latencies latencies;
+        int stateBytes;
+        try (KafkaProducer<String, byte[]> producer = producer(bootstrap, 0)) {
+            log(String.format(java.util.Locale.ROOT, "latency: offering %.0f events/s for %d s",
+                    settings.latencyRate(), settings.latencySeconds()));
+            latencies = new LatencyProbe(bootstrap, topology.inputTopic(), topology.scoresTopic(), settings.keys())
+                    .run(producer, streams, settings.latencyRate(), settings.latencySeconds(), series);
+            stateBytes = stateBytes(streams, new TopologyNames(topology.name()));
+        } finally {
+            streams.close(Duration.ofMinutes(2));
+        }
+        long[] footprint = StateDirSize.measure(stateDir);
+        StreamBenchmarkResult result = new StreamBenchmarkResult(settings, detector, counting, latencies, stateBytes,
+                footprint[0], footprint[1]);
+        result.print(out);
+        return result;
+    }
+
+    /** Runs {@code topology} from the start of the input until {@code events} outputs are committed; events/s. */
+    private double throughput(String label, Topology topology, Properties props, String outputTopic, String bootstrap,
+                              KafkaStreams[] keepRunning) {
+        log(label + ": processing " + settings.events() + " events");
+        KafkaStreams streams = new KafkaStreams(topology, props);
+        boolean keep = false;
+        try (OutputCounter counter = new OutputCounter(bootstrap, outputTopic, false)) {
+            long start = System.nanoTime();
+            streams.start();
+            counter.await(settings.events(), streams, r -> { });
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double rate = settings.events() / seconds;
+            log(String.format(java.util.Locale.ROOT, "%s: %d events in %.1f s, %.0f events/s", label, settings.events(),
+                    seconds, rate));
+            if (keepRunning != null) {
+                keepRunning[0] = streams;
+                keep = true;
+            }
+            return rate;
+        } finally {
+            if (!keep) {
+                streams.close(Duration.ofMinutes(2));
+            }
+        }
+    }
+
+    private Properties props(String applicationId, String bootstrap, Path stateDir, TopologyConfig topology) {
+        return VigilTopology.streamsConfig(applicationId, bootstrap, stateDir.toString(), topology, Map.of(
+                StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads(),
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS));
+    }
+
+    private void publishModels(KafkaProducer<String, byte[]> producer, BenchSeries series, String topic) {
+        log("training one model (default shape) and publishing it for " + settings.keys() + " keys");
+        LstmModel model = series.train();
+        for (int k = 0; k < settings.keys(); k++) {
+            String key = BenchSeries.key(k);
+            producer.send(new ProducerRecord<>(topic, key, BenchSeries.payloadFor(model, key)));
+        }
+        producer.flush();
+    }
+
+    private void preload(KafkaProducer<String, byte[]> producer, BenchSeries series, String topic) {
+        log("preloading " + settings.events() + " events over " + settings.keys() + " keys");
+        int keys = settings.keys();
+        for (long j = 0; j < settings.events(); j++) {
+            int k = (int) (j % keys);
+            long i = j / keys;
+            producer.send(new ProducerRecord<>(topic, BenchSeries.key(k),
+                    BenchSeries.json(BenchSeries.START_MS + i * BenchSeries.STEP_MS, series.value(k, i))));
+        }
+        producer.flush();
+    }
+
+    private static int stateBytes(KafkaStreams streams, TopologyNames names) {
+        ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(
+                names.stateStore(), QueryableStoreTypes.<String, byte[]>keyValueStore()));
+        byte[] state = store.get(BenchSeries.key(0));
+        return state == null ? -1 : state.length;
+    }
+
+    /** @param lingerMs 5 for bulk loading, 0 for the latency phase (no batching delay in the measured time) */
+    private static KafkaProducer<String, byte[]> producer(String bootstrap, int lingerMs) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024);
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private void log(String line) {
+        out.println("bench stream: " + line);
+        out.flush();
+    }
+}

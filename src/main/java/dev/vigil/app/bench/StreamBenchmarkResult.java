@@ -1,0 +1,62 @@
+package dev.vigil.app.bench;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * What one {@link StreamBenchmark} run measured.
+ *
+ * @param detectorRate     events/s of the detector topology (preloaded events / wall time to all outputs committed)
+ * @param countingRate     the same for the counting topology
+ * @param latencies        event-to-score latencies of the latency phase
+ * @param stateBytes       one key's detector state ({@code DetectorStateCodec} bytes), -1 if not found
+ * @param taskStoreBytes   the detector application's per-task store files (RocksDB, checkpoints) after closing
+ * @param globalStoreBytes its global model store files
+ */
+public record StreamBenchmarkResult(StreamBenchmark.Settings settings, double detectorRate, double countingRate,
+                                    LatencyProbe.Latencies latencies, int stateBytes, long taskStoreBytes,
+                                    long globalStoreBytes) {
+    /** Target of the issue: the detector reaches this fraction of the counting topology's throughput. */
+    public static final double TARGET_RATIO = 0.70;
+
+    public double ratio() {
+        return detectorRate / countingRate;
+    }
+
+    public double p50Ms() {
+        return latencies.percentileMs(0.50);
+    }
+
+    public double p99Ms() {
+        return latencies.percentileMs(0.99);
+    }
+
+    public double maxMs() {
+        return latencies.maxMs();
+    }
+
+    /** Per-task store bytes (state, history, their RocksDB files) per 1,000 keys. */
+    public double storeBytesPerThousandKeys() {
+        return taskStoreBytes * 1000.0 / settings.keys();
+    }
+
+    void print(PrintWriter out) {
+        StreamBenchmark.Settings s = settings;
+        out.printf(Locale.ROOT, "%nvigil bench stream: %,d events over %,d keys, %d partition(s), %d stream thread(s),"
+                + " exactly_once_v2, commit interval %d ms%n", s.events(), s.keys(), s.partitions(), s.threads(),
+                StreamBenchmark.COMMIT_INTERVAL_MS);
+        out.printf(Locale.ROOT, "  throughput  detector %,10.0f events/s%n", detectorRate);
+        out.printf(Locale.ROOT, "              counting %,10.0f events/s  (read+increment+write a Long per key)%n",
+                countingRate);
+        out.printf(Locale.ROOT, "              ratio    %10.2f  (target >= %.2f: %s)%n", ratio(), TARGET_RATIO,
+                ratio() >= TARGET_RATIO ? "met" : "NOT met");
+        out.printf(Locale.ROOT, "  latency     %,d events offered at %.0f/s (achieved %.0f/s): p50 %.1f ms, p99 %.1f ms,"
+                        + " max %.1f ms%n", latencies.sortedNanos().length, latencies.offeredRate(),
+                latencies.achievedRate(), p50Ms(), p99Ms(), maxMs());
+        out.printf(Locale.ROOT, "  state       %d bytes per key (detector state)%n", stateBytes);
+        out.printf(Locale.ROOT, "  RocksDB     %,.0f bytes per 1,000 keys (per-task stores: %,d bytes for %,d keys);"
+                + " global model store %,d bytes%n", storeBytesPerThousandKeys(), taskStoreBytes, s.keys(),
+                globalStoreBytes);
+        out.flush();
+    }
+}

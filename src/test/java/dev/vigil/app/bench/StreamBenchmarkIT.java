@@ -1,0 +1,32 @@
+package dev.vigil.app.bench;
+
+import dev.vigil.testutil.KafkaTestBroker;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A tiny run of {@code vigil bench stream} against the shared test broker: it completes and reports sane numbers. */
+class StreamBenchmarkIT {
+    @Test
+    void shouldCompleteATinyRunAndReportPositiveFigures() throws Exception {
+        StringWriter text = new StringWriter();
+        StreamBenchmark.Settings settings = new StreamBenchmark.Settings(2_000, 20, 1, 1, 200, 2,
+                KafkaTestBroker.shared().bootstrapServers());
+        StreamBenchmarkResult result = new StreamBenchmark(settings, new PrintWriter(text)).run();
+
+        assertTrue(result.detectorRate() > 0, "detector rate " + result.detectorRate());
+        assertTrue(result.countingRate() > 0, "counting rate " + result.countingRate());
+        assertTrue(result.ratio() > 0 && Double.isFinite(result.ratio()), "ratio " + result.ratio());
+        assertEquals(400, result.latencies().sortedNanos().length, "every latency event matched its score");
+        assertTrue(result.p50Ms() > 0 && result.p50Ms() <= result.p99Ms() && result.p99Ms() <= result.maxMs(),
+                "latencies " + result.p50Ms() + " / " + result.p99Ms() + " / " + result.maxMs());
+        assertTrue(result.stateBytes() > 0, "state bytes " + result.stateBytes());
+        assertTrue(result.taskStoreBytes() > 0 && result.globalStoreBytes() > 0,
+                "store bytes " + result.taskStoreBytes() + ", " + result.globalStoreBytes());
+        assertTrue(text.toString().contains("ratio"), text.toString());
+    }
+}
