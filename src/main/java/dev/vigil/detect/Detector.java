@@ -55,10 +55,14 @@ public final class Detector {
         if (reason != null) {
             return DetectorResult.rejected(event, state, reason);
         }
-        if (model != null && model.info().version() != state.modelVersion) {
-            requireShape(model);
+        long version = model == null ? DetectorState.NO_MODEL : model.info().version();
+        if (version != state.modelVersion) {
+            // a model the caller did not re-warm (or none any more: retracted) starts from a cold hidden state
+            if (model != null) {
+                requireShape(model);
+            }
             state.lstm().reset();
-            state.modelVersion = model.info().version();
+            state.modelVersion = version;
         }
         double[] prediction = state.hasPrediction ? state.prediction().clone() : null;
         ScoreOutcome outcome = scorer.score(state.score(), event.values(), prediction);

@@ -142,6 +142,19 @@ class DetectorTest {
     }
 
     @Test
+    void shouldReportNoModelOnceTheKeysModelIsWithdrawn() {
+        Detector detector = new Detector(CONFIG);
+        DetectorState state = detector.newState();
+        List<Event> events = events();
+        detector.step(model(3), state, events.get(0));
+        assertEquals(3, state.modelVersion());
+        DetectorResult withdrawn = detector.step(null, state, events.get(1));
+        assertEquals(DetectorState.NO_MODEL, withdrawn.modelVersion());
+        DetectorResult next = detector.step(null, state, events.get(2));
+        assertArrayEquals(events.get(1).values(), next.prediction(), "persistence predicts once the model is gone");
+    }
+
+    @Test
     void shouldResetAKeyWhoseHiddenStateTurnsNonFinite() {
         Detector detector = new Detector(CONFIG);
         DetectorState state = detector.newState();
