@@ -15,6 +15,7 @@ public final class ScoreState {
     private final double[] min;
     private final double[] max;
     private final double[] recent;
+    private final double[] last;
     long updates;
     int recentCount;
     int recentNext;
@@ -23,6 +24,8 @@ public final class ScoreState {
     long levelUpdates;
     boolean alertOpen;
     int quietRun;
+    int flatRun;
+    long repeats;
     long alertsOpened;
 
     /**
@@ -38,6 +41,7 @@ public final class ScoreState {
         min = new double[channels];
         max = new double[channels];
         recent = new double[shortWindow];
+        last = new double[channels];
     }
 
     public int channels() {
@@ -66,6 +70,21 @@ public final class ScoreState {
     /** Largest reading seen per channel (valid once {@link #updates()} > 0). */
     public double[] max() {
         return max;
+    }
+
+    /** The previous reading per channel (valid once {@link #updates()} > 0). */
+    public double[] last() {
+        return last;
+    }
+
+    /** Consecutive events whose reading repeated the previous one exactly in every channel. */
+    public int flatRun() {
+        return flatRun;
+    }
+
+    /** Events whose reading repeated the previous one exactly (all channels). */
+    public long repeats() {
+        return repeats;
     }
 
     /** Ring of the most recent raw scores. */
@@ -114,7 +133,7 @@ public final class ScoreState {
 
     /** Restores the scalar fields, as read by {@link ScoreStateCodec}. */
     void restore(long updates, int recentCount, int recentNext, double longMean, double longVariance,
-                 long levelUpdates, boolean alertOpen, int quietRun, long alertsOpened) {
+                 long levelUpdates, boolean alertOpen, int quietRun, long alertsOpened, int flatRun, long repeats) {
         this.updates = updates;
         this.recentCount = recentCount;
         this.recentNext = recentNext;
@@ -124,6 +143,8 @@ public final class ScoreState {
         this.alertOpen = alertOpen;
         this.quietRun = quietRun;
         this.alertsOpened = alertsOpened;
+        this.flatRun = flatRun;
+        this.repeats = repeats;
     }
 
     /** Deep copy of {@code other} into this; shapes must agree. */
@@ -137,15 +158,16 @@ public final class ScoreState {
         System.arraycopy(other.min, 0, min, 0, min.length);
         System.arraycopy(other.max, 0, max, 0, max.length);
         System.arraycopy(other.recent, 0, recent, 0, recent.length);
+        System.arraycopy(other.last, 0, last, 0, last.length);
         restore(other.updates, other.recentCount, other.recentNext, other.longMean, other.longVariance,
-                other.levelUpdates, other.alertOpen, other.quietRun, other.alertsOpened);
+                other.levelUpdates, other.alertOpen, other.quietRun, other.alertsOpened, other.flatRun, other.repeats);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof ScoreState s
                 && Arrays.equals(center, s.center) && Arrays.equals(scale, s.scale)
-                && Arrays.equals(min, s.min) && Arrays.equals(max, s.max) && Arrays.equals(recent, s.recent)
+                && Arrays.equals(min, s.min) && Arrays.equals(max, s.max) && Arrays.equals(recent, s.recent) && Arrays.equals(last, s.last) && flatRun == s.flatRun && repeats == s.repeats
                 && updates == s.updates && recentCount == s.recentCount && recentNext == s.recentNext
                 && Double.compare(longMean, s.longMean) == 0 && Double.compare(longVariance, s.longVariance) == 0
                 && levelUpdates == s.levelUpdates && alertOpen == s.alertOpen && quietRun == s.quietRun

@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
  *   f64 recent[shortWindow]
  *   i64 updates, u8 recentCount, u8 recentNext, f64 longMean, f64 longVariance, i64 levelUpdates
  *   u8  alertOpen, i32 quietRun, i64 alertsOpened
+ *   f64 last[d], i32 flatRun, i64 repeats
  * </pre>
  */
 public final class ScoreStateCodec {
@@ -22,7 +23,7 @@ public final class ScoreStateCodec {
 
     public static int size(ScoreState state) {
         int d = state.channels();
-        return 2 + 8 * (4 * d + state.shortWindow()) + 8 + 2 + 8 + 8 + 8 + 1 + 4 + 8;
+        return 2 + 8 * (4 * d + state.shortWindow()) + 8 + 2 + 8 + 8 + 8 + 1 + 4 + 8 + 8 * d + 4 + 8;
     }
 
     public static void write(ScoreState s, ByteBuffer out) {
@@ -35,6 +36,8 @@ public final class ScoreStateCodec {
         out.putLong(s.updates).put((byte) s.recentCount).put((byte) s.recentNext);
         out.putDouble(s.longMean).putDouble(s.longVariance).putLong(s.levelUpdates);
         out.put((byte) (s.alertOpen ? 1 : 0)).putInt(s.quietRun).putLong(s.alertsOpened);
+        putAll(out, s.last());
+        out.putInt(s.flatRun).putLong(s.repeats);
     }
 
     /** Reads a state; {@link BadBytesException} when truncated or inconsistent. */
@@ -62,7 +65,11 @@ public final class ScoreStateCodec {
             double variance = in.getDouble();
             long levels = in.getLong();
             boolean open = in.get() != 0;
-            s.restore(updates, count, next, mean, variance, levels, open, in.getInt(), in.getLong());
+            int quiet = in.getInt();
+            long alerts = in.getLong();
+            getAll(in, s.last());
+            int flat = in.getInt();
+            s.restore(updates, count, next, mean, variance, levels, open, quiet, alerts, flat, in.getLong());
             return s;
         } catch (BufferUnderflowException e) {
             throw new BadBytesException("score state is truncated", e);

@@ -9,6 +9,8 @@ import dev.vigil.ShapeMismatchException;
 public final class Scorer {
     /** Channels named as the main contributors of an alert. */
     public static final int TOP_CHANNELS = 3;
+    /** Probability below which a run of exact repeats is a stuck sensor: the tail level that scores 0.5. */
+    public static final double FLATLINE_TAIL = 1e-5;
 
     private final ScoringConfig config;
 
@@ -44,6 +46,7 @@ public final class Scorer {
             raw = rawScore(state, values, prediction, residual, scaled);
         }
         boolean outside = OnlineNormaliser.outsideRange(state, values, config.spatialTolerance());
+        boolean flat = flatline(state, values);
         OnlineNormaliser.update(state, values, config);
         double likelihood = 0.0;
         if (residual != null) {
@@ -52,7 +55,7 @@ public final class Scorer {
             AnomalyLikelihood.absorb(state, level, config);
         }
         boolean warm = state.updates() <= config.warmupEvents();
-        double base = warm ? 0.0 : (outside ? 1.0 : likelihood);
+        double base = warm ? 0.0 : (outside || flat ? 1.0 : likelihood);
         double reported = base;
         AlertTransition transition = AlertTransition.NONE;
         if (!warm) {
@@ -115,6 +118,34 @@ public final class Scorer {
         }
         double r = Math.sqrt(sumSquares / values.length);
         return r / (1.0 + r);
+    }
+
+    /**
+     * Tracks runs of readings that repeat the previous one exactly in every channel (a stuck sensor). True once per
+     * run, at the first event where the run is at least {@code flatlineEvents} long and improbable for this key:
+     * {@code p^run <= FLATLINE_TAIL}, p being the key's own rate of exact repeats, so a quantised sensor that often
+     * repeats needs a longer run than one that never does. Only for keys that have varied. Call before
+     * {@link OnlineNormaliser#update}. Modifies {@code state}.
+     */
+    private boolean flatline(ScoreState state, double[] values) {
+        boolean repeated = state.updates() > 0;
+        boolean varied = false;
+        for (int c = 0; c < values.length; c++) {
+            repeated &= values[c] == state.last()[c];
+            varied |= state.scale()[c] > 0;
+        }
+        System.arraycopy(values, 0, state.last(), 0, values.length);
+        state.flatRun = repeated ? state.flatRun + 1 : 0;
+        state.repeats += repeated ? 1 : 0;
+        if (config.flatlineEvents() == 0 || !varied || state.flatRun < config.flatlineEvents()) {
+            return false;
+        }
+        // p: how often this key repeats a reading exactly (Laplace-smoothed over its history); a run of r repeats
+        // has probability p^r, and fires once, when that first falls to the alert's tail level
+        double p = (state.repeats + 1.0) / (state.updates() + 2.0);
+        double tail = Math.pow(p, state.flatRun);
+        double before = Math.pow(p, state.flatRun - 1);
+        return tail <= FLATLINE_TAIL && (before > FLATLINE_TAIL || state.flatRun == config.flatlineEvents());
     }
 
     /** True while the key is in warm-up (no scores, no alerts). */

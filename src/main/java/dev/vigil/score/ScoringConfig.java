@@ -25,6 +25,9 @@ import dev.vigil.BadConfigException;
  * @param alertThreshold         score at or above which an alert opens; range (0, 1], default 0.5
  * @param quietEvents            consecutive events below the threshold that close an open alert; range 1..1,000,000,
  *                               default 30
+ * @param flatlineEvents         shortest run of exactly repeated readings (every channel) that can mark a stuck
+ *                               sensor; the run scores 1 once it is also improbable for the key (p^run <= 1e-5, p the
+ *                               key's own rate of exact repeats); 0 disables; range 0..1,000,000, default 30
  * @param repeatLevel            while an alert is open, scores that would reach the threshold again are reported
  *                               at this level instead, so one incident is reported once (HTM's "yellow" level);
  *                               range [0, 1], default 0.3
@@ -39,11 +42,12 @@ public record ScoringConfig(
         double spatialTolerance,
         double alertThreshold,
         int quietEvents,
+        int flatlineEvents,
         double repeatLevel) {
 
     /** The one place defaults live. */
     public static ScoringConfig defaults() {
-        return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 30, 0.3);
+        return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 30, 30, 0.3);
     }
 
     public ScoringConfig {
@@ -58,6 +62,7 @@ public record ScoringConfig(
             throw new BadConfigException("alertThreshold must be in (0, 1], got " + alertThreshold);
         }
         requireRange("quietEvents", quietEvents, 1, 1_000_000);
+        requireRange("flatlineEvents", flatlineEvents, 0, 1_000_000);
         requireRange("repeatLevel", repeatLevel, 0, 1);
         if (repeatLevel >= alertThreshold) {
             throw new BadConfigException("repeatLevel must be < alertThreshold (" + alertThreshold + "), got " + repeatLevel);

@@ -84,6 +84,39 @@ class ScorerTest {
     }
 
     @Test
+    void shouldScoreAStuckSensorOnceWhenItsRunOfRepeatsBecomesImprobable() {
+        double[] x = SyntheticSeries.seasonal(900, 10, 2, 50, 0.3, 11);
+        for (int t = 600; t < 700; t++) {
+            x[t] = x[599];
+        }
+        double[] scores = scoreAll(x, scorer.newState(1));
+        int ones = 0;
+        for (int t = 600; t < 700; t++) {
+            ones += scores[t] == 1.0 ? 1 : 0;
+        }
+        // a series that never repeated: p ~ 1/600, p^2 < 1e-5, so the run fires at the minimum length
+        assertEquals(1.0, scores[599 + config.flatlineEvents()]);
+        assertEquals(1, ones);
+    }
+
+    @Test
+    void shouldNeedALongerRunFromASensorThatOftenRepeats() {
+        double[] x = SyntheticSeries.seasonal(1500, 10, 2, 50, 0.3, 12);
+        for (int t = 0; t < x.length; t++) {
+            x[t] = 4 * Math.round(x[t] / 4); // coarsely quantised readings repeat most of the time
+        }
+        for (int t = 1200; t < 1500; t++) {
+            x[t] = x[1199];
+        }
+        double[] scores = scoreAll(x, scorer.newState(1));
+        int firedAt = -1;
+        for (int t = 1200; t < 1500 && firedAt < 0; t++) {
+            firedAt = scores[t] == 1.0 ? t : -1;
+        }
+        assertTrue(firedAt > 1199 + config.flatlineEvents(), "fired at " + firedAt);
+    }
+
+    @Test
     void shouldGiveTheSameScoresWhateverTheUnitsOfTheSensor() {
         double[] x = SyntheticSeries.withSpike(SyntheticSeries.seasonal(700, 10, 2, 50, 0.3, 9), 650, 8);
         double[] big = new double[x.length];
