@@ -26,10 +26,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -89,13 +91,12 @@ final class DemoCommand implements Callable<Integer> {
                     "ts", 0, 65_536, sensors.scoresTopic(), sensors.alertsTopic(), sensors.dlqTopic(),
                     "vigil.models.machines", Map.of());
             AppConfig app = new AppConfig(broker.bootstrapServers(), "vigil-demo", stateDir, false, 2, 1, Map.of());
+            // the two topologies share their output topics: create each name once
+            Set<String> topics = new LinkedHashSet<>();
             for (TopologyConfig t : List.of(sensors, machines)) {
-                for (var topic : TopicSetup.topicsFor(t, app)) {
-                    if (!topic.name().equals(sensors.scoresTopic()) || t == sensors) {
-                        createOnce(broker, topic.name(), app.partitions());
-                    }
-                }
+                TopicSetup.topicsFor(t, app).forEach(topic -> topics.add(topic.name()));
             }
+            topics.forEach(topic -> broker.createTopic(topic, app.partitions()));
             try (VigilService service = VigilService.start(app, List.of(sensors, machines), Duration.ofMinutes(1))) {
                 if (!service.awaitRunning(Duration.ofMinutes(2))) {
                     throw new dev.vigil.VigilException("the detector did not reach RUNNING within 2 minutes");
@@ -108,15 +109,6 @@ final class DemoCommand implements Callable<Integer> {
             finished.countDown();
         }
         return 0;
-    }
-
-    private final List<String> created = new ArrayList<>();
-
-    private void createOnce(EmbeddedKafkaBroker broker, String topic, int partitions) {
-        if (!created.contains(topic)) {
-            broker.createTopic(topic, partitions);
-            created.add(topic);
-        }
     }
 
     private DemoSummary run(EmbeddedKafkaBroker broker, TopologyConfig sensors, TopologyConfig machines, Duration runFor,
@@ -138,7 +130,7 @@ final class DemoCommand implements Callable<Integer> {
             while (!stop.get() && System.nanoTime() < end) {
                 long due = start + (long) (t * 1e9 / rate);
                 while (System.nanoTime() < due && !stop.get()) {
-                    drain(consumer, summary, out, 5);
+                    drain(consumer, sensors.alertsTopic(), summary, out, 5);
                 }
                 long ts = SIMULATED_START.plus(SIMULATED_STEP.multipliedBy(t)).toEpochMilli();
                 for (SyntheticSensor s : single) {
@@ -153,7 +145,7 @@ final class DemoCommand implements Callable<Integer> {
             producer.flush();
             long settle = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (summary.scored() < summary.producedCount() && System.nanoTime() < settle) {
-                drain(consumer, summary, out, 200);
+                drain(consumer, sensors.alertsTopic(), summary, out, 200);
             }
         }
         return summary;
@@ -170,9 +162,10 @@ final class DemoCommand implements Callable<Integer> {
         return c;
     }
 
-    private static void drain(KafkaConsumer<String, byte[]> consumer, DemoSummary summary, PrintWriter out, long pollMs) {
+    private static void drain(KafkaConsumer<String, byte[]> consumer, String alertsTopic, DemoSummary summary,
+                              PrintWriter out, long pollMs) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(pollMs))) {
-            if (r.topic().equals(TopologyConfig.defaults().alertsTopic())) {
+            if (r.topic().equals(alertsTopic)) {
                 JsonNode alert = read(r.value());
                 int index = eventIndex(alert.path("ts").asLong());
                 String line = summary.alert(r.key(), alert.path("type").asText(), index, alert.path("score").asDouble(),

@@ -36,10 +36,6 @@ final class RunCommand implements Callable<Integer> {
             throw new dev.vigil.BadConfigException("topology names must differ, got "
                     + loaded.stream().map(TopologyConfig::name).toList());
         }
-        for (TopologyConfig t : loaded) {
-            // fail on a bad detector section before waiting for the cluster
-            DetectorSettings.load(null, t.detector().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
-        }
         VigilService service = VigilService.start(app, loaded, waitForCluster);
         Thread hook = new Thread(service::close, "vigil-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

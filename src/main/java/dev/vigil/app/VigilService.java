@@ -1,6 +1,5 @@
 package dev.vigil.app;
 
-import dev.vigil.BadConfigException;
 import dev.vigil.config.AppConfig;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.stream.VigilTopology;
@@ -41,14 +40,16 @@ final class VigilService implements AutoCloseable {
      */
     static VigilService start(AppConfig app, List<TopologyConfig> topologies, Duration waitForCluster)
             throws InterruptedException {
+        // a bad detector section fails before the cluster is contacted
+        List<DetectorSettings> settings = topologies.stream().map(VigilService::detectorSettings).toList();
         TopicSetup.awaitCluster(app, waitForCluster);
         if (app.createTopics()) {
             TopicSetup.createMissing(app, topologies);
         }
         VigilService service = new VigilService();
         try {
-            for (TopologyConfig t : topologies) {
-                service.applications.add(service.startOne(app, t));
+            for (int i = 0; i < topologies.size(); i++) {
+                service.applications.add(service.startOne(app, topologies.get(i), settings.get(i)));
             }
         } catch (RuntimeException e) {
             service.close();
@@ -62,14 +63,13 @@ final class VigilService implements AutoCloseable {
         return app.applicationId() + "-" + t.name();
     }
 
-    private KafkaStreams startOne(AppConfig app, TopologyConfig t) {
-        DetectorSettings settings;
-        try {
-            settings = DetectorSettings.load(null, t.detector().entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue()).toList());
-        } catch (BadConfigException e) {
-            throw new BadConfigException("topology " + t.name() + ", detector section: " + e.getMessage(), e);
-        }
+    /** The detector parameters of a topology's {@code detector} section, validated. */
+    static DetectorSettings detectorSettings(TopologyConfig t) {
+        return DetectorSettings.load(null, t.detector().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).toList());
+    }
+
+    private KafkaStreams startOne(AppConfig app, TopologyConfig t, DetectorSettings settings) {
         Properties props = VigilTopology.streamsConfig(applicationId(app, t), app.bootstrapServers(),
                 app.stateDir().toString(), t, Map.copyOf(app.kafka()));
         Topology topology = VigilTopology.build(t, settings.detector(), settings.retrain(), props);
