@@ -3,6 +3,7 @@ package dev.vigil.app;
 import dev.vigil.config.AppConfig;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.stream.VigilTopology;
+import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -28,6 +29,8 @@ final class VigilService implements AutoCloseable {
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
     private final List<KafkaStreams> applications = new ArrayList<>();
+    /** Metrics of the service outside the stream threads (the background trainer's), group {@code vigil-service}. */
+    private final Metrics metrics = new Metrics();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private VigilService() {
@@ -94,6 +97,11 @@ final class VigilService implements AutoCloseable {
         return applications;
     }
 
+    /** The service's own metrics registry (thread-safe); the Streams applications' metrics are in theirs. */
+    Metrics metrics() {
+        return metrics;
+    }
+
     /** True when every application is RUNNING. */
     boolean running() {
         return !applications.isEmpty() && applications.stream().allMatch(s -> s.state() == KafkaStreams.State.RUNNING);
@@ -120,6 +128,7 @@ final class VigilService implements AutoCloseable {
                 LOG.warn("a Streams application did not stop within {} s", CLOSE_TIMEOUT.toSeconds());
             }
         }
+        metrics.close();
         stopped.countDown();
     }
 }
