@@ -50,8 +50,7 @@ record DetectorSettings(DetectorConfig detector, RetrainConfig retrain) {
         LstmConfig lstm = SettingOverrides.apply(LstmConfig.defaults(), "lstm", lstmValues);
         TrainingConfig training = SettingOverrides.apply(TrainingConfig.defaults(), "training", bySection.get("training"));
         RetrainConfig base = RetrainConfig.defaults();
-        RetrainConfig withTraining = new RetrainConfig(base.historySize(), base.minTrainPoints(), base.retrainInterval(),
-                base.requireImprovement(), base.seed(), training);
+        RetrainConfig withTraining = base.withTraining(training);
         Map<String, String> retrainValues = bySection.getOrDefault("retrain", Map.of());
         if (retrainValues.containsKey("training")) {
             throw new BadConfigException("retrain.training is not a setting: use the training.* keys");

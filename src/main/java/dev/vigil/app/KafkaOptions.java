@@ -30,7 +30,7 @@ final class KafkaOptions {
             return c;
         }
         return new AppConfig(bootstrapServers, c.applicationId(), c.stateDir(), c.createTopics(), c.partitions(),
-                c.replicationFactor(), c.kafka());
+                c.replicationFactor(), c.kafka(), c.trainerThreads(), c.trainerQueue());
     }
 
     /** Producer settings: the pass-through Kafka settings, then idempotent String/byte[] defaults. */

@@ -3,6 +3,10 @@ package dev.vigil.app;
 import dev.vigil.config.AppConfig;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.stream.VigilTopology;
+import dev.vigil.stream.ModelTrainingService;
+import dev.vigil.stream.TopologyTrainer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -19,7 +23,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The running service: one Kafka Streams application per topology, application id
- * {@code <application.id>-<topology name>}. Instances started with the same settings share the partitions.
+ * {@code <application.id>-<topology name>}, and the background trainer ({@link ModelTrainingService}: one pool
+ * for all topologies, a {@link TopologyTrainer} and a model producer per topology). Instances started with the
+ * same settings share the partitions.
  * {@link #close()} stops every application cleanly (with exactly-once, the last transaction commits, so no
  * event is lost or scored twice).
  */
@@ -29,8 +35,10 @@ final class VigilService implements AutoCloseable {
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
     private final List<KafkaStreams> applications = new ArrayList<>();
+    private final List<Producer<String, byte[]>> producers = new ArrayList<>();
     /** Metrics of the service outside the stream threads (the background trainer's), group {@code vigil-service}. */
     private final Metrics metrics = new Metrics();
+    private ModelTrainingService trainer;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private VigilService() {
@@ -51,6 +59,7 @@ final class VigilService implements AutoCloseable {
         }
         VigilService service = new VigilService();
         try {
+            service.trainer = new ModelTrainingService(app.trainerThreads(), app.trainerQueue(), service.metrics);
             for (int i = 0; i < topologies.size(); i++) {
                 service.applications.add(service.startOne(app, topologies.get(i), settings.get(i)));
             }
@@ -75,8 +84,13 @@ final class VigilService implements AutoCloseable {
     private KafkaStreams startOne(AppConfig app, TopologyConfig t, DetectorSettings settings) {
         Properties props = VigilTopology.streamsConfig(applicationId(app, t), app.bootstrapServers(),
                 app.stateDir().toString(), t, Map.copyOf(app.kafka()));
-        Topology topology = VigilTopology.build(t, settings.detector(), settings.retrain(), props);
+        Producer<String, byte[]> producer = new KafkaProducer<>(KafkaOptions.producerProperties(app));
+        producers.add(producer);
+        TopologyTrainer training = trainer.forTopology(t, applicationId(app, t),
+                VigilTopology.detectorConfig(t, settings.detector(), settings.retrain()), settings.retrain(), producer);
+        Topology topology = VigilTopology.build(t, settings.detector(), settings.retrain(), props, training);
         KafkaStreams streams = new KafkaStreams(topology, props);
+        training.attach(streams);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("topology {}: stream thread failed; stopping this instance", t.name(), e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -123,6 +137,12 @@ final class VigilService implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (trainer != null) {
+            trainer.close();
+        }
+        for (Producer<String, byte[]> p : producers) {
+            p.close(CLOSE_TIMEOUT);
+        }
         for (KafkaStreams s : applications) {
             if (!s.close(CLOSE_TIMEOUT)) {
                 LOG.warn("a Streams application did not stop within {} s", CLOSE_TIMEOUT.toSeconds());

@@ -19,12 +19,23 @@ import java.util.Map;
  * @param replicationFactor replication factor of topics Vigil creates; 1..32, default 1
  * @param kafka             Kafka client and Streams settings passed through untouched (keys without the
  *                          {@code kafka.} prefix of the properties file), e.g. security settings
+ * @param trainerThreads    background training threads: at most this many models train at once, off the stream
+ *                          threads; 1..64, default 1 (on two cores, scoring keeps the other)
+ * @param trainerQueue      training requests waiting for a thread; a request that finds it full is refused and
+ *                          asked again at the key's next event; 1..1,000,000, default 10,000
  */
 public record AppConfig(String bootstrapServers, String applicationId, Path stateDir, boolean createTopics,
-                        int partitions, int replicationFactor, Map<String, String> kafka) {
+                        int partitions, int replicationFactor, Map<String, String> kafka, int trainerThreads,
+                        int trainerQueue) {
 
     public static AppConfig defaults(String bootstrapServers) {
         return new AppConfig(bootstrapServers, "vigil", Path.of("/tmp/vigil-state"), true, 4, 1, Map.of());
+    }
+
+    /** With the trainer's defaults. */
+    public AppConfig(String bootstrapServers, String applicationId, Path stateDir, boolean createTopics,
+                     int partitions, int replicationFactor, Map<String, String> kafka) {
+        this(bootstrapServers, applicationId, stateDir, createTopics, partitions, replicationFactor, kafka, 1, 10_000);
     }
 
     public AppConfig {
@@ -44,5 +55,11 @@ public record AppConfig(String bootstrapServers, String applicationId, Path stat
             throw new BadConfigException("topics.replication.factor must be in [1, 32], got " + replicationFactor);
         }
         kafka = Map.copyOf(kafka == null ? Map.of() : kafka);
+        if (trainerThreads < 1 || trainerThreads > 64) {
+            throw new BadConfigException("trainer.threads must be in [1, 64], got " + trainerThreads);
+        }
+        if (trainerQueue < 1 || trainerQueue > 1_000_000) {
+            throw new BadConfigException("trainer.queue.capacity must be in [1, 1000000], got " + trainerQueue);
+        }
     }
 }

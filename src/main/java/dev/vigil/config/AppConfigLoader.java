@@ -21,7 +21,7 @@ import java.util.TreeSet;
 public final class AppConfigLoader {
     /** Vigil's own keys. */
     public static final Set<String> KEYS = Set.of("bootstrap.servers", "application.id", "state.dir",
-            "topics.create", "topics.partitions", "topics.replication.factor");
+            "topics.create", "topics.partitions", "topics.replication.factor", "trainer.threads", "trainer.queue.capacity");
     private static final String KAFKA_PREFIX = "kafka.";
 
     private AppConfigLoader() {
@@ -68,7 +68,9 @@ public final class AppConfigLoader {
                 bool(values, "topics.create", d.createTopics()),
                 (int) number(values, "topics.partitions", d.partitions()),
                 (int) number(values, "topics.replication.factor", d.replicationFactor()),
-                kafka);
+                kafka,
+                (int) number(values, "trainer.threads", d.trainerThreads()),
+                (int) number(values, "trainer.queue.capacity", d.trainerQueue()));
     }
 
     private static boolean bool(Map<String, String> values, String key, boolean fallback) {

@@ -5,7 +5,9 @@ import dev.vigil.lstm.LstmModel;
 import dev.vigil.lstm.LstmState;
 import dev.vigil.lstm.LstmStepper;
 import dev.vigil.lstm.Normalisation;
+import dev.vigil.score.OnlineNormaliser;
 import dev.vigil.score.ScoreOutcome;
+import dev.vigil.score.ScoreState;
 import dev.vigil.score.Scorer;
 
 /**
@@ -18,6 +20,10 @@ import dev.vigil.score.Scorer;
  * statistics build up while the first model is trained. The hidden state is kept at float precision
  * (rounded after every step) so that its persisted form is exact and replay is bit-for-bit.
  *
+ * <p>With {@link DetectorConfig#keyNormalised()} (a model shared by many keys), readings enter the model in the
+ * key's own units, {@code (x - centre) / scale} from the key's running normaliser, and predictions leave it the
+ * same way, so one model serves keys of any level and amplitude.
+ *
  * <p>Not thread-safe: holds the LSTM workspace. Use one per thread.
  */
 public final class Detector {
@@ -25,6 +31,7 @@ public final class Detector {
     private final Scorer scorer;
     private final LstmStepper stepper;
     private final double[] normalised;
+    private final double[] keyUnits;
     private final double[] output;
 
     public Detector(DetectorConfig config) {
@@ -32,6 +39,7 @@ public final class Detector {
         this.scorer = new Scorer(config.scoring());
         this.stepper = new LstmStepper(config.lstm());
         this.normalised = new double[config.channels()];
+        this.keyUnits = new double[config.channels()];
         this.output = new double[config.channels()];
     }
 
@@ -68,6 +76,7 @@ public final class Detector {
         ScoreOutcome outcome = scorer.score(state.score(), event.values(), prediction);
         boolean reset = advance(model, state, event.values());
         state.events++;
+        state.schedule().counted(outcome.alertOpen());
         state.lastTimestamp = Math.max(state.lastTimestamp, event.timestamp());
         return new DetectorResult(event.timestamp(), event.values(), prediction, outcome.residual(),
                 outcome.rawScore(), outcome.likelihoodScore(), outcome.anomalyScore(), scorer.inWarmup(state.score()),
@@ -101,6 +110,18 @@ public final class Detector {
         }
     }
 
+    /**
+     * The key's own units ({@link DetectorConfig#keyNormalised()}): its running centre and scale per channel, as
+     * a {@link Normalisation}. A shared model is trained on windows put in these units, and scores in them.
+     */
+    public static Normalisation keyNormalisation(ScoreState score) {
+        double[] scale = new double[score.channels()];
+        for (int c = 0; c < scale.length; c++) {
+            scale[c] = OnlineNormaliser.unit(score, c);
+        }
+        return new Normalisation(score.center().clone(), scale);
+    }
+
     /** Advances the network (or persistence) one step; returns true when the state had to be reset. */
     private boolean advance(LstmModel model, DetectorState state, double[] values) {
         double[] next = state.prediction();
@@ -110,13 +131,22 @@ public final class Detector {
             return false;
         }
         Normalisation norm = model.normalisation();
-        norm.normalise(values, normalised);
+        ScoreState score = state.score();
+        if (config.keyNormalised()) {
+            for (int c = 0; c < values.length; c++) {
+                keyUnits[c] = (values[c] - score.center()[c]) / OnlineNormaliser.unit(score, c);
+            }
+            norm.normalise(keyUnits, normalised);
+        } else {
+            norm.normalise(values, normalised);
+        }
         LstmState lstm = state.lstm();
         stepper.step(model, lstm, normalised, output);
         roundToFloat(lstm);
         boolean finite = lstm.isFinite();
         for (int c = 0; c < next.length && finite; c++) {
-            next[c] = norm.denormalise(c, output[c]);
+            double y = norm.denormalise(c, output[c]);
+            next[c] = config.keyNormalised() ? score.center()[c] + y * OnlineNormaliser.unit(score, c) : y;
             finite = Double.isFinite(next[c]);
         }
         if (!finite) {

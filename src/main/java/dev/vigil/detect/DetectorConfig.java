@@ -11,8 +11,12 @@ import dev.vigil.score.ScoringConfig;
  * @param allowedLatenessMs 0: a key's event times must strictly increase; L > 0: an event may be up to L ms
  *                          older than the key's latest event and is still scored (in arrival order); range
  *                          0..86,400,000, default 0
+ * @param keyNormalised     false: the model's own normalisation maps readings to its inputs (a per-key model, fitted
+ *                          on the key's window); true: readings are first put in the key's own units, (x - centre) /
+ *                          scale with the key's running centre and scale (the scorer's {@code OnlineNormaliser}),
+ *                          so that one model shared by many keys fits each of them; default false
  */
-public record DetectorConfig(LstmConfig lstm, ScoringConfig scoring, long allowedLatenessMs) {
+public record DetectorConfig(LstmConfig lstm, ScoringConfig scoring, long allowedLatenessMs, boolean keyNormalised) {
     /** Largest allowed lateness: one day. */
     public static final long MAX_LATENESS_MS = 86_400_000L;
 
@@ -23,6 +27,11 @@ public record DetectorConfig(LstmConfig lstm, ScoringConfig scoring, long allowe
     /** Strictly increasing event times (no lateness). */
     public DetectorConfig(LstmConfig lstm, ScoringConfig scoring) {
         this(lstm, scoring, 0);
+    }
+
+    /** A per-key model's settings ({@code keyNormalised} false). */
+    public DetectorConfig(LstmConfig lstm, ScoringConfig scoring, long allowedLatenessMs) {
+        this(lstm, scoring, allowedLatenessMs, false);
     }
 
     public DetectorConfig {
@@ -40,10 +49,14 @@ public record DetectorConfig(LstmConfig lstm, ScoringConfig scoring, long allowe
     }
 
     public DetectorConfig withChannels(int channels) {
-        return new DetectorConfig(lstm.withInputSize(channels), scoring, allowedLatenessMs);
+        return new DetectorConfig(lstm.withInputSize(channels), scoring, allowedLatenessMs, keyNormalised);
     }
 
     public DetectorConfig withAllowedLatenessMs(long latenessMs) {
-        return new DetectorConfig(lstm, scoring, latenessMs);
+        return new DetectorConfig(lstm, scoring, latenessMs, keyNormalised);
+    }
+
+    public DetectorConfig withKeyNormalised(boolean normalised) {
+        return new DetectorConfig(lstm, scoring, allowedLatenessMs, normalised);
     }
 }

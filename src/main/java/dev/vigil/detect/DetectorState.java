@@ -7,7 +7,7 @@ import dev.vigil.score.ScoreState;
 /**
  * Everything one key carries from event to event: the LSTM's h and c per layer, the scoring state
  * (normaliser, error statistics, alert), the prediction for the next reading, counters, the version of
- * the model the hidden state belongs to and the last event time. Mutable, not thread-safe.
+ * the model the hidden state belongs to, the last event time and the key's {@link TrainingSchedule}. Mutable, not thread-safe.
  *
  * <p>Persisted by {@link DetectorStateCodec}; its size for the default configuration is reported
  * in the README.
@@ -21,6 +21,7 @@ public final class DetectorState {
     private final LstmState lstm;
     private final ScoreState score;
     private final double[] prediction;
+    private final TrainingSchedule schedule = new TrainingSchedule();
     boolean hasPrediction;
     long events;
     long resets;
@@ -58,6 +59,11 @@ public final class DetectorState {
 
     public boolean hasPrediction() {
         return hasPrediction;
+    }
+
+    /** The key's retraining schedule (persisted with the state). Live object. */
+    public TrainingSchedule schedule() {
+        return schedule;
     }
 
     /** Accepted events. */

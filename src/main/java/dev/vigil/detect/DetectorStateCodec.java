@@ -14,17 +14,20 @@ import java.util.zip.CRC32;
 /**
  * Binary form of a {@link DetectorState}, as kept in the state store. Big-endian:
  * <pre>
- *   u8  format version (1)
+ *   u8  format version (2; version 1, without the schedule, is still read)
  *   u8  layers, u16 hiddenSize, u8 channels
  *   f32 h[layer][hidden], c[layer][hidden]     (the detector keeps h and c at float precision, so this is exact)
  *   f64 prediction[channels]
  *   u8  hasPrediction, i64 events, i64 resets, i64 lastTimestamp, i64 modelVersion
+ *   i64 schedule.sinceAttempt, i64 schedule.attempts, i64 schedule.lastAttemptTime, i64 schedule.alertRun
+ *                                              ({@link TrainingSchedule}; absent in version 1: a fresh schedule)
  *   ... score section ({@link ScoreStateCodec})
  *   i32 CRC32 of everything before it
  * </pre>
  */
 public final class DetectorStateCodec {
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+    private static final int FIRST_VERSION_WITH_SCHEDULE = 2;
 
     private DetectorStateCodec() {
     }
@@ -32,7 +35,7 @@ public final class DetectorStateCodec {
     public static byte[] encode(DetectorState s) {
         LstmState lstm = s.lstm();
         int recurrent = 2 * lstm.layers() * lstm.hiddenSize() * Float.BYTES;
-        int size = 5 + recurrent + 8 * s.channels() + 1 + 4 * 8 + ScoreStateCodec.size(s.score()) + 4;
+        int size = 5 + recurrent + 8 * s.channels() + 1 + 8 * 8 + ScoreStateCodec.size(s.score()) + 4;
         ByteBuffer out = ByteBuffer.allocate(size);
         out.put((byte) FORMAT_VERSION).put((byte) lstm.layers()).putShort((short) lstm.hiddenSize())
                 .put((byte) s.channels());
@@ -45,6 +48,8 @@ public final class DetectorStateCodec {
         }
         out.put((byte) (s.hasPrediction ? 1 : 0)).putLong(s.events).putLong(s.resets)
                 .putLong(s.lastTimestamp).putLong(s.modelVersion);
+        TrainingSchedule t = s.schedule();
+        out.putLong(t.sinceAttempt).putLong(t.attempts).putLong(t.lastAttemptTime).putLong(t.alertRun);
         ScoreStateCodec.write(s.score(), out);
         out.putInt((int) crc(out.array(), out.position()));
         return out.array();
@@ -59,7 +64,7 @@ public final class DetectorStateCodec {
             throw new BadBytesException("detector state is truncated: " + (bytes == null ? 0 : bytes.length) + " bytes");
         }
         int version = Byte.toUnsignedInt(bytes[0]);
-        if (version != FORMAT_VERSION) {
+        if (version < 1 || version > FORMAT_VERSION) {
             throw new BadBytesException("detector state format version " + version + " is not supported (expected "
                     + FORMAT_VERSION + ")");
         }
@@ -92,6 +97,9 @@ public final class DetectorStateCodec {
             long resets = in.getLong();
             long last = in.getLong();
             long model = in.getLong();
+            long[] schedule = version >= FIRST_VERSION_WITH_SCHEDULE
+                    ? new long[] {in.getLong(), in.getLong(), in.getLong(), in.getLong()}
+                    : new long[] {0, 0, DetectorState.NO_TIMESTAMP, 0};
             ScoreState score = ScoreStateCodec.read(in);
             if (score.channels() != channels) {
                 throw new BadBytesException("detector state has " + channels + " channels but its score section has "
@@ -103,6 +111,7 @@ public final class DetectorStateCodec {
             }
             DetectorState s = new DetectorState(lstm, score, prediction);
             s.restoreCounters(has, events, resets, last, model);
+            s.schedule().restore(schedule[0], schedule[1], schedule[2], schedule[3]);
             return s;
         } catch (BufferUnderflowException e) {
             throw new BadBytesException("detector state is truncated", e);

@@ -24,6 +24,7 @@ public final class SeriesReplay {
     private final Detector detector;
     private final ModelTrainer trainer;
     private final RetrainConfig retrain;
+    private final RetrainClock clock;
 
     /** Counters of one replay. */
     public record Stats(long events, long rejected, int trainings, int modelsAccepted, long trainingNanos) {
@@ -33,6 +34,7 @@ public final class SeriesReplay {
         this.detector = new Detector(detectorConfig);
         this.trainer = new ModelTrainer(detectorConfig.lstm(), retrainConfig);
         this.retrain = retrainConfig;
+        this.clock = new RetrainClock(retrainConfig);
     }
 
     /**
@@ -44,7 +46,6 @@ public final class SeriesReplay {
     public Stats run(String key, Iterable<Event> events, Consumer<DetectorResult> sink) {
         DetectorState state = detector.newState();
         HistoryWindow history = new HistoryWindow(retrain.historySize(), detector.config().channels());
-        RetrainClock clock = new RetrainClock(retrain);
         LstmModel model = null;
         long n = 0;
         long rejected = 0;
@@ -60,9 +61,8 @@ public final class SeriesReplay {
                 continue;
             }
             history.append(event.timestamp(), event.values());
-            clock.onEvent();
-            if (clock.due(history.size(), model != null)) {
-                clock.onAttempt();
+            if (clock.due(state.schedule(), history.size(), model != null, state.lastTimestamp()) != null) {
+                state.schedule().attempted(state.lastTimestamp());
                 TrainingOutcome outcome = trainer.train(key, history, model);
                 trainings++;
                 nanos += outcome.nanos();

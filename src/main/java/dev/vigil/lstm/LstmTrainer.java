@@ -4,6 +4,7 @@ import dev.vigil.BadConfigException;
 import dev.vigil.ShapeMismatchException;
 import dev.vigil.VigilException;
 import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
 
 /**
  * Trains an {@link LstmModel} to forecast {@code x_{t+1}} from {@code x_{≤t}} by truncated
@@ -113,16 +114,32 @@ public final class LstmTrainer {
      * {@code initial}'s parameters and normalisation (fine-tuning a deployed model).
      */
     public TrainingResult train(double[][] series, LstmModel initial, long seed, String modelId, long version) {
+        return train(series, initial, seed, modelId, version, () -> false);
+    }
+
+    /**
+     * Like {@link #train(double[][], Normalisation, long, String, long)}, asking {@code stop} after every
+     * minibatch whether to give up (a time limit, a shutdown).
+     *
+     * @throws TrainingStoppedException when {@code stop} answered true; the run is abandoned
+     */
+    public TrainingResult train(double[][] series, Normalisation normalisation, long seed, String modelId,
+                                long version, BooleanSupplier stop) {
+        return train(series, LstmModel.initialise(config, normalisation, seed), seed, modelId, version, stop);
+    }
+
+    private TrainingResult train(double[][] series, LstmModel initial, long seed, String modelId, long version,
+                                 BooleanSupplier stop) {
         new TrainingInfo(modelId, version, seed, 0, Double.NaN, Double.NaN, 0); // fail before training, not after
         startRun(series, initial, seed);
         try {
-            return runEpochs(seed, modelId, version);
+            return runEpochs(seed, modelId, version, stop);
         } finally {
             this.series = null;
         }
     }
 
-    private TrainingResult runEpochs(long seed, String modelId, long version) {
+    private TrainingResult runEpochs(long seed, String modelId, long version, BooleanSupplier stop) {
         int minibatches = minibatchesPerEpoch();
         double bestValidation = Double.POSITIVE_INFINITY;
         double bestTrain = Double.NaN;
@@ -131,6 +148,10 @@ public final class LstmTrainer {
         while (epochs < training.maxEpochs() && stale < training.patience()) {
             double sum = 0;
             for (int k = 0; k < minibatches; k++) {
+                if (stop.getAsBoolean()) {
+                    throw new TrainingStoppedException("training stopped after " + epochs + " epoch(s) and " + k
+                            + " minibatch(es)");
+                }
                 sum += trainMinibatch();
             }
             epochs++;

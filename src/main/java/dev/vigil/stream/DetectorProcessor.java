@@ -10,6 +10,8 @@ import dev.vigil.detect.Event;
 import dev.vigil.detect.HistoryWindow;
 import dev.vigil.lstm.LstmModel;
 import dev.vigil.score.AlertTransition;
+import dev.vigil.train.RetrainClock;
+import dev.vigil.train.RetrainConfig;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -35,8 +37,12 @@ import java.util.Map;
  *       key's whole {@link HistoryWindow} is loaded and {@link Detector#rewarm} re-warms the hidden state from it;</li>
  *   <li>{@link Detector#step}; a refusal is dead-lettered ({@code LATE}/{@code REFUSED}) and nothing is saved;
  *       otherwise the state is saved and the reading appended to the history (one small entry, not the whole
- *       window), and a score record (and on OPENED/CLOSED an alert record) is forwarded.</li>
+ *       window), and a score record (and on OPENED/CLOSED an alert record) is forwarded;</li>
+ *   <li>when the key's {@link dev.vigil.detect.TrainingSchedule} says a training is due ({@link RetrainClock}), it is
+ *       requested ({@link TrainingRequests}, never blocking); a taken request is recorded in the key's state, so the
+ *       schedule survives restarts and rebalances.</li>
  * </ol>
+ * In shared scope ({@link ModelScope}) every key is served by the topology's one shared model.
  * A bad record never throws and never changes a key's stored bytes. This is the offline lifecycle of
  * {@code SeriesReplay} with the model coming from the models topic instead of an in-line trainer, so a key's
  * scores equal, bit for bit, {@code Detector} run offline on the same events with the same models. Not
@@ -50,6 +56,10 @@ public final class DetectorProcessor implements Processor<String, byte[], String
 
     private final TopologyNames names;
     private final DetectorConfig config;
+    private final RetrainConfig retrain;
+    private final RetrainClock clock;
+    private final ModelScope scope;
+    private final TrainingRequests training;
     private final int historySize;
     private final boolean rekeyed;
     private final EventParser parser;
@@ -65,21 +75,33 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     private Sensor scored;
     private Sensor alerted;
     private Sensor swaps;
+    private Sensor trainingRequested;
 
     /**
      * @param detector    the detector settings with the topology's channel count and lateness applied
      *                    ({@link VigilTopology#detectorConfig})
-     * @param historySize readings kept per key ({@code RetrainConfig.historySize})
+     * @param retrain     the retraining schedule and scope; its historySize is the readings kept per key
+     * @param training    where to ask for trainings when a key's schedule says so
      */
-    public DetectorProcessor(TopologyConfig topology, DetectorConfig detector, int historySize) {
+    public DetectorProcessor(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain,
+                             TrainingRequests training) {
         if (detector.channels() != topology.channelCount() || detector.allowedLatenessMs() != topology.allowedLatenessMs()) {
             throw new BadConfigException("detector settings must have the topology's " + topology.channelCount()
                     + " channel(s) and allowedLatenessMs " + topology.allowedLatenessMs() + ", got "
                     + detector.channels() + " and " + detector.allowedLatenessMs());
         }
         this.names = new TopologyNames(topology.name());
+        if (detector.keyNormalised() != retrain.shared()) {
+            throw new BadConfigException("a shared model needs key-normalised detector settings and a per-key model"
+                    + " the model's own normalisation (keyNormalised " + detector.keyNormalised() + ", scope "
+                    + retrain.scope() + ")");
+        }
         this.config = detector;
-        this.historySize = historySize;
+        this.retrain = retrain;
+        this.clock = new RetrainClock(retrain);
+        this.scope = new ModelScope(retrain, detector.scoring().warmupEvents());
+        this.training = training;
+        this.historySize = retrain.historySize();
         this.rekeyed = topology.keyField() != null;
         this.parser = EventParser.forTopology(topology);
         this.scores = new ScoreRecordWriter(topology.channels());
@@ -97,10 +119,11 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         scored = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.SCORED);
         alerted = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.ALERTS);
         swaps = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.MODEL_SWAPS);
+        trainingRequested = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.TRAINING_REQUESTED);
         Sensor discarded = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.STATE_DISCARDED);
         stores = new DetectorStores(context.getStateStore(names.stateStore()), context.getStateStore(names.historyStore()),
                 config, detector::newState, historySize, discarded);
-        models = new ModelCache(context.getStateStore(names.modelStore()), config.lstm(),
+        models = new ModelCache(context.getStateStore(names.modelStore()), config.lstm(), retrain.maxModelBytes(),
                 VigilMetrics.counter(context.metrics(), topology, VigilMetrics.MODELS_REFUSED));
     }
 
@@ -120,7 +143,8 @@ public final class DetectorProcessor implements Processor<String, byte[], String
             deadLetter(record, origin, RejectReason.LATE, late);
             return;
         }
-        LstmModel model = models.current(key);
+        LstmModel inForce = models.current(scope.modelId(key));
+        LstmModel model = scope.eligible(state) ? inForce : null;
         HistoryWindow history = null;
         if (model != null && model.info().version() != state.modelVersion()) {
             history = stores.loadHistory(key);
@@ -135,8 +159,14 @@ public final class DetectorProcessor implements Processor<String, byte[], String
             deadLetter(record, origin, reason, result.rejectReason());
             return;
         }
-        stores.save(key, state, event.timestamp(), event.values(), history);
+        int readings = stores.save(key, state, event.timestamp(), event.values(), history);
         emit(key, record.timestamp(), result);
+        RetrainClock.Trigger trigger = clock.due(state.schedule(), readings, inForce != null, state.lastTimestamp());
+        if (trigger != null && training.offer(new TrainingRequests.Request(scope.modelId(key), key, trigger))) {
+            state.schedule().attempted(state.lastTimestamp());
+            stores.saveState(key, state);
+            trainingRequested.record();
+        }
     }
 
     /** Why the event is too late for the key (the rule of {@code Detector}'s validation), or null. */

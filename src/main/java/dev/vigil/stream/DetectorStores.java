@@ -84,17 +84,25 @@ final class DetectorStores {
      * Saves the key's state and appends the accepted reading to its history: one reading and the head when the
      * stored ring has the configured shape, else the whole window (from {@code loaded}, the window this event
      * already loaded, if any; otherwise loaded now).
+     *
+     * @return readings in the key's history now
      */
-    void save(String key, DetectorState state, long timestamp, double[] reading, HistoryWindow loaded) {
-        states.put(key, DetectorStateCodec.encode(state));
+    int save(String key, DetectorState state, long timestamp, double[] reading, HistoryWindow loaded) {
+        saveState(key, state);
         HistoryRing.Head head = usableHead(key);
         if (head != null) {
             histories.append(key, head, timestamp, reading);
-            return;
+            return head.appended().size();
         }
         HistoryWindow window = loaded != null ? loaded : loadHistory(key);
         window.append(timestamp, reading);
         histories.write(key, window);
+        return window.size();
+    }
+
+    /** Saves the key's state alone. */
+    void saveState(String key, DetectorState state) {
+        states.put(key, DetectorStateCodec.encode(state));
     }
 
     /** The stored head if the ring can be appended to as it is, else null (none, unreadable, or another shape). */

@@ -5,6 +5,7 @@ import dev.vigil.detect.HistoryWindow;
 import dev.vigil.detect.HistoryWindowCodec;
 import dev.vigil.lstm.LstmConfig;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
@@ -45,12 +46,24 @@ final class HistoryRing {
         }
     }
 
+    private final ReadOnlyKeyValueStore<String, byte[]> reads;
     private final KeyValueStore<String, byte[]> store;
     private final ByteBuffer headBuffer = ByteBuffer.allocate(HEAD_BYTES);
     private final CRC32 crc = new CRC32();
 
     HistoryRing(KeyValueStore<String, byte[]> store) {
+        this.reads = store;
         this.store = store;
+    }
+
+    private HistoryRing(ReadOnlyKeyValueStore<String, byte[]> reads) {
+        this.reads = reads;
+        this.store = null;
+    }
+
+    /** A ring that only reads, e.g. through interactive queries from another thread than the one writing. */
+    static HistoryRing readOnly(ReadOnlyKeyValueStore<String, byte[]> store) {
+        return new HistoryRing(store);
     }
 
     /**
@@ -59,8 +72,37 @@ final class HistoryRing {
      * @throws BadBytesException when the stored head does not decode
      */
     Head head(String key) {
-        byte[] bytes = store.get(headKey(key));
+        byte[] bytes = reads.get(headKey(key));
         return bytes == null ? null : decodeHead(bytes);
+    }
+
+    /**
+     * The key's window read while another thread may be appending to it (the stream thread, while a trainer reads
+     * through interactive queries): the head is read before and after the readings, and readings whose slots were
+     * overwritten in between are left out, so the window holds the key's readings in order. Null when the key has
+     * no history.
+     *
+     * @throws BadBytesException when an entry does not decode
+     */
+    HistoryWindow readConcurrently(String key) {
+        Head before = head(key);
+        if (before == null) {
+            return null;
+        }
+        HistoryWindow read = read(key, before);
+        Head after = head(key);
+        int appended = after == null ? before.capacity() : Math.floorMod(after.next() - before.next(), before.capacity());
+        int overwritten = Math.max(0, before.size() + appended - before.capacity());
+        if (overwritten == 0) {
+            return read;
+        }
+        HistoryWindow kept = new HistoryWindow(before.capacity(), before.channels());
+        double[] reading = new double[before.channels()];
+        for (int i = overwritten; i < read.size(); i++) {
+            read.copyReading(i, reading);
+            kept.append(read.timestamp(i), reading);
+        }
+        return kept;
     }
 
     /**
@@ -73,7 +115,7 @@ final class HistoryRing {
         double[] reading = new double[head.channels()];
         for (int i = 0; i < head.size(); i++) {
             int slot = head.slot(i);
-            byte[] bytes = store.get(slotKey(key, slot));
+            byte[] bytes = reads.get(slotKey(key, slot));
             window.append(decodeReading(bytes, slot, reading), reading);
         }
         return window;

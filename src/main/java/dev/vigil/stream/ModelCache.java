@@ -30,6 +30,7 @@ final class ModelCache {
 
     private final ReadOnlyKeyValueStore<String, byte[]> store;
     private final LstmConfig shape;
+    private final int maxBytes;
     private final Sensor refused;
     private final Map<String, Entry> entries = new HashMap<>();
 
@@ -40,9 +41,10 @@ final class ModelCache {
     private record Entry(byte[] payload, LstmModel model, byte[] refused, long generation) {
     }
 
-    ModelCache(ReadOnlyKeyValueStore<String, byte[]> store, LstmConfig shape, Sensor refused) {
+    ModelCache(ReadOnlyKeyValueStore<String, byte[]> store, LstmConfig shape, int maxBytes, Sensor refused) {
         this.store = store;
         this.shape = shape;
+        this.maxBytes = maxBytes;
         this.refused = refused;
     }
 
@@ -68,7 +70,7 @@ final class ModelCache {
             return entry.model;
         }
         try {
-            LstmModel model = ModelPayloads.decode(key, payload, shape);
+            LstmModel model = ModelPayloads.decode(key, payload, shape, maxBytes);
             entries.put(key, new Entry(payload, model, null, generation));
             return model;
         } catch (BadBytesException e) {

@@ -8,7 +8,7 @@ import dev.vigil.lstm.ModelCodec;
 /**
  * Decodes and validates a model payload read from the models topic for one key: it must decode
  * ({@link ModelCodec}), have the topology's shape (channels, hidden size, layers), carry the key as its model id,
- * and a version of at least 1 (0 is what a key without a model reports).
+ * a version of at least 1 (0 is what a key without a model reports), and be no larger than the configured limit.
  */
 final class ModelPayloads {
     private ModelPayloads() {
@@ -17,7 +17,11 @@ final class ModelPayloads {
     /**
      * @throws BadBytesException naming what is wrong with the payload
      */
-    static LstmModel decode(String key, byte[] payload, LstmConfig expected) {
+    static LstmModel decode(String key, byte[] payload, LstmConfig expected, int maxBytes) {
+        if (payload.length > maxBytes) {
+            throw new BadBytesException("model payload of " + payload.length + " bytes is larger than retrain.maxModelBytes = "
+                    + maxBytes);
+        }
         LstmModel model;
         try {
             model = ModelCodec.decode(payload);

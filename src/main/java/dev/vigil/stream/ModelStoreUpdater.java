@@ -32,15 +32,17 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
 
     private final TopologyNames names;
     private final LstmConfig shape;
+    private final int maxBytes;
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, byte[]> store;
     private Sensor accepted;
     private Sensor refused;
     private Sensor retracted;
 
-    ModelStoreUpdater(TopologyNames names, LstmConfig shape) {
+    ModelStoreUpdater(TopologyNames names, LstmConfig shape, int maxBytes) {
         this.names = names;
         this.shape = shape;
+        this.maxBytes = maxBytes;
     }
 
     @Override
@@ -67,7 +69,7 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
             return;
         }
         try {
-            LstmModel model = ModelPayloads.decode(key, record.value(), shape);
+            LstmModel model = ModelPayloads.decode(key, record.value(), shape, maxBytes);
             store.put(key, record.value());
             advanceGeneration();
             accepted.record();

@@ -28,6 +28,8 @@ public final class VigilMetrics {
     public static final String MODELS_REFUSED = "models-refused";
     /** Models removed by a tombstone; the key falls back to the persistence predictor. */
     public static final String MODELS_RETRACTED = "models-retracted";
+    /** Trainings requested by keys' schedules and taken by the trainer (a full trainer queue asks again later). */
+    public static final String TRAINING_REQUESTED = "trainings-requested";
     /** Stored per-key state or history that could not be used (corrupt, or from another shape) and was restarted. */
     public static final String STATE_DISCARDED = "state-discarded";
 

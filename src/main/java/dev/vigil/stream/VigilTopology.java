@@ -54,8 +54,17 @@ public final class VigilTopology {
      */
     public static Topology build(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain,
                                  Properties streamsProperties) {
+        return build(topology, detector, retrain, streamsProperties, TrainingRequests.NONE);
+    }
+
+    /**
+     * The topology, with its detectors asking {@code training} for (re)trainings when keys' schedules say so (the
+     * service passes its {@link TopologyTrainer}; without one, models come only from outside the service).
+     */
+    public static Topology build(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain,
+                                 Properties streamsProperties, TrainingRequests training) {
         TopologyNames names = new TopologyNames(topology.name());
-        DetectorConfig effective = detectorConfig(topology, detector);
+        DetectorConfig effective = detectorConfig(topology, detector, retrain);
         StreamsBuilder builder = streamsProperties == null ? new StreamsBuilder()
                 : new StreamsBuilder(new org.apache.kafka.streams.TopologyConfig(new StreamsConfig(streamsProperties)));
         builder.addStateStore(keyStore(names.stateStore()));
@@ -67,7 +76,7 @@ public final class VigilTopology {
                         Serdes.ByteArray()).withLoggingDisabled(),
                 topology.modelsTopic(),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(names.modelUpdater()),
-                () -> new ModelStoreUpdater(names, effective.lstm()));
+                () -> new ModelStoreUpdater(names, effective.lstm(), retrain.maxModelBytes()));
         KStream<String, byte[]> events = builder.stream(topology.inputTopic(),
                 Consumed.with(inputKeySerde(), Serdes.ByteArray()).withName(names.source()));
         if (topology.keyField() != null) {
@@ -76,8 +85,7 @@ public final class VigilTopology {
                     .repartition(Repartitioned.<String, byte[]>as(names.repartition())
                             .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()));
         }
-        int historySize = retrain.historySize();
-        events.<String, byte[]>process(() -> new DetectorProcessor(topology, effective, historySize),
+        events.<String, byte[]>process(() -> new DetectorProcessor(topology, effective, retrain, training),
                 Named.as(names.detector()), names.stateStore(), names.historyStore());
         Topology built = streamsProperties == null ? builder.build() : builder.build(streamsProperties);
         // The detector forwards each record to one named child; the sinks are attached to the built topology
@@ -91,9 +99,13 @@ public final class VigilTopology {
         return built;
     }
 
-    /** {@code detector} with the topology's channel count and allowed lateness (the topology file decides both). */
-    public static DetectorConfig detectorConfig(TopologyConfig topology, DetectorConfig detector) {
-        return detector.withChannels(topology.channelCount()).withAllowedLatenessMs(topology.allowedLatenessMs());
+    /**
+     * {@code detector} with the topology's channel count and allowed lateness (the topology file decides both), and
+     * key-normalised inputs when the model is shared ({@code retrain.scope = shared}).
+     */
+    public static DetectorConfig detectorConfig(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain) {
+        return detector.withChannels(topology.channelCount()).withAllowedLatenessMs(topology.allowedLatenessMs())
+                .withKeyNormalised(retrain.shared());
     }
 
     /**

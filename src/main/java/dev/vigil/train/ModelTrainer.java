@@ -9,6 +9,9 @@ import dev.vigil.lstm.LstmStepper;
 import dev.vigil.lstm.LstmTrainer;
 import dev.vigil.lstm.Normalisation;
 import dev.vigil.lstm.TrainingResult;
+import dev.vigil.lstm.TrainingStoppedException;
+
+import java.util.function.BooleanSupplier;
 
 /**
  * Trains a key's next model on its history window by truncated BPTT, validates it on the window's newest
@@ -40,14 +43,26 @@ public final class ModelTrainer {
      * @param current  the model in force, or null
      */
     public TrainingOutcome train(String modelId, HistoryWindow history, LstmModel current) {
-        long start = System.nanoTime();
-        double[][] series = history.lastReadings(history.size());
         long version = current == null ? 1 : current.info().version() + 1;
+        return train(modelId, version, history.lastReadings(history.size()), current, () -> false);
+    }
+
+    /**
+     * One training attempt on {@code series} (a key's window, or in shared scope windows of several keys in their
+     * own units, one after the other), producing version {@code version}.
+     *
+     * @param stop asked after every minibatch whether to give up (time limit, shutdown): then nothing is accepted
+     */
+    public TrainingOutcome train(String modelId, long version, double[][] series, LstmModel current,
+                                 BooleanSupplier stop) {
+        long start = System.nanoTime();
         long seed = seedFor(modelId, version);
         Normalisation norm = Normalisation.fit(series);
         TrainingResult result;
         try {
-            result = trainer.train(series, norm, seed, modelId, version);
+            result = trainer.train(series, norm, seed, modelId, version, stop);
+        } catch (TrainingStoppedException e) {
+            return new TrainingOutcome(null, Double.NaN, Double.NaN, e.getMessage(), System.nanoTime() - start);
         } catch (VigilException e) {
             return new TrainingOutcome(null, Double.NaN, Double.NaN, "training failed: " + e.getMessage(),
                     System.nanoTime() - start);

@@ -4,25 +4,52 @@ import dev.vigil.BadConfigException;
 import dev.vigil.lstm.TrainingConfig;
 
 /**
- * When and on what a key's model is (re)trained. Immutable.
+ * When and on what a key's model is (re)trained, and the limits a training must keep. Immutable. The live
+ * service's background trainer and the replay evaluator ({@code vigil evaluate}) follow the same schedule
+ * ({@link RetrainClock}), so an evaluation predicts what the service does.
  *
- * @param historySize      readings kept per key (the window training and re-warming read); range 64..1,000,000,
- *                         default 2000
- * @param minTrainPoints   readings the window must hold before the first training; range 32..historySize,
- *                         default 300
- * @param retrainInterval  accepted events between trainings once a model exists; range 1..100,000,000,
- *                         default 1000
+ * @param historySize        readings kept per key (the window training and re-warming read); range 64..1,000,000,
+ *                           default 2000
+ * @param minTrainPoints     readings the window must hold before the first training; range 32..historySize,
+ *                           default 300
+ * @param retrainInterval    accepted events between trainings once a model exists; range 1..100,000,000,
+ *                           default 1000
+ * @param retrainAfterMs     also retrain once this much event time has passed since the last training, whatever
+ *                           the number of events (for a live stream, event time is wall-clock time); 0 = off;
+ *                           range 0..31,536,000,000 (a year), default 0
+ * @param driftEvents        retrain sooner when the key's alert has stayed open for this many consecutive events
+ *                           (sustained drift: a new normal rather than a blip), at most once per driftEvents
+ *                           events; 0 = off; range 0..100,000,000, default 0
  * @param requireImprovement publish a retrained model only if it beats the current one on the validation tail
- *                         of the same window; default true
- * @param seed             base seed; a training's seed is derived from it, the model id and the version, so
- *                         replays are reproducible; default 42
- * @param training         the optimiser's settings ({@link TrainingConfig})
+ *                           of the same window; default true
+ * @param seed               base seed; a training's seed is derived from it, the model id and the version, so
+ *                           replays are reproducible; default 42
+ * @param scope              {@code per-key} (one model per sensor) or {@code shared} (one model per topology,
+ *                           trained on windows of many keys, each normalised by the key's own running centre and
+ *                           scale); default per-key
+ * @param sharedKeys         in shared scope, the most keys whose windows one training samples; range 1..10,000,
+ *                           default 32
+ * @param maxTrainingMs      a training still running after this long is abandoned (logged, counted; the model in
+ *                           force stays); range 100..86,400,000, default 60,000
+ * @param maxModelBytes      a model whose payload would be larger is neither published nor accepted from the
+ *                           models topic; range 1,024..104,857,600, default 4,194,304
+ * @param training           the optimiser's settings ({@link TrainingConfig})
  */
-public record RetrainConfig(int historySize, int minTrainPoints, int retrainInterval, boolean requireImprovement,
-                            long seed, TrainingConfig training) {
+public record RetrainConfig(int historySize, int minTrainPoints, int retrainInterval, long retrainAfterMs,
+                            int driftEvents, boolean requireImprovement, long seed, String scope, int sharedKeys,
+                            long maxTrainingMs, int maxModelBytes, TrainingConfig training) {
+    public static final String PER_KEY = "per-key";
+    public static final String SHARED = "shared";
 
     public static RetrainConfig defaults() {
         return new RetrainConfig(2000, 300, 1000, true, 42L, TrainingConfig.defaults());
+    }
+
+    /** The schedule's core settings, with the defaults for the rest. */
+    public RetrainConfig(int historySize, int minTrainPoints, int retrainInterval, boolean requireImprovement,
+                         long seed, TrainingConfig training) {
+        this(historySize, minTrainPoints, retrainInterval, 0, 0, requireImprovement, seed, PER_KEY, 32, 60_000,
+                4 << 20, training);
     }
 
     public RetrainConfig {
@@ -36,8 +63,36 @@ public record RetrainConfig(int historySize, int minTrainPoints, int retrainInte
         if (retrainInterval < 1 || retrainInterval > 100_000_000) {
             throw new BadConfigException("retrainInterval must be in [1, 100000000], got " + retrainInterval);
         }
+        if (retrainAfterMs < 0 || retrainAfterMs > 31_536_000_000L) {
+            throw new BadConfigException("retrainAfterMs must be in [0, 31536000000], got " + retrainAfterMs);
+        }
+        if (driftEvents < 0 || driftEvents > 100_000_000) {
+            throw new BadConfigException("driftEvents must be in [0, 100000000], got " + driftEvents);
+        }
+        if (!PER_KEY.equals(scope) && !SHARED.equals(scope)) {
+            throw new BadConfigException("scope must be " + PER_KEY + " or " + SHARED + ", got '" + scope + "'");
+        }
+        if (sharedKeys < 1 || sharedKeys > 10_000) {
+            throw new BadConfigException("sharedKeys must be in [1, 10000], got " + sharedKeys);
+        }
+        if (maxTrainingMs < 100 || maxTrainingMs > 86_400_000L) {
+            throw new BadConfigException("maxTrainingMs must be in [100, 86400000], got " + maxTrainingMs);
+        }
+        if (maxModelBytes < 1024 || maxModelBytes > 104_857_600) {
+            throw new BadConfigException("maxModelBytes must be in [1024, 104857600], got " + maxModelBytes);
+        }
         if (training == null) {
             throw new BadConfigException("training settings are required");
         }
+    }
+
+    /** Whether one model serves every key of the topology. */
+    public boolean shared() {
+        return SHARED.equals(scope);
+    }
+
+    public RetrainConfig withTraining(TrainingConfig t) {
+        return new RetrainConfig(historySize, minTrainPoints, retrainInterval, retrainAfterMs, driftEvents,
+                requireImprovement, seed, scope, sharedKeys, maxTrainingMs, maxModelBytes, t);
     }
 }

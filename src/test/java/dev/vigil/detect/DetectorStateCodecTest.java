@@ -16,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DetectorStateCodecTest {
     /** Budget for one key's state with the default configuration (H=32, 1 layer, d=1); the README gives the exact size. */
-    static final int STATE_BYTES_BUDGET = 512;
-    static final String FIXTURE = "/fixtures/detector-state-v1.bin";
+    static final int STATE_BYTES_BUDGET = 544;
+    static final String FIXTURE_V1 = "/fixtures/detector-state-v1.bin";
+    static final String FIXTURE = "/fixtures/detector-state-v2.bin";
 
     static DetectorState sampleState() {
         Detector detector = new Detector(DetectorConfig.defaults());
@@ -25,8 +26,12 @@ class DetectorStateCodecTest {
         var model = dev.vigil.lstm.LstmModel.initialise(DetectorConfig.defaults().lstm(),
                 new dev.vigil.lstm.Normalisation(new double[] {10}, new double[] {2}), 5)
                 .withInfo(new dev.vigil.lstm.TrainingInfo("sensor-1", 3, 5, 0, 0, 0, 0));
+        int n = 0;
         for (Event e : SyntheticSeries.events(SyntheticSeries.seasonal(300, 10, 2, 40, 0.2, 3))) {
             detector.step(model, state, e);
+            if (++n == 250) {
+                state.schedule().attempted(e.timestamp());
+            }
         }
         return state;
     }
@@ -64,15 +69,36 @@ class DetectorStateCodecTest {
     }
 
     @Test
-    void shouldStillDecodeTheReleasedV1Fixture() throws IOException {
-        try (InputStream in = getClass().getResourceAsStream(FIXTURE)) {
-            assertNotNull(in, FIXTURE + " is missing");
-            DetectorState state = DetectorStateCodec.decode(in.readAllBytes());
-            assertEquals(300, state.events());
-            assertEquals(3, state.modelVersion());
-            assertEquals(1, state.channels());
-            assertEquals(32, state.lstm().hiddenSize());
-            assertEquals(SyntheticSeries.START + 299 * SyntheticSeries.STEP_MS, state.lastTimestamp());
+    void shouldStillDecodeTheReleasedV1FixtureWithAFreshSchedule() throws IOException {
+        DetectorState state = DetectorStateCodec.decode(fixture(FIXTURE_V1));
+        assertEquals(300, state.events());
+        assertEquals(3, state.modelVersion());
+        assertEquals(1, state.channels());
+        assertEquals(32, state.lstm().hiddenSize());
+        assertEquals(SyntheticSeries.START + 299 * SyntheticSeries.STEP_MS, state.lastTimestamp());
+        assertEquals(0, state.schedule().attempts());
+        assertEquals(DetectorState.NO_TIMESTAMP, state.schedule().lastAttemptTime());
+    }
+
+    @Test
+    void shouldDecodeTheReleasedV2FixtureWithItsSchedule() throws IOException {
+        if (Boolean.getBoolean("vigil.updateFixtures")) {
+            java.nio.file.Files.write(java.nio.file.Path.of("src/test/resources" + FIXTURE),
+                    DetectorStateCodec.encode(sampleState()));
+        }
+        byte[] bytes = fixture(FIXTURE);
+        DetectorState state = DetectorStateCodec.decode(bytes);
+        assertEquals(300, state.events());
+        assertEquals(50, state.schedule().sinceAttempt());
+        assertEquals(1, state.schedule().attempts());
+        assertEquals(SyntheticSeries.START + 249 * SyntheticSeries.STEP_MS, state.schedule().lastAttemptTime());
+        assertArrayEquals(bytes, DetectorStateCodec.encode(sampleState()), "the codec still writes the released bytes");
+    }
+
+    private byte[] fixture(String name) throws IOException {
+        try (InputStream in = getClass().getResourceAsStream(name)) {
+            assertNotNull(in, name + " is missing");
+            return in.readAllBytes();
         }
     }
 }

@@ -156,7 +156,7 @@ class DeadLetterTopologyTest {
     void shouldScoreEventsWithinTheAllowedLatenessAndDeadLetterOlderOnes() {
         long lateness = 2 * SyntheticSeries.STEP_MS;
         TopologyConfig topology = StreamFixtures.topology("sensors", null, List.of(), lateness);
-        DetectorConfig detector = VigilTopology.detectorConfig(topology, DETECTOR);
+        DetectorConfig detector = VigilTopology.detectorConfig(topology, DETECTOR, StreamFixtures.RETRAIN);
         OfflineReference offline = new OfflineReference(detector, RETRAIN.historySize());
         List<Event> events = new ArrayList<>(SyntheticSeries.events(SyntheticSeries.seasonal(40, 5, 1, 12, 0.1, 9)));
         long last = events.get(events.size() - 1).timestamp();

@@ -39,7 +39,7 @@ class MultichannelTopologyTest {
     }
 
     private static DetectorConfig detector() {
-        return VigilTopology.detectorConfig(topology(), StreamFixtures.DETECTOR);
+        return VigilTopology.detectorConfig(topology(), StreamFixtures.DETECTOR, StreamFixtures.RETRAIN);
     }
 
     private static List<Event> events() {

@@ -1,0 +1,97 @@
+package dev.vigil.stream;
+
+import dev.vigil.BadConfigException;
+import dev.vigil.config.TopologyConfig;
+import dev.vigil.detect.DetectorConfig;
+import dev.vigil.train.RetrainConfig;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Measurable;
+import org.apache.kafka.common.metrics.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The background trainer of a running service: a bounded pool of training threads (off the stream threads) and a
+ * bounded queue in front of it. Each topology gets a {@link TopologyTrainer} that its {@link DetectorProcessor}s
+ * hand requests to; a request that finds the queue full is refused at once (the key asks again at its next event),
+ * so event processing never waits for training. Trainings run at {@link Thread#MIN_PRIORITY}. Metrics go to the
+ * service's registry, group {@value #GROUP}. Thread-safe.
+ */
+public final class ModelTrainingService implements AutoCloseable {
+    /** Metric group of the trainer's metrics in the service registry. */
+    public static final String GROUP = "vigil-trainer";
+    private static final Logger LOG = LoggerFactory.getLogger(ModelTrainingService.class);
+    private static final long CLOSE_WAIT_SECONDS = 30;
+
+    private final ThreadPoolExecutor pool;
+    private final Metrics metrics;
+
+    /**
+     * @param threads       training threads: at most this many trainings run at once; 1..64
+     * @param queueCapacity requests waiting for a thread; 1..1,000,000
+     * @param metrics       the service's registry
+     */
+    public ModelTrainingService(int threads, int queueCapacity, Metrics metrics) {
+        if (threads < 1 || threads > 64) {
+            throw new BadConfigException("trainer.threads must be in [1, 64], got " + threads);
+        }
+        if (queueCapacity < 1 || queueCapacity > 1_000_000) {
+            throw new BadConfigException("trainer.queue.capacity must be in [1, 1000000], got " + queueCapacity);
+        }
+        AtomicInteger n = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(queueCapacity), r -> {
+                    Thread t = new Thread(r, "vigil-trainer-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    t.setPriority(Thread.MIN_PRIORITY);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+        this.metrics = metrics;
+        metrics.addMetric(name("queue-size", "Training requests waiting for a thread."),
+                (Measurable) (config, now) -> pool.getQueue().size());
+        metrics.addMetric(name("trainings-running", "Trainings running now."),
+                (Measurable) (config, now) -> pool.getActiveCount());
+        LOG.info("background trainer: {} thread(s), queue of {}", threads, queueCapacity);
+    }
+
+    /**
+     * The trainer of one topology.
+     *
+     * @param applicationId the topology's Streams application id
+     * @param detector      the detector settings the topology runs with
+     * @param producer      publishes models to the topology's models topic (thread-safe; closed by the caller)
+     */
+    public TopologyTrainer forTopology(TopologyConfig topology, String applicationId, DetectorConfig detector,
+                                       RetrainConfig retrain, Producer<String, byte[]> producer) {
+        return new TopologyTrainer(topology, applicationId, detector, retrain, producer, pool, metrics);
+    }
+
+    /** Requests waiting for a thread. */
+    public int queued() {
+        return pool.getQueue().size();
+    }
+
+    private MetricName name(String name, String description) {
+        return metrics.metricName(name, GROUP, description, Map.of());
+    }
+
+    /** Stops the pool: queued requests are dropped, running trainings are told to stop and abandon their run. */
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        try {
+            if (!pool.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("a training did not stop within {} s", CLOSE_WAIT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,308 @@
+package dev.vigil.stream;
+
+import dev.vigil.BadBytesException;
+import dev.vigil.config.TopologyConfig;
+import dev.vigil.detect.Detector;
+import dev.vigil.detect.DetectorConfig;
+import dev.vigil.detect.DetectorState;
+import dev.vigil.detect.DetectorStateCodec;
+import dev.vigil.detect.HistoryWindow;
+import dev.vigil.lstm.LstmModel;
+import dev.vigil.lstm.ModelCodec;
+import dev.vigil.lstm.Normalisation;
+import dev.vigil.train.ModelTrainer;
+import dev.vigil.train.RetrainConfig;
+import dev.vigil.train.TrainingOutcome;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.Avg;
+import org.apache.kafka.common.metrics.stats.CumulativeCount;
+import org.apache.kafka.common.metrics.stats.Max;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.ThreadMetadata;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Trains the models of one topology in the {@link ModelTrainingService}'s pool, on request of the topology's
+ * {@link DetectorProcessor}s. A training:
+ * <ol>
+ *   <li>reads its data from this instance's stores through interactive queries: in per-key scope the key's history
+ *       window ({@link HistoryRing#readConcurrently}); in shared scope the windows of up to {@code sharedKeys} keys
+ *       sampled from this instance's keys, each put in the key's own units ({@link Detector#keyNormalisation}) and
+ *       laid end to end; a key no longer on this instance (moved by a rebalance) is skipped: its new owner asks
+ *       again when its schedule says so;</li>
+ *   <li>reads the model in force from the global model store, and trains the next version with {@link ModelTrainer}
+ *       (truncated BPTT, validation on the newest tail, published only if it beats the model in force there),
+ *       stopping at {@code maxTrainingMs} or at shutdown;</li>
+ *   <li>publishes the model to the compacted models topic, keyed by its id, unless its payload is larger than
+ *       {@code maxModelBytes}; every instance's global store then picks it up and its keys re-warm onto it.</li>
+ * </ol>
+ * Versions increase: the next version is one more than the larger of the version in force and the last this
+ * trainer published (which may not have reached the store yet). A shared model is trained by one instance only:
+ * the one that owns partition 0 of the input topic. A training that fails, is refused, takes too long or is too
+ * large is logged and counted in metrics; nothing else happens (the key keeps its model, and its schedule asks
+ * again later). At most one training per model is queued or running at a time. Thread-safe.
+ */
+public final class TopologyTrainer implements TrainingRequests {
+    private static final Logger LOG = LoggerFactory.getLogger(TopologyTrainer.class);
+
+    private final TopologyConfig topology;
+    private final TopologyNames names;
+    private final DetectorConfig detector;
+    private final RetrainConfig retrain;
+    private final Producer<String, byte[]> producer;
+    private final Executor pool;
+    private final ThreadLocal<ModelTrainer> trainers;
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final Map<String, Long> published = new ConcurrentHashMap<>();
+    private volatile KafkaStreams streams;
+
+    private final Sensor queued;
+    private final Sensor deferred;
+    private final Sensor publishedModels;
+    private final Sensor notBetter;
+    private final Sensor failed;
+    private final Sensor timedOut;
+    private final Sensor oversized;
+    private final Sensor skipped;
+    private final Sensor publishFailed;
+    private final Sensor trainingTime;
+
+    TopologyTrainer(TopologyConfig topology, String applicationId, DetectorConfig detector, RetrainConfig retrain,
+                    Producer<String, byte[]> producer, Executor pool, Metrics metrics) {
+        this.topology = topology;
+        this.names = new TopologyNames(topology.name());
+        this.detector = detector;
+        this.retrain = retrain;
+        this.producer = producer;
+        this.pool = pool;
+        this.trainers = ThreadLocal.withInitial(() -> new ModelTrainer(detector.lstm(), retrain));
+        Map<String, String> tags = Map.of("topology", topology.name(), "application-id", applicationId);
+        queued = counter(metrics, tags, "trainings-queued", "Training requests taken into the queue.");
+        deferred = counter(metrics, tags, "trainings-deferred",
+                "Training requests refused because the queue was full (the key asks again).");
+        publishedModels = counter(metrics, tags, "models-published", "Models trained and published to the models topic.");
+        notBetter = counter(metrics, tags, "models-not-better",
+                "Trained models not published: they did not beat the model in force on the validation tail.");
+        failed = counter(metrics, tags, "trainings-failed", "Trainings that failed (e.g. non-finite loss).");
+        timedOut = counter(metrics, tags, "trainings-timed-out", "Trainings abandoned at retrain.maxTrainingMs.");
+        oversized = counter(metrics, tags, "models-oversized", "Models not published: payload above retrain.maxModelBytes.");
+        skipped = counter(metrics, tags, "trainings-skipped",
+                "Requests dropped: the data is not on this instance (rebalance) or too short.");
+        publishFailed = counter(metrics, tags, "models-publish-failed", "Models the producer failed to publish.");
+        trainingTime = metrics.sensor("vigil-trainer-time-" + topology.name());
+        trainingTime.add(metrics.metricName("training-time-ms-avg", ModelTrainingService.GROUP,
+                "Mean wall time of a training, ms.", tags), new Avg());
+        trainingTime.add(metrics.metricName("training-time-ms-max", ModelTrainingService.GROUP,
+                "Longest training, ms.", tags), new Max());
+    }
+
+    /** Connects the trainer to the running application whose stores it reads; requests before this are refused. */
+    public void attach(KafkaStreams application) {
+        this.streams = application;
+    }
+
+    @Override
+    public boolean offer(Request request) {
+        if (streams == null) {
+            return false;
+        }
+        if (!pending.add(request.modelId())) {
+            return true;
+        }
+        try {
+            pool.execute(() -> run(request));
+            queued.record();
+            return true;
+        } catch (RejectedExecutionException e) {
+            pending.remove(request.modelId());
+            deferred.record();
+            return false;
+        }
+    }
+
+    private void run(Request request) {
+        try {
+            train(request);
+        } catch (InvalidStateStoreException e) {
+            skipped.record();
+            LOG.info("topology {}: training of '{}' skipped, its stores are not queryable here now: {}", topology.name(),
+                    request.modelId(), e.getMessage());
+        } catch (RuntimeException e) {
+            failed.record();
+            LOG.warn("topology {}: training of '{}' failed", topology.name(), request.modelId(), e);
+        } finally {
+            pending.remove(request.modelId());
+        }
+    }
+
+    private void train(Request request) {
+        String id = request.modelId();
+        KafkaStreams app = streams;
+        if (retrain.shared() && !ownsSharedModel(app)) {
+            return;
+        }
+        LstmModel current = currentModel(app, id);
+        double[][] series = retrain.shared() ? sharedSeries(app, current) : keySeries(app, request.key());
+        if (series == null) {
+            skipped.record();
+            LOG.info("topology {}: training of '{}' ({}) skipped: not enough history on this instance", topology.name(),
+                    id, request.trigger());
+            return;
+        }
+        long version = Math.max(current == null ? 0 : current.info().version(), published.getOrDefault(id, 0L)) + 1;
+        long deadline = System.nanoTime() + retrain.maxTrainingMs() * 1_000_000L;
+        boolean[] late = new boolean[1];
+        TrainingOutcome outcome = trainers.get().train(id, version, series, current, () -> {
+            late[0] = System.nanoTime() > deadline;
+            return late[0] || Thread.currentThread().isInterrupted();
+        });
+        long ms = outcome.nanos() / 1_000_000;
+        trainingTime.record(ms);
+        if (!outcome.accepted()) {
+            Sensor why = late[0] ? timedOut : outcome.reason().startsWith("training failed") ? failed
+                    : Thread.currentThread().isInterrupted() ? skipped : notBetter;
+            why.record();
+            LOG.info("topology {}: '{}' version {} not published ({}, {} readings, {} ms): {}", topology.name(), id, version,
+                    request.trigger(), series.length, ms, late[0] ? "took longer than retrain.maxTrainingMs = "
+                            + retrain.maxTrainingMs() + " ms" : outcome.reason());
+            return;
+        }
+        byte[] payload = ModelCodec.encode(outcome.model());
+        if (payload.length > retrain.maxModelBytes()) {
+            oversized.record();
+            LOG.warn("topology {}: '{}' version {} not published: payload {} bytes > retrain.maxModelBytes = {}",
+                    topology.name(), id, version, payload.length, retrain.maxModelBytes());
+            return;
+        }
+        published.merge(id, version, Math::max);
+        producer.send(new ProducerRecord<>(topology.modelsTopic(), id, payload), (metadata, e) -> {
+            if (e != null) {
+                publishFailed.record();
+                LOG.warn("topology {}: publishing '{}' version {} failed", topology.name(), id, version, e);
+            } else {
+                publishedModels.record();
+                LOG.info("topology {}: '{}' version {} published ({}, {} readings, {} ms, validation loss {} vs {})",
+                        topology.name(), id, version, request.trigger(), series.length, ms,
+                        String.format("%.4g", outcome.candidateLoss()), String.format("%.4g", outcome.currentLoss()));
+            }
+        });
+    }
+
+    /** The model in force for {@code id} in the global store, or null. */
+    private LstmModel currentModel(KafkaStreams app, String id) {
+        byte[] payload = store(app, names.modelStore()).get(id);
+        if (payload == null) {
+            return null;
+        }
+        try {
+            return ModelPayloads.decode(id, payload, detector.lstm(), retrain.maxModelBytes());
+        } catch (BadBytesException e) {
+            return null;
+        }
+    }
+
+    /** The key's window, or null when this instance has too little of it. */
+    private double[][] keySeries(KafkaStreams app, String key) {
+        HistoryWindow window = window(app, key);
+        return window == null ? null : window.lastReadings(window.size());
+    }
+
+    private HistoryWindow window(KafkaStreams app, String key) {
+        try {
+            HistoryWindow window = HistoryRing.readOnly(store(app, names.historyStore())).readConcurrently(key);
+            boolean usable = window != null && window.channels() == detector.channels()
+                    && window.size() >= Math.max(2 * retrain.training().bpttSteps() + 2, retrain.minTrainPoints() / 2);
+            return usable ? window : null;
+        } catch (BadBytesException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Windows of up to {@code sharedKeys} of this instance's keys (sampled with a seed derived from the version, so
+     * one training's sample is reproducible), each in its key's own units, one after the other; null when no key
+     * has enough history.
+     */
+    private double[][] sharedSeries(KafkaStreams app, LstmModel current) {
+        ReadOnlyKeyValueStore<String, byte[]> states = store(app, names.stateStore());
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> all = states.all()) {
+            all.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        Collections.sort(keys);
+        long version = current == null ? 1 : current.info().version() + 1;
+        Collections.shuffle(keys, new java.util.Random(new SplittableRandom(retrain.seed() ^ version).nextLong()));
+        List<double[]> rows = new ArrayList<>();
+        int used = 0;
+        for (String key : keys) {
+            if (used == retrain.sharedKeys()) {
+                break;
+            }
+            DetectorState state;
+            try {
+                state = DetectorStateCodec.decode(states.get(key));
+            } catch (BadBytesException e) {
+                continue;
+            }
+            HistoryWindow window = state.events() < detector.scoring().warmupEvents() ? null : window(app, key);
+            if (window == null || window.size() < retrain.minTrainPoints()) {
+                continue;
+            }
+            Normalisation units = Detector.keyNormalisation(state.score());
+            double[] raw = new double[window.channels()];
+            for (int i = 0; i < window.size(); i++) {
+                window.copyReading(i, raw);
+                double[] row = new double[raw.length];
+                units.normalise(raw, row);
+                rows.add(row);
+            }
+            used++;
+        }
+        return used == 0 ? null : rows.toArray(new double[0][]);
+    }
+
+    /** Whether this instance trains the shared model: it owns partition 0 of the input topic. */
+    private boolean ownsSharedModel(KafkaStreams app) {
+        for (ThreadMetadata thread : app.metadataForLocalThreads()) {
+            for (TaskMetadata task : thread.activeTasks()) {
+                boolean owns = task.topicPartitions().stream()
+                        .anyMatch(tp -> tp.partition() == 0 && tp.topic().equals(topology.inputTopic()));
+                if (owns) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static ReadOnlyKeyValueStore<String, byte[]> store(KafkaStreams app, String name) {
+        return app.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+    }
+
+    private static Sensor counter(Metrics metrics, Map<String, String> tags, String name, String description) {
+        Sensor sensor = metrics.sensor("vigil-trainer-" + name + "-" + tags.get("topology"));
+        sensor.add(metrics.metricName(name + "-total", ModelTrainingService.GROUP, description, tags),
+                new CumulativeCount());
+        return sensor;
+    }
+}
