@@ -8,6 +8,7 @@ import dev.vigil.stream.TopologyTrainer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -144,7 +145,10 @@ final class VigilService implements AutoCloseable {
             p.close(CLOSE_TIMEOUT);
         }
         for (KafkaStreams s : applications) {
-            if (!s.close(CLOSE_TIMEOUT)) {
+            // leave the group at once, so that another instance (or this one restarted) takes the partitions over
+            // without waiting for the session timeout
+            if (!s.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(CLOSE_TIMEOUT))) {
                 LOG.warn("a Streams application did not stop within {} s", CLOSE_TIMEOUT.toSeconds());
             }
         }

@@ -46,10 +46,16 @@ final class ServiceScenario {
     final int eventsPerKey;
     final int shiftAt;
 
-    /** {@code keys} keys of {@code eventsPerKey} seasonal readings each, shifted up by 8 from {@code shiftAt}. */
+    /**
+     * {@code keys} keys of {@code eventsPerKey} seasonal readings each, shifted up by 8 from {@code shiftAt}. The
+     * first training needs more readings than a key has, so no model is trained and the stream's scores can be
+     * compared with the offline detector without a model.
+     */
     ServiceScenario(String name, int keys, int eventsPerKey, int shiftAt) {
         this.topology = new TopologyConfig(name, name + "-events", null, List.of(), "ts", 0, 65_536,
-                name + "-scores", name + "-alerts", name + "-dlq", name + "-models", Map.of());
+                name + "-scores", name + "-alerts", name + "-dlq", name + "-models",
+                Map.of("retrain.historySize", String.valueOf(eventsPerKey + 1),
+                        "retrain.minTrainPoints", String.valueOf(eventsPerKey + 1)));
         this.eventsPerKey = eventsPerKey;
         this.shiftAt = shiftAt;
         for (int k = 0; k < keys; k++) {
@@ -84,9 +90,14 @@ final class ServiceScenario {
     }
 
     static KafkaConsumer<String, byte[]> consumer(String bootstrapServers, String topic) {
+        return consumer(bootstrapServers, topic, "scenario-" + topic);
+    }
+
+    /** A read_committed consumer of {@code topic} in group {@code group}, from the earliest offset. */
+    static KafkaConsumer<String, byte[]> consumer(String bootstrapServers, String topic, String group) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "scenario-" + topic);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
