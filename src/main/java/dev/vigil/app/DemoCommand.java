@@ -8,6 +8,8 @@ import dev.vigil.app.demo.DemoSummary;
 import dev.vigil.app.demo.SyntheticSensor;
 import dev.vigil.config.AppConfig;
 import dev.vigil.config.TopologyConfig;
+import dev.vigil.lstm.ModelCodec;
+import dev.vigil.lstm.TrainingInfo;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -49,6 +51,7 @@ final class DemoCommand implements Callable<Integer> {
     static final int GRACE_EVENTS = 30;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String MACHINES_MODELS = "vigil.models.machines";
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -89,7 +92,7 @@ final class DemoCommand implements Callable<Integer> {
             TopologyConfig sensors = TopologyConfig.defaults();
             TopologyConfig machines = new TopologyConfig("machines", "machine-events", null, DemoFleet.MACHINE_CHANNELS,
                     "ts", 0, 65_536, sensors.scoresTopic(), sensors.alertsTopic(), sensors.dlqTopic(),
-                    "vigil.models.machines", Map.of());
+                    MACHINES_MODELS, Map.of());
             AppConfig app = new AppConfig(broker.bootstrapServers(), "vigil-demo", stateDir, false, 2, 1, Map.of());
             // the two topologies share their output topics: create each name once
             Set<String> topics = new LinkedHashSet<>();
@@ -125,12 +128,12 @@ final class DemoCommand implements Callable<Integer> {
         long start = System.nanoTime();
         long end = start + runFor.toNanos();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaOptions.producerProperties(producerApp));
-             KafkaConsumer<String, byte[]> consumer = outputConsumer(broker, sensors)) {
+             KafkaConsumer<String, byte[]> consumer = outputConsumer(broker, sensors, machines)) {
             int t = 0;
             while (!stop.get() && System.nanoTime() < end) {
                 long due = start + (long) (t * 1e9 / rate);
                 while (System.nanoTime() < due && !stop.get()) {
-                    drain(consumer, sensors.alertsTopic(), summary, out, 5);
+                    drain(consumer, sensors, summary, out, 5);
                 }
                 long ts = SIMULATED_START.plus(SIMULATED_STEP.multipliedBy(t)).toEpochMilli();
                 for (SyntheticSensor s : single) {
@@ -145,27 +148,33 @@ final class DemoCommand implements Callable<Integer> {
             producer.flush();
             long settle = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (summary.scored() < summary.producedCount() && System.nanoTime() < settle) {
-                drain(consumer, sensors.alertsTopic(), summary, out, 200);
+                drain(consumer, sensors, summary, out, 200);
             }
         }
         return summary;
     }
 
-    private static KafkaConsumer<String, byte[]> outputConsumer(EmbeddedKafkaBroker broker, TopologyConfig t) {
+    private static KafkaConsumer<String, byte[]> outputConsumer(EmbeddedKafkaBroker broker, TopologyConfig t,
+                                                                TopologyConfig other) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "vigil-demo-printer");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-        c.subscribe(List.of(t.scoresTopic(), t.alertsTopic()));
+        c.subscribe(List.of(t.scoresTopic(), t.alertsTopic(), t.modelsTopic(), other.modelsTopic()));
         return c;
     }
 
-    private static void drain(KafkaConsumer<String, byte[]> consumer, String alertsTopic, DemoSummary summary,
+    /** Prints alerts and published models, counts scores (the two demo topologies share scores and alerts topics). */
+    private static void drain(KafkaConsumer<String, byte[]> consumer, TopologyConfig outputs, DemoSummary summary,
                               PrintWriter out, long pollMs) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(pollMs))) {
-            if (r.topic().equals(alertsTopic)) {
+            if (r.topic().equals(outputs.modelsTopic()) || r.topic().equals(MACHINES_MODELS)) {
+                TrainingInfo info = ModelCodec.decode(r.value()).info();
+                out.println(summary.model(r.key(), info.version(), info.points(), info.validationLoss()));
+                out.flush();
+            } else if (r.topic().equals(outputs.alertsTopic())) {
                 JsonNode alert = read(r.value());
                 int index = eventIndex(alert.path("ts").asLong());
                 String line = summary.alert(r.key(), alert.path("type").asText(), index, alert.path("score").asDouble(),

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code vigil demo} end to end (its own embedded broker), at a higher rate so it covers the injected anomalies. */
 class DemoCommandIT {
     private static final Pattern EVENTS = Pattern.compile("events produced (\\d+), scored (\\d+)");
+    private static final Pattern MODELS = Pattern.compile("models trained in the background (\\d+)");
     private static final Pattern CAUGHT = Pattern.compile("injected anomalies reached (\\d+): caught (\\d+), missed (\\d+)");
 
     @Test
@@ -26,6 +27,11 @@ class DemoCommandIT {
         Matcher events = EVENTS.matcher(printed);
         assertTrue(events.find(), printed);
         assertEquals(events.group(1), events.group(2), "every produced event is scored");
+        Matcher models = MODELS.matcher(printed);
+        assertTrue(models.find(), printed);
+        assertTrue(Integer.parseInt(models.group(1)) >= 5, "every sensor gets a model from the background trainer: "
+                + printed);
+        assertTrue(printed.contains("MODEL "), printed);
         Matcher caught = CAUGHT.matcher(printed);
         assertTrue(caught.find(), printed);
         assertTrue(Integer.parseInt(caught.group(1)) >= 5, printed);

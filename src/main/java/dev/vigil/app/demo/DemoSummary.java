@@ -8,7 +8,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * What the demo saw: events produced and scored, alerts opened, and which injected anomalies they caught.
+ * What the demo saw: events produced and scored, models trained, alerts opened, and which injected anomalies
+ * they caught.
  * An opened alert catches an anomaly of its sensor when it opens within the anomaly's events or up to
  * {@code grace} events after; an opened alert that catches nothing is a false alarm. Not thread-safe.
  */
@@ -20,6 +21,7 @@ public final class DemoSummary {
     private long scored;
     private int opened;
     private int falseAlarms;
+    private int models;
     private final int sensorCount;
 
     public DemoSummary(List<SyntheticSensor> sensors, int grace) {
@@ -64,6 +66,13 @@ public final class DemoSummary {
                 eventIndex, score, channels, verdict);
     }
 
+    /** Records a model the background trainer published and returns the line to print for it. */
+    public String model(String sensor, long version, int points, double validationLoss) {
+        models++;
+        return String.format(Locale.ROOT, "MODEL %-10s version %d trained on %d readings (validation loss %.4f)", sensor,
+                version, points, validationLoss);
+    }
+
     /** Injected anomalies whose start the run reached. */
     public List<InjectedAnomaly> reached(int eventsPerSensor) {
         return injected.stream().filter(a -> a.start() < eventsPerSensor).toList();
@@ -75,6 +84,7 @@ public final class DemoSummary {
         out.println();
         out.println("vigil demo summary");
         out.printf(Locale.ROOT, "  events produced %d, scored %d%n", produced, scored);
+        out.printf(Locale.ROOT, "  models trained in the background %d%n", models);
         out.printf(Locale.ROOT, "  alerts opened %d, false alarms %d%n", opened, falseAlarms);
         out.printf(Locale.ROOT, "  injected anomalies reached %d: caught %d, missed %d%n", due.size(), due.stream().filter(caught::contains).count(), due.stream().filter(a -> !caught.contains(a)).count());
         for (InjectedAnomaly a : due) {
