@@ -1,6 +1,7 @@
 package dev.vigil.app;
 
 import dev.vigil.app.bench.StreamBenchmark;
+import dev.vigil.app.bench.TrainerBenchmark;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -12,20 +13,33 @@ import java.util.concurrent.Callable;
 
 /** {@code vigil bench}: the project's benchmarks, run from the jar (JMH for the LSTM, {@link StreamBenchmark}). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Run benchmarks. TARGET: lstm (JMH: step and training throughput) or stream (the detector"
-                + " topology end to end on an embedded broker, against a trivial stateful topology).")
+        description = "Run benchmarks. TARGET: lstm (JMH: step and training throughput), stream (the detector"
+                + " topology end to end on an embedded broker, against a trivial stateful topology) or trainer (the"
+                + " background trainer: stream throughput with the trainer idle and busy, models trained per minute).")
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", defaultValue = "lstm", description = "What to benchmark: lstm or stream. Default: ${DEFAULT-VALUE}.")
+    @Parameters(index = "0", defaultValue = "lstm", description = "What to benchmark: lstm, stream or trainer. Default: ${DEFAULT-VALUE}.")
     String target;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--events", defaultValue = "1000000", description = "stream: preloaded events. Default: ${DEFAULT-VALUE}.")
-    long events;
+    @Option(names = "--events", description = "stream, trainer: preloaded events. Default: 1000000 (stream), 400000 (trainer).")
+    Long events;
 
-    @Option(names = "--keys", defaultValue = "1000", description = "stream: keys. Default: ${DEFAULT-VALUE}.")
-    int keys;
+    @Option(names = "--keys", description = "stream, trainer: keys. Default: 1000 (stream), 200 (trainer).")
+    Integer keys;
+
+    @Option(names = "--retrain-interval", defaultValue = "200",
+            description = "trainer: events between a key's retrainings in the busy phase. Default: ${DEFAULT-VALUE}.")
+    int retrainInterval;
+
+    @Option(names = "--steady-rate", defaultValue = "1000/s", paramLabel = "N/s",
+            description = "trainer: offered load of the steady phase. Default: ${DEFAULT-VALUE}.")
+    String steadyRate;
+
+    @Option(names = "--steady-seconds", defaultValue = "60", description = "trainer: length of the steady phase."
+            + " Default: ${DEFAULT-VALUE}.")
+    int steadySeconds;
 
     @Option(names = "--partitions", defaultValue = "4", description = "stream: partitions per topic. Default: ${DEFAULT-VALUE}.")
     int partitions;
@@ -57,12 +71,20 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (target.equals("stream")) {
-            new StreamBenchmark(new StreamBenchmark.Settings(events, keys, partitions, threads, rate(latencyRate),
-                    latencySeconds, bootstrapServers), spec.commandLine().getOut()).run();
+            new StreamBenchmark(new StreamBenchmark.Settings(events == null ? 1_000_000 : events, keys == null ? 1_000 : keys,
+                    partitions, threads, rate(latencyRate, "--latency-rate"), latencySeconds, bootstrapServers),
+                    spec.commandLine().getOut()).run();
+            return 0;
+        }
+        if (target.equals("trainer")) {
+            TrainerBenchmark.Settings d = TrainerBenchmark.Settings.defaults();
+            new TrainerBenchmark(new TrainerBenchmark.Settings(events == null ? d.events() : events,
+                    keys == null ? d.keys() : keys, partitions, retrainInterval, rate(steadyRate, "--steady-rate"),
+                    steadySeconds, bootstrapServers), spec.commandLine().getOut()).run();
             return 0;
         }
         if (!target.equals("lstm")) {
-            throw new dev.vigil.BadConfigException("unknown bench target '" + target + "' (known: lstm, stream)");
+            throw new dev.vigil.BadConfigException("unknown bench target '" + target + "' (known: lstm, stream, trainer)");
         }
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(dev.vigil.app.bench.LstmBenchmark.class.getName().replace(".", "\\.") + ".*")
@@ -80,7 +102,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** {@code 2000/s} or {@code 2000}: events per second. */
-    static double rate(String text) {
+    static double rate(String text, String option) {
         String number = text.endsWith("/s") ? text.substring(0, text.length() - 2) : text;
         try {
             double r = Double.parseDouble(number);
@@ -90,7 +112,7 @@ final class BenchCommand implements Callable<Integer> {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new dev.vigil.BadConfigException("--latency-rate must look like 2000/s (a positive number per second), got '"
+        throw new dev.vigil.BadConfigException(option + " must look like 2000/s (a positive number per second), got '"
                 + text + "'");
     }
 }

@@ -114,6 +114,8 @@ public final class TopologyTrainer implements TrainingRequests {
                 "Mean wall time of a training, ms.", tags), new Avg());
         trainingTime.add(metrics.metricName("training-time-ms-max", ModelTrainingService.GROUP,
                 "Longest training, ms.", tags), new Max());
+        trainingTime.add(metrics.metricName("trainings-total", ModelTrainingService.GROUP,
+                "Trainings run to an outcome (published or not).", tags), new CumulativeCount());
     }
 
     /** Connects the trainer to the running application whose stores it reads; requests before this are refused. */
@@ -182,9 +184,14 @@ public final class TopologyTrainer implements TrainingRequests {
             Sensor why = late[0] ? timedOut : outcome.reason().startsWith("training failed") ? failed
                     : Thread.currentThread().isInterrupted() ? skipped : notBetter;
             why.record();
-            LOG.info("topology {}: '{}' version {} not published ({}, {} readings, {} ms): {}", topology.name(), id, version,
-                    request.trigger(), series.length, ms, late[0] ? "took longer than retrain.maxTrainingMs = "
-                            + retrain.maxTrainingMs() + " ms" : outcome.reason());
+            String line = "topology {}: '{}' version {} not published ({}, {} readings, {} ms): {}";
+            Object[] args = {topology.name(), id, version, request.trigger(), series.length, ms, late[0]
+                    ? "took longer than retrain.maxTrainingMs = " + retrain.maxTrainingMs() + " ms" : outcome.reason()};
+            if (why == notBetter) {
+                LOG.debug(line, args);
+            } else {
+                LOG.info(line, args);
+            }
             return;
         }
         byte[] payload = ModelCodec.encode(outcome.model());

@@ -98,8 +98,8 @@ public final class StreamBenchmark {
         BenchTopics.create(bootstrap, settings.partitions(), topology, countsTopic);
         BenchSeries series = new BenchSeries(SEED);
         try (KafkaProducer<String, byte[]> producer = producer(bootstrap, 5)) {
-            publishModels(producer, series, topology.modelsTopic());
-            preload(producer, series, topology.inputTopic());
+            publishModels(producer, series, topology.modelsTopic(), settings.keys(), out);
+            preload(producer, series, topology.inputTopic(), settings.events(), settings.keys(), out);
         }
         Path root = Files.createTempDirectory("vigil-bench-stream");
         try {
@@ -171,20 +171,23 @@ public final class StreamBenchmark {
                 StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS));
     }
 
-    private void publishModels(KafkaProducer<String, byte[]> producer, BenchSeries series, String topic) {
-        log("training one model (default shape) and publishing it for " + settings.keys() + " keys");
+    /** Trains one model on {@link BenchSeries} and publishes it (as version 1) for each of {@code keys} keys. */
+    static void publishModels(KafkaProducer<String, byte[]> producer, BenchSeries series, String topic, int keys,
+                              PrintWriter out) {
+        log(out, "training one model (default shape) and publishing it for " + keys + " keys");
         LstmModel model = series.train();
-        for (int k = 0; k < settings.keys(); k++) {
+        for (int k = 0; k < keys; k++) {
             String key = BenchSeries.key(k);
             producer.send(new ProducerRecord<>(topic, key, BenchSeries.payloadFor(model, key)));
         }
         producer.flush();
     }
 
-    private void preload(KafkaProducer<String, byte[]> producer, BenchSeries series, String topic) {
-        log("preloading " + settings.events() + " events over " + settings.keys() + " keys");
-        int keys = settings.keys();
-        for (long j = 0; j < settings.events(); j++) {
+    /** Publishes {@code events} events spread round-robin over {@code keys} keys, each key's in time order. */
+    static void preload(KafkaProducer<String, byte[]> producer, BenchSeries series, String topic, long events, int keys,
+                        PrintWriter out) {
+        log(out, "preloading " + events + " events over " + keys + " keys");
+        for (long j = 0; j < events; j++) {
             int k = (int) (j % keys);
             long i = j / keys;
             producer.send(new ProducerRecord<>(topic, BenchSeries.key(k),
@@ -201,7 +204,7 @@ public final class StreamBenchmark {
     }
 
     /** @param lingerMs 5 for bulk loading, 0 for the latency phase (no batching delay in the measured time) */
-    private static KafkaProducer<String, byte[]> producer(String bootstrap, int lingerMs) {
+    static KafkaProducer<String, byte[]> producer(String bootstrap, int lingerMs) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -212,6 +215,10 @@ public final class StreamBenchmark {
     }
 
     private void log(String line) {
+        log(out, line);
+    }
+
+    private static void log(PrintWriter out, String line) {
         out.println("bench stream: " + line);
         out.flush();
     }

@@ -1,0 +1,245 @@
+package dev.vigil.app.bench;
+
+import dev.vigil.BadConfigException;
+import dev.vigil.app.broker.EmbeddedKafkaBroker;
+import dev.vigil.config.TopologyConfig;
+import dev.vigil.detect.DetectorConfig;
+import dev.vigil.lstm.TrainingConfig;
+import dev.vigil.stream.ModelTrainingService;
+import dev.vigil.stream.TopologyTrainer;
+import dev.vigil.stream.VigilTopology;
+import dev.vigil.train.RetrainConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * {@code vigil bench trainer}: what the background trainer costs the stream and how much it gets done. On an
+ * embedded broker (or a given cluster), one model is published for every key and {@code events} events are
+ * preloaded; then, in the same run and on the same input, the detector topology with its trainer:
+ * <ol>
+ *   <li><b>idle</b>: no key is due for retraining ({@code retrainInterval} out of reach): events/s;</li>
+ *   <li><b>busy</b>: every key retrains every {@code retrainInterval} events, so the trainer (one thread, the
+ *       service's default) never runs out of work: events/s while it trains, models published, mean training time;</li>
+ *   <li><b>steady</b>: the busy application then gets a steady offered load for {@code steadySeconds}: models trained
+ *       per minute while the stream keeps up.</li>
+ * </ol>
+ * Other settings are the defaults (history window 2,000 readings, H=32, one layer).
+ */
+public final class TrainerBenchmark {
+    /**
+     * @param events           preloaded events (≥ 1)
+     * @param keys             keys the events are spread over (≥ 1)
+     * @param partitions       partitions of every topic (≥ 1)
+     * @param retrainInterval  events between a key's retrainings in the busy phase (≥ 1)
+     * @param steadyRate       offered events/s of the steady phase (> 0)
+     * @param steadySeconds    length of the steady phase (≥ 1)
+     * @param bootstrapServers an existing cluster, or null for an embedded broker
+     */
+    public record Settings(long events, int keys, int partitions, int retrainInterval, double steadyRate,
+                           int steadySeconds, String bootstrapServers) {
+        public Settings {
+            if (events < 1 || keys < 1 || partitions < 1 || retrainInterval < 1 || !(steadyRate > 0) || steadySeconds < 1) {
+                throw new BadConfigException("bench trainer needs events, keys, partitions, retrain interval, steady rate and"
+                        + " steady seconds > 0, got " + events + ", " + keys + ", " + partitions + ", " + retrainInterval
+                        + ", " + steadyRate + ", " + steadySeconds);
+            }
+        }
+
+        public static Settings defaults() {
+            return new Settings(400_000, 200, 4, 200, 1_000, 60, null);
+        }
+    }
+
+    /** What one run measured. */
+    public record Result(double idleRate, double busyRate, long busyModels, double busySeconds, double meanTrainingMs,
+                         long steadyTrainings, long steadyModels, int steadySeconds, double steadyRate) {
+        public double trainingsPerMinute() {
+            return steadyTrainings * 60.0 / steadySeconds;
+        }
+
+        public double modelsPerMinute() {
+            return steadyModels * 60.0 / steadySeconds;
+        }
+
+        void print(PrintWriter out) {
+            out.println();
+            out.println("vigil bench trainer");
+            out.printf(Locale.ROOT, "  stream, trainer idle   %,10.0f events/s%n", idleRate);
+            out.printf(Locale.ROOT, "  stream, trainer busy   %,10.0f events/s (%.2f of idle; %d models published in %.1f s)%n",
+                    busyRate, busyRate / idleRate, busyModels, busySeconds);
+            out.printf(Locale.ROOT, "  training time          %,10.0f ms per model (mean)%n", meanTrainingMs);
+            out.printf(Locale.ROOT, "  steady load %.0f/s     %,10.1f trainings per minute, %.1f models published per minute"
+                    + " (%d and %d in %d s)%n", steadyRate, trainingsPerMinute(), modelsPerMinute(), steadyTrainings,
+                    steadyModels, steadySeconds);
+            out.flush();
+        }
+    }
+
+    private static final long SEED = 23;
+    private static final int NEVER = 100_000_000;
+
+    private final Settings settings;
+    private final PrintWriter out;
+
+    public TrainerBenchmark(Settings settings, PrintWriter out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    public Result run() throws InterruptedException, IOException {
+        if (settings.bootstrapServers() != null) {
+            return run(settings.bootstrapServers());
+        }
+        log("starting an embedded Kafka broker");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            return run(broker.bootstrapServers());
+        }
+    }
+
+    private Result run(String bootstrap) throws InterruptedException, IOException {
+        String runId = "bench-trainer-" + Long.toHexString(System.currentTimeMillis());
+        TopologyConfig base = TopologyConfig.defaults();
+        TopologyConfig topology = new TopologyConfig(base.name(), runId + "-events", null, List.of(), "ts", 0,
+                base.maxRecordBytes(), runId + "-scores", runId + "-alerts", runId + "-dlq", runId + "-models", Map.of());
+        BenchTopics.create(bootstrap, settings.partitions(), topology, runId + "-unused");
+        BenchSeries series = new BenchSeries(SEED);
+        try (KafkaProducer<String, byte[]> producer = StreamBenchmark.producer(bootstrap, 5)) {
+            StreamBenchmark.publishModels(producer, series, topology.modelsTopic(), settings.keys(), out);
+            StreamBenchmark.preload(producer, series, topology.inputTopic(), settings.events(), settings.keys(), out);
+        }
+        Path root = Files.createTempDirectory("vigil-bench-trainer");
+        try (KafkaProducer<String, byte[]> models = StreamBenchmark.producer(bootstrap, 0)) {
+            Phase idle = new Phase("idle", runId, bootstrap, root, topology, NEVER, models);
+            double idleRate;
+            try (idle) {
+                idleRate = idle.throughput();
+            }
+            Phase busy = new Phase("busy", runId, bootstrap, root, topology, settings.retrainInterval(), models);
+            try (busy) {
+                long start = System.nanoTime();
+                double busyRate = busy.throughput();
+                double busySeconds = (System.nanoTime() - start) / 1e9;
+                long busyModels = busy.published();
+                long trainingsBefore = busy.trainings();
+                long steadyModels = busy.steady(series);
+                Result result = new Result(idleRate, busyRate, busyModels, busySeconds, busy.meanTrainingMs(),
+                        busy.trainings() - trainingsBefore, steadyModels, settings.steadySeconds(), settings.steadyRate());
+                result.print(out);
+                return result;
+            }
+        } finally {
+            StateDirSize.deleteTree(root);
+        }
+    }
+
+    /** One application of the detector topology with its own trainer, from the start of the input. */
+    private final class Phase implements AutoCloseable {
+        private final String label;
+        private final String bootstrap;
+        private final TopologyConfig topology;
+        private final Metrics metrics = new Metrics();
+        private final ModelTrainingService trainer = new ModelTrainingService(1, 10_000, metrics);
+        private final KafkaStreams streams;
+
+        Phase(String label, String runId, String bootstrap, Path root, TopologyConfig topology, int retrainInterval,
+              KafkaProducer<String, byte[]> models) {
+            this.label = label;
+            this.bootstrap = bootstrap;
+            this.topology = topology;
+            RetrainConfig d = RetrainConfig.defaults();
+            RetrainConfig retrain = new RetrainConfig(d.historySize(), d.minTrainPoints(), retrainInterval, 0, 0,
+                    d.requireImprovement(), d.seed(), RetrainConfig.PER_KEY, d.sharedKeys(), d.maxTrainingMs(),
+                    d.maxModelBytes(), TrainingConfig.defaults());
+            String applicationId = runId + "-" + label;
+            Properties props = VigilTopology.streamsConfig(applicationId, bootstrap, root.resolve(label).toString(),
+                    topology, Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, StreamBenchmark.COMMIT_INTERVAL_MS));
+            DetectorConfig detector = VigilTopology.detectorConfig(topology, DetectorConfig.defaults(), retrain);
+            TopologyTrainer training = trainer.forTopology(topology, applicationId, detector, retrain, models);
+            streams = new KafkaStreams(VigilTopology.build(topology, DetectorConfig.defaults(), retrain, props, training),
+                    props);
+            training.attach(streams);
+        }
+
+        /** Processes the preloaded input; events/s. */
+        double throughput() {
+            log(label + ": processing " + settings.events() + " events");
+            try (OutputCounter counter = new OutputCounter(bootstrap, topology.scoresTopic(), true)) {
+                long start = System.nanoTime();
+                streams.start();
+                counter.await(settings.events(), streams, r -> { });
+                double seconds = (System.nanoTime() - start) / 1e9;
+                double rate = settings.events() / seconds;
+                log(String.format(Locale.ROOT, "%s: %d events in %.1f s, %.0f events/s, %d models published", label,
+                        settings.events(), seconds, rate, published()));
+                return rate;
+            }
+        }
+
+        /** Offers the steady load, each key's series continuing where the preload stopped; models published meanwhile. */
+        long steady(BenchSeries series) throws InterruptedException {
+            log(String.format(Locale.ROOT, "steady: offering %.0f events/s for %d s", settings.steadyRate(),
+                    settings.steadySeconds()));
+            long before = published();
+            long total = (long) (settings.steadyRate() * settings.steadySeconds());
+            long first = settings.events() / settings.keys() + 1;
+            try (KafkaProducer<String, byte[]> producer = StreamBenchmark.producer(bootstrap, 0)) {
+                long start = System.nanoTime();
+                for (long j = 0; j < total; j++) {
+                    int k = (int) (j % settings.keys());
+                    long i = first + j / settings.keys();
+                    producer.send(new ProducerRecord<>(topology.inputTopic(), BenchSeries.key(k),
+                            BenchSeries.json(BenchSeries.START_MS + i * BenchSeries.STEP_MS, series.value(k, i))));
+                    long wait = start + (long) ((j + 1) * 1e9 / settings.steadyRate()) - System.nanoTime();
+                    if (wait > 1_000_000) {
+                        Thread.sleep(wait / 1_000_000);
+                    }
+                }
+            }
+            long models = published() - before;
+            log("steady: " + models + " models published");
+            return models;
+        }
+
+        long published() {
+            return (long) metric("models-published-total");
+        }
+
+        long trainings() {
+            return (long) metric("trainings-total");
+        }
+
+        double meanTrainingMs() {
+            return metric("training-time-ms-avg");
+        }
+
+        private double metric(String name) {
+            return metrics.metrics().entrySet().stream().filter(e -> e.getKey().name().equals(name))
+                    .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).findFirst().orElse(Double.NaN);
+        }
+
+        @Override
+        public void close() {
+            trainer.close();
+            streams.close(Duration.ofMinutes(2));
+            metrics.close();
+        }
+    }
+
+    private void log(String line) {
+        out.println("bench trainer: " + line);
+        out.flush();
+    }
+}
