@@ -1,10 +1,13 @@
 package dev.vigil.app;
 
+import dev.vigil.app.http.HttpEndpoint;
+import dev.vigil.app.http.ServedTopology;
 import dev.vigil.config.AppConfig;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.stream.VigilTopology;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -12,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -32,6 +36,8 @@ final class VigilService implements AutoCloseable {
     /** Metrics of the service outside the stream threads (the background trainer's), group {@code vigil-service}. */
     private final Metrics metrics = new Metrics();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** The HTTP endpoint, or null when {@code http.enabled=false}. */
+    private HttpEndpoint http;
 
     private VigilService() {
     }
@@ -51,8 +57,17 @@ final class VigilService implements AutoCloseable {
         }
         VigilService service = new VigilService();
         try {
+            // bound before the applications start: they advertise its address (application.server)
+            service.http = app.http().enabled() ? HttpEndpoint.bind(app.http()) : null;
             for (int i = 0; i < topologies.size(); i++) {
                 service.applications.add(service.startOne(app, topologies.get(i), settings.get(i)));
+            }
+            if (service.http != null) {
+                List<ServedTopology> served = new ArrayList<>();
+                for (int i = 0; i < topologies.size(); i++) {
+                    served.add(new ServedTopology(topologies.get(i), settings.get(i).detector(), service.applications.get(i)));
+                }
+                service.http.start(served, service.metrics);
             }
         } catch (RuntimeException e) {
             service.close();
@@ -73,8 +88,12 @@ final class VigilService implements AutoCloseable {
     }
 
     private KafkaStreams startOne(AppConfig app, TopologyConfig t, DetectorSettings settings) {
+        Map<String, String> kafka = new HashMap<>(app.kafka());
+        if (http != null) {
+            kafka.put(StreamsConfig.APPLICATION_SERVER_CONFIG, http.advertised());
+        }
         Properties props = VigilTopology.streamsConfig(applicationId(app, t), app.bootstrapServers(),
-                app.stateDir().toString(), t, Map.copyOf(app.kafka()));
+                app.stateDir().toString(), t, kafka);
         Topology topology = VigilTopology.build(t, settings.detector(), settings.retrain(), props);
         KafkaStreams streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(e -> {
@@ -102,6 +121,11 @@ final class VigilService implements AutoCloseable {
         return metrics;
     }
 
+    /** The HTTP endpoint, or null when disabled. */
+    HttpEndpoint http() {
+        return http;
+    }
+
     /** True when every application is RUNNING. */
     boolean running() {
         return !applications.isEmpty() && applications.stream().allMatch(s -> s.state() == KafkaStreams.State.RUNNING);
@@ -123,6 +147,9 @@ final class VigilService implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (http != null) {
+            http.close();
+        }
         for (KafkaStreams s : applications) {
             if (!s.close(CLOSE_TIMEOUT)) {
                 LOG.warn("a Streams application did not stop within {} s", CLOSE_TIMEOUT.toSeconds());

@@ -19,12 +19,21 @@ import java.util.Map;
  * @param replicationFactor replication factor of topics Vigil creates; 1..32, default 1
  * @param kafka             Kafka client and Streams settings passed through untouched (keys without the
  *                          {@code kafka.} prefix of the properties file), e.g. security settings
+ * @param http              the HTTP endpoint (keys {@code http.*}); {@link HttpConfig#defaults()} when loaded
  */
 public record AppConfig(String bootstrapServers, String applicationId, Path stateDir, boolean createTopics,
-                        int partitions, int replicationFactor, Map<String, String> kafka) {
+                        int partitions, int replicationFactor, Map<String, String> kafka, HttpConfig http) {
 
     public static AppConfig defaults(String bootstrapServers) {
-        return new AppConfig(bootstrapServers, "vigil", Path.of("/tmp/vigil-state"), true, 4, 1, Map.of());
+        return new AppConfig(bootstrapServers, "vigil", Path.of("/tmp/vigil-state"), true, 4, 1, Map.of(),
+                HttpConfig.defaults());
+    }
+
+    /** Settings without an HTTP endpoint (programmatic use: the demo, benchmarks, tests). */
+    public AppConfig(String bootstrapServers, String applicationId, Path stateDir, boolean createTopics,
+                     int partitions, int replicationFactor, Map<String, String> kafka) {
+        this(bootstrapServers, applicationId, stateDir, createTopics, partitions, replicationFactor, kafka,
+                HttpConfig.disabled());
     }
 
     public AppConfig {
@@ -44,5 +53,12 @@ public record AppConfig(String bootstrapServers, String applicationId, Path stat
             throw new BadConfigException("topics.replication.factor must be in [1, 32], got " + replicationFactor);
         }
         kafka = Map.copyOf(kafka == null ? Map.of() : kafka);
+        if (http == null) {
+            throw new BadConfigException("http settings are required (HttpConfig.disabled() for none)");
+        }
+        if (http.enabled() && kafka.containsKey("application.server")) {
+            throw new BadConfigException("kafka.application.server must not be set: with http.enabled=true Vigil sets it"
+                    + " to http.advertised.host and the bound http.port");
+        }
     }
 }

@@ -21,7 +21,8 @@ import java.util.TreeSet;
 public final class AppConfigLoader {
     /** Vigil's own keys. */
     public static final Set<String> KEYS = Set.of("bootstrap.servers", "application.id", "state.dir",
-            "topics.create", "topics.partitions", "topics.replication.factor");
+            "topics.create", "topics.partitions", "topics.replication.factor",
+            "http.enabled", "http.host", "http.port", "http.advertised.host");
     private static final String KAFKA_PREFIX = "kafka.";
 
     private AppConfigLoader() {
@@ -61,6 +62,12 @@ public final class AppConfigLoader {
             }
         }
         AppConfig d = AppConfig.defaults("unset");
+        HttpConfig h = d.http();
+        HttpConfig http = new HttpConfig(
+                bool(values, "http.enabled", h.enabled()),
+                values.getOrDefault("http.host", h.host()),
+                (int) number(values, "http.port", h.port()),
+                values.getOrDefault("http.advertised.host", h.advertisedHost()));
         return new AppConfig(
                 values.get("bootstrap.servers"),
                 values.getOrDefault("application.id", d.applicationId()),
@@ -68,7 +75,7 @@ public final class AppConfigLoader {
                 bool(values, "topics.create", d.createTopics()),
                 (int) number(values, "topics.partitions", d.partitions()),
                 (int) number(values, "topics.replication.factor", d.replicationFactor()),
-                kafka);
+                kafka, http);
     }
 
     private static boolean bool(Map<String, String> values, String key, boolean fallback) {

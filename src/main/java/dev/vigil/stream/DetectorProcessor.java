@@ -65,6 +65,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     private Sensor scored;
     private Sensor alerted;
     private Sensor swaps;
+    private Sensor scoreLatency;
 
     /**
      * @param detector    the detector settings with the topology's channel count and lateness applied
@@ -97,6 +98,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         scored = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.SCORED);
         alerted = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.ALERTS);
         swaps = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.MODEL_SWAPS);
+        scoreLatency = VigilMetrics.latency(context.metrics(), topology, VigilMetrics.SCORE);
         Sensor discarded = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.STATE_DISCARDED);
         stores = new DetectorStores(context.getStateStore(names.stateStore()), context.getStateStore(names.historyStore()),
                 config, detector::newState, historySize, discarded);
@@ -106,6 +108,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
 
     @Override
     public void process(Record<String, byte[]> record) {
+        long started = System.nanoTime();
         RecordOrigin origin = origin(record);
         ParsedRecord parsed = parser.parse(record.key(), record.value(), record.timestamp());
         if (!parsed.isAccepted()) {
@@ -137,6 +140,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         }
         stores.save(key, state, event.timestamp(), event.values(), history);
         emit(key, record.timestamp(), result);
+        scoreLatency.record(System.nanoTime() - started);
     }
 
     /** Why the event is too late for the key (the rule of {@code Detector}'s validation), or null. */

@@ -5,6 +5,7 @@ import dev.vigil.detect.HistoryWindow;
 import dev.vigil.detect.HistoryWindowCodec;
 import dev.vigil.lstm.LstmConfig;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
@@ -45,12 +46,21 @@ final class HistoryRing {
         }
     }
 
+    private final ReadOnlyKeyValueStore<String, byte[]> reads;
+    /** Null for a read-only ring. */
     private final KeyValueStore<String, byte[]> store;
     private final ByteBuffer headBuffer = ByteBuffer.allocate(HEAD_BYTES);
     private final CRC32 crc = new CRC32();
 
     HistoryRing(KeyValueStore<String, byte[]> store) {
+        this.reads = store;
         this.store = store;
+    }
+
+    /** A read-only ring (e.g. over an interactive-query view of the store): {@link #head} and {@link #read} only. */
+    HistoryRing(ReadOnlyKeyValueStore<String, byte[]> store) {
+        this.reads = store;
+        this.store = null;
     }
 
     /**
@@ -59,7 +69,7 @@ final class HistoryRing {
      * @throws BadBytesException when the stored head does not decode
      */
     Head head(String key) {
-        byte[] bytes = store.get(headKey(key));
+        byte[] bytes = reads.get(headKey(key));
         return bytes == null ? null : decodeHead(bytes);
     }
 
@@ -73,7 +83,7 @@ final class HistoryRing {
         double[] reading = new double[head.channels()];
         for (int i = 0; i < head.size(); i++) {
             int slot = head.slot(i);
-            byte[] bytes = store.get(slotKey(key, slot));
+            byte[] bytes = reads.get(slotKey(key, slot));
             window.append(decodeReading(bytes, slot, reading), reading);
         }
         return window;
