@@ -3,7 +3,12 @@ package dev.vigil.config;
 import dev.vigil.BadConfigException;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Application settings of {@code vigil run}: which cluster, which application id, where state lives,
@@ -60,5 +65,52 @@ public record AppConfig(String bootstrapServers, String applicationId, Path stat
             throw new BadConfigException("kafka.application.server must not be set: with http.enabled=true Vigil sets it"
                     + " to http.advertised.host and the bound http.port");
         }
+    }
+
+    /** Parts of a key that mark its value as secret ({@link #isSecret}). */
+    private static final List<String> SECRET_WORDS = List.of("password", "secret", "jaas", "token", "credential");
+    /** What {@link #describe()} shows instead of a secret value. */
+    public static final String HIDDEN = "[hidden]";
+
+    /**
+     * Whether the value of {@code key} (a Kafka client key, with or without the {@code kafka.} prefix) must never
+     * be logged: the key contains password, secret, jaas, token or credential, or has a part "key" after its first
+     * (ssl.key.password, ssl.keystore.key, ...private.key.passphrase; not key.serializer).
+     */
+    public static boolean isSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        if (SECRET_WORDS.stream().anyMatch(k::contains)) {
+            return true;
+        }
+        String[] parts = (k.startsWith("kafka.") ? k.substring("kafka.".length()) : k).split("\\.");
+        return Arrays.asList(parts).subList(1, parts.length).contains("key");
+    }
+
+    /**
+     * The effective settings as {@code key=value} pairs, Vigil's keys first, then the {@code kafka.} keys sorted;
+     * secret values ({@link #isSecret}) as {@value #HIDDEN}. Safe to log; also {@link #toString()}.
+     */
+    public String describe() {
+        Map<String, Object> shown = new LinkedHashMap<>();
+        shown.put("bootstrap.servers", bootstrapServers);
+        shown.put("application.id", applicationId);
+        shown.put("state.dir", stateDir);
+        shown.put("topics.create", createTopics);
+        shown.put("topics.partitions", partitions);
+        shown.put("topics.replication.factor", replicationFactor);
+        shown.put("http.enabled", http.enabled());
+        shown.put("http.host", http.host());
+        shown.put("http.port", http.port());
+        shown.put("http.advertised.host", http.advertisedHost() == null ? "(derived)" : http.advertisedHost());
+        new TreeMap<>(kafka).forEach((k, v) -> shown.put("kafka." + k, isSecret(k) ? HIDDEN : v));
+        StringBuilder out = new StringBuilder();
+        shown.forEach((k, v) -> out.append(out.length() == 0 ? "" : ", ").append(k).append('=').append(v));
+        return out.toString();
+    }
+
+    /** {@link #describe()}: never the secrets (a record's default would print them). */
+    @Override
+    public String toString() {
+        return describe();
     }
 }
