@@ -37,5 +37,5 @@ EXPOSE 8080
 VOLUME ["/var/lib/vigil"]
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
     CMD curl -fsS "http://127.0.0.1:${VIGIL_HTTP_PORT}/health" > /dev/null || exit 1
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/vigil/vigil.jar"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "-jar", "/opt/vigil/vigil.jar"]
 CMD ["run", "--config", "/opt/vigil/config/vigil.properties", "--topology", "/opt/vigil/topologies/sensors.yaml"]
