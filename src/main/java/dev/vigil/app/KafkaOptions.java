@@ -2,6 +2,7 @@ package dev.vigil.app;
 
 import dev.vigil.config.AppConfig;
 import dev.vigil.config.AppConfigLoader;
+import dev.vigil.config.EnvironmentSettings;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -14,23 +15,20 @@ import java.util.Properties;
 
 /** Where the Kafka cluster is, for the commands that talk to it: a config file, a bootstrap override, or both. */
 final class KafkaOptions {
-    @Option(names = "--config", paramLabel = "FILE", description = "Application settings (config/vigil.properties).")
+    @Option(names = "--config", paramLabel = "FILE", description = "Application settings (config/vigil.properties);"
+            + " VIGIL_* environment variables override them.")
     Path config;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Overrides bootstrap.servers.")
     String bootstrapServers;
 
-    /** The application settings: the file (if any) with the bootstrap override applied. */
+    /** The application settings: the file (if any), then VIGIL_* environment variables, then --bootstrap-servers. */
     AppConfig appConfig() {
-        if (config == null) {
-            return AppConfig.defaults(bootstrapServers);
+        Map<String, String> env = new HashMap<>(System.getenv());
+        if (bootstrapServers != null) {
+            env.put(EnvironmentSettings.variable("bootstrap.servers"), bootstrapServers);
         }
-        AppConfig c = AppConfigLoader.load(config);
-        if (bootstrapServers == null) {
-            return c;
-        }
-        return new AppConfig(bootstrapServers, c.applicationId(), c.stateDir(), c.createTopics(), c.partitions(),
-                c.replicationFactor(), c.kafka(), c.trainerThreads(), c.trainerQueue());
+        return AppConfigLoader.load(config, env);
     }
 
     /** Producer settings: the pass-through Kafka settings, then idempotent String/byte[] defaults. */

@@ -5,6 +5,8 @@ import dev.vigil.config.AppConfigLoader;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.config.TopologyConfigLoader;
 import picocli.CommandLine.Command;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -17,7 +19,10 @@ import java.util.concurrent.Callable;
         description = "Run the detector service for the given topologies against the cluster in the config file."
                 + " Stops cleanly on SIGTERM/Ctrl-C (state flushed, last transaction committed).")
 final class RunCommand implements Callable<Integer> {
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "Application settings (config/vigil.properties).")
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Application settings (config/vigil.properties);"
+            + " VIGIL_* environment variables override them. Optional when VIGIL_BOOTSTRAP_SERVERS is set.")
     Path config;
 
     @Option(names = "--topology", required = true, paramLabel = "FILE", description = "Topology file (repeatable).")
@@ -29,7 +34,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        AppConfig app = AppConfigLoader.load(config);
+        AppConfig app = AppConfigLoader.load(config, System.getenv());
+        LOG.info("configuration: {}", app.describe());
         List<TopologyConfig> loaded = topologies.stream().map(TopologyConfigLoader::load).toList();
         long names = loaded.stream().map(TopologyConfig::name).distinct().count();
         if (names != loaded.size()) {

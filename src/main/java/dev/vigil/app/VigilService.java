@@ -1,5 +1,7 @@
 package dev.vigil.app;
 
+import dev.vigil.app.http.HttpEndpoint;
+import dev.vigil.app.http.ServedTopology;
 import dev.vigil.config.AppConfig;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.stream.VigilTopology;
@@ -10,6 +12,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -17,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -41,6 +45,8 @@ final class VigilService implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private ModelTrainingService trainer;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** The HTTP endpoint, or null when {@code http.enabled=false}. */
+    private HttpEndpoint http;
 
     private VigilService() {
     }
@@ -61,8 +67,17 @@ final class VigilService implements AutoCloseable {
         VigilService service = new VigilService();
         try {
             service.trainer = new ModelTrainingService(app.trainerThreads(), app.trainerQueue(), service.metrics);
+            // bound before the applications start: they advertise its address (application.server)
+            service.http = app.http().enabled() ? HttpEndpoint.bind(app.http()) : null;
             for (int i = 0; i < topologies.size(); i++) {
                 service.applications.add(service.startOne(app, topologies.get(i), settings.get(i)));
+            }
+            if (service.http != null) {
+                List<ServedTopology> served = new ArrayList<>();
+                for (int i = 0; i < topologies.size(); i++) {
+                    served.add(new ServedTopology(topologies.get(i), settings.get(i).detector(), service.applications.get(i)));
+                }
+                service.http.start(served, service.metrics);
             }
         } catch (RuntimeException e) {
             service.close();
@@ -83,8 +98,12 @@ final class VigilService implements AutoCloseable {
     }
 
     private KafkaStreams startOne(AppConfig app, TopologyConfig t, DetectorSettings settings) {
+        Map<String, String> kafka = new HashMap<>(app.kafka());
+        if (http != null) {
+            kafka.put(StreamsConfig.APPLICATION_SERVER_CONFIG, http.advertised());
+        }
         Properties props = VigilTopology.streamsConfig(applicationId(app, t), app.bootstrapServers(),
-                app.stateDir().toString(), t, Map.copyOf(app.kafka()));
+                app.stateDir().toString(), t, kafka);
         Producer<String, byte[]> producer = new KafkaProducer<>(KafkaOptions.producerProperties(app));
         producers.add(producer);
         TopologyTrainer training = trainer.forTopology(t, applicationId(app, t),
@@ -117,6 +136,11 @@ final class VigilService implements AutoCloseable {
         return metrics;
     }
 
+    /** The HTTP endpoint, or null when disabled. */
+    HttpEndpoint http() {
+        return http;
+    }
+
     /** True when every application is RUNNING. */
     boolean running() {
         return !applications.isEmpty() && applications.stream().allMatch(s -> s.state() == KafkaStreams.State.RUNNING);
@@ -138,6 +162,9 @@ final class VigilService implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (http != null) {
+            http.close();
+        }
         if (trainer != null) {
             trainer.close();
         }

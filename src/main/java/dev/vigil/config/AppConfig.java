@@ -3,7 +3,12 @@ package dev.vigil.config;
 import dev.vigil.BadConfigException;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Application settings of {@code vigil run}: which cluster, which application id, where state lives,
@@ -19,23 +24,35 @@ import java.util.Map;
  * @param replicationFactor replication factor of topics Vigil creates; 1..32, default 1
  * @param kafka             Kafka client and Streams settings passed through untouched (keys without the
  *                          {@code kafka.} prefix of the properties file), e.g. security settings
+ * @param http              the HTTP endpoint (keys {@code http.*}); {@link HttpConfig#defaults()} when loaded
  * @param trainerThreads    background training threads: at most this many models train at once, off the stream
  *                          threads; 1..64, default 1 (on two cores, scoring keeps the other)
  * @param trainerQueue      training requests waiting for a thread; a request that finds it full is refused and
  *                          asked again at the key's next event; 1..1,000,000, default 10,000
  */
 public record AppConfig(String bootstrapServers, String applicationId, Path stateDir, boolean createTopics,
-                        int partitions, int replicationFactor, Map<String, String> kafka, int trainerThreads,
-                        int trainerQueue) {
+                        int partitions, int replicationFactor, Map<String, String> kafka, HttpConfig http,
+                        int trainerThreads, int trainerQueue) {
+    public static final int DEFAULT_TRAINER_THREADS = 1;
+    public static final int DEFAULT_TRAINER_QUEUE = 10_000;
 
     public static AppConfig defaults(String bootstrapServers) {
-        return new AppConfig(bootstrapServers, "vigil", Path.of("/tmp/vigil-state"), true, 4, 1, Map.of());
+        return new AppConfig(bootstrapServers, "vigil", Path.of("/tmp/vigil-state"), true, 4, 1, Map.of(),
+                HttpConfig.defaults());
     }
 
     /** With the trainer's defaults. */
     public AppConfig(String bootstrapServers, String applicationId, Path stateDir, boolean createTopics,
+                     int partitions, int replicationFactor, Map<String, String> kafka, HttpConfig http) {
+        this(bootstrapServers, applicationId, stateDir, createTopics, partitions, replicationFactor, kafka, http,
+                DEFAULT_TRAINER_THREADS, DEFAULT_TRAINER_QUEUE);
+    }
+
+    /** Settings without an HTTP endpoint (programmatic use: the demo, benchmarks, tests). */
+    public AppConfig(String bootstrapServers, String applicationId, Path stateDir, boolean createTopics,
                      int partitions, int replicationFactor, Map<String, String> kafka) {
-        this(bootstrapServers, applicationId, stateDir, createTopics, partitions, replicationFactor, kafka, 1, 10_000);
+        this(bootstrapServers, applicationId, stateDir, createTopics, partitions, replicationFactor, kafka,
+                HttpConfig.disabled());
     }
 
     public AppConfig {
@@ -55,11 +72,67 @@ public record AppConfig(String bootstrapServers, String applicationId, Path stat
             throw new BadConfigException("topics.replication.factor must be in [1, 32], got " + replicationFactor);
         }
         kafka = Map.copyOf(kafka == null ? Map.of() : kafka);
+        if (http == null) {
+            throw new BadConfigException("http settings are required (HttpConfig.disabled() for none)");
+        }
+        if (http.enabled() && kafka.containsKey("application.server")) {
+            throw new BadConfigException("kafka.application.server must not be set: with http.enabled=true Vigil sets it"
+                    + " to http.advertised.host and the bound http.port");
+        }
         if (trainerThreads < 1 || trainerThreads > 64) {
             throw new BadConfigException("trainer.threads must be in [1, 64], got " + trainerThreads);
         }
         if (trainerQueue < 1 || trainerQueue > 1_000_000) {
             throw new BadConfigException("trainer.queue.capacity must be in [1, 1000000], got " + trainerQueue);
         }
+    }
+
+    /** Parts of a key that mark its value as secret ({@link #isSecret}). */
+    private static final List<String> SECRET_WORDS = List.of("password", "secret", "jaas", "token", "credential");
+    /** What {@link #describe()} shows instead of a secret value. */
+    public static final String HIDDEN = "[hidden]";
+
+    /**
+     * Whether the value of {@code key} (a Kafka client key, with or without the {@code kafka.} prefix) must never
+     * be logged: the key contains password, secret, jaas, token or credential, or has a part "key" after its first
+     * (ssl.key.password, ssl.keystore.key, ...private.key.passphrase; not key.serializer).
+     */
+    public static boolean isSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        if (SECRET_WORDS.stream().anyMatch(k::contains)) {
+            return true;
+        }
+        String[] parts = (k.startsWith("kafka.") ? k.substring("kafka.".length()) : k).split("\\.");
+        return Arrays.asList(parts).subList(1, parts.length).contains("key");
+    }
+
+    /**
+     * The effective settings as {@code key=value} pairs, Vigil's keys first, then the {@code kafka.} keys sorted;
+     * secret values ({@link #isSecret}) as {@value #HIDDEN}. Safe to log; also {@link #toString()}.
+     */
+    public String describe() {
+        Map<String, Object> shown = new LinkedHashMap<>();
+        shown.put("bootstrap.servers", bootstrapServers);
+        shown.put("application.id", applicationId);
+        shown.put("state.dir", stateDir);
+        shown.put("topics.create", createTopics);
+        shown.put("topics.partitions", partitions);
+        shown.put("topics.replication.factor", replicationFactor);
+        shown.put("http.enabled", http.enabled());
+        shown.put("http.host", http.host());
+        shown.put("http.port", http.port());
+        shown.put("http.advertised.host", http.advertisedHost() == null ? "(derived)" : http.advertisedHost());
+        shown.put("trainer.threads", trainerThreads);
+        shown.put("trainer.queue.capacity", trainerQueue);
+        new TreeMap<>(kafka).forEach((k, v) -> shown.put("kafka." + k, isSecret(k) ? HIDDEN : v));
+        StringBuilder out = new StringBuilder();
+        shown.forEach((k, v) -> out.append(out.length() == 0 ? "" : ", ").append(k).append('=').append(v));
+        return out.toString();
+    }
+
+    /** {@link #describe()}: never the secrets (a record's default would print them). */
+    @Override
+    public String toString() {
+        return describe();
     }
 }

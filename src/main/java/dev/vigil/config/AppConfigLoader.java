@@ -14,20 +14,54 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads {@code config/vigil.properties} into an {@link AppConfig}. Vigil's own keys are listed in
- * {@link #KEYS}; keys starting with {@code kafka.} are passed to the Kafka clients without the prefix.
- * Anything else, a missing file or a bad value stops with one line naming the key.
+ * Reads {@code config/vigil.properties} and {@code VIGIL_*} environment variables ({@link EnvironmentSettings};
+ * the environment wins) into an {@link AppConfig}. Vigil's own keys are listed in {@link #KEYS}; keys starting
+ * with {@code kafka.} are passed to the Kafka clients without the prefix. Anything else, a missing file or a bad
+ * value stops with one line naming the key.
  */
 public final class AppConfigLoader {
     /** Vigil's own keys. */
     public static final Set<String> KEYS = Set.of("bootstrap.servers", "application.id", "state.dir",
-            "topics.create", "topics.partitions", "topics.replication.factor", "trainer.threads", "trainer.queue.capacity");
+            "topics.create", "topics.partitions", "topics.replication.factor",
+            "http.enabled", "http.host", "http.port", "http.advertised.host", "trainer.threads", "trainer.queue.capacity");
     private static final String KAFKA_PREFIX = "kafka.";
 
     private AppConfigLoader() {
     }
 
+    /** The file's settings alone (no environment). */
     public static AppConfig load(Path file) {
+        return load(file, Map.of());
+    }
+
+    /**
+     * The file's settings (none when {@code file} is null) overridden by the {@code VIGIL_*} variables of
+     * {@code env} ({@link EnvironmentSettings}). {@code bootstrap.servers} must come from one of them. An error
+     * names the key and where it came from (the file, or the environment variable).
+     */
+    public static AppConfig load(Path file, Map<String, String> env) {
+        Map<String, String> values = file == null ? new LinkedHashMap<>() : read(file);
+        EnvironmentSettings fromEnv = EnvironmentSettings.of(env);
+        values.putAll(fromEnv.values());
+        if (!values.containsKey("bootstrap.servers")) {
+            throw new BadConfigException("bootstrap.servers is required: set it in " + (file == null
+                    ? "a config file (--config FILE)" : file) + " or as " + EnvironmentSettings.variable("bootstrap.servers"));
+        }
+        try {
+            return parse(values);
+        } catch (BadConfigException e) {
+            String key = values.keySet().stream()
+                    .filter(k -> e.getMessage().startsWith(k + " ") || e.getMessage().startsWith("unknown key '" + k + "'"))
+                    .reduce((a, b) -> a.length() >= b.length() ? a : b).orElse(null);
+            if (key != null && fromEnv.variables().containsKey(key)) {
+                throw new BadConfigException(e.getMessage() + " (from environment variable "
+                        + fromEnv.variables().get(key) + ")", e);
+            }
+            throw file == null ? e : new BadConfigException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, String> read(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new BadConfigException("config file " + file + " does not exist");
         }
@@ -41,11 +75,7 @@ public final class AppConfigLoader {
         for (String k : new TreeSet<>(p.stringPropertyNames())) {
             values.put(k, p.getProperty(k).trim());
         }
-        try {
-            return parse(values);
-        } catch (BadConfigException e) {
-            throw new BadConfigException(file + ": " + e.getMessage(), e);
-        }
+        return values;
     }
 
     /** Builds the config from key → value (file keys, already merged with any other source). */
@@ -61,6 +91,12 @@ public final class AppConfigLoader {
             }
         }
         AppConfig d = AppConfig.defaults("unset");
+        HttpConfig h = d.http();
+        HttpConfig http = new HttpConfig(
+                bool(values, "http.enabled", h.enabled()),
+                values.getOrDefault("http.host", h.host()),
+                (int) number(values, "http.port", h.port()),
+                values.getOrDefault("http.advertised.host", h.advertisedHost()));
         return new AppConfig(
                 values.get("bootstrap.servers"),
                 values.getOrDefault("application.id", d.applicationId()),
@@ -68,7 +104,7 @@ public final class AppConfigLoader {
                 bool(values, "topics.create", d.createTopics()),
                 (int) number(values, "topics.partitions", d.partitions()),
                 (int) number(values, "topics.replication.factor", d.replicationFactor()),
-                kafka,
+                kafka, http,
                 (int) number(values, "trainer.threads", d.trainerThreads()),
                 (int) number(values, "trainer.queue.capacity", d.trainerQueue()));
     }

@@ -76,6 +76,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     private Sensor alerted;
     private Sensor swaps;
     private Sensor trainingRequested;
+    private Sensor scoreLatency;
 
     /**
      * @param detector    the detector settings with the topology's channel count and lateness applied
@@ -120,6 +121,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         alerted = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.ALERTS);
         swaps = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.MODEL_SWAPS);
         trainingRequested = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.TRAINING_REQUESTED);
+        scoreLatency = VigilMetrics.latency(context.metrics(), topology, VigilMetrics.SCORE);
         Sensor discarded = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.STATE_DISCARDED);
         stores = new DetectorStores(context.getStateStore(names.stateStore()), context.getStateStore(names.historyStore()),
                 config, detector::newState, historySize, discarded);
@@ -129,6 +131,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
 
     @Override
     public void process(Record<String, byte[]> record) {
+        long started = System.nanoTime();
         RecordOrigin origin = origin(record);
         ParsedRecord parsed = parser.parse(record.key(), record.value(), record.timestamp());
         if (!parsed.isAccepted()) {
@@ -167,6 +170,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
             stores.saveState(key, state);
             trainingRequested.record();
         }
+        scoreLatency.record(System.nanoTime() - started);
     }
 
     /** Why the event is too late for the key (the rule of {@code Detector}'s validation), or null. */

@@ -47,6 +47,7 @@ final class HistoryRing {
     }
 
     private final ReadOnlyKeyValueStore<String, byte[]> reads;
+    /** Null for a read-only ring. */
     private final KeyValueStore<String, byte[]> store;
     private final ByteBuffer headBuffer = ByteBuffer.allocate(HEAD_BYTES);
     private final CRC32 crc = new CRC32();
@@ -56,8 +57,9 @@ final class HistoryRing {
         this.store = store;
     }
 
-    private HistoryRing(ReadOnlyKeyValueStore<String, byte[]> reads) {
-        this.reads = reads;
+    /** A read-only ring (e.g. over an interactive-query view of the store): {@link #head} and {@link #read} only. */
+    HistoryRing(ReadOnlyKeyValueStore<String, byte[]> store) {
+        this.reads = store;
         this.store = null;
     }
 

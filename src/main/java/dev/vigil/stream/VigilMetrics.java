@@ -32,6 +32,11 @@ public final class VigilMetrics {
     public static final String TRAINING_REQUESTED = "trainings-requested";
     /** Stored per-key state or history that could not be used (corrupt, or from another shape) and was restarted. */
     public static final String STATE_DISCARDED = "state-discarded";
+    /**
+     * Time (ns) from a record reaching the detector to its score being forwarded, accepted events only:
+     * {@code score-latency-avg}, {@code score-latency-max} (and {@code score-rate}, {@code score-total}).
+     */
+    public static final String SCORE = "score";
 
     private VigilMetrics() {
     }
@@ -39,5 +44,10 @@ public final class VigilMetrics {
     /** The (shared, per thread) sensor counting {@code operation} for {@code topology}. */
     public static Sensor counter(StreamsMetrics metrics, String topology, String operation) {
         return metrics.addRateTotalSensor(SCOPE, topology, operation, Sensor.RecordingLevel.INFO);
+    }
+
+    /** The (shared, per thread) sensor timing {@code operation} (ns) for {@code topology}: avg, max, rate, total. */
+    public static Sensor latency(StreamsMetrics metrics, String topology, String operation) {
+        return metrics.addLatencyRateTotalSensor(SCOPE, topology, operation, Sensor.RecordingLevel.INFO);
     }
 }

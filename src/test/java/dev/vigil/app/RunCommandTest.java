@@ -12,6 +12,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** {@code vigil run} startup failures: one line naming what is wrong, exit code 2. */
 class RunCommandTest {
@@ -54,5 +55,13 @@ class RunCommandTest {
         String message = runExpectingFailure("run", "--config", config.toString(), "--topology", "topologies/sensors.yaml",
                 "--wait-for-cluster", "PT2S");
         assertTrue(message.contains("is unreachable after"), message);
+    }
+
+    @Test
+    void shouldNeedAConfigFileOrTheBootstrapVariable() {
+        assumeTrue(System.getenv("VIGIL_BOOTSTRAP_SERVERS") == null, "VIGIL_BOOTSTRAP_SERVERS is set in this environment");
+        String message = runExpectingFailure("run", "--topology", "topologies/sensors.yaml");
+        assertEquals("error: bootstrap.servers is required: set it in a config file (--config FILE) or as"
+                + " VIGIL_BOOTSTRAP_SERVERS", message);
     }
 }

@@ -38,4 +38,87 @@ class AppConfigLoaderTest {
         assertEquals("topics.replication.factor must be in [1, 32], got 70000", assertThrows(BadConfigException.class,
                 () -> AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1", "topics.replication.factor", "70000"))).getMessage());
     }
+
+    @Test
+    void shouldReadHttpSettingsWithDefaults() {
+        assertEquals(new HttpConfig(true, "127.0.0.1", 8080, null),
+                AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1")).http());
+        assertEquals(new HttpConfig(false, "0.0.0.0", 0, "vigil-2.internal"), AppConfigLoader.parse(Map.of(
+                "bootstrap.servers", "b:1", "http.enabled", "false", "http.host", "0.0.0.0", "http.port", "0",
+                "http.advertised.host", "vigil-2.internal")).http());
+        assertEquals(HttpConfig.defaults(), AppConfigLoader.load(Path.of("config", "vigil.properties")).http());
+    }
+
+    @Test
+    void shouldStopOnBadHttpSettingsNamingTheKey() {
+        assertEquals("http.port must be in [0, 65535], got 70000", assertThrows(BadConfigException.class,
+                () -> AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1", "http.port", "70000"))).getMessage());
+        assertEquals("http.enabled must be true or false, got 'yes'", assertThrows(BadConfigException.class,
+                () -> AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1", "http.enabled", "yes"))).getMessage());
+        assertEquals("http.host must be a host name or address, got 'a b'", assertThrows(BadConfigException.class,
+                () -> AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1", "http.host", "a b"))).getMessage());
+        assertTrue(assertThrows(BadConfigException.class, () -> AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1",
+                "http.advertised.host", "h:1"))).getMessage().startsWith("http.advertised.host must be"));
+        assertTrue(assertThrows(BadConfigException.class, () -> AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1",
+                "kafka.application.server", "h:1"))).getMessage().startsWith("kafka.application.server must not be set"));
+    }
+
+    @Test
+    void shouldLetTheEnvironmentOverrideTheFile() {
+        AppConfig c = AppConfigLoader.load(Path.of("config", "vigil.properties"), Map.of(
+                "VIGIL_BOOTSTRAP_SERVERS", "kafka:9092", "VIGIL_HTTP_HOST", "0.0.0.0",
+                "VIGIL_KAFKA_SECURITY_PROTOCOL", "SASL_SSL", "HOME", "/root"));
+        assertEquals("kafka:9092", c.bootstrapServers());
+        assertEquals("0.0.0.0", c.http().host());
+        assertEquals(8080, c.http().port());
+        assertEquals("vigil", c.applicationId());
+        assertEquals(Map.of("security.protocol", "SASL_SSL"), c.kafka());
+    }
+
+    @Test
+    void shouldNeedNoFileWhenTheEnvironmentNamesTheCluster() {
+        AppConfig c = AppConfigLoader.load(null, Map.of("VIGIL_BOOTSTRAP_SERVERS", "kafka:9092", "VIGIL_TOPICS_PARTITIONS", "8"));
+        assertEquals("kafka:9092", c.bootstrapServers());
+        assertEquals(8, c.partitions());
+        assertEquals(HttpConfig.defaults(), c.http());
+        assertEquals("bootstrap.servers is required: set it in a config file (--config FILE) or as VIGIL_BOOTSTRAP_SERVERS",
+                assertThrows(BadConfigException.class, () -> AppConfigLoader.load(null, Map.of("VIGIL_HTTP_PORT", "1")))
+                        .getMessage());
+    }
+
+    @Test
+    void shouldNameTheVariableOfABadValueFromTheEnvironment() {
+        assertEquals("http.port must be in [0, 65535], got 99999 (from environment variable VIGIL_HTTP_PORT)",
+                assertThrows(BadConfigException.class, () -> AppConfigLoader.load(Path.of("config", "vigil.properties"),
+                        Map.of("VIGIL_HTTP_PORT", "99999"))).getMessage());
+        assertTrue(assertThrows(BadConfigException.class, () -> AppConfigLoader.load(null, Map.of(
+                "VIGIL_BOOTSTRAP_SERVERS", "k:1", "VIGIL_STATE_DIRR", "/x"))).getMessage()
+                .matches("unknown key 'state.dirr' .*\\(from environment variable VIGIL_STATE_DIRR\\)"));
+        assertTrue(assertThrows(BadConfigException.class, () -> AppConfigLoader.load(Path.of("config", "vigil.properties"),
+                Map.of("VIGIL_KAFKA_APPLICATION_SERVER", "h:1"))).getMessage()
+                .endsWith("(from environment variable VIGIL_KAFKA_APPLICATION_SERVER)"));
+    }
+
+    @Test
+    void shouldNeverShowSecretsInTheDescription() {
+        AppConfig c = AppConfigLoader.load(null, Map.of("VIGIL_BOOTSTRAP_SERVERS", "kafka:9093",
+                "VIGIL_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "VIGIL_KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                        + " username=\"vigil\" password=\"s3cr3t-1\";",
+                "VIGIL_KAFKA_SSL_TRUSTSTORE_PASSWORD", "s3cr3t-2",
+                "VIGIL_KAFKA_SSL_KEY_PASSWORD", "s3cr3t-3",
+                "VIGIL_KAFKA_SSL_KEYSTORE_KEY", "s3cr3t-4",
+                "VIGIL_KAFKA_SASL_OAUTHBEARER_CLIENT_CREDENTIALS_CLIENT_SECRET", "s3cr3t-5",
+                "VIGIL_KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/vigil/truststore.jks"));
+        String described = c.describe();
+        assertTrue(!described.contains("s3cr3t"), described);
+        assertEquals(described, c.toString());
+        assertTrue(described.contains("kafka.sasl.jaas.config=[hidden]"), described);
+        assertTrue(described.contains("kafka.ssl.key.password=[hidden]"), described);
+        assertTrue(described.contains("kafka.security.protocol=SASL_SSL"), described);
+        assertTrue(described.contains("kafka.ssl.truststore.location=/etc/vigil/truststore.jks"), described);
+        assertTrue(described.startsWith("bootstrap.servers=kafka:9093, application.id=vigil,"), described);
+        assertTrue(!AppConfig.isSecret("key.serializer") && AppConfig.isSecret("kafka.ssl.keystore.key")
+                && AppConfig.isSecret("sasl.login.token.endpoint") && !AppConfig.isSecret("ssl.keystore.type"));
+    }
 }

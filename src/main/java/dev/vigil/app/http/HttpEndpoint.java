@@ -1,0 +1,169 @@
+package dev.vigil.app.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import dev.vigil.VigilException;
+import dev.vigil.config.HttpConfig;
+import dev.vigil.stream.VigilJson;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The service's HTTP endpoint, on the JDK's {@link HttpServer} (no web framework):
+ * <ul>
+ *   <li>{@code GET /health}: liveness; 200 while no Streams application is in ERROR (or about to be), else 503;</li>
+ *   <li>{@code GET /ready}: readiness; 200 only when every Streams application is RUNNING (stores restored), else
+ *       503; both answer with the applications' states as JSON;</li>
+ *   <li>{@code GET /metrics}: every numeric metric of every application and of the service's own registry, in the
+ *       Prometheus text format ({@link PrometheusText});</li>
+ *   <li>{@code GET /sensors/{key}} and {@code /sensors/{key}/history}: a key's state and recent readings
+ *       ({@link SensorHandler}), forwarded to the instance that holds the key.</li>
+ * </ul>
+ * {@link #bind} opens the socket first, so that the bound port (with {@code http.port=0}) can be advertised to
+ * Kafka Streams ({@code application.server}) before the applications start; {@link #start} then serves them.
+ */
+public final class HttpEndpoint implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoint.class);
+    static final String JSON = "application/json";
+    private static final int THREADS = 4;
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final String advertised;
+
+    private HttpEndpoint(HttpServer server, ExecutorService executor, String advertised) {
+        this.server = server;
+        this.executor = executor;
+        this.advertised = advertised;
+    }
+
+    /** Binds {@code config.host():config.port()}; nothing is served until {@link #start}. */
+    public static HttpEndpoint bind(HttpConfig config) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
+        } catch (IOException | RuntimeException e) {
+            throw new VigilException("cannot serve HTTP on " + config.host() + ":" + config.port()
+                    + " (http.host, http.port): " + e.getMessage(), e);
+        }
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
+            Thread t = new Thread(r, "vigil-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        return new HttpEndpoint(server, executor, advertisedHost(config) + ":" + server.getAddress().getPort());
+    }
+
+    private static String advertisedHost(HttpConfig config) {
+        if (config.advertisedHost() != null) {
+            return config.advertisedHost();
+        }
+        if (!config.wildcardHost()) {
+            return config.host();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            throw new VigilException("http.advertised.host is needed: http.host is " + config.host()
+                    + " and this machine's host name cannot be resolved (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** {@code host:port} other instances reach this one at: the value for Streams {@code application.server}. */
+    public String advertised() {
+        return advertised;
+    }
+
+    /** The bound port. */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Starts serving the given topologies and the service's own metrics registry. */
+    public void start(List<ServedTopology> topologies, Metrics serviceMetrics) {
+        StatusHandler status = new StatusHandler(topologies);
+        server.createContext("/health", get(status::health));
+        server.createContext("/ready", get(status::ready));
+        server.createContext("/metrics", get(exchange -> {
+            List<Map<MetricName, ? extends Metric>> registries = new ArrayList<>();
+            topologies.forEach(t -> registries.add(t.streams().metrics()));
+            registries.add(serviceMetrics.metrics());
+            send(exchange, 200, PrometheusText.CONTENT_TYPE,
+                    PrometheusText.render(registries).getBytes(StandardCharsets.UTF_8));
+        }));
+        server.createContext("/sensors/", get(new SensorHandler(topologies, advertised)));
+        server.createContext("/", get(exchange -> sendJson(exchange, 404,
+                error("no such resource; try /health, /ready, /metrics, /sensors/{key}, /sensors/{key}/history"))));
+        server.start();
+        LOG.info("HTTP endpoint on {} (advertised as {}): /health /ready /metrics /sensors/<key>[/history]",
+                server.getAddress(), advertised);
+    }
+
+    /** Stops serving (in-flight requests get a second to finish). */
+    @Override
+    public void close() {
+        server.stop(1);
+        executor.shutdownNow();
+    }
+
+    /** GET (and HEAD) only; anything thrown becomes a 500 with the message, logged. */
+    private static HttpHandler get(HttpHandler handler) {
+        return exchange -> {
+            try (exchange) {
+                String method = exchange.getRequestMethod();
+                if (!method.equals("GET") && !method.equals("HEAD")) {
+                    exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                    sendJson(exchange, 405, error("method " + method + " not allowed"));
+                    return;
+                }
+                handler.handle(exchange);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("HTTP {} failed", exchange.getRequestURI(), e);
+                try {
+                    sendJson(exchange, 500, error(e.toString()));
+                } catch (IOException | RuntimeException ignored) {
+                    // the response had already started
+                }
+            }
+        };
+    }
+
+    static JsonNode error(String message) {
+        return VigilJson.MAPPER.createObjectNode().put("error", message);
+    }
+
+    static void sendJson(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        send(exchange, status, JSON, VigilJson.MAPPER.writeValueAsBytes(body));
+    }
+
+    static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, head ? -1 : body.length);
+        if (!head) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.vigil.app.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.detect.DetectorState;
+import dev.vigil.detect.HistoryWindow;
+import dev.vigil.score.ScoreState;
+import dev.vigil.score.Scorer;
+import dev.vigil.stream.VigilJson;
+
+import java.util.List;
+
+/**
+ * The JSON bodies of {@code /sensors/{key}} and {@code /sensors/{key}/history}. Readings and predictions follow
+ * the score records: a number for a single-value topology, an object keyed by channel name for a multichannel
+ * one. Stateless.
+ */
+final class SensorJson {
+    private SensorJson() {
+    }
+
+    /**
+     * The key's state: events accepted, last event time, last reading, prediction for the next reading, the last
+     * event's raw score (bounded prediction error) and the short-term error level (mean of the last
+     * {@code shortWindow} raw scores), alert, model version, warm-up, hidden-state resets.
+     */
+    static ObjectNode state(ServedTopology t, String key, String instance, DetectorState s) {
+        ScoreState score = s.score();
+        ObjectNode out = header(t, key, instance);
+        out.put("events", s.events());
+        if (s.lastTimestamp() == DetectorState.NO_TIMESTAMP) {
+            out.putNull("lastTimestamp");
+        } else {
+            out.put("lastTimestamp", s.lastTimestamp());
+        }
+        reading(out, "value", t.topology().channels(), score.updates() > 0 ? score.last() : null);
+        reading(out, "prediction", t.topology().channels(), s.hasPrediction() ? s.prediction() : null);
+        int n = score.recentCount();
+        if (n == 0) {
+            out.putNull("rawScore");
+            out.putNull("errorLevel");
+        } else {
+            double[] ring = score.recent();
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += ring[i];
+            }
+            out.put("rawScore", ring[Math.floorMod(score.recentNext() - 1, ring.length)]);
+            out.put("errorLevel", sum / n);
+        }
+        out.put("alertOpen", score.alertOpen());
+        out.put("alertsOpened", score.alertsOpened());
+        out.put("modelVersion", s.modelVersion());
+        out.put("warmup", new Scorer(t.detector().scoring()).inWarmup(score));
+        out.put("resets", s.resets());
+        return out;
+    }
+
+    /** The key's history window, oldest first: {@code timestamps} and {@code values} per channel, as arrays. */
+    static ObjectNode history(ServedTopology t, String key, String instance, HistoryWindow w) {
+        ObjectNode out = header(t, key, instance);
+        out.put("capacity", w.capacity());
+        out.put("size", w.size());
+        ArrayNode timestamps = out.putArray("timestamps");
+        for (int i = 0; i < w.size(); i++) {
+            timestamps.add(w.timestamp(i));
+        }
+        ObjectNode values = out.putObject("values");
+        List<String> channels = channelNames(t.topology().channels());
+        for (int c = 0; c < w.channels() && c < channels.size(); c++) {
+            ArrayNode column = values.putArray(channels.get(c));
+            for (int i = 0; i < w.size(); i++) {
+                column.add(w.value(i, c));
+            }
+        }
+        return out;
+    }
+
+    private static ObjectNode header(ServedTopology t, String key, String instance) {
+        return VigilJson.MAPPER.createObjectNode().put("topology", t.name()).put("key", key).put("instance", instance);
+    }
+
+    private static List<String> channelNames(List<String> channels) {
+        return channels.isEmpty() ? List.of("value") : channels;
+    }
+
+    private static void reading(ObjectNode out, String field, List<String> channels, double[] values) {
+        if (values == null) {
+            out.putNull(field);
+        } else if (channels.isEmpty()) {
+            out.put(field, values[0]);
+        } else {
+            ObjectNode byChannel = out.putObject(field);
+            for (int c = 0; c < channels.size(); c++) {
+                byChannel.put(channels.get(c), values[c]);
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.vigil.app.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import dev.vigil.stream.VigilJson;
+import org.apache.kafka.streams.KafkaStreams;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * {@code /health} and {@code /ready}: the states of the Streams applications, as
+ * {@code {"status": "UP", "topologies": {"sensors": "RUNNING"}}}. Liveness fails (503, status DOWN) when an
+ * application is in ERROR or PENDING_ERROR: it will not recover without a restart. Readiness holds (200, READY)
+ * only while every application is RUNNING: stores restored, partitions assigned; during startup, restoration and
+ * rebalances it is 503, NOT_READY.
+ */
+final class StatusHandler {
+    private final List<ServedTopology> topologies;
+
+    StatusHandler(List<ServedTopology> topologies) {
+        this.topologies = List.copyOf(topologies);
+    }
+
+    void health(HttpExchange exchange) throws IOException {
+        boolean up = topologies.stream().map(t -> t.streams().state())
+                .noneMatch(s -> s == KafkaStreams.State.ERROR || s == KafkaStreams.State.PENDING_ERROR);
+        HttpEndpoint.sendJson(exchange, up ? 200 : 503, body(up ? "UP" : "DOWN"));
+    }
+
+    void ready(HttpExchange exchange) throws IOException {
+        boolean ready = !topologies.isEmpty()
+                && topologies.stream().allMatch(t -> t.streams().state() == KafkaStreams.State.RUNNING);
+        HttpEndpoint.sendJson(exchange, ready ? 200 : 503, body(ready ? "READY" : "NOT_READY"));
+    }
+
+    private ObjectNode body(String status) {
+        ObjectNode body = VigilJson.MAPPER.createObjectNode().put("status", status);
+        ObjectNode states = body.putObject("topologies");
+        topologies.forEach(t -> states.put(t.name(), t.streams().state().name()));
+        return body;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.vigil.stream;
+
+import dev.vigil.BadBytesException;
+import dev.vigil.detect.DetectorState;
+import dev.vigil.detect.DetectorStateCodec;
+import dev.vigil.detect.HistoryWindow;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Reads one key's detector state and history window from read-only views of a topology's per-key stores
+ * ({@link TopologyNames#stateStore()}, {@link TopologyNames#historyStore()}), as interactive queries return them,
+ * in the layouts {@link DetectorProcessor} writes ({@link DetectorStateCodec}, {@link HistoryRing}). Stateless;
+ * thread-safe as far as the stores are.
+ */
+public final class StoredKeyReader {
+    private StoredKeyReader() {
+    }
+
+    /**
+     * The key's stored state, or null when the store holds none.
+     *
+     * @throws BadBytesException when the stored bytes do not decode
+     */
+    public static DetectorState state(ReadOnlyKeyValueStore<String, byte[]> states, String key) {
+        byte[] bytes = states.get(key);
+        return bytes == null ? null : DetectorStateCodec.decode(bytes);
+    }
+
+    /**
+     * The key's stored history window, oldest reading first, or null when the store holds none.
+     *
+     * @throws BadBytesException when the head or a reading does not decode
+     */
+    public static HistoryWindow history(ReadOnlyKeyValueStore<String, byte[]> histories, String key) {
+        HistoryRing ring = new HistoryRing(histories);
+        HistoryRing.Head head = ring.head(key);
+        return head == null ? null : ring.read(key, head);
+    }
+}

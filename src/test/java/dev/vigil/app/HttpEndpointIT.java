@@ -1,0 +1,125 @@
+package dev.vigil.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.app.broker.EmbeddedKafkaBroker;
+import dev.vigil.config.AppConfig;
+import dev.vigil.config.HttpConfig;
+import dev.vigil.detect.Detector;
+import dev.vigil.detect.DetectorConfig;
+import dev.vigil.detect.DetectorResult;
+import dev.vigil.detect.DetectorState;
+import dev.vigil.detect.Event;
+import dev.vigil.testutil.KafkaTestBroker;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.CumulativeCount;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The HTTP endpoint of a running service against a real broker: health, readiness, Prometheus metrics (Vigil's
+ * processor counters, the service registry, Kafka's own), and a key's state and history read by interactive query,
+ * checked against the detector run offline on the same events.
+ */
+class HttpEndpointIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void shouldServeHealthReadinessMetricsAndKeyStateOfARunningService() throws Exception {
+        EmbeddedKafkaBroker broker = KafkaTestBroker.shared();
+        ServiceScenario scenario = new ServiceScenario("http-it", 2, 400, 300);
+        AppConfig app = new AppConfig(broker.bootstrapServers(), "http-it", tmp, true, 2, 1,
+                Map.of("commit.interval.ms", "100"), new HttpConfig(true, "127.0.0.1", 0, null));
+        try (VigilService service = VigilService.start(app, List.of(scenario.topology), ServiceScenario.LIMIT)) {
+            int port = service.http().port();
+            assertTrue(service.awaitRunning(ServiceScenario.LIMIT), "service should reach RUNNING");
+            Sensor trained = service.metrics().sensor("models-trained");
+            trained.add(service.metrics().metricName("models-trained-total", "vigil-service", "Models trained"),
+                    new CumulativeCount());
+            trained.record();
+
+            scenario.produce(broker.bootstrapServers(), false);
+            List<ConsumerRecord<String, byte[]>> scores = new ArrayList<>();
+            try (KafkaConsumer<String, byte[]> consumer = ServiceScenario.consumer(broker.bootstrapServers(),
+                    scenario.topology.scoresTopic())) {
+                ServiceScenario.collect(consumer, scores, scenario.total(), ServiceScenario.LIMIT);
+            }
+            assertEquals(scenario.total(), scores.size());
+
+            HttpResponse<String> health = HttpProbe.get(port, "/health");
+            assertEquals(200, health.statusCode(), health.body());
+            assertEquals("UP", HttpProbe.json(health).get("status").asText());
+            HttpResponse<String> ready = HttpProbe.get(port, "/ready");
+            assertEquals(200, ready.statusCode(), ready.body());
+            assertEquals("RUNNING", HttpProbe.json(ready).get("topologies").get("http-it").asText());
+
+            HttpResponse<String> metrics = HttpProbe.get(port, "/metrics");
+            assertEquals(200, metrics.statusCode());
+            assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+            String text = metrics.body();
+            assertEquals(scenario.total(), HttpProbe.sum(text, "stream_vigil_metrics_records_scored_total"), 0.0, text);
+            assertTrue(HttpProbe.sum(text, "stream_vigil_metrics_score_latency_max") > 0, "score latency is measured");
+            assertEquals(1.0, HttpProbe.sum(text, "vigil_service_models_trained_total"), 0.0);
+            assertTrue(text.contains("# HELP vigil_service_models_trained_total Models trained\n"), "HELP from the description");
+            assertTrue(HttpProbe.sum(text, "stream_thread_metrics_process_total") > 0, "Kafka Streams' own metrics too");
+
+            assertKeyStateMatchesOffline(port, scenario, "key-1");
+            assertHistoryIsTheKeysReadings(port, scenario, "key-0");
+
+            assertEquals(404, HttpProbe.get(port, "/sensors/no-such-key").statusCode());
+            assertEquals(404, HttpProbe.get(port, "/sensors/no-such-key/history").statusCode());
+            assertEquals(404, HttpProbe.get(port, "/sensors/key-0?topology=other").statusCode());
+            assertEquals(200, HttpProbe.get(port, "/sensors/key-0?topology=http-it").statusCode());
+            assertEquals(404, HttpProbe.get(port, "/nothing-here").statusCode());
+        }
+    }
+
+    private static void assertKeyStateMatchesOffline(int port, ServiceScenario scenario, String key) {
+        Detector offline = new Detector(DetectorConfig.defaults());
+        DetectorState state = offline.newState();
+        DetectorResult last = null;
+        for (Event e : scenario.events.get(key)) {
+            last = offline.step(null, state, e);
+        }
+        HttpResponse<String> response = HttpProbe.get(port, "/sensors/" + key);
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode n = HttpProbe.json(response);
+        assertEquals(key, n.get("key").asText());
+        assertEquals(scenario.eventsPerKey, n.get("events").asLong());
+        assertEquals(last.timestamp(), n.get("lastTimestamp").asLong());
+        assertEquals(last.values()[0], n.get("value").asDouble(), 0.0);
+        assertEquals(state.prediction()[0], n.get("prediction").asDouble(), 0.0);
+        assertEquals(last.rawScore(), n.get("rawScore").asDouble(), 0.0);
+        assertEquals(last.alertOpen(), n.get("alertOpen").asBoolean());
+        assertEquals(state.score().alertsOpened(), n.get("alertsOpened").asLong());
+        assertTrue(n.get("alertsOpened").asLong() >= 1, "the level shift opened an alert: " + n);
+        assertEquals(0, n.get("modelVersion").asLong());
+        assertEquals(false, n.get("warmup").asBoolean());
+    }
+
+    private static void assertHistoryIsTheKeysReadings(int port, ServiceScenario scenario, String key) {
+        HttpResponse<String> response = HttpProbe.get(port, "/sensors/" + key + "/history");
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode n = HttpProbe.json(response);
+        List<Event> events = scenario.events.get(key);
+        assertEquals(events.size(), n.get("size").asInt());
+        JsonNode timestamps = n.get("timestamps");
+        JsonNode values = n.get("values").get("value");
+        for (int i = 0; i < events.size(); i++) {
+            assertEquals(events.get(i).timestamp(), timestamps.get(i).asLong(), "timestamp " + i);
+            assertEquals(events.get(i).values()[0], values.get(i).asDouble(), 0.0, "value " + i);
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package dev.vigil.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.app.broker.EmbeddedKafkaBroker;
+import dev.vigil.config.AppConfig;
+import dev.vigil.detect.Detector;
+import dev.vigil.detect.DetectorConfig;
+import dev.vigil.detect.DetectorResult;
+import dev.vigil.detect.DetectorState;
+import dev.vigil.detect.Event;
+import dev.vigil.detect.HistoryWindow;
+import dev.vigil.lstm.LstmConfig;
+import dev.vigil.lstm.LstmModel;
+import dev.vigil.lstm.ModelCodec;
+import dev.vigil.lstm.TrainingInfo;
+import dev.vigil.testutil.KafkaTestBroker;
+import dev.vigil.train.ModelTrainer;
+import dev.vigil.train.RetrainConfig;
+import dev.vigil.train.TrainingOutcome;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two instances of {@code vigil run} (separate JVMs launched with {@code java -cp <test classpath>
+ * dev.vigil.app.Main run}, each with its own state directory and HTTP port, the same application id) against
+ * the embedded broker: they split the partitions, and either answers {@code /sensors/{key}} for any key (forwarding
+ * to the owner). Then one is stopped (SIGTERM: clean shutdown); the other takes over its keys with their state
+ * restored from the changelogs and their models from the global store: every later score carries the same model
+ * version, none is in warm-up, every event is scored exactly once, and every score equals, bit for bit, the
+ * detector run offline without interruption.
+ */
+class ScaleOutIT {
+    private static final int KEYS = 8;
+    private static final int PARTITIONS = 4;
+    private static final int BEFORE = 300;
+    private static final int AFTER = 100;
+    private static final Duration LIMIT = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void stopChildren() throws InterruptedException {
+        for (Process p : processes) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void shouldSplitKeysAcrossInstancesAndMoveThemWithStateAndModelsWhenOneStops() throws Exception {
+        EmbeddedKafkaBroker broker = KafkaTestBroker.shared();
+        ServiceScenario scenario = new ServiceScenario("scale", KEYS, BEFORE + AFTER, BEFORE + AFTER);
+        AppConfig admin = new AppConfig(broker.bootstrapServers(), "scale-it", tmp, true, PARTITIONS, 1, Map.of());
+        TopicSetup.createMissing(admin, List.of(scenario.topology));
+        Map<String, LstmModel> models = publishModels(broker, scenario);
+
+        Path topology = tmp.resolve("scale.yaml");
+        Files.writeString(topology, "name: scale\ninputTopic: scale-events\nscoresTopic: scale-scores\n"
+                + "alertsTopic: scale-alerts\ndlqTopic: scale-dlq\nmodelsTopic: scale-models\n");
+        int portA = freePort();
+        int portB = freePort();
+        Process a = launch("a", portA, broker, topology);
+        Process b = launch("b", portB, broker, topology);
+        awaitReady(portA, a);
+        awaitReady(portB, b);
+
+        List<ConsumerRecord<String, byte[]>> scores = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = ServiceScenario.consumer(broker.bootstrapServers(),
+                scenario.topology.scoresTopic())) {
+            produce(broker, scenario, 0, BEFORE);
+            ServiceScenario.collect(consumer, scores, KEYS * BEFORE, LIMIT);
+            assertEquals(KEYS * BEFORE, scores.size(), "scored before the stop");
+
+            // both hold keys; each answers for every key, the same as the owner does
+            Set<String> owners = new HashSet<>();
+            for (String key : scenario.events.keySet()) {
+                JsonNode fromA = sensor(portA, key);
+                assertEquals(fromA, sensor(portB, key), key + " from either instance");
+                assertEquals(BEFORE, fromA.get("events").asLong(), key);
+                assertEquals(1, fromA.get("modelVersion").asLong(), key);
+                owners.add(fromA.get("instance").asText());
+            }
+            assertEquals(Set.of("127.0.0.1:" + portA, "127.0.0.1:" + portB), owners, "both instances own keys");
+
+            b.destroy();
+            assertTrue(b.waitFor(60, TimeUnit.SECONDS), "instance b stops on SIGTERM");
+            // 143: the JVM's status after SIGTERM once its shutdown hooks (closing the service) have run
+            assertEquals(143, b.exitValue(), log(b));
+            assertTrue(log(b).contains("PENDING_SHUTDOWN -> NOT_RUNNING"), "b closed its Streams application cleanly");
+            awaitOwnsEveryKey(portA, scenario);
+
+            produce(broker, scenario, BEFORE, BEFORE + AFTER);
+            ServiceScenario.collect(consumer, scores, KEYS * (BEFORE + AFTER), LIMIT);
+            ServiceScenario.collect(consumer, scores, Integer.MAX_VALUE, Duration.ofSeconds(2));
+        }
+        assertScoresContinueAsOffline(scenario, models, scores);
+        for (String key : scenario.events.keySet()) {
+            JsonNode n = sensor(portA, key);
+            assertEquals(BEFORE + AFTER, n.get("events").asLong(), key + " kept counting: " + n);
+            assertEquals(1, n.get("modelVersion").asLong(), key);
+        }
+    }
+
+    /** One model per key, trained on the key's first readings, published as version 1 before the instances start. */
+    private static Map<String, LstmModel> publishModels(EmbeddedKafkaBroker broker, ServiceScenario scenario) {
+        RetrainConfig retrain = RetrainConfig.defaults();
+        Map<String, LstmModel> models = new LinkedHashMap<>();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                KafkaOptions.producerProperties(AppConfig.defaults(broker.bootstrapServers())))) {
+            for (var e : scenario.events.entrySet()) {
+                HistoryWindow window = new HistoryWindow(retrain.historySize(), 1);
+                for (Event ev : e.getValue().subList(0, BEFORE)) {
+                    window.append(ev.timestamp(), ev.values());
+                }
+                TrainingOutcome outcome = new ModelTrainer(LstmConfig.defaults(), retrain).train(e.getKey(), window, null);
+                assertTrue(outcome.accepted(), outcome.reason());
+                TrainingInfo info = outcome.model().info();
+                LstmModel model = outcome.model().withInfo(new TrainingInfo(e.getKey(), 1, info.seed(), info.epochs(),
+                        info.trainLoss(), info.validationLoss(), info.points()));
+                models.put(e.getKey(), model);
+                producer.send(new ProducerRecord<>(scenario.topology.modelsTopic(), e.getKey(), ModelCodec.encode(model)));
+            }
+        }
+        return models;
+    }
+
+    private Process launch(String name, int httpPort, EmbeddedKafkaBroker broker, Path topology) throws IOException {
+        Path config = tmp.resolve(name + ".properties");
+        Files.writeString(config, String.join("\n",
+                "bootstrap.servers=" + broker.bootstrapServers(),
+                "application.id=scale-it",
+                "state.dir=" + tmp.resolve("state-" + name),
+                "topics.create=false",
+                "http.port=" + httpPort,
+                "kafka.commit.interval.ms=100",
+                // a stopped instance's partitions move after the session timeout (the broker's minimum, 6 s)
+                "kafka.session.timeout.ms=6000",
+                "kafka.heartbeat.interval.ms=1000", ""));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "run", "--config", config.toString(),
+                "--topology", topology.toString(), "--wait-for-cluster", "PT30S");
+        builder.environment().keySet().removeIf(k -> k.startsWith("VIGIL_"));
+        builder.redirectErrorStream(true).redirectOutput(logFile(name).toFile());
+        Process p = builder.start();
+        processes.add(p);
+        return p;
+    }
+
+    private void awaitReady(int port, Process p) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            assertTrue(p.isAlive(), "instance exited: " + log(p));
+            try {
+                if (HttpProbe.get(port, "/ready").statusCode() == 200) {
+                    return;
+                }
+            } catch (UncheckedIOException notYetListening) {
+                // starting
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("instance on port " + port + " not ready: " + log(p));
+    }
+
+    /** Waits until the remaining instance answers for every key itself (partitions taken over, stores restored). */
+    private static void awaitOwnsEveryKey(int port, ServiceScenario scenario) throws InterruptedException {
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        Set<String> pending = new HashSet<>(scenario.events.keySet());
+        while (!pending.isEmpty() && System.nanoTime() < deadline) {
+            pending.removeIf(key -> {
+                HttpResponse<String> r = HttpProbe.get(port, "/sensors/" + key);
+                return r.statusCode() == 200
+                        && HttpProbe.json(r).get("instance").asText().equals("127.0.0.1:" + port);
+            });
+            Thread.sleep(200);
+        }
+        assertTrue(pending.isEmpty(), "not taken over: " + pending);
+    }
+
+    private static JsonNode sensor(int port, String key) {
+        HttpResponse<String> r = HttpProbe.get(port, "/sensors/" + key);
+        assertEquals(200, r.statusCode(), key + ": " + r.body());
+        return HttpProbe.json(r);
+    }
+
+    private static void produce(EmbeddedKafkaBroker broker, ServiceScenario scenario, int from, int to) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                KafkaOptions.producerProperties(AppConfig.defaults(broker.bootstrapServers())))) {
+            for (int i = from; i < to; i++) {
+                for (var e : scenario.events.entrySet()) {
+                    Event ev = e.getValue().get(i);
+                    String json = "{\"ts\":" + ev.timestamp() + ",\"value\":" + ev.values()[0] + "}";
+                    producer.send(new ProducerRecord<>(scenario.topology.inputTopic(), e.getKey(),
+                            json.getBytes(StandardCharsets.UTF_8)));
+                }
+            }
+        }
+    }
+
+    /**
+     * Every event scored once, with model version 1, never in warm-up after the first {@code warmupEvents}, and equal
+     * bit for bit to the detector run offline with the same model (re-warmed at the key's first event, as the
+     * processor does) over the whole series.
+     */
+    private static void assertScoresContinueAsOffline(ServiceScenario scenario, Map<String, LstmModel> models,
+                                                      List<ConsumerRecord<String, byte[]>> scores) throws IOException {
+        assertEquals(KEYS * (BEFORE + AFTER), scores.size(), "every event scored exactly once");
+        Map<String, List<JsonNode>> byKey = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : scores) {
+            byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(JSON.readTree(r.value()));
+        }
+        DetectorConfig config = DetectorConfig.defaults();
+        Detector offline = new Detector(config);
+        for (var e : scenario.events.entrySet()) {
+            LstmModel model = models.get(e.getKey());
+            DetectorState state = offline.newState();
+            offline.rewarm(model, state, new HistoryWindow(RetrainConfig.defaults().historySize(), 1));
+            List<JsonNode> streamed = byKey.get(e.getKey());
+            for (int i = 0; i < BEFORE + AFTER; i++) {
+                DetectorResult expected = offline.step(model, state, e.getValue().get(i));
+                JsonNode got = streamed.get(i);
+                assertEquals(expected.timestamp(), got.get("ts").asLong(), e.getKey() + " event " + i);
+                assertEquals(expected.anomalyScore(), got.get("score").asDouble(), 0.0, e.getKey() + " event " + i);
+                assertEquals(1, got.get("modelVersion").asLong(), e.getKey() + " event " + i);
+                if (i >= BEFORE) {
+                    assertFalse(got.get("warmup").asBoolean(), e.getKey() + " restarted warm-up at event " + i);
+                }
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Where an instance's output goes (kept after the test, under target/). */
+    private static Path logFile(String name) throws IOException {
+        Path dir = Files.createDirectories(Path.of("target", "scale-out-it"));
+        return dir.resolve(name + ".log");
+    }
+
+    private String log(Process p) throws IOException {
+        List<String> lines = Files.readAllLines(logFile(processes.indexOf(p) == 0 ? "a" : "b"));
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    }
+}
