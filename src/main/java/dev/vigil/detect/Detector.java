@@ -76,6 +76,7 @@ public final class Detector {
         ScoreOutcome outcome = scorer.score(state.score(), event.values(), prediction);
         boolean reset = advance(model, state, event.values());
         state.events++;
+        state.lastScore = outcome.anomalyScore();
         state.schedule().counted(outcome.alertOpen());
         state.lastTimestamp = Math.max(state.lastTimestamp, event.timestamp());
         return new DetectorResult(event.timestamp(), event.values(), prediction, outcome.residual(),

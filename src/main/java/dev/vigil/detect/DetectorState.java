@@ -27,6 +27,7 @@ public final class DetectorState {
     long resets;
     long lastTimestamp = NO_TIMESTAMP;
     long modelVersion = NO_MODEL;
+    double lastScore;
 
     public DetectorState(LstmConfig shape, ScoreState score) {
         this.lstm = new LstmState(shape);
@@ -78,6 +79,11 @@ public final class DetectorState {
 
     public long lastTimestamp() {
         return lastTimestamp;
+    }
+
+    /** The anomaly score of the key's latest accepted event (0 before the first). */
+    public double lastScore() {
+        return lastScore;
     }
 
     /** Version of the model the hidden state was computed with; {@link #NO_MODEL} before the first. */

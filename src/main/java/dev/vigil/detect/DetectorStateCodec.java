@@ -21,6 +21,7 @@ import java.util.zip.CRC32;
  *   u8  hasPrediction, i64 events, i64 resets, i64 lastTimestamp, i64 modelVersion
  *   i64 schedule.sinceAttempt, i64 schedule.attempts, i64 schedule.lastAttemptTime, i64 schedule.alertRun
  *                                              ({@link TrainingSchedule}; absent in version 1: a fresh schedule)
+ *   f64 lastScore                              (the latest event's anomaly score; absent in version 1: 0)
  *   ... score section ({@link ScoreStateCodec})
  *   i32 CRC32 of everything before it
  * </pre>
@@ -35,7 +36,7 @@ public final class DetectorStateCodec {
     public static byte[] encode(DetectorState s) {
         LstmState lstm = s.lstm();
         int recurrent = 2 * lstm.layers() * lstm.hiddenSize() * Float.BYTES;
-        int size = 5 + recurrent + 8 * s.channels() + 1 + 8 * 8 + ScoreStateCodec.size(s.score()) + 4;
+        int size = 5 + recurrent + 8 * s.channels() + 1 + 9 * 8 + ScoreStateCodec.size(s.score()) + 4;
         ByteBuffer out = ByteBuffer.allocate(size);
         out.put((byte) FORMAT_VERSION).put((byte) lstm.layers()).putShort((short) lstm.hiddenSize())
                 .put((byte) s.channels());
@@ -50,6 +51,7 @@ public final class DetectorStateCodec {
                 .putLong(s.lastTimestamp).putLong(s.modelVersion);
         TrainingSchedule t = s.schedule();
         out.putLong(t.sinceAttempt).putLong(t.attempts).putLong(t.lastAttemptTime).putLong(t.alertRun);
+        out.putDouble(s.lastScore);
         ScoreStateCodec.write(s.score(), out);
         out.putInt((int) crc(out.array(), out.position()));
         return out.array();
@@ -100,6 +102,7 @@ public final class DetectorStateCodec {
             long[] schedule = version >= FIRST_VERSION_WITH_SCHEDULE
                     ? new long[] {in.getLong(), in.getLong(), in.getLong(), in.getLong()}
                     : new long[] {0, 0, DetectorState.NO_TIMESTAMP, 0};
+            double lastScore = version >= FIRST_VERSION_WITH_SCHEDULE ? in.getDouble() : 0;
             ScoreState score = ScoreStateCodec.read(in);
             if (score.channels() != channels) {
                 throw new BadBytesException("detector state has " + channels + " channels but its score section has "
@@ -112,6 +115,7 @@ public final class DetectorStateCodec {
             DetectorState s = new DetectorState(lstm, score, prediction);
             s.restoreCounters(has, events, resets, last, model);
             s.schedule().restore(schedule[0], schedule[1], schedule[2], schedule[3]);
+            s.lastScore = lastScore;
             return s;
         } catch (BufferUnderflowException e) {
             throw new BadBytesException("detector state is truncated", e);

@@ -102,6 +102,7 @@ class HttpEndpointIT {
         assertEquals(last.values()[0], n.get("value").asDouble(), 0.0);
         assertEquals(state.prediction()[0], n.get("prediction").asDouble(), 0.0);
         assertEquals(last.rawScore(), n.get("rawScore").asDouble(), 0.0);
+        assertEquals(last.anomalyScore(), n.get("score").asDouble(), 0.0);
         assertEquals(last.alertOpen(), n.get("alertOpen").asBoolean());
         assertEquals(state.score().alertsOpened(), n.get("alertsOpened").asLong());
         assertTrue(n.get("alertsOpened").asLong() >= 1, "the level shift opened an alert: " + n);

@@ -21,7 +21,7 @@ final class SensorJson {
 
     /**
      * The key's state: events accepted, last event time, last reading, prediction for the next reading, the last
-     * event's raw score (bounded prediction error) and the short-term error level (mean of the last
+     * event's raw score (bounded prediction error), its anomaly score, the short-term error level (mean of the last
      * {@code shortWindow} raw scores), alert, model version, warm-up, hidden-state resets.
      */
     static ObjectNode state(ServedTopology t, String key, String instance, DetectorState s) {
@@ -48,6 +48,7 @@ final class SensorJson {
             out.put("rawScore", ring[Math.floorMod(score.recentNext() - 1, ring.length)]);
             out.put("errorLevel", sum / n);
         }
+        out.put("score", s.lastScore());
         out.put("alertOpen", score.alertOpen());
         out.put("alertsOpened", score.alertsOpened());
         out.put("modelVersion", s.modelVersion());
