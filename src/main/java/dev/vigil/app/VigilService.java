@@ -5,10 +5,12 @@ import dev.vigil.app.http.ServedTopology;
 import dev.vigil.config.AppConfig;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.stream.VigilTopology;
+import dev.vigil.stream.AlertsOpen;
 import dev.vigil.stream.ModelTrainingService;
 import dev.vigil.stream.TopologyTrainer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.metrics.Measurable;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -111,6 +113,9 @@ final class VigilService implements AutoCloseable {
         Topology topology = VigilTopology.build(t, settings.detector(), settings.retrain(), props, training);
         KafkaStreams streams = new KafkaStreams(topology, props);
         training.attach(streams);
+        metrics.addMetric(metrics.metricName("alerts-open", "vigil-service",
+                "Keys of this instance with an alert open now (counted from the detector-state store when read).",
+                Map.of("topology", t.name())), (Measurable) (config, now) -> AlertsOpen.count(streams, t.name()));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("topology {}: stream thread failed; stopping this instance", t.name(), e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;

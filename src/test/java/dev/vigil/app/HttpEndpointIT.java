@@ -39,7 +39,7 @@ class HttpEndpointIT {
     @Test
     void shouldServeHealthReadinessMetricsAndKeyStateOfARunningService() throws Exception {
         EmbeddedKafkaBroker broker = KafkaTestBroker.shared();
-        ServiceScenario scenario = new ServiceScenario("http-it", 2, 400, 300);
+        ServiceScenario scenario = new ServiceScenario("http-it", 2, 400, 385);
         AppConfig app = new AppConfig(broker.bootstrapServers(), "http-it", tmp, true, 2, 1,
                 Map.of("commit.interval.ms", "100"), new HttpConfig(true, "127.0.0.1", 0, null));
         try (VigilService service = VigilService.start(app, List.of(scenario.topology), ServiceScenario.LIMIT)) {
@@ -75,6 +75,8 @@ class HttpEndpointIT {
             assertTrue(text.contains("# HELP vigil_service_models_trained_total Models trained\n"), "HELP from the description");
             assertTrue(HttpProbe.sum(text, "stream_thread_metrics_process_total") > 0, "Kafka Streams' own metrics too");
 
+            assertTrue(text.contains("\nvigil_service_alerts_open{topology=\"http-it\"} "), text);
+            assertEquals(openAlertsOffline(scenario), HttpProbe.sum(text, "vigil_service_alerts_open"), 0.0, text);
             assertKeyStateMatchesOffline(port, scenario, "key-1");
             assertHistoryIsTheKeysReadings(port, scenario, "key-0");
 
@@ -84,6 +86,19 @@ class HttpEndpointIT {
             assertEquals(200, HttpProbe.get(port, "/sensors/key-0?topology=http-it").statusCode());
             assertEquals(404, HttpProbe.get(port, "/nothing-here").statusCode());
         }
+    }
+
+    /** Keys whose alert is open after all their events, by the offline detector. */
+    private static double openAlertsOffline(ServiceScenario scenario) {
+        int open = 0;
+        for (List<Event> events : scenario.events.values()) {
+            Detector offline = new Detector(DetectorConfig.defaults());
+            DetectorState state = offline.newState();
+            events.forEach(e -> offline.step(null, state, e));
+            open += state.score().alertOpen() ? 1 : 0;
+        }
+        assertTrue(open > 0, "the scenario ends with alerts open (its level shifts are recent)");
+        return open;
     }
 
     private static void assertKeyStateMatchesOffline(int port, ServiceScenario scenario, String key) {
