@@ -58,7 +58,8 @@ import java.util.concurrent.RejectedExecutionException;
  * </ol>
  * Versions increase: the next version is one more than the larger of the version in force and the last this
  * trainer published (which may not have reached the store yet). A shared model is trained by one instance only:
- * the one that owns partition 0 of the input topic. A training that fails, is refused, takes too long or is too
+ * the one that owns partition 0 of the input topic, and about once per round of its keys' requests
+ * ({@link SharedModelSchedule}), not once per key. A training that fails, is refused, takes too long or is too
  * large is logged and counted in metrics; nothing else happens (the key keeps its model, and its schedule asks
  * again later). At most one training per model is queued or running at a time. Thread-safe.
  */
@@ -74,6 +75,7 @@ public final class TopologyTrainer implements TrainingRequests {
     private final ThreadLocal<ModelTrainer> trainers;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> published = new ConcurrentHashMap<>();
+    private final SharedModelSchedule shared = new SharedModelSchedule();
     private volatile KafkaStreams streams;
 
     private final Sensor queued;
@@ -128,12 +130,18 @@ public final class TopologyTrainer implements TrainingRequests {
         if (streams == null) {
             return false;
         }
+        if (retrain.shared() && !shared.due(request.key(), request.trigger())) {
+            return true;
+        }
         if (!pending.add(request.modelId())) {
             return true;
         }
         try {
             pool.execute(() -> run(request));
             queued.record();
+            if (retrain.shared()) {
+                shared.started();
+            }
             return true;
         } catch (RejectedExecutionException e) {
             pending.remove(request.modelId());
