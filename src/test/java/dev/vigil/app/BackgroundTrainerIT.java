@@ -68,18 +68,9 @@ class BackgroundTrainerIT {
             }
             events.put("machine-" + k, SyntheticSeries.events(x));
         }
-        Map<String, List<JsonNode>> scores;
-        List<JsonNode> alerts = new ArrayList<>();
-        try (VigilService service = VigilService.start(app(broker, tmp.resolve("state")), List.of(topology), LIMIT);
-             KafkaConsumer<String, byte[]> consumer = ServiceScenario.consumer(broker.bootstrapServers(),
-                     topology.scoresTopic());
-             KafkaConsumer<String, byte[]> alertConsumer = ServiceScenario.consumer(broker.bootstrapServers(),
-                     topology.alertsTopic())) {
-            produce(broker, topology, events, 0, n, 200);
-            scores = collectScores(consumer, events.size() * n);
-            // an event's alert commits with its score: once every score is in, so is every alert
-            ServiceScenario.collect(alertConsumer, records(alerts), Integer.MAX_VALUE, Duration.ofSeconds(3));
-        }
+        Outputs outputs = runService(broker, topology, events, n, 200);
+        Map<String, List<JsonNode>> scores = outputs.scores();
+        List<JsonNode> alerts = outputs.alerts();
         for (String key : events.keySet()) {
             List<JsonNode> s = scores.get(key);
             long changeTs = events.get(key).get(change).timestamp();
@@ -165,18 +156,9 @@ class BackgroundTrainerIT {
             String key = "meter-" + k;
             events.put(key, SyntheticSeries.events(key.equals(spiked) ? SyntheticSeries.withSpike(x, spikeAt, 8 * amplitude) : x));
         }
-        Map<String, List<JsonNode>> scores;
-        List<JsonNode> alerts = new ArrayList<>();
-        try (VigilService service = VigilService.start(app(broker, tmp.resolve("state")), List.of(topology), LIMIT);
-             KafkaConsumer<String, byte[]> consumer = ServiceScenario.consumer(broker.bootstrapServers(),
-                     topology.scoresTopic());
-             KafkaConsumer<String, byte[]> alertConsumer = ServiceScenario.consumer(broker.bootstrapServers(),
-                     topology.alertsTopic())) {
-            produce(broker, topology, events, 0, n, 8000);
-            scores = collectScores(consumer, keys * n);
-            // an event's alert commits with its score: once every score is in, so is every alert
-            ServiceScenario.collect(alertConsumer, records(alerts), Integer.MAX_VALUE, Duration.ofSeconds(3));
-        }
+        Outputs outputs = runService(broker, topology, events, n, 8000);
+        Map<String, List<JsonNode>> scores = outputs.scores();
+        List<JsonNode> alerts = outputs.alerts();
         List<ConsumerRecord<String, byte[]>> models = models(broker, topology, 1);
         assertFalse(models.isEmpty());
         assertTrue(models.stream().allMatch(r -> r.key().equals("shared")), "one shared model, no per-key models");
@@ -196,6 +178,27 @@ class BackgroundTrainerIT {
         assertEquals(0, modelAlerts, "no key alerts on its normal behaviour under the shared model: " + alerts);
         assertTrue(alerts.stream().anyMatch(a -> a.get("key").asText().equals(spiked) && a.get("type").asText().equals("opened")
                 && a.get("ts").asLong() == events.get(spiked).get(spikeAt).timestamp()), "the spike alerts");
+    }
+
+    /** Score records by key, in order, and alert records, of one run of the service. */
+    private record Outputs(Map<String, List<JsonNode>> scores, List<JsonNode> alerts) {
+    }
+
+    /** Runs the service on a fresh state directory while {@code n} events of every key are produced at {@code rate}/s. */
+    private Outputs runService(EmbeddedKafkaBroker broker, TopologyConfig topology, Map<String, List<Event>> events,
+                               int n, int rate) throws InterruptedException {
+        List<JsonNode> alerts = new ArrayList<>();
+        try (VigilService service = VigilService.start(app(broker, tmp.resolve("state")), List.of(topology), LIMIT);
+             KafkaConsumer<String, byte[]> consumer = ServiceScenario.consumer(broker.bootstrapServers(),
+                     topology.scoresTopic());
+             KafkaConsumer<String, byte[]> alertConsumer = ServiceScenario.consumer(broker.bootstrapServers(),
+                     topology.alertsTopic())) {
+            produce(broker, topology, events, 0, n, rate);
+            Map<String, List<JsonNode>> scores = collectScores(consumer, events.size() * n);
+            // an event's alert commits with its score: once every score is in, so is every alert
+            ServiceScenario.collect(alertConsumer, records(alerts), Integer.MAX_VALUE, Duration.ofSeconds(3));
+            return new Outputs(scores, alerts);
+        }
     }
 
     /** The stream's scores equal the offline detector's when the model is swapped in at the same event. */

@@ -80,20 +80,37 @@ public final class StreamBenchmark {
 
     /** Runs the whole benchmark (see the class comment), printing progress and the summary. */
     public StreamBenchmarkResult run() throws InterruptedException, IOException {
-        if (settings.bootstrapServers() != null) {
-            return run(settings.bootstrapServers());
+        return onBroker(settings.bootstrapServers(), out, this::run);
+    }
+
+    /** A benchmark's body, given the bootstrap servers of the cluster it runs on. */
+    interface OnCluster<T> {
+        T run(String bootstrapServers) throws InterruptedException, IOException;
+    }
+
+    /** Runs {@code body} on the given cluster, or on an embedded broker started (and stopped) for it. */
+    static <T> T onBroker(String bootstrapServers, PrintWriter out, OnCluster<T> body)
+            throws InterruptedException, IOException {
+        if (bootstrapServers != null) {
+            return body.run(bootstrapServers);
         }
-        log("starting an embedded Kafka broker");
+        out.println("bench: starting an embedded Kafka broker");
+        out.flush();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            return run(broker.bootstrapServers());
+            return body.run(broker.bootstrapServers());
         }
+    }
+
+    /** The default topology with every topic named after the run, so that runs never see each other's data. */
+    static TopologyConfig topology(String runId) {
+        TopologyConfig base = TopologyConfig.defaults();
+        return new TopologyConfig(base.name(), runId + "-events", null, List.of(), "ts", 0, base.maxRecordBytes(),
+                runId + "-scores", runId + "-alerts", runId + "-dlq", runId + "-models", Map.of());
     }
 
     private StreamBenchmarkResult run(String bootstrap) throws InterruptedException, IOException {
         String runId = "bench-" + Long.toHexString(System.currentTimeMillis());
-        TopologyConfig base = TopologyConfig.defaults();
-        TopologyConfig topology = new TopologyConfig(base.name(), runId + "-events", null, List.of(), "ts", 0,
-                base.maxRecordBytes(), runId + "-scores", runId + "-alerts", runId + "-dlq", runId + "-models", Map.of());
+        TopologyConfig topology = topology(runId);
         String countsTopic = runId + "-counts";
         BenchTopics.create(bootstrap, settings.partitions(), topology, countsTopic);
         BenchSeries series = new BenchSeries(SEED);

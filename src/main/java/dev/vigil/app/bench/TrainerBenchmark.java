@@ -1,7 +1,6 @@
 package dev.vigil.app.bench;
 
 import dev.vigil.BadConfigException;
-import dev.vigil.app.broker.EmbeddedKafkaBroker;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.lstm.TrainingConfig;
@@ -20,7 +19,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -100,20 +98,12 @@ public final class TrainerBenchmark {
     }
 
     public Result run() throws InterruptedException, IOException {
-        if (settings.bootstrapServers() != null) {
-            return run(settings.bootstrapServers());
-        }
-        log("starting an embedded Kafka broker");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            return run(broker.bootstrapServers());
-        }
+        return StreamBenchmark.onBroker(settings.bootstrapServers(), out, this::run);
     }
 
     private Result run(String bootstrap) throws InterruptedException, IOException {
         String runId = "bench-trainer-" + Long.toHexString(System.currentTimeMillis());
-        TopologyConfig base = TopologyConfig.defaults();
-        TopologyConfig topology = new TopologyConfig(base.name(), runId + "-events", null, List.of(), "ts", 0,
-                base.maxRecordBytes(), runId + "-scores", runId + "-alerts", runId + "-dlq", runId + "-models", Map.of());
+        TopologyConfig topology = StreamBenchmark.topology(runId);
         BenchTopics.create(bootstrap, settings.partitions(), topology, runId + "-unused");
         BenchSeries series = new BenchSeries(SEED);
         try (KafkaProducer<String, byte[]> producer = StreamBenchmark.producer(bootstrap, 5)) {
