@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +30,12 @@ public final class ModelTrainingService implements AutoCloseable {
     public static final String GROUP = "vigil-trainer";
     private static final Logger LOG = LoggerFactory.getLogger(ModelTrainingService.class);
     private static final long CLOSE_WAIT_SECONDS = 30;
+    /**
+     * Thrown when the queue is full or the pool shut down: one instance, so that sustained back-pressure (every event
+     * of a due key asks again) does not build an exception and its stack trace per event.
+     */
+    private static final RejectedExecutionException QUEUE_FULL =
+            new RejectedExecutionException("the training queue is full or the trainer has stopped");
 
     private final ThreadPoolExecutor pool;
     private final Metrics metrics;
@@ -52,7 +59,9 @@ public final class ModelTrainingService implements AutoCloseable {
                     t.setDaemon(true);
                     t.setPriority(Thread.MIN_PRIORITY);
                     return t;
-                }, new ThreadPoolExecutor.AbortPolicy());
+                }, (task, executor) -> {
+                    throw QUEUE_FULL;
+                });
         this.metrics = metrics;
         metrics.addMetric(name("queue-size", "Training requests waiting for a thread."),
                 (Measurable) (config, now) -> pool.getQueue().size());
