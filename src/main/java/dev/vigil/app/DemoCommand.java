@@ -178,7 +178,7 @@ final class DemoCommand implements Callable<Integer> {
                 JsonNode alert = read(r.value());
                 int index = eventIndex(alert.path("ts").asLong());
                 String line = summary.alert(r.key(), alert.path("type").asText(), index, alert.path("score").asDouble(),
-                        alert.path("channels").toString());
+                        alert.path("reason").asText(), alert.path("channels").toString());
                 out.println(line);
                 out.flush();
             } else {

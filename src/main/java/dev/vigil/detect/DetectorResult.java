@@ -1,5 +1,6 @@
 package dev.vigil.detect;
 
+import dev.vigil.score.AlertReason;
 import dev.vigil.score.AlertTransition;
 
 /**
@@ -20,6 +21,8 @@ import dev.vigil.score.AlertTransition;
  * @param alertOpen       whether the key has an open alert after this event
  * @param topChannels     channels contributing most to the error, most first
  * @param stateReset      the hidden state went non-finite and was reset at this event
+ * @param alertReason     on an alert transition, the rule that opened it or why it closed; else null
+ * @param alertDetail     one line explaining {@code alertReason}; else null
  * @param rejectReason    why the event was refused (state untouched), or null when accepted
  */
 public record DetectorResult(
@@ -37,6 +40,8 @@ public record DetectorResult(
         boolean alertOpen,
         int[] topChannels,
         boolean stateReset,
+        AlertReason alertReason,
+        String alertDetail,
         String rejectReason) {
 
     public boolean accepted() {
@@ -46,6 +51,6 @@ public record DetectorResult(
     static DetectorResult rejected(Event event, DetectorState state, String reason) {
         return new DetectorResult(event.timestamp(), event.values(), null, null, 0, 0, 0,
                 false, state.modelVersion(), false, AlertTransition.NONE, state.score().alertOpen(),
-                new int[0], false, reason);
+                new int[0], false, null, null, reason);
     }
 }

@@ -13,6 +13,8 @@ package dev.vigil.score;
  * @param transition        what the event did to the alert
  * @param alertOpen         whether an alert is open after this event
  * @param topChannels       channel indices by decreasing |scaled residual| (at most 3; empty without prediction)
+ * @param reason            on OPENED the rule that opened the alert, on CLOSED {@link AlertReason#CALM}; else null
+ * @param detail            one line explaining {@code reason} with this event's numbers; null when reason is null
  */
 public record ScoreOutcome(
         double[] residual,
@@ -23,5 +25,7 @@ public record ScoreOutcome(
         double anomalyScore,
         AlertTransition transition,
         boolean alertOpen,
-        int[] topChannels) {
+        int[] topChannels,
+        AlertReason reason,
+        String detail) {
 }

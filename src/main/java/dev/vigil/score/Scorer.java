@@ -58,6 +58,8 @@ public final class Scorer {
         double base = warm ? 0.0 : (outside || flat ? 1.0 : likelihood);
         double reported = base;
         AlertTransition transition = AlertTransition.NONE;
+        AlertReason reason = null;
+        String detail = null;
         if (!warm) {
             if (base >= config.alertThreshold()) {
                 state.quietRun = 0;
@@ -67,15 +69,24 @@ public final class Scorer {
                     state.alertOpen = true;
                     state.alertsOpened++;
                     transition = AlertTransition.OPENED;
+                    reason = outside ? AlertReason.RANGE : flat ? AlertReason.STUCK_SENSOR : AlertReason.PREDICTION_ERROR;
+                    detail = switch (reason) {
+                        case RANGE -> "a reading outside the range seen so far";
+                        case STUCK_SENSOR -> "the same reading " + state.flatRun + " times in a row";
+                        default -> String.format(java.util.Locale.ROOT,
+                                "prediction error far above usual for this sensor (likelihood score %.3f)", likelihood);
+                    };
                 }
             } else if (state.alertOpen && ++state.quietRun >= config.quietEvents()) {
                 state.alertOpen = false;
                 state.quietRun = 0;
                 transition = AlertTransition.CLOSED;
+                reason = AlertReason.CALM;
+                detail = config.quietEvents() + " calm events in a row";
             }
         }
         return new ScoreOutcome(residual, scaled, raw, likelihood, outside, reported, transition,
-                state.alertOpen, topChannels(scaled));
+                state.alertOpen, topChannels(scaled), reason, detail);
     }
 
     /**

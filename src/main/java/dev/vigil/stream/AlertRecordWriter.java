@@ -42,6 +42,8 @@ public final class AlertRecordWriter {
             g.writeNumberField("ts", result.timestamp());
             g.writeStringField("type", result.transition().name().toLowerCase(Locale.ROOT));
             g.writeNumberField("score", result.anomalyScore());
+            g.writeStringField("reason", result.alertReason() == null ? null : result.alertReason().label());
+            g.writeStringField("detail", result.alertDetail());
             g.writeArrayFieldStart("channels");
             for (int c : result.topChannels()) {
                 g.writeString(channels.get(c));

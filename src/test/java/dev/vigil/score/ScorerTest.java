@@ -3,8 +3,11 @@ package dev.vigil.score;
 import dev.vigil.testutil.SyntheticSeries;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -150,5 +153,45 @@ class ScorerTest {
         assertEquals(buf.capacity(), buf.position());
         buf.flip();
         assertEquals(state, ScoreStateCodec.read(buf));
+    }
+
+    @Test
+    void shouldSayWhichRuleOpenedAnAlertAndWhyItClosed() {
+        double[] spike = SyntheticSeries.withSpike(SyntheticSeries.seasonal(800, 10, 2, 50, 0.3, 5), 500, 60);
+        assertEquals(List.of("OPENED RANGE a reading outside the range seen so far",
+                        "CLOSED CALM " + config.quietEvents() + " calm events in a row"), transitions(spike).subList(0, 2));
+        double[] stuck = SyntheticSeries.seasonal(900, 10, 2, 50, 0.3, 11);
+        for (int t = 600; t < 700; t++) {
+            stuck[t] = stuck[599];
+        }
+        assertEquals("OPENED STUCK_SENSOR the same reading " + config.flatlineEvents() + " times in a row",
+                transitions(stuck).get(0));
+        // readings inside the range all along, predictions good until 600 and off by two from then on: the prediction
+        // errors, not the range, open the alert
+        double[] x = SyntheticSeries.seasonal(900, 10, 5, 50, 0.1, 13);
+        ScoreState state = scorer.newState(1);
+        String opened = null;
+        for (int t = 0; t < x.length && opened == null; t++) {
+            double[] prediction = t == 0 ? null : new double[] {x[t] + (t >= 600 ? 2.0 : 0.02 * Math.sin(t))};
+            ScoreOutcome o = scorer.score(state, new double[] {x[t]}, prediction);
+            if (o.transition() == AlertTransition.OPENED) {
+                opened = t + " " + o.reason() + " " + o.detail();
+            }
+        }
+        assertNotNull(opened);
+        assertTrue(opened.matches("60\\d PREDICTION_ERROR prediction error far above usual for this sensor \\(likelihood score "
+                + "\\d\\.\\d{3}\\)"), opened);
+    }
+
+    private List<String> transitions(double[] x) {
+        ScoreState state = scorer.newState(1);
+        List<String> out = new java.util.ArrayList<>();
+        for (int t = 0; t < x.length; t++) {
+            ScoreOutcome o = scorer.score(state, new double[] {x[t]}, t == 0 ? null : new double[] {x[t - 1]});
+            if (o.transition() != AlertTransition.NONE) {
+                out.add(o.transition() + " " + o.reason() + " " + o.detail());
+            }
+        }
+        return out;
     }
 }

@@ -2,6 +2,7 @@ package dev.vigil.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.detect.DetectorResult;
+import dev.vigil.score.AlertReason;
 import dev.vigil.score.AlertTransition;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,9 @@ class OutputRecordsTest {
     private static DetectorResult result(double[] values, double[] prediction, double[] residual, AlertTransition t,
                                          int[] top) {
         return new DetectorResult(1_767_225_600_000L, values, prediction, residual, 0.25, 0.125, 0.75, false, 3, true,
-                t, t == AlertTransition.OPENED, top, false, null);
+                t, t == AlertTransition.OPENED, top, false,
+                t == AlertTransition.OPENED ? AlertReason.RANGE : t == AlertTransition.CLOSED ? AlertReason.CALM : null,
+                t == AlertTransition.NONE ? null : "why", null);
     }
 
     @Test
@@ -44,7 +47,7 @@ class OutputRecordsTest {
                 AlertTransition.OPENED, new int[] {1, 0});
         String text = new String(new AlertRecordWriter(List.of("temp", "vibration")).write("press-2", opened));
         assertEquals("{\"key\":\"press-2\",\"ts\":1767225600000,\"type\":\"opened\",\"score\":0.75,"
-                + "\"channels\":[\"vibration\",\"temp\"],\"modelVersion\":3}", text);
+                + "\"reason\":\"range\",\"detail\":\"why\",\"channels\":[\"vibration\",\"temp\"],\"modelVersion\":3}", text);
         DetectorResult closed = result(new double[] {1}, new double[] {1}, new double[] {0}, AlertTransition.CLOSED,
                 new int[] {0});
         JsonNode alert = json(new AlertRecordWriter(List.of()).write("pump-7", closed));

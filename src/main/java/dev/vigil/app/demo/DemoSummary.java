@@ -47,7 +47,7 @@ public final class DemoSummary {
     }
 
     /** Records an alert record and returns the line to print for it. */
-    public String alert(String sensor, String type, int eventIndex, double score, String channels) {
+    public String alert(String sensor, String type, int eventIndex, double score, String reason, String channels) {
         String verdict = "";
         if (type.equals("opened")) {
             opened++;
@@ -62,8 +62,8 @@ public final class DemoSummary {
                         + " at event " + hits.get(0).start();
             }
         }
-        return String.format(Locale.ROOT, "ALERT %-6s %-10s event %5d  score %.3f  channels %s%s", type, sensor,
-                eventIndex, score, channels, verdict);
+        return String.format(Locale.ROOT, "ALERT %-6s %-10s event %5d  score %.3f  %-16s channels %s%s", type, sensor,
+                eventIndex, score, reason, channels, verdict);
     }
 
     /** Records a model the background trainer published and returns the line to print for it. */

@@ -1,0 +1,24 @@
+package dev.vigil.score;
+
+/** Which rule opened an alert, or why it closed: the explanation an alert record carries. */
+public enum AlertReason {
+    /** A reading left the range the key has seen so far (by more than {@code spatialTolerance} of it). */
+    RANGE("range"),
+    /** A run of exactly repeated readings, improbable for this key: a stuck sensor. */
+    STUCK_SENSOR("stuck-sensor"),
+    /** The recent prediction error is far above what is usual for this key (the likelihood score). */
+    PREDICTION_ERROR("prediction-error"),
+    /** {@code quietEvents} calm events in a row closed the alert. */
+    CALM("calm");
+
+    private final String label;
+
+    AlertReason(String label) {
+        this.label = label;
+    }
+
+    /** The name in alert records. */
+    public String label() {
+        return label;
+    }
+}
