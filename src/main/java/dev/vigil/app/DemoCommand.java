@@ -7,6 +7,7 @@ import dev.vigil.app.demo.DemoFleet;
 import dev.vigil.app.demo.DemoSummary;
 import dev.vigil.app.demo.SyntheticSensor;
 import dev.vigil.config.AppConfig;
+import dev.vigil.config.HttpConfig;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.lstm.ModelCodec;
 import dev.vigil.lstm.TrainingInfo;
@@ -66,6 +67,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "7", description = "Seed of the synthetic sensors. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--http-port", defaultValue = "8080", description = "Port of the HTTP endpoint on 127.0.0.1 (/health,"
+            + " /metrics, /sensors/<key>); when it is taken, any free port. -1: no endpoint. Default: ${DEFAULT-VALUE}.")
+    int httpPort;
+
     private final AtomicBoolean stop = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
 
@@ -93,7 +98,8 @@ final class DemoCommand implements Callable<Integer> {
             TopologyConfig machines = new TopologyConfig("machines", "machine-events", null, DemoFleet.MACHINE_CHANNELS,
                     "ts", 0, 65_536, sensors.scoresTopic(), sensors.alertsTopic(), sensors.dlqTopic(),
                     MACHINES_MODELS, Map.of());
-            AppConfig app = new AppConfig(broker.bootstrapServers(), "vigil-demo", stateDir, false, 2, 1, Map.of());
+            AppConfig app = new AppConfig(broker.bootstrapServers(), "vigil-demo", stateDir, false, 2, 1, Map.of(),
+                    httpPort < 0 ? HttpConfig.disabled() : new HttpConfig(true, "127.0.0.1", freeOr(httpPort), null));
             // the two topologies share their output topics: create each name once
             Set<String> topics = new LinkedHashSet<>();
             for (TopologyConfig t : List.of(sensors, machines)) {
@@ -103,6 +109,10 @@ final class DemoCommand implements Callable<Integer> {
             try (VigilService service = VigilService.start(app, List.of(sensors, machines), Duration.ofMinutes(1))) {
                 if (!service.awaitRunning(Duration.ofMinutes(2))) {
                     throw new dev.vigil.VigilException("the detector did not reach RUNNING within 2 minutes");
+                }
+                if (service.http() != null) {
+                    out.printf(Locale.ROOT, "vigil demo: HTTP on http://127.0.0.1:%d (/health, /metrics, /sensors/pump-1,"
+                            + " /sensors/turbine-1?topology=machines)%n", service.http().port());
                 }
                 DemoSummary summary = run(broker, sensors, machines, runFor, out);
                 summary.print(out);
@@ -184,6 +194,18 @@ final class DemoCommand implements Callable<Integer> {
             } else {
                 summary.scoredOne();
             }
+        }
+    }
+
+    /** {@code port} if it can be bound on 127.0.0.1 now, else 0 (any free port). */
+    private static int freeOr(int port) {
+        if (port == 0) {
+            return 0;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return port;
+        } catch (IOException e) {
+            return 0;
         }
     }
 
