@@ -29,6 +29,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--keys", description = "stream, trainer: keys. Default: 1000 (stream), 200 (trainer).")
     Integer keys;
 
+    @Option(names = "--scope", defaultValue = "per-key", description = "stream: per-key (a model per key) or shared (one"
+            + " model for all keys). Default: ${DEFAULT-VALUE}.")
+    String scope;
+
     @Option(names = "--retrain-interval", defaultValue = "200",
             description = "trainer: events between a key's retrainings in the busy phase. Default: ${DEFAULT-VALUE}.")
     int retrainInterval;
@@ -72,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (target.equals("stream")) {
             new StreamBenchmark(new StreamBenchmark.Settings(events == null ? 1_000_000 : events, keys == null ? 1_000 : keys,
-                    partitions, threads, rate(latencyRate, "--latency-rate"), latencySeconds, bootstrapServers),
+                    partitions, threads, rate(latencyRate, "--latency-rate"), latencySeconds, bootstrapServers, scope),
                     spec.commandLine().getOut()).run();
             return 0;
         }

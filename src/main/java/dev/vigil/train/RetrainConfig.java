@@ -91,6 +91,11 @@ public record RetrainConfig(int historySize, int minTrainPoints, int retrainInte
         return SHARED.equals(scope);
     }
 
+    public RetrainConfig withScope(String s) {
+        return new RetrainConfig(historySize, minTrainPoints, retrainInterval, retrainAfterMs, driftEvents,
+                requireImprovement, seed, s, sharedKeys, maxTrainingMs, maxModelBytes, training);
+    }
+
     public RetrainConfig withTraining(TrainingConfig t) {
         return new RetrainConfig(historySize, minTrainPoints, retrainInterval, retrainAfterMs, driftEvents,
                 requireImprovement, seed, scope, sharedKeys, maxTrainingMs, maxModelBytes, t);

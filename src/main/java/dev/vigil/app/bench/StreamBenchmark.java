@@ -52,12 +52,21 @@ public final class StreamBenchmark {
      * @param bootstrapServers an existing cluster, or null for an embedded broker
      */
     public record Settings(long events, int keys, int partitions, int threads, double latencyRate, int latencySeconds,
-                           String bootstrapServers) {
+                           String bootstrapServers, String scope) {
+        /** Per-key models. */
+        public Settings(long events, int keys, int partitions, int threads, double latencyRate, int latencySeconds,
+                        String bootstrapServers) {
+            this(events, keys, partitions, threads, latencyRate, latencySeconds, bootstrapServers, RetrainConfig.PER_KEY);
+        }
+
         public Settings {
             if (events < 1 || keys < 1 || partitions < 1 || threads < 1 || !(latencyRate > 0) || latencySeconds < 1) {
                 throw new BadConfigException("bench stream needs events, keys, partitions, threads, latency rate and"
                         + " latency seconds > 0, got " + events + ", " + keys + ", " + partitions + ", " + threads + ", "
                         + latencyRate + ", " + latencySeconds);
+            }
+            if (!RetrainConfig.PER_KEY.equals(scope) && !RetrainConfig.SHARED.equals(scope)) {
+                throw new BadConfigException("--scope must be per-key or shared, got '" + scope + "'");
             }
         }
 
@@ -115,7 +124,13 @@ public final class StreamBenchmark {
         BenchTopics.create(bootstrap, settings.partitions(), topology, countsTopic);
         BenchSeries series = new BenchSeries(SEED);
         try (KafkaProducer<String, byte[]> producer = producer(bootstrap, 5)) {
-            publishModels(producer, series, topology.modelsTopic(), settings.keys(), out);
+            if (RetrainConfig.SHARED.equals(settings.scope())) {
+                log("training one model (default shape) and publishing it as the shared model");
+                producer.send(new ProducerRecord<>(topology.modelsTopic(), "shared",
+                        BenchSeries.payloadFor(series.train(), "shared")));
+            } else {
+                publishModels(producer, series, topology.modelsTopic(), settings.keys(), out);
+            }
             preload(producer, series, topology.inputTopic(), settings.events(), settings.keys(), out);
         }
         Path root = Files.createTempDirectory("vigil-bench-stream");
@@ -134,7 +149,8 @@ public final class StreamBenchmark {
             throws InterruptedException, IOException {
         Path stateDir = root.resolve("detector");
         Properties props = props(runId + "-detector", bootstrap, stateDir, topology);
-        Topology built = VigilTopology.build(topology, DetectorConfig.defaults(), RetrainConfig.defaults(), props);
+        Topology built = VigilTopology.build(topology, DetectorConfig.defaults(),
+                RetrainConfig.defaults().withScope(settings.scope()), props);
         KafkaStreams[] running = new KafkaStreams[1];
         double detector = throughput("detector", built, props, topology.scoresTopic(), bootstrap, running);
         KafkaStreams streams = running[0];
