@@ -3,10 +3,8 @@ package dev.vigil.stream;
 import dev.vigil.BadBytesException;
 import dev.vigil.detect.DetectorStateCodec;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
 
 /**
  * How many keys of a running application have an alert open now, counted from its local detector-state stores
@@ -21,8 +19,7 @@ public final class AlertsOpen {
     public static double count(KafkaStreams streams, String topology) {
         String store = new TopologyNames(topology).stateStore();
         long open = 0;
-        try (KeyValueIterator<String, byte[]> all = streams.store(StoreQueryParameters.fromNameAndType(store,
-                QueryableStoreTypes.<String, byte[]>keyValueStore())).all()) {
+        try (KeyValueIterator<String, byte[]> all = StoredKeyReader.store(streams, store).all()) {
             while (all.hasNext()) {
                 try {
                     if (DetectorStateCodec.decode(all.next().value).score().alertOpen()) {

@@ -63,11 +63,6 @@ final class HistoryRing {
         this.store = null;
     }
 
-    /** A ring that only reads, e.g. through interactive queries from another thread than the one writing. */
-    static HistoryRing readOnly(ReadOnlyKeyValueStore<String, byte[]> store) {
-        return new HistoryRing(store);
-    }
-
     /**
      * The key's stored head, or null when the key has none.
      *

@@ -4,6 +4,9 @@ import dev.vigil.BadBytesException;
 import dev.vigil.detect.DetectorState;
 import dev.vigil.detect.DetectorStateCodec;
 import dev.vigil.detect.HistoryWindow;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
@@ -27,13 +30,23 @@ public final class StoredKeyReader {
     }
 
     /**
-     * The key's stored history window, oldest reading first, or null when the store holds none.
+     * The key's stored history window, oldest reading first, or null when the store holds none. Read while the
+     * stream thread may be appending to it ({@link HistoryRing#readConcurrently}): readings overwritten during the
+     * read are left out.
      *
      * @throws BadBytesException when the head or a reading does not decode
      */
     public static HistoryWindow history(ReadOnlyKeyValueStore<String, byte[]> histories, String key) {
-        HistoryRing ring = new HistoryRing(histories);
-        HistoryRing.Head head = ring.head(key);
-        return head == null ? null : ring.read(key, head);
+        return new HistoryRing(histories).readConcurrently(key);
+    }
+
+    /**
+     * The read-only view of one of {@code streams}' key-value stores (all its local partitions), as interactive
+     * queries give it.
+     *
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while the store cannot be queried
+     */
+    public static ReadOnlyKeyValueStore<String, byte[]> store(KafkaStreams streams, String name) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, byte[]>keyValueStore()));
     }
 }

@@ -5,7 +5,6 @@ import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.Detector;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.detect.DetectorState;
-import dev.vigil.detect.DetectorStateCodec;
 import dev.vigil.detect.HistoryWindow;
 import dev.vigil.lstm.LstmModel;
 import dev.vigil.lstm.ModelCodec;
@@ -21,12 +20,10 @@ import org.apache.kafka.common.metrics.stats.Avg;
 import org.apache.kafka.common.metrics.stats.CumulativeCount;
 import org.apache.kafka.common.metrics.stats.Max;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.TaskMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +43,7 @@ import java.util.concurrent.RejectedExecutionException;
  * {@link DetectorProcessor}s. A training:
  * <ol>
  *   <li>reads its data from this instance's stores through interactive queries: in per-key scope the key's history
- *       window ({@link HistoryRing#readConcurrently}); in shared scope the windows of up to {@code sharedKeys} keys
+ *       window ({@link StoredKeyReader#history}); in shared scope the windows of up to {@code sharedKeys} keys
  *       sampled from this instance's keys, each put in the key's own units ({@link Detector#keyNormalisation}) and
  *       laid end to end; a key no longer on this instance (moved by a rebalance) is skipped: its new owner asks
  *       again when its schedule says so;</li>
@@ -225,7 +222,7 @@ public final class TopologyTrainer implements TrainingRequests {
 
     /** The model in force for {@code id} in the global store, or null. */
     private LstmModel currentModel(KafkaStreams app, String id) {
-        byte[] payload = store(app, names.modelStore()).get(id);
+        byte[] payload = StoredKeyReader.store(app, names.modelStore()).get(id);
         if (payload == null) {
             return null;
         }
@@ -238,13 +235,13 @@ public final class TopologyTrainer implements TrainingRequests {
 
     /** The key's window, or null when this instance has too little of it. */
     private double[][] keySeries(KafkaStreams app, String key) {
-        HistoryWindow window = window(app, key);
+        HistoryWindow window = window(StoredKeyReader.store(app, names.historyStore()), key);
         return window == null ? null : window.lastReadings(window.size());
     }
 
-    private HistoryWindow window(KafkaStreams app, String key) {
+    private HistoryWindow window(ReadOnlyKeyValueStore<String, byte[]> histories, String key) {
         try {
-            HistoryWindow window = HistoryRing.readOnly(store(app, names.historyStore())).readConcurrently(key);
+            HistoryWindow window = StoredKeyReader.history(histories, key);
             boolean usable = window != null && window.channels() == detector.channels()
                     && window.size() >= Math.max(2 * retrain.training().bpttSteps() + 2, retrain.minTrainPoints() / 2);
             return usable ? window : null;
@@ -259,7 +256,8 @@ public final class TopologyTrainer implements TrainingRequests {
      * has enough history.
      */
     private double[][] sharedSeries(KafkaStreams app, LstmModel current) {
-        ReadOnlyKeyValueStore<String, byte[]> states = store(app, names.stateStore());
+        ReadOnlyKeyValueStore<String, byte[]> states = StoredKeyReader.store(app, names.stateStore());
+        ReadOnlyKeyValueStore<String, byte[]> histories = StoredKeyReader.store(app, names.historyStore());
         List<String> keys = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> all = states.all()) {
             all.forEachRemaining(kv -> keys.add(kv.key));
@@ -275,11 +273,14 @@ public final class TopologyTrainer implements TrainingRequests {
             }
             DetectorState state;
             try {
-                state = DetectorStateCodec.decode(states.get(key));
+                state = StoredKeyReader.state(states, key);
             } catch (BadBytesException e) {
                 continue;
             }
-            HistoryWindow window = state.events() < detector.scoring().warmupEvents() ? null : window(app, key);
+            if (state == null || state.events() < detector.scoring().warmupEvents()) {
+                continue;
+            }
+            HistoryWindow window = window(histories, key);
             if (window == null || window.size() < retrain.minTrainPoints()) {
                 continue;
             }
@@ -308,10 +309,6 @@ public final class TopologyTrainer implements TrainingRequests {
             }
         }
         return false;
-    }
-
-    private static ReadOnlyKeyValueStore<String, byte[]> store(KafkaStreams app, String name) {
-        return app.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, byte[]>keyValueStore()));
     }
 
     private static Sensor counter(Metrics metrics, Map<String, String> tags, String name, String description) {

@@ -5,6 +5,7 @@ import dev.vigil.app.broker.EmbeddedKafkaBroker;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.lstm.LstmModel;
+import dev.vigil.stream.StoredKeyReader;
 import dev.vigil.stream.TopologyNames;
 import dev.vigil.stream.VigilTopology;
 import dev.vigil.train.RetrainConfig;
@@ -14,11 +15,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -230,9 +228,7 @@ public final class StreamBenchmark {
     }
 
     private static int stateBytes(KafkaStreams streams, TopologyNames names) {
-        ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(
-                names.stateStore(), QueryableStoreTypes.<String, byte[]>keyValueStore()));
-        byte[] state = store.get(BenchSeries.key(0));
+        byte[] state = StoredKeyReader.store(streams, names.stateStore()).get(BenchSeries.key(0));
         return state == null ? -1 : state.length;
     }
 
