@@ -183,6 +183,15 @@ public final class Detector {
         if (event.timestamp() == DetectorState.NO_TIMESTAMP) {
             return "missing timestamp";
         }
+        return lateness(state, event);
+    }
+
+    /**
+     * Why {@code event} comes too late for the key's state (not after its latest event, or further back than the
+     * allowed lateness), or null. One of the reasons {@link #step} refuses an event; callers that classify
+     * refusals (the stream's dead-letter reasons) ask it first.
+     */
+    public String lateness(DetectorState state, Event event) {
         long lateness = config.allowedLatenessMs();
         if (state.lastTimestamp != DetectorState.NO_TIMESTAMP) {
             if (lateness == 0 && event.timestamp() <= state.lastTimestamp) {

@@ -31,16 +31,16 @@ import java.util.Map;
  *       ({@link VigilMetrics}) and logged (the first {@value #WARN_FIRST} of each reason, then one in
  *       {@value #WARN_EVERY}, at WARN with topic/partition/offset; all at DEBUG);</li>
  *   <li>load the key's {@link DetectorState} ({@link DetectorStores}); an event too late for the allowed lateness
- *       is dead-lettered as {@link RejectReason#LATE} here;</li>
+ *       ({@link Detector#lateness}) is dead-lettered as {@link RejectReason#LATE} here;</li>
  *   <li>look up the key's model ({@link ModelCache}: decoded once per payload, and the global model store's payload
  *       read again only when the store's generation changed); when its version differs from the state's, the
  *       key's whole {@link HistoryWindow} is loaded and {@link Detector#rewarm} re-warms the hidden state from it;</li>
- *   <li>{@link Detector#step}; a refusal is dead-lettered ({@code LATE}/{@code REFUSED}) and nothing is saved;
- *       otherwise the state is saved and the reading appended to the history (one small entry, not the whole
- *       window), and a score record (and on OPENED/CLOSED an alert record) is forwarded;</li>
+ *   <li>{@link Detector#step}; a refusal is dead-lettered ({@code REFUSED}) and nothing is saved; otherwise the
+ *       reading is appended to the history (one small entry, not the whole window), and a score record (and on
+ *       OPENED/CLOSED an alert record) is forwarded;</li>
  *   <li>when the key's {@link dev.vigil.detect.TrainingSchedule} says a training is due ({@link RetrainClock}), it is
- *       requested ({@link TrainingRequests}, never blocking); a taken request is recorded in the key's state, so the
- *       schedule survives restarts and rebalances.</li>
+ *       requested ({@link TrainingRequests}, never blocking) and a taken request is recorded in the schedule; then
+ *       the state is saved, once, so the schedule survives restarts and rebalances.</li>
  * </ol>
  * In shared scope ({@link ModelScope}) every key is served by the topology's one shared model.
  * A bad record never throws and never changes a key's stored bytes. This is the offline lifecycle of
@@ -141,7 +141,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         String key = parsed.key();
         Event event = parsed.event();
         DetectorState state = stores.loadState(key);
-        String late = lateness(state, event);
+        String late = detector.lateness(state, event);
         if (late != null) {
             deadLetter(record, origin, RejectReason.LATE, late);
             return;
@@ -158,36 +158,19 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         }
         DetectorResult result = detector.step(model, state, event);
         if (!result.accepted()) {
-            RejectReason reason = lateness(state, event) != null ? RejectReason.LATE : RejectReason.REFUSED;
-            deadLetter(record, origin, reason, result.rejectReason());
+            // lateness was ruled out above and the state's last event time is unchanged: any other refusal
+            deadLetter(record, origin, RejectReason.REFUSED, result.rejectReason());
             return;
         }
-        int readings = stores.save(key, state, event.timestamp(), event.values(), history);
+        int readings = stores.appendHistory(key, event.timestamp(), event.values(), history);
         emit(key, record.timestamp(), result);
         RetrainClock.Trigger trigger = clock.due(state.schedule(), readings, inForce != null, state.lastTimestamp());
         if (trigger != null && training.offer(new TrainingRequests.Request(scope.modelId(key), key, trigger))) {
             state.schedule().attempted(state.lastTimestamp());
-            stores.saveState(key, state);
             trainingRequested.record();
         }
+        stores.saveState(key, state);
         scoreLatency.record(System.nanoTime() - started);
-    }
-
-    /** Why the event is too late for the key (the rule of {@code Detector}'s validation), or null. */
-    private String lateness(DetectorState state, Event event) {
-        long last = state.lastTimestamp();
-        if (last == DetectorState.NO_TIMESTAMP) {
-            return null;
-        }
-        long allowed = config.allowedLatenessMs();
-        if (allowed == 0 && event.timestamp() <= last) {
-            return "event time " + event.timestamp() + " is not after the key's latest event " + last;
-        }
-        if (allowed > 0 && event.timestamp() < last - allowed) {
-            return "event time " + event.timestamp() + " is more than the allowed lateness (" + allowed
-                    + " ms) before the key's latest event " + last;
-        }
-        return null;
     }
 
     private void emit(String key, long timestamp, DetectorResult result) {

@@ -81,14 +81,13 @@ final class DetectorStores {
     }
 
     /**
-     * Saves the key's state and appends the accepted reading to its history: one reading and the head when the
+     * Appends the accepted reading to the key's history: one reading and the head when the
      * stored ring has the configured shape, else the whole window (from {@code loaded}, the window this event
      * already loaded, if any; otherwise loaded now).
      *
      * @return readings in the key's history now
      */
-    int save(String key, DetectorState state, long timestamp, double[] reading, HistoryWindow loaded) {
-        saveState(key, state);
+    int appendHistory(String key, long timestamp, double[] reading, HistoryWindow loaded) {
         HistoryRing.Head head = usableHead(key);
         if (head != null) {
             histories.append(key, head, timestamp, reading);
@@ -100,7 +99,7 @@ final class DetectorStores {
         return window.size();
     }
 
-    /** Saves the key's state alone. */
+    /** Saves the key's state (once per accepted event, after its reading is appended and any training requested). */
     void saveState(String key, DetectorState state) {
         states.put(key, DetectorStateCodec.encode(state));
     }
