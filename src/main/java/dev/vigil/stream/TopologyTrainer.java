@@ -169,14 +169,14 @@ public final class TopologyTrainer implements TrainingRequests {
             return;
         }
         LstmModel current = currentModel(app, id);
-        double[][] series = retrain.shared() ? sharedSeries(app, current) : keySeries(app, request.key());
+        long version = Math.max(current == null ? 0 : current.info().version(), published.getOrDefault(id, 0L)) + 1;
+        double[][] series = retrain.shared() ? sharedSeries(app, version) : keySeries(app, request.key());
         if (series == null) {
             skipped.record();
             LOG.info("topology {}: training of '{}' ({}) skipped: not enough history on this instance", topology.name(),
                     id, request.trigger());
             return;
         }
-        long version = Math.max(current == null ? 0 : current.info().version(), published.getOrDefault(id, 0L)) + 1;
         long deadline = System.nanoTime() + retrain.maxTrainingMs() * 1_000_000L;
         boolean[] late = new boolean[1];
         TrainingOutcome outcome = trainers.get().train(id, version, series, current, () -> {
@@ -255,7 +255,7 @@ public final class TopologyTrainer implements TrainingRequests {
      * one training's sample is reproducible), each in its key's own units, one after the other; null when no key
      * has enough history.
      */
-    private double[][] sharedSeries(KafkaStreams app, LstmModel current) {
+    private double[][] sharedSeries(KafkaStreams app, long version) {
         ReadOnlyKeyValueStore<String, byte[]> states = StoredKeyReader.store(app, names.stateStore());
         ReadOnlyKeyValueStore<String, byte[]> histories = StoredKeyReader.store(app, names.historyStore());
         List<String> keys = new ArrayList<>();
@@ -263,7 +263,6 @@ public final class TopologyTrainer implements TrainingRequests {
             all.forEachRemaining(kv -> keys.add(kv.key));
         }
         Collections.sort(keys);
-        long version = current == null ? 1 : current.info().version() + 1;
         Collections.shuffle(keys, new java.util.Random(new SplittableRandom(retrain.seed() ^ version).nextLong()));
         List<double[]> rows = new ArrayList<>();
         int used = 0;
