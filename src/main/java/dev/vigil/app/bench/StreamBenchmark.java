@@ -176,11 +176,8 @@ public final class StreamBenchmark {
         log(label + ": processing " + settings.events() + " events");
         KafkaStreams streams = new KafkaStreams(topology, props);
         boolean keep = false;
-        try (OutputCounter counter = new OutputCounter(bootstrap, outputTopic, false)) {
-            long start = System.nanoTime();
-            streams.start();
-            counter.await(settings.events(), streams, r -> { });
-            double seconds = (System.nanoTime() - start) / 1e9;
+        try {
+            double seconds = startAndAwait(streams, bootstrap, outputTopic, settings.events());
             double rate = settings.events() / seconds;
             log(String.format(java.util.Locale.ROOT, "%s: %d events in %.1f s, %.0f events/s", label, settings.events(),
                     seconds, rate));
@@ -193,6 +190,19 @@ public final class StreamBenchmark {
             if (!keep) {
                 streams.close(Duration.ofMinutes(2));
             }
+        }
+    }
+
+    /**
+     * Starts {@code streams} and waits until it has committed {@code outputs} more records to {@code outputTopic}
+     * (counted from the topic's end as it is now, read_committed); the seconds that took.
+     */
+    static double startAndAwait(KafkaStreams streams, String bootstrap, String outputTopic, long outputs) {
+        try (OutputCounter counter = new OutputCounter(bootstrap, outputTopic, true)) {
+            long start = System.nanoTime();
+            streams.start();
+            counter.await(outputs, streams, r -> { });
+            return (System.nanoTime() - start) / 1e9;
         }
     }
 

@@ -166,16 +166,11 @@ public final class TrainerBenchmark {
         /** Processes the preloaded input; events/s. */
         double throughput() {
             log(label + ": processing " + settings.events() + " events");
-            try (OutputCounter counter = new OutputCounter(bootstrap, topology.scoresTopic(), true)) {
-                long start = System.nanoTime();
-                streams.start();
-                counter.await(settings.events(), streams, r -> { });
-                double seconds = (System.nanoTime() - start) / 1e9;
-                double rate = settings.events() / seconds;
-                log(String.format(Locale.ROOT, "%s: %d events in %.1f s, %.0f events/s, %d models published", label,
-                        settings.events(), seconds, rate, published()));
-                return rate;
-            }
+            double seconds = StreamBenchmark.startAndAwait(streams, bootstrap, topology.scoresTopic(), settings.events());
+            double rate = settings.events() / seconds;
+            log(String.format(Locale.ROOT, "%s: %d events in %.1f s, %.0f events/s, %d models published", label,
+                    settings.events(), seconds, rate, published()));
+            return rate;
         }
 
         /** Offers the steady load, each key's series continuing where the preload stopped; models published meanwhile. */
