@@ -6,6 +6,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 
 import java.time.Duration;
 import java.util.List;
@@ -23,14 +24,19 @@ import java.util.stream.Collectors;
  * taken leadership of every partition. A producer that writes in that window gets NOT_LEADER_OR_FOLLOWER
  * for some batches while later ones succeed, and an idempotent producer can then retry the first batch
  * with OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (seen with Kafka 4.4 on a fresh topic).
- * ListOffsets is answered only by a partition's leader, and Admin retries it until it is.
+ * ListOffsets is answered only by a partition's leader. Admin retries it while the leader moves, but a broker that is
+ * named leader in the metadata before its replica manager hosts the partition answers UNKNOWN_TOPIC_OR_PARTITION,
+ * which Admin hands back; that error is retriable, so it is retried here until the deadline.
  */
 final class WritableTopics {
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
+
     private WritableTopics() {
     }
 
     static void create(Admin admin, NewTopic topic, Duration timeout) {
         String name = topic.name();
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
             admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             TopicDescription description = admin.describeTopics(List.of(name)).allTopicNames()
@@ -38,7 +44,7 @@ final class WritableTopics {
             Map<TopicPartition, OffsetSpec> latest = description.partitions().stream()
                     .map(p -> new TopicPartition(name, p.partition()))
                     .collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
-            admin.listOffsets(latest).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            awaitLeaders(admin, latest, deadline);
         } catch (ExecutionException e) {
             throw new VigilException("creating topic " + name + " failed: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
@@ -46,6 +52,22 @@ final class WritableTopics {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new VigilException("interrupted while creating topic " + name, e);
+        }
+    }
+
+    private static void awaitLeaders(Admin admin, Map<TopicPartition, OffsetSpec> partitions, long deadline)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        while (true) {
+            long left = deadline - System.nanoTime();
+            try {
+                admin.listOffsets(partitions).all().get(Math.max(left, 0), TimeUnit.NANOSECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || left < RETRY_PAUSE.toNanos()) {
+                    throw e;
+                }
+                Thread.sleep(RETRY_PAUSE.toMillis());
+            }
         }
     }
 }
