@@ -45,6 +45,10 @@ final class BenchCommand implements Callable<Integer> {
             + " Default: ${DEFAULT-VALUE}.")
     int steadySeconds;
 
+    @Option(names = "--warmup-events", description = "stream: events each topology processes, under a throwaway"
+            + " application id, before it is measured (0: none). Default: 300000 (at most --events).")
+    Long warmupEvents;
+
     @Option(names = "--partitions", defaultValue = "4", description = "stream: partitions per topic. Default: ${DEFAULT-VALUE}.")
     int partitions;
 
@@ -75,8 +79,11 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (target.equals("stream")) {
-            new StreamBenchmark(new StreamBenchmark.Settings(events == null ? 1_000_000 : events, keys == null ? 1_000 : keys,
-                    partitions, threads, rate(latencyRate, "--latency-rate"), latencySeconds, bootstrapServers, scope),
+            StreamBenchmark.Settings d = StreamBenchmark.Settings.defaults();
+            long n = events == null ? d.events() : events;
+            new StreamBenchmark(new StreamBenchmark.Settings(n, keys == null ? d.keys() : keys, partitions, threads,
+                    rate(latencyRate, "--latency-rate"), latencySeconds, bootstrapServers, scope,
+                    warmupEvents == null ? Math.min(n, d.warmupEvents()) : warmupEvents),
                     spec.commandLine().getOut()).run();
             return 0;
         }

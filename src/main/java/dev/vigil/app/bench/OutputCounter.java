@@ -48,12 +48,22 @@ final class OutputCounter implements AutoCloseable {
     }
 
     /**
+     * When the awaited records arrived ({@link System#nanoTime()}): the first poll that returned any, how many it
+     * returned, and the poll that returned the last.
+     */
+    record Arrival(long firstNanos, long firstCount, long lastNanos) {
+    }
+
+    /**
      * Polls until {@code expected} records have been seen, handing each to {@code each}.
      *
+     * @return when they arrived
      * @throws VigilException when {@code streams} fails or nothing arrives for {@link #STALL_LIMIT}
      */
-    void await(long expected, KafkaStreams streams, Consumer<ConsumerRecord<String, byte[]>> each) {
+    Arrival await(long expected, KafkaStreams streams, Consumer<ConsumerRecord<String, byte[]>> each) {
         long seen = 0;
+        long firstNanos = 0;
+        long firstCount = 0;
         long lastProgress = System.nanoTime();
         while (seen < expected) {
             int n = 0;
@@ -64,6 +74,10 @@ final class OutputCounter implements AutoCloseable {
             seen += n;
             long now = System.nanoTime();
             if (n > 0) {
+                if (firstCount == 0) {
+                    firstNanos = now;
+                    firstCount = n;
+                }
                 lastProgress = now;
             } else if (now - lastProgress > STALL_LIMIT.toNanos()) {
                 throw new VigilException("no output for " + STALL_LIMIT.toSeconds() + " s after " + seen + " of "
@@ -75,6 +89,7 @@ final class OutputCounter implements AutoCloseable {
                         + expected + " outputs");
             }
         }
+        return new Arrival(firstNanos, firstCount, lastProgress);
     }
 
     @Override

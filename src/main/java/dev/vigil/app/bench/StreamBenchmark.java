@@ -48,13 +48,17 @@ public final class StreamBenchmark {
      * @param latencyRate      offered events/s in the latency phase (> 0)
      * @param latencySeconds   length of the latency phase (≥ 1)
      * @param bootstrapServers an existing cluster, or null for an embedded broker
+     * @param scope            per-key (a model per key) or shared (one model for every key)
+     * @param warmupEvents     events each topology processes under a throwaway application id before it is measured,
+     *                         so that both are measured with the JIT compiler done (0: none; at most {@code events})
      */
     public record Settings(long events, int keys, int partitions, int threads, double latencyRate, int latencySeconds,
-                           String bootstrapServers, String scope) {
-        /** Per-key models. */
+                           String bootstrapServers, String scope, long warmupEvents) {
+        /** Per-key models, no warm-up. */
         public Settings(long events, int keys, int partitions, int threads, double latencyRate, int latencySeconds,
                         String bootstrapServers) {
-            this(events, keys, partitions, threads, latencyRate, latencySeconds, bootstrapServers, RetrainConfig.PER_KEY);
+            this(events, keys, partitions, threads, latencyRate, latencySeconds, bootstrapServers, RetrainConfig.PER_KEY,
+                    0);
         }
 
         public Settings {
@@ -66,10 +70,37 @@ public final class StreamBenchmark {
             if (!RetrainConfig.PER_KEY.equals(scope) && !RetrainConfig.SHARED.equals(scope)) {
                 throw new BadConfigException("--scope must be per-key or shared, got '" + scope + "'");
             }
+            if (warmupEvents < 0 || warmupEvents > events) {
+                throw new BadConfigException("--warmup-events must be between 0 and the events (" + events + "), got "
+                        + warmupEvents);
+            }
         }
 
         public static Settings defaults() {
-            return new Settings(1_000_000, 1_000, 4, 1, 2_000, 20, null);
+            return new Settings(1_000_000, 1_000, 4, 1, 2_000, 20, null, RetrainConfig.PER_KEY, DEFAULT_WARMUP_EVENTS);
+        }
+    }
+
+    /** Warm-up events of {@code bench stream} (capped at the events). */
+    public static final long DEFAULT_WARMUP_EVENTS = 300_000;
+
+    /**
+     * When one application's outputs arrived, from its start: the first committed outputs after {@code
+     * startupSeconds} (restoring stores, loading the global model store, joining the group), the last after {@code
+     * totalSeconds}.
+     *
+     * @param steadyOutputs outputs after the first committed batch
+     * @param steadySeconds from the first committed batch to the last
+     */
+    public record Timing(long outputs, double startupSeconds, double totalSeconds, long steadyOutputs, double steadySeconds) {
+        /** Events/s while processing: outputs after the first batch over the time from the first batch to the last. */
+        public double rate() {
+            return steadySeconds > 0 ? steadyOutputs / steadySeconds : endToEndRate();
+        }
+
+        /** Events/s from start until all outputs were committed (includes the startup). */
+        public double endToEndRate() {
+            return outputs / totalSeconds;
         }
     }
 
@@ -133,9 +164,17 @@ public final class StreamBenchmark {
         }
         Path root = Files.createTempDirectory("vigil-bench-stream");
         try {
+            if (settings.warmupEvents() > 0) {
+                Properties warm = props(runId + "-counting-warmup", bootstrap, root.resolve("counting-warmup"), topology);
+                throughput("counting warm-up", CountingTopology.build(topology.inputTopic(), countsTopic), warm,
+                        countsTopic, bootstrap, settings.warmupEvents(), null);
+                warm = props(runId + "-detector-warmup", bootstrap, root.resolve("detector-warmup"), topology);
+                throughput("detector warm-up", detectorTopology(topology, warm), warm, topology.scoresTopic(), bootstrap,
+                        settings.warmupEvents(), null);
+            }
             Properties countingProps = props(runId + "-counting", bootstrap, root.resolve("counting"), topology);
-            double counting = throughput("counting", CountingTopology.build(topology.inputTopic(), countsTopic),
-                    countingProps, countsTopic, bootstrap, null);
+            Timing counting = throughput("counting", CountingTopology.build(topology.inputTopic(), countsTopic),
+                    countingProps, countsTopic, bootstrap, settings.events(), null);
             return runDetector(runId, bootstrap, root, topology, series, counting);
         } finally {
             StateDirSize.deleteTree(root);
@@ -143,14 +182,13 @@ public final class StreamBenchmark {
     }
 
     private StreamBenchmarkResult runDetector(String runId, String bootstrap, Path root, TopologyConfig topology,
-                                              BenchSeries series, double counting)
+                                              BenchSeries series, Timing counting)
             throws InterruptedException, IOException {
         Path stateDir = root.resolve("detector");
         Properties props = props(runId + "-detector", bootstrap, stateDir, topology);
-        Topology built = VigilTopology.build(topology, DetectorConfig.defaults(),
-                RetrainConfig.defaults().withScope(settings.scope()), props);
         KafkaStreams[] running = new KafkaStreams[1];
-        double detector = throughput("detector", built, props, topology.scoresTopic(), bootstrap, running);
+        Timing detector = throughput("detector", detectorTopology(topology, props), props, topology.scoresTopic(),
+                bootstrap, settings.events(), running);
         KafkaStreams streams = running[0];
         LatencyProbe.Latencies latencies;
         int stateBytes;
@@ -170,22 +208,30 @@ public final class StreamBenchmark {
         return result;
     }
 
-    /** Runs {@code topology} from the start of the input until {@code events} outputs are committed; events/s. */
-    private double throughput(String label, Topology topology, Properties props, String outputTopic, String bootstrap,
-                              KafkaStreams[] keepRunning) {
-        log(label + ": processing " + settings.events() + " events");
+    private Topology detectorTopology(TopologyConfig topology, Properties props) {
+        return VigilTopology.build(topology, DetectorConfig.defaults(), RetrainConfig.defaults().withScope(settings.scope()),
+                props);
+    }
+
+    /**
+     * Runs {@code topology} from the start of the input until {@code outputs} outputs are committed, and closes it
+     * unless {@code keepRunning} is given (then it is left running there).
+     */
+    private Timing throughput(String label, Topology topology, Properties props, String outputTopic, String bootstrap,
+                              long outputs, KafkaStreams[] keepRunning) {
+        log(label + ": processing " + outputs + " events");
         KafkaStreams streams = new KafkaStreams(topology, props);
         boolean keep = false;
         try {
-            double seconds = startAndAwait(streams, bootstrap, outputTopic, settings.events());
-            double rate = settings.events() / seconds;
-            log(String.format(java.util.Locale.ROOT, "%s: %d events in %.1f s, %.0f events/s", label, settings.events(),
-                    seconds, rate));
+            Timing timing = startAndAwait(streams, bootstrap, outputTopic, outputs);
+            log(String.format(java.util.Locale.ROOT, "%s: %d events in %.1f s (first outputs after %.1f s), %.0f events/s"
+                    + " while processing, %.0f events/s from start", label, outputs, timing.totalSeconds(),
+                    timing.startupSeconds(), timing.rate(), timing.endToEndRate()));
             if (keepRunning != null) {
                 keepRunning[0] = streams;
                 keep = true;
             }
-            return rate;
+            return timing;
         } finally {
             if (!keep) {
                 streams.close(Duration.ofMinutes(2));
@@ -195,14 +241,15 @@ public final class StreamBenchmark {
 
     /**
      * Starts {@code streams} and waits until it has committed {@code outputs} more records to {@code outputTopic}
-     * (counted from the topic's end as it is now, read_committed); the seconds that took.
+     * (counted from the topic's end as it is now, read_committed); when they arrived.
      */
-    static double startAndAwait(KafkaStreams streams, String bootstrap, String outputTopic, long outputs) {
+    static Timing startAndAwait(KafkaStreams streams, String bootstrap, String outputTopic, long outputs) {
         try (OutputCounter counter = new OutputCounter(bootstrap, outputTopic, true)) {
             long start = System.nanoTime();
             streams.start();
-            counter.await(outputs, streams, r -> { });
-            return (System.nanoTime() - start) / 1e9;
+            OutputCounter.Arrival arrival = counter.await(outputs, streams, r -> { });
+            return new Timing(outputs, (arrival.firstNanos() - start) / 1e9, (arrival.lastNanos() - start) / 1e9,
+                    outputs - arrival.firstCount(), (arrival.lastNanos() - arrival.firstNanos()) / 1e9);
         }
     }
 

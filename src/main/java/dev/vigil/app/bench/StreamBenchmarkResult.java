@@ -6,21 +6,32 @@ import java.util.Locale;
 /**
  * What one {@link StreamBenchmark} run measured.
  *
- * @param detectorRate     events/s of the detector topology (preloaded events / wall time to all outputs committed)
- * @param countingRate     the same for the counting topology
+ * @param detector         when the detector topology's outputs arrived (after its warm-up, if any)
+ * @param counting         the same for the counting topology
  * @param latencies        event-to-score latencies of the latency phase
  * @param stateBytes       one key's detector state ({@code DetectorStateCodec} bytes), -1 if not found
  * @param taskStoreBytes   the detector application's per-task store files (RocksDB, checkpoints) after closing
  * @param globalStoreBytes its global model store files
  */
-public record StreamBenchmarkResult(StreamBenchmark.Settings settings, double detectorRate, double countingRate,
+public record StreamBenchmarkResult(StreamBenchmark.Settings settings, StreamBenchmark.Timing detector,
+                                    StreamBenchmark.Timing counting,
                                     LatencyProbe.Latencies latencies, int stateBytes, long taskStoreBytes,
                                     long globalStoreBytes) {
     /** Target of the issue: the detector reaches this fraction of the counting topology's throughput. */
     public static final double TARGET_RATIO = 0.70;
 
+    /** Events/s of the detector topology while processing ({@link StreamBenchmark.Timing#rate()}). */
+    public double detectorRate() {
+        return detector.rate();
+    }
+
+    /** The same for the counting topology. */
+    public double countingRate() {
+        return counting.rate();
+    }
+
     public double ratio() {
-        return detectorRate / countingRate;
+        return detectorRate() / countingRate();
     }
 
     public double p50Ms() {
@@ -45,9 +56,13 @@ public record StreamBenchmarkResult(StreamBenchmark.Settings settings, double de
         out.printf(Locale.ROOT, "%nvigil bench stream: %,d events over %,d keys, %d partition(s), %d stream thread(s),"
                 + " exactly_once_v2, commit interval %d ms%n", s.events(), s.keys(), s.partitions(), s.threads(),
                 StreamBenchmark.COMMIT_INTERVAL_MS);
-        out.printf(Locale.ROOT, "  throughput  detector %,10.0f events/s%n", detectorRate);
-        out.printf(Locale.ROOT, "              counting %,10.0f events/s  (read+increment+write a Long per key)%n",
-                countingRate);
+        out.printf(Locale.ROOT, "  throughput  (while processing, after %,d warm-up events; from start in brackets)%n",
+                s.warmupEvents());
+        out.printf(Locale.ROOT, "              detector %,10.0f events/s  (%,.0f; first outputs after %.1f s)%n",
+                detectorRate(), detector.endToEndRate(), detector.startupSeconds());
+        out.printf(Locale.ROOT, "              counting %,10.0f events/s  (%,.0f; first outputs after %.1f s;"
+                + " read+increment+write a Long per key)%n", countingRate(), counting.endToEndRate(),
+                counting.startupSeconds());
         out.printf(Locale.ROOT, "              ratio    %10.2f  (target >= %.2f: %s)%n", ratio(), TARGET_RATIO,
                 ratio() >= TARGET_RATIO ? "met" : "NOT met");
         out.printf(Locale.ROOT, "  latency     %,d events offered at %.0f/s (achieved %.0f/s): p50 %.1f ms, p99 %.1f ms,"

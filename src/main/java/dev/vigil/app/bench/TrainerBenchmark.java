@@ -166,7 +166,8 @@ public final class TrainerBenchmark {
         /** Processes the preloaded input; events/s. */
         double throughput() {
             log(label + ": processing " + settings.events() + " events");
-            double seconds = StreamBenchmark.startAndAwait(streams, bootstrap, topology.scoresTopic(), settings.events());
+            double seconds = StreamBenchmark.startAndAwait(streams, bootstrap, topology.scoresTopic(), settings.events())
+                    .totalSeconds();
             double rate = settings.events() / seconds;
             log(String.format(Locale.ROOT, "%s: %d events in %.1f s, %.0f events/s, %d models published", label,
                     settings.events(), seconds, rate, published()));

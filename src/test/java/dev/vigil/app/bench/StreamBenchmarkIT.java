@@ -15,11 +15,18 @@ class StreamBenchmarkIT {
     void shouldCompleteATinyRunAndReportPositiveFigures() throws Exception {
         StringWriter text = new StringWriter();
         StreamBenchmark.Settings settings = new StreamBenchmark.Settings(2_000, 20, 1, 1, 200, 2,
-                KafkaTestBroker.shared().bootstrapServers());
+                KafkaTestBroker.shared().bootstrapServers(), "per-key", 500);
         StreamBenchmarkResult result = new StreamBenchmark(settings, new PrintWriter(text)).run();
 
         assertTrue(result.detectorRate() > 0, "detector rate " + result.detectorRate());
         assertTrue(result.countingRate() > 0, "counting rate " + result.countingRate());
+        for (StreamBenchmark.Timing t : new StreamBenchmark.Timing[] {result.detector(), result.counting()}) {
+            assertEquals(2_000, t.outputs());
+            assertTrue(t.startupSeconds() > 0 && t.startupSeconds() <= t.totalSeconds(), t.toString());
+            assertTrue(t.steadyOutputs() < t.outputs() && t.steadySeconds() <= t.totalSeconds() - t.startupSeconds() + 1e-9,
+                    t.toString());
+        }
+        assertTrue(text.toString().contains("detector warm-up: processing 500 events"), text.toString());
         assertTrue(result.ratio() > 0 && Double.isFinite(result.ratio()), "ratio " + result.ratio());
         assertEquals(400, result.latencies().sortedNanos().length, "every latency event matched its score");
         assertTrue(result.p50Ms() > 0 && result.p50Ms() <= result.p99Ms() && result.p99Ms() <= result.maxMs(),
