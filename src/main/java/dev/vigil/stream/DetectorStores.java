@@ -15,8 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * Loads and saves a key's detector state and history window in the two per-key stores (the history as a
- * {@link HistoryRing}: an accepted event appends one reading rather than rewriting the window, and the window is
- * read whole only when a model swap re-warms the key). Stored bytes that cannot be used are not a reason to stop
+ * {@link HistoryRing}: an accepted event appends one reading to the key's head, a block is written every
+ * {@value HistoryRing#BLOCK} readings, and the window is read whole only when a model swap re-warms the key). Stored bytes that cannot be used are not a reason to stop
  * the stream: a state that does not decode, or was written for another shape (channels, hidden size, layers,
  * short window: the topology's detector settings changed), is replaced by a fresh state, logged at WARN and
  * counted ({@link VigilMetrics#STATE_DISCARDED}); the same for a history window that does not decode or has
@@ -90,8 +90,7 @@ final class DetectorStores {
     int appendHistory(String key, long timestamp, double[] reading, HistoryWindow loaded) {
         HistoryRing.Head head = usableHead(key);
         if (head != null) {
-            histories.append(key, head, timestamp, reading);
-            return head.appended().size();
+            return histories.append(key, head, timestamp, reading);
         }
         HistoryWindow window = loaded != null ? loaded : loadHistory(key);
         window.append(timestamp, reading);
@@ -104,11 +103,15 @@ final class DetectorStores {
         states.put(key, DetectorStateCodec.encode(state));
     }
 
-    /** The stored head if the ring can be appended to as it is, else null (none, unreadable, or another shape). */
+    /**
+     * The stored head if the ring can be appended to as it is, else null (none, unreadable, another shape, or the
+     * previous release's format, which {@link #appendHistory} then rewrites in the current one).
+     */
     private HistoryRing.Head usableHead(String key) {
         try {
             HistoryRing.Head head = histories.head(key);
-            return head != null && head.capacity() == historySize && head.channels() == config.channels() ? head : null;
+            return head != null && head.version() == HistoryRing.FORMAT_VERSION && head.capacity() == historySize
+                    && head.channels() == config.channels() ? head : null;
         } catch (BadBytesException e) {
             return null;
         }

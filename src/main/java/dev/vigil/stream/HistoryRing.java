@@ -8,48 +8,89 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.zip.CRC32;
 
 /**
- * A key's {@link HistoryWindow} in the history store as a ring of small entries, so that an accepted event
- * writes one reading and a 21-byte head (to RocksDB and the changelog) instead of the whole window (32 KB when
- * full). Entries of key {@code k}, big-endian:
+ * A key's {@link HistoryWindow} in the history store as a ring of blocks of {@value #BLOCK} readings, so that an
+ * accepted event rewrites only the key's small head (in the store's record cache, which keeps the last write of a
+ * commit interval) and writes a block every {@value #BLOCK} events, instead of rewriting the whole window (32 KB
+ * when full) or writing a reading and a head to RocksDB and the changelog on every event. Entries of key {@code k},
+ * big-endian (format version 3):
  * <pre>
- *   k + "#h"                      head:    u8 format version (2), i32 capacity, i32 channels, i32 size,
- *                                          i32 next (the slot the next reading goes to), i32 CRC32 of the rest
- *   k + "#" + 8 lowercase hex     reading: u8 format version (2), i64 timestamp (epoch ms), f64 value[channels]
- *                                          (the slot number, 0..capacity-1)
+ *   k + "#h"                      head:  u8 format version (3), i32 capacity, i32 channels, i32 size,
+ *                                        i32 next (the slot the next reading goes to),
+ *                                        the open block's readings (slots blockStart(next) .. next-1),
+ *                                        i32 CRC32 of all before it
+ *   k + "#b" + 8 lowercase hex    block: u8 format version (3), the block's readings
+ *                                        (block b holds slots b*BLOCK .. min((b+1)*BLOCK, capacity)-1)
+ *   a reading                            i64 timestamp (epoch ms), f64 value[channels]
  * </pre>
- * The two suffixes have fixed lengths and the head's ends in a non-hex letter, so no entry of one key can be an
- * entry of another, whatever the keys. The i-th oldest reading is in slot {@code (next - size + i) mod capacity},
- * as in {@link HistoryWindow}. The head is written after the reading, in the same task and so the same
- * exactly-once transaction; the window is restored from the changelog like any store. (Format version 1 is
- * {@link HistoryWindowCodec}'s whole-window value under the plain key, which this layout no longer reads.)
- * Not thread-safe (one per processor).
+ * The suffixes have fixed lengths and end in a letter or are told apart by their first two characters, so no entry
+ * of one key can be an entry of another, whatever the keys. The i-th oldest reading is in slot
+ * {@code (next - size + i) mod capacity}, as in {@link HistoryWindow}; slots of the open block before {@code next}
+ * are in the head, every other slot in its block (the open block's later slots still hold the previous lap's
+ * readings). A block is written when its last slot is, before the head, in the same task and so the same
+ * exactly-once transaction; the window is restored from the changelog like any store.
+ *
+ * <p>Format version 2 (a 21-byte head under {@code k + "#h"} and one entry per reading under {@code k + "#" + 8 hex},
+ * u8 version then the reading) is still read, so that a window written by an earlier release survives the upgrade:
+ * {@link #write} then replaces it by version 3 and deletes its entries. Version 1 ({@link HistoryWindowCodec}'s
+ * whole-window value under the plain key) is not read. Not thread-safe (one per processor).
  */
 final class HistoryRing {
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
+    /** The format of the previous release: one entry per reading. Read, never written. */
+    static final int LEGACY_VERSION = 2;
+    /** Readings per block. */
+    static final int BLOCK = 32;
     static final String HEAD_SUFFIX = "#h";
-    static final int HEAD_BYTES = 1 + 5 * Integer.BYTES;
+    static final int HEAD_FIXED_BYTES = 1 + 4 * Integer.BYTES;
+    static final int LEGACY_HEAD_BYTES = HEAD_FIXED_BYTES + Integer.BYTES;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    /** Shape and position of a stored ring. */
-    record Head(int capacity, int channels, int size, int next) {
+    /**
+     * A stored head: the ring's shape and position, its format, and (format 3) the open block's readings as stored.
+     *
+     * @param pending the encoded readings of slots {@code blockStart(next) .. next-1} (empty for format 2)
+     */
+    record Head(int capacity, int channels, int size, int next, int version, byte[] pending) {
+        /** A format-3 head with the given shape and position and no readings of its own (for tests). */
+        Head(int capacity, int channels, int size, int next) {
+            this(capacity, channels, size, next, FORMAT_VERSION, new byte[0]);
+        }
+
         /** Slot of the i-th oldest reading. */
         int slot(int i) {
             return Math.floorMod(next - size + i, capacity);
         }
 
-        /** The head after appending one reading. */
-        Head appended() {
-            return new Head(capacity, channels, Math.min(size + 1, capacity), (next + 1) % capacity);
+        /** First slot of the block that {@code next} is in: the head holds the readings from there to next-1. */
+        int openBlockStart() {
+            return next - next % BLOCK;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Head h && capacity == h.capacity && channels == h.channels && size == h.size
+                    && next == h.next && version == h.version && Arrays.equals(pending, h.pending);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * java.util.Objects.hash(capacity, channels, size, next, version) + Arrays.hashCode(pending);
+        }
+
+        @Override
+        public String toString() {
+            return "Head[capacity=" + capacity + ", channels=" + channels + ", size=" + size + ", next=" + next
+                    + ", version=" + version + ", pending=" + pending.length + " bytes]";
         }
     }
 
     private final ReadOnlyKeyValueStore<String, byte[]> reads;
     /** Null for a read-only ring. */
     private final KeyValueStore<String, byte[]> store;
-    private final ByteBuffer headBuffer = ByteBuffer.allocate(HEAD_BYTES);
     private final CRC32 crc = new CRC32();
 
     HistoryRing(KeyValueStore<String, byte[]> store) {
@@ -76,8 +117,9 @@ final class HistoryRing {
     /**
      * The key's window read while another thread may be appending to it (the stream thread, while a trainer reads
      * through interactive queries): the head is read before and after the readings, and readings whose slots were
-     * overwritten in between are left out, so the window holds the key's readings in order. Null when the key has
-     * no history.
+     * overwritten in between are left out, so the window holds the key's readings in order. (The open block's
+     * readings come from the first head; a block written in between holds the same readings for its slots before
+     * that head's next, and overwritten ones for the rest.) Null when the key has no history.
      *
      * @throws BadBytesException when an entry does not decode
      */
@@ -103,114 +145,253 @@ final class HistoryRing {
     }
 
     /**
-     * The key's whole window as {@code head} describes it.
+     * The key's whole window as {@code head} describes it (either format).
      *
-     * @throws BadBytesException when a reading is missing or does not decode
+     * @throws BadBytesException when a block or reading is missing or does not decode
      */
     HistoryWindow read(String key, Head head) {
         HistoryWindow window = new HistoryWindow(head.capacity(), head.channels());
         double[] reading = new double[head.channels()];
+        int readingBytes = readingBytes(head.channels());
+        int openStart = head.openBlockStart();
+        int loadedBlock = -1;
+        byte[] block = null;
         for (int i = 0; i < head.size(); i++) {
             int slot = head.slot(i);
-            byte[] bytes = reads.get(slotKey(key, slot));
-            window.append(decodeReading(bytes, slot, reading), reading);
+            long timestamp;
+            if (head.version() == LEGACY_VERSION) {
+                timestamp = decodeLegacyReading(reads.get(legacySlotKey(key, slot)), slot, reading);
+            } else if (slot >= openStart && slot < head.next()) {
+                timestamp = decodeReading(head.pending(), (slot - openStart) * readingBytes, reading);
+            } else {
+                int b = slot / BLOCK;
+                if (b != loadedBlock) {
+                    block = checkedBlock(reads.get(blockKey(key, b)), b, head);
+                    loadedBlock = b;
+                }
+                timestamp = decodeReading(block, 1 + (slot - b * BLOCK) * readingBytes, reading);
+            }
+            window.append(timestamp, reading);
         }
         return window;
     }
 
-    /** Appends one reading to the ring {@code head} describes (which must be the stored one). */
-    void append(String key, Head head, long timestamp, double[] reading) {
-        store.put(slotKey(key, head.next()), encodeReading(timestamp, reading));
-        store.put(headKey(key), encodeHead(head.appended()));
+    /**
+     * Appends one reading to the ring {@code head} describes (which must be the stored one, in format 3): writes
+     * the block when the reading completes it, and the head.
+     *
+     * @return readings in the ring now
+     */
+    int append(String key, Head head, long timestamp, double[] reading) {
+        if (head.version() != FORMAT_VERSION) {
+            throw new IllegalArgumentException("only a format " + FORMAT_VERSION + " ring is appended to, got "
+                    + head.version());
+        }
+        int readingBytes = readingBytes(head.channels());
+        int held = head.pending().length;
+        byte[] pending = Arrays.copyOf(head.pending(), held + readingBytes);
+        encodeReading(pending, held, timestamp, reading);
+        int next = (head.next() + 1) % head.capacity();
+        int size = Math.min(head.size() + 1, head.capacity());
+        if (next % BLOCK == 0) {
+            store.put(blockKey(key, head.next() / BLOCK), block(pending));
+            pending = new byte[0];
+        }
+        store.put(headKey(key), encodeHead(head.capacity(), head.channels(), size, next, pending));
+        return size;
     }
 
-    /** Replaces the key's ring by {@code window} (readings in slots 0..size-1, oldest first). */
+    /**
+     * Replaces the key's ring by {@code window} (readings in slots 0..size-1, oldest first), and deletes the
+     * entries of the ring it replaces that the new one does not overwrite (a format-2 ring's readings, or blocks
+     * beyond the new capacity).
+     */
     void write(String key, HistoryWindow window) {
+        deleteStale(key, window.capacity());
+        int capacity = window.capacity();
+        int size = window.size();
+        int readingBytes = readingBytes(window.channels());
+        int next = size % capacity;
+        int openStart = next - next % BLOCK;
+        int complete = size == capacity ? blocks(capacity) : openStart / BLOCK;
         double[] reading = new double[window.channels()];
-        for (int i = 0; i < window.size(); i++) {
-            window.copyReading(i, reading);
-            store.put(slotKey(key, i), encodeReading(window.timestamp(i), reading));
+        for (int b = 0; b < complete; b++) {
+            int first = b * BLOCK;
+            int count = Math.min(BLOCK, capacity - first);
+            byte[] readings = new byte[count * readingBytes];
+            for (int j = 0; j < count; j++) {
+                window.copyReading(first + j, reading);
+                encodeReading(readings, j * readingBytes, window.timestamp(first + j), reading);
+            }
+            store.put(blockKey(key, b), block(readings));
         }
-        store.put(headKey(key), encodeHead(new Head(window.capacity(), window.channels(), window.size(),
-                window.size() % window.capacity())));
+        byte[] pending = new byte[size == capacity ? 0 : (size - openStart) * readingBytes];
+        for (int slot = openStart; size < capacity && slot < size; slot++) {
+            window.copyReading(slot, reading);
+            encodeReading(pending, (slot - openStart) * readingBytes, window.timestamp(slot), reading);
+        }
+        store.put(headKey(key), encodeHead(capacity, window.channels(), size, next, pending));
+    }
+
+    private void deleteStale(String key, int capacity) {
+        Head old;
+        try {
+            old = head(key);
+        } catch (BadBytesException e) {
+            return;
+        }
+        if (old == null) {
+            return;
+        }
+        if (old.version() == LEGACY_VERSION) {
+            for (int slot = 0; slot < old.capacity(); slot++) {
+                store.delete(legacySlotKey(key, slot));
+            }
+        } else {
+            for (int b = blocks(capacity); b < blocks(old.capacity()); b++) {
+                store.delete(blockKey(key, b));
+            }
+        }
+    }
+
+    /** Blocks of a ring of {@code capacity} readings (the last may be shorter). */
+    static int blocks(int capacity) {
+        return (capacity + BLOCK - 1) / BLOCK;
+    }
+
+    static int readingBytes(int channels) {
+        return Long.BYTES + channels * Double.BYTES;
     }
 
     static String headKey(String key) {
         return key + HEAD_SUFFIX;
     }
 
-    static String slotKey(String key, int slot) {
-        char[] suffix = new char[9];
-        suffix[0] = '#';
-        for (int d = 8; d >= 1; d--) {
-            suffix[d] = HEX[slot & 0xF];
-            slot >>>= 4;
-        }
-        return key.concat(new String(suffix));
+    /** Entry of block {@code block}: the key, '#', 'b' and the block number in 8 lowercase hex digits. */
+    static String blockKey(String key, int block) {
+        return key.concat(hexSuffix("#b", block));
     }
 
-    byte[] encodeHead(Head head) {
-        ByteBuffer out = headBuffer.clear();
-        out.put((byte) FORMAT_VERSION).putInt(head.capacity()).putInt(head.channels()).putInt(head.size())
-                .putInt(head.next());
+    /** Entry of a format-2 reading: the key, '#' and the slot number in 8 lowercase hex digits. */
+    static String legacySlotKey(String key, int slot) {
+        return key.concat(hexSuffix("#", slot));
+    }
+
+    private static String hexSuffix(String prefix, int n) {
+        char[] suffix = new char[prefix.length() + 8];
+        prefix.getChars(0, prefix.length(), suffix, 0);
+        for (int d = suffix.length - 1; d >= prefix.length(); d--) {
+            suffix[d] = HEX[n & 0xF];
+            n >>>= 4;
+        }
+        return new String(suffix);
+    }
+
+    byte[] encodeHead(int capacity, int channels, int size, int next, byte[] pending) {
+        ByteBuffer out = ByteBuffer.allocate(HEAD_FIXED_BYTES + pending.length + Integer.BYTES);
+        out.put((byte) FORMAT_VERSION).putInt(capacity).putInt(channels).putInt(size).putInt(next).put(pending);
         crc.reset();
         crc.update(out.array(), 0, out.position());
         out.putInt((int) crc.getValue());
-        return out.array().clone();
+        return out.array();
     }
 
+    /** Encodes {@code head} as stored (format 3). */
+    byte[] encodeHead(Head head) {
+        return encodeHead(head.capacity(), head.channels(), head.size(), head.next(), head.pending());
+    }
+
+    /**
+     * Decodes a stored head of format 3 or 2.
+     *
+     * @throws BadBytesException when it is of another format, fails its checksum, is out of range, or its open
+     *                           block's readings do not match its position
+     */
     static Head decodeHead(byte[] bytes) {
-        if (bytes.length != HEAD_BYTES) {
-            throw new BadBytesException("history head must be " + HEAD_BYTES + " bytes, got " + bytes.length);
+        if (bytes.length < LEGACY_HEAD_BYTES) {
+            throw new BadBytesException("history head must be at least " + LEGACY_HEAD_BYTES + " bytes, got "
+                    + bytes.length);
         }
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        int version = Byte.toUnsignedInt(in.get());
-        if (version != FORMAT_VERSION) {
+        int version = Byte.toUnsignedInt(bytes[0]);
+        if (version != FORMAT_VERSION && version != LEGACY_VERSION) {
             throw new BadBytesException("history head format version " + version + " is not supported (expected "
-                    + FORMAT_VERSION + ")");
+                    + FORMAT_VERSION + " or " + LEGACY_VERSION + ")");
         }
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, bytes.length - Integer.BYTES);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        if (in.getInt(bytes.length - Integer.BYTES) != (int) crc.getValue()) {
+            throw new BadBytesException("history head checksum mismatch");
+        }
+        in.position(1);
         int capacity = in.getInt();
         int channels = in.getInt();
         int size = in.getInt();
         int next = in.getInt();
-        CRC32 crc = new CRC32();
-        crc.update(bytes, 0, HEAD_BYTES - Integer.BYTES);
-        if (in.getInt() != (int) crc.getValue()) {
-            throw new BadBytesException("history head checksum mismatch");
-        }
         if (capacity < 1 || capacity > HistoryWindowCodec.MAX_CAPACITY || channels < 1
                 || channels > LstmConfig.MAX_INPUT_SIZE || size < 0 || size > capacity || next < 0 || next >= capacity) {
             throw new BadBytesException("history head out of range: capacity " + capacity + ", channels " + channels
                     + ", size " + size + ", next " + next);
         }
-        return new Head(capacity, channels, size, next);
-    }
-
-    static byte[] encodeReading(long timestamp, double[] reading) {
-        ByteBuffer out = ByteBuffer.allocate(1 + Long.BYTES + reading.length * Double.BYTES);
-        out.put((byte) FORMAT_VERSION).putLong(timestamp);
-        for (double v : reading) {
-            out.putDouble(v);
+        int held = version == LEGACY_VERSION ? 0 : (next % BLOCK) * readingBytes(channels);
+        if (bytes.length != LEGACY_HEAD_BYTES + held) {
+            throw new BadBytesException("history head format " + version + " at slot " + next + " must be "
+                    + (LEGACY_HEAD_BYTES + held) + " bytes, got " + bytes.length);
         }
-        return out.array();
+        return new Head(capacity, channels, size, next, version,
+                Arrays.copyOfRange(bytes, HEAD_FIXED_BYTES, HEAD_FIXED_BYTES + held));
     }
 
-    /** Decodes a reading into {@code out} (its length = channels); returns its timestamp. */
-    static long decodeReading(byte[] bytes, int slot, double[] out) {
-        int expected = 1 + Long.BYTES + out.length * Double.BYTES;
+    private static byte[] block(byte[] readings) {
+        byte[] block = new byte[1 + readings.length];
+        block[0] = (byte) FORMAT_VERSION;
+        System.arraycopy(readings, 0, block, 1, readings.length);
+        return block;
+    }
+
+    private static byte[] checkedBlock(byte[] bytes, int block, Head head) {
+        int count = Math.min(BLOCK, head.capacity() - block * BLOCK);
+        int expected = 1 + count * readingBytes(head.channels());
         if (bytes == null || bytes.length != expected) {
-            throw new BadBytesException("history slot " + slot + " must hold " + expected + " bytes, got "
+            throw new BadBytesException("history block " + block + " must hold " + expected + " bytes, got "
                     + (bytes == null ? "none" : bytes.length));
         }
         if (Byte.toUnsignedInt(bytes[0]) != FORMAT_VERSION) {
-            throw new BadBytesException("history slot " + slot + " format version " + Byte.toUnsignedInt(bytes[0])
+            throw new BadBytesException("history block " + block + " format version " + Byte.toUnsignedInt(bytes[0])
                     + " is not supported (expected " + FORMAT_VERSION + ")");
         }
-        ByteBuffer in = ByteBuffer.wrap(bytes, 1, expected - 1);
+        return bytes;
+    }
+
+    private static void encodeReading(byte[] into, int offset, long timestamp, double[] reading) {
+        ByteBuffer out = ByteBuffer.wrap(into, offset, readingBytes(reading.length));
+        out.putLong(timestamp);
+        for (double v : reading) {
+            out.putDouble(v);
+        }
+    }
+
+    /** Decodes the reading at {@code offset} into {@code out} (its length = channels); returns its timestamp. */
+    private static long decodeReading(byte[] bytes, int offset, double[] out) {
+        ByteBuffer in = ByteBuffer.wrap(bytes, offset, readingBytes(out.length));
         long timestamp = in.getLong();
         for (int c = 0; c < out.length; c++) {
             out[c] = in.getDouble();
         }
         return timestamp;
+    }
+
+    /** Decodes a format-2 reading entry into {@code out} (its length = channels); returns its timestamp. */
+    static long decodeLegacyReading(byte[] bytes, int slot, double[] out) {
+        int expected = 1 + readingBytes(out.length);
+        if (bytes == null || bytes.length != expected) {
+            throw new BadBytesException("history slot " + slot + " must hold " + expected + " bytes, got "
+                    + (bytes == null ? "none" : bytes.length));
+        }
+        if (Byte.toUnsignedInt(bytes[0]) != LEGACY_VERSION) {
+            throw new BadBytesException("history slot " + slot + " format version " + Byte.toUnsignedInt(bytes[0])
+                    + " is not supported (expected " + LEGACY_VERSION + ")");
+        }
+        return decodeReading(bytes, 1, out);
     }
 }

@@ -8,9 +8,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.zip.CRC32;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,10 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HistoryRingTest {
     @Test
     void shouldReadBackTheWindowAfterAppendsThatWrapTheRing() {
-        KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("h"),
-                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
-        store.init(new org.apache.kafka.streams.processor.api.MockProcessorContext<>().getStateStoreContext(), store);
-        HistoryRing ring = new HistoryRing(store);
+        HistoryRing ring = new HistoryRing(store());
         HistoryWindow offline = new HistoryWindow(5, 2);
         assertNull(ring.head("k"));
         offline.append(1, new double[] {1, -1});
@@ -40,25 +39,238 @@ class HistoryRingTest {
     }
 
     @Test
-    void shouldGiveEveryKeyItsOwnEntries() {
-        Set<String> seen = new HashSet<>();
-        for (String key : List.of("a", "a#h", "a#00000001", "a#", "")) {
-            assertTrue(seen.add(HistoryRing.headKey(key)), key);
-            for (int slot : new int[] {0, 1, 0xABCDEF}) {
-                assertTrue(seen.add(HistoryRing.slotKey(key, slot)), key + " " + slot);
-            }
+    void shouldKeepTheWindowOverEveryBlockBoundaryAndLap() {
+        // capacity 70: two whole blocks and a short one of 6; every appended count up to three laps is read back
+        KeyValueStore<String, byte[]> store = store();
+        HistoryRing ring = new HistoryRing(store);
+        HistoryWindow offline = new HistoryWindow(70, 1);
+        offline.append(0, new double[] {0});
+        ring.write("k", offline);
+        for (int t = 1; t <= 3 * 70 + 5; t++) {
+            double[] reading = {Math.sin(t)};
+            ring.append("k", ring.head("k"), t, reading);
+            offline.append(t, reading);
+            assertArrayEquals(HistoryWindowCodec.encode(offline), HistoryWindowCodec.encode(ring.read("k", ring.head("k"))),
+                    "after " + t);
         }
-        assertEquals("a#00abcdef", HistoryRing.slotKey("a", 0xABCDEF));
+        assertEquals(HistoryRing.blocks(70), 3);
     }
 
     @Test
-    void shouldRefuseAHeadOfAnotherFormatOrWithABadChecksum() {
-        HistoryRing ring = new HistoryRing(null);
-        byte[] head = ring.encodeHead(new HistoryRing.Head(10, 1, 3, 3));
-        assertEquals(new HistoryRing.Head(10, 1, 3, 3), HistoryRing.decodeHead(head));
+    void shouldWriteABlockOnlyWhenItsLastSlotIsWritten() {
+        KeyValueStore<String, byte[]> store = store();
+        HistoryRing ring = new HistoryRing(store);
+        ring.write("k", new HistoryWindow(100, 2));
+        for (int t = 0; t < HistoryRing.BLOCK - 1; t++) {
+            ring.append("k", ring.head("k"), t, new double[] {t, -t});
+        }
+        assertNull(store.get(HistoryRing.blockKey("k", 0)), "the open block's readings are in the head");
+        assertEquals(HistoryRing.BLOCK - 1, ring.head("k").pending().length / HistoryRing.readingBytes(2));
+        ring.append("k", ring.head("k"), 99, new double[] {1, 2});
+        assertEquals(1 + HistoryRing.BLOCK * HistoryRing.readingBytes(2), store.get(HistoryRing.blockKey("k", 0)).length);
+        assertEquals(0, ring.head("k").pending().length);
+    }
+
+    @Test
+    void shouldLeaveOutReadingsOverwrittenWhileReadingConcurrently() {
+        KeyValueStore<String, byte[]> store = store();
+        HistoryRing writer = new HistoryRing(store);
+        HistoryWindow full = new HistoryWindow(64, 1);
+        for (int t = 0; t < 64; t++) {
+            full.append(t, new double[] {t});
+        }
+        writer.write("k", full);
+        // the reader sees the head, then the writer completes the first block (slots 0..31) before the blocks are read
+        KeyValueStore<String, byte[]> interleaved = new ForwardingStore(store) {
+            private boolean appended;
+
+            @Override
+            public byte[] get(String key) {
+                if (!appended && key.equals(HistoryRing.blockKey("k", 0))) {
+                    appended = true;
+                    for (int t = 64; t < 64 + HistoryRing.BLOCK; t++) {
+                        writer.append("k", writer.head("k"), t, new double[] {t});
+                    }
+                }
+                return super.get(key);
+            }
+        };
+        HistoryWindow read = new HistoryRing(interleaved).readConcurrently("k");
+        assertEquals(64 - HistoryRing.BLOCK, read.size());
+        for (int i = 0; i < read.size(); i++) {
+            assertEquals(HistoryRing.BLOCK + i, read.timestamp(i), "reading " + i);
+        }
+    }
+
+    @Test
+    void shouldReadAndReplaceARingOfThePreviousFormat() {
+        KeyValueStore<String, byte[]> store = store();
+        HistoryWindow window = new HistoryWindow(5, 1);
+        for (int t = 0; t < 7; t++) {
+            window.append(t, new double[] {t * 1.5});
+        }
+        // format 2 as the previous release wrote it: readings in slots (next - size + i) mod capacity, next = 2
+        for (int i = 0; i < 5; i++) {
+            int slot = Math.floorMod(2 - 5 + i, 5);
+            store.put(HistoryRing.legacySlotKey("k", slot), ByteBuffer.allocate(17).put((byte) 2)
+                    .putLong(window.timestamp(i)).putDouble(window.value(i, 0)).array());
+        }
+        store.put(HistoryRing.headKey("k"), legacyHead(5, 1, 5, 2));
+        HistoryRing ring = new HistoryRing(store);
+        HistoryRing.Head legacy = ring.head("k");
+        assertEquals(HistoryRing.LEGACY_VERSION, legacy.version());
+        assertArrayEquals(HistoryWindowCodec.encode(window), HistoryWindowCodec.encode(ring.read("k", legacy)));
+
+        ring.write("k", ring.read("k", legacy));
+        assertEquals(HistoryRing.FORMAT_VERSION, ring.head("k").version());
+        assertArrayEquals(HistoryWindowCodec.encode(window), HistoryWindowCodec.encode(ring.read("k", ring.head("k"))));
+        for (int slot = 0; slot < 5; slot++) {
+            assertNull(store.get(HistoryRing.legacySlotKey("k", slot)), "legacy slot " + slot + " deleted");
+        }
+    }
+
+    @Test
+    void shouldDeleteBlocksBeyondASmallerCapacity() {
+        KeyValueStore<String, byte[]> store = store();
+        HistoryRing ring = new HistoryRing(store);
+        HistoryWindow big = new HistoryWindow(100, 1);
+        for (int t = 0; t < 100; t++) {
+            big.append(t, new double[] {t});
+        }
+        ring.write("k", big);
+        assertTrue(store.get(HistoryRing.blockKey("k", 3)) != null);
+        ring.write("k", new HistoryWindow(64, 1));
+        assertNull(store.get(HistoryRing.blockKey("k", 2)));
+        assertNull(store.get(HistoryRing.blockKey("k", 3)));
+    }
+
+    @Test
+    void shouldGiveEveryKeyItsOwnEntries() {
+        Set<String> seen = new HashSet<>();
+        for (String key : List.of("a", "a#h", "a#b00000001", "a#00000001", "a#", "a#b", "")) {
+            assertTrue(seen.add(HistoryRing.headKey(key)), key);
+            for (int n : new int[] {0, 1, 0xABCDEF}) {
+                assertTrue(seen.add(HistoryRing.blockKey(key, n)), key + " block " + n);
+                assertTrue(seen.add(HistoryRing.legacySlotKey(key, n)), key + " slot " + n);
+            }
+        }
+        assertEquals("a#b00abcdef", HistoryRing.blockKey("a", 0xABCDEF));
+        assertEquals("a#00abcdef", HistoryRing.legacySlotKey("a", 0xABCDEF));
+    }
+
+    @Test
+    void shouldRefuseAHeadOfAnotherFormatWithABadChecksumOrTheWrongLength() {
+        HistoryRing ring = new HistoryRing((KeyValueStore<String, byte[]>) null);
+        HistoryRing.Head withReadings = new HistoryRing.Head(100, 1, 35, 35, HistoryRing.FORMAT_VERSION, new byte[3 * 16]);
+        byte[] head = ring.encodeHead(withReadings);
+        assertEquals(withReadings, HistoryRing.decodeHead(head));
         byte[] flipped = head.clone();
         flipped[4] ^= 1;
         assertThrows(BadBytesException.class, () -> HistoryRing.decodeHead(flipped));
+        byte[] shortOfAReading = ring.encodeHead(new HistoryRing.Head(100, 1, 35, 35, HistoryRing.FORMAT_VERSION,
+                new byte[2 * 16]));
+        assertThrows(BadBytesException.class, () -> HistoryRing.decodeHead(shortOfAReading));
         assertThrows(BadBytesException.class, () -> HistoryRing.decodeHead(HistoryWindowCodec.encode(new HistoryWindow(2, 1))));
+    }
+
+    private static KeyValueStore<String, byte[]> store() {
+        KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("h"),
+                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
+        store.init(new org.apache.kafka.streams.processor.api.MockProcessorContext<>().getStateStoreContext(), store);
+        return store;
+    }
+
+    /** A format-2 head: u8 2, capacity, channels, size, next, CRC32 of the rest. */
+    static byte[] legacyHead(int capacity, int channels, int size, int next) {
+        ByteBuffer out = ByteBuffer.allocate(HistoryRing.LEGACY_HEAD_BYTES);
+        out.put((byte) 2).putInt(capacity).putInt(channels).putInt(size).putInt(next);
+        CRC32 crc = new CRC32();
+        crc.update(out.array(), 0, out.position());
+        return out.putInt((int) crc.getValue()).array();
+    }
+
+    /** Passes every call to a store (so that a test can act between a reader's calls). */
+    private static class ForwardingStore implements KeyValueStore<String, byte[]> {
+        private final KeyValueStore<String, byte[]> inner;
+
+        ForwardingStore(KeyValueStore<String, byte[]> inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public byte[] get(String key) {
+            return inner.get(key);
+        }
+
+        @Override
+        public void put(String key, byte[] value) {
+            inner.put(key, value);
+        }
+
+        @Override
+        public byte[] putIfAbsent(String key, byte[] value) {
+            return inner.putIfAbsent(key, value);
+        }
+
+        @Override
+        public void putAll(List<org.apache.kafka.streams.KeyValue<String, byte[]>> entries) {
+            inner.putAll(entries);
+        }
+
+        @Override
+        public byte[] delete(String key) {
+            return inner.delete(key);
+        }
+
+        @Override
+        public org.apache.kafka.streams.state.KeyValueIterator<String, byte[]> range(String from, String to) {
+            return inner.range(from, to);
+        }
+
+        @Override
+        public org.apache.kafka.streams.state.KeyValueIterator<String, byte[]> all() {
+            return inner.all();
+        }
+
+        @Override
+        public long approximateNumEntries() {
+            return inner.approximateNumEntries();
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public void init(org.apache.kafka.streams.processor.StateStoreContext context,
+                         org.apache.kafka.streams.processor.StateStore root) {
+            inner.init(context, root);
+        }
+
+        @Override
+        public void flush() {
+            inner.flush();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+
+        @Override
+        public boolean persistent() {
+            return inner.persistent();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return inner.isOpen();
+        }
+
+        @Override
+        public org.apache.kafka.streams.query.Position getPosition() {
+            return inner.getPosition();
+        }
     }
 }

@@ -1,15 +1,26 @@
 package dev.vigil.stream;
 
+import dev.vigil.detect.HistoryWindow;
+import dev.vigil.detect.HistoryWindowCodec;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-/** Golden fixtures of the released store formats: a history head and reading (v2) and the model generation (v1). */
+/**
+ * Golden fixtures of the released store formats: the history ring (v3: a head with its open block's readings, and a
+ * block; v2, the previous release: a head and a reading) and the model generation (v1). Regenerate the v3 ones with
+ * {@code -Dvigil.updateFixtures=true} only when the format changes on purpose.
+ */
 class StoreFormatFixturesTest {
     private static byte[] fixture(String name) throws IOException {
         try (InputStream in = StoreFormatFixturesTest.class.getResourceAsStream("/fixtures/" + name)) {
@@ -19,19 +30,51 @@ class StoreFormatFixturesTest {
     }
 
     @Test
-    void shouldStillDecodeTheReleasedHistoryHead() throws IOException {
-        byte[] bytes = fixture("history-head-v2.bin");
-        HistoryRing.Head head = HistoryRing.decodeHead(bytes);
-        assertEquals(new HistoryRing.Head(2000, 2, 1500, 1500), head);
+    void shouldDecodeAndStillWriteTheReleasedHistoryRing() throws IOException {
+        // a 2-channel ring of capacity 40: block 0 (slots 0..31) complete, slots 32..34 in the head
+        HistoryWindow window = new HistoryWindow(40, 2);
+        for (int i = 0; i < 35; i++) {
+            window.append(1_767_225_600_000L + i * 60_000L, new double[] {21.5 + i, 0.02 * i});
+        }
+        KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("h"),
+                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
+        store.init(new org.apache.kafka.streams.processor.api.MockProcessorContext<>().getStateStoreContext(), store);
+        new HistoryRing(store).write("pump-1", window);
+        if (Boolean.getBoolean("vigil.updateFixtures")) {
+            Files.write(Path.of("src/test/resources/fixtures/history-head-v3.bin"), store.get(HistoryRing.headKey("pump-1")));
+            Files.write(Path.of("src/test/resources/fixtures/history-block-v3.bin"),
+                    store.get(HistoryRing.blockKey("pump-1", 0)));
+        }
+        byte[] head = fixture("history-head-v3.bin");
+        byte[] block = fixture("history-block-v3.bin");
+        assertArrayEquals(head, store.get(HistoryRing.headKey("pump-1")), "the ring still writes the released head");
+        assertArrayEquals(block, store.get(HistoryRing.blockKey("pump-1", 0)), "and the released block");
+
+        KeyValueStore<String, byte[]> released = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("r"),
+                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
+        released.init(new org.apache.kafka.streams.processor.api.MockProcessorContext<>().getStateStoreContext(), released);
+        released.put(HistoryRing.headKey("pump-1"), head);
+        released.put(HistoryRing.blockKey("pump-1", 0), block);
+        HistoryRing ring = new HistoryRing(released);
+        HistoryRing.Head decoded = ring.head("pump-1");
+        assertEquals(new HistoryRing.Head(40, 2, 35, 35, HistoryRing.FORMAT_VERSION, decoded.pending()), decoded);
+        assertEquals(3 * HistoryRing.readingBytes(2), decoded.pending().length);
+        assertArrayEquals(HistoryWindowCodec.encode(window), HistoryWindowCodec.encode(ring.read("pump-1", decoded)));
     }
 
     @Test
-    void shouldStillDecodeTheReleasedHistoryReading() throws IOException {
+    void shouldStillDecodeThePreviousHistoryHead() throws IOException {
+        byte[] bytes = fixture("history-head-v2.bin");
+        HistoryRing.Head head = HistoryRing.decodeHead(bytes);
+        assertEquals(new HistoryRing.Head(2000, 2, 1500, 1500, HistoryRing.LEGACY_VERSION, new byte[0]), head);
+    }
+
+    @Test
+    void shouldStillDecodeThePreviousHistoryReading() throws IOException {
         byte[] bytes = fixture("history-reading-v2.bin");
         double[] reading = new double[2];
-        assertEquals(1_767_225_600_000L, HistoryRing.decodeReading(bytes, 0, reading));
+        assertEquals(1_767_225_600_000L, HistoryRing.decodeLegacyReading(bytes, 0, reading));
         assertArrayEquals(new double[] {21.5, 0.02}, reading);
-        assertArrayEquals(bytes, HistoryRing.encodeReading(1_767_225_600_000L, new double[] {21.5, 0.02}));
     }
 
     @Test

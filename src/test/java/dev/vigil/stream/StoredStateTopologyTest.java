@@ -78,4 +78,36 @@ class StoredStateTopologyTest {
             assertEquals(0, vigil.total(VigilMetrics.STATE_DISCARDED));
         }
     }
+
+    @Test
+    void shouldCarryAHistoryOfThePreviousReleaseIntoTheCurrentFormat() {
+        List<Event> events = SyntheticSeries.events(SyntheticSeries.seasonal(41, 8, 1, 16, 0.1, 4));
+        Detector detector = new Detector(DETECTOR);
+        DetectorState state = detector.newState();
+        HistoryWindow expected = new HistoryWindow(RETRAIN.historySize(), 1);
+        try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN, stateDir)) {
+            KeyValueStore<String, byte[]> histories = vigil.driver.getKeyValueStore(vigil.names.historyStore());
+            for (int i = 0; i < 40; i++) {
+                Event e = events.get(i);
+                detector.step(null, state, e);
+                expected.append(e.timestamp(), e.values());
+                // format 2: one entry per reading, slot i (the ring has not wrapped)
+                histories.put(HistoryRing.legacySlotKey(KEY, i), java.nio.ByteBuffer.allocate(17).put((byte) 2)
+                        .putLong(e.timestamp()).putDouble(e.values()[0]).array());
+            }
+            histories.put(HistoryRing.headKey(KEY), HistoryRingTest.legacyHead(RETRAIN.historySize(), 1, 40, 40));
+            vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.stateStore()).put(KEY, DetectorStateCodec.encode(state));
+
+            Event last = events.get(40);
+            vigil.send(KEY, StreamFixtures.single(last.timestamp(), last.values()[0]), 0);
+
+            expected.append(last.timestamp(), last.values());
+            assertEquals(HistoryRing.FORMAT_VERSION, new HistoryRing(histories).head(KEY).version());
+            assertArrayEquals(HistoryWindowCodec.encode(expected), vigil.history(KEY));
+            for (int i = 0; i < 40; i++) {
+                assertEquals(null, histories.get(HistoryRing.legacySlotKey(KEY, i)), "format-2 entry " + i + " deleted");
+            }
+            assertEquals(0, vigil.total(VigilMetrics.STATE_DISCARDED));
+        }
+    }
 }
