@@ -45,8 +45,8 @@ final class BenchCommand implements Callable<Integer> {
             + " Default: ${DEFAULT-VALUE}.")
     int steadySeconds;
 
-    @Option(names = "--warmup-events", description = "stream: events each topology processes, under a throwaway"
-            + " application id, before it is measured (0: none). Default: 300000 (at most --events).")
+    @Option(names = "--warmup-events", description = "stream, trainer: events processed under a throwaway application"
+            + " id before measuring (0: none). Default: 300000 (stream), 200000 (trainer), at most --events.")
     Long warmupEvents;
 
     @Option(names = "--partitions", defaultValue = "4", description = "stream: partitions per topic. Default: ${DEFAULT-VALUE}.")
@@ -89,9 +89,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (target.equals("trainer")) {
             TrainerBenchmark.Settings d = TrainerBenchmark.Settings.defaults();
-            new TrainerBenchmark(new TrainerBenchmark.Settings(events == null ? d.events() : events,
-                    keys == null ? d.keys() : keys, partitions, retrainInterval, rate(steadyRate, "--steady-rate"),
-                    steadySeconds, bootstrapServers), spec.commandLine().getOut()).run();
+            long n = events == null ? d.events() : events;
+            new TrainerBenchmark(new TrainerBenchmark.Settings(n, keys == null ? d.keys() : keys, partitions,
+                    retrainInterval, rate(steadyRate, "--steady-rate"), steadySeconds, bootstrapServers,
+                    warmupEvents == null ? Math.min(n, d.warmupEvents()) : warmupEvents), spec.commandLine().getOut()).run();
             return 0;
         }
         if (!target.equals("lstm")) {

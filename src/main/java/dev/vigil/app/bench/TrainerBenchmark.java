@@ -28,6 +28,8 @@ import java.util.Properties;
  * embedded broker (or a given cluster), one model is published for every key and {@code events} events are
  * preloaded; then, in the same run and on the same input, the detector topology with its trainer:
  * <ol>
+ *   <li><b>warm-up</b>: as idle, over the first {@code warmupEvents} events, so that idle and busy are both
+ *       measured after the JIT compiler has compiled the stream's code (not counted);</li>
  *   <li><b>idle</b>: no key is due for retraining ({@code retrainInterval} out of reach): events/s;</li>
  *   <li><b>busy</b>: every key retrains every {@code retrainInterval} events, so the trainer (one thread, the
  *       service's default) never runs out of work: events/s while it trains, models published, mean training time;</li>
@@ -45,10 +47,21 @@ public final class TrainerBenchmark {
      * @param steadyRate       offered events/s of the steady phase (> 0)
      * @param steadySeconds    length of the steady phase (≥ 1)
      * @param bootstrapServers an existing cluster, or null for an embedded broker
+     * @param warmupEvents     events of the warm-up phase (0: none; at most {@code events})
      */
     public record Settings(long events, int keys, int partitions, int retrainInterval, double steadyRate,
-                           int steadySeconds, String bootstrapServers) {
+                           int steadySeconds, String bootstrapServers, long warmupEvents) {
+        /** No warm-up. */
+        public Settings(long events, int keys, int partitions, int retrainInterval, double steadyRate,
+                        int steadySeconds, String bootstrapServers) {
+            this(events, keys, partitions, retrainInterval, steadyRate, steadySeconds, bootstrapServers, 0);
+        }
+
         public Settings {
+            if (warmupEvents < 0 || warmupEvents > events) {
+                throw new BadConfigException("--warmup-events must be between 0 and the events (" + events + "), got "
+                        + warmupEvents);
+            }
             if (events < 1 || keys < 1 || partitions < 1 || retrainInterval < 1 || !(steadyRate > 0) || steadySeconds < 1) {
                 throw new BadConfigException("bench trainer needs events, keys, partitions, retrain interval, steady rate and"
                         + " steady seconds > 0, got " + events + ", " + keys + ", " + partitions + ", " + retrainInterval
@@ -57,7 +70,7 @@ public final class TrainerBenchmark {
         }
 
         public static Settings defaults() {
-            return new Settings(400_000, 200, 4, 200, 1_000, 60, null);
+            return new Settings(400_000, 200, 4, 200, 1_000, 60, null, 200_000);
         }
     }
 
@@ -112,15 +125,20 @@ public final class TrainerBenchmark {
         }
         Path root = Files.createTempDirectory("vigil-bench-trainer");
         try (KafkaProducer<String, byte[]> models = StreamBenchmark.producer(bootstrap, 0)) {
+            if (settings.warmupEvents() > 0) {
+                try (Phase warmup = new Phase("warm-up", runId, bootstrap, root, topology, NEVER, models)) {
+                    warmup.throughput(settings.warmupEvents());
+                }
+            }
             Phase idle = new Phase("idle", runId, bootstrap, root, topology, NEVER, models);
             double idleRate;
             try (idle) {
-                idleRate = idle.throughput();
+                idleRate = idle.throughput(settings.events());
             }
             Phase busy = new Phase("busy", runId, bootstrap, root, topology, settings.retrainInterval(), models);
             try (busy) {
                 long start = System.nanoTime();
-                double busyRate = busy.throughput();
+                double busyRate = busy.throughput(settings.events());
                 double busySeconds = (System.nanoTime() - start) / 1e9;
                 long busyModels = busy.published();
                 long trainingsBefore = busy.trainings();
@@ -163,15 +181,15 @@ public final class TrainerBenchmark {
             training.attach(streams);
         }
 
-        /** Processes the preloaded input; events/s. */
-        double throughput() {
-            log(label + ": processing " + settings.events() + " events");
-            double seconds = StreamBenchmark.startAndAwait(streams, bootstrap, topology.scoresTopic(), settings.events())
-                    .totalSeconds();
-            double rate = settings.events() / seconds;
-            log(String.format(Locale.ROOT, "%s: %d events in %.1f s, %.0f events/s, %d models published", label,
-                    settings.events(), seconds, rate, published()));
-            return rate;
+        /** Processes the first {@code events} preloaded events; events/s while processing. */
+        double throughput(long events) {
+            log(label + ": processing " + events + " events");
+            StreamBenchmark.Timing timing = StreamBenchmark.startAndAwait(streams, bootstrap, topology.scoresTopic(),
+                    events);
+            log(String.format(Locale.ROOT, "%s: %d events in %.1f s (first outputs after %.1f s), %.0f events/s while"
+                    + " processing, %d models published", label, events, timing.totalSeconds(), timing.startupSeconds(),
+                    timing.rate(), published()));
+            return timing.rate();
         }
 
         /** Offers the steady load, each key's series continuing where the preload stopped; models published meanwhile. */

@@ -14,12 +14,13 @@ class TrainerBenchmarkIT {
     void shouldCompleteATinyRunWithTheTrainerAtWork() throws Exception {
         StringWriter text = new StringWriter();
         TrainerBenchmark.Settings settings = new TrainerBenchmark.Settings(4_000, 4, 1, 100, 200, 2,
-                KafkaTestBroker.shared().bootstrapServers());
+                KafkaTestBroker.shared().bootstrapServers(), 1_000);
         TrainerBenchmark.Result result = new TrainerBenchmark(settings, new PrintWriter(text)).run();
 
         assertTrue(result.idleRate() > 0 && result.busyRate() > 0, text.toString());
         assertTrue(result.meanTrainingMs() > 0, "the busy phase trains: " + text);
         assertTrue(result.steadyTrainings() >= 0 && result.steadyModels() <= result.steadyTrainings(), text.toString());
         assertTrue(text.toString().contains("trainings per minute"), text.toString());
+        assertTrue(text.toString().contains("warm-up: 1000 events in"), text.toString());
     }
 }
