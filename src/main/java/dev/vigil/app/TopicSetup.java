@@ -1,6 +1,7 @@
 package dev.vigil.app;
 
 import dev.vigil.VigilException;
+import dev.vigil.app.broker.WritableTopics;
 import dev.vigil.config.AppConfig;
 import dev.vigil.config.TopologyConfig;
 import org.apache.kafka.clients.admin.Admin;
@@ -29,6 +30,8 @@ final class TopicSetup {
     /** Pause between attempts to reach the cluster, doubled up to {@link #MAX_BACKOFF}. */
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** How long a created topic's partitions may take to get leaders that accept writes. */
+    static final Duration TOPIC_READY_TIMEOUT = Duration.ofSeconds(60);
 
     private TopicSetup() {
     }
@@ -93,6 +96,9 @@ final class TopicSetup {
                 }
                 try {
                     admin.createTopics(List.of(topic)).all().get();
+                    // producers (Streams', the demo's) may write at once: a bare CreateTopics returns before the
+                    // partitions' leaders accept writes
+                    WritableTopics.awaitWritable(admin, topic.name(), TOPIC_READY_TIMEOUT);
                     created.add(topic.name());
                     LOG.info("created topic {} ({} partitions, replication {})", topic.name(), topic.numPartitions(),
                             topic.replicationFactor());

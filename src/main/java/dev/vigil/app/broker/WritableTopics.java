@@ -18,7 +18,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Creates a topic and returns only once every partition's leader accepts requests.
+ * Creates a topic and returns only once every partition's leader accepts requests (the embedded broker's tests and
+ * benchmarks), or waits for that on a topic just created ({@code vigil run} and {@code demo} at startup).
  *
  * <p>In KRaft, CreateTopics returns when the controller has committed the topic, before the broker has
  * taken leadership of every partition. A producer that writes in that window gets NOT_LEADER_OR_FOLLOWER
@@ -28,7 +29,7 @@ import java.util.stream.Collectors;
  * named leader in the metadata before its replica manager hosts the partition answers UNKNOWN_TOPIC_OR_PARTITION,
  * which Admin hands back; that error is retriable, so it is retried here until the deadline.
  */
-final class WritableTopics {
+public final class WritableTopics {
     private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
 
     private WritableTopics() {
@@ -36,9 +37,27 @@ final class WritableTopics {
 
     static void create(Admin admin, NewTopic topic, Duration timeout) {
         String name = topic.name();
-        long deadline = System.nanoTime() + timeout.toNanos();
         try {
             admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new VigilException("creating topic " + name + " failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new VigilException("topic " + name + " was not created within " + timeout.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VigilException("interrupted while creating topic " + name, e);
+        }
+        awaitWritable(admin, name, timeout);
+    }
+
+    /**
+     * Returns once every partition of topic {@code name} has a leader that accepts requests.
+     *
+     * @throws VigilException when that takes longer than {@code timeout}, or the cluster refuses
+     */
+    public static void awaitWritable(Admin admin, String name, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
             TopicDescription description = admin.describeTopics(List.of(name)).allTopicNames()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(name);
             Map<TopicPartition, OffsetSpec> latest = description.partitions().stream()
@@ -46,12 +65,12 @@ final class WritableTopics {
                     .collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
             awaitLeaders(admin, latest, deadline);
         } catch (ExecutionException e) {
-            throw new VigilException("creating topic " + name + " failed: " + e.getCause().getMessage(), e.getCause());
+            throw new VigilException("topic " + name + " is not writable: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new VigilException("topic " + name + " was not ready within " + timeout.toSeconds() + " s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new VigilException("interrupted while creating topic " + name, e);
+            throw new VigilException("interrupted while waiting for topic " + name, e);
         }
     }
 
