@@ -173,7 +173,8 @@ class HistoryRingTest {
         assertThrows(BadBytesException.class, () -> HistoryRing.decodeHead(HistoryWindowCodec.encode(new HistoryWindow(2, 1))));
     }
 
-    private static KeyValueStore<String, byte[]> store() {
+    /** An empty in-memory store, initialised, not logged. */
+    static KeyValueStore<String, byte[]> store() {
         KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("h"),
                 Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
         store.init(new org.apache.kafka.streams.processor.api.MockProcessorContext<>().getStateStoreContext(), store);

@@ -2,9 +2,7 @@ package dev.vigil.stream;
 
 import dev.vigil.detect.HistoryWindow;
 import dev.vigil.detect.HistoryWindowCodec;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -36,9 +34,7 @@ class StoreFormatFixturesTest {
         for (int i = 0; i < 35; i++) {
             window.append(1_767_225_600_000L + i * 60_000L, new double[] {21.5 + i, 0.02 * i});
         }
-        KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("h"),
-                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
-        store.init(new org.apache.kafka.streams.processor.api.MockProcessorContext<>().getStateStoreContext(), store);
+        KeyValueStore<String, byte[]> store = HistoryRingTest.store();
         new HistoryRing(store).write("pump-1", window);
         if (Boolean.getBoolean("vigil.updateFixtures")) {
             Files.write(Path.of("src/test/resources/fixtures/history-head-v3.bin"), store.get(HistoryRing.headKey("pump-1")));
@@ -50,9 +46,7 @@ class StoreFormatFixturesTest {
         assertArrayEquals(head, store.get(HistoryRing.headKey("pump-1")), "the ring still writes the released head");
         assertArrayEquals(block, store.get(HistoryRing.blockKey("pump-1", 0)), "and the released block");
 
-        KeyValueStore<String, byte[]> released = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("r"),
-                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
-        released.init(new org.apache.kafka.streams.processor.api.MockProcessorContext<>().getStateStoreContext(), released);
+        KeyValueStore<String, byte[]> released = HistoryRingTest.store();
         released.put(HistoryRing.headKey("pump-1"), head);
         released.put(HistoryRing.blockKey("pump-1", 0), block);
         HistoryRing ring = new HistoryRing(released);
