@@ -81,9 +81,9 @@ final class DetectorStores {
     }
 
     /**
-     * Appends the accepted reading to the key's history: one reading and the head when the
-     * stored ring has the configured shape, else the whole window (from {@code loaded}, the window this event
-     * already loaded, if any; otherwise loaded now).
+     * Appends the accepted reading to the key's history: to the head (and a block when the reading completes
+     * one) when the stored ring has the configured shape and format, else the whole window (from {@code loaded},
+     * the window this event already loaded, if any; otherwise loaded now).
      *
      * @return readings in the key's history now
      */
