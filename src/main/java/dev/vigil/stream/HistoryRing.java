@@ -55,11 +55,6 @@ final class HistoryRing {
      * @param pending the encoded readings of slots {@code blockStart(next) .. next-1} (empty for format 2)
      */
     record Head(int capacity, int channels, int size, int next, int version, byte[] pending) {
-        /** A format-3 head with the given shape and position and no readings of its own (for tests). */
-        Head(int capacity, int channels, int size, int next) {
-            this(capacity, channels, size, next, FORMAT_VERSION, new byte[0]);
-        }
-
         /** Slot of the i-th oldest reading. */
         int slot(int i) {
             return Math.floorMod(next - size + i, capacity);
@@ -294,11 +289,6 @@ final class HistoryRing {
         crc.update(out.array(), 0, out.position());
         out.putInt((int) crc.getValue());
         return out.array();
-    }
-
-    /** Encodes {@code head} as stored (format 3). */
-    byte[] encodeHead(Head head) {
-        return encodeHead(head.capacity(), head.channels(), head.size(), head.next(), head.pending());
     }
 
     /**

@@ -4,7 +4,9 @@ import dev.vigil.BadBytesException;
 import dev.vigil.detect.HistoryWindow;
 import dev.vigil.detect.HistoryWindowCodec;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
@@ -80,8 +82,9 @@ class HistoryRingTest {
             full.append(t, new double[] {t});
         }
         writer.write("k", full);
-        // the reader sees the head, then the writer completes the first block (slots 0..31) before the blocks are read
-        KeyValueStore<String, byte[]> interleaved = new ForwardingStore(store) {
+        // the reader (read-only, as interactive queries are) sees the head, then the writer completes the first block
+        // (slots 0..31) before the blocks are read
+        ReadOnlyKeyValueStore<String, byte[]> interleaved = new ReadOnlyKeyValueStore<>() {
             private boolean appended;
 
             @Override
@@ -92,7 +95,22 @@ class HistoryRingTest {
                         writer.append("k", writer.head("k"), t, new double[] {t});
                     }
                 }
-                return super.get(key);
+                return store.get(key);
+            }
+
+            @Override
+            public KeyValueIterator<String, byte[]> range(String from, String to) {
+                throw new UnsupportedOperationException("the ring reads single keys");
+            }
+
+            @Override
+            public KeyValueIterator<String, byte[]> all() {
+                throw new UnsupportedOperationException("the ring reads single keys");
+            }
+
+            @Override
+            public long approximateNumEntries() {
+                return store.approximateNumEntries();
             }
         };
         HistoryWindow read = new HistoryRing(interleaved).readConcurrently("k");
@@ -112,8 +130,7 @@ class HistoryRingTest {
         // format 2 as the previous release wrote it: readings in slots (next - size + i) mod capacity, next = 2
         for (int i = 0; i < 5; i++) {
             int slot = Math.floorMod(2 - 5 + i, 5);
-            store.put(HistoryRing.legacySlotKey("k", slot), ByteBuffer.allocate(17).put((byte) 2)
-                    .putLong(window.timestamp(i)).putDouble(window.value(i, 0)).array());
+            store.put(HistoryRing.legacySlotKey("k", slot), legacyReading(window.timestamp(i), window.value(i, 0)));
         }
         store.put(HistoryRing.headKey("k"), legacyHead(5, 1, 5, 2));
         HistoryRing ring = new HistoryRing(store);
@@ -162,13 +179,12 @@ class HistoryRingTest {
     void shouldRefuseAHeadOfAnotherFormatWithABadChecksumOrTheWrongLength() {
         HistoryRing ring = new HistoryRing((KeyValueStore<String, byte[]>) null);
         HistoryRing.Head withReadings = new HistoryRing.Head(100, 1, 35, 35, HistoryRing.FORMAT_VERSION, new byte[3 * 16]);
-        byte[] head = ring.encodeHead(withReadings);
+        byte[] head = ring.encodeHead(100, 1, 35, 35, withReadings.pending());
         assertEquals(withReadings, HistoryRing.decodeHead(head));
         byte[] flipped = head.clone();
         flipped[4] ^= 1;
         assertThrows(BadBytesException.class, () -> HistoryRing.decodeHead(flipped));
-        byte[] shortOfAReading = ring.encodeHead(new HistoryRing.Head(100, 1, 35, 35, HistoryRing.FORMAT_VERSION,
-                new byte[2 * 16]));
+        byte[] shortOfAReading = ring.encodeHead(100, 1, 35, 35, new byte[2 * 16]);
         assertThrows(BadBytesException.class, () -> HistoryRing.decodeHead(shortOfAReading));
         assertThrows(BadBytesException.class, () -> HistoryRing.decodeHead(HistoryWindowCodec.encode(new HistoryWindow(2, 1))));
     }
@@ -181,97 +197,18 @@ class HistoryRingTest {
         return store;
     }
 
+    /** A format-2 reading of one channel: u8 2, timestamp, value. */
+    static byte[] legacyReading(long timestamp, double value) {
+        return ByteBuffer.allocate(1 + HistoryRing.readingBytes(1)).put((byte) HistoryRing.LEGACY_VERSION)
+                .putLong(timestamp).putDouble(value).array();
+    }
+
     /** A format-2 head: u8 2, capacity, channels, size, next, CRC32 of the rest. */
     static byte[] legacyHead(int capacity, int channels, int size, int next) {
         ByteBuffer out = ByteBuffer.allocate(HistoryRing.LEGACY_HEAD_BYTES);
-        out.put((byte) 2).putInt(capacity).putInt(channels).putInt(size).putInt(next);
+        out.put((byte) HistoryRing.LEGACY_VERSION).putInt(capacity).putInt(channels).putInt(size).putInt(next);
         CRC32 crc = new CRC32();
         crc.update(out.array(), 0, out.position());
         return out.putInt((int) crc.getValue()).array();
-    }
-
-    /** Passes every call to a store (so that a test can act between a reader's calls). */
-    private static class ForwardingStore implements KeyValueStore<String, byte[]> {
-        private final KeyValueStore<String, byte[]> inner;
-
-        ForwardingStore(KeyValueStore<String, byte[]> inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public byte[] get(String key) {
-            return inner.get(key);
-        }
-
-        @Override
-        public void put(String key, byte[] value) {
-            inner.put(key, value);
-        }
-
-        @Override
-        public byte[] putIfAbsent(String key, byte[] value) {
-            return inner.putIfAbsent(key, value);
-        }
-
-        @Override
-        public void putAll(List<org.apache.kafka.streams.KeyValue<String, byte[]>> entries) {
-            inner.putAll(entries);
-        }
-
-        @Override
-        public byte[] delete(String key) {
-            return inner.delete(key);
-        }
-
-        @Override
-        public org.apache.kafka.streams.state.KeyValueIterator<String, byte[]> range(String from, String to) {
-            return inner.range(from, to);
-        }
-
-        @Override
-        public org.apache.kafka.streams.state.KeyValueIterator<String, byte[]> all() {
-            return inner.all();
-        }
-
-        @Override
-        public long approximateNumEntries() {
-            return inner.approximateNumEntries();
-        }
-
-        @Override
-        public String name() {
-            return inner.name();
-        }
-
-        @Override
-        public void init(org.apache.kafka.streams.processor.StateStoreContext context,
-                         org.apache.kafka.streams.processor.StateStore root) {
-            inner.init(context, root);
-        }
-
-        @Override
-        public void flush() {
-            inner.flush();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
-
-        @Override
-        public boolean persistent() {
-            return inner.persistent();
-        }
-
-        @Override
-        public boolean isOpen() {
-            return inner.isOpen();
-        }
-
-        @Override
-        public org.apache.kafka.streams.query.Position getPosition() {
-            return inner.getPosition();
-        }
     }
 }

@@ -92,8 +92,7 @@ class StoredStateTopologyTest {
                 detector.step(null, state, e);
                 expected.append(e.timestamp(), e.values());
                 // format 2: one entry per reading, slot i (the ring has not wrapped)
-                histories.put(HistoryRing.legacySlotKey(KEY, i), java.nio.ByteBuffer.allocate(17).put((byte) 2)
-                        .putLong(e.timestamp()).putDouble(e.values()[0]).array());
+                histories.put(HistoryRing.legacySlotKey(KEY, i), HistoryRingTest.legacyReading(e.timestamp(), e.values()[0]));
             }
             histories.put(HistoryRing.headKey(KEY), HistoryRingTest.legacyHead(RETRAIN.historySize(), 1, 40, 40));
             vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.stateStore()).put(KEY, DetectorStateCodec.encode(state));
