@@ -49,7 +49,7 @@ final class BenchCommand implements Callable<Integer> {
             + " id before measuring (0: none). Default: 300000 (stream), 200000 (trainer), at most --events.")
     Long warmupEvents;
 
-    @Option(names = "--partitions", defaultValue = "4", description = "stream: partitions per topic. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--partitions", defaultValue = "4", description = "stream, trainer: partitions per topic. Default: ${DEFAULT-VALUE}.")
     int partitions;
 
     @Option(names = "--threads", defaultValue = "1", description = "stream: stream threads. Default: ${DEFAULT-VALUE}.")
@@ -64,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
     int latencySeconds;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-            description = "stream: use this cluster instead of an embedded broker.")
+            description = "stream, trainer: use this cluster instead of an embedded broker.")
     String bootstrapServers;
 
     @Option(names = "--forks", defaultValue = "1", description = "JMH forks. Default: ${DEFAULT-VALUE}.")

@@ -34,8 +34,9 @@ import java.util.Properties;
  * every topic and application id carries a fresh run id, so runs never see each other's data.
  *
  * <p>One run: train one model ({@link BenchSeries}) and publish it for every key; preload {@code events} events
- * over {@code keys} keys; run the counting topology ({@link CountingTopology}) from the start of the input until
- * all its outputs are committed, close it; the same for the detector topology, which then stays up for the
+ * over {@code keys} keys; run each topology over the first {@code warmupEvents} of them under a throwaway application
+ * id (not measured); run the counting topology ({@link CountingTopology}) from the start of the input until all its
+ * outputs are committed ({@link Timing}), close it; the same for the detector topology, which then stays up for the
  * latency phase ({@link LatencyProbe}); finally read one key's state through interactive queries, close, and
  * measure the detector's state directory.
  */
@@ -70,14 +71,19 @@ public final class StreamBenchmark {
             if (!RetrainConfig.PER_KEY.equals(scope) && !RetrainConfig.SHARED.equals(scope)) {
                 throw new BadConfigException("--scope must be per-key or shared, got '" + scope + "'");
             }
-            if (warmupEvents < 0 || warmupEvents > events) {
-                throw new BadConfigException("--warmup-events must be between 0 and the events (" + events + "), got "
-                        + warmupEvents);
-            }
+            checkWarmup(warmupEvents, events);
         }
 
         public static Settings defaults() {
             return new Settings(1_000_000, 1_000, 4, 1, 2_000, 20, null, RetrainConfig.PER_KEY, DEFAULT_WARMUP_EVENTS);
+        }
+    }
+
+    /** Refuses a warm-up outside 0..{@code events} (either benchmark's {@code --warmup-events}). */
+    static void checkWarmup(long warmupEvents, long events) {
+        if (warmupEvents < 0 || warmupEvents > events) {
+            throw new BadConfigException("--warmup-events must be between 0 and the events (" + events + "), got "
+                    + warmupEvents);
         }
     }
 
@@ -132,8 +138,7 @@ public final class StreamBenchmark {
         if (bootstrapServers != null) {
             return body.run(bootstrapServers);
         }
-        out.println("bench: starting an embedded Kafka broker");
-        out.flush();
+        log(out, "starting an embedded Kafka broker");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             return body.run(broker.bootstrapServers());
         }
@@ -301,11 +306,13 @@ public final class StreamBenchmark {
     }
 
     private void log(String line) {
-        log(out, line);
+        out.println("bench stream: " + line);
+        out.flush();
     }
 
+    /** Progress of the steps both benchmarks share (broker, models, preload). */
     private static void log(PrintWriter out, String line) {
-        out.println("bench stream: " + line);
+        out.println("bench: " + line);
         out.flush();
     }
 }

@@ -58,10 +58,7 @@ public final class TrainerBenchmark {
         }
 
         public Settings {
-            if (warmupEvents < 0 || warmupEvents > events) {
-                throw new BadConfigException("--warmup-events must be between 0 and the events (" + events + "), got "
-                        + warmupEvents);
-            }
+            StreamBenchmark.checkWarmup(warmupEvents, events);
             if (events < 1 || keys < 1 || partitions < 1 || retrainInterval < 1 || !(steadyRate > 0) || steadySeconds < 1) {
                 throw new BadConfigException("bench trainer needs events, keys, partitions, retrain interval, steady rate and"
                         + " steady seconds > 0, got " + events + ", " + keys + ", " + partitions + ", " + retrainInterval
