@@ -49,9 +49,10 @@ final class OutputCounter implements AutoCloseable {
 
     /**
      * When the awaited records arrived ({@link System#nanoTime()}): the first poll that returned any, how many it
-     * returned, and the poll that returned the last.
+     * returned, and the poll that returned the last; with a {@link CpuMeter}, the CPU used between those two polls
+     * (else {@link CpuMeter.Use#NONE}).
      */
-    record Arrival(long firstNanos, long firstCount, long lastNanos) {
+    record Arrival(long firstNanos, long firstCount, long lastNanos, CpuMeter.Use cpu) {
     }
 
     /**
@@ -61,10 +62,17 @@ final class OutputCounter implements AutoCloseable {
      * @throws VigilException when {@code streams} fails or nothing arrives for {@link #STALL_LIMIT}
      */
     Arrival await(long expected, KafkaStreams streams, Consumer<ConsumerRecord<String, byte[]>> each) {
+        return await(expected, streams, null, each);
+    }
+
+    /** {@link #await(long, KafkaStreams, Consumer)}, sampling {@code meter} (may be null) at the first and last poll. */
+    Arrival await(long expected, KafkaStreams streams, CpuMeter meter, Consumer<ConsumerRecord<String, byte[]>> each) {
         long seen = 0;
         long firstNanos = 0;
         long firstCount = 0;
         long lastProgress = System.nanoTime();
+        CpuMeter.Sample firstCpu = null;
+        CpuMeter.Sample lastCpu = null;
         while (seen < expected) {
             int n = 0;
             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
@@ -74,11 +82,14 @@ final class OutputCounter implements AutoCloseable {
             seen += n;
             long now = System.nanoTime();
             if (n > 0) {
+                CpuMeter.Sample cpu = meter == null ? null : meter.sample();
                 if (firstCount == 0) {
                     firstNanos = now;
                     firstCount = n;
+                    firstCpu = cpu;
                 }
                 lastProgress = now;
+                lastCpu = cpu;
             } else if (now - lastProgress > STALL_LIMIT.toNanos()) {
                 throw new VigilException("no output for " + STALL_LIMIT.toSeconds() + " s after " + seen + " of "
                         + expected + " records");
@@ -89,7 +100,8 @@ final class OutputCounter implements AutoCloseable {
                         + expected + " outputs");
             }
         }
-        return new Arrival(firstNanos, firstCount, lastProgress);
+        CpuMeter.Use cpu = firstCpu == null ? CpuMeter.Use.NONE : CpuMeter.Use.between(firstCpu, lastCpu, seen - firstCount);
+        return new Arrival(firstNanos, firstCount, lastProgress, cpu);
     }
 
     @Override

@@ -97,8 +97,11 @@ public final class StreamBenchmark {
      *
      * @param steadyOutputs outputs after the first committed batch
      * @param steadySeconds from the first committed batch to the last
+     * @param cpu           CPU used over that time by this JVM (the embedded broker included, when there is one) and
+     *                      by the application's stream threads
      */
-    public record Timing(long outputs, double startupSeconds, double totalSeconds, long steadyOutputs, double steadySeconds) {
+    public record Timing(long outputs, double startupSeconds, double totalSeconds, long steadyOutputs, double steadySeconds,
+                         CpuMeter.Use cpu) {
         /** Events/s while processing: outputs after the first batch over the time from the first batch to the last. */
         public double rate() {
             return steadySeconds > 0 ? steadyOutputs / steadySeconds : endToEndRate();
@@ -228,10 +231,12 @@ public final class StreamBenchmark {
         KafkaStreams streams = new KafkaStreams(topology, props);
         boolean keep = false;
         try {
-            Timing timing = startAndAwait(streams, bootstrap, outputTopic, outputs);
+            Timing timing = startAndAwait(streams, props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG), bootstrap,
+                    outputTopic, outputs);
             log(String.format(java.util.Locale.ROOT, "%s: %d events in %.1f s (first outputs after %.1f s), %.0f events/s"
-                    + " while processing, %.0f events/s from start", label, outputs, timing.totalSeconds(),
-                    timing.startupSeconds(), timing.rate(), timing.endToEndRate()));
+                    + " while processing, %.0f events/s from start; JVM %.2f cores, stream thread(s) %.2f", label, outputs,
+                    timing.totalSeconds(), timing.startupSeconds(), timing.rate(), timing.endToEndRate(),
+                    timing.cpu().processCores(), timing.cpu().streamThreadCores()));
             if (keepRunning != null) {
                 keepRunning[0] = streams;
                 keep = true;
@@ -246,15 +251,16 @@ public final class StreamBenchmark {
 
     /**
      * Starts {@code streams} and waits until it has committed {@code outputs} more records to {@code outputTopic}
-     * (counted from the topic's end as it is now, read_committed); when they arrived.
+     * (counted from the topic's end as it is now, read_committed); when they arrived, and the CPU used meanwhile.
      */
-    static Timing startAndAwait(KafkaStreams streams, String bootstrap, String outputTopic, long outputs) {
+    static Timing startAndAwait(KafkaStreams streams, String applicationId, String bootstrap, String outputTopic,
+                                long outputs) {
         try (OutputCounter counter = new OutputCounter(bootstrap, outputTopic, true)) {
             long start = System.nanoTime();
             streams.start();
-            OutputCounter.Arrival arrival = counter.await(outputs, streams, r -> { });
+            OutputCounter.Arrival arrival = counter.await(outputs, streams, new CpuMeter(applicationId), r -> { });
             return new Timing(outputs, (arrival.firstNanos() - start) / 1e9, (arrival.lastNanos() - start) / 1e9,
-                    outputs - arrival.firstCount(), (arrival.lastNanos() - arrival.firstNanos()) / 1e9);
+                    outputs - arrival.firstCount(), (arrival.lastNanos() - arrival.firstNanos()) / 1e9, arrival.cpu());
         }
     }
 

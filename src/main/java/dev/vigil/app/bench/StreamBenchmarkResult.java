@@ -65,6 +65,10 @@ public record StreamBenchmarkResult(StreamBenchmark.Settings settings, StreamBen
                 counting.startupSeconds());
         out.printf(Locale.ROOT, "              ratio    %10.2f  (target >= %.2f: %s)%n", ratio(), TARGET_RATIO,
                 ratio() >= TARGET_RATIO ? "met" : "NOT met");
+        out.printf(Locale.ROOT, "  cpu         (while processing, %d cores; %s)%n", CpuMeter.cores(),
+                s.bootstrapServers() == null ? "the JVM includes the embedded broker" : "the broker is not in this JVM");
+        printCpu(out, "detector", detector.cpu());
+        printCpu(out, "counting", counting.cpu());
         out.printf(Locale.ROOT, "  latency     %,d events offered at %.0f/s (achieved %.0f/s): p50 %.1f ms, p99 %.1f ms,"
                         + " max %.1f ms%n", latencies.sortedNanos().length, latencies.offeredRate(),
                 latencies.achievedRate(), p50Ms(), p99Ms(), maxMs());
@@ -73,5 +77,14 @@ public record StreamBenchmarkResult(StreamBenchmark.Settings settings, StreamBen
                 + " global model store %,d bytes%n", storeBytesPerThousandKeys(), taskStoreBytes, s.keys(),
                 globalStoreBytes);
         out.flush();
+    }
+
+    private static void printCpu(PrintWriter out, String label, CpuMeter.Use cpu) {
+        if (Double.isNaN(cpu.processCores())) {
+            out.printf(Locale.ROOT, "              %s not measured (its outputs came in one poll)%n", label);
+            return;
+        }
+        out.printf(Locale.ROOT, "              %s JVM %.2f cores, stream thread(s) %.2f cores: %.1f µs of stream thread"
+                + " per event%n", label, cpu.processCores(), cpu.streamThreadCores(), cpu.streamThreadMicrosPerEvent());
     }
 }

@@ -153,6 +153,7 @@ public final class TrainerBenchmark {
     /** One application of the detector topology with its own trainer, from the start of the input. */
     private final class Phase implements AutoCloseable {
         private final String label;
+        private final String applicationId;
         private final String bootstrap;
         private final TopologyConfig topology;
         private final Metrics metrics = new Metrics();
@@ -168,7 +169,7 @@ public final class TrainerBenchmark {
             RetrainConfig retrain = new RetrainConfig(d.historySize(), d.minTrainPoints(), retrainInterval, 0, 0,
                     d.requireImprovement(), d.seed(), RetrainConfig.PER_KEY, d.sharedKeys(), d.maxTrainingMs(),
                     d.maxModelBytes(), TrainingConfig.defaults());
-            String applicationId = runId + "-" + label;
+            this.applicationId = runId + "-" + label;
             Properties props = VigilTopology.streamsConfig(applicationId, bootstrap, root.resolve(label).toString(),
                     topology, Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, StreamBenchmark.COMMIT_INTERVAL_MS));
             DetectorConfig detector = VigilTopology.detectorConfig(topology, DetectorConfig.defaults(), retrain);
@@ -181,7 +182,7 @@ public final class TrainerBenchmark {
         /** Processes the first {@code events} preloaded events; events/s while processing. */
         double throughput(long events) {
             log(label + ": processing " + events + " events");
-            StreamBenchmark.Timing timing = StreamBenchmark.startAndAwait(streams, bootstrap, topology.scoresTopic(),
+            StreamBenchmark.Timing timing = StreamBenchmark.startAndAwait(streams, applicationId, bootstrap, topology.scoresTopic(),
                     events);
             log(String.format(Locale.ROOT, "%s: %d events in %.1f s (first outputs after %.1f s), %.0f events/s while"
                     + " processing, %d models published", label, events, timing.totalSeconds(), timing.startupSeconds(),
