@@ -37,6 +37,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Trains the models of one topology in the {@link ModelTrainingService}'s pool, on request of the topology's
@@ -74,6 +75,8 @@ public final class TopologyTrainer implements TrainingRequests {
     private final Map<String, Long> published = new ConcurrentHashMap<>();
     private final SharedModelSchedule shared = new SharedModelSchedule();
     private volatile KafkaStreams streams;
+    /** Whether this instance last found itself the trainer of the shared model (null: not asked yet), for its log line. */
+    private final AtomicReference<Boolean> sharedOwner = new AtomicReference<>();
 
     private final Sensor queued;
     private final Sensor deferred;
@@ -166,7 +169,16 @@ public final class TopologyTrainer implements TrainingRequests {
         String id = request.modelId();
         KafkaStreams app = streams;
         if (retrain.shared() && !ownsSharedModel(app)) {
+            if (!Boolean.FALSE.equals(sharedOwner.getAndSet(false))) {
+                LOG.info("topology {}: the shared model is trained by the instance that owns partition 0 of '{}', not by"
+                        + " this one; its keys' requests are left to that instance, which trains on its own keys",
+                        topology.name(), topology.inputTopic());
+            }
             return;
+        }
+        if (retrain.shared() && !Boolean.TRUE.equals(sharedOwner.getAndSet(true))) {
+            LOG.info("topology {}: this instance owns partition 0 of '{}' and trains the shared model on its keys",
+                    topology.name(), topology.inputTopic());
         }
         LstmModel current = currentModel(app, id);
         long version = Math.max(current == null ? 0 : current.info().version(), published.getOrDefault(id, 0L)) + 1;
