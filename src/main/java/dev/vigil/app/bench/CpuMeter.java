@@ -24,14 +24,23 @@ final class CpuMeter {
     record Sample(long nanos, long processCpuNanos, long streamThreadCpuNanos) {
     }
 
-    /** CPU use between two samples; {@link #NONE} when it could not be measured. */
+    /**
+     * CPU use between two samples; {@link #NONE} when it could not be measured: the platform does not report the
+     * JVM's CPU time, or the samples are less than {@link #MIN_WINDOW_NANOS} apart (too short a time to say anything).
+     */
     record Use(double processCores, double streamThreadCores, double streamThreadMicrosPerEvent) {
         static final Use NONE = new Use(Double.NaN, Double.NaN, Double.NaN);
+        static final long MIN_WINDOW_NANOS = 200_000_000L;
+
+        /** Whether this was measured (not {@link #NONE}). */
+        boolean measured() {
+            return !Double.isNaN(processCores);
+        }
 
         /** Between {@code from} and {@code to}, over which {@code events} were processed. */
         static Use between(Sample from, Sample to, long events) {
             double wall = to.nanos() - from.nanos();
-            if (from.processCpuNanos() < 0 || to.processCpuNanos() < 0 || wall <= 0 || events <= 0) {
+            if (from.processCpuNanos() < 0 || to.processCpuNanos() < 0 || wall < MIN_WINDOW_NANOS || events <= 0) {
                 return NONE;
             }
             double thread = to.streamThreadCpuNanos() - from.streamThreadCpuNanos();

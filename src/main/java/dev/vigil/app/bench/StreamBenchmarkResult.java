@@ -80,8 +80,9 @@ public record StreamBenchmarkResult(StreamBenchmark.Settings settings, StreamBen
     }
 
     private static void printCpu(PrintWriter out, String label, CpuMeter.Use cpu) {
-        if (Double.isNaN(cpu.processCores())) {
-            out.printf(Locale.ROOT, "              %s not measured (its outputs came in one poll)%n", label);
+        if (!cpu.measured()) {
+            out.printf(Locale.ROOT, "              %s not measured (outputs came within %d ms)%n", label,
+                    CpuMeter.Use.MIN_WINDOW_NANOS / 1_000_000);
             return;
         }
         out.printf(Locale.ROOT, "              %s JVM %.2f cores, stream thread(s) %.2f cores: %.1f µs of stream thread"
