@@ -63,6 +63,10 @@ final class BenchCommand implements Callable<Integer> {
             + " Default: ${DEFAULT-VALUE}.")
     int latencySeconds;
 
+    @Option(names = "--commit-interval-ms", defaultValue = "100", description = "stream: commit.interval.ms of both"
+            + " applications; outputs are visible to read_committed consumers at commits. Default: ${DEFAULT-VALUE}.")
+    long commitIntervalMs;
+
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
             description = "stream, trainer: use this cluster instead of an embedded broker.")
     String bootstrapServers;
@@ -83,7 +87,7 @@ final class BenchCommand implements Callable<Integer> {
             long n = events == null ? d.events() : events;
             new StreamBenchmark(new StreamBenchmark.Settings(n, keys == null ? d.keys() : keys, partitions, threads,
                     rate(latencyRate, "--latency-rate"), latencySeconds, bootstrapServers, scope,
-                    warmupEvents == null ? Math.min(n, d.warmupEvents()) : warmupEvents),
+                    warmupEvents == null ? Math.min(n, d.warmupEvents()) : warmupEvents, commitIntervalMs),
                     spec.commandLine().getOut()).run();
             return 0;
         }

@@ -52,14 +52,16 @@ public final class StreamBenchmark {
      * @param scope            per-key (a model per key) or shared (one model for every key)
      * @param warmupEvents     events each topology processes under a throwaway application id before it is measured,
      *                         so that both are measured with the JIT compiler done (0: none; at most {@code events})
+     * @param commitIntervalMs  commit.interval.ms of both applications (≥ 1): outputs become visible to read_committed
+     *                         consumers at commits, so it bounds the latency from below
      */
     public record Settings(long events, int keys, int partitions, int threads, double latencyRate, int latencySeconds,
-                           String bootstrapServers, String scope, long warmupEvents) {
-        /** Per-key models, no warm-up. */
+                           String bootstrapServers, String scope, long warmupEvents, long commitIntervalMs) {
+        /** Per-key models, no warm-up, the default commit interval. */
         public Settings(long events, int keys, int partitions, int threads, double latencyRate, int latencySeconds,
                         String bootstrapServers) {
             this(events, keys, partitions, threads, latencyRate, latencySeconds, bootstrapServers, RetrainConfig.PER_KEY,
-                    0);
+                    0, COMMIT_INTERVAL_MS);
         }
 
         public Settings {
@@ -72,10 +74,14 @@ public final class StreamBenchmark {
                 throw new BadConfigException("--scope must be per-key or shared, got '" + scope + "'");
             }
             checkWarmup(warmupEvents, events);
+            if (commitIntervalMs < 1) {
+                throw new BadConfigException("--commit-interval-ms must be >= 1, got " + commitIntervalMs);
+            }
         }
 
         public static Settings defaults() {
-            return new Settings(1_000_000, 1_000, 4, 1, 2_000, 20, null, RetrainConfig.PER_KEY, DEFAULT_WARMUP_EVENTS);
+            return new Settings(1_000_000, 1_000, 4, 1, 2_000, 20, null, RetrainConfig.PER_KEY, DEFAULT_WARMUP_EVENTS,
+                    COMMIT_INTERVAL_MS);
         }
     }
 
@@ -113,7 +119,7 @@ public final class StreamBenchmark {
         }
     }
 
-    /** Exactly-once commit interval of both applications (Kafka's default under exactly_once_v2). */
+    /** Default exactly-once commit interval of both applications (Kafka's default under exactly_once_v2). */
     static final long COMMIT_INTERVAL_MS = 100;
     private static final long SEED = 17;
 
@@ -267,7 +273,7 @@ public final class StreamBenchmark {
     private Properties props(String applicationId, String bootstrap, Path stateDir, TopologyConfig topology) {
         return VigilTopology.streamsConfig(applicationId, bootstrap, stateDir.toString(), topology, Map.of(
                 StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads(),
-                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS));
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitIntervalMs()));
     }
 
     /** Trains one model on {@link BenchSeries} and publishes it (as version 1) for each of {@code keys} keys. */

@@ -55,7 +55,7 @@ public record StreamBenchmarkResult(StreamBenchmark.Settings settings, StreamBen
         StreamBenchmark.Settings s = settings;
         out.printf(Locale.ROOT, "%nvigil bench stream: %,d events over %,d keys, %d partition(s), %d stream thread(s),"
                 + " exactly_once_v2, commit interval %d ms%n", s.events(), s.keys(), s.partitions(), s.threads(),
-                StreamBenchmark.COMMIT_INTERVAL_MS);
+                s.commitIntervalMs());
         out.printf(Locale.ROOT, "  throughput  (while processing, after %,d warm-up events; from start in brackets)%n",
                 s.warmupEvents());
         out.printf(Locale.ROOT, "              detector %,10.0f events/s  (%,.0f; first outputs after %.1f s)%n",

@@ -15,7 +15,7 @@ class StreamBenchmarkIT {
     void shouldCompleteATinyRunAndReportPositiveFigures() throws Exception {
         StringWriter text = new StringWriter();
         StreamBenchmark.Settings settings = new StreamBenchmark.Settings(2_000, 20, 1, 1, 200, 2,
-                KafkaTestBroker.shared().bootstrapServers(), "per-key", 500);
+                KafkaTestBroker.shared().bootstrapServers(), "per-key", 500, 50);
         StreamBenchmarkResult result = new StreamBenchmark(settings, new PrintWriter(text)).run();
 
         assertTrue(result.detectorRate() > 0, "detector rate " + result.detectorRate());
@@ -33,6 +33,7 @@ class StreamBenchmarkIT {
             }
         }
         assertTrue(text.toString().contains("stream thread(s)"), text.toString());
+        assertTrue(text.toString().contains("commit interval 50 ms"), text.toString());
         assertTrue(text.toString().contains("detector warm-up: processing 500 events"), text.toString());
         assertTrue(result.ratio() > 0 && Double.isFinite(result.ratio()), "ratio " + result.ratio());
         assertEquals(400, result.latencies().sortedNanos().length, "every latency event matched its score");
