@@ -341,14 +341,23 @@ final class HistoryRing {
 
     private static byte[] checkedBlock(byte[] bytes, int block, Head head) {
         int count = Math.min(BLOCK, head.capacity() - block * BLOCK);
-        int expected = 1 + count * readingBytes(head.channels());
+        return checkedEntry(bytes, 1 + count * readingBytes(head.channels()), FORMAT_VERSION, "block", block);
+    }
+
+    /**
+     * {@code bytes} if they are a stored block or format-2 reading ({@code what} number {@code n}) of {@code expected}
+     * bytes that starts with format version {@code version}.
+     *
+     * @throws BadBytesException naming the entry, when they are missing, of another length or of another version
+     */
+    private static byte[] checkedEntry(byte[] bytes, int expected, int version, String what, int n) {
         if (bytes == null || bytes.length != expected) {
-            throw new BadBytesException("history block " + block + " must hold " + expected + " bytes, got "
+            throw new BadBytesException("history " + what + " " + n + " must hold " + expected + " bytes, got "
                     + (bytes == null ? "none" : bytes.length));
         }
-        if (Byte.toUnsignedInt(bytes[0]) != FORMAT_VERSION) {
-            throw new BadBytesException("history block " + block + " format version " + Byte.toUnsignedInt(bytes[0])
-                    + " is not supported (expected " + FORMAT_VERSION + ")");
+        if (Byte.toUnsignedInt(bytes[0]) != version) {
+            throw new BadBytesException("history " + what + " " + n + " format version " + Byte.toUnsignedInt(bytes[0])
+                    + " is not supported (expected " + version + ")");
         }
         return bytes;
     }
@@ -373,15 +382,6 @@ final class HistoryRing {
 
     /** Decodes a format-2 reading entry into {@code out} (its length = channels); returns its timestamp. */
     static long decodeLegacyReading(byte[] bytes, int slot, double[] out) {
-        int expected = 1 + readingBytes(out.length);
-        if (bytes == null || bytes.length != expected) {
-            throw new BadBytesException("history slot " + slot + " must hold " + expected + " bytes, got "
-                    + (bytes == null ? "none" : bytes.length));
-        }
-        if (Byte.toUnsignedInt(bytes[0]) != LEGACY_VERSION) {
-            throw new BadBytesException("history slot " + slot + " format version " + Byte.toUnsignedInt(bytes[0])
-                    + " is not supported (expected " + LEGACY_VERSION + ")");
-        }
-        return decodeReading(bytes, 1, out);
+        return decodeReading(checkedEntry(bytes, 1 + readingBytes(out.length), LEGACY_VERSION, "slot", slot), 1, out);
     }
 }
