@@ -168,17 +168,17 @@ public final class TopologyTrainer implements TrainingRequests {
     private void train(Request request) {
         String id = request.modelId();
         KafkaStreams app = streams;
-        if (retrain.shared() && !ownsSharedModel(app)) {
-            if (!Boolean.FALSE.equals(sharedOwner.getAndSet(false))) {
-                LOG.info("topology {}: the shared model is trained by the instance that owns partition 0 of '{}', not by"
+        if (retrain.shared()) {
+            boolean owner = ownsSharedModel(app);
+            if (!Boolean.valueOf(owner).equals(sharedOwner.getAndSet(owner))) {
+                LOG.info(owner ? "topology {}: this instance owns partition 0 of '{}' and trains the shared model on its keys"
+                        : "topology {}: the shared model is trained by the instance that owns partition 0 of '{}', not by"
                         + " this one; its keys' requests are left to that instance, which trains on its own keys",
                         topology.name(), topology.inputTopic());
             }
-            return;
-        }
-        if (retrain.shared() && !Boolean.TRUE.equals(sharedOwner.getAndSet(true))) {
-            LOG.info("topology {}: this instance owns partition 0 of '{}' and trains the shared model on its keys",
-                    topology.name(), topology.inputTopic());
+            if (!owner) {
+                return;
+            }
         }
         LstmModel current = currentModel(app, id);
         long version = Math.max(current == null ? 0 : current.info().version(), published.getOrDefault(id, 0L)) + 1;
