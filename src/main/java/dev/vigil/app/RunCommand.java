@@ -4,9 +4,9 @@ import dev.vigil.config.AppConfig;
 import dev.vigil.config.AppConfigLoader;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.config.TopologyConfigLoader;
-import picocli.CommandLine.Command;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
