@@ -14,14 +14,15 @@ import org.slf4j.LoggerFactory;
 import java.util.function.Supplier;
 
 /**
- * Loads and saves a key's detector state and history window in the two per-key stores (the history as a
- * {@link HistoryRing}: an accepted event appends one reading to the key's head, a block is written every
- * {@value HistoryRing#BLOCK} readings, and the window is read whole only when a model swap re-warms the key).
- * Stored bytes that cannot be used are not a reason to stop the stream: a state that does not decode, or was written for another shape (channels, hidden size, layers,
- * short window: the topology's detector settings changed), is replaced by a fresh state, logged at WARN and
- * counted ({@link VigilMetrics#STATE_DISCARDED}); the same for a history window that does not decode or has
- * other channels. A history written with another capacity keeps its newest readings that fit (and is then
- * rewritten whole). Nothing is written until the key's next accepted event. One per processor; not thread-safe.
+ * Loads and saves a key's detector state and history window in the two per-key stores (the history as a {@link
+ * HistoryRing}: an accepted event appends one reading to the key's head, a block is written every {@value
+ * HistoryRing#BLOCK} readings, and the window is read whole only when a model swap re-warms the key). Stored bytes
+ * that cannot be used are not a reason to stop the stream: a state that does not decode, or was written for another
+ * shape (channels, hidden size, layers, short window: the topology's detector settings changed), is replaced by a
+ * fresh state, logged at WARN and counted ({@link VigilMetrics#STATE_DISCARDED}); the same for a history window
+ * that does not decode or has other channels. A history written with another capacity keeps its newest readings
+ * that fit (and is then rewritten whole). Nothing is written until the key's next accepted event. One per
+ * processor; not thread-safe.
  */
 final class DetectorStores {
     private static final Logger LOG = LoggerFactory.getLogger(DetectorStores.class);
