@@ -27,7 +27,8 @@ import java.util.stream.Collectors;
  * with OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (seen with Kafka 4.4 on a fresh topic).
  * ListOffsets is answered only by a partition's leader. Admin retries it while the leader moves, but a broker that is
  * named leader in the metadata before its replica manager hosts the partition answers UNKNOWN_TOPIC_OR_PARTITION,
- * which Admin hands back; that error is retriable, so it is retried here until the deadline.
+ * which Admin hands back, and DescribeTopics can do the same on a broker whose metadata has not caught up yet; that
+ * error is retriable, so both are retried here until the deadline.
  */
 public final class WritableTopics {
     private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
@@ -58,12 +59,9 @@ public final class WritableTopics {
     public static void awaitWritable(Admin admin, String name, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            TopicDescription description = admin.describeTopics(List.of(name)).allTopicNames()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(name);
-            Map<TopicPartition, OffsetSpec> latest = description.partitions().stream()
-                    .map(p -> new TopicPartition(name, p.partition()))
-                    .collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
-            awaitLeaders(admin, latest, deadline);
+            while (!leadersAnswer(admin, name, deadline)) {
+                Thread.sleep(RETRY_PAUSE.toMillis());
+            }
         } catch (ExecutionException e) {
             throw new VigilException("topic " + name + " is not writable: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
@@ -74,19 +72,29 @@ public final class WritableTopics {
         }
     }
 
-    private static void awaitLeaders(Admin admin, Map<TopicPartition, OffsetSpec> partitions, long deadline)
+    /**
+     * Describes the topic and asks every partition's leader for its latest offset: true when all answered, false
+     * after a retriable error (a broker that does not know the topic yet, in either request) with time left to retry.
+     */
+    private static boolean leadersAnswer(Admin admin, String name, long deadline)
             throws ExecutionException, TimeoutException, InterruptedException {
-        while (true) {
-            long left = deadline - System.nanoTime();
-            try {
-                admin.listOffsets(partitions).all().get(Math.max(left, 0), TimeUnit.NANOSECONDS);
-                return;
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof RetriableException) || left < RETRY_PAUSE.toNanos()) {
-                    throw e;
-                }
-                Thread.sleep(RETRY_PAUSE.toMillis());
+        try {
+            TopicDescription description = admin.describeTopics(List.of(name)).allTopicNames()
+                    .get(left(deadline), TimeUnit.NANOSECONDS).get(name);
+            Map<TopicPartition, OffsetSpec> latest = description.partitions().stream()
+                    .map(p -> new TopicPartition(name, p.partition()))
+                    .collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
+            admin.listOffsets(latest).all().get(left(deadline), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof RetriableException) || left(deadline) < RETRY_PAUSE.toNanos()) {
+                throw e;
             }
+            return false;
         }
+    }
+
+    private static long left(long deadline) {
+        return Math.max(deadline - System.nanoTime(), 0);
     }
 }
