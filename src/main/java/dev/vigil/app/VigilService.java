@@ -42,6 +42,8 @@ final class VigilService implements AutoCloseable {
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
     private final List<KafkaStreams> applications = new ArrayList<>();
+    /** The topology name of each application, in the same order. */
+    private final List<String> names = new ArrayList<>();
     private final List<Producer<String, byte[]>> producers = new ArrayList<>();
     /** Metrics of the service outside the stream threads (the background trainer's), group {@code vigil-service}. */
     private final Metrics metrics = new Metrics();
@@ -73,6 +75,7 @@ final class VigilService implements AutoCloseable {
             service.http = app.http().enabled() ? HttpEndpoint.bind(app.http()) : null;
             for (int i = 0; i < topologies.size(); i++) {
                 service.applications.add(service.startOne(app, topologies.get(i), settings.get(i)));
+                service.names.add(topologies.get(i).name());
             }
             if (service.http != null) {
                 List<ServedTopology> served = new ArrayList<>();
@@ -176,12 +179,17 @@ final class VigilService implements AutoCloseable {
         for (Producer<String, byte[]> p : producers) {
             p.close(CLOSE_TIMEOUT);
         }
-        for (KafkaStreams s : applications) {
+        for (int i = 0; i < applications.size(); i++) {
             // leave the group at once, so that another instance (or this one restarted) takes the partitions over
             // without waiting for the session timeout
-            if (!s.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                    .withTimeout(CLOSE_TIMEOUT))) {
-                LOG.warn("a Streams application did not stop within {} s", CLOSE_TIMEOUT.toSeconds());
+            if (applications.get(i).close(CloseOptions.groupMembershipOperation(
+                    CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT))) {
+                // logged here, by the closing thread: Streams tells its state listener of NOT_RUNNING only after
+                // close() has returned, and a JVM shutting down may halt before that line is written
+                LOG.info("topology {}: closed", names.get(i));
+            } else {
+                LOG.warn("topology {}: the Streams application did not stop within {} s", names.get(i),
+                        CLOSE_TIMEOUT.toSeconds());
             }
         }
         metrics.close();
