@@ -1,5 +1,6 @@
 package dev.vigil.app;
 
+import dev.vigil.testutil.NabData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,9 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code vigil evaluate} end to end on two real NAB files from ../shared/nab. */
+/** {@code vigil evaluate} end to end on the two real NAB files shipped in the test resources. */
 class EvaluateCommandTest {
-    private static final Path NAB = Path.of("..", "shared", "nab");
+    private static final Path NAB = NabData.shipped();
     private static final List<String> FILES = List.of("realAdExchange/exchange-2_cpc_results.csv",
             "realAdExchange/exchange-3_cpc_results.csv");
     private static final Pattern LAST_LINE = Pattern.compile(

@@ -2,6 +2,7 @@ package dev.vigil.app;
 
 import dev.vigil.lstm.LstmModel;
 import dev.vigil.lstm.ModelCodec;
+import dev.vigil.testutil.NabData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainCommandTest {
-    private static final Path SERIES = Path.of("..", "shared", "nab", "data", "realAdExchange", "exchange-2_cpc_results.csv");
+    private static final Path SERIES = NabData.shipped().resolve("data/realAdExchange/exchange-2_cpc_results.csv");
 
     @TempDir
     Path tmp;

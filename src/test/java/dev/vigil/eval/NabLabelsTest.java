@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.VigilException;
+import dev.vigil.testutil.NabData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,16 +17,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class NabLabelsTest {
-    private static final Path WINDOWS = NabReferenceScoresTest.NAB.resolve("labels").resolve("combined_windows.json");
+    /** NAB's own windows file cut down to three entries (the whole dev set is checked in NabReferenceScoresTest). */
+    private static final Path WINDOWS = NabData.shippedWindows();
 
     @Test
-    void shouldLoadDevWindowsKeyedByRelativePath() {
+    void shouldLoadWindowsKeyedByRelativePathInTimeOrder() {
         NabLabels labels = NabLabels.load(WINDOWS);
-        assertEquals(31, labels.relativePaths().size());
-        assertEquals(57, labels.windowCount());
-        List<NabWindow> taxi = labels.windowsFor("realKnownCause/nyc_taxi.csv");
-        assertEquals(LocalDateTime.of(2014, 10, 30, 15, 30), taxi.get(0).start());
-        assertEquals(LocalDateTime.of(2014, 11, 3, 22, 30), taxi.get(0).end());
+        assertEquals(3, labels.relativePaths().size());
+        assertEquals(4, labels.windowCount());
+        List<NabWindow> exchange3 = labels.windowsFor("realAdExchange/exchange-3_cpc_results.csv");
+        assertEquals(3, exchange3.size());
+        assertEquals(LocalDateTime.of(2011, 7, 19, 9, 15, 1), exchange3.get(1).start());
+        assertEquals(LocalDateTime.of(2011, 7, 21, 11, 15, 1), exchange3.get(1).end());
+        assertEquals(LocalDateTime.of(2011, 8, 12, 7, 15, 1), exchange3.get(2).start());
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.VigilException;
+import dev.vigil.testutil.NabData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,14 +17,16 @@ class NabResultsReaderTest {
 
     @Test
     void shouldFindAnomalyScoreByNameAmongExtraColumns() {
-        // numenta files: timestamp,value,anomaly_score,raw_score,label,S(t)_...
-        List<ScoredSeries> corpus = NabResultsReader.read(NabReferenceScoresTest.NAB.resolve("reference-results"),
-                "numenta");
-        ScoredSeries taxi = corpus.stream().filter(s -> s.relativePath().equals("realKnownCause/nyc_taxi.csv"))
-                .findFirst().orElseThrow();
-        assertEquals(10320, taxi.size());
-        assertEquals("2014-07-01 00:00:00", taxi.timestamps()[0]);
-        assertEquals(0.0301029996659, taxi.scores()[0]);
+        // numenta files: timestamp,value,anomaly_score,raw_score,label,S(t)_... (raw_score is 1.0 on row 0)
+        List<ScoredSeries> corpus = NabResultsReader.read(NabData.shipped().resolve("reference-results"), "numenta");
+        assertEquals(1, corpus.size());
+        ScoredSeries exchange2 = corpus.get(0);
+        assertEquals("realAdExchange/exchange-2_cpc_results.csv", exchange2.relativePath());
+        assertEquals(1624, exchange2.size());
+        assertEquals("2011-07-01 00:00:01", exchange2.timestamps()[0]);
+        assertEquals(0.0301029996659, exchange2.scores()[0]);
+        assertEquals("2011-09-07 15:00:01", exchange2.timestamps()[1623]);
+        assertEquals(0.0311770220856, exchange2.scores()[1623]);
     }
 
     @Test
