@@ -18,11 +18,15 @@ public final class Main implements Runnable {
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
-    /** Runs the command line with the given output streams and returns the exit code (tests call this). */
+    /**
+     * Runs the command line with the given output streams and returns the exit code (tests call this): 2, with
+     * one {@code error: } line, for a command line that does not parse or a command that fails.
+     */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
+        cli.setParameterExceptionHandler(new ParameterErrorHandler());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("error: " + e.getMessage());
             return 2;
