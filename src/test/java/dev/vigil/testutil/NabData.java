@@ -22,7 +22,7 @@ public final class NabData {
     private NabData() {
     }
 
-    /** The shipped subset, as a folder laid out like NAB's ({@code data/}, {@code labels/}, {@code reference-results/}). */
+    /** The shipped subset, a folder laid out like NAB's: {@code data/}, {@code labels/}, {@code reference-results/}. */
     public static Path shipped() {
         URL url = NabData.class.getResource("/nab/labels/combined_windows.json");
         if (url == null) {
