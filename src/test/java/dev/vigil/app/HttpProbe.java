@@ -20,8 +20,14 @@ final class HttpProbe {
     }
 
     static HttpResponse<String> get(int port, String path) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(15)).GET().build();
+        return get(port, path, new String[0]);
+    }
+
+    /** A GET with request headers, given as name, value, name, value, ... */
+    static HttpResponse<String> get(int port, String path, String... headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(15)).GET();
+        HttpRequest request = (headers.length == 0 ? builder : builder.headers(headers)).build();
         try {
             return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code GET /metrics}: every numeric metric of every application and of the service's own registry, in the
  *       Prometheus text format ({@link PrometheusText});</li>
  *   <li>{@code GET /sensors/{key}} and {@code /sensors/{key}/history}: a key's state and recent readings
- *       ({@link SensorHandler}), forwarded to the instance that holds the key.</li>
+ *       ({@link SensorHandler}), read on the instance that holds the key, in whichever partition its producer
+ *       put it.</li>
  * </ul>
  * {@link #bind} opens the socket first, so that the bound port (with {@code http.port=0}) can be advertised to
  * Kafka Streams ({@code application.server}) before the applications start; {@link #start} then serves them.

@@ -1,57 +1,53 @@
 package dev.vigil.app.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import dev.vigil.BadBytesException;
-import dev.vigil.detect.DetectorState;
-import dev.vigil.detect.HistoryWindow;
-import dev.vigil.stream.StoredKeyReader;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code GET /sensors/{key}[/history][?topology=name]}: a key's state or history window, read by interactive
  * query from the topology's stores. The key is one path segment, percent-encoded ({@code /} as {@code %2F});
- * the topology defaults to the first served. Kafka Streams says which instance holds the key's partition
- * ({@link org.apache.kafka.streams.KafkaStreams#queryMetadataForKey}); when it is another one, the request is
- * forwarded to that instance's advertised address ({@code application.server}) and its answer returned as it
- * is. A forwarded request is never forwarded again: if ownership moved in between, the answer is 503 (retry).
- * 404: unknown key or topology; 503: metadata or store not available (starting, restoring, rebalancing);
- * 502: the owning instance did not answer.
+ * the topology defaults to the first served.
+ * <p>
+ * Kafka Streams says which instance holds the key's partition by the Java client's partitioner
+ * ({@link org.apache.kafka.streams.KafkaStreams#queryMetadataForKey}), and that is where it is read first. A
+ * producer with another partitioner (librdkafka's default) may have put the key elsewhere; on a miss the other
+ * partitions are read, this instance's first, then the other instances' ({@link LookupPlan}). Another instance is
+ * asked over HTTP at its advertised address ({@code application.server}, {@link PeerClient}) and reads only its
+ * own stores: a forwarded request is never forwarded again. A topology with a key field repartitions with Kafka
+ * Streams' own (Java) partitioner, so only its direct partition is read.
+ * <p>
+ * 200: found; 404: unknown topology, or a key found in no partition; 503: metadata or a store not available
+ * (starting, restoring, rebalancing); 502: an instance to ask did not answer. When the instance holding the
+ * direct partition fails, its answer is returned at once; when another fails and the key is found nowhere else,
+ * the first such failure is returned (the key may be there), not 404.
  */
 final class SensorHandler implements HttpHandler {
     static final String PREFIX = "/sensors/";
     static final String HISTORY = "history";
-    /** Set on forwarded requests (value: the forwarding instance). */
-    static final String FORWARDED_HEADER = "X-Vigil-Forwarded-By";
-    static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
 
     private final List<ServedTopology> topologies;
-    private final String self;
+    private final Map<String, KeyStores> stores = new HashMap<>();
     private final HostInfo selfHost;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final PeerClient peers;
 
     SensorHandler(List<ServedTopology> topologies, String advertised) {
         this.topologies = List.copyOf(topologies);
-        this.self = advertised;
         this.selfHost = HostInfo.buildFromEndpoint(advertised);
+        this.peers = new PeerClient(advertised);
+        topologies.forEach(t -> stores.put(t.name(), new KeyStores(t, advertised)));
     }
 
     @Override
@@ -72,88 +68,71 @@ final class SensorHandler implements HttpHandler {
                     + topologies.stream().map(ServedTopology::name).toList() + ")"));
             return;
         }
-        String store = history ? t.names().historyStore() : t.names().stateStore();
+        Lookup lookup = new Lookup(t, stores.get(t.name()), history ? t.names().historyStore() : t.names().stateStore(),
+                key, history);
+        String forwardedBy = exchange.getRequestHeaders().getFirst(PeerClient.FORWARDED_HEADER);
+        SensorAnswer answer = forwardedBy == null ? lookUp(lookup, uri.getRawPath())
+                : readHere(lookup, forwardedBy, exchange.getRequestHeaders().getFirst(PeerClient.PARTITIONS_HEADER));
+        answer.send(exchange);
+    }
+
+    /** One request's topology, stores, store name and key. */
+    private record Lookup(ServedTopology topology, KeyStores stores, String store, String key, boolean history) {
+    }
+
+    /** The key wherever it is: the probes of {@link LookupPlan} in order, until one finds it. */
+    private SensorAnswer lookUp(Lookup l, String rawPath) {
         KeyQueryMetadata meta;
+        Map<HostInfo, Set<Integer>> hosted;
         try {
-            meta = t.streams().queryMetadataForKey(store, key, Serdes.String().serializer());
+            meta = l.topology().streams().queryMetadataForKey(l.store(), l.key(), Serdes.String().serializer());
+            if (meta == null || meta.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+                return SensorAnswer.unavailable("which instance holds key '" + l.key()
+                        + "' is not known yet (starting or rebalancing)");
+            }
+            hosted = l.stores().hosted(l.store());
         } catch (StreamsException | IllegalStateException e) {
-            unavailable(exchange, "topology " + t.name() + " is not running: " + e.getMessage());
-            return;
+            return notRunning(l.topology(), e);
         }
-        if (meta == null || meta.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
-            unavailable(exchange, "which instance holds key '" + key + "' is not known yet (starting or rebalancing)");
-            return;
-        }
-        if (!meta.activeHost().equals(selfHost)) {
-            String forwardedBy = exchange.getRequestHeaders().getFirst(FORWARDED_HEADER);
-            if (forwardedBy != null) {
-                unavailable(exchange, "key '" + key + "' is moving between instances (" + forwardedBy + " sent it here, "
-                        + "the metadata here says " + meta.activeHost() + ")");
-            } else {
-                forward(exchange, meta.activeHost(), uri, t);
+        Map<HostInfo, Set<Integer>> scanned = l.topology().topology().keyField() == null ? hosted : Map.of();
+        List<LookupPlan.Probe> probes = LookupPlan.of(selfHost, meta.partition(), meta.activeHost(), scanned);
+        SensorAnswer failed = null;
+        for (LookupPlan.Probe probe : probes) {
+            SensorAnswer answer = probe.host().equals(selfHost)
+                    ? l.stores().read(l.store(), l.key(), l.history(), probe.partitions(),
+                            hosted.getOrDefault(selfHost, Set.of()), null)
+                    : peers.ask(probe.host(), rawPath, l.topology().name(), probe.partitions());
+            if (answer.found()) {
+                return answer;
             }
-            return;
-        }
-        answerLocally(exchange, t, store, key, meta.partition(), history);
-    }
-
-    private void answerLocally(HttpExchange exchange, ServedTopology t, String store, String key, int partition,
-                               boolean history) throws IOException {
-        ReadOnlyKeyValueStore<String, byte[]> view;
-        try {
-            view = t.streams().store(StoreQueryParameters.fromNameAndType(store,
-                    QueryableStoreTypes.<String, byte[]>keyValueStore()).withPartition(partition));
-        } catch (InvalidStateStoreException e) {
-            unavailable(exchange, "store " + store + " is not queryable here yet: " + e.getMessage());
-            return;
-        }
-        JsonNode body;
-        try {
-            if (history) {
-                HistoryWindow w = StoredKeyReader.history(view, key);
-                body = w == null ? null : SensorJson.history(t, key, self, w);
-            } else {
-                DetectorState s = StoredKeyReader.state(view, key);
-                body = s == null ? null : SensorJson.state(t, key, self, s);
+            if (!answer.notHere()) {
+                if (probe == probes.get(0)) {
+                    return answer;
+                }
+                failed = failed == null ? answer : failed;
             }
-        } catch (InvalidStateStoreException e) {
-            unavailable(exchange, "store " + store + " closed during the query: " + e.getMessage());
-            return;
-        } catch (BadBytesException e) {
-            HttpEndpoint.sendJson(exchange, 500, HttpEndpoint.error("stored bytes of key '" + key
-                    + "' do not decode: " + e.getMessage()));
-            return;
         }
-        if (body == null) {
-            HttpEndpoint.sendJson(exchange, 404, HttpEndpoint.error("unknown key '" + key + "' in topology " + t.name()));
-        } else {
-            HttpEndpoint.sendJson(exchange, 200, body);
-        }
+        return failed != null ? failed : l.stores().unknownKey(l.key());
     }
 
-    private void forward(HttpExchange exchange, HostInfo owner, URI uri, ServedTopology t) throws IOException {
-        URI target = URI.create("http://" + owner.host() + ":" + owner.port() + uri.getRawPath() + "?topology=" + t.name());
-        HttpRequest request = HttpRequest.newBuilder(target).timeout(FORWARD_TIMEOUT)
-                .header(FORWARDED_HEADER, self).GET().build();
-        HttpResponse<byte[]> response;
+    /** A forwarded request: the key in the partitions it names (or its direct one), read from this instance only. */
+    private SensorAnswer readHere(Lookup l, String forwardedBy, String partitionsHeader) {
+        List<Integer> partitions;
+        Set<Integer> here;
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            HttpEndpoint.sendJson(exchange, 502, HttpEndpoint.error("instance " + owner + " holding the key did not "
-                    + "answer: " + e));
-            return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            unavailable(exchange, "interrupted while asking " + owner);
-            return;
+            partitions = partitionsHeader == null ? List.of(l.topology().streams().queryMetadataForKey(l.store(), l.key(),
+                    Serdes.String().serializer()).partition()) : PeerClient.partitions(partitionsHeader);
+            here = l.stores().hosted(l.store()).getOrDefault(selfHost, Set.of());
+        } catch (IllegalArgumentException e) {
+            return SensorAnswer.error(400, e.getMessage());
+        } catch (StreamsException | IllegalStateException e) {
+            return notRunning(l.topology(), e);
         }
-        HttpEndpoint.send(exchange, response.statusCode(),
-                response.headers().firstValue("Content-Type").orElse(HttpEndpoint.JSON), response.body());
+        return l.stores().read(l.store(), l.key(), l.history(), partitions, here, forwardedBy);
     }
 
-    private static void unavailable(HttpExchange exchange, String why) throws IOException {
-        exchange.getResponseHeaders().set("Retry-After", "1");
-        HttpEndpoint.sendJson(exchange, 503, HttpEndpoint.error(why));
+    private static SensorAnswer notRunning(ServedTopology t, RuntimeException e) {
+        return SensorAnswer.unavailable("topology " + t.name() + " is not running: " + e.getMessage());
     }
 
     /** The first value of {@code name} in a raw query string, decoded, or null. */

@@ -1,0 +1,119 @@
+package dev.vigil.app.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.BadBytesException;
+import dev.vigil.detect.DetectorState;
+import dev.vigil.detect.HistoryWindow;
+import dev.vigil.stream.StoredKeyReader;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A served topology's per-key stores (detector state, history) as interactive queries see them: which instance
+ * holds which of their partitions, and a key read from given partitions of this instance, one partition's store at
+ * a time ({@link StoreQueryParameters#withPartition}). The stores' partitions are those of the detector's source:
+ * the input topic, or the repartition topic of a topology with a key field. Thread-safe.
+ */
+final class KeyStores {
+    private final ServedTopology topology;
+    private final String self;
+    private final String repartitionSuffix;
+
+    /** @param self this instance's advertised {@code host:port}, named in the answers */
+    KeyStores(ServedTopology topology, String self) {
+        this.topology = topology;
+        this.self = self;
+        this.repartitionSuffix = "-" + topology.names().repartition() + "-repartition";
+    }
+
+    /**
+     * The partitions of {@code store} each instance holds as active (instances holding none are left out).
+     *
+     * @throws org.apache.kafka.streams.errors.StreamsException while the application is not running or rebalancing
+     */
+    Map<HostInfo, Set<Integer>> hosted(String store) {
+        Map<HostInfo, Set<Integer>> hosted = new HashMap<>();
+        for (StreamsMetadata instance : topology.streams().streamsMetadataForStore(store)) {
+            Set<Integer> partitions = new TreeSet<>();
+            for (TopicPartition tp : instance.topicPartitions()) {
+                if (isStoreSource(tp.topic())) {
+                    partitions.add(tp.partition());
+                }
+            }
+            if (!partitions.isEmpty()) {
+                hosted.put(instance.hostInfo(), partitions);
+            }
+        }
+        return hosted;
+    }
+
+    private boolean isStoreSource(String topic) {
+        return topology.topology().keyField() == null ? topic.equals(topology.topology().inputTopic())
+                : topic.endsWith(repartitionSuffix);
+    }
+
+    /**
+     * The key's state (or history) read from {@code partitions} of {@code store} here, in order, the first found:
+     * 200 with it; 404 (unknown key) when every partition was read and none holds the key; 503 when some of them are
+     * not held here (moving between instances) or not queryable yet; 500 when the stored bytes do not decode.
+     *
+     * @param here        the partitions of {@code store} this instance holds
+     * @param forwardedBy the instance that forwarded the request here, or null
+     */
+    SensorAnswer read(String store, String key, boolean history, List<Integer> partitions, Set<Integer> here,
+                      String forwardedBy) {
+        List<Integer> absent = new ArrayList<>();
+        for (int partition : partitions) {
+            if (!here.contains(partition)) {
+                absent.add(partition);
+                continue;
+            }
+            JsonNode body;
+            try {
+                body = read(store, key, history, partition);
+            } catch (InvalidStateStoreException e) {
+                return SensorAnswer.unavailable("store " + store + " is not queryable here yet: " + e.getMessage());
+            } catch (BadBytesException e) {
+                return SensorAnswer.error(500, "stored bytes of key '" + key + "' do not decode: " + e.getMessage());
+            }
+            if (body != null) {
+                return SensorAnswer.json(200, body);
+            }
+        }
+        if (!absent.isEmpty()) {
+            return SensorAnswer.unavailable("partition(s) " + absent + " of " + store + " are not on this instance ("
+                    + (forwardedBy == null ? "" : forwardedBy + " sent the request here; ")
+                    + "moving between instances)");
+        }
+        return unknownKey(key);
+    }
+
+    /** The one 404 for a key found nowhere. */
+    SensorAnswer unknownKey(String key) {
+        return SensorAnswer.error(404, "unknown key '" + key + "' in topology " + topology.name());
+    }
+
+    /** The key's answer body from one partition's store, or null when that partition does not hold it. */
+    private JsonNode read(String store, String key, boolean history, int partition) {
+        ReadOnlyKeyValueStore<String, byte[]> view = topology.streams().store(StoreQueryParameters.fromNameAndType(
+                store, QueryableStoreTypes.<String, byte[]>keyValueStore()).withPartition(partition));
+        if (history) {
+            HistoryWindow w = StoredKeyReader.history(view, key);
+            return w == null ? null : SensorJson.history(topology, key, self, w);
+        }
+        DetectorState s = StoredKeyReader.state(view, key);
+        return s == null ? null : SensorJson.state(topology, key, self, s);
+    }
+}

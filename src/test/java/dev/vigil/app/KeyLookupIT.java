@@ -1,0 +1,200 @@
+package dev.vigil.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.app.broker.EmbeddedKafkaBroker;
+import dev.vigil.config.AppConfig;
+import dev.vigil.config.HttpConfig;
+import dev.vigil.detect.Event;
+import dev.vigil.stream.TopologyNames;
+import dev.vigil.testutil.KafkaTestBroker;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code /sensors/{key}} and its history for keys whose events a producer put in other partitions than the Java
+ * client's partitioner would (as librdkafka's default partitioner does), with two instances of the service in this
+ * JVM sharing the partitions: either instance finds each such key, in its own partitions or in the other's, as it
+ * finds a key produced with the Java partitioner; a key found nowhere answers the one 404; a forwarded request is
+ * answered from the stores of the instance it reaches, never forwarded again.
+ */
+class KeyLookupIT {
+    private static final int PARTITIONS = 4;
+    private static final int EVENTS = 150;
+    private static final Duration LIMIT = ServiceScenario.LIMIT;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void shouldFindKeysProducedToOtherPartitionsThanTheJavaHashFromEitherInstance() throws Exception {
+        EmbeddedKafkaBroker broker = KafkaTestBroker.shared();
+        ServiceScenario scenario = new ServiceScenario("lookup-it", PARTITIONS + 1, EVENTS, EVENTS - 20);
+        List<String> keys = List.copyOf(scenario.events.keySet());
+        // one key per partition, none in its Java-hash partition; the last key goes where the Java partitioner puts it
+        Map<String, Integer> foreign = foreignPartitions(keys.subList(0, PARTITIONS));
+        try (VigilService a = start(broker, scenario, "a"); VigilService b = start(broker, scenario, "b")) {
+            assertTrue(a.awaitRunning(LIMIT) && b.awaitRunning(LIMIT), "both instances reach RUNNING");
+            awaitSplit(scenario, a, b);
+            produce(broker, scenario, foreign);
+            List<ConsumerRecord<String, byte[]>> scores = new ArrayList<>();
+            try (KafkaConsumer<String, byte[]> consumer = ServiceScenario.consumer(broker.bootstrapServers(),
+                    scenario.topology.scoresTopic())) {
+                ServiceScenario.collect(consumer, scores, scenario.total(), LIMIT);
+            }
+            assertEquals(scenario.total(), scores.size(), "every event scored");
+
+            int[] ports = {a.http().port(), b.http().port()};
+            Set<String> holders = new HashSet<>();
+            for (String key : keys) {
+                JsonNode fromA = sensor(ports[0], key);
+                assertEquals(fromA, sensor(ports[1], key), key + " from either instance");
+                assertEquals(key, fromA.get("key").asText());
+                assertEquals(EVENTS, fromA.get("events").asLong(), key + ": " + fromA);
+                holders.add(fromA.get("instance").asText());
+                for (int port : ports) {
+                    assertHistoryIsTheKeysReadings(port, scenario, key);
+                }
+            }
+            assertEquals(Set.of(a.http().advertised(), b.http().advertised()), holders,
+                    "both instances hold keys, so each found some of them on the other");
+
+            for (String key : foreign.keySet()) {
+                int answered = 0;
+                for (int port : ports) {
+                    HttpResponse<String> r = HttpProbe.get(port, "/sensors/" + key,
+                            "X-Vigil-Forwarded-By", "127.0.0.1:1", "X-Vigil-Partitions", "0,1,2,3");
+                    if (r.statusCode() == 200) {
+                        answered++;
+                    } else {
+                        assertEquals(503, r.statusCode(), key + ": " + r.body());
+                    }
+                }
+                assertEquals(1, answered, key + ": only the instance holding it answers a forwarded request");
+            }
+            for (int port : ports) {
+                for (String path : List.of("/sensors/no-such-key", "/sensors/no-such-key/history")) {
+                    HttpResponse<String> r = HttpProbe.get(port, path);
+                    assertEquals(404, r.statusCode(), r.body());
+                    assertEquals("{\"error\":\"unknown key 'no-such-key' in topology lookup-it\"}", r.body());
+                }
+            }
+        }
+    }
+
+    private VigilService start(EmbeddedKafkaBroker broker, ServiceScenario scenario, String name)
+            throws InterruptedException {
+        AppConfig app = new AppConfig(broker.bootstrapServers(), "lookup-it", tmp.resolve("state-" + name), true,
+                PARTITIONS, 1, Map.of("commit.interval.ms", "100"), new HttpConfig(true, "127.0.0.1", 0, null));
+        return VigilService.start(app, List.of(scenario.topology), LIMIT);
+    }
+
+    /** Java client's partition of a key: murmur2 of its UTF-8 bytes. */
+    private static int javaPartition(String key) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+    }
+
+    /** The keys on partitions 0..n-1 rotated by the first shift that puts none of them in its Java partition. */
+    private static Map<String, Integer> foreignPartitions(List<String> keys) {
+        for (int shift = 0; shift < PARTITIONS; shift++) {
+            Map<String, Integer> partitions = new LinkedHashMap<>();
+            for (int i = 0; i < keys.size(); i++) {
+                int p = (i + shift) % PARTITIONS;
+                if (p != javaPartition(keys.get(i))) {
+                    partitions.put(keys.get(i), p);
+                }
+            }
+            if (partitions.size() == keys.size()) {
+                return partitions;
+            }
+        }
+        throw new AssertionError("no rotation puts every key of " + keys + " outside its Java partition");
+    }
+
+    /** Waits until each instance's metadata shows both holding partitions (the join's rebalance done). */
+    private static void awaitSplit(ServiceScenario scenario, VigilService... services) throws InterruptedException {
+        String store = new TopologyNames(scenario.topology.name()).stateStore();
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        boolean split = false;
+        while (!split && System.nanoTime() < deadline) {
+            split = true;
+            for (VigilService s : services) {
+                KafkaStreams streams = s.applications().get(0);
+                long holding = streams.state() != KafkaStreams.State.RUNNING ? 0 : streams.streamsMetadataForStore(store)
+                        .stream().filter(m -> !m.topicPartitions().isEmpty()).map(StreamsMetadata::hostInfo).count();
+                split &= holding == services.length;
+            }
+            Thread.sleep(100);
+        }
+        assertTrue(split, "the instances did not split the partitions");
+    }
+
+    /** Every key's events in order; keys in {@code foreign} to their partition there, the others by the Java hash. */
+    private static void produce(EmbeddedKafkaBroker broker, ServiceScenario scenario, Map<String, Integer> foreign)
+            throws ExecutionException, InterruptedException {
+        String topic = scenario.topology.inputTopic();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                KafkaOptions.producerProperties(AppConfig.defaults(broker.bootstrapServers())))) {
+            Map<String, RecordMetadata> last = new LinkedHashMap<>();
+            for (int i = 0; i < scenario.eventsPerKey; i++) {
+                for (var e : scenario.events.entrySet()) {
+                    Event ev = e.getValue().get(i);
+                    byte[] json = ("{\"ts\":" + ev.timestamp() + ",\"value\":" + ev.values()[0] + "}")
+                            .getBytes(StandardCharsets.UTF_8);
+                    Integer partition = foreign.get(e.getKey());
+                    last.put(e.getKey(), producer.send(partition == null ? new ProducerRecord<>(topic, e.getKey(), json)
+                            : new ProducerRecord<>(topic, partition, e.getKey(), json)).get());
+                }
+            }
+            for (var e : last.entrySet()) {
+                int java = javaPartition(e.getKey());
+                if (foreign.containsKey(e.getKey())) {
+                    assertNotEquals(java, e.getValue().partition(), e.getKey());
+                } else {
+                    assertEquals(java, e.getValue().partition(), e.getKey());
+                }
+            }
+        }
+    }
+
+    private static JsonNode sensor(int port, String key) {
+        HttpResponse<String> r = HttpProbe.get(port, "/sensors/" + key);
+        assertEquals(200, r.statusCode(), key + " from port " + port + ": " + r.body());
+        return HttpProbe.json(r);
+    }
+
+    private static void assertHistoryIsTheKeysReadings(int port, ServiceScenario scenario, String key) {
+        HttpResponse<String> r = HttpProbe.get(port, "/sensors/" + key + "/history");
+        assertEquals(200, r.statusCode(), key + " history from port " + port + ": " + r.body());
+        JsonNode n = HttpProbe.json(r);
+        List<Event> events = scenario.events.get(key);
+        assertEquals(events.size(), n.get("size").asInt(), key);
+        for (int i = 0; i < events.size(); i++) {
+            assertEquals(events.get(i).timestamp(), n.get("timestamps").get(i).asLong(), key + " timestamp " + i);
+            assertEquals(events.get(i).values()[0], n.get("values").get("value").get(i).asDouble(), 0.0, key + " value " + i);
+        }
+    }
+}
