@@ -20,4 +20,16 @@ final class DetectorOptions {
     DetectorSettings load() {
         return DetectorSettings.load(file, settings);
     }
+
+    /** Loads with {@code retrain.seed} set to {@code seed}, after the file and the overrides. */
+    DetectorSettings load(long seed) {
+        List<String> all = new ArrayList<>(settings);
+        all.add("retrain.seed=" + seed);
+        return DetectorSettings.load(file, all);
+    }
+
+    /** Whether an override sets {@code retrain.seed}. */
+    boolean setsSeed() {
+        return settings.stream().anyMatch(s -> s.strip().startsWith("retrain.seed="));
+    }
 }

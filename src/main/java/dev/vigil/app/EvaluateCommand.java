@@ -1,17 +1,24 @@
 package dev.vigil.app;
 
+import dev.vigil.BadConfigException;
+import dev.vigil.eval.AnomalyCatalog;
 import dev.vigil.eval.CorpusEvaluator;
+import dev.vigil.eval.DetectionReport;
 import dev.vigil.eval.EvaluationProgress;
+import dev.vigil.eval.NabFolds;
 import dev.vigil.eval.NabLabels;
 import dev.vigil.eval.NabProfile;
 import dev.vigil.eval.NabScore;
 import dev.vigil.eval.NabScorer;
+import dev.vigil.eval.NabSpread;
 import dev.vigil.eval.ScoredSeries;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +38,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "Folder of <category>/<file>.csv series.")
     Path data;
 
-    @Option(names = "--out", required = true, description = "Results folder; files go to OUT/<name>/<category>/.")
+    @Option(names = "--out", required = true, description = "Results folder; files go to OUT/<name>/<category>/"
+            + " (with several seeds, OUT/seed-<s>/<name>/<category>/).")
     Path out;
 
     @Option(names = "--labels", description = "NAB combined_windows.json; enables scoring.")
@@ -43,33 +51,122 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Files replayed in parallel. Default: the number of cores.")
     Integer threads;
 
+    @Option(names = "--seeds", paramLabel = "LIST", description = "Run once per seed (retrain.seed), e.g. 1,2,3 or"
+            + " 1-5; prints each run, then the mean, min and max of each profile.")
+    String seeds;
+
+    @Option(names = "--fold", paramLabel = "NAME", description = "Replay and score only this fold's files.")
+    String fold;
+
+    @Option(names = "--folds", paramLabel = "FILE", description = "Folds file (JSON: {\"a\": [files], \"b\": [...]})."
+            + " Default: folds.json beside the data folder (../shared/nab/folds.json for ../shared/nab/data).")
+    Path folds;
+
+    @Option(names = "--anomalies", paramLabel = "FILE", description = "Injected anomalies by kind and row (written by"
+            + " `vigil synth`); enables the per-kind detection table. Default: anomalies.json beside --labels, if"
+            + " present.")
+    Path anomalies;
+
     @picocli.CommandLine.Mixin
     DetectorOptions detector;
 
+    /** What one run of the corpus scored: NAB scores and detection counts, each null when not scored. */
+    private record Run(Map<NabProfile, NabScore> scores, DetectionReport detection) {
+    }
+
     @Override
     public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
-        DetectorSettings loaded = detector.load();
+        List<Long> seedList = seeds == null ? null : SeedList.parse(seeds);
+        if (seedList != null && detector.setsSeed()) {
+            throw new BadConfigException("--seeds and --set retrain.seed both set the seed: give one of them");
+        }
         NabLabels nabLabels = labels == null ? null : NabLabels.load(labels);
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        AnomalyCatalog catalog = catalog();
+        List<String> files = selectFiles();
+        PrintWriter o = spec.commandLine().getOut();
+        if (seedList == null || seedList.size() == 1) {
+            DetectorSettings settings = seedList == null ? detector.load() : detector.load(seedList.get(0));
+            Run run = run(settings, files, out, nabLabels, catalog, "");
+            if (run.detection != null) {
+                double threshold = settings.detector().scoring().alertThreshold();
+                EvaluationPrinter.detectionTable(o, run.detection, threshold, 1);
+                o.println(EvaluationPrinter.detectionLine(run.detection.total()));
+            }
+            if (run.scores != null) {
+                o.println(EvaluationPrinter.nabLine(run.scores));
+            }
+        } else {
+            runSeeds(seedList, files, nabLabels, catalog, o);
+        }
+        o.flush();
+        return 0;
+    }
 
-        CorpusEvaluator evaluator = new CorpusEvaluator(loaded.detector(), loaded.retrain(), n);
+    private void runSeeds(List<Long> seedList, List<String> files, NabLabels nabLabels, AnomalyCatalog catalog,
+                          PrintWriter o) {
+        List<Map<NabProfile, NabScore>> scores = new ArrayList<>();
+        DetectionReport pooled = null;
+        double threshold = 0;
+        for (long seed : seedList) {
+            DetectorSettings settings = detector.load(seed);
+            threshold = settings.detector().scoring().alertThreshold();
+            String prefix = "seed " + seed + ": ";
+            Run run = run(settings, files, out.resolve("seed-" + seed), nabLabels, catalog, prefix);
+            if (run.detection != null) {
+                o.println(prefix + EvaluationPrinter.detectionLine(run.detection.total()));
+                pooled = pooled == null ? run.detection : pooled.plus(run.detection);
+            }
+            if (run.scores != null) {
+                o.println(prefix + EvaluationPrinter.nabLine(run.scores));
+                scores.add(run.scores);
+            }
+            o.flush();
+        }
+        if (pooled != null) {
+            EvaluationPrinter.detectionTable(o, pooled, threshold, seedList.size());
+            o.println(EvaluationPrinter.detectionLine(pooled.total()));
+        }
+        if (!scores.isEmpty()) {
+            Map<NabProfile, NabSpread> spread = NabSpread.of(scores);
+            EvaluationPrinter.seedTable(o, seedList, scores, spread);
+            o.println(EvaluationPrinter.spreadLine(spread));
+        }
+    }
+
+    private Run run(DetectorSettings settings, List<String> files, Path outDir, NabLabels nabLabels,
+                    AnomalyCatalog catalog, String prefix) {
+        PrintWriter err = spec.commandLine().getErr();
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        CorpusEvaluator evaluator = new CorpusEvaluator(settings.detector(), settings.retrain(), n);
         EvaluationProgress progress = new EvaluationProgress();
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vigil-progress");
             t.setDaemon(true);
             return t;
         });
-        ticker.scheduleAtFixedRate(() -> printProgress(err, progress), 2, 2, TimeUnit.SECONDS);
+        ticker.scheduleAtFixedRate(() -> printProgress(err, prefix, progress), 2, 2, TimeUnit.SECONDS);
         long start = System.nanoTime();
         List<CorpusEvaluator.FileResult> results;
         try {
-            results = evaluator.evaluate(data, out, name, nabLabels, progress);
+            results = evaluator.evaluate(data, files, outDir, name, nabLabels, progress);
         } finally {
             ticker.shutdownNow();
         }
-        printProgress(err, progress);
-        double seconds = (System.nanoTime() - start) / 1e9;
+        printProgress(err, prefix, progress);
+        printReplayed(prefix, results, progress.rowsDone(), (System.nanoTime() - start) / 1e9, n, outDir);
+        if (nabLabels == null) {
+            return new Run(null, null);
+        }
+        List<ScoredSeries> scored = results.stream().map(CorpusEvaluator.FileResult::scored).toList();
+        Map<NabProfile, NabScore> scores = new NabScorer().scoreAll(scored, nabLabels);
+        EvaluationPrinter.profiles(spec.commandLine().getOut(), prefix, scores);
+        DetectionReport detection = catalog == null ? null
+                : DetectionReport.count(scored, nabLabels, catalog, settings.detector().scoring().alertThreshold());
+        return new Run(scores, detection);
+    }
+
+    private void printReplayed(String prefix, List<CorpusEvaluator.FileResult> results, long rows, double seconds,
+                               int n, Path outDir) {
         int trainings = 0;
         int accepted = 0;
         double trainingSeconds = 0;
@@ -79,30 +176,42 @@ final class EvaluateCommand implements Callable<Integer> {
             trainingSeconds += r.stats().trainingNanos() / 1e9;
         }
         PrintWriter o = spec.commandLine().getOut();
-        o.printf(Locale.ROOT, "replayed %d files, %d rows in %.1f s on %d thread(s); %d trainings (%d models accepted,"
-                        + " %.1f s training)%n", results.size(), progress.rowsDone(), seconds, n, trainings, accepted,
-                trainingSeconds);
-        o.println("results: " + out.resolve(name));
-        if (nabLabels != null) {
-            List<ScoredSeries> scored = results.stream().map(CorpusEvaluator.FileResult::scored).toList();
-            Map<NabProfile, NabScore> scores = new NabScorer().scoreAll(scored, nabLabels);
-            for (NabScore s : scores.values()) {
-                o.printf(Locale.ROOT, "%-20s threshold=%.6f raw=%.3f tp=%d fn=%d fp=%d normalised=%.1f%n",
-                        s.profile().nabName(), s.threshold(), s.rawScore(), s.truePositives(), s.falseNegatives(),
-                        s.falsePositives(), s.normalisedScore());
-            }
-            o.printf(Locale.ROOT, "nab standard=%.1f low_fp=%.1f low_fn=%.1f%n",
-                    scores.get(NabProfile.STANDARD).normalisedScore(),
-                    scores.get(NabProfile.REWARD_LOW_FP).normalisedScore(),
-                    scores.get(NabProfile.REWARD_LOW_FN).normalisedScore());
-        }
-        o.flush();
-        return 0;
+        o.printf(Locale.ROOT, "%sreplayed %d files, %d rows in %.1f s on %d thread(s); %d trainings (%d models"
+                        + " accepted, %.1f s training)%n", prefix, results.size(), rows, seconds, n, trainings,
+                accepted, trainingSeconds);
+        o.println(prefix + "results: " + outDir.resolve(name));
     }
 
-    private static void printProgress(PrintWriter err, EvaluationProgress p) {
-        err.printf(Locale.ROOT, "evaluate: files %d/%d, rows %,d/%,d, %,.0f rows/s%n", p.filesDone(), p.filesTotal(),
-                p.rowsDone(), p.rowsTotal(), p.rowsPerSecond());
+    /** The files to replay: every series under --data, or the fold's. */
+    private List<String> selectFiles() {
+        if (fold == null) {
+            if (folds != null) {
+                throw new BadConfigException("--folds names the folds file of --fold: give --fold too");
+            }
+            return CorpusEvaluator.listSeries(data);
+        }
+        Path file = folds != null ? folds : data.toAbsolutePath().getParent().resolve("folds.json");
+        return NabFolds.load(file).filesOf(fold);
+    }
+
+    /** The anomaly catalog: --anomalies, else anomalies.json beside the labels when present, else none. */
+    private AnomalyCatalog catalog() {
+        if (anomalies != null) {
+            if (labels == null) {
+                throw new BadConfigException("--anomalies needs --labels (the windows the anomalies lie in)");
+            }
+            return AnomalyCatalog.load(anomalies);
+        }
+        if (labels == null) {
+            return null;
+        }
+        Path beside = labels.toAbsolutePath().resolveSibling("anomalies.json");
+        return Files.isRegularFile(beside) ? AnomalyCatalog.load(beside) : null;
+    }
+
+    private static void printProgress(PrintWriter err, String prefix, EvaluationProgress p) {
+        err.printf(Locale.ROOT, "%sevaluate: files %d/%d, rows %,d/%,d, %,.0f rows/s%n", prefix, p.filesDone(),
+                p.filesTotal(), p.rowsDone(), p.rowsTotal(), p.rowsPerSecond());
         err.flush();
     }
 }

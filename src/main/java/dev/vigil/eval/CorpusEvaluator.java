@@ -66,10 +66,25 @@ public final class CorpusEvaluator {
      */
     public List<FileResult> evaluate(Path dataDir, Path outDir, String name, NabLabels labels,
                                      EvaluationProgress progress) {
-        List<String> paths = listSeries(dataDir);
+        return evaluate(dataDir, listSeries(dataDir), outDir, name, labels, progress);
+    }
+
+    /**
+     * Replays and writes results for some of a folder's files only (a fold).
+     *
+     * @param paths    the files to replay, relative to {@code dataDir} ("category/file.csv")
+     * @param labels   windows for the label column, or null (every label 0)
+     * @param progress live counters, updated as rows are replayed
+     * @throws VigilException if a listed file is not under {@code dataDir}
+     */
+    public List<FileResult> evaluate(Path dataDir, List<String> paths, Path outDir, String name, NabLabels labels,
+                                     EvaluationProgress progress) {
         List<CsvSeries> series = new ArrayList<>();
         long rows = 0;
         for (String p : paths) {
+            if (!Files.isRegularFile(dataDir.resolve(p))) {
+                throw new VigilException("'" + p + "' is not a file under " + dataDir);
+            }
             CsvSeries s = CsvSeries.read(dataDir.resolve(p), p);
             series.add(s);
             rows += s.size();

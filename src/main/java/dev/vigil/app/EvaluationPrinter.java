@@ -1,0 +1,110 @@
+package dev.vigil.app;
+
+import dev.vigil.eval.AnomalyKind;
+import dev.vigil.eval.DetectionReport;
+import dev.vigil.eval.DetectionTally;
+import dev.vigil.eval.NabProfile;
+import dev.vigil.eval.NabScore;
+import dev.vigil.eval.NabSpread;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The text {@code vigil evaluate} prints: per-profile NAB lines, the per-kind detection table, the per-seed table,
+ * and the machine-readable summary lines ({@code detection ...}, {@code nab ...}). Every line a script may parse is
+ * space-separated {@code key=value} pairs after a first word.
+ */
+final class EvaluationPrinter {
+    private static final String ROW = "%-18s %9s %7s %6s %13s %21s%n";
+
+    private EvaluationPrinter() {
+    }
+
+    /** The short name of a profile in summary lines. */
+    static String shortName(NabProfile p) {
+        return switch (p) {
+            case STANDARD -> "standard";
+            case REWARD_LOW_FP -> "low_fp";
+            case REWARD_LOW_FN -> "low_fn";
+        };
+    }
+
+    /** One line per profile: threshold, raw score, counts, normalised score. */
+    static void profiles(PrintWriter o, String prefix, Map<NabProfile, NabScore> scores) {
+        for (NabScore s : scores.values()) {
+            o.printf(Locale.ROOT, "%s%-20s threshold=%.6f raw=%.3f tp=%d fn=%d fp=%d normalised=%.1f%n", prefix,
+                    s.profile().nabName(), s.threshold(), s.rawScore(), s.truePositives(), s.falseNegatives(),
+                    s.falsePositives(), s.normalisedScore());
+        }
+    }
+
+    /** {@code nab standard=NN.N low_fp=NN.N low_fn=NN.N}. */
+    static String nabLine(Map<NabProfile, NabScore> scores) {
+        StringBuilder b = new StringBuilder("nab");
+        scores.forEach((p, s) -> b.append(String.format(Locale.ROOT, " %s=%.1f", shortName(p), s.normalisedScore())));
+        return b.toString();
+    }
+
+    /**
+     * {@code nab seeds=N standard=MEAN standard_min=MIN standard_max=MAX low_fp=... low_fn=...}: the mean sits
+     * under the same key as a single run's score.
+     */
+    static String spreadLine(Map<NabProfile, NabSpread> spread) {
+        StringBuilder b = new StringBuilder("nab seeds=" + spread.values().iterator().next().runs());
+        spread.forEach((p, s) -> b.append(String.format(Locale.ROOT, " %1$s=%2$.1f %1$s_min=%3$.1f %1$s_max=%4$.1f",
+                shortName(p), s.mean(), s.min(), s.max())));
+        return b.toString();
+    }
+
+    /** The per-seed table: one row per seed, then mean, min and max. */
+    static void seedTable(PrintWriter o, List<Long> seeds, List<Map<NabProfile, NabScore>> runs,
+                          Map<NabProfile, NabSpread> spread) {
+        o.printf("%-6s %9s %9s %9s%n", "seed", "standard", "low_fp", "low_fn");
+        for (int i = 0; i < seeds.size(); i++) {
+            Map<NabProfile, NabScore> r = runs.get(i);
+            o.printf(Locale.ROOT, "%-6d %9.1f %9.1f %9.1f%n", seeds.get(i),
+                    r.get(NabProfile.STANDARD).normalisedScore(), r.get(NabProfile.REWARD_LOW_FP).normalisedScore(),
+                    r.get(NabProfile.REWARD_LOW_FN).normalisedScore());
+        }
+        o.printf(Locale.ROOT, "%-6s %9.1f %9.1f %9.1f%n", "mean", spread.get(NabProfile.STANDARD).mean(),
+                spread.get(NabProfile.REWARD_LOW_FP).mean(), spread.get(NabProfile.REWARD_LOW_FN).mean());
+        o.printf(Locale.ROOT, "%-6s %9.1f %9.1f %9.1f%n", "min", spread.get(NabProfile.STANDARD).min(),
+                spread.get(NabProfile.REWARD_LOW_FP).min(), spread.get(NabProfile.REWARD_LOW_FN).min());
+        o.printf(Locale.ROOT, "%-6s %9.1f %9.1f %9.1f%n", "max", spread.get(NabProfile.STANDARD).max(),
+                spread.get(NabProfile.REWARD_LOW_FP).max(), spread.get(NabProfile.REWARD_LOW_FN).max());
+    }
+
+    /** The per-kind table, the total, and the per-category table. */
+    static void detectionTable(PrintWriter o, DetectionReport report, double threshold, int seeds) {
+        o.printf(Locale.ROOT, "detection at scoring.alertThreshold=%s%s (caught: a score >= threshold from the"
+                        + " onset to the window's end; delay in rows from the onset; false alarms: rising edges"
+                        + " outside windows per 10,000 non-probationary rows outside windows)%n", threshold,
+                seeds > 1 ? ", " + seeds + " seeds pooled" : "");
+        o.printf(ROW, "kind", "anomalies", "caught", "share", "median_delay", "false_alarms_per_10k");
+        for (Map.Entry<AnomalyKind, DetectionTally> e : report.byKind().entrySet()) {
+            row(o, e.getKey().label(), e.getValue());
+        }
+        row(o, "all", report.total());
+        o.printf(ROW, "category", "anomalies", "caught", "share", "median_delay", "false_alarms_per_10k");
+        report.byCategory().forEach((c, t) -> row(o, c, t));
+    }
+
+    /** {@code detection anomalies=N caught=N share=S median_delay=D false_alarms_per_10k=F} (NaN as {@code -}). */
+    static String detectionLine(DetectionTally t) {
+        return String.format(Locale.ROOT, "detection anomalies=%d caught=%d share=%s median_delay=%s"
+                + " false_alarms_per_10k=%s", t.anomalies(), t.caught(), number(t.caughtShare(), "%.2f"),
+                number(t.medianDelay(), "%.1f"), number(t.falseAlarmsPer10k(), "%.2f"));
+    }
+
+    private static void row(PrintWriter o, String name, DetectionTally t) {
+        o.printf(ROW, name, t.anomalies(), t.caught(), number(t.caughtShare(), "%.2f"), number(t.medianDelay(), "%.1f"),
+                number(t.falseAlarmsPer10k(), "%.2f"));
+    }
+
+    private static String number(double v, String format) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, format, v);
+    }
+}

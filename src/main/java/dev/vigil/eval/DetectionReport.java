@@ -1,0 +1,148 @@
+package dev.vigil.eval;
+
+import dev.vigil.VigilException;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What a detector caught on a corpus whose anomalies are known by kind and row ({@link AnomalyCatalog}), read
+ * from its per-row scores at one threshold (the alert threshold):
+ * <ul>
+ *   <li>An anomaly is <b>caught</b> when some row from its onset ({@code start}) to the last row of the labelled
+ *       window holding the onset scores at or above the threshold. A crossing earlier in the window (before the
+ *       onset) does not count: nothing had happened yet. Its <b>delay</b> is that first row minus the onset.</li>
+ *   <li>A <b>false alarm</b> is a rising edge through the threshold (a row at or above it whose previous row is
+ *       below) on a non-probationary row (NAB's probation, {@code min(floor(0.15 N), 750)} rows, which also
+ *       covers the detector's warm-up) outside every window. One long excursion counts once.
+ *       The rate is per 10,000 of those rows.</li>
+ * </ul>
+ * Per kind, false alarms and rows are those of the files holding an anomaly of that kind; per category
+ * (the folder of a file), those of the category's files; the total, those of every file.
+ *
+ * @param byKind     per anomaly kind present in the corpus, in the kinds' order
+ * @param byCategory per category folder, in name order
+ * @param total      the whole corpus
+ */
+public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<String, DetectionTally> byCategory,
+                              DetectionTally total) {
+
+    /** Copies the maps. */
+    public DetectionReport {
+        Map<AnomalyKind, DetectionTally> kinds = new EnumMap<>(AnomalyKind.class);
+        kinds.putAll(byKind);
+        byKind = Collections.unmodifiableMap(kinds);
+        byCategory = Collections.unmodifiableMap(new TreeMap<>(byCategory));
+    }
+
+    /**
+     * Counts a scored corpus.
+     *
+     * @param corpus    the detector's per-row scores, one entry per file
+     * @param labels    NAB windows of every file
+     * @param anomalies the injected anomalies of every file
+     * @param threshold the alert threshold, in (0, 1]
+     * @return the report
+     * @throws VigilException if a file is missing from the labels or the catalog, or an anomaly's onset lies in
+     *     no window
+     */
+    public static DetectionReport count(List<ScoredSeries> corpus, NabLabels labels, AnomalyCatalog anomalies,
+                                        double threshold) {
+        Map<AnomalyKind, DetectionTally> byKind = new EnumMap<>(AnomalyKind.class);
+        Map<String, DetectionTally> byCategory = new TreeMap<>();
+        DetectionTally total = DetectionTally.EMPTY;
+        for (ScoredSeries s : corpus) {
+            String path = s.relativePath();
+            if (!labels.contains(path)) {
+                throw new VigilException("no NAB windows for '" + path + "' in the labels file");
+            }
+            if (!anomalies.contains(path)) {
+                throw new VigilException("no entry for '" + path + "' in the anomalies file");
+            }
+            List<RowRange> windows = WindowRows.locate(path, s.timestamps(), labels.windowsFor(path));
+            FalseAlarms quiet = falseAlarms(s.scores(), windows, threshold);
+            DetectionTally fileTally = new DetectionTally(0, 0, List.of(), quiet.count, quiet.rows);
+            Set<AnomalyKind> kinds = EnumSet.noneOf(AnomalyKind.class);
+            Map<AnomalyKind, DetectionTally> caughtByKind = new EnumMap<>(AnomalyKind.class);
+            for (InjectedAnomaly a : anomalies.anomaliesOf(path)) {
+                DetectionTally one = detect(path, s.scores(), windows, a, threshold);
+                kinds.add(a.kind());
+                caughtByKind.merge(a.kind(), one, DetectionTally::plus);
+                fileTally = fileTally.plus(one);
+            }
+            for (AnomalyKind k : kinds) {
+                DetectionTally forKind = caughtByKind.get(k).plus(
+                        new DetectionTally(0, 0, List.of(), quiet.count, quiet.rows));
+                byKind.merge(k, forKind, DetectionTally::plus);
+            }
+            byCategory.merge(category(path), fileTally, DetectionTally::plus);
+            total = total.plus(fileTally);
+        }
+        return new DetectionReport(byKind, byCategory, total);
+    }
+
+    /** Two reports pooled (e.g. the same corpus under two seeds): every count added. */
+    public DetectionReport plus(DetectionReport other) {
+        Map<AnomalyKind, DetectionTally> kinds = new EnumMap<>(AnomalyKind.class);
+        kinds.putAll(byKind);
+        other.byKind.forEach((k, t) -> kinds.merge(k, t, DetectionTally::plus));
+        Map<String, DetectionTally> categories = new TreeMap<>(byCategory);
+        other.byCategory.forEach((c, t) -> categories.merge(c, t, DetectionTally::plus));
+        return new DetectionReport(kinds, categories, total.plus(other.total));
+    }
+
+    private record FalseAlarms(long count, long rows) {
+    }
+
+    private static FalseAlarms falseAlarms(double[] scores, List<RowRange> windows, double threshold) {
+        boolean[] inside = WindowRows.insideMask(scores.length, windows);
+        long count = 0;
+        long rows = 0;
+        for (int i = CorpusRows.probationLength(scores.length); i < scores.length; i++) {
+            if (inside[i]) {
+                continue;
+            }
+            rows++;
+            if (scores[i] >= threshold && (i == 0 || scores[i - 1] < threshold)) {
+                count++;
+            }
+        }
+        return new FalseAlarms(count, rows);
+    }
+
+    private static DetectionTally detect(String path, double[] scores, List<RowRange> windows, InjectedAnomaly a,
+                                         double threshold) {
+        RowRange window = null;
+        for (RowRange w : windows) {
+            if (w.contains(a.start())) {
+                window = w;
+            }
+        }
+        if (window == null) {
+            throw new VigilException(path + ": the " + a.kind().label() + " anomaly at row " + a.start()
+                    + " lies in no labelled window of the file");
+        }
+        for (int i = a.start(); i <= window.last() && i < scores.length; i++) {
+            if (scores[i] >= threshold) {
+                return new DetectionTally(1, 1, List.of(i - a.start()), 0, 0);
+            }
+        }
+        return new DetectionTally(1, 0, List.of(), 0, 0);
+    }
+
+    private static String category(String relativePath) {
+        int slash = relativePath.indexOf('/');
+        return slash < 0 ? "" : relativePath.substring(0, slash);
+    }
+
+    /** Every kind with at least one anomaly, in the kinds' order (a convenience for printing). */
+    public List<AnomalyKind> kinds() {
+        return new ArrayList<>(byKind.keySet());
+    }
+}

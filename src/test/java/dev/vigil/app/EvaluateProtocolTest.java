@@ -1,0 +1,176 @@
+package dev.vigil.app;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vigil evaluate --seeds / --fold / --anomalies} end to end on a tiny corpus written by the test. */
+class EvaluateProtocolTest {
+    private static final Pattern ONE_RUN = Pattern.compile(
+            "nab standard=(-?\\d+\\.\\d) low_fp=(-?\\d+\\.\\d) low_fn=(-?\\d+\\.\\d)");
+    private static final Pattern SEED_RUN = Pattern.compile("seed (\\d+): " + ONE_RUN.pattern());
+    private static final Pattern SPREAD = Pattern.compile("nab seeds=(\\d+)"
+            + " standard=(-?[\\d.]+) standard_min=(-?[\\d.]+) standard_max=(-?[\\d.]+)"
+            + " low_fp=(-?[\\d.]+) low_fp_min=(-?[\\d.]+) low_fp_max=(-?[\\d.]+)"
+            + " low_fn=(-?[\\d.]+) low_fn_min=(-?[\\d.]+) low_fn_max=(-?[\\d.]+)");
+    private static final Pattern PROFILE_COUNTS = Pattern.compile("standard +threshold=\\S+ raw=\\S+ tp=(\\d+) fn=(\\d+)");
+
+    @TempDir
+    Path tmp;
+
+    private record Result(int code, String out, String err) {
+        String[] lines() {
+            return out.strip().split("\\R");
+        }
+
+        String last() {
+            String[] l = lines();
+            return l[l.length - 1];
+        }
+    }
+
+    @BeforeEach
+    void corpus() throws IOException {
+        TinyCorpus.write(tmp);
+    }
+
+    private Result evaluate(String out, String... extra) {
+        List<String> args = new ArrayList<>(List.of("evaluate", "--data", tmp.resolve("data").toString(),
+                "--labels", tmp.resolve("labels/combined_windows.json").toString(),
+                "--out", tmp.resolve(out).toString(), "--threads", "2"));
+        args.addAll(TinyCorpus.FAST);
+        args.addAll(Arrays.asList(extra));
+        StringWriter stdout = new StringWriter();
+        StringWriter stderr = new StringWriter();
+        int code = Main.run(new PrintWriter(stdout), new PrintWriter(stderr), args.toArray(String[]::new));
+        return new Result(code, stdout.toString(), stderr.toString());
+    }
+
+    private Path result(String out, String file) {
+        String[] parts = file.split("/");
+        return tmp.resolve(out).resolve("vigil").resolve(parts[0]).resolve("vigil_" + parts[1]);
+    }
+
+    @Test
+    void shouldRunOncePerSeedAndEndWithTheMeanMinAndMaxOfEachProfile() throws IOException {
+        Result r = evaluate("out", "--seeds", "1-2");
+        assertEquals(0, r.code(), r.err());
+        List<double[]> perSeed = new ArrayList<>();
+        for (String line : r.lines()) {
+            Matcher m = SEED_RUN.matcher(line);
+            if (m.matches()) {
+                perSeed.add(new double[] {Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)),
+                    Double.parseDouble(m.group(4))});
+            }
+        }
+        assertEquals(2, perSeed.size(), r.out());
+        Matcher last = SPREAD.matcher(r.last());
+        assertTrue(last.matches(), r.last());
+        assertEquals("2", last.group(1));
+        for (int p = 0; p < 3; p++) {
+            double a = perSeed.get(0)[p];
+            double b = perSeed.get(1)[p];
+            assertEquals((a + b) / 2, Double.parseDouble(last.group(2 + 3 * p)), 0.051, "mean of profile " + p);
+            assertEquals(Math.min(a, b), Double.parseDouble(last.group(3 + 3 * p)), 1e-9, "min of profile " + p);
+            assertEquals(Math.max(a, b), Double.parseDouble(last.group(4 + 3 * p)), 1e-9, "max of profile " + p);
+        }
+        boolean differ = false;
+        for (String f : TinyCorpus.FILES) {
+            assertTrue(Files.isRegularFile(result("out/seed-1", f)), f);
+            differ |= !Arrays.equals(Files.readAllBytes(result("out/seed-1", f)),
+                    Files.readAllBytes(result("out/seed-2", f)));
+        }
+        assertTrue(differ, "the seed must reach the trainer: two seeds gave identical results");
+        assertFalse(Files.exists(tmp.resolve("out/vigil")));
+        assertTrue(r.out().contains("\ndetection anomalies=6 caught="), "3 spikes pooled over 2 seeds:\n" + r.out());
+    }
+
+    @Test
+    void shouldPrintTodaysOutputForOneSeed() throws IOException {
+        Result seeds = evaluate("one", "--seeds", "7");
+        Result set = evaluate("set", "--set", "retrain.seed=7");
+        assertEquals(0, seeds.code(), seeds.err());
+        assertTrue(ONE_RUN.matcher(seeds.last()).matches(), seeds.last());
+        assertEquals(set.last(), seeds.last());
+        for (String f : TinyCorpus.FILES) {
+            assertArrayEquals(Files.readAllBytes(result("set", f)), Files.readAllBytes(result("one", f)), f);
+        }
+    }
+
+    @Test
+    void shouldReplayAndScoreOnlyTheFoldsFiles() throws IOException {
+        Result a = evaluate("a", "--fold", "a");
+        assertEquals(0, a.code(), a.err());
+        assertTrue(Files.isRegularFile(result("a", "c1/f1.csv")));
+        assertTrue(Files.isRegularFile(result("a", "c2/f3.csv")));
+        assertFalse(Files.exists(result("a", "c1/f2.csv")));
+        assertFalse(Files.exists(result("a", "c2/f4.csv")));
+        assertEquals(2, windowsScored(a), "fold a holds two windows");
+        assertTrue(a.out().contains("replayed 2 files, 800 rows"), a.out());
+
+        Path folds = tmp.resolve("elsewhere.json");
+        Files.writeString(folds, "{\"x\": [\"c2/f4.csv\", \"c1/f2.csv\"]}");
+        Result x = evaluate("x", "--fold", "x", "--folds", folds.toString());
+        assertEquals(0, x.code(), x.err());
+        assertEquals(1, windowsScored(x), "fold x holds one window");
+        assertTrue(ONE_RUN.matcher(x.last()).matches(), x.last());
+    }
+
+    private static int windowsScored(Result r) {
+        Matcher m = PROFILE_COUNTS.matcher(r.out());
+        assertTrue(m.find(), r.out());
+        return Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2));
+    }
+
+    @Test
+    void shouldPrintThePerKindTableBeforeTheNabLineWhenAnomaliesAreKnown() throws IOException {
+        Result r = evaluate("k");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.lines();
+        assertTrue(ONE_RUN.matcher(lines[lines.length - 1]).matches());
+        assertTrue(lines[lines.length - 2].matches("detection anomalies=3 caught=\\d share=\\S+ median_delay=\\S+"
+                + " false_alarms_per_10k=\\S+"), lines[lines.length - 2]);
+        assertTrue(Arrays.stream(lines).anyMatch(l -> l.matches("spike +3 +\\d .*")), r.out());
+
+        Files.move(tmp.resolve("labels/anomalies.json"), tmp.resolve("kinds.json"));
+        Result none = evaluate("n");
+        assertFalse(none.out().contains("detection anomalies="), none.out());
+        Result named = evaluate("m", "--anomalies", tmp.resolve("kinds.json").toString());
+        assertEquals(r.lines()[r.lines().length - 2], named.lines()[named.lines().length - 2]);
+    }
+
+    @Test
+    void shouldStopWithOneLineForBadFoldsSeedsAndAnomalies() {
+        Path folds = tmp.resolve("folds.json");
+        assertError("error: unknown fold 'c' in " + folds.toAbsolutePath() + " (folds: a, b)", "--fold", "c");
+        Path missing = tmp.resolve("missing.json");
+        assertError("error: folds file " + missing + " does not exist (name one with --folds)", "--fold", "a",
+                "--folds", missing.toString());
+        assertError("error: --folds names the folds file of --fold: give --fold too", "--folds", folds.toString());
+        assertError("error: --seeds lists seed 1 twice", "--seeds", "1,1");
+        assertError("error: --seeds and --set retrain.seed both set the seed: give one of them", "--seeds", "1-2",
+                "--set", "retrain.seed=3");
+        assertError("error: anomalies file " + missing + " does not exist", "--anomalies", missing.toString());
+    }
+
+    private void assertError(String expected, String... args) {
+        Result r = evaluate("err", args);
+        assertEquals(2, r.code(), r.out());
+        assertEquals(expected, r.err().strip());
+    }
+}

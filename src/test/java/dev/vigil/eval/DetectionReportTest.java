@@ -1,0 +1,151 @@
+package dev.vigil.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.VigilException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Per-kind counting on hand-made scored series whose answer is known row by row. */
+class DetectionReportTest {
+    /** 2000 rows: NAB's probation is 300 rows. */
+    private static final int ROWS = 2000;
+    private static final int PROBATION = 300;
+    private static final double THRESHOLD = 0.5;
+    private static final int WINDOW_FIRST = 1000;
+    private static final int WINDOW_LAST = 1100;
+    private static final int ONSET = 1050;
+    /** Rows counted for false alarms: non-probationary rows outside the one window. */
+    private static final int QUIET_ROWS = ROWS - PROBATION - (WINDOW_LAST - WINDOW_FIRST + 1);
+
+    private static double[] scores(int... aboveRows) {
+        double[] s = new double[ROWS];
+        for (int r : aboveRows) {
+            s[r] = 0.9;
+        }
+        return s;
+    }
+
+    private static ScoredSeries series(String path, double[] scores) {
+        return new ScoredSeries(path, SyntheticNab.timestamps(ROWS), scores);
+    }
+
+    private static NabLabels oneWindow(String... paths) {
+        Map<String, List<NabWindow>> windows = new java.util.LinkedHashMap<>();
+        for (String p : paths) {
+            windows.put(p, List.of(SyntheticNab.window(WINDOW_FIRST, WINDOW_LAST)));
+        }
+        return NabLabels.of(windows);
+    }
+
+    private static AnomalyCatalog spikeAtOnset(String... paths) {
+        Map<String, List<InjectedAnomaly>> byPath = new java.util.LinkedHashMap<>();
+        for (String p : paths) {
+            byPath.put(p, List.of(new InjectedAnomaly(AnomalyKind.SPIKE, ONSET, ONSET, "")));
+        }
+        return AnomalyCatalog.of(byPath);
+    }
+
+    private static DetectionReport count(double[] scores) {
+        return DetectionReport.count(List.of(series("c/a.csv", scores)), oneWindow("c/a.csv"), spikeAtOnset("c/a.csv"),
+                THRESHOLD);
+    }
+
+    @Test
+    void shouldCatchACrossingAfterTheOnsetWithItsDelayInRows() {
+        DetectionTally t = count(scores(ONSET + 7, ONSET + 20)).byKind().get(AnomalyKind.SPIKE);
+        assertEquals(1, t.anomalies());
+        assertEquals(1, t.caught());
+        assertEquals(List.of(7), t.delays());
+        assertEquals(7.0, t.medianDelay());
+        assertEquals(0, t.falseAlarms());
+        assertEquals(QUIET_ROWS, t.events());
+    }
+
+    @Test
+    void shouldCatchAtTheWindowsLastRowButNotAfterIt() {
+        assertEquals(1, count(scores(WINDOW_LAST)).total().caught());
+        DetectionReport late = count(scores(WINDOW_LAST + 1));
+        assertEquals(0, late.total().caught());
+        assertEquals(1, late.total().falseAlarms(), "a crossing after the window is a false alarm");
+    }
+
+    @Test
+    void shouldNeitherCatchNorCountAFalseAlarmForACrossingInTheWindowBeforeTheOnset() {
+        DetectionReport r = count(scores(WINDOW_FIRST, ONSET - 1));
+        assertEquals(0, r.total().caught());
+        assertEquals(0, r.total().falseAlarms());
+        assertTrue(Double.isNaN(r.total().medianDelay()));
+    }
+
+    @Test
+    void shouldCountOneFalseAlarmPerRisingEdgeOutsideWindowsAfterProbation() {
+        // rows 500-502: one excursion; 600: another; 100: in probation; the window's excursion running past its end
+        // (1095-1105) is no new edge outside
+        DetectionReport r = count(scores(100, 500, 501, 502, 600, 1095, 1096, 1097, 1098, 1099, 1100, 1101, 1102,
+                1103, 1104, 1105));
+        assertEquals(2, r.total().falseAlarms());
+        assertEquals(QUIET_ROWS, r.total().events());
+        assertEquals(10_000.0 * 2 / QUIET_ROWS, r.total().falseAlarmsPer10k(), 1e-12);
+        assertEquals(1, r.total().caught());
+        assertEquals(List.of(1095 - ONSET), r.total().delays());
+    }
+
+    @Test
+    void shouldChargeAFilesFalseAlarmsToEachKindItHoldsAndToItsCategory() {
+        Map<String, List<NabWindow>> windows = Map.of(
+                "x/two.csv", List.of(SyntheticNab.window(800, 900), SyntheticNab.window(1500, 1600)),
+                "y/none.csv", List.of());
+        AnomalyCatalog catalog = AnomalyCatalog.of(Map.of(
+                "x/two.csv", List.of(new InjectedAnomaly(AnomalyKind.FROZEN, 850, 880, ""),
+                        new InjectedAnomaly(AnomalyKind.DRIFT, 1550, 1580, "")),
+                "y/none.csv", List.of()));
+        DetectionReport r = DetectionReport.count(List.of(
+                series("x/two.csv", scores(400, 860, 1700)), series("y/none.csv", scores(1000, 1200, 1201))),
+                NabLabels.of(windows), catalog, THRESHOLD);
+        int twoRows = ROWS - PROBATION - 2 * 101;
+        assertEquals(new DetectionTally(1, 1, List.of(10), 2, twoRows), r.byKind().get(AnomalyKind.FROZEN));
+        assertEquals(new DetectionTally(1, 0, List.of(), 2, twoRows), r.byKind().get(AnomalyKind.DRIFT));
+        assertEquals(List.of(AnomalyKind.DRIFT, AnomalyKind.FROZEN), r.kinds());
+        assertEquals(new DetectionTally(0, 0, List.of(), 2, ROWS - PROBATION), r.byCategory().get("y"));
+        assertEquals(new DetectionTally(2, 1, List.of(10), 4, twoRows + ROWS - PROBATION), r.total());
+    }
+
+    @Test
+    void shouldPoolTwoReportsByAddingEveryCount() {
+        DetectionReport one = count(scores(ONSET + 3, 500));
+        DetectionReport two = count(scores(ONSET + 9));
+        DetectionReport pooled = one.plus(two);
+        assertEquals(new DetectionTally(2, 2, List.of(3, 9), 1, 2L * QUIET_ROWS), pooled.total());
+        assertEquals(6.0, pooled.byKind().get(AnomalyKind.SPIKE).medianDelay());
+        assertEquals(0.5 * 10_000 / QUIET_ROWS, pooled.total().falseAlarmsPer10k(), 1e-12);
+    }
+
+    @Test
+    void shouldTakeTheMedianDelayOfOddAndEvenCounts() {
+        assertEquals(4.0, new DetectionTally(3, 3, List.of(9, 1, 4), 0, 1).medianDelay());
+        assertEquals(2.5, new DetectionTally(4, 4, List.of(9, 1, 4, 0), 0, 1).medianDelay());
+        assertEquals(0.75, new DetectionTally(4, 3, List.of(9, 1, 4), 0, 1).caughtShare());
+        assertTrue(Double.isNaN(DetectionTally.EMPTY.caughtShare()));
+        assertTrue(Double.isNaN(DetectionTally.EMPTY.falseAlarmsPer10k()));
+    }
+
+    @Test
+    void shouldRejectAnAnomalyOutsideEveryWindow() {
+        AnomalyCatalog catalog = AnomalyCatalog.of(Map.of("c/a.csv",
+                List.of(new InjectedAnomaly(AnomalyKind.DIP, 1200, 1201, ""))));
+        VigilException e = assertThrows(VigilException.class, () -> DetectionReport.count(
+                List.of(series("c/a.csv", scores())), oneWindow("c/a.csv"), catalog, THRESHOLD));
+        assertEquals("c/a.csv: the dip anomaly at row 1200 lies in no labelled window of the file", e.getMessage());
+    }
+
+    @Test
+    void shouldRejectAFileTheCatalogDoesNotList() {
+        VigilException e = assertThrows(VigilException.class, () -> DetectionReport.count(
+                List.of(series("c/b.csv", scores())), oneWindow("c/b.csv"), spikeAtOnset("c/a.csv"), THRESHOLD));
+        assertEquals("no entry for 'c/b.csv' in the anomalies file", e.getMessage());
+    }
+}
