@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.app.broker.EmbeddedKafkaBroker;
 import dev.vigil.app.demo.DemoFleet;
+import dev.vigil.app.demo.DemoLogging;
 import dev.vigil.app.demo.DemoSummary;
 import dev.vigil.app.demo.SyntheticSensor;
 import dev.vigil.config.AppConfig;
@@ -91,9 +92,11 @@ final class DemoCommand implements Callable<Integer> {
         }, "vigil-demo-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         Path stateDir = Files.createTempDirectory("vigil-demo-state");
-        out.println("vigil demo: starting an embedded Kafka broker...");
+        Path logFile = Files.createTempFile("vigil-demo-", ".log");
+        out.println("vigil demo: starting an embedded Kafka broker; the full log, Kafka's lines included, goes to " + logFile);
         out.flush();
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+        try (DemoLogging logging = DemoLogging.toFile(logFile);
+             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             TopologyConfig sensors = TopologyConfig.defaults();
             TopologyConfig machines = new TopologyConfig("machines", "machine-events", null, DemoFleet.MACHINE_CHANNELS,
                     "ts", 0, 65_536, sensors.scoresTopic(), sensors.alertsTopic(), sensors.dlqTopic(),

@@ -6,6 +6,7 @@ import dev.vigil.config.AppConfig;
 import dev.vigil.config.TopologyConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -30,6 +32,11 @@ final class TopicSetup {
     /** Pause between attempts to reach the cluster, doubled up to {@link #MAX_BACKOFF}. */
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** Time the first attempt to reach the cluster has to get an answer, doubled up to {@link #MAX_ATTEMPT}. */
+    static final Duration FIRST_ATTEMPT = Duration.ofMillis(1500);
+    static final Duration MAX_ATTEMPT = Duration.ofSeconds(15);
+    /** Client id of the Admin that waits for the cluster: names it in Kafka's own log lines. */
+    static final String PROBE_CLIENT_ID = "vigil-cluster-probe";
     /** How long a created topic's partitions may take to get leaders that accept writes. */
     static final Duration TOPIC_READY_TIMEOUT = Duration.ofSeconds(60);
 
@@ -45,28 +52,68 @@ final class TopicSetup {
     }
 
     /**
-     * Blocks until the cluster answers, retrying with backoff and a log line per attempt, or until
-     * {@code giveUpAfter} has passed (then a {@link VigilException}). Interrupt to stop waiting.
+     * Blocks until the cluster answers, or until {@code giveUpAfter} has passed (then a {@link VigilException}).
+     * Each attempt is a new Admin client given {@link #FIRST_ATTEMPT} to answer (doubling per attempt up to
+     * {@link #MAX_ATTEMPT}), so the first "unreachable" line comes within about 2 s; a log line per attempt, and
+     * a pause of {@link #FIRST_BACKOFF} doubling up to {@link #MAX_BACKOFF} between attempts. Interrupt to stop.
      */
     static void awaitCluster(AppConfig app, Duration giveUpAfter) throws InterruptedException {
         long deadline = System.nanoTime() + giveUpAfter.toNanos();
+        Duration attemptTime = FIRST_ATTEMPT;
         Duration backoff = FIRST_BACKOFF;
         for (int attempt = 1; ; attempt++) {
-            try (Admin admin = Admin.create(adminProperties(app))) {
-                String cluster = admin.describeCluster().clusterId().get(15, TimeUnit.SECONDS);
+            String failure;
+            long attemptEnd = System.nanoTime() + attemptTime.toNanos();
+            try (Admin admin = Admin.create(probeProperties(app, attemptTime))) {
+                // the client's creation counts too (its classes load on the first attempt)
+                int left = (int) Math.max(TimeUnit.NANOSECONDS.toMillis(attemptEnd - System.nanoTime()), 100);
+                String cluster = admin.describeCluster(new DescribeClusterOptions().timeoutMs(left))
+                        .clusterId().get(left + FIRST_ATTEMPT.toMillis(), TimeUnit.MILLISECONDS);
                 LOG.info("Kafka cluster {} reachable at {}", cluster, app.bootstrapServers());
                 return;
             } catch (ExecutionException | java.util.concurrent.TimeoutException | org.apache.kafka.common.KafkaException e) {
-                if (System.nanoTime() + backoff.toNanos() > deadline) {
-                    throw new VigilException("Kafka at " + app.bootstrapServers() + " is unreachable after " + attempt
-                            + " attempts: " + rootMessage(e));
-                }
-                LOG.warn("Kafka at {} is unreachable (attempt {}: {}); retrying in {} s", app.bootstrapServers(), attempt,
-                        rootMessage(e), backoff.toSeconds());
-                Thread.sleep(backoff.toMillis());
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                failure = timedOut(e) ? "no answer within " + seconds(attemptTime) + " s" : rootMessage(e);
             }
+            if (System.nanoTime() + backoff.toNanos() > deadline) {
+                throw new VigilException("Kafka at " + app.bootstrapServers() + " is unreachable after " + attempt
+                        + (attempt == 1 ? " attempt: " : " attempts: ") + failure);
+            }
+            LOG.warn("Kafka at {} is unreachable (attempt {}: {}); retrying in {} s", app.bootstrapServers(), attempt,
+                    failure, backoff.toSeconds());
+            Thread.sleep(backoff.toMillis());
+            backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
+            attemptTime = min(attemptTime.multipliedBy(2), MAX_ATTEMPT);
         }
+    }
+
+    /**
+     * Admin settings for one attempt at reaching the cluster: it answers within {@code attempt}, and connects to
+     * each bootstrap server once in that time, so the Kafka client's own "could not be established" warning comes
+     * once per attempt instead of at every reconnect (50 ms, doubling up to 1 s, by default).
+     */
+    static Map<String, Object> probeProperties(AppConfig app, Duration attempt) {
+        Map<String, Object> p = adminProperties(app);
+        String timeout = Long.toString(attempt.toMillis());
+        String reconnect = Long.toString(attempt.multipliedBy(2).toMillis());
+        p.put(AdminClientConfig.CLIENT_ID_CONFIG, PROBE_CLIENT_ID);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
+        p.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, reconnect);
+        p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, reconnect);
+        return p;
+    }
+
+    private static boolean timedOut(Exception e) {
+        return e instanceof java.util.concurrent.TimeoutException
+                || e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException;
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? Long.toString(d.toSeconds()) : String.format(Locale.ROOT, "%.1f", d.toMillis() / 1000.0);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) > 0 ? b : a;
     }
 
     /** The topics a topology reads and writes, with their settings. */

@@ -56,7 +56,8 @@ final class VigilService implements AutoCloseable {
     }
 
     /**
-     * Waits for the cluster, creates missing topics (when allowed), builds and starts every topology.
+     * Serves the health checks (when HTTP is enabled), waits for the cluster, creates missing topics (when allowed),
+     * builds and starts every topology.
      *
      * @param waitForCluster how long to keep retrying an unreachable cluster
      */
@@ -64,15 +65,18 @@ final class VigilService implements AutoCloseable {
             throws InterruptedException {
         // a bad detector section fails before the cluster is contacted
         List<DetectorSettings> settings = topologies.stream().map(VigilService::detectorSettings).toList();
-        TopicSetup.awaitCluster(app, waitForCluster);
-        if (app.createTopics()) {
-            TopicSetup.createMissing(app, topologies);
-        }
         VigilService service = new VigilService();
         try {
-            service.trainer = new ModelTrainingService(app.trainerThreads(), app.trainerQueue(), service.metrics);
-            // bound before the applications start: they advertise its address (application.server)
+            // bound before the applications start: they advertise its address (application.server); alive, and
+            // saying why it is not ready, while the cluster is out of reach
             service.http = app.http().enabled() ? HttpEndpoint.bind(app.http()) : null;
+            service.starting("waiting for Kafka at " + app.bootstrapServers());
+            TopicSetup.awaitCluster(app, waitForCluster);
+            if (app.createTopics()) {
+                service.starting("creating missing topics at " + app.bootstrapServers());
+                TopicSetup.createMissing(app, topologies);
+            }
+            service.trainer = new ModelTrainingService(app.trainerThreads(), app.trainerQueue(), service.metrics);
             for (int i = 0; i < topologies.size(); i++) {
                 service.applications.add(service.startOne(app, topologies.get(i), settings.get(i)));
                 service.names.add(topologies.get(i).name());
@@ -84,11 +88,17 @@ final class VigilService implements AutoCloseable {
                 }
                 service.http.start(served, service.metrics);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | InterruptedException e) {
             service.close();
             throw e;
         }
         return service;
+    }
+
+    private void starting(String reason) {
+        if (http != null) {
+            http.serveStarting(reason);
+        }
     }
 
     /** Application id of a topology's Streams application. */

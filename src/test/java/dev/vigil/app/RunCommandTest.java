@@ -4,17 +4,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** {@code vigil run} startup failures: one line naming what is wrong, exit code 2. */
+/** {@code vigil run} startup: failures are one line naming what is wrong, exit code 2; waiting for the cluster. */
 class RunCommandTest {
     @TempDir
     Path tmp;
@@ -51,10 +57,66 @@ class RunCommandTest {
             closedPort = s.getLocalPort();
         }
         Path config = tmp.resolve("vigil.properties");
-        Files.writeString(config, "bootstrap.servers=127.0.0.1:" + closedPort + "\nstate.dir=" + tmp.resolve("state") + "\n");
+        Files.writeString(config, "bootstrap.servers=127.0.0.1:" + closedPort + "\nstate.dir=" + tmp.resolve("state")
+                + "\nhttp.port=0\n");
         String message = runExpectingFailure("run", "--config", config.toString(), "--topology", "topologies/sensors.yaml",
                 "--wait-for-cluster", "PT2S");
         assertTrue(message.contains("is unreachable after"), message);
+    }
+
+    @Test
+    void shouldAnswerHealthChecksAndLogEachAttemptWhileWaitingForTheCluster() throws Exception {
+        int closedPort = freePort();
+        int httpPort = freePort();
+        Path config = tmp.resolve("vigil.properties");
+        Files.writeString(config, "bootstrap.servers=127.0.0.1:" + closedPort + "\nstate.dir=" + tmp.resolve("state")
+                + "\nhttp.port=" + httpPort + "\n");
+        String bootstrap = "127.0.0.1:" + closedPort;
+        String log;
+        String message;
+        try (StderrCapture stderr = new StderrCapture()) {
+            CompletableFuture<String> run = CompletableFuture.supplyAsync(() -> runExpectingFailure("run", "--config",
+                    config.toString(), "--topology", "topologies/sensors.yaml", "--wait-for-cluster", "PT6S"));
+            HttpResponse<String> health = awaitAnswer(httpPort, "/health", run);
+            assertEquals(200, health.statusCode(), health.body());
+            HttpResponse<String> ready = HttpProbe.get(httpPort, "/ready");
+            assertEquals(503, ready.statusCode(), ready.body());
+            assertEquals("waiting for Kafka at " + bootstrap, HttpProbe.json(ready).path("reason").asText(), ready.body());
+            message = run.get(60, TimeUnit.SECONDS);
+            log = stderr.text();
+        }
+        Matcher gaveUp = Pattern.compile("Kafka at " + Pattern.quote(bootstrap) + " is unreachable after (\\d+) attempts")
+                .matcher(message);
+        assertTrue(gaveUp.find(), message);
+        int attempts = Integer.parseInt(gaveUp.group(1));
+        assertTrue(attempts >= 2, message);
+        // a line for each attempt but the last (which ends in the error), the first saying how long it waited
+        for (int i = 1; i < attempts; i++) {
+            assertTrue(log.contains("Kafka at " + bootstrap + " is unreachable (attempt " + i + ": no answer within "), log);
+        }
+        assertTrue(log.contains("(attempt 1: no answer within 1.5 s); retrying in 1 s"), log);
+        // the Kafka client's own warning comes at most once per attempt, not at each of its reconnects
+        long kafkaWarnings = log.lines().filter(l -> l.contains("could not be established")).count();
+        assertTrue(kafkaWarnings <= attempts, kafkaWarnings + " connection warnings for " + attempts + " attempts: " + log);
+    }
+
+    /** GETs {@code path} until the endpoint answers; fails if {@code run} ends first. */
+    private static HttpResponse<String> awaitAnswer(int port, String path, CompletableFuture<String> run)
+            throws InterruptedException {
+        while (!run.isDone()) {
+            try {
+                return HttpProbe.get(port, path);
+            } catch (UncheckedIOException notYetListening) {
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("run ended before serving " + path + ": " + run.join());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     @Test

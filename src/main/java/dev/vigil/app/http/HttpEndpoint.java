@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       put it.</li>
  * </ul>
  * {@link #bind} opens the socket first, so that the bound port (with {@code http.port=0}) can be advertised to
- * Kafka Streams ({@code application.server}) before the applications start; {@link #start} then serves them.
+ * Kafka Streams ({@code application.server}) before the applications start; {@link #serveStarting} answers the
+ * health checks while the service waits for the cluster, and {@link #start} then serves the applications.
  */
 public final class HttpEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoint.class);
@@ -49,6 +50,9 @@ public final class HttpEndpoint implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final String advertised;
+    /** Whether the server has been started (by {@link #serveStarting} or {@link #start}). */
+    private boolean serving;
+    private volatile String startingReason;
 
     private HttpEndpoint(HttpServer server, ExecutorService executor, String advertised) {
         this.server = server;
@@ -100,8 +104,28 @@ public final class HttpEndpoint implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** Starts serving the given topologies and the service's own metrics registry. */
-    public void start(List<ServedTopology> topologies, Metrics serviceMetrics) {
+    /**
+     * Serves {@code /health} (200) and {@code /ready} (503) with {@code reason} in their bodies, and 503 elsewhere,
+     * until {@link #start}: the service is alive while it waits for the cluster. Call again to change the reason.
+     */
+    public synchronized void serveStarting(String reason) {
+        startingReason = reason;
+        if (serving) {
+            return;
+        }
+        server.createContext("/health", get(exchange -> StatusHandler.starting(exchange, 200, startingReason)));
+        server.createContext("/ready", get(exchange -> StatusHandler.starting(exchange, 503, startingReason)));
+        server.createContext("/", get(exchange -> StatusHandler.starting(exchange, 503, startingReason)));
+        server.start();
+        serving = true;
+        LOG.info("HTTP endpoint on {} (advertised as {}): /health /ready while starting", server.getAddress(), advertised);
+    }
+
+    /** Starts serving (or, after {@link #serveStarting}, switches to) the given topologies and the service's metrics. */
+    public synchronized void start(List<ServedTopology> topologies, Metrics serviceMetrics) {
+        if (serving) {
+            List.of("/health", "/ready", "/").forEach(server::removeContext);
+        }
         StatusHandler status = new StatusHandler(topologies);
         server.createContext("/health", get(status::health));
         server.createContext("/ready", get(status::ready));
@@ -115,7 +139,10 @@ public final class HttpEndpoint implements AutoCloseable {
         server.createContext("/sensors/", get(new SensorHandler(topologies, advertised)));
         server.createContext("/", get(exchange -> sendJson(exchange, 404,
                 error("no such resource; try /health, /ready, /metrics, /sensors/{key}, /sensors/{key}/history"))));
-        server.start();
+        if (!serving) {
+            server.start();
+            serving = true;
+        }
         LOG.info("HTTP endpoint on {} (advertised as {}): /health /ready /metrics /sensors/<key>[/history]",
                 server.getAddress(), advertised);
     }

@@ -13,7 +13,8 @@ import java.util.List;
  * {@code {"status": "UP", "topologies": {"sensors": "RUNNING"}}}. Liveness fails (503, status DOWN) when an
  * application is in ERROR or PENDING_ERROR: it will not recover without a restart. Readiness holds (200, READY)
  * only while every application is RUNNING: stores restored, partitions assigned; during startup, restoration and
- * rebalances it is 503, NOT_READY.
+ * rebalances it is 503, NOT_READY. While the service waits for the cluster, before the applications exist,
+ * {@link #starting} answers both with the reason.
  */
 final class StatusHandler {
     private final List<ServedTopology> topologies;
@@ -32,6 +33,15 @@ final class StatusHandler {
         boolean ready = !topologies.isEmpty()
                 && topologies.stream().allMatch(t -> t.streams().state() == KafkaStreams.State.RUNNING);
         HttpEndpoint.sendJson(exchange, ready ? 200 : 503, body(ready ? "READY" : "NOT_READY"));
+    }
+
+    /**
+     * Before the applications exist (the service is waiting for the cluster): {@code status} 200 answers
+     * {@code {"status": "UP", "reason": ...}}, any other {@code {"status": "NOT_READY", "reason": ...}}.
+     */
+    static void starting(HttpExchange exchange, int status, String reason) throws IOException {
+        HttpEndpoint.sendJson(exchange, status, VigilJson.MAPPER.createObjectNode()
+                .put("status", status == 200 ? "UP" : "NOT_READY").put("reason", reason));
     }
 
     private ObjectNode body(String status) {

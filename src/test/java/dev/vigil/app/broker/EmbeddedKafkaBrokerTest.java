@@ -1,6 +1,8 @@
 package dev.vigil.app.broker;
 
 import dev.vigil.BadConfigException;
+import kafka.server.KafkaConfig;
+import org.apache.kafka.coordinator.transaction.AddPartitionsToTxnConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,5 +34,16 @@ class EmbeddedKafkaBrokerTest {
         assertEquals("0", settings.get("group.initial.rebalance.delay.ms"));
         assertEquals("PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093", settings.get("listeners"));
         assertEquals("7", settings.get("num.partitions"));
+    }
+
+    @Test
+    void shouldLetAProduceRequestWaitOutAPreviousCommitLongerThanAFreshBrokersFirstButWithinTheRequestTimeout(
+            @TempDir Path dir) {
+        KafkaConfig config = new KafkaConfig(BrokerSettings.forNode(dir, 9092, 9093, Map.of()), false);
+        int wait = new AddPartitionsToTxnConfig(config).addPartitionsToTxnRetryBackoffMaxMs();
+
+        // a fresh broker's first commit took 0.8-0.9 s; the broker ignores a wait longer than its request timeout
+        assertTrue(wait >= 2000, "waits " + wait + " ms");
+        assertTrue(wait < config.requestTimeoutMs(), wait + " ms, request timeout " + config.requestTimeoutMs());
     }
 }
