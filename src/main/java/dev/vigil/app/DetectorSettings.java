@@ -1,6 +1,7 @@
 package dev.vigil.app;
 
 import dev.vigil.BadConfigException;
+import dev.vigil.detect.CalendarInputs;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.lstm.LstmConfig;
 import dev.vigil.lstm.TrainingConfig;
@@ -29,6 +30,8 @@ import java.util.Properties;
  */
 record DetectorSettings(DetectorConfig detector, RetrainConfig retrain) {
     static final List<String> SECTIONS = List.of("lstm", "training", "retrain", "scoring");
+    /** The lstm key naming the calendar inputs a model may read ({@link CalendarInputs}); it sets contextSize. */
+    static final String CALENDAR = "calendar";
 
     /** Loads {@code file} (may be null), then applies {@code overrides} ("section.name=value"). */
     static DetectorSettings load(Path file, List<String> overrides) {
@@ -43,11 +46,18 @@ record DetectorSettings(DetectorConfig detector, RetrainConfig retrain) {
                 throw new BadConfigException("unknown settings section '" + section + "' (known: " + SECTIONS + ")");
             }
         }
-        Map<String, String> lstmValues = bySection.getOrDefault("lstm", Map.of());
+        Map<String, String> lstmValues = new LinkedHashMap<>(bySection.getOrDefault("lstm", Map.of()));
         if (lstmValues.containsKey("inputSize")) {
             throw new BadConfigException("lstm.inputSize is not a setting: it is the number of channels of the input");
         }
+        if (lstmValues.containsKey("contextSize")) {
+            throw new BadConfigException("lstm.contextSize is not a setting: lstm.calendar chooses the context inputs");
+        }
+        String calendar = lstmValues.remove(CALENDAR);
         LstmConfig lstm = SettingOverrides.apply(LstmConfig.defaults(), "lstm", lstmValues);
+        if (calendar != null) {
+            lstm = lstm.withContextSize(CalendarInputs.parse("lstm." + CALENDAR, calendar).size());
+        }
         TrainingConfig training = SettingOverrides.apply(TrainingConfig.defaults(), "training", bySection.get("training"));
         RetrainConfig base = RetrainConfig.defaults();
         RetrainConfig withTraining = base.withTraining(training);

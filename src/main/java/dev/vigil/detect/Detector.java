@@ -20,6 +20,9 @@ import dev.vigil.score.Scorer;
  * statistics build up while the first model is trained. The hidden state is kept at float precision
  * (rounded after every step) so that its persisted form is exact and replay is bit-for-bit.
  *
+ * <p>A model with context inputs ({@link CalendarInputs}) reads, after the normalised reading, the calendar
+ * inputs of the event's time.
+ *
  * <p>With {@link DetectorConfig#keyNormalised()} (a model shared by many keys), readings enter the model in the
  * key's own units, {@code (x - centre) / scale} from the key's running normaliser, and predictions leave it the
  * same way, so one model serves keys of any level and amplitude.
@@ -30,16 +33,18 @@ public final class Detector {
     private final DetectorConfig config;
     private final Scorer scorer;
     private final LstmStepper stepper;
-    private final double[] normalised;
-    private final double[] keyUnits;
+    /** Model inputs by context size k: {@code d + k} entries, the normalised reading then the context. */
+    private final double[][] inputs;
     private final double[] output;
 
     public Detector(DetectorConfig config) {
         this.config = config;
         this.scorer = new Scorer(config.scoring());
         this.stepper = new LstmStepper(config.lstm());
-        this.normalised = new double[config.channels()];
-        this.keyUnits = new double[config.channels()];
+        this.inputs = new double[config.lstm().contextSize() + 1][];
+        for (int k = 0; k < inputs.length; k++) {
+            inputs[k] = new double[config.channels() + k];
+        }
         this.output = new double[config.channels()];
     }
 
@@ -74,7 +79,7 @@ public final class Detector {
         }
         double[] prediction = state.hasPrediction ? state.prediction().clone() : null;
         ScoreOutcome outcome = scorer.score(state.score(), event.values(), prediction);
-        boolean reset = advance(model, state, event.values());
+        boolean reset = advance(model, state, event.values(), event.timestamp());
         state.events++;
         state.lastScore = outcome.anomalyScore();
         state.schedule().counted(outcome.alertOpen());
@@ -107,7 +112,7 @@ public final class Detector {
                 System.arraycopy(state.prediction(), 0, previous, 0, previous.length);
                 scorer.absorbResidual(state.score(), reading, previous);
             }
-            advance(model, state, reading);
+            advance(model, state, reading, history.timestamp(i));
         }
     }
 
@@ -124,7 +129,7 @@ public final class Detector {
     }
 
     /** Advances the network (or persistence) one step; returns true when the state had to be reset. */
-    private boolean advance(LstmModel model, DetectorState state, double[] values) {
+    private boolean advance(LstmModel model, DetectorState state, double[] values, long timestamp) {
         double[] next = state.prediction();
         if (model == null) {
             System.arraycopy(values, 0, next, 0, values.length);
@@ -133,16 +138,23 @@ public final class Detector {
         }
         Normalisation norm = model.normalisation();
         ScoreState score = state.score();
+        int k = model.config().contextSize();
+        double[] input = inputs[k];
         if (config.keyNormalised()) {
             for (int c = 0; c < values.length; c++) {
-                keyUnits[c] = (values[c] - score.center()[c]) / OnlineNormaliser.unit(score, c);
+                input[c] = (values[c] - score.center()[c]) / OnlineNormaliser.unit(score, c);
             }
-            norm.normalise(keyUnits, normalised);
+            for (int c = 0; c < values.length; c++) {
+                input[c] = norm.normalise(c, input[c]);
+            }
         } else {
-            norm.normalise(values, normalised);
+            for (int c = 0; c < values.length; c++) {
+                input[c] = norm.normalise(c, values[c]);
+            }
         }
+        CalendarInputs.write(timestamp, k, input, values.length);
         LstmState lstm = state.lstm();
-        stepper.step(model, lstm, normalised, output);
+        stepper.step(model, lstm, input, output);
         roundToFloat(lstm);
         boolean finite = lstm.isFinite();
         for (int c = 0; c < next.length && finite; c++) {
@@ -208,10 +220,9 @@ public final class Detector {
     private void requireShape(LstmModel model) {
         var m = model.config();
         var k = config.lstm();
-        if (m.inputSize() != k.inputSize() || m.hiddenSize() != k.hiddenSize() || m.layers() != k.layers()) {
-            throw new ShapeMismatchException("model shape (d=" + m.inputSize() + ", H=" + m.hiddenSize() + ", layers="
-                    + m.layers() + ") does not match the key's (d=" + k.inputSize() + ", H=" + k.hiddenSize()
-                    + ", layers=" + k.layers() + ")");
+        if (!k.fits(m)) {
+            throw new ShapeMismatchException("model shape (" + m.shapeText() + ") does not match the key's ("
+                    + k.shapeText() + ")");
         }
     }
 }

@@ -28,7 +28,7 @@ final class BpttEngine {
     private final int d;
     private final int hidden;
     private final int rows;
-    /** {@code (T+1)·B × d}: normalised readings. */
+    /** {@code (T+1)·B × (d + k)}: normalised readings followed by the context inputs. */
     private final double[][] inputs;
     /** Per layer, {@code T·B × (in_l + H)}: {@code [input_t; h_{t-1}]}. */
     private final double[][][] concat;
@@ -64,7 +64,7 @@ final class BpttEngine {
         this.rows = layout.gateRows();
         int n = steps * batch;
         int layers = config.layers();
-        inputs = new double[n + batch][d];
+        inputs = new double[n + batch][d + config.contextSize()];
         concat = new double[layers][][];
         gates = new double[layers][n][rows];
         cells = new double[layers][n + batch][hidden];
@@ -76,7 +76,7 @@ final class BpttEngine {
         }
         headGrad = new double[n][d];
         gateGrad = new double[n][rows];
-        concatGrad = new double[batch][Math.max(config.inputSize(), hidden) + hidden];
+        concatGrad = new double[batch][Math.max(layout.layerInputSize(0), hidden) + hidden];
         hiddenCarry = new double[batch][hidden];
         cellCarry = new double[batch][hidden];
         weightGradT = layout.newTransposedRows();
@@ -89,7 +89,8 @@ final class BpttEngine {
     static long workspaceDoubles(LstmConfig config, int batch, int steps) {
         ParameterLayout layout = new ParameterLayout(config);
         long n = (long) steps * batch;
-        long total = n * layout.gateRows() + (2 * n + batch) * config.inputSize() + layout.size();
+        long total = n * layout.gateRows() + (2 * n + batch) * (config.inputSize() + config.contextSize())
+                + layout.size();
         for (int l = 0; l < config.layers(); l++) {
             total += n * (layout.columns(l) + layout.gateRows() + 4L * config.hiddenSize())
                     + (long) batch * config.hiddenSize();
@@ -98,17 +99,14 @@ final class BpttEngine {
     }
 
     /**
-     * Normalises steps {@code offsets[b] .. offsets[b] + T} of {@code series} into the input rows;
-     * the series must hold them and be finite (the trainer checks once per run).
+     * Puts steps {@code offsets[b] .. offsets[b] + T} of {@code series} into the input rows
+     * ({@link Normalisation#normaliseInput}); the series must hold them and be finite (the trainer checks once
+     * per run).
      */
     void loadBatch(double[][] series, Normalisation normalisation, int[] offsets) {
         for (int t = 0; t <= steps; t++) {
             for (int b = 0; b < batch; b++) {
-                double[] raw = series[offsets[b] + t];
-                double[] row = inputs[t * batch + b];
-                for (int k = 0; k < d; k++) {
-                    row[k] = normalisation.normalise(k, raw[k]);
-                }
+                normalisation.normaliseInput(series[offsets[b] + t], inputs[t * batch + b]);
             }
         }
     }

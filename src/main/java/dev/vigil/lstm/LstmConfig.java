@@ -6,9 +6,10 @@ import dev.vigil.BadConfigException;
  * Shape of a stacked LSTM forecaster. Immutable; single-field checks in the compact constructor
  * throw {@link BadConfigException} with messages such as {@code hiddenSize must be > 0, got -3}.
  *
- * <p>Layer 0 reads the {@code inputSize} normalised channels, layer {@code l > 0} reads the hidden
- * vector of layer {@code l - 1}; a linear head maps the top hidden vector back to {@code inputSize}
- * channels. With {@code residual = true} the prediction is {@code x_t + head(h_t)} (the head learns
+ * <p>Layer 0 reads the {@code inputSize} normalised channels followed by {@code contextSize} context
+ * inputs (features of the event time that the network is given but does not predict, such as the time of
+ * day), layer {@code l > 0} reads the hidden vector of layer {@code l - 1}; a linear head maps the top
+ * hidden vector back to {@code inputSize} channels. With {@code residual = true} the prediction is {@code x_t + head(h_t)} (the head learns
  * the change to the next reading), otherwise it is {@code head(h_t)}.
  *
  * @param inputSize  channels per reading, {@code d}; range 1..64, default 1
@@ -18,8 +19,12 @@ import dev.vigil.BadConfigException;
  *                   training); any finite value, default 1.0
  * @param residual   whether the head predicts the change {@code x_{t+1} - x_t} (true) or the
  *                   next reading itself (false); default true
+ * @param contextSize extra inputs per step, read but not predicted; range 0..{@value #MAX_CONTEXT_SIZE},
+ *                    default 0. In a topology's or detector's config it is the most a model may use; each
+ *                    model's own config says how many it does use
  */
-public record LstmConfig(int inputSize, int hiddenSize, int layers, double forgetBias, boolean residual) {
+public record LstmConfig(int inputSize, int hiddenSize, int layers, double forgetBias, boolean residual,
+                         int contextSize) {
 
     /** Largest supported {@code inputSize}. */
     public static final int MAX_INPUT_SIZE = 64;
@@ -27,6 +32,8 @@ public record LstmConfig(int inputSize, int hiddenSize, int layers, double forge
     public static final int MAX_HIDDEN_SIZE = 1024;
     /** Largest supported number of {@code layers}. */
     public static final int MAX_LAYERS = 4;
+    /** Largest supported {@code contextSize}. */
+    public static final int MAX_CONTEXT_SIZE = 8;
 
     public LstmConfig {
         checkRange("inputSize", inputSize, MAX_INPUT_SIZE);
@@ -35,26 +42,49 @@ public record LstmConfig(int inputSize, int hiddenSize, int layers, double forge
         if (!Double.isFinite(forgetBias)) {
             throw new BadConfigException("forgetBias must be finite, got " + forgetBias);
         }
+        if (contextSize < 0 || contextSize > MAX_CONTEXT_SIZE) {
+            throw new BadConfigException("contextSize must be in [0, " + MAX_CONTEXT_SIZE + "], got " + contextSize);
+        }
     }
 
-    /** inputSize 1, hiddenSize 32, layers 1, forgetBias 1.0, residual true. */
+    /** A network without context inputs. */
+    public LstmConfig(int inputSize, int hiddenSize, int layers, double forgetBias, boolean residual) {
+        this(inputSize, hiddenSize, layers, forgetBias, residual, 0);
+    }
+
+    /** inputSize 1, hiddenSize 32, layers 1, forgetBias 1.0, residual true, contextSize 0. */
     public static LstmConfig defaults() {
         return new LstmConfig(1, 32, 1, 1.0, true);
     }
 
     /** A copy with {@code inputSize = d}. */
     public LstmConfig withInputSize(int d) {
-        return new LstmConfig(d, hiddenSize, layers, forgetBias, residual);
+        return new LstmConfig(d, hiddenSize, layers, forgetBias, residual, contextSize);
     }
 
-    /** Whether {@code other} has the same input size, hidden size and layer count. */
+    /** A copy with {@code contextSize = k}. */
+    public LstmConfig withContextSize(int k) {
+        return new LstmConfig(inputSize, hiddenSize, layers, forgetBias, residual, k);
+    }
+
+    /** Whether {@code other} has the same input size, hidden size, layer count and context size. */
     boolean sameShape(LstmConfig other) {
-        return other.inputSize == inputSize && other.hiddenSize == hiddenSize && other.layers == layers;
+        return fits(other) && other.contextSize == contextSize;
     }
 
-    /** {@code "d=3 H=32 layers=2"}, for messages. */
-    String shapeText() {
-        return "d=" + inputSize + " H=" + hiddenSize + " layers=" + layers;
+    /**
+     * Whether a model of shape {@code model} can run where this config's shape is expected: the same input size,
+     * hidden size and layer count, and at most this config's context inputs.
+     */
+    public boolean fits(LstmConfig model) {
+        return model.inputSize == inputSize && model.hiddenSize == hiddenSize && model.layers == layers
+                && model.contextSize <= contextSize;
+    }
+
+    /** {@code "d=3 H=32 layers=2"} (and {@code " context=2"} when there are context inputs), for messages. */
+    public String shapeText() {
+        return "d=" + inputSize + " H=" + hiddenSize + " layers=" + layers
+                + (contextSize > 0 ? " context=" + contextSize : "");
     }
 
     private static void checkRange(String name, int value, int max) {

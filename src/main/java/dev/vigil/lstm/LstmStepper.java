@@ -4,7 +4,7 @@ import dev.vigil.ShapeMismatchException;
 
 /**
  * One timestep of the stacked LSTM forecaster. For each layer {@code l}, with input {@code x}
- * (layer 0: the normalised reading; above: {@code h} of the layer below, already at time t):
+ * (layer 0: the normalised reading followed by the model's context inputs; above: {@code h} of the layer below, already at time t):
  *
  * <pre>
  *   i = σ(W_i·[x;h] + b_i)    f = σ(W_f·[x;h] + b_f)
@@ -12,8 +12,10 @@ import dev.vigil.ShapeMismatchException;
  *   c ← f⊙c + i⊙g             h ← o⊙tanh(c)
  * </pre>
  *
- * then {@code ŷ = Wy·h_top + by}, plus {@code x_t} when {@code config.residual()}. Shapes:
- * {@code x}, {@code ŷ}: {@code d}; {@code h}, {@code c}: {@code H}; {@code W_l}: {@code 4H × (in_l + H)}.
+ * then {@code ŷ = Wy·h_top + by}, plus the reading part of {@code x_t} when {@code config.residual()}. Shapes:
+ * {@code x}: {@code d + k}; {@code ŷ}: {@code d}; {@code h}, {@code c}: {@code H}; {@code W_l}:
+ * {@code 4H × (in_l + H)}. A stepper runs models of its config's shape with up to its config's {@code k}
+ * context inputs ({@link LstmConfig#fits}).
  *
  * <p>Holds its own workspace, allocated once; {@link #step} allocates nothing. Not thread-safe: use
  * one stepper per thread (models are shared freely). Deterministic: the same model, state and input
@@ -32,7 +34,7 @@ public final class LstmStepper {
     public LstmStepper(LstmConfig config) {
         this.config = config;
         this.hiddenSize = config.hiddenSize();
-        this.concat = new double[1][Math.max(config.inputSize(), hiddenSize) + hiddenSize];
+        this.concat = new double[1][Math.max(config.inputSize() + config.contextSize(), hiddenSize) + hiddenSize];
         this.gates = new double[1][ParameterLayout.GATES * hiddenSize];
     }
 
@@ -42,7 +44,8 @@ public final class LstmStepper {
      *
      * @param model      parameters; shape must match this stepper's config (not modified)
      * @param state      {@code h}, {@code c} per layer; modified in place
-     * @param x          normalised input, length {@code d}; not modified
+     * @param x          normalised reading followed by the model's context inputs, length {@code d + k}; not
+     *                   modified
      * @param prediction output, length {@code d}; overwritten
      * @throws ShapeMismatchException when the model, state or arrays do not match the config's shape
      */
@@ -100,7 +103,7 @@ public final class LstmStepper {
     }
 
     private void checkShapes(LstmModel model, LstmState state, double[] x, double[] prediction) {
-        if (!config.sameShape(model.config())) {
+        if (!config.fits(model.config())) {
             throw new ShapeMismatchException("model shape " + model.config().shapeText()
                     + " does not match stepper shape " + config.shapeText());
         }
@@ -108,9 +111,10 @@ public final class LstmStepper {
             throw new ShapeMismatchException("state shape " + state.layers() + "x" + state.hiddenSize()
                     + " does not match " + config.layers() + "x" + hiddenSize + " (layers x hiddenSize)");
         }
-        if (x.length != config.inputSize() || prediction.length != config.inputSize()) {
-            throw new ShapeMismatchException("x and prediction must have length " + config.inputSize()
-                    + ", got " + x.length + " and " + prediction.length);
+        int k = model.config().contextSize();
+        if (x.length != config.inputSize() + k || prediction.length != config.inputSize()) {
+            throw new ShapeMismatchException("x and prediction must have lengths " + (config.inputSize() + k) + " and "
+                    + config.inputSize() + ", got " + x.length + " and " + prediction.length);
         }
     }
 }

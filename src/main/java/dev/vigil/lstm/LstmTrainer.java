@@ -86,15 +86,16 @@ public final class LstmTrainer {
                 transposedRows);
         this.stepper = new LstmStepper(config);
         this.state = new LstmState(config);
-        this.current = new double[config.inputSize()];
-        this.next = new double[config.inputSize()];
+        this.current = new double[config.inputSize() + config.contextSize()];
+        this.next = new double[config.inputSize() + config.contextSize()];
         this.prediction = new double[config.inputSize()];
     }
 
     /**
      * Trains a fresh model ({@link LstmModel#initialise} with {@code seed}).
      *
-     * @param series        {@code [t][channel]} raw readings, finite, {@code n >= 2·bpttSteps} and a
+     * @param series        {@code [t][column]} raw readings ({@code d} channels) followed by the {@code k} context
+     *                      inputs of the config, finite, {@code n >= 2·bpttSteps} and a
      *                      training part of at least {@code bpttSteps + 1}; not modified
      * @param normalisation maps raw readings to the model's inputs (e.g. {@link Normalisation#fit})
      * @param seed          seeds initialisation and minibatch offsets
@@ -262,13 +263,13 @@ public final class LstmTrainer {
      */
     private double validationLoss() {
         state.reset();
-        normalisation.normalise(series[0], current);
+        normalisation.normaliseInput(series[0], current);
         double sum = 0;
         double[] x = current;
         double[] target = next;
         for (int t = 0; t + 1 < series.length; t++) {
             stepper.step(working, state, x, prediction);
-            normalisation.normalise(series[t + 1], target);
+            normalisation.normaliseInput(series[t + 1], target);
             if (t + 1 >= trainPoints) {
                 for (int k = 0; k < prediction.length; k++) {
                     double diff = prediction[k] - target[k];
@@ -300,13 +301,21 @@ public final class LstmTrainer {
                     + ") must be >= bpttSteps + 1 = " + (steps + 1) + ", got " + train);
         }
         int d = config.inputSize();
+        int columns = d + config.contextSize();
         if (norm.size() != d) {
             throw new ShapeMismatchException("normalisation has " + norm.size() + " channels, expected " + d);
         }
         for (int t = 0; t < data.length; t++) {
-            if (data[t] == null || data[t].length != d) {
-                throw new ShapeMismatchException("series[" + t + "] must have " + d + " channels, got "
+            if (data[t] == null || data[t].length != columns) {
+                throw new ShapeMismatchException("series[" + t + "] must have " + columns + " columns (" + d
+                        + " channels, " + config.contextSize() + " context inputs), got "
                         + (data[t] == null ? "null" : data[t].length));
+            }
+            for (int k = d; k < columns; k++) {
+                if (!Double.isFinite(data[t][k])) {
+                    throw new NonFiniteTrainingException("series[" + t + "][" + k + "] = " + data[t][k]
+                            + " is a context input that is not finite");
+                }
             }
             for (int k = 0; k < d; k++) {
                 if (!Double.isFinite(data[t][k]) || !Double.isFinite(norm.normalise(k, data[t][k]))) {

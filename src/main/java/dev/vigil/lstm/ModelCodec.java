@@ -11,7 +11,8 @@ import java.util.zip.CRC32;
 
 /**
  * Binary form of an {@link LstmModel}. All numbers big-endian; doubles as IEEE 754 bits, so a
- * round trip is bit-exact. Layout of format version 1:
+ * round trip is bit-exact. Layout of format version 1 (a model without context inputs; version 2 is the same
+ * with one more {@code int contextSize k} after the residual byte, and {@code in_0 = d + k}):
  *
  * <pre>
  *  size      field
@@ -44,8 +45,10 @@ import java.util.zip.CRC32;
  */
 public final class ModelCodec {
 
-    /** The format version {@link #encode} writes and {@link #decode} accepts. */
+    /** The format version {@link #encode} writes for a model without context inputs. */
     public static final int FORMAT_VERSION = 1;
+    /** The format version {@link #encode} writes for a model with context inputs ({@code contextSize > 0}). */
+    public static final int CONTEXT_FORMAT_VERSION = 2;
     /** {@code "VGLM"} as a big-endian int. */
     static final int MAGIC = 0x56474C4D;
     /** Bytes before the normalisation arrays: magic, version, four config numbers, residual. */
@@ -56,15 +59,22 @@ public final class ModelCodec {
     private ModelCodec() {
     }
 
-    /** The model's bytes in format {@value #FORMAT_VERSION}. */
+    /**
+     * The model's bytes in format {@value #FORMAT_VERSION}, or {@value #CONTEXT_FORMAT_VERSION} when it has
+     * context inputs (so a model without them reads as it always did, in older releases too).
+     */
     public static byte[] encode(LstmModel model) {
         LstmConfig config = model.config();
         byte[] id = model.info().modelId().getBytes(StandardCharsets.UTF_8);
         double[] p = model.parameters();
-        ByteBuffer out = ByteBuffer.allocate(totalLength(config.inputSize(), id.length, p.length));
-        out.putInt(MAGIC).putInt(FORMAT_VERSION);
+        int format = config.contextSize() > 0 ? CONTEXT_FORMAT_VERSION : FORMAT_VERSION;
+        ByteBuffer out = ByteBuffer.allocate(totalLength(format, config.inputSize(), id.length, p.length));
+        out.putInt(MAGIC).putInt(format);
         out.putInt(config.inputSize()).putInt(config.hiddenSize()).putInt(config.layers());
         out.putDouble(config.forgetBias()).put((byte) (config.residual() ? 1 : 0));
+        if (format == CONTEXT_FORMAT_VERSION) {
+            out.putInt(config.contextSize());
+        }
         putAll(out, model.normalisation().center());
         putAll(out, model.normalisation().scale());
         TrainingInfo info = model.info();
@@ -80,7 +90,7 @@ public final class ModelCodec {
     /**
      * The model encoded in {@code bytes}.
      *
-     * @throws BadBytesException when the bytes are not a valid format-1 model
+     * @throws BadBytesException when the bytes are not a valid format-1 or format-2 model
      */
     public static LstmModel decode(byte[] bytes) {
         if (bytes == null) {
@@ -94,21 +104,22 @@ public final class ModelCodec {
                     magic, MAGIC));
         }
         int version = in.getInt();
-        if (version != FORMAT_VERSION) {
+        if (version != FORMAT_VERSION && version != CONTEXT_FORMAT_VERSION) {
             throw new BadBytesException("model format version " + version + " is not supported (expected "
-                    + FORMAT_VERSION + ")");
+                    + FORMAT_VERSION + " or " + CONTEXT_FORMAT_VERSION + ")");
         }
-        need(bytes, CONFIG_END, "the config");
-        LstmConfig config = readConfig(in);
+        int configEnd = configEnd(version);
+        need(bytes, configEnd, "the config");
+        LstmConfig config = readConfig(in, version);
         int d = config.inputSize();
-        need(bytes, CONFIG_END + 16 * d + 4, "the normalisation and model id length");
-        int idLength = in.getInt(CONFIG_END + 16 * d);
+        need(bytes, configEnd + 16 * d + 4, "the normalisation and model id length");
+        int idLength = in.getInt(configEnd + 16 * d);
         if (idLength < 0 || idLength > TrainingInfo.MAX_MODEL_ID_BYTES) {
             throw new BadBytesException("model id length must be in [0, " + TrainingInfo.MAX_MODEL_ID_BYTES
                     + "], got " + idLength);
         }
         int parameters = new ParameterLayout(config).size();
-        int expected = totalLength(d, idLength, parameters);
+        int expected = totalLength(version, d, idLength, parameters);
         if (bytes.length < expected) {
             throw new BadBytesException("model bytes truncated: " + config.shapeText() + " needs " + expected
                     + " bytes, got " + bytes.length);
@@ -126,7 +137,7 @@ public final class ModelCodec {
         return readBody(in, config, idLength, parameters);
     }
 
-    private static LstmConfig readConfig(ByteBuffer in) {
+    private static LstmConfig readConfig(ByteBuffer in, int version) {
         int inputSize = in.getInt();
         int hiddenSize = in.getInt();
         int layers = in.getInt();
@@ -135,8 +146,12 @@ public final class ModelCodec {
         if (residual != 0 && residual != 1) {
             throw new BadBytesException("residual flag must be 0 or 1, got " + residual);
         }
+        int contextSize = version == CONTEXT_FORMAT_VERSION ? in.getInt() : 0;
+        if (version == CONTEXT_FORMAT_VERSION && contextSize == 0) {
+            throw new BadBytesException("a format-2 model must have context inputs, got contextSize 0");
+        }
         try {
-            return new LstmConfig(inputSize, hiddenSize, layers, forgetBias, residual == 1);
+            return new LstmConfig(inputSize, hiddenSize, layers, forgetBias, residual == 1, contextSize);
         } catch (VigilException e) {
             throw new BadBytesException("inconsistent model shape: " + e.getMessage(), e);
         }
@@ -198,8 +213,13 @@ public final class ModelCodec {
         }
     }
 
-    private static int totalLength(int d, int idLength, int parameters) {
-        long length = CONFIG_END + 16L * d + 4 + idLength + INFO_TAIL + 4 + 8L * parameters + 4;
+    /** Bytes before the normalisation arrays in {@code format}. */
+    private static int configEnd(int format) {
+        return format == CONTEXT_FORMAT_VERSION ? CONFIG_END + 4 : CONFIG_END;
+    }
+
+    private static int totalLength(int format, int d, int idLength, int parameters) {
+        long length = configEnd(format) + 16L * d + 4 + idLength + INFO_TAIL + 4 + 8L * parameters + 4;
         if (length > Integer.MAX_VALUE - 8) {
             throw new BadBytesException("model of " + parameters + " parameters is too large to encode");
         }

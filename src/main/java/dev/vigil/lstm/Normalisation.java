@@ -67,14 +67,24 @@ public record Normalisation(double[] center, double[] scale) {
         if (series == null || series.length == 0 || series[0] == null || series[0].length == 0) {
             throw new VigilException("series must have at least one row with at least one channel");
         }
-        int d = series[0].length;
+        return fit(series, series[0].length);
+    }
+
+    /**
+     * {@link #fit(double[][])} of the first {@code d} columns of every row (the readings; columns after them are a
+     * model's context inputs, which are not normalised).
+     */
+    public static Normalisation fit(double[][] series, int d) {
+        if (series == null || series.length == 0 || series[0] == null || d < 1 || series[0].length < d) {
+            throw new VigilException("series must have at least one row with at least " + Math.max(1, d) + " channel(s)");
+        }
         double[] center = new double[d];
         double[] scale = new double[d];
         double[] column = new double[series.length];
         for (int k = 0; k < d; k++) {
             for (int t = 0; t < series.length; t++) {
-                if (series[t] == null || series[t].length != d) {
-                    throw new ShapeMismatchException("series[" + t + "] must have " + d + " channels, got "
+                if (series[t] == null || series[t].length != series[0].length) {
+                    throw new ShapeMismatchException("series[" + t + "] must have " + series[0].length + " columns, got "
                             + (series[t] == null ? "null" : series[t].length));
                 }
                 column[t] = series[t][k];
@@ -115,6 +125,22 @@ public record Normalisation(double[] center, double[] scale) {
         for (int k = 0; k < center.length; k++) {
             out[k] = (raw[k] - center[k]) / scale[k];
         }
+    }
+
+    /**
+     * A model's input row: the first {@code d} entries of {@code row} normalised, the rest (context inputs, already
+     * in model units) copied as they are. {@code row} and {@code out} have the same length, at least {@code d};
+     * {@code row} is not modified (may equal {@code out}).
+     */
+    public void normaliseInput(double[] row, double[] out) {
+        if (row.length != out.length || row.length < center.length) {
+            throw new ShapeMismatchException("an input row needs at least " + center.length
+                    + " entries and an output of the same length, got " + row.length + " and " + out.length);
+        }
+        for (int k = 0; k < center.length; k++) {
+            out[k] = (row[k] - center[k]) / scale[k];
+        }
+        System.arraycopy(row, center.length, out, center.length, row.length - center.length);
     }
 
     /** {@code (raw - center[channel]) / scale[channel]}. */

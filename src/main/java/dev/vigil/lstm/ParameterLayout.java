@@ -5,7 +5,8 @@ package dev.vigil.lstm;
  * order the {@link ModelCodec} writes): for each layer {@code l}, {@code W_l} row-major
  * ({@code 4H × (in_l + H)}, gate blocks of {@code H} rows in the order i, f, g, o; columns are
  * {@code [input; h]}), then {@code b_l} ({@code 4H}); then the head {@code Wy} row-major
- * ({@code d × H}) and {@code by} ({@code d}). {@code in_0 = d}, {@code in_l = H} for {@code l > 0}.
+ * ({@code d × H}) and {@code by} ({@code d}). {@code in_0 = d + k} (channels, then context inputs),
+ * {@code in_l = H} for {@code l > 0}.
  * Immutable, thread-safe.
  */
 final class ParameterLayout {
@@ -14,6 +15,7 @@ final class ParameterLayout {
     static final int GATES = 4;
 
     final int inputSize;
+    final int contextSize;
     final int hiddenSize;
     final int layers;
     private final int[] weightOffset;
@@ -24,6 +26,7 @@ final class ParameterLayout {
 
     ParameterLayout(LstmConfig config) {
         inputSize = config.inputSize();
+        contextSize = config.contextSize();
         hiddenSize = config.hiddenSize();
         layers = config.layers();
         weightOffset = new int[layers];
@@ -48,9 +51,9 @@ final class ParameterLayout {
         return GATES * hiddenSize;
     }
 
-    /** {@code in_l}: {@code d} for layer 0, {@code H} above. */
+    /** {@code in_l}: {@code d + k} for layer 0, {@code H} above. */
     int layerInputSize(int layer) {
-        return layer == 0 ? inputSize : hiddenSize;
+        return layer == 0 ? inputSize + contextSize : hiddenSize;
     }
 
     /** {@code in_l + H}, columns of {@code W_l}. */

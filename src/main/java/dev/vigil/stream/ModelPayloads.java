@@ -33,11 +33,9 @@ final class ModelPayloads {
             throw new BadBytesException("model payload cannot be decoded: " + e, e);
         }
         LstmConfig shape = model.config();
-        if (shape.inputSize() != expected.inputSize() || shape.hiddenSize() != expected.hiddenSize()
-                || shape.layers() != expected.layers()) {
-            throw new BadBytesException("model shape (d=" + shape.inputSize() + ", H=" + shape.hiddenSize() + ", layers="
-                    + shape.layers() + ") does not match the topology's (d=" + expected.inputSize() + ", H="
-                    + expected.hiddenSize() + ", layers=" + expected.layers() + ")");
+        if (!expected.fits(shape)) {
+            throw new BadBytesException("model shape (" + shape.shapeText() + ") does not match the topology's ("
+                    + expected.shapeText() + ")");
         }
         if (!key.equals(model.info().modelId())) {
             throw new BadBytesException("model id '" + EventParser.echo(model.info().modelId())

@@ -182,7 +182,7 @@ public final class TopologyTrainer implements TrainingRequests {
         }
         LstmModel current = currentModel(app, id);
         long version = Math.max(current == null ? 0 : current.info().version(), published.getOrDefault(id, 0L)) + 1;
-        double[][] series = retrain.shared() ? sharedSeries(app, version) : keySeries(app, request.key());
+        HistoryWindow series = retrain.shared() ? sharedSeries(app, version) : keySeries(app, request.key());
         if (series == null) {
             skipped.record();
             LOG.info("topology {}: training of '{}' ({}) skipped: not enough history on this instance", topology.name(),
@@ -202,7 +202,7 @@ public final class TopologyTrainer implements TrainingRequests {
                     : Thread.currentThread().isInterrupted() ? skipped : notBetter;
             why.record();
             String line = "topology {}: '{}' version {} not published ({}, {} readings, {} ms): {}";
-            Object[] args = {topology.name(), id, version, request.trigger(), series.length, ms, late[0]
+            Object[] args = {topology.name(), id, version, request.trigger(), series.size(), ms, late[0]
                     ? "took longer than retrain.maxTrainingMs = " + retrain.maxTrainingMs() + " ms" : outcome.reason()};
             if (why == notBetter) {
                 LOG.debug(line, args);
@@ -226,7 +226,7 @@ public final class TopologyTrainer implements TrainingRequests {
             } else {
                 publishedModels.record();
                 LOG.info("topology {}: '{}' version {} published ({}, {} readings, {} ms, validation loss {} vs {})",
-                        topology.name(), id, version, request.trigger(), series.length, ms,
+                        topology.name(), id, version, request.trigger(), series.size(), ms,
                         String.format("%.4g", outcome.candidateLoss()), String.format("%.4g", outcome.currentLoss()));
             }
         });
@@ -246,9 +246,8 @@ public final class TopologyTrainer implements TrainingRequests {
     }
 
     /** The key's window, or null when this instance has too little of it. */
-    private double[][] keySeries(KafkaStreams app, String key) {
-        HistoryWindow window = window(StoredKeyReader.store(app, names.historyStore()), key);
-        return window == null ? null : window.lastReadings(window.size());
+    private HistoryWindow keySeries(KafkaStreams app, String key) {
+        return window(StoredKeyReader.store(app, names.historyStore()), key);
     }
 
     private HistoryWindow window(ReadOnlyKeyValueStore<String, byte[]> histories, String key) {
@@ -267,7 +266,7 @@ public final class TopologyTrainer implements TrainingRequests {
      * one training's sample is reproducible), each in its key's own units, one after the other; null when no key
      * has enough history.
      */
-    private double[][] sharedSeries(KafkaStreams app, long version) {
+    private HistoryWindow sharedSeries(KafkaStreams app, long version) {
         ReadOnlyKeyValueStore<String, byte[]> states = StoredKeyReader.store(app, names.stateStore());
         ReadOnlyKeyValueStore<String, byte[]> histories = StoredKeyReader.store(app, names.historyStore());
         List<String> keys = new ArrayList<>();
@@ -277,6 +276,7 @@ public final class TopologyTrainer implements TrainingRequests {
         Collections.sort(keys);
         Collections.shuffle(keys, new java.util.Random(new SplittableRandom(retrain.seed() ^ version).nextLong()));
         List<double[]> rows = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
         int used = 0;
         for (String key : keys) {
             if (used == retrain.sharedKeys()) {
@@ -302,10 +302,18 @@ public final class TopologyTrainer implements TrainingRequests {
                 double[] row = new double[raw.length];
                 units.normalise(raw, row);
                 rows.add(row);
+                times.add(window.timestamp(i));
             }
             used++;
         }
-        return used == 0 ? null : rows.toArray(new double[0][]);
+        if (used == 0) {
+            return null;
+        }
+        HistoryWindow series = new HistoryWindow(rows.size(), detector.channels());
+        for (int i = 0; i < rows.size(); i++) {
+            series.append(times.get(i), rows.get(i));
+        }
+        return series;
     }
 
     /** Whether this instance trains the shared model: it owns partition 0 of the input topic. */

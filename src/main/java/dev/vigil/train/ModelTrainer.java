@@ -1,6 +1,7 @@
 package dev.vigil.train;
 
 import dev.vigil.VigilException;
+import dev.vigil.detect.CalendarInputs;
 import dev.vigil.detect.HistoryWindow;
 import dev.vigil.lstm.LstmConfig;
 import dev.vigil.lstm.LstmModel;
@@ -21,13 +22,20 @@ import java.util.function.BooleanSupplier;
 public final class ModelTrainer {
     private final LstmConfig shape;
     private final RetrainConfig config;
-    private final LstmTrainer trainer;
+    private final CalendarInputs calendar;
+    /** Trainers by context size, made when first needed (their workspaces are sized for it). */
+    private final LstmTrainer[] trainers;
     private final LstmStepper stepper;
 
+    /**
+     * @param shape the network's shape; its {@code contextSize} is the calendar inputs a model may use
+     *              ({@link CalendarInputs}: 0, 2 or 4)
+     */
     public ModelTrainer(LstmConfig shape, RetrainConfig config) {
         this.shape = shape;
         this.config = config;
-        this.trainer = new LstmTrainer(shape, config.training());
+        this.calendar = CalendarInputs.ofSize(shape.contextSize());
+        this.trainers = new LstmTrainer[shape.contextSize() + 1];
         this.stepper = new LstmStepper(shape);
     }
 
@@ -44,23 +52,38 @@ public final class ModelTrainer {
      */
     public TrainingOutcome train(String modelId, HistoryWindow history, LstmModel current) {
         long version = current == null ? 1 : current.info().version() + 1;
-        return train(modelId, version, history.lastReadings(history.size()), current, () -> false);
+        return train(modelId, version, history, current, () -> false);
     }
 
     /**
-     * One training attempt on {@code series} (a key's window, or in shared scope windows of several keys in their
+     * One training attempt on {@code history} (a key's window, or in shared scope windows of several keys in their
      * own units, one after the other), producing version {@code version}.
      *
      * @param stop asked after every minibatch whether to give up (time limit, shutdown): then nothing is accepted
      */
-    public TrainingOutcome train(String modelId, long version, double[][] series, LstmModel current,
+    public TrainingOutcome train(String modelId, long version, HistoryWindow history, LstmModel current,
                                  BooleanSupplier stop) {
+        long[] timestamps = new long[history.size()];
+        for (int i = 0; i < timestamps.length; i++) {
+            timestamps[i] = history.timestamp(i);
+        }
+        return train(modelId, version, history.lastReadings(history.size()), timestamps, current, stop);
+    }
+
+    /**
+     * One training attempt on {@code readings} with their event times; the model reads the calendar inputs, up to
+     * the shape's, that these times cover ({@link CalendarInputs#learnableFrom}).
+     */
+    private TrainingOutcome train(String modelId, long version, double[][] readings, long[] timestamps,
+                                  LstmModel current, BooleanSupplier stop) {
         long start = System.nanoTime();
         long seed = seedFor(modelId, version);
-        Normalisation norm = Normalisation.fit(series);
+        int k = calendar.learnableFrom(timestamps).size();
+        double[][] series = CalendarInputs.rows(readings, timestamps, k);
+        Normalisation norm = Normalisation.fit(series, shape.inputSize());
         TrainingResult result;
         try {
-            result = trainer.train(series, norm, seed, modelId, version, stop);
+            result = trainer(k).train(series, norm, seed, modelId, version, stop);
         } catch (TrainingStoppedException e) {
             return new TrainingOutcome(null, Double.NaN, Double.NaN, e.getMessage(), System.nanoTime() - start);
         } catch (VigilException e) {
@@ -68,8 +91,8 @@ public final class ModelTrainer {
                     System.nanoTime() - start);
         }
         int tailStart = series.length - Math.max(1, (int) (series.length * config.training().validationFraction()));
-        double candidateLoss = tailLoss(result.model(), series, tailStart, norm);
-        double currentLoss = current == null ? Double.NaN : tailLoss(current, series, tailStart, norm);
+        double candidateLoss = tailLoss(result.model(), readings, timestamps, tailStart, norm);
+        double currentLoss = current == null ? Double.NaN : tailLoss(current, readings, timestamps, tailStart, norm);
         String reason = "accepted";
         LstmModel accepted = result.model();
         if (!Double.isFinite(candidateLoss)) {
@@ -83,20 +106,24 @@ public final class ModelTrainer {
     }
 
     /**
-     * Mean squared one-step prediction error of {@code model} on rows {@code from..end} of the series, in the
+     * Mean squared one-step prediction error of {@code model} on rows {@code from..end} of the readings, in the
      * units of {@code units} (so two models with different normalisations compare fairly), running the model
-     * statefully from the first row.
+     * statefully from the first row with the calendar inputs it reads.
      */
-    double tailLoss(LstmModel model, double[][] series, int from, Normalisation units) {
+    double tailLoss(LstmModel model, double[][] series, long[] timestamps, int from, Normalisation units) {
         int d = shape.inputSize();
+        int k = model.config().contextSize();
         LstmState state = new LstmState(shape);
-        double[] x = new double[d];
+        double[] x = new double[d + k];
         double[] out = new double[d];
         Normalisation own = model.normalisation();
         double sum = 0;
         long count = 0;
         for (int t = 0; t + 1 < series.length; t++) {
-            own.normalise(series[t], x);
+            for (int c = 0; c < d; c++) {
+                x[c] = own.normalise(c, series[t][c]);
+            }
+            CalendarInputs.write(timestamps[t], k, x, d);
             stepper.step(model, state, x, out);
             if (t + 1 >= from) {
                 for (int c = 0; c < d; c++) {
@@ -108,6 +135,13 @@ public final class ModelTrainer {
             }
         }
         return count == 0 ? Double.NaN : sum / count;
+    }
+
+    private LstmTrainer trainer(int k) {
+        if (trainers[k] == null) {
+            trainers[k] = new LstmTrainer(shape.withContextSize(k), config.training());
+        }
+        return trainers[k];
     }
 
     private long seedFor(String modelId, long version) {

@@ -1,6 +1,7 @@
 package dev.vigil.app;
 
 import dev.vigil.BadConfigException;
+import dev.vigil.detect.CalendarInputs;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.train.RetrainConfig;
 import org.junit.jupiter.api.Test;
@@ -49,11 +50,23 @@ class DetectorSettingsTest {
                 continue;
             }
             try {
+                if (c.getName().equals("contextSize")) {
+                    int k = (int) c.getAccessor().invoke(r);
+                    out.add(section + ".calendar=" + CalendarInputs.ofSize(k).configName());
+                    continue;
+                }
                 out.add(section + "." + c.getName() + "=" + c.getAccessor().invoke(r));
             } catch (ReflectiveOperationException e) {
                 throw new AssertionError(e);
             }
         }
+    }
+
+    @Test
+    void shouldTurnTheCalendarSettingIntoTheNetworksContextInputs() {
+        assertEquals(0, DetectorSettings.load(null, List.of("lstm.calendar=none")).detector().lstm().contextSize());
+        assertEquals(2, DetectorSettings.load(null, List.of("lstm.calendar=day")).detector().lstm().contextSize());
+        assertEquals(4, DetectorSettings.load(null, List.of("lstm.calendar=week")).detector().lstm().contextSize());
     }
 
     @Test
@@ -73,6 +86,9 @@ class DetectorSettingsTest {
                 () -> DetectorSettings.load(null, List.of("scoring.threshold=0.4"))).getMessage());
         assertThrows(BadConfigException.class, () -> DetectorSettings.load(null, List.of("model.size=3")));
         assertThrows(BadConfigException.class, () -> DetectorSettings.load(null, List.of("lstm.inputSize=3")));
+        assertEquals("lstm.calendar must be one of none, day, week, got 'daily'", assertThrows(BadConfigException.class,
+                () -> DetectorSettings.load(null, List.of("lstm.calendar=daily"))).getMessage());
+        assertThrows(BadConfigException.class, () -> DetectorSettings.load(null, List.of("lstm.contextSize=2")));
         assertThrows(BadConfigException.class, () -> DetectorSettings.load(tmp.resolve("missing.properties"), List.of()));
         assertEquals("minTrainPoints must be in [32, historySize=100], got 300", assertThrows(BadConfigException.class,
                 () -> DetectorSettings.load(null, List.of("retrain.historySize=100"))).getMessage());

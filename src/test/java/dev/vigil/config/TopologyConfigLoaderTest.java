@@ -33,8 +33,8 @@ class TopologyConfigLoaderTest {
         assertNull(t.keyField());
         assertEquals(List.of(), t.channels());
         assertEquals(d.modelsTopic(), t.modelsTopic());
-        assertEquals(Map.of("lstm.hiddenSize", "32", "retrain.scope", "per-key", "retrain.retrainInterval", "1000",
-                "scoring.alertThreshold", "0.5"), t.detector());
+        assertEquals(Map.of("lstm.hiddenSize", "32", "lstm.calendar", "none", "retrain.scope", "per-key",
+                "retrain.retrainInterval", "1000", "scoring.alertThreshold", "0.5"), t.detector());
     }
 
     @Test

@@ -40,6 +40,34 @@ class LstmStepperTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void shouldAgreeWithReferenceLstmWhenTheModelReadsContextInputs(boolean residual) {
+        LstmConfig config = new LstmConfig(2, 8, 2, 1.0, residual, 3);
+        LstmModel model = LstmModel.initialise(config, Normalisation.identity(2), 13);
+        ReferenceLstm reference = new ReferenceLstm(model);
+        LstmStepper stepper = new LstmStepper(config.withContextSize(4));
+        LstmState state = new LstmState(config);
+        double[][] inputs = normalised(TestSeries.multiChannel(REFERENCE_STEPS, 5, 9));
+        double[] prediction = new double[2];
+        for (int t = 0; t < REFERENCE_STEPS; t++) {
+            stepper.step(model, state, inputs[t], prediction);
+            assertArrayEquals(reference.step(inputs[t]), prediction, TestSeries.REFERENCE_TOLERANCE, "t=" + t);
+            assertArrayEquals(reference.h[1], state.h(1), TestSeries.REFERENCE_TOLERANCE, "h t=" + t);
+        }
+    }
+
+    @Test
+    void shouldRefuseAModelWithMoreContextInputsThanTheStepperAllows() {
+        LstmConfig config = new LstmConfig(1, 4, 1, 1.0, true, 2);
+        LstmModel model = LstmModel.initialise(config, Normalisation.identity(1), 1);
+        LstmStepper stepper = new LstmStepper(config.withContextSize(0));
+        assertThrows(ShapeMismatchException.class,
+                () -> stepper.step(model, new LstmState(config), new double[3], new double[1]));
+        assertThrows(ShapeMismatchException.class, () -> new LstmStepper(config).step(model, new LstmState(config),
+                new double[1], new double[1]), "the input must hold the reading and the model's context inputs");
+    }
+
     @Test
     void shouldGiveIdenticalBitsAcrossFreshSteppers() {
         LstmConfig config = new LstmConfig(2, 16, 2, 1.0, true);

@@ -52,7 +52,7 @@ class ModelCodecTest {
     void shouldRejectUnknownFormatVersion() {
         byte[] bytes = ModelCodec.encode(smallModel());
         ByteBuffer.wrap(bytes).putInt(4, 7);
-        assertMessage(bytes, "model format version 7 is not supported (expected 1)");
+        assertMessage(bytes, "model format version 7 is not supported (expected 1 or 2)");
     }
 
     @Test
@@ -122,6 +122,41 @@ class ModelCodecTest {
         }
         assertArrayEquals(FIXTURE_PREDICTION, prediction, TestSeries.REFERENCE_TOLERANCE);
         assertArrayEquals(bytes, ModelCodec.encode(model), "re-encoding the fixture must give the same bytes");
+    }
+
+    @Test
+    void shouldDecodeGoldenFixtureV2OfAModelWithCalendarInputs() throws IOException {
+        byte[] bytes;
+        try (InputStream in = ModelCodecTest.class.getResourceAsStream("/fixtures/model-v2.bin")) {
+            assertTrue(in != null, "fixtures/model-v2.bin is missing");
+            bytes = in.readAllBytes();
+        }
+        assertEquals(ModelCodec.CONTEXT_FORMAT_VERSION, ByteBuffer.wrap(bytes).getInt(4));
+        LstmModel model = ModelCodec.decode(bytes);
+        assertEquals(new LstmConfig(1, 4, 1, 1.0, true, 2), model.config());
+        assertEquals(new TrainingInfo("calendar-fixture", 2, 42, 7, 0.0625, 0.125, 2016), model.info());
+        assertEquals(133, model.parameterCount(), "4H x (d + k + H) + 4H + d x H + d = 16 x 7 + 16 + 4 + 1");
+        assertEquals(-0.17109605166793312, model.parameters()[0]);
+        LstmStepper stepper = new LstmStepper(model.config());
+        LstmState state = new LstmState(model.config());
+        double[] prediction = new double[1];
+        for (double[] x : new double[][] {{0.5, 0.0, 1.0}, {-0.25, 1.0, 0.0}, {1.0, 0.0, -1.0}}) {
+            stepper.step(model, state, x, prediction);
+        }
+        assertEquals(1.0272744857679357, prediction[0], TestSeries.REFERENCE_TOLERANCE);
+        assertArrayEquals(bytes, ModelCodec.encode(model), "re-encoding the fixture must give the same bytes");
+    }
+
+    @Test
+    void shouldWriteFormat1WithoutContextInputsAndFormat2WithThem() {
+        LstmModel plain = smallModel();
+        LstmModel calendar = LstmModel.initialise(new LstmConfig(2, 3, 1, 1.0, true, 4), Normalisation.identity(2), 3);
+        assertEquals(ModelCodec.FORMAT_VERSION, ByteBuffer.wrap(ModelCodec.encode(plain)).getInt(4));
+        byte[] bytes = ModelCodec.encode(calendar);
+        assertEquals(ModelCodec.CONTEXT_FORMAT_VERSION, ByteBuffer.wrap(bytes).getInt(4));
+        LstmModel decoded = ModelCodec.decode(bytes);
+        assertEquals(calendar.config(), decoded.config());
+        assertArrayEquals(calendar.parameters(), decoded.parameters());
     }
 
     static byte[] fixture() throws IOException {

@@ -28,7 +28,7 @@ final class ReferenceLstm {
         w = new double[config.layers()][][];
         b = new double[config.layers()][4 * hidden];
         for (int l = 0; l < config.layers(); l++) {
-            int cols = (l == 0 ? d : hidden) + hidden;
+            int cols = (l == 0 ? d + config.contextSize() : hidden) + hidden;
             w[l] = new double[4 * hidden][cols];
             for (int r = 0; r < 4 * hidden; r++) {
                 for (int col = 0; col < cols; col++) {
@@ -63,7 +63,10 @@ final class ReferenceLstm {
         }
     }
 
-    /** Advances the state with normalised input {@code x} and returns the forecast of the next input. */
+    /**
+     * Advances the state with input {@code x} (the normalised reading, then the context inputs) and returns the
+     * forecast of the next reading.
+     */
     double[] step(double[] x) {
         int hidden = config.hiddenSize();
         double[] input = x;
@@ -89,10 +92,10 @@ final class ReferenceLstm {
             input = newH;
         }
         // y = Wy·h + by (+ x when residual)
-        DMatrixRMaj ym = new DMatrixRMaj(x.length, 1);
+        DMatrixRMaj ym = new DMatrixRMaj(config.inputSize(), 1);
         CommonOps_DDRM.mult(new DMatrixRMaj(wy), DMatrixRMaj.wrap(hidden, 1, input), ym);
         double[] y = ym.data;
-        for (int k = 0; k < x.length; k++) {
+        for (int k = 0; k < y.length; k++) {
             y[k] += by[k];
             if (config.residual()) {
                 y[k] += x[k];

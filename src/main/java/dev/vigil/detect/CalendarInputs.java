@@ -1,0 +1,140 @@
+package dev.vigil.detect;
+
+import dev.vigil.BadConfigException;
+import java.util.Locale;
+
+/**
+ * The calendar context a model may read beside a key's readings: the event time's phase in the day and in the
+ * week, each as a (sin, cos) pair, so that a network whose truncated BPTT window is far shorter than a day
+ * still learns a daily or weekly pattern, and an in-range break of it becomes a prediction error. Times are
+ * read in UTC; a key's own local day is the same cycle shifted, which the network learns.
+ *
+ * <pre>
+ *   day phase  φd = 2π · (t mod 86,400,000 ms) / 86,400,000          inputs sin φd, cos φd
+ *   week phase φw = 2π · ((t + 3 days) mod 7 days) / 7 days (Monday 0) inputs sin φw, cos φw
+ * </pre>
+ *
+ * A model only uses the cycles its training window covers at least twice (48 distinct hours for the day, 14
+ * distinct days for the week), so a fast sensor whose window spans minutes never sees an input that stays
+ * constant in training and moves afterwards. Stateless; thread-safe.
+ */
+public enum CalendarInputs {
+    /** No calendar inputs. */
+    NONE(0),
+    /** Phase in the day: 2 inputs. */
+    DAY(2),
+    /** Phase in the day and in the week: 4 inputs. */
+    WEEK(4);
+
+    private static final long HOUR_MS = 3_600_000L;
+    private static final long DAY_MS = 86_400_000L;
+    private static final long WEEK_MS = 7 * DAY_MS;
+    /** 1970-01-01 was a Thursday: shifting by 3 days puts Monday at phase 0. */
+    private static final long WEEK_SHIFT_MS = 3 * DAY_MS;
+    /** Distinct hours a window must cover for the daily inputs to be learnt: two days. */
+    static final int MIN_HOURS_FOR_DAY = 48;
+    /** Distinct days a window must cover for the weekly inputs to be learnt: two weeks. */
+    static final int MIN_DAYS_FOR_WEEK = 14;
+
+    private final int size;
+
+    CalendarInputs(int size) {
+        this.size = size;
+    }
+
+    /** Context inputs this setting gives a model: 0, 2 or 4. */
+    public int size() {
+        return size;
+    }
+
+    /** The setting's name in configuration: {@code none}, {@code day} or {@code week}. */
+    public String configName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The setting named {@code text} ({@code none}, {@code day}, {@code week}). */
+    public static CalendarInputs parse(String key, String text) {
+        for (CalendarInputs c : values()) {
+            if (c.configName().equals(text.trim())) {
+                return c;
+            }
+        }
+        throw new BadConfigException(key + " must be one of none, day, week, got '" + text + "'");
+    }
+
+    /** The setting whose {@link #size()} is {@code contextSize}. */
+    public static CalendarInputs ofSize(int contextSize) {
+        for (CalendarInputs c : values()) {
+            if (c.size == contextSize) {
+                return c;
+            }
+        }
+        throw new BadConfigException("a model's context inputs must be 0, 2 or 4 calendar inputs, got " + contextSize);
+    }
+
+    /**
+     * Writes the first {@code k} calendar inputs of time {@code epochMillis} into {@code out[offset..offset+k)}.
+     *
+     * @param k 0, 2 (day) or 4 (day and week)
+     */
+    public static void write(long epochMillis, int k, double[] out, int offset) {
+        if (k == 0) {
+            return;
+        }
+        double day = 2 * Math.PI * Math.floorMod(epochMillis, DAY_MS) / DAY_MS;
+        out[offset] = Math.sin(day);
+        out[offset + 1] = Math.cos(day);
+        if (k == 4) {
+            double week = 2 * Math.PI * Math.floorMod(epochMillis + WEEK_SHIFT_MS, WEEK_MS) / WEEK_MS;
+            out[offset + 2] = Math.sin(week);
+            out[offset + 3] = Math.cos(week);
+        }
+    }
+
+    /**
+     * The calendar inputs, up to this setting's, that a window with these event times covers at least twice:
+     * what a model trained on it uses.
+     */
+    public CalendarInputs learnableFrom(long[] timestamps) {
+        if (this == NONE || timestamps.length == 0) {
+            return NONE;
+        }
+        long[] hours = new long[timestamps.length];
+        for (int i = 0; i < timestamps.length; i++) {
+            hours[i] = Math.floorDiv(timestamps[i], HOUR_MS);
+        }
+        java.util.Arrays.sort(hours);
+        int distinctHours = 0;
+        int distinctDays = 0;
+        for (int i = 0; i < hours.length; i++) {
+            if (i == 0 || hours[i] != hours[i - 1]) {
+                distinctHours++;
+            }
+            if (i == 0 || Math.floorDiv(hours[i], 24) != Math.floorDiv(hours[i - 1], 24)) {
+                distinctDays++;
+            }
+        }
+        if (this == WEEK && distinctDays >= MIN_DAYS_FOR_WEEK) {
+            return WEEK;
+        }
+        return distinctHours >= MIN_HOURS_FOR_DAY ? DAY : NONE;
+    }
+
+    /**
+     * Rows of {@code readings} followed by the first {@code k} calendar inputs of the matching time: a model's
+     * training series.
+     */
+    public static double[][] rows(double[][] readings, long[] timestamps, int k) {
+        if (readings.length != timestamps.length) {
+            throw new BadConfigException("readings and timestamps differ in length: " + readings.length + " and "
+                    + timestamps.length);
+        }
+        double[][] rows = new double[readings.length][];
+        for (int t = 0; t < readings.length; t++) {
+            int d = readings[t].length;
+            rows[t] = java.util.Arrays.copyOf(readings[t], d + k);
+            write(timestamps[t], k, rows[t], d);
+        }
+        return rows;
+    }
+}

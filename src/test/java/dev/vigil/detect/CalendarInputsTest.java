@@ -1,0 +1,81 @@
+package dev.vigil.detect;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.vigil.BadConfigException;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class CalendarInputsTest {
+    private static final double TOLERANCE = 1e-12;
+    private static final long MINUTE = 60_000L;
+
+    private static double[] inputs(String instant, int k) {
+        double[] out = new double[1 + k];
+        CalendarInputs.write(Instant.parse(instant).toEpochMilli(), k, out, 1);
+        return out;
+    }
+
+    @Test
+    void shouldGiveTheDayPhaseAsSineAndCosineInUtc() {
+        assertArrayEquals(new double[] {0, 0, 1}, inputs("2026-03-04T00:00:00Z", 2), TOLERANCE);
+        assertArrayEquals(new double[] {0, 1, 0}, inputs("2026-03-04T06:00:00Z", 2), TOLERANCE);
+        assertArrayEquals(new double[] {0, 0, -1}, inputs("2026-03-05T12:00:00Z", 2), TOLERANCE);
+    }
+
+    @Test
+    void shouldGiveTheWeekPhaseWithMondayAtZero() {
+        // 2026-03-02 is a Monday, 2026-03-05 12:00 half a week later
+        double[] monday = inputs("2026-03-02T00:00:00Z", 4);
+        assertEquals(0, monday[3], TOLERANCE);
+        assertEquals(1, monday[4], TOLERANCE);
+        double[] midweek = inputs("2026-03-05T12:00:00Z", 4);
+        assertEquals(0, midweek[3], TOLERANCE);
+        assertEquals(-1, midweek[4], TOLERANCE);
+    }
+
+    @Test
+    void shouldWriteNothingWithoutCalendarInputs() {
+        assertArrayEquals(new double[] {0}, inputs("2026-03-04T06:00:00Z", 0));
+    }
+
+    @Test
+    void shouldUseOnlyTheCyclesAWindowCoversTwice() {
+        long start = Instant.parse("2026-03-02T00:00:00Z").toEpochMilli();
+        assertEquals(CalendarInputs.NONE, CalendarInputs.DAY.learnableFrom(times(start, 2000, MINUTE)),
+                "2000 one-minute readings span 33 hours");
+        assertEquals(CalendarInputs.DAY, CalendarInputs.DAY.learnableFrom(times(start, 2000, 5 * MINUTE)),
+                "2000 five-minute readings span 6.9 days");
+        assertEquals(CalendarInputs.DAY, CalendarInputs.WEEK.learnableFrom(times(start, 2000, 5 * MINUTE)),
+                "6.9 days are not two weeks");
+        assertEquals(CalendarInputs.WEEK, CalendarInputs.WEEK.learnableFrom(times(start, 2000, 60 * MINUTE)));
+        assertEquals(CalendarInputs.DAY, CalendarInputs.DAY.learnableFrom(times(start, 2000, 60 * MINUTE)));
+        assertEquals(CalendarInputs.NONE, CalendarInputs.NONE.learnableFrom(times(start, 2000, 60 * MINUTE)));
+    }
+
+    @Test
+    void shouldAppendTheInputsToEveryReading() {
+        long start = Instant.parse("2026-03-04T06:00:00Z").toEpochMilli();
+        double[][] rows = CalendarInputs.rows(new double[][] {{3.5}, {4.5}}, new long[] {start, start + 6 * 60 * MINUTE}, 2);
+        assertArrayEquals(new double[] {3.5, 1, 0}, rows[0], TOLERANCE);
+        assertArrayEquals(new double[] {4.5, 0, -1}, rows[1], TOLERANCE);
+    }
+
+    @Test
+    void shouldNameTheKeyOfAnUnknownSetting() {
+        assertEquals(CalendarInputs.WEEK, CalendarInputs.parse("lstm.calendar", "week"));
+        BadConfigException e = assertThrows(BadConfigException.class, () -> CalendarInputs.parse("lstm.calendar", "hourly"));
+        assertEquals("lstm.calendar must be one of none, day, week, got 'hourly'", e.getMessage());
+        assertThrows(BadConfigException.class, () -> CalendarInputs.ofSize(3));
+    }
+
+    private static long[] times(long start, int n, long step) {
+        long[] t = new long[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = start + i * step;
+        }
+        return t;
+    }
+}
