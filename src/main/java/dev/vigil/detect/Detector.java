@@ -140,19 +140,12 @@ public final class Detector {
         ScoreState score = state.score();
         int k = model.config().contextSize();
         double[] input = inputs[k];
-        if (config.keyNormalised()) {
-            for (int c = 0; c < values.length; c++) {
-                input[c] = (values[c] - score.center()[c]) / OnlineNormaliser.unit(score, c);
-            }
-            for (int c = 0; c < values.length; c++) {
-                input[c] = norm.normalise(c, input[c]);
-            }
-        } else {
-            for (int c = 0; c < values.length; c++) {
-                input[c] = norm.normalise(c, values[c]);
-            }
+        for (int c = 0; c < values.length; c++) {
+            input[c] = config.keyNormalised() ? (values[c] - score.center()[c]) / OnlineNormaliser.unit(score, c)
+                    : values[c];
         }
         CalendarInputs.write(timestamp, k, input, values.length);
+        norm.normaliseInput(input, input);
         LstmState lstm = state.lstm();
         stepper.step(model, lstm, input, output);
         roundToFloat(lstm);

@@ -120,10 +120,9 @@ public final class ModelTrainer {
         double sum = 0;
         long count = 0;
         for (int t = 0; t + 1 < series.length; t++) {
-            for (int c = 0; c < d; c++) {
-                x[c] = own.normalise(c, series[t][c]);
-            }
+            System.arraycopy(series[t], 0, x, 0, d);
             CalendarInputs.write(timestamps[t], k, x, d);
+            own.normaliseInput(x, x);
             stepper.step(model, state, x, out);
             if (t + 1 >= from) {
                 for (int c = 0; c < d; c++) {
