@@ -62,18 +62,7 @@ public final class AnomalyCatalog {
      * @throws VigilException if it cannot be read or is not in the form above
      */
     public static AnomalyCatalog load(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new VigilException("anomalies file " + file + " does not exist");
-        }
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new VigilException("cannot read anomalies file " + file + ": " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new VigilException("anomalies file " + file + " must hold a JSON object of file -> [anomaly, ...]");
-        }
+        JsonNode root = JsonObjectFile.read(file, "anomalies file", "", "of file -> [anomaly, ...]");
         Map<String, List<InjectedAnomaly>> byPath = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();

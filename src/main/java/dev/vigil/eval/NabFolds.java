@@ -1,11 +1,8 @@
 package dev.vigil.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.VigilException;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,18 +33,7 @@ public final class NabFolds {
      * @throws VigilException if it is missing, unreadable, or holds no fold
      */
     public static NabFolds load(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new VigilException("folds file " + file + " does not exist (name one with --folds)");
-        }
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new VigilException("cannot read folds file " + file + ": " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new VigilException("folds file " + file + " must hold a JSON object {\"a\": [files], ...}");
-        }
+        JsonNode root = JsonObjectFile.read(file, "folds file", " (name one with --folds)", "{\"a\": [files], ...}");
         Map<String, List<String>> folds = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
