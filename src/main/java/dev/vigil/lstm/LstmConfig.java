@@ -9,8 +9,8 @@ import dev.vigil.BadConfigException;
  * <p>Layer 0 reads the {@code inputSize} normalised channels followed by {@code contextSize} context
  * inputs (features of the event time that the network is given but does not predict, such as the time of
  * day), layer {@code l > 0} reads the hidden vector of layer {@code l - 1}; a linear head maps the top
- * hidden vector back to {@code inputSize} channels. With {@code residual = true} the prediction is {@code x_t + head(h_t)} (the head learns
- * the change to the next reading), otherwise it is {@code head(h_t)}.
+ * hidden vector back to {@code inputSize} channels. With {@code residual = true} the prediction is
+ * {@code x_t + head(h_t)} (the head learns the change to the next reading), otherwise it is {@code head(h_t)}.
  *
  * @param inputSize  channels per reading, {@code d}; range 1..64, default 1
  * @param hiddenSize hidden and cell units per layer, {@code H}; range 1..1024, default 32

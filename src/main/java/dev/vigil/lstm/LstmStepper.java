@@ -4,7 +4,8 @@ import dev.vigil.ShapeMismatchException;
 
 /**
  * One timestep of the stacked LSTM forecaster. For each layer {@code l}, with input {@code x}
- * (layer 0: the normalised reading followed by the model's context inputs; above: {@code h} of the layer below, already at time t):
+ * (layer 0: the normalised reading followed by the model's context inputs; above: {@code h} of the layer
+ * below, already at time t):
  *
  * <pre>
  *   i = σ(W_i·[x;h] + b_i)    f = σ(W_f·[x;h] + b_f)

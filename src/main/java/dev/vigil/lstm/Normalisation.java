@@ -76,7 +76,8 @@ public record Normalisation(double[] center, double[] scale) {
      */
     public static Normalisation fit(double[][] series, int d) {
         if (series == null || series.length == 0 || series[0] == null || d < 1 || series[0].length < d) {
-            throw new VigilException("series must have at least one row with at least " + Math.max(1, d) + " channel(s)");
+            throw new VigilException("series must have at least one row with at least " + Math.max(1, d)
+                    + " channel(s)");
         }
         double[] center = new double[d];
         double[] scale = new double[d];
@@ -84,7 +85,8 @@ public record Normalisation(double[] center, double[] scale) {
         for (int k = 0; k < d; k++) {
             for (int t = 0; t < series.length; t++) {
                 if (series[t] == null || series[t].length != series[0].length) {
-                    throw new ShapeMismatchException("series[" + t + "] must have " + series[0].length + " columns, got "
+                    throw new ShapeMismatchException("series[" + t + "] must have " + series[0].length
+                            + " columns, got "
                             + (series[t] == null ? "null" : series[t].length));
                 }
                 column[t] = series[t][k];
