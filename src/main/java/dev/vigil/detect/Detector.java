@@ -85,7 +85,7 @@ public final class Detector {
         state.schedule().counted(outcome.alertOpen());
         state.lastTimestamp = Math.max(state.lastTimestamp, event.timestamp());
         return new DetectorResult(event.timestamp(), event.values(), prediction, outcome.residual(),
-                outcome.rawScore(), outcome.likelihoodScore(), outcome.anomalyScore(), scorer.inWarmup(state.score()),
+                outcome.rawScore(), outcome.likelihoodScore(), outcome.patternScore(), outcome.anomalyScore(), scorer.inWarmup(state.score()),
                 state.modelVersion, outcome.outsideRange(), outcome.transition(), outcome.alertOpen(),
                 outcome.topChannels(), reset, outcome.reason(), outcome.detail(), null);
     }

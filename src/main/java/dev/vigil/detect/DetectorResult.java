@@ -13,6 +13,7 @@ import dev.vigil.score.AlertTransition;
  * @param residual        reading minus prediction per channel, raw units; null when prediction is null
  * @param rawScore        combined scaled prediction error, [0, 1)
  * @param likelihoodScore calibrated likelihood of the recent error level, [0, 1]
+ * @param patternScore    calibrated score of the recent pattern surprise, [0, 1] (0 with the pattern signal off)
  * @param anomalyScore    the reported anomaly score, [0, 1], comparable across keys
  * @param warmup          the key is still warming up: score 0, no alerts
  * @param modelVersion    version of the model that made the prediction (0: none yet)
@@ -32,6 +33,7 @@ public record DetectorResult(
         double[] residual,
         double rawScore,
         double likelihoodScore,
+        double patternScore,
         double anomalyScore,
         boolean warmup,
         long modelVersion,
@@ -49,7 +51,7 @@ public record DetectorResult(
     }
 
     static DetectorResult rejected(Event event, DetectorState state, String reason) {
-        return new DetectorResult(event.timestamp(), event.values(), null, null, 0, 0, 0,
+        return new DetectorResult(event.timestamp(), event.values(), null, null, 0, 0, 0, 0,
                 false, state.modelVersion(), false, AlertTransition.NONE, state.score().alertOpen(),
                 new int[0], false, null, null, reason);
     }

@@ -14,7 +14,8 @@ import java.util.zip.CRC32;
 /**
  * Binary form of a {@link DetectorState}, as kept in the state store. Big-endian:
  * <pre>
- *   u8  format version (2; version 1, without the schedule, is still read)
+ *   u8  format version (3; version 2, without the score section's patterns, and version 1, without the schedule
+ *       either, are still read)
  *   u8  layers, u16 hiddenSize, u8 channels
  *   f32 h[layer][hidden], c[layer][hidden]     (the detector keeps h and c at float precision, so this is exact)
  *   f64 prediction[channels]
@@ -27,8 +28,9 @@ import java.util.zip.CRC32;
  * </pre>
  */
 public final class DetectorStateCodec {
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     private static final int FIRST_VERSION_WITH_SCHEDULE = 2;
+    private static final int FIRST_VERSION_WITH_PATTERNS = 3;
 
     private DetectorStateCodec() {
     }
@@ -103,7 +105,7 @@ public final class DetectorStateCodec {
                     ? new long[] {in.getLong(), in.getLong(), in.getLong(), in.getLong()}
                     : new long[] {0, 0, DetectorState.NO_TIMESTAMP, 0};
             double lastScore = version >= FIRST_VERSION_WITH_SCHEDULE ? in.getDouble() : 0;
-            ScoreState score = ScoreStateCodec.read(in);
+            ScoreState score = ScoreStateCodec.read(in, version >= FIRST_VERSION_WITH_PATTERNS);
             if (score.channels() != channels) {
                 throw new BadBytesException("detector state has " + channels + " channels but its score section has "
                         + score.channels());

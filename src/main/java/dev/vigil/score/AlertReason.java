@@ -8,6 +8,8 @@ public enum AlertReason {
     STUCK_SENSOR("stuck-sensor"),
     /** The recent prediction error is far above what is usual for this key (the likelihood score). */
     PREDICTION_ERROR("prediction-error"),
+    /** The recent readings form sequences unusual for this key (the pattern score), whatever their size. */
+    PATTERN("pattern"),
     /** {@code quietEvents} calm events in a row closed the alert. */
     CALM("calm");
 

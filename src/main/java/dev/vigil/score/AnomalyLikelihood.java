@@ -10,7 +10,8 @@ package dev.vigil.score;
  *   tail   p = Q(z) = ½·erfc(z/√2)                      (one-sided: small errors are never anomalous)
  *   score    = ln(p + 1e-10) / ln(1e-10)                log scale: p = 1e-5 gives 0.5, p ≤ 1e-10 gives 1
  * </pre>
- * Stateless; works on a {@link ScoreState}.
+ * Every signal of a key (the prediction error, the pattern surprise) is calibrated this way, each on its own
+ * {@link SignalLevel}. Stateless.
  */
 public final class AnomalyLikelihood {
     /** Smallest tail probability told apart; the log score saturates at 1 there. */
@@ -20,8 +21,8 @@ public final class AnomalyLikelihood {
     private AnomalyLikelihood() {
     }
 
-    /** Pushes a raw score into the ring of recent scores and returns the new short-term level. */
-    public static double pushRaw(ScoreState state, double rawScore) {
+    /** Pushes a raw value into the ring of recent values and returns the new short-term level. */
+    public static double pushRaw(SignalLevel state, double rawScore) {
         double[] ring = state.recent();
         ring[state.recentNext] = rawScore;
         state.recentNext = (state.recentNext + 1) % ring.length;
@@ -34,7 +35,7 @@ public final class AnomalyLikelihood {
     }
 
     /** Score in [0, 1] of a level against the long-run distribution so far (0 if nothing is known yet). */
-    public static double score(ScoreState state, double level, ScoringConfig config) {
+    public static double score(SignalLevel state, double level, ScoringConfig config) {
         if (state.levelUpdates < 2) {
             return 0.0;
         }
@@ -44,7 +45,7 @@ public final class AnomalyLikelihood {
     }
 
     /** Folds a level into the long-run mean and variance (exponentially weighted, plain average at first). */
-    public static void absorb(ScoreState state, double level, ScoringConfig config) {
+    public static void absorb(SignalLevel state, double level, ScoringConfig config) {
         long n = ++state.levelUpdates;
         double alpha = Math.max(1.0 - ScoringConfig.decayFor(config.longHalfLife()), 1.0 / n);
         double d = level - state.longMean;

@@ -3,10 +3,12 @@ package dev.vigil.score;
 import dev.vigil.ShapeMismatchException;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * The scoring half of one key's state: the online normaliser of every channel, the range seen so far,
- * the recent prediction-error levels, the long-run distribution of those levels and the alert state.
+ * the calibration state of each signal (prediction error, pattern surprise), the key's pattern table and the
+ * alert state.
  * Mutable, not thread-safe; one instance per key. Arrays returned by accessors are live.
  */
 public final class ScoreState {
@@ -14,25 +16,30 @@ public final class ScoreState {
     private final double[] scale;
     private final double[] min;
     private final double[] max;
-    private final double[] recent;
     private final double[] last;
+    private final SignalLevel error;
+    private SignalLevel pattern;
+    private PatternTable patterns;
     long updates;
-    int recentCount;
-    int recentNext;
-    double longMean;
-    double longVariance;
-    long levelUpdates;
     boolean alertOpen;
     int quietRun;
     int flatRun;
     long repeats;
     long alertsOpened;
 
-    /**
-     * @param channels    number of channels d
-     * @param shortWindow length of the ring of recent raw scores ({@link ScoringConfig#shortWindow()})
-     */
+    /** A state without a pattern table (the pattern signal off). */
     public ScoreState(int channels, int shortWindow) {
+        this(channels, shortWindow, 0, 0, shortWindow);
+    }
+
+    /**
+     * @param channels      number of channels d
+     * @param shortWindow   length of the rings of recent raw values ({@link ScoringConfig#shortWindow()})
+     * @param patternBins   {@link ScoringConfig#patternBins()}; 0: no pattern table
+     * @param patternLength {@link ScoringConfig#patternLength()} (ignored without bins)
+     * @param patternWindow length of the ring of recent pattern surprises ({@link ScoringConfig#patternWindow()})
+     */
+    public ScoreState(int channels, int shortWindow, int patternBins, int patternLength, int patternWindow) {
         if (channels < 1) {
             throw new ShapeMismatchException("channels must be >= 1, got " + channels);
         }
@@ -40,8 +47,10 @@ public final class ScoreState {
         scale = new double[channels];
         min = new double[channels];
         max = new double[channels];
-        recent = new double[shortWindow];
         last = new double[channels];
+        error = new SignalLevel(shortWindow);
+        pattern = new SignalLevel(patternWindow);
+        patterns = patternBins == 0 ? null : new PatternTable(channels, patternBins, patternLength);
     }
 
     public int channels() {
@@ -49,7 +58,7 @@ public final class ScoreState {
     }
 
     public int shortWindow() {
-        return recent.length;
+        return error.window();
     }
 
     /** Running centre of each channel, raw units. */
@@ -87,35 +96,47 @@ public final class ScoreState {
         return repeats;
     }
 
-    /** Ring of the most recent raw scores. */
-    public double[] recent() {
-        return recent;
+    /** Calibration state of the prediction error (raw scores, their level and its long-run distribution). */
+    public SignalLevel error() {
+        return error;
+    }
+
+    /** Calibration state of the pattern surprise. */
+    public SignalLevel pattern() {
+        return pattern;
+    }
+
+    /** The key's pattern table, or null when the pattern signal is off. */
+    public PatternTable patterns() {
+        return patterns;
+    }
+
+    /**
+     * Makes the pattern table fit {@code bins} and {@code length} (0 bins: none) and the pattern calibration
+     * {@code window}, starting them afresh when the configuration changed since the state was made (or the state
+     * was written before the pattern signal existed).
+     */
+    void fitPatterns(int bins, int length, int window) {
+        boolean fits = bins == 0 ? patterns == null
+                : patterns != null && patterns.bins() == bins && patterns.length() == length;
+        if (!fits) {
+            patterns = bins == 0 ? null : new PatternTable(channels(), bins, length);
+            pattern.reset();
+        }
+        if (pattern.window() != window) {
+            pattern = new SignalLevel(window);
+        }
+    }
+
+    /** Installs a decoded pattern table (or none) and pattern calibration, as read by {@link ScoreStateCodec}. */
+    void restorePatterns(PatternTable table, SignalLevel level) {
+        patterns = table;
+        pattern = level;
     }
 
     /** Readings the normaliser and range have absorbed. */
     public long updates() {
         return updates;
-    }
-
-    public int recentCount() {
-        return recentCount;
-    }
-
-    public int recentNext() {
-        return recentNext;
-    }
-
-    public double longMean() {
-        return longMean;
-    }
-
-    public double longVariance() {
-        return longVariance;
-    }
-
-    /** Short-term levels absorbed into the long-run distribution. */
-    public long levelUpdates() {
-        return levelUpdates;
     }
 
     public boolean alertOpen() {
@@ -132,14 +153,8 @@ public final class ScoreState {
     }
 
     /** Restores the scalar fields, as read by {@link ScoreStateCodec}. */
-    void restore(long updates, int recentCount, int recentNext, double longMean, double longVariance,
-                 long levelUpdates, boolean alertOpen, int quietRun, long alertsOpened, int flatRun, long repeats) {
+    void restore(long updates, boolean alertOpen, int quietRun, long alertsOpened, int flatRun, long repeats) {
         this.updates = updates;
-        this.recentCount = recentCount;
-        this.recentNext = recentNext;
-        this.longMean = longMean;
-        this.longVariance = longVariance;
-        this.levelUpdates = levelUpdates;
         this.alertOpen = alertOpen;
         this.quietRun = quietRun;
         this.alertsOpened = alertsOpened;
@@ -149,29 +164,34 @@ public final class ScoreState {
 
     /** Deep copy of {@code other} into this; shapes must agree. */
     public void copyFrom(ScoreState other) {
-        if (other.channels() != channels() || other.shortWindow() != shortWindow()) {
+        if (other.channels() != channels() || other.shortWindow() != shortWindow()
+                || other.pattern.window() != pattern.window()
+                || (other.patterns == null) != (patterns == null)
+                || (patterns != null && !patterns.sameShape(other.patterns))) {
             throw new ShapeMismatchException("score state shape (" + other.channels() + ", " + other.shortWindow()
-                    + ") does not match (" + channels() + ", " + shortWindow() + ")");
+                    + ") does not match (" + channels() + ", " + shortWindow() + ") or its pattern table's");
         }
         System.arraycopy(other.center, 0, center, 0, center.length);
         System.arraycopy(other.scale, 0, scale, 0, scale.length);
         System.arraycopy(other.min, 0, min, 0, min.length);
         System.arraycopy(other.max, 0, max, 0, max.length);
-        System.arraycopy(other.recent, 0, recent, 0, recent.length);
         System.arraycopy(other.last, 0, last, 0, last.length);
-        restore(other.updates, other.recentCount, other.recentNext, other.longMean, other.longVariance,
-                other.levelUpdates, other.alertOpen, other.quietRun, other.alertsOpened, other.flatRun, other.repeats);
+        error.copyFrom(other.error);
+        pattern.copyFrom(other.pattern);
+        if (patterns != null) {
+            patterns.copyFrom(other.patterns);
+        }
+        restore(other.updates, other.alertOpen, other.quietRun, other.alertsOpened, other.flatRun, other.repeats);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof ScoreState s
                 && Arrays.equals(center, s.center) && Arrays.equals(scale, s.scale)
-                && Arrays.equals(min, s.min) && Arrays.equals(max, s.max) && Arrays.equals(recent, s.recent) && Arrays.equals(last, s.last) && flatRun == s.flatRun && repeats == s.repeats
-                && updates == s.updates && recentCount == s.recentCount && recentNext == s.recentNext
-                && Double.compare(longMean, s.longMean) == 0 && Double.compare(longVariance, s.longVariance) == 0
-                && levelUpdates == s.levelUpdates && alertOpen == s.alertOpen && quietRun == s.quietRun
-                && alertsOpened == s.alertsOpened;
+                && Arrays.equals(min, s.min) && Arrays.equals(max, s.max) && Arrays.equals(last, s.last)
+                && flatRun == s.flatRun && repeats == s.repeats && updates == s.updates
+                && error.equals(s.error) && pattern.equals(s.pattern) && Objects.equals(patterns, s.patterns)
+                && alertOpen == s.alertOpen && quietRun == s.quietRun && alertsOpened == s.alertsOpened;
     }
 
     @Override

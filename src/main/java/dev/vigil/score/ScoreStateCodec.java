@@ -15,7 +15,16 @@ import java.nio.ByteBuffer;
  *   i64 updates, u8 recentCount, u8 recentNext, f64 longMean, f64 longVariance, i64 levelUpdates
  *   u8  alertOpen, i32 quietRun, i64 alertsOpened
  *   f64 last[d], i32 flatRun, i64 repeats
+ *   pattern section (absent in detector states before version 3: no table, a fresh calibration):
+ *   u8  patternBins (0: no table), u8 patternLength
+ *   if patternBins > 0: u8 filled, u8 latest[d · (patternLength - 1)], then per channel its counts, either
+ *       u8 0, u8 counts[(patternBins + 2)^patternLength]                      (dense), or
+ *       u8 1, u16 n, n × (u16 cell, u8 count)                                  (sparse: the non-zero counts)
+ *     whichever is shorter
+ *   u8  patternWindow, f64 pattern recent[patternWindow], u8 recentCount, u8 recentNext, f64 longMean,
+ *   f64 longVariance, i64 levelUpdates
  * </pre>
+ * The error fields keep their place of the earlier versions ({@link SignalLevel} of the prediction error).
  */
 public final class ScoreStateCodec {
     private ScoreStateCodec() {
@@ -23,7 +32,18 @@ public final class ScoreStateCodec {
 
     public static int size(ScoreState state) {
         int d = state.channels();
-        return 2 + 8 * (4 * d + state.shortWindow()) + 8 + 2 + 8 + 8 + 8 + 1 + 4 + 8 + 8 * d + 4 + 8;
+        int levelBytes = 8 * state.shortWindow() + 2 + 8 + 8 + 8;
+        int patternLevelBytes = 1 + 8 * state.pattern().window() + 2 + 8 + 8 + 8;
+        PatternTable t = state.patterns();
+        int table = 0;
+        if (t != null) {
+            table = 1 + t.latest().length;
+            int cells = PatternTable.cells(t.bins(), t.length());
+            for (int c = 0; c < t.channels(); c++) {
+                table += 1 + Math.min(cells, 2 + 3 * nonZero(t.counts(), c * cells, cells));
+            }
+        }
+        return 2 + 8 * 4 * d + 8 + levelBytes + 1 + 4 + 8 + 8 * d + 4 + 8 + 2 + table + patternLevelBytes;
     }
 
     public static void write(ScoreState s, ByteBuffer out) {
@@ -32,16 +52,39 @@ public final class ScoreStateCodec {
         putAll(out, s.scale());
         putAll(out, s.min());
         putAll(out, s.max());
-        putAll(out, s.recent());
-        out.putLong(s.updates).put((byte) s.recentCount).put((byte) s.recentNext);
-        out.putDouble(s.longMean).putDouble(s.longVariance).putLong(s.levelUpdates);
+        SignalLevel error = s.error();
+        putAll(out, error.recent());
+        out.putLong(s.updates).put((byte) error.recentCount).put((byte) error.recentNext);
+        out.putDouble(error.longMean).putDouble(error.longVariance).putLong(error.levelUpdates);
         out.put((byte) (s.alertOpen ? 1 : 0)).putInt(s.quietRun).putLong(s.alertsOpened);
         putAll(out, s.last());
         out.putInt(s.flatRun).putLong(s.repeats);
+        PatternTable t = s.patterns();
+        out.put((byte) (t == null ? 0 : t.bins())).put((byte) (t == null ? 0 : t.length()));
+        if (t != null) {
+            out.put((byte) t.filled()).put(t.latest());
+            int cells = PatternTable.cells(t.bins(), t.length());
+            for (int c = 0; c < t.channels(); c++) {
+                writeCounts(out, t.counts(), c * cells, cells);
+            }
+        }
+        SignalLevel pattern = s.pattern();
+        out.put((byte) pattern.window());
+        putAll(out, pattern.recent());
+        out.put((byte) pattern.recentCount).put((byte) pattern.recentNext);
+        out.putDouble(pattern.longMean).putDouble(pattern.longVariance).putLong(pattern.levelUpdates);
     }
 
-    /** Reads a state; {@link BadBytesException} when truncated or inconsistent. */
+    /** Reads a state with its pattern section; {@link BadBytesException} when truncated or inconsistent. */
     public static ScoreState read(ByteBuffer in) {
+        return read(in, true);
+    }
+
+    /**
+     * Reads a state; without {@code patternSection} (states written before it existed) the state has no pattern
+     * table and a fresh pattern calibration. {@link BadBytesException} when truncated or inconsistent.
+     */
+    public static ScoreState read(ByteBuffer in, boolean patternSection) {
         try {
             int channels = Byte.toUnsignedInt(in.get());
             int window = Byte.toUnsignedInt(in.get());
@@ -54,25 +97,112 @@ public final class ScoreStateCodec {
             getAll(in, s.scale());
             getAll(in, s.min());
             getAll(in, s.max());
-            getAll(in, s.recent());
+            getAll(in, s.error().recent());
             long updates = in.getLong();
-            int count = Byte.toUnsignedInt(in.get());
-            int next = Byte.toUnsignedInt(in.get());
-            if (count > window || next >= window) {
-                throw new BadBytesException("score state ring position " + next + "/" + count + " exceeds window " + window);
-            }
-            double mean = in.getDouble();
-            double variance = in.getDouble();
-            long levels = in.getLong();
+            readLevelScalars(in, s.error());
             boolean open = in.get() != 0;
             int quiet = in.getInt();
             long alerts = in.getLong();
             getAll(in, s.last());
             int flat = in.getInt();
-            s.restore(updates, count, next, mean, variance, levels, open, quiet, alerts, flat, in.getLong());
+            s.restore(updates, open, quiet, alerts, flat, in.getLong());
+            if (patternSection) {
+                PatternTable table = readTable(in, channels);
+                int patternWindow = Byte.toUnsignedInt(in.get());
+                if (patternWindow < 1) {
+                    throw new BadBytesException("score state has patternWindow=0; must be >= 1");
+                }
+                SignalLevel level = new SignalLevel(patternWindow);
+                getAll(in, level.recent());
+                readLevelScalars(in, level);
+                s.restorePatterns(table, level);
+            }
             return s;
         } catch (BufferUnderflowException e) {
             throw new BadBytesException("score state is truncated", e);
+        }
+    }
+
+    private static void readLevelScalars(ByteBuffer in, SignalLevel level) {
+        int count = Byte.toUnsignedInt(in.get());
+        int next = Byte.toUnsignedInt(in.get());
+        if (count > level.window() || next >= level.window()) {
+            throw new BadBytesException("score state ring position " + next + "/" + count + " exceeds window "
+                    + level.window());
+        }
+        level.restore(count, next, in.getDouble(), in.getDouble(), in.getLong());
+    }
+
+    private static PatternTable readTable(ByteBuffer in, int channels) {
+        int bins = Byte.toUnsignedInt(in.get());
+        int length = Byte.toUnsignedInt(in.get());
+        if (bins == 0) {
+            return null;
+        }
+        if (bins > 16 || length < 2 || length > 4) {
+            throw new BadBytesException("score state has a pattern table of " + bins + " bins and length " + length
+                    + "; expected 1..16 bins, length 2..4");
+        }
+        if (PatternTable.cells(bins, length) > ScoringConfig.MAX_PATTERN_CELLS) {
+            throw new BadBytesException("score state has a pattern table of " + PatternTable.cells(bins, length)
+                    + " cells per channel; at most " + ScoringConfig.MAX_PATTERN_CELLS);
+        }
+        PatternTable t = new PatternTable(channels, bins, length);
+        int filled = Byte.toUnsignedInt(in.get());
+        in.get(t.latest());
+        int cells = PatternTable.cells(bins, length);
+        for (int c = 0; c < channels; c++) {
+            readCounts(in, t.counts(), c * cells, cells);
+        }
+        for (byte symbol : t.latest()) {
+            if (Byte.toUnsignedInt(symbol) >= PatternSurprise.symbols(bins)) {
+                throw new BadBytesException("score state's pattern table holds symbol " + Byte.toUnsignedInt(symbol)
+                        + " beyond its " + PatternSurprise.symbols(bins) + " symbols");
+            }
+        }
+        t.restore(Math.min(filled, length));
+        return t;
+    }
+
+    private static int nonZero(byte[] counts, int from, int cells) {
+        int n = 0;
+        for (int i = from; i < from + cells; i++) {
+            n += counts[i] != 0 ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** One channel's counts, dense or as (cell, count) pairs, whichever is shorter. */
+    private static void writeCounts(ByteBuffer out, byte[] counts, int from, int cells) {
+        int n = nonZero(counts, from, cells);
+        if (cells <= 2 + 3 * n) {
+            out.put((byte) 0).put(counts, from, cells);
+            return;
+        }
+        out.put((byte) 1).putShort((short) n);
+        for (int i = 0; i < cells; i++) {
+            if (counts[from + i] != 0) {
+                out.putShort((short) i).put(counts[from + i]);
+            }
+        }
+    }
+
+    private static void readCounts(ByteBuffer in, byte[] counts, int from, int cells) {
+        int mode = Byte.toUnsignedInt(in.get());
+        if (mode == 0) {
+            in.get(counts, from, cells);
+            return;
+        }
+        if (mode != 1) {
+            throw new BadBytesException("score state's pattern counts have an unknown layout " + mode);
+        }
+        int n = Short.toUnsignedInt(in.getShort());
+        for (int k = 0; k < n; k++) {
+            int cell = Short.toUnsignedInt(in.getShort());
+            if (cell >= cells) {
+                throw new BadBytesException("score state's pattern counts name cell " + cell + " of " + cells);
+            }
+            counts[from + cell] = in.get();
         }
     }
 

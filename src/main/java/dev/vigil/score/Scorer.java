@@ -24,7 +24,8 @@ public final class Scorer {
 
     /** A fresh per-key state for {@code channels} channels. */
     public ScoreState newState(int channels) {
-        return new ScoreState(channels, config.shortWindow());
+        return new ScoreState(channels, config.shortWindow(), config.patternBins(), config.patternLength(),
+                config.patternWindow());
     }
 
     /**
@@ -47,15 +48,14 @@ public final class Scorer {
         }
         boolean outside = OnlineNormaliser.outsideRange(state, values, config.spatialTolerance());
         boolean flat = flatline(state, values);
+        double pattern = patternScore(state, values);
         OnlineNormaliser.update(state, values, config);
         double likelihood = 0.0;
         if (residual != null) {
-            double level = AnomalyLikelihood.pushRaw(state, raw);
-            likelihood = AnomalyLikelihood.score(state, level, config);
-            AnomalyLikelihood.absorb(state, level, config);
+            likelihood = calibrate(state.error(), raw);
         }
         boolean warm = state.updates() <= config.warmupEvents();
-        double base = warm ? 0.0 : (outside || flat ? 1.0 : likelihood);
+        double base = warm ? 0.0 : (outside || flat ? 1.0 : Math.max(likelihood, pattern));
         double reported = base;
         AlertTransition transition = AlertTransition.NONE;
         AlertReason reason = null;
@@ -69,10 +69,13 @@ public final class Scorer {
                     state.alertOpen = true;
                     state.alertsOpened++;
                     transition = AlertTransition.OPENED;
-                    reason = outside ? AlertReason.RANGE : flat ? AlertReason.STUCK_SENSOR : AlertReason.PREDICTION_ERROR;
+                    reason = outside ? AlertReason.RANGE : flat ? AlertReason.STUCK_SENSOR
+                            : pattern > likelihood ? AlertReason.PATTERN : AlertReason.PREDICTION_ERROR;
                     detail = switch (reason) {
                         case RANGE -> "a reading outside the range seen so far";
                         case STUCK_SENSOR -> "the same reading " + state.flatRun + " times in a row";
+                        case PATTERN -> String.format(java.util.Locale.ROOT,
+                                "readings in a sequence unusual for this sensor (pattern score %.3f)", pattern);
                         default -> String.format(java.util.Locale.ROOT,
                                 "prediction error far above usual for this sensor (likelihood score %.3f)", likelihood);
                     };
@@ -85,7 +88,7 @@ public final class Scorer {
                 detail = config.quietEvents() + " calm events in a row";
             }
         }
-        return new ScoreOutcome(residual, scaled, raw, likelihood, outside, reported, transition,
+        return new ScoreOutcome(residual, scaled, raw, likelihood, pattern, outside, reported, transition,
                 state.alertOpen, topChannels(scaled), reason, detail);
     }
 
@@ -94,12 +97,7 @@ public final class Scorer {
      * they are rebuilt for a new model with {@link #absorbResidual}. Modifies {@code state}.
      */
     public void resetErrorStatistics(ScoreState state) {
-        java.util.Arrays.fill(state.recent(), 0.0);
-        state.recentCount = 0;
-        state.recentNext = 0;
-        state.longMean = 0;
-        state.longVariance = 0;
-        state.levelUpdates = 0;
+        state.error().reset();
     }
 
     /**
@@ -112,7 +110,29 @@ public final class Scorer {
             return;
         }
         double raw = rawScore(state, values, prediction, new double[values.length], new double[values.length]);
-        AnomalyLikelihood.absorb(state, AnomalyLikelihood.pushRaw(state, raw), config);
+        AnomalyLikelihood.absorb(state.error(), AnomalyLikelihood.pushRaw(state.error(), raw), config);
+    }
+
+    /** Pushes a signal's raw value, scores the new level against the signal's history, then absorbs it. */
+    private double calibrate(SignalLevel signal, double raw) {
+        double level = AnomalyLikelihood.pushRaw(signal, raw);
+        double score = AnomalyLikelihood.score(signal, level, config);
+        AnomalyLikelihood.absorb(signal, level, config);
+        return score;
+    }
+
+    /**
+     * The pattern signal's calibrated score for this reading ({@link PatternSurprise}), 0 when it is off. Call
+     * before {@link OnlineNormaliser#update}: the reading is quantised in the range seen before it. Modifies
+     * {@code state}.
+     */
+    private double patternScore(ScoreState state, double[] values) {
+        state.fitPatterns(config.patternBins(), config.patternLength(), config.patternWindow());
+        PatternTable table = state.patterns();
+        if (table == null) {
+            return 0.0;
+        }
+        return calibrate(state.pattern(), PatternSurprise.observe(table, state, values));
     }
 
     /**

@@ -31,6 +31,14 @@ import dev.vigil.BadConfigException;
  * @param repeatLevel            while an alert is open, scores that would reach the threshold again are reported
  *                               at this level instead, so one incident is reported once (HTM's "yellow" level);
  *                               range [0, 1], default 0.3
+ * @param patternBins            bins across the range seen so far in which the pattern signal quantises readings
+ *                               ({@link PatternSurprise}); 0 turns the pattern signal off; range 0..16, default 8
+ * @param patternLength          readings in one pattern (a context of patternLength - 1 readings and the one that
+ *                               follows); range 2..4, with (patternBins + 2)^patternLength at most
+ *                               {@link #MAX_PATTERN_CELLS}; default 3
+ * @param patternWindow          events averaged into the short-term pattern-surprise level (the pattern signal's
+ *                               shortWindow: a habit that breaks stays broken, a one-off odd step does not count);
+ *                               range 1..64, default 20
  */
 public record ScoringConfig(
         int warmupEvents,
@@ -43,11 +51,17 @@ public record ScoringConfig(
         double alertThreshold,
         int quietEvents,
         int flatlineEvents,
-        double repeatLevel) {
+        double repeatLevel,
+        int patternBins,
+        int patternLength,
+        int patternWindow) {
+
+    /** Most counters a key's pattern table may hold per channel: (patternBins + 2)^patternLength. */
+    public static final int MAX_PATTERN_CELLS = 4096;
 
     /** The one place defaults live. */
     public static ScoringConfig defaults() {
-        return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 30, 30, 0.3);
+        return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 30, 30, 0.3, 8, 3, 20);
     }
 
     public ScoringConfig {
@@ -64,6 +78,14 @@ public record ScoringConfig(
         requireRange("quietEvents", quietEvents, 1, 1_000_000);
         requireRange("flatlineEvents", flatlineEvents, 0, 1_000_000);
         requireRange("repeatLevel", repeatLevel, 0, 1);
+        requireRange("patternBins", patternBins, 0, 16);
+        requireRange("patternLength", patternLength, 2, 4);
+        requireRange("patternWindow", patternWindow, 1, 64);
+        if (patternBins > 0 && PatternTable.cells(patternBins, patternLength) > MAX_PATTERN_CELLS) {
+            throw new BadConfigException("patternBins " + patternBins + " with patternLength " + patternLength + " needs "
+                    + PatternTable.cells(patternBins, patternLength) + " counters per channel; at most "
+                    + MAX_PATTERN_CELLS + " (fewer bins or a shorter pattern)");
+        }
         if (repeatLevel >= alertThreshold) {
             throw new BadConfigException("repeatLevel must be < alertThreshold (" + alertThreshold + "), got " + repeatLevel);
         }

@@ -13,14 +13,15 @@ import java.util.List;
  * <pre>
  * {"key": "pump-7", "ts": 1767225600000,
  *  "value": 3.2, "prediction": 3.1, "residual": 0.1,
- *  "rawScore": 0.21, "likelihoodScore": 0.05, "score": 0.05, "warmup": false,
+ *  "rawScore": 0.21, "likelihoodScore": 0.05, "patternScore": 0.02, "score": 0.05, "warmup": false,
  *  "modelVersion": 3, "alertOpen": false, "outsideRange": false, "stateReset": false}
  * </pre>
  * With named channels, {@code "values"}, {@code "prediction"} and {@code "residual"} are objects keyed by
  * channel name in the topology's order ({@code {"temp": 21.5, "vibration": 0.02}}) and {@code "value"} is absent.
  * {@code ts}: event time, epoch ms. {@code prediction}: what was predicted for this reading (the model's output
  * or, before the first model, the previous reading), null for a key's first event; {@code residual}: reading
- * minus prediction, null with it. {@code rawScore} ∈ [0, 1), {@code likelihoodScore} and {@code score} ∈ [0, 1]
+ * minus prediction, null with it. {@code rawScore} ∈ [0, 1), {@code likelihoodScore}, {@code patternScore} (the
+ * pattern signal's calibrated score) and {@code score} ∈ [0, 1]
  * (README "What Vigil does"); {@code score} is the anomaly score to threshold. {@code warmup}: the key is still
  * warming up (score 0). {@code modelVersion}: version of the model whose hidden state made the prediction, 0
  * before the first. {@code alertOpen}: an alert is open after this event. {@code outsideRange}: the reading left
@@ -46,6 +47,7 @@ public final class ScoreRecordWriter {
             writeReading(g, "residual", result.residual());
             g.writeNumberField("rawScore", result.rawScore());
             g.writeNumberField("likelihoodScore", result.likelihoodScore());
+            g.writeNumberField("patternScore", result.patternScore());
             g.writeNumberField("score", result.anomalyScore());
             g.writeBooleanField("warmup", result.warmup());
             g.writeNumberField("modelVersion", result.modelVersion());

@@ -11,14 +11,16 @@ import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DetectorStateCodecTest {
     /** Budget for one key's state with the default configuration (H=32, 1 layer, d=1); the README gives the exact size. */
-    static final int STATE_BYTES_BUDGET = 544;
+    static final int STATE_BYTES_BUDGET = 1040;
     static final String FIXTURE_V1 = "/fixtures/detector-state-v1.bin";
-    static final String FIXTURE = "/fixtures/detector-state-v2.bin";
+    static final String FIXTURE_V2 = "/fixtures/detector-state-v2.bin";
+    static final String FIXTURE = "/fixtures/detector-state-v3.bin";
 
     static DetectorState sampleState() {
         Detector detector = new Detector(DetectorConfig.defaults());
@@ -81,7 +83,22 @@ class DetectorStateCodecTest {
     }
 
     @Test
-    void shouldDecodeTheReleasedV2FixtureWithItsSchedule() throws IOException {
+    void shouldStillDecodeTheReleasedV2FixtureWithoutPatterns() throws IOException {
+        DetectorState state = DetectorStateCodec.decode(fixture(FIXTURE_V2));
+        assertEquals(300, state.events());
+        assertEquals(50, state.schedule().sinceAttempt());
+        assertEquals(1, state.schedule().attempts());
+        assertNull(state.score().patterns(), "a version-2 state has no pattern table yet");
+        assertEquals(0, state.score().pattern().levelUpdates());
+        // the scorer gives such a state a fresh table on its next event
+        new Detector(DetectorConfig.defaults()).step(null, state,
+                new Event(SyntheticSeries.START + 300 * SyntheticSeries.STEP_MS, new double[] {10}));
+        assertNotNull(state.score().patterns());
+        assertEquals(1, state.score().pattern().levelUpdates());
+    }
+
+    @Test
+    void shouldDecodeTheReleasedV3FixtureWithItsScheduleAndPatterns() throws IOException {
         if (Boolean.getBoolean("vigil.updateFixtures")) {
             java.nio.file.Files.write(java.nio.file.Path.of("src/test/resources" + FIXTURE),
                     DetectorStateCodec.encode(sampleState()));
@@ -92,6 +109,12 @@ class DetectorStateCodecTest {
         assertEquals(50, state.schedule().sinceAttempt());
         assertEquals(1, state.schedule().attempts());
         assertEquals(SyntheticSeries.START + 249 * SyntheticSeries.STEP_MS, state.schedule().lastAttemptTime());
+        assertEquals(300, state.score().pattern().levelUpdates());
+        int counted = 0;
+        for (byte b : state.score().patterns().counts()) {
+            counted += Byte.toUnsignedInt(b);
+        }
+        assertEquals(298, counted, "every reading after the first two continues a context");
         assertArrayEquals(bytes, DetectorStateCodec.encode(sampleState()), "the codec still writes the released bytes");
     }
 

@@ -132,12 +132,12 @@ class DetectorTest {
             detector.step(null, state, e);
             history.append(e.timestamp(), e.values());
         }
-        assertEquals(299, state.score().levelUpdates());
-        double persistenceMean = state.score().longMean();
+        assertEquals(299, state.score().error().levelUpdates());
+        double persistenceMean = state.score().error().longMean();
         detector.rewarm(model(2), state, history);
         // one level per history reading that had a prediction before it: the baseline now describes the new model
-        assertEquals(249, state.score().levelUpdates());
-        assertTrue(state.score().longMean() != persistenceMean);
+        assertEquals(249, state.score().error().levelUpdates());
+        assertTrue(state.score().error().longMean() != persistenceMean);
         assertEquals(300, state.score().updates(), "the normaliser is kept");
     }
 

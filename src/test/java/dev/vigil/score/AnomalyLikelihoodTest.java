@@ -31,7 +31,7 @@ class AnomalyLikelihoodTest {
     @Test
     void shouldScoreAHighLevelAboveALowOneAgainstTheSameHistory() {
         ScoringConfig config = ScoringConfig.defaults();
-        ScoreState state = new ScoreState(1, config.shortWindow());
+        SignalLevel state = new SignalLevel(config.shortWindow());
         java.util.Random rnd = new java.util.Random(7);
         for (int i = 0; i < 2000; i++) {
             AnomalyLikelihood.absorb(state, 0.2 + 0.02 * rnd.nextGaussian(), config);

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class OutputRecordsTest {
     private static DetectorResult result(double[] values, double[] prediction, double[] residual, AlertTransition t,
                                          int[] top) {
-        return new DetectorResult(1_767_225_600_000L, values, prediction, residual, 0.25, 0.125, 0.75, false, 3, true,
+        return new DetectorResult(1_767_225_600_000L, values, prediction, residual, 0.25, 0.125, 0.0625, 0.75, false, 3, true,
                 t, t == AlertTransition.OPENED, top, false,
                 t == AlertTransition.OPENED ? AlertReason.RANGE : t == AlertTransition.CLOSED ? AlertReason.CALM : null,
                 t == AlertTransition.NONE ? null : "why", null);
@@ -26,7 +26,7 @@ class OutputRecordsTest {
         DetectorResult r = result(new double[] {3.2}, new double[] {3.1}, new double[] {0.1}, AlertTransition.NONE, new int[0]);
         String text = new String(new ScoreRecordWriter(List.of()).write("pump-7", r));
         assertEquals("{\"key\":\"pump-7\",\"ts\":1767225600000,\"value\":3.2,\"prediction\":3.1,\"residual\":0.1,"
-                + "\"rawScore\":0.25,\"likelihoodScore\":0.125,\"score\":0.75,\"warmup\":false,\"modelVersion\":3,"
+                + "\"rawScore\":0.25,\"likelihoodScore\":0.125,\"patternScore\":0.0625,\"score\":0.75,\"warmup\":false,\"modelVersion\":3,"
                 + "\"alertOpen\":false,\"outsideRange\":true,\"stateReset\":false}", text);
     }
 

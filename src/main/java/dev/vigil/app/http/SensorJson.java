@@ -35,17 +35,17 @@ final class SensorJson {
         }
         reading(out, "value", t.topology().channels(), score.updates() > 0 ? score.last() : null);
         reading(out, "prediction", t.topology().channels(), s.hasPrediction() ? s.prediction() : null);
-        int n = score.recentCount();
+        int n = score.error().recentCount();
         if (n == 0) {
             out.putNull("rawScore");
             out.putNull("errorLevel");
         } else {
-            double[] ring = score.recent();
+            double[] ring = score.error().recent();
             double sum = 0;
             for (int i = 0; i < n; i++) {
                 sum += ring[i];
             }
-            out.put("rawScore", ring[Math.floorMod(score.recentNext() - 1, ring.length)]);
+            out.put("rawScore", ring[Math.floorMod(score.error().recentNext() - 1, ring.length)]);
             out.put("errorLevel", sum / n);
         }
         out.put("score", s.lastScore());
