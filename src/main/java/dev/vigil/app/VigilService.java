@@ -1,6 +1,7 @@
 package dev.vigil.app;
 
 import dev.vigil.app.http.HttpEndpoint;
+import dev.vigil.app.http.ScoreFeed;
 import dev.vigil.app.http.ServedTopology;
 import dev.vigil.app.http.ServiceMeters;
 import dev.vigil.config.AppConfig;
@@ -52,6 +53,8 @@ final class VigilService implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** The HTTP endpoint, or null when {@code http.enabled=false}. */
     private HttpEndpoint http;
+    /** The dashboard's reader of the scores and alerts topics, or null without the HTTP endpoint. */
+    private ScoreFeed feed;
 
     private VigilService() {
     }
@@ -88,7 +91,8 @@ final class VigilService implements AutoCloseable {
             }
             service.meters.bind(served, service.metrics);
             if (service.http != null) {
-                service.http.start(served, service.meters);
+                service.feed = ScoreFeed.start(app.bootstrapServers(), app.kafka(), served);
+                service.http.start(served, service.meters, service.feed);
             }
         } catch (RuntimeException | InterruptedException e) {
             service.close();
@@ -186,6 +190,9 @@ final class VigilService implements AutoCloseable {
     public synchronized void close() {
         if (http != null) {
             http.close();
+        }
+        if (feed != null) {
+            feed.close();
         }
         if (trainer != null) {
             trainer.close();

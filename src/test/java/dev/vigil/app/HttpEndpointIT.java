@@ -70,7 +70,7 @@ class HttpEndpointIT {
                     "Kafka Streams' own metrics through Micrometer's binder, tagged with the topology");
             assertTrue(scrape.names().stream().noneMatch(n -> n.startsWith("kafka_stream_vigil")),
                     "Vigil's stream counters appear once, as vigil_*: " + scrape.names());
-            assertTrue(scrape.has("jvm_memory_used_bytes") && scrape.has("jvm_gc_pause_seconds_max"), "JVM binders");
+            assertTrue(scrape.has("jvm_memory_used_bytes") && scrape.has("jvm_threads_live_threads"), "JVM binders");
             assertEquals(openAlertsOffline(scenario), scrape.sum("vigil_alerts_open", Map.of("topology", "http-it")),
                     0.0);
             assertKeyStateMatchesOffline(port, scenario, "key-1");
@@ -81,6 +81,15 @@ class HttpEndpointIT {
             assertEquals(404, HttpProbe.get(port, "/sensors/key-0?topology=other").statusCode());
             assertEquals(200, HttpProbe.get(port, "/sensors/key-0?topology=http-it").statusCode());
             assertEquals(404, HttpProbe.get(port, "/nothing-here").statusCode());
+            HttpResponse<String> page = HttpProbe.get(port, "/");
+            assertEquals(200, page.statusCode());
+            assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+            assertTrue(page.body().contains("dashboard/uPlot.iife.min.js"), page.body());
+            assertTrue(HttpProbe.get(port, "/dashboard/uPlot.iife.min.js").body().contains("uPlot"), "uPlot from the jar");
+            assertEquals(404, HttpProbe.get(port, "/dashboard/nothing.js").statusCode());
+            JsonNode fleet = HttpProbe.json(HttpProbe.get(port, "/api/fleet?sort=key&order=asc"));
+            assertEquals(2, fleet.get("total").asInt(), fleet.toString());
+            assertEquals(400, HttpProbe.get(port, "/api/fleet?sort=colour").statusCode());
         }
     }
 

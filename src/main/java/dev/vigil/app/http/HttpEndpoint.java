@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       text format ({@link ServiceMeters});</li>
  *   <li>{@code GET /sensors/{key}} and {@code /sensors/{key}/history}: a key's state and recent readings
  *       ({@link SensorHandler}), read on the instance that holds the key, in whichever partition its producer
- *       put it.</li>
+ *       put it;</li>
+ *   <li>{@code GET /}: the dashboard ({@link DashboardFiles}), and its data: {@code /api/fleet} ({@link FleetHandler}),
+ *       {@code /api/series/{key}}, {@code /api/alerts}, {@code /api/topologies} ({@link DashboardApi}).</li>
  * </ul>
  * {@link #bind} opens the socket first, so that the bound port (with {@code http.port=0}) can be advertised to
  * Kafka Streams ({@code application.server}) before the applications start; {@link #serveStarting} answers the
@@ -116,8 +118,11 @@ public final class HttpEndpoint implements AutoCloseable {
         LOG.info("HTTP endpoint on {} (advertised as {}): /health /ready while starting", server.getAddress(), advertised);
     }
 
-    /** Starts serving (or, after {@link #serveStarting}, switches to) the given topologies and the service's meters. */
-    public synchronized void start(List<ServedTopology> topologies, ServiceMeters meters) {
+    /**
+     * Starts serving (or, after {@link #serveStarting}, switches to) the given topologies, the service's meters and the
+     * dashboard, whose charts and alerts come from {@code feed}.
+     */
+    public synchronized void start(List<ServedTopology> topologies, ServiceMeters meters, ScoreFeed feed) {
         if (serving) {
             List.of("/health", "/ready", "/").forEach(server::removeContext);
         }
@@ -127,14 +132,22 @@ public final class HttpEndpoint implements AutoCloseable {
         server.createContext("/metrics", get(exchange -> send(exchange, 200, ServiceMeters.CONTENT_TYPE,
                 meters.scrape().getBytes(StandardCharsets.UTF_8))));
         server.createContext("/sensors/", get(new SensorHandler(topologies, advertised)));
-        server.createContext("/", get(exchange -> sendJson(exchange, 404,
-                error("no such resource; try /health, /ready, /metrics, /sensors/{key}, /sensors/{key}/history"))));
+        server.createContext(FleetHandler.PATH, get(new FleetHandler(topologies, advertised, feed)));
+        server.createContext(DashboardApi.PREFIX, get(new DashboardApi(topologies, feed)));
+        DashboardFiles files = new DashboardFiles();
+        server.createContext(DashboardFiles.PREFIX, get(files::sendFile));
+        server.createContext("/", get(exchange -> {
+            if (!files.sendIndex(exchange)) {
+                sendJson(exchange, 404, error("no such resource; try / (the dashboard), /health, /ready, /metrics,"
+                        + " /sensors/{key}, /sensors/{key}/history, /api/fleet"));
+            }
+        }));
         if (!serving) {
             server.start();
             serving = true;
         }
-        LOG.info("HTTP endpoint on {} (advertised as {}): /health /ready /metrics /sensors/<key>[/history]",
-                server.getAddress(), advertised);
+        LOG.info("HTTP endpoint on {} (advertised as {}): dashboard at / and /health /ready /metrics"
+                + " /sensors/<key>[/history] /api/...", server.getAddress(), advertised);
     }
 
     /** Stops serving (in-flight requests get a second to finish). */
