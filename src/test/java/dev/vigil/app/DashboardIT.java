@@ -58,7 +58,7 @@ class DashboardIT {
     void shouldShowTheFleetASensorsChartFollowingLiveAndTheAlerts() throws Exception {
         WebDriver browser = HeadlessChromium.startOrSkip();
         EmbeddedKafkaBroker broker = KafkaTestBroker.shared();
-        TopologyConfig topology = new TopologyConfig("dash", "dash-events", null, List.of(), "ts", 0, 65_536,
+        TopologyConfig topology = new TopologyConfig("sensors", "dash-events", null, List.of(), "ts", 0, 65_536,
                 "dash-scores", "dash-alerts", "dash-dlq", "dash-models", Map.of());
         AppConfig app = new AppConfig(broker.bootstrapServers(), "dash-it", tmp, true, 2, 1,
                 Map.of("commit.interval.ms", "100"), new HttpConfig(true, "127.0.0.1", 0, null));
@@ -107,7 +107,7 @@ class DashboardIT {
             long from = Long.parseLong(span.getAttribute("data-from"));
             assertTrue(from >= shiftAt && from <= shiftAt + DemoCommand.SIMULATED_STEP.toMillis() * DemoCommand.GRACE_EVENTS,
                     "the span opens at the injected level shift: " + span.getText());
-            browser.manage().window().setSize(new Dimension(1400, 560));
+            browser.manage().window().setSize(new Dimension(1400, 780));
             screenshot(browser, "sensor-pump-1.png");
             browser.manage().window().setSize(new Dimension(1400, 1000));
 
