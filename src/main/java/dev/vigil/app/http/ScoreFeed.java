@@ -42,6 +42,7 @@ public final class ScoreFeed implements AutoCloseable {
     static final int PIN_MINUTES = 10;
     /** At most this many keys' latest alert are kept for the fleet view's "reason" column. */
     static final int MAX_LATEST_ALERTS = 100_000;
+    private static final Duration RETRY = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(ScoreFeed.class);
 
     /** One alert record as read from an alerts topic. */
@@ -99,7 +100,13 @@ public final class ScoreFeed implements AutoCloseable {
 
     private void run() {
         try {
-            assignFromBacklog();
+            while (!stopping && !assignFromBacklog()) {
+                LOG.warn("dashboard feed: topics {} not found; charts show readings only until they exist (next try in"
+                        + " {} s)", topics(), RETRY.toSeconds());
+                for (long waited = 0; waited < RETRY.toMillis() && !stopping; waited += 200) {
+                    Thread.sleep(200);
+                }
+            }
             while (!stopping) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     accept(r.topic(), r.key(), r.value());
@@ -107,6 +114,8 @@ public final class ScoreFeed implements AutoCloseable {
             }
         } catch (WakeupException e) {
             // closing
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.warn("dashboard feed stopped: charts show readings only from now on", e);
         } finally {
@@ -114,14 +123,21 @@ public final class ScoreFeed implements AutoCloseable {
         }
     }
 
-    private void assignFromBacklog() {
-        List<TopicPartition> partitions = new ArrayList<>();
+    private Set<String> topics() {
         Set<String> topics = new LinkedHashSet<>(scoreTopics);
         topics.addAll(alertTopics);
-        for (String topic : topics) {
-            for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-                partitions.add(new TopicPartition(topic, p.partition()));
+        return topics;
+    }
+
+    /** Assigns every partition of the topics, each from at most {@link #BACKLOG} records back; false if one is missing. */
+    private boolean assignFromBacklog() {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics()) {
+            List<PartitionInfo> info = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            if (info == null || info.isEmpty()) {
+                return false;
             }
+            info.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
         consumer.assign(partitions);
         Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
@@ -129,6 +145,7 @@ public final class ScoreFeed implements AutoCloseable {
         for (TopicPartition tp : partitions) {
             consumer.seek(tp, Math.max(begin.get(tp), end.get(tp) - BACKLOG));
         }
+        return true;
     }
 
     /** Takes one record of a scores or alerts topic; an unreadable one is skipped. */

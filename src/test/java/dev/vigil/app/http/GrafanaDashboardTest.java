@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,9 +35,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The Grafana dashboard that docker-compose provisions ({@code monitoring/grafana/dashboards/vigil.json}) parses, uses
  * the provisioned data source, and every metric its queries name, with the labels they match on, is in what
  * {@code /metrics} serves: a scrape of the service's registry bound to a real (unstarted) Kafka Streams application.
+ * The same holds for every family {@code docs/metrics.md} names.
  */
 class GrafanaDashboardTest {
     private static final Path DASHBOARD = Path.of("monitoring", "grafana", "dashboards", "vigil.json");
+    private static final Path METRICS_PAGE = Path.of("docs", "metrics.md");
     private static final Path DATASOURCE = Path.of("monitoring", "grafana", "provisioning", "datasources", "prometheus.yml");
     /** A metric selector: a name of one of the served prefixes, then its label matchers if any. */
     private static final Pattern SELECTOR = Pattern.compile("\\b((?:vigil|kafka|jvm|process|system)_[a-z0-9_]+)(\\{[^}]*})?");
@@ -69,6 +72,20 @@ class GrafanaDashboardTest {
         }
         assertTrue(checked.stream().anyMatch(n -> n.startsWith("vigil_")), "the dashboard shows Vigil's own meters");
         assertTrue(checked.contains("kafka_consumer_fetch_manager_records_lag_max"), "and the input lag");
+    }
+
+    @Test
+    void shouldNameOnlyServedFamiliesOnTheMetricsPage() throws Exception {
+        PrometheusExposition scrape = scrape();
+        Matcher m = Pattern.compile("`((?:vigil|kafka|jvm|process|system)_[a-z0-9_]+)`").matcher(Files.readString(METRICS_PAGE));
+        List<String> named = new ArrayList<>();
+        while (m.find()) {
+            named.add(m.group(1));
+        }
+        assertTrue(named.size() > 20, "the page names the families: " + named);
+        for (String name : named) {
+            family(scrape, name);
+        }
     }
 
     private static void assertServed(PrometheusExposition scrape, String sample, String selector, String panel) {
