@@ -177,6 +177,7 @@ async function loadAlerts() {
     for (const a of answer.alerts) {
       const tr = document.createElement('tr');
       tr.dataset.key = a.key;
+      tr.dataset.type = a.type;
       const topology = a.topologies.length ? a.topologies[0] : app.topology.name;
       cell(tr, link(formatTime(a.ts), sensorHref(a.key, topology, a.ts)));
       cell(tr, link(a.key, sensorHref(a.key, topology)));

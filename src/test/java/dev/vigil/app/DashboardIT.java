@@ -15,9 +15,9 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
@@ -38,7 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on the embedded broker, fed the demo's single-value sensors: the fleet view lists the keys; the sensor view of
  * pump-1, opened before any model exists, draws a point per stored reading and then, without a reload, follows the
  * key as more readings arrive, shows the alert the injected level shift opens as a span and the first model
- * version as a mark; the alerts view lists that alert and links to the sensor view at its time. Screenshots go to
+ * version as a mark; the alerts view lists that alert and links to the sensor view at its time; the page's console
+ * shows no error. Screenshots go to
  * {@code target/dashboard/}. Skipped, with the reason, where Chromium or its driver is not installed.
  */
 class DashboardIT {
@@ -72,24 +73,25 @@ class DashboardIT {
             WebDriverWait wait = new WebDriverWait(browser, WAIT);
 
             browser.get(base);
-            wait.until(d -> rows(d, "#fleet tbody tr").size() == sensors.size()
-                    && rows(d, "#fleet tbody tr").stream().allMatch(r -> r.getText().contains(String.valueOf(FIRST))));
-            List<String> listed = rows(browser, "#fleet tbody tr").stream().map(r -> r.getAttribute("data-key")).toList();
+            wait.until(d -> read(d, "#fleet tbody tr", "text").size() == sensors.size()
+                    && read(d, "#fleet tbody tr", "text").stream().allMatch(r -> r.contains(String.valueOf(FIRST))));
+            List<String> listed = read(browser, "#fleet tbody tr", "data-key");
             assertEquals(sensors.stream().map(SyntheticSensor::key).sorted().toList(), listed.stream().sorted().toList());
             screenshot(browser, "fleet.png");
 
-            browser.findElement(By.linkText("pump-1")).click();
+            click(browser, By.linkText("pump-1"));
             wait.until(d -> String.valueOf(FIRST).equals(d.findElement(By.id("charts")).getAttribute("data-points")));
             assertEquals(FIRST, script(browser, "return app.sensor.plots[0].data[0].length"), "uPlot holds each point");
-            assertEquals(1, rows(browser, "#charts canvas").size(), "one chart: pump-1 has one channel");
-            assertTrue(rows(browser, "#marks li.mark").isEmpty(), "no model yet");
+            assertEquals(1, read(browser, "#charts canvas", "class").size(), "one chart: pump-1 has one channel");
+            assertTrue(read(browser, "#marks li.mark", "data-version").isEmpty(), "no model yet");
             script(browser, "window.loadedOnce = true; return 0");
 
             produce(producer, topology, sensors, FIRST, ALL);
             // a key takes a new model at its next event: keep the sensors reading until pump-1's has arrived
             int produced = ALL;
             long deadline = System.nanoTime() + WAIT.toNanos();
-            while ((rows(browser, "#marks li.mark").isEmpty() || rows(browser, "#spans li.span").isEmpty())
+            while ((read(browser, "#marks li.mark", "data-version").isEmpty()
+                    || read(browser, "#spans li.span", "data-from").isEmpty())
                     && produced < MAX && System.nanoTime() < deadline) {
                 produce(producer, topology, sensors, produced, produced + 10);
                 produced += 10;
@@ -97,31 +99,28 @@ class DashboardIT {
             }
             String expected = String.valueOf(produced);
             wait.until(d -> expected.equals(d.findElement(By.id("charts")).getAttribute("data-points"))
-                    && !rows(d, "#marks li.mark").isEmpty() && !rows(d, "#spans li.span").isEmpty());
+                    && !read(d, "#marks li.mark", "data-version").isEmpty()
+                    && !read(d, "#spans li.span", "data-from").isEmpty());
             assertEquals(1, script(browser, "return window.loadedOnce ? 1 : 0"), "followed live, without a reload");
             assertEquals(produced, script(browser, "return app.sensor.plots[0].data[0].length"));
-            WebElement mark = rows(browser, "#marks li.mark").get(0);
-            assertEquals("1", mark.getAttribute("data-version"), mark.getText());
+            assertEquals("1", read(browser, "#marks li.mark", "data-version").get(0), "the first model version's mark");
             long shiftAt = DemoCommand.SIMULATED_START.plus(DemoCommand.SIMULATED_STEP.multipliedBy(700)).toEpochMilli();
-            WebElement span = rows(browser, "#spans li.span").get(0);
-            long from = Long.parseLong(span.getAttribute("data-from"));
+            long from = Long.parseLong(read(browser, "#spans li.span", "data-from").get(0));
             assertTrue(from >= shiftAt && from <= shiftAt + DemoCommand.SIMULATED_STEP.toMillis() * DemoCommand.GRACE_EVENTS,
-                    "the span opens at the injected level shift: " + span.getText());
+                    "the span opens at the injected level shift: " + read(browser, "#spans li.span", "text"));
             browser.manage().window().setSize(new Dimension(1400, 780));
             screenshot(browser, "sensor-pump-1.png");
             browser.manage().window().setSize(new Dimension(1400, 1000));
 
-            browser.findElement(By.id("nav-alerts")).click();
-            wait.until(d -> rows(d, "#alerts tbody tr").stream().anyMatch(r -> "pump-1".equals(r.getAttribute("data-key"))
-                    && r.getText().contains("opened")));
+            click(browser, By.id("nav-alerts"));
+            By opened = By.cssSelector("#alerts tbody tr[data-key='pump-1'][data-type='opened'] a");
+            wait.until(d -> !d.findElements(opened).isEmpty());
             screenshot(browser, "alerts.png");
-            WebElement opened = rows(browser, "#alerts tbody tr").stream()
-                    .filter(r -> "pump-1".equals(r.getAttribute("data-key")) && r.getText().contains("opened"))
-                    .findFirst().orElseThrow();
-            opened.findElement(By.tagName("a")).click();
+            click(browser, opened);
             wait.until(d -> d.getCurrentUrl().contains("#/sensor/pump-1") && d.getCurrentUrl().contains("at=" + from)
-                    && !rows(d, "#spans li.span").isEmpty());
+                    && !read(d, "#spans li.span", "data-from").isEmpty());
             assertNull(browser.findElement(By.id("sensor-view")).getAttribute("hidden"), "the sensor view shows");
+            assertEquals(List.of(), HeadlessChromium.errors(browser), "no error in the page's console");
         } finally {
             browser.quit();
         }
@@ -139,8 +138,22 @@ class DashboardIT {
         producer.flush();
     }
 
-    private static List<WebElement> rows(WebDriver d, String css) {
-        return d.findElements(By.cssSelector(css));
+    /**
+     * An attribute ({@code "text"}: the text) of every element {@code css} selects, read in one script: the views
+     * re-render their tables and lists as they refresh, so elements found in one call may be gone in the next.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<String> read(WebDriver d, String css, String attribute) {
+        return (List<String>) ((JavascriptExecutor) d).executeScript("return [...document.querySelectorAll(arguments[0])]"
+                + ".map(e => arguments[1] === 'text' ? e.textContent : e.getAttribute(arguments[1]))", css, attribute);
+    }
+
+    /** A real click on the element, found again if a refresh replaced it in between. */
+    private static void click(WebDriver d, By by) {
+        new WebDriverWait(d, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(x -> {
+            x.findElement(by).click();
+            return true;
+        });
     }
 
     private static long script(WebDriver d, String js) {
