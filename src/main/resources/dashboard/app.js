@@ -124,15 +124,17 @@ function renderFleet(page) {
     cell(tr, link(r.key, sensorHref(r.key, app.topology.name)));
     cell(tr, formatTime(r.lastTimestamp));
     cell(tr, r.score.toFixed(3));
-    cell(tr, r.alertOpen ? 'open' + (r.reason ? ': ' + r.reason : '') : (r.alertsOpened ? r.alertsOpened + ' earlier' : '—'),
-      r.alertOpen ? 'open' : 'muted');
+    const alert = r.alertOpen ? 'open' + (r.reason ? ': ' + r.reason : '')
+      : (r.alertsOpened ? r.alertsOpened + ' earlier' : '—');
+    cell(tr, alert, r.alertOpen ? 'open' : 'muted');
     cell(tr, r.modelVersion ? 'v' + r.modelVersion : 'none yet', r.modelVersion ? '' : 'muted');
     cell(tr, r.warmup ? 'warming up' : 'ready', r.warmup ? 'muted' : '');
     cell(tr, String(r.events));
     body.appendChild(tr);
   }
   const last = page.offset + page.rows.length;
-  $('fleet-count').textContent = page.total + ' keys' + (page.instances > 1 ? ' on ' + page.instances + ' instances' : '');
+  const where = page.instances > 1 ? ' on ' + page.instances + ' instances' : '';
+  $('fleet-count').textContent = page.total + ' keys' + where;
   $('page').textContent = page.total ? (page.offset + 1) + '–' + last + ' of ' + page.total : 'no keys';
   $('prev').disabled = page.offset === 0;
   $('next').disabled = last >= page.total;
@@ -144,10 +146,16 @@ function renderFleet(page) {
 
 function bindFleetControls() {
   let typing = null;
-  $('filter').addEventListener('input', () => {
+  const filter = () => {
     clearTimeout(typing);
-    typing = setTimeout(() => { app.fleet.q = $('filter').value; app.fleet.offset = 0; loadFleet(); }, 250);
-  });
+    typing = setTimeout(() => {
+      if (app.fleet.q === $('filter').value) return;
+      app.fleet.q = $('filter').value;
+      app.fleet.offset = 0;
+      loadFleet();
+    }, 250);
+  };
+  for (const event of ['input', 'change', 'search']) $('filter').addEventListener(event, filter);
   $('prev').addEventListener('click', () => {
     app.fleet.offset = Math.max(0, app.fleet.offset - app.fleet.limit);
     loadFleet();
@@ -159,7 +167,8 @@ function bindFleetControls() {
   for (const th of document.querySelectorAll('#fleet th[data-sort]')) {
     th.addEventListener('click', () => {
       const f = app.fleet;
-      f.order = f.sort === th.dataset.sort ? (f.order === 'desc' ? 'asc' : 'desc') : (th.dataset.sort === 'key' ? 'asc' : 'desc');
+      const column = th.dataset.sort;
+      f.order = f.sort === column ? (f.order === 'desc' ? 'asc' : 'desc') : (column === 'key' ? 'asc' : 'desc');
       f.sort = th.dataset.sort;
       f.offset = 0;
       loadFleet();

@@ -20,7 +20,8 @@ class SensorView {
   }
 
   path(prefix, suffix) {
-    return prefix + encodeURIComponent(this.key) + (suffix || '') + '?topology=' + encodeURIComponent(this.topology.name);
+    return prefix + encodeURIComponent(this.key) + (suffix || '') + '?topology='
+      + encodeURIComponent(this.topology.name);
   }
 
   async start() {
@@ -96,7 +97,9 @@ class SensorView {
     }
     const excess = this.ts.length - this.capacity;
     if (excess > 0) {
-      for (const column of [this.ts, this.scores, this.versions, ...this.values, ...this.predictions]) column.splice(0, excess);
+      for (const column of [this.ts, this.scores, this.versions, ...this.values, ...this.predictions]) {
+        column.splice(0, excess);
+      }
       this.reindex();
     }
     for (const a of series.alerts) {
@@ -118,7 +121,10 @@ class SensorView {
         open = null;
       }
     }
-    if (open !== null) spans.push({ from: open.ts, to: this.ts[this.ts.length - 1], reason: open.reason, detail: open.detail, closed: false });
+    if (open !== null) {
+      spans.push({ from: open.ts, to: this.ts[this.ts.length - 1], reason: open.reason, detail: open.detail,
+        closed: false });
+    }
     return spans;
   }
 
@@ -167,7 +173,8 @@ class SensorView {
           { label: channel, stroke: SERIES_COLORS.reading, width: 1, scale: 'y' },
           { label: 'prediction', stroke: SERIES_COLORS.prediction, width: 1, dash: [4, 3], scale: 'y' },
           { label: 'score', stroke: SERIES_COLORS.score, width: 1, scale: 'score' },
-          { label: 'threshold', stroke: SERIES_COLORS.threshold, width: 1, dash: [2, 3], scale: 'score', points: { show: false } }],
+          { label: 'threshold', stroke: SERIES_COLORS.threshold, width: 1, dash: [2, 3], scale: 'score',
+            points: { show: false } }],
         axes: [{}, { scale: 'y' }, { scale: 'score', side: 1, grid: { show: false }, label: 'score' }],
         hooks: { draw: [(u) => view.paint(u)] },
       };

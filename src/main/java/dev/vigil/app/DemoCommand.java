@@ -68,8 +68,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "7", description = "Seed of the synthetic sensors. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--http-port", defaultValue = "8080", description = "Port of the HTTP endpoint on 127.0.0.1 (the dashboard,"
-            + " /health, /metrics, /sensors/<key>); when it is taken, any free port. -1: no endpoint. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--http-port", defaultValue = "8080", description = "Port of the HTTP endpoint on 127.0.0.1"
+            + " (the dashboard, /health, /metrics, /sensors/<key>); when it is taken, any free port. -1: no endpoint."
+            + " Default: ${DEFAULT-VALUE}.")
     int httpPort;
 
     private final AtomicBoolean stop = new AtomicBoolean();

@@ -47,7 +47,7 @@ final class VigilService implements AutoCloseable {
     private final List<Producer<String, byte[]>> producers = new ArrayList<>();
     /** Metrics of the service outside the stream threads (the background trainer's), group {@code vigil-service}. */
     private final Metrics metrics = new Metrics();
-    /** The Micrometer registry served at {@code /metrics}: JVM, Kafka Streams and Vigil's meters over {@link #metrics}. */
+    /** The Micrometer registry {@code /metrics} serves: JVM, Kafka Streams and Vigil's meters. */
     private final ServiceMeters meters = new ServiceMeters();
     private ModelTrainingService trainer;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -87,7 +87,8 @@ final class VigilService implements AutoCloseable {
             }
             List<ServedTopology> served = new ArrayList<>();
             for (int i = 0; i < topologies.size(); i++) {
-                served.add(new ServedTopology(topologies.get(i), settings.get(i).detector(), service.applications.get(i)));
+                served.add(new ServedTopology(topologies.get(i), settings.get(i).detector(),
+                        service.applications.get(i)));
             }
             service.meters.bind(served, service.metrics);
             if (service.http != null) {

@@ -35,12 +35,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The dashboard in a real browser (headless Chromium through Selenium and chromium-driver) against a running service
- * on the embedded broker, fed the demo's single-value sensors: the fleet view lists the keys; the sensor view of
- * pump-1, opened before any model exists, draws a point per stored reading and then, without a reload, follows the
- * key as more readings arrive, shows the alert the injected level shift opens as a span and the first model
- * version as a mark; the alerts view lists that alert and links to the sensor view at its time; the page's console
- * shows no error. Screenshots go to
- * {@code target/dashboard/}. Skipped, with the reason, where Chromium or its driver is not installed.
+ * on the embedded broker, fed the demo's single-value sensors: the fleet view lists the keys, filters them (ignoring
+ * case) and sorts them by key both ways; the sensor view of pump-1, opened before any model exists, draws a point per
+ * stored reading and then, without a reload, follows the key as more readings arrive, shows the alert the injected
+ * level shift opens as a span and the first model version as a mark; the alerts view lists that alert and links to
+ * the sensor view at its time; the page's console shows no error. Screenshots go to {@code target/dashboard/}.
+ * Skipped, with the reason, where Chromium or its driver is not installed.
  */
 class DashboardIT {
     /** Before the first training (retrain.minTrainPoints is 300 by default): no model yet. */
@@ -76,8 +76,18 @@ class DashboardIT {
             wait.until(d -> read(d, "#fleet tbody tr", "text").size() == sensors.size()
                     && read(d, "#fleet tbody tr", "text").stream().allMatch(r -> r.contains(String.valueOf(FIRST))));
             List<String> listed = read(browser, "#fleet tbody tr", "data-key");
-            assertEquals(sensors.stream().map(SyntheticSensor::key).sorted().toList(), listed.stream().sorted().toList());
+            assertEquals(sensors.stream().map(SyntheticSensor::key).sorted().toList(),
+                    listed.stream().sorted().toList());
             screenshot(browser, "fleet.png");
+            browser.findElement(By.id("filter")).sendKeys("FLOW");
+            wait.until(d -> read(d, "#fleet tbody tr", "data-key").equals(List.of("flow-1", "flow-2"))
+                    || read(d, "#fleet tbody tr", "data-key").equals(List.of("flow-2", "flow-1")));
+            click(browser, By.cssSelector("#fleet th[data-sort='key']"));
+            wait.until(d -> read(d, "#fleet tbody tr", "data-key").equals(List.of("flow-1", "flow-2")));
+            click(browser, By.cssSelector("#fleet th[data-sort='key']"));
+            wait.until(d -> read(d, "#fleet tbody tr", "data-key").equals(List.of("flow-2", "flow-1")));
+            browser.findElement(By.id("filter")).clear();
+            wait.until(d -> read(d, "#fleet tbody tr", "data-key").size() == sensors.size());
 
             click(browser, By.linkText("pump-1"));
             wait.until(d -> String.valueOf(FIRST).equals(d.findElement(By.id("charts")).getAttribute("data-points")));
@@ -104,9 +114,9 @@ class DashboardIT {
             assertEquals(1, script(browser, "return window.loadedOnce ? 1 : 0"), "followed live, without a reload");
             assertEquals(produced, script(browser, "return app.sensor.plots[0].data[0].length"));
             assertEquals("1", read(browser, "#marks li.mark", "data-version").get(0), "the first model version's mark");
-            long shiftAt = DemoCommand.SIMULATED_START.plus(DemoCommand.SIMULATED_STEP.multipliedBy(700)).toEpochMilli();
+            long shiftAt = eventTime(700);
             long from = Long.parseLong(read(browser, "#spans li.span", "data-from").get(0));
-            assertTrue(from >= shiftAt && from <= shiftAt + DemoCommand.SIMULATED_STEP.toMillis() * DemoCommand.GRACE_EVENTS,
+            assertTrue(from >= shiftAt && from <= eventTime(700 + DemoCommand.GRACE_EVENTS),
                     "the span opens at the injected level shift: " + read(browser, "#spans li.span", "text"));
             browser.manage().window().setSize(new Dimension(1400, 780));
             screenshot(browser, "sensor-pump-1.png");
@@ -129,7 +139,7 @@ class DashboardIT {
     private static void produce(KafkaProducer<String, byte[]> producer, TopologyConfig topology,
                                 List<SyntheticSensor> sensors, int from, int to) {
         for (int t = from; t < to; t++) {
-            long ts = DemoCommand.SIMULATED_START.plus(DemoCommand.SIMULATED_STEP.multipliedBy(t)).toEpochMilli();
+            long ts = eventTime(t);
             for (SyntheticSensor s : sensors) {
                 producer.send(new ProducerRecord<>(topology.inputTopic(), s.key(),
                         s.json(ts, s.reading(t)).getBytes(StandardCharsets.UTF_8)));
@@ -144,8 +154,15 @@ class DashboardIT {
      */
     @SuppressWarnings("unchecked")
     private static List<String> read(WebDriver d, String css, String attribute) {
-        return (List<String>) ((JavascriptExecutor) d).executeScript("return [...document.querySelectorAll(arguments[0])]"
-                + ".map(e => arguments[1] === 'text' ? e.textContent : e.getAttribute(arguments[1]))", css, attribute);
+        return (List<String>) ((JavascriptExecutor) d).executeScript(
+                "return [...document.querySelectorAll(arguments[0])]"
+                        + ".map(e => arguments[1] === 'text' ? e.textContent : e.getAttribute(arguments[1]))",
+                css, attribute);
+    }
+
+    /** The demo's event time of the {@code t}-th reading. */
+    private static long eventTime(int t) {
+        return DemoCommand.SIMULATED_START.plus(DemoCommand.SIMULATED_STEP.multipliedBy(t)).toEpochMilli();
     }
 
     /** A real click on the element, found again if a refresh replaced it in between. */

@@ -112,13 +112,15 @@ class DeploymentFilesTest {
         assertTrue(Files.isRegularFile(config), config + " exists");
         JsonNode job = YAML.readTree(config.toFile()).get("scrape_configs").get(0);
         assertEquals("/metrics", job.get("metrics_path").asText());
-        assertEquals("vigil:" + vigilConfig().http().port(), job.get("static_configs").get(0).get("targets").get(0).asText());
+        assertEquals("vigil:" + vigilConfig().http().port(),
+                job.get("static_configs").get(0).get("targets").get(0).asText());
         assertTrue(services.get("prometheus").get("image").asText().startsWith("prom/prometheus:"));
         Map<String, Path> grafana = mounts(services.get("grafana"));
         assertTrue(services.get("grafana").get("image").asText().startsWith("grafana/grafana:"));
         Path provisioning = grafana.get("/etc/grafana/provisioning");
         Path dashboards = grafana.get("/var/lib/grafana/dashboards");
-        JsonNode provider = YAML.readTree(provisioning.resolve("dashboards/vigil.yml").toFile()).get("providers").get(0);
+        JsonNode provider = YAML.readTree(provisioning.resolve("dashboards/vigil.yml").toFile())
+                .get("providers").get(0);
         assertEquals("/var/lib/grafana/dashboards", provider.get("options").get("path").asText());
         assertTrue(Files.isRegularFile(dashboards.resolve("vigil.json")), "the dashboard GrafanaDashboardTest checks");
         JsonNode datasource = YAML.readTree(provisioning.resolve("datasources/prometheus.yml").toFile())

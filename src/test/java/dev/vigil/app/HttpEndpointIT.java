@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The HTTP endpoint of a running service against a real broker: health, readiness, Prometheus metrics (Vigil's
- * meters, Kafka Streams' and the JVM's through Micrometer, read back by an independent parser), and a key's state and history read by interactive query,
+ * meters, Kafka Streams' and the JVM's through Micrometer, read back by an independent parser), the dashboard's page
+ * and fleet, and a key's state and history read by interactive query,
  * checked against the detector run offline on the same events.
  */
 class HttpEndpointIT {
@@ -85,7 +86,8 @@ class HttpEndpointIT {
             assertEquals(200, page.statusCode());
             assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
             assertTrue(page.body().contains("dashboard/uPlot.iife.min.js"), page.body());
-            assertTrue(HttpProbe.get(port, "/dashboard/uPlot.iife.min.js").body().contains("uPlot"), "uPlot from the jar");
+            assertTrue(HttpProbe.get(port, "/dashboard/uPlot.iife.min.js").body().contains("uPlot"),
+                    "uPlot from the jar");
             assertEquals(404, HttpProbe.get(port, "/dashboard/nothing.js").statusCode());
             JsonNode fleet = HttpProbe.json(HttpProbe.get(port, "/api/fleet?sort=key&order=asc"));
             assertEquals(2, fleet.get("total").asInt(), fleet.toString());

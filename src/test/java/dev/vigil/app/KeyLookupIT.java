@@ -107,7 +107,8 @@ class KeyLookupIT {
     }
 
     /** The dashboard's fleet, paged by the serving instance over both instances' keys: open alerts first, then key. */
-    private static void assertFleetPagesAreTheSameFromEitherInstance(int[] ports, List<String> keys, Set<String> holders) {
+    private static void assertFleetPagesAreTheSameFromEitherInstance(int[] ports, List<String> keys,
+                                                                     Set<String> holders) {
         List<String> expected = keys.stream().sorted(java.util.Comparator
                 .comparing((String k) -> !sensor(ports[0], k).get("alertOpen").asBoolean())
                 .thenComparing(k -> k)).toList();

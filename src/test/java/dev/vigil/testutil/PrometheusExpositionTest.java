@@ -29,6 +29,7 @@ class PrometheusExpositionTest {
 
     @Test
     void shouldFailOnAFamilyThatMixesLabelNames() {
-        assertThrows(AssertionError.class, () -> PrometheusExposition.parse("# TYPE a gauge\na{k=\"x\"} 1\na{j=\"x\"} 1\n"));
+        assertThrows(AssertionError.class,
+                () -> PrometheusExposition.parse("# TYPE a gauge\na{k=\"x\"} 1\na{j=\"x\"} 1\n"));
     }
 }

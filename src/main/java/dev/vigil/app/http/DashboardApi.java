@@ -106,7 +106,8 @@ final class DashboardApi implements HttpHandler {
         for (ScoreFeed.AlertRecord r : feed.alerts(only == null ? null : only.topology().alertsTopic(), null, limit)) {
             ObjectNode n = alert(r);
             ArrayNode names = n.putArray("topologies");
-            topologies.stream().filter(t -> t.topology().alertsTopic().equals(r.topic())).forEach(t -> names.add(t.name()));
+            topologies.stream().filter(t -> t.topology().alertsTopic().equals(r.topic()))
+                    .forEach(t -> names.add(t.name()));
             a.add(n);
         }
         return out;

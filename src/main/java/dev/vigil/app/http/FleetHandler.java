@@ -27,15 +27,18 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * {@code GET /api/fleet[?topology=&q=&sort=&order=&offset=&limit=]}: one page of every key the topology's instances
  * hold ({@link FleetQuery}), with {@code total} (keys matching the filter). Each instance reads its own keys from its
- * detector-state stores (decoded at most once a second, then cached) and asks every other instance for its first
- * rows over HTTP; an instance that does not answer is named in {@code missing} and the page is made of the others.
- * 400: bad parameters; 503: the stores cannot be queried yet.
+ * detector-state stores (then reuses them for a second or more, {@link #localRows}) and asks every other instance
+ * for its first rows over HTTP; an instance that does not answer is named in {@code missing} and the page is made of
+ * the others. 400: bad parameters; 503: the stores cannot be queried yet.
  */
 final class FleetHandler implements HttpHandler {
     static final String PATH = "/api/fleet";
+    /** Rows read from the stores are reused for this long at least... */
     private static final long CACHE_MS = 1000;
+    /** ...and this many times the read took, so that reading a large fleet costs at most about a tenth of a core. */
+    private static final long CACHE_FACTOR = 10;
 
-    private record Cached(long at, List<FleetQuery.Row> rows) {
+    private record Cached(long until, List<FleetQuery.Row> rows) {
     }
 
     private final List<ServedTopology> topologies;
@@ -71,7 +74,8 @@ final class FleetHandler implements HttpHandler {
             SensorAnswer.error(400, e.getMessage()).send(exchange);
             return;
         } catch (StreamsException | IllegalStateException e) {
-            SensorAnswer.unavailable("topology " + t.name() + " cannot be queried yet: " + e.getMessage()).send(exchange);
+            SensorAnswer.unavailable("topology " + t.name() + " cannot be queried yet: " + e.getMessage())
+                    .send(exchange);
             return;
         }
         ObjectNode out = VigilJson.MAPPER.createObjectNode().put("topology", t.name());
@@ -124,11 +128,15 @@ final class FleetHandler implements HttpHandler {
         return hosts;
     }
 
-    /** This instance's keys of {@code t}, read from its stores at most once per {@link #CACHE_MS}. */
+    /**
+     * This instance's keys of {@code t}, read from its stores at most once per {@link #CACHE_MS} or
+     * {@link #CACHE_FACTOR} times the last read's duration, whichever is longer (docs/operations.md gives the time
+     * 100,000 keys took).
+     */
     private List<FleetQuery.Row> localRows(ServedTopology t) {
         long now = System.currentTimeMillis();
         Cached c = cache.get(t.name());
-        if (c != null && now - c.at() < CACHE_MS) {
+        if (c != null && now < c.until()) {
             return c.rows();
         }
         List<FleetQuery.Row> rows = new ArrayList<>();
@@ -145,7 +153,8 @@ final class FleetHandler implements HttpHandler {
                 rows.add(row(t, kv.key, s, scorer));
             }
         }
-        cache.put(t.name(), new Cached(now, List.copyOf(rows)));
+        long took = System.currentTimeMillis() - now;
+        cache.put(t.name(), new Cached(now + Math.max(CACHE_MS, CACHE_FACTOR * took), List.copyOf(rows)));
         return rows;
     }
 

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * One key's most recent score records as the dashboard charts them: event time, the reading and the prediction per
- * channel, the anomaly score and the model version, oldest first, at most {@code capacity} (the oldest is dropped). Arrays grow
- * as the key's records arrive, so a key seen rarely costs little. Readings, predictions and scores are kept as floats (a chart
- * needs no more). Not thread-safe: {@link ScoreFeed} guards it.
+ * channel, the anomaly score and the model version, oldest first, at most {@code capacity} (the oldest is dropped).
+ * Arrays grow as the key's records arrive, so a key seen rarely costs little. Readings, predictions and scores are
+ * kept as floats (a chart needs no more). Not thread-safe: {@link ScoreFeed} guards it.
  */
 final class KeySeries {
     private static final int INITIAL = 64;

@@ -66,7 +66,8 @@ public final class ScoreFeed implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stopping;
 
-    private ScoreFeed(Collection<String> scoreTopics, Collection<String> alertTopics, Map<String, Object> consumerConfig) {
+    private ScoreFeed(Collection<String> scoreTopics, Collection<String> alertTopics,
+                      Map<String, Object> consumerConfig) {
         this.scoreTopics = new LinkedHashSet<>(scoreTopics);
         this.alertTopics = new LinkedHashSet<>(alertTopics);
         this.consumer = consumerConfig == null ? null
@@ -129,7 +130,7 @@ public final class ScoreFeed implements AutoCloseable {
         return topics;
     }
 
-    /** Assigns every partition of the topics, each from at most {@link #BACKLOG} records back; false if one is missing. */
+    /** Assigns every partition of the topics, {@link #BACKLOG} records back at most; false if a topic is missing. */
     private boolean assignFromBacklog() {
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics()) {

@@ -110,7 +110,8 @@ public final class VigilMeters implements MeterBinder {
                 .description("Trainings requested by keys' schedules and taken by the trainer.")
                 .tags("topology", t).register(registry);
         scoreLatency(registry, s, "avg", "Mean time from an event reaching the detector to its score, recent window.");
-        scoreLatency(registry, s, "max", "Longest time from an event reaching the detector to its score, recent window.");
+        scoreLatency(registry, s, "max",
+                "Longest time from an event reaching the detector to its score, recent window.");
     }
 
     private void bindTrainer(MeterRegistry registry, String topology) {

@@ -49,9 +49,10 @@ class FleetQueryTest {
     @Test
     void shouldRefuseBadParametersWithAClearMessage() {
         VigilException e = assertThrows(VigilException.class, () -> FleetQuery.of(Map.of("sort", "colour"), false));
-        assertEquals("sort must be one of [key, score, lastTimestamp, modelVersion, events], got 'colour'", e.getMessage());
+        assertEquals("sort must be one of [key, score, lastTimestamp, modelVersion, events], got 'colour'",
+                e.getMessage());
         assertThrows(VigilException.class, () -> FleetQuery.of(Map.of("limit", "501"), false));
-        assertEquals(5000, FleetQuery.of(Map.of("limit", "5000"), true).limit(), "an instance's peer asks for any depth");
+        assertEquals(5000, FleetQuery.of(Map.of("limit", "5000"), true).limit(), "a peer asks for any depth");
         assertThrows(VigilException.class, () -> FleetQuery.of(Map.of("offset", "-1"), false));
         assertThrows(VigilException.class, () -> FleetQuery.of(Map.of("order", "up"), false));
         assertThrows(VigilException.class, () -> FleetQuery.of(Map.of("limit", "ten"), false));

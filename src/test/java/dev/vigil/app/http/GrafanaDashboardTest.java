@@ -40,9 +40,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GrafanaDashboardTest {
     private static final Path DASHBOARD = Path.of("monitoring", "grafana", "dashboards", "vigil.json");
     private static final Path METRICS_PAGE = Path.of("docs", "metrics.md");
-    private static final Path DATASOURCE = Path.of("monitoring", "grafana", "provisioning", "datasources", "prometheus.yml");
+    private static final Path DATASOURCE =
+            Path.of("monitoring", "grafana", "provisioning", "datasources", "prometheus.yml");
     /** A metric selector: a name of one of the served prefixes, then its label matchers if any. */
-    private static final Pattern SELECTOR = Pattern.compile("\\b((?:vigil|kafka|jvm|process|system)_[a-z0-9_]+)(\\{[^}]*})?");
+    private static final String NAME = "((?:vigil|kafka|jvm|process|system)_[a-z0-9_]+)";
+    private static final Pattern SELECTOR = Pattern.compile("\\b" + NAME + "(\\{[^}]*})?");
     private static final Pattern MATCHER = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
     @TempDir
@@ -77,7 +79,7 @@ class GrafanaDashboardTest {
     @Test
     void shouldNameOnlyServedFamiliesOnTheMetricsPage() throws Exception {
         PrometheusExposition scrape = scrape();
-        Matcher m = Pattern.compile("`((?:vigil|kafka|jvm|process|system)_[a-z0-9_]+)`").matcher(Files.readString(METRICS_PAGE));
+        Matcher m = Pattern.compile("`" + NAME + "`").matcher(Files.readString(METRICS_PAGE));
         List<String> named = new ArrayList<>();
         while (m.find()) {
             named.add(m.group(1));
@@ -119,7 +121,8 @@ class GrafanaDashboardTest {
     /** What /metrics serves for a topology: JVM, Kafka Streams (an application built but not started) and Vigil. */
     private PrometheusExposition scrape() throws IOException, InterruptedException {
         TopologyConfig topology = TopologyConfig.defaults();
-        Properties props = VigilTopology.streamsConfig("grafana-test", "127.0.0.1:1", tmp.toString(), topology, Map.of());
+        Properties props = VigilTopology.streamsConfig("grafana-test", "127.0.0.1:1", tmp.toString(), topology,
+                Map.of());
         try (KafkaStreams streams = new KafkaStreams(VigilTopology.build(topology, DetectorConfig.defaults(),
                 RetrainConfig.defaults(), props), props); Metrics service = new Metrics();
              ServiceMeters meters = new ServiceMeters()) {

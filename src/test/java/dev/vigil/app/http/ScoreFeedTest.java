@@ -45,7 +45,8 @@ class ScoreFeedTest {
 
     @Test
     void shouldKeepEachChannelOfAMultichannelKey() {
-        score("turbine-1", 1000, "\"values\":{\"temp\":70,\"vibration\":0.02}", "{\"temp\":69,\"vibration\":0.03}", 0.1, 2);
+        score("turbine-1", 1000, "\"values\":{\"temp\":70,\"vibration\":0.02}",
+                "{\"temp\":69,\"vibration\":0.03}", 0.1, 2);
         JsonNode s = series("turbine-1", Long.MIN_VALUE);
         assertEquals("[70.0]", s.get("values").get("temp").toString());
         assertEquals(0.03, s.get("predictions").get("vibration").get(0).asDouble(), 1e-6);
@@ -78,16 +79,21 @@ class ScoreFeedTest {
     void shouldListAlertRecordsNewestFirstAndKeepEachKeysLatest() {
         feed.accept("alerts", "pump-1", bytes("{\"ts\":10,\"type\":\"opened\",\"score\":0.9,\"reason\":\"range\","
                 + "\"detail\":\"out of range\",\"channels\":[\"value\"],\"modelVersion\":1}"));
-        feed.accept("alerts", "pump-2", bytes("{\"ts\":20,\"type\":\"opened\",\"score\":0.8,\"reason\":\"stuck-sensor\","
+        feed.accept("alerts", "pump-2", bytes("{\"ts\":20,\"type\":\"opened\",\"score\":0.8,"
+                + "\"reason\":\"stuck-sensor\","
                 + "\"detail\":null,\"channels\":[],\"modelVersion\":0}"));
         feed.accept("alerts", "pump-1", bytes("{\"ts\":30,\"type\":\"closed\",\"score\":0.1,\"reason\":\"calm\","
                 + "\"detail\":\"30 calm events\",\"channels\":[],\"modelVersion\":1}"));
         feed.accept("alerts", "pump-1", bytes("not json"));
-        assertEquals(List.of(30L, 20L, 10L), feed.alerts(null, null, 10).stream().map(ScoreFeed.AlertRecord::ts).toList());
-        assertEquals(List.of(30L, 10L), feed.alerts("alerts", "pump-1", 10).stream().map(ScoreFeed.AlertRecord::ts).toList());
+        assertEquals(List.of(30L, 20L, 10L), times(feed.alerts(null, null, 10)));
+        assertEquals(List.of(30L, 10L), times(feed.alerts("alerts", "pump-1", 10)));
         assertEquals("calm", feed.latestAlert("alerts", "pump-1").reason());
         assertEquals("stuck-sensor", feed.latestAlert("alerts", "pump-2").reason());
         assertEquals(List.of("value"), feed.alerts(null, "pump-1", 10).get(1).channels());
+    }
+
+    private static List<Long> times(List<ScoreFeed.AlertRecord> alerts) {
+        return alerts.stream().map(ScoreFeed.AlertRecord::ts).toList();
     }
 
     private static byte[] bytes(String s) {

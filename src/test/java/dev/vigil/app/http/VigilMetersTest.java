@@ -45,9 +45,10 @@ class VigilMetersTest {
 
     @BeforeEach
     void start() {
-        Properties props = VigilTopology.streamsConfig("meters-test", "127.0.0.1:1", tmp.toString(), TOPOLOGY, Map.of());
-        driver = new TopologyTestDriver(VigilTopology.build(TOPOLOGY, DetectorConfig.defaults(), RetrainConfig.defaults(),
-                props), props, Instant.parse("2026-01-01T00:00:00Z"));
+        Properties props = VigilTopology.streamsConfig("meters-test", "127.0.0.1:1", tmp.toString(), TOPOLOGY,
+                Map.of());
+        driver = new TopologyTestDriver(VigilTopology.build(TOPOLOGY, DetectorConfig.defaults(),
+                RetrainConfig.defaults(), props), props, Instant.parse("2026-01-01T00:00:00Z"));
         serviceMetrics = new Metrics();
         trainer = new ModelTrainingService(1, 4, serviceMetrics);
         trainer.forTopology(TOPOLOGY, "meters-test", VigilTopology.detectorConfig(TOPOLOGY, DetectorConfig.defaults(),
@@ -71,7 +72,8 @@ class VigilMetersTest {
         TestInputTopic<byte[], byte[]> input = driver.createInputTopic(TOPOLOGY.inputTopic(), new ByteArraySerializer(),
                 new ByteArraySerializer());
         for (int i = 0; i < 5; i++) {
-            input.pipeInput(utf8("pump-1"), utf8("{\"ts\": " + (1_767_225_600_000L + i * 60_000L) + ", \"value\": " + i + "}"));
+            long ts = 1_767_225_600_000L + i * 60_000L;
+            input.pipeInput(utf8("pump-1"), utf8("{\"ts\": " + ts + ", \"value\": " + i + "}"));
         }
         input.pipeInput(utf8("pump-1"), utf8("not json"));
         input.pipeInput(utf8("pump-1"), utf8("{\"ts\": 1767225600000}"));
@@ -102,7 +104,8 @@ class VigilMetersTest {
             assertTrue(scrape.has(family), family + " in " + scrape.names());
             assertFalse(scrape.family(family).getHelp().isBlank(), family + " has HELP");
         }
-        assertEquals(3, scrape.family("vigil_model_payloads_total").getMetrics().size(), "accepted, refused, retracted");
+        assertEquals(3, scrape.family("vigil_model_payloads_total").getMetrics().size(),
+                "accepted, refused, retracted");
         assertEquals(7, scrape.family("vigil_trainer_trainings_total").getMetrics().size(), "one series per outcome");
         assertEquals(0, scrape.sum("vigil_trainer_queue_size"));
         assertTrue(scrape.has("jvm_memory_used_bytes"), "the JVM binders are bound");
