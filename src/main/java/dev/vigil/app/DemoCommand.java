@@ -68,8 +68,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "7", description = "Seed of the synthetic sensors. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--http-port", defaultValue = "8080", description = "Port of the HTTP endpoint on 127.0.0.1 (/health,"
-            + " /metrics, /sensors/<key>); when it is taken, any free port. -1: no endpoint. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--http-port", defaultValue = "8080", description = "Port of the HTTP endpoint on 127.0.0.1"
+            + " (the dashboard, /health, /metrics, /sensors/<key>); when it is taken, any free port. -1: no endpoint."
+            + " Default: ${DEFAULT-VALUE}.")
     int httpPort;
 
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -114,8 +115,8 @@ final class DemoCommand implements Callable<Integer> {
                     throw new dev.vigil.VigilException("the detector did not reach RUNNING within 2 minutes");
                 }
                 if (service.http() != null) {
-                    out.printf(Locale.ROOT, "vigil demo: HTTP on http://127.0.0.1:%d (/health, /metrics, /sensors/pump-1,"
-                            + " /sensors/turbine-1?topology=machines)%n", service.http().port());
+                    out.printf(Locale.ROOT, "vigil demo: dashboard at http://127.0.0.1:%d/ (also /health, /metrics,"
+                            + " /sensors/pump-1, /sensors/turbine-1?topology=machines)%n", service.http().port());
                 }
                 DemoSummary summary = run(broker, sensors, machines, runFor, out);
                 summary.print(out);

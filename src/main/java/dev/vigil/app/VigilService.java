@@ -1,16 +1,16 @@
 package dev.vigil.app;
 
 import dev.vigil.app.http.HttpEndpoint;
+import dev.vigil.app.http.ScoreFeed;
 import dev.vigil.app.http.ServedTopology;
+import dev.vigil.app.http.ServiceMeters;
 import dev.vigil.config.AppConfig;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.stream.VigilTopology;
-import dev.vigil.stream.AlertsOpen;
 import dev.vigil.stream.ModelTrainingService;
 import dev.vigil.stream.TopologyTrainer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.common.metrics.Measurable;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -47,10 +47,14 @@ final class VigilService implements AutoCloseable {
     private final List<Producer<String, byte[]>> producers = new ArrayList<>();
     /** Metrics of the service outside the stream threads (the background trainer's), group {@code vigil-service}. */
     private final Metrics metrics = new Metrics();
+    /** The Micrometer registry {@code /metrics} serves: JVM, Kafka Streams and Vigil's meters. */
+    private final ServiceMeters meters = new ServiceMeters();
     private ModelTrainingService trainer;
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** The HTTP endpoint, or null when {@code http.enabled=false}. */
     private HttpEndpoint http;
+    /** The dashboard's reader of the scores and alerts topics, or null without the HTTP endpoint. */
+    private ScoreFeed feed;
 
     private VigilService() {
     }
@@ -81,12 +85,15 @@ final class VigilService implements AutoCloseable {
                 service.applications.add(service.startOne(app, topologies.get(i), settings.get(i)));
                 service.names.add(topologies.get(i).name());
             }
+            List<ServedTopology> served = new ArrayList<>();
+            for (int i = 0; i < topologies.size(); i++) {
+                served.add(new ServedTopology(topologies.get(i), settings.get(i).detector(),
+                        service.applications.get(i)));
+            }
+            service.meters.bind(served, service.metrics);
             if (service.http != null) {
-                List<ServedTopology> served = new ArrayList<>();
-                for (int i = 0; i < topologies.size(); i++) {
-                    served.add(new ServedTopology(topologies.get(i), settings.get(i).detector(), service.applications.get(i)));
-                }
-                service.http.start(served, service.metrics);
+                service.feed = ScoreFeed.start(app.bootstrapServers(), app.kafka(), served);
+                service.http.start(served, service.meters, service.feed);
             }
         } catch (RuntimeException | InterruptedException e) {
             service.close();
@@ -126,9 +133,6 @@ final class VigilService implements AutoCloseable {
         Topology topology = VigilTopology.build(t, settings.detector(), settings.retrain(), props, training);
         KafkaStreams streams = new KafkaStreams(topology, props);
         training.attach(streams);
-        metrics.addMetric(metrics.metricName("alerts-open", "vigil-service",
-                "Keys of this instance with an alert open now (counted from the detector-state store when read).",
-                Map.of("topology", t.name())), (Measurable) (config, now) -> AlertsOpen.count(streams, t.name()));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("topology {}: stream thread failed; stopping this instance", t.name(), e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -152,6 +156,11 @@ final class VigilService implements AutoCloseable {
     /** The service's own metrics registry (thread-safe); the Streams applications' metrics are in theirs. */
     Metrics metrics() {
         return metrics;
+    }
+
+    /** The service's Micrometer registry (the one {@code /metrics} renders). */
+    ServiceMeters meters() {
+        return meters;
     }
 
     /** The HTTP endpoint, or null when disabled. */
@@ -183,6 +192,9 @@ final class VigilService implements AutoCloseable {
         if (http != null) {
             http.close();
         }
+        if (feed != null) {
+            feed.close();
+        }
         if (trainer != null) {
             trainer.close();
         }
@@ -202,6 +214,7 @@ final class VigilService implements AutoCloseable {
                         CLOSE_TIMEOUT.toSeconds());
             }
         }
+        meters.close();
         metrics.close();
         stopped.countDown();
     }

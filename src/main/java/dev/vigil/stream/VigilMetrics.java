@@ -8,7 +8,9 @@ import org.apache.kafka.streams.StreamsMetrics;
  * Streams metrics go: JMX, reporters, {@code KafkaStreams#metrics()}). Each operation below has two metrics,
  * {@code <operation>-total} (cumulative count) and {@code <operation>-rate} (per second), in group
  * {@value #GROUP}, tagged {@code thread-id} and {@value #TAG} = the topology name. Dead letters are counted per
- * reason, operation {@link RejectReason#metricName()} (e.g. {@code dlq-not-json-total}).
+ * reason, operation {@link RejectReason#metricName()} (e.g. {@code dlq-not-json-total}). The service's
+ * {@code /metrics} reads them, summed over threads, as Micrometer meters named {@code vigil.*} (the app layer's
+ * {@code VigilMeters}; docs/metrics.md).
  */
 public final class VigilMetrics {
     /** Scope of the custom metrics; Kafka names the group {@code stream-<scope>-metrics}. */

@@ -65,7 +65,7 @@ class DemoCommandIT {
         assertTrue(Integer.parseInt(models.group(1)) >= 5, "every sensor gets a model from the background trainer: "
                 + printed);
         assertTrue(printed.contains("MODEL "), printed);
-        assertTrue(printed.matches("(?s).*vigil demo: HTTP on http://127\\.0\\.0\\.1:\\d+ .*"), printed);
+        assertTrue(printed.matches("(?s).*vigil demo: dashboard at http://127\\.0\\.0\\.1:\\d+/ .*"), printed);
         Matcher caught = CAUGHT.matcher(printed);
         assertTrue(caught.find(), printed);
         assertTrue(Integer.parseInt(caught.group(1)) >= 5, printed);

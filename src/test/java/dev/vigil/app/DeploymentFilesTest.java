@@ -49,7 +49,7 @@ class DeploymentFilesTest {
 
     @Test
     void shouldDefineTheServicesWithNamedImages() {
-        for (String name : List.of("kafka", "topics", "vigil", "producer", "alerts")) {
+        for (String name : List.of("kafka", "topics", "vigil", "producer", "alerts", "prometheus", "grafana")) {
             JsonNode s = services.get(name);
             assertNotNull(s, "service " + name);
             assertFalse(s.path("image").asText().isBlank(), "service " + name + " names its image");
@@ -103,6 +103,29 @@ class DeploymentFilesTest {
         Path csv = hostPath(mounts(services.get("producer")), argument(producer, "--file"));
         assertTrue(Files.isRegularFile(csv), csv + " exists");
         assertEquals(t.alertsTopic(), argument(strings(services.get("alerts").get("command")), "--topic"));
+    }
+
+    @Test
+    void shouldScrapeVigilWithPrometheusAndProvisionGrafanaFromExistingFiles() throws IOException {
+        Map<String, Path> prometheus = mounts(services.get("prometheus"));
+        Path config = prometheus.get("/etc/prometheus/prometheus.yml");
+        assertTrue(Files.isRegularFile(config), config + " exists");
+        JsonNode job = YAML.readTree(config.toFile()).get("scrape_configs").get(0);
+        assertEquals("/metrics", job.get("metrics_path").asText());
+        assertEquals("vigil:" + vigilConfig().http().port(),
+                job.get("static_configs").get(0).get("targets").get(0).asText());
+        assertTrue(services.get("prometheus").get("image").asText().startsWith("prom/prometheus:"));
+        Map<String, Path> grafana = mounts(services.get("grafana"));
+        assertTrue(services.get("grafana").get("image").asText().startsWith("grafana/grafana:"));
+        Path provisioning = grafana.get("/etc/grafana/provisioning");
+        Path dashboards = grafana.get("/var/lib/grafana/dashboards");
+        JsonNode provider = YAML.readTree(provisioning.resolve("dashboards/vigil.yml").toFile())
+                .get("providers").get(0);
+        assertEquals("/var/lib/grafana/dashboards", provider.get("options").get("path").asText());
+        assertTrue(Files.isRegularFile(dashboards.resolve("vigil.json")), "the dashboard GrafanaDashboardTest checks");
+        JsonNode datasource = YAML.readTree(provisioning.resolve("datasources/prometheus.yml").toFile())
+                .get("datasources").get(0);
+        assertEquals("http://prometheus:9090", datasource.get("url").asText());
     }
 
     @Test

@@ -10,10 +10,9 @@ import dev.vigil.detect.DetectorResult;
 import dev.vigil.detect.DetectorState;
 import dev.vigil.detect.Event;
 import dev.vigil.testutil.KafkaTestBroker;
+import dev.vigil.testutil.PrometheusExposition;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.metrics.Sensor;
-import org.apache.kafka.common.metrics.stats.CumulativeCount;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The HTTP endpoint of a running service against a real broker: health, readiness, Prometheus metrics (Vigil's
- * processor counters, the service registry, Kafka's own), and a key's state and history read by interactive query,
+ * meters, Kafka Streams' and the JVM's through Micrometer, read back by an independent parser), the dashboard's page
+ * and fleet, and a key's state and history read by interactive query,
  * checked against the detector run offline on the same events.
  */
 class HttpEndpointIT {
@@ -45,11 +45,6 @@ class HttpEndpointIT {
         try (VigilService service = VigilService.start(app, List.of(scenario.topology), ServiceScenario.LIMIT)) {
             int port = service.http().port();
             assertTrue(service.awaitRunning(ServiceScenario.LIMIT), "service should reach RUNNING");
-            Sensor trained = service.metrics().sensor("models-trained");
-            trained.add(service.metrics().metricName("models-trained-total", "vigil-service", "Models trained"),
-                    new CumulativeCount());
-            trained.record();
-
             scenario.produce(broker.bootstrapServers(), false);
             List<ConsumerRecord<String, byte[]>> scores = new ArrayList<>();
             try (KafkaConsumer<String, byte[]> consumer = ServiceScenario.consumer(broker.bootstrapServers(),
@@ -68,15 +63,17 @@ class HttpEndpointIT {
             HttpResponse<String> metrics = HttpProbe.get(port, "/metrics");
             assertEquals(200, metrics.statusCode());
             assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
-            String text = metrics.body();
-            assertEquals(scenario.total(), HttpProbe.sum(text, "stream_vigil_metrics_records_scored_total"), 0.0, text);
-            assertTrue(HttpProbe.sum(text, "stream_vigil_metrics_score_latency_max") > 0, "score latency is measured");
-            assertEquals(1.0, HttpProbe.sum(text, "vigil_service_models_trained_total"), 0.0);
-            assertTrue(text.contains("# HELP vigil_service_models_trained_total Models trained\n"), "HELP from the description");
-            assertTrue(HttpProbe.sum(text, "stream_thread_metrics_process_total") > 0, "Kafka Streams' own metrics too");
-
-            assertTrue(text.contains("\nvigil_service_alerts_open{topology=\"http-it\"} "), text);
-            assertEquals(openAlertsOffline(scenario), HttpProbe.sum(text, "vigil_service_alerts_open"), 0.0, text);
+            PrometheusExposition scrape = PrometheusExposition.parse(metrics.body());
+            assertEquals(scenario.total(), scrape.sum("vigil_events_total", Map.of("outcome", "scored")), 0.0);
+            assertEquals(0, scrape.sum("vigil_events_total", Map.of("outcome", "dead-lettered")), 0.0);
+            assertTrue(scrape.sum("vigil_score_latency_max_seconds") > 0, "score latency is measured");
+            assertTrue(scrape.sum("kafka_stream_thread_process_total", Map.of("topology", "http-it")) > 0,
+                    "Kafka Streams' own metrics through Micrometer's binder, tagged with the topology");
+            assertTrue(scrape.names().stream().noneMatch(n -> n.startsWith("kafka_stream_vigil")),
+                    "Vigil's stream counters appear once, as vigil_*: " + scrape.names());
+            assertTrue(scrape.has("jvm_memory_used_bytes") && scrape.has("jvm_threads_live_threads"), "JVM binders");
+            assertEquals(openAlertsOffline(scenario), scrape.sum("vigil_alerts_open", Map.of("topology", "http-it")),
+                    0.0);
             assertKeyStateMatchesOffline(port, scenario, "key-1");
             assertHistoryIsTheKeysReadings(port, scenario, "key-0");
 
@@ -85,6 +82,16 @@ class HttpEndpointIT {
             assertEquals(404, HttpProbe.get(port, "/sensors/key-0?topology=other").statusCode());
             assertEquals(200, HttpProbe.get(port, "/sensors/key-0?topology=http-it").statusCode());
             assertEquals(404, HttpProbe.get(port, "/nothing-here").statusCode());
+            HttpResponse<String> page = HttpProbe.get(port, "/");
+            assertEquals(200, page.statusCode());
+            assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+            assertTrue(page.body().contains("dashboard/uPlot.iife.min.js"), page.body());
+            assertTrue(HttpProbe.get(port, "/dashboard/uPlot.iife.min.js").body().contains("uPlot"),
+                    "uPlot from the jar");
+            assertEquals(404, HttpProbe.get(port, "/dashboard/nothing.js").statusCode());
+            JsonNode fleet = HttpProbe.json(HttpProbe.get(port, "/api/fleet?sort=key&order=asc"));
+            assertEquals(2, fleet.get("total").asInt(), fleet.toString());
+            assertEquals(400, HttpProbe.get(port, "/api/fleet?sort=colour").statusCode());
         }
     }
 

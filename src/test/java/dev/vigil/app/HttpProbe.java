@@ -45,16 +45,4 @@ final class HttpProbe {
             throw new UncheckedIOException(response.body(), e);
         }
     }
-
-    /** Sum of the samples of one Prometheus family (every label set); NaN samples count as 0. */
-    static double sum(String metricsText, String family) {
-        double sum = 0;
-        for (String line : metricsText.split("\n")) {
-            if (line.startsWith(family + "{") || line.startsWith(family + " ")) {
-                double v = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).replace("+Inf", "Infinity"));
-                sum += Double.isNaN(v) ? 0 : v;
-            }
-        }
-        return sum;
-    }
 }

@@ -81,6 +81,7 @@ class KeyLookupIT {
             }
             assertEquals(Set.of(a.http().advertised(), b.http().advertised()), holders,
                     "both instances hold keys, so each found some of them on the other");
+            assertFleetPagesAreTheSameFromEitherInstance(ports, keys, holders);
 
             for (String key : foreign.keySet()) {
                 int answered = 0;
@@ -103,6 +104,26 @@ class KeyLookupIT {
                 }
             }
         }
+    }
+
+    /** The dashboard's fleet, paged by the serving instance over both instances' keys: open alerts first, then key. */
+    private static void assertFleetPagesAreTheSameFromEitherInstance(int[] ports, List<String> keys,
+                                                                     Set<String> holders) {
+        List<String> expected = keys.stream().sorted(java.util.Comparator
+                .comparing((String k) -> !sensor(ports[0], k).get("alertOpen").asBoolean())
+                .thenComparing(k -> k)).toList();
+        for (int port : ports) {
+            JsonNode page = HttpProbe.json(HttpProbe.get(port, "/api/fleet?sort=key&order=asc&offset=2&limit=2"));
+            assertEquals(keys.size(), page.get("total").asInt(), page.toString());
+            assertEquals(2, page.get("instances").asInt(), page.toString());
+            List<String> listed = new ArrayList<>();
+            page.get("rows").forEach(r -> listed.add(r.get("key").asText()));
+            assertEquals(expected.subList(2, 4), listed, page.toString());
+        }
+        JsonNode all = HttpProbe.json(HttpProbe.get(ports[1], "/api/fleet?limit=500"));
+        Set<String> instances = new HashSet<>();
+        all.get("rows").forEach(r -> instances.add(r.get("instance").asText()));
+        assertEquals(holders, instances, "each row comes from the instance holding the key");
     }
 
     private VigilService start(EmbeddedKafkaBroker broker, ServiceScenario scenario, String name)

@@ -7,9 +7,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.vigil.VigilException;
 import dev.vigil.config.HttpConfig;
 import dev.vigil.stream.VigilJson;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +16,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,11 +27,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code GET /health}: liveness; 200 while no Streams application is in ERROR (or about to be), else 503;</li>
  *   <li>{@code GET /ready}: readiness; 200 only when every Streams application is RUNNING (stores restored), else
  *       503; both answer with the applications' states as JSON;</li>
- *   <li>{@code GET /metrics}: every numeric metric of every application and of the service's own registry, in the
- *       Prometheus text format ({@link PrometheusText});</li>
+ *   <li>{@code GET /metrics}: the service's Micrometer meters (JVM, Kafka Streams, Vigil's own) in the Prometheus
+ *       text format ({@link ServiceMeters});</li>
  *   <li>{@code GET /sensors/{key}} and {@code /sensors/{key}/history}: a key's state and recent readings
  *       ({@link SensorHandler}), read on the instance that holds the key, in whichever partition its producer
- *       put it.</li>
+ *       put it;</li>
+ *   <li>{@code GET /}: the dashboard ({@link DashboardFiles}), and its data: {@code /api/fleet} ({@link FleetHandler}),
+ *       {@code /api/series/{key}}, {@code /api/alerts}, {@code /api/topologies} ({@link DashboardApi}).</li>
  * </ul>
  * {@link #bind} opens the socket first, so that the bound port (with {@code http.port=0}) can be advertised to
  * Kafka Streams ({@code application.server}) before the applications start; {@link #serveStarting} answers the
@@ -121,30 +118,36 @@ public final class HttpEndpoint implements AutoCloseable {
         LOG.info("HTTP endpoint on {} (advertised as {}): /health /ready while starting", server.getAddress(), advertised);
     }
 
-    /** Starts serving (or, after {@link #serveStarting}, switches to) the given topologies and the service's metrics. */
-    public synchronized void start(List<ServedTopology> topologies, Metrics serviceMetrics) {
+    /**
+     * Starts serving (or, after {@link #serveStarting}, switches to) the given topologies, the service's meters and the
+     * dashboard, whose charts and alerts come from {@code feed}.
+     */
+    public synchronized void start(List<ServedTopology> topologies, ServiceMeters meters, ScoreFeed feed) {
         if (serving) {
             List.of("/health", "/ready", "/").forEach(server::removeContext);
         }
         StatusHandler status = new StatusHandler(topologies);
         server.createContext("/health", get(status::health));
         server.createContext("/ready", get(status::ready));
-        server.createContext("/metrics", get(exchange -> {
-            List<Map<MetricName, ? extends Metric>> registries = new ArrayList<>();
-            topologies.forEach(t -> registries.add(t.streams().metrics()));
-            registries.add(serviceMetrics.metrics());
-            send(exchange, 200, PrometheusText.CONTENT_TYPE,
-                    PrometheusText.render(registries).getBytes(StandardCharsets.UTF_8));
-        }));
+        server.createContext("/metrics", get(exchange -> send(exchange, 200, ServiceMeters.CONTENT_TYPE,
+                meters.scrape().getBytes(StandardCharsets.UTF_8))));
         server.createContext("/sensors/", get(new SensorHandler(topologies, advertised)));
-        server.createContext("/", get(exchange -> sendJson(exchange, 404,
-                error("no such resource; try /health, /ready, /metrics, /sensors/{key}, /sensors/{key}/history"))));
+        server.createContext(FleetHandler.PATH, get(new FleetHandler(topologies, advertised, feed)));
+        server.createContext(DashboardApi.PREFIX, get(new DashboardApi(topologies, feed)));
+        DashboardFiles files = new DashboardFiles();
+        server.createContext(DashboardFiles.PREFIX, get(files::sendFile));
+        server.createContext("/", get(exchange -> {
+            if (!files.sendIndex(exchange)) {
+                sendJson(exchange, 404, error("no such resource; try / (the dashboard), /health, /ready, /metrics,"
+                        + " /sensors/{key}, /sensors/{key}/history, /api/fleet"));
+            }
+        }));
         if (!serving) {
             server.start();
             serving = true;
         }
-        LOG.info("HTTP endpoint on {} (advertised as {}): /health /ready /metrics /sensors/<key>[/history]",
-                server.getAddress(), advertised);
+        LOG.info("HTTP endpoint on {} (advertised as {}): dashboard at / and /health /ready /metrics"
+                + " /sensors/<key>[/history] /api/...", server.getAddress(), advertised);
     }
 
     /** Stops serving (in-flight requests get a second to finish). */

@@ -46,12 +46,24 @@ final class PeerClient {
                 .header(FORWARDED_HEADER, self)
                 .header(PARTITIONS_HEADER, partitions.stream().map(String::valueOf).collect(Collectors.joining(",")))
                 .GET().build();
+        return send(peer, request, "holding partitions " + partitions);
+    }
+
+    /** The answer of {@code peer} for {@code pathAndQuery} (raw), marked as forwarded; 502 when it does not answer. */
+    SensorAnswer get(HostInfo peer, String pathAndQuery) {
+        URI target = URI.create("http://" + peer.host() + ":" + peer.port() + pathAndQuery);
+        return send(peer, HttpRequest.newBuilder(target).timeout(FORWARD_TIMEOUT).header(FORWARDED_HEADER, self)
+                .GET().build(), "");
+    }
+
+    private SensorAnswer send(HostInfo peer, HttpRequest request, String holding) {
         try {
             HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
             return new SensorAnswer(response.statusCode(),
                     response.headers().firstValue("Content-Type").orElse(HttpEndpoint.JSON), response.body());
         } catch (IOException e) {
-            return SensorAnswer.error(502, "instance " + peer + " holding partitions " + partitions + " did not answer: " + e);
+            return SensorAnswer.error(502, "instance " + peer + (holding.isEmpty() ? "" : " " + holding)
+                    + " did not answer: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return SensorAnswer.unavailable("interrupted while asking " + peer);

@@ -61,11 +61,9 @@ final class SensorHandler implements HttpHandler {
         }
         String key = URLDecoder.decode(segments[0].replace("+", "%2B"), StandardCharsets.UTF_8);
         String wanted = queryParameter(uri.getRawQuery(), "topology");
-        ServedTopology t = wanted == null ? topologies.get(0)
-                : topologies.stream().filter(s -> s.name().equals(wanted)).findFirst().orElse(null);
+        ServedTopology t = topology(topologies, wanted);
         if (t == null) {
-            HttpEndpoint.sendJson(exchange, 404, HttpEndpoint.error("unknown topology '" + wanted + "' (served: "
-                    + topologies.stream().map(ServedTopology::name).toList() + ")"));
+            unknownTopology(topologies, wanted).send(exchange);
             return;
         }
         Lookup lookup = new Lookup(t, stores.get(t.name()), history ? t.names().historyStore() : t.names().stateStore(),
@@ -133,6 +131,31 @@ final class SensorHandler implements HttpHandler {
 
     private static SensorAnswer notRunning(ServedTopology t, RuntimeException e) {
         return SensorAnswer.unavailable("topology " + t.name() + " is not running: " + e.getMessage());
+    }
+
+    /** Every parameter of a raw query string, decoded (the first value of each name). */
+    static Map<String, String> queryParameters(String rawQuery) {
+        Map<String, String> out = new HashMap<>();
+        if (rawQuery != null && !rawQuery.isEmpty()) {
+            for (String pair : rawQuery.split("&")) {
+                int eq = pair.indexOf('=');
+                out.putIfAbsent(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+                        eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    /** The served topology named {@code wanted}, the first with null, or null when none is so named. */
+    static ServedTopology topology(List<ServedTopology> topologies, String wanted) {
+        return wanted == null ? topologies.get(0)
+                : topologies.stream().filter(s -> s.name().equals(wanted)).findFirst().orElse(null);
+    }
+
+    /** The 404 answer for an unknown topology. */
+    static SensorAnswer unknownTopology(List<ServedTopology> topologies, String wanted) {
+        return SensorAnswer.error(404, "unknown topology '" + wanted + "' (served: "
+                + topologies.stream().map(ServedTopology::name).toList() + ")");
     }
 
     /** The first value of {@code name} in a raw query string, decoded, or null. */

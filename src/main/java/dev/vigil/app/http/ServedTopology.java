@@ -2,6 +2,7 @@ package dev.vigil.app.http;
 
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.DetectorConfig;
+import dev.vigil.stream.AlertsOpen;
 import dev.vigil.stream.TopologyNames;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -16,5 +17,10 @@ public record ServedTopology(TopologyConfig topology, DetectorConfig detector, K
 
     public TopologyNames names() {
         return new TopologyNames(topology.name());
+    }
+
+    /** Keys of this instance with an alert open now (O(keys): reads every key's state), NaN while not queryable. */
+    public double alertsOpen() {
+        return AlertsOpen.count(streams, name());
     }
 }

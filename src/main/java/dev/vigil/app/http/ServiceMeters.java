@@ -1,0 +1,91 @@
+package dev.vigil.app.http;
+
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.common.metrics.Metrics;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The service's Micrometer registry, rendered for Prometheus at {@code /metrics}: the JVM binders (memory, GC,
+ * threads, class loading, CPU, uptime), Micrometer's Kafka Streams binder on every application (tagged
+ * {@code topology}), and {@link VigilMeters}. The Kafka Streams binder would also copy Vigil's own stream counters
+ * under Kafka's names ({@code kafka.stream.vigil.*}); those are left out, {@link VigilMeters} has them.
+ * Thread-safe; {@link #close()} stops the binders' background refresh.
+ */
+public final class ServiceMeters implements AutoCloseable {
+    /** Content type of {@link #scrape()}: the Prometheus text format 0.0.4. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    /** Micrometer's name prefix for the copies of Vigil's stream counters ({@code stream-vigil-metrics}). */
+    static final String KAFKA_COPY_OF_VIGIL = "kafka.stream.vigil.";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final List<AutoCloseable> binders = new ArrayList<>();
+    /** Held here: Micrometer's function meters keep only weak references to the objects they read. */
+    private final List<VigilMeters> vigilMeters = new ArrayList<>();
+
+    /** A registry with the JVM binders bound. */
+    public ServiceMeters() {
+        registry.config().meterFilter(MeterFilter.denyNameStartsWith(KAFKA_COPY_OF_VIGIL));
+        new JvmMemoryMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        binders.add(gc);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmInfoMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    /** Binds Kafka Streams' metrics of every topology and Vigil's meters over them and the service registry. */
+    public synchronized void bind(List<ServedTopology> topologies, Metrics serviceMetrics) {
+        List<VigilMeters.Source> sources = new ArrayList<>();
+        for (ServedTopology t : topologies) {
+            KafkaStreamsMetrics kafka = new KafkaStreamsMetrics(t.streams(), Tags.of("topology", t.name()));
+            kafka.bindTo(registry);
+            binders.add(kafka);
+            sources.add(new VigilMeters.Source(t.name(), t.streams()::metrics, t::alertsOpen));
+        }
+        bind(new VigilMeters(sources, serviceMetrics::metrics));
+    }
+
+    /** Binds {@code meters} and keeps them (and so the sources they read) for the registry's life. */
+    synchronized void bind(VigilMeters meters) {
+        meters.bindTo(registry);
+        vigilMeters.add(meters);
+    }
+
+    /** The registry, for callers that add meters of their own. */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Every meter in the Prometheus text format ({@link #CONTENT_TYPE}). */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public synchronized void close() {
+        for (AutoCloseable b : binders) {
+            try {
+                b.close();
+            } catch (Exception ignored) {
+                // closing a binder only stops its refresh task
+            }
+        }
+        registry.close();
+    }
+}
