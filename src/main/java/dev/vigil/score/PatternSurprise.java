@@ -93,8 +93,20 @@ public final class PatternSurprise {
      * symbols dropped from its front.
      */
     private static double backedOff(byte[] counts, int base, int context, int order, int symbols, int symbol) {
+        int row = base + context * symbols;
+        int seenInFull = 0;
+        int distinctInFull = 0;
+        for (int s = 0; s < symbols; s++) {
+            int k = Byte.toUnsignedInt(counts[row + s]);
+            seenInFull += k;
+            distinctInFull += k > 0 ? 1 : 0;
+        }
+        if (seenInFull >= MIN_CONTEXT) {
+            // the usual case once a key has settled: no back-off, nothing allocated
+            return surprise(Byte.toUnsignedInt(counts[row + symbol]), seenInFull, distinctInFull, symbols);
+        }
         int[] next = new int[symbols];
-        for (int kept = order; kept >= 1; kept--) {
+        for (int kept = order - 1; kept >= 1; kept--) {
             int dropped = order - kept;
             int span = 1;
             for (int i = 0; i < kept; i++) {
@@ -107,9 +119,9 @@ public final class PatternSurprise {
                 prefixes *= symbols;
             }
             for (int prefix = 0; prefix < prefixes; prefix++) {
-                int row = base + (prefix * span + suffix) * symbols;
+                int r = base + (prefix * span + suffix) * symbols;
                 for (int s = 0; s < symbols; s++) {
-                    next[s] += Byte.toUnsignedInt(counts[row + s]);
+                    next[s] += Byte.toUnsignedInt(counts[r + s]);
                 }
             }
             int seen = 0;
@@ -117,18 +129,18 @@ public final class PatternSurprise {
                 seen += k;
             }
             if (seen >= MIN_CONTEXT) {
-                return surprise(next, seen, symbols, symbol);
+                int distinct = 0;
+                for (int k : next) {
+                    distinct += k > 0 ? 1 : 0;
+                }
+                return surprise(next[symbol], seen, distinct, symbols);
             }
         }
         return 0;
     }
 
-    private static double surprise(int[] next, int seen, int symbols, int symbol) {
-        int distinct = 0;
-        for (int k : next) {
-            distinct += k > 0 ? 1 : 0;
-        }
-        int k = next[symbol];
+    /** The raw surprise of a symbol seen {@code k} times in a context seen {@code seen} times, {@code distinct} ways. */
+    private static double surprise(int k, int seen, int distinct, int symbols) {
         double p = k > 0 ? k / (double) (seen + distinct)
                 : (distinct + 1.0) / (seen + distinct + 1.0) / (symbols - distinct);
         return Math.min(1.0, -Math.log(p) / LOG_FULL_SURPRISE);
