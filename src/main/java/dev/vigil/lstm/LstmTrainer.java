@@ -3,7 +3,12 @@ package dev.vigil.lstm;
 import dev.vigil.BadConfigException;
 import dev.vigil.ShapeMismatchException;
 import dev.vigil.VigilException;
+import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -25,8 +30,14 @@ import java.util.function.BooleanSupplier;
  * {@link NonFiniteTrainingException}; a loss or gradient that becomes non-finite aborts the run
  * with the same exception. The same seed, series and configs give bit-identical models.
  *
- * <p>Workspaces (sized for the two configs) are allocated once in the constructor; minibatches and
- * validation passes allocate nothing. Reusable for any number of runs; not thread-safe.
+ * <p>Arithmetic is float32 ({@link BpttEngine}, {@link AdamOptimizer}); losses are summed in double. Each
+ * minibatch is computed as two halves of its subsequences (the first {@code ceil(B/2)}, then the rest), each
+ * with its own workspace, and the gradient is {@code g_first + g_rest} in that order, whatever the thread
+ * count: with {@code threads = 2} the second half runs on a helper thread the trainer owns, so the same seed,
+ * series and configs give bit-identical models with one thread or two.
+ *
+ * <p>Workspaces (sized for the two configs) are allocated once in the constructor; with one thread,
+ * minibatches and validation passes allocate nothing. Reusable for any number of runs; not thread-safe.
  */
 public final class LstmTrainer {
 
@@ -36,14 +47,23 @@ public final class LstmTrainer {
     private final LstmConfig config;
     private final TrainingConfig training;
     private final ParameterLayout layout;
-    private final BpttEngine engine;
+    /** Engines of the two halves of a minibatch (one when {@code B = 1}). */
+    private final BpttEngine[] engines;
     private final AdamOptimizer adam;
-    private final double[] parameters;
-    /** Rows of each {@code W_l}ᵀ and {@code W_l}, refreshed from {@code parameters} after each update. */
-    private final double[][][] transposedRows;
-    private final double[][][] weightRows;
-    private final double[] gradient;
-    private final double[] bestParameters;
+    private final float[] parameters;
+    /**
+     * The parameters as the stepper reads them ({@link ParameterLayout#newRows}), rows of each {@code W_l}ᵀ (views
+     * of those) and rows of each {@code W_l}, refreshed from {@code parameters} after each update.
+     */
+    private final float[][] stepRows;
+    private final float[][][] transposedRows;
+    private final float[][][] weightRows;
+    /** Gradient of the whole minibatch (first the first half's), and of the second half. */
+    private final float[] gradient;
+    private final float[] restGradient;
+    private final float[] bestParameters;
+    /** Runs the second half when {@code threads = 2}; null with one thread. */
+    private final ExecutorService helper;
     private final int[] offsets;
     private final LstmModel working;
     private final LstmStepper stepper;
@@ -62,6 +82,20 @@ public final class LstmTrainer {
      *                            {@link #MAX_WORKSPACE_DOUBLES}
      */
     public LstmTrainer(LstmConfig config, TrainingConfig training) {
+        this(config, training, 1);
+    }
+
+    /**
+     * A trainer that computes each minibatch's two halves on {@code threads} threads (1 or 2; the results are the
+     * same bits either way). With 2 it owns a daemon helper thread for as long as it lives.
+     *
+     * @throws BadConfigException when {@code threads} is not 1 or 2, or when the workspaces for these configs
+     *                            would exceed {@link #MAX_WORKSPACE_DOUBLES}
+     */
+    public LstmTrainer(LstmConfig config, TrainingConfig training, int threads) {
+        if (threads != 1 && threads != 2) {
+            throw new BadConfigException("trainer threads must be 1 or 2, got " + threads);
+        }
         if (config == null || training == null) {
             throw new BadConfigException("config and training must not be null");
         }
@@ -74,16 +108,29 @@ public final class LstmTrainer {
         this.config = config;
         this.training = training;
         this.layout = new ParameterLayout(config);
-        this.engine = new BpttEngine(config, training.batchSize(), training.bpttSteps());
+        int batch = training.batchSize();
+        int first = (batch + 1) / 2;
+        this.engines = batch == 1 ? new BpttEngine[] {new BpttEngine(config, 1, 1, training.bpttSteps())}
+                : new BpttEngine[] {new BpttEngine(config, first, batch, training.bpttSteps()),
+                        new BpttEngine(config, batch - first, batch, training.bpttSteps())};
         this.adam = new AdamOptimizer(layout.size());
-        this.parameters = new double[layout.size()];
-        this.transposedRows = layout.newTransposedRows();
+        this.parameters = new float[layout.size()];
+        this.stepRows = layout.newRows();
+        this.transposedRows = new float[layout.layers][][];
+        for (int l = 0; l < layout.layers; l++) {
+            transposedRows[l] = Arrays.copyOfRange(stepRows, layout.layerRow(l), layout.layerRow(l) + layout.columns(l));
+        }
         this.weightRows = layout.newWeightRows();
-        this.gradient = new double[layout.size()];
-        this.bestParameters = new double[layout.size()];
-        this.offsets = new int[training.batchSize()];
-        this.working = LstmModel.wrapping(config, Normalisation.identity(config.inputSize()), parameters,
-                transposedRows);
+        this.gradient = new float[layout.size()];
+        this.restGradient = new float[layout.size()];
+        this.bestParameters = new float[layout.size()];
+        this.offsets = new int[batch];
+        this.working = LstmModel.wrapping(config, Normalisation.identity(config.inputSize()), stepRows);
+        this.helper = threads == 2 && engines.length == 2 ? Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "vigil-lstm-trainer-helper");
+            t.setDaemon(true);
+            return t;
+        }) : null;
         this.stepper = new LstmStepper(config);
         this.state = new LstmState(config);
         this.current = new double[config.inputSize() + config.contextSize()];
@@ -206,7 +253,7 @@ public final class LstmTrainer {
         for (int b = 0; b < offsets.length; b++) {
             offsets[b] = random.nextInt(trainPoints - training.bpttSteps());
         }
-        double loss = computeLossAndGradient(offsets);
+        double loss = computeLossAndGradient();
         if (!Double.isFinite(loss)) {
             throw new NonFiniteTrainingException("training loss became " + loss);
         }
@@ -232,28 +279,67 @@ public final class LstmTrainer {
      *
      * @param gradient output in {@link ParameterLayout} order, or null for the loss only
      */
-    double lossAndGradient(LstmModel model, double[][] series, int[] offsets, double[] gradient) {
+    double lossAndGradient(LstmModel model, double[][] series, int[] offsets, float[] gradient) {
         if (offsets.length != training.batchSize()) {
             throw new ShapeMismatchException("offsets must have batchSize = " + training.batchSize()
                     + " entries, got " + offsets.length);
         }
         startRun(series, model, 0);
-        double loss = computeLossAndGradient(offsets);
+        System.arraycopy(offsets, 0, this.offsets, 0, offsets.length);
+        double loss = computeLossAndGradient();
         if (gradient != null) {
             System.arraycopy(this.gradient, 0, gradient, 0, gradient.length);
         }
         return loss;
     }
 
-    private double computeLossAndGradient(int[] batchOffsets) {
-        engine.loadBatch(series, normalisation, batchOffsets);
+    /** Loss of the minibatch at {@link #offsets}; its gradient into {@link #gradient}. */
+    private double computeLossAndGradient() {
+        if (engines.length == 1) {
+            return half(0, gradient);
+        }
+        double restLoss;
+        double firstLoss;
+        if (helper == null) {
+            firstLoss = half(0, gradient);
+            restLoss = half(1, restGradient);
+        } else {
+            Future<Double> rest = helper.submit(() -> half(1, restGradient));
+            firstLoss = half(0, gradient);
+            restLoss = join(rest);
+        }
+        // g = g_first + g_rest, L = L_first + L_rest: a fixed order, whichever thread finished first
+        for (int j = 0; j < gradient.length; j++) {
+            gradient[j] += restGradient[j];
+        }
+        return firstLoss + restLoss;
+    }
+
+    /** Loss share and gradient of half {@code part} of the minibatch at {@link #offsets}. */
+    private double half(int part, float[] out) {
+        BpttEngine engine = engines[part];
+        engine.loadBatch(series, normalisation, offsets, part == 0 ? 0 : (offsets.length + 1) / 2);
         double loss = engine.forward(parameters, transposedRows);
-        engine.backward(parameters, weightRows, gradient);
+        engine.backward(parameters, weightRows, out);
         return loss;
     }
 
+    private static double join(Future<Double> rest) {
+        try {
+            return rest.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TrainingStoppedException("interrupted while the helper thread trained");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException) {
+                throw (RuntimeException) e.getCause();
+            }
+            throw new VigilException("trainer helper thread failed: " + e.getCause(), e.getCause());
+        }
+    }
+
     private void refreshWeightRows() {
-        layout.writeTransposedRows(parameters, transposedRows);
+        layout.writeRows(parameters, stepRows);
         layout.writeWeightRows(parameters, weightRows);
     }
 

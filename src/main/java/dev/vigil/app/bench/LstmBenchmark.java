@@ -83,7 +83,7 @@ public class LstmBenchmark {
         public void setUp() {
             LstmConfig config = new LstmConfig(1, TRAIN_HIDDEN, 1, 1.0, true);
             TrainingConfig training = new TrainingConfig(1, TRAIN_BATCH, TRAIN_BPTT, 0.005, 1.0, 0.2, 1);
-            trainer = new LstmTrainer(config, training);
+            trainer = new LstmTrainer(config, training, 2);
             double[][] series = sine(4000, 11);
             trainer.startRun(series, LstmModel.initialise(config, Normalisation.fit(series), 42), 42);
         }
