@@ -48,8 +48,6 @@ final class BpttEngine {
     private final float[][] headGrad;
     /** {@code T·B × 4H}: {@code dL/dz} of the layer being differentiated. */
     private final float[][] gateGrad;
-    /** {@code B × (in + H)}: {@code Wᵀ·dz} of one step, split into {@code dh_below} and {@code dh_next}. */
-    private final float[][] concatGrad;
     /** {@code B × H}: {@code dL/dh} and {@code dL/dc} carried from step t+1 to t. */
     private final float[][] hiddenCarry;
     private final float[][] cellCarry;
@@ -82,7 +80,6 @@ final class BpttEngine {
         }
         headGrad = new float[n][d];
         gateGrad = new float[n][rows];
-        concatGrad = new float[batch][Math.max(layout.layerInputSize(0), hidden) + hidden];
         hiddenCarry = new float[batch][hidden];
         cellCarry = new float[batch][hidden];
         weightGradT = new float[layers][][];
@@ -213,14 +210,15 @@ final class BpttEngine {
      * Gradient of the loss of the last {@link #forward} with respect to every parameter.
      *
      * @param parameters the flat parameters {@code forward} used; not modified
-     * @param weightRows rows of each {@code W_l} of {@code parameters}; not modified
+     * @param hiddenRows rows of each {@code W_l} of {@code parameters}, columns of {@code h} only; not modified
+     * @param inputRows  rows of each {@code W_l}, columns of the input only; not modified
      * @param gradient   output in {@link ParameterLayout} order; overwritten
      */
-    void backward(float[] parameters, float[][][] weightRows, float[] gradient) {
+    void backward(float[] parameters, float[][][] hiddenRows, float[][][] inputRows, float[] gradient) {
         Arrays.fill(gradient, 0f);
         backwardHead(parameters, gradient);
         for (int l = layout.layers - 1; l >= 0; l--) {
-            backwardLayer(l, weightRows[l], gradient);
+            backwardLayer(l, hiddenRows[l], inputRows[l], gradient);
         }
     }
 
@@ -248,7 +246,7 @@ final class BpttEngine {
         }
     }
 
-    private void backwardLayer(int l, float[][] w, float[] gradient) {
+    private void backwardLayer(int l, float[][] wh, float[][] wx, float[] gradient) {
         int in = layout.layerInputSize(l);
         int cols = in + hidden;
         for (int b = 0; b < batch; b++) {
@@ -260,16 +258,16 @@ final class BpttEngine {
             if (t == 0 && l == 0) {
                 break;
             }
-            // [dh_below; dh_next] = Wᵀ·dz_t for the B rows of step t
+            // dh_next = W_hᵀ·dz_t, dh_below = W_xᵀ·dz_t for the B rows of step t (over rows of W's two parts)
             for (int b = 0; b < batch; b++) {
-                Arrays.fill(concatGrad[b], 0, cols, 0f);
+                Arrays.fill(hiddenCarry[b], 0f);
             }
-            MatrixKernels.multAdd(batch, cols, rows, gateGrad, t * batch, w, concatGrad, 0);
-            for (int b = 0; b < batch; b++) {
-                System.arraycopy(concatGrad[b], in, hiddenCarry[b], 0, hidden);
-                if (l > 0) {
-                    System.arraycopy(concatGrad[b], 0, hiddenGrads[l - 1][t * batch + b], 0, in);
+            MatrixKernels.multAdd(batch, hidden, rows, gateGrad, t * batch, wh, hiddenCarry, 0);
+            if (l > 0) {
+                for (int b = 0; b < batch; b++) {
+                    Arrays.fill(hiddenGrads[l - 1][t * batch + b], 0f);
                 }
+                MatrixKernels.multAdd(batch, in, rows, gateGrad, t * batch, wx, hiddenGrads[l - 1], t * batch);
             }
         }
         int n = steps * batch;

@@ -36,6 +36,8 @@ public final class LstmStepper {
     private final float[] concat;
     /** Pre-activations, then activations, of the gates i, f, g, o ({@code 4H}). */
     private final float[] gates;
+    /** {@code c} of the current layer in float. */
+    private final float[] cell;
 
     /** A stepper for models and states of {@code config}'s shape. */
     public LstmStepper(LstmConfig config) {
@@ -43,6 +45,7 @@ public final class LstmStepper {
         this.hiddenSize = config.hiddenSize();
         this.concat = new float[Math.max(config.inputSize() + config.contextSize(), hiddenSize) + hiddenSize];
         this.gates = new float[ParameterLayout.GATES * hiddenSize];
+        this.cell = new float[hiddenSize];
     }
 
     /**
@@ -72,6 +75,7 @@ public final class LstmStepper {
             double[] c = state.c(l);
             for (int j = 0; j < n; j++) {
                 concat[in + j] = (float) h[j];
+                cell[j] = (float) c[j];
             }
             // z = b + Σ_col [x;h]_col · Wᵀ[col], over contiguous rows of Wᵀ
             gateProducts(rows, layout.layerRow(l), in + n);
@@ -79,11 +83,14 @@ public final class LstmStepper {
             Activations.activateGates(gates, n);
             float[] z = gates;
             for (int j = 0; j < n; j++) {
-                float cj = z[n + j] * (float) c[j] + z[j] * z[2 * n + j];
-                float hj = z[3 * n + j] * Activations.tanh(cj);
-                c[j] = cj;
-                h[j] = hj;
-                concat[j] = hj;
+                cell[j] = z[n + j] * cell[j] + z[j] * z[2 * n + j];
+            }
+            for (int j = 0; j < n; j++) {
+                concat[j] = z[3 * n + j] * Activations.tanh(cell[j]);
+            }
+            for (int j = 0; j < n; j++) {
+                c[j] = cell[j];
+                h[j] = concat[j];
             }
             in = n;
         }

@@ -30,8 +30,9 @@ import java.util.function.BooleanSupplier;
  * {@link NonFiniteTrainingException}; a loss or gradient that becomes non-finite aborts the run
  * with the same exception. The same seed, series and configs give bit-identical models.
  *
- * <p>Arithmetic is float32 ({@link BpttEngine}, {@link AdamOptimizer}); losses are summed in double. Each
- * minibatch is computed as two halves of its subsequences (the first {@code ceil(B/2)}, then the rest), each
+ * <p>Arithmetic is float32 ({@link BpttEngine}, {@link AdamOptimizer}); losses are summed in double. A
+ * minibatch of at least {@link #SPLIT_BATCH} subsequences is computed as two halves (the first {@code ceil(B/2)},
+ * then the rest), each
  * with its own workspace, and the gradient is {@code g_first + g_rest} in that order, whatever the thread
  * count: with {@code threads = 2} the second half runs on a helper thread the trainer owns, so the same seed,
  * series and configs give bit-identical models with one thread or two.
@@ -41,23 +42,31 @@ import java.util.function.BooleanSupplier;
  */
 public final class LstmTrainer {
 
+    /**
+     * Smallest batch computed as two halves (below it, one part: a smaller minibatch gains less from a second
+     * thread than the halves cost, and which it is depends on the config only, so the bits do not change).
+     */
+    static final int SPLIT_BATCH = 16;
+
     /** Largest workspace (in doubles, 8 bytes each) a trainer may allocate: 2 GiB. */
     public static final long MAX_WORKSPACE_DOUBLES = 1L << 28;
 
     private final LstmConfig config;
     private final TrainingConfig training;
     private final ParameterLayout layout;
-    /** Engines of the two halves of a minibatch (one when {@code B = 1}). */
+    /** Engines of the two halves of a minibatch (one below {@link #SPLIT_BATCH}). */
     private final BpttEngine[] engines;
     private final AdamOptimizer adam;
     private final float[] parameters;
     /**
      * The parameters as the stepper reads them ({@link ParameterLayout#newRows}), rows of each {@code W_l}ᵀ (views
-     * of those) and rows of each {@code W_l}, refreshed from {@code parameters} after each update.
+     * of those) and rows of each {@code W_l} in two parts (the columns of h, of the input), refreshed from
+     * {@code parameters} after each update.
      */
     private final float[][] stepRows;
     private final float[][][] transposedRows;
-    private final float[][][] weightRows;
+    private final float[][][] hiddenWeightRows;
+    private final float[][][] inputWeightRows;
     /** Gradient of the whole minibatch (first the first half's), and of the second half. */
     private final float[] gradient;
     private final float[] restGradient;
@@ -110,7 +119,7 @@ public final class LstmTrainer {
         this.layout = new ParameterLayout(config);
         int batch = training.batchSize();
         int first = (batch + 1) / 2;
-        this.engines = batch == 1 ? new BpttEngine[] {new BpttEngine(config, 1, 1, training.bpttSteps())}
+        this.engines = batch < SPLIT_BATCH ? new BpttEngine[] {new BpttEngine(config, batch, batch, training.bpttSteps())}
                 : new BpttEngine[] {new BpttEngine(config, first, batch, training.bpttSteps()),
                         new BpttEngine(config, batch - first, batch, training.bpttSteps())};
         this.adam = new AdamOptimizer(layout.size());
@@ -120,7 +129,8 @@ public final class LstmTrainer {
         for (int l = 0; l < layout.layers; l++) {
             transposedRows[l] = Arrays.copyOfRange(stepRows, layout.layerRow(l), layout.layerRow(l) + layout.columns(l));
         }
-        this.weightRows = layout.newWeightRows();
+        this.hiddenWeightRows = layout.newWeightRows(true);
+        this.inputWeightRows = layout.newWeightRows(false);
         this.gradient = new float[layout.size()];
         this.restGradient = new float[layout.size()];
         this.bestParameters = new float[layout.size()];
@@ -320,7 +330,7 @@ public final class LstmTrainer {
         BpttEngine engine = engines[part];
         engine.loadBatch(series, normalisation, offsets, part == 0 ? 0 : (offsets.length + 1) / 2);
         double loss = engine.forward(parameters, transposedRows);
-        engine.backward(parameters, weightRows, out);
+        engine.backward(parameters, hiddenWeightRows, inputWeightRows, out);
         return loss;
     }
 
@@ -340,7 +350,8 @@ public final class LstmTrainer {
 
     private void refreshWeightRows() {
         layout.writeRows(parameters, stepRows);
-        layout.writeWeightRows(parameters, weightRows);
+        layout.writeWeightRows(parameters, hiddenWeightRows, true);
+        layout.writeWeightRows(parameters, inputWeightRows, false);
     }
 
     /**

@@ -168,23 +168,26 @@ final class ParameterLayout {
         }
     }
 
-    /** Rows of {@code W_l} per layer: {@code 4H} arrays of {@code in_l + H}, for backward products. */
-    float[][][] newWeightRows() {
+    /**
+     * Rows of {@code W_l} per layer, restricted to the columns of {@code h} ({@code hidden}: {@code 4H} arrays of
+     * {@code H}) or of the input ({@code 4H} arrays of {@code in_l}), for backward products.
+     */
+    float[][][] newWeightRows(boolean hidden) {
         float[][][] rows = new float[layers][][];
         for (int l = 0; l < layers; l++) {
-            rows[l] = new float[gateRows()][columns(l)];
+            rows[l] = new float[gateRows()][hidden ? hiddenSize : layerInputSize(l)];
         }
         return rows;
     }
 
-    /** {@code rows[l][r][c] = W_l[r][c]} for every layer, read from the flat {@code parameters}. */
-    void writeWeightRows(float[] parameters, float[][][] rows) {
+    /** {@code rows[l][r][c] = W_l[r][first + c]} for every layer, {@code first} the first column of the part. */
+    void writeWeightRows(float[] parameters, float[][][] rows, boolean hidden) {
         int gateRows = gateRows();
         for (int l = 0; l < layers; l++) {
-            int cols = columns(l);
+            int first = hidden ? layerInputSize(l) : 0;
             float[][] out = rows[l];
-            for (int c = 0; c < cols; c++) {
-                int base = weightIndex(l, 0, c);
+            for (int c = 0; c < out[0].length; c++) {
+                int base = weightIndex(l, 0, first + c);
                 for (int r = 0; r < gateRows; r++) {
                     out[r][c] = parameters[base + r];
                 }
