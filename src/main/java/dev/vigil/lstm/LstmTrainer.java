@@ -5,10 +5,6 @@ import dev.vigil.ShapeMismatchException;
 import dev.vigil.VigilException;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -31,22 +27,15 @@ import java.util.function.BooleanSupplier;
  * with the same exception. The same seed, series and configs give bit-identical models.
  *
  * <p>Arithmetic is float32 ({@link BpttEngine}, {@link AdamOptimizer}); losses are summed in double. A
- * minibatch of at least {@link #SPLIT_BATCH} subsequences is computed as two halves (the first {@code ceil(B/2)},
- * then the rest), each
- * with its own workspace, and the gradient is {@code g_first + g_rest} in that order, whatever the thread
- * count: with {@code threads = 2} the second half runs on a helper thread the trainer owns, so the same seed,
- * series and configs give bit-identical models with one thread or two.
+ * minibatch of at least {@link MinibatchGradient#SPLIT_BATCH} subsequences is computed as two halves whose
+ * gradients are summed in a fixed order ({@link MinibatchGradient}); with {@code threads = 2} the second half
+ * runs on a helper thread the trainer owns, and the same seed, series and configs give bit-identical models
+ * with one thread or two.
  *
  * <p>Workspaces (sized for the two configs) are allocated once in the constructor; with one thread,
  * minibatches and validation passes allocate nothing. Reusable for any number of runs; not thread-safe.
  */
 public final class LstmTrainer {
-
-    /**
-     * Smallest batch computed as two halves (below it, one part: a smaller minibatch gains less from a second
-     * thread than the halves cost, and which it is depends on the config only, so the bits do not change).
-     */
-    static final int SPLIT_BATCH = 16;
 
     /** Largest workspace (in doubles, 8 bytes each) a trainer may allocate: 2 GiB. */
     public static final long MAX_WORKSPACE_DOUBLES = 1L << 28;
@@ -54,8 +43,6 @@ public final class LstmTrainer {
     private final LstmConfig config;
     private final TrainingConfig training;
     private final ParameterLayout layout;
-    /** Engines of the two halves of a minibatch (one below {@link #SPLIT_BATCH}). */
-    private final BpttEngine[] engines;
     private final AdamOptimizer adam;
     private final float[] parameters;
     /**
@@ -67,13 +54,11 @@ public final class LstmTrainer {
     private final float[][][] transposedRows;
     private final float[][][] hiddenWeightRows;
     private final float[][][] inputWeightRows;
-    /** Gradient of the whole minibatch (first the first half's), and of the second half. */
+    /** Gradient of the last minibatch. */
     private final float[] gradient;
-    private final float[] restGradient;
     private final float[] bestParameters;
-    /** Runs the second half when {@code threads = 2}; null with one thread. */
-    private final ExecutorService helper;
     private final int[] offsets;
+    private final MinibatchGradient minibatch;
     private final LstmModel working;
     private final LstmStepper stepper;
     private final LstmState state;
@@ -118,29 +103,22 @@ public final class LstmTrainer {
         this.training = training;
         this.layout = new ParameterLayout(config);
         int batch = training.batchSize();
-        int first = (batch + 1) / 2;
-        this.engines = batch < SPLIT_BATCH ? new BpttEngine[] {new BpttEngine(config, batch, batch, training.bpttSteps())}
-                : new BpttEngine[] {new BpttEngine(config, first, batch, training.bpttSteps()),
-                        new BpttEngine(config, batch - first, batch, training.bpttSteps())};
         this.adam = new AdamOptimizer(layout.size());
         this.parameters = new float[layout.size()];
         this.stepRows = layout.newRows();
         this.transposedRows = new float[layout.layers][][];
         for (int l = 0; l < layout.layers; l++) {
-            transposedRows[l] = Arrays.copyOfRange(stepRows, layout.layerRow(l), layout.layerRow(l) + layout.columns(l));
+            int first = layout.layerRow(l);
+            transposedRows[l] = Arrays.copyOfRange(stepRows, first, first + layout.columns(l));
         }
         this.hiddenWeightRows = layout.newWeightRows(true);
         this.inputWeightRows = layout.newWeightRows(false);
         this.gradient = new float[layout.size()];
-        this.restGradient = new float[layout.size()];
         this.bestParameters = new float[layout.size()];
         this.offsets = new int[batch];
         this.working = LstmModel.wrapping(config, Normalisation.identity(config.inputSize()), stepRows);
-        this.helper = threads == 2 && engines.length == 2 ? Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "vigil-lstm-trainer-helper");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        this.minibatch = new MinibatchGradient(config, training, threads, parameters, transposedRows, hiddenWeightRows,
+                inputWeightRows, gradient);
         this.stepper = new LstmStepper(config);
         this.state = new LstmState(config);
         this.current = new double[config.inputSize() + config.contextSize()];
@@ -305,47 +283,7 @@ public final class LstmTrainer {
 
     /** Loss of the minibatch at {@link #offsets}; its gradient into {@link #gradient}. */
     private double computeLossAndGradient() {
-        if (engines.length == 1) {
-            return half(0, gradient);
-        }
-        double restLoss;
-        double firstLoss;
-        if (helper == null) {
-            firstLoss = half(0, gradient);
-            restLoss = half(1, restGradient);
-        } else {
-            Future<Double> rest = helper.submit(() -> half(1, restGradient));
-            firstLoss = half(0, gradient);
-            restLoss = join(rest);
-        }
-        // g = g_first + g_rest, L = L_first + L_rest: a fixed order, whichever thread finished first
-        for (int j = 0; j < gradient.length; j++) {
-            gradient[j] += restGradient[j];
-        }
-        return firstLoss + restLoss;
-    }
-
-    /** Loss share and gradient of half {@code part} of the minibatch at {@link #offsets}. */
-    private double half(int part, float[] out) {
-        BpttEngine engine = engines[part];
-        engine.loadBatch(series, normalisation, offsets, part == 0 ? 0 : (offsets.length + 1) / 2);
-        double loss = engine.forward(parameters, transposedRows);
-        engine.backward(parameters, hiddenWeightRows, inputWeightRows, out);
-        return loss;
-    }
-
-    private static double join(Future<Double> rest) {
-        try {
-            return rest.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TrainingStoppedException("interrupted while the helper thread trained");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException) {
-                throw (RuntimeException) e.getCause();
-            }
-            throw new VigilException("trainer helper thread failed: " + e.getCause(), e.getCause());
-        }
+        return minibatch.compute(series, normalisation, offsets);
     }
 
     private void refreshWeightRows() {

@@ -2,12 +2,12 @@ package dev.vigil.lstm;
 
 /**
  * Where each parameter block lives in the flat parameter vector of an {@link LstmModel} (the same
- * order the {@link ModelCodec} writes): for each layer {@code l}, {@code W_l}ᵀ row-major
+ * order the {@link ModelCodec} writes in format 3): for each layer {@code l}, {@code W_l}ᵀ row-major
  * ({@code (in_l + H) × 4H}: for each column of {@code W_l} ({@code [input; h]}), its {@code 4H} entries
- * in gate blocks of {@code H} in the order i, f, g, o), then {@code b_l} ({@code 4H}); then the head {@code Wy} row-major
- * ({@code d × H}) and {@code by} ({@code d}). {@code in_0 = d + k} (channels, then context inputs),
- * {@code in_l = H} for {@code l > 0}.
- * Immutable, thread-safe.
+ * in gate blocks of {@code H} in the order i, f, g, o), then {@code b_l} ({@code 4H}); then the head
+ * {@code Wy} row-major ({@code d × H}) and {@code by} ({@code d}). {@code in_0 = d + k} (channels, then
+ * context inputs), {@code in_l = H} for {@code l > 0}. Formats 1 and 2 stored {@code W_l} row-major
+ * ({@link #fromRowMajor}). Immutable, thread-safe.
  */
 final class ParameterLayout {
 
@@ -86,7 +86,8 @@ final class ParameterLayout {
     String describe(int index) {
         for (int l = 0; l < layers; l++) {
             if (index < biasOffset[l]) {
-                return "layer " + l + " W (gate " + "ifgo".charAt((index - weightOffset[l]) % gateRows() / hiddenSize) + ")";
+                int row = (index - weightOffset[l]) % gateRows();
+                return "layer " + l + " W (gate " + "ifgo".charAt(row / hiddenSize) + ")";
             }
             if (index < biasOffset[l] + gateRows()) {
                 return "layer " + l + " b (gate " + "ifgo".charAt((index - biasOffset[l]) / hiddenSize) + ")";

@@ -98,7 +98,8 @@ class LstmTrainerTest {
         for (int t = 0; t < series.length; t++) {
             withContext[t] = new double[] {series[t][0], series[t][1], Math.sin(t / 9.0)};
         }
-        TrainingConfig oddBatch = new TrainingConfig(4, LstmTrainer.SPLIT_BATCH + 1, 16, 0.01, 1.0, 0.2, 2);
+        int batch = MinibatchGradient.SPLIT_BATCH + 1;
+        TrainingConfig oddBatch = new TrainingConfig(4, batch, 16, 0.01, 1.0, 0.2, 2);
         Normalisation normalisation = Normalisation.fit(withContext, 2);
         byte[] one = ModelCodec.encode(new LstmTrainer(config, oddBatch, 1).train(withContext, normalisation, 3, "m", 1)
                 .model());

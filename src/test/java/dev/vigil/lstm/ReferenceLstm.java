@@ -4,8 +4,9 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
- * A slow, obvious stacked LSTM for tests, in double precision from the model's float parameters: textbook EJML
- * matrix products (independent of the hand-written kernels under test), {@link Math#exp} and {@link Math#tanh}. It reads an {@link LstmModel}'s flat parameter vector by walking the
+ * A slow, obvious stacked LSTM for tests, in double precision from the model's float parameters: textbook
+ * EJML matrix products (independent of the hand-written kernels under test), {@link Math#exp} and
+ * {@link Math#tanh}. It reads an {@link LstmModel}'s flat parameter vector by walking the
  * documented layout itself (not through {@link ParameterLayout}), so it checks the layout too.
  */
 final class ReferenceLstm {
@@ -23,7 +24,7 @@ final class ReferenceLstm {
         this(model.config(), widen(model.parameters()));
     }
 
-    /** A reference LSTM of {@code config}'s shape with the flat parameters {@code p} (in double, for gradient checks). */
+    /** A reference LSTM of {@code config}'s shape with the flat parameters {@code p} (double: gradient checks). */
     ReferenceLstm(LstmConfig config, double[] p) {
         this.config = config;
         int d = config.inputSize();
