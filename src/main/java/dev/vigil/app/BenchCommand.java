@@ -102,6 +102,7 @@ final class BenchCommand implements Callable<Integer> {
         if (!target.equals("lstm")) {
             throw new dev.vigil.BadConfigException("unknown bench target '" + target + "' (known: lstm, stream, trainer)");
         }
+        dev.vigil.app.bench.ModelFootprint.print(dev.vigil.lstm.LstmConfig.defaults(), spec.commandLine().getOut());
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(dev.vigil.app.bench.LstmBenchmark.class.getName().replace(".", "\\.") + ".*")
                 .forks(forks);

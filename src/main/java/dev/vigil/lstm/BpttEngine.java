@@ -24,62 +24,69 @@ final class BpttEngine {
     private final ParameterLayout layout;
     private final boolean residual;
     private final int batch;
+    /** {@code T·B·d} of the whole minibatch this engine computes a part of: the loss divisor. */
+    private final double lossCount;
     private final int steps;
     private final int d;
     private final int hidden;
     private final int rows;
     /** {@code (T+1)·B × (d + k)}: normalised readings followed by the context inputs. */
-    private final double[][] inputs;
+    private final float[][] inputs;
     /** Per layer, {@code T·B × (in_l + H)}: {@code [input_t; h_{t-1}]}. */
-    private final double[][][] concat;
+    private final float[][][] concat;
     /** Per layer, {@code T·B × 4H}: gate activations i, f, g, o. */
-    private final double[][][] gates;
+    private final float[][][] gates;
     /** Per layer, {@code (T+1)·B × H}: {@code c_{t-1}} at row block t (block 0 stays zero). */
-    private final double[][][] cells;
+    private final float[][][] cells;
     /** Per layer, {@code T·B × H}: {@code tanh(c_t)}. */
-    private final double[][][] tanhCells;
+    private final float[][][] tanhCells;
     /** Per layer, {@code T·B × H}: {@code h_t}. */
-    private final double[][][] hiddens;
+    private final float[][][] hiddens;
     /** Per layer, {@code T·B × H}: {@code dL/dh_t} arriving from the layer above (or the head). */
-    private final double[][][] hiddenGrads;
+    private final float[][][] hiddenGrads;
     /** {@code T·B × d}: {@code dL/dŷ}. */
-    private final double[][] headGrad;
+    private final float[][] headGrad;
     /** {@code T·B × 4H}: {@code dL/dz} of the layer being differentiated. */
-    private final double[][] gateGrad;
-    /** {@code B × (in + H)}: {@code Wᵀ·dz} of one step, split into {@code dh_below} and {@code dh_next}. */
-    private final double[][] concatGrad;
+    private final float[][] gateGrad;
     /** {@code B × H}: {@code dL/dh} and {@code dL/dc} carried from step t+1 to t. */
-    private final double[][] hiddenCarry;
-    private final double[][] cellCarry;
+    private final float[][] hiddenCarry;
+    private final float[][] cellCarry;
     /** Per layer, {@code (in_l + H) × 4H}: {@code dL/dW_l}ᵀ, copied into the flat gradient. */
-    private final double[][][] weightGradT;
+    private final float[][][] weightGradT;
+    /** One normalised input row in double, before it is rounded into {@link #inputs}. */
+    private final double[] row;
 
-    BpttEngine(LstmConfig config, int batch, int steps) {
+    /** An engine for {@code batch} of the {@code totalBatch} subsequences of a minibatch. */
+    BpttEngine(LstmConfig config, int batch, int totalBatch, int steps) {
         this.layout = new ParameterLayout(config);
         this.residual = config.residual();
         this.batch = batch;
+        this.lossCount = (double) steps * totalBatch * config.inputSize();
         this.steps = steps;
         this.d = config.inputSize();
         this.hidden = config.hiddenSize();
         this.rows = layout.gateRows();
         int n = steps * batch;
         int layers = config.layers();
-        inputs = new double[n + batch][d + config.contextSize()];
-        concat = new double[layers][][];
-        gates = new double[layers][n][rows];
-        cells = new double[layers][n + batch][hidden];
-        tanhCells = new double[layers][n][hidden];
-        hiddens = new double[layers][n][hidden];
-        hiddenGrads = new double[layers][n][hidden];
+        inputs = new float[n + batch][d + config.contextSize()];
+        concat = new float[layers][][];
+        gates = new float[layers][n][rows];
+        cells = new float[layers][n + batch][hidden];
+        tanhCells = new float[layers][n][hidden];
+        hiddens = new float[layers][n][hidden];
+        hiddenGrads = new float[layers][n][hidden];
         for (int l = 0; l < layers; l++) {
-            concat[l] = new double[n][layout.columns(l)];
+            concat[l] = new float[n][layout.columns(l)];
         }
-        headGrad = new double[n][d];
-        gateGrad = new double[n][rows];
-        concatGrad = new double[batch][Math.max(layout.layerInputSize(0), hidden) + hidden];
-        hiddenCarry = new double[batch][hidden];
-        cellCarry = new double[batch][hidden];
-        weightGradT = layout.newTransposedRows();
+        headGrad = new float[n][d];
+        gateGrad = new float[n][rows];
+        hiddenCarry = new float[batch][hidden];
+        cellCarry = new float[batch][hidden];
+        weightGradT = new float[layers][][];
+        for (int l = 0; l < layers; l++) {
+            weightGradT[l] = new float[layout.columns(l)][rows];
+        }
+        row = new double[d + config.contextSize()];
     }
 
     /**
@@ -103,21 +110,26 @@ final class BpttEngine {
      * ({@link Normalisation#normaliseInput}); the series must hold them and be finite (the trainer checks once
      * per run).
      */
-    void loadBatch(double[][] series, Normalisation normalisation, int[] offsets) {
+    void loadBatch(double[][] series, Normalisation normalisation, int[] offsets, int first) {
         for (int t = 0; t <= steps; t++) {
             for (int b = 0; b < batch; b++) {
-                normalisation.normaliseInput(series[offsets[b] + t], inputs[t * batch + b]);
+                normalisation.normaliseInput(series[offsets[first + b] + t], row);
+                float[] out = inputs[t * batch + b];
+                for (int k = 0; k < row.length; k++) {
+                    out[k] = (float) row[k];
+                }
             }
         }
     }
 
     /**
-     * Runs the loaded batch forward, keeps what backward needs and returns the loss {@code L}.
+     * Runs the loaded batch forward, keeps what backward needs and returns this part's share of the loss:
+     * {@code Σ (ŷ - x)² / (T·B·d)} over its rows, {@code B} the whole minibatch.
      *
      * @param parameters      flat parameters ({@link ParameterLayout}); not modified
      * @param transposedRows  rows of each {@code W_l}ᵀ of {@code parameters}; not modified
      */
-    double forward(double[] parameters, double[][][] transposedRows) {
+    double forward(float[] parameters, float[][][] transposedRows) {
         for (int l = 0; l < layout.layers; l++) {
             for (int t = 0; t < steps; t++) {
                 forwardStep(l, t, parameters, transposedRows[l]);
@@ -126,17 +138,17 @@ final class BpttEngine {
         return forwardHead(parameters);
     }
 
-    private void forwardStep(int l, int t, double[] p, double[][] wT) {
+    private void forwardStep(int l, int t, float[] p, float[][] wT) {
         int in = layout.layerInputSize(l);
         int first = t * batch;
-        double[][] below = l == 0 ? inputs : hiddens[l - 1];
-        double[][] x = concat[l];
-        double[][] z = gates[l];
+        float[][] below = l == 0 ? inputs : hiddens[l - 1];
+        float[][] x = concat[l];
+        float[][] z = gates[l];
         for (int b = 0; b < batch; b++) {
             int r = first + b;
             System.arraycopy(below[r], 0, x[r], 0, in);
             if (t == 0) {
-                Arrays.fill(x[r], in, in + hidden, 0.0);
+                Arrays.fill(x[r], in, in + hidden, 0f);
             } else {
                 System.arraycopy(hiddens[l][r - batch], 0, x[r], in, hidden);
             }
@@ -147,11 +159,11 @@ final class BpttEngine {
         // i, f, o = σ(z); g = tanh(z); c = f⊙c_prev + i⊙g; h = o⊙tanh(c)
         for (int b = 0; b < batch; b++) {
             int r = first + b;
-            double[] zr = z[r];
-            double[] cPrev = cells[l][r];
-            double[] c = cells[l][r + batch];
-            double[] tc = tanhCells[l][r];
-            double[] h = hiddens[l][r];
+            float[] zr = z[r];
+            float[] cPrev = cells[l][r];
+            float[] c = cells[l][r + batch];
+            float[] tc = tanhCells[l][r];
+            float[] h = hiddens[l][r];
             Activations.activateGates(zr, hidden);
             for (int j = 0; j < hidden; j++) {
                 c[j] = zr[hidden + j] * cPrev[j] + zr[j] * zr[2 * hidden + j];
@@ -163,107 +175,112 @@ final class BpttEngine {
         }
     }
 
-    /** {@code ŷ = Wy·h_top + by (+ x)}; returns the loss and stores {@code dL/dŷ}. */
-    private double forwardHead(double[] p) {
+    /**
+     * {@code ŷ = Wy·h_top + by (+ x)} in the stepper's order of operations; returns this part's share of the
+     * loss (summed in double) and stores {@code dL/dŷ}.
+     */
+    private double forwardHead(float[] p) {
         int n = steps * batch;
-        double[][] top = hiddens[layout.layers - 1];
+        float[][] top = hiddens[layout.layers - 1];
         int wy = layout.headWeightOffset();
         int by = layout.headBiasOffset();
-        double scale = 2.0 / ((double) n * d);
+        float scale = (float) (2.0 / lossCount);
         double sum = 0;
         for (int r = 0; r < n; r++) {
-            double[] h = top[r];
+            float[] h = top[r];
             for (int k = 0; k < d; k++) {
-                double y = p[by + k];
-                int row = wy + k * hidden;
+                float y = 0;
+                int w = wy + k * hidden;
                 for (int j = 0; j < hidden; j++) {
-                    y += p[row + j] * h[j];
+                    y += p[w + j] * h[j];
                 }
+                y += p[by + k];
                 if (residual) {
                     y += inputs[r][k];
                 }
-                double diff = y - inputs[r + batch][k];
-                sum += diff * diff;
+                float diff = y - inputs[r + batch][k];
+                sum += (double) diff * diff;
                 headGrad[r][k] = scale * diff;
             }
         }
-        return sum / ((double) n * d);
+        return sum / lossCount;
     }
 
     /**
      * Gradient of the loss of the last {@link #forward} with respect to every parameter.
      *
      * @param parameters the flat parameters {@code forward} used; not modified
-     * @param weightRows rows of each {@code W_l} of {@code parameters}; not modified
+     * @param hiddenRows rows of each {@code W_l} of {@code parameters}, columns of {@code h} only; not modified
+     * @param inputRows  rows of each {@code W_l}, columns of the input only; not modified
      * @param gradient   output in {@link ParameterLayout} order; overwritten
      */
-    void backward(double[] parameters, double[][][] weightRows, double[] gradient) {
-        Arrays.fill(gradient, 0.0);
+    void backward(float[] parameters, float[][][] hiddenRows, float[][][] inputRows, float[] gradient) {
+        Arrays.fill(gradient, 0f);
         backwardHead(parameters, gradient);
         for (int l = layout.layers - 1; l >= 0; l--) {
-            backwardLayer(l, weightRows[l], gradient);
+            backwardLayer(l, hiddenRows[l], inputRows[l], gradient);
         }
     }
 
     /** {@code dWy = Σ dŷ·h_topᵀ}, {@code dby = Σ dŷ}, {@code dh_top = Wyᵀ·dŷ}. */
-    private void backwardHead(double[] p, double[] gradient) {
+    private void backwardHead(float[] p, float[] gradient) {
         int n = steps * batch;
-        double[][] top = hiddens[layout.layers - 1];
-        double[][] dhTop = hiddenGrads[layout.layers - 1];
+        float[][] top = hiddens[layout.layers - 1];
+        float[][] dhTop = hiddenGrads[layout.layers - 1];
         int wy = layout.headWeightOffset();
         int by = layout.headBiasOffset();
         // dWy += dŷ·hᵀ, dby += dŷ, dh_top = Wyᵀ·dŷ, row by row (d is small)
         for (int r = 0; r < n; r++) {
-            double[] h = top[r];
-            double[] dh = dhTop[r];
-            Arrays.fill(dh, 0.0);
+            float[] h = top[r];
+            float[] dh = dhTop[r];
+            Arrays.fill(dh, 0f);
             for (int k = 0; k < d; k++) {
-                double dy = headGrad[r][k];
-                int row = wy + k * hidden;
+                float dy = headGrad[r][k];
+                int w = wy + k * hidden;
                 for (int j = 0; j < hidden; j++) {
-                    gradient[row + j] += dy * h[j];
-                    dh[j] += dy * p[row + j];
+                    gradient[w + j] += dy * h[j];
+                    dh[j] += dy * p[w + j];
                 }
                 gradient[by + k] += dy;
             }
         }
     }
 
-    private void backwardLayer(int l, double[][] w, double[] gradient) {
+    private void backwardLayer(int l, float[][] wh, float[][] wx, float[] gradient) {
         int in = layout.layerInputSize(l);
         int cols = in + hidden;
         for (int b = 0; b < batch; b++) {
-            Arrays.fill(hiddenCarry[b], 0.0);
-            Arrays.fill(cellCarry[b], 0.0);
+            Arrays.fill(hiddenCarry[b], 0f);
+            Arrays.fill(cellCarry[b], 0f);
         }
         for (int t = steps - 1; t >= 0; t--) {
             gateGradients(l, t);
             if (t == 0 && l == 0) {
                 break;
             }
-            // [dh_below; dh_next] = Wᵀ·dz_t for the B rows of step t
+            // dh_next = W_hᵀ·dz_t, dh_below = W_xᵀ·dz_t for the B rows of step t (over rows of W's two parts)
             for (int b = 0; b < batch; b++) {
-                Arrays.fill(concatGrad[b], 0, cols, 0.0);
+                Arrays.fill(hiddenCarry[b], 0f);
             }
-            MatrixKernels.multAdd(batch, cols, rows, gateGrad, t * batch, w, concatGrad, 0);
-            for (int b = 0; b < batch; b++) {
-                System.arraycopy(concatGrad[b], in, hiddenCarry[b], 0, hidden);
-                if (l > 0) {
-                    System.arraycopy(concatGrad[b], 0, hiddenGrads[l - 1][t * batch + b], 0, in);
+            MatrixKernels.multAdd(batch, hidden, rows, gateGrad, t * batch, wh, hiddenCarry, 0);
+            if (l > 0) {
+                for (int b = 0; b < batch; b++) {
+                    Arrays.fill(hiddenGrads[l - 1][t * batch + b], 0f);
                 }
+                MatrixKernels.multAdd(batch, in, rows, gateGrad, t * batch, wx, hiddenGrads[l - 1], t * batch);
             }
         }
         int n = steps * batch;
         // dWᵀ = Σ_t [x_t; h_{t-1}]·dz_tᵀ, db = Σ_t dz_t
-        double[][] dWT = weightGradT[l];
-        for (double[] row : dWT) {
-            Arrays.fill(row, 0.0);
+        float[][] dWT = weightGradT[l];
+        for (float[] row : dWT) {
+            Arrays.fill(row, 0f);
         }
         MatrixKernels.multAddTransA(cols, rows, n, concat[l], 0, gateGrad, 0, dWT);
         layout.readTransposedRows(l, dWT, gradient);
         int bias = layout.biasOffset(l);
         for (int r = 0; r < n; r++) {
-            double[] dz = gateGrad[r];
+            float[] dz = gateGrad[r];
             for (int j = 0; j < rows; j++) {
                 gradient[bias + j] += dz[j];
             }
@@ -274,24 +291,24 @@ final class BpttEngine {
     private void gateGradients(int l, int t) {
         for (int b = 0; b < batch; b++) {
             int r = t * batch + b;
-            double[] z = gates[l][r];
-            double[] cPrev = cells[l][r];
-            double[] tc = tanhCells[l][r];
-            double[] dhAbove = hiddenGrads[l][r];
-            double[] dhNext = hiddenCarry[b];
-            double[] dcNext = cellCarry[b];
-            double[] dz = gateGrad[r];
+            float[] z = gates[l][r];
+            float[] cPrev = cells[l][r];
+            float[] tc = tanhCells[l][r];
+            float[] dhAbove = hiddenGrads[l][r];
+            float[] dhNext = hiddenCarry[b];
+            float[] dcNext = cellCarry[b];
+            float[] dz = gateGrad[r];
             for (int j = 0; j < hidden; j++) {
-                double i = z[j];
-                double f = z[hidden + j];
-                double g = z[2 * hidden + j];
-                double o = z[3 * hidden + j];
-                double dh = dhAbove[j] + dhNext[j];
-                double dc = dh * o * (1.0 - tc[j] * tc[j]) + dcNext[j];
-                dz[j] = dc * g * i * (1.0 - i);
-                dz[hidden + j] = dc * cPrev[j] * f * (1.0 - f);
-                dz[2 * hidden + j] = dc * i * (1.0 - g * g);
-                dz[3 * hidden + j] = dh * tc[j] * o * (1.0 - o);
+                float i = z[j];
+                float f = z[hidden + j];
+                float g = z[2 * hidden + j];
+                float o = z[3 * hidden + j];
+                float dh = dhAbove[j] + dhNext[j];
+                float dc = dh * o * (1f - tc[j] * tc[j]) + dcNext[j];
+                dz[j] = dc * g * i * (1f - i);
+                dz[hidden + j] = dc * cPrev[j] * f * (1f - f);
+                dz[2 * hidden + j] = dc * i * (1f - g * g);
+                dz[3 * hidden + j] = dh * tc[j] * o * (1f - o);
                 dcNext[j] = dc * f;
             }
         }

@@ -11,9 +11,11 @@ import java.util.SplittableRandom;
  *
  * <p>Per layer {@code l}: {@code W_l} ({@code 4H × (in_l + H)}, gate blocks i, f, g, o, columns
  * {@code [input; h]}) and {@code b_l} ({@code 4H}); head {@code Wy} ({@code d × H}) and
- * {@code by} ({@code d}). The equations are on {@link LstmStepper}. Besides the flat parameter
- * vector (layout in {@link ParameterLayout}) the model keeps the rows of each {@code W_l}ᵀ, built once,
- * so that the stepper's matrix-vector product runs over contiguous rows ({@link MatrixKernels}).
+ * {@code by} ({@code d}). The equations are on {@link LstmStepper}. The model holds one float32 copy of
+ * its parameters, laid out for the step: the flat vector of {@link ParameterLayout} (each {@code W_l}ᵀ
+ * row-major) cut into its rows ({@link ParameterLayout#newRows}), allocated one after the other, so that a
+ * key's step streams through about 18 KB at the default H=32 in loops the JIT vectorises (on JDK 17 it
+ * vectorises loops over whole arrays indexed from 0, not over one array at several offsets).
  */
 public final class LstmModel {
 
@@ -21,8 +23,7 @@ public final class LstmModel {
     private final Normalisation normalisation;
     private final TrainingInfo info;
     private final ParameterLayout layout;
-    private final double[] parameters;
-    private final double[][][] stepWeights;
+    private final float[][] rows;
 
     /**
      * A model from a flat parameter vector in {@link ParameterLayout} order; {@code parameters} is
@@ -31,19 +32,12 @@ public final class LstmModel {
      * @throws ShapeMismatchException when the vector length or normalisation size does not fit the config
      * @throws BadConfigException     when a parameter is not finite
      */
-    LstmModel(LstmConfig config, Normalisation normalisation, TrainingInfo info, double[] parameters) {
-        this(config, normalisation, info, parameters.clone(), null);
-        for (int p = 0; p < this.parameters.length; p++) {
-            if (!Double.isFinite(this.parameters[p])) {
-                throw new BadConfigException("parameter " + p + " (" + layout.describe(p) + ") must be finite, got "
-                        + this.parameters[p]);
-            }
-        }
+    LstmModel(LstmConfig config, Normalisation normalisation, TrainingInfo info, float[] parameters) {
+        this(config, normalisation, info, checkedRows(config, parameters));
     }
 
-    /** Shares {@code parameters} and, when non-null, {@code stepWeights}; checks shapes only. */
-    private LstmModel(LstmConfig config, Normalisation normalisation, TrainingInfo info, double[] parameters,
-                      double[][][] stepWeights) {
+    /** Shares {@code rows} (in {@link ParameterLayout#newRows} shape); checks the normalisation only. */
+    private LstmModel(LstmConfig config, Normalisation normalisation, TrainingInfo info, float[][] rows) {
         if (config == null || normalisation == null || info == null) {
             throw new BadConfigException("config, normalisation and info must not be null");
         }
@@ -55,49 +49,69 @@ public final class LstmModel {
             throw new ShapeMismatchException("normalisation has " + normalisation.size()
                     + " channels, config inputSize is " + config.inputSize());
         }
+        this.rows = rows;
+    }
+
+    /** {@code parameters} cut into rows, after checking their count and finiteness. */
+    private static float[][] checkedRows(LstmConfig config, float[] parameters) {
+        if (config == null) {
+            throw new BadConfigException("config, normalisation and info must not be null");
+        }
+        ParameterLayout layout = new ParameterLayout(config);
         if (parameters.length != layout.size()) {
             throw new ShapeMismatchException("parameter vector must have length " + layout.size() + " for "
                     + config.shapeText() + ", got " + parameters.length);
         }
-        this.parameters = parameters;
-        if (stepWeights == null) {
-            this.stepWeights = layout.newTransposedRows();
-            layout.writeTransposedRows(parameters, this.stepWeights);
-        } else {
-            this.stepWeights = stepWeights;
+        for (int p = 0; p < parameters.length; p++) {
+            if (!Float.isFinite(parameters[p])) {
+                throw new BadConfigException("parameter " + p + " (" + layout.describe(p) + ") must be finite, got "
+                        + parameters[p]);
+            }
         }
+        float[][] rows = layout.newRows();
+        layout.writeRows(parameters, rows);
+        return rows;
     }
 
     /**
      * A model that reads the trainer's live arrays: it changes whenever they do, so it must never
-     * leave the trainer. {@code stepWeights} must hold {@code W_l}ᵀ of {@code parameters}.
+     * leave the trainer.
      */
-    static LstmModel wrapping(LstmConfig config, Normalisation normalisation, double[] parameters,
-                              double[][][] stepWeights) {
-        return new LstmModel(config, normalisation, TrainingInfo.untrained(0), parameters, stepWeights);
+    static LstmModel wrapping(LstmConfig config, Normalisation normalisation, float[][] rows) {
+        return new LstmModel(config, normalisation, TrainingInfo.untrained(0), rows);
     }
 
     /**
      * Fresh parameters: every {@code W_l} and {@code Wy} uniform in {@code ±sqrt(6 / (fanIn + fanOut))}
      * (Glorot, per gate block: {@code fanIn = in_l + H}, {@code fanOut = H}; head: {@code H} and
      * {@code d}), biases 0 except the forget-gate block, which is {@code config.forgetBias()}.
-     * Drawn from a {@link SplittableRandom} seeded with {@code seed}, so the same seed gives the same bits.
+     * Drawn from a {@link SplittableRandom} seeded with {@code seed} in the row-major order of {@code W_l} (as
+     * before the float32 layout, so a seed draws the same values) and rounded to float; the same seed gives the
+     * same bits.
      */
     public static LstmModel initialise(LstmConfig config, Normalisation normalisation, long seed) {
         ParameterLayout layout = new ParameterLayout(config);
         SplittableRandom random = new SplittableRandom(seed);
-        double[] p = new double[layout.size()];
+        float[] p = new float[layout.size()];
         int h = layout.hiddenSize;
         for (int l = 0; l < layout.layers; l++) {
             int cols = layout.columns(l);
-            fillUniform(p, layout.weightOffset(l), layout.gateRows() * cols, Math.sqrt(6.0 / (cols + h)), random);
+            double limit = Math.sqrt(6.0 / (cols + h));
+            for (int r = 0; r < layout.gateRows(); r++) {
+                for (int c = 0; c < cols; c++) {
+                    p[layout.weightIndex(l, r, c)] = (float) ((2.0 * random.nextDouble() - 1.0) * limit);
+                }
+            }
             int forget = layout.biasOffset(l) + h;
             for (int j = 0; j < h; j++) {
-                p[forget + j] = config.forgetBias();
+                p[forget + j] = (float) config.forgetBias();
             }
         }
         int d = layout.inputSize;
-        fillUniform(p, layout.headWeightOffset(), d * h, Math.sqrt(6.0 / (h + d)), random);
+        double limit = Math.sqrt(6.0 / (h + d));
+        for (int j = 0; j < d * h; j++) {
+            p[layout.headWeightOffset() + j] = (float) ((2.0 * random.nextDouble() - 1.0) * limit);
+        }
         return new LstmModel(config, normalisation, TrainingInfo.untrained(seed), p);
     }
 
@@ -118,7 +132,7 @@ public final class LstmModel {
 
     /** The same parameters (shared, not copied: both are immutable) with other metadata. */
     public LstmModel withInfo(TrainingInfo info) {
-        return new LstmModel(config, normalisation, info, parameters, stepWeights);
+        return new LstmModel(config, normalisation, info, rows);
     }
 
     /** Number of trainable parameters: {@code Σ_l 4H(in_l + H + 1) + dH + d}. */
@@ -126,14 +140,16 @@ public final class LstmModel {
         return layout.size();
     }
 
-    /** The live flat parameter vector in {@link ParameterLayout} order; callers must not modify it. */
-    double[] parameters() {
-        return parameters;
+    /** A fresh copy of the flat parameter vector in {@link ParameterLayout} order. */
+    float[] parameters() {
+        float[] flat = new float[layout.size()];
+        layout.readRows(rows, flat);
+        return flat;
     }
 
-    /** The live rows of {@code W_l}ᵀ, {@code (in_l + H)} arrays of {@code 4H}; callers must not modify them. */
-    double[][] stepWeights(int layer) {
-        return stepWeights[layer];
+    /** The live rows of the parameters ({@link ParameterLayout#newRows}); callers must not modify them. */
+    float[][] rows() {
+        return rows;
     }
 
     ParameterLayout layout() {
@@ -144,11 +160,5 @@ public final class LstmModel {
     public String toString() {
         return "LstmModel[" + config.shapeText() + " residual=" + config.residual() + " parameters="
                 + layout.size() + " id=" + info.modelId() + " version=" + info.version() + "]";
-    }
-
-    private static void fillUniform(double[] p, int offset, int count, double limit, SplittableRandom random) {
-        for (int j = 0; j < count; j++) {
-            p[offset + j] = (2.0 * random.nextDouble() - 1.0) * limit;
-        }
     }
 }

@@ -5,7 +5,8 @@ import java.util.Arrays;
 
 /**
  * Recurrent state of one key: hidden vector {@code h} and cell vector {@code c} of every layer,
- * each {@code double[hiddenSize]}, advanced in place by {@link LstmStepper#step}. Starts at zero.
+ * each {@code double[hiddenSize]} holding float32 values (the step computes in float), advanced in place by
+ * {@link LstmStepper#step}. Starts at zero.
  * Mutable and not thread-safe: one key, one thread at a time.
  */
 public final class LstmState {

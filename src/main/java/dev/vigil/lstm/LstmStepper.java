@@ -24,24 +24,35 @@ import dev.vigil.ShapeMismatchException;
  */
 public final class LstmStepper {
 
+    /**
+     * Inputs are clamped to {@code ±INPUT_LIMIT} (normalised units) before they enter the network, so that float
+     * products cannot overflow; every gate saturates long before. The residual adds the unclamped reading.
+     */
+    static final double INPUT_LIMIT = 1e6;
+
     private final LstmConfig config;
     private final int hiddenSize;
-    /** {@code [input; h]} of the current layer, as a one-row matrix for {@link MatrixKernels}. */
-    private final double[][] concat;
-    /** Pre-activations of the gates i, f, g, o ({@code 4H}), as a one-row matrix. */
-    private final double[][] gates;
+    /** {@code [input; h]} of the current layer. */
+    private final float[] concat;
+    /** Pre-activations, then activations, of the gates i, f, g, o ({@code 4H}). */
+    private final float[] gates;
+    /** {@code c} of the current layer in float. */
+    private final float[] cell;
 
     /** A stepper for models and states of {@code config}'s shape. */
     public LstmStepper(LstmConfig config) {
         this.config = config;
         this.hiddenSize = config.hiddenSize();
-        this.concat = new double[1][Math.max(config.inputSize() + config.contextSize(), hiddenSize) + hiddenSize];
-        this.gates = new double[1][ParameterLayout.GATES * hiddenSize];
+        this.concat = new float[Math.max(config.inputSize() + config.contextSize(), hiddenSize) + hiddenSize];
+        this.gates = new float[ParameterLayout.GATES * hiddenSize];
+        this.cell = new float[hiddenSize];
     }
 
     /**
      * Advances {@code state} from {@code t-1} to {@code t} with input {@code x = x_t} and writes the
-     * normalised one-step forecast of {@code x_{t+1}} into {@code prediction}.
+     * normalised one-step forecast of {@code x_{t+1}} into {@code prediction}. The arithmetic is float32:
+     * {@code x} is clamped ({@link #INPUT_LIMIT}) and rounded to float, and {@code h}, {@code c} are float values
+     * held in the state's doubles; the residual adds {@code x} in double.
      *
      * @param model      parameters; shape must match this stepper's config (not modified)
      * @param state      {@code h}, {@code c} per layer; modified in place
@@ -53,52 +64,82 @@ public final class LstmStepper {
     public void step(LstmModel model, LstmState state, double[] x, double[] prediction) {
         checkShapes(model, state, x, prediction);
         ParameterLayout layout = model.layout();
-        double[] p = model.parameters();
-        int rows = layout.gateRows();
-        double[] input = x;
+        float[][] rows = model.rows();
+        int n = hiddenSize;
+        int in = layout.layerInputSize(0);
+        for (int k = 0; k < in; k++) {
+            concat[k] = (float) Math.max(-INPUT_LIMIT, Math.min(INPUT_LIMIT, x[k]));
+        }
         for (int l = 0; l < layout.layers; l++) {
             double[] h = state.h(l);
-            int in = layout.layerInputSize(l);
-            int cols = in + hiddenSize;
-            System.arraycopy(input, 0, concat[0], 0, in);
-            System.arraycopy(h, 0, concat[0], in, hiddenSize);
-            // z = W·[x;h] + b, computed as b + [x;h]ᵀ·Wᵀ over contiguous rows of Wᵀ
-            System.arraycopy(p, layout.biasOffset(l), gates[0], 0, rows);
-            MatrixKernels.multAdd(1, rows, cols, concat, 0, model.stepWeights(l), gates, 0);
+            double[] c = state.c(l);
+            for (int j = 0; j < n; j++) {
+                concat[in + j] = (float) h[j];
+                cell[j] = (float) c[j];
+            }
+            // z = b + Σ_col [x;h]_col · Wᵀ[col], over contiguous rows of Wᵀ
+            gateProducts(rows, layout.layerRow(l), in + n);
             // i, f, o = σ(z); g = tanh(z); c ← f⊙c + i⊙g; h ← o⊙tanh(c)
-            updateCell(gates[0], h, state.c(l));
-            input = h;
+            Activations.activateGates(gates, n);
+            float[] z = gates;
+            for (int j = 0; j < n; j++) {
+                cell[j] = z[n + j] * cell[j] + z[j] * z[2 * n + j];
+            }
+            for (int j = 0; j < n; j++) {
+                concat[j] = z[3 * n + j] * Activations.tanh(cell[j]);
+            }
+            for (int j = 0; j < n; j++) {
+                c[j] = cell[j];
+                h[j] = concat[j];
+            }
+            in = n;
         }
-        predict(layout, p, input, x, model.config().residual(), prediction);
+        predict(layout, rows, x, model.config().residual(), prediction);
     }
 
     /**
-     * Activates {@code z} in place, then updates {@code c} and {@code h}. Separate passes because
-     * the activations of all gates are independent, which lets the CPU overlap them.
+     * {@code gates = b + Σ_{col < cols} concat[col] · Wᵀ[col]}, four columns at a time, with {@code Wᵀ[col]} at
+     * {@code rows[first + col]} and {@code b} at {@code rows[first + cols]}.
      */
-    private void updateCell(double[] z, double[] h, double[] c) {
-        int n = hiddenSize;
-        Activations.activateGates(z, n);
-        for (int j = 0; j < n; j++) {
-            c[j] = z[n + j] * c[j] + z[j] * z[2 * n + j];
+    private void gateProducts(float[][] rows, int first, int cols) {
+        float[] z = gates;
+        int n = z.length;
+        System.arraycopy(rows[first + cols], 0, z, 0, n);
+        int col = 0;
+        for (; col + 3 < cols; col += 4) {
+            float a0 = concat[col];
+            float a1 = concat[col + 1];
+            float a2 = concat[col + 2];
+            float a3 = concat[col + 3];
+            float[] w0 = rows[first + col];
+            float[] w1 = rows[first + col + 1];
+            float[] w2 = rows[first + col + 2];
+            float[] w3 = rows[first + col + 3];
+            for (int j = 0; j < n; j++) {
+                z[j] += a0 * w0[j] + a1 * w1[j] + a2 * w2[j] + a3 * w3[j];
+            }
         }
-        for (int j = 0; j < n; j++) {
-            h[j] = z[3 * n + j] * Activations.tanh(c[j]);
+        for (; col < cols; col++) {
+            float a = concat[col];
+            float[] w = rows[first + col];
+            for (int j = 0; j < n; j++) {
+                z[j] += a * w[j];
+            }
         }
     }
 
-    /** {@code ŷ = Wy·h + by (+ x)}. */
-    private void predict(ParameterLayout layout, double[] p, double[] h, double[] x, boolean residual,
-                         double[] prediction) {
+    /** {@code ŷ = Wy·h + by (+ x)}, with {@code h} (the top layer's) at the start of {@code concat}. */
+    private void predict(ParameterLayout layout, float[][] rows, double[] x, boolean residual, double[] prediction) {
         int d = layout.inputSize;
-        int wy = layout.headWeightOffset();
-        int by = layout.headBiasOffset();
+        int head = layout.headRow();
+        float[] by = rows[head + d];
         for (int k = 0; k < d; k++) {
-            double sum = p[by + k];
-            int row = wy + k * hiddenSize;
+            float[] wy = rows[head + k];
+            float sum = 0;
             for (int j = 0; j < hiddenSize; j++) {
-                sum += p[row + j] * h[j];
+                sum += wy[j] * concat[j];
             }
+            sum += by[k];
             prediction[k] = residual ? sum + x[k] : sum;
         }
     }

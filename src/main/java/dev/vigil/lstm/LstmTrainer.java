@@ -3,6 +3,7 @@ package dev.vigil.lstm;
 import dev.vigil.BadConfigException;
 import dev.vigil.ShapeMismatchException;
 import dev.vigil.VigilException;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 
@@ -25,8 +26,14 @@ import java.util.function.BooleanSupplier;
  * {@link NonFiniteTrainingException}; a loss or gradient that becomes non-finite aborts the run
  * with the same exception. The same seed, series and configs give bit-identical models.
  *
- * <p>Workspaces (sized for the two configs) are allocated once in the constructor; minibatches and
- * validation passes allocate nothing. Reusable for any number of runs; not thread-safe.
+ * <p>Arithmetic is float32 ({@link BpttEngine}, {@link AdamOptimizer}); losses are summed in double. A
+ * minibatch of at least {@link MinibatchGradient#SPLIT_BATCH} subsequences is computed as two halves whose
+ * gradients are summed in a fixed order ({@link MinibatchGradient}); with {@code threads = 2} the second half
+ * runs on a helper thread the trainer owns, and the same seed, series and configs give bit-identical models
+ * with one thread or two.
+ *
+ * <p>Workspaces (sized for the two configs) are allocated once in the constructor; with one thread,
+ * minibatches and validation passes allocate nothing. Reusable for any number of runs; not thread-safe.
  */
 public final class LstmTrainer {
 
@@ -36,15 +43,22 @@ public final class LstmTrainer {
     private final LstmConfig config;
     private final TrainingConfig training;
     private final ParameterLayout layout;
-    private final BpttEngine engine;
     private final AdamOptimizer adam;
-    private final double[] parameters;
-    /** Rows of each {@code W_l}ᵀ and {@code W_l}, refreshed from {@code parameters} after each update. */
-    private final double[][][] transposedRows;
-    private final double[][][] weightRows;
-    private final double[] gradient;
-    private final double[] bestParameters;
+    private final float[] parameters;
+    /**
+     * The parameters as the stepper reads them ({@link ParameterLayout#newRows}), rows of each {@code W_l}ᵀ (views
+     * of those) and rows of each {@code W_l} in two parts (the columns of h, of the input), refreshed from
+     * {@code parameters} after each update.
+     */
+    private final float[][] stepRows;
+    private final float[][][] transposedRows;
+    private final float[][][] hiddenWeightRows;
+    private final float[][][] inputWeightRows;
+    /** Gradient of the last minibatch. */
+    private final float[] gradient;
+    private final float[] bestParameters;
     private final int[] offsets;
+    private final MinibatchGradient minibatch;
     private final LstmModel working;
     private final LstmStepper stepper;
     private final LstmState state;
@@ -62,6 +76,20 @@ public final class LstmTrainer {
      *                            {@link #MAX_WORKSPACE_DOUBLES}
      */
     public LstmTrainer(LstmConfig config, TrainingConfig training) {
+        this(config, training, 1);
+    }
+
+    /**
+     * A trainer that computes each minibatch's two halves on {@code threads} threads (1 or 2; the results are the
+     * same bits either way). With 2 it owns a daemon helper thread for as long as it lives.
+     *
+     * @throws BadConfigException when {@code threads} is not 1 or 2, or when the workspaces for these configs
+     *                            would exceed {@link #MAX_WORKSPACE_DOUBLES}
+     */
+    public LstmTrainer(LstmConfig config, TrainingConfig training, int threads) {
+        if (threads != 1 && threads != 2) {
+            throw new BadConfigException("trainer threads must be 1 or 2, got " + threads);
+        }
         if (config == null || training == null) {
             throw new BadConfigException("config and training must not be null");
         }
@@ -74,16 +102,23 @@ public final class LstmTrainer {
         this.config = config;
         this.training = training;
         this.layout = new ParameterLayout(config);
-        this.engine = new BpttEngine(config, training.batchSize(), training.bpttSteps());
+        int batch = training.batchSize();
         this.adam = new AdamOptimizer(layout.size());
-        this.parameters = new double[layout.size()];
-        this.transposedRows = layout.newTransposedRows();
-        this.weightRows = layout.newWeightRows();
-        this.gradient = new double[layout.size()];
-        this.bestParameters = new double[layout.size()];
-        this.offsets = new int[training.batchSize()];
-        this.working = LstmModel.wrapping(config, Normalisation.identity(config.inputSize()), parameters,
-                transposedRows);
+        this.parameters = new float[layout.size()];
+        this.stepRows = layout.newRows();
+        this.transposedRows = new float[layout.layers][][];
+        for (int l = 0; l < layout.layers; l++) {
+            int first = layout.layerRow(l);
+            transposedRows[l] = Arrays.copyOfRange(stepRows, first, first + layout.columns(l));
+        }
+        this.hiddenWeightRows = layout.newWeightRows(true);
+        this.inputWeightRows = layout.newWeightRows(false);
+        this.gradient = new float[layout.size()];
+        this.bestParameters = new float[layout.size()];
+        this.offsets = new int[batch];
+        this.working = LstmModel.wrapping(config, Normalisation.identity(config.inputSize()), stepRows);
+        this.minibatch = new MinibatchGradient(config, training, threads, parameters, transposedRows, hiddenWeightRows,
+                inputWeightRows, gradient);
         this.stepper = new LstmStepper(config);
         this.state = new LstmState(config);
         this.current = new double[config.inputSize() + config.contextSize()];
@@ -206,7 +241,7 @@ public final class LstmTrainer {
         for (int b = 0; b < offsets.length; b++) {
             offsets[b] = random.nextInt(trainPoints - training.bpttSteps());
         }
-        double loss = computeLossAndGradient(offsets);
+        double loss = computeLossAndGradient();
         if (!Double.isFinite(loss)) {
             throw new NonFiniteTrainingException("training loss became " + loss);
         }
@@ -232,29 +267,29 @@ public final class LstmTrainer {
      *
      * @param gradient output in {@link ParameterLayout} order, or null for the loss only
      */
-    double lossAndGradient(LstmModel model, double[][] series, int[] offsets, double[] gradient) {
+    double lossAndGradient(LstmModel model, double[][] series, int[] offsets, float[] gradient) {
         if (offsets.length != training.batchSize()) {
             throw new ShapeMismatchException("offsets must have batchSize = " + training.batchSize()
                     + " entries, got " + offsets.length);
         }
         startRun(series, model, 0);
-        double loss = computeLossAndGradient(offsets);
+        System.arraycopy(offsets, 0, this.offsets, 0, offsets.length);
+        double loss = computeLossAndGradient();
         if (gradient != null) {
             System.arraycopy(this.gradient, 0, gradient, 0, gradient.length);
         }
         return loss;
     }
 
-    private double computeLossAndGradient(int[] batchOffsets) {
-        engine.loadBatch(series, normalisation, batchOffsets);
-        double loss = engine.forward(parameters, transposedRows);
-        engine.backward(parameters, weightRows, gradient);
-        return loss;
+    /** Loss of the minibatch at {@link #offsets}; its gradient into {@link #gradient}. */
+    private double computeLossAndGradient() {
+        return minibatch.compute(series, normalisation, offsets);
     }
 
     private void refreshWeightRows() {
-        layout.writeTransposedRows(parameters, transposedRows);
-        layout.writeWeightRows(parameters, weightRows);
+        layout.writeRows(parameters, stepRows);
+        layout.writeWeightRows(parameters, hiddenWeightRows, true);
+        layout.writeWeightRows(parameters, inputWeightRows, false);
     }
 
     /**

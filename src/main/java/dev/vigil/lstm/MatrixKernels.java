@@ -1,7 +1,7 @@
 package dev.vigil.lstm;
 
 /**
- * Dense matrix products on matrices stored as arrays of rows ({@code double[row][col]}), written
+ * Dense matrix products on matrices stored as arrays of rows ({@code float[row][col]}), written
  * for the JIT: the innermost loop is an AXPY over whole rows indexed from 0, which C2 vectorises
  * (on JDK 17 it does not when the arrays are indexed with different offsets, hence rows rather than
  * one flat array), and the reduction dimension is unrolled by four to cut loads and stores of the
@@ -24,10 +24,10 @@ final class MatrixKernels {
      * {@code C += A·B}: for {@code i < m}, {@code c[c0+i][0..n) += Σ_{p<k} a[a0+i][p] · b[p][0..n)}.
      * Only {@code c} is modified.
      */
-    static void multAdd(int m, int n, int k, double[][] a, int a0, double[][] b, double[][] c, int c0) {
+    static void multAdd(int m, int n, int k, float[][] a, int a0, float[][] b, float[][] c, int c0) {
         for (int i = 0; i < m; i++) {
-            double[] ai = a[a0 + i];
-            double[] ci = c[c0 + i];
+            float[] ai = a[a0 + i];
+            float[] ci = c[c0 + i];
             int p = 0;
             for (; p + 3 < k; p += 4) {
                 axpy4(n, ai[p], ai[p + 1], ai[p + 2], ai[p + 3], b[p], b[p + 1], b[p + 2], b[p + 3], ci);
@@ -43,24 +43,24 @@ final class MatrixKernels {
      * {@code c[i][0..n) += Σ_{p<k} a[a0+p][i] · b[b0+p][0..n)} (a sum of outer products of rows).
      * Only {@code c} is modified.
      */
-    static void multAddTransA(int m, int n, int k, double[][] a, int a0, double[][] b, int b0, double[][] c) {
+    static void multAddTransA(int m, int n, int k, float[][] a, int a0, float[][] b, int b0, float[][] c) {
         int p = 0;
         for (; p + 3 < k; p += 4) {
-            double[] r0 = a[a0 + p];
-            double[] r1 = a[a0 + p + 1];
-            double[] r2 = a[a0 + p + 2];
-            double[] r3 = a[a0 + p + 3];
-            double[] x0 = b[b0 + p];
-            double[] x1 = b[b0 + p + 1];
-            double[] x2 = b[b0 + p + 2];
-            double[] x3 = b[b0 + p + 3];
+            float[] r0 = a[a0 + p];
+            float[] r1 = a[a0 + p + 1];
+            float[] r2 = a[a0 + p + 2];
+            float[] r3 = a[a0 + p + 3];
+            float[] x0 = b[b0 + p];
+            float[] x1 = b[b0 + p + 1];
+            float[] x2 = b[b0 + p + 2];
+            float[] x3 = b[b0 + p + 3];
             for (int i = 0; i < m; i++) {
                 axpy4(n, r0[i], r1[i], r2[i], r3[i], x0, x1, x2, x3, c[i]);
             }
         }
         for (; p < k; p++) {
-            double[] r = a[a0 + p];
-            double[] x = b[b0 + p];
+            float[] r = a[a0 + p];
+            float[] x = b[b0 + p];
             for (int i = 0; i < m; i++) {
                 axpy(n, r[i], x, c[i]);
             }
@@ -68,15 +68,15 @@ final class MatrixKernels {
     }
 
     /** {@code y[0..n) += a0·x0 + a1·x1 + a2·x2 + a3·x3}. */
-    private static void axpy4(int n, double a0, double a1, double a2, double a3,
-                              double[] x0, double[] x1, double[] x2, double[] x3, double[] y) {
+    private static void axpy4(int n, float a0, float a1, float a2, float a3,
+                              float[] x0, float[] x1, float[] x2, float[] x3, float[] y) {
         for (int j = 0; j < n; j++) {
             y[j] += a0 * x0[j] + a1 * x1[j] + a2 * x2[j] + a3 * x3[j];
         }
     }
 
     /** {@code y[0..n) += a·x}. */
-    private static void axpy(int n, double a, double[] x, double[] y) {
+    private static void axpy(int n, float a, float[] x, float[] y) {
         for (int j = 0; j < n; j++) {
             y[j] += a * x[j];
         }

@@ -10,9 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 
 /**
- * Binary form of an {@link LstmModel}. All numbers big-endian; doubles as IEEE 754 bits, so a
- * round trip is bit-exact. Layout of format version 1 (a model without context inputs; version 2 is the same
- * with one more {@code int contextSize k} after the residual byte, and {@code in_0 = d + k}):
+ * Binary form of an {@link LstmModel}. All numbers big-endian; doubles and floats as IEEE 754 bits, so a
+ * round trip is bit-exact. {@link #encode} writes format version 3; versions 1 and 2 (double parameters) are
+ * still read, their parameters rounded to float and re-laid out. Layout of format version 1 (a model without
+ * context inputs; version 2 is the same with one more {@code int contextSize k} after the residual byte, and
+ * {@code in_0 = d + k}; version 3 is version 2, any {@code k >= 0}, with the parameters as {@code 4P} bytes of
+ * float32 in the layout of {@link ParameterLayout}: each {@code W_l}ᵀ row-major instead of {@code W_l}):
  *
  * <pre>
  *  size      field
@@ -45,10 +48,12 @@ import java.util.zip.CRC32;
  */
 public final class ModelCodec {
 
-    /** The format version {@link #encode} writes for a model without context inputs. */
+    /** The format of a model without context inputs and double parameters (read, no longer written). */
     public static final int FORMAT_VERSION = 1;
-    /** The format version {@link #encode} writes for a model with context inputs ({@code contextSize > 0}). */
+    /** The format of a model with context inputs and double parameters (read, no longer written). */
     public static final int CONTEXT_FORMAT_VERSION = 2;
+    /** The format {@link #encode} writes: float32 parameters, context size always present. */
+    public static final int FLOAT_FORMAT_VERSION = 3;
     /** {@code "VGLM"} as a big-endian int. */
     static final int MAGIC = 0x56474C4D;
     /** Bytes before the normalisation arrays: magic, version, four config numbers, residual. */
@@ -59,22 +64,17 @@ public final class ModelCodec {
     private ModelCodec() {
     }
 
-    /**
-     * The model's bytes in format {@value #FORMAT_VERSION}, or {@value #CONTEXT_FORMAT_VERSION} when it has
-     * context inputs (so a model without them reads as it always did, in older releases too).
-     */
+    /** The model's bytes in format {@value #FLOAT_FORMAT_VERSION}. */
     public static byte[] encode(LstmModel model) {
         LstmConfig config = model.config();
         byte[] id = model.info().modelId().getBytes(StandardCharsets.UTF_8);
-        double[] p = model.parameters();
-        int format = config.contextSize() > 0 ? CONTEXT_FORMAT_VERSION : FORMAT_VERSION;
+        float[] p = model.parameters();
+        int format = FLOAT_FORMAT_VERSION;
         ByteBuffer out = ByteBuffer.allocate(totalLength(format, config.inputSize(), id.length, p.length));
         out.putInt(MAGIC).putInt(format);
         out.putInt(config.inputSize()).putInt(config.hiddenSize()).putInt(config.layers());
         out.putDouble(config.forgetBias()).put((byte) (config.residual() ? 1 : 0));
-        if (format == CONTEXT_FORMAT_VERSION) {
-            out.putInt(config.contextSize());
-        }
+        out.putInt(config.contextSize());
         putAll(out, model.normalisation().center());
         putAll(out, model.normalisation().scale());
         TrainingInfo info = model.info();
@@ -82,7 +82,9 @@ public final class ModelCodec {
         out.putLong(info.version()).putLong(info.seed()).putInt(info.epochs());
         out.putDouble(info.trainLoss()).putDouble(info.validationLoss()).putInt(info.points());
         out.putInt(p.length);
-        putAll(out, p);
+        for (float v : p) {
+            out.putFloat(v);
+        }
         out.putInt((int) crc(out.array(), out.position()));
         return out.array();
     }
@@ -90,7 +92,7 @@ public final class ModelCodec {
     /**
      * The model encoded in {@code bytes}.
      *
-     * @throws BadBytesException when the bytes are not a valid format-1 or format-2 model
+     * @throws BadBytesException when the bytes are not a valid model of format 1, 2 or 3
      */
     public static LstmModel decode(byte[] bytes) {
         if (bytes == null) {
@@ -104,9 +106,9 @@ public final class ModelCodec {
                     magic, MAGIC));
         }
         int version = in.getInt();
-        if (version != FORMAT_VERSION && version != CONTEXT_FORMAT_VERSION) {
+        if (version != FORMAT_VERSION && version != CONTEXT_FORMAT_VERSION && version != FLOAT_FORMAT_VERSION) {
             throw new BadBytesException("model format version " + version + " is not supported (expected "
-                    + FORMAT_VERSION + " or " + CONTEXT_FORMAT_VERSION + ")");
+                    + FORMAT_VERSION + ", " + CONTEXT_FORMAT_VERSION + " or " + FLOAT_FORMAT_VERSION + ")");
         }
         int configEnd = configEnd(version);
         need(bytes, configEnd, "the config");
@@ -134,7 +136,7 @@ public final class ModelCodec {
             throw new BadBytesException(String.format("model checksum mismatch: stored CRC32 0x%08X, computed 0x%08X",
                     stored, computed));
         }
-        return readBody(in, config, idLength, parameters);
+        return readBody(in, version, config, idLength, parameters);
     }
 
     private static LstmConfig readConfig(ByteBuffer in, int version) {
@@ -146,7 +148,7 @@ public final class ModelCodec {
         if (residual != 0 && residual != 1) {
             throw new BadBytesException("residual flag must be 0 or 1, got " + residual);
         }
-        int contextSize = version == CONTEXT_FORMAT_VERSION ? in.getInt() : 0;
+        int contextSize = version == FORMAT_VERSION ? 0 : in.getInt();
         if (version == CONTEXT_FORMAT_VERSION && contextSize == 0) {
             throw new BadBytesException("a format-2 model must have context inputs, got contextSize 0");
         }
@@ -157,7 +159,8 @@ public final class ModelCodec {
         }
     }
 
-    private static LstmModel readBody(ByteBuffer in, LstmConfig config, int idLength, int parameterCount) {
+    private static LstmModel readBody(ByteBuffer in, int version, LstmConfig config, int idLength,
+                                      int parameterCount) {
         int d = config.inputSize();
         double[] center = getAll(in, d);
         double[] scale = getAll(in, d);
@@ -172,8 +175,19 @@ public final class ModelCodec {
                 throw new BadBytesException("parameter count " + count + " does not match " + parameterCount
                         + " implied by " + config.shapeText());
             }
-            double[] parameters = getAll(in, count);
-            checkFinite(parameters, new ParameterLayout(config));
+            ParameterLayout layout = new ParameterLayout(config);
+            float[] parameters;
+            if (version == FLOAT_FORMAT_VERSION) {
+                parameters = new float[count];
+                for (int j = 0; j < count; j++) {
+                    parameters[j] = in.getFloat();
+                }
+            } else {
+                double[] stored = getAll(in, count);
+                checkFinite(stored, layout);
+                parameters = layout.fromRowMajor(stored);
+            }
+            checkFinite(parameters, layout);
             return new LstmModel(config, normalisation, info, parameters);
         } catch (BadBytesException e) {
             throw e;
@@ -197,6 +211,15 @@ public final class ModelCodec {
         }
     }
 
+    private static void checkFinite(float[] parameters, ParameterLayout layout) {
+        for (int p = 0; p < parameters.length; p++) {
+            if (!Float.isFinite(parameters[p])) {
+                throw new BadBytesException("parameter " + p + " (" + layout.describe(p) + ") is "
+                        + parameters[p] + "; parameters must be finite float32 values");
+            }
+        }
+    }
+
     private static void checkFinite(double[] parameters, ParameterLayout layout) {
         for (int p = 0; p < parameters.length; p++) {
             if (!Double.isFinite(parameters[p])) {
@@ -215,11 +238,13 @@ public final class ModelCodec {
 
     /** Bytes before the normalisation arrays in {@code format}. */
     private static int configEnd(int format) {
-        return format == CONTEXT_FORMAT_VERSION ? CONFIG_END + 4 : CONFIG_END;
+        return format == FORMAT_VERSION ? CONFIG_END : CONFIG_END + 4;
     }
 
     private static int totalLength(int format, int d, int idLength, int parameters) {
-        long length = configEnd(format) + 16L * d + 4 + idLength + INFO_TAIL + 4 + 8L * parameters + 4;
+        int parameterBytes = format == FLOAT_FORMAT_VERSION ? 4 : 8;
+        long length = configEnd(format) + 16L * d + 4 + idLength + INFO_TAIL + 4 + (long) parameterBytes * parameters
+                + 4;
         if (length > Integer.MAX_VALUE - 8) {
             throw new BadBytesException("model of " + parameters + " parameters is too large to encode");
         }

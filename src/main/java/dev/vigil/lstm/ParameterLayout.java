@@ -2,12 +2,12 @@ package dev.vigil.lstm;
 
 /**
  * Where each parameter block lives in the flat parameter vector of an {@link LstmModel} (the same
- * order the {@link ModelCodec} writes): for each layer {@code l}, {@code W_l} row-major
- * ({@code 4H × (in_l + H)}, gate blocks of {@code H} rows in the order i, f, g, o; columns are
- * {@code [input; h]}), then {@code b_l} ({@code 4H}); then the head {@code Wy} row-major
- * ({@code d × H}) and {@code by} ({@code d}). {@code in_0 = d + k} (channels, then context inputs),
- * {@code in_l = H} for {@code l > 0}.
- * Immutable, thread-safe.
+ * order the {@link ModelCodec} writes in format 3): for each layer {@code l}, {@code W_l}ᵀ row-major
+ * ({@code (in_l + H) × 4H}: for each column of {@code W_l} ({@code [input; h]}), its {@code 4H} entries
+ * in gate blocks of {@code H} in the order i, f, g, o), then {@code b_l} ({@code 4H}); then the head
+ * {@code Wy} row-major ({@code d × H}) and {@code by} ({@code d}). {@code in_0 = d + k} (channels, then
+ * context inputs), {@code in_l = H} for {@code l > 0}. Formats 1 and 2 stored {@code W_l} row-major
+ * ({@link #fromRowMajor}). Immutable, thread-safe.
  */
 final class ParameterLayout {
 
@@ -86,7 +86,8 @@ final class ParameterLayout {
     String describe(int index) {
         for (int l = 0; l < layers; l++) {
             if (index < biasOffset[l]) {
-                return "layer " + l + " W (gate " + "ifgo".charAt((index - weightOffset[l]) / columns(l) / hiddenSize) + ")";
+                int row = (index - weightOffset[l]) % gateRows();
+                return "layer " + l + " W (gate " + "ifgo".charAt(row / hiddenSize) + ")";
             }
             if (index < biasOffset[l] + gateRows()) {
                 return "layer " + l + " b (gate " + "ifgo".charAt((index - biasOffset[l]) / hiddenSize) + ")";
@@ -95,59 +96,110 @@ final class ParameterLayout {
         return index < headBiasOffset ? "head Wy" : "head by";
     }
 
-    /** Rows of {@code W_l}ᵀ per layer: {@code (in_l + H)} arrays of {@code 4H}, for forward products. */
-    double[][][] newTransposedRows() {
-        double[][][] rows = new double[layers][][];
-        for (int l = 0; l < layers; l++) {
-            rows[l] = new double[columns(l)][gateRows()];
-        }
-        return rows;
+    /** Index of {@code W_l[row][col]} in the flat vector: {@code W_l}ᵀ is stored row-major. */
+    int weightIndex(int layer, int row, int col) {
+        return weightOffset[layer] + col * gateRows() + row;
     }
 
-    /** Rows of {@code W_l} per layer: {@code 4H} arrays of {@code in_l + H}, for backward products. */
-    double[][][] newWeightRows() {
-        double[][][] rows = new double[layers][][];
-        for (int l = 0; l < layers; l++) {
-            rows[l] = new double[gateRows()][columns(l)];
+    /**
+     * This layout's flat vector from one in the row-major order of model formats 1 and 2 (each {@code W_l}
+     * as {@code 4H} rows of {@code in_l + H}; biases and head as here), rounded to float.
+     */
+    float[] fromRowMajor(double[] rowMajor) {
+        float[] out = new float[size];
+        for (int j = 0; j < size; j++) {
+            out[j] = (float) rowMajor[j];
         }
-        return rows;
-    }
-
-    /** {@code transposed[l][c][r] = W_l[r][c]} for every layer, read from the flat {@code parameters}. */
-    void writeTransposedRows(double[] parameters, double[][][] transposed) {
-        int gateRows = gateRows();
         for (int l = 0; l < layers; l++) {
             int cols = columns(l);
-            int base = weightOffset[l];
-            double[][] out = transposed[l];
-            for (int c = 0; c < cols; c++) {
-                double[] row = out[c];
+            for (int r = 0; r < gateRows(); r++) {
+                for (int c = 0; c < cols; c++) {
+                    out[weightIndex(l, r, c)] = (float) rowMajor[weightOffset[l] + r * cols + c];
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The flat vector cut into rows, allocated in order: per layer {@code in_l + H} rows of {@code W_l}ᵀ and one
+     * row {@code b_l} (each {@code 4H}), then {@code d} rows of {@code Wy} ({@code H}) and one row {@code by}
+     * ({@code d}). Row {@code layerRow(l) + c} is column {@code c} of {@code W_l}; {@code layerRow(l) + in_l + H}
+     * is {@code b_l}; {@code headRow() + k} is row {@code k} of {@code Wy}; {@code headRow() + d} is {@code by}.
+     */
+    float[][] newRows() {
+        float[][] rows = new float[headRow() + inputSize + 1][];
+        for (int l = 0; l < layers; l++) {
+            for (int c = 0; c <= columns(l); c++) {
+                rows[layerRow(l) + c] = new float[gateRows()];
+            }
+        }
+        for (int k = 0; k < inputSize; k++) {
+            rows[headRow() + k] = new float[hiddenSize];
+        }
+        rows[headRow() + inputSize] = new float[inputSize];
+        return rows;
+    }
+
+    /** First row of layer {@code l} in {@link #newRows}. */
+    int layerRow(int layer) {
+        return weightOffset[layer] / gateRows();
+    }
+
+    /** First row of the head in {@link #newRows}. */
+    int headRow() {
+        return headWeightOffset / gateRows();
+    }
+
+    /** Copies the flat {@code parameters} into {@code rows} ({@link #newRows} shape). */
+    void writeRows(float[] parameters, float[][] rows) {
+        int offset = 0;
+        for (float[] row : rows) {
+            System.arraycopy(parameters, offset, row, 0, row.length);
+            offset += row.length;
+        }
+    }
+
+    /** Copies {@code rows} ({@link #newRows} shape) into the flat {@code parameters}. */
+    void readRows(float[][] rows, float[] parameters) {
+        int offset = 0;
+        for (float[] row : rows) {
+            System.arraycopy(row, 0, parameters, offset, row.length);
+            offset += row.length;
+        }
+    }
+
+    /**
+     * Rows of {@code W_l} per layer, restricted to the columns of {@code h} ({@code hidden}: {@code 4H} arrays of
+     * {@code H}) or of the input ({@code 4H} arrays of {@code in_l}), for backward products.
+     */
+    float[][][] newWeightRows(boolean hidden) {
+        float[][][] rows = new float[layers][][];
+        for (int l = 0; l < layers; l++) {
+            rows[l] = new float[gateRows()][hidden ? hiddenSize : layerInputSize(l)];
+        }
+        return rows;
+    }
+
+    /** {@code rows[l][r][c] = W_l[r][first + c]} for every layer, {@code first} the first column of the part. */
+    void writeWeightRows(float[] parameters, float[][][] rows, boolean hidden) {
+        int gateRows = gateRows();
+        for (int l = 0; l < layers; l++) {
+            int first = hidden ? layerInputSize(l) : 0;
+            float[][] out = rows[l];
+            for (int c = 0; c < out[0].length; c++) {
+                int base = weightIndex(l, 0, first + c);
                 for (int r = 0; r < gateRows; r++) {
-                    row[r] = parameters[base + r * cols + c];
+                    out[r][c] = parameters[base + r];
                 }
             }
         }
     }
 
-    /** {@code rows[l][r][c] = W_l[r][c]} for every layer, read from the flat {@code parameters}. */
-    void writeWeightRows(double[] parameters, double[][][] rows) {
-        for (int l = 0; l < layers; l++) {
-            int cols = columns(l);
-            for (int r = 0; r < gateRows(); r++) {
-                System.arraycopy(parameters, weightOffset[l] + r * cols, rows[l][r], 0, cols);
-            }
-        }
-    }
-
-    /** {@code flat W_l[r][c] = transposed[c][r]}: writes a {@code W_l}ᵀ-shaped block into {@code out}. */
-    void readTransposedRows(int layer, double[][] transposed, double[] out) {
-        int cols = columns(layer);
-        int base = weightOffset[layer];
-        for (int c = 0; c < cols; c++) {
-            double[] row = transposed[c];
-            for (int r = 0; r < gateRows(); r++) {
-                out[base + r * cols + c] = row[r];
-            }
+    /** Copies a {@code W_l}ᵀ-shaped block ({@code in_l + H} rows of {@code 4H}) into {@code out}'s layer block. */
+    void readTransposedRows(int layer, float[][] transposed, float[] out) {
+        for (int c = 0; c < columns(layer); c++) {
+            System.arraycopy(transposed[c], 0, out, weightIndex(layer, 0, c), gateRows());
         }
     }
 }

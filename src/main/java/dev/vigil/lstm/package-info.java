@@ -5,8 +5,8 @@
  * model format ({@link dev.vigil.lstm.ModelCodec}).
  *
  * <p>The model reads normalised readings ({@link dev.vigil.lstm.Normalisation}) and forecasts the
- * next normalised reading. Numerics are deterministic bit for bit (plain IEEE arithmetic, explicit
- * seeds, {@code exp} implemented in Java); stepping and training allocate nothing per call. Depends
- * on {@code java.*} only.
+ * next normalised reading. Numerics are float32 and deterministic bit for bit (plain IEEE arithmetic,
+ * explicit seeds, gate functions built of multiplications, additions and one division); stepping and
+ * training (on one thread) allocate nothing per call. Depends on {@code java.*} only.
  */
 package dev.vigil.lstm;

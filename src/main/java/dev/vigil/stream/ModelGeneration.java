@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
  * (a payload accepted or retracted), kept in the store itself under the empty key {@value #KEY} (never a model
  * key: the updater refuses records without a key). A reader that has seen generation g and reads g again knows
  * no payload changed in between, so the detector reads 9 bytes per event instead of the key's model payload
- * (35 KB at H=32). Value: u8 format version (1), i64 generation, big-endian. Stateless, thread-safe.
+ * (about 18 KB at H=32). Value: u8 format version (1), i64 generation, big-endian. Stateless, thread-safe.
  */
 final class ModelGeneration {
     /** Store key of the generation entry. */

@@ -36,14 +36,14 @@ class LstmModelTest {
     void shouldSetForgetBiasAndZeroOtherBiasesAndBoundWeights() {
         LstmModel model = LstmModel.initialise(CONFIG, Normalisation.identity(3), 3);
         ParameterLayout layout = model.layout();
-        double[] p = model.parameters();
+        float[] p = model.parameters();
         for (int l = 0; l < 2; l++) {
             for (int r = 0; r < 16; r++) {
                 assertEquals(r >= 4 && r < 8 ? 1.5 : 0.0, p[layout.biasOffset(l) + r], "layer " + l + " bias " + r);
             }
             double limit = Math.sqrt(6.0 / (layout.columns(l) + 4));
             for (int j = layout.weightOffset(l); j < layout.biasOffset(l); j++) {
-                assertTrue(Math.abs(p[j]) <= limit);
+                assertTrue(Math.abs(p[j]) <= (float) limit);
             }
         }
     }
@@ -53,22 +53,22 @@ class LstmModelTest {
         LstmModel model = LstmModel.initialise(CONFIG, Normalisation.identity(3), 3);
         TrainingInfo info = new TrainingInfo("m", 2, 3, 1, 0.1, 0.2, 100);
         LstmModel renamed = model.withInfo(info);
-        assertSame(model.parameters(), renamed.parameters());
+        assertSame(model.rows(), renamed.rows());
         assertEquals(info, renamed.info());
     }
 
     @Test
     void shouldCopyParametersInAndRejectBadOnes() {
         LstmModel model = LstmModel.initialise(CONFIG, Normalisation.identity(3), 3);
-        double[] p = model.parameters().clone();
+        float[] p = model.parameters().clone();
         LstmModel copy = new LstmModel(CONFIG, Normalisation.identity(3), model.info(), p);
         p[0] = 42;
         assertEquals(model.parameters()[0], copy.parameters()[0]);
-        p[7] = Double.NaN;
-        assertEquals("parameter 7 (layer 0 W (gate i)) must be finite, got NaN", assertThrows(BadConfigException.class,
+        p[3] = Float.NaN;
+        assertEquals("parameter 3 (layer 0 W (gate i)) must be finite, got NaN", assertThrows(BadConfigException.class,
                 () -> new LstmModel(CONFIG, Normalisation.identity(3), model.info(), p)).getMessage());
         assertThrows(ShapeMismatchException.class,
-                () -> new LstmModel(CONFIG, Normalisation.identity(3), model.info(), new double[5]));
+                () -> new LstmModel(CONFIG, Normalisation.identity(3), model.info(), new float[5]));
         assertThrows(ShapeMismatchException.class, () -> LstmModel.initialise(CONFIG, Normalisation.identity(2), 1));
     }
 }

@@ -86,9 +86,9 @@ class LstmStepperTest {
     void shouldPredictTheInputWhenResidualHeadIsZero() {
         LstmConfig config = new LstmConfig(2, 4, 1, 1.0, true);
         LstmModel random = LstmModel.initialise(config, Normalisation.identity(2), 1);
-        double[] p = random.parameters().clone();
+        float[] p = random.parameters().clone();
         ParameterLayout layout = random.layout();
-        java.util.Arrays.fill(p, layout.headWeightOffset(), p.length, 0.0);
+        java.util.Arrays.fill(p, layout.headWeightOffset(), p.length, 0f);
         LstmModel model = new LstmModel(config, Normalisation.identity(2), random.info(), p);
         double[] x = {0.25, -1.5};
         double[] prediction = new double[2];

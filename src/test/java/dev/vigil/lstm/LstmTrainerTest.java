@@ -91,6 +91,28 @@ class LstmTrainerTest {
     }
 
     @Test
+    void shouldProduceBitIdenticalModelsWithOneOrTwoThreads() {
+        double[][] series = TestSeries.multiChannel(600, 2, 4);
+        LstmConfig config = new LstmConfig(2, 12, 2, 1.0, true, 1);
+        double[][] withContext = new double[series.length][];
+        for (int t = 0; t < series.length; t++) {
+            withContext[t] = new double[] {series[t][0], series[t][1], Math.sin(t / 9.0)};
+        }
+        int batch = MinibatchGradient.SPLIT_BATCH + 1;
+        TrainingConfig oddBatch = new TrainingConfig(4, batch, 16, 0.01, 1.0, 0.2, 2);
+        Normalisation normalisation = Normalisation.fit(withContext, 2);
+        byte[] one = ModelCodec.encode(new LstmTrainer(config, oddBatch, 1).train(withContext, normalisation, 3, "m", 1)
+                .model());
+        LstmTrainer two = new LstmTrainer(config, oddBatch, 2);
+        for (int run = 0; run < 3; run++) {
+            assertArrayEquals(one, ModelCodec.encode(two.train(withContext, normalisation, 3, "m", 1).model()),
+                    "run " + run);
+        }
+        assertEquals("trainer threads must be 1 or 2, got 3", assertThrows(BadConfigException.class,
+                () -> new LstmTrainer(config, oddBatch, 3)).getMessage());
+    }
+
+    @Test
     void shouldRejectNonFiniteTrainingDataBeforeTraining() {
         double[][] series = TestSeries.noisySine(300, 25, 0.1, 3);
         series[123][0] = Double.NaN;

@@ -19,6 +19,8 @@ class ModelCodecTest {
     private static final double[] FIXTURE_PREDICTION = {-0.49307349219206437, -0.015006765023697998};
     private static final double FIXTURE_FIRST_PARAMETER = 0.37423070100475414;
     private static final double[][] FIXTURE_INPUTS = {{0.1, -0.2}, {0.3, 0.4}, {-0.5, 0.0}};
+    /** Prediction of the format-3 golden fixture, recorded when it was written. */
+    private static final double FIXTURE_V3_PREDICTION = 1.027274489402771;
 
     @Test
     void shouldRoundTripBitIdenticalParametersAndPredictions() {
@@ -52,7 +54,7 @@ class ModelCodecTest {
     void shouldRejectUnknownFormatVersion() {
         byte[] bytes = ModelCodec.encode(smallModel());
         ByteBuffer.wrap(bytes).putInt(4, 7);
-        assertMessage(bytes, "model format version 7 is not supported (expected 1 or 2)");
+        assertMessage(bytes, "model format version 7 is not supported (expected 1, 2 or 3)");
     }
 
     @Test
@@ -91,16 +93,16 @@ class ModelCodecTest {
     void shouldRejectNonFiniteParametersEvenWithValidChecksum() {
         LstmModel model = smallModel();
         byte[] bytes = ModelCodec.encode(model);
-        int firstParameter = bytes.length - 4 - 8 * model.parameterCount();
-        ByteBuffer.wrap(bytes).putDouble(firstParameter + 8 * 5, Double.NaN);
+        int firstParameter = bytes.length - 4 - 4 * model.parameterCount();
+        ByteBuffer.wrap(bytes).putFloat(firstParameter + 4 * 5, Float.NaN);
         rewriteChecksum(bytes);
-        assertMessage(bytes, "parameter 5 (layer 0 W (gate i)) is NaN; parameters must be finite");
+        assertMessage(bytes, "parameter 5 (layer 0 W (gate f)) is NaN; parameters must be finite float32 values");
     }
 
     @Test
     void shouldRejectNonPositiveScaleEvenWithValidChecksum() {
         byte[] bytes = ModelCodec.encode(smallModel());
-        ByteBuffer.wrap(bytes).putDouble(29 + 2 * 8, -1.0); // scale[0], after config and center[2]
+        ByteBuffer.wrap(bytes).putDouble(33 + 2 * 8, -1.0); // scale[0], after config and center[2]
         rewriteChecksum(bytes);
         assertMessage(bytes, "inconsistent model contents: scale[0] must be finite and > 0, got -1.0");
     }
@@ -113,15 +115,15 @@ class ModelCodecTest {
         assertEquals(new Normalisation(new double[] {1.5, -2.0}, new double[] {2.0, 0.5}), model.normalisation());
         assertEquals(new TrainingInfo("fixture-model", 3, 42, 5, 0.125, 0.25, 1000), model.info());
         assertEquals(266, model.parameterCount());
-        assertEquals(FIXTURE_FIRST_PARAMETER, model.parameters()[0]);
+        assertEquals((float) FIXTURE_FIRST_PARAMETER, model.parameters()[0], "rounded to float");
         LstmStepper stepper = new LstmStepper(model.config());
         LstmState state = new LstmState(model.config());
         double[] prediction = new double[2];
         for (double[] x : FIXTURE_INPUTS) {
             stepper.step(model, state, x, prediction);
         }
-        assertArrayEquals(FIXTURE_PREDICTION, prediction, TestSeries.REFERENCE_TOLERANCE);
-        assertArrayEquals(bytes, ModelCodec.encode(model), "re-encoding the fixture must give the same bytes");
+        assertArrayEquals(FIXTURE_PREDICTION, prediction, TestSeries.REFERENCE_TOLERANCE, "float32 step");
+        assertReencodedAsFormat3(model);
     }
 
     @Test
@@ -136,24 +138,58 @@ class ModelCodecTest {
         assertEquals(new LstmConfig(1, 4, 1, 1.0, true, 2), model.config());
         assertEquals(new TrainingInfo("calendar-fixture", 2, 42, 7, 0.0625, 0.125, 2016), model.info());
         assertEquals(133, model.parameterCount(), "4H x (d + k + H) + 4H + d x H + d = 16 x 7 + 16 + 4 + 1");
-        assertEquals(-0.17109605166793312, model.parameters()[0]);
+        assertEquals((float) -0.17109605166793312, model.parameters()[0]);
         LstmStepper stepper = new LstmStepper(model.config());
         LstmState state = new LstmState(model.config());
         double[] prediction = new double[1];
         for (double[] x : new double[][] {{0.5, 0.0, 1.0}, {-0.25, 1.0, 0.0}, {1.0, 0.0, -1.0}}) {
             stepper.step(model, state, x, prediction);
         }
-        assertEquals(1.0272744857679357, prediction[0], TestSeries.REFERENCE_TOLERANCE);
-        assertArrayEquals(bytes, ModelCodec.encode(model), "re-encoding the fixture must give the same bytes");
+        assertEquals(1.0272744857679357, prediction[0], TestSeries.REFERENCE_TOLERANCE, "float32 step");
+        assertReencodedAsFormat3(model);
     }
 
     @Test
-    void shouldWriteFormat1WithoutContextInputsAndFormat2WithThem() {
+    void shouldDecodeGoldenFixtureV3OfAFloatModel() throws IOException {
+        byte[] bytes;
+        try (InputStream in = ModelCodecTest.class.getResourceAsStream("/fixtures/model-v3.bin")) {
+            assertTrue(in != null, "fixtures/model-v3.bin is missing");
+            bytes = in.readAllBytes();
+        }
+        assertEquals(ModelCodec.FLOAT_FORMAT_VERSION, ByteBuffer.wrap(bytes).getInt(4));
+        LstmModel model = ModelCodec.decode(bytes);
+        assertEquals(new LstmConfig(1, 4, 1, 1.0, true, 2), model.config());
+        assertEquals(new TrainingInfo("calendar-fixture", 2, 42, 7, 0.0625, 0.125, 2016), model.info());
+        assertEquals(133, model.parameterCount());
+        assertEquals((float) -0.17109605166793312, model.parameters()[0]);
+        LstmStepper stepper = new LstmStepper(model.config());
+        LstmState state = new LstmState(model.config());
+        double[] prediction = new double[1];
+        for (double[] x : new double[][] {{0.5, 0.0, 1.0}, {-0.25, 1.0, 0.0}, {1.0, 0.0, -1.0}}) {
+            stepper.step(model, state, x, prediction);
+        }
+        assertEquals(FIXTURE_V3_PREDICTION, prediction[0], "the float32 step's bits, recorded with the fixture");
+        assertArrayEquals(bytes, ModelCodec.encode(model), "re-encoding the fixture must give the same bytes");
+    }
+
+    /** A model read from an older format is written as format 3, which reads back to the same parameter bits. */
+    private static void assertReencodedAsFormat3(LstmModel model) {
+        byte[] again = ModelCodec.encode(model);
+        assertEquals(ModelCodec.FLOAT_FORMAT_VERSION, ByteBuffer.wrap(again).getInt(4));
+        LstmModel decoded = ModelCodec.decode(again);
+        assertEquals(model.config(), decoded.config());
+        assertEquals(model.info(), decoded.info());
+        assertArrayEquals(bits(model.parameters()), bits(decoded.parameters()));
+    }
+
+    @Test
+    void shouldWriteFormat3WithAndWithoutContextInputs() {
         LstmModel plain = smallModel();
         LstmModel calendar = LstmModel.initialise(new LstmConfig(2, 3, 1, 1.0, true, 4), Normalisation.identity(2), 3);
-        assertEquals(ModelCodec.FORMAT_VERSION, ByteBuffer.wrap(ModelCodec.encode(plain)).getInt(4));
+        assertEquals(ModelCodec.FLOAT_FORMAT_VERSION, ByteBuffer.wrap(ModelCodec.encode(plain)).getInt(4));
+        assertEquals(plain.config(), ModelCodec.decode(ModelCodec.encode(plain)).config());
         byte[] bytes = ModelCodec.encode(calendar);
-        assertEquals(ModelCodec.CONTEXT_FORMAT_VERSION, ByteBuffer.wrap(bytes).getInt(4));
+        assertEquals(ModelCodec.FLOAT_FORMAT_VERSION, ByteBuffer.wrap(bytes).getInt(4));
         LstmModel decoded = ModelCodec.decode(bytes);
         assertEquals(calendar.config(), decoded.config());
         assertArrayEquals(calendar.parameters(), decoded.parameters());
@@ -179,6 +215,14 @@ class ModelCodecTest {
         CRC32 crc = new CRC32();
         crc.update(bytes, 0, bytes.length - 4);
         ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
+    }
+
+    private static int[] bits(float[] values) {
+        int[] bits = new int[values.length];
+        for (int j = 0; j < values.length; j++) {
+            bits[j] = Float.floatToRawIntBits(values[j]);
+        }
+        return bits;
     }
 
     private static long[] bits(double[] values) {

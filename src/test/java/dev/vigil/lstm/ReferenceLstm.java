@@ -4,8 +4,9 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
- * A slow, obvious stacked LSTM for tests: textbook EJML matrix products (independent of the
- * hand-written kernels under test), {@link Math#exp} and {@link Math#tanh}. It reads an {@link LstmModel}'s flat parameter vector by walking the
+ * A slow, obvious stacked LSTM for tests, in double precision from the model's float parameters: textbook
+ * EJML matrix products (independent of the hand-written kernels under test), {@link Math#exp} and
+ * {@link Math#tanh}. It reads an {@link LstmModel}'s flat parameter vector by walking the
  * documented layout itself (not through {@link ParameterLayout}), so it checks the layout too.
  */
 final class ReferenceLstm {
@@ -20,18 +21,23 @@ final class ReferenceLstm {
     final double[][] c;
 
     ReferenceLstm(LstmModel model) {
-        config = model.config();
+        this(model.config(), widen(model.parameters()));
+    }
+
+    /** A reference LSTM of {@code config}'s shape with the flat parameters {@code p} (double: gradient checks). */
+    ReferenceLstm(LstmConfig config, double[] p) {
+        this.config = config;
         int d = config.inputSize();
         int hidden = config.hiddenSize();
-        double[] p = model.parameters();
         int index = 0;
         w = new double[config.layers()][][];
         b = new double[config.layers()][4 * hidden];
         for (int l = 0; l < config.layers(); l++) {
             int cols = (l == 0 ? d + config.contextSize() : hidden) + hidden;
             w[l] = new double[4 * hidden][cols];
-            for (int r = 0; r < 4 * hidden; r++) {
-                for (int col = 0; col < cols; col++) {
+            // stored as Wᵀ row-major: for each column of W, its 4H entries
+            for (int col = 0; col < cols; col++) {
+                for (int r = 0; r < 4 * hidden; r++) {
                     w[l][r][col] = p[index++];
                 }
             }
@@ -109,7 +115,12 @@ final class ReferenceLstm {
      * channels of {@code (ŷ_t - x_{t+1})²}, each subsequence from zero state.
      */
     static double minibatchLoss(LstmModel model, double[][] normalised, int[] offsets, int steps) {
-        ReferenceLstm reference = new ReferenceLstm(model);
+        return minibatchLoss(model.config(), widen(model.parameters()), normalised, offsets, steps);
+    }
+
+    /** {@link #minibatchLoss(LstmModel, double[][], int[], int)} with the flat parameters {@code p} in double. */
+    static double minibatchLoss(LstmConfig config, double[] p, double[][] normalised, int[] offsets, int steps) {
+        ReferenceLstm reference = new ReferenceLstm(config, p);
         double sum = 0;
         for (int offset : offsets) {
             reference.reset();
@@ -121,7 +132,16 @@ final class ReferenceLstm {
                 }
             }
         }
-        return sum / ((double) offsets.length * steps * model.config().inputSize());
+        return sum / ((double) offsets.length * steps * config.inputSize());
+    }
+
+    /** The float parameters as doubles (exactly). */
+    static double[] widen(float[] p) {
+        double[] out = new double[p.length];
+        for (int j = 0; j < p.length; j++) {
+            out[j] = p[j];
+        }
+        return out;
     }
 
     private static double sigmoid(double x) {

@@ -5,8 +5,11 @@ import java.util.SplittableRandom;
 /** Seeded synthetic series and tolerances shared by the lstm tests. */
 final class TestSeries {
 
-    /** Fast stepper vs {@link ReferenceLstm}, absolute, per output. */
-    static final double REFERENCE_TOLERANCE = 1e-12;
+    /**
+     * Fast stepper vs {@link ReferenceLstm}, absolute, per output: the fast code computes in float32 (about 6e-8
+     * relative per operation, gates within 4e-7) against the reference's double; was 1e-12 when both were double.
+     */
+    static final double REFERENCE_TOLERANCE = 2e-5;
 
     private TestSeries() {
     }

@@ -20,15 +20,17 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * JMH benchmarks of the LSTM core. {@code step}: one forward step at H=32, d=1, 1 layer (average
+ * JMH benchmarks of the LSTM core. {@code step}: one forward step at H=32 and H=64, d=1, 1 layer (average
  * time per step). {@code train}: one minibatch of truncated BPTT plus Adam at H=64, batch 32,
- * bptt 64; {@link OperationsPerInvocation} counts every (subsequence, timestep) pair, so the
+ * bptt 64, on two threads (the two halves of the batch); {@link OperationsPerInvocation} counts every
+ * (subsequence, timestep) pair, so the
  * reported throughput is directly timesteps per second. {@code retrain}: one whole (re)training of a key
  * as the service does it, with the default configuration, on a full default history window (2000
  * readings of a noisy daily-like cycle): fit, train with early stopping, validate against the tail.
@@ -53,9 +55,11 @@ public class LstmBenchmark {
         return series;
     }
 
-    /** A model, state and stepper at H=32, d=1, 1 layer, fed a fixed 1000-step input cycle. */
+    /** A model, state and stepper at H=32 (and 64), d=1, 1 layer, fed a fixed 1000-step input cycle. */
     @State(Scope.Thread)
     public static class StepState {
+        @Param({"32", "64"})
+        int hiddenSize;
         LstmModel model;
         LstmState state;
         LstmStepper stepper;
@@ -65,7 +69,7 @@ public class LstmBenchmark {
 
         @Setup
         public void setUp() {
-            LstmConfig config = new LstmConfig(1, 32, 1, 1.0, true);
+            LstmConfig config = new LstmConfig(1, hiddenSize, 1, 1.0, true);
             model = LstmModel.initialise(config, Normalisation.identity(1), 42);
             state = new LstmState(config);
             stepper = new LstmStepper(config);
@@ -83,7 +87,7 @@ public class LstmBenchmark {
         public void setUp() {
             LstmConfig config = new LstmConfig(1, TRAIN_HIDDEN, 1, 1.0, true);
             TrainingConfig training = new TrainingConfig(1, TRAIN_BATCH, TRAIN_BPTT, 0.005, 1.0, 0.2, 1);
-            trainer = new LstmTrainer(config, training);
+            trainer = new LstmTrainer(config, training, 2);
             double[][] series = sine(4000, 11);
             trainer.startRun(series, LstmModel.initialise(config, Normalisation.fit(series), 42), 42);
         }
