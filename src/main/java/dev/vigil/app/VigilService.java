@@ -6,6 +6,7 @@ import dev.vigil.app.http.ServedTopology;
 import dev.vigil.app.http.ServiceMeters;
 import dev.vigil.config.AppConfig;
 import dev.vigil.config.TopologyConfig;
+import dev.vigil.stream.DecodedModels;
 import dev.vigil.stream.VigilTopology;
 import dev.vigil.stream.ModelTrainingService;
 import dev.vigil.stream.TopologyTrainer;
@@ -50,6 +51,8 @@ final class VigilService implements AutoCloseable {
     /** The Micrometer registry {@code /metrics} serves: JVM, Kafka Streams and Vigil's meters. */
     private final ServiceMeters meters = new ServiceMeters();
     private ModelTrainingService trainer;
+    /** Decoded models of every topology's detectors, bounded by {@code models.cache.bytes}. */
+    private DecodedModels decoded;
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** The HTTP endpoint, or null when {@code http.enabled=false}. */
     private HttpEndpoint http;
@@ -81,6 +84,7 @@ final class VigilService implements AutoCloseable {
                 TopicSetup.createMissing(app, topologies);
             }
             service.trainer = new ModelTrainingService(app.trainerThreads(), app.trainerQueue(), service.metrics);
+            service.decoded = new DecodedModels(app.modelCacheBytes());
             for (int i = 0; i < topologies.size(); i++) {
                 service.applications.add(service.startOne(app, topologies.get(i), settings.get(i)));
                 service.names.add(topologies.get(i).name());
@@ -130,7 +134,7 @@ final class VigilService implements AutoCloseable {
         producers.add(producer);
         TopologyTrainer training = trainer.forTopology(t, applicationId(app, t),
                 VigilTopology.detectorConfig(t, settings.detector(), settings.retrain()), settings.retrain(), producer);
-        Topology topology = VigilTopology.build(t, settings.detector(), settings.retrain(), props, training);
+        Topology topology = VigilTopology.build(t, settings.detector(), settings.retrain(), props, training, decoded);
         KafkaStreams streams = new KafkaStreams(topology, props);
         training.attach(streams);
         streams.setUncaughtExceptionHandler(e -> {

@@ -29,16 +29,31 @@ import java.util.TreeMap;
  *                          threads; 1..64, default 1 (on two cores, scoring keeps the other)
  * @param trainerQueue      training requests waiting for a thread; a request that finds it full is refused and
  *                          asked again at the key's next event; 1..1,000,000, default 10,000
+ * @param modelCacheBytes   bound on the heap of the instance's decoded models, in bytes (estimated: about 19 KB a
+ *                          model at H=32); least recently used models are dropped first and decoded again from the
+ *                          model store at their key's next event; 0..2^40 (0 decodes at every event), default 256 MiB
  */
 public record AppConfig(String bootstrapServers, String applicationId, Path stateDir, boolean createTopics,
                         int partitions, int replicationFactor, Map<String, String> kafka, HttpConfig http,
-                        int trainerThreads, int trainerQueue) {
+                        int trainerThreads, int trainerQueue, long modelCacheBytes) {
     public static final int DEFAULT_TRAINER_THREADS = 1;
     public static final int DEFAULT_TRAINER_QUEUE = 10_000;
+    /** Default {@code models.cache.bytes}: 256 MiB, about 14,000 models at H=32. */
+    public static final long DEFAULT_MODEL_CACHE_BYTES = 256L << 20;
+    /** Largest {@code models.cache.bytes}: 1 TiB. */
+    public static final long MAX_MODEL_CACHE_BYTES = 1L << 40;
 
     public static AppConfig defaults(String bootstrapServers) {
         return new AppConfig(bootstrapServers, "vigil", Path.of("/tmp/vigil-state"), true, 4, 1, Map.of(),
                 HttpConfig.defaults());
+    }
+
+    /** With the default model cache bound. */
+    public AppConfig(String bootstrapServers, String applicationId, Path stateDir, boolean createTopics,
+                     int partitions, int replicationFactor, Map<String, String> kafka, HttpConfig http,
+                     int trainerThreads, int trainerQueue) {
+        this(bootstrapServers, applicationId, stateDir, createTopics, partitions, replicationFactor, kafka, http,
+                trainerThreads, trainerQueue, DEFAULT_MODEL_CACHE_BYTES);
     }
 
     /** With the trainer's defaults. */
@@ -85,6 +100,10 @@ public record AppConfig(String bootstrapServers, String applicationId, Path stat
         if (trainerQueue < 1 || trainerQueue > 1_000_000) {
             throw new BadConfigException("trainer.queue.capacity must be in [1, 1000000], got " + trainerQueue);
         }
+        if (modelCacheBytes < 0 || modelCacheBytes > MAX_MODEL_CACHE_BYTES) {
+            throw new BadConfigException("models.cache.bytes must be in [0, " + MAX_MODEL_CACHE_BYTES + "], got "
+                    + modelCacheBytes);
+        }
     }
 
     /** Parts of a key that mark its value as secret ({@link #isSecret}). */
@@ -124,6 +143,7 @@ public record AppConfig(String bootstrapServers, String applicationId, Path stat
         shown.put("http.advertised.host", http.advertisedHost() == null ? "(derived)" : http.advertisedHost());
         shown.put("trainer.threads", trainerThreads);
         shown.put("trainer.queue.capacity", trainerQueue);
+        shown.put("models.cache.bytes", modelCacheBytes);
         new TreeMap<>(kafka).forEach((k, v) -> shown.put("kafka." + k, isSecret(k) ? HIDDEN : v));
         StringBuilder out = new StringBuilder();
         shown.forEach((k, v) -> out.append(out.length() == 0 ? "" : ", ").append(k).append('=').append(v));

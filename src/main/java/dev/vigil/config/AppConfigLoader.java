@@ -23,7 +23,8 @@ public final class AppConfigLoader {
     /** Vigil's own keys. */
     public static final Set<String> KEYS = Set.of("bootstrap.servers", "application.id", "state.dir",
             "topics.create", "topics.partitions", "topics.replication.factor",
-            "http.enabled", "http.host", "http.port", "http.advertised.host", "trainer.threads", "trainer.queue.capacity");
+            "http.enabled", "http.host", "http.port", "http.advertised.host", "trainer.threads", "trainer.queue.capacity",
+            "models.cache.bytes");
     private static final String KAFKA_PREFIX = "kafka.";
 
     private AppConfigLoader() {
@@ -106,7 +107,8 @@ public final class AppConfigLoader {
                 (int) number(values, "topics.replication.factor", d.replicationFactor()),
                 kafka, http,
                 (int) number(values, "trainer.threads", d.trainerThreads()),
-                (int) number(values, "trainer.queue.capacity", d.trainerQueue()));
+                (int) number(values, "trainer.queue.capacity", d.trainerQueue()),
+                wholeNumber(values, "models.cache.bytes", d.modelCacheBytes()));
     }
 
     private static boolean bool(Map<String, String> values, String key, boolean fallback) {
@@ -121,16 +123,21 @@ public final class AppConfigLoader {
     }
 
     private static long number(Map<String, String> values, String key, long fallback) {
+        long n = wholeNumber(values, key, fallback);
+        if (n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) {
+            throw new BadConfigException(key + " must be an integer, got '" + values.get(key) + "'");
+        }
+        return n;
+    }
+
+    /** A 64-bit integer setting. */
+    private static long wholeNumber(Map<String, String> values, String key, long fallback) {
         String v = values.get(key);
         if (v == null) {
             return fallback;
         }
         try {
-            long n = Long.parseLong(v);
-            if (n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) {
-                throw new NumberFormatException();
-            }
-            return n;
+            return Long.parseLong(v);
         } catch (NumberFormatException e) {
             throw new BadConfigException(key + " must be an integer, got '" + v + "'");
         }

@@ -32,8 +32,9 @@ import java.util.Map;
  *       {@value #WARN_EVERY}, at WARN with topic/partition/offset; all at DEBUG);</li>
  *   <li>load the key's {@link DetectorState} ({@link DetectorStores}); an event too late for the allowed lateness
  *       ({@link Detector#lateness}) is dead-lettered as {@link RejectReason#LATE} here;</li>
- *   <li>look up the key's model ({@link ModelCache}: decoded once per payload, and the global model store's payload
- *       read again only when the store's generation changed); when its version differs from the state's, the
+ *   <li>look up the key's model ({@link ModelCache}: decoded once per payload while it stays in the instance's
+ *       bounded {@link DecodedModels}, and the global model store's payload read again only when the store's
+ *       generation changed or the key's model was evicted); when its version differs from the state's, the
  *       key's whole {@link HistoryWindow} is loaded and {@link Detector#rewarm} re-warms the hidden state from it;</li>
  *   <li>{@link Detector#step}; a refusal is dead-lettered ({@code REFUSED}) and nothing is saved; otherwise the
  *       reading is appended to the history (one small entry, not the whole window), and a score record (and on
@@ -60,6 +61,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     private final RetrainClock clock;
     private final ModelScope scope;
     private final TrainingRequests training;
+    private final DecodedModels decoded;
     private final int historySize;
     private final boolean rekeyed;
     private final EventParser parser;
@@ -83,9 +85,10 @@ public final class DetectorProcessor implements Processor<String, byte[], String
      *                    ({@link VigilTopology#detectorConfig})
      * @param retrain     the retraining schedule and scope; its historySize is the readings kept per key
      * @param training    where to ask for trainings when a key's schedule says so
+     * @param decoded     the instance's decoded models, shared by its detectors ({@link ModelCache})
      */
     public DetectorProcessor(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain,
-                             TrainingRequests training) {
+                             TrainingRequests training, DecodedModels decoded) {
         if (detector.channels() != topology.channelCount() || detector.allowedLatenessMs() != topology.allowedLatenessMs()) {
             throw new BadConfigException("detector settings must have the topology's " + topology.channelCount()
                     + " channel(s) and allowedLatenessMs " + topology.allowedLatenessMs() + ", got "
@@ -102,6 +105,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         this.clock = new RetrainClock(retrain);
         this.scope = new ModelScope(retrain, detector.scoring().warmupEvents());
         this.training = training;
+        this.decoded = decoded;
         this.historySize = retrain.historySize();
         this.rekeyed = topology.keyField() != null;
         this.parser = EventParser.forTopology(topology);
@@ -125,8 +129,9 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         Sensor discarded = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.STATE_DISCARDED);
         stores = new DetectorStores(context.getStateStore(names.stateStore()), context.getStateStore(names.historyStore()),
                 config, detector::newState, historySize, discarded);
-        models = new ModelCache(context.getStateStore(names.modelStore()), config.lstm(), retrain.maxModelBytes(),
-                VigilMetrics.counter(context.metrics(), topology, VigilMetrics.MODELS_REFUSED));
+        models = new ModelCache(context.getStateStore(names.modelStore()), names.modelStore(), config.lstm(),
+                retrain.maxModelBytes(), VigilMetrics.counter(context.metrics(), topology, VigilMetrics.MODELS_REFUSED),
+                decoded);
     }
 
     @Override

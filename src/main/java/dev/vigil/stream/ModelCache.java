@@ -8,9 +8,6 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashMap;
-import java.util.Map;
-
 /**
  * The detector's per-key cache of decoded models, so that a payload is decoded once per version rather than
  * once per event, and read from the global model store only when the store changed. Each event reads the store's
@@ -22,28 +19,44 @@ import java.util.Map;
  *
  * <p>The model store normally holds only payloads the {@link ModelStoreUpdater} accepted. Should it hold one
  * that does not decode or fit anyway, the payload is refused here too (logged once, counted) and the key's last
- * good model stays in force while this instance lives; a key with no good model so far runs without one
+ * good model stays in force while its entry stays cached (below); a key with no good model so far runs without one
  * (persistence predictor). No payload for the key (never published, or retracted by a tombstone) means no
- * model. One per processor; not thread-safe.
+ * model.
+ *
+ * <p>The entries live in the instance's {@link DecodedModels}, bounded by bytes ({@code models.cache.bytes}): a key
+ * whose entry was evicted (least recently used first) reads and decodes its payload again at its next event and gets
+ * the same model bits back, so its scores do not change (same version: no re-warm). What eviction forgets is a
+ * refusal's context: should an evicted key's stored payload be one that is refused, the key has no last good model
+ * to keep and runs without one (persistence predictor) until a payload that decodes arrives, and the refusal is
+ * logged and counted again. One per processor; not thread-safe (the {@link DecodedModels} it uses is).
  */
 final class ModelCache {
     private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
 
     private final ReadOnlyKeyValueStore<String, byte[]> store;
+    private final String storeName;
     private final LstmConfig shape;
     private final int maxBytes;
     private final Sensor refused;
-    private final Map<String, Entry> entries = new HashMap<>();
+    private final DecodedModels entries;
 
     /**
      * The fingerprints of a key's last good payload and model, of the last payload refused after it (if any), and the
      * store generation at which the key's payload was last read (the payload read came after the generation read).
      */
-    private record Entry(PayloadFingerprint payload, LstmModel model, PayloadFingerprint refused, long generation) {
+    record Entry(PayloadFingerprint payload, LstmModel model, PayloadFingerprint refused, long generation) {
     }
 
-    ModelCache(ReadOnlyKeyValueStore<String, byte[]> store, LstmConfig shape, int maxBytes, Sensor refused) {
+    /**
+     * @param store     the global model store, named {@code storeName}
+     * @param maxBytes  the largest payload accepted ({@code retrain.maxModelBytes})
+     * @param entries   the instance's decoded models, shared by its detectors
+     */
+    ModelCache(ReadOnlyKeyValueStore<String, byte[]> store, String storeName, LstmConfig shape, int maxBytes,
+               Sensor refused, DecodedModels entries) {
         this.store = store;
+        this.storeName = storeName;
+        this.entries = entries;
         this.shape = shape;
         this.maxBytes = maxBytes;
         this.refused = refused;
@@ -52,28 +65,32 @@ final class ModelCache {
     /** The model in force for {@code key}. */
     LstmModel current(String key) {
         long generation = ModelGeneration.decode(store.get(ModelGeneration.KEY));
-        Entry entry = entries.get(key);
+        DecodedModels.Key id = new DecodedModels.Key(storeName, key);
+        Entry entry = entries.get(id);
         if (entry != null && generation != ModelGeneration.UNKNOWN && entry.generation == generation) {
             return entry.model;
         }
-        return current(key, store.get(key), generation);
+        return current(id, entry, store.get(key), generation);
     }
 
-    /** The model in force for {@code key}, given the model store's current payload for it (may be null). */
-    private LstmModel current(String key, byte[] payload, long generation) {
-        Entry entry = entries.get(key);
+    /**
+     * The model in force for {@code id}, given its cached entry (null if none) and the model store's current payload
+     * for it (may be null).
+     */
+    private LstmModel current(DecodedModels.Key id, Entry entry, byte[] payload, long generation) {
+        String key = id.id();
         if (payload == null) {
-            entries.put(key, new Entry(null, null, null, generation));
+            entries.put(id, new Entry(null, null, null, generation));
             return null;
         }
         PayloadFingerprint fingerprint = PayloadFingerprint.of(payload);
         if (entry != null && (fingerprint.equals(entry.payload) || fingerprint.equals(entry.refused))) {
-            entries.put(key, new Entry(entry.payload, entry.model, entry.refused, generation));
+            entries.put(id, new Entry(entry.payload, entry.model, entry.refused, generation));
             return entry.model;
         }
         try {
             LstmModel model = ModelPayloads.decode(key, payload, shape, maxBytes);
-            entries.put(key, new Entry(fingerprint, model, null, generation));
+            entries.put(id, new Entry(fingerprint, model, null, generation));
             return model;
         } catch (BadBytesException e) {
             refused.record();
@@ -81,7 +98,7 @@ final class ModelCache {
             LOG.warn("model payload for key '{}' refused, {}: {}", key,
                     kept == null ? "the key runs without a model" : "version " + kept.info().version() + " stays in force",
                     e.getMessage());
-            entries.put(key, new Entry(entry == null ? null : entry.payload, kept, fingerprint, generation));
+            entries.put(id, new Entry(entry == null ? null : entry.payload, kept, fingerprint, generation));
             return kept;
         }
     }

@@ -1,5 +1,6 @@
 package dev.vigil.stream;
 
+import dev.vigil.config.AppConfig;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.train.RetrainConfig;
@@ -63,6 +64,16 @@ public final class VigilTopology {
      */
     public static Topology build(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain,
                                  Properties streamsProperties, TrainingRequests training) {
+        return build(topology, detector, retrain, streamsProperties, training,
+                new DecodedModels(AppConfig.DEFAULT_MODEL_CACHE_BYTES));
+    }
+
+    /**
+     * The topology, with its detectors keeping decoded models in {@code decoded} (the service passes one per
+     * instance, bounded by {@code models.cache.bytes}, shared by all its topologies).
+     */
+    public static Topology build(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain,
+                                 Properties streamsProperties, TrainingRequests training, DecodedModels decoded) {
         TopologyNames names = new TopologyNames(topology.name());
         DetectorConfig effective = detectorConfig(topology, detector, retrain);
         StreamsBuilder builder = streamsProperties == null ? new StreamsBuilder()
@@ -85,7 +96,7 @@ public final class VigilTopology {
                     .repartition(Repartitioned.<String, byte[]>as(names.repartition())
                             .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()));
         }
-        events.<String, byte[]>process(() -> new DetectorProcessor(topology, effective, retrain, training),
+        events.<String, byte[]>process(() -> new DetectorProcessor(topology, effective, retrain, training, decoded),
                 Named.as(names.detector()), names.stateStore(), names.historyStore());
         Topology built = streamsProperties == null ? builder.build() : builder.build(streamsProperties);
         // The detector forwards each record to one named child; the sinks are attached to the built topology

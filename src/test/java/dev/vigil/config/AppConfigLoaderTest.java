@@ -40,6 +40,27 @@ class AppConfigLoaderTest {
     }
 
     @Test
+    void shouldReadTheModelCacheBoundAsBytesWithADefaultAndARange() {
+        assertEquals(256L << 20, AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1")).modelCacheBytes());
+        assertEquals(8_000_000_000L, AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1",
+                "models.cache.bytes", "8000000000")).modelCacheBytes());
+        assertEquals("models.cache.bytes must be in [0, 1099511627776], got -1", assertThrows(BadConfigException.class,
+                () -> AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1", "models.cache.bytes", "-1"))).getMessage());
+        assertEquals("models.cache.bytes must be an integer, got '256MB'", assertThrows(BadConfigException.class,
+                () -> AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1", "models.cache.bytes", "256MB"))).getMessage());
+    }
+
+    @Test
+    void shouldDocumentEverySettingInTheReadmeAndTheExample() throws java.io.IOException {
+        String readme = java.nio.file.Files.readString(Path.of("README.md"));
+        String example = java.nio.file.Files.readString(Path.of("config", "vigil.properties"));
+        for (String key : AppConfigLoader.KEYS) {
+            assertTrue(readme.contains("| `" + key + "` |"), key + " missing from the README's settings table");
+            assertTrue(example.contains(key + "="), key + " missing from config/vigil.properties");
+        }
+    }
+
+    @Test
     void shouldReadHttpSettingsWithDefaults() {
         assertEquals(new HttpConfig(true, "127.0.0.1", 8080, null),
                 AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1")).http());

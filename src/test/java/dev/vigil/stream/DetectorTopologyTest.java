@@ -1,6 +1,7 @@
 package dev.vigil.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.config.AppConfig;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.detect.DetectorResult;
 import dev.vigil.detect.DetectorStateCodec;
@@ -14,6 +15,8 @@ import dev.vigil.train.RetrainConfig;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -44,13 +47,16 @@ class DetectorTopologyTest {
         return SyntheticSeries.events(SyntheticSeries.withSpike(x, 110, 8));
     }
 
-    @Test
-    void shouldScoreEveryKeyBitForBitLikeTheDetectorOfflineWithAndWithoutModels() {
+    /** With the default model cache, and with none (every event decodes its key's model again). */
+    @ParameterizedTest
+    @ValueSource(longs = {AppConfig.DEFAULT_MODEL_CACHE_BYTES, 0})
+    void shouldScoreEveryKeyBitForBitLikeTheDetectorOfflineWithAndWithoutModels(long modelCacheBytes) {
         LstmModel model1 = StreamFixtures.model(DETECTOR, "pump-1", 1, 7);
         LstmModel model2 = StreamFixtures.model(DETECTOR, "pump-2", 4, 8);
         Map<String, OfflineReference> offline = new HashMap<>();
         Map<String, List<DetectorResult>> expected = new HashMap<>();
-        try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN, stateDir)) {
+        try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN, stateDir, Map.of(),
+                new DecodedModels(modelCacheBytes))) {
             vigil.publish("pump-1", StreamFixtures.payload(DETECTOR, "pump-1", 1, 7));
             for (int t = 0; t < EVENTS; t++) {
                 if (t == LATE_MODEL_AT) {

@@ -1,6 +1,7 @@
 package dev.vigil.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.config.AppConfig;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.detect.HistoryWindow;
@@ -46,11 +47,18 @@ final class VigilDriver implements AutoCloseable {
     /** @param overrides Streams settings over {@link VigilTopology#streamsConfig}'s defaults */
     VigilDriver(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain, Path stateDir,
                 Map<String, ?> overrides) {
+        this(topology, detector, retrain, stateDir, overrides, new DecodedModels(AppConfig.DEFAULT_MODEL_CACHE_BYTES));
+    }
+
+    /** @param decoded where the detectors keep decoded models */
+    VigilDriver(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain, Path stateDir,
+                Map<String, ?> overrides, DecodedModels decoded) {
         this.topology = topology;
         this.names = new TopologyNames(topology.name());
         Properties props = VigilTopology.streamsConfig("vigil-test-" + topology.name(), "localhost:9092",
                 stateDir.toString(), topology, overrides);
-        this.driver = new TopologyTestDriver(VigilTopology.build(topology, detector, retrain, props), props,
+        this.driver = new TopologyTestDriver(VigilTopology.build(topology, detector, retrain, props,
+                TrainingRequests.NONE, decoded), props,
                 Instant.parse("2026-01-01T00:00:00Z"));
         this.input = driver.createInputTopic(topology.inputTopic(), new ByteArraySerializer(), new ByteArraySerializer());
         this.models = driver.createInputTopic(topology.modelsTopic(), new StringSerializer(), new ByteArraySerializer());

@@ -1,0 +1,192 @@
+package dev.vigil.stream;
+
+import dev.vigil.BadConfigException;
+import dev.vigil.lstm.LstmModel;
+import dev.vigil.lstm.ModelCodec;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.CumulativeCount;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static dev.vigil.stream.StreamFixtures.DETECTOR;
+import static dev.vigil.stream.StreamFixtures.RETRAIN;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link ModelCache} over a real in-memory model store, with its entries in a bounded {@link DecodedModels}. */
+class ModelCacheTest {
+    private static final String STORE = "models";
+    /** Estimated bytes of one cached model of {@link StreamFixtures#DETECTOR}'s shape. */
+    private static final long ONE = DecodedModels.entryBytes(StreamFixtures.model(DETECTOR, "k", 1, 1));
+
+    private final KeyValueStore<String, byte[]> store = HistoryRingTest.store();
+    private final Metrics metrics = new Metrics();
+    private final MetricName refusedName = metrics.metricName("refused", "test");
+    private long generation;
+
+    @AfterEach
+    void close() {
+        store.close();
+        metrics.close();
+    }
+
+    private ModelCache cache(DecodedModels decoded) {
+        Sensor refused = metrics.sensor("refused");
+        refused.add(refusedName, new CumulativeCount());
+        return new ModelCache(store, STORE, DETECTOR.lstm(), RETRAIN.maxModelBytes(), refused, decoded);
+    }
+
+    /** Publishes {@code payload} for {@code key} as the model store updater does: payload, then a new generation. */
+    private void publish(String key, byte[] payload) {
+        store.put(key, payload);
+        store.put(ModelGeneration.KEY, ModelGeneration.encode(++generation));
+    }
+
+    private byte[] publish(String key) {
+        byte[] payload = StreamFixtures.payload(DETECTOR, key, 1, key.hashCode());
+        publish(key, payload);
+        return payload;
+    }
+
+    private static DecodedModels.Key id(String key) {
+        return new DecodedModels.Key(STORE, key);
+    }
+
+    private double refusals() {
+        return (double) metrics.metric(refusedName).metricValue();
+    }
+
+    @Test
+    void shouldEvictTheLeastRecentlyUsedKeyFirst() {
+        DecodedModels decoded = new DecodedModels(3 * ONE);
+        ModelCache cache = cache(decoded);
+        for (String key : new String[] {"a", "b", "c", "d", "e"}) {
+            publish(key);
+        }
+        for (String key : new String[] {"a", "b", "c", "a"}) {
+            cache.current(key);
+        }
+        cache.current("d");
+        assertFalse(decoded.contains(id("b")), "b was the least recently used");
+        assertTrue(decoded.contains(id("a")) && decoded.contains(id("c")) && decoded.contains(id("d")));
+        cache.current("c");
+        cache.current("e");
+        assertFalse(decoded.contains(id("a")), "a was used before d and c");
+        assertTrue(decoded.contains(id("c")) && decoded.contains(id("d")) && decoded.contains(id("e")));
+        assertEquals(2, decoded.evictions());
+        assertEquals(3 * ONE, decoded.bytes());
+    }
+
+    @Test
+    void shouldDecodeAnEvictedKeysModelAgainWithTheSameBits() {
+        DecodedModels decoded = new DecodedModels(2 * ONE);
+        ModelCache cache = cache(decoded);
+        byte[] payloadA = publish("a");
+        LstmModel first = cache.current("a");
+        assertSame(first, cache.current("a"), "cached: not decoded again");
+        publish("b");
+        cache.current("b");
+        publish("c");
+        cache.current("c");
+        assertFalse(decoded.contains(id("a")));
+        LstmModel again = cache.current("a");
+        assertNotSame(first, again, "decoded again from the store");
+        assertArrayEquals(payloadA, ModelCodec.encode(again));
+        assertArrayEquals(ModelCodec.encode(first), ModelCodec.encode(again));
+        assertEquals(0.0, refusals());
+    }
+
+    @Test
+    void shouldNeverHoldMoreBytesThanTheBound() {
+        long bound = 10 * ONE + ONE / 2;
+        DecodedModels decoded = new DecodedModels(bound);
+        ModelCache cache = cache(decoded);
+        for (int k = 0; k < 40; k++) {
+            publish("key-" + k);
+        }
+        Random random = new Random(7);
+        for (int event = 0; event < 2_000; event++) {
+            String key = "key-" + random.nextInt(random.nextBoolean() ? 8 : 40);
+            LstmModel model = cache.current(key);
+            assertEquals(key, model.info().modelId());
+            assertTrue(decoded.bytes() <= bound, decoded.bytes() + " bytes after event " + event);
+        }
+        assertEquals(10, decoded.size(), "as many whole models as fit");
+        assertTrue(decoded.evictions() > 0);
+    }
+
+    @Test
+    void shouldCacheOneModelOrNoneWhenTheBoundIsAboutOneModel() {
+        DecodedModels one = new DecodedModels(ONE);
+        ModelCache cache = cache(one);
+        byte[] payloadA = publish("a");
+        publish("b");
+        LstmModel a = cache.current("a");
+        assertSame(a, cache.current("a"));
+        cache.current("b");
+        assertEquals(1, one.size());
+        assertTrue(one.contains(id("b")));
+
+        for (long bound : new long[] {ONE - 1, 0}) {
+            DecodedModels none = new DecodedModels(bound);
+            ModelCache uncached = cache(none);
+            LstmModel first = uncached.current("a");
+            LstmModel second = uncached.current("a");
+            assertNotSame(first, second, "decoded at every event");
+            assertArrayEquals(payloadA, ModelCodec.encode(second));
+            assertEquals(0, none.size());
+            assertEquals(0, none.bytes());
+        }
+    }
+
+    @Test
+    void shouldKeepTheLastGoodModelWhileCachedAndRunWithoutOneOnceEvicted() {
+        DecodedModels decoded = new DecodedModels(ONE);
+        ModelCache cache = cache(decoded);
+        publish("a");
+        LstmModel good = cache.current("a");
+        byte[] wrongKey = StreamFixtures.payload(DETECTOR, "not-a", 2, 3);
+        publish("a", wrongKey);
+        assertSame(good, cache.current("a"), "refused payload: the last good model stays in force");
+        assertEquals(1.0, refusals());
+        publish("b");
+        assertNotNull(cache.current("b"));
+        assertNull(cache.current("a"), "evicted: no last good model to keep");
+        assertEquals(2.0, refusals());
+    }
+
+    @Test
+    void shouldKeepTheModelsOfTwoStoresApartInOneCache() {
+        DecodedModels decoded = new DecodedModels(4 * ONE);
+        ModelCache first = cache(decoded);
+        publish("a");
+        LstmModel inFirst = first.current("a");
+        KeyValueStore<String, byte[]> other = HistoryRingTest.store();
+        other.put("a", StreamFixtures.payload(DETECTOR, "a", 9, 99));
+        ModelCache second = new ModelCache(other, "other-models", DETECTOR.lstm(), RETRAIN.maxModelBytes(),
+                metrics.sensor("refused"), decoded);
+        assertEquals(9, second.current("a").info().version());
+        assertSame(inFirst, first.current("a"));
+        assertEquals(2, decoded.size());
+        other.close();
+    }
+
+    @Test
+    void shouldRefuseABoundOutsideItsRangeNamingTheSetting() {
+        assertEquals("models.cache.bytes must be in [0, 1099511627776], got -1",
+                assertThrows(BadConfigException.class, () -> new DecodedModels(-1)).getMessage());
+        assertThrows(BadConfigException.class, () -> new DecodedModels((1L << 40) + 1));
+    }
+}
