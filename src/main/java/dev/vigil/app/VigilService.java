@@ -95,6 +95,7 @@ final class VigilService implements AutoCloseable {
                         service.applications.get(i)));
             }
             service.meters.bind(served, service.metrics);
+            service.meters.bind(service.decoded);
             if (service.http != null) {
                 service.feed = ScoreFeed.start(app.bootstrapServers(), app.kafka(), served);
                 service.http.start(served, service.meters, service.feed);

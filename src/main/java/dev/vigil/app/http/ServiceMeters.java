@@ -1,5 +1,8 @@
 package dev.vigil.app.http;
 
+import dev.vigil.stream.DecodedModels;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -34,6 +37,7 @@ public final class ServiceMeters implements AutoCloseable {
     private final List<AutoCloseable> binders = new ArrayList<>();
     /** Held here: Micrometer's function meters keep only weak references to the objects they read. */
     private final List<VigilMeters> vigilMeters = new ArrayList<>();
+    private final List<DecodedModels> caches = new ArrayList<>();
 
     /** A registry with the JVM binders bound. */
     public ServiceMeters() {
@@ -59,6 +63,21 @@ public final class ServiceMeters implements AutoCloseable {
             sources.add(new VigilMeters.Source(t.name(), t.streams()::metrics, t::alertsOpen));
         }
         bind(new VigilMeters(sources, serviceMetrics::metrics));
+    }
+
+    /** Binds the decoded-model cache's size, bound and evictions ({@code vigil.model.cache.*}), and keeps it. */
+    public synchronized void bind(DecodedModels cache) {
+        Gauge.builder("vigil.model.cache.bytes", cache, DecodedModels::bytes).baseUnit("bytes")
+                .description("Estimated heap of the decoded models cached now (bounded by models.cache.bytes).")
+                .register(registry);
+        Gauge.builder("vigil.model.cache.max", cache, DecodedModels::maxBytes).baseUnit("bytes")
+                .description("The bound on the decoded-model cache (models.cache.bytes).").register(registry);
+        Gauge.builder("vigil.model.cache.models", cache, DecodedModels::size)
+                .description("Decoded models cached now.").register(registry);
+        FunctionCounter.builder("vigil.model.cache.evictions", cache, DecodedModels::evictions)
+                .description("Decoded models evicted to keep the cache under its bound; decoded again on the key's "
+                        + "next event.").register(registry);
+        caches.add(cache);
     }
 
     /** Binds {@code meters} and keeps them (and so the sources they read) for the registry's life. */

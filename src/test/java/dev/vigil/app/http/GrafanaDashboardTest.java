@@ -127,6 +127,7 @@ class GrafanaDashboardTest {
                 RetrainConfig.defaults(), props), props); Metrics service = new Metrics();
              ServiceMeters meters = new ServiceMeters()) {
             meters.bind(List.of(new ServedTopology(topology, DetectorConfig.defaults(), streams)), service);
+            meters.bind(new dev.vigil.stream.DecodedModels(1 << 20));
             // Micrometer registers the GC pause timer at the first collection it is told of
             for (int i = 0; i < 50 && !meters.scrape().contains("jvm_gc_pause_seconds_count"); i++) {
                 System.gc();
