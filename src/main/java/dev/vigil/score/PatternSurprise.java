@@ -105,19 +105,18 @@ public final class PatternSurprise {
             // the usual case once a key has settled: no back-off, nothing allocated
             return surprise(Byte.toUnsignedInt(counts[row + symbol]), seenInFull, distinctInFull, symbols);
         }
+        // back off: a suffix of `kept` symbols collects the rows of every context ending in it
         int[] next = new int[symbols];
+        int span = 1;
+        for (int i = 0; i < order; i++) {
+            span *= symbols;
+        }
+        int prefixes = 1;
         for (int kept = order - 1; kept >= 1; kept--) {
-            int dropped = order - kept;
-            int span = 1;
-            for (int i = 0; i < kept; i++) {
-                span *= symbols;
-            }
+            span /= symbols;
+            prefixes *= symbols;
             int suffix = context % span;
             java.util.Arrays.fill(next, 0);
-            int prefixes = 1;
-            for (int i = 0; i < dropped; i++) {
-                prefixes *= symbols;
-            }
             for (int prefix = 0; prefix < prefixes; prefix++) {
                 int r = base + (prefix * span + suffix) * symbols;
                 for (int s = 0; s < symbols; s++) {
@@ -125,14 +124,12 @@ public final class PatternSurprise {
                 }
             }
             int seen = 0;
+            int distinct = 0;
             for (int k : next) {
                 seen += k;
+                distinct += k > 0 ? 1 : 0;
             }
             if (seen >= MIN_CONTEXT) {
-                int distinct = 0;
-                for (int k : next) {
-                    distinct += k > 0 ? 1 : 0;
-                }
                 return surprise(next[symbol], seen, distinct, symbols);
             }
         }

@@ -128,11 +128,7 @@ class ModelCodecTest {
 
     @Test
     void shouldDecodeGoldenFixtureV2OfAModelWithCalendarInputs() throws IOException {
-        byte[] bytes;
-        try (InputStream in = ModelCodecTest.class.getResourceAsStream("/fixtures/model-v2.bin")) {
-            assertTrue(in != null, "fixtures/model-v2.bin is missing");
-            bytes = in.readAllBytes();
-        }
+        byte[] bytes = fixture("/fixtures/model-v2.bin");
         assertEquals(ModelCodec.CONTEXT_FORMAT_VERSION, ByteBuffer.wrap(bytes).getInt(4));
         LstmModel model = ModelCodec.decode(bytes);
         assertEquals(new LstmConfig(1, 4, 1, 1.0, true, 2), model.config());
@@ -151,11 +147,7 @@ class ModelCodecTest {
 
     @Test
     void shouldDecodeGoldenFixtureV3OfAFloatModel() throws IOException {
-        byte[] bytes;
-        try (InputStream in = ModelCodecTest.class.getResourceAsStream("/fixtures/model-v3.bin")) {
-            assertTrue(in != null, "fixtures/model-v3.bin is missing");
-            bytes = in.readAllBytes();
-        }
+        byte[] bytes = fixture("/fixtures/model-v3.bin");
         assertEquals(ModelCodec.FLOAT_FORMAT_VERSION, ByteBuffer.wrap(bytes).getInt(4));
         LstmModel model = ModelCodec.decode(bytes);
         assertEquals(new LstmConfig(1, 4, 1, 1.0, true, 2), model.config());
@@ -195,9 +187,14 @@ class ModelCodecTest {
         assertArrayEquals(calendar.parameters(), decoded.parameters());
     }
 
+    /** The released format-1 model fixture. */
     static byte[] fixture() throws IOException {
-        try (InputStream in = ModelCodecTest.class.getResourceAsStream("/fixtures/model-v1.bin")) {
-            assertTrue(in != null, "fixtures/model-v1.bin is missing");
+        return fixture("/fixtures/model-v1.bin");
+    }
+
+    private static byte[] fixture(String path) throws IOException {
+        try (InputStream in = ModelCodecTest.class.getResourceAsStream(path)) {
+            assertTrue(in != null, path + " is missing");
             return in.readAllBytes();
         }
     }

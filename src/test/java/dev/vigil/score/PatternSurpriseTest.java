@@ -17,6 +17,12 @@ class PatternSurpriseTest {
         return s;
     }
 
+    /** Readings 0 and 8 set the range to [0, 8]: one unit per bin. */
+    private static void spanZeroToEight(ScoreState state, PatternTable table) {
+        feed(state, table, 0);
+        feed(state, table, 8);
+    }
+
     /** A sawtooth 0, 1, ..., 7, 0, 1, ... spans the range in steps of one bin. */
     private static double sawtooth(int t) {
         return t % 8 + 0.5;
@@ -26,8 +32,7 @@ class PatternSurpriseTest {
     void shouldFindAnInRangeBreakOfAStrictHabitFullySurprisingAndItsUsualContinuationNot() {
         ScoreState state = new ScoreState(1, 10);
         PatternTable table = new PatternTable(1, BINS, 2);
-        feed(state, table, 0);
-        feed(state, table, 8);
+        spanZeroToEight(state, table);
         for (int t = 0; t < 400; t++) {
             feed(state, table, sawtooth(t));
         }
@@ -61,8 +66,7 @@ class PatternSurpriseTest {
     void shouldScoreNothingUntilAContextHasBeenSeenOften() {
         ScoreState state = new ScoreState(1, 10);
         PatternTable table = new PatternTable(1, BINS, 2);
-        feed(state, table, 0);
-        feed(state, table, 8);
+        spanZeroToEight(state, table);
         for (int t = 0; t < 8 * (PatternSurprise.MIN_CONTEXT - 1); t++) {
             assertEquals(0.0, feed(state, table, sawtooth(t)), "event " + t);
         }
@@ -72,8 +76,7 @@ class PatternSurpriseTest {
     void shouldHalveAFullContextSoCountsStayBytesAndOldHabitsFade() {
         ScoreState state = new ScoreState(1, 10);
         PatternTable table = new PatternTable(1, BINS, 2);
-        feed(state, table, 0);
-        feed(state, table, 8);
+        spanZeroToEight(state, table);
         for (int t = 0; t < 1000; t++) {
             feed(state, table, t % 2 == 0 ? 1.5 : 6.5);
         }
