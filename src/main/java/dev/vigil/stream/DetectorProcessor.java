@@ -33,7 +33,7 @@ import java.util.Map;
  *   <li>load the key's {@link DetectorState} ({@link DetectorStores}); an event too late for the allowed lateness
  *       ({@link Detector#lateness}) is dead-lettered as {@link RejectReason#LATE} here;</li>
  *   <li>look up the key's model ({@link ModelCache}: decoded once per payload while it stays in the instance's
- *       bounded {@link DecodedModels}, and the global model store's payload read again only when the store's
+ *       bounded {@link DecodedModels}, and the task's model store's payload read again only when the store's
  *       generation changed or the key's model was evicted); when its version differs from the state's, the
  *       key's whole {@link HistoryWindow} is loaded and {@link Detector#rewarm} re-warms the hidden state from it;</li>
  *   <li>{@link Detector#step}; a refusal is dead-lettered ({@code REFUSED}) and nothing is saved; otherwise the
@@ -129,7 +129,9 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         Sensor discarded = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.STATE_DISCARDED);
         stores = new DetectorStores(context.getStateStore(names.stateStore()), context.getStateStore(names.historyStore()),
                 config, detector::newState, historySize, discarded);
-        models = new ModelCache(context.getStateStore(names.modelStore()), names.modelStore(), config.lstm(),
+        // the task's own model store: cached decoded models are told apart by task (each task has its shared copy)
+        models = new ModelCache(context.getStateStore(names.modelStore()), names.modelStore() + "/" + context.taskId(),
+                config.lstm(),
                 retrain.maxModelBytes(), VigilMetrics.counter(context.metrics(), topology, VigilMetrics.MODELS_REFUSED),
                 decoded);
     }
@@ -170,7 +172,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         int readings = stores.appendHistory(key, event.timestamp(), event.values(), history);
         emit(key, record.timestamp(), result);
         RetrainClock.Trigger trigger = clock.due(state.schedule(), readings, inForce != null, state.lastTimestamp());
-        if (trigger != null && training.offer(new TrainingRequests.Request(scope.modelId(key), key, trigger))) {
+        if (trigger != null && training.offer(new TrainingRequests.Request(scope.modelId(key), key, partition(), trigger))) {
             state.schedule().attempted(state.lastTimestamp());
             trainingRequested.record();
         }
@@ -186,6 +188,11 @@ public final class DetectorProcessor implements Processor<String, byte[], String
                     names.alertsSink());
             alerted.record();
         }
+    }
+
+    /** The partition of the record being processed: where the key's events, and so its model, are. */
+    private int partition() {
+        return context.recordMetadata().map(m -> m.partition()).orElse(context.taskId().partition());
     }
 
     private RecordOrigin origin(Record<String, byte[]> record) {

@@ -48,11 +48,14 @@ import java.util.concurrent.atomic.AtomicReference;
  *       sampled from this instance's keys, each put in the key's own units ({@link Detector#keyNormalisation}) and
  *       laid end to end; a key no longer on this instance (moved by a rebalance) is skipped: its new owner asks
  *       again when its schedule says so;</li>
- *   <li>reads the model in force from the global model store, and trains the next version with {@link ModelTrainer}
+ *   <li>reads the model in force from the model store of the request's partition, and trains the next version with
+ *       {@link ModelTrainer}
  *       (truncated BPTT, validation on the newest tail, published only if it beats the model in force there),
  *       stopping at {@code maxTrainingMs} or at shutdown;</li>
  *   <li>publishes the model to the compacted models topic, keyed by its id, unless its payload is larger than
- *       {@code maxModelBytes}; every instance's global store then picks it up and its keys re-warm onto it.</li>
+ *       {@code maxModelBytes}: a key's model explicitly to the request's partition (where the key's events are,
+ *       whatever partitioner their producer used, so the key's task picks it up), a shared model to every
+ *       partition (every task holds a copy); the key (or every key) then re-warms onto it.</li>
  * </ol>
  * Versions increase: the next version is one more than the larger of the version in force and the last this
  * trainer published (which may not have reached the store yet). A shared model is trained by one instance only:
@@ -180,7 +183,7 @@ public final class TopologyTrainer implements TrainingRequests {
                 return;
             }
         }
-        LstmModel current = currentModel(app, id);
+        LstmModel current = currentModel(app, id, request.partition());
         long version = Math.max(current == null ? 0 : current.info().version(), published.getOrDefault(id, 0L)) + 1;
         HistoryWindow series = retrain.shared() ? sharedSeries(app, version) : keySeries(app, request.key());
         if (series == null) {
@@ -219,22 +222,38 @@ public final class TopologyTrainer implements TrainingRequests {
             return;
         }
         published.merge(id, version, Math::max);
-        producer.send(new ProducerRecord<>(topology.modelsTopic(), id, payload), (metadata, e) -> {
+        String done = String.format("(%s, %d readings, %d ms, validation loss %.4g vs %.4g)", request.trigger(),
+                series.size(), ms, outcome.candidateLoss(), outcome.currentLoss());
+        List<ProducerRecord<String, byte[]>> records = ModelRecords.of(topology.modelsTopic(), id, payload,
+                ModelRecords.shared(id) ? producer.partitionsFor(topology.modelsTopic()).size() : 1, request.partition());
+        String where = records.size() == 1 ? topology.modelsTopic() + "-" + request.partition()
+                : topology.modelsTopic() + " (all " + records.size() + " partitions)";
+        for (int i = 0; i < records.size(); i++) {
+            publish(records.get(i), version, i < records.size() - 1 ? null : where + " " + done);
+        }
+    }
+
+    /**
+     * Sends one record of a model ({@link ModelRecords}); logs and counts the model as published when {@code published}
+     * (where to and how it was trained) is not null.
+     */
+    private void publish(ProducerRecord<String, byte[]> record, long version, String published) {
+        String id = record.key();
+        producer.send(record, (metadata, e) -> {
             if (e != null) {
                 publishFailed.record();
-                LOG.warn("topology {}: publishing '{}' version {} failed", topology.name(), id, version, e);
-            } else {
+                LOG.warn("topology {}: publishing '{}' version {} to partition {} failed", topology.name(), id, version,
+                        record.partition(), e);
+            } else if (published != null) {
                 publishedModels.record();
-                LOG.info("topology {}: '{}' version {} published ({}, {} readings, {} ms, validation loss {} vs {})",
-                        topology.name(), id, version, request.trigger(), series.size(), ms,
-                        String.format("%.4g", outcome.candidateLoss()), String.format("%.4g", outcome.currentLoss()));
+                LOG.info("topology {}: '{}' version {} published to {}", topology.name(), id, version, published);
             }
         });
     }
 
-    /** The model in force for {@code id} in the global store, or null. */
-    private LstmModel currentModel(KafkaStreams app, String id) {
-        byte[] payload = StoredKeyReader.store(app, names.modelStore()).get(id);
+    /** The model in force for {@code id} in the model store of {@code partition} (the task's own), or null. */
+    private LstmModel currentModel(KafkaStreams app, String id, int partition) {
+        byte[] payload = StoredKeyReader.store(app, names.modelStore(), partition).get(id);
         if (payload == null) {
             return null;
         }

@@ -22,10 +22,12 @@ public interface TrainingRequests {
     /**
      * One request.
      *
-     * @param modelId the model to train: the key in per-key scope, {@link ModelScope#SHARED_MODEL_ID} in shared scope
-     * @param key     the key whose schedule asked
-     * @param trigger why
+     * @param modelId   the model to train: the key in per-key scope, {@link ModelScope#SHARED_MODEL_ID} in shared scope
+     * @param key       the key whose schedule asked
+     * @param partition the partition of the detector's source the key's events are in (the model is published to
+     *                  that partition of the models topic, whatever partitioner the events' producer used)
+     * @param trigger   why
      */
-    record Request(String modelId, String key, RetrainClock.Trigger trigger) {
+    record Request(String modelId, String key, int partition, RetrainClock.Trigger trigger) {
     }
 }

@@ -8,6 +8,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -27,13 +28,18 @@ import java.util.Properties;
  * <pre>
  *   inputTopic ─► source ─[keyField: rekey ─► rekeyed-repartition]─► detector ─┬─► scores-sink ─► scoresTopic
  *                         (String key, strict UTF-8; byte[] value)    │  ▲       ├─► alerts-sink ─► alertsTopic
- *                                 stores: detector-state, history ◄───┘  │       └─► dlq-sink    ─► dlqTopic
- *   modelsTopic ─► model-updater-source ─► model-updater ─► models (global store)
+ *                         stores: detector-state, history, models ◄───┘  │       └─► dlq-sink    ─► dlqTopic
+ *   modelsTopic ─► model-source ─► model-updater ─► models ──────────────┘
  * </pre>
  * Every node, store and internal topic is named {@code vigil-<topology>-<role>} ({@link TopologyNames}); the
  * checked-in {@code topologies/<name>.describe.txt} is this topology's {@link Topology#describe()}. The per-key
- * stores are persistent (RocksDB), cached and changelogged; the model store is a persistent global store
- * rebuilt from the compacted models topic. Records are described in {@link ScoreRecordWriter},
+ * stores are persistent (RocksDB), cached and changelogged. The models topic is partitioned like the detector's
+ * source (the input, or the repartition topic, which Kafka Streams gives the input's partition count) and is a second
+ * source of the detector's sub-topology, so the task of partition p holds the models of partition p's keys (and a
+ * copy of the shared model, which is published to every partition) and a rebalance moves them with the keys. The
+ * model store holds only accepted payloads ({@link ModelStoreUpdater}) and is changelogged: a lost state directory is
+ * restored from the changelog, never by re-reading the models topic unchecked. The models source starts from the
+ * earliest offset when the group has none (a new deployment, or an upgrade from the global model store). Records are described in {@link ScoreRecordWriter},
  * {@link AlertRecordWriter} and {@link DeadLetterHeaders}.
  */
 public final class VigilTopology {
@@ -82,12 +88,13 @@ public final class VigilTopology {
         // cached: a key's history head is rewritten on every event, and the cache sends only its last value of a
         // commit interval to RocksDB and the changelog (HistoryRing)
         builder.addStateStore(keyStore(names.historyStore()));
-        builder.addGlobalStore(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.modelStore()), Serdes.String(),
-                        Serdes.ByteArray()).withLoggingDisabled(),
-                topology.modelsTopic(),
-                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(names.modelUpdater()),
-                () -> new ModelStoreUpdater(names, effective.lstm(), retrain.maxModelBytes()));
+        // the models topic is a second source of the detector's sub-topology (partitioned like the input): each task
+        // holds its own partition's models; changelogged, so a lost state directory restores the accepted payloads
+        builder.addStateStore(keyStore(names.modelStore()));
+        builder.stream(topology.modelsTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray())
+                        .withName(names.modelSource()).withOffsetResetPolicy(AutoOffsetReset.earliest()))
+                .process(() -> new ModelStoreUpdater(names, effective.lstm(), retrain.maxModelBytes()),
+                        Named.as(names.modelUpdater()), names.modelStore());
         KStream<String, byte[]> events = builder.stream(topology.inputTopic(),
                 Consumed.with(inputKeySerde(), Serdes.ByteArray()).withName(names.source()));
         if (topology.keyField() != null) {
@@ -97,7 +104,7 @@ public final class VigilTopology {
                             .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()));
         }
         events.<String, byte[]>process(() -> new DetectorProcessor(topology, effective, retrain, training, decoded),
-                Named.as(names.detector()), names.stateStore(), names.historyStore());
+                Named.as(names.detector()), names.stateStore(), names.historyStore(), names.modelStore());
         Topology built = streamsProperties == null ? builder.build() : builder.build(streamsProperties);
         // The detector forwards each record to one named child; the sinks are attached to the built topology
         // because a DSL process() node cannot name its children.

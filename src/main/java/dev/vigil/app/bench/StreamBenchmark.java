@@ -5,6 +5,7 @@ import dev.vigil.app.broker.EmbeddedKafkaBroker;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.lstm.LstmModel;
+import dev.vigil.stream.ModelRecords;
 import dev.vigil.stream.StoredKeyReader;
 import dev.vigil.stream.TopologyNames;
 import dev.vigil.stream.VigilTopology;
@@ -169,8 +170,8 @@ public final class StreamBenchmark {
         try (KafkaProducer<String, byte[]> producer = producer(bootstrap, 5)) {
             if (RetrainConfig.SHARED.equals(settings.scope())) {
                 log("training one model (default shape) and publishing it as the shared model");
-                producer.send(new ProducerRecord<>(topology.modelsTopic(), "shared",
-                        BenchSeries.payloadFor(series.train(), "shared")));
+                ModelRecords.of(topology.modelsTopic(), "shared", BenchSeries.payloadFor(series.train(), "shared"),
+                        settings.partitions(), null).forEach(producer::send);
             } else {
                 publishModels(producer, series, topology.modelsTopic(), settings.keys(), out);
             }
