@@ -43,8 +43,7 @@ import java.util.function.Consumer;
  *       non-Java client lands where its events are; a key without state there goes to its Java-hash partition;</li>
  *   <li>the shared model to every partition.</li>
  * </ul>
- * Per key, the newest payload that decodes is copied (what the old global store held), with its original timestamp
- * (so a detector task takes it up before its events of later times); tombstoned keys are left out.
+ * Per key, the newest payload that decodes is copied (what the old global store held); tombstoned keys are left out.
  * The target topic is created (compacted, the input's partition count) when missing; one with another count is
  * refused. Run it with every instance stopped; with {@code from == to} only models not already in their partition
  * are written. Not thread-safe.
@@ -75,7 +74,7 @@ final class ModelMigration {
     }
 
     /** A payload and the partition it was read from. */
-    private record Stored(byte[] payload, int partition, long timestamp) {
+    private record Stored(byte[] payload, int partition) {
     }
 
     Result run(String from, String to) throws InterruptedException {
@@ -89,7 +88,7 @@ final class ModelMigration {
             }
             try {
                 ModelCodec.decode(r.value());
-                models.put(r.key(), new Stored(r.value(), r.partition(), r.timestamp()));
+                models.put(r.key(), new Stored(r.value(), r.partition()));
             } catch (BadBytesException e) {
                 undecodable[0]++;
             }
@@ -112,8 +111,7 @@ final class ModelMigration {
                     }
                 }
                 int target = partition != null ? partition : javaPartition(key, partitions);
-                for (ProducerRecord<String, byte[]> r : ModelRecords.of(to, key, m.getValue().payload(), partitions, target,
-                        m.getValue().timestamp())) {
+                for (ProducerRecord<String, byte[]> r : ModelRecords.of(to, key, m.getValue().payload(), partitions, target)) {
                     if (from.equals(to) && r.partition() == m.getValue().partition()) {
                         inPlace += shared ? 0 : 1;
                         continue;

@@ -63,7 +63,7 @@ final class PublishModelCommand implements Callable<Integer> {
             }
             PrintWriter o = spec.commandLine().getOut();
             for (ProducerRecord<String, byte[]> r : ModelRecords.of(target, key, payload,
-                    producer.partitionsFor(target).size(), partition, null)) {
+                    producer.partitionsFor(target).size(), partition)) {
                 RecordMetadata m = producer.send(r).get();
                 o.printf("published model %s v%d (%d bytes) for key %s to %s-%d@%d%n", model.info().modelId(),
                         model.info().version(), payload.length, key, m.topic(), m.partition(), m.offset());

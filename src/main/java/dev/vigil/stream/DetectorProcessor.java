@@ -172,8 +172,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         int readings = stores.appendHistory(key, event.timestamp(), event.values(), history);
         emit(key, record.timestamp(), result);
         RetrainClock.Trigger trigger = clock.due(state.schedule(), readings, inForce != null, state.lastTimestamp());
-        if (trigger != null && training.offer(new TrainingRequests.Request(scope.modelId(key), key, partition(),
-                record.timestamp(), trigger))) {
+        if (trigger != null && training.offer(new TrainingRequests.Request(scope.modelId(key), key, partition(), trigger))) {
             state.schedule().attempted(state.lastTimestamp());
             trainingRequested.record();
         }

@@ -24,19 +24,15 @@ public final class ModelRecords {
     /**
      * @param partitions the models topic's partition count (used for a shared model)
      * @param partition  the partition of the key's events, or null when unknown (the producer's partitioner picks)
-     * @param timestamp  the records' timestamp, or null for the producer's clock. A detector task takes the record of
-     *                   lowest timestamp from its two sources, so a model stamped with the time of the events it was
-     *                   trained on takes effect right after them, even while the task works through a backlog of
-     *                   events stamped later than "now" would be
      */
     public static List<ProducerRecord<String, byte[]>> of(String topic, String modelId, byte[] payload, int partitions,
-                                                          Integer partition, Long timestamp) {
+                                                          Integer partition) {
         if (!shared(modelId)) {
-            return List.of(new ProducerRecord<>(topic, partition, timestamp, modelId, payload));
+            return List.of(new ProducerRecord<>(topic, partition, modelId, payload));
         }
         List<ProducerRecord<String, byte[]>> out = new ArrayList<>(partitions);
         for (int p = 0; p < partitions; p++) {
-            out.add(new ProducerRecord<>(topic, p, timestamp, modelId, payload));
+            out.add(new ProducerRecord<>(topic, p, modelId, payload));
         }
         return out;
     }

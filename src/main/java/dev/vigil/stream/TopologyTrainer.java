@@ -225,8 +225,7 @@ public final class TopologyTrainer implements TrainingRequests {
         String done = String.format("(%s, %d readings, %d ms, validation loss %.4g vs %.4g)", request.trigger(),
                 series.size(), ms, outcome.candidateLoss(), outcome.currentLoss());
         List<ProducerRecord<String, byte[]>> records = ModelRecords.of(topology.modelsTopic(), id, payload,
-                ModelRecords.shared(id) ? producer.partitionsFor(topology.modelsTopic()).size() : 1, request.partition(),
-                request.timestamp());
+                ModelRecords.shared(id) ? producer.partitionsFor(topology.modelsTopic()).size() : 1, request.partition());
         String where = records.size() == 1 ? topology.modelsTopic() + "-" + request.partition()
                 : topology.modelsTopic() + " (all " + records.size() + " partitions)";
         for (int i = 0; i < records.size(); i++) {

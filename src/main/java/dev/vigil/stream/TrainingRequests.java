@@ -26,11 +26,8 @@ public interface TrainingRequests {
      * @param key       the key whose schedule asked
      * @param partition the partition of the detector's source the key's events are in (the model is published to
      *                  that partition of the models topic, whatever partitioner the events' producer used)
-     * @param timestamp the record timestamp of the event that asked: the model is published with it, so the task
-     *                  (which takes the record of lowest timestamp from its two sources) takes the model up right
-     *                  after the events that led to it, also while it works through a backlog
      * @param trigger   why
      */
-    record Request(String modelId, String key, int partition, long timestamp, RetrainClock.Trigger trigger) {
+    record Request(String modelId, String key, int partition, RetrainClock.Trigger trigger) {
     }
 }

@@ -4,6 +4,7 @@ import dev.vigil.config.AppConfig;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.train.RetrainConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -39,7 +40,9 @@ import java.util.Properties;
  * copy of the shared model, which is published to every partition) and a rebalance moves them with the keys. The
  * model store holds only accepted payloads ({@link ModelStoreUpdater}) and is changelogged: a lost state directory is
  * restored from the changelog, never by re-reading the models topic unchecked. The models source starts from the
- * earliest offset when the group has none (a new deployment, or an upgrade from the global model store). Records are described in {@link ScoreRecordWriter},
+ * earliest offset when the group has none (a new deployment, or an upgrade from the global model store), and its
+ * records count as time 0 ({@link ModelsFirstTimestampExtractor}), so a task takes a model up as soon as it has
+ * fetched it, ahead of its buffered events. Records are described in {@link ScoreRecordWriter},
  * {@link AlertRecordWriter} and {@link DeadLetterHeaders}.
  */
 public final class VigilTopology {
@@ -89,10 +92,13 @@ public final class VigilTopology {
         // commit interval to RocksDB and the changelog (HistoryRing)
         builder.addStateStore(keyStore(names.historyStore()));
         // the models topic is a second source of the detector's sub-topology (partitioned like the input): each task
-        // holds its own partition's models; changelogged, so a lost state directory restores the accepted payloads
-        builder.addStateStore(keyStore(names.modelStore()));
+        // holds its own partition's models, taken up as soon as fetched (time 0); changelogged, so a lost state
+        // directory restores the accepted payloads (the changelog's records have time 0, which its topic allows)
+        builder.addStateStore(keyStore(names.modelStore()).withLoggingEnabled(Map.of(
+                TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG, Long.toString(Long.MAX_VALUE))));
         builder.stream(topology.modelsTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray())
-                        .withName(names.modelSource()).withOffsetResetPolicy(AutoOffsetReset.earliest()))
+                        .withName(names.modelSource()).withOffsetResetPolicy(AutoOffsetReset.earliest())
+                        .withTimestampExtractor(new ModelsFirstTimestampExtractor()))
                 .process(() -> new ModelStoreUpdater(names, effective.lstm(), retrain.maxModelBytes()),
                         Named.as(names.modelUpdater()), names.modelStore());
         KStream<String, byte[]> events = builder.stream(topology.inputTopic(),

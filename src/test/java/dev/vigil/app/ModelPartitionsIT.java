@@ -179,6 +179,23 @@ class ModelPartitionsIT {
         }
     }
 
+    @Test
+    void shouldCreateAMissingModelsTopicWithTheExistingInputsPartitionCount() throws Exception {
+        EmbeddedKafkaBroker broker = KafkaTestBroker.shared();
+        TopologyConfig topology = new ServiceScenario("created", 1, 10, 10).topology;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topology.inputTopic(), 3, (short) 1))).all().get();
+            // topics.partitions = 5 for what Vigil creates; the models topic follows the input's 3 instead
+            List<String> created = TopicSetup.createMissing(app(broker, "created-it", tmp, 5), List.of(topology));
+            assertTrue(created.contains(topology.modelsTopic()), created.toString());
+            Map<String, Integer> counts = new HashMap<>();
+            admin.describeTopics(List.of(topology.modelsTopic(), topology.scoresTopic())).allTopicNames().get()
+                    .forEach((name, d) -> counts.put(name, d.partitions().size()));
+            assertEquals(Map.of(topology.modelsTopic(), 3, topology.scoresTopic(), 5), counts);
+        }
+        TopicSetup.checkModelPartitions(app(broker, "created-it", tmp, 5), List.of(topology));
+    }
+
     private static AppConfig app(EmbeddedKafkaBroker broker, String id, Path stateDir, int partitions) {
         return new AppConfig(broker.bootstrapServers(), id, stateDir, true, partitions, 1,
                 Map.of("commit.interval.ms", "100"));

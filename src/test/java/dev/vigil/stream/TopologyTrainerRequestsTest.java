@@ -68,7 +68,7 @@ class TopologyTrainerRequestsTest {
         TopologyTrainer trainer = trainer(StreamFixtures.RETRAIN, task -> {
             throw new RejectedExecutionException("full");
         });
-        TrainingRequests.Request request = new TrainingRequests.Request("pump-1", "pump-1", 0, 0L, Trigger.FIRST);
+        TrainingRequests.Request request = new TrainingRequests.Request("pump-1", "pump-1", 0, Trigger.FIRST);
         assertFalse(trainer.offer(request), "no application attached yet");
         trainer.attach(streams);
         assertFalse(trainer.offer(request), "a full queue refuses: the key asks again at its next event");
@@ -80,10 +80,10 @@ class TopologyTrainerRequestsTest {
     void shouldQueueOneTrainingPerModelAtATime() {
         TopologyTrainer trainer = trainer(StreamFixtures.RETRAIN, queued::add);
         trainer.attach(streams);
-        assertTrue(trainer.offer(new TrainingRequests.Request("pump-1", "pump-1", 0, 0L, Trigger.FIRST)));
-        assertTrue(trainer.offer(new TrainingRequests.Request("pump-1", "pump-1", 0, 0L, Trigger.INTERVAL)),
+        assertTrue(trainer.offer(new TrainingRequests.Request("pump-1", "pump-1", 0, Trigger.FIRST)));
+        assertTrue(trainer.offer(new TrainingRequests.Request("pump-1", "pump-1", 0, Trigger.INTERVAL)),
                 "covered by the one already queued");
-        assertTrue(trainer.offer(new TrainingRequests.Request("pump-2", "pump-2", 0, 0L, Trigger.FIRST)));
+        assertTrue(trainer.offer(new TrainingRequests.Request("pump-2", "pump-2", 0, Trigger.FIRST)));
         assertEquals(2, queued.size());
         assertEquals(2, metric("trainings-queued-total"));
     }
@@ -99,12 +99,12 @@ class TopologyTrainerRequestsTest {
         });
         trainer.attach(streams);
         for (int k = 0; k < 10; k++) {
-            assertTrue(trainer.offer(new TrainingRequests.Request(ModelScope.SHARED_MODEL_ID, "meter-" + k, 0, 0L, Trigger.FIRST)));
+            assertTrue(trainer.offer(new TrainingRequests.Request(ModelScope.SHARED_MODEL_ID, "meter-" + k, 0, Trigger.FIRST)));
         }
         int first = queued.size();
         for (int round = 0; round < 3; round++) {
             for (int k = 0; k < 10; k++) {
-                assertTrue(trainer.offer(new TrainingRequests.Request(ModelScope.SHARED_MODEL_ID, "meter-" + k, 0, 0L,
+                assertTrue(trainer.offer(new TrainingRequests.Request(ModelScope.SHARED_MODEL_ID, "meter-" + k, 0,
                         Trigger.INTERVAL)));
             }
         }

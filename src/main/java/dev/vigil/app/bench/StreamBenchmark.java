@@ -171,7 +171,7 @@ public final class StreamBenchmark {
             if (RetrainConfig.SHARED.equals(settings.scope())) {
                 log("training one model (default shape) and publishing it as the shared model");
                 ModelRecords.of(topology.modelsTopic(), "shared", BenchSeries.payloadFor(series.train(), "shared"),
-                        settings.partitions(), null, null).forEach(producer::send);
+                        settings.partitions(), null).forEach(producer::send);
             } else {
                 publishModels(producer, series, topology.modelsTopic(), settings.keys(), out);
             }
