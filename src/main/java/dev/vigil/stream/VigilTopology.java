@@ -4,6 +4,7 @@ import dev.vigil.config.AppConfig;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.train.RetrainConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -46,6 +47,14 @@ import java.util.Properties;
  * {@link AlertRecordWriter} and {@link DeadLetterHeaders}.
  */
 public final class VigilTopology {
+    /**
+     * The main consumer's fetch size per partition (Kafka's default is 1 MiB). A model record fetched after a batch
+     * of events is handed to the task only once those events are polled, so a model reaches a task that lags behind
+     * its input after at most about this much of each partition's events (about 2,500 events of 100 bytes, rather
+     * than 10,000): BackgroundTrainerIT's shared model arrived some 100 events per key late with 1 MiB.
+     */
+    public static final int MAIN_CONSUMER_PARTITION_FETCH_BYTES = 262_144;
+
     private VigilTopology() {
     }
 
@@ -141,7 +150,9 @@ public final class VigilTopology {
      *   <li>deserialization.exception.handler = {@link DeadLetterDeserializationHandler}, and
      *       errors.dead.letter.queue.topic.name = the topology's dlqTopic (also used by Kafka's own handlers);</li>
      *   <li>ensure.explicit.internal.resource.naming = true (checked by {@link #build(TopologyConfig,
-     *       DetectorConfig, RetrainConfig, Properties)}).</li>
+     *       DetectorConfig, RetrainConfig, Properties)});</li>
+     *   <li>main.consumer.max.partition.fetch.bytes = {@value #MAIN_CONSUMER_PARTITION_FETCH_BYTES}
+     *       ({@link #MAIN_CONSUMER_PARTITION_FETCH_BYTES}).</li>
      * </ul>
      * The processing exception handler stays Kafka's default (log and fail): Vigil's processors do not throw for
      * bad input, so an exception there is a bug and stops the instance rather than skipping a key's event.
@@ -157,6 +168,8 @@ public final class VigilTopology {
                 DeadLetterDeserializationHandler.class.getName());
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topology.dlqTopic());
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+                MAIN_CONSUMER_PARTITION_FETCH_BYTES);
         if (overrides != null) {
             props.putAll(overrides);
         }
