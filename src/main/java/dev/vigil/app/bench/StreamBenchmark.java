@@ -99,7 +99,7 @@ public final class StreamBenchmark {
 
     /**
      * When one application's outputs arrived, from its start: the first committed outputs after {@code
-     * startupSeconds} (restoring stores, loading the global model store, joining the group), the last after {@code
+     * startupSeconds} (restoring stores, reading the models, joining the group), the last after {@code
      * totalSeconds}.
      *
      * @param steadyOutputs outputs after the first committed batch
