@@ -131,9 +131,8 @@ public final class DetectorProcessor implements Processor<String, byte[], String
                 config, detector::newState, historySize, discarded);
         // the task's own model store: cached decoded models are told apart by task (each task has its shared copy)
         models = new ModelCache(context.getStateStore(names.modelStore()), names.modelStore() + "/" + context.taskId(),
-                config.lstm(),
-                retrain.maxModelBytes(), VigilMetrics.counter(context.metrics(), topology, VigilMetrics.MODELS_REFUSED),
-                decoded);
+                config.lstm(), retrain.maxModelBytes(),
+                VigilMetrics.counter(context.metrics(), topology, VigilMetrics.MODELS_REFUSED), decoded);
     }
 
     @Override

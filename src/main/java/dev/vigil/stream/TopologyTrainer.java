@@ -222,14 +222,22 @@ public final class TopologyTrainer implements TrainingRequests {
             return;
         }
         published.merge(id, version, Math::max);
-        String done = String.format("(%s, %d readings, %d ms, validation loss %.4g vs %.4g)", request.trigger(),
-                series.size(), ms, outcome.candidateLoss(), outcome.currentLoss());
+        publish(request, version, payload, String.format("(%s, %d readings, %d ms, validation loss %.4g vs %.4g)",
+                request.trigger(), series.size(), ms, outcome.candidateLoss(), outcome.currentLoss()));
+    }
+
+    /**
+     * Publishes a trained model ({@link ModelRecords}): a key's to the request's partition, a shared one to every
+     * partition; {@code how} (how it was trained) goes into the log line.
+     */
+    private void publish(Request request, long version, byte[] payload, String how) {
+        String id = request.modelId();
         List<ProducerRecord<String, byte[]>> records = ModelRecords.of(topology.modelsTopic(), id, payload,
                 ModelRecords.shared(id) ? producer.partitionsFor(topology.modelsTopic()).size() : 1, request.partition());
         String where = records.size() == 1 ? topology.modelsTopic() + "-" + request.partition()
                 : topology.modelsTopic() + " (all " + records.size() + " partitions)";
         for (int i = 0; i < records.size(); i++) {
-            publish(records.get(i), version, i < records.size() - 1 ? null : where + " " + done);
+            publish(records.get(i), version, i < records.size() - 1 ? null : where + " " + how);
         }
     }
 
