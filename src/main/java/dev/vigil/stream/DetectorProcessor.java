@@ -2,6 +2,7 @@ package dev.vigil.stream;
 
 import dev.vigil.BadConfigException;
 import dev.vigil.config.TopologyConfig;
+import dev.vigil.detect.Detector;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.detect.DetectorResult;
 import dev.vigil.detect.DetectorState;
@@ -114,17 +115,16 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         trainedInLine = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.TRAINED_IN_LINE);
         scoreLatency = VigilMetrics.latency(context.metrics(), topology, VigilMetrics.SCORE);
         Sensor discarded = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.STATE_DISCARDED);
-        KeyLifecycle[] made = new KeyLifecycle[1];
+        Detector fresh = new Detector(config);
         stores = new DetectorStores(context.getStateStore(names.stateStore()), context.getStateStore(names.historyStore()),
-                config, () -> made[0].detector().newState(), retrain.historySize(), discarded);
+                config, fresh::newState, retrain.historySize(), discarded);
         ModelCache models = new ModelCache(context.getStateStore(names.modelStore()), names.modelStore(), config.lstm(),
                 retrain.maxModelBytes(), VigilMetrics.counter(context.metrics(), topology, VigilMetrics.MODELS_REFUSED),
                 decoded);
         // the shared model is trained by the task of partition 0 (one order of events, so one sequence of trainings)
         boolean trainsShared = context.taskId().partition() == 0;
-        made[0] = new KeyLifecycle(config, retrain, trainsShared, stores,
+        lifecycle = new KeyLifecycle(config, retrain, trainsShared, stores,
                 new StreamModels(models, training instanceof TopologyTrainer t ? t : null), training);
-        lifecycle = made[0];
     }
 
     @Override
