@@ -7,7 +7,7 @@ import dev.vigil.lstm.LstmModel;
 import dev.vigil.stream.DecodedModels;
 import dev.vigil.stream.StoredKeyReader;
 import dev.vigil.stream.TopologyNames;
-import dev.vigil.stream.TrainingRequests;
+import dev.vigil.lifecycle.TrainingRequests;
 import dev.vigil.stream.VigilTopology;
 import dev.vigil.train.RetrainConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
