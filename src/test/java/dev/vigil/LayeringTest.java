@@ -21,14 +21,15 @@ class LayeringTest {
 
     /** Layer → the vigil packages it must not import. */
     private static final Map<String, List<String>> FORBIDDEN = Map.of(
-            "lstm", List.of("score", "detect", "train", "stream", "config", "eval", "app"),
-            "score", List.of("detect", "train", "stream", "config", "eval", "app"),
-            "detect", List.of("train", "stream", "config", "eval", "app"),
-            "train", List.of("stream", "config", "eval", "app"),
+            "lstm", List.of("score", "detect", "train", "lifecycle", "stream", "config", "eval", "app"),
+            "score", List.of("detect", "train", "lifecycle", "stream", "config", "eval", "app"),
+            "detect", List.of("train", "lifecycle", "stream", "config", "eval", "app"),
+            "train", List.of("lifecycle", "stream", "config", "eval", "app"),
+            "lifecycle", List.of("stream", "config", "eval", "app"),
             "eval", List.of("stream", "app"),
             "stream", List.of("eval", "app"));
 
-    private static final List<String> NO_KAFKA = List.of("lstm", "score", "detect", "train", "eval");
+    private static final List<String> NO_KAFKA = List.of("lstm", "score", "detect", "train", "lifecycle", "eval");
 
     @Test
     void shouldKeepKafkaOutOfTheNumericsAndEvaluationLayers() throws IOException {

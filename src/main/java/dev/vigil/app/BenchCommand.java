@@ -14,10 +14,11 @@ import java.util.concurrent.Callable;
 /** {@code vigil bench}: the project's benchmarks, run from the jar (JMH for the LSTM, {@link StreamBenchmark}). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run benchmarks. TARGET: lstm (JMH: step and training throughput), stream (the detector"
-                + " topology end to end on an embedded broker, against a trivial stateful topology) or trainer (the"
-                + " background trainer: stream throughput with the trainer idle and busy, models trained per minute).")
+                + " topology end to end on an embedded broker, against a trivial stateful topology), trainer (the"
+                + " background trainer: stream throughput with the trainer idle and busy, models trained per minute)"
+                + " or fleet (100,000 keys against 1,000 in one run: throughput, bytes per key, heap, restore).")
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", defaultValue = "lstm", description = "What to benchmark: lstm, stream or trainer. Default: ${DEFAULT-VALUE}.")
+    @Parameters(index = "0", defaultValue = "lstm", description = "What to benchmark: lstm, stream, trainer or fleet. Default: ${DEFAULT-VALUE}.")
     String target;
 
     @picocli.CommandLine.Spec
@@ -26,8 +27,25 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--events", description = "stream, trainer: preloaded events. Default: 1000000 (stream), 400000 (trainer).")
     Long events;
 
-    @Option(names = "--keys", description = "stream, trainer: keys. Default: 1000 (stream), 200 (trainer).")
+    @Option(names = "--keys", description = "stream, trainer, fleet: keys. Default: 1000 (stream), 200 (trainer),"
+            + " 100000 (fleet).")
     Integer keys;
+
+    @Option(names = "--events-per-key", defaultValue = "20", description = "fleet: events per key of the large fleet"
+            + " (the small fleet gets the same total). Default: ${DEFAULT-VALUE}.")
+    int eventsPerKey;
+
+    @Option(names = "--small-keys", defaultValue = "1000", description = "fleet: keys of the small fleet it is"
+            + " compared with. Default: ${DEFAULT-VALUE}.")
+    int smallKeys;
+
+    @Option(names = "--model-share", defaultValue = "0.1", description = "fleet: share of keys given a per-key model."
+            + " Default: ${DEFAULT-VALUE}.")
+    double modelShare;
+
+    @Option(names = "--models-cache-bytes", defaultValue = "268435456", description = "fleet: bound of the"
+            + " decoded-model cache (models.cache.bytes). Default: ${DEFAULT-VALUE}.")
+    long modelsCacheBytes;
 
     @Option(names = "--scope", defaultValue = "per-key", description = "stream: per-key (a model per key) or shared (one"
             + " model for all keys). Default: ${DEFAULT-VALUE}.")
@@ -49,7 +67,7 @@ final class BenchCommand implements Callable<Integer> {
             + " id before measuring (0: none). Default: 300000 (stream), 200000 (trainer), at most --events.")
     Long warmupEvents;
 
-    @Option(names = "--partitions", defaultValue = "4", description = "stream, trainer: partitions per topic. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--partitions", defaultValue = "4", description = "stream, trainer, fleet: partitions per topic. Default: ${DEFAULT-VALUE}.")
     int partitions;
 
     @Option(names = "--threads", defaultValue = "1", description = "stream: stream threads. Default: ${DEFAULT-VALUE}.")
@@ -68,7 +86,7 @@ final class BenchCommand implements Callable<Integer> {
     long commitIntervalMs;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-            description = "stream, trainer: use this cluster instead of an embedded broker.")
+            description = "stream, trainer, fleet: use this cluster instead of an embedded broker.")
     String bootstrapServers;
 
     @Option(names = "--forks", defaultValue = "1", description = "JMH forks. Default: ${DEFAULT-VALUE}.")
@@ -99,8 +117,16 @@ final class BenchCommand implements Callable<Integer> {
                     warmupEvents == null ? Math.min(n, d.warmupEvents()) : warmupEvents), spec.commandLine().getOut()).run();
             return 0;
         }
+        if (target.equals("fleet")) {
+            new dev.vigil.app.bench.FleetBenchmark(new dev.vigil.app.bench.FleetBenchmark.Settings(
+                    keys == null ? dev.vigil.app.bench.FleetBenchmark.Settings.defaults().keys() : keys, eventsPerKey,
+                    smallKeys, modelShare, partitions, modelsCacheBytes, bootstrapServers),
+                    spec.commandLine().getOut()).run();
+            return 0;
+        }
         if (!target.equals("lstm")) {
-            throw new dev.vigil.BadConfigException("unknown bench target '" + target + "' (known: lstm, stream, trainer)");
+            throw new dev.vigil.BadConfigException("unknown bench target '" + target + "' (known: lstm, stream, trainer,"
+                    + " fleet)");
         }
         dev.vigil.app.bench.ModelFootprint.print(dev.vigil.lstm.LstmConfig.defaults(), spec.commandLine().getOut());
         ChainedOptionsBuilder options = new OptionsBuilder()

@@ -138,7 +138,6 @@ final class VigilService implements AutoCloseable {
                 VigilTopology.detectorConfig(t, settings.detector(), settings.retrain()), settings.retrain(), producer);
         Topology topology = VigilTopology.build(t, settings.detector(), settings.retrain(), props, training, decoded);
         KafkaStreams streams = new KafkaStreams(topology, props);
-        training.attach(streams);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("topology {}: stream thread failed; stopping this instance", t.name(), e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;

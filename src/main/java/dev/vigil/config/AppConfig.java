@@ -28,7 +28,7 @@ import java.util.TreeMap;
  * @param trainerThreads    background training threads: at most this many models train at once, off the stream
  *                          threads; 1..64, default 1 (on two cores, scoring keeps the other)
  * @param trainerQueue      training requests waiting for a thread; a request that finds it full is refused and
- *                          asked again at the key's next event; 1..1,000,000, default 10,000
+ *                          the key trains the model in line at its swap point; 1..1,000,000, default 10,000
  * @param modelCacheBytes   bound on the heap of the instance's decoded models, in bytes (estimated: about 19 KB a
  *                          model at H=32); least recently used models are dropped first and decoded again from the
  *                          model store at their key's next event; 0..2^40 (0 decodes at every event), default 256 MiB

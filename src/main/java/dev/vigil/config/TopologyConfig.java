@@ -29,6 +29,10 @@ import java.util.regex.Pattern;
  * @param modelsTopic       compacted topic of model payloads keyed by model id; default "vigil.models"
  * @param detector          detector parameters as "section.key" → value (sections lstm, training, retrain,
  *                          scoring; see config/detector.properties), validated when the topology is built
+ * @param maxFutureMs       how far, in ms, an event's time may lie ahead of its record's timestamp; further ahead
+ *                          goes to the dead-letter topic ({@code FUTURE}), so that one reading from a clock gone
+ *                          wrong cannot make every later event of its key late; 0 turns the check off;
+ *                          0..315,360,000,000 (ten years), default 86,400,000 (a day)
  */
 public record TopologyConfig(
         String name,
@@ -42,7 +46,13 @@ public record TopologyConfig(
         String alertsTopic,
         String dlqTopic,
         String modelsTopic,
-        Map<String, String> detector) {
+        Map<String, String> detector,
+        long maxFutureMs) {
+
+    /** Largest {@link #maxFutureMs}: ten years. */
+    public static final long MAX_FUTURE_MS = 315_360_000_000L;
+    /** Default {@link #maxFutureMs}: a day. */
+    public static final long DEFAULT_MAX_FUTURE_MS = 86_400_000L;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
@@ -51,7 +61,15 @@ public record TopologyConfig(
     /** The one place defaults live. */
     public static TopologyConfig defaults() {
         return new TopologyConfig("sensors", "sensor-events", null, List.of(), "ts", 0, 65_536,
-                "vigil.scores", "vigil.alerts", "vigil.dlq", "vigil.models", Map.of());
+                "vigil.scores", "vigil.alerts", "vigil.dlq", "vigil.models", Map.of(), DEFAULT_MAX_FUTURE_MS);
+    }
+
+    /** A topology with the default {@link #maxFutureMs}. */
+    public TopologyConfig(String name, String inputTopic, String keyField, List<String> channels, String timestampField,
+                          long allowedLatenessMs, int maxRecordBytes, String scoresTopic, String alertsTopic,
+                          String dlqTopic, String modelsTopic, Map<String, String> detector) {
+        this(name, inputTopic, keyField, channels, timestampField, allowedLatenessMs, maxRecordBytes, scoresTopic,
+                alertsTopic, dlqTopic, modelsTopic, detector, DEFAULT_MAX_FUTURE_MS);
     }
 
     public TopologyConfig {
@@ -79,6 +97,9 @@ public record TopologyConfig(
         }
         if (allowedLatenessMs < 0 || allowedLatenessMs > 86_400_000L) {
             throw new BadConfigException("allowedLatenessMs must be in [0, 86400000], got " + allowedLatenessMs);
+        }
+        if (maxFutureMs < 0 || maxFutureMs > MAX_FUTURE_MS) {
+            throw new BadConfigException("maxFutureMs must be in [0, " + MAX_FUTURE_MS + "], got " + maxFutureMs);
         }
         if (maxRecordBytes < 64 || maxRecordBytes > 10_485_760) {
             throw new BadConfigException("maxRecordBytes must be in [64, 10485760], got " + maxRecordBytes);

@@ -24,7 +24,7 @@ import java.util.Set;
 public final class TopologyConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> KEYS = Set.of("name", "inputTopic", "keyField", "channels", "timestampField",
-            "allowedLatenessMs", "maxRecordBytes", "scoresTopic", "alertsTopic", "dlqTopic", "modelsTopic", "detector");
+            "allowedLatenessMs", "maxFutureMs", "maxRecordBytes", "scoresTopic", "alertsTopic", "dlqTopic", "modelsTopic", "detector");
 
     private TopologyConfigLoader() {
     }
@@ -70,7 +70,8 @@ public final class TopologyConfigLoader {
                 text(root, "alertsTopic", d.alertsTopic()),
                 text(root, "dlqTopic", d.dlqTopic()),
                 text(root, "modelsTopic", d.modelsTopic()),
-                detector(root.get("detector")));
+                detector(root.get("detector")),
+                integer(root, "maxFutureMs", d.maxFutureMs()));
     }
 
     private static String text(JsonNode root, String key, String fallback) {

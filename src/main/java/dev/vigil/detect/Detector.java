@@ -10,6 +10,8 @@ import dev.vigil.score.ScoreOutcome;
 import dev.vigil.score.ScoreState;
 import dev.vigil.score.Scorer;
 
+import java.util.Optional;
+
 /**
  * The pure per-key step {@code (model, state, event) → (result, new state)} shared by the stream, the
  * replay evaluator and the tests.
@@ -64,9 +66,9 @@ public final class Detector {
      * @param model the key's current model, or null before it has one
      */
     public DetectorResult step(LstmModel model, DetectorState state, Event event) {
-        String reason = validate(state, event);
-        if (reason != null) {
-            return DetectorResult.rejected(event, state, reason);
+        Optional<Refusal> refusal = refusal(state, event);
+        if (refusal.isPresent()) {
+            return DetectorResult.rejected(event, state, refusal.get());
         }
         long version = model == null ? DetectorState.NO_MODEL : model.info().version();
         if (version != state.modelVersion) {
@@ -175,39 +177,44 @@ public final class Detector {
         }
     }
 
-    private String validate(DetectorState state, Event event) {
+    /**
+     * Why {@link #step} would refuse {@code event} for the key's state, if it would: a bad reading ({@link
+     * Refusal.Kind#INVALID}: wrong channel count, non-finite value, no timestamp) or one that comes too late
+     * ({@link Refusal.Kind#LATE}: not after the key's latest event, or further back than the allowed lateness).
+     */
+    public Optional<Refusal> refusal(DetectorState state, Event event) {
         double[] values = event.values();
         if (values == null || values.length != state.channels()) {
-            return "expected " + state.channels() + " channel(s), got " + (values == null ? 0 : values.length);
+            return invalid("expected " + state.channels() + " channel(s), got " + (values == null ? 0 : values.length));
         }
         for (int c = 0; c < values.length; c++) {
             if (!Double.isFinite(values[c])) {
-                return "channel " + c + " is not a finite number: " + values[c];
+                return invalid("channel " + c + " is not a finite number: " + values[c]);
             }
         }
         if (event.timestamp() == DetectorState.NO_TIMESTAMP) {
-            return "missing timestamp";
+            return invalid("missing timestamp");
         }
-        return lateness(state, event);
-    }
-
-    /**
-     * Why {@code event} comes too late for the key's state (not after its latest event, or further back than the
-     * allowed lateness), or null. One of the reasons {@link #step} refuses an event; callers that classify
-     * refusals (the stream's dead-letter reasons) ask it first.
-     */
-    public String lateness(DetectorState state, Event event) {
         long lateness = config.allowedLatenessMs();
         if (state.lastTimestamp != DetectorState.NO_TIMESTAMP) {
             if (lateness == 0 && event.timestamp() <= state.lastTimestamp) {
-                return "timestamp " + event.timestamp() + " is not after the key's previous event " + state.lastTimestamp;
+                return late("timestamp " + event.timestamp() + " is not after the key's previous event "
+                        + state.lastTimestamp);
             }
             if (lateness > 0 && event.timestamp() < state.lastTimestamp - lateness) {
-                return "timestamp " + event.timestamp() + " is more than the allowed lateness (" + lateness
-                        + " ms) before the key's latest event " + state.lastTimestamp;
+                return late("timestamp " + event.timestamp() + " is more than the allowed lateness (" + lateness
+                        + " ms) before the key's latest event " + state.lastTimestamp);
             }
         }
-        return null;
+        return Optional.empty();
+    }
+
+    private static Optional<Refusal> invalid(String detail) {
+        return Optional.of(new Refusal(Refusal.Kind.INVALID, detail));
+    }
+
+    private static Optional<Refusal> late(String detail) {
+        return Optional.of(new Refusal(Refusal.Kind.LATE, detail));
     }
 
     private void requireShape(LstmModel model) {

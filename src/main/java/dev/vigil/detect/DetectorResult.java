@@ -24,7 +24,7 @@ import dev.vigil.score.AlertTransition;
  * @param stateReset      the hidden state went non-finite and was reset at this event
  * @param alertReason     on an alert transition, the rule that opened it or why it closed; else null
  * @param alertDetail     one line explaining {@code alertReason}; else null
- * @param rejectReason    why the event was refused (state untouched), or null when accepted
+ * @param refusal         why the event was refused (state untouched), or null when accepted ({@link #accepted()})
  */
 public record DetectorResult(
         long timestamp,
@@ -44,13 +44,14 @@ public record DetectorResult(
         boolean stateReset,
         AlertReason alertReason,
         String alertDetail,
-        String rejectReason) {
+        Refusal refusal) {
 
     public boolean accepted() {
-        return rejectReason == null;
+        return refusal == null;
     }
 
-    static DetectorResult rejected(Event event, DetectorState state, String reason) {
+    /** The result of an event refused for {@code refusal}: the key's state as it was, no prediction, score 0. */
+    public static DetectorResult rejected(Event event, DetectorState state, Refusal reason) {
         return new DetectorResult(event.timestamp(), event.values(), null, null, 0, 0, 0, 0,
                 false, state.modelVersion(), false, AlertTransition.NONE, state.score().alertOpen(),
                 new int[0], false, null, null, reason);

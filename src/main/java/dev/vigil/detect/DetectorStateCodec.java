@@ -14,23 +14,26 @@ import java.util.zip.CRC32;
 /**
  * Binary form of a {@link DetectorState}, as kept in the state store. Big-endian:
  * <pre>
- *   u8  format version (3; version 2, without the score section's patterns, and version 1, without the schedule
- *       either, are still read)
+ *   u8  format version (4; version 3, without the pending swap, version 2, without the score section's patterns
+ *       either, and version 1, without the schedule either, are still read)
  *   u8  layers, u16 hiddenSize, u8 channels
  *   f32 h[layer][hidden], c[layer][hidden]     (the detector keeps h and c at float precision, so this is exact)
  *   f64 prediction[channels]
  *   u8  hasPrediction, i64 events, i64 resets, i64 lastTimestamp, i64 modelVersion
  *   i64 schedule.sinceAttempt, i64 schedule.attempts, i64 schedule.lastAttemptTime, i64 schedule.alertRun
  *                                              ({@link TrainingSchedule}; absent in version 1: a fresh schedule)
+ *   i64 schedule.pendingThrough, i64 schedule.pendingVersion
+ *                                              (the pending model swap, 0 0 for none; absent before version 4: none)
  *   f64 lastScore                              (the latest event's anomaly score; absent in version 1: 0)
  *   ... score section ({@link ScoreStateCodec})
  *   i32 CRC32 of everything before it
  * </pre>
  */
 public final class DetectorStateCodec {
-    public static final int FORMAT_VERSION = 3;
+    public static final int FORMAT_VERSION = 4;
     private static final int FIRST_VERSION_WITH_SCHEDULE = 2;
     private static final int FIRST_VERSION_WITH_PATTERNS = 3;
+    private static final int FIRST_VERSION_WITH_PENDING_SWAP = 4;
 
     private DetectorStateCodec() {
     }
@@ -38,7 +41,7 @@ public final class DetectorStateCodec {
     public static byte[] encode(DetectorState s) {
         LstmState lstm = s.lstm();
         int recurrent = 2 * lstm.layers() * lstm.hiddenSize() * Float.BYTES;
-        int size = 5 + recurrent + 8 * s.channels() + 1 + 9 * 8 + ScoreStateCodec.size(s.score()) + 4;
+        int size = 5 + recurrent + 8 * s.channels() + 1 + 11 * 8 + ScoreStateCodec.size(s.score()) + 4;
         ByteBuffer out = ByteBuffer.allocate(size);
         out.put((byte) FORMAT_VERSION).put((byte) lstm.layers()).putShort((short) lstm.hiddenSize())
                 .put((byte) s.channels());
@@ -53,6 +56,7 @@ public final class DetectorStateCodec {
                 .putLong(s.lastTimestamp).putLong(s.modelVersion);
         TrainingSchedule t = s.schedule();
         out.putLong(t.sinceAttempt).putLong(t.attempts).putLong(t.lastAttemptTime).putLong(t.alertRun);
+        out.putLong(t.pendingThrough).putLong(t.pendingVersion);
         out.putDouble(s.lastScore);
         ScoreStateCodec.write(s.score(), out);
         out.putInt((int) crc(out.array(), out.position()));
@@ -104,6 +108,12 @@ public final class DetectorStateCodec {
             long[] schedule = version >= FIRST_VERSION_WITH_SCHEDULE
                     ? new long[] {in.getLong(), in.getLong(), in.getLong(), in.getLong()}
                     : new long[] {0, 0, DetectorState.NO_TIMESTAMP, 0};
+            long[] pending = version >= FIRST_VERSION_WITH_PENDING_SWAP ? new long[] {in.getLong(), in.getLong()}
+                    : new long[] {TrainingSchedule.NO_PENDING_SWAP, 0};
+            if (pending[0] < 0 || (pending[0] > 0) != (pending[1] > 0)) {
+                throw new BadBytesException("detector state has an impossible pending swap: through " + pending[0]
+                        + ", version " + pending[1]);
+            }
             double lastScore = version >= FIRST_VERSION_WITH_SCHEDULE ? in.getDouble() : 0;
             ScoreState score = ScoreStateCodec.read(in, version >= FIRST_VERSION_WITH_PATTERNS);
             if (score.channels() != channels) {
@@ -117,6 +127,7 @@ public final class DetectorStateCodec {
             DetectorState s = new DetectorState(lstm, score, prediction);
             s.restoreCounters(has, events, resets, last, model);
             s.schedule().restore(schedule[0], schedule[1], schedule[2], schedule[3]);
+            s.schedule().restorePending(pending[0], pending[1]);
             s.lastScore = lastScore;
             return s;
         } catch (BufferUnderflowException e) {

@@ -75,6 +75,27 @@ public final class HistoryWindow {
         return out;
     }
 
+    /**
+     * A new window of capacity {@code capacity} holding the newest {@code count} readings that precede the newest
+     * {@code skipNewest} ones (fewer when the window holds fewer), oldest first: this window as it was {@code
+     * skipNewest} appends ago, cut to its newest {@code count} readings.
+     */
+    public HistoryWindow before(int skipNewest, int count, int capacity) {
+        if (skipNewest < 0 || count < 0 || capacity < count) {
+            throw new IllegalArgumentException("skipNewest and count must be >= 0 and count <= capacity, got "
+                    + skipNewest + ", " + count + ", " + capacity);
+        }
+        int end = Math.max(0, size - skipNewest);
+        int start = Math.max(0, end - count);
+        HistoryWindow out = new HistoryWindow(Math.max(1, capacity), channels);
+        double[] reading = new double[channels];
+        for (int i = start; i < end; i++) {
+            copyReading(i, reading);
+            out.append(timestamp(i), reading);
+        }
+        return out;
+    }
+
     private int slot(int i) {
         if (i < 0 || i >= size) {
             throw new IndexOutOfBoundsException("reading " + i + " of " + size);

@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,8 +20,12 @@ import java.util.stream.Stream;
 
 /**
  * {@code vigil evaluate}: replays every CSV of a NAB-layout folder ({@code DIR/<category>/<file>.csv}) through
- * its own fresh key, files in parallel (each file is independent and its replay deterministic, so the
- * results do not depend on the thread count), writes NAB results files and returns the scored series.
+ * its own fresh key, writes NAB results files and returns the scored series. In per-key scope the files run in
+ * parallel (each file is independent and its replay deterministic, so the results do not depend on the thread
+ * count). In shared scope ({@code retrain.scope=shared}) the files are the keys of one fleet sharing one model: they
+ * are replayed in one lifecycle, interleaved row by row (row 0 of every file in path order, then row 1, ...), as one
+ * partition of the stream would see sensors reporting side by side; that order decides which key's window trains
+ * the shared model when ({@link dev.vigil.lifecycle.KeyLifecycle}).
  */
 public final class CorpusEvaluator {
     private final DetectorConfig detectorConfig;
@@ -34,7 +40,7 @@ public final class CorpusEvaluator {
         if (threads < 1) {
             throw new VigilException("threads must be >= 1, got " + threads);
         }
-        this.detectorConfig = detectorConfig.withChannels(1);
+        this.detectorConfig = detectorConfig.withChannels(1).withKeyNormalised(retrainConfig.shared());
         this.retrainConfig = retrainConfig;
         this.threads = threads;
     }
@@ -90,6 +96,9 @@ public final class CorpusEvaluator {
             rows += s.size();
         }
         progress.start(series.size(), rows);
+        if (retrainConfig.shared()) {
+            return replayFleet(series, outDir, name, labels, progress);
+        }
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "vigil-evaluate");
             t.setDaemon(true);
@@ -118,6 +127,46 @@ public final class CorpusEvaluator {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Shared scope: every series a key of one fleet, interleaved row by row through one replay. */
+    private List<FileResult> replayFleet(List<CsvSeries> series, Path outDir, String name, NabLabels labels,
+                                         EvaluationProgress progress) {
+        List<CsvSeries> byPath = new ArrayList<>(series);
+        byPath.sort((a, b) -> a.relativePath().compareTo(b.relativePath()));
+        List<SeriesReplay.KeyedEvent> events = new ArrayList<>();
+        Map<String, double[]> scores = new HashMap<>();
+        int longest = byPath.stream().mapToInt(CsvSeries::size).max().orElse(0);
+        for (CsvSeries s : byPath) {
+            scores.put(s.relativePath(), new double[s.size()]);
+        }
+        for (int i = 0; i < longest; i++) {
+            for (CsvSeries s : byPath) {
+                if (i < s.size()) {
+                    events.add(new SeriesReplay.KeyedEvent(s.relativePath(),
+                            new Event(s.epochMillis()[i], new double[] {s.numbers()[i]})));
+                }
+            }
+        }
+        Map<String, Integer> rows = new HashMap<>();
+        SeriesReplay.Stats stats = new SeriesReplay(detectorConfig, retrainConfig).run(events, (key, r) -> {
+            int row = rows.merge(key, 1, Integer::sum) - 1;
+            scores.get(key)[row] = r.anomalyScore();
+            progress.row();
+        });
+        List<FileResult> results = new ArrayList<>();
+        for (CsvSeries s : byPath) {
+            List<NabWindow> windows = labels == null ? List.of() : labels.windowsFor(s.relativePath());
+            NabResultsWriter.write(outDir, name, s.relativePath(), s.timestamps(), s.values(), scores.get(s.relativePath()),
+                    windows);
+            progress.fileDone();
+            // the fleet's trainings are counted once, with its first file
+            boolean first = s == byPath.get(0);
+            results.add(new FileResult(new ScoredSeries(s.relativePath(), s.timestamps(), scores.get(s.relativePath())),
+                    new SeriesReplay.Stats(s.size(), 0, first ? stats.trainings() : 0, first ? stats.modelsAccepted() : 0,
+                            first ? stats.trainingNanos() : 0)));
+        }
+        return results;
     }
 
     private FileResult replayOne(CsvSeries s, Path outDir, String name, NabLabels labels, EvaluationProgress progress) {

@@ -1,78 +1,79 @@
 package dev.vigil.eval;
 
-import dev.vigil.detect.Detector;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.detect.DetectorResult;
 import dev.vigil.detect.DetectorState;
 import dev.vigil.detect.Event;
-import dev.vigil.detect.HistoryWindow;
-import dev.vigil.lstm.LstmModel;
-import dev.vigil.train.ModelTrainer;
-import dev.vigil.train.RetrainClock;
+import dev.vigil.lifecycle.KeyLifecycle;
+import dev.vigil.lifecycle.KeyOutcome;
+import dev.vigil.lifecycle.TrainingRequests;
 import dev.vigil.train.RetrainConfig;
-import dev.vigil.train.TrainingOutcome;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * Replays one key's events, in order, through {@link Detector} with the per-key lifecycle the live
- * service uses: history window, first training once the window holds enough readings, retraining on
- * schedule, hot swap with re-warm. Training runs synchronously here, so a replay is deterministic.
- * Not thread-safe; one per thread.
+ * Replays keys' events, in order, through the service's per-key lifecycle ({@link KeyLifecycle}) with in-memory
+ * histories and models: the same swap points, versions and seeds as the stream, every training run in line at its
+ * swap point. So a replay gives, bit for bit, the scores the service gives for the same events (per-key scope: each
+ * key's events in order; shared scope: the events in the order one partition of the stream saw them). One replay
+ * per instance; not thread-safe.
  */
 public final class SeriesReplay {
-    private final Detector detector;
-    private final ModelTrainer trainer;
+    private final DetectorConfig detectorConfig;
     private final RetrainConfig retrain;
-    private final RetrainClock clock;
 
     /** Counters of one replay. */
     public record Stats(long events, long rejected, int trainings, int modelsAccepted, long trainingNanos) {
     }
 
+    /** One event of one key. */
+    public record KeyedEvent(String key, Event event) {
+    }
+
     public SeriesReplay(DetectorConfig detectorConfig, RetrainConfig retrainConfig) {
-        this.detector = new Detector(detectorConfig);
-        this.trainer = new ModelTrainer(detectorConfig.lstm(), retrainConfig);
+        this.detectorConfig = detectorConfig;
         this.retrain = retrainConfig;
-        this.clock = new RetrainClock(retrainConfig);
     }
 
     /**
-     * Runs every event through a fresh key state and hands each result to {@code sink} in order.
+     * Runs every event of one key through a fresh state and hands each result (a refused event's too) to
+     * {@code sink} in order.
      *
-     * @param key    the key (model id)
+     * @param key    the key (model id in per-key scope)
      * @param events the key's events in arrival order
      */
     public Stats run(String key, Iterable<Event> events, Consumer<DetectorResult> sink) {
-        DetectorState state = detector.newState();
-        HistoryWindow history = new HistoryWindow(retrain.historySize(), detector.config().channels());
-        LstmModel model = null;
-        long n = 0;
+        List<KeyedEvent> keyed = new ArrayList<>();
+        events.forEach(e -> keyed.add(new KeyedEvent(key, e)));
+        return run(keyed, (k, r) -> sink.accept(r));
+    }
+
+    /**
+     * Runs events of several keys, in the given order, each key from a fresh state; hands each result (a refused
+     * event's too) to {@code sink} in order.
+     */
+    public Stats run(List<KeyedEvent> events, BiConsumer<String, DetectorResult> sink) {
+        KeyLifecycle lifecycle = new KeyLifecycle(detectorConfig, retrain, true,
+                new ReplayHistories(retrain.historySize(), detectorConfig.channels()), new ReplayModels(),
+                TrainingRequests.IN_LINE);
+        Map<String, DetectorState> states = new HashMap<>();
         long rejected = 0;
-        int trainings = 0;
-        int accepted = 0;
-        long nanos = 0;
-        for (Event event : events) {
-            n++;
-            DetectorResult result = detector.step(model, state, event);
-            sink.accept(result);
-            if (!result.accepted()) {
+        for (KeyedEvent e : events) {
+            DetectorState state = states.computeIfAbsent(e.key(), k -> lifecycle.detector().newState());
+            KeyOutcome outcome = lifecycle.process(e.key(), state, e.event());
+            if (outcome instanceof KeyOutcome.Scored scored) {
+                sink.accept(e.key(), scored.result());
+            } else if (outcome instanceof KeyOutcome.Refused refused) {
                 rejected++;
-                continue;
-            }
-            history.append(event.timestamp(), event.values());
-            if (clock.due(state.schedule(), history.size(), model != null, state.lastTimestamp()) != null) {
-                state.schedule().attempted(state.lastTimestamp());
-                TrainingOutcome outcome = trainer.train(key, history, model);
-                trainings++;
-                nanos += outcome.nanos();
-                if (outcome.accepted()) {
-                    accepted++;
-                    model = outcome.model();
-                    detector.rewarm(model, state, history);
-                }
+                sink.accept(e.key(), DetectorResult.rejected(e.event(), state, refused.refusal()));
             }
         }
-        return new Stats(n, rejected, trainings, accepted, nanos);
+        return new Stats(events.size(), rejected, lifecycle.trainings(), lifecycle.modelsAccepted(),
+                lifecycle.trainingNanos());
     }
 }

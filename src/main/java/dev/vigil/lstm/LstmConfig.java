@@ -52,9 +52,14 @@ public record LstmConfig(int inputSize, int hiddenSize, int layers, double forge
         this(inputSize, hiddenSize, layers, forgetBias, residual, 0);
     }
 
-    /** inputSize 1, hiddenSize 32, layers 1, forgetBias 1.0, residual true, contextSize 0. */
+    /**
+     * inputSize 1, hiddenSize 32, layers 1, forgetBias 1.0, residual false, contextSize 2 (the time of day as a
+     * sin/cos pair: {@code lstm.calendar = day}). A head that predicts the reading itself, not its change, lets the
+     * time of day set the level, so an in-range break of a daily pattern becomes a prediction error
+     * (docs/detection-quality.md).
+     */
     public static LstmConfig defaults() {
-        return new LstmConfig(1, 32, 1, 1.0, true);
+        return new LstmConfig(1, 32, 1, 1.0, false, 2);
     }
 
     /** A copy with {@code inputSize = d}. */

@@ -35,7 +35,7 @@ import dev.vigil.BadConfigException;
  *                               ({@link PatternSurprise}); 0 turns the pattern signal off; range 0..16, default 8
  * @param patternLength          readings in one pattern (a context of patternLength - 1 readings and the one that
  *                               follows); range 2..4, with (patternBins + 2)^patternLength at most
- *                               {@link #MAX_PATTERN_CELLS}; default 3
+ *                               {@link #MAX_PATTERN_CELLS}; default 2
  * @param patternWindow          events averaged into the short-term pattern-surprise level (the pattern signal's
  *                               shortWindow: a habit that breaks stays broken, a one-off odd step does not count);
  *                               range 1..64, default 20
@@ -61,7 +61,7 @@ public record ScoringConfig(
 
     /** The one place defaults live. */
     public static ScoringConfig defaults() {
-        return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 30, 30, 0.3, 8, 3, 20);
+        return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 30, 30, 0.3, 8, 2, 20);
     }
 
     public ScoringConfig {

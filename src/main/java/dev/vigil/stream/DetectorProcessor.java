@@ -6,11 +6,11 @@ import dev.vigil.detect.Detector;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.detect.DetectorResult;
 import dev.vigil.detect.DetectorState;
-import dev.vigil.detect.Event;
-import dev.vigil.detect.HistoryWindow;
-import dev.vigil.lstm.LstmModel;
+import dev.vigil.detect.Refusal;
+import dev.vigil.lifecycle.KeyLifecycle;
+import dev.vigil.lifecycle.KeyOutcome;
+import dev.vigil.lifecycle.TrainingRequests;
 import dev.vigil.score.AlertTransition;
-import dev.vigil.train.RetrainClock;
 import dev.vigil.train.RetrainConfig;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.metrics.Sensor;
@@ -24,30 +24,22 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Runs {@link Detector} for every event of the keys of one task. Per record:
+ * Kafka plumbing around the per-key lifecycle ({@link KeyLifecycle}) for the keys of one task. Per record:
  * <ol>
  *   <li>{@link EventParser}: size check and parse; a bad record goes to the dead-letter sink with its original
  *       key, value, timestamp and headers plus the {@link DeadLetterHeaders}, is counted per reason
  *       ({@link VigilMetrics}) and logged (the first {@value #WARN_FIRST} of each reason, then one in
  *       {@value #WARN_EVERY}, at WARN with topic/partition/offset; all at DEBUG);</li>
- *   <li>load the key's {@link DetectorState} ({@link DetectorStores}); an event too late for the allowed lateness
- *       ({@link Detector#lateness}) is dead-lettered as {@link RejectReason#LATE} here;</li>
- *   <li>look up the key's model ({@link ModelCache}: decoded once per payload while it stays in the instance's
- *       bounded {@link DecodedModels}, and the task's model store's payload read again only when the store's
- *       generation changed or the key's model was evicted); when its version differs from the state's, the
- *       key's whole {@link HistoryWindow} is loaded and {@link Detector#rewarm} re-warms the hidden state from it;</li>
- *   <li>{@link Detector#step}; a refusal is dead-lettered ({@code REFUSED}) and nothing is saved; otherwise the
- *       reading is appended to the history (one small entry, not the whole window), and a score record (and on
- *       OPENED/CLOSED an alert record) is forwarded;</li>
- *   <li>when the key's {@link dev.vigil.detect.TrainingSchedule} says a training is due ({@link RetrainClock}), it is
- *       requested ({@link TrainingRequests}, never blocking) and a taken request is recorded in the schedule; then
- *       the state is saved, once, so the schedule survives restarts and rebalances.</li>
+ *   <li>load the key's {@link DetectorState} ({@link DetectorStores});</li>
+ *   <li>the lifecycle runs the event: model swap and re-warm, step, history append, training schedule (models from
+ *       {@link StreamModels}: the model store through {@link ModelCache}, the {@link TopologyTrainer}'s deliveries);
+ *       a refused event is dead-lettered ({@link RejectReason#LATE} or {@code REFUSED}) and nothing is saved;</li>
+ *   <li>otherwise a score record (and on OPENED/CLOSED an alert record) is forwarded and the state saved, once.</li>
  * </ol>
- * In shared scope ({@link ModelScope}) every key is served by the topology's one shared model.
- * A bad record never throws and never changes a key's stored bytes. This is the offline lifecycle of
- * {@code SeriesReplay} with the model coming from the models topic instead of an in-line trainer, so a key's
- * scores equal, bit for bit, {@code Detector} run offline on the same events with the same models. Not
- * thread-safe; Kafka Streams creates one per task.
+ * A bad record never throws and never changes a key's stored bytes. The lifecycle is the evaluator's, so a key's
+ * scores equal, bit for bit, {@code SeriesReplay} on the same events (in shared scope: on the task of partition 0,
+ * which trains the shared model; other tasks follow the model store). Not thread-safe; Kafka Streams creates one per
+ * task.
  */
 public final class DetectorProcessor implements Processor<String, byte[], String, byte[]> {
     /** Bad records of one reason logged at WARN before switching to one in {@link #WARN_EVERY}. */
@@ -58,11 +50,8 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     private final TopologyNames names;
     private final DetectorConfig config;
     private final RetrainConfig retrain;
-    private final RetrainClock clock;
-    private final ModelScope scope;
     private final TrainingRequests training;
     private final DecodedModels decoded;
-    private final int historySize;
     private final boolean rekeyed;
     private final EventParser parser;
     private final ScoreRecordWriter scores;
@@ -70,21 +59,23 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     private final long[] rejected = new long[RejectReason.values().length];
 
     private ProcessorContext<String, byte[]> context;
-    private Detector detector;
+    private KeyLifecycle lifecycle;
     private DetectorStores stores;
-    private ModelCache models;
     private final Map<RejectReason, Sensor> deadLetters = new EnumMap<>(RejectReason.class);
     private Sensor scored;
     private Sensor alerted;
     private Sensor swaps;
     private Sensor trainingRequested;
+    private Sensor trainedInLine;
     private Sensor scoreLatency;
 
     /**
      * @param detector    the detector settings with the topology's channel count and lateness applied
      *                    ({@link VigilTopology#detectorConfig})
      * @param retrain     the retraining schedule and scope; its historySize is the readings kept per key
-     * @param training    where to ask for trainings when a key's schedule says so
+     * @param training    where trainings are done ahead of their swap points ({@link TopologyTrainer}, which also
+     *                    publishes the models keys put in force); {@link TrainingRequests#IN_LINE}: every training in
+     *                    line; {@link TrainingRequests#NONE}: none
      * @param decoded     the instance's decoded models, shared by its detectors ({@link ModelCache})
      */
     public DetectorProcessor(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain,
@@ -102,11 +93,8 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         }
         this.config = detector;
         this.retrain = retrain;
-        this.clock = new RetrainClock(retrain);
-        this.scope = new ModelScope(retrain, detector.scoring().warmupEvents());
         this.training = training;
         this.decoded = decoded;
-        this.historySize = retrain.historySize();
         this.rekeyed = topology.keyField() != null;
         this.parser = EventParser.forTopology(topology);
         this.scores = new ScoreRecordWriter(topology.channels());
@@ -116,7 +104,6 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
-        this.detector = new Detector(config);
         String topology = names.topology();
         for (RejectReason reason : RejectReason.values()) {
             deadLetters.put(reason, VigilMetrics.counter(context.metrics(), topology, reason.metricName()));
@@ -125,14 +112,22 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         alerted = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.ALERTS);
         swaps = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.MODEL_SWAPS);
         trainingRequested = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.TRAINING_REQUESTED);
+        trainedInLine = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.TRAINED_IN_LINE);
         scoreLatency = VigilMetrics.latency(context.metrics(), topology, VigilMetrics.SCORE);
         Sensor discarded = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.STATE_DISCARDED);
+        Detector fresh = new Detector(config);
         stores = new DetectorStores(context.getStateStore(names.stateStore()), context.getStateStore(names.historyStore()),
-                config, detector::newState, historySize, discarded);
+                config, fresh::newState, retrain.historySize(), discarded);
         // the task's own model store: cached decoded models are told apart by task (each task has its shared copy)
-        models = new ModelCache(context.getStateStore(names.modelStore()), names.modelStore() + "/" + context.taskId(),
-                config.lstm(), retrain.maxModelBytes(),
+        ModelCache models = new ModelCache(context.getStateStore(names.modelStore()), names.modelStore() + "/"
+                + context.taskId(), config.lstm(), retrain.maxModelBytes(),
                 VigilMetrics.counter(context.metrics(), topology, VigilMetrics.MODELS_REFUSED), decoded);
+        // the task's partition of its source: its keys' events are there, so the models they put in force go there
+        int partition = context.taskId().partition();
+        // the shared model is trained by the task of partition 0 (one order of events, so one sequence of trainings)
+        boolean trainsShared = partition == 0;
+        lifecycle = new KeyLifecycle(config, retrain, trainsShared, stores,
+                new StreamModels(models, training instanceof TopologyTrainer t ? t : null, partition), training);
     }
 
     @Override
@@ -145,36 +140,28 @@ public final class DetectorProcessor implements Processor<String, byte[], String
             return;
         }
         String key = parsed.key();
-        Event event = parsed.event();
         DetectorState state = stores.loadState(key);
-        String late = detector.lateness(state, event);
-        if (late != null) {
-            deadLetter(record, origin, RejectReason.LATE, late);
+        KeyOutcome outcome = lifecycle.process(key, state, parsed.event());
+        if (outcome instanceof KeyOutcome.Refused refused) {
+            Refusal why = refused.refusal();
+            deadLetter(record, origin, why.kind() == Refusal.Kind.LATE ? RejectReason.LATE : RejectReason.REFUSED,
+                    why.detail());
             return;
         }
-        LstmModel inForce = models.current(scope.modelId(key));
-        LstmModel model = scope.eligible(state) ? inForce : null;
-        HistoryWindow history = null;
-        if (model != null && model.info().version() != state.modelVersion()) {
-            history = stores.loadHistory(key);
-            LOG.info("key '{}' moves from model version {} to {}, re-warmed over {} readings", key, state.modelVersion(),
-                    model.info().version(), history.size());
-            detector.rewarm(model, state, history);
+        KeyOutcome.Scored done = (KeyOutcome.Scored) outcome;
+        for (int i = 0; i < done.rewarms(); i++) {
             swaps.record();
         }
-        DetectorResult result = detector.step(model, state, event);
-        if (!result.accepted()) {
-            // lateness was ruled out above and the state's last event time is unchanged: any other refusal
-            deadLetter(record, origin, RejectReason.REFUSED, result.rejectReason());
-            return;
+        if (done.rewarms() > 0) {
+            LOG.debug("key '{}' re-warmed onto model version {}", key, state.modelVersion());
         }
-        int readings = stores.appendHistory(key, event.timestamp(), event.values(), history);
-        emit(key, record.timestamp(), result);
-        RetrainClock.Trigger trigger = clock.due(state.schedule(), readings, inForce != null, state.lastTimestamp());
-        if (trigger != null && training.offer(new TrainingRequests.Request(scope.modelId(key), key, partition(), trigger))) {
-            state.schedule().attempted(state.lastTimestamp());
+        if (done.requested()) {
             trainingRequested.record();
         }
+        if (done.trainedInLine()) {
+            trainedInLine.record();
+        }
+        emit(key, record.timestamp(), done.result());
         stores.saveState(key, state);
         scoreLatency.record(System.nanoTime() - started);
     }
@@ -187,11 +174,6 @@ public final class DetectorProcessor implements Processor<String, byte[], String
                     names.alertsSink());
             alerted.record();
         }
-    }
-
-    /** The partition of the record being processed: where the key's events, and so its model, are. */
-    private int partition() {
-        return context.recordMetadata().map(m -> m.partition()).orElse(context.taskId().partition());
     }
 
     private RecordOrigin origin(Record<String, byte[]> record) {

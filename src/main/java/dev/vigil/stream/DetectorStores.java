@@ -5,6 +5,7 @@ import dev.vigil.detect.DetectorConfig;
 import dev.vigil.detect.DetectorState;
 import dev.vigil.detect.DetectorStateCodec;
 import dev.vigil.detect.HistoryWindow;
+import dev.vigil.lifecycle.KeyHistory;
 import dev.vigil.score.ScoreState;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -24,7 +25,7 @@ import java.util.function.Supplier;
  * that fit (and is then rewritten whole). Nothing is written until the key's next accepted event. One per
  * processor; not thread-safe.
  */
-final class DetectorStores {
+final class DetectorStores implements KeyHistory {
     private static final Logger LOG = LoggerFactory.getLogger(DetectorStores.class);
 
     private final KeyValueStore<String, byte[]> states;
@@ -63,7 +64,8 @@ final class DetectorStores {
     }
 
     /** The key's whole history window (read from every reading's entry: for re-warming, not for every event). */
-    HistoryWindow loadHistory(String key) {
+    @Override
+    public HistoryWindow load(String key) {
         try {
             HistoryRing.Head head = histories.head(key);
             if (head == null) {
@@ -88,12 +90,13 @@ final class DetectorStores {
      *
      * @return readings in the key's history now
      */
-    int appendHistory(String key, long timestamp, double[] reading, HistoryWindow loaded) {
+    @Override
+    public int append(String key, long timestamp, double[] reading, HistoryWindow loaded) {
         HistoryRing.Head head = usableHead(key);
         if (head != null) {
             return histories.append(key, head, timestamp, reading);
         }
-        HistoryWindow window = loaded != null ? loaded : loadHistory(key);
+        HistoryWindow window = loaded != null ? loaded : load(key);
         window.append(timestamp, reading);
         histories.write(key, window);
         return window.size();
@@ -106,7 +109,7 @@ final class DetectorStores {
 
     /**
      * The stored head if the ring can be appended to as it is, else null (none, unreadable, another shape, or the
-     * previous release's format, which {@link #appendHistory} then rewrites in the current one).
+     * previous release's format, which {@link #append} then rewrites in the current one).
      */
     private HistoryRing.Head usableHead(String key) {
         try {

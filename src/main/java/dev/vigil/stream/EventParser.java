@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.vigil.stream.RejectReason.FUTURE;
 import static dev.vigil.stream.RejectReason.MISSING_CHANNEL;
 import static dev.vigil.stream.RejectReason.MISSING_KEY;
 import static dev.vigil.stream.RejectReason.MISSING_VALUE;
@@ -37,8 +38,8 @@ import static dev.vigil.stream.RejectReason.WRONG_TYPE;
  *
  * <p>Checks, in this order: null value, size ({@code maxRecordBytes}, before any parsing), record key (without a
  * key field), then one pass over the document. The first problem met in the document wins, except that a syntax
- * error anywhere makes the record {@link RejectReason#NOT_JSON}; missing key, value or channels are known only at
- * the end. Details are one line and echo at most {@value #MAX_ECHO} characters of the input.
+ * error anywhere makes the record {@link RejectReason#NOT_JSON}; missing key, value or channels, and an event time
+ * too far ahead of the record timestamp ({@code maxFutureMs}), are known only at the end. Details are one line and echo at most {@value #MAX_ECHO} characters of the input.
  */
 public final class EventParser {
     /** Field of the reading in single-value events. */
@@ -53,18 +54,28 @@ public final class EventParser {
     private final List<String> channels;
     private final Map<String, Integer> channelIndex = new HashMap<>();
     private final int maxRecordBytes;
+    private final long maxFutureMs;
+
+    /** A parser without the future check ({@code maxFutureMs} 0). */
+    public EventParser(String keyField, String timestampField, List<String> channels, int maxRecordBytes) {
+        this(keyField, timestampField, channels, maxRecordBytes, 0);
+    }
 
     /**
      * @param keyField       value field holding the sensor key, or null to use the record key
      * @param timestampField value field holding the event time
      * @param channels       channel names of {@code "values"} events; empty for {@code "value"} events
      * @param maxRecordBytes larger values are {@link RejectReason#OVERSIZED}
+     * @param maxFutureMs    an event time further ahead of a known (non-negative) record timestamp is
+     *                       {@link RejectReason#FUTURE}; 0: no check
      */
-    public EventParser(String keyField, String timestampField, List<String> channels, int maxRecordBytes) {
+    public EventParser(String keyField, String timestampField, List<String> channels, int maxRecordBytes,
+                       long maxFutureMs) {
         this.keyField = keyField;
         this.timestampField = timestampField;
         this.channels = List.copyOf(channels);
         this.maxRecordBytes = maxRecordBytes;
+        this.maxFutureMs = maxFutureMs;
         for (int c = 0; c < this.channels.size(); c++) {
             channelIndex.put(this.channels.get(c), c);
         }
@@ -72,7 +83,7 @@ public final class EventParser {
 
     public static EventParser forTopology(TopologyConfig topology) {
         return new EventParser(topology.keyField(), topology.timestampField(), topology.channels(),
-                topology.maxRecordBytes());
+                topology.maxRecordBytes(), topology.maxFutureMs());
     }
 
     /** Number of values per event: the channels, or 1 for single-value events. */
@@ -293,6 +304,12 @@ public final class EventParser {
             }
         }
         long timestamp = scan.hasTimestamp ? scan.timestamp : recordTimestamp;
+        if (maxFutureMs > 0 && recordTimestamp >= 0 && timestamp > recordTimestamp
+                && timestamp - recordTimestamp > maxFutureMs) {
+            return ParsedRecord.rejected(FUTURE, "event time " + java.time.Instant.ofEpochMilli(timestamp)
+                    + " is more than maxFutureMs " + maxFutureMs + " ahead of the record timestamp "
+                    + java.time.Instant.ofEpochMilli(recordTimestamp));
+        }
         return ParsedRecord.accepted(key, new Event(timestamp, scan.values));
     }
 

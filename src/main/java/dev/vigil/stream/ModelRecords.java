@@ -1,5 +1,6 @@
 package dev.vigil.stream;
 
+import dev.vigil.lifecycle.ModelScope;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.util.ArrayList;

@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The background trainer of a running service: a bounded pool of training threads (off the stream threads) and a
  * bounded queue in front of it. Each topology gets a {@link TopologyTrainer} that its {@link DetectorProcessor}s
- * hand requests to; a request that finds the queue full is refused at once (the key asks again at its next event),
- * so event processing never waits for training. Trainings run at {@link Thread#MIN_PRIORITY}. Metrics go to the
+ * hand requests to; a request that finds the queue full is refused at once (the key trains the model in line at its
+ * swap point), so event processing never waits for the queue. Trainings run at {@link Thread#MIN_PRIORITY}. Metrics go to the
  * service's registry, group {@value #GROUP}. Thread-safe.
  */
 public final class ModelTrainingService implements AutoCloseable {
@@ -31,8 +31,8 @@ public final class ModelTrainingService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelTrainingService.class);
     private static final long CLOSE_WAIT_SECONDS = 30;
     /**
-     * Thrown when the queue is full or the pool shut down: one instance, so that sustained back-pressure (every event
-     * of a due key asks again) does not build an exception and its stack trace per event.
+     * Thrown when the queue is full or the pool shut down: one instance, so that sustained back-pressure (many
+     * keys' requests refused) does not build an exception and its stack trace per event.
      */
     private static final RejectedExecutionException QUEUE_FULL =
             new RejectedExecutionException("the training queue is full or the trainer has stopped");

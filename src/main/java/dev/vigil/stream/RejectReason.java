@@ -29,6 +29,8 @@ public enum RejectReason {
     MISSING_KEY,
     /** The event time is too far behind the key's latest event for the allowed lateness. */
     LATE,
+    /** The event time lies further ahead of the record's timestamp than the topology's {@code maxFutureMs}. */
+    FUTURE,
     /** The detector refused the event for another reason (named in the detail). */
     REFUSED,
     /** The record's key or value could not be deserialized at the source (e.g. a key that is not UTF-8). */

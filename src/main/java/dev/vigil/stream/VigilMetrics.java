@@ -30,8 +30,10 @@ public final class VigilMetrics {
     public static final String MODELS_REFUSED = "models-refused";
     /** Models removed by a tombstone; the key falls back to the persistence predictor. */
     public static final String MODELS_RETRACTED = "models-retracted";
-    /** Trainings requested by keys' schedules and taken by the trainer (a full trainer queue asks again later). */
+    /** Trainings the keys' schedules asked for (each is served by the trainer or, at its swap point, in line). */
     public static final String TRAINING_REQUESTED = "trainings-requested";
+    /** Trainings a key ran in line on the stream thread: its swap point came before the trainer delivered. */
+    public static final String TRAINED_IN_LINE = "trainings-in-line";
     /** Stored per-key state or history that could not be used (corrupt, or from another shape) and was restarted. */
     public static final String STATE_DISCARDED = "state-discarded";
     /**

@@ -3,6 +3,7 @@ package dev.vigil.stream;
 import dev.vigil.config.AppConfig;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.DetectorConfig;
+import dev.vigil.lifecycle.TrainingRequests;
 import dev.vigil.train.RetrainConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.TopicConfig;

@@ -8,6 +8,7 @@ import dev.vigil.lstm.LstmModel;
 import dev.vigil.lstm.LstmState;
 import dev.vigil.lstm.LstmStepper;
 import dev.vigil.lstm.LstmTrainer;
+import dev.vigil.lstm.ModelCodec;
 import dev.vigil.lstm.Normalisation;
 import dev.vigil.lstm.TrainingResult;
 import dev.vigil.lstm.TrainingStoppedException;
@@ -20,6 +21,8 @@ import java.util.function.BooleanSupplier;
  * Not thread-safe: owns the trainer's workspaces; one per training thread.
  */
 public final class ModelTrainer {
+    /** How the reason of a model refused for its payload size begins. */
+    public static final String OVERSIZED = "payload";
     private final LstmConfig shape;
     private final RetrainConfig config;
     private final CalendarInputs calendar;
@@ -57,7 +60,9 @@ public final class ModelTrainer {
 
     /**
      * One training attempt on {@code history} (a key's window, or in shared scope windows of several keys in their
-     * own units, one after the other), producing version {@code version}.
+     * own units, one after the other), producing version {@code version}. The seed is a function of the configured
+     * seed, the model id and the version (itself the version in force plus one), so the same inputs train the same
+     * model wherever and whenever they run, on whichever thread.
      *
      * @param stop asked after every minibatch whether to give up (time limit, shutdown): then nothing is accepted
      */
@@ -67,17 +72,17 @@ public final class ModelTrainer {
         for (int i = 0; i < timestamps.length; i++) {
             timestamps[i] = history.timestamp(i);
         }
-        return train(modelId, version, history.lastReadings(history.size()), timestamps, current, stop);
+        return train(modelId, version, seedFor(modelId, version), history.lastReadings(history.size()),
+                timestamps, current, stop);
     }
 
     /**
      * One training attempt on {@code readings} with their event times; the model reads the calendar inputs, up to
      * the shape's, that these times cover ({@link CalendarInputs#learnableFrom}).
      */
-    private TrainingOutcome train(String modelId, long version, double[][] readings, long[] timestamps,
+    private TrainingOutcome train(String modelId, long version, long seed, double[][] readings, long[] timestamps,
                                   LstmModel current, BooleanSupplier stop) {
         long start = System.nanoTime();
-        long seed = seedFor(modelId, version);
         int k = calendar.learnableFrom(timestamps).size();
         double[][] series = CalendarInputs.rows(readings, timestamps, k);
         Normalisation norm = Normalisation.fit(series, shape.inputSize());
@@ -85,10 +90,11 @@ public final class ModelTrainer {
         try {
             result = trainer(k).train(series, norm, seed, modelId, version, stop);
         } catch (TrainingStoppedException e) {
-            return new TrainingOutcome(null, Double.NaN, Double.NaN, e.getMessage(), System.nanoTime() - start);
+            return new TrainingOutcome(null, Double.NaN, Double.NaN, e.getMessage(), System.nanoTime() - start,
+                    TrainingOutcome.Status.STOPPED);
         } catch (VigilException e) {
             return new TrainingOutcome(null, Double.NaN, Double.NaN, "training failed: " + e.getMessage(),
-                    System.nanoTime() - start);
+                    System.nanoTime() - start, TrainingOutcome.Status.FAILED);
         }
         int tailStart = series.length - Math.max(1, (int) (series.length * config.training().validationFraction()));
         double candidateLoss = tailLoss(result.model(), readings, timestamps, tailStart, norm);
@@ -101,8 +107,13 @@ public final class ModelTrainer {
         } else if (config.requireImprovement() && current != null && !(candidateLoss < currentLoss)) {
             reason = "candidate loss " + candidateLoss + " does not beat current " + currentLoss;
             accepted = null;
+        } else if (ModelCodec.encode(accepted).length > config.maxModelBytes()) {
+            reason = OVERSIZED + " of " + ModelCodec.encode(accepted).length + " bytes > retrain.maxModelBytes = "
+                    + config.maxModelBytes();
+            accepted = null;
         }
-        return new TrainingOutcome(accepted, candidateLoss, currentLoss, reason, System.nanoTime() - start);
+        return new TrainingOutcome(accepted, candidateLoss, currentLoss, reason, System.nanoTime() - start,
+                accepted == null ? TrainingOutcome.Status.REFUSED : TrainingOutcome.Status.ACCEPTED);
     }
 
     /**

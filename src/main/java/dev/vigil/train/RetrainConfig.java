@@ -33,13 +33,20 @@ import dev.vigil.lstm.TrainingConfig;
  *                           force stays); range 100..86,400,000, default 60,000
  * @param maxModelBytes      a model whose payload would be larger is neither published nor accepted from the
  *                           models topic; range 1,024..104,857,600, default 4,194,304
+ * @param swapDelayEvents    a model trained on a key's window ending at its accepted event N takes effect after the
+ *                           key's event N + swapDelayEvents, whenever the background trainer delivered it (the key
+ *                           trains it in line if not), so model swaps, and so scores, do not depend on timing; the
+ *                           window is the newest historySize - swapDelayEvents readings up to N; range
+ *                           0..historySize / 2, default 64
  * @param training           the optimiser's settings ({@link TrainingConfig})
  */
 public record RetrainConfig(int historySize, int minTrainPoints, int retrainInterval, long retrainAfterMs,
                             int driftEvents, boolean requireImprovement, long seed, String scope, int sharedKeys,
-                            long maxTrainingMs, int maxModelBytes, TrainingConfig training) {
+                            long maxTrainingMs, int maxModelBytes, int swapDelayEvents, TrainingConfig training) {
     public static final String PER_KEY = "per-key";
     public static final String SHARED = "shared";
+    /** Default {@link #swapDelayEvents}. */
+    public static final int DEFAULT_SWAP_DELAY_EVENTS = 64;
 
     public static RetrainConfig defaults() {
         return new RetrainConfig(2000, 300, 1000, true, 42L, TrainingConfig.defaults());
@@ -49,7 +56,7 @@ public record RetrainConfig(int historySize, int minTrainPoints, int retrainInte
     public RetrainConfig(int historySize, int minTrainPoints, int retrainInterval, boolean requireImprovement,
                          long seed, TrainingConfig training) {
         this(historySize, minTrainPoints, retrainInterval, 0, 0, requireImprovement, seed, PER_KEY, 32, 60_000,
-                4 << 20, training);
+                4 << 20, Math.min(DEFAULT_SWAP_DELAY_EVENTS, historySize / 2), training);
     }
 
     public RetrainConfig {
@@ -81,6 +88,10 @@ public record RetrainConfig(int historySize, int minTrainPoints, int retrainInte
         if (maxModelBytes < 1024 || maxModelBytes > 104_857_600) {
             throw new BadConfigException("maxModelBytes must be in [1024, 104857600], got " + maxModelBytes);
         }
+        if (swapDelayEvents < 0 || swapDelayEvents > historySize / 2) {
+            throw new BadConfigException("swapDelayEvents must be in [0, historySize/2=" + historySize / 2 + "], got "
+                    + swapDelayEvents);
+        }
         if (training == null) {
             throw new BadConfigException("training settings are required");
         }
@@ -93,11 +104,16 @@ public record RetrainConfig(int historySize, int minTrainPoints, int retrainInte
 
     public RetrainConfig withScope(String s) {
         return new RetrainConfig(historySize, minTrainPoints, retrainInterval, retrainAfterMs, driftEvents,
-                requireImprovement, seed, s, sharedKeys, maxTrainingMs, maxModelBytes, training);
+                requireImprovement, seed, s, sharedKeys, maxTrainingMs, maxModelBytes, swapDelayEvents, training);
     }
 
     public RetrainConfig withTraining(TrainingConfig t) {
         return new RetrainConfig(historySize, minTrainPoints, retrainInterval, retrainAfterMs, driftEvents,
-                requireImprovement, seed, scope, sharedKeys, maxTrainingMs, maxModelBytes, t);
+                requireImprovement, seed, scope, sharedKeys, maxTrainingMs, maxModelBytes, swapDelayEvents, t);
+    }
+
+    public RetrainConfig withSwapDelayEvents(int k) {
+        return new RetrainConfig(historySize, minTrainPoints, retrainInterval, retrainAfterMs, driftEvents,
+                requireImprovement, seed, scope, sharedKeys, maxTrainingMs, maxModelBytes, k, training);
     }
 }

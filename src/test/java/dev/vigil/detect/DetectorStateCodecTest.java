@@ -10,6 +10,7 @@ import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,7 +21,8 @@ class DetectorStateCodecTest {
     static final int STATE_BYTES_BUDGET = 1040;
     static final String FIXTURE_V1 = "/fixtures/detector-state-v1.bin";
     static final String FIXTURE_V2 = "/fixtures/detector-state-v2.bin";
-    static final String FIXTURE = "/fixtures/detector-state-v3.bin";
+    static final String FIXTURE_V3 = "/fixtures/detector-state-v3.bin";
+    static final String FIXTURE = "/fixtures/detector-state-v4.bin";
 
     static DetectorState sampleState() {
         Detector detector = new Detector(DetectorConfig.defaults());
@@ -33,6 +35,7 @@ class DetectorStateCodecTest {
             detector.step(model, state, e);
             if (++n == 250) {
                 state.schedule().attempted(e.timestamp());
+                state.schedule().swapPending(250, 4);
             }
         }
         return state;
@@ -98,7 +101,28 @@ class DetectorStateCodecTest {
     }
 
     @Test
-    void shouldDecodeTheReleasedV3FixtureWithItsScheduleAndPatterns() throws IOException {
+    void shouldStillDecodeTheReleasedV3FixtureWithoutAPendingSwap() throws IOException {
+        DetectorState state = DetectorStateCodec.decode(fixture(FIXTURE_V3));
+        assertEquals(300, state.events());
+        assertEquals(1, state.schedule().attempts());
+        assertEquals(300, state.score().pattern().levelUpdates());
+        assertFalse(state.schedule().hasPendingSwap(), "a version-3 state has no pending swap");
+        assertEquals(DetectorStateCodec.FORMAT_VERSION, DetectorStateCodec.encode(state)[0]);
+    }
+
+    @Test
+    void shouldRefuseAnImpossiblePendingSwap() {
+        byte[] bytes = DetectorStateCodec.encode(sampleState());
+        int pendingVersionAt = 5 + 2 * 32 * 4 + 8 + 1 + 8 * 8 + 8;
+        java.nio.ByteBuffer.wrap(bytes).putLong(pendingVersionAt, 0);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes, 0, bytes.length - 4);
+        java.nio.ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
+        assertThrows(dev.vigil.BadBytesException.class, () -> DetectorStateCodec.decode(bytes));
+    }
+
+    @Test
+    void shouldDecodeTheReleasedV4FixtureWithItsSchedulePendingSwapAndPatterns() throws IOException {
         if (Boolean.getBoolean("vigil.updateFixtures")) {
             java.nio.file.Files.write(java.nio.file.Path.of("src/test/resources" + FIXTURE),
                     DetectorStateCodec.encode(sampleState()));
@@ -109,6 +133,8 @@ class DetectorStateCodecTest {
         assertEquals(50, state.schedule().sinceAttempt());
         assertEquals(1, state.schedule().attempts());
         assertEquals(SyntheticSeries.START + 249 * SyntheticSeries.STEP_MS, state.schedule().lastAttemptTime());
+        assertEquals(250, state.schedule().pendingThrough());
+        assertEquals(4, state.schedule().pendingVersion());
         assertEquals(300, state.score().pattern().levelUpdates());
         int counted = 0;
         for (byte b : state.score().patterns().counts()) {

@@ -51,8 +51,9 @@ class DetectorTest {
         for (Event e : bad) {
             DetectorResult r = detector.step(model, state, e);
             assertFalse(r.accepted());
-            assertNotNull(r.rejectReason());
-            assertArrayEquals(before, DetectorStateCodec.encode(state), "state changed by " + r.rejectReason());
+            assertNotNull(r.refusal());
+            assertEquals(detector.refusal(state, e).orElseThrow(), r.refusal(), "refusal() says what step() refuses");
+            assertArrayEquals(before, DetectorStateCodec.encode(state), "state changed by " + r.refusal());
         }
     }
 
@@ -83,7 +84,8 @@ class DetectorTest {
         assertEquals(1_000_000, state.lastTimestamp(), "the latest event time stays the high-water mark");
         DetectorResult tooLate = detector.step(null, state, Event.of(939_999, 12));
         assertFalse(tooLate.accepted());
-        assertTrue(tooLate.rejectReason().contains("allowed lateness"), tooLate.rejectReason());
+        assertEquals(Refusal.Kind.LATE, tooLate.refusal().kind());
+        assertTrue(tooLate.refusal().detail().contains("allowed lateness"), tooLate.refusal().detail());
     }
 
     @Test

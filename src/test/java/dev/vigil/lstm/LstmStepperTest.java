@@ -128,7 +128,7 @@ class LstmStepperTest {
         LstmModel model = LstmModel.initialise(config, Normalisation.identity(1), 1);
         LstmStepper stepper = new LstmStepper(config);
         LstmState state = new LstmState(config);
-        double[] x = new double[1];
+        double[] x = new double[config.inputSize() + config.contextSize()];
         double[] prediction = new double[1];
         for (int t = 0; t < 20_000; t++) {
             x[0] = Math.sin(t * 0.1);

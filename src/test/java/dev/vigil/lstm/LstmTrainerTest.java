@@ -13,6 +13,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class LstmTrainerTest {
+    /** The default network without context inputs: these series carry no timestamps. */
+    private static final LstmConfig PLAIN = LstmConfig.defaults().withContextSize(0);
+
 
     /** The learned model must beat this share of the normalised series' variance... */
     private static final double MAX_LOSS_PER_VARIANCE = 0.2;
@@ -25,7 +28,7 @@ class LstmTrainerTest {
     void shouldLearnNoisySineWellBelowVarianceAndPersistence() {
         double[][] series = TestSeries.noisySine(2000, 50, 0.1, 7);
         Normalisation normalisation = Normalisation.fit(series);
-        LstmTrainer trainer = new LstmTrainer(LstmConfig.defaults(), TrainingConfig.defaults());
+        LstmTrainer trainer = new LstmTrainer(PLAIN, TrainingConfig.defaults());
         TrainingResult result = trainer.train(series, normalisation, 42, "sine", 1);
 
         int trainPoints = 2000 - 400;
@@ -138,11 +141,11 @@ class LstmTrainerTest {
 
     @Test
     void shouldRejectSeriesShorterThanTwiceBpttSteps() {
-        LstmTrainer trainer = new LstmTrainer(LstmConfig.defaults(), TrainingConfig.defaults());
+        LstmTrainer trainer = new LstmTrainer(PLAIN, TrainingConfig.defaults());
         BadConfigException e = assertThrows(BadConfigException.class,
                 () -> trainer.train(TestSeries.noisySine(50, 25, 0.1, 1), Normalisation.identity(1), 1, "m", 1));
         assertEquals("series length must be >= 2 * bpttSteps = 64, got 50", e.getMessage());
-        LstmTrainer mostlyValidation = new LstmTrainer(LstmConfig.defaults(), new TrainingConfig(5, 8, 32, 0.01, 1.0, 0.9, 2));
+        LstmTrainer mostlyValidation = new LstmTrainer(PLAIN, new TrainingConfig(5, 8, 32, 0.01, 1.0, 0.9, 2));
         e = assertThrows(BadConfigException.class,
                 () -> mostlyValidation.train(TestSeries.noisySine(100, 25, 0.1, 1), Normalisation.identity(1), 1, "m", 1));
         assertEquals("training part (series minus validation tail of 90) must be >= bpttSteps + 1 = 33, got 10",
@@ -174,7 +177,7 @@ class LstmTrainerTest {
 
     @Test
     void shouldRunCeilOfTrainPointsOverBatchTimesStepsMinibatchesPerEpoch() {
-        LstmConfig config = LstmConfig.defaults();
+        LstmConfig config = PLAIN;
         LstmTrainer trainer = new LstmTrainer(config, TrainingConfig.defaults());
         double[][] series = TestSeries.noisySine(2000, 50, 0.1, 1);
         trainer.startRun(series, LstmModel.initialise(config, Normalisation.fit(series), 1), 1);

@@ -37,6 +37,9 @@ class DeadLetterTopologyTest {
     @TempDir
     Path stateDir;
 
+    /** Record timestamp of the bad records. */
+    private static final long BAD_RECORD_TS = 1_767_300_000_000L;
+
     /** A bad input record and the reason it must be refused with. */
     private record Bad(RejectReason reason, byte[] key, byte[] value) {
         static Bad of(RejectReason reason, String value) {
@@ -70,16 +73,21 @@ class DeadLetterTopologyTest {
                 new Bad(RejectReason.MISSING_KEY, null, utf8(StreamFixtures.single(next, 1.0))),
                 new Bad(RejectReason.MISSING_KEY, new byte[0], utf8(StreamFixtures.single(next, 1.0))),
                 Bad.of(RejectReason.LATE, StreamFixtures.single(lastTs, 1.0)),
-                Bad.of(RejectReason.LATE, StreamFixtures.single(lastTs - 1, 1.0))));
+                Bad.of(RejectReason.LATE, StreamFixtures.single(lastTs - 1, 1.0)),
+                // sent with record timestamp BAD_RECORD_TS: a day and a millisecond ahead of it
+                Bad.of(RejectReason.FUTURE, StreamFixtures.single(BAD_RECORD_TS + 86_400_001L, 1.0)),
+                Bad.of(RejectReason.FUTURE, "{\"ts\": \"2999-01-01T00:00:00Z\", \"value\": 1.0}")));
         return bad;
     }
 
     @Test
     void shouldSendEveryBadRecordToTheDeadLetterTopicWithItsReasonOriginalBytesAndSource() {
         List<Event> events = SyntheticSeries.events(SyntheticSeries.seasonal(GOOD + 1, 5, 1, 12, 0.1, 9));
-        try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN, stateDir)) {
+        TopologyConfig topology = StreamFixtures.withMaxFutureMs(StreamFixtures.singleValue(),
+                TopologyConfig.DEFAULT_MAX_FUTURE_MS);
+        try (VigilDriver vigil = new VigilDriver(topology, DETECTOR, RETRAIN, stateDir)) {
             for (Event e : events.subList(0, GOOD)) {
-                vigil.send(KEY, StreamFixtures.single(e.timestamp(), e.values()[0]), 0);
+                vigil.send(KEY, StreamFixtures.single(e.timestamp(), e.values()[0]), e.timestamp());
             }
             assertEquals(GOOD, vigil.scoreRecords().size());
             byte[] state = vigil.state(KEY);
@@ -89,7 +97,7 @@ class DeadLetterTopologyTest {
                 RecordHeaders headers = new RecordHeaders();
                 headers.add("trace-id", utf8("abc-123"));
                 headers.add(DeadLetterHeaders.REASON, utf8("stale header from an earlier pass"));
-                long offset = vigil.send(b.key(), b.value(), 1_767_300_000_000L, headers);
+                long offset = vigil.send(b.key(), b.value(), BAD_RECORD_TS, headers);
                 List<TestRecord<byte[], byte[]>> dead = vigil.dlq.readRecordsToList();
                 assertEquals(1, dead.size(), b.reason() + ": " + Arrays.toString(b.value()));
                 assertDeadLetter(dead.get(0), b, offset);
@@ -98,10 +106,10 @@ class DeadLetterTopologyTest {
                 assertArrayEquals(history, vigil.history(KEY), b.reason() + " changed the history");
             }
             Event last = events.get(GOOD);
-            vigil.send(KEY, StreamFixtures.single(last.timestamp(), last.values()[0]), 0);
+            vigil.send(KEY, StreamFixtures.single(last.timestamp(), last.values()[0]), last.timestamp());
             assertEquals(1, vigil.scoreRecords().size(), "good records still flow after bad ones");
             for (RejectReason reason : List.of(RejectReason.NOT_JSON, RejectReason.NON_FINITE, RejectReason.LATE,
-                    RejectReason.MISSING_KEY)) {
+                    RejectReason.FUTURE, RejectReason.MISSING_KEY)) {
                 assertEquals(bad.stream().filter(b -> b.reason() == reason).count(), vigil.total(reason.metricName()),
                         reason.metricName());
             }
@@ -112,7 +120,7 @@ class DeadLetterTopologyTest {
         String what = b.reason().name();
         assertArrayEquals(b.key(), dead.key(), what + " key");
         assertArrayEquals(b.value(), dead.value(), what + " value");
-        assertEquals(1_767_300_000_000L, dead.timestamp(), what + " timestamp");
+        assertEquals(BAD_RECORD_TS, dead.timestamp(), what + " timestamp");
         assertEquals(b.reason().name(), DeadLetterHeaders.text(dead.headers(), DeadLetterHeaders.REASON));
         assertEquals(1, count(dead, DeadLetterHeaders.REASON), what + ": one reason header");
         String detail = DeadLetterHeaders.text(dead.headers(), DeadLetterHeaders.DETAIL);
@@ -144,10 +152,10 @@ class DeadLetterTopologyTest {
                     utf8(StreamFixtures.single(SyntheticSeries.START, 1.0)));
             RecordHeaders headers = new RecordHeaders();
             headers.add("trace-id", utf8("abc-123"));
-            long offset = vigil.send(bad.key(), bad.value(), 1_767_300_000_000L, headers);
+            long offset = vigil.send(bad.key(), bad.value(), BAD_RECORD_TS, headers);
             assertDeadLetter(vigil.dlq.readRecord(), bad, offset);
             assertTrue(vigil.scores.isEmpty());
-            vigil.send(KEY, StreamFixtures.single(SyntheticSeries.START, 1.0), 0);
+            vigil.send(KEY, StreamFixtures.single(SyntheticSeries.START, 1.0), SyntheticSeries.START);
             assertEquals(1, vigil.scoreRecords().size(), "good records still flow after an undeserializable one");
         }
     }
@@ -165,7 +173,7 @@ class DeadLetterTopologyTest {
         List<DetectorResult> expected = new ArrayList<>();
         try (VigilDriver vigil = new VigilDriver(topology, detector, RETRAIN, stateDir)) {
             for (Event e : events) {
-                vigil.send(KEY, StreamFixtures.single(e.timestamp(), e.values()[0]), 0);
+                vigil.send(KEY, StreamFixtures.single(e.timestamp(), e.values()[0]), e.timestamp());
                 expected.add(offline.step(null, e));
             }
             List<JsonNode> scores = vigil.scoreValues();

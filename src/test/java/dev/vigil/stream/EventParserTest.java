@@ -49,6 +49,21 @@ class EventParserTest {
     }
 
     @Test
+    void shouldRefuseAnEventTimeTooFarAheadOfTheRecordTimestamp() {
+        EventParser dayAhead = new EventParser(null, "ts", List.of(), 256, 86_400_000L);
+        String atDayLimit = "{\"ts\": " + (RECORD_TS + 86_400_000L) + ", \"value\": 1}";
+        String pastDayLimit = "{\"ts\": " + (RECORD_TS + 86_400_001L) + ", \"value\": 1}";
+        assertEquals(RECORD_TS + 86_400_000L, accepted(parse(dayAhead, atDayLimit)).timestamp());
+        assertRejected(RejectReason.FUTURE, parse(dayAhead, pastDayLimit));
+        assertRejected(RejectReason.FUTURE, parse(dayAhead, "{\"ts\": \"2999-01-01T00:00:00Z\", \"value\": 1}"));
+        // the past is the allowed-lateness rule's business, not this one's
+        assertEquals(0L, accepted(parse(dayAhead, "{\"ts\": 0, \"value\": 1}")).timestamp());
+        // no check without a known record timestamp, or with maxFutureMs 0
+        assertTrue(dayAhead.parse("k", pastDayLimit.getBytes(StandardCharsets.UTF_8), -1).isAccepted());
+        assertTrue(parse(SINGLE, pastDayLimit).isAccepted());
+    }
+
+    @Test
     void shouldReadNumbersToTheSameBitsAsJava() {
         for (double v : new double[] {0.1, -0.0, 1e-300, 4.9e-324, 1.7976931348623157e308, 123456789.123456789, 42}) {
             double read = accepted(parse(SINGLE, "{\"value\": " + v + "}")).values()[0];

@@ -35,10 +35,18 @@ final class StreamFixtures {
     private StreamFixtures() {
     }
 
+    /** A test topology; without the future check, as the tests pipe most records with record timestamp 0. */
     static TopologyConfig topology(String name, String keyField, List<String> channels, long latenessMs) {
         TopologyConfig d = TopologyConfig.defaults();
         return new TopologyConfig(name, d.inputTopic(), keyField, channels, d.timestampField(), latenessMs,
-                MAX_RECORD_BYTES, d.scoresTopic(), d.alertsTopic(), d.dlqTopic(), d.modelsTopic(), Map.of());
+                MAX_RECORD_BYTES, d.scoresTopic(), d.alertsTopic(), d.dlqTopic(), d.modelsTopic(), Map.of(), 0);
+    }
+
+    /** {@code t} with {@code maxFutureMs} set. */
+    static TopologyConfig withMaxFutureMs(TopologyConfig t, long maxFutureMs) {
+        return new TopologyConfig(t.name(), t.inputTopic(), t.keyField(), t.channels(), t.timestampField(),
+                t.allowedLatenessMs(), t.maxRecordBytes(), t.scoresTopic(), t.alertsTopic(), t.dlqTopic(),
+                t.modelsTopic(), t.detector(), maxFutureMs);
     }
 
     static TopologyConfig singleValue() {

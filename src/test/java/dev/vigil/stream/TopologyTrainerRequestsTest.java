@@ -1,57 +1,51 @@
 package dev.vigil.stream;
 
 import dev.vigil.config.TopologyConfig;
-import dev.vigil.lstm.TrainingConfig;
+import dev.vigil.detect.HistoryWindow;
+import dev.vigil.lifecycle.TrainingPoint;
+import dev.vigil.lifecycle.TrainingRequests;
+import dev.vigil.lstm.ModelCodec;
+import dev.vigil.testutil.SyntheticSeries;
+import dev.vigil.train.ModelTrainer;
 import dev.vigil.train.RetrainClock.Trigger;
 import dev.vigil.train.RetrainConfig;
+import dev.vigil.train.TrainingOutcome;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * How {@link TopologyTrainer} takes requests from the stream threads, with the pool replaced by a recording or a
- * full one (the trainings themselves run against a real broker in {@code BackgroundTrainerIT}): never blocking,
- * refusing when full (the key asks again), one request per model in flight, one training per round of a fleet's
- * requests in shared scope.
+ * How {@link TopologyTrainer} takes requests from the stream threads, with the pool replaced by a recording, a full
+ * or a direct one (publishing runs against a real broker in {@code BackgroundTrainerIT}): never blocking, refusing
+ * when full, one request per model in flight, and a delivery with the bits of the in-line training.
  */
 class TopologyTrainerRequestsTest {
-    @TempDir
-    Path tmp;
-
     private final Metrics metrics = new Metrics();
     private final List<Runnable> queued = new ArrayList<>();
-    private KafkaStreams streams;
 
     @AfterEach
     void close() {
-        if (streams != null) {
-            streams.close();
-        }
         metrics.close();
     }
 
     private TopologyTrainer trainer(RetrainConfig retrain, Executor pool) {
         TopologyConfig topology = StreamFixtures.singleValue();
-        // never started: the requests are only queued here, nothing reads the stores and no model is published (the
-        // producer is a placeholder that is never sent to; publishing runs against a real broker in the IT)
-        var props = VigilTopology.streamsConfig("requests-test", "127.0.0.1:1", tmp.toString(), topology, Map.of());
-        streams = new KafkaStreams(VigilTopology.build(topology, StreamFixtures.DETECTOR, retrain, props), props);
+        // no model is published here (the producer is a placeholder that is never sent to; publishing runs against a
+        // real broker in the IT)
         TopologyTrainer trainer = new TopologyTrainer(topology, "requests-test",
                 VigilTopology.detectorConfig(topology, StreamFixtures.DETECTOR, retrain), retrain,
                 new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()), pool, metrics);
@@ -63,15 +57,22 @@ class TopologyTrainerRequestsTest {
                 .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
     }
 
+    private static TrainingRequests.Request request(String key, long version, long through) {
+        double[] x = SyntheticSeries.seasonal(200, 10, 2, 24, 0.2, 5);
+        HistoryWindow window = new HistoryWindow(200, 1);
+        for (int i = 0; i < x.length; i++) {
+            window.append(1_000L * i, new double[] {x[i]});
+        }
+        return new TrainingRequests.Request(new TrainingPoint(key, version, through), key, Trigger.FIRST, window, null);
+    }
+
     @Test
-    void shouldRefuseUntilAttachedAndWhenTheQueueIsFullWithoutBlocking() {
+    void shouldRefuseWhenTheQueueIsFullWithoutBlocking() {
         TopologyTrainer trainer = trainer(StreamFixtures.RETRAIN, task -> {
             throw new RejectedExecutionException("full");
         });
-        TrainingRequests.Request request = new TrainingRequests.Request("pump-1", "pump-1", 0, Trigger.FIRST);
-        assertFalse(trainer.offer(request), "no application attached yet");
-        trainer.attach(streams);
-        assertFalse(trainer.offer(request), "a full queue refuses: the key asks again at its next event");
+        TrainingRequests.Request request = request("pump-1", 1, 200);
+        assertFalse(trainer.offer(request), "a full queue refuses: the key trains in line at its swap point");
         assertFalse(trainer.offer(request), "and again, not stuck as pending");
         assertEquals(2, metric("trainings-deferred-total"));
     }
@@ -79,35 +80,26 @@ class TopologyTrainerRequestsTest {
     @Test
     void shouldQueueOneTrainingPerModelAtATime() {
         TopologyTrainer trainer = trainer(StreamFixtures.RETRAIN, queued::add);
-        trainer.attach(streams);
-        assertTrue(trainer.offer(new TrainingRequests.Request("pump-1", "pump-1", 0, Trigger.FIRST)));
-        assertTrue(trainer.offer(new TrainingRequests.Request("pump-1", "pump-1", 0, Trigger.INTERVAL)),
-                "covered by the one already queued");
-        assertTrue(trainer.offer(new TrainingRequests.Request("pump-2", "pump-2", 0, Trigger.FIRST)));
+        assertTrue(trainer.offer(request("pump-1", 1, 200)));
+        assertTrue(trainer.offer(request("pump-1", 1, 200)), "covered by the one already queued");
+        assertTrue(trainer.offer(request("pump-2", 1, 200)));
         assertEquals(2, queued.size());
         assertEquals(2, metric("trainings-queued-total"));
     }
 
     @Test
-    void shouldTrainASharedModelOncePerRoundOfItsKeysRequests() {
-        RetrainConfig d = StreamFixtures.RETRAIN;
-        RetrainConfig shared = new RetrainConfig(d.historySize(), d.minTrainPoints(), d.retrainInterval(), 0, 0,
-                true, 42, RetrainConfig.SHARED, 8, 60_000, 1 << 20, TrainingConfig.defaults());
-        TopologyTrainer trainer = trainer(shared, task -> {
-            queued.add(task);
-            task.run(); // the application is not running: the training is skipped at once, the model id freed
-        });
-        trainer.attach(streams);
-        for (int k = 0; k < 10; k++) {
-            assertTrue(trainer.offer(new TrainingRequests.Request(ModelScope.SHARED_MODEL_ID, "meter-" + k, 0, Trigger.FIRST)));
-        }
-        int first = queued.size();
-        for (int round = 0; round < 3; round++) {
-            for (int k = 0; k < 10; k++) {
-                assertTrue(trainer.offer(new TrainingRequests.Request(ModelScope.SHARED_MODEL_ID, "meter-" + k, 0,
-                        Trigger.INTERVAL)));
-            }
-        }
-        assertEquals(3, queued.size() - first, "ten keys asking once each per interval make one training per interval");
+    void shouldDeliverTheModelTheKeyWouldTrainInLineOnceAndOnlyForItsPoint() {
+        TopologyTrainer trainer = trainer(StreamFixtures.RETRAIN, Runnable::run);
+        TrainingRequests.Request request = request("pump-1", 3, 200);
+        assertTrue(trainer.offer(request));
+        TrainingOutcome inLine = new ModelTrainer(StreamFixtures.DETECTOR.lstm(), StreamFixtures.RETRAIN)
+                .train("pump-1", 3, request.window(), null, () -> false);
+        assertEquals(Optional.empty(), trainer.delivered(new TrainingPoint("pump-1", 3, 201)), "another point");
+        TrainingOutcome delivered = trainer.delivered(request.point()).orElseThrow();
+        assertEquals(inLine.status(), delivered.status());
+        assertTrue(delivered.accepted(), delivered.reason());
+        assertArrayEquals(ModelCodec.encode(inLine.model()), ModelCodec.encode(delivered.model()),
+                "the background trainer gives the bits the key trains in line");
+        assertEquals(Optional.empty(), trainer.delivered(request.point()), "taken once");
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.config.AppConfig;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.DetectorConfig;
+import dev.vigil.lifecycle.TrainingRequests;
 import dev.vigil.detect.HistoryWindow;
 import dev.vigil.detect.HistoryWindowCodec;
 import dev.vigil.train.RetrainConfig;
@@ -53,12 +54,18 @@ final class VigilDriver implements AutoCloseable {
     /** @param decoded where the detectors keep decoded models */
     VigilDriver(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain, Path stateDir,
                 Map<String, ?> overrides, DecodedModels decoded) {
+        this(topology, detector, retrain, stateDir, overrides, decoded, TrainingRequests.NONE);
+    }
+
+    /** @param training where the detectors' keys have their trainings done ({@link TrainingRequests#NONE}: none) */
+    VigilDriver(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain, Path stateDir,
+                Map<String, ?> overrides, DecodedModels decoded, TrainingRequests training) {
         this.topology = topology;
         this.names = new TopologyNames(topology.name());
         Properties props = VigilTopology.streamsConfig("vigil-test-" + topology.name(), "localhost:9092",
                 stateDir.toString(), topology, overrides);
         this.driver = new TopologyTestDriver(VigilTopology.build(topology, detector, retrain, props,
-                TrainingRequests.NONE, decoded), props,
+                training, decoded), props,
                 Instant.parse("2026-01-01T00:00:00Z"));
         this.input = driver.createInputTopic(topology.inputTopic(), new ByteArraySerializer(), new ByteArraySerializer());
         this.models = driver.createInputTopic(topology.modelsTopic(), new StringSerializer(), new ByteArraySerializer());

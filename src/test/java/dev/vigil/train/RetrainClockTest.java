@@ -58,7 +58,7 @@ class RetrainClockTest {
     @Test
     void shouldRetrainWhenTheModelIsOlderThanRetrainAfterInEventTime() {
         RetrainConfig hourly = new RetrainConfig(500, 100, 250, 60 * MINUTE, 0, true, 1, RetrainConfig.PER_KEY, 32,
-                60_000, 1 << 20, TrainingConfig.defaults());
+                60_000, 1 << 20, 64, TrainingConfig.defaults());
         RetrainClock clock = new RetrainClock(hourly);
         state.schedule().attempted(t);
         assertNull(clock.due(state.schedule(), 500, true, t));
@@ -71,7 +71,7 @@ class RetrainClockTest {
     @Test
     void shouldRetrainSoonerWhenTheAlertStaysOpenForDriftEvents() {
         RetrainConfig drift = new RetrainConfig(500, 100, 10_000, 0, 20, true, 1, RetrainConfig.PER_KEY, 32,
-                60_000, 1 << 20, TrainingConfig.defaults());
+                60_000, 1 << 20, 64, TrainingConfig.defaults());
         RetrainClock clock = new RetrainClock(drift);
         events(200);
         state.schedule().attempted(t);

@@ -168,7 +168,7 @@ public final class TrainerBenchmark {
             RetrainConfig d = RetrainConfig.defaults();
             RetrainConfig retrain = new RetrainConfig(d.historySize(), d.minTrainPoints(), retrainInterval, 0, 0,
                     d.requireImprovement(), d.seed(), RetrainConfig.PER_KEY, d.sharedKeys(), d.maxTrainingMs(),
-                    d.maxModelBytes(), TrainingConfig.defaults());
+                    d.maxModelBytes(), d.swapDelayEvents(), TrainingConfig.defaults());
             this.applicationId = runId + "-" + label;
             Properties props = VigilTopology.streamsConfig(applicationId, bootstrap, root.resolve(label).toString(),
                     topology, Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, StreamBenchmark.COMMIT_INTERVAL_MS));
@@ -176,7 +176,6 @@ public final class TrainerBenchmark {
             TopologyTrainer training = trainer.forTopology(topology, applicationId, detector, retrain, models);
             streams = new KafkaStreams(VigilTopology.build(topology, DetectorConfig.defaults(), retrain, props, training),
                     props);
-            training.attach(streams);
         }
 
         /** Processes the first {@code events} preloaded events; events/s while processing. */

@@ -107,7 +107,11 @@ public final class VigilMeters implements MeterBinder {
                 .description("Stored key state or history that could not be used and was restarted.")
                 .tags("topology", t).register(registry);
         FunctionCounter.builder("vigil.training.requests", s, src -> streamTotal(src, VigilMetrics.TRAINING_REQUESTED))
-                .description("Trainings requested by keys' schedules and taken by the trainer.")
+                .description("Trainings the keys' schedules asked for.")
+                .tags("topology", t).register(registry);
+        FunctionCounter.builder("vigil.training.inline", s, src -> streamTotal(src, VigilMetrics.TRAINED_IN_LINE))
+                .description("Trainings run in line on the stream thread: the swap point came before the trainer"
+                        + " delivered.")
                 .tags("topology", t).register(registry);
         scoreLatency(registry, s, "avg", "Mean time from an event reaching the detector to its score, recent window.");
         scoreLatency(registry, s, "max",

@@ -97,7 +97,8 @@ class VigilMetersTest {
         PrometheusExposition scrape = PrometheusExposition.parse(meters.scrape());
         for (String family : List.of("vigil_events_total", "vigil_dlq_records_total", "vigil_alert_records_total",
                 "vigil_alerts_open", "vigil_model_swaps_total", "vigil_model_payloads_total",
-                "vigil_state_discarded_total", "vigil_training_requests_total", "vigil_score_latency_avg_seconds",
+                "vigil_state_discarded_total", "vigil_training_requests_total", "vigil_training_inline_total",
+                "vigil_score_latency_avg_seconds",
                 "vigil_score_latency_max_seconds", "vigil_trainer_requests_total", "vigil_trainer_trainings_total",
                 "vigil_trainer_duration_avg_seconds", "vigil_trainer_duration_max_seconds", "vigil_trainer_queue_size",
                 "vigil_trainer_running")) {

@@ -1,4 +1,4 @@
-package dev.vigil.stream;
+package dev.vigil.lifecycle;
 
 import dev.vigil.train.RetrainClock.Trigger;
 import org.junit.jupiter.api.Test;

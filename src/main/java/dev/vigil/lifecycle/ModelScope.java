@@ -1,4 +1,4 @@
-package dev.vigil.stream;
+package dev.vigil.lifecycle;
 
 import dev.vigil.detect.DetectorState;
 import dev.vigil.train.RetrainConfig;
@@ -7,31 +7,31 @@ import dev.vigil.train.RetrainConfig;
  * Which model serves a key, by the topology's {@code retrain.scope}: in per-key scope the model whose id is the
  * key; in shared scope the one model {@value #SHARED_MODEL_ID}, once the key has seen {@code scoring.warmupEvents}
  * events (its running centre and scale, the units the shared model works in, have settled by then; before, the
- * key runs on the persistence predictor like a key without a model).
+ * key runs on the persistence predictor like a key without a model). Immutable.
  */
-final class ModelScope {
+public final class ModelScope {
     /** Id (and models-topic key) of a topology's shared model. */
-    static final String SHARED_MODEL_ID = "shared";
+    public static final String SHARED_MODEL_ID = "shared";
 
     private final boolean shared;
     private final long warmupEvents;
 
-    ModelScope(RetrainConfig retrain, long warmupEvents) {
+    public ModelScope(RetrainConfig retrain, long warmupEvents) {
         this.shared = retrain.shared();
         this.warmupEvents = warmupEvents;
     }
 
-    boolean shared() {
+    public boolean shared() {
         return shared;
     }
 
     /** The id of the model that serves {@code key}. */
-    String modelId(String key) {
+    public String modelId(String key) {
         return shared ? SHARED_MODEL_ID : key;
     }
 
     /** Whether the key, in this state, is scored with its model (when one exists). */
-    boolean eligible(DetectorState state) {
+    public boolean eligible(DetectorState state) {
         return !shared || state.events() >= warmupEvents;
     }
 }

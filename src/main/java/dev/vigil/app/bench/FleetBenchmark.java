@@ -1,0 +1,286 @@
+package dev.vigil.app.bench;
+
+import dev.vigil.BadConfigException;
+import dev.vigil.config.TopologyConfig;
+import dev.vigil.detect.DetectorConfig;
+import dev.vigil.lstm.LstmModel;
+import dev.vigil.stream.DecodedModels;
+import dev.vigil.stream.StoredKeyReader;
+import dev.vigil.stream.TopologyNames;
+import dev.vigil.lifecycle.TrainingRequests;
+import dev.vigil.stream.VigilTopology;
+import dev.vigil.train.RetrainConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.StateRestoreListener;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code vigil bench fleet}: the detector topology at fleet scale against the same topology with few keys, in one
+ * run, on an embedded broker (or an existing cluster). Two fleets process the same number of events: a small one
+ * ({@code smallKeys} keys, so each key is mature: a full history, a filled pattern table) and a large one ({@code
+ * keys} keys, {@code eventsPerKey} each). For each, per-key models are published for {@code modelShare} of the keys
+ * first; then the events/s while processing, the stream thread's µs per event, the bytes per key in each store (read
+ * through interactive queries), the decoded-model cache, the heap after a full GC and the state directory. Last, the
+ * large fleet's restore: stop, delete the state directory, start, and time until it is running again and how fast the
+ * changelogs were read back.
+ */
+public final class FleetBenchmark {
+    /**
+     * @param keys             keys of the large fleet (≥ 1)
+     * @param eventsPerKey     events per key of the large fleet (≥ 1); the small fleet gets the same total
+     * @param smallKeys        keys of the small fleet (≥ 1)
+     * @param modelShare       share of keys given a per-key model before the run, in [0, 1]
+     * @param partitions       partitions of every topic (≥ 1)
+     * @param cacheBytes       bound of the instance's decoded-model cache ({@code models.cache.bytes})
+     * @param bootstrapServers an existing cluster, or null for an embedded broker
+     */
+    public record Settings(int keys, int eventsPerKey, int smallKeys, double modelShare, int partitions,
+                           long cacheBytes, String bootstrapServers) {
+        public Settings {
+            if (keys < 1 || eventsPerKey < 1 || smallKeys < 1 || partitions < 1 || cacheBytes < 1) {
+                throw new BadConfigException("bench fleet needs keys, events per key, small keys, partitions and cache"
+                        + " bytes > 0, got " + keys + ", " + eventsPerKey + ", " + smallKeys + ", " + partitions + ", "
+                        + cacheBytes);
+            }
+            if (!(modelShare >= 0 && modelShare <= 1)) {
+                throw new BadConfigException("--model-share must be in [0, 1], got " + modelShare);
+            }
+        }
+
+        public static Settings defaults() {
+            return new Settings(100_000, 20, 1_000, 0.1, 4, dev.vigil.config.AppConfig.DEFAULT_MODEL_CACHE_BYTES, null);
+        }
+    }
+
+    /**
+     * One fleet's figures.
+     *
+     * @param keys            keys of the fleet
+     * @param timing          the detector's throughput run
+     * @param models          per-key models published
+     * @param stateBytes      mean bytes of a key's detector state value
+     * @param historyBytes    mean bytes a key's history takes in the history store (all its entries)
+     * @param modelStoreBytes mean payload bytes per model in the model store, and the models held there
+     * @param modelsHeld      models in this instance's model store
+     * @param cachedModels    decoded models in the cache, and their estimated heap bytes
+     * @param cacheBytes      estimated heap of the decoded-model cache
+     * @param heapAfterGc     heap used after a full GC with the fleet's application running (the embedded broker
+     *                        and the producer's buffers included when they run in this JVM)
+     * @param taskStoreBytes  state directory bytes of the per-task stores (RocksDB, checkpoint files)
+     * @param globalStoreBytes state directory bytes of global stores
+     */
+    public record Fleet(int keys, StreamBenchmark.Timing timing, int models, double stateBytes, double historyBytes,
+                        double modelStoreBytes, long modelsHeld, int cachedModels, long cacheBytes, long heapAfterGc,
+                        long taskStoreBytes, long globalStoreBytes) {
+    }
+
+    /**
+     * The large fleet's restore from an empty state directory.
+     *
+     * @param seconds         from start to RUNNING
+     * @param restoredRecords changelog records read back
+     * @param restoreSeconds  from the first restored batch to the last
+     */
+    public record Restore(double seconds, long restoredRecords, double restoreSeconds) {
+        double rate() {
+            return restoreSeconds > 0 ? restoredRecords / restoreSeconds : Double.NaN;
+        }
+    }
+
+    private static final long SEED = 23;
+
+    private final Settings settings;
+    private final PrintWriter out;
+
+    public FleetBenchmark(Settings settings, PrintWriter out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    /** Runs the whole benchmark (see the class comment), printing progress and the summary. */
+    public FleetBenchmarkResult run() throws InterruptedException, IOException {
+        return StreamBenchmark.onBroker(settings.bootstrapServers(), out, this::run);
+    }
+
+    private FleetBenchmarkResult run(String bootstrap) throws InterruptedException, IOException {
+        BenchSeries series = new BenchSeries(SEED);
+        log("training one model (default shape)");
+        LstmModel model = series.train();
+        long total = (long) settings.keys() * settings.eventsPerKey();
+        Path root = Files.createTempDirectory("vigil-bench-fleet");
+        try {
+            Fleet small = fleet(bootstrap, root, series, model, settings.smallKeys(), total, null);
+            Restore[] restore = new Restore[1];
+            Fleet large = fleet(bootstrap, root, series, model, settings.keys(), total, restore);
+            FleetBenchmarkResult result = new FleetBenchmarkResult(settings, small, large, restore[0]);
+            result.print(out);
+            return result;
+        } finally {
+            StateDirSize.deleteTree(root);
+        }
+    }
+
+    /** Publishes models, preloads {@code total} events over {@code keys} keys and runs the detector over them. */
+    private Fleet fleet(String bootstrap, Path root, BenchSeries series, LstmModel model, int keys, long total,
+                        Restore[] restore) throws InterruptedException, IOException {
+        String runId = "fleet-" + keys + "-" + Long.toHexString(System.currentTimeMillis());
+        TopologyConfig topology = StreamBenchmark.topology(runId);
+        BenchTopics.create(bootstrap, settings.partitions(), topology, runId + "-unused");
+        int models = (int) Math.round(keys * settings.modelShare());
+        try (KafkaProducer<String, byte[]> producer = StreamBenchmark.producer(bootstrap, 5)) {
+            log(keys + " keys: publishing " + models + " per-key models");
+            for (int k = 0; k < models; k++) {
+                String key = BenchSeries.key(k);
+                producer.send(new ProducerRecord<>(topology.modelsTopic(), key, BenchSeries.payloadFor(model, key)));
+            }
+            StreamBenchmark.preload(producer, series, topology.inputTopic(), total, keys, out);
+        }
+        Path stateDir = root.resolve(runId);
+        Properties props = props(runId, bootstrap, stateDir, topology);
+        DecodedModels decoded = new DecodedModels(settings.cacheBytes());
+        KafkaStreams streams = new KafkaStreams(build(topology, props, decoded), props);
+        Fleet fleet;
+        try {
+            log(keys + " keys: processing " + total + " events");
+            StreamBenchmark.Timing timing = StreamBenchmark.startAndAwait(streams, runId, bootstrap,
+                    topology.scoresTopic(), total);
+            log(String.format(java.util.Locale.ROOT, "%d keys: %.0f events/s while processing, %.1f µs of stream"
+                    + " thread per event", keys, timing.rate(), timing.cpu().streamThreadMicrosPerEvent()));
+            TopologyNames names = new TopologyNames(topology.name());
+            double[] state = meanBytes(StoredKeyReader.store(streams, names.stateStore()));
+            double[] history = meanBytes(StoredKeyReader.store(streams, names.historyStore()));
+            double[] modelStore = meanBytes(StoredKeyReader.store(streams, names.modelStore()));
+            long heap = heapAfterGc();
+            fleet = new Fleet(keys, timing, models, state[1], history[0] * history[1] / Math.max(1, state[0]), modelStore[1],
+                    (long) modelStore[0], decoded.size(), decoded.bytes(), heap, 0, 0);
+        } finally {
+            close(streams);
+        }
+        long[] disk = StateDirSize.measure(stateDir);
+        fleet = new Fleet(fleet.keys(), fleet.timing(), fleet.models(), fleet.stateBytes(), fleet.historyBytes(),
+                fleet.modelStoreBytes(), fleet.modelsHeld(), fleet.cachedModels(), fleet.cacheBytes(),
+                fleet.heapAfterGc(), disk[0], disk[1]);
+        if (restore != null) {
+            restore[0] = restore(runId, bootstrap, stateDir, topology);
+        }
+        return fleet;
+    }
+
+    private Restore restore(String runId, String bootstrap, Path stateDir, TopologyConfig topology) {
+        log(settings.keys() + " keys: deleting the state directory and starting again");
+        StateDirSize.deleteTree(stateDir);
+        Properties props = props(runId, bootstrap, stateDir, topology);
+        KafkaStreams streams = new KafkaStreams(build(topology, props,
+                new DecodedModels(settings.cacheBytes())), props);
+        RestoreCount count = new RestoreCount();
+        streams.setGlobalStateRestoreListener(count);
+        long start = System.nanoTime();
+        try {
+            streams.start();
+            long deadline = start + Duration.ofMinutes(5).toNanos();
+            while (streams.state() != KafkaStreams.State.RUNNING || count.active.get() > 0) {
+                if (System.nanoTime() > deadline || !streams.state().isRunningOrRebalancing()
+                        && streams.state() != KafkaStreams.State.CREATED) {
+                    throw new IllegalStateException("the restored application did not come up: " + streams.state());
+                }
+                Thread.sleep(20);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double restoring = count.last.get() > 0 ? (count.last.get() - count.first.get()) / 1e9 : 0;
+            Restore restore = new Restore(seconds, count.records.get(), restoring);
+            log(String.format(java.util.Locale.ROOT, "restored %d changelog records, running after %.1f s",
+                    restore.restoredRecords(), restore.seconds()));
+            return restore;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restoring", e);
+        } finally {
+            close(streams);
+        }
+    }
+
+    /** Closes and leaves the group, as the service does, so that a restart need not wait for the session timeout. */
+    private static void close(KafkaStreams streams) {
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofMinutes(2)));
+    }
+
+    private org.apache.kafka.streams.Topology build(TopologyConfig topology, Properties props, DecodedModels decoded) {
+        return VigilTopology.build(topology, DetectorConfig.defaults(), RetrainConfig.defaults(), props,
+                TrainingRequests.NONE, decoded);
+    }
+
+    private Properties props(String applicationId, String bootstrap, Path stateDir, TopologyConfig topology) {
+        return VigilTopology.streamsConfig(applicationId, bootstrap, stateDir.toString(), topology,
+                Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1));
+    }
+
+    /** {entries, mean value bytes} of a store (all of this instance's partitions). */
+    private static double[] meanBytes(ReadOnlyKeyValueStore<String, byte[]> store) {
+        long n = 0;
+        long bytes = 0;
+        try (KeyValueIterator<String, byte[]> all = store.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, byte[]> entry = all.next();
+                n++;
+                bytes += entry.value == null ? 0 : entry.value.length;
+            }
+        }
+        return new double[] {n, n == 0 ? 0 : bytes / (double) n};
+    }
+
+    private static long heapAfterGc() {
+        for (int i = 0; i < 2; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** Counts the records restored into the per-task stores and when the first and last batches came. */
+    private static final class RestoreCount implements StateRestoreListener {
+        final AtomicLong records = new AtomicLong();
+        final AtomicLong first = new AtomicLong();
+        final AtomicLong last = new AtomicLong();
+        final AtomicLong active = new AtomicLong();
+
+        @Override
+        public void onRestoreStart(TopicPartition partition, String store, long startingOffset, long endingOffset) {
+            active.incrementAndGet();
+            first.compareAndSet(0, System.nanoTime());
+        }
+
+        @Override
+        public void onBatchRestored(TopicPartition partition, String store, long batchEndOffset, long numRestored) {
+            records.addAndGet(numRestored);
+            last.set(System.nanoTime());
+        }
+
+        @Override
+        public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
+            active.decrementAndGet();
+            last.set(System.nanoTime());
+        }
+    }
+
+    private void log(String line) {
+        out.println("bench fleet: " + line);
+        out.flush();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.vigil.app.bench;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * What {@code vigil bench fleet} measured ({@link FleetBenchmark}): the small and the large fleet, and the large
+ * fleet's restore, with the issue's targets beside them.
+ */
+public record FleetBenchmarkResult(FleetBenchmark.Settings settings, FleetBenchmark.Fleet small,
+                                   FleetBenchmark.Fleet large, FleetBenchmark.Restore restore) {
+    /** Target: events/s of the large fleet against the small one's, same run. */
+    public static final double TARGET_RATIO = 0.8;
+    /** Target: mean detector state per key, history aside. */
+    public static final int TARGET_STATE_BYTES = 1024;
+    /** Target: heap after GC with the large fleet running. */
+    public static final long TARGET_HEAP_BYTES = 2L << 30;
+
+    /** Events/s of the large fleet over the small one's. */
+    public double ratio() {
+        return large.timing().rate() / small.timing().rate();
+    }
+
+    public void print(PrintWriter out) {
+        out.println();
+        out.println("bench fleet: " + large.keys() + " keys against " + small.keys() + ", "
+                + large.timing().outputs() + " events each, " + settings.partitions() + " partitions, 1 stream thread");
+        out.printf(Locale.ROOT, "%-44s %14s %14s%n", "", small.keys() + " keys", large.keys() + " keys");
+        row(out, "events/s while processing", "%.0f", small.timing().rate(), large.timing().rate());
+        row(out, "stream thread µs per event", "%.1f", small.timing().cpu().streamThreadMicrosPerEvent(),
+                large.timing().cpu().streamThreadMicrosPerEvent());
+        row(out, "detector state, bytes per key", "%.0f", small.stateBytes(), large.stateBytes());
+        row(out, "history, bytes per key", "%.0f", small.historyBytes(), large.historyBytes());
+        row(out, "per-key models published", "%.0f", small.models(), large.models());
+        row(out, "models in this instance's model store", "%.0f", small.modelsHeld(), large.modelsHeld());
+        row(out, "model payload, bytes", "%.0f", small.modelStoreBytes(), large.modelStoreBytes());
+        row(out, "decoded models cached", "%.0f", small.cachedModels(), large.cachedModels());
+        row(out, "decoded-model cache, MB of heap", "%.1f", small.cacheBytes() / 1e6, large.cacheBytes() / 1e6);
+        row(out, "heap after GC, MB (broker in this JVM too)", "%.0f", small.heapAfterGc() / 1e6,
+                large.heapAfterGc() / 1e6);
+        row(out, "state directory, task stores, MB", "%.1f", small.taskStoreBytes() / 1e6, large.taskStoreBytes() / 1e6);
+        row(out, "state directory, task stores, KB per 1,000 keys", "%.0f",
+                small.taskStoreBytes() / (small.keys() / 1000.0) / 1e3, large.taskStoreBytes() / (large.keys() / 1000.0) / 1e3);
+        row(out, "state directory, global stores, MB", "%.1f", small.globalStoreBytes() / 1e6,
+                large.globalStoreBytes() / 1e6);
+        out.printf(Locale.ROOT, "events/s at %d keys over %d keys: %.2f (target >= %.1f)%n", large.keys(), small.keys(),
+                ratio(), TARGET_RATIO);
+        out.printf(Locale.ROOT, "detector state per mature key (%d keys): %.0f bytes (target <= %d)%n", small.keys(),
+                small.stateBytes(), TARGET_STATE_BYTES);
+        out.printf(Locale.ROOT, "heap after GC at %d keys: %.0f MB (target <= %.0f MB)%n", large.keys(),
+                large.heapAfterGc() / 1e6, TARGET_HEAP_BYTES / 1e6);
+        if (restore != null) {
+            out.printf(Locale.ROOT, "restore of %d keys from an empty state directory: running after %.1f s, %d"
+                    + " changelog records at %.0f records/s%n", large.keys(), restore.seconds(),
+                    restore.restoredRecords(), restore.rate());
+        }
+        out.flush();
+    }
+
+    private static void row(PrintWriter out, String label, String format, double small, double large) {
+        out.printf(Locale.ROOT, "%-44s %14s %14s%n", label, String.format(Locale.ROOT, format, small),
+                String.format(Locale.ROOT, format, large));
+    }
+}

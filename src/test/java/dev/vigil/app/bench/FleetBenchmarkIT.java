@@ -1,0 +1,38 @@
+package dev.vigil.app.bench;
+
+import dev.vigil.testutil.KafkaTestBroker;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A tiny run of {@code vigil bench fleet} against the shared test broker: both fleets process every event, the
+ * stores hold one state per key and the published models, and the restore reads the changelogs back.
+ */
+class FleetBenchmarkIT {
+    @Test
+    void shouldMeasureBothFleetsAndTheRestore() throws Exception {
+        StringWriter text = new StringWriter();
+        FleetBenchmark.Settings settings = new FleetBenchmark.Settings(400, 5, 20, 0.25, 2, 64L << 20,
+                KafkaTestBroker.shared().bootstrapServers());
+        FleetBenchmarkResult result = new FleetBenchmark(settings, new PrintWriter(text)).run();
+
+        for (FleetBenchmark.Fleet fleet : new FleetBenchmark.Fleet[] {result.small(), result.large()}) {
+            assertEquals(2_000, fleet.timing().outputs(), fleet.toString());
+            assertTrue(fleet.timing().rate() > 0, fleet.toString());
+            assertEquals(Math.round(fleet.keys() * 0.25), fleet.models(), fleet.toString());
+            assertTrue(fleet.modelsHeld() >= fleet.models(), "every published model is held: " + fleet);
+            assertTrue(fleet.stateBytes() > 100 && fleet.historyBytes() > 0 && fleet.modelStoreBytes() > 10_000,
+                    fleet.toString());
+            assertTrue(fleet.heapAfterGc() > 0 && fleet.taskStoreBytes() > 0, fleet.toString());
+        }
+        // the small fleet's keys saw 100 events each, the large one's 5: more history per key
+        assertTrue(result.small().historyBytes() > result.large().historyBytes(), result.toString());
+        assertTrue(result.restore().restoredRecords() > 0 && result.restore().seconds() > 0, result.toString());
+        assertTrue(text.toString().contains("events/s at 400 keys over 20 keys"), text.toString());
+    }
+}

@@ -1,0 +1,123 @@
+package dev.vigil.lifecycle;
+
+import dev.vigil.detect.DetectorConfig;
+import dev.vigil.detect.DetectorState;
+import dev.vigil.detect.DetectorStateCodec;
+import dev.vigil.detect.Event;
+import dev.vigil.detect.HistoryWindow;
+import dev.vigil.lstm.LstmConfig;
+import dev.vigil.lstm.LstmModel;
+import dev.vigil.lstm.TrainingConfig;
+import dev.vigil.score.ScoringConfig;
+import dev.vigil.testutil.SyntheticSeries;
+import dev.vigil.train.RetrainConfig;
+import dev.vigil.train.TrainingOutcome;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The lifecycle of one key: swap points, and a pending swap that survives restarts (it lives in the key's state). */
+class KeyLifecycleTest {
+    private static final DetectorConfig DETECTOR = new DetectorConfig(new LstmConfig(1, 8, 1, 1.0, true),
+            ScoringConfig.defaults());
+    private static final int K = 16;
+    private static final RetrainConfig RETRAIN = new RetrainConfig(200, 64, 150, 0, 0, false, 7, RetrainConfig.PER_KEY,
+            32, 60_000, 1 << 20, K, new TrainingConfig(4, 8, 16, 0.01, 1.0, 0.2, 5));
+    private static final List<Event> EVENTS = SyntheticSeries.events(
+            SyntheticSeries.withLevelShift(SyntheticSeries.seasonal(600, 10, 2, 24, 0.2, 3), 300, 4));
+
+    /** A key's window in memory (what the stream keeps in its history store). */
+    private static final class Histories implements KeyHistory {
+        final Map<String, HistoryWindow> windows = new HashMap<>();
+
+        @Override
+        public HistoryWindow load(String key) {
+            return windows.computeIfAbsent(key, k -> new HistoryWindow(RETRAIN.historySize(), 1));
+        }
+
+        @Override
+        public int append(String key, long timestamp, double[] reading, HistoryWindow loaded) {
+            load(key).append(timestamp, reading);
+            return load(key).size();
+        }
+    }
+
+    /** Models in force in memory (what the stream keeps in its model store); nothing trains in the background. */
+    private static final class Models implements ModelSource {
+        final Map<String, LstmModel> inForce = new HashMap<>();
+
+        @Override
+        public LstmModel inForce(String modelId) {
+            return inForce.get(modelId);
+        }
+
+        @Override
+        public Optional<TrainingOutcome> delivered(TrainingPoint point) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void putInForce(LstmModel model) {
+            inForce.put(model.info().modelId(), model);
+        }
+    }
+
+    /** Each event's score bits and model version, with a new lifecycle (a restart) every {@code restartEvery} events. */
+    private static List<long[]> run(int restartEvery, TrainingRequests training, List<Long> pendingAtRestart) {
+        Histories histories = new Histories();
+        Models models = new Models();
+        KeyLifecycle lifecycle = null;
+        byte[] state = null;
+        List<long[]> out = new ArrayList<>();
+        for (int i = 0; i < EVENTS.size(); i++) {
+            if (lifecycle == null || (restartEvery > 0 && i % restartEvery == 0)) {
+                lifecycle = new KeyLifecycle(DETECTOR, RETRAIN, true, histories, models, training);
+            }
+            DetectorState s = state == null ? lifecycle.detector().newState() : DetectorStateCodec.decode(state);
+            if (restartEvery > 0 && i % restartEvery == 0 && s.schedule().hasPendingSwap()) {
+                pendingAtRestart.add(s.schedule().pendingThrough());
+            }
+            KeyOutcome.Scored scored = (KeyOutcome.Scored) lifecycle.process("pump", s, EVENTS.get(i));
+            out.add(new long[] {Double.doubleToRawLongBits(scored.result().anomalyScore()), scored.result().modelVersion()});
+            state = DetectorStateCodec.encode(s);
+        }
+        return out;
+    }
+
+    @Test
+    void shouldGiveTheSameScoresWhenRestartedWhileASwapIsPending() {
+        List<long[]> straight = run(0, TrainingRequests.IN_LINE, new ArrayList<>());
+        List<Long> pending = new ArrayList<>();
+        List<long[]> restarted = run(7, TrainingRequests.IN_LINE, pending);
+        assertFalse(pending.isEmpty(), "some restart fell between a training point and its swap");
+        for (int i = 0; i < straight.size(); i++) {
+            assertEquals(straight.get(i)[0], restarted.get(i)[0], "score of event " + i);
+        }
+    }
+
+    @Test
+    void shouldPutEachModelInForceExactlySwapDelayEventsAfterItsTrainingPoint() {
+        List<long[]> run = run(0, TrainingRequests.IN_LINE, new ArrayList<>());
+        // event numbers count from 1: the first training is due at event 64, its model scores from event 64 + K + 1
+        int first = RETRAIN.minTrainPoints() + K;
+        assertEquals(0, run.get(first - 1)[1], "event " + first + " is still scored without a model");
+        assertEquals(1, run.get(first)[1]);
+        int second = first - K + RETRAIN.retrainInterval() + K;
+        assertEquals(1, run.get(second - 1)[1]);
+        assertEquals(2, run.get(second)[1], "retrained retrainInterval events after the first attempt");
+    }
+
+    @Test
+    void shouldTrainNothingWithoutTraining() {
+        List<long[]> run = run(0, TrainingRequests.NONE, new ArrayList<>());
+        assertTrue(run.stream().allMatch(r -> r[1] == 0), "no model without training");
+    }
+}

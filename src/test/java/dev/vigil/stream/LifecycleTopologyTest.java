@@ -1,0 +1,150 @@
+package dev.vigil.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.config.AppConfig;
+import dev.vigil.config.TopologyConfig;
+import dev.vigil.detect.DetectorConfig;
+import dev.vigil.detect.DetectorResult;
+import dev.vigil.detect.Event;
+import dev.vigil.eval.SeriesReplay;
+import dev.vigil.lifecycle.TrainingRequests;
+import dev.vigil.lstm.TrainingConfig;
+import dev.vigil.testutil.SyntheticSeries;
+import dev.vigil.train.RetrainConfig;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.vigil.stream.StreamFixtures.assertScoreRecord;
+import static dev.vigil.stream.StreamFixtures.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The stream and the offline replay run one lifecycle ({@code KeyLifecycle}): for the same events they give the same
+ * scores bit for bit, in per-key and in shared scope, with models trained and swapped on the way; and the background
+ * trainer's speed (delivering before the swap point, never, or not there at all) changes nothing but where the
+ * trainings run.
+ */
+class LifecycleTopologyTest {
+    private static final List<String> KEYS = List.of("pump-1", "pump-2", "pump-3");
+    private static final int EVENTS = 420;
+
+    @TempDir
+    Path stateDir;
+
+    private static RetrainConfig retrain(String scope) {
+        TrainingConfig t = TrainingConfig.defaults();
+        return new RetrainConfig(160, 64, 120, 0, 0, false, 42L, scope, 32, 60_000, 1 << 20, 16,
+                new TrainingConfig(4, t.batchSize(), t.bpttSteps() / 2, t.learningRate(), t.clipNorm(),
+                        t.validationFraction(), t.patience()));
+    }
+
+    /** The three keys' events, interleaved as one partition sees them (t-th event of every key, then t+1). */
+    private static List<SeriesReplay.KeyedEvent> events() {
+        List<List<Event>> series = new ArrayList<>();
+        for (int k = 0; k < KEYS.size(); k++) {
+            double[] x = SyntheticSeries.seasonal(EVENTS, 10 + 5 * k, 2 + k, 24, 0.2, 100 + k);
+            series.add(SyntheticSeries.events(SyntheticSeries.withSpike(SyntheticSeries.withLevelShift(x, 250, 3), 330, 8)));
+        }
+        List<SeriesReplay.KeyedEvent> out = new ArrayList<>();
+        for (int t = 0; t < EVENTS; t++) {
+            for (int k = 0; k < KEYS.size(); k++) {
+                out.add(new SeriesReplay.KeyedEvent(KEYS.get(k), series.get(k).get(t)));
+            }
+        }
+        return out;
+    }
+
+    private Map<String, List<JsonNode>> stream(RetrainConfig retrain, TrainingRequests training, Path dir,
+                                               double[] inLine) {
+        TopologyConfig topology = StreamFixtures.singleValue();
+        try (VigilDriver vigil = new VigilDriver(topology, StreamFixtures.DETECTOR, retrain, dir, Map.of(),
+                new DecodedModels(AppConfig.DEFAULT_MODEL_CACHE_BYTES), training)) {
+            for (SeriesReplay.KeyedEvent e : events()) {
+                vigil.send(e.key(), StreamFixtures.single(e.event().timestamp(), e.event().values()[0]), 0);
+            }
+            Map<String, List<JsonNode>> byKey = new HashMap<>();
+            for (TestRecord<String, byte[]> r : vigil.scoreRecords()) {
+                byKey.computeIfAbsent(r.key(), x -> new ArrayList<>()).add(json(r.value()));
+            }
+            inLine[0] = vigil.total(VigilMetrics.TRAINED_IN_LINE);
+            return byKey;
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {RetrainConfig.PER_KEY, RetrainConfig.SHARED})
+    void shouldScoreBitForBitLikeTheOfflineReplayWithModelsTrainedAndSwappedOnTheWay(String scope) {
+        RetrainConfig retrain = retrain(scope);
+        DetectorConfig detector = VigilTopology.detectorConfig(StreamFixtures.singleValue(), StreamFixtures.DETECTOR,
+                retrain);
+        Map<String, List<DetectorResult>> expected = new HashMap<>();
+        SeriesReplay.Stats stats = new SeriesReplay(detector, retrain).run(events(),
+                (key, r) -> expected.computeIfAbsent(key, x -> new ArrayList<>()).add(r));
+        Map<String, List<JsonNode>> actual = stream(retrain, TrainingRequests.IN_LINE, stateDir, new double[1]);
+        for (String key : KEYS) {
+            assertEquals(EVENTS, actual.get(key).size(), key);
+            for (int t = 0; t < EVENTS; t++) {
+                assertScoreRecord(key, expected.get(key).get(t), actual.get(key).get(t), List.of());
+            }
+        }
+        assertTrue(stats.modelsAccepted() >= 2, "models were trained and swapped: " + stats);
+        long lastVersion = actual.get("pump-1").get(EVENTS - 1).get("modelVersion").asLong();
+        assertTrue(lastVersion >= 2, "retrained at least once, version " + lastVersion);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {RetrainConfig.PER_KEY, RetrainConfig.SHARED})
+    void shouldGiveTheSameScoresWhetherTheBackgroundTrainerIsFastNeverDeliversOrIsAbsent(String scope) {
+        RetrainConfig retrain = retrain(scope);
+        DetectorConfig detector = VigilTopology.detectorConfig(StreamFixtures.singleValue(), StreamFixtures.DETECTOR,
+                retrain);
+        List<Runnable> never = new ArrayList<>();
+        try (Metrics metrics = new Metrics()) {
+            TopologyTrainer fast = trainer(retrain, detector, Runnable::run, metrics, "fast");
+            TopologyTrainer stuck = trainer(retrain, detector, never::add, metrics, "stuck");
+            double[] fastInLine = new double[1];
+            double[] stuckInLine = new double[1];
+            double[] absentInLine = new double[1];
+            Map<String, List<JsonNode>> a = stream(retrain, fast, stateDir.resolve("fast"), fastInLine);
+            Map<String, List<JsonNode>> b = stream(retrain, stuck, stateDir.resolve("stuck"), stuckInLine);
+            Map<String, List<JsonNode>> c = stream(retrain, TrainingRequests.IN_LINE, stateDir.resolve("absent"),
+                    absentInLine);
+            assertEquals(a, b, "a trainer that never delivers: the keys train in line, same scores");
+            assertEquals(a, c, "no trainer: same scores");
+            assertEquals(0, fastInLine[0], "a trainer that delivers before the swap point: nothing trained in line");
+            assertTrue(stuckInLine[0] > 0 && stuckInLine[0] == absentInLine[0], stuckInLine[0] + " " + absentInLine[0]);
+            assertTrue(!never.isEmpty(), "the stuck trainer was asked");
+        }
+    }
+
+    @Test
+    void shouldTakeAModelEffectExactlySwapDelayEventsAfterItsTrainingPoint() {
+        RetrainConfig retrain = retrain(RetrainConfig.PER_KEY);
+        Map<String, List<JsonNode>> actual = stream(retrain, TrainingRequests.IN_LINE, stateDir, new double[1]);
+        List<JsonNode> pump = actual.get("pump-1");
+        // first training due at the key's event minTrainPoints; its model scores from event minTrainPoints + k + 1
+        int firstScored = retrain.minTrainPoints() + retrain.swapDelayEvents();
+        assertEquals(0, pump.get(firstScored - 1).get("modelVersion").asLong());
+        assertEquals(1, pump.get(firstScored).get("modelVersion").asLong());
+    }
+
+    private static TopologyTrainer trainer(RetrainConfig retrain, DetectorConfig detector,
+                                           java.util.concurrent.Executor pool, Metrics metrics, String id) {
+        return new TopologyTrainer(StreamFixtures.singleValue(), id, detector, retrain,
+                new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()), pool, metrics);
+    }
+}
