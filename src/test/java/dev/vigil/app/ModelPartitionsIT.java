@@ -74,12 +74,9 @@ class ModelPartitionsIT {
              KafkaConsumer<String, byte[]> scores = ServiceScenario.consumer(broker.bootstrapServers(),
                      scenario.topology.scoresTopic())) {
             assertTrue(service.awaitRunning(LIMIT));
-            // in two halves: the models trained at 300 readings arrive while the second half is produced
+            // each key's first model is trained at 300 readings and put in force swapDelayEvents later
             List<ConsumerRecord<String, byte[]>> scored = new ArrayList<>();
-            scenario.produce(broker.bootstrapServers(), 0, n / 2, foreign);
-            ServiceScenario.collect(scores, scored, scenario.total() / 2, LIMIT);
-            awaitModels(broker, scenario.topology, foreign.size());
-            scenario.produce(broker.bootstrapServers(), n / 2, n, foreign);
+            scenario.produce(broker.bootstrapServers(), 0, n, foreign);
             ServiceScenario.collect(scores, scored, scenario.total(), LIMIT);
             assertEquals(scenario.total(), scored.size(), "every event scored");
             Map<String, List<ConsumerRecord<String, byte[]>>> models = awaitModels(broker, scenario.topology, foreign.size());
@@ -109,7 +106,7 @@ class ModelPartitionsIT {
     @Test
     void shouldPickUpModelsPublishedByTheGlobalStoreDeploymentAsTheyAre() throws Exception {
         EmbeddedKafkaBroker broker = KafkaTestBroker.shared();
-        ServiceScenario scenario = new ServiceScenario("upgrade", 4, 120, 100);
+        ServiceScenario scenario = new ServiceScenario("upgrade", 4, 200, 180);
         AppConfig app = app(broker, "upgrade-it", tmp.resolve("state"), 2);
         TopicSetup.createMissing(app, List.of(scenario.topology));
         // what the earlier deployment left: models keyed by sensor, put in partitions by the Java partitioner
@@ -129,7 +126,7 @@ class ModelPartitionsIT {
     @Test
     void shouldRefuseAModelsTopicPartitionedUnlikeTheInputAndMigrateItsModelsToTheKeysPartitions() throws Exception {
         EmbeddedKafkaBroker broker = KafkaTestBroker.shared();
-        ServiceScenario scenario = new ServiceScenario("migrate", PARTITIONS, 120, 100);
+        ServiceScenario scenario = new ServiceScenario("migrate", PARTITIONS, 200, 180);
         TopologyConfig fresh = scenario.topology;
         String old = fresh.modelsTopic() + "-old";
         TopologyConfig earlier = withModelsTopic(fresh, old);
