@@ -17,7 +17,11 @@ import java.util.Map;
  * Streams (4.1+, KIP-1034) produces the returned dead-letter record in the same transaction as the task's
  * output. The dead-letter record has the raw key and value bytes, the record's timestamp and original headers,
  * and the {@link DeadLetterHeaders} with reason {@link RejectReason#UNDESERIALIZABLE}, the exception's message as
- * detail, and the source topic, partition and offset. Each one is logged at WARN with those coordinates.
+ * detail, and the source topic, partition and offset. The first {@value DetectorProcessor#WARN_FIRST} are logged at
+ * WARN with those coordinates, then one in {@value DetectorProcessor#WARN_EVERY} (all at DEBUG), as the detector's
+ * own dead letters are, so that a producer sending garbage cannot flood the log (Kafka's own per-record warning,
+ * logger {@code org.apache.kafka.streams.processor.internals.RecordDeserializer}, is set to ERROR in
+ * {@code logback-levels.xml} for the same reason).
  *
  * <p>The topic is read from {@value StreamsConfig#ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG}, which
  * {@link VigilTopology#streamsConfig} sets to the topology's {@code dlqTopic}. Without it the record is logged at
@@ -28,6 +32,7 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterDeserializationHandler.class);
 
     private String dlqTopic;
+    private final java.util.concurrent.atomic.AtomicLong handled = new java.util.concurrent.atomic.AtomicLong();
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -44,8 +49,14 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
                     StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, detail);
             return Response.resume();
         }
-        LOG.warn("undeserializable record at {}-{} offset {} sent to {}: {}", record.topic(), record.partition(),
-                record.offset(), dlqTopic, detail);
+        long n = handled.incrementAndGet();
+        if (n <= DetectorProcessor.WARN_FIRST || n % DetectorProcessor.WARN_EVERY == 0) {
+            LOG.warn("undeserializable record at {}-{} offset {} sent to {} (#{}): {}", record.topic(),
+                    record.partition(), record.offset(), dlqTopic, n, detail);
+        } else {
+            LOG.debug("undeserializable record at {}-{} offset {} sent to {}: {}", record.topic(), record.partition(),
+                    record.offset(), dlqTopic, detail);
+        }
         ProducerRecord<byte[], byte[]> deadLetter = new ProducerRecord<>(dlqTopic, null, record.timestamp(),
                 record.key(), record.value(), DeadLetterHeaders.of(record.headers(), RejectReason.UNDESERIALIZABLE,
                 detail, record.topic(), record.partition(), record.offset()));

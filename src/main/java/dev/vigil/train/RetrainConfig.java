@@ -37,7 +37,7 @@ import dev.vigil.lstm.TrainingConfig;
  *                           key's event N + swapDelayEvents, whenever the background trainer delivered it (the key
  *                           trains it in line if not), so model swaps, and so scores, do not depend on timing; the
  *                           window is the newest historySize - swapDelayEvents readings up to N; range
- *                           0..historySize / 2, default 64
+ *                           0..historySize / 2, default 16
  * @param training           the optimiser's settings ({@link TrainingConfig})
  */
 public record RetrainConfig(int historySize, int minTrainPoints, int retrainInterval, long retrainAfterMs,
@@ -46,7 +46,7 @@ public record RetrainConfig(int historySize, int minTrainPoints, int retrainInte
     public static final String PER_KEY = "per-key";
     public static final String SHARED = "shared";
     /** Default {@link #swapDelayEvents}. */
-    public static final int DEFAULT_SWAP_DELAY_EVENTS = 64;
+    public static final int DEFAULT_SWAP_DELAY_EVENTS = 16;
 
     public static RetrainConfig defaults() {
         return new RetrainConfig(2000, 300, 1000, true, 42L, TrainingConfig.defaults());
