@@ -1,5 +1,6 @@
 package dev.vigil.app;
 
+import dev.vigil.BadConfigException;
 import dev.vigil.VigilException;
 import dev.vigil.app.broker.WritableTopics;
 import dev.vigil.config.AppConfig;
@@ -25,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Startup chores against the cluster: wait (with clear log lines) until the brokers answer, then create the
- * topics a topology needs when they are missing and creation is allowed. The models topic is compacted.
+ * topics a topology needs when they are missing and creation is allowed, and check that each models topic is
+ * partitioned like its input. The models topic is compacted.
  */
 final class TopicSetup {
     private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
@@ -128,15 +130,24 @@ final class TopicSetup {
         return out;
     }
 
-    /** Creates whichever of the topology's topics are missing; returns the names created. */
+    /**
+     * Creates whichever of the topology's topics are missing; returns the names created. A models topic is created
+     * with its input topic's partition count when the input exists already ({@link #checkModelPartitions}).
+     */
     static List<String> createMissing(AppConfig app, List<TopologyConfig> topologies) throws InterruptedException {
-        Map<String, NewTopic> wanted = new java.util.LinkedHashMap<>();
-        for (TopologyConfig t : topologies) {
-            topicsFor(t, app).forEach(n -> wanted.putIfAbsent(n.name(), n));
-        }
         List<String> created = new ArrayList<>();
         try (Admin admin = Admin.create(adminProperties(app))) {
             Set<String> existing = admin.listTopics().names().get();
+            Map<String, Integer> inputs = partitionCounts(admin, topologies.stream().map(TopologyConfig::inputTopic)
+                    .filter(existing::contains).toList());
+            Map<String, NewTopic> wanted = new java.util.LinkedHashMap<>();
+            for (TopologyConfig t : topologies) {
+                for (NewTopic n : topicsFor(t, app)) {
+                    Integer input = inputs.get(t.inputTopic());
+                    wanted.putIfAbsent(n.name(), n.name().equals(t.modelsTopic()) && input != null
+                            ? new NewTopic(n.name(), input, n.replicationFactor()).configs(n.configs()) : n);
+                }
+            }
             for (NewTopic topic : wanted.values()) {
                 if (existing.contains(topic.name())) {
                     continue;
@@ -159,6 +170,51 @@ final class TopicSetup {
             throw new VigilException("cannot list topics at " + app.bootstrapServers() + ": " + rootMessage(e), e);
         }
         return created;
+    }
+
+    /**
+     * Refuses to start ({@link BadConfigException}, one line naming both topics and their partition counts) when a
+     * topology's models topic and input topic both exist with different partition counts: a key's model is kept by
+     * the task of its events' partition, so the models topic must be partitioned like the input (a topology with a
+     * key field repartitions into a topic with the input's count). Topics not there yet are left to Kafka Streams.
+     */
+    static void checkModelPartitions(AppConfig app, List<TopologyConfig> topologies) throws InterruptedException {
+        try (Admin admin = Admin.create(adminProperties(app))) {
+            Set<String> existing = admin.listTopics().names().get();
+            List<String> names = new ArrayList<>();
+            for (TopologyConfig t : topologies) {
+                names.add(t.inputTopic());
+                names.add(t.modelsTopic());
+            }
+            Map<String, Integer> counts = partitionCounts(admin, names.stream().filter(existing::contains).distinct().toList());
+            for (TopologyConfig t : topologies) {
+                Integer input = counts.get(t.inputTopic());
+                Integer models = counts.get(t.modelsTopic());
+                if (input != null && models != null && !input.equals(models)) {
+                    throw new BadConfigException(modelPartitionsMismatch(t, input, models));
+                }
+            }
+        } catch (ExecutionException e) {
+            throw new VigilException("cannot describe topics at " + app.bootstrapServers() + ": " + rootMessage(e), e);
+        }
+    }
+
+    /** The one line that refuses a models topic partitioned unlike its input. */
+    static String modelPartitionsMismatch(TopologyConfig t, int input, int models) {
+        return "topology " + t.name() + ": models topic " + t.modelsTopic() + " has " + models + " partition(s) but input"
+                + " topic " + t.inputTopic() + " has " + input + "; they must be equal (each key's model is kept with"
+                + " its events' partition): migrate the models to a topic with " + input + " partitions (vigil"
+                + " migrate-models, see docs/operations.md)";
+    }
+
+    private static Map<String, Integer> partitionCounts(Admin admin, List<String> topics)
+            throws ExecutionException, InterruptedException {
+        Map<String, Integer> out = new HashMap<>();
+        if (!topics.isEmpty()) {
+            admin.describeTopics(topics).allTopicNames().get()
+                    .forEach((name, d) -> out.put(name, d.partitions().size()));
+        }
+        return out;
     }
 
     private static String rootMessage(Throwable e) {

@@ -83,6 +83,7 @@ final class VigilService implements AutoCloseable {
                 service.starting("creating missing topics at " + app.bootstrapServers());
                 TopicSetup.createMissing(app, topologies);
             }
+            TopicSetup.checkModelPartitions(app, topologies);
             service.trainer = new ModelTrainingService(app.trainerThreads(), app.trainerQueue(), service.metrics);
             service.decoded = new DecodedModels(app.modelCacheBytes());
             for (int i = 0; i < topologies.size(); i++) {

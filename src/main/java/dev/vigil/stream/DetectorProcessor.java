@@ -118,13 +118,16 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         Detector fresh = new Detector(config);
         stores = new DetectorStores(context.getStateStore(names.stateStore()), context.getStateStore(names.historyStore()),
                 config, fresh::newState, retrain.historySize(), discarded);
-        ModelCache models = new ModelCache(context.getStateStore(names.modelStore()), names.modelStore(), config.lstm(),
-                retrain.maxModelBytes(), VigilMetrics.counter(context.metrics(), topology, VigilMetrics.MODELS_REFUSED),
-                decoded);
+        // the task's own model store: cached decoded models are told apart by task (each task has its shared copy)
+        ModelCache models = new ModelCache(context.getStateStore(names.modelStore()), names.modelStore() + "/"
+                + context.taskId(), config.lstm(), retrain.maxModelBytes(),
+                VigilMetrics.counter(context.metrics(), topology, VigilMetrics.MODELS_REFUSED), decoded);
+        // the task's partition of its source: its keys' events are there, so the models they put in force go there
+        int partition = context.taskId().partition();
         // the shared model is trained by the task of partition 0 (one order of events, so one sequence of trainings)
-        boolean trainsShared = context.taskId().partition() == 0;
+        boolean trainsShared = partition == 0;
         lifecycle = new KeyLifecycle(config, retrain, trainsShared, stores,
-                new StreamModels(models, training instanceof TopologyTrainer t ? t : null), training);
+                new StreamModels(models, training instanceof TopologyTrainer t ? t : null, partition), training);
     }
 
     @Override

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The detector's per-key cache of decoded models, so that a payload is decoded once per version rather than
- * once per event, and read from the global model store only when the store changed. Each event reads the store's
+ * once per event, and read from the task's model store only when the store changed. Each event reads the store's
  * {@link ModelGeneration} (9 bytes); if the key's entry was checked at that generation, its model stands.
  * Otherwise the key's payload is read; the same bytes as last time return the cached model (now checked at this
  * generation). A store without a generation entry (written by an older version) has its payload read every time.
@@ -48,7 +48,9 @@ final class ModelCache {
     }
 
     /**
-     * @param store     the global model store, named {@code storeName}
+     * @param store     the task's model store
+     * @param storeName names the store and task in the shared {@link DecodedModels} (each task holds its own copy
+     *                  of a shared model, and its own generation count)
      * @param maxBytes  the largest payload accepted ({@code retrain.maxModelBytes})
      * @param entries   the instance's decoded models, shared by its detectors
      */

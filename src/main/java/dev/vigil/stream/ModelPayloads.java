@@ -29,7 +29,7 @@ final class ModelPayloads {
             throw e;
         } catch (RuntimeException e) {
             // Untrusted bytes: whatever the decoder trips over is a bad payload, not a reason to stop the thread
-            // (an exception on the global thread would stop every instance's stream).
+            // (an exception on the stream thread would stop the instance).
             throw new BadBytesException("model payload cannot be decoded: " + e, e);
         }
         LstmConfig shape = model.config();

@@ -12,20 +12,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Global processor feeding the model store from the compacted models topic (key = model id = sensor key,
- * value = {@code ModelCodec} bytes). A payload is stored only if {@link ModelPayloads} accepts it; a refused one
- * is logged at WARN with topic/partition/offset and counted ({@link VigilMetrics#MODELS_REFUSED}), and the key's
- * previous payload stays in the store, so the previous model stays in force. A tombstone removes the key's
- * model (the key falls back to the persistence predictor until a new model arrives). After each change the store's
- * {@link ModelGeneration} (entry under the empty key) is raised, so that detectors re-read payloads only then.
+ * Feeds a task's model store from its partition of the compacted models topic (key = model id: the sensor key, or
+ * {@code shared} for a topology's shared model, which is published to every partition; value = {@code ModelCodec}
+ * bytes). It runs in the detector's sub-topology, so partition p's models land in the store the detector of
+ * partition p reads. A payload is stored only if {@link ModelPayloads} accepts it; a refused one is logged at WARN
+ * with topic/partition/offset and counted ({@link VigilMetrics#MODELS_REFUSED}), and the key's previous payload
+ * stays in the store, so the previous model stays in force. A tombstone removes the key's model (the key falls back
+ * to the persistence predictor until a new model arrives). After each change the store's {@link ModelGeneration}
+ * (entry under the empty key) is raised, so that detectors re-read payloads only then.
  *
- * <p>After a restart the store resumes from its local checkpoint, holding what this processor accepted; on a
- * fresh state directory Kafka Streams rebuilds it by replaying the models topic through this processor
- * (KIP-1024, {@code StreamsBuilder#addGlobalStore}), so it again holds, per key, the newest acceptable payload
- * still in the topic. Once compaction has removed a key's older records and its newest payload is corrupt, a
- * rebuilt store has no model for that key: the key keeps its scoring statistics and runs on the persistence
- * predictor (like a key before its first model) until a good model is published, which then re-warms it from
- * its history.
+ * <p>The store is changelogged: after a restart it resumes from its local state, and on a lost state directory
+ * (or on another instance, after a rebalance) Kafka Streams restores it from the changelog, which holds exactly the
+ * payloads this processor accepted; the models topic is then read on from the committed offset. Restoring from
+ * the models topic itself would put its records into the store unchecked (a corrupt newest payload would replace
+ * a good one), which is why the store keeps a changelog of its own.
  */
 final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(ModelStoreUpdater.class);

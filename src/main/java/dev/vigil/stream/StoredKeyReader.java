@@ -49,4 +49,14 @@ public final class StoredKeyReader {
     public static ReadOnlyKeyValueStore<String, byte[]> store(KafkaStreams streams, String name) {
         return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, byte[]>keyValueStore()));
     }
+
+    /**
+     * The read-only view of one partition of one of {@code streams}' key-value stores.
+     *
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while that partition is not queryable here
+     */
+    public static ReadOnlyKeyValueStore<String, byte[]> store(KafkaStreams streams, String name, int partition) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, byte[]>keyValueStore())
+                .withPartition(partition));
+    }
 }

@@ -22,6 +22,7 @@ final class StreamModels implements ModelSource {
 
     private final ModelCache store;
     private final TopologyTrainer trainer;
+    private final int partition;
     private final Map<String, LstmModel> inFlight = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, LstmModel> eldest) {
@@ -29,10 +30,16 @@ final class StreamModels implements ModelSource {
         }
     };
 
-    /** @param trainer the topology's background trainer and publisher, or null (no trainer: nothing is published) */
-    StreamModels(ModelCache store, TopologyTrainer trainer) {
+    /**
+     * @param trainer   the topology's background trainer and publisher, or null (no trainer: nothing is published)
+     * @param partition the task's partition of the detector's source, where its keys' events are: a model one of
+     *                  its keys puts in force is published to this partition of the models topic, whatever
+     *                  partitioner the events' producer used (a shared model to every partition)
+     */
+    StreamModels(ModelCache store, TopologyTrainer trainer, int partition) {
         this.store = store;
         this.trainer = trainer;
+        this.partition = partition;
     }
 
     @Override
@@ -61,7 +68,7 @@ final class StreamModels implements ModelSource {
     public void putInForce(LstmModel model) {
         inFlight.put(model.info().modelId(), model);
         if (trainer != null) {
-            trainer.publish(model);
+            trainer.publish(model, partition);
         }
     }
 }

@@ -3,7 +3,8 @@ package dev.vigil.stream;
 /**
  * Names of one topology's processors, stores and internal topics: {@code vigil-<topology>-<role>}, the roles
  * being the constants below. Kafka derives internal topic names from them: the changelogs
- * {@code <application.id>-vigil-<topology>-detector-state-changelog} and {@code ...-history-changelog}, and,
+ * {@code <application.id>-vigil-<topology>-detector-state-changelog}, {@code ...-history-changelog} and
+ * {@code ...-models-changelog}, and,
  * with a key field, the repartition topic {@code <application.id>-vigil-<topology>-rekeyed-repartition}.
  *
  * @param topology the topology's name ({@code TopologyConfig.name})
@@ -21,13 +22,18 @@ public record TopologyNames(String topology) {
     public static final String SCORES_SINK = "scores-sink";
     public static final String ALERTS_SINK = "alerts-sink";
     public static final String DLQ_SINK = "dlq-sink";
-    /** Global processor that validates model payloads into the model store; its source is this plus {@code -source}. */
+    /** Source node on the models topic (a second source of the detector's sub-topology). */
+    public static final String MODEL_SOURCE = "model-source";
+    /** Processor that validates model payloads into the model store. */
     public static final String MODEL_UPDATER = "model-updater";
     /** Per-key detector state (persistent, changelogged): {@code DetectorStateCodec} bytes. */
     public static final String STATE_STORE = "detector-state";
     /** Per-key history window (persistent, changelogged): {@code HistoryWindowCodec} bytes. */
     public static final String HISTORY_STORE = "history";
-    /** Global store of model payloads by key (model id = sensor key): {@code ModelCodec} bytes. */
+    /**
+     * Per-task store of model payloads by model id (the sensor key, or {@code shared}), persistent and changelogged
+     * ({@code <application.id>-vigil-<topology>-models-changelog}): {@code ModelCodec} bytes.
+     */
     public static final String MODEL_STORE = "models";
 
     public String source() {
@@ -56,6 +62,10 @@ public record TopologyNames(String topology) {
 
     public String dlqSink() {
         return name(DLQ_SINK);
+    }
+
+    public String modelSource() {
+        return name(MODEL_SOURCE);
     }
 
     public String modelUpdater() {

@@ -19,6 +19,7 @@ import org.apache.kafka.common.metrics.stats.Max;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -35,8 +36,8 @@ import java.util.concurrent.RejectedExecutionException;
  * newest tail, accepted only if it beats the model in force there and its payload fits {@code maxModelBytes}),
  * stopped at {@code maxTrainingMs} or at shutdown. The outcome (accepted, refused or failed; not a stopped one) is
  * kept until the key takes it at its swap point ({@link #delivered}); one per model id (a newer one replaces it). A
- * model a key put in force is published to the compacted models topic keyed by its id ({@link #publish}); every
- * instance's model store then picks it up. A training that fails, is refused or takes too long is logged and
+ * model a key put in force is published to the compacted models topic keyed by its id ({@link #publish}), to the
+ * partition of the key's events (a shared model to every partition); the key's task's model store then picks it up. A training that fails, is refused or takes too long is logged and
  * counted in metrics; at most one training per model is queued or running at a time. Thread-safe.
  */
 public final class TopologyTrainer implements TrainingRequests {
@@ -119,19 +120,34 @@ public final class TopologyTrainer implements TrainingRequests {
         return Optional.of(d.outcome());
     }
 
-    /** Publishes a model a key put in force to the models topic, keyed by its model id. Never blocks for long. */
-    void publish(LstmModel model) {
+    /**
+     * Publishes a model a key put in force to the models topic, keyed by its model id ({@link ModelRecords}): a key's
+     * model to {@code partition}, the partition of the key's events (whatever partitioner their producer used, so
+     * the key's task picks it up), a shared model to every partition (each task keeps a copy). Never blocks for long
+     * (the partition count is the producer's cached metadata).
+     */
+    void publish(LstmModel model, int partition) {
         String id = model.info().modelId();
         long version = model.info().version();
-        producer.send(new ProducerRecord<>(topology.modelsTopic(), id, ModelCodec.encode(model)), (metadata, e) -> {
-            if (e != null) {
-                publishFailed.record();
-                LOG.warn("topology {}: publishing '{}' version {} failed", topology.name(), id, version, e);
-            } else {
-                publishedModels.record();
-                LOG.debug("topology {}: '{}' version {} published", topology.name(), id, version);
-            }
-        });
+        List<ProducerRecord<String, byte[]>> records = ModelRecords.of(topology.modelsTopic(), id,
+                ModelCodec.encode(model), ModelRecords.shared(id) ? producer.partitionsFor(topology.modelsTopic()).size()
+                        : 1, partition);
+        for (int i = 0; i < records.size(); i++) {
+            boolean last = i == records.size() - 1;
+            ProducerRecord<String, byte[]> record = records.get(i);
+            producer.send(record, (metadata, e) -> {
+                if (e != null) {
+                    publishFailed.record();
+                    LOG.warn("topology {}: publishing '{}' version {} to partition {} failed", topology.name(), id,
+                            version, record.partition(), e);
+                } else if (last) {
+                    publishedModels.record();
+                    LOG.debug("topology {}: '{}' version {} published to {}", topology.name(), id, version,
+                            records.size() == 1 ? topology.modelsTopic() + "-" + record.partition()
+                                    : topology.modelsTopic() + " (all " + records.size() + " partitions)");
+                }
+            });
+        }
     }
 
     private void run(Request request) {

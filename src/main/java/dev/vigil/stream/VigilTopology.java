@@ -5,10 +5,13 @@ import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.lifecycle.TrainingRequests;
 import dev.vigil.train.RetrainConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -28,16 +31,31 @@ import java.util.Properties;
  * <pre>
  *   inputTopic ─► source ─[keyField: rekey ─► rekeyed-repartition]─► detector ─┬─► scores-sink ─► scoresTopic
  *                         (String key, strict UTF-8; byte[] value)    │  ▲       ├─► alerts-sink ─► alertsTopic
- *                                 stores: detector-state, history ◄───┘  │       └─► dlq-sink    ─► dlqTopic
- *   modelsTopic ─► model-updater-source ─► model-updater ─► models (global store)
+ *                         stores: detector-state, history, models ◄───┘  │       └─► dlq-sink    ─► dlqTopic
+ *   modelsTopic ─► model-source ─► model-updater ─► models ──────────────┘
  * </pre>
  * Every node, store and internal topic is named {@code vigil-<topology>-<role>} ({@link TopologyNames}); the
  * checked-in {@code topologies/<name>.describe.txt} is this topology's {@link Topology#describe()}. The per-key
- * stores are persistent (RocksDB), cached and changelogged; the model store is a persistent global store
- * rebuilt from the compacted models topic. Records are described in {@link ScoreRecordWriter},
+ * stores are persistent (RocksDB), cached and changelogged. The models topic is partitioned like the detector's
+ * source (the input, or the repartition topic, which Kafka Streams gives the input's partition count) and is a second
+ * source of the detector's sub-topology, so the task of partition p holds the models of partition p's keys (and a
+ * copy of the shared model, which is published to every partition) and a rebalance moves them with the keys. The
+ * model store holds only accepted payloads ({@link ModelStoreUpdater}) and is changelogged: a lost state directory is
+ * restored from the changelog, never by re-reading the models topic unchecked. The models source starts from the
+ * earliest offset when the group has none (a new deployment, or an upgrade from the global model store), and its
+ * records count as time 0 ({@link ModelsFirstTimestampExtractor}), so a task takes a model up as soon as it has
+ * fetched it, ahead of its buffered events. Records are described in {@link ScoreRecordWriter},
  * {@link AlertRecordWriter} and {@link DeadLetterHeaders}.
  */
 public final class VigilTopology {
+    /**
+     * The main consumer's fetch size per partition (Kafka's default is 1 MiB). A model record fetched after a batch
+     * of events is handed to the task only once those events are polled, so a model reaches a task that lags behind
+     * its input after at most about this much of each partition's events (about 2,500 events of 100 bytes, rather
+     * than 10,000): BackgroundTrainerIT's shared model arrived some 100 events per key late with 1 MiB.
+     */
+    public static final int MAIN_CONSUMER_PARTITION_FETCH_BYTES = 262_144;
+
     private VigilTopology() {
     }
 
@@ -83,12 +101,16 @@ public final class VigilTopology {
         // cached: a key's history head is rewritten on every event, and the cache sends only its last value of a
         // commit interval to RocksDB and the changelog (HistoryRing)
         builder.addStateStore(keyStore(names.historyStore()));
-        builder.addGlobalStore(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.modelStore()), Serdes.String(),
-                        Serdes.ByteArray()).withLoggingDisabled(),
-                topology.modelsTopic(),
-                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(names.modelUpdater()),
-                () -> new ModelStoreUpdater(names, effective.lstm(), retrain.maxModelBytes()));
+        // the models topic is a second source of the detector's sub-topology (partitioned like the input): each task
+        // holds its own partition's models, taken up as soon as fetched (time 0); changelogged, so a lost state
+        // directory restores the accepted payloads (the changelog's records have time 0, which its topic allows)
+        builder.addStateStore(keyStore(names.modelStore()).withLoggingEnabled(Map.of(
+                TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG, Long.toString(Long.MAX_VALUE))));
+        builder.stream(topology.modelsTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray())
+                        .withName(names.modelSource()).withOffsetResetPolicy(AutoOffsetReset.earliest())
+                        .withTimestampExtractor(new ModelsFirstTimestampExtractor()))
+                .process(() -> new ModelStoreUpdater(names, effective.lstm(), retrain.maxModelBytes()),
+                        Named.as(names.modelUpdater()), names.modelStore());
         KStream<String, byte[]> events = builder.stream(topology.inputTopic(),
                 Consumed.with(inputKeySerde(), Serdes.ByteArray()).withName(names.source()));
         if (topology.keyField() != null) {
@@ -98,7 +120,7 @@ public final class VigilTopology {
                             .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()));
         }
         events.<String, byte[]>process(() -> new DetectorProcessor(topology, effective, retrain, training, decoded),
-                Named.as(names.detector()), names.stateStore(), names.historyStore());
+                Named.as(names.detector()), names.stateStore(), names.historyStore(), names.modelStore());
         Topology built = streamsProperties == null ? builder.build() : builder.build(streamsProperties);
         // The detector forwards each record to one named child; the sinks are attached to the built topology
         // because a DSL process() node cannot name its children.
@@ -129,7 +151,9 @@ public final class VigilTopology {
      *   <li>deserialization.exception.handler = {@link DeadLetterDeserializationHandler}, and
      *       errors.dead.letter.queue.topic.name = the topology's dlqTopic (also used by Kafka's own handlers);</li>
      *   <li>ensure.explicit.internal.resource.naming = true (checked by {@link #build(TopologyConfig,
-     *       DetectorConfig, RetrainConfig, Properties)}).</li>
+     *       DetectorConfig, RetrainConfig, Properties)});</li>
+     *   <li>main.consumer.max.partition.fetch.bytes = {@value #MAIN_CONSUMER_PARTITION_FETCH_BYTES}
+     *       ({@link #MAIN_CONSUMER_PARTITION_FETCH_BYTES}).</li>
      * </ul>
      * The processing exception handler stays Kafka's default (log and fail): Vigil's processors do not throw for
      * bad input, so an exception there is a bug and stops the instance rather than skipping a key's event.
@@ -145,6 +169,8 @@ public final class VigilTopology {
                 DeadLetterDeserializationHandler.class.getName());
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topology.dlqTopic());
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+                MAIN_CONSUMER_PARTITION_FETCH_BYTES);
         if (overrides != null) {
             props.putAll(overrides);
         }

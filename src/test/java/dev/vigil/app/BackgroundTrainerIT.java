@@ -284,7 +284,7 @@ class BackgroundTrainerIT {
         return out;
     }
 
-    /** The sum of the named metric over the application's threads (stream threads and the global thread). */
+    /** The sum of the named metric over the application's threads. */
     private static double metric(VigilService service, String name) {
         double sum = 0;
         boolean found = false;

@@ -12,7 +12,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.junit.jupiter.api.Test;
@@ -133,26 +132,12 @@ class KeyLookupIT {
         return VigilService.start(app, List.of(scenario.topology), LIMIT);
     }
 
-    /** Java client's partition of a key: murmur2 of its UTF-8 bytes. */
     private static int javaPartition(String key) {
-        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+        return ServiceScenario.javaPartition(key, PARTITIONS);
     }
 
-    /** The keys on partitions 0..n-1 rotated by the first shift that puts none of them in its Java partition. */
     private static Map<String, Integer> foreignPartitions(List<String> keys) {
-        for (int shift = 0; shift < PARTITIONS; shift++) {
-            Map<String, Integer> partitions = new LinkedHashMap<>();
-            for (int i = 0; i < keys.size(); i++) {
-                int p = (i + shift) % PARTITIONS;
-                if (p != javaPartition(keys.get(i))) {
-                    partitions.put(keys.get(i), p);
-                }
-            }
-            if (partitions.size() == keys.size()) {
-                return partitions;
-            }
-        }
-        throw new AssertionError("no rotation puts every key of " + keys + " outside its Java partition");
+        return ServiceScenario.foreignPartitions(keys, PARTITIONS);
     }
 
     /** Waits until each instance's metadata shows both holding partitions (the join's rebalance done). */

@@ -107,4 +107,28 @@ class ReplayAndPublishIT {
         assertArrayEquals(payload, records.get(0).value());
         assertEquals(1L, endOffset(broker, "it-models"), "the corrupt payload never reached the topic");
     }
+
+    @Test
+    void shouldPublishToTheGivenPartitionAndTheSharedModelToEveryPartition() throws IOException {
+        EmbeddedKafkaBroker broker = KafkaTestBroker.shared();
+        broker.createTopic("it-models-3", 3);
+        Path keyed = tmp.resolve("keyed.bin");
+        Files.write(keyed, ModelCodec.encode(LstmModel.initialise(new LstmConfig(1, 4, 1, 1.0, true),
+                Normalisation.identity(1), 3).withInfo(new TrainingInfo("pump-7", 2, 3, 1, 0.1, 0.2, 500))));
+        Path shared = tmp.resolve("shared.bin");
+        Files.write(shared, ModelCodec.encode(LstmModel.initialise(new LstmConfig(1, 4, 1, 1.0, true),
+                Normalisation.identity(1), 4).withInfo(new TrainingInfo("shared", 1, 4, 1, 0.1, 0.2, 500))));
+        int java = ServiceScenario.javaPartition("pump-7", 3);
+        int other = (java + 1) % 3;
+        assertEquals(0, run("publish-model", "--bootstrap-servers", broker.bootstrapServers(), "--file", keyed.toString(),
+                "--key", "pump-7", "--partition", Integer.toString(other), "--topic", "it-models-3"));
+        assertEquals(0, run("publish-model", "--bootstrap-servers", broker.bootstrapServers(), "--file", shared.toString(),
+                "--key", "shared", "--topic", "it-models-3"));
+        List<ConsumerRecord<String, byte[]>> records = consume(broker, "it-models-3", 4);
+        assertEquals(4, records.size());
+        assertEquals(List.of(other), records.stream().filter(r -> r.key().equals("pump-7")).map(ConsumerRecord::partition)
+                .toList(), "the keyed model goes to the partition given, not the key's Java partition " + java);
+        assertEquals(List.of(0, 1, 2), records.stream().filter(r -> r.key().equals("shared"))
+                .map(ConsumerRecord::partition).sorted().toList(), "the shared model goes to every partition");
+    }
 }

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -52,10 +53,14 @@ final class ServiceScenario {
      * compared with the offline detector without a model.
      */
     ServiceScenario(String name, int keys, int eventsPerKey, int shiftAt) {
+        this(name, keys, eventsPerKey, shiftAt, Map.of("retrain.historySize", String.valueOf(eventsPerKey + 1),
+                "retrain.minTrainPoints", String.valueOf(eventsPerKey + 1)));
+    }
+
+    /** The same series, with the topology's detector settings {@code detector} (e.g. ones that train models). */
+    ServiceScenario(String name, int keys, int eventsPerKey, int shiftAt, Map<String, String> detector) {
         this.topology = new TopologyConfig(name, name + "-events", null, List.of(), "ts", 0, 65_536,
-                name + "-scores", name + "-alerts", name + "-dlq", name + "-models",
-                Map.of("retrain.historySize", String.valueOf(eventsPerKey + 1),
-                        "retrain.minTrainPoints", String.valueOf(eventsPerKey + 1)));
+                name + "-scores", name + "-alerts", name + "-dlq", name + "-models", detector);
         this.eventsPerKey = eventsPerKey;
         this.shiftAt = shiftAt;
         for (int k = 0; k < keys; k++) {
@@ -67,6 +72,55 @@ final class ServiceScenario {
 
     int total() {
         return events.size() * eventsPerKey;
+    }
+
+    static JsonNode json(byte[] value) {
+        try {
+            return JSON.readTree(value);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Java client's partition of a key: murmur2 of its UTF-8 bytes. */
+    static int javaPartition(String key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    /** The keys on partitions 0..n-1 rotated by the first shift that puts none of them in its Java partition. */
+    static Map<String, Integer> foreignPartitions(List<String> keys, int partitions) {
+        for (int shift = 0; shift < partitions; shift++) {
+            Map<String, Integer> out = new LinkedHashMap<>();
+            for (int i = 0; i < keys.size(); i++) {
+                int p = (i + shift) % partitions;
+                if (p != javaPartition(keys.get(i), partitions)) {
+                    out.put(keys.get(i), p);
+                }
+            }
+            if (out.size() == keys.size()) {
+                return out;
+            }
+        }
+        throw new AssertionError("no rotation puts every key of " + keys + " outside its Java partition");
+    }
+
+    /**
+     * Publishes events [from, to) of every key in order, at once: keys in {@code partitions} explicitly to their
+     * partition there (as a producer with another partitioner than Java's would), the others by the Java hash.
+     */
+    void produce(String bootstrapServers, int from, int to, Map<String, Integer> partitions) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                KafkaOptions.producerProperties(AppConfig.defaults(bootstrapServers)))) {
+            for (int i = from; i < to; i++) {
+                for (var e : events.entrySet()) {
+                    Event ev = e.getValue().get(i);
+                    byte[] json = ("{\"ts\":" + ev.timestamp() + ",\"value\":" + ev.values()[0] + "}")
+                            .getBytes(StandardCharsets.UTF_8);
+                    Integer partition = partitions.get(e.getKey());
+                    producer.send(new ProducerRecord<>(topology.inputTopic(), partition, e.getKey(), json));
+                }
+            }
+        }
     }
 
     /** Publishes every key's events in order; with {@code paced}, about 1,500 per second. */

@@ -10,6 +10,10 @@ import dev.vigil.lstm.LstmModel;
 import dev.vigil.lstm.ModelCodec;
 import dev.vigil.lstm.TrainingInfo;
 import dev.vigil.testutil.SyntheticSeries;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -131,6 +135,33 @@ class ModelUpdateTopologyTest {
             assertScores(expected, vigil.scoreValues());
             assertEquals(1, vigil.total(VigilMetrics.MODELS_RETRACTED));
             assertTrue(vigil.dlq.isEmpty());
+        }
+    }
+
+    /**
+     * The model store's changelog (what a lost state directory is restored from) holds only accepted payloads: a
+     * refused payload after a good one leaves the good one as the key's last changelog record.
+     */
+    @Test
+    void shouldChangelogOnlyAcceptedPayloadsSoARestoreKeepsTheModelInForce() {
+        byte[] v1 = StreamFixtures.payload(DETECTOR, KEY, 1, 5);
+        byte[] v2 = StreamFixtures.payload(DETECTOR, KEY, 2, 6);
+        byte[] corrupt = Arrays.copyOf(v2, v2.length - 9);
+        try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN, stateDir)) {
+            TestOutputTopic<String, byte[]> changelog = vigil.driver.createOutputTopic(
+                    "vigil-test-sensors-" + vigil.names.modelStore() + "-changelog", new StringDeserializer(),
+                    new ByteArrayDeserializer());
+            vigil.publish(KEY, v1);
+            vigil.publish(KEY, corrupt);
+            vigil.publish("turbine-5", v2);
+            vigil.publish(KEY, v2);
+            vigil.publish(KEY, corrupt);
+            List<byte[]> logged = changelog.readRecordsToList().stream().filter(r -> KEY.equals(r.key()))
+                    .map(TestRecord::value).toList();
+            assertEquals(2, logged.size());
+            assertArrayEquals(v1, logged.get(0));
+            assertArrayEquals(v2, logged.get(1));
+            assertEquals(3, vigil.total(VigilMetrics.MODELS_REFUSED));
         }
     }
 }

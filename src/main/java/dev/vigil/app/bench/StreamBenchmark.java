@@ -5,6 +5,7 @@ import dev.vigil.app.broker.EmbeddedKafkaBroker;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.lstm.LstmModel;
+import dev.vigil.stream.ModelRecords;
 import dev.vigil.stream.StoredKeyReader;
 import dev.vigil.stream.TopologyNames;
 import dev.vigil.stream.VigilTopology;
@@ -98,7 +99,7 @@ public final class StreamBenchmark {
 
     /**
      * When one application's outputs arrived, from its start: the first committed outputs after {@code
-     * startupSeconds} (restoring stores, loading the global model store, joining the group), the last after {@code
+     * startupSeconds} (restoring stores, reading the models, joining the group), the last after {@code
      * totalSeconds}.
      *
      * @param steadyOutputs outputs after the first committed batch
@@ -169,8 +170,8 @@ public final class StreamBenchmark {
         try (KafkaProducer<String, byte[]> producer = producer(bootstrap, 5)) {
             if (RetrainConfig.SHARED.equals(settings.scope())) {
                 log("training one model (default shape) and publishing it as the shared model");
-                producer.send(new ProducerRecord<>(topology.modelsTopic(), "shared",
-                        BenchSeries.payloadFor(series.train(), "shared")));
+                ModelRecords.of(topology.modelsTopic(), "shared", BenchSeries.payloadFor(series.train(), "shared"),
+                        settings.partitions(), null).forEach(producer::send);
             } else {
                 publishModels(producer, series, topology.modelsTopic(), settings.keys(), out);
             }

@@ -11,7 +11,7 @@ import java.util.Locale;
  * @param latencies        event-to-score latencies of the latency phase
  * @param stateBytes       one key's detector state ({@code DetectorStateCodec} bytes), -1 if not found
  * @param taskStoreBytes   the detector application's per-task store files (RocksDB, checkpoints) after closing
- * @param globalStoreBytes its global model store files
+ * @param globalStoreBytes its global store files (none since the models moved into the detector's task stores)
  */
 public record StreamBenchmarkResult(StreamBenchmark.Settings settings, StreamBenchmark.Timing detector,
                                     StreamBenchmark.Timing counting,
@@ -73,9 +73,9 @@ public record StreamBenchmarkResult(StreamBenchmark.Settings settings, StreamBen
                         + " max %.1f ms%n", latencies.sortedNanos().length, latencies.offeredRate(),
                 latencies.achievedRate(), p50Ms(), p99Ms(), maxMs());
         out.printf(Locale.ROOT, "  state       %d bytes per key (detector state)%n", stateBytes);
-        out.printf(Locale.ROOT, "  RocksDB     %,.0f bytes per 1,000 keys (per-task stores: %,d bytes for %,d keys);"
-                + " global model store %,d bytes%n", storeBytesPerThousandKeys(), taskStoreBytes, s.keys(),
-                globalStoreBytes);
+        out.printf(Locale.ROOT, "  RocksDB     %,.0f bytes per 1,000 keys (per-task stores, models included: %,d bytes"
+                + " for %,d keys)%s%n", storeBytesPerThousandKeys(), taskStoreBytes, s.keys(),
+                globalStoreBytes == 0 ? "" : String.format(Locale.ROOT, "; global stores %,d bytes", globalStoreBytes));
         out.flush();
     }
 

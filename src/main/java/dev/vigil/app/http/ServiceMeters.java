@@ -38,6 +38,7 @@ public final class ServiceMeters implements AutoCloseable {
     /** Held here: Micrometer's function meters keep only weak references to the objects they read. */
     private final List<VigilMeters> vigilMeters = new ArrayList<>();
     private final List<DecodedModels> caches = new ArrayList<>();
+    private final List<ServedTopology> served = new ArrayList<>();
 
     /** A registry with the JVM binders bound. */
     public ServiceMeters() {
@@ -61,6 +62,10 @@ public final class ServiceMeters implements AutoCloseable {
             kafka.bindTo(registry);
             binders.add(kafka);
             sources.add(new VigilMeters.Source(t.name(), t.streams()::metrics, t::alertsOpen));
+            Gauge.builder("vigil.models.held", t, ServedTopology::modelsHeld).tags("topology", t.name())
+                    .description("Model payloads in this instance's model stores (its partitions' models), as RocksDB"
+                            + " estimates it.").register(registry);
+            served.add(t);
         }
         bind(new VigilMeters(sources, serviceMetrics::metrics));
     }
