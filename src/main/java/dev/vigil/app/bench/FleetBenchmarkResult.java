@@ -32,17 +32,15 @@ public record FleetBenchmarkResult(FleetBenchmark.Settings settings, FleetBenchm
         row(out, "detector state, bytes per key", "%.0f", small.stateBytes(), large.stateBytes());
         row(out, "history, bytes per key", "%.0f", small.historyBytes(), large.historyBytes());
         row(out, "per-key models published", "%.0f", small.models(), large.models());
-        row(out, "models in this instance's model store", "%.0f", small.modelsHeld(), large.modelsHeld());
+        row(out, "entries in this instance's model stores", "%.0f", small.modelsHeld(), large.modelsHeld());
         row(out, "model payload, bytes", "%.0f", small.modelStoreBytes(), large.modelStoreBytes());
         row(out, "decoded models cached", "%.0f", small.cachedModels(), large.cachedModels());
         row(out, "decoded-model cache, MB of heap", "%.1f", small.cacheBytes() / 1e6, large.cacheBytes() / 1e6);
         row(out, "heap after GC, MB (broker in this JVM too)", "%.0f", small.heapAfterGc() / 1e6,
                 large.heapAfterGc() / 1e6);
-        row(out, "state directory, task stores, MB", "%.1f", small.taskStoreBytes() / 1e6, large.taskStoreBytes() / 1e6);
+        row(out, "state directory (state, history, models), MB", "%.1f", small.taskStoreBytes() / 1e6, large.taskStoreBytes() / 1e6);
         row(out, "state directory, task stores, KB per 1,000 keys", "%.0f",
                 small.taskStoreBytes() / (small.keys() / 1000.0) / 1e3, large.taskStoreBytes() / (large.keys() / 1000.0) / 1e3);
-        row(out, "state directory, global stores, MB", "%.1f", small.globalStoreBytes() / 1e6,
-                large.globalStoreBytes() / 1e6);
         out.printf(Locale.ROOT, "events/s at %d keys over %d keys: %.2f (target >= %.1f)%n", large.keys(), small.keys(),
                 ratio(), TARGET_RATIO);
         out.printf(Locale.ROOT, "detector state per mature key (%d keys): %.0f bytes (target <= %d)%n", small.keys(),
