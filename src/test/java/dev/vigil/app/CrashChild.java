@@ -25,8 +25,13 @@ final class CrashChild {
     static final Pattern READY = Pattern.compile("-> RUNNING");
     /** The start of a transaction commit: the consumed offsets are added to the transaction (producer DEBUG). */
     static final Pattern COMMIT = Pattern.compile("Begin adding offsets .* to transaction");
-    /** A model reaches the model store; its key swaps to it swapDelayEvents events later. */
-    static final Pattern MODEL = Pattern.compile("model for key '.*' version \\d+ accepted");
+    /**
+     * The background trainer delivered a model (trainer DEBUG): its key swaps to it swapDelayEvents events after
+     * the training point; until then the delivery lives in this process only.
+     */
+    static final Pattern TRAINED = Pattern.compile("version \\d+ trained through");
+    /** A key put a model in force and published it (trainer DEBUG); the event's transaction commits soon after. */
+    static final Pattern SWAP = Pattern.compile("version \\d+ published");
     /** The Streams application starts (re)joining the group: restoration follows. */
     static final Pattern REBALANCING = Pattern.compile("CREATED -> REBALANCING|Transiting to restore active tasks");
 
@@ -49,7 +54,8 @@ final class CrashChild {
 
     /**
      * Starts {@code vigil run --config config --topology topology}; the child logs through {@code logback}, which
-     * must show Vigil at INFO and the producer's transaction manager at DEBUG.
+     * must show Vigil at INFO and the producer's transaction manager and the trainer at DEBUG
+     * ({@link #writeLogback}).
      */
     static CrashChild start(Path config, Path topology, Path logback, Path log) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -73,6 +79,7 @@ final class CrashChild {
                   <logger name="kafka" level="WARN"/>
                   <logger name="org.apache.kafka.clients.producer.internals.TransactionManager" level="DEBUG"/>
                   <logger name="org.apache.kafka.streams.processor.internals.StoreChangelogReader" level="INFO"/>
+                  <logger name="dev.vigil.stream.TopologyTrainer" level="DEBUG"/>
                   <root level="INFO"><appender-ref ref="E"/></root>
                 </configuration>
                 """);

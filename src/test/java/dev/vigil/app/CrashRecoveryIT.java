@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>{@code mvn verify} runs 4 kills. The long run: {@code mvn -B verify -Pchaos} (12 kills; {@code
  * -Dvigil.chaos.kills=N}, {@code -Dvigil.chaos.seed=S}, {@code -Dvigil.chaos.instanceId=none} for dynamic group
- * membership), which prints the figures (docs/operations.md "Crash test").
+ * membership, {@code -Dvigil.chaos.groupProtocol=streams} for the Streams rebalance protocol of KIP-1071), which prints the figures (docs/operations.md "Crash test").
  */
 class CrashRecoveryIT {
     private static final int KEYS = 6;
@@ -39,10 +39,27 @@ class CrashRecoveryIT {
     private static final Duration READY_LIMIT = Duration.ofMinutes(2);
 
     /** Where a kill is aimed. */
-    enum Moment { COMMIT, MODEL_SWAP, RESTORE, RANDOM }
+    enum Moment {
+        /** Just after a transaction commit began. */
+        COMMIT,
+        /** Just after the background trainer delivered a model, before its key's swap point. */
+        TRAINED,
+        /** A restarted child, on an emptied state directory, while it restores (before it is ready). */
+        RESTORE,
+        /** Just after a key put a model in force and published it, before the event's transaction commits. */
+        SWAP,
+        /** At a random moment. */
+        RANDOM
+    }
 
-    /** One kill: where it was aimed, whether it hit before the child was ready, the state kept or emptied. */
-    record Kill(Moment moment, boolean beforeReady, boolean stateEmptied, long readyMs) {
+    /**
+     * One kill: where it was aimed, whether the aimed line was seen, whether it hit before the child was ready, the
+     * state kept or emptied, the time from the kill to the next child's readiness ({@code RUNNING}) and to its first
+     * commit, i.e. processing resumed (-1: killed again before). With the Streams protocol, a member is RUNNING as
+     * soon as it joins, before the dead member's tasks are handed to it, so only the second tells.
+     */
+    record Kill(Moment moment, boolean hit, boolean beforeReady, boolean stateEmptied, long readyMs,
+                long resumedMs) {
     }
 
     @TempDir
@@ -53,13 +70,17 @@ class CrashRecoveryIT {
         int kills = Integer.getInteger("vigil.chaos.kills", 4);
         long seed = Long.getLong("vigil.chaos.seed", 14L);
         String instanceId = System.getProperty("vigil.chaos.instanceId", "crash-1");
+        String protocol = System.getProperty("vigil.chaos.groupProtocol", "classic");
         EmbeddedKafkaBroker broker = KafkaTestBroker.shared();
         Random random = new Random(seed);
-        String name = "crash-" + kills + "-" + seed + "-" + instanceId.replace('.', '_');
+        String name = "crash-" + kills + "-" + seed + "-" + instanceId.replace('.', '_') + "-" + protocol;
         int eventsPerKey = RATE_PER_KEY * (15 + 9 * kills);
         CrashWorkload w = new CrashWorkload(name, KEYS, eventsPerKey, RATE_PER_KEY, seed, tmp);
         Path stateDir = tmp.resolve("state");
-        Path config = w.writeConfig(tmp, broker.bootstrapServers(), stateDir, freePort(), instanceId, Map.of());
+        Path config = w.writeConfig(tmp, broker.bootstrapServers(), stateDir, freePort(), instanceId,
+                protocol.equals("classic") ? Map.of() : Map.of("kafka.group.protocol", protocol,
+                        // the dashboard's plain consumer refuses group.protocol=streams
+                        "http.enabled", "false"));
         Path logback = tmp.resolve("logback.xml");
         CrashChild.writeLogback(logback);
         Path log = Path.of("target", name + ".log");
@@ -78,7 +99,9 @@ class CrashRecoveryIT {
         for (int i = 0; i < kills; i++) {
             Moment moment = Moment.values()[i % Moment.values().length];
             Moment next = Moment.values()[(i + 1) % Moment.values().length];
-            long killed = aimAndKill(child, moment, random);
+            boolean hit = aim(child, moment, random);
+            long killed = System.nanoTime();
+            child.kill();
             boolean beforeReady = !child.saw(CrashChild.READY, child.startedNanos());
             // the restore that the next kill interrupts is a full one
             boolean empty = (next == Moment.RESTORE && i + 1 < kills) || random.nextBoolean();
@@ -87,12 +110,15 @@ class CrashRecoveryIT {
             }
             child = CrashChild.start(config, w.topologyFile, logback, log);
             long readyMs = -1;
+            long resumedMs = -1;
             if (next != Moment.RESTORE || i + 1 == kills) {
                 long ready = child.await(CrashChild.READY, child.startedNanos(), READY_LIMIT);
                 assertTrue(ready > 0, "restart " + (i + 1) + " should become ready; log: " + log);
                 readyMs = (ready - killed) / 1_000_000;
+                long resumed = child.await(CrashChild.COMMIT, child.startedNanos(), READY_LIMIT);
+                resumedMs = resumed > 0 ? (resumed - killed) / 1_000_000 : -1;
             }
-            done.add(new Kill(moment, beforeReady, empty, readyMs));
+            done.add(new Kill(moment, hit, beforeReady, empty, readyMs, resumedMs));
         }
         producing.join();
         CrashOutcome o = CrashOutcome.read(broker.bootstrapServers(), w, Duration.ofMinutes(3));
@@ -108,31 +134,34 @@ class CrashRecoveryIT {
         assertTrue(w.expectedLastVersions().values().stream().allMatch(v -> v >= 2),
                 "every key should be retrained at least once: " + w.expectedLastVersions());
         assertTrue(w.expectedAlerts().stream().anyMatch(a -> a.endsWith("closed")), "alerts should close too");
-        assertTrue(done.stream().anyMatch(k -> k.moment() == Moment.MODEL_SWAP), "a kill between model and swap");
+        assertTrue(done.stream().anyMatch(k -> k.moment() == Moment.TRAINED && k.hit()),
+                "a kill between a model's delivery and its swap: " + done);
     }
 
-    /** Waits for the moment (after 1 to 3 s of work when the child is ready) and kills; returns when. */
-    private static long aimAndKill(CrashChild child, Moment moment, Random random) throws InterruptedException {
+    /**
+     * Waits for the moment (after 1 to 3 s of work when the child is ready); returns whether its line was seen
+     * (else the kill falls at the end of the wait).
+     */
+    private static boolean aim(CrashChild child, Moment moment, Random random) throws InterruptedException {
         if (moment != Moment.RESTORE) {
             Thread.sleep(1_000 + random.nextInt(2_000));
         }
         long now = System.nanoTime();
-        switch (moment) {
-            case COMMIT -> child.await(CrashChild.COMMIT, now, Duration.ofSeconds(10));
-            case MODEL_SWAP -> {
-                // the key swaps swapDelayEvents (16) of its events after the model arrives: 0.64 s at 25 a second
-                child.await(CrashChild.MODEL, now, Duration.ofSeconds(30));
-                Thread.sleep(random.nextInt(600));
-            }
+        return switch (moment) {
+            case COMMIT -> child.await(CrashChild.COMMIT, now, Duration.ofSeconds(10)) > 0;
+            // the key swaps 16 (swapDelayEvents) of its events after the training point: 0.64 s at 25 a second
+            case TRAINED -> child.await(CrashChild.TRAINED, now, Duration.ofSeconds(30)) > 0;
+            case SWAP -> child.await(CrashChild.SWAP, now, Duration.ofSeconds(30)) > 0;
             case RESTORE -> {
-                child.await(CrashChild.REBALANCING, child.startedNanos(), Duration.ofSeconds(30));
+                boolean seen = child.await(CrashChild.REBALANCING, child.startedNanos(), Duration.ofSeconds(30)) > 0;
                 Thread.sleep(random.nextInt(300));
+                yield seen;
             }
-            case RANDOM -> Thread.sleep(random.nextInt(1_000));
-        }
-        long killed = System.nanoTime();
-        child.kill();
-        return killed;
+            case RANDOM -> {
+                Thread.sleep(random.nextInt(1_000));
+                yield true;
+            }
+        };
     }
 
     private static void print(CrashWorkload w, CrashOutcome o, List<Kill> kills, long firstReadyMs, long seconds) {
@@ -149,9 +178,12 @@ class CrashRecoveryIT {
         s.append(String.format("  alert transitions %d (expected %d), model records published %d, last versions %s"
                 + " (expected %s)%n", o.alerts.size(), w.expectedAlerts().size(), o.modelRecords, o.lastVersions,
                 w.expectedLastVersions()));
-        s.append(String.format("  first start ready in %d ms; time to ready after SIGKILL, ms: %s; median %d, max %d%n",
+        s.append(String.format("  first start ready in %d ms; after SIGKILL, ms to ready/to processing: %s;"
+                        + " ready median %d, max %d%n",
                 firstReadyMs, kills.stream()
-                        .map(k -> k.moment() + (k.stateEmptied() ? "/empty" : "/kept") + "=" + k.readyMs()).toList(),
+                        .map(k -> k.moment() + (k.hit() ? "" : "(missed)") + (k.beforeReady() ? "(before ready)" : "")
+                                + (k.stateEmptied() ? "/empty" : "/kept") + "=" + k.readyMs() + "/" + k.resumedMs())
+                        .toList(),
                 ready.isEmpty() ? -1 : ready.get(ready.size() / 2), ready.isEmpty() ? -1 : ready.get(ready.size() - 1)));
         o.firstMismatches.forEach(m -> s.append("  mismatch: ").append(m).append('\n'));
         System.out.print(s);
