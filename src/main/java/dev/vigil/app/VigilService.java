@@ -170,7 +170,8 @@ final class VigilService implements AutoCloseable {
         if (app.instanceId() != null) {
             return app.instanceId().equals(AppConfig.NO_INSTANCE_ID) ? null : app.instanceId();
         }
-        if (advertised == null || app.http().port() == 0 || app.kafka().containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)) {
+        if (advertised == null || app.http().port() == 0
+                || app.kafka().containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)) {
             return null;
         }
         String host = advertised.substring(0, advertised.lastIndexOf(':'));

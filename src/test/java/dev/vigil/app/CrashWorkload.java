@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -83,7 +84,8 @@ final class CrashWorkload {
     List<String> expectedAlerts() {
         List<String> out = new ArrayList<>();
         expected.forEach((key, results) -> results.stream().filter(r -> r.transition() != AlertTransition.NONE)
-                .forEach(r -> out.add(key + "@" + r.timestamp() + " " + r.transition().name().toLowerCase(java.util.Locale.ROOT))));
+                .forEach(r -> out.add(key + "@" + r.timestamp() + " "
+                        + r.transition().name().toLowerCase(Locale.ROOT))));
         return out;
     }
 
