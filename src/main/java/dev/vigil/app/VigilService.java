@@ -10,6 +10,7 @@ import dev.vigil.stream.DecodedModels;
 import dev.vigil.stream.VigilTopology;
 import dev.vigil.stream.ModelTrainingService;
 import dev.vigil.stream.TopologyTrainer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.metrics.Metrics;
@@ -130,6 +131,12 @@ final class VigilService implements AutoCloseable {
         if (http != null) {
             kafka.put(StreamsConfig.APPLICATION_SERVER_CONFIG, http.advertised());
         }
+        String instance = instanceId(app, http == null ? null : http.advertised());
+        if (instance != null) {
+            // static membership: restarted after a crash, this instance takes its tasks back at once instead of
+            // after the dead member's session timeout (Streams appends the thread index for each consumer)
+            kafka.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instance);
+        }
         Properties props = VigilTopology.streamsConfig(applicationId(app, t), app.bootstrapServers(),
                 app.stateDir().toString(), t, kafka);
         Producer<String, byte[]> producer = new KafkaProducer<>(KafkaOptions.producerProperties(app));
@@ -152,6 +159,27 @@ final class VigilService implements AutoCloseable {
         LOG.info("topology {} started: {} -> scores {}, alerts {}, dead letters {}; models from {}", t.name(),
                 t.inputTopic(), t.scoresTopic(), t.alertsTopic(), t.dlqTopic(), t.modelsTopic());
         return streams;
+    }
+
+    /**
+     * The instance's {@code group.instance.id}, or null for dynamic membership: {@code instance.id} when set (null
+     * for {@value AppConfig#NO_INSTANCE_ID}); else derived from the advertised HTTP address {@code host:port} as
+     * {@code host-port}, when the port was configured (not 0) and the host is not a loopback address (two instances
+     * on two machines would both advertise 127.0.0.1 and fence each other).
+     */
+    static String instanceId(AppConfig app, String advertised) {
+        if (app.instanceId() != null) {
+            return app.instanceId().equals(AppConfig.NO_INSTANCE_ID) ? null : app.instanceId();
+        }
+        if (advertised == null || app.http().port() == 0
+                || app.kafka().containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)) {
+            return null;
+        }
+        String host = advertised.substring(0, advertised.lastIndexOf(':'));
+        if (host.equals("localhost") || host.startsWith("127.") || host.equals("::1")) {
+            return null;
+        }
+        return (host + "-" + advertised.substring(advertised.lastIndexOf(':') + 1)).replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     List<KafkaStreams> applications() {

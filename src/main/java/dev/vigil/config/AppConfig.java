@@ -32,10 +32,19 @@ import java.util.TreeMap;
  * @param modelCacheBytes   bound on the heap of the instance's decoded models, in bytes (estimated: about 19 KB a
  *                          model at H=32); least recently used models are dropped first and decoded again from the
  *                          model store at their key's next event; 0..2^40 (0 decodes at every event), default 256 MiB
+ * @param instanceId        static membership: this instance's stable name in the consumer groups (Kafka's
+ *                          {@code group.instance.id}, one per stream thread), so that an instance restarted after a
+ *                          crash takes its partitions back at once instead of after the dead member's session timeout;
+ *                          letters, digits, '.', '_', '-', at most 200; must differ between running instances;
+ *                          {@value #NO_INSTANCE_ID}: dynamic membership; null (the default): derived from the HTTP
+ *                          endpoint's advertised host and port when those are stable and not a loopback address,
+ *                          dynamic membership otherwise (docs/operations.md "Recovery after a crash")
  */
 public record AppConfig(String bootstrapServers, String applicationId, Path stateDir, boolean createTopics,
                         int partitions, int replicationFactor, Map<String, String> kafka, HttpConfig http,
-                        int trainerThreads, int trainerQueue, long modelCacheBytes) {
+                        int trainerThreads, int trainerQueue, long modelCacheBytes, String instanceId) {
+    /** {@code instance.id} value that turns static membership off. */
+    public static final String NO_INSTANCE_ID = "none";
     public static final int DEFAULT_TRAINER_THREADS = 1;
     public static final int DEFAULT_TRAINER_QUEUE = 10_000;
     /** Default {@code models.cache.bytes}: 256 MiB, about 14,000 models at H=32. */
@@ -46,6 +55,14 @@ public record AppConfig(String bootstrapServers, String applicationId, Path stat
     public static AppConfig defaults(String bootstrapServers) {
         return new AppConfig(bootstrapServers, "vigil", Path.of("/tmp/vigil-state"), true, 4, 1, Map.of(),
                 HttpConfig.defaults());
+    }
+
+    /** With {@code instance.id} derived (the default). */
+    public AppConfig(String bootstrapServers, String applicationId, Path stateDir, boolean createTopics,
+                     int partitions, int replicationFactor, Map<String, String> kafka, HttpConfig http,
+                     int trainerThreads, int trainerQueue, long modelCacheBytes) {
+        this(bootstrapServers, applicationId, stateDir, createTopics, partitions, replicationFactor, kafka, http,
+                trainerThreads, trainerQueue, modelCacheBytes, null);
     }
 
     /** With the default model cache bound. */
@@ -104,6 +121,13 @@ public record AppConfig(String bootstrapServers, String applicationId, Path stat
             throw new BadConfigException("models.cache.bytes must be in [0, " + MAX_MODEL_CACHE_BYTES + "], got "
                     + modelCacheBytes);
         }
+        if (instanceId != null && !instanceId.matches("[A-Za-z0-9._-]{1,200}")) {
+            throw new BadConfigException("instance.id must be 1 to 200 letters, digits, '.', '_' or '-', got '"
+                    + instanceId + "'");
+        }
+        if (instanceId != null && kafka.containsKey("group.instance.id")) {
+            throw new BadConfigException("kafka.group.instance.id must not be set: Vigil sets it from instance.id");
+        }
     }
 
     /** Parts of a key that mark its value as secret ({@link #isSecret}). */
@@ -144,6 +168,7 @@ public record AppConfig(String bootstrapServers, String applicationId, Path stat
         shown.put("trainer.threads", trainerThreads);
         shown.put("trainer.queue.capacity", trainerQueue);
         shown.put("models.cache.bytes", modelCacheBytes);
+        shown.put("instance.id", instanceId == null ? "(derived)" : instanceId);
         new TreeMap<>(kafka).forEach((k, v) -> shown.put("kafka." + k, isSecret(k) ? HIDDEN : v));
         StringBuilder out = new StringBuilder();
         shown.forEach((k, v) -> out.append(out.length() == 0 ? "" : ", ").append(k).append('=').append(v));

@@ -40,6 +40,19 @@ class AppConfigLoaderTest {
     }
 
     @Test
+    void shouldReadTheInstanceIdAndRefuseBadOnesAndAClashWithKafkasOwnKey() {
+        assertEquals(null, AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1")).instanceId());
+        assertEquals("vigil-1", AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1", "instance.id", "vigil-1"))
+                .instanceId());
+        assertEquals("instance.id must be 1 to 200 letters, digits, '.', '_' or '-', got 'a b'",
+                assertThrows(BadConfigException.class, () -> AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1",
+                        "instance.id", "a b"))).getMessage());
+        assertEquals("kafka.group.instance.id must not be set: Vigil sets it from instance.id",
+                assertThrows(BadConfigException.class, () -> AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1",
+                        "instance.id", "x", "kafka.group.instance.id", "y"))).getMessage());
+    }
+
+    @Test
     void shouldReadTheModelCacheBoundAsBytesWithADefaultAndARange() {
         assertEquals(256L << 20, AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1")).modelCacheBytes());
         assertEquals(8_000_000_000L, AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1",

@@ -1,0 +1,122 @@
+package dev.vigil.app;
+
+import dev.vigil.app.broker.EmbeddedKafkaBroker;
+import dev.vigil.config.AppConfig;
+import dev.vigil.testutil.KafkaTestBroker;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The crash test: {@code vigil run} as a child JVM against the embedded broker, a paced multi-key workload whose
+ * keys train and swap several models, and SIGKILLs at seeded moments ({@link CrashLoop.Moment}: at a transaction
+ * commit, between a model's delivery and its key's swap point, during a restore, just after a swap, at random), the
+ * child restarted after each, half the time on an emptied state directory. Every event has exactly one score, and
+ * every score, model version and alert transition is bit for bit the uninterrupted run's.
+ *
+ * <p>{@code mvn verify} runs 4 kills. The long run: {@code mvn -B verify -Pchaos} (12 kills;
+ * {@code -Dvigil.chaos.kills=N}, {@code -Dvigil.chaos.seed=S}, {@code -Dvigil.chaos.instanceId=none} for dynamic
+ * group membership, {@code -Dvigil.chaos.groupProtocol=streams} for the Streams rebalance protocol of KIP-1071),
+ * which prints the figures (docs/operations.md "Crash test").
+ */
+class CrashRecoveryIT {
+    private static final int KEYS = 6;
+    private static final int RATE_PER_KEY = 25;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void shouldScoreEveryEventOnceAndAsTheUninterruptedRunAcrossSigkills() throws Exception {
+        int kills = Integer.getInteger("vigil.chaos.kills", 4);
+        long seed = Long.getLong("vigil.chaos.seed", 14L);
+        String instanceId = System.getProperty("vigil.chaos.instanceId", "crash-1");
+        String protocol = System.getProperty("vigil.chaos.groupProtocol", "classic");
+        EmbeddedKafkaBroker broker = KafkaTestBroker.shared();
+        Random random = new Random(seed);
+        String name = "crash-" + kills + "-" + seed + "-" + instanceId.replace('.', '_') + "-" + protocol;
+        int eventsPerKey = RATE_PER_KEY * (15 + 9 * kills);
+        CrashWorkload w = new CrashWorkload(name, KEYS, eventsPerKey, RATE_PER_KEY, seed, tmp);
+        Path stateDir = tmp.resolve("state");
+        Path config = w.writeConfig(tmp, broker.bootstrapServers(), stateDir, freePort(), instanceId,
+                protocol.equals("classic") ? Map.of() : Map.of("kafka.group.protocol", protocol,
+                        // the dashboard's plain consumer refuses group.protocol=streams
+                        "http.enabled", "false"));
+        Path logback = tmp.resolve("logback.xml");
+        CrashChild.writeLogback(logback);
+        Path log = Path.of("target", name + ".log");
+        Files.deleteIfExists(log);
+        TopicSetup.createMissing(new AppConfig(broker.bootstrapServers(), name, stateDir, true, 2, 1, Map.of()),
+                List.of(w.topology));
+
+        CrashLoop loop = new CrashLoop(config, w.topologyFile, logback, log, stateDir, random);
+        long firstReadyMs = loop.startFirst();
+        Thread producing = new Thread(() -> w.produce(broker.bootstrapServers()), "crash-it-producer");
+        producing.start();
+        long started = System.nanoTime();
+        List<CrashLoop.Kill> done = loop.killAndRestart(kills);
+        producing.join();
+        CrashOutcome o = CrashOutcome.read(broker.bootstrapServers(), w, Duration.ofMinutes(3));
+        loop.stop();
+        print(w, o, done, firstReadyMs, (System.nanoTime() - started) / 1_000_000_000);
+
+        assertEquals(0, o.duplicates, "events scored twice");
+        assertEquals(0, o.losses, "events never scored");
+        assertEquals(w.total(), o.scoreRecords, "score records");
+        assertEquals(w.expectedAlerts(), o.alerts, "alerts open and close as in the uninterrupted run");
+        assertEquals(w.expectedLastVersions(), o.lastVersions, "every key reaches the uninterrupted run's models");
+        assertTrue(w.expectedLastVersions().values().stream().allMatch(v -> v >= 2),
+                "every key should be retrained at least once: " + w.expectedLastVersions());
+        assertTrue(w.expectedAlerts().stream().anyMatch(a -> a.endsWith("closed")), "alerts should close too");
+        assertTrue(done.stream().anyMatch(k -> k.moment() == CrashLoop.Moment.TRAINED && k.hit()),
+                "a kill between a model's delivery and its swap: " + done);
+        assertEquals(List.of(), o.firstMismatches, "scores and model versions bit for bit as in the uninterrupted"
+                + " run (" + o.scoreMismatches + " scores and " + o.versionMismatches + " versions differ)");
+    }
+
+    private static void print(CrashWorkload w, CrashOutcome o, List<CrashLoop.Kill> kills, long firstReadyMs,
+                              long seconds) {
+        Map<CrashLoop.Moment, Integer> byMoment = new EnumMap<>(CrashLoop.Moment.class);
+        kills.forEach(k -> byMoment.merge(k.moment(), 1, Integer::sum));
+        List<Long> ready = kills.stream().map(CrashLoop.Kill::readyMs).filter(ms -> ms >= 0).sorted().toList();
+        StringBuilder s = new StringBuilder();
+        s.append(String.format("crash test %s: %d kills %s (%d before ready, %d on an emptied state directory)"
+                        + " in %d s%n",
+                w.name, kills.size(), byMoment, kills.stream().filter(CrashLoop.Kill::beforeReady).count(),
+                kills.stream().filter(CrashLoop.Kill::stateEmptied).count(), seconds));
+        s.append(String.format("  events %d, score records %d, duplicates %d, losses %d, score mismatches %d,"
+                        + " model version mismatches %d%n", w.total(), o.scoreRecords, o.duplicates, o.losses,
+                o.scoreMismatches, o.versionMismatches));
+        s.append(String.format("  alert transitions %d (expected %d), model records published %d, last versions %s"
+                + " (expected %s)%n", o.alerts.size(), w.expectedAlerts().size(), o.modelRecords, o.lastVersions,
+                w.expectedLastVersions()));
+        s.append(String.format("  first start ready in %d ms; after SIGKILL, ms to ready/to processing: %s;"
+                        + " ready median %d, max %d%n",
+                firstReadyMs, kills.stream()
+                        .map(k -> k.moment() + (k.hit() ? "" : "(missed)") + (k.beforeReady() ? "(before ready)" : "")
+                                + (k.stateEmptied() ? "/empty" : "/kept") + "=" + k.readyMs() + "/" + k.resumedMs())
+                        .toList(),
+                ready.isEmpty() ? -1 : ready.get(ready.size() / 2),
+                ready.isEmpty() ? -1 : ready.get(ready.size() - 1)));
+        o.firstMismatches.forEach(m -> s.append("  mismatch: ").append(m).append('\n'));
+        System.out.print(s);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
