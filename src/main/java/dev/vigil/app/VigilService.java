@@ -11,8 +11,6 @@ import dev.vigil.stream.VigilTopology;
 import dev.vigil.stream.ModelTrainingService;
 import dev.vigil.stream.TopologyTrainer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -33,7 +31,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The running service: one Kafka Streams application per topology, application id
  * {@code <application.id>-<topology name>}, and the background trainer ({@link ModelTrainingService}: one pool
- * for all topologies, a {@link TopologyTrainer} and a model producer per topology). Instances started with the
+ * for all topologies, a {@link TopologyTrainer}). Instances started with the
  * same settings share the partitions.
  * {@link #close()} stops every application cleanly (with exactly-once, the last transaction commits, so no
  * event is lost or scored twice).
@@ -46,7 +44,6 @@ final class VigilService implements AutoCloseable {
     private final List<KafkaStreams> applications = new ArrayList<>();
     /** The topology name of each application, in the same order. */
     private final List<String> names = new ArrayList<>();
-    private final List<Producer<String, byte[]>> producers = new ArrayList<>();
     /** Metrics of the service outside the stream threads (the background trainer's), group {@code vigil-service}. */
     private final Metrics metrics = new Metrics();
     /** The Micrometer registry {@code /metrics} serves: JVM, Kafka Streams and Vigil's meters. */
@@ -139,10 +136,8 @@ final class VigilService implements AutoCloseable {
         }
         Properties props = VigilTopology.streamsConfig(applicationId(app, t), app.bootstrapServers(),
                 app.stateDir().toString(), t, kafka);
-        Producer<String, byte[]> producer = new KafkaProducer<>(KafkaOptions.producerProperties(app));
-        producers.add(producer);
         TopologyTrainer training = trainer.forTopology(t, applicationId(app, t),
-                VigilTopology.detectorConfig(t, settings.detector(), settings.retrain()), settings.retrain(), producer);
+                VigilTopology.detectorConfig(t, settings.detector(), settings.retrain()), settings.retrain());
         Topology topology = VigilTopology.build(t, settings.detector(), settings.retrain(), props, training, decoded);
         KafkaStreams streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(e -> {
@@ -230,9 +225,6 @@ final class VigilService implements AutoCloseable {
         }
         if (trainer != null) {
             trainer.close();
-        }
-        for (Producer<String, byte[]> p : producers) {
-            p.close(CLOSE_TIMEOUT);
         }
         for (int i = 0; i < applications.size(); i++) {
             // leave the group at once, so that another instance (or this one restarted) takes the partitions over

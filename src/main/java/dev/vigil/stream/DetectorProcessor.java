@@ -1,5 +1,6 @@
 package dev.vigil.stream;
 
+import dev.vigil.lstm.LstmModel;
 import dev.vigil.BadConfigException;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.Detector;
@@ -127,7 +128,8 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         // the shared model is trained by the task of partition 0 (one order of events, so one sequence of trainings)
         boolean trainsShared = partition == 0;
         lifecycle = new KeyLifecycle(config, retrain, trainsShared, stores,
-                new StreamModels(models, training instanceof TopologyTrainer t ? t : null, partition), training);
+                new StreamModels(models, training instanceof TopologyTrainer t ? t : null, partition, this::publish),
+                training);
     }
 
     @Override
@@ -164,6 +166,12 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         emit(key, record.timestamp(), done.result());
         stores.saveState(key, state);
         scoreLatency.record(System.nanoTime() - started);
+    }
+
+    /** Forwards a model a key put in force to the models sink, in this task's transaction ({@link ModelSink}). */
+    private void publish(LstmModel model, int partition) {
+        context.forward(new Record<>(model.info().modelId(), ModelSink.value(model, partition),
+                context.currentSystemTimeMs(), new RecordHeaders()), names.modelsSink());
     }
 
     private void emit(String key, long timestamp, DetectorResult result) {

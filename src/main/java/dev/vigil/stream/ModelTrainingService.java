@@ -4,7 +4,6 @@ import dev.vigil.BadConfigException;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.train.RetrainConfig;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Measurable;
 import org.apache.kafka.common.metrics.Metrics;
@@ -75,11 +74,10 @@ public final class ModelTrainingService implements AutoCloseable {
      *
      * @param applicationId the topology's Streams application id
      * @param detector      the detector settings the topology runs with
-     * @param producer      publishes models to the topology's models topic (thread-safe; closed by the caller)
      */
     public TopologyTrainer forTopology(TopologyConfig topology, String applicationId, DetectorConfig detector,
-                                       RetrainConfig retrain, Producer<String, byte[]> producer) {
-        return new TopologyTrainer(topology, applicationId, detector, retrain, producer, pool, metrics);
+                                       RetrainConfig retrain) {
+        return new TopologyTrainer(topology, applicationId, detector, retrain, pool, metrics);
     }
 
     /** Requests waiting for a thread. */

@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * The models of one detector task, as its {@link dev.vigil.lifecycle.KeyLifecycle} sees them: the model store's
  * payloads ({@link ModelCache}), the trainings the topology's {@link TopologyTrainer} delivered, and the models the
- * task's keys put in force. A model put in force is published to the models topic (by the trainer's producer) and
+ * task's keys put in force. A model put in force is published to the models topic through the detector's models
+ * sink, in the task's transaction ({@link ModelSink}: a swap a crash rolls back is not published), and
  * served from here until the store holds that version or a newer one, so the key's next event does not wait for the
  * round trip; at most {@value #MAX_IN_FLIGHT} such models are held (the least recently put dropped first; a key whose
  * model was dropped before the store caught up re-warms onto the store's). Not thread-safe: one per processor.
@@ -23,6 +24,7 @@ final class StreamModels implements ModelSource {
     private final ModelCache store;
     private final TopologyTrainer trainer;
     private final int partition;
+    private final java.util.function.BiConsumer<LstmModel, Integer> publisher;
     private final Map<String, LstmModel> inFlight = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, LstmModel> eldest) {
@@ -31,15 +33,18 @@ final class StreamModels implements ModelSource {
     };
 
     /**
-     * @param trainer   the topology's background trainer and publisher, or null (no trainer: nothing is published)
+     * @param trainer   the topology's background trainer, or null (no trainer)
      * @param partition the task's partition of the detector's source, where its keys' events are: a model one of
      *                  its keys puts in force is published to this partition of the models topic, whatever
      *                  partitioner the events' producer used (a shared model to every partition)
+     * @param publisher forwards a model and its target partition to the models sink
      */
-    StreamModels(ModelCache store, TopologyTrainer trainer, int partition) {
+    StreamModels(ModelCache store, TopologyTrainer trainer, int partition,
+                 java.util.function.BiConsumer<LstmModel, Integer> publisher) {
         this.store = store;
         this.trainer = trainer;
         this.partition = partition;
+        this.publisher = publisher;
     }
 
     @Override
@@ -67,8 +72,9 @@ final class StreamModels implements ModelSource {
     @Override
     public void putInForce(LstmModel model) {
         inFlight.put(model.info().modelId(), model);
+        publisher.accept(model, partition);
         if (trainer != null) {
-            trainer.publish(model, partition);
+            trainer.published(model, partition);
         }
     }
 }

@@ -22,6 +22,7 @@ public record TopologyNames(String topology) {
     public static final String SCORES_SINK = "scores-sink";
     public static final String ALERTS_SINK = "alerts-sink";
     public static final String DLQ_SINK = "dlq-sink";
+    public static final String MODELS_SINK = "models-sink";
     /** Source node on the models topic (a second source of the detector's sub-topology). */
     public static final String MODEL_SOURCE = "model-source";
     /** Processor that validates model payloads into the model store. */
@@ -62,6 +63,11 @@ public record TopologyNames(String topology) {
 
     public String dlqSink() {
         return name(DLQ_SINK);
+    }
+
+    /** The detector's sink of the models its keys put in force ({@link ModelSink}). */
+    public String modelsSink() {
+        return name(MODELS_SINK);
     }
 
     public String modelSource() {

@@ -9,8 +9,6 @@ import dev.vigil.lstm.ModelCodec;
 import dev.vigil.train.ModelTrainer;
 import dev.vigil.train.RetrainConfig;
 import dev.vigil.train.TrainingOutcome;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.Avg;
@@ -45,7 +43,6 @@ public final class TopologyTrainer implements TrainingRequests {
 
     private final TopologyConfig topology;
     private final RetrainConfig retrain;
-    private final Producer<String, byte[]> producer;
     private final Executor pool;
     private final ThreadLocal<ModelTrainer> trainers;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
@@ -59,17 +56,15 @@ public final class TopologyTrainer implements TrainingRequests {
     private final Sensor timedOut;
     private final Sensor oversized;
     private final Sensor skipped;
-    private final Sensor publishFailed;
     private final Sensor trainingTime;
 
     private record Delivery(TrainingPoint point, TrainingOutcome outcome) {
     }
 
     TopologyTrainer(TopologyConfig topology, String applicationId, DetectorConfig detector, RetrainConfig retrain,
-                    Producer<String, byte[]> producer, Executor pool, Metrics metrics) {
+                    Executor pool, Metrics metrics) {
         this.topology = topology;
         this.retrain = retrain;
-        this.producer = producer;
         this.pool = pool;
         this.trainers = ThreadLocal.withInitial(() -> new ModelTrainer(detector.lstm(), retrain));
         Map<String, String> tags = Map.of("topology", topology.name(), "application-id", applicationId);
@@ -83,7 +78,6 @@ public final class TopologyTrainer implements TrainingRequests {
         timedOut = counter(metrics, tags, "trainings-timed-out", "Trainings abandoned at retrain.maxTrainingMs.");
         oversized = counter(metrics, tags, "models-oversized", "Models refused: payload above retrain.maxModelBytes.");
         skipped = counter(metrics, tags, "trainings-skipped", "Trainings stopped by a shutdown.");
-        publishFailed = counter(metrics, tags, "models-publish-failed", "Models the producer failed to publish.");
         trainingTime = metrics.sensor("vigil-trainer-time-" + topology.name());
         trainingTime.add(metrics.metricName("training-time-ms-avg", ModelTrainingService.GROUP,
                 "Mean wall time of a training, ms.", tags), new Avg());
@@ -121,33 +115,15 @@ public final class TopologyTrainer implements TrainingRequests {
     }
 
     /**
-     * Publishes a model a key put in force to the models topic, keyed by its model id ({@link ModelRecords}): a key's
-     * model to {@code partition}, the partition of the key's events (whatever partitioner their producer used, so
-     * the key's task picks it up), a shared model to every partition (each task keeps a copy). Never blocks for long
-     * (the partition count is the producer's cached metadata).
+     * Counts and logs a model a key put in force: the detector publishes it to the models topic through its models
+     * sink, in the task's transaction ({@link ModelSink}), to {@code partition} (a shared model to every partition).
      */
-    void publish(LstmModel model, int partition) {
-        String id = model.info().modelId();
-        long version = model.info().version();
-        List<ProducerRecord<String, byte[]>> records = ModelRecords.of(topology.modelsTopic(), id,
-                ModelCodec.encode(model), ModelRecords.shared(id) ? producer.partitionsFor(topology.modelsTopic()).size()
-                        : 1, partition);
-        for (int i = 0; i < records.size(); i++) {
-            boolean last = i == records.size() - 1;
-            ProducerRecord<String, byte[]> record = records.get(i);
-            producer.send(record, (metadata, e) -> {
-                if (e != null) {
-                    publishFailed.record();
-                    LOG.warn("topology {}: publishing '{}' version {} to partition {} failed", topology.name(), id,
-                            version, record.partition(), e);
-                } else if (last) {
-                    publishedModels.record();
-                    LOG.debug("topology {}: '{}' version {} published to {}", topology.name(), id, version,
-                            records.size() == 1 ? topology.modelsTopic() + "-" + record.partition()
-                                    : topology.modelsTopic() + " (all " + records.size() + " partitions)");
-                }
-            });
-        }
+    void published(LstmModel model, int partition) {
+        publishedModels.record();
+        LOG.debug("topology {}: '{}' version {} published to {} (put in force, in the task's transaction)",
+                topology.name(),
+                model.info().modelId(), model.info().version(), ModelRecords.shared(model.info().modelId())
+                        ? topology.modelsTopic() + " (every partition)" : topology.modelsTopic() + "-" + partition);
     }
 
     private void run(Request request) {

@@ -130,6 +130,9 @@ public final class VigilTopology {
                 names.detector());
         built.addSink(names.dlqSink(), topology.dlqTopic(), new StringSerializer(), new ByteArraySerializer(),
                 names.detector());
+        // models put in force, in the task's transaction, to the partition of the key's events (ModelSink)
+        built.addSink(names.modelsSink(), topology.modelsTopic(), new StringSerializer(), ModelSink.VALUE_SERIALIZER,
+                ModelSink.PARTITIONER, names.detector());
         return built;
     }
 

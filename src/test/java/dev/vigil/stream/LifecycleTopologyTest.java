@@ -11,10 +11,7 @@ import dev.vigil.lifecycle.TrainingRequests;
 import dev.vigil.lstm.TrainingConfig;
 import dev.vigil.testutil.SyntheticSeries;
 import dev.vigil.train.RetrainConfig;
-import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.metrics.Metrics;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -144,7 +141,6 @@ class LifecycleTopologyTest {
 
     private static TopologyTrainer trainer(RetrainConfig retrain, DetectorConfig detector,
                                            java.util.concurrent.Executor pool, Metrics metrics, String id) {
-        return new TopologyTrainer(StreamFixtures.singleValue(), id, detector, retrain,
-                new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()), pool, metrics);
+        return new TopologyTrainer(StreamFixtures.singleValue(), id, detector, retrain, pool, metrics);
     }
 }

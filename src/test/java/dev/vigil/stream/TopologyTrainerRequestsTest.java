@@ -10,10 +10,7 @@ import dev.vigil.train.ModelTrainer;
 import dev.vigil.train.RetrainClock.Trigger;
 import dev.vigil.train.RetrainConfig;
 import dev.vigil.train.TrainingOutcome;
-import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.metrics.Metrics;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,11 +41,8 @@ class TopologyTrainerRequestsTest {
 
     private TopologyTrainer trainer(RetrainConfig retrain, Executor pool) {
         TopologyConfig topology = StreamFixtures.singleValue();
-        // no model is published here (the producer is a placeholder that is never sent to; publishing runs against a
-        // real broker in the IT)
         TopologyTrainer trainer = new TopologyTrainer(topology, "requests-test",
-                VigilTopology.detectorConfig(topology, StreamFixtures.DETECTOR, retrain), retrain,
-                new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()), pool, metrics);
+                VigilTopology.detectorConfig(topology, StreamFixtures.DETECTOR, retrain), retrain, pool, metrics);
         return trainer;
     }
 

@@ -121,18 +121,18 @@ public final class TrainerBenchmark {
             StreamBenchmark.preload(producer, series, topology.inputTopic(), settings.events(), settings.keys(), out);
         }
         Path root = Files.createTempDirectory("vigil-bench-trainer");
-        try (KafkaProducer<String, byte[]> models = StreamBenchmark.producer(bootstrap, 0)) {
+        try {
             if (settings.warmupEvents() > 0) {
-                try (Phase warmup = new Phase("warm-up", runId, bootstrap, root, topology, NEVER, models)) {
+                try (Phase warmup = new Phase("warm-up", runId, bootstrap, root, topology, NEVER)) {
                     warmup.throughput(settings.warmupEvents());
                 }
             }
-            Phase idle = new Phase("idle", runId, bootstrap, root, topology, NEVER, models);
+            Phase idle = new Phase("idle", runId, bootstrap, root, topology, NEVER);
             double idleRate;
             try (idle) {
                 idleRate = idle.throughput(settings.events());
             }
-            Phase busy = new Phase("busy", runId, bootstrap, root, topology, settings.retrainInterval(), models);
+            Phase busy = new Phase("busy", runId, bootstrap, root, topology, settings.retrainInterval());
             try (busy) {
                 long start = System.nanoTime();
                 double busyRate = busy.throughput(settings.events());
@@ -160,8 +160,7 @@ public final class TrainerBenchmark {
         private final ModelTrainingService trainer = new ModelTrainingService(1, 10_000, metrics);
         private final KafkaStreams streams;
 
-        Phase(String label, String runId, String bootstrap, Path root, TopologyConfig topology, int retrainInterval,
-              KafkaProducer<String, byte[]> models) {
+        Phase(String label, String runId, String bootstrap, Path root, TopologyConfig topology, int retrainInterval) {
             this.label = label;
             this.bootstrap = bootstrap;
             this.topology = topology;
@@ -173,7 +172,7 @@ public final class TrainerBenchmark {
             Properties props = VigilTopology.streamsConfig(applicationId, bootstrap, root.resolve(label).toString(),
                     topology, Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, StreamBenchmark.COMMIT_INTERVAL_MS));
             DetectorConfig detector = VigilTopology.detectorConfig(topology, DetectorConfig.defaults(), retrain);
-            TopologyTrainer training = trainer.forTopology(topology, applicationId, detector, retrain, models);
+            TopologyTrainer training = trainer.forTopology(topology, applicationId, detector, retrain);
             streams = new KafkaStreams(VigilTopology.build(topology, DetectorConfig.defaults(), retrain, props, training),
                     props);
         }

@@ -49,8 +49,7 @@ public final class VigilMeters implements MeterBinder {
             new String[] {"failed", "trainings-failed-total"},
             new String[] {"timed-out", "trainings-timed-out-total"},
             new String[] {"oversized", "models-oversized-total"},
-            new String[] {"skipped", "trainings-skipped-total"},
-            new String[] {"publish-failed", "models-publish-failed-total"});
+            new String[] {"skipped", "trainings-skipped-total"});
 
     private final List<Source> sources;
     private final Supplier<Map<MetricName, ? extends Metric>> serviceMetrics;
