@@ -134,10 +134,17 @@ class ModelPartitionsIT {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(old, 3, (short) 1)
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
+            // a topic just created may not have its leaders yet: wait, so that no send below times out unseen
+            long deadline = System.nanoTime() + LIMIT.toNanos();
+            while (admin.describeTopics(List.of(old)).allTopicNames().get().get(old).partitions().stream()
+                    .anyMatch(tp -> tp.leader() == null || tp.leader().isEmpty()) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
         }
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaOptions.producerProperties(app))) {
             for (String key : scenario.events.keySet()) {
-                producer.send(new ProducerRecord<>(old, key, payload(fresh, key)));
+                // each written for sure before the migration reads the topic
+                producer.send(new ProducerRecord<>(old, key, payload(fresh, key))).get();
             }
         }
         BadConfigException refused = assertThrows(BadConfigException.class,
