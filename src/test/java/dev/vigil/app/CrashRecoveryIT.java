@@ -2,7 +2,6 @@ package dev.vigil.app;
 
 import dev.vigil.app.broker.EmbeddedKafkaBroker;
 import dev.vigil.config.AppConfig;
-import dev.vigil.testutil.KafkaTestBroker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +43,15 @@ class CrashRecoveryIT {
         long seed = Long.getLong("vigil.chaos.seed", 14L);
         String instanceId = System.getProperty("vigil.chaos.instanceId", "crash-1");
         String protocol = System.getProperty("vigil.chaos.groupProtocol", "classic");
-        EmbeddedKafkaBroker broker = KafkaTestBroker.shared();
+        // a broker of its own: the SIGKILLed children leave open transactions and fenced producers behind, which the
+        // other tests' shared broker need not carry
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            run(broker, kills, seed, instanceId, protocol);
+        }
+    }
+
+    private void run(EmbeddedKafkaBroker broker, int kills, long seed, String instanceId, String protocol)
+            throws Exception {
         Random random = new Random(seed);
         String name = "crash-" + kills + "-" + seed + "-" + instanceId.replace('.', '_') + "-" + protocol;
         int eventsPerKey = RATE_PER_KEY * (15 + 9 * kills);
