@@ -11,7 +11,6 @@ import dev.vigil.lifecycle.TrainingRequests;
 import dev.vigil.stream.VigilTopology;
 import dev.vigil.train.RetrainConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -146,10 +145,7 @@ public final class FleetBenchmark {
         int models = (int) Math.round(keys * settings.modelShare());
         try (KafkaProducer<String, byte[]> producer = StreamBenchmark.producer(bootstrap, 5)) {
             log(keys + " keys: publishing " + models + " per-key models");
-            for (int k = 0; k < models; k++) {
-                String key = BenchSeries.key(k);
-                producer.send(new ProducerRecord<>(topology.modelsTopic(), key, BenchSeries.payloadFor(model, key)));
-            }
+            StreamBenchmark.publishModels(producer, model, topology.modelsTopic(), models);
             StreamBenchmark.preload(producer, series, topology.inputTopic(), total, keys, out);
         }
         Path stateDir = root.resolve(runId);
@@ -164,6 +160,7 @@ public final class FleetBenchmark {
             log(String.format(java.util.Locale.ROOT, "%d keys: %.0f events/s while processing, %.1f µs of stream"
                     + " thread per event", keys, timing.rate(), timing.cpu().streamThreadMicrosPerEvent()));
             TopologyNames names = new TopologyNames(topology.name());
+            awaitModels(streams, names, models);
             double[] state = meanBytes(StoredKeyReader.store(streams, names.stateStore()));
             double[] history = meanBytes(StoredKeyReader.store(streams, names.historyStore()));
             double[] modelStore = meanBytes(StoredKeyReader.store(streams, names.modelStore()));
@@ -233,6 +230,18 @@ public final class FleetBenchmark {
     }
 
     /** {entries, mean value bytes} of a store (all of this instance's partitions). */
+    /**
+     * Waits (at most a minute) until the task stores hold every published model: the models topic is a second source
+     * of the detector's tasks, so its last records may still be on their way when the last score is out.
+     */
+    private static void awaitModels(KafkaStreams streams, TopologyNames names, int models) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (meanBytes(StoredKeyReader.store(streams, names.modelStore()))[0] < models
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+    }
+
     private static double[] meanBytes(ReadOnlyKeyValueStore<String, byte[]> store) {
         long n = 0;
         long bytes = 0;

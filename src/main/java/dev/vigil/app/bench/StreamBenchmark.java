@@ -281,25 +281,31 @@ public final class StreamBenchmark {
     static void publishModels(KafkaProducer<String, byte[]> producer, BenchSeries series, String topic, int keys,
                               PrintWriter out) {
         log(out, "training one model (default shape) and publishing it for " + keys + " keys");
-        LstmModel model = series.train();
+        publishModels(producer, series.train(), topic, keys);
+    }
+
+    /** Publishes {@code model} for the first {@code keys} keys and fails if any of them was not written. */
+    static void publishModels(KafkaProducer<String, byte[]> producer, LstmModel model, String topic, int keys) {
+        CheckedSends sends = new CheckedSends(producer);
         for (int k = 0; k < keys; k++) {
             String key = BenchSeries.key(k);
-            producer.send(new ProducerRecord<>(topic, key, BenchSeries.payloadFor(model, key)));
+            sends.send(new ProducerRecord<>(topic, key, BenchSeries.payloadFor(model, key)));
         }
-        producer.flush();
+        sends.awaitAll("models");
     }
 
     /** Publishes {@code events} events spread round-robin over {@code keys} keys, each key's in time order. */
     static void preload(KafkaProducer<String, byte[]> producer, BenchSeries series, String topic, long events, int keys,
                         PrintWriter out) {
         log(out, "preloading " + events + " events over " + keys + " keys");
+        CheckedSends sends = new CheckedSends(producer);
         for (long j = 0; j < events; j++) {
             int k = (int) (j % keys);
             long i = j / keys;
-            producer.send(new ProducerRecord<>(topic, BenchSeries.key(k),
+            sends.send(new ProducerRecord<>(topic, BenchSeries.key(k),
                     BenchSeries.json(BenchSeries.START_MS + i * BenchSeries.STEP_MS, series.value(k, i))));
         }
-        producer.flush();
+        sends.awaitAll("events");
     }
 
     private static int stateBytes(KafkaStreams streams, TopologyNames names) {

@@ -25,9 +25,9 @@ class FleetBenchmarkIT {
             assertEquals(2_000, fleet.timing().outputs(), fleet.toString());
             assertTrue(fleet.timing().rate() > 0, fleet.toString());
             assertEquals(Math.round(fleet.keys() * 0.25), fleet.models(), fleet.toString());
-            // models reach the task stores asynchronously; on fresh-clone CI runs a few were not yet held when read
-            // (88 of 100, after a 120 s stall): the exact split is ScaleOutIT's, here they must be there at all
-            assertTrue(fleet.modelsHeld() > fleet.models() / 2, "the published models are held: " + fleet);
+            // one instance owns every partition: it holds every published model (the publish checks each send),
+            // and those the run trained and put in force besides
+            assertTrue(fleet.modelsHeld() >= fleet.models(), "the published models are held: " + fleet);
             assertTrue(fleet.stateBytes() > 100 && fleet.historyBytes() > 0 && fleet.modelStoreBytes() > 10_000,
                     fleet.toString());
             assertTrue(fleet.heapAfterGc() > 0 && fleet.taskStoreBytes() > 0, fleet.toString());
