@@ -3,6 +3,7 @@ package dev.vigil.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.BadConfigException;
 import dev.vigil.app.broker.EmbeddedKafkaBroker;
+import dev.vigil.app.broker.WritableTopics;
 import dev.vigil.config.AppConfig;
 import dev.vigil.config.HttpConfig;
 import dev.vigil.config.TopologyConfig;
@@ -134,12 +135,8 @@ class ModelPartitionsIT {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(old, 3, (short) 1)
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
-            // a topic just created may not have its leaders yet: wait, so that no send below times out unseen
-            long deadline = System.nanoTime() + LIMIT.toNanos();
-            while (admin.describeTopics(List.of(old)).allTopicNames().get().get(old).partitions().stream()
-                    .anyMatch(tp -> tp.leader() == null || tp.leader().isEmpty()) && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            // a topic just created may not take writes yet: wait, so that no send below fails out of sequence
+            WritableTopics.awaitWritable(admin, old, LIMIT);
         }
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaOptions.producerProperties(app))) {
             for (String key : scenario.events.keySet()) {

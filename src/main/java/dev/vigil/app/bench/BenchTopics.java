@@ -1,13 +1,14 @@
 package dev.vigil.app.bench;
 
 import dev.vigil.VigilException;
+import dev.vigil.app.broker.WritableTopics;
 import dev.vigil.config.TopologyConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +16,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Creates a benchmark run's topics (the models topic compacted) and waits until every partition has a leader. */
+/** Creates a benchmark run's topics (the models topic compacted) and waits until every partition takes writes. */
 final class BenchTopics {
-    private static final long TIMEOUT_MS = 60_000;
+    private static final Duration TIMEOUT = Duration.ofMinutes(1);
 
     private BenchTopics() {
     }
@@ -32,30 +33,13 @@ final class BenchTopics {
         topics.add(new NewTopic(topology.modelsTopic(), partitions, (short) 1)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(topics).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            List<String> names = topics.stream().map(NewTopic::name).toList();
-            long deadline = System.currentTimeMillis() + TIMEOUT_MS;
-            while (!allLed(admin, names)) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new VigilException("benchmark topics have no leaders after " + TIMEOUT_MS + " ms");
-                }
-                Thread.sleep(100);
+            admin.createTopics(topics).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            // the controller has the topics; wait until each partition's leader takes writes (see WritableTopics)
+            for (NewTopic topic : topics) {
+                WritableTopics.awaitWritable(admin, topic.name(), TIMEOUT);
             }
         } catch (ExecutionException | TimeoutException e) {
             throw new VigilException("cannot create the benchmark topics at " + bootstrap + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static boolean allLed(Admin admin, List<String> names) throws InterruptedException {
-        try {
-            for (TopicDescription d : admin.describeTopics(names).allTopicNames().get().values()) {
-                if (d.partitions().stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty())) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (ExecutionException e) {
-            return false;
         }
     }
 }
