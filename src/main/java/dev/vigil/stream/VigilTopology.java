@@ -174,6 +174,12 @@ public final class VigilTopology {
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
                 MAIN_CONSUMER_PARTITION_FETCH_BYTES);
+        // A detector task has two sources, the input and the models topic, and the models partition is empty almost
+        // always. With the default (0) Streams formats a log text of the empty partition's fetch lag on every
+        // processing round (PartitionGroup.readyToProcess: 5% of the stream thread in bench stream) and stops the
+        // task while a model it knows of is being fetched. Never waiting costs nothing here: model swaps happen at
+        // fixed points of each key's events, whenever the model arrives (a buffered model is still taken first).
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         if (overrides != null) {
             props.putAll(overrides);
         }
