@@ -7,12 +7,24 @@ const app = {
   fleet: { q: '', sort: 'score', order: 'desc', offset: 0, limit: 50, total: 0 },
   timer: null,
   sensor: null,
+  // the access token (http.auth.token), asked for once when the service answers 401; kept for this tab only
+  token: sessionStorage.getItem('vigil.token'),
 };
 
 const $ = (id) => document.getElementById(id);
 
 async function getJson(url) {
-  const response = await fetch(url, { cache: 'no-store' });
+  let response;
+  for (;;) {
+    const used = app.token;
+    response = await fetch(url, { cache: 'no-store', headers: used ? { Authorization: 'Bearer ' + used } : {} });
+    if (response.status !== 401) break;
+    if (app.token !== used) continue; // another request was given the token meanwhile
+    const entered = window.prompt('This Vigil service needs its access token (http.auth.token):');
+    if (!entered || !entered.trim()) break;
+    app.token = entered.trim();
+    sessionStorage.setItem('vigil.token', app.token);
+  }
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
     const error = new Error(body.error || ('HTTP ' + response.status));

@@ -9,6 +9,7 @@ import dev.vigil.config.TopologyConfig;
 import dev.vigil.stream.DecodedModels;
 import dev.vigil.stream.VigilTopology;
 import dev.vigil.stream.ModelTrainingService;
+import dev.vigil.stream.StateDirectoryCheck;
 import dev.vigil.stream.TopologyTrainer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.metrics.Metrics;
@@ -20,6 +21,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,6 +48,8 @@ final class VigilService implements AutoCloseable {
     private final List<String> names = new ArrayList<>();
     /** Metrics of the service outside the stream threads (the background trainer's), group {@code vigil-service}. */
     private final Metrics metrics = new Metrics();
+    /** What the check of each application's state directory found at start, in the same order. */
+    private final List<StateDirectoryCheck.Result> stateChecks = new ArrayList<>();
     /** The Micrometer registry {@code /metrics} serves: JVM, Kafka Streams and Vigil's meters. */
     private final ServiceMeters meters = new ServiceMeters();
     private ModelTrainingService trainer;
@@ -139,6 +143,10 @@ final class VigilService implements AutoCloseable {
         TopologyTrainer training = trainer.forTopology(t, applicationId(app, t),
                 VigilTopology.detectorConfig(t, settings.detector(), settings.retrain()), settings.retrain());
         Topology topology = VigilTopology.build(t, settings.detector(), settings.retrain(), props, training, decoded);
+        // a damaged store would fail KafkaStreams#start on every start (or, without CURRENT, open empty): its task
+        // is deleted first and restored from the changelogs
+        stateChecks.add(StateDirectoryCheck.wipeDamagedTasks(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)),
+                props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG)));
         KafkaStreams streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("topology {}: stream thread failed; stopping this instance", t.name(), e);
@@ -179,6 +187,11 @@ final class VigilService implements AutoCloseable {
 
     List<KafkaStreams> applications() {
         return applications;
+    }
+
+    /** What the check of each application's state directory found before it started ({@link StateDirectoryCheck}). */
+    List<StateDirectoryCheck.Result> stateChecks() {
+        return stateChecks;
     }
 
     /** The service's own metrics registry (thread-safe); the Streams applications' metrics are in theirs. */

@@ -165,6 +165,7 @@ public record AppConfig(String bootstrapServers, String applicationId, Path stat
         shown.put("http.host", http.host());
         shown.put("http.port", http.port());
         shown.put("http.advertised.host", http.advertisedHost() == null ? "(derived)" : http.advertisedHost());
+        shown.put("http.auth.token", http.requiresToken() ? HIDDEN : "(none)");
         shown.put("trainer.threads", trainerThreads);
         shown.put("trainer.queue.capacity", trainerQueue);
         shown.put("models.cache.bytes", modelCacheBytes);

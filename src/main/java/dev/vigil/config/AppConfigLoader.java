@@ -23,8 +23,8 @@ public final class AppConfigLoader {
     /** Vigil's own keys. */
     public static final Set<String> KEYS = Set.of("bootstrap.servers", "application.id", "state.dir",
             "topics.create", "topics.partitions", "topics.replication.factor",
-            "http.enabled", "http.host", "http.port", "http.advertised.host", "trainer.threads", "trainer.queue.capacity",
-            "models.cache.bytes", "instance.id");
+            "http.enabled", "http.host", "http.port", "http.advertised.host", "http.auth.token", "trainer.threads",
+            "trainer.queue.capacity", "models.cache.bytes", "instance.id");
     private static final String KAFKA_PREFIX = "kafka.";
 
     private AppConfigLoader() {
@@ -97,7 +97,8 @@ public final class AppConfigLoader {
                 bool(values, "http.enabled", h.enabled()),
                 values.getOrDefault("http.host", h.host()),
                 (int) number(values, "http.port", h.port()),
-                values.getOrDefault("http.advertised.host", h.advertisedHost()));
+                values.getOrDefault("http.advertised.host", h.advertisedHost()),
+                values.getOrDefault("http.auth.token", h.authToken()));
         return new AppConfig(
                 values.get("bootstrap.servers"),
                 values.getOrDefault("application.id", d.applicationId()),

@@ -18,12 +18,16 @@ import java.util.function.Supplier;
  * Loads and saves a key's detector state and history window in the two per-key stores (the history as a {@link
  * HistoryRing}: an accepted event appends one reading to the key's head, a block is written every {@value
  * HistoryRing#BLOCK} readings, and the window is read whole only when a model swap re-warms the key). Stored bytes
- * that cannot be used are not a reason to stop the stream: a state that does not decode, or was written for another
- * shape (channels, hidden size, layers, short window: the topology's detector settings changed), is replaced by a
- * fresh state, logged at WARN and counted ({@link VigilMetrics#STATE_DISCARDED}); the same for a history window
- * that does not decode or has other channels. A history written with another capacity keeps its newest readings
- * that fit (and is then rewritten whole). Nothing is written until the key's next accepted event. One per
- * processor; not thread-safe.
+ * that cannot be used are not a reason to stop the stream, nor ever scored from: a state that does not decode
+ * (another format version, truncated, checksum mismatch) or was written for another shape (channels, hidden size,
+ * layers, short window: the topology's detector settings changed) is replaced by a fresh state, counted ({@link
+ * VigilMetrics#STATE_DISCARDED}) and logged with the key and the reason (at WARN the first {@value
+ * DetectorProcessor#WARN_FIRST} of the task, then one in {@value DetectorProcessor#WARN_EVERY}; all at DEBUG); the
+ * same for a history window that does not decode or has other channels. The key is reset, not restored: the store
+ * is changelogged value for value, so the changelog holds the same bytes (damage to RocksDB's files is found by its
+ * checksums, {@link StateDirectoryCheck}). A history written with another capacity keeps its newest readings that
+ * fit (and is then rewritten whole). Nothing is written until the key's next accepted event. One per processor;
+ * not thread-safe.
  */
 final class DetectorStores implements KeyHistory {
     private static final Logger LOG = LoggerFactory.getLogger(DetectorStores.class);
@@ -34,6 +38,7 @@ final class DetectorStores implements KeyHistory {
     private final Supplier<DetectorState> freshState;
     private final int historySize;
     private final Sensor discarded;
+    private long discards;
 
     DetectorStores(KeyValueStore<String, byte[]> states, KeyValueStore<String, byte[]> histories, DetectorConfig config,
                    Supplier<DetectorState> freshState, int historySize, Sensor discarded) {
@@ -145,6 +150,12 @@ final class DetectorStores implements KeyHistory {
 
     private void discard(String key, String what, String why) {
         discarded.record();
-        LOG.warn("stored {} of key '{}' cannot be used and is started afresh: {}", what, key, why);
+        discards++;
+        if (discards <= DetectorProcessor.WARN_FIRST || discards % DetectorProcessor.WARN_EVERY == 0) {
+            LOG.warn("stored {} of key '{}' cannot be used and is started afresh ({} so far in this task): {}", what,
+                    key, discards, why);
+        } else {
+            LOG.debug("stored {} of key '{}' cannot be used and is started afresh: {}", what, key, why);
+        }
     }
 }

@@ -120,6 +120,21 @@ final class CrashWorkload {
         }
     }
 
+    /** Publishes events [from, to) of every key in order, at once (unpaced), and waits until all are written. */
+    void produce(String bootstrapServers, int from, int to) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                KafkaOptions.producerProperties(AppConfig.defaults(bootstrapServers)))) {
+            for (int i = from; i < to; i++) {
+                for (var e : events.entrySet()) {
+                    Event ev = e.getValue().get(i);
+                    String json = "{\"ts\":" + ev.timestamp() + ",\"value\":" + ev.values()[0] + "}";
+                    producer.send(new ProducerRecord<>(topology.inputTopic(), e.getKey(),
+                            json.getBytes(StandardCharsets.UTF_8)));
+                }
+            }
+        }
+    }
+
     /** The child's application settings. */
     Path writeConfig(Path dir, String bootstrapServers, Path stateDir, int httpPort, String instanceId,
                      Map<String, String> extra) throws IOException {

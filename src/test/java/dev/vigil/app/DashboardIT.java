@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -18,6 +19,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
@@ -39,7 +41,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * case) and sorts them by key both ways; the sensor view of pump-1, opened before any model exists, draws a point per
  * stored reading and then, without a reload, follows the key as more readings arrive, shows the alert the injected
  * level shift opens as a span and the first model version as a mark; the alerts view lists that alert and links to
- * the sensor view at its time; the page's console shows no error. Screenshots go to {@code target/dashboard/}.
+ * the sensor view at its time; the page's console shows no error. The service requires a bearer token
+ * ({@code http.auth.token}): the page asks for it once, at its first 401, and sends it from then on. Screenshots go
+ * to {@code target/dashboard/}.
  * Skipped, with the reason, where Chromium or its driver is not installed.
  */
 class DashboardIT {
@@ -51,6 +55,7 @@ class DashboardIT {
     private static final int MAX = 2000;
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final Path SHOTS = Path.of("target", "dashboard");
+    private static final String TOKEN = "dashboard-it-token-0123456789";
 
     @TempDir
     Path tmp;
@@ -62,7 +67,7 @@ class DashboardIT {
         TopologyConfig topology = new TopologyConfig("sensors", "dash-events", null, List.of(), "ts", 0, 65_536,
                 "dash-scores", "dash-alerts", "dash-dlq", "dash-models", Map.of());
         AppConfig app = new AppConfig(broker.bootstrapServers(), "dash-it", tmp, true, 2, 1,
-                Map.of("commit.interval.ms", "100"), new HttpConfig(true, "127.0.0.1", 0, null));
+                Map.of("commit.interval.ms", "100"), new HttpConfig(true, "127.0.0.1", 0, null, TOKEN));
         List<SyntheticSensor> sensors = DemoFleet.sensors(7);
         Files.createDirectories(SHOTS);
         try (VigilService service = VigilService.start(app, List.of(topology), ServiceScenario.LIMIT);
@@ -73,8 +78,16 @@ class DashboardIT {
             WebDriverWait wait = new WebDriverWait(browser, WAIT);
 
             browser.get(base);
+            // the service requires a token: the dashboard asks for it once, then sends it with every request
+            Alert prompt = wait.until(ExpectedConditions.alertIsPresent());
+            assertTrue(prompt.getText().contains("http.auth.token"), prompt.getText());
+            prompt.sendKeys(TOKEN);
+            prompt.accept();
             wait.until(d -> read(d, "#fleet tbody tr", "text").size() == sensors.size()
                     && read(d, "#fleet tbody tr", "text").stream().allMatch(r -> r.contains(String.valueOf(FIRST))));
+            List<String> refused = HeadlessChromium.errors(browser);
+            assertTrue(refused.stream().allMatch(e -> e.contains("401")), "only requests before the token fail: "
+                    + refused);
             List<String> listed = read(browser, "#fleet tbody tr", "data-key");
             assertEquals(sensors.stream().map(SyntheticSensor::key).sorted().toList(),
                     listed.stream().sorted().toList());

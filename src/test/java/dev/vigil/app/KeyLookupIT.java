@@ -38,12 +38,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * client's partitioner would (as librdkafka's default partitioner does), with two instances of the service in this
  * JVM sharing the partitions: either instance finds each such key, in its own partitions or in the other's, as it
  * finds a key produced with the Java partitioner; a key found nowhere answers the one 404; a forwarded request is
- * answered from the stores of the instance it reaches, never forwarded again.
+ * answered from the stores of the instance it reaches, never forwarded again. Both instances require a bearer token
+ * ({@code http.auth.token}), so every forwarded lookup shows that instances send it to each other; without it only
+ * the probes answer.
  */
 class KeyLookupIT {
     private static final int PARTITIONS = 4;
     private static final int EVENTS = 150;
     private static final Duration LIMIT = ServiceScenario.LIMIT;
+    /** Both instances require it ({@code http.auth.token}), so every lookup forwarded between them must carry it. */
+    private static final String TOKEN = "key-lookup-it-token-0123456789";
 
     @TempDir
     Path tmp;
@@ -85,7 +89,7 @@ class KeyLookupIT {
             for (String key : foreign.keySet()) {
                 int answered = 0;
                 for (int port : ports) {
-                    HttpResponse<String> r = HttpProbe.get(port, "/sensors/" + key,
+                    HttpResponse<String> r = get(port, "/sensors/" + key,
                             "X-Vigil-Forwarded-By", "127.0.0.1:1", "X-Vigil-Partitions", "0,1,2,3");
                     if (r.statusCode() == 200) {
                         answered++;
@@ -95,14 +99,48 @@ class KeyLookupIT {
                 }
                 assertEquals(1, answered, key + ": only the instance holding it answers a forwarded request");
             }
+            assertOnlyTheProbesAnswerWithoutTheToken(ports[0], keys.get(0));
             for (int port : ports) {
                 for (String path : List.of("/sensors/no-such-key", "/sensors/no-such-key/history")) {
-                    HttpResponse<String> r = HttpProbe.get(port, path);
+                    HttpResponse<String> r = get(port, path);
                     assertEquals(404, r.statusCode(), r.body());
                     assertEquals("{\"error\":\"unknown key 'no-such-key' in topology lookup-it\"}", r.body());
                 }
             }
         }
+    }
+
+    /**
+     * With a token set, /sensors, /metrics and the dashboard's /api answer 401 without it or with another (a JSON
+     * error and a Bearer challenge), /health and /ready answer anyway, and /metrics answers with it.
+     */
+    private static void assertOnlyTheProbesAnswerWithoutTheToken(int port, String key) {
+        for (String path : List.of("/sensors/" + key, "/sensors/" + key + "/history", "/metrics", "/api/fleet",
+                "/api/topologies")) {
+            HttpResponse<String> missing = HttpProbe.get(port, path);
+            assertEquals(401, missing.statusCode(), path + ": " + missing.body());
+            assertEquals("Bearer realm=\"vigil\"", missing.headers().firstValue("WWW-Authenticate").orElse(null));
+            assertTrue(HttpProbe.json(missing).get("error").asText().contains("Authorization: Bearer"), missing.body());
+            HttpResponse<String> wrong = HttpProbe.get(port, path, "Authorization", "Bearer " + TOKEN + "x");
+            assertEquals(401, wrong.statusCode(), path + ": " + wrong.body());
+            assertEquals("Bearer realm=\"vigil\", error=\"invalid_token\"",
+                    wrong.headers().firstValue("WWW-Authenticate").orElse(null));
+            assertEquals("{\"error\":\"invalid bearer token\"}", wrong.body());
+            assertEquals(401, HttpProbe.get(port, path, "Authorization", "Basic " + TOKEN).statusCode(), path);
+        }
+        for (String probe : List.of("/health", "/ready")) {
+            assertEquals(200, HttpProbe.get(port, probe).statusCode(), probe);
+        }
+        HttpResponse<String> metrics = get(port, "/metrics");
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.body().contains("vigil_events_total"), "the meters with the token");
+    }
+
+    /** A GET with the token (and {@code headers}: name, value, ...). */
+    private static HttpResponse<String> get(int port, String path, String... headers) {
+        String[] all = java.util.Arrays.copyOf(new String[] {"Authorization", "Bearer " + TOKEN}, 2 + headers.length);
+        System.arraycopy(headers, 0, all, 2, headers.length);
+        return HttpProbe.get(port, path, all);
     }
 
     /** The dashboard's fleet, paged by the serving instance over both instances' keys: open alerts first, then key. */
@@ -112,14 +150,14 @@ class KeyLookupIT {
                 .comparing((String k) -> !sensor(ports[0], k).get("alertOpen").asBoolean())
                 .thenComparing(k -> k)).toList();
         for (int port : ports) {
-            JsonNode page = HttpProbe.json(HttpProbe.get(port, "/api/fleet?sort=key&order=asc&offset=2&limit=2"));
+            JsonNode page = HttpProbe.json(get(port, "/api/fleet?sort=key&order=asc&offset=2&limit=2"));
             assertEquals(keys.size(), page.get("total").asInt(), page.toString());
             assertEquals(2, page.get("instances").asInt(), page.toString());
             List<String> listed = new ArrayList<>();
             page.get("rows").forEach(r -> listed.add(r.get("key").asText()));
             assertEquals(expected.subList(2, 4), listed, page.toString());
         }
-        JsonNode all = HttpProbe.json(HttpProbe.get(ports[1], "/api/fleet?limit=500"));
+        JsonNode all = HttpProbe.json(get(ports[1], "/api/fleet?limit=500"));
         Set<String> instances = new HashSet<>();
         all.get("rows").forEach(r -> instances.add(r.get("instance").asText()));
         assertEquals(holders, instances, "each row comes from the instance holding the key");
@@ -128,7 +166,7 @@ class KeyLookupIT {
     private VigilService start(EmbeddedKafkaBroker broker, ServiceScenario scenario, String name)
             throws InterruptedException {
         AppConfig app = new AppConfig(broker.bootstrapServers(), "lookup-it", tmp.resolve("state-" + name), true,
-                PARTITIONS, 1, Map.of("commit.interval.ms", "100"), new HttpConfig(true, "127.0.0.1", 0, null));
+                PARTITIONS, 1, Map.of("commit.interval.ms", "100"), new HttpConfig(true, "127.0.0.1", 0, null, TOKEN));
         return VigilService.start(app, List.of(scenario.topology), LIMIT);
     }
 
@@ -187,13 +225,13 @@ class KeyLookupIT {
     }
 
     private static JsonNode sensor(int port, String key) {
-        HttpResponse<String> r = HttpProbe.get(port, "/sensors/" + key);
+        HttpResponse<String> r = get(port, "/sensors/" + key);
         assertEquals(200, r.statusCode(), key + " from port " + port + ": " + r.body());
         return HttpProbe.json(r);
     }
 
     private static void assertHistoryIsTheKeysReadings(int port, ServiceScenario scenario, String key) {
-        HttpResponse<String> r = HttpProbe.get(port, "/sensors/" + key + "/history");
+        HttpResponse<String> r = get(port, "/sensors/" + key + "/history");
         assertEquals(200, r.statusCode(), key + " history from port " + port + ": " + r.body());
         JsonNode n = HttpProbe.json(r);
         List<Event> events = scenario.events.get(key);

@@ -155,4 +155,28 @@ class AppConfigLoaderTest {
         assertTrue(!AppConfig.isSecret("key.serializer") && AppConfig.isSecret("kafka.ssl.keystore.key")
                 && AppConfig.isSecret("sasl.login.token.endpoint") && !AppConfig.isSecret("ssl.keystore.type"));
     }
+
+    @Test
+    void shouldReadTheHttpTokenFromTheEnvironmentAndNeverShowIt() {
+        String token = "s3cr3t-t0ken-0123456789";
+        AppConfig c = AppConfigLoader.load(Path.of("config", "vigil.properties"),
+                Map.of("VIGIL_HTTP_AUTH_TOKEN", token));
+        assertEquals(token, c.http().authToken());
+        assertTrue(c.http().requiresToken());
+        assertTrue(c.describe().contains("http.auth.token=[hidden]"), c.describe());
+        assertTrue(!c.describe().contains("s3cr3t") && !c.http().toString().contains("s3cr3t"), c.http().toString());
+        assertTrue(AppConfig.isSecret("http.auth.token"));
+        AppConfig none = AppConfigLoader.load(Path.of("config", "vigil.properties"));
+        assertEquals(null, none.http().authToken());
+        assertTrue(none.describe().contains("http.auth.token=(none)"), none.describe());
+        // too short, and a character outside the token alphabet: refused without showing the value
+        for (String bad : new String[] {"s3cr3t", "s3cr3t s3cr3t s3cr3t"}) {
+            String message = assertThrows(BadConfigException.class, () -> AppConfigLoader.load(null, Map.of(
+                    "VIGIL_BOOTSTRAP_SERVERS", "k:1", "VIGIL_HTTP_AUTH_TOKEN", bad))).getMessage();
+            assertTrue(message.startsWith("http.auth.token must be 16 to 1024 characters of A-Z a-z 0-9 - . _ ~ + / =,"
+                    + " got " + bad.length() + " characters"), message);
+            assertTrue(message.endsWith("(from environment variable VIGIL_HTTP_AUTH_TOKEN)"), message);
+            assertTrue(!message.contains("s3cr3t"), message);
+        }
+    }
 }

@@ -52,6 +52,54 @@ class StoredStateTopologyTest {
         }
     }
 
+    /**
+     * Entries a codec refuses (a newer release's format version, truncated bytes) never stop the stream nor are
+     * scored from: the key's state, or its history, starts afresh and is counted; an intact entry of the same key is
+     * kept. (The store is changelogged value for value, so the changelog holds the same bytes: resetting the key is
+     * the only repair.)
+     */
+    @Test
+    void shouldResetAKeyWhoseStoredEntryIsOfAnotherFormatVersionOrTruncated() {
+        List<Event> events = SyntheticSeries.events(SyntheticSeries.seasonal(61, 8, 1, 16, 0.1, 5));
+        Detector detector = new Detector(DETECTOR);
+        DetectorState lived = detector.newState();
+        HistoryWindow window = new HistoryWindow(RETRAIN.historySize(), 1);
+        for (Event e : events.subList(0, 60)) {
+            detector.step(null, lived, e);
+            window.append(e.timestamp(), e.values());
+        }
+        byte[] state = DetectorStateCodec.encode(lived);
+        byte[] newerState = state.clone();
+        newerState[0] = (byte) (DetectorStateCodec.FORMAT_VERSION + 1);
+        Event next = events.get(60);
+        for (byte[] stored : List.of(newerState, java.util.Arrays.copyOf(state, state.length / 2))) {
+            try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN, stateDir)) {
+                vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.stateStore()).put(KEY, stored);
+                vigil.putHistory(KEY, window);
+                vigil.send(KEY, StreamFixtures.single(next.timestamp(), next.values()[0]), 0);
+                OfflineReference fresh = new OfflineReference(DETECTOR, RETRAIN.historySize());
+                assertScoreRecord(KEY, fresh.step(null, next), vigil.scoreValues().get(0), List.of());
+                assertArrayEquals(DetectorStateCodec.encode(fresh.state()), vigil.state(KEY));
+                assertEquals(1, vigil.total(VigilMetrics.STATE_DISCARDED));
+            }
+        }
+        try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN, stateDir)) {
+            KeyValueStore<String, byte[]> histories = vigil.driver.getKeyValueStore(vigil.names.historyStore());
+            vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.stateStore()).put(KEY, state);
+            vigil.putHistory(KEY, window);
+            byte[] head = histories.get(HistoryRing.headKey(KEY));
+            head[0] = (byte) (HistoryRing.FORMAT_VERSION + 1);
+            histories.put(HistoryRing.headKey(KEY), head);
+            vigil.send(KEY, StreamFixtures.single(next.timestamp(), next.values()[0]), 0);
+            DetectorState continued = DetectorStateCodec.decode(state);
+            assertScoreRecord(KEY, detector.step(null, continued, next), vigil.scoreValues().get(0), List.of());
+            HistoryWindow restarted = new HistoryWindow(RETRAIN.historySize(), 1);
+            restarted.append(next.timestamp(), next.values());
+            assertArrayEquals(HistoryWindowCodec.encode(restarted), vigil.history(KEY));
+            assertEquals(1, vigil.total(VigilMetrics.STATE_DISCARDED));
+        }
+    }
+
     @Test
     void shouldKeepTheNewestReadingsWhenTheHistorySizeChanged() {
         List<Event> events = SyntheticSeries.events(SyntheticSeries.seasonal(101, 8, 1, 16, 0.1, 4));

@@ -48,11 +48,11 @@ final class FleetHandler implements HttpHandler {
     private final ScoreFeed feed;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    FleetHandler(List<ServedTopology> topologies, String advertised, ScoreFeed feed) {
+    FleetHandler(List<ServedTopology> topologies, String advertised, PeerClient peers, ScoreFeed feed) {
         this.topologies = List.copyOf(topologies);
         this.self = advertised;
         this.selfHost = HostInfo.buildFromEndpoint(advertised);
-        this.peers = new PeerClient(advertised);
+        this.peers = peers;
         this.feed = feed;
     }
 

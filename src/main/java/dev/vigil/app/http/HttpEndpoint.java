@@ -35,6 +35,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code GET /}: the dashboard ({@link DashboardFiles}), and its data: {@code /api/fleet} ({@link FleetHandler}),
  *       {@code /api/series/{key}}, {@code /api/alerts}, {@code /api/topologies} ({@link DashboardApi}).</li>
  * </ul>
+ * With {@code http.auth.token} set, {@code /metrics}, {@code /sensors/...} and {@code /api/...} need it as a bearer
+ * token ({@link BearerAuth}), and lookups forwarded to other instances carry it ({@link PeerClient}); the probes and
+ * the dashboard's static files stay open.
  * {@link #bind} opens the socket first, so that the bound port (with {@code http.port=0}) can be advertised to
  * Kafka Streams ({@code application.server}) before the applications start; {@link #serveStarting} answers the
  * health checks while the service waits for the cluster, and {@link #start} then serves the applications.
@@ -47,14 +50,17 @@ public final class HttpEndpoint implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final String advertised;
+    /** {@code http.auth.token}: required by the data endpoints and sent to peers; null for none. */
+    private final String authToken;
     /** Whether the server has been started (by {@link #serveStarting} or {@link #start}). */
     private boolean serving;
     private volatile String startingReason;
 
-    private HttpEndpoint(HttpServer server, ExecutorService executor, String advertised) {
+    private HttpEndpoint(HttpServer server, ExecutorService executor, String advertised, String authToken) {
         this.server = server;
         this.executor = executor;
         this.advertised = advertised;
+        this.authToken = authToken;
     }
 
     /** Binds {@code config.host():config.port()}; nothing is served until {@link #start}. */
@@ -73,7 +79,8 @@ public final class HttpEndpoint implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
-        return new HttpEndpoint(server, executor, advertisedHost(config) + ":" + server.getAddress().getPort());
+        return new HttpEndpoint(server, executor, advertisedHost(config) + ":" + server.getAddress().getPort(),
+                config.authToken());
     }
 
     private static String advertisedHost(HttpConfig config) {
@@ -127,13 +134,17 @@ public final class HttpEndpoint implements AutoCloseable {
             List.of("/health", "/ready", "/").forEach(server::removeContext);
         }
         StatusHandler status = new StatusHandler(topologies);
+        // the probes stay open; the data needs the token, when one is set
+        BearerAuth auth = new BearerAuth(authToken);
+        PeerClient peers = new PeerClient(advertised, authToken);
         server.createContext("/health", get(status::health));
         server.createContext("/ready", get(status::ready));
-        server.createContext("/metrics", get(exchange -> send(exchange, 200, ServiceMeters.CONTENT_TYPE,
-                meters.scrape().getBytes(StandardCharsets.UTF_8))));
-        server.createContext("/sensors/", get(new SensorHandler(topologies, advertised)));
-        server.createContext(FleetHandler.PATH, get(new FleetHandler(topologies, advertised, feed)));
-        server.createContext(DashboardApi.PREFIX, get(new DashboardApi(topologies, feed)));
+        server.createContext("/metrics", get(auth.require(exchange -> send(exchange, 200, ServiceMeters.CONTENT_TYPE,
+                meters.scrape().getBytes(StandardCharsets.UTF_8)))));
+        server.createContext("/sensors/", get(auth.require(new SensorHandler(topologies, advertised, peers))));
+        server.createContext(FleetHandler.PATH, get(auth.require(new FleetHandler(topologies, advertised, peers,
+                feed))));
+        server.createContext(DashboardApi.PREFIX, get(auth.require(new DashboardApi(topologies, feed))));
         DashboardFiles files = new DashboardFiles();
         server.createContext(DashboardFiles.PREFIX, get(files::sendFile));
         server.createContext("/", get(exchange -> {
@@ -147,7 +158,8 @@ public final class HttpEndpoint implements AutoCloseable {
             serving = true;
         }
         LOG.info("HTTP endpoint on {} (advertised as {}): dashboard at / and /health /ready /metrics"
-                + " /sensors/<key>[/history] /api/...", server.getAddress(), advertised);
+                + " /sensors/<key>[/history] /api/...{}", server.getAddress(), advertised, authToken == null ? ""
+                : "; /metrics /sensors /api need the bearer token (http.auth.token)");
     }
 
     /** Stops serving (in-flight requests get a second to finish). */

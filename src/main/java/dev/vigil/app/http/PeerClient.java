@@ -29,11 +29,17 @@ final class PeerClient {
     static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
 
     private final String self;
+    /** The bearer token peers require ({@code http.auth.token}, the same on every instance), or null. */
+    private final String authToken;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    /** @param self this instance's advertised {@code host:port} */
-    PeerClient(String self) {
+    /**
+     * @param self      this instance's advertised {@code host:port}
+     * @param authToken the token sent as {@code Authorization: Bearer} with every request, or null for none
+     */
+    PeerClient(String self, String authToken) {
         this.self = self;
+        this.authToken = authToken;
     }
 
     /**
@@ -42,18 +48,23 @@ final class PeerClient {
      */
     SensorAnswer ask(HostInfo peer, String rawPath, String topology, List<Integer> partitions) {
         URI target = URI.create("http://" + peer.host() + ":" + peer.port() + rawPath + "?topology=" + topology);
-        HttpRequest request = HttpRequest.newBuilder(target).timeout(FORWARD_TIMEOUT)
-                .header(FORWARDED_HEADER, self)
+        HttpRequest request = forwarded(target)
                 .header(PARTITIONS_HEADER, partitions.stream().map(String::valueOf).collect(Collectors.joining(",")))
-                .GET().build();
+                .build();
         return send(peer, request, "holding partitions " + partitions);
     }
 
     /** The answer of {@code peer} for {@code pathAndQuery} (raw), marked as forwarded; 502 when it does not answer. */
     SensorAnswer get(HostInfo peer, String pathAndQuery) {
         URI target = URI.create("http://" + peer.host() + ":" + peer.port() + pathAndQuery);
-        return send(peer, HttpRequest.newBuilder(target).timeout(FORWARD_TIMEOUT).header(FORWARDED_HEADER, self)
-                .GET().build(), "");
+        return send(peer, forwarded(target).build(), "");
+    }
+
+    /** A GET of {@code target} marked as forwarded by this instance, with the token when one is set. */
+    private HttpRequest.Builder forwarded(URI target) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(FORWARD_TIMEOUT)
+                .header(FORWARDED_HEADER, self).GET();
+        return authToken == null ? builder : builder.header("Authorization", "Bearer " + authToken);
     }
 
     private SensorAnswer send(HostInfo peer, HttpRequest request, String holding) {

@@ -43,10 +43,10 @@ final class SensorHandler implements HttpHandler {
     private final HostInfo selfHost;
     private final PeerClient peers;
 
-    SensorHandler(List<ServedTopology> topologies, String advertised) {
+    SensorHandler(List<ServedTopology> topologies, String advertised, PeerClient peers) {
         this.topologies = List.copyOf(topologies);
         this.selfHost = HostInfo.buildFromEndpoint(advertised);
-        this.peers = new PeerClient(advertised);
+        this.peers = peers;
         topologies.forEach(t -> stores.put(t.name(), new KeyStores(t, advertised)));
     }
 
