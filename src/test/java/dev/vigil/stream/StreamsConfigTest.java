@@ -2,6 +2,7 @@ package dev.vigil.stream;
 
 import dev.vigil.config.TopologyConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
@@ -32,6 +33,8 @@ class StreamsConfigTest {
                 props.get(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG));
         assertEquals("vigil.dlq", props.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG));
         assertEquals(4, props.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG));
+        assertEquals(VigilTopology.PRODUCER_MAX_BLOCK_MS, new StreamsConfig(props).getProducerConfigs("c")
+                .get(ProducerConfig.MAX_BLOCK_MS_CONFIG), "the Streams producer waits out a broker outage of 5 min");
         Properties atLeastOnce = VigilTopology.streamsConfig("a", "b:1", "/tmp/x", topology,
                 Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE));
         assertEquals(StreamsConfig.AT_LEAST_ONCE, atLeastOnce.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
