@@ -1,5 +1,6 @@
 package dev.vigil.app;
 
+import dev.vigil.app.http.ClusterProbe;
 import dev.vigil.app.http.HttpEndpoint;
 import dev.vigil.app.http.ScoreFeed;
 import dev.vigil.app.http.ServedTopology;
@@ -60,6 +61,8 @@ final class VigilService implements AutoCloseable {
     private HttpEndpoint http;
     /** The dashboard's reader of the scores and alerts topics, or null without the HTTP endpoint. */
     private ScoreFeed feed;
+    /** Whether the cluster answers, for {@code /ready} and {@code vigil_kafka_reachable}; null without HTTP. */
+    private ClusterProbe cluster;
 
     private VigilService() {
     }
@@ -101,7 +104,9 @@ final class VigilService implements AutoCloseable {
             service.meters.bind(service.decoded);
             if (service.http != null) {
                 service.feed = ScoreFeed.start(app.bootstrapServers(), app.kafka(), served);
-                service.http.start(served, service.meters, service.feed);
+                service.cluster = ClusterProbe.start(app.bootstrapServers(), TopicSetup.adminProperties(app));
+                service.meters.bind(service.cluster);
+                service.http.start(served, service.meters, service.feed, service.cluster);
             }
         } catch (RuntimeException | InterruptedException e) {
             service.close();
@@ -235,6 +240,9 @@ final class VigilService implements AutoCloseable {
         }
         if (feed != null) {
             feed.close();
+        }
+        if (cluster != null) {
+            cluster.close();
         }
         if (trainer != null) {
             trainer.close();

@@ -6,6 +6,7 @@ import dev.vigil.detect.DetectorConfig;
 import dev.vigil.lifecycle.TrainingRequests;
 import dev.vigil.train.RetrainConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -55,6 +56,14 @@ public final class VigilTopology {
      * than 10,000): BackgroundTrainerIT's shared model arrived some 100 events per key late with 1 MiB.
      */
     public static final int MAIN_CONSUMER_PARTITION_FETCH_BYTES = 262_144;
+    /**
+     * How long the Streams producer may block, in ms (Kafka's default is 60 s): Kafka Streams' own task.timeout.ms
+     * default. Under exactly-once, a commit caught by a broker outage waits for the brokers this long; past it the
+     * commit fails, and Kafka Streams drops the tasks' uncommitted work and restores their stores from the
+     * changelogs before it goes on. With 5 min, an outage up to that long costs no restore (docs/operations.md
+     * "Broker outage: what you see").
+     */
+    public static final int PRODUCER_MAX_BLOCK_MS = 300_000;
 
     private VigilTopology() {
     }
@@ -156,7 +165,8 @@ public final class VigilTopology {
      *   <li>ensure.explicit.internal.resource.naming = true (checked by {@link #build(TopologyConfig,
      *       DetectorConfig, RetrainConfig, Properties)});</li>
      *   <li>main.consumer.max.partition.fetch.bytes = {@value #MAIN_CONSUMER_PARTITION_FETCH_BYTES}
-     *       ({@link #MAIN_CONSUMER_PARTITION_FETCH_BYTES}).</li>
+     *       ({@link #MAIN_CONSUMER_PARTITION_FETCH_BYTES});</li>
+     *   <li>producer.max.block.ms = {@value #PRODUCER_MAX_BLOCK_MS} ({@link #PRODUCER_MAX_BLOCK_MS}).</li>
      * </ul>
      * The processing exception handler stays Kafka's default (log and fail): Vigil's processors do not throw for
      * bad input, so an exception there is a bug and stops the instance rather than skipping a key's event.
@@ -180,6 +190,7 @@ public final class VigilTopology {
         // task while a model it knows of is being fetched. Never waiting costs nothing here: model swaps happen at
         // fixed points of each key's events, whenever the model arrives (a buffered model is still taken first).
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_BLOCK_MS_CONFIG), PRODUCER_MAX_BLOCK_MS);
         if (overrides != null) {
             props.putAll(overrides);
         }

@@ -9,17 +9,21 @@ import dev.vigil.eval.SeriesReplay;
 import dev.vigil.score.AlertTransition;
 import dev.vigil.testutil.SyntheticSeries;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The crash test's workload: seeded seasonal series for a few keys, each with a spike and a level shift (alerts
@@ -28,6 +32,8 @@ import java.util.Map;
  * ({@link SeriesReplay}), which gives the service's scores bit for bit (ReplayDeterminismIT).
  */
 final class CrashWorkload {
+    /** How long the publisher's sends wait for the broker before failing. */
+    static final Duration DELIVERY_TIMEOUT = Duration.ofMinutes(5);
     final String name;
     final Map<String, List<Event>> events = new LinkedHashMap<>();
     final int eventsPerKey;
@@ -96,17 +102,26 @@ final class CrashWorkload {
         return out;
     }
 
-    /** Publishes every key's events in order, {@link #ratePerKey} a second per key. */
-    void produce(String bootstrapServers) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                KafkaOptions.producerProperties(AppConfig.defaults(bootstrapServers)))) {
+    /**
+     * Publishes every key's events in order, {@link #ratePerKey} a second per key; returns how many sends failed
+     * (none should: a send waits up to {@link #DELIVERY_TIMEOUT} for the broker, e.g. through an outage).
+     */
+    long produce(String bootstrapServers) {
+        Properties props = KafkaOptions.producerProperties(AppConfig.defaults(bootstrapServers));
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis());
+        AtomicLong failed = new AtomicLong();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
             long start = System.nanoTime();
             for (int i = 0; i < eventsPerKey; i++) {
                 for (var e : events.entrySet()) {
                     Event ev = e.getValue().get(i);
                     String json = "{\"ts\":" + ev.timestamp() + ",\"value\":" + ev.values()[0] + "}";
                     producer.send(new ProducerRecord<>(topology.inputTopic(), e.getKey(),
-                            json.getBytes(StandardCharsets.UTF_8)));
+                            json.getBytes(StandardCharsets.UTF_8)), (metadata, error) -> {
+                                if (error != null) {
+                                    failed.incrementAndGet();
+                                }
+                            });
                 }
                 long due = start + (i + 1) * 1_000_000_000L / ratePerKey;
                 long wait = due - System.nanoTime();
@@ -118,6 +133,7 @@ final class CrashWorkload {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return failed.get();
     }
 
     /** Publishes events [from, to) of every key in order, at once (unpaced), and waits until all are written. */

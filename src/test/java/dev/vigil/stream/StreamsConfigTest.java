@@ -2,6 +2,7 @@ package dev.vigil.stream;
 
 import dev.vigil.config.TopologyConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
@@ -34,6 +35,8 @@ class StreamsConfigTest {
         assertEquals(4, props.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG));
         // a task never waits for its (nearly always empty) models partition
         assertEquals(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED, props.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG));
+        assertEquals(VigilTopology.PRODUCER_MAX_BLOCK_MS, new StreamsConfig(props).getProducerConfigs("c")
+                .get(ProducerConfig.MAX_BLOCK_MS_CONFIG), "the Streams producer waits out a broker outage of 5 min");
         Properties atLeastOnce = VigilTopology.streamsConfig("a", "b:1", "/tmp/x", topology,
                 Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE));
         assertEquals(StreamsConfig.AT_LEAST_ONCE, atLeastOnce.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));

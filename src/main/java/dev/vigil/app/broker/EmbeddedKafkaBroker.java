@@ -36,6 +36,10 @@ import java.util.concurrent.TimeoutException;
  * so consumer groups and transactions (exactly_once_v2) work; topics are never auto-created. Cold start
  * takes a few seconds; {@link #start} returns once the broker answers an Admin {@code describeCluster}.
  *
+ * <p>{@link #stop} and {@link #restart} take the node down and bring it back on the same log directory and ports
+ * (a broker outage, as the fault tests inject it): clients see the same cluster, with every record, offset and
+ * transaction it had.
+ *
  * <p>Thread-safe. {@link #close} stops the node and deletes the log directory if this class created it.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
@@ -47,14 +51,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
 
-    private final KafkaRaftServer server;
     private final String bootstrapServers;
     private final Path logDir;
     private final boolean ownsLogDir;
+    /** The node's settings: {@link #restart} starts it again with the same ones (log directory, ports). */
+    private final KafkaConfig config;
+    /** The running node, or null while stopped. */
+    private KafkaRaftServer server;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers, Path logDir, boolean ownsLogDir) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, KafkaConfig config, String bootstrapServers, Path logDir,
+                                boolean ownsLogDir) {
         this.server = server;
+        this.config = config;
         this.bootstrapServers = bootstrapServers;
         this.logDir = logDir;
         this.ownsLogDir = ownsLogDir;
@@ -139,7 +148,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         LOG.info("Kafka broker ready at {} in {} ms (log dir {})", bootstrap,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin), logDir);
-        return new EmbeddedKafkaBroker(server, bootstrap, logDir, ownsLogDir);
+        return new EmbeddedKafkaBroker(server, config, bootstrap, logDir, ownsLogDir);
     }
 
     /** Polls {@code describeCluster} until it lists a node, or fails after {@link #STARTUP_TIMEOUT}. */
@@ -195,6 +204,52 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
+     * Shuts the node down and waits for it, keeping its log directory and ports for {@link #restart}: until then
+     * clients find nothing listening at {@link #bootstrapServers}. Idempotent.
+     */
+    public synchronized void stop() {
+        if (closed || server == null) {
+            return;
+        }
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } finally {
+            server = null;
+        }
+        LOG.info("Kafka broker at {} stopped (log dir {} kept)", bootstrapServers, logDir);
+    }
+
+    /**
+     * Starts the node stopped by {@link #stop} again, on the same log directory and ports, and returns once it
+     * answers {@code describeCluster}. Throws {@link VigilException} if a port was taken meanwhile, and
+     * {@link IllegalStateException} if the node is running or closed.
+     */
+    public synchronized void restart() {
+        if (closed || server != null) {
+            throw new IllegalStateException("restart needs a stopped broker; " + bootstrapServers + " is "
+                    + (closed ? "closed" : "running"));
+        }
+        long begin = System.nanoTime();
+        KafkaRaftServer restarted = new KafkaRaftServer(config, Time.SYSTEM);
+        try {
+            restarted.startup();
+            awaitReady(bootstrapServers);
+        } catch (RuntimeException | Error e) {
+            stopQuietly(restarted);
+            BindException bind = bindFailure(e);
+            if (bind != null) {
+                throw new VigilException("Kafka broker could not bind " + bootstrapServers + " again: "
+                        + bind.getMessage(), bind);
+            }
+            throw e;
+        }
+        server = restarted;
+        LOG.info("Kafka broker at {} restarted in {} ms", bootstrapServers,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
+    }
+
+    /**
      * Shuts the node down and waits for it; deletes the log directory when {@link #start()} created it.
      * Idempotent.
      */
@@ -205,8 +260,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         closed = true;
         try {
-            server.shutdown();
-            server.awaitShutdown();
+            if (server != null) {
+                server.shutdown();
+                server.awaitShutdown();
+            }
         } finally {
             if (ownsLogDir) {
                 deleteRecursively(logDir);

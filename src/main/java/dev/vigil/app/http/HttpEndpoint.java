@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The service's HTTP endpoint, on the JDK's {@link HttpServer} (no web framework):
  * <ul>
  *   <li>{@code GET /health}: liveness; 200 while no Streams application is in ERROR (or about to be), else 503;</li>
- *   <li>{@code GET /ready}: readiness; 200 only when every Streams application is RUNNING (stores restored), else
- *       503; both answer with the applications' states as JSON;</li>
+ *   <li>{@code GET /ready}: readiness; 200 only when every Streams application is RUNNING (stores restored) and
+ *       the cluster answers ({@link ClusterProbe}), else 503 with the reason; both answer with the applications'
+ *       states as JSON;</li>
  *   <li>{@code GET /metrics}: the service's Micrometer meters (JVM, Kafka Streams, Vigil's own) in the Prometheus
  *       text format ({@link ServiceMeters});</li>
  *   <li>{@code GET /sensors/{key}} and {@code /sensors/{key}/history}: a key's state and recent readings
@@ -127,13 +128,14 @@ public final class HttpEndpoint implements AutoCloseable {
 
     /**
      * Starts serving (or, after {@link #serveStarting}, switches to) the given topologies, the service's meters and the
-     * dashboard, whose charts and alerts come from {@code feed}.
+     * dashboard, whose charts and alerts come from {@code feed}; readiness also asks {@code cluster}.
      */
-    public synchronized void start(List<ServedTopology> topologies, ServiceMeters meters, ScoreFeed feed) {
+    public synchronized void start(List<ServedTopology> topologies, ServiceMeters meters, ScoreFeed feed,
+                                   ClusterProbe cluster) {
         if (serving) {
             List.of("/health", "/ready", "/").forEach(server::removeContext);
         }
-        StatusHandler status = new StatusHandler(topologies);
+        StatusHandler status = new StatusHandler(topologies, cluster);
         // the probes stay open; the data needs the token, when one is set
         BearerAuth auth = new BearerAuth(authToken);
         PeerClient peers = new PeerClient(advertised, authToken);

@@ -39,6 +39,7 @@ public final class ServiceMeters implements AutoCloseable {
     private final List<VigilMeters> vigilMeters = new ArrayList<>();
     private final List<DecodedModels> caches = new ArrayList<>();
     private final List<ServedTopology> served = new ArrayList<>();
+    private final List<ClusterProbe> probes = new ArrayList<>();
 
     /** A registry with the JVM binders bound. */
     public ServiceMeters() {
@@ -83,6 +84,14 @@ public final class ServiceMeters implements AutoCloseable {
                 .description("Decoded models evicted to keep the cache under its bound; decoded again on the key's "
                         + "next event.").register(registry);
         caches.add(cache);
+    }
+
+    /** Binds the cluster probe's {@code vigil.kafka.reachable} (1 while the cluster answers, else 0), and keeps it. */
+    public synchronized void bind(ClusterProbe probe) {
+        Gauge.builder("vigil.kafka.reachable", probe, ClusterProbe::reachable)
+                .description("1 while the Kafka cluster answers this instance's probe, 0 while it is unreachable"
+                        + " (/ready answers 503 then).").register(registry);
+        probes.add(probe);
     }
 
     /** Binds {@code meters} and keeps them (and so the sources they read) for the registry's life. */

@@ -12,15 +12,19 @@ import java.util.List;
  * {@code /health} and {@code /ready}: the states of the Streams applications, as
  * {@code {"status": "UP", "topologies": {"sensors": "RUNNING"}}}. Liveness fails (503, status DOWN) when an
  * application is in ERROR or PENDING_ERROR: it will not recover without a restart. Readiness holds (200, READY)
- * only while every application is RUNNING: stores restored, partitions assigned; during startup, restoration and
- * rebalances it is 503, NOT_READY. While the service waits for the cluster, before the applications exist,
- * {@link #starting} answers both with the reason.
+ * only while every application is RUNNING (stores restored, partitions assigned) and the cluster answers the
+ * {@link ClusterProbe}; otherwise it is 503, NOT_READY, with a {@code reason}: during startup, restoration and
+ * rebalances, and while the cluster is unreachable (Kafka Streams stays RUNNING through a broker outage, its
+ * threads waiting). Liveness holds through an outage: a restart would not bring the cluster back. While the service
+ * waits for the cluster, before the applications exist, {@link #starting} answers both with the reason.
  */
 final class StatusHandler {
     private final List<ServedTopology> topologies;
+    private final ClusterProbe cluster;
 
-    StatusHandler(List<ServedTopology> topologies) {
+    StatusHandler(List<ServedTopology> topologies, ClusterProbe cluster) {
         this.topologies = List.copyOf(topologies);
+        this.cluster = cluster;
     }
 
     void health(HttpExchange exchange) throws IOException {
@@ -30,9 +34,25 @@ final class StatusHandler {
     }
 
     void ready(HttpExchange exchange) throws IOException {
-        boolean ready = !topologies.isEmpty()
-                && topologies.stream().allMatch(t -> t.streams().state() == KafkaStreams.State.RUNNING);
-        HttpEndpoint.sendJson(exchange, ready ? 200 : 503, body(ready ? "READY" : "NOT_READY"));
+        String reason = notReadyReason();
+        ObjectNode body = body(reason == null ? "READY" : "NOT_READY");
+        if (reason != null) {
+            body.put("reason", reason);
+        }
+        HttpEndpoint.sendJson(exchange, reason == null ? 200 : 503, body);
+    }
+
+    /** Why the instance is not ready, or null when it is. */
+    private String notReadyReason() {
+        if (topologies.isEmpty()) {
+            return "no topology";
+        }
+        List<String> waiting = topologies.stream().filter(t -> t.streams().state() != KafkaStreams.State.RUNNING)
+                .map(t -> "topology " + t.name() + " is " + t.streams().state()).toList();
+        if (!waiting.isEmpty()) {
+            return String.join("; ", waiting);
+        }
+        return cluster.reason();
     }
 
     /**

@@ -129,4 +129,29 @@ class EmbeddedBrokerIT {
             assertEquals(RECORDS, kafka.consume(topic, "restart-group", RECORDS, Map.of()).size());
         }
     }
+
+    @Test
+    void shouldComeBackOnTheSameLogDirAndPortAfterStop() throws Exception {
+        String topic = "survives-outage";
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            String bootstrap = broker.bootstrapServers();
+            int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
+            RoundTrip kafka = new RoundTrip(bootstrap);
+            kafka.createTopic(topic, Optional.of(PARTITIONS));
+            kafka.produce(topic, 0, RECORDS / 2);
+
+            broker.stop();
+            broker.stop();
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+                assertEquals(port, socket.getLocalPort(), "a stopped broker should not listen");
+            }
+            assertTrue(Files.exists(broker.logDir().resolve("meta.properties")), "a stop should keep the log dir");
+            broker.restart();
+
+            assertEquals(bootstrap, broker.bootstrapServers());
+            kafka.produce(topic, RECORDS / 2, RECORDS);
+            assertEquals(RECORDS, kafka.consume(topic, "outage-group", RECORDS, Map.of()).size(),
+                    "records written before the stop and after the restart");
+        }
+    }
 }
