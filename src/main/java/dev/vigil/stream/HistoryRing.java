@@ -10,6 +10,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.zip.CRC32;
 
 /**
@@ -76,7 +77,7 @@ final class HistoryRing {
 
         @Override
         public int hashCode() {
-            return 31 * java.util.Objects.hash(capacity, channels, size, next, version) + Arrays.hashCode(pending);
+            return 31 * Objects.hash(capacity, channels, size, next, version) + Arrays.hashCode(pending);
         }
 
         @Override
@@ -116,11 +117,7 @@ final class HistoryRing {
         return held.length == 0 ? null : decodeHead(held);
     }
 
-    /**
-     * The head under {@code k + "#h"}, where releases before state format 5 kept it, or null when there is none.
-     *
-     * @throws BadBytesException when it does not decode
-     */
+    /** The head under {@code k + "#h"}, where releases before state format 5 kept it, or null; may throw as head. */
     Head headEntry(String key) {
         byte[] bytes = reads.get(headKey(key));
         return bytes == null ? null : decodeHead(bytes);
