@@ -9,13 +9,16 @@ import dev.vigil.score.ScoreStateCodec;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.zip.CRC32;
 
 /**
- * Binary form of a {@link DetectorState}, as kept in the state store. Big-endian:
+ * Binary form of a {@link DetectorState}, as kept in the state store, with the stream's history head beside it (so an
+ * event reads and writes one value). Big-endian:
  * <pre>
- *   u8  format version (4; version 3, without the pending swap, version 2, without the score section's patterns
- *       either, and version 1, without the schedule either, are still read)
+ *   u8  format version (5; version 4, without the history head, version 3, without the pending swap either,
+ *       version 2, without the score section's patterns either, and version 1, without the schedule either, are
+ *       still read)
  *   u8  layers, u16 hiddenSize, u8 channels
  *   f32 h[layer][hidden], c[layer][hidden]     (the detector keeps h and c at float precision, so this is exact)
  *   f64 prediction[channels]
@@ -26,22 +29,34 @@ import java.util.zip.CRC32;
  *                                              (the pending model swap, 0 0 for none; absent before version 4: none)
  *   f64 lastScore                              (the latest event's anomaly score; absent in version 1: 0)
  *   ... score section ({@link ScoreStateCodec})
+ *   u8[n] history head                         (the open block of the key's history ring, as the stream's store
+ *                                              keeps it; opaque here, empty when none, e.g. in a replay)
+ *   i32 n                                      (absent before version 5, with the head: it was in the history store)
  *   i32 CRC32 of everything before it
  * </pre>
  */
 public final class DetectorStateCodec {
-    public static final int FORMAT_VERSION = 4;
+    public static final int FORMAT_VERSION = 5;
     private static final int FIRST_VERSION_WITH_SCHEDULE = 2;
     private static final int FIRST_VERSION_WITH_PATTERNS = 3;
     private static final int FIRST_VERSION_WITH_PENDING_SWAP = 4;
+    private static final int FIRST_VERSION_WITH_HISTORY_HEAD = 5;
+    private static final byte[] NO_HISTORY_HEAD = new byte[0];
 
     private DetectorStateCodec() {
     }
 
+    /** The state without a history head. */
     public static byte[] encode(DetectorState s) {
+        return encode(s, NO_HISTORY_HEAD);
+    }
+
+    /** The state with {@code historyHead} (the key's history head as its store keeps it; empty for none) beside it. */
+    public static byte[] encode(DetectorState s, byte[] historyHead) {
         LstmState lstm = s.lstm();
         int recurrent = 2 * lstm.layers() * lstm.hiddenSize() * Float.BYTES;
-        int size = 5 + recurrent + 8 * s.channels() + 1 + 11 * 8 + ScoreStateCodec.size(s.score()) + 4;
+        int size = 5 + recurrent + 8 * s.channels() + 1 + 11 * 8 + ScoreStateCodec.size(s.score())
+                + historyHead.length + 4 + 4;
         ByteBuffer out = ByteBuffer.allocate(size);
         out.put((byte) FORMAT_VERSION).put((byte) lstm.layers()).putShort((short) lstm.hiddenSize())
                 .put((byte) s.channels());
@@ -59,15 +74,29 @@ public final class DetectorStateCodec {
         out.putLong(t.pendingThrough).putLong(t.pendingVersion);
         out.putDouble(s.lastScore);
         ScoreStateCodec.write(s.score(), out);
+        out.put(historyHead).putInt(historyHead.length);
         out.putInt((int) crc(out.array(), out.position()));
         return out.array();
     }
 
     /**
-     * Decodes a state; {@link BadBytesException} for an unknown version, truncated bytes, a bad checksum or
-     * inconsistent shapes.
+     * The history head stored beside the state: empty when none, null when the bytes are of a format before 5 (whose
+     * head, if any, is in the history store).
+     *
+     * @throws BadBytesException for the reasons {@link #decode} gives, short of decoding the state itself
      */
-    public static DetectorState decode(byte[] bytes) {
+    public static byte[] historyHead(byte[] bytes) {
+        int version = checkedVersion(bytes);
+        if (version < FIRST_VERSION_WITH_HISTORY_HEAD) {
+            return null;
+        }
+        int end = bytes.length - 4 - 4;
+        int n = historyHeadLength(bytes);
+        return Arrays.copyOfRange(bytes, end - n, end);
+    }
+
+    /** Verifies the length, version and checksum; returns the version. */
+    private static int checkedVersion(byte[] bytes) {
         if (bytes == null || bytes.length < 9) {
             throw new BadBytesException("detector state is truncated: " + (bytes == null ? 0 : bytes.length) + " bytes");
         }
@@ -76,11 +105,33 @@ public final class DetectorStateCodec {
             throw new BadBytesException("detector state format version " + version + " is not supported (expected "
                     + FORMAT_VERSION + ")");
         }
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        int stored = in.getInt(bytes.length - 4);
+        int stored = ByteBuffer.wrap(bytes).getInt(bytes.length - 4);
         if (stored != (int) crc(bytes, bytes.length - 4)) {
             throw new BadBytesException("detector state checksum mismatch (corrupt or truncated bytes)");
         }
+        return version;
+    }
+
+    /** The history head's length in checked bytes of format 5 or later. */
+    private static int historyHeadLength(byte[] bytes) {
+        int n = ByteBuffer.wrap(bytes).getInt(bytes.length - 4 - 4);
+        if (n < 0 || n > bytes.length - 9 - 4 - 4) {
+            throw new BadBytesException("detector state has an impossible history head of " + n + " bytes");
+        }
+        return n;
+    }
+
+    /**
+     * Decodes a state; {@link BadBytesException} for an unknown version, truncated bytes, a bad checksum or
+     * inconsistent shapes.
+     */
+    public static DetectorState decode(byte[] bytes) {
+        int version = checkedVersion(bytes);
+        int end = bytes.length - 4;
+        if (version >= FIRST_VERSION_WITH_HISTORY_HEAD) {
+            end -= 4 + historyHeadLength(bytes);
+        }
+        ByteBuffer in = ByteBuffer.wrap(bytes, 0, end);
         try {
             in.position(1);
             int layers = Byte.toUnsignedInt(in.get());
@@ -120,8 +171,8 @@ public final class DetectorStateCodec {
                 throw new BadBytesException("detector state has " + channels + " channels but its score section has "
                         + score.channels());
             }
-            if (in.position() != bytes.length - 4) {
-                throw new BadBytesException("detector state has " + (bytes.length - 4 - in.position())
+            if (in.position() != end) {
+                throw new BadBytesException("detector state has " + (end - in.position())
                         + " unexpected trailing bytes");
             }
             DetectorState s = new DetectorState(lstm, score, prediction);

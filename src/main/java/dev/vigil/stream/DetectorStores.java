@@ -15,22 +15,24 @@ import org.slf4j.LoggerFactory;
 import java.util.function.Supplier;
 
 /**
- * Loads and saves a key's detector state and history window in the two per-key stores (the history as a {@link
- * HistoryRing}: an accepted event appends one reading to the key's head, a block is written every {@value
- * HistoryRing#BLOCK} readings, and the window is read whole only when a model swap re-warms the key). Stored bytes
- * that cannot be used are not a reason to stop the stream, nor ever scored from: a state that does not decode
- * (another format version, truncated, checksum mismatch) or was written for another shape (channels, hidden size,
- * layers, short window: the topology's detector settings changed) is replaced by a fresh state, counted ({@link
- * VigilMetrics#STATE_DISCARDED}) and logged with the key and the reason (at WARN the first {@value
- * DetectorProcessor#WARN_FIRST} of the task, then one in {@value DetectorProcessor#WARN_EVERY}; all at DEBUG); the
- * same for a history window that does not decode or has other channels. The key is reset, not restored: the store
- * is changelogged value for value, so the changelog holds the same bytes (damage to RocksDB's files is found by its
- * checksums, {@link StateDirectoryCheck}). A history written with another capacity keeps its newest readings that
- * fit (and is then rewritten whole). Nothing is written until the key's next accepted event. One per processor;
- * not thread-safe.
+ * Loads and saves a key's detector state and history window: the state with the history's head in one value of the
+ * state store, the history's closed blocks in the history store (a {@link HistoryRing}: an accepted event appends one
+ * reading to the key's head, a block is written every {@value HistoryRing#BLOCK} readings, and the window is read
+ * whole only when a model swap re-warms the key), so that an event costs one get and one put. Stored bytes that
+ * cannot be used are not a reason to stop the stream, nor ever scored from: a state that does not decode (another
+ * format version, truncated, checksum mismatch; its history head with it) or was written for another shape
+ * (channels, hidden size, layers, short window: the topology's detector settings changed) is replaced by a fresh
+ * state, counted ({@link VigilMetrics#STATE_DISCARDED}) and logged with the key and the reason (at WARN the first
+ * {@value DetectorProcessor#WARN_FIRST} of the task, then one in {@value DetectorProcessor#WARN_EVERY}; all at DEBUG);
+ * the same for a history window that does not decode or has other channels. The key is reset, not restored: the
+ * store is changelogged value for value, so the changelog holds the same bytes (damage to RocksDB's files is found
+ * by its checksums, {@link StateDirectoryCheck}). A history written with another capacity keeps its newest readings
+ * that fit (and is then rewritten whole). Nothing is written until the key's next accepted event. {@link #append}
+ * and {@link #saveState} are for the key of the last {@link #loadState}. One per processor; not thread-safe.
  */
 final class DetectorStores implements KeyHistory {
     private static final Logger LOG = LoggerFactory.getLogger(DetectorStores.class);
+    private static final byte[] NO_HEAD = new byte[0];
 
     private final KeyValueStore<String, byte[]> states;
     private final HistoryRing histories;
@@ -39,6 +41,13 @@ final class DetectorStores implements KeyHistory {
     private final int historySize;
     private final Sensor discarded;
     private long discards;
+
+    /** The key of the last {@link #loadState}, its history head (null: none) and why that head is unusable. */
+    private String loadedKey;
+    private HistoryRing.Head head;
+    private String headError;
+    /** The loaded head is in the history store's {@code #h} entry (beside a state of format 4 or earlier). */
+    private boolean headEntry;
 
     DetectorStores(KeyValueStore<String, byte[]> states, KeyValueStore<String, byte[]> histories, DetectorConfig config,
                    Supplier<DetectorState> freshState, int historySize, Sensor discarded) {
@@ -50,37 +59,57 @@ final class DetectorStores implements KeyHistory {
         this.discarded = discarded;
     }
 
+    /** The key's state, and (held until its state is saved) its history head. */
     DetectorState loadState(String key) {
         byte[] bytes = states.get(key);
+        loadedKey = key;
+        head = null;
+        headError = null;
+        headEntry = false;
         if (bytes == null) {
             return freshState.get();
         }
         try {
             DetectorState state = DetectorStateCodec.decode(bytes);
+            loadHead(key, bytes);
             String mismatch = mismatch(state);
             if (mismatch == null) {
                 return state;
             }
             discard(key, "detector state", mismatch);
         } catch (BadBytesException e) {
-            discard(key, "detector state", e.getMessage());
+            discard(key, "detector state and the head of its history", e.getMessage());
         }
         return freshState.get();
+    }
+
+    private void loadHead(String key, byte[] state) {
+        try {
+            byte[] held = DetectorStateCodec.historyHead(state);
+            if (held == null) {
+                head = histories.headEntry(key);
+                headEntry = head != null;
+            } else if (held.length > 0) {
+                head = HistoryRing.decodeHead(held);
+            }
+        } catch (BadBytesException e) {
+            headError = e.getMessage();
+        }
     }
 
     /** The key's whole history window (read from every reading's entry: for re-warming, not for every event). */
     @Override
     public HistoryWindow load(String key) {
         try {
-            HistoryRing.Head head = histories.head(key);
-            if (head == null) {
+            HistoryRing.Head stored = key.equals(loadedKey) ? loadedHead() : histories.head(key, states.get(key));
+            if (stored == null) {
                 return new HistoryWindow(historySize, config.channels());
             }
-            if (head.channels() != config.channels()) {
-                discard(key, "history", "it has " + head.channels() + " channel(s), the topology " + config.channels());
+            if (stored.channels() != config.channels()) {
+                discard(key, "history", "it has " + stored.channels() + " channel(s), the topology " + config.channels());
             } else {
-                HistoryWindow stored = histories.read(key, head);
-                return stored.capacity() == historySize ? stored : resized(stored);
+                HistoryWindow window = histories.read(key, stored);
+                return window.capacity() == historySize ? window : resized(window);
             }
         } catch (BadBytesException e) {
             discard(key, "history", e.getMessage());
@@ -88,41 +117,50 @@ final class DetectorStores implements KeyHistory {
         return new HistoryWindow(historySize, config.channels());
     }
 
+    private HistoryRing.Head loadedHead() {
+        if (headError != null) {
+            throw new BadBytesException(headError);
+        }
+        return head;
+    }
+
     /**
-     * Appends the accepted reading to the key's history: to the head (and a block when the reading completes
-     * one) when the stored ring has the configured shape and format, else the whole window (from {@code loaded},
-     * the window this event already loaded, if any; otherwise loaded now).
+     * Appends the accepted reading to the loaded key's history: to its head (and a block when the reading completes
+     * one) when the ring has the configured shape and format, else the whole window (from {@code loaded}, the window
+     * this event already loaded, if any; otherwise loaded now). The head is saved with the state.
      *
      * @return readings in the key's history now
      */
     @Override
     public int append(String key, long timestamp, double[] reading, HistoryWindow loaded) {
-        HistoryRing.Head head = usableHead(key);
-        if (head != null) {
-            return histories.append(key, head, timestamp, reading);
+        if (!key.equals(loadedKey)) {
+            throw new IllegalStateException("history of key '" + key + "' appended to while key '" + loadedKey
+                    + "' is loaded");
+        }
+        if (headError == null && head != null && head.version() == HistoryRing.FORMAT_VERSION
+                && head.capacity() == historySize && head.channels() == config.channels()) {
+            head = histories.append(key, head, timestamp, reading);
+            return head.size();
         }
         HistoryWindow window = loaded != null ? loaded : load(key);
         window.append(timestamp, reading);
-        histories.write(key, window);
+        head = histories.write(key, window, headError == null ? head : null);
+        headError = null;
         return window.size();
     }
 
-    /** Saves the key's state (once per accepted event, after its reading is appended and any training requested). */
-    void saveState(String key, DetectorState state) {
-        states.put(key, DetectorStateCodec.encode(state));
-    }
-
     /**
-     * The stored head if the ring can be appended to as it is, else null (none, unreadable, another shape, or the
-     * previous release's format, which {@link #append} then rewrites in the current one).
+     * Saves the loaded key's state with its history head (once per accepted event, after its reading is appended and
+     * any training requested).
      */
-    private HistoryRing.Head usableHead(String key) {
-        try {
-            HistoryRing.Head head = histories.head(key);
-            return head != null && head.version() == HistoryRing.FORMAT_VERSION && head.capacity() == historySize
-                    && head.channels() == config.channels() ? head : null;
-        } catch (BadBytesException e) {
-            return null;
+    void saveState(String key, DetectorState state) {
+        if (!key.equals(loadedKey)) {
+            throw new IllegalStateException("state of key '" + key + "' saved while key '" + loadedKey + "' is loaded");
+        }
+        states.put(key, DetectorStateCodec.encode(state, head == null ? NO_HEAD : histories.encodeHead(head)));
+        if (headEntry) {
+            histories.deleteHeadEntry(key);
+            headEntry = false;
         }
     }
 

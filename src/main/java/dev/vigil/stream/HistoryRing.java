@@ -1,6 +1,7 @@
 package dev.vigil.stream;
 
 import dev.vigil.BadBytesException;
+import dev.vigil.detect.DetectorStateCodec;
 import dev.vigil.detect.HistoryWindow;
 import dev.vigil.detect.HistoryWindowCodec;
 import dev.vigil.lstm.LstmConfig;
@@ -9,16 +10,17 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.zip.CRC32;
 
 /**
- * A key's {@link HistoryWindow} in the history store as a ring of blocks of {@value #BLOCK} readings, so that an
- * accepted event rewrites only the key's small head (in the store's record cache, which keeps the last write of a
- * commit interval) and writes a block every {@value #BLOCK} events, instead of rewriting the whole window (32 KB
- * when full) or writing a reading and a head to RocksDB and the changelog on every event. Entries of key {@code k},
- * big-endian (format version 3):
+ * A key's {@link HistoryWindow} as a ring of blocks of {@value #BLOCK} readings in the history store and a small head
+ * kept in the key's state value ({@link DetectorStateCodec} format 5), so that an accepted event rewrites only the
+ * state value it writes anyway and writes a block every {@value #BLOCK} events, instead of rewriting the whole window
+ * (32 KB when full), or writing a reading, or a head, to RocksDB and the changelog on every event. Big-endian
+ * (format version 3):
  * <pre>
- *   k + "#h"                      head:  u8 format version (3), i32 capacity, i32 channels, i32 size,
+ *   in the state value of k       head:  u8 format version (3), i32 capacity, i32 channels, i32 size,
  *                                        i32 next (the slot the next reading goes to),
  *                                        the open block's readings (slots blockStart(next) .. next-1),
  *                                        i32 CRC32 of all before it
@@ -33,14 +35,16 @@ import java.util.zip.CRC32;
  * readings). A block is written when its last slot is, before the head, in the same task and so the same
  * exactly-once transaction; the window is restored from the changelog like any store.
  *
- * <p>Format version 2 (a 21-byte head under {@code k + "#h"} and one entry per reading under {@code k + "#" + 8 hex},
- * u8 version then the reading) is still read, so that a window written by an earlier release survives the upgrade:
- * {@link #write} then replaces it by version 3 and deletes its entries. Version 1 ({@link HistoryWindowCodec}'s
- * whole-window value under the plain key) is not read. Not thread-safe (one per processor).
+ * <p>Beside a state of format 4 or earlier the head is in the history store under {@code k + "#h"} (a format-3 head,
+ * or a 21-byte format-2 one whose readings are one entry each under {@code k + "#" + 8 hex}, u8 version then the
+ * reading); it is still read, so that a window written by an earlier release survives the upgrade: the key's next
+ * state is saved with the head, {@link #deleteHeadEntry} removes the entry and {@link #write} replaces a format-2
+ * ring's readings. Version 1 ({@link HistoryWindowCodec}'s whole-window value under the plain key) is not read. Not
+ * thread-safe (one per processor).
  */
 final class HistoryRing {
     static final int FORMAT_VERSION = 3;
-    /** The format of the previous release: one entry per reading. Read, never written. */
+    /** The format of an earlier release: one entry per reading. Read, never written. */
     static final int LEGACY_VERSION = 2;
     /** Readings per block. */
     static final int BLOCK = 32;
@@ -73,7 +77,7 @@ final class HistoryRing {
 
         @Override
         public int hashCode() {
-            return 31 * java.util.Objects.hash(capacity, channels, size, next, version) + Arrays.hashCode(pending);
+            return 31 * Objects.hash(capacity, channels, size, next, version) + Arrays.hashCode(pending);
         }
 
         @Override
@@ -100,13 +104,28 @@ final class HistoryRing {
     }
 
     /**
-     * The key's stored head, or null when the key has none.
+     * The key's head: the one in its state value {@code state} (state format 5; null when the key has no history),
+     * else the one under {@code k + "#h"} (beside a state of an earlier format); null when there is none.
      *
-     * @throws BadBytesException when the stored head does not decode
+     * @throws BadBytesException when the state value or the head does not decode
      */
-    Head head(String key) {
+    Head head(String key, byte[] state) {
+        byte[] held = state == null ? null : DetectorStateCodec.historyHead(state);
+        if (held == null) {
+            return headEntry(key);
+        }
+        return held.length == 0 ? null : decodeHead(held);
+    }
+
+    /** The head under {@code k + "#h"}, where releases before state format 5 kept it, or null; may throw as head. */
+    Head headEntry(String key) {
         byte[] bytes = reads.get(headKey(key));
         return bytes == null ? null : decodeHead(bytes);
+    }
+
+    /** Deletes the entry {@link #headEntry} reads (once the key's head is saved in its state value). */
+    void deleteHeadEntry(String key) {
+        store.delete(headKey(key));
     }
 
     /**
@@ -116,15 +135,16 @@ final class HistoryRing {
      * readings come from the first head; a block written in between holds the same readings for its slots before
      * that head's next, and overwritten ones for the rest.) Null when the key has no history.
      *
+     * @param states the state store (the view beside this ring's), which holds the heads
      * @throws BadBytesException when an entry does not decode
      */
-    HistoryWindow readConcurrently(String key) {
-        Head before = head(key);
+    HistoryWindow readConcurrently(String key, ReadOnlyKeyValueStore<String, byte[]> states) {
+        Head before = head(key, states.get(key));
         if (before == null) {
             return null;
         }
         HistoryWindow read = read(key, before);
-        Head after = head(key);
+        Head after = head(key, states.get(key));
         int appended = after == null ? before.capacity() : Math.floorMod(after.next() - before.next(), before.capacity());
         int overwritten = Math.max(0, before.size() + appended - before.capacity());
         if (overwritten == 0) {
@@ -172,12 +192,12 @@ final class HistoryRing {
     }
 
     /**
-     * Appends one reading to the ring {@code head} describes (which must be the stored one, in format 3): writes
-     * the block when the reading completes it, and the head.
+     * Appends one reading to the ring {@code head} describes (the key's current one, in format 3): writes the block
+     * when the reading completes it.
      *
-     * @return readings in the ring now
+     * @return the ring's head now, for the caller to save in the key's state value
      */
-    int append(String key, Head head, long timestamp, double[] reading) {
+    Head append(String key, Head head, long timestamp, double[] reading) {
         if (head.version() != FORMAT_VERSION) {
             throw new IllegalArgumentException("only a format " + FORMAT_VERSION + " ring is appended to, got "
                     + head.version());
@@ -192,17 +212,18 @@ final class HistoryRing {
             store.put(blockKey(key, head.next() / BLOCK), block(pending));
             pending = new byte[0];
         }
-        store.put(headKey(key), encodeHead(head.capacity(), head.channels(), size, next, pending));
-        return size;
+        return new Head(head.capacity(), head.channels(), size, next, FORMAT_VERSION, pending);
     }
 
     /**
      * Replaces the key's ring by {@code window} (readings in slots 0..size-1, oldest first), and deletes the
-     * entries of the ring it replaces that the new one does not overwrite (a format-2 ring's readings, or blocks
-     * beyond the new capacity).
+     * entries of the ring it replaces, {@code old} (null when none or unknown), that the new one does not overwrite
+     * (a format-2 ring's readings, or blocks beyond the new capacity).
+     *
+     * @return the ring's head, for the caller to save in the key's state value
      */
-    void write(String key, HistoryWindow window) {
-        deleteStale(key, window.capacity());
+    Head write(String key, HistoryWindow window, Head old) {
+        deleteStale(key, window.capacity(), old);
         int capacity = window.capacity();
         int size = window.size();
         int readingBytes = readingBytes(window.channels());
@@ -225,16 +246,10 @@ final class HistoryRing {
             window.copyReading(slot, reading);
             encodeReading(pending, (slot - openStart) * readingBytes, window.timestamp(slot), reading);
         }
-        store.put(headKey(key), encodeHead(capacity, window.channels(), size, next, pending));
+        return new Head(capacity, window.channels(), size, next, FORMAT_VERSION, pending);
     }
 
-    private void deleteStale(String key, int capacity) {
-        Head old;
-        try {
-            old = head(key);
-        } catch (BadBytesException e) {
-            return;
-        }
+    private void deleteStale(String key, int capacity, Head old) {
         if (old == null) {
             return;
         }
@@ -280,6 +295,11 @@ final class HistoryRing {
             n >>>= 4;
         }
         return new String(suffix);
+    }
+
+    /** The head's stored form (format 3). */
+    byte[] encodeHead(Head head) {
+        return encodeHead(head.capacity(), head.channels(), head.size(), head.next(), head.pending());
     }
 
     byte[] encodeHead(int capacity, int channels, int size, int next, byte[] pending) {

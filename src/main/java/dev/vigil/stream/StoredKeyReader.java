@@ -30,14 +30,17 @@ public final class StoredKeyReader {
     }
 
     /**
-     * The key's stored history window, oldest reading first, or null when the store holds none. Read while the
+     * The key's stored history window, oldest reading first, or null when the stores hold none. Read while the
      * stream thread may be appending to it ({@link HistoryRing#readConcurrently}): readings overwritten during the
      * read are left out.
      *
+     * @param states    the state store of the same partition(s), which holds the history's head with each state
+     * @param histories the history store
      * @throws BadBytesException when the head or a reading does not decode
      */
-    public static HistoryWindow history(ReadOnlyKeyValueStore<String, byte[]> histories, String key) {
-        return new HistoryRing(histories).readConcurrently(key);
+    public static HistoryWindow history(ReadOnlyKeyValueStore<String, byte[]> states,
+                                        ReadOnlyKeyValueStore<String, byte[]> histories, String key) {
+        return new HistoryRing(histories).readConcurrently(key, states);
     }
 
     /**

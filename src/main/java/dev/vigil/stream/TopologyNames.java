@@ -27,9 +27,9 @@ public record TopologyNames(String topology) {
     public static final String MODEL_SOURCE = "model-source";
     /** Processor that validates model payloads into the model store. */
     public static final String MODEL_UPDATER = "model-updater";
-    /** Per-key detector state (persistent, changelogged): {@code DetectorStateCodec} bytes. */
+    /** Per-key detector state (persistent, changelogged): {@code DetectorStateCodec} bytes, with the history head. */
     public static final String STATE_STORE = "detector-state";
-    /** Per-key history window (persistent, changelogged): {@code HistoryWindowCodec} bytes. */
+    /** Per-key history window (persistent, changelogged): the closed blocks of each key's {@code HistoryRing}. */
     public static final String HISTORY_STORE = "history";
     /**
      * Per-task store of model payloads by model id (the sensor key, or {@code shared}), persistent and changelogged

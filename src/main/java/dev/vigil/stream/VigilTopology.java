@@ -106,9 +106,9 @@ public final class VigilTopology {
         DetectorConfig effective = detectorConfig(topology, detector, retrain);
         StreamsBuilder builder = streamsProperties == null ? new StreamsBuilder()
                 : new StreamsBuilder(new org.apache.kafka.streams.TopologyConfig(new StreamsConfig(streamsProperties)));
+        // cached: a key's state (with its history head) is rewritten on every event, and the cache sends only its last
+        // value of a commit interval to RocksDB and the changelog; the history store gets a block every 32 events
         builder.addStateStore(keyStore(names.stateStore()));
-        // cached: a key's history head is rewritten on every event, and the cache sends only its last value of a
-        // commit interval to RocksDB and the changelog (HistoryRing)
         builder.addStateStore(keyStore(names.historyStore()));
         // the models topic is a second source of the detector's sub-topology (partitioned like the input): each task
         // holds its own partition's models, taken up as soon as fetched (time 0); changelogged, so a lost state

@@ -22,7 +22,10 @@ class DetectorStateCodecTest {
     static final String FIXTURE_V1 = "/fixtures/detector-state-v1.bin";
     static final String FIXTURE_V2 = "/fixtures/detector-state-v2.bin";
     static final String FIXTURE_V3 = "/fixtures/detector-state-v3.bin";
-    static final String FIXTURE = "/fixtures/detector-state-v4.bin";
+    static final String FIXTURE_V4 = "/fixtures/detector-state-v4.bin";
+    static final String FIXTURE = "/fixtures/detector-state-v5.bin";
+    /** The history head the v5 fixture holds (opaque to the codec; the stream's ring reads it). */
+    static final String HISTORY_HEAD = "/fixtures/history-head-v3.bin";
 
     static DetectorState sampleState() {
         Detector detector = new Detector(DetectorConfig.defaults());
@@ -123,12 +126,45 @@ class DetectorStateCodecTest {
 
     @Test
     void shouldDecodeTheReleasedV4FixtureWithItsSchedulePendingSwapAndPatterns() throws IOException {
+        byte[] bytes = fixture(FIXTURE_V4);
+        DetectorState state = DetectorStateCodec.decode(bytes);
+        assertSampleState(state);
+        assertNull(DetectorStateCodec.historyHead(bytes), "a version-4 state has its history head elsewhere");
+        byte[] current = DetectorStateCodec.encode(state);
+        assertEquals(DetectorStateCodec.FORMAT_VERSION, current[0]);
+        assertArrayEquals(Arrays.copyOfRange(bytes, 1, bytes.length - 4), Arrays.copyOfRange(current, 1,
+                current.length - 8), "the same state, then an empty history head");
+        assertArrayEquals(current, DetectorStateCodec.encode(DetectorStateCodec.decode(current)));
+    }
+
+    @Test
+    void shouldDecodeTheReleasedV5FixtureWithItsHistoryHead() throws IOException {
+        byte[] head = fixture(HISTORY_HEAD);
         if (Boolean.getBoolean("vigil.updateFixtures")) {
             java.nio.file.Files.write(java.nio.file.Path.of("src/test/resources" + FIXTURE),
-                    DetectorStateCodec.encode(sampleState()));
+                    DetectorStateCodec.encode(DetectorStateCodec.decode(fixture(FIXTURE_V4)), head));
         }
         byte[] bytes = fixture(FIXTURE);
         DetectorState state = DetectorStateCodec.decode(bytes);
+        assertSampleState(state);
+        assertArrayEquals(head, DetectorStateCodec.historyHead(bytes));
+        assertEquals(0, DetectorStateCodec.historyHead(DetectorStateCodec.encode(state)).length);
+        // the decoded state, not sampleState(): its LSTM values follow the numerics (float32 since model format 3)
+        assertArrayEquals(bytes, DetectorStateCodec.encode(state, head), "the codec still writes the released bytes");
+    }
+
+    @Test
+    void shouldRefuseAnImpossibleHistoryHeadLength() {
+        byte[] bytes = DetectorStateCodec.encode(sampleState(), new byte[] {7, 7, 7});
+        java.nio.ByteBuffer.wrap(bytes).putInt(bytes.length - 8, bytes.length);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes, 0, bytes.length - 4);
+        java.nio.ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
+        assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(bytes));
+        assertThrows(BadBytesException.class, () -> DetectorStateCodec.historyHead(bytes));
+    }
+
+    private static void assertSampleState(DetectorState state) {
         assertEquals(300, state.events());
         assertEquals(50, state.schedule().sinceAttempt());
         assertEquals(1, state.schedule().attempts());
@@ -141,8 +177,6 @@ class DetectorStateCodecTest {
             counted += Byte.toUnsignedInt(b);
         }
         assertEquals(298, counted, "every reading after the first two continues a context");
-        // the decoded state, not sampleState(): its LSTM values follow the numerics (float32 since model format 3)
-        assertArrayEquals(bytes, DetectorStateCodec.encode(state), "the codec still writes the released bytes");
     }
 
     private byte[] fixture(String name) throws IOException {

@@ -90,7 +90,7 @@ class DeadLetterTopologyTest {
                 vigil.send(KEY, StreamFixtures.single(e.timestamp(), e.values()[0]), e.timestamp());
             }
             assertEquals(GOOD, vigil.scoreRecords().size());
-            byte[] state = vigil.state(KEY);
+            byte[] state = vigil.storedState(KEY);
             byte[] history = vigil.history(KEY);
             List<Bad> bad = badRecords(events.get(GOOD - 1).timestamp());
             for (Bad b : bad) {
@@ -102,7 +102,7 @@ class DeadLetterTopologyTest {
                 assertEquals(1, dead.size(), b.reason() + ": " + Arrays.toString(b.value()));
                 assertDeadLetter(dead.get(0), b, offset);
                 assertTrue(vigil.scores.isEmpty(), b.reason() + " produced a score");
-                assertArrayEquals(state, vigil.state(KEY), b.reason() + " changed the state");
+                assertArrayEquals(state, vigil.storedState(KEY), b.reason() + " changed the state");
                 assertArrayEquals(history, vigil.history(KEY), b.reason() + " changed the history");
             }
             Event last = events.get(GOOD);

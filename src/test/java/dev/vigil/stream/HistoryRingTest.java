@@ -1,6 +1,9 @@
 package dev.vigil.stream;
 
 import dev.vigil.BadBytesException;
+import dev.vigil.detect.Detector;
+import dev.vigil.detect.DetectorConfig;
+import dev.vigil.detect.DetectorStateCodec;
 import dev.vigil.detect.HistoryWindow;
 import dev.vigil.detect.HistoryWindowCodec;
 import org.apache.kafka.common.serialization.Serdes;
@@ -10,6 +13,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.List;
@@ -27,15 +31,14 @@ class HistoryRingTest {
     void shouldReadBackTheWindowAfterAppendsThatWrapTheRing() {
         HistoryRing ring = new HistoryRing(store());
         HistoryWindow offline = new HistoryWindow(5, 2);
-        assertNull(ring.head("k"));
+        assertNull(ring.head("k", null));
         offline.append(1, new double[] {1, -1});
-        ring.write("k", offline);
+        HistoryRing.Head head = ring.write("k", offline, null);
         for (int t = 2; t <= 13; t++) {
             double[] reading = {t * 0.5, -t};
-            ring.append("k", ring.head("k"), t, reading);
+            head = ring.append("k", head, t, reading);
             offline.append(t, reading);
         }
-        HistoryRing.Head head = ring.head("k");
         assertEquals(5, head.size());
         assertArrayEquals(HistoryWindowCodec.encode(offline), HistoryWindowCodec.encode(ring.read("k", head)));
     }
@@ -47,12 +50,12 @@ class HistoryRingTest {
         HistoryRing ring = new HistoryRing(store);
         HistoryWindow offline = new HistoryWindow(70, 1);
         offline.append(0, new double[] {0});
-        ring.write("k", offline);
+        HistoryRing.Head head = ring.write("k", offline, null);
         for (int t = 1; t <= 3 * 70 + 5; t++) {
             double[] reading = {Math.sin(t)};
-            ring.append("k", ring.head("k"), t, reading);
+            head = ring.append("k", head, t, reading);
             offline.append(t, reading);
-            assertArrayEquals(HistoryWindowCodec.encode(offline), HistoryWindowCodec.encode(ring.read("k", ring.head("k"))),
+            assertArrayEquals(HistoryWindowCodec.encode(offline), HistoryWindowCodec.encode(ring.read("k", head)),
                     "after " + t);
         }
         assertEquals(HistoryRing.blocks(70), 3);
@@ -62,26 +65,28 @@ class HistoryRingTest {
     void shouldWriteABlockOnlyWhenItsLastSlotIsWritten() {
         KeyValueStore<String, byte[]> store = store();
         HistoryRing ring = new HistoryRing(store);
-        ring.write("k", new HistoryWindow(100, 2));
+        HistoryRing.Head head = ring.write("k", new HistoryWindow(100, 2), null);
         for (int t = 0; t < HistoryRing.BLOCK - 1; t++) {
-            ring.append("k", ring.head("k"), t, new double[] {t, -t});
+            head = ring.append("k", head, t, new double[] {t, -t});
         }
         assertNull(store.get(HistoryRing.blockKey("k", 0)), "the open block's readings are in the head");
-        assertEquals(HistoryRing.BLOCK - 1, ring.head("k").pending().length / HistoryRing.readingBytes(2));
-        ring.append("k", ring.head("k"), 99, new double[] {1, 2});
+        assertEquals(0, store.approximateNumEntries(), "and the head is the caller's to save");
+        assertEquals(HistoryRing.BLOCK - 1, head.pending().length / HistoryRing.readingBytes(2));
+        head = ring.append("k", head, 99, new double[] {1, 2});
         assertEquals(1 + HistoryRing.BLOCK * HistoryRing.readingBytes(2), store.get(HistoryRing.blockKey("k", 0)).length);
-        assertEquals(0, ring.head("k").pending().length);
+        assertEquals(0, head.pending().length);
     }
 
     @Test
     void shouldLeaveOutReadingsOverwrittenWhileReadingConcurrently() {
         KeyValueStore<String, byte[]> store = store();
+        KeyValueStore<String, byte[]> states = store();
         HistoryRing writer = new HistoryRing(store);
         HistoryWindow full = new HistoryWindow(64, 1);
         for (int t = 0; t < 64; t++) {
             full.append(t, new double[] {t});
         }
-        writer.write("k", full);
+        saveHead(states, writer, writer.write("k", full, null));
         // the reader (read-only, as interactive queries are) sees the head, then the writer completes the first block
         // (slots 0..31) before the blocks are read
         ReadOnlyKeyValueStore<String, byte[]> interleaved = new ReadOnlyKeyValueStore<>() {
@@ -92,7 +97,8 @@ class HistoryRingTest {
                 if (!appended && key.equals(HistoryRing.blockKey("k", 0))) {
                     appended = true;
                     for (int t = 64; t < 64 + HistoryRing.BLOCK; t++) {
-                        writer.append("k", writer.head("k"), t, new double[] {t});
+                        saveHead(states, writer, writer.append("k", writer.head("k", states.get("k")), t,
+                                new double[] {t}));
                     }
                 }
                 return store.get(key);
@@ -113,7 +119,7 @@ class HistoryRingTest {
                 return store.approximateNumEntries();
             }
         };
-        HistoryWindow read = new HistoryRing(interleaved).readConcurrently("k");
+        HistoryWindow read = new HistoryRing(interleaved).readConcurrently("k", states);
         assertEquals(64 - HistoryRing.BLOCK, read.size());
         for (int i = 0; i < read.size(); i++) {
             assertEquals(HistoryRing.BLOCK + i, read.timestamp(i), "reading " + i);
@@ -121,7 +127,7 @@ class HistoryRingTest {
     }
 
     @Test
-    void shouldReadAndReplaceARingOfThePreviousFormat() {
+    void shouldReadAndReplaceARingOfThePreviousFormat() throws IOException {
         KeyValueStore<String, byte[]> store = store();
         HistoryWindow window = new HistoryWindow(5, 1);
         for (int t = 0; t < 7; t++) {
@@ -134,13 +140,16 @@ class HistoryRingTest {
         }
         store.put(HistoryRing.headKey("k"), legacyHead(5, 1, 5, 2));
         HistoryRing ring = new HistoryRing(store);
-        HistoryRing.Head legacy = ring.head("k");
+        // beside a state of format 4 (no head in it), the head is the history store's entry
+        HistoryRing.Head legacy = ring.head("k", StoreFormatFixturesTest.fixture("detector-state-v4.bin"));
         assertEquals(HistoryRing.LEGACY_VERSION, legacy.version());
         assertArrayEquals(HistoryWindowCodec.encode(window), HistoryWindowCodec.encode(ring.read("k", legacy)));
 
-        ring.write("k", ring.read("k", legacy));
-        assertEquals(HistoryRing.FORMAT_VERSION, ring.head("k").version());
-        assertArrayEquals(HistoryWindowCodec.encode(window), HistoryWindowCodec.encode(ring.read("k", ring.head("k"))));
+        HistoryRing.Head head = ring.write("k", ring.read("k", legacy), legacy);
+        ring.deleteHeadEntry("k");
+        assertEquals(HistoryRing.FORMAT_VERSION, head.version());
+        assertArrayEquals(HistoryWindowCodec.encode(window), HistoryWindowCodec.encode(ring.read("k", head)));
+        assertNull(store.get(HistoryRing.headKey("k")));
         for (int slot = 0; slot < 5; slot++) {
             assertNull(store.get(HistoryRing.legacySlotKey("k", slot)), "legacy slot " + slot + " deleted");
         }
@@ -154,9 +163,9 @@ class HistoryRingTest {
         for (int t = 0; t < 100; t++) {
             big.append(t, new double[] {t});
         }
-        ring.write("k", big);
+        HistoryRing.Head head = ring.write("k", big, null);
         assertTrue(store.get(HistoryRing.blockKey("k", 3)) != null);
-        ring.write("k", new HistoryWindow(64, 1));
+        ring.write("k", new HistoryWindow(64, 1), head);
         assertNull(store.get(HistoryRing.blockKey("k", 2)));
         assertNull(store.get(HistoryRing.blockKey("k", 3)));
     }
@@ -187,6 +196,12 @@ class HistoryRingTest {
         byte[] shortOfAReading = ring.encodeHead(100, 1, 35, 35, new byte[2 * 16]);
         assertThrows(BadBytesException.class, () -> HistoryRing.decodeHead(shortOfAReading));
         assertThrows(BadBytesException.class, () -> HistoryRing.decodeHead(HistoryWindowCodec.encode(new HistoryWindow(2, 1))));
+    }
+
+    /** Saves {@code head} in the key "k"'s state value, as the stream does. */
+    private static void saveHead(KeyValueStore<String, byte[]> states, HistoryRing ring, HistoryRing.Head head) {
+        states.put("k", DetectorStateCodec.encode(new Detector(DetectorConfig.defaults()).newState(),
+                ring.encodeHead(head)));
     }
 
     /** An empty in-memory store, initialised, not logged. */

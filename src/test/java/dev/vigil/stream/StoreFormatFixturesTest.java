@@ -1,5 +1,6 @@
 package dev.vigil.stream;
 
+import dev.vigil.detect.DetectorStateCodec;
 import dev.vigil.detect.HistoryWindow;
 import dev.vigil.detect.HistoryWindowCodec;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -15,12 +16,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
- * Golden fixtures of the released store formats: the history ring (v3: a head with its open block's readings, and a
- * block; v2, the previous release: a head and a reading) and the model generation (v1). Regenerate the v3 ones with
+ * Golden fixtures of the released store formats: the history ring (v3: a head with its open block's readings, kept in
+ * the state value since state format 5 and under its own entry before, and a block; v2, an earlier release: a head
+ * and a reading) and the model generation (v1). Regenerate the v3 ones with
  * {@code -Dvigil.updateFixtures=true} only when the format changes on purpose.
  */
 class StoreFormatFixturesTest {
-    private static byte[] fixture(String name) throws IOException {
+    static byte[] fixture(String name) throws IOException {
         try (InputStream in = StoreFormatFixturesTest.class.getResourceAsStream("/fixtures/" + name)) {
             assertNotNull(in, name + " is missing");
             return in.readAllBytes();
@@ -35,25 +37,47 @@ class StoreFormatFixturesTest {
             window.append(1_767_225_600_000L + i * 60_000L, new double[] {21.5 + i, 0.02 * i});
         }
         KeyValueStore<String, byte[]> store = HistoryRingTest.store();
-        new HistoryRing(store).write("pump-1", window);
+        HistoryRing writer = new HistoryRing(store);
+        byte[] written = writer.encodeHead(writer.write("pump-1", window, null));
         if (Boolean.getBoolean("vigil.updateFixtures")) {
-            Files.write(Path.of("src/test/resources/fixtures/history-head-v3.bin"), store.get(HistoryRing.headKey("pump-1")));
+            Files.write(Path.of("src/test/resources/fixtures/history-head-v3.bin"), written);
             Files.write(Path.of("src/test/resources/fixtures/history-block-v3.bin"),
                     store.get(HistoryRing.blockKey("pump-1", 0)));
         }
         byte[] head = fixture("history-head-v3.bin");
         byte[] block = fixture("history-block-v3.bin");
-        assertArrayEquals(head, store.get(HistoryRing.headKey("pump-1")), "the ring still writes the released head");
+        assertArrayEquals(head, written, "the ring still writes the released head");
         assertArrayEquals(block, store.get(HistoryRing.blockKey("pump-1", 0)), "and the released block");
 
+        // as the previous release kept it: the head under its own entry, beside a state of format 4
         KeyValueStore<String, byte[]> released = HistoryRingTest.store();
         released.put(HistoryRing.headKey("pump-1"), head);
         released.put(HistoryRing.blockKey("pump-1", 0), block);
         HistoryRing ring = new HistoryRing(released);
-        HistoryRing.Head decoded = ring.head("pump-1");
+        HistoryRing.Head decoded = ring.head("pump-1", fixture("detector-state-v4.bin"));
         assertEquals(new HistoryRing.Head(40, 2, 35, 35, HistoryRing.FORMAT_VERSION, decoded.pending()), decoded);
         assertEquals(3 * HistoryRing.readingBytes(2), decoded.pending().length);
         assertArrayEquals(HistoryWindowCodec.encode(window), HistoryWindowCodec.encode(ring.read("pump-1", decoded)));
+    }
+
+    @Test
+    void shouldReadTheHistoryHeadKeptInTheReleasedStateValue() throws IOException {
+        // detector-state-v5.bin (DetectorStateCodecTest) holds history-head-v3.bin beside its state
+        byte[] state = fixture("detector-state-v5.bin");
+        byte[] head = fixture("history-head-v3.bin");
+        assertArrayEquals(head, DetectorStateCodec.historyHead(state));
+        KeyValueStore<String, byte[]> blocks = HistoryRingTest.store();
+        blocks.put(HistoryRing.blockKey("pump-1", 0), fixture("history-block-v3.bin"));
+        blocks.put(HistoryRing.headKey("pump-1"), new byte[] {1, 2, 3});
+        HistoryRing ring = new HistoryRing(blocks);
+        HistoryRing.Head decoded = ring.head("pump-1", state);
+        assertEquals(HistoryRing.decodeHead(head), decoded, "the head in the state value, not the stale entry");
+        HistoryWindow window = ring.read("pump-1", decoded);
+        assertEquals(35, window.size());
+        assertEquals(1_767_225_600_000L + 34 * 60_000L, window.timestamp(34));
+        assertEquals(21.5 + 34, window.value(34, 0));
+        assertEquals(null, ring.head("pump-1", DetectorStateCodec.encode(DetectorStateCodec.decode(state))),
+                "a state value of format 5 without a head: no history");
     }
 
     @Test

@@ -15,9 +15,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.zip.CRC32;
 
 import static dev.vigil.stream.StreamFixtures.DETECTOR;
 import static dev.vigil.stream.StreamFixtures.RETRAIN;
@@ -74,8 +77,10 @@ class StoredStateTopologyTest {
         Event next = events.get(60);
         for (byte[] stored : List.of(newerState, java.util.Arrays.copyOf(state, state.length / 2))) {
             try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN, stateDir)) {
-                vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.stateStore()).put(KEY, stored);
+                vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.stateStore()).put(KEY, state);
                 vigil.putHistory(KEY, window);
+                // the state value (which carries the history's head) goes bad; the closed blocks stay
+                vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.stateStore()).put(KEY, stored);
                 vigil.send(KEY, StreamFixtures.single(next.timestamp(), next.values()[0]), 0);
                 OfflineReference fresh = new OfflineReference(DETECTOR, RETRAIN.historySize());
                 assertScoreRecord(KEY, fresh.step(null, next), vigil.scoreValues().get(0), List.of());
@@ -85,11 +90,12 @@ class StoredStateTopologyTest {
         }
         try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN, stateDir)) {
             KeyValueStore<String, byte[]> histories = vigil.driver.getKeyValueStore(vigil.names.historyStore());
-            vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.stateStore()).put(KEY, state);
-            vigil.putHistory(KEY, window);
-            byte[] head = histories.get(HistoryRing.headKey(KEY));
+            // a state value whose history head is of another format version: the state is kept, the history restarts
+            HistoryRing ring = new HistoryRing(histories);
+            byte[] head = ring.encodeHead(ring.write(KEY, window, null));
             head[0] = (byte) (HistoryRing.FORMAT_VERSION + 1);
-            histories.put(HistoryRing.headKey(KEY), head);
+            vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.stateStore()).put(KEY,
+                    DetectorStateCodec.encode(DetectorStateCodec.decode(state), head));
             vigil.send(KEY, StreamFixtures.single(next.timestamp(), next.values()[0]), 0);
             DetectorState continued = DetectorStateCodec.decode(state);
             assertScoreRecord(KEY, detector.step(null, continued, next), vigil.scoreValues().get(0), List.of());
@@ -143,18 +149,61 @@ class StoredStateTopologyTest {
                 histories.put(HistoryRing.legacySlotKey(KEY, i), HistoryRingTest.legacyReading(e.timestamp(), e.values()[0]));
             }
             histories.put(HistoryRing.headKey(KEY), HistoryRingTest.legacyHead(RETRAIN.historySize(), 1, 40, 40));
-            vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.stateStore()).put(KEY, DetectorStateCodec.encode(state));
+            vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.stateStore()).put(KEY, formatFour(state));
 
             Event last = events.get(40);
             vigil.send(KEY, StreamFixtures.single(last.timestamp(), last.values()[0]), 0);
 
             expected.append(last.timestamp(), last.values());
-            assertEquals(HistoryRing.FORMAT_VERSION, new HistoryRing(histories).head(KEY).version());
+            assertEquals(null, histories.get(HistoryRing.headKey(KEY)), "the head moved into the state value");
+            assertEquals(HistoryRing.FORMAT_VERSION,
+                    HistoryRing.decodeHead(DetectorStateCodec.historyHead(vigil.storedState(KEY))).version());
             assertArrayEquals(HistoryWindowCodec.encode(expected), vigil.history(KEY));
             for (int i = 0; i < 40; i++) {
                 assertEquals(null, histories.get(HistoryRing.legacySlotKey(KEY, i)), "format-2 entry " + i + " deleted");
             }
             assertEquals(0, vigil.total(VigilMetrics.STATE_DISCARDED));
         }
+    }
+
+    @Test
+    void shouldMoveTheHistoryHeadOfThePreviousReleaseIntoTheStateValue() {
+        // the previous release: a format-4 state, the ring's head (format 3) under its own entry in the history store
+        List<Event> events = SyntheticSeries.events(SyntheticSeries.seasonal(71, 8, 1, 16, 0.1, 4));
+        Detector detector = new Detector(DETECTOR);
+        DetectorState state = detector.newState();
+        HistoryWindow expected = new HistoryWindow(RETRAIN.historySize(), 1);
+        for (Event e : events.subList(0, 70)) {
+            detector.step(null, state, e);
+            expected.append(e.timestamp(), e.values());
+        }
+        try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN, stateDir)) {
+            KeyValueStore<String, byte[]> histories = vigil.driver.getKeyValueStore(vigil.names.historyStore());
+            HistoryRing ring = new HistoryRing(histories);
+            histories.put(HistoryRing.headKey(KEY), ring.encodeHead(ring.write(KEY, expected, null)));
+            vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.stateStore()).put(KEY, formatFour(state));
+            assertArrayEquals(HistoryWindowCodec.encode(expected), vigil.history(KEY), "read beside a format-4 state");
+
+            Event last = events.get(70);
+            vigil.send(KEY, StreamFixtures.single(last.timestamp(), last.values()[0]), 0);
+            detector.step(null, state, last);
+            expected.append(last.timestamp(), last.values());
+            assertEquals(null, histories.get(HistoryRing.headKey(KEY)), "the head entry deleted");
+            assertEquals(DetectorStateCodec.FORMAT_VERSION, vigil.storedState(KEY)[0]);
+            assertArrayEquals(HistoryWindowCodec.encode(expected), vigil.history(KEY));
+            assertArrayEquals(DetectorStateCodec.encode(state), vigil.state(KEY));
+            assertEquals(0, vigil.total(VigilMetrics.STATE_DISCARDED));
+        }
+    }
+
+    /** The state as the release before state format 5 stored it: without the history head and its length. */
+    static byte[] formatFour(DetectorState state) {
+        byte[] current = DetectorStateCodec.encode(state);
+        byte[] four = Arrays.copyOf(current, current.length - 4);
+        four[0] = 4;
+        CRC32 crc = new CRC32();
+        crc.update(four, 0, four.length - 4);
+        ByteBuffer.wrap(four).putInt(four.length - 4, (int) crc.getValue());
+        return four;
     }
 }

@@ -5,6 +5,7 @@ import dev.vigil.config.AppConfig;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.lifecycle.TrainingRequests;
+import dev.vigil.detect.DetectorStateCodec;
 import dev.vigil.detect.HistoryWindow;
 import dev.vigil.detect.HistoryWindowCodec;
 import dev.vigil.train.RetrainConfig;
@@ -96,24 +97,38 @@ final class VigilDriver implements AutoCloseable {
         return scoreRecords().stream().map(r -> StreamFixtures.json(r.value())).toList();
     }
 
+    /**
+     * The key's stored detector state, encoded without the history head its stored value holds (so tests compare it
+     * with an offline state's bytes; {@link #history} reads the history); null when the key has none.
+     */
     byte[] state(String key) {
+        byte[] stored = storedState(key);
+        return stored == null ? null : DetectorStateCodec.encode(DetectorStateCodec.decode(stored));
+    }
+
+    /** The key's value in the state store, as stored. */
+    byte[] storedState(String key) {
         KeyValueStore<String, byte[]> store = driver.getKeyValueStore(names.stateStore());
         return store.get(key);
     }
 
     /**
-     * The key's stored history window, read back from its ring entries ({@link HistoryRing}) and encoded with
-     * {@link HistoryWindowCodec} (so tests compare it with an offline window's bytes); null when the key has none.
+     * The key's stored history window, read back from its ring ({@link HistoryRing}: the head in the state value, the
+     * blocks in the history store) and encoded with {@link HistoryWindowCodec} (so tests compare it with an offline
+     * window's bytes); null when the key has none.
      */
     byte[] history(String key) {
         HistoryRing ring = new HistoryRing(driver.getKeyValueStore(names.historyStore()));
-        HistoryRing.Head head = ring.head(key);
+        HistoryRing.Head head = ring.head(key, storedState(key));
         return head == null ? null : HistoryWindowCodec.encode(ring.read(key, head));
     }
 
-    /** Stores {@code window} as the key's history, in the store's layout. */
+    /** Stores {@code window} as the key's history, in the stores' layout (the key must have a stored state). */
     void putHistory(String key, HistoryWindow window) {
-        new HistoryRing(driver.getKeyValueStore(names.historyStore())).write(key, window);
+        HistoryRing ring = new HistoryRing(driver.getKeyValueStore(names.historyStore()));
+        byte[] head = ring.encodeHead(ring.write(key, window, null));
+        driver.<String, byte[]>getKeyValueStore(names.stateStore()).put(key,
+                DetectorStateCodec.encode(DetectorStateCodec.decode(storedState(key)), head));
     }
 
     /** The value of Vigil's {@code <operation>-total} metric for this topology. */

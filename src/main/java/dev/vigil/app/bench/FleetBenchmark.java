@@ -1,8 +1,10 @@
 package dev.vigil.app.bench;
 
+import dev.vigil.BadBytesException;
 import dev.vigil.BadConfigException;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.DetectorConfig;
+import dev.vigil.detect.DetectorStateCodec;
 import dev.vigil.lstm.LstmModel;
 import dev.vigil.stream.DecodedModels;
 import dev.vigil.stream.StoredKeyReader;
@@ -74,7 +76,8 @@ public final class FleetBenchmark {
      * @param keys            keys of the fleet
      * @param timing          the detector's throughput run
      * @param models          per-key models published
-     * @param stateBytes      mean bytes of a key's detector state value
+     * @param stateBytes      mean bytes of a key's detector state value, the history head in it included
+     * @param headBytes       mean bytes of the history head in a key's state value
      * @param historyBytes    mean bytes a key's history takes in the history store (all its entries)
      * @param modelStoreBytes mean payload bytes per model in the model store, and the models held there
      * @param modelsHeld      models in this instance's model store
@@ -85,7 +88,8 @@ public final class FleetBenchmark {
      * @param taskStoreBytes  state directory bytes of the per-task stores (RocksDB, checkpoint files)
      * @param globalStoreBytes state directory bytes of global stores
      */
-    public record Fleet(int keys, StreamBenchmark.Timing timing, int models, double stateBytes, double historyBytes,
+    public record Fleet(int keys, StreamBenchmark.Timing timing, int models, double stateBytes, double headBytes,
+                        double historyBytes,
                         double modelStoreBytes, long modelsHeld, int cachedModels, long cacheBytes, long heapAfterGc,
                         long taskStoreBytes, long globalStoreBytes) {
     }
@@ -161,17 +165,19 @@ public final class FleetBenchmark {
                     + " thread per event", keys, timing.rate(), timing.cpu().streamThreadMicrosPerEvent()));
             TopologyNames names = new TopologyNames(topology.name());
             awaitModels(streams, names, models);
-            double[] state = meanBytes(StoredKeyReader.store(streams, names.stateStore()));
+            double[] state = meanBytes(StoredKeyReader.store(streams, names.stateStore()), true);
             double[] history = meanBytes(StoredKeyReader.store(streams, names.historyStore()));
             double[] modelStore = meanBytes(StoredKeyReader.store(streams, names.modelStore()));
             long heap = heapAfterGc();
-            fleet = new Fleet(keys, timing, models, state[1], history[0] * history[1] / Math.max(1, state[0]), modelStore[1],
+            fleet = new Fleet(keys, timing, models, state[1], state[2],
+                    history[0] * history[1] / Math.max(1, state[0]), modelStore[1],
                     (long) modelStore[0], decoded.size(), decoded.bytes(), heap, 0, 0);
         } finally {
             close(streams);
         }
         long[] disk = StateDirSize.measure(stateDir);
-        fleet = new Fleet(fleet.keys(), fleet.timing(), fleet.models(), fleet.stateBytes(), fleet.historyBytes(),
+        fleet = new Fleet(fleet.keys(), fleet.timing(), fleet.models(), fleet.stateBytes(), fleet.headBytes(),
+                fleet.historyBytes(),
                 fleet.modelStoreBytes(), fleet.modelsHeld(), fleet.cachedModels(), fleet.cacheBytes(),
                 fleet.heapAfterGc(), disk[0], disk[1]);
         if (restore != null) {
@@ -243,16 +249,33 @@ public final class FleetBenchmark {
     }
 
     private static double[] meanBytes(ReadOnlyKeyValueStore<String, byte[]> store) {
+        return meanBytes(store, false);
+    }
+
+    /** {entries, mean value bytes, mean bytes of the history heads in the values when they are states (else 0)}. */
+    private static double[] meanBytes(ReadOnlyKeyValueStore<String, byte[]> store, boolean states) {
         long n = 0;
         long bytes = 0;
+        long heads = 0;
         try (KeyValueIterator<String, byte[]> all = store.all()) {
             while (all.hasNext()) {
                 KeyValue<String, byte[]> entry = all.next();
                 n++;
                 bytes += entry.value == null ? 0 : entry.value.length;
+                heads += states && entry.value != null ? historyHeadBytes(entry.value) : 0;
             }
         }
-        return new double[] {n, n == 0 ? 0 : bytes / (double) n};
+        return new double[] {n, n == 0 ? 0 : bytes / (double) n, n == 0 ? 0 : heads / (double) n};
+    }
+
+    /** Bytes of the history head a state value holds (0 when it is not a state value of format 5 or later). */
+    static int historyHeadBytes(byte[] value) {
+        try {
+            byte[] head = DetectorStateCodec.historyHead(value);
+            return head == null ? 0 : head.length;
+        } catch (BadBytesException e) {
+            return 0;
+        }
     }
 
     private static long heapAfterGc() {

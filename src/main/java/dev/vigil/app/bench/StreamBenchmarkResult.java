@@ -9,7 +9,8 @@ import java.util.Locale;
  * @param detector         when the detector topology's outputs arrived (after its warm-up, if any)
  * @param counting         the same for the counting topology
  * @param latencies        event-to-score latencies of the latency phase
- * @param stateBytes       one key's detector state ({@code DetectorStateCodec} bytes), -1 if not found
+ * @param stateBytes       one key's detector state ({@code DetectorStateCodec} bytes, less the history head kept
+ *                         with it), -1 if not found
  * @param taskStoreBytes   the detector application's per-task store files (RocksDB, checkpoints) after closing
  * @param globalStoreBytes its global store files (none since the models moved into the detector's task stores)
  */
@@ -72,7 +73,7 @@ public record StreamBenchmarkResult(StreamBenchmark.Settings settings, StreamBen
         out.printf(Locale.ROOT, "  latency     %,d events offered at %.0f/s (achieved %.0f/s): p50 %.1f ms, p99 %.1f ms,"
                         + " max %.1f ms%n", latencies.sortedNanos().length, latencies.offeredRate(),
                 latencies.achievedRate(), p50Ms(), p99Ms(), maxMs());
-        out.printf(Locale.ROOT, "  state       %d bytes per key (detector state)%n", stateBytes);
+        out.printf(Locale.ROOT, "  state       %d bytes per key (detector state; its value also holds the history head)%n", stateBytes);
         out.printf(Locale.ROOT, "  RocksDB     %,.0f bytes per 1,000 keys (per-task stores, models included: %,d bytes"
                 + " for %,d keys)%s%n", storeBytesPerThousandKeys(), taskStoreBytes, s.keys(),
                 globalStoreBytes == 0 ? "" : String.format(Locale.ROOT, "; global stores %,d bytes", globalStoreBytes));

@@ -10,7 +10,6 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.util.ArrayList;
@@ -107,10 +106,11 @@ final class KeyStores {
 
     /** The key's answer body from one partition's store, or null when that partition does not hold it. */
     private JsonNode read(String store, String key, boolean history, int partition) {
-        ReadOnlyKeyValueStore<String, byte[]> view = topology.streams().store(StoreQueryParameters.fromNameAndType(
-                store, QueryableStoreTypes.<String, byte[]>keyValueStore()).withPartition(partition));
+        ReadOnlyKeyValueStore<String, byte[]> view = StoredKeyReader.store(topology.streams(), store, partition);
         if (history) {
-            HistoryWindow w = StoredKeyReader.history(view, key);
+            // the history's head is kept with the state
+            HistoryWindow w = StoredKeyReader.history(StoredKeyReader.store(topology.streams(),
+                    topology.names().stateStore(), partition), view, key);
             return w == null ? null : SensorJson.history(topology, key, self, w);
         }
         DetectorState s = StoredKeyReader.state(view, key);
