@@ -67,4 +67,23 @@ final class Activations {
             z[j] = sigmoid(z[j]);
         }
     }
+
+    /**
+     * Copies each gate's block of {@code z} ({@code [k·H, (k+1)·H)}, k = i, f, g, o) into {@code parts[k]}. Loops that
+     * combine gates then index every array from the same position, which JDK 17's C2 vectorises; it does not
+     * vectorise a loop reading one array at two offsets ({@code z[j]} and {@code z[H + j]}), which ran such loops 2–3×
+     * slower.
+     */
+    static void split(float[] z, float[][] parts, int hiddenSize) {
+        for (int k = 0; k < parts.length; k++) {
+            System.arraycopy(z, k * hiddenSize, parts[k], 0, hiddenSize);
+        }
+    }
+
+    /** The inverse of {@link #split}: {@code z[k·H, (k+1)·H) ← parts[k]}. */
+    static void join(float[][] parts, float[] z, int hiddenSize) {
+        for (int k = 0; k < parts.length; k++) {
+            System.arraycopy(parts[k], 0, z, k * hiddenSize, hiddenSize);
+        }
+    }
 }

@@ -38,6 +38,10 @@ public final class LstmStepper {
     private final float[] gates;
     /** {@code c} of the current layer in float. */
     private final float[] cell;
+    /** {@code h} of the current layer in float, before it is copied into {@link #concat}. */
+    private final float[] hidden;
+    /** The activated gates i, f, g, o, each from index 0 ({@link Activations#split}). */
+    private final float[][] parts;
 
     /** A stepper for models and states of {@code config}'s shape. */
     public LstmStepper(LstmConfig config) {
@@ -46,6 +50,8 @@ public final class LstmStepper {
         this.concat = new float[Math.max(config.inputSize() + config.contextSize(), hiddenSize) + hiddenSize];
         this.gates = new float[ParameterLayout.GATES * hiddenSize];
         this.cell = new float[hiddenSize];
+        this.hidden = new float[hiddenSize];
+        this.parts = new float[ParameterLayout.GATES][hiddenSize];
     }
 
     /**
@@ -74,19 +80,24 @@ public final class LstmStepper {
             double[] h = state.h(l);
             double[] c = state.c(l);
             for (int j = 0; j < n; j++) {
-                concat[in + j] = (float) h[j];
+                hidden[j] = (float) h[j];
                 cell[j] = (float) c[j];
             }
+            System.arraycopy(hidden, 0, concat, in, n);
             // z = b + Σ_col [x;h]_col · Wᵀ[col], over contiguous rows of Wᵀ
             gateProducts(rows, layout.layerRow(l), in + n);
             // i, f, o = σ(z); g = tanh(z); c ← f⊙c + i⊙g; h ← o⊙tanh(c)
             Activations.activateGates(gates, n);
-            float[] z = gates;
+            Activations.split(gates, parts, n);
+            float[] gi = parts[0];
+            float[] gf = parts[1];
+            float[] gg = parts[2];
+            float[] go = parts[3];
             for (int j = 0; j < n; j++) {
-                cell[j] = z[n + j] * cell[j] + z[j] * z[2 * n + j];
+                cell[j] = gf[j] * cell[j] + gi[j] * gg[j];
             }
             for (int j = 0; j < n; j++) {
-                concat[j] = z[3 * n + j] * Activations.tanh(cell[j]);
+                concat[j] = go[j] * Activations.tanh(cell[j]);
             }
             for (int j = 0; j < n; j++) {
                 c[j] = cell[j];
