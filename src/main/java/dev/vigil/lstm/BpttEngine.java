@@ -58,6 +58,8 @@ final class BpttEngine {
     /** One row's gates i, f, g, o and their gradients, each from index 0 ({@link Activations#split}). */
     private final float[][] gateParts;
     private final float[][] gateGradParts;
+    /** {@link Activations#gateCoefficients} of the hidden size. */
+    private final float[][] activation;
 
     /** An engine for {@code batch} of the {@code totalBatch} subsequences of a minibatch. */
     BpttEngine(LstmConfig config, int batch, int totalBatch, int steps) {
@@ -92,6 +94,7 @@ final class BpttEngine {
         row = new double[d + config.contextSize()];
         gateParts = new float[ParameterLayout.GATES][hidden];
         gateGradParts = new float[ParameterLayout.GATES][hidden];
+        activation = Activations.gateCoefficients(hidden);
     }
 
     /**
@@ -169,7 +172,7 @@ final class BpttEngine {
             float[] c = cells[l][r + batch];
             float[] tc = tanhCells[l][r];
             float[] h = hiddens[l][r];
-            Activations.activateGates(zr, hidden);
+            Activations.activateGates(zr, activation);
             Activations.split(zr, gateParts, hidden);
             float[] gi = gateParts[0];
             float[] gf = gateParts[1];

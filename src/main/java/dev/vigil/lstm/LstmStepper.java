@@ -42,6 +42,8 @@ public final class LstmStepper {
     private final float[] hidden;
     /** The activated gates i, f, g, o, each from index 0 ({@link Activations#split}). */
     private final float[][] parts;
+    /** {@link Activations#gateCoefficients} of the hidden size. */
+    private final float[][] activation;
 
     /** A stepper for models and states of {@code config}'s shape. */
     public LstmStepper(LstmConfig config) {
@@ -52,6 +54,7 @@ public final class LstmStepper {
         this.cell = new float[hiddenSize];
         this.hidden = new float[hiddenSize];
         this.parts = new float[ParameterLayout.GATES][hiddenSize];
+        this.activation = Activations.gateCoefficients(hiddenSize);
     }
 
     /**
@@ -87,7 +90,7 @@ public final class LstmStepper {
             // z = b + Σ_col [x;h]_col · Wᵀ[col], over contiguous rows of Wᵀ
             gateProducts(rows, layout.layerRow(l), in + n);
             // i, f, o = σ(z); g = tanh(z); c ← f⊙c + i⊙g; h ← o⊙tanh(c)
-            Activations.activateGates(gates, n);
+            Activations.activateGates(gates, activation);
             Activations.split(gates, parts, n);
             float[] gi = parts[0];
             float[] gf = parts[1];
