@@ -112,8 +112,9 @@ public final class LstmStepper {
     }
 
     /**
-     * {@code gates = b + Σ_{col < cols} concat[col] · Wᵀ[col]}, four columns at a time, with {@code Wᵀ[col]} at
-     * {@code rows[first + col]} and {@code b} at {@code rows[first + cols]}.
+     * {@code gates = b + Σ_{col < cols} concat[col] · Wᵀ[col]}, four columns at a time (the last one to three in one
+     * pass, {@link MatrixKernels#tail}), with {@code Wᵀ[col]} at {@code rows[first + col]} and {@code b} at
+     * {@code rows[first + cols]}.
      */
     private void gateProducts(float[][] rows, int first, int cols) {
         float[] z = gates;
@@ -133,13 +134,7 @@ public final class LstmStepper {
                 z[j] += a0 * w0[j] + a1 * w1[j] + a2 * w2[j] + a3 * w3[j];
             }
         }
-        for (; col < cols; col++) {
-            float a = concat[col];
-            float[] w = rows[first + col];
-            for (int j = 0; j < n; j++) {
-                z[j] += a * w[j];
-            }
-        }
+        MatrixKernels.tail(n, cols - col, concat, col, rows, first + col, z);
     }
 
     /** {@code ŷ = Wy·h + by (+ x)}, with {@code h} (the top layer's) at the start of {@code concat}. */
