@@ -1,5 +1,7 @@
 package dev.vigil.lstm;
 
+import java.util.Arrays;
+
 /**
  * Deterministic float {@code tanh} and logistic sigmoid for the LSTM gates.
  *
@@ -53,18 +55,49 @@ final class Activations {
     }
 
     /**
-     * {@code z[0, 2H)} and {@code z[3H, 4H)} (i, f, o) ← σ(z); {@code z[2H, 3H)} (g) ← tanh(z). One loop per
-     * function over contiguous entries, so that each vectorises.
+     * {@code z[0, 2H)} and {@code z[3H, 4H)} (i, f, o) ← σ(z); {@code z[2H, 3H)} (g) ← tanh(z), in one loop over
+     * {@code 4H} entries (JDK 17's C2 runs one long loop faster than three short ones):
+     * {@code z ← shift + scale·tanh(scale·z)} with {@code scale = 0.5, shift = 0.5} for σ (the formula of
+     * {@link #sigmoid}) and {@code scale = 1, shift = -0} for tanh ({@code -0 + 1·tanh(1·z)} is {@code tanh(z)},
+     * bit for bit).
+     *
+     * @param coefficients {@link #gateCoefficients} of the hidden size
      */
-    static void activateGates(float[] z, int hiddenSize) {
-        for (int j = 0; j < 2 * hiddenSize; j++) {
-            z[j] = sigmoid(z[j]);
+    static void activateGates(float[] z, float[][] coefficients) {
+        float[] scale = coefficients[0];
+        float[] shift = coefficients[1];
+        for (int j = 0; j < scale.length; j++) {
+            z[j] = shift[j] + scale[j] * tanh(scale[j] * z[j]);
         }
-        for (int j = 2 * hiddenSize; j < 3 * hiddenSize; j++) {
-            z[j] = tanh(z[j]);
+    }
+
+    /** The per-entry {@code scale} and {@code shift} of {@link #activateGates} for hidden size {@code H}. */
+    static float[][] gateCoefficients(int hiddenSize) {
+        float[] scale = new float[ParameterLayout.GATES * hiddenSize];
+        float[] shift = new float[scale.length];
+        Arrays.fill(scale, 0.5f);
+        Arrays.fill(shift, 0.5f);
+        Arrays.fill(scale, 2 * hiddenSize, 3 * hiddenSize, 1f);
+        Arrays.fill(shift, 2 * hiddenSize, 3 * hiddenSize, -0f);
+        return new float[][] {scale, shift};
+    }
+
+    /**
+     * Copies each gate's block of {@code z} ({@code [k·H, (k+1)·H)}, k = i, f, g, o) into {@code parts[k]}. Loops that
+     * combine gates then index every array from the same position, which JDK 17's C2 vectorises; it does not
+     * vectorise a loop reading one array at two offsets ({@code z[j]} and {@code z[H + j]}), which ran such loops 2–3×
+     * slower.
+     */
+    static void split(float[] z, float[][] parts, int hiddenSize) {
+        for (int k = 0; k < parts.length; k++) {
+            System.arraycopy(z, k * hiddenSize, parts[k], 0, hiddenSize);
         }
-        for (int j = 3 * hiddenSize; j < 4 * hiddenSize; j++) {
-            z[j] = sigmoid(z[j]);
+    }
+
+    /** The inverse of {@link #split}: {@code z[k·H, (k+1)·H) ← parts[k]}. */
+    static void join(float[][] parts, float[] z, int hiddenSize) {
+        for (int k = 0; k < parts.length; k++) {
+            System.arraycopy(parts[k], 0, z, k * hiddenSize, hiddenSize);
         }
     }
 }

@@ -55,6 +55,11 @@ final class BpttEngine {
     private final float[][][] weightGradT;
     /** One normalised input row in double, before it is rounded into {@link #inputs}. */
     private final double[] row;
+    /** One row's gates i, f, g, o and their gradients, each from index 0 ({@link Activations#split}). */
+    private final float[][] gateParts;
+    private final float[][] gateGradParts;
+    /** {@link Activations#gateCoefficients} of the hidden size. */
+    private final float[][] activation;
 
     /** An engine for {@code batch} of the {@code totalBatch} subsequences of a minibatch. */
     BpttEngine(LstmConfig config, int batch, int totalBatch, int steps) {
@@ -87,6 +92,9 @@ final class BpttEngine {
             weightGradT[l] = new float[layout.columns(l)][rows];
         }
         row = new double[d + config.contextSize()];
+        gateParts = new float[ParameterLayout.GATES][hidden];
+        gateGradParts = new float[ParameterLayout.GATES][hidden];
+        activation = Activations.gateCoefficients(hidden);
     }
 
     /**
@@ -164,13 +172,18 @@ final class BpttEngine {
             float[] c = cells[l][r + batch];
             float[] tc = tanhCells[l][r];
             float[] h = hiddens[l][r];
-            Activations.activateGates(zr, hidden);
+            Activations.activateGates(zr, activation);
+            Activations.split(zr, gateParts, hidden);
+            float[] gi = gateParts[0];
+            float[] gf = gateParts[1];
+            float[] gg = gateParts[2];
+            float[] go = gateParts[3];
             for (int j = 0; j < hidden; j++) {
-                c[j] = zr[hidden + j] * cPrev[j] + zr[j] * zr[2 * hidden + j];
+                c[j] = gf[j] * cPrev[j] + gi[j] * gg[j];
             }
             for (int j = 0; j < hidden; j++) {
                 tc[j] = Activations.tanh(c[j]);
-                h[j] = zr[3 * hidden + j] * tc[j];
+                h[j] = go[j] * tc[j];
             }
         }
     }
@@ -289,28 +302,36 @@ final class BpttEngine {
 
     /** {@code dz} of step t from {@code dh}, {@code dc} carried from t+1 and the stored activations. */
     private void gateGradients(int l, int t) {
+        float[] zi = gateParts[0];
+        float[] zf = gateParts[1];
+        float[] zg = gateParts[2];
+        float[] zo = gateParts[3];
+        float[] di = gateGradParts[0];
+        float[] df = gateGradParts[1];
+        float[] dg = gateGradParts[2];
+        float[] dO = gateGradParts[3];
         for (int b = 0; b < batch; b++) {
             int r = t * batch + b;
-            float[] z = gates[l][r];
             float[] cPrev = cells[l][r];
             float[] tc = tanhCells[l][r];
             float[] dhAbove = hiddenGrads[l][r];
             float[] dhNext = hiddenCarry[b];
             float[] dcNext = cellCarry[b];
-            float[] dz = gateGrad[r];
+            Activations.split(gates[l][r], gateParts, hidden);
             for (int j = 0; j < hidden; j++) {
-                float i = z[j];
-                float f = z[hidden + j];
-                float g = z[2 * hidden + j];
-                float o = z[3 * hidden + j];
+                float i = zi[j];
+                float f = zf[j];
+                float g = zg[j];
+                float o = zo[j];
                 float dh = dhAbove[j] + dhNext[j];
                 float dc = dh * o * (1f - tc[j] * tc[j]) + dcNext[j];
-                dz[j] = dc * g * i * (1f - i);
-                dz[hidden + j] = dc * cPrev[j] * f * (1f - f);
-                dz[2 * hidden + j] = dc * i * (1f - g * g);
-                dz[3 * hidden + j] = dh * tc[j] * o * (1f - o);
+                di[j] = dc * g * i * (1f - i);
+                df[j] = dc * cPrev[j] * f * (1f - f);
+                dg[j] = dc * i * (1f - g * g);
+                dO[j] = dh * tc[j] * o * (1f - o);
                 dcNext[j] = dc * f;
             }
+            Activations.join(gateGradParts, gateGrad[r], hidden);
         }
     }
 }

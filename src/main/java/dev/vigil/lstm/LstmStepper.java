@@ -38,6 +38,12 @@ public final class LstmStepper {
     private final float[] gates;
     /** {@code c} of the current layer in float. */
     private final float[] cell;
+    /** {@code h} of the current layer in float, before it is copied into {@link #concat}. */
+    private final float[] hidden;
+    /** The activated gates i, f, g, o, each from index 0 ({@link Activations#split}). */
+    private final float[][] parts;
+    /** {@link Activations#gateCoefficients} of the hidden size. */
+    private final float[][] activation;
 
     /** A stepper for models and states of {@code config}'s shape. */
     public LstmStepper(LstmConfig config) {
@@ -46,6 +52,9 @@ public final class LstmStepper {
         this.concat = new float[Math.max(config.inputSize() + config.contextSize(), hiddenSize) + hiddenSize];
         this.gates = new float[ParameterLayout.GATES * hiddenSize];
         this.cell = new float[hiddenSize];
+        this.hidden = new float[hiddenSize];
+        this.parts = new float[ParameterLayout.GATES][hiddenSize];
+        this.activation = Activations.gateCoefficients(hiddenSize);
     }
 
     /**
@@ -74,19 +83,24 @@ public final class LstmStepper {
             double[] h = state.h(l);
             double[] c = state.c(l);
             for (int j = 0; j < n; j++) {
-                concat[in + j] = (float) h[j];
+                hidden[j] = (float) h[j];
                 cell[j] = (float) c[j];
             }
+            System.arraycopy(hidden, 0, concat, in, n);
             // z = b + Σ_col [x;h]_col · Wᵀ[col], over contiguous rows of Wᵀ
             gateProducts(rows, layout.layerRow(l), in + n);
             // i, f, o = σ(z); g = tanh(z); c ← f⊙c + i⊙g; h ← o⊙tanh(c)
-            Activations.activateGates(gates, n);
-            float[] z = gates;
+            Activations.activateGates(gates, activation);
+            Activations.split(gates, parts, n);
+            float[] gi = parts[0];
+            float[] gf = parts[1];
+            float[] gg = parts[2];
+            float[] go = parts[3];
             for (int j = 0; j < n; j++) {
-                cell[j] = z[n + j] * cell[j] + z[j] * z[2 * n + j];
+                cell[j] = gf[j] * cell[j] + gi[j] * gg[j];
             }
             for (int j = 0; j < n; j++) {
-                concat[j] = z[3 * n + j] * Activations.tanh(cell[j]);
+                concat[j] = go[j] * Activations.tanh(cell[j]);
             }
             for (int j = 0; j < n; j++) {
                 c[j] = cell[j];
@@ -98,8 +112,9 @@ public final class LstmStepper {
     }
 
     /**
-     * {@code gates = b + Σ_{col < cols} concat[col] · Wᵀ[col]}, four columns at a time, with {@code Wᵀ[col]} at
-     * {@code rows[first + col]} and {@code b} at {@code rows[first + cols]}.
+     * {@code gates = b + Σ_{col < cols} concat[col] · Wᵀ[col]}, four columns at a time (the last one to three in one
+     * pass, {@link MatrixKernels#tail}), with {@code Wᵀ[col]} at {@code rows[first + col]} and {@code b} at
+     * {@code rows[first + cols]}.
      */
     private void gateProducts(float[][] rows, int first, int cols) {
         float[] z = gates;
@@ -119,13 +134,7 @@ public final class LstmStepper {
                 z[j] += a0 * w0[j] + a1 * w1[j] + a2 * w2[j] + a3 * w3[j];
             }
         }
-        for (; col < cols; col++) {
-            float a = concat[col];
-            float[] w = rows[first + col];
-            for (int j = 0; j < n; j++) {
-                z[j] += a * w[j];
-            }
-        }
+        MatrixKernels.tail(n, cols - col, concat, col, rows, first + col, z);
     }
 
     /** {@code ŷ = Wy·h + by (+ x)}, with {@code h} (the top layer's) at the start of {@code concat}. */

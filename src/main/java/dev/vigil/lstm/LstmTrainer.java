@@ -18,7 +18,8 @@ import java.util.function.BooleanSupplier;
  * random offsets in the training part, each from zero state, and minimises the one-step MSE on
  * normalised values. An epoch is {@code max(1, ceil(trainPoints / (batchSize · bpttSteps)))}
  * minibatches; after each, the validation loss is the MSE of the {@link LstmStepper}'s one-step
- * forecasts of the tail, run statefully from the first reading so the tail is scored warm. Training
+ * forecasts of the tail, run statefully from zero state {@link #WARMUP_WINDOWS}{@code · bpttSteps} readings
+ * before the tail (or from the first reading, if that is later) so that the tail is scored warm. Training
  * stops after {@code patience} epochs without a lower validation loss or at {@code maxEpochs}, and
  * returns the parameters of the best epoch.
  *
@@ -39,6 +40,13 @@ public final class LstmTrainer {
 
     /** Largest workspace (in doubles, 8 bytes each) a trainer may allocate: 2 GiB. */
     public static final long MAX_WORKSPACE_DOUBLES = 1L << 28;
+
+    /**
+     * Truncation windows of readings the validation pass steps through before the tail, from zero state. The
+     * model is trained on subsequences of {@code bpttSteps + 1} readings from zero state, so eight windows warm
+     * its state as well as the whole series would, at a fraction of the cost (the pass runs after every epoch).
+     */
+    public static final int WARMUP_WINDOWS = 8;
 
     private final LstmConfig config;
     private final TrainingConfig training;
@@ -70,6 +78,8 @@ public final class LstmTrainer {
     private Normalisation normalisation;
     private SplittableRandom random;
     private int trainPoints;
+    /** Where the validation pass starts: {@link #WARMUP_WINDOWS} truncation windows before the tail. */
+    private int validationStart;
 
     /**
      * @throws BadConfigException when the workspaces for these configs would exceed
@@ -218,6 +228,7 @@ public final class LstmTrainer {
                     + " residual=" + config.residual());
         }
         this.trainPoints = checkSeries(series, initial.normalisation());
+        this.validationStart = Math.max(0, trainPoints - WARMUP_WINDOWS * training.bpttSteps());
         this.series = series;
         this.normalisation = initial.normalisation();
         System.arraycopy(initial.parameters(), 0, parameters, 0, parameters.length);
@@ -293,16 +304,16 @@ public final class LstmTrainer {
     }
 
     /**
-     * One-step MSE over the validation tail, stepping the current parameters statefully over the
-     * whole series from zero state. Allocation-free.
+     * One-step MSE over the validation tail, stepping the current parameters statefully from zero state at
+     * {@link #validationStart}. Allocation-free.
      */
     private double validationLoss() {
         state.reset();
-        normalisation.normaliseInput(series[0], current);
+        normalisation.normaliseInput(series[validationStart], current);
         double sum = 0;
         double[] x = current;
         double[] target = next;
-        for (int t = 0; t + 1 < series.length; t++) {
+        for (int t = validationStart; t + 1 < series.length; t++) {
             stepper.step(working, state, x, prediction);
             normalisation.normaliseInput(series[t + 1], target);
             if (t + 1 >= trainPoints) {

@@ -32,9 +32,35 @@ final class MatrixKernels {
             for (; p + 3 < k; p += 4) {
                 axpy4(n, ai[p], ai[p + 1], ai[p + 2], ai[p + 3], b[p], b[p + 1], b[p + 2], b[p + 3], ci);
             }
-            for (; p < k; p++) {
-                axpy(n, ai[p], b[p], ci);
+            tail(n, k - p, ai, p, b, p, ci);
+        }
+    }
+
+    /**
+     * {@code y += a[ap]·x[xp] + ...} for the last {@code count < 4} of a product's reduction columns, added one after
+     * the other as {@link #axpy} would ({@code y ← ((y + a_0·x_0) + a_1·x_1) + ...}, the same bits) but in one pass over
+     * y. Only {@code y} is modified.
+     */
+    static void tail(int n, int count, float[] a, int ap, float[][] x, int xp, float[] y) {
+        if (count == 3) {
+            axpy3(n, a[ap], a[ap + 1], a[ap + 2], x[xp], x[xp + 1], x[xp + 2], y);
+        } else if (count == 2) {
+            float a0 = a[ap];
+            float a1 = a[ap + 1];
+            float[] x0 = x[xp];
+            float[] x1 = x[xp + 1];
+            for (int j = 0; j < n; j++) {
+                y[j] = (y[j] + a0 * x0[j]) + a1 * x1[j];
             }
+        } else if (count == 1) {
+            axpy(n, a[ap], x[xp], y);
+        }
+    }
+
+    /** {@code y[0..n) ← ((y + a0·x0) + a1·x1) + a2·x2}. */
+    private static void axpy3(int n, float a0, float a1, float a2, float[] x0, float[] x1, float[] x2, float[] y) {
+        for (int j = 0; j < n; j++) {
+            y[j] = ((y[j] + a0 * x0[j]) + a1 * x1[j]) + a2 * x2[j];
         }
     }
 

@@ -34,6 +34,9 @@ import java.util.concurrent.RejectedExecutionException;
  * newest tail, accepted only if it beats the model in force there and its payload fits {@code maxModelBytes}),
  * stopped at {@code maxTrainingMs} or at shutdown. The outcome (accepted, refused or failed; not a stopped one) is
  * kept until the key takes it at its swap point ({@link #delivered}); one per model id (a newer one replaces it). A
+ * training the key asked for and found undelivered at its swap point (it then trains it in line) is withdrawn: skipped
+ * if still queued, stopped at its next minibatch if running, so that after a backfill the trainer does not spend
+ * itself on trainings no key will take. A
  * model a key put in force is published to the compacted models topic keyed by its id ({@link #publish}), to the
  * partition of the key's events (a shared model to every partition); the key's task's model store then picks it up. A training that fails, is refused or takes too long is logged and
  * counted in metrics; at most one training per model is queued or running at a time. Thread-safe.
@@ -47,6 +50,8 @@ public final class TopologyTrainer implements TrainingRequests {
     private final ThreadLocal<ModelTrainer> trainers;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final Map<String, Delivery> deliveries = new ConcurrentHashMap<>();
+    /** Trainings queued or running that their key has trained in line: by model id. */
+    private final Map<String, TrainingPoint> withdrawn = new ConcurrentHashMap<>();
 
     private final Sensor queued;
     private final Sensor deferred;
@@ -77,7 +82,8 @@ public final class TopologyTrainer implements TrainingRequests {
         failed = counter(metrics, tags, "trainings-failed", "Trainings that failed (e.g. non-finite loss).");
         timedOut = counter(metrics, tags, "trainings-timed-out", "Trainings abandoned at retrain.maxTrainingMs.");
         oversized = counter(metrics, tags, "models-oversized", "Models refused: payload above retrain.maxModelBytes.");
-        skipped = counter(metrics, tags, "trainings-skipped", "Trainings stopped by a shutdown.");
+        skipped = counter(metrics, tags, "trainings-skipped",
+                "Trainings stopped by a shutdown, or withdrawn: their key trained them in line at its swap point.");
         trainingTime = metrics.sensor("vigil-trainer-time-" + topology.name());
         trainingTime.add(metrics.metricName("training-time-ms-avg", ModelTrainingService.GROUP,
                 "Mean wall time of a training, ms.", tags), new Avg());
@@ -104,10 +110,16 @@ public final class TopologyTrainer implements TrainingRequests {
         }
     }
 
-    /** The outcome of the training {@code point} if this trainer finished it; taking it removes it. */
+    /**
+     * The outcome of the training {@code point} if this trainer finished it; taking it removes it. When it did not,
+     * the key trains it in line, and this trainer withdraws it if it is queued or running.
+     */
     Optional<TrainingOutcome> delivered(TrainingPoint point) {
         Delivery d = deliveries.get(point.modelId());
         if (d == null || !d.point().equals(point)) {
+            if (pending.contains(point.modelId())) {
+                withdrawn.put(point.modelId(), point);
+            }
             return Optional.empty();
         }
         deliveries.remove(point.modelId(), d);
@@ -134,20 +146,37 @@ public final class TopologyTrainer implements TrainingRequests {
             failed.record();
             LOG.warn("topology {}: training of '{}' failed", topology.name(), id, e);
         } finally {
+            withdrawn.remove(id, request.point());
             pending.remove(id);
         }
     }
 
+    private boolean isWithdrawn(TrainingPoint point) {
+        return point.equals(withdrawn.get(point.modelId()));
+    }
+
     private void train(Request request) {
         TrainingPoint point = request.point();
+        if (isWithdrawn(point)) {
+            skipped.record();
+            LOG.debug("topology {}: '{}' version {} withdrawn before it started: the key trained it in line",
+                    topology.name(), point.modelId(), point.version());
+            return;
+        }
         long deadline = System.nanoTime() + retrain.maxTrainingMs() * 1_000_000L;
         boolean[] late = new boolean[1];
         TrainingOutcome outcome = trainers.get().train(point.modelId(), point.version(), request.window(),
                 request.current(), () -> {
                     late[0] = System.nanoTime() > deadline;
-                    return late[0] || Thread.currentThread().isInterrupted();
+                    return late[0] || Thread.currentThread().isInterrupted() || isWithdrawn(point);
                 });
         long ms = outcome.nanos() / 1_000_000;
+        if (outcome.status() == TrainingOutcome.Status.STOPPED && !late[0] && isWithdrawn(point)) {
+            skipped.record();
+            LOG.debug("topology {}: '{}' version {} withdrawn after {} ms: the key trained it in line", topology.name(),
+                    point.modelId(), point.version(), ms);
+            return;
+        }
         trainingTime.record(ms);
         if (outcome.status() != TrainingOutcome.Status.STOPPED) {
             deliveries.put(point.modelId(), new Delivery(point, outcome));

@@ -56,7 +56,8 @@ class LstmTrainerTest {
         double[] x = new double[1];
         double[] prediction = new double[1];
         double sum = 0;
-        for (int t = 0; t + 1 < series.length; t++) {
+        // from zero state, eight truncation windows (8 x 16 readings) before the tail
+        for (int t = trainPoints - LstmTrainer.WARMUP_WINDOWS * SMALL.bpttSteps(); t + 1 < series.length; t++) {
             normalisation.normalise(series[t], x);
             stepper.step(result.model(), state, x, prediction);
             if (t + 1 >= trainPoints) {

@@ -18,7 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * How {@link TopologyTrainer} takes requests from the stream threads, with the pool replaced by a recording, a full
  * or a direct one (publishing runs against a real broker in {@code BackgroundTrainerIT}): never blocking, refusing
- * when full, one request per model in flight, and a delivery with the bits of the in-line training.
+ * when full, one request per model in flight, a delivery with the bits of the in-line training, and no work on a
+ * training its key already trained in line.
  */
 class TopologyTrainerRequestsTest {
     private final Metrics metrics = new Metrics();
@@ -52,8 +56,12 @@ class TopologyTrainerRequestsTest {
     }
 
     private static TrainingRequests.Request request(String key, long version, long through) {
-        double[] x = SyntheticSeries.seasonal(200, 10, 2, 24, 0.2, 5);
-        HistoryWindow window = new HistoryWindow(200, 1);
+        return request(key, version, through, 200);
+    }
+
+    private static TrainingRequests.Request request(String key, long version, long through, int readings) {
+        double[] x = SyntheticSeries.seasonal(readings, 10, 2, 24, 0.2, 5);
+        HistoryWindow window = new HistoryWindow(readings, 1);
         for (int i = 0; i < x.length; i++) {
             window.append(1_000L * i, new double[] {x[i]});
         }
@@ -95,5 +103,38 @@ class TopologyTrainerRequestsTest {
         assertArrayEquals(ModelCodec.encode(inLine.model()), ModelCodec.encode(delivered.model()),
                 "the background trainer gives the bits the key trains in line");
         assertEquals(Optional.empty(), trainer.delivered(request.point()), "taken once");
+    }
+
+    @Test
+    void shouldSkipAQueuedTrainingItsKeyTrainedInLine() {
+        TopologyTrainer trainer = trainer(StreamFixtures.RETRAIN, queued::add);
+        TrainingRequests.Request taken = request("pump-1", 2, 200);
+        TrainingRequests.Request kept = request("pump-2", 2, 200);
+        assertTrue(trainer.offer(taken));
+        assertTrue(trainer.offer(kept));
+        assertEquals(Optional.empty(), trainer.delivered(taken.point()), "not trained yet: the key trains it in line");
+        queued.forEach(Runnable::run);
+        assertEquals(1, metric("trainings-skipped-total"), "the withdrawn one is skipped");
+        assertEquals(1, metric("trainings-total"), "the other one trains");
+        assertTrue(trainer.delivered(kept.point()).isPresent());
+        assertTrue(trainer.offer(taken), "the model id is free for its next request");
+    }
+
+    @Test
+    void shouldNotDeliverATrainingWithdrawnWhileItRuns() throws InterruptedException {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            TopologyTrainer trainer = trainer(StreamFixtures.RETRAIN, pool);
+            // 20,000 readings: a training of seconds, so that it is still queued or running when withdrawn
+            TrainingRequests.Request request = request("pump-1", 2, 200, 20_000);
+            assertTrue(trainer.offer(request));
+            // queued or already running: either way it is withdrawn, skipped or stopped at its next minibatch
+            assertEquals(Optional.empty(), trainer.delivered(request.point()));
+        } finally {
+            pool.shutdown();
+            assertTrue(pool.awaitTermination(1, TimeUnit.MINUTES));
+        }
+        assertEquals(1, metric("trainings-skipped-total"));
+        assertEquals(0, metric("trainings-total"));
     }
 }

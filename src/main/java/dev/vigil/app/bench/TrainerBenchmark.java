@@ -6,6 +6,7 @@ import dev.vigil.detect.DetectorConfig;
 import dev.vigil.lstm.TrainingConfig;
 import dev.vigil.stream.ModelTrainingService;
 import dev.vigil.stream.TopologyTrainer;
+import dev.vigil.stream.VigilMetrics;
 import dev.vigil.stream.VigilTopology;
 import dev.vigil.train.RetrainConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,8 +34,12 @@ import java.util.Properties;
  *   <li><b>idle</b>: no key is due for retraining ({@code retrainInterval} out of reach): events/s;</li>
  *   <li><b>busy</b>: every key retrains every {@code retrainInterval} events, so the trainer (one thread, the
  *       service's default) never runs out of work: events/s while it trains, models published, mean training time;</li>
- *   <li><b>steady</b>: the busy application then gets a steady offered load for {@code steadySeconds}: models trained
- *       per minute while the stream keeps up.</li>
+ *   <li><b>steady</b>: the busy application then gets a steady offered load for {@code steadySeconds}: trainings
+ *       per minute while the stream keeps up, by the background trainer and in line on the stream thread (a key whose
+ *       swap point came before the trainer delivered), and the trainings the keys asked for (the demand: with
+ *       {@code keys} keys each retraining every {@code retrainInterval} of its events, {@code steadyRate · 60 /
+ *       retrainInterval} a minute, so a steady rate whose demand exceeds what the trainers can do measures their
+ *       capacity).</li>
  * </ol>
  * Other settings are the defaults (history window 2,000 readings, H=32, one layer).
  */
@@ -73,9 +78,11 @@ public final class TrainerBenchmark {
 
     /** What one run measured. */
     public record Result(double idleRate, double busyRate, long busyModels, double busySeconds, double meanTrainingMs,
-                         long steadyTrainings, long steadyModels, int steadySeconds, double steadyRate) {
+                         long steadyTrainings, long steadyModels, int steadySeconds, double steadyRate,
+                         long steadyInLine, long steadyRequested) {
+        /** Trainings per minute of the steady phase, background and in line. */
         public double trainingsPerMinute() {
-            return steadyTrainings * 60.0 / steadySeconds;
+            return (steadyTrainings + steadyInLine) * 60.0 / steadySeconds;
         }
 
         public double modelsPerMinute() {
@@ -90,8 +97,10 @@ public final class TrainerBenchmark {
                     busyRate, busyRate / idleRate, busyModels, busySeconds);
             out.printf(Locale.ROOT, "  training time          %,10.0f ms per model (mean)%n", meanTrainingMs);
             out.printf(Locale.ROOT, "  steady load %.0f/s     %,10.1f trainings per minute, %.1f models published per minute"
-                    + " (%d and %d in %d s)%n", steadyRate, trainingsPerMinute(), modelsPerMinute(), steadyTrainings,
-                    steadyModels, steadySeconds);
+                    + " (%d and %d in %d s)%n", steadyRate, trainingsPerMinute(), modelsPerMinute(),
+                    steadyTrainings + steadyInLine, steadyModels, steadySeconds);
+            out.printf(Locale.ROOT, "                         %d by the background trainer, %d in line on the stream thread;"
+                    + " %d requested%n", steadyTrainings, steadyInLine, steadyRequested);
             out.flush();
         }
     }
@@ -139,9 +148,13 @@ public final class TrainerBenchmark {
                 double busySeconds = (System.nanoTime() - start) / 1e9;
                 long busyModels = busy.published();
                 long trainingsBefore = busy.trainings();
+                long inLineBefore = busy.streamCount(VigilMetrics.TRAINED_IN_LINE);
+                long requestedBefore = busy.streamCount(VigilMetrics.TRAINING_REQUESTED);
                 long steadyModels = busy.steady(series);
                 Result result = new Result(idleRate, busyRate, busyModels, busySeconds, busy.meanTrainingMs(),
-                        busy.trainings() - trainingsBefore, steadyModels, settings.steadySeconds(), settings.steadyRate());
+                        busy.trainings() - trainingsBefore, steadyModels, settings.steadySeconds(), settings.steadyRate(),
+                        busy.streamCount(VigilMetrics.TRAINED_IN_LINE) - inLineBefore,
+                        busy.streamCount(VigilMetrics.TRAINING_REQUESTED) - requestedBefore);
                 result.print(out);
                 return result;
             }
@@ -219,6 +232,14 @@ public final class TrainerBenchmark {
 
         long trainings() {
             return (long) metric("trainings-total");
+        }
+
+        /** A counter of the detector's ({@link VigilMetrics}), summed over the stream threads. */
+        long streamCount(String operation) {
+            return (long) streams.metrics().entrySet().stream()
+                    .filter(e -> e.getKey().group().equals(VigilMetrics.GROUP)
+                            && e.getKey().name().equals(operation + "-total"))
+                    .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
         }
 
         double meanTrainingMs() {
