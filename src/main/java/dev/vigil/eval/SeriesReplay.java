@@ -4,6 +4,8 @@ import dev.vigil.detect.DetectorConfig;
 import dev.vigil.detect.DetectorResult;
 import dev.vigil.detect.DetectorState;
 import dev.vigil.detect.Event;
+import dev.vigil.lifecycle.InMemoryHistories;
+import dev.vigil.lifecycle.InMemoryModels;
 import dev.vigil.lifecycle.KeyLifecycle;
 import dev.vigil.lifecycle.KeyOutcome;
 import dev.vigil.lifecycle.TrainingRequests;
@@ -59,7 +61,7 @@ public final class SeriesReplay {
      */
     public Stats run(List<KeyedEvent> events, BiConsumer<String, DetectorResult> sink) {
         KeyLifecycle lifecycle = new KeyLifecycle(detectorConfig, retrain, true,
-                new ReplayHistories(retrain.historySize(), detectorConfig.channels()), new ReplayModels(),
+                new InMemoryHistories(retrain.historySize(), detectorConfig.channels()), new InMemoryModels(),
                 TrainingRequests.IN_LINE);
         Map<String, DetectorState> states = new HashMap<>();
         long rejected = 0;

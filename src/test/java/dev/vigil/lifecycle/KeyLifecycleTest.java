@@ -4,21 +4,15 @@ import dev.vigil.detect.DetectorConfig;
 import dev.vigil.detect.DetectorState;
 import dev.vigil.detect.DetectorStateCodec;
 import dev.vigil.detect.Event;
-import dev.vigil.detect.HistoryWindow;
 import dev.vigil.lstm.LstmConfig;
-import dev.vigil.lstm.LstmModel;
 import dev.vigil.lstm.TrainingConfig;
 import dev.vigil.score.ScoringConfig;
 import dev.vigil.testutil.SyntheticSeries;
 import dev.vigil.train.RetrainConfig;
-import dev.vigil.train.TrainingOutcome;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,46 +28,10 @@ class KeyLifecycleTest {
     private static final List<Event> EVENTS = SyntheticSeries.events(
             SyntheticSeries.withLevelShift(SyntheticSeries.seasonal(600, 10, 2, 24, 0.2, 3), 300, 4));
 
-    /** A key's window in memory (what the stream keeps in its history store). */
-    private static final class Histories implements KeyHistory {
-        final Map<String, HistoryWindow> windows = new HashMap<>();
-
-        @Override
-        public HistoryWindow load(String key) {
-            return windows.computeIfAbsent(key, k -> new HistoryWindow(RETRAIN.historySize(), 1));
-        }
-
-        @Override
-        public int append(String key, long timestamp, double[] reading, HistoryWindow loaded) {
-            load(key).append(timestamp, reading);
-            return load(key).size();
-        }
-    }
-
-    /** Models in force in memory (what the stream keeps in its model store); nothing trains in the background. */
-    private static final class Models implements ModelSource {
-        final Map<String, LstmModel> inForce = new HashMap<>();
-
-        @Override
-        public LstmModel inForce(String modelId) {
-            return inForce.get(modelId);
-        }
-
-        @Override
-        public Optional<TrainingOutcome> delivered(TrainingPoint point) {
-            return Optional.empty();
-        }
-
-        @Override
-        public void putInForce(LstmModel model) {
-            inForce.put(model.info().modelId(), model);
-        }
-    }
-
     /** Each event's score bits and model version, with a new lifecycle (a restart) every {@code restartEvery} events. */
     private static List<long[]> run(int restartEvery, TrainingRequests training, List<Long> pendingAtRestart) {
-        Histories histories = new Histories();
-        Models models = new Models();
+        InMemoryHistories histories = new InMemoryHistories(RETRAIN.historySize(), 1);
+        InMemoryModels models = new InMemoryModels();
         KeyLifecycle lifecycle = null;
         byte[] state = null;
         List<long[]> out = new ArrayList<>();

@@ -1,18 +1,17 @@
-package dev.vigil.eval;
+package dev.vigil.lifecycle;
 
 import dev.vigil.detect.HistoryWindow;
-import dev.vigil.lifecycle.KeyHistory;
 
 import java.util.HashMap;
 import java.util.Map;
 
-/** The keys' history windows of a replay, in memory. Not thread-safe. */
-final class ReplayHistories implements KeyHistory {
+/** The keys' history windows in memory, for a lifecycle without Kafka (a replay, tests). Not thread-safe. */
+public final class InMemoryHistories implements KeyHistory {
     private final int capacity;
     private final int channels;
     private final Map<String, HistoryWindow> windows = new HashMap<>();
 
-    ReplayHistories(int capacity, int channels) {
+    public InMemoryHistories(int capacity, int channels) {
         this.capacity = capacity;
         this.channels = channels;
     }

@@ -1,7 +1,5 @@
-package dev.vigil.eval;
+package dev.vigil.lifecycle;
 
-import dev.vigil.lifecycle.ModelSource;
-import dev.vigil.lifecycle.TrainingPoint;
 import dev.vigil.lstm.LstmModel;
 import dev.vigil.train.TrainingOutcome;
 
@@ -10,10 +8,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The models of a replay, in memory: the ones its lifecycle put in force. Nothing trains in the background, so every
- * training is run in line at its swap point. Not thread-safe.
+ * Models in force in memory, for a lifecycle without Kafka (a replay in {@code vigil evaluate}, tests): the ones it
+ * put in force. Nothing trains in the background, so every training is run in line at its swap point. Not
+ * thread-safe.
  */
-final class ReplayModels implements ModelSource {
+public final class InMemoryModels implements ModelSource {
     private final Map<String, LstmModel> inForce = new HashMap<>();
 
     @Override
