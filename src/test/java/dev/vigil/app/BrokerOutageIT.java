@@ -1,7 +1,6 @@
 package dev.vigil.app;
 
 import dev.vigil.app.broker.EmbeddedKafkaBroker;
-import dev.vigil.config.AppConfig;
 import dev.vigil.testutil.PrometheusExposition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,11 +70,7 @@ class BrokerOutageIT {
         int httpPort = freePort();
         Path config = w.writeConfig(tmp, broker.bootstrapServers(), stateDir, httpPort, "outage-1", Map.of());
         Path logback = tmp.resolve("logback.xml");
-        CrashChild.writeLogback(logback);
-        Path log = Path.of("target", name + ".log");
-        Files.deleteIfExists(log);
-        TopicSetup.createMissing(new AppConfig(broker.bootstrapServers(), name, stateDir, true, 2, 1, Map.of()),
-                List.of(w.topology));
+        Path log = w.prepareChild(broker.bootstrapServers(), stateDir, logback);
 
         CrashChild child = CrashChild.start(config, w.topologyFile, logback, log);
         assertTrue(child.await(CrashChild.READY, child.startedNanos(), Duration.ofMinutes(2)) > 0,

@@ -1,13 +1,11 @@
 package dev.vigil.app;
 
 import dev.vigil.app.broker.EmbeddedKafkaBroker;
-import dev.vigil.config.AppConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -62,11 +60,7 @@ class CrashRecoveryIT {
                         // the dashboard's plain consumer refuses group.protocol=streams
                         "http.enabled", "false"));
         Path logback = tmp.resolve("logback.xml");
-        CrashChild.writeLogback(logback);
-        Path log = Path.of("target", name + ".log");
-        Files.deleteIfExists(log);
-        TopicSetup.createMissing(new AppConfig(broker.bootstrapServers(), name, stateDir, true, 2, 1, Map.of()),
-                List.of(w.topology));
+        Path log = w.prepareChild(broker.bootstrapServers(), stateDir, logback);
 
         CrashLoop loop = new CrashLoop(config, w.topologyFile, logback, log, stateDir, random);
         long firstReadyMs = loop.startFirst();

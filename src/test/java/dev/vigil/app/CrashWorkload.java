@@ -151,6 +151,19 @@ final class CrashWorkload {
         }
     }
 
+    /**
+     * Readies a child-JVM run of this workload: creates its topics (2 partitions), writes the child's {@code logback}
+     * file and empties its log, {@code target/<name>.log}, whose path it returns.
+     */
+    Path prepareChild(String bootstrapServers, Path stateDir, Path logback) throws IOException, InterruptedException {
+        CrashChild.writeLogback(logback);
+        Path log = Path.of("target", name + ".log");
+        Files.deleteIfExists(log);
+        TopicSetup.createMissing(new AppConfig(bootstrapServers, name, stateDir, true, 2, 1, Map.of()),
+                List.of(topology));
+        return log;
+    }
+
     /** The child's application settings. */
     Path writeConfig(Path dir, String bootstrapServers, Path stateDir, int httpPort, String instanceId,
                      Map<String, String> extra) throws IOException {

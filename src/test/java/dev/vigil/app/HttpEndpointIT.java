@@ -3,7 +3,6 @@ package dev.vigil.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.app.broker.EmbeddedKafkaBroker;
 import dev.vigil.config.AppConfig;
-import dev.vigil.config.HttpConfig;
 import dev.vigil.detect.Detector;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.detect.DetectorResult;
@@ -12,14 +11,12 @@ import dev.vigil.detect.Event;
 import dev.vigil.testutil.KafkaTestBroker;
 import dev.vigil.testutil.PrometheusExposition;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -40,17 +37,12 @@ class HttpEndpointIT {
     void shouldServeHealthReadinessMetricsAndKeyStateOfARunningService() throws Exception {
         EmbeddedKafkaBroker broker = KafkaTestBroker.shared();
         ServiceScenario scenario = new ServiceScenario("http-it", 2, 400, 385);
-        AppConfig app = new AppConfig(broker.bootstrapServers(), "http-it", tmp, true, 2, 1,
-                Map.of("commit.interval.ms", "100"), new HttpConfig(true, "127.0.0.1", 0, null));
+        AppConfig app = ServiceScenario.serviceApp(broker.bootstrapServers(), "http-it", tmp, 2);
         try (VigilService service = VigilService.start(app, List.of(scenario.topology), ServiceScenario.LIMIT)) {
             int port = service.http().port();
             assertTrue(service.awaitRunning(ServiceScenario.LIMIT), "service should reach RUNNING");
             scenario.produce(broker.bootstrapServers(), false);
-            List<ConsumerRecord<String, byte[]>> scores = new ArrayList<>();
-            try (KafkaConsumer<String, byte[]> consumer = ServiceScenario.consumer(broker.bootstrapServers(),
-                    scenario.topology.scoresTopic())) {
-                ServiceScenario.collect(consumer, scores, scenario.total(), ServiceScenario.LIMIT);
-            }
+            List<ConsumerRecord<String, byte[]>> scores = scenario.collectScores(broker.bootstrapServers());
             assertEquals(scenario.total(), scores.size());
 
             HttpResponse<String> health = HttpProbe.get(port, "/health");

@@ -2,10 +2,8 @@ package dev.vigil.app;
 
 import dev.vigil.app.broker.EmbeddedKafkaBroker;
 import dev.vigil.config.AppConfig;
-import dev.vigil.config.HttpConfig;
 import dev.vigil.testutil.KafkaTestBroker;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,17 +47,12 @@ class HttpFuzzIT {
     void shouldAnswerEveryHostileRequestWithoutAServerErrorOrALeak() throws Exception {
         EmbeddedKafkaBroker broker = KafkaTestBroker.shared();
         ServiceScenario scenario = new ServiceScenario("http-fuzz", 2, 200, 150);
-        AppConfig app = new AppConfig(broker.bootstrapServers(), "http-fuzz-it", tmp, true, 2, 1,
-                Map.of("commit.interval.ms", "100"), new HttpConfig(true, "127.0.0.1", 0, null));
+        AppConfig app = ServiceScenario.serviceApp(broker.bootstrapServers(), "http-fuzz-it", tmp, 2);
         try (VigilService service = VigilService.start(app, List.of(scenario.topology), ServiceScenario.LIMIT)) {
             int port = service.http().port();
             assertTrue(service.awaitRunning(ServiceScenario.LIMIT), "service should reach RUNNING");
             scenario.produce(broker.bootstrapServers(), false);
-            List<ConsumerRecord<String, byte[]>> scores = new ArrayList<>();
-            try (KafkaConsumer<String, byte[]> consumer = ServiceScenario.consumer(broker.bootstrapServers(),
-                    scenario.topology.scoresTopic())) {
-                ServiceScenario.collect(consumer, scores, scenario.total(), ServiceScenario.LIMIT);
-            }
+            List<ConsumerRecord<String, byte[]>> scores = scenario.collectScores(broker.bootstrapServers());
             // one round first, so that every handler and its threads exist before the count
             send(port, request(new SplittableRandom(1)));
             HttpProbe.get(port, "/health");

@@ -8,7 +8,6 @@ import dev.vigil.detect.Event;
 import dev.vigil.stream.TopologyNames;
 import dev.vigil.testutil.KafkaTestBroker;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -63,11 +62,7 @@ class KeyLookupIT {
             assertTrue(a.awaitRunning(LIMIT) && b.awaitRunning(LIMIT), "both instances reach RUNNING");
             awaitSplit(scenario, a, b);
             produce(broker, scenario, foreign);
-            List<ConsumerRecord<String, byte[]>> scores = new ArrayList<>();
-            try (KafkaConsumer<String, byte[]> consumer = ServiceScenario.consumer(broker.bootstrapServers(),
-                    scenario.topology.scoresTopic())) {
-                ServiceScenario.collect(consumer, scores, scenario.total(), LIMIT);
-            }
+            List<ConsumerRecord<String, byte[]>> scores = scenario.collectScores(broker.bootstrapServers());
             assertEquals(scenario.total(), scores.size(), "every event scored");
 
             int[] ports = {a.http().port(), b.http().port()};

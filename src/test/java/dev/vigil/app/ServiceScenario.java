@@ -3,6 +3,7 @@ package dev.vigil.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.config.AppConfig;
+import dev.vigil.config.HttpConfig;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.Detector;
 import dev.vigil.detect.DetectorConfig;
@@ -21,6 +22,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -165,6 +167,24 @@ final class ServiceScenario {
         while (out.size() < atLeast && System.nanoTime() < deadline) {
             c.poll(Duration.ofMillis(100)).forEach(out::add);
         }
+    }
+
+    /**
+     * The settings of a one-instance test service: {@code partitions} partitions for the topics it creates, commits
+     * every 100 ms, the HTTP endpoint on the loopback interface at any free port.
+     */
+    static AppConfig serviceApp(String bootstrapServers, String applicationId, Path stateDir, int partitions) {
+        return new AppConfig(bootstrapServers, applicationId, stateDir, true, partitions, 1,
+                Map.of("commit.interval.ms", "100"), new HttpConfig(true, "127.0.0.1", 0, null));
+    }
+
+    /** The scenario's score records, read_committed from the start, once all {@link #total()} are there or LIMIT passed. */
+    List<ConsumerRecord<String, byte[]>> collectScores(String bootstrapServers) {
+        List<ConsumerRecord<String, byte[]>> scores = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = consumer(bootstrapServers, topology.scoresTopic())) {
+            collect(c, scores, total(), LIMIT);
+        }
+        return scores;
     }
 
     /** Each input scored exactly once, in order per key, bit-for-bit as the offline detector (no model) scores it. */
