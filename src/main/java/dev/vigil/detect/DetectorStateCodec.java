@@ -16,7 +16,7 @@ import java.util.zip.CRC32;
  * Binary form of a {@link DetectorState}, as kept in the state store, with the stream's history head beside it (so an
  * event reads and writes one value). Big-endian:
  * <pre>
- *   u8  format version (5; version 4, without the history head, version 3, without the pending swap either,
+ *   u8  format version (6; version 5, without the score section's count flags, version 4, without the history head, version 3, without the pending swap either,
  *       version 2, without the score section's patterns either, and version 1, without the schedule either, are
  *       still read)
  *   u8  layers, u16 hiddenSize, u8 channels
@@ -36,11 +36,12 @@ import java.util.zip.CRC32;
  * </pre>
  */
 public final class DetectorStateCodec {
-    public static final int FORMAT_VERSION = 5;
+    public static final int FORMAT_VERSION = 6;
     private static final int FIRST_VERSION_WITH_SCHEDULE = 2;
     private static final int FIRST_VERSION_WITH_PATTERNS = 3;
     private static final int FIRST_VERSION_WITH_PENDING_SWAP = 4;
     private static final int FIRST_VERSION_WITH_HISTORY_HEAD = 5;
+    private static final int FIRST_VERSION_WITH_COUNTS = 6;
     private static final byte[] NO_HISTORY_HEAD = new byte[0];
 
     private DetectorStateCodec() {
@@ -166,7 +167,8 @@ public final class DetectorStateCodec {
                         + ", version " + pending[1]);
             }
             double lastScore = version >= FIRST_VERSION_WITH_SCHEDULE ? in.getDouble() : 0;
-            ScoreState score = ScoreStateCodec.read(in, version >= FIRST_VERSION_WITH_PATTERNS);
+            ScoreState score = ScoreStateCodec.read(in, version >= FIRST_VERSION_WITH_PATTERNS,
+                    version >= FIRST_VERSION_WITH_COUNTS);
             if (score.channels() != channels) {
                 throw new BadBytesException("detector state has " + channels + " channels but its score section has "
                         + score.channels());

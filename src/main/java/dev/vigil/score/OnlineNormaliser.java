@@ -10,7 +10,8 @@ package dev.vigil.score;
  *   centre ← centre + α·d
  *   scale  ← scale + α·(|d| - scale)
  * </pre>
- * Stateless; works on a {@link ScoreState}. The range (min, max) is tracked here too.
+ * Stateless; works on a {@link ScoreState}. The range (min, max) is tracked here too, and whether every reading of a
+ * channel was a count (a whole number >= 0).
  */
 public final class OnlineNormaliser {
     /** Relative floor of a scale: a channel that has never moved still gets a finite unit. */
@@ -29,6 +30,7 @@ public final class OnlineNormaliser {
         double alpha = Math.max(1.0 - ScoringConfig.decayFor(config.normaliserHalfLife()), 1.0 / n);
         for (int c = 0; c < values.length; c++) {
             double x = values[c];
+            state.counts()[c] &= isCount(x);
             if (n == 1) {
                 center[c] = x;
                 scale[c] = 0.0;
@@ -46,6 +48,11 @@ public final class OnlineNormaliser {
             state.min()[c] = Math.min(state.min()[c], x);
             state.max()[c] = Math.max(state.max()[c], x);
         }
+    }
+
+    /** True for a whole number >= 0, as a count is. */
+    public static boolean isCount(double x) {
+        return x >= 0 && x == Math.rint(x);
     }
 
     /** The unit in which channel c's prediction errors are measured: its scale, floored. */

@@ -17,6 +17,8 @@ public final class ScoreState {
     private final double[] min;
     private final double[] max;
     private final double[] last;
+    /** Per channel: every reading so far a whole number >= 0 (the channel counts something). */
+    private final boolean[] counts;
     private final SignalLevel error;
     private SignalLevel pattern;
     private PatternTable patterns;
@@ -48,6 +50,8 @@ public final class ScoreState {
         min = new double[channels];
         max = new double[channels];
         last = new double[channels];
+        counts = new boolean[channels];
+        Arrays.fill(counts, true);
         error = new SignalLevel(shortWindow);
         pattern = new SignalLevel(patternWindow);
         patterns = patternBins == 0 ? null : new PatternTable(channels, patternBins, patternLength);
@@ -84,6 +88,14 @@ public final class ScoreState {
     /** The previous reading per channel (valid once {@link #updates()} > 0). */
     public double[] last() {
         return last;
+    }
+
+    /**
+     * Per channel, whether every reading so far was a whole number >= 0 (a count; true before the first reading).
+     * Live: {@link OnlineNormaliser#update} clears a channel's flag for good at its first other reading.
+     */
+    public boolean[] counts() {
+        return counts;
     }
 
     /** Consecutive events whose reading repeated the previous one exactly in every channel. */
@@ -176,6 +188,7 @@ public final class ScoreState {
         System.arraycopy(other.min, 0, min, 0, min.length);
         System.arraycopy(other.max, 0, max, 0, max.length);
         System.arraycopy(other.last, 0, last, 0, last.length);
+        System.arraycopy(other.counts, 0, counts, 0, counts.length);
         error.copyFrom(other.error);
         pattern.copyFrom(other.pattern);
         if (patterns != null) {
@@ -189,6 +202,7 @@ public final class ScoreState {
         return o instanceof ScoreState s
                 && Arrays.equals(center, s.center) && Arrays.equals(scale, s.scale)
                 && Arrays.equals(min, s.min) && Arrays.equals(max, s.max) && Arrays.equals(last, s.last)
+                && Arrays.equals(counts, s.counts)
                 && flatRun == s.flatRun && repeats == s.repeats && updates == s.updates
                 && error.equals(s.error) && pattern.equals(s.pattern) && Objects.equals(patterns, s.patterns)
                 && alertOpen == s.alertOpen && quietRun == s.quietRun && alertsOpened == s.alertsOpened;

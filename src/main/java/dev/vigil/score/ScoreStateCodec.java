@@ -23,6 +23,9 @@ import java.nio.ByteBuffer;
  *     whichever is shorter
  *   u8  patternWindow, f64 pattern recent[patternWindow], u8 recentCount, u8 recentNext, f64 longMean,
  *   f64 longVariance, i64 levelUpdates
+ *   count section (absent in detector states before version 6: a channel counts when its min, max and last reading
+ *   are whole numbers >= 0):
+ *   u8  counts[ceil(d / 8)]                    (bit c % 8 of byte c / 8: channel c's readings were all counts)
  * </pre>
  * The error fields keep their place of the earlier versions ({@link SignalLevel} of the prediction error).
  */
@@ -43,7 +46,8 @@ public final class ScoreStateCodec {
                 table += 1 + Math.min(cells, 2 + 3 * nonZero(t.counts(), c * cells, cells));
             }
         }
-        return 2 + 8 * 4 * d + 8 + levelBytes + 1 + 4 + 8 + 8 * d + 4 + 8 + 2 + table + patternLevelBytes;
+        return 2 + 8 * 4 * d + 8 + levelBytes + 1 + 4 + 8 + 8 * d + 4 + 8 + 2 + table + patternLevelBytes
+                + countBytes(d);
     }
 
     public static void write(ScoreState s, ByteBuffer out) {
@@ -73,18 +77,30 @@ public final class ScoreStateCodec {
         putAll(out, pattern.recent());
         out.put((byte) pattern.recentCount).put((byte) pattern.recentNext);
         out.putDouble(pattern.longMean).putDouble(pattern.longVariance).putLong(pattern.levelUpdates);
+        byte[] bits = new byte[countBytes(s.channels())];
+        for (int c = 0; c < s.channels(); c++) {
+            if (s.counts()[c]) {
+                bits[c / 8] |= (byte) (1 << (c % 8));
+            }
+        }
+        out.put(bits);
     }
 
-    /** Reads a state with its pattern section; {@link BadBytesException} when truncated or inconsistent. */
+    private static int countBytes(int channels) {
+        return (channels + 7) / 8;
+    }
+
+    /** Reads a state with all its sections; {@link BadBytesException} when truncated or inconsistent. */
     public static ScoreState read(ByteBuffer in) {
-        return read(in, true);
+        return read(in, true, true);
     }
 
     /**
      * Reads a state; without {@code patternSection} (states written before it existed) the state has no pattern
-     * table and a fresh pattern calibration. {@link BadBytesException} when truncated or inconsistent.
+     * table and a fresh pattern calibration; without {@code countSection}, a channel counts when its min, max and
+     * last reading are whole numbers >= 0. {@link BadBytesException} when truncated or inconsistent.
      */
-    public static ScoreState read(ByteBuffer in, boolean patternSection) {
+    public static ScoreState read(ByteBuffer in, boolean patternSection, boolean countSection) {
         try {
             int channels = Byte.toUnsignedInt(in.get());
             int window = Byte.toUnsignedInt(in.get());
@@ -117,9 +133,30 @@ public final class ScoreStateCodec {
                 readLevelScalars(in, level);
                 s.restorePatterns(table, level);
             }
+            readCounts(in, s, countSection);
             return s;
         } catch (BufferUnderflowException e) {
             throw new BadBytesException("score state is truncated", e);
+        }
+    }
+
+    private static void readCounts(ByteBuffer in, ScoreState s, boolean countSection) {
+        boolean[] counts = s.counts();
+        if (!countSection) {
+            for (int c = 0; c < counts.length; c++) {
+                counts[c] = s.updates() == 0 || (OnlineNormaliser.isCount(s.min()[c])
+                        && OnlineNormaliser.isCount(s.max()[c]) && OnlineNormaliser.isCount(s.last()[c]));
+            }
+            return;
+        }
+        byte[] bits = new byte[countBytes(counts.length)];
+        in.get(bits);
+        for (int c = 0; c < counts.length; c++) {
+            counts[c] = (bits[c / 8] & (1 << (c % 8))) != 0;
+        }
+        int spare = counts.length % 8;
+        if (spare != 0 && (bits[bits.length - 1] & 0xff) >> spare != 0) {
+            throw new BadBytesException("score state's count flags name channels beyond its " + counts.length);
         }
     }
 

@@ -44,7 +44,7 @@ public final class Scorer {
         if (prediction != null && state.updates() > 0) {
             residual = new double[values.length];
             scaled = new double[values.length];
-            raw = rawScore(state, values, prediction, residual, scaled);
+            raw = rawScore(state, values, prediction, residual, scaled, config.countAware());
         }
         boolean outside = OnlineNormaliser.outsideRange(state, values, config.spatialTolerance());
         boolean flat = flatline(state, values);
@@ -109,7 +109,8 @@ public final class Scorer {
         if (state.updates() == 0) {
             return;
         }
-        double raw = rawScore(state, values, prediction, new double[values.length], new double[values.length]);
+        double raw = rawScore(state, values, prediction, new double[values.length], new double[values.length],
+                config.countAware());
         AnomalyLikelihood.absorb(state.error(), AnomalyLikelihood.pushRaw(state.error(), raw), config);
     }
 
@@ -137,18 +138,33 @@ public final class Scorer {
 
     /**
      * r = ‖scaled residual‖ / √d, bounded as r/(1+r) so that one wild miss cannot dominate the level.
-     * Fills {@code residual} (raw units) and {@code scaled} (per-channel units).
+     * Fills {@code residual} (raw units) and {@code scaled} (per-channel units). With {@code countAware}, a count
+     * channel's scaled residual is measured on the square-root scale ({@link #countFactor}).
      */
     private static double rawScore(ScoreState state, double[] values, double[] prediction, double[] residual,
-                                   double[] scaled) {
+                                   double[] scaled, boolean countAware) {
         double sumSquares = 0;
         for (int c = 0; c < values.length; c++) {
             residual[c] = values[c] - prediction[c];
             scaled[c] = residual[c] / OnlineNormaliser.unit(state, c);
+            if (countAware && state.counts()[c] && state.updates() > 1) {
+                scaled[c] *= countFactor(state.center()[c], values[c], prediction[c]);
+            }
             sumSquares += scaled[c] * scaled[c];
         }
         double r = Math.sqrt(sumSquares / values.length);
         return r / (1.0 + r);
+    }
+
+    /**
+     * For a count, noise grows like the square root of the level (Poisson-like), so its miss is measured on the
+     * square-root scale: √x - √p = (x - p) / (√x + √p), and the channel's unit there is about scale / (2√centre).
+     * The factor turns a miss in scales into that: 2√centre / (√x + √p), levels floored at 1 (a count near 0 is not
+     * infinitely sharp). A burst at a high level weighs less, a drop at a low level more; about 1 near the centre.
+     */
+    static double countFactor(double centre, double x, double prediction) {
+        double here = Math.sqrt(Math.max(x, 0)) + Math.sqrt(Math.max(prediction, 0));
+        return 2 * Math.sqrt(Math.max(centre, 1.0)) / Math.max(here, 2.0);
     }
 
     /**

@@ -39,6 +39,9 @@ import dev.vigil.BadConfigException;
  * @param patternWindow          events averaged into the short-term pattern-surprise level (the pattern signal's
  *                               shortWindow: a habit that breaks stays broken, a one-off odd step does not count);
  *                               range 1..64, default 20
+ * @param countAware             a channel whose readings have all been whole numbers >= 0 (a count) measures its
+ *                               prediction error against the square root of its level, as Poisson-like noise grows:
+ *                               a burst at a high level is less surprising, a drop at a low level more; default true
  */
 public record ScoringConfig(
         int warmupEvents,
@@ -54,14 +57,15 @@ public record ScoringConfig(
         double repeatLevel,
         int patternBins,
         int patternLength,
-        int patternWindow) {
+        int patternWindow,
+        boolean countAware) {
 
     /** Most counters a key's pattern table may hold per channel: (patternBins + 2)^patternLength. */
     public static final int MAX_PATTERN_CELLS = 4096;
 
     /** The one place defaults live. */
     public static ScoringConfig defaults() {
-        return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 30, 30, 0.3, 8, 2, 20);
+        return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 30, 30, 0.3, 8, 2, 20, true);
     }
 
     public ScoringConfig {

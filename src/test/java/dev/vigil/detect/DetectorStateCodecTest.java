@@ -23,8 +23,9 @@ class DetectorStateCodecTest {
     static final String FIXTURE_V2 = "/fixtures/detector-state-v2.bin";
     static final String FIXTURE_V3 = "/fixtures/detector-state-v3.bin";
     static final String FIXTURE_V4 = "/fixtures/detector-state-v4.bin";
-    static final String FIXTURE = "/fixtures/detector-state-v5.bin";
-    /** The history head the v5 fixture holds (opaque to the codec; the stream's ring reads it). */
+    static final String FIXTURE_V5 = "/fixtures/detector-state-v5.bin";
+    static final String FIXTURE = "/fixtures/detector-state-v6.bin";
+    /** The history head the v5 and v6 fixtures hold (opaque to the codec; the stream's ring reads it). */
     static final String HISTORY_HEAD = "/fixtures/history-head-v3.bin";
 
     static DetectorState sampleState() {
@@ -133,16 +134,49 @@ class DetectorStateCodecTest {
         byte[] current = DetectorStateCodec.encode(state);
         assertEquals(DetectorStateCodec.FORMAT_VERSION, current[0]);
         assertArrayEquals(Arrays.copyOfRange(bytes, 1, bytes.length - 4), Arrays.copyOfRange(current, 1,
-                current.length - 8), "the same state, then an empty history head");
+                current.length - 9), "the same state, then its count flags and an empty history head");
+        assertEquals(0, current[current.length - 9], "a seasonal series with fractional readings does not count");
         assertArrayEquals(current, DetectorStateCodec.encode(DetectorStateCodec.decode(current)));
     }
 
     @Test
-    void shouldDecodeTheReleasedV5FixtureWithItsHistoryHead() throws IOException {
+    void shouldDecodeTheReleasedV5FixtureDerivingItsCountFlags() throws IOException {
+        byte[] head = fixture(HISTORY_HEAD);
+        byte[] bytes = fixture(FIXTURE_V5);
+        DetectorState state = DetectorStateCodec.decode(bytes);
+        assertSampleState(state);
+        assertArrayEquals(head, DetectorStateCodec.historyHead(bytes));
+        assertFalse(state.score().counts()[0], "min, max and last of the sample are not all whole numbers");
+        byte[] current = DetectorStateCodec.encode(state, head);
+        int scoreEnd = bytes.length - 8 - head.length;
+        assertArrayEquals(Arrays.copyOfRange(bytes, 1, scoreEnd), Arrays.copyOfRange(current, 1, scoreEnd),
+                "the same state, with the count flags after it");
+        assertEquals(current.length, bytes.length + 1);
+    }
+
+    @Test
+    void shouldDeriveCountFlagsOfAnOlderStateFromItsRange() throws IOException {
+        DetectorState state = DetectorStateCodec.decode(fixture(FIXTURE_V5));
+        state.score().min()[0] = 0;
+        state.score().max()[0] = 17;
+        state.score().last()[0] = 3;
+        byte[] v6 = DetectorStateCodec.encode(state);
+        byte[] v5 = Arrays.copyOf(v6, v6.length - 1);
+        // the same bytes as version 5 wrote them: no count byte before the (empty) head's length
+        System.arraycopy(v6, v6.length - 8, v5, v5.length - 8, 4);
+        v5[0] = 5;
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(v5, 0, v5.length - 4);
+        java.nio.ByteBuffer.wrap(v5).putInt(v5.length - 4, (int) crc.getValue());
+        assertTrue(DetectorStateCodec.decode(v5).score().counts()[0], "whole numbers >= 0 throughout: a count");
+    }
+
+    @Test
+    void shouldDecodeTheReleasedV6FixtureWithItsHistoryHead() throws IOException {
         byte[] head = fixture(HISTORY_HEAD);
         if (Boolean.getBoolean("vigil.updateFixtures")) {
             java.nio.file.Files.write(java.nio.file.Path.of("src/test/resources" + FIXTURE),
-                    DetectorStateCodec.encode(DetectorStateCodec.decode(fixture(FIXTURE_V4)), head));
+                    DetectorStateCodec.encode(DetectorStateCodec.decode(fixture(FIXTURE_V5)), head));
         }
         byte[] bytes = fixture(FIXTURE);
         DetectorState state = DetectorStateCodec.decode(bytes);

@@ -196,10 +196,13 @@ class StoredStateTopologyTest {
         }
     }
 
-    /** The state as the release before state format 5 stored it: without the history head and its length. */
+    /**
+     * The state as the release before state format 5 stored it: without the count flags (format 6), the history head
+     * and its length.
+     */
     static byte[] formatFour(DetectorState state) {
         byte[] current = DetectorStateCodec.encode(state);
-        byte[] four = Arrays.copyOf(current, current.length - 4);
+        byte[] four = Arrays.copyOf(current, current.length - 5);
         four[0] = 4;
         CRC32 crc = new CRC32();
         crc.update(four, 0, four.length - 4);

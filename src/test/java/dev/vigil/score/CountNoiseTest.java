@@ -1,0 +1,99 @@
+package dev.vigil.score;
+
+import dev.vigil.BadBytesException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link ScoringConfig#countAware()}: a count's prediction error on the square-root scale. */
+class CountNoiseTest {
+    private final ScoringConfig aware = ScoringConfig.defaults();
+    private final ScoringConfig plain = withCountAware(aware, false);
+
+    static ScoringConfig withCountAware(ScoringConfig c, boolean countAware) {
+        return new ScoringConfig(c.warmupEvents(), c.normaliserHalfLife(), c.outlierClip(), c.shortWindow(),
+                c.longHalfLife(), c.minStdDev(), c.spatialTolerance(), c.alertThreshold(), c.quietEvents(),
+                c.flatlineEvents(), c.repeatLevel(), c.patternBins(), c.patternLength(), c.patternWindow(), countAware);
+    }
+
+    /** Poisson-like counts around a rate of 40, persistence prediction; returns the state after them. */
+    private static ScoreState counted(Scorer scorer, int n) {
+        ScoreState state = scorer.newState(1);
+        Random random = new Random(7);
+        double previous = 40;
+        for (int t = 0; t < n; t++) {
+            double x = Math.max(0, Math.round(40 + Math.sqrt(40) * random.nextGaussian()));
+            scorer.score(state, new double[] {x}, t == 0 ? null : new double[] {previous});
+            previous = x;
+        }
+        return state;
+    }
+
+    /** The raw score of one more reading {@code x} predicted as {@code p}, on a copy of the state. */
+    private static double rawOf(Scorer scorer, ScoreState state, double x, double p) {
+        ScoreState copy = scorer.newState(1);
+        copy.copyFrom(state);
+        return scorer.score(copy, new double[] {x}, new double[] {p}).rawScore();
+    }
+
+    @Test
+    void shouldWeighABurstLessAndADropMoreForACount() {
+        Scorer withCounts = new Scorer(aware);
+        Scorer without = new Scorer(plain);
+        ScoreState a = counted(withCounts, 500);
+        ScoreState b = counted(without, 500);
+        assertTrue(a.counts()[0], "whole numbers >= 0 throughout");
+        // the same miss of +30 at a level of 100 (a burst) and -30 towards 0 (a drop)
+        assertTrue(rawOf(withCounts, a, 130, 100) < rawOf(without, b, 130, 100), "a burst high up weighs less");
+        assertTrue(rawOf(withCounts, a, 5, 35) > rawOf(without, b, 5, 35), "a drop towards zero weighs more");
+        // near the key's centre the two scales agree
+        assertEquals(rawOf(without, b, 46, 34), rawOf(withCounts, a, 46, 34), 0.02);
+    }
+
+    @Test
+    void shouldStopCountingAChannelAtItsFirstFractionalOrNegativeReadingForGood() {
+        Scorer withCounts = new Scorer(aware);
+        Scorer without = new Scorer(plain);
+        ScoreState a = counted(withCounts, 300);
+        ScoreState b = counted(without, 300);
+        withCounts.score(a, new double[] {40.5}, new double[] {40});
+        without.score(b, new double[] {40.5}, new double[] {40});
+        assertFalse(a.counts()[0]);
+        assertEquals(rawOf(without, b, 130, 100), rawOf(withCounts, a, 130, 100), "then measured as any reading");
+        withCounts.score(a, new double[] {41}, new double[] {40.5});
+        assertFalse(a.counts()[0], "a later whole number does not make it a count again");
+        ScoreState c = counted(withCounts, 10);
+        withCounts.score(c, new double[] {-1}, new double[] {40});
+        assertFalse(c.counts()[0], "a negative reading is no count");
+    }
+
+    @Test
+    void shouldKeepEachChannelsCountFlagThroughTheCodec() {
+        Scorer scorer = new Scorer(aware);
+        ScoreState state = scorer.newState(10);
+        double[] x = new double[10];
+        for (int t = 0; t < 50; t++) {
+            for (int c = 0; c < x.length; c++) {
+                x[c] = c == 3 || c == 9 ? t + 0.5 : t;
+            }
+            scorer.score(state, x, t == 0 ? null : x.clone());
+        }
+        ByteBuffer buf = ByteBuffer.allocate(ScoreStateCodec.size(state));
+        ScoreStateCodec.write(state, buf);
+        buf.flip();
+        ScoreState back = ScoreStateCodec.read(buf);
+        assertEquals(state, back);
+        for (int c = 0; c < x.length; c++) {
+            assertEquals(c != 3 && c != 9, back.counts()[c], "channel " + c);
+        }
+        byte[] bytes = buf.array();
+        bytes[bytes.length - 1] |= (byte) 0x80;
+        assertThrows(BadBytesException.class, () -> ScoreStateCodec.read(ByteBuffer.wrap(bytes)));
+    }
+}
