@@ -37,7 +37,8 @@ import java.util.Properties;
  * </pre>
  * Every node, store and internal topic is named {@code vigil-<topology>-<role>} ({@link TopologyNames}); the
  * checked-in {@code topologies/<name>.describe.txt} is this topology's {@link Topology#describe()}. The stores
- * are persistent (RocksDB) and changelogged; the per-key ones are cached, the model store is not. The models topic is partitioned like the detector's
+ * are persistent (RocksDB) and changelogged; only the per-key state store is cached (the history blocks and model
+ * payloads are written once and read rarely, and would crowd the states out of the record cache). The models topic is partitioned like the detector's
  * source (the input, or the repartition topic, which Kafka Streams gives the input's partition count) and is a second
  * source of the detector's sub-topology, so the task of partition p holds the models of partition p's keys (and a
  * copy of the shared model, which is published to every partition) and a rebalance moves them with the keys. The
@@ -109,9 +110,12 @@ public final class VigilTopology {
         StreamsBuilder builder = streamsProperties == null ? new StreamsBuilder()
                 : new StreamsBuilder(new org.apache.kafka.streams.TopologyConfig(new StreamsConfig(streamsProperties)));
         // cached: a key's state (with its history head) is rewritten on every event, and the cache sends only its last
-        // value of a commit interval to RocksDB and the changelog; the history store gets a block every 32 events
+        // value of a commit interval to RocksDB and the changelog
         builder.addStateStore(keyStore(names.stateStore()));
-        builder.addStateStore(keyStore(names.historyStore()));
+        // not cached: a block is written once, when its 32nd reading arrives, and read only to re-warm or train; in
+        // Streams' record cache (shared by the thread's stores) the blocks piled up and crowded out the states
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.historyStore()),
+                Serdes.String(), Serdes.ByteArray()));
         // the models topic is a second source of the detector's sub-topology (partitioned like the input): each task
         // holds its own partition's models, taken up as soon as fetched (time 0); changelogged, so a lost state
         // directory restores the accepted payloads (the changelog's records have time 0, which its topic allows).
