@@ -38,8 +38,8 @@ import java.util.Properties;
  * Every node, store and internal topic is named {@code vigil-<topology>-<role>} ({@link TopologyNames}); the
  * checked-in {@code topologies/<name>.describe.txt} is this topology's {@link Topology#describe()}. The stores
  * are persistent (RocksDB) and changelogged; only the per-key state store is cached (the history blocks and model
- * payloads are written once and read rarely, and would crowd the states out of the record cache). The models topic is partitioned like the detector's
- * source (the input, or the repartition topic, which Kafka Streams gives the input's partition count) and is a second
+ * payloads are written once and read rarely, and would crowd the states out of the record cache). The models topic
+ * is partitioned like the detector's source (the input, or the repartition topic, which Kafka Streams gives the input's partition count) and is a second
  * source of the detector's sub-topology, so the task of partition p holds the models of partition p's keys (and a
  * copy of the shared model, which is published to every partition) and a rebalance moves them with the keys. The
  * model store holds only accepted payloads ({@link ModelStoreUpdater}) and is changelogged: a lost state directory is
