@@ -53,6 +53,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     private final RetrainConfig retrain;
     private final TrainingRequests training;
     private final DecodedModels decoded;
+    private final ModelStoreChanges modelChanges;
     private final boolean rekeyed;
     private final EventParser parser;
     private final ScoreRecordWriter scores;
@@ -78,9 +79,10 @@ public final class DetectorProcessor implements Processor<String, byte[], String
      *                    publishes the models keys put in force); {@link TrainingRequests#IN_LINE}: every training in
      *                    line; {@link TrainingRequests#NONE}: none
      * @param decoded     the instance's decoded models, shared by its detectors ({@link ModelCache})
+     * @param modelChanges the change counts of the model stores, raised by the tasks' {@link ModelStoreUpdater}s
      */
-    public DetectorProcessor(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain,
-                             TrainingRequests training, DecodedModels decoded) {
+    DetectorProcessor(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain, TrainingRequests training,
+                      DecodedModels decoded, ModelStoreChanges modelChanges) {
         if (detector.channels() != topology.channelCount() || detector.allowedLatenessMs() != topology.allowedLatenessMs()) {
             throw new BadConfigException("detector settings must have the topology's " + topology.channelCount()
                     + " channel(s) and allowedLatenessMs " + topology.allowedLatenessMs() + ", got "
@@ -96,6 +98,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         this.retrain = retrain;
         this.training = training;
         this.decoded = decoded;
+        this.modelChanges = modelChanges;
         this.rekeyed = topology.keyField() != null;
         this.parser = EventParser.forTopology(topology);
         this.scores = new ScoreRecordWriter(topology.channels());
@@ -120,9 +123,10 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         stores = new DetectorStores(context.getStateStore(names.stateStore()), context.getStateStore(names.historyStore()),
                 config, fresh::newState, retrain.historySize(), discarded);
         // the task's own model store: cached decoded models are told apart by task (each task has its shared copy)
-        ModelCache models = new ModelCache(context.getStateStore(names.modelStore()), names.modelStore() + "/"
-                + context.taskId(), config.lstm(), retrain.maxModelBytes(),
-                VigilMetrics.counter(context.metrics(), topology, VigilMetrics.MODELS_REFUSED), decoded);
+        String storeAndTask = names.modelStore() + "/" + context.taskId();
+        ModelCache models = new ModelCache(context.getStateStore(names.modelStore()), storeAndTask, config.lstm(),
+                retrain.maxModelBytes(), VigilMetrics.counter(context.metrics(), topology, VigilMetrics.MODELS_REFUSED),
+                decoded, modelChanges.of(storeAndTask));
         // the task's partition of its source: its keys' events are there, so the models they put in force go there
         int partition = context.taskId().partition();
         // the shared model is trained by the task of partition 0 (one order of events, so one sequence of trainings)

@@ -55,6 +55,8 @@ public final class EventParser {
     private final Map<String, Integer> channelIndex = new HashMap<>();
     private final int maxRecordBytes;
     private final long maxFutureMs;
+    /** The common single-value shape read without Jackson; null when the topology's events are not of it. */
+    private final PlainEventReader plain;
 
     /** A parser without the future check ({@code maxFutureMs} 0). */
     public EventParser(String keyField, String timestampField, List<String> channels, int maxRecordBytes) {
@@ -79,6 +81,8 @@ public final class EventParser {
         for (int c = 0; c < this.channels.size(); c++) {
             channelIndex.put(this.channels.get(c), c);
         }
+        this.plain = keyField == null && this.channels.isEmpty() ? PlainEventReader.forTimestampField(timestampField)
+                : null;
     }
 
     public static EventParser forTopology(TopologyConfig topology) {
@@ -99,6 +103,15 @@ public final class EventParser {
      * @param recordTimestamp used as the event time when the event has none
      */
     public ParsedRecord parse(String recordKey, byte[] value, long recordTimestamp) {
+        return parse(recordKey, value, recordTimestamp, plain);
+    }
+
+    /** {@link #parse} by the Jackson pass alone (the reference {@link PlainEventReader} is tested against). */
+    ParsedRecord parseWithJackson(String recordKey, byte[] value, long recordTimestamp) {
+        return parse(recordKey, value, recordTimestamp, null);
+    }
+
+    private ParsedRecord parse(String recordKey, byte[] value, long recordTimestamp, PlainEventReader plain) {
         if (value == null) {
             return ParsedRecord.rejected(MISSING_VALUE, "record value is null");
         }
@@ -110,6 +123,14 @@ public final class EventParser {
             return ParsedRecord.rejected(MISSING_KEY, recordKey == null ? "record key is null" : "record key is empty");
         }
         Scan scan = new Scan(channelCount());
+        long[] plainTimestamp = new long[1];
+        int plainRead = plain == null ? -1 : plain.read(value, scan.values, plainTimestamp);
+        if (plainRead >= 0) {
+            scan.sawValue = scan.seen[0] = true;
+            scan.hasTimestamp = plainRead == 1;
+            scan.timestamp = plainTimestamp[0];
+            return complete(recordKey, recordTimestamp, scan);
+        }
         try (JsonParser p = VigilJson.FACTORY.createParser(value)) {
             readDocument(p, scan);
         } catch (IOException e) {

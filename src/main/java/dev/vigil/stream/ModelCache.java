@@ -8,10 +8,13 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * The detector's per-key cache of decoded models, so that a payload is decoded once per version rather than
- * once per event, and read from the task's model store only when the store changed. Each event reads the store's
- * {@link ModelGeneration} (9 bytes); if the key's entry was checked at that generation, its model stands.
+ * once per event, and read from the task's model store only when the store changed. The store's
+ * {@link ModelGeneration} (9 bytes) is read again only after the task's updater changed the store
+ * ({@link ModelStoreChanges}); if the key's entry was checked at that generation, its model stands.
  * Otherwise the key's payload is read; the same bytes as last time return the cached model (now checked at this
  * generation). A store without a generation entry (written by an older version) has its payload read every time.
  * "The same bytes" is decided by a {@link PayloadFingerprint} (length and two CRCs) rather than a copy of the
@@ -39,6 +42,10 @@ final class ModelCache {
     private final int maxBytes;
     private final Sensor refused;
     private final DecodedModels entries;
+    private final AtomicLong changes;
+    /** The store's generation as last read, and the change count at that read (-1: not read yet). */
+    private long generation = ModelGeneration.UNKNOWN;
+    private long generationAtChange = -1;
 
     /**
      * The fingerprints of a key's last good payload and model, of the last payload refused after it (if any), and the
@@ -53,10 +60,13 @@ final class ModelCache {
      *                  of a shared model, and its own generation count)
      * @param maxBytes  the largest payload accepted ({@code retrain.maxModelBytes})
      * @param entries   the instance's decoded models, shared by its detectors
+     * @param changes   the change count of this task's model store ({@link ModelStoreChanges}); the generation is
+     *                  read at the first call and again whenever the count moved
      */
     ModelCache(ReadOnlyKeyValueStore<String, byte[]> store, String storeName, LstmConfig shape, int maxBytes,
-               Sensor refused, DecodedModels entries) {
+               Sensor refused, DecodedModels entries, AtomicLong changes) {
         this.store = store;
+        this.changes = changes;
         this.storeName = storeName;
         this.entries = entries;
         this.shape = shape;
@@ -66,13 +76,23 @@ final class ModelCache {
 
     /** The model in force for {@code key}. */
     LstmModel current(String key) {
-        long generation = ModelGeneration.decode(store.get(ModelGeneration.KEY));
+        long generation = generation();
         DecodedModels.Key id = new DecodedModels.Key(storeName, key);
         Entry entry = entries.get(id);
         if (entry != null && generation != ModelGeneration.UNKNOWN && entry.generation == generation) {
             return entry.model;
         }
         return current(id, entry, store.get(key), generation);
+    }
+
+    /** The store's generation: read again only when the updater changed the store since the last read. */
+    private long generation() {
+        long changed = changes.get();
+        if (changed != generationAtChange) {
+            generation = ModelGeneration.decode(store.get(ModelGeneration.KEY));
+            generationAtChange = changed;
+        }
+        return generation;
     }
 
     /**

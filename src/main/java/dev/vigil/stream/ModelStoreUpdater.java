@@ -11,6 +11,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * Feeds a task's model store from its partition of the compacted models topic (key = model id: the sensor key, or
  * {@code shared} for a topology's shared model, which is published to every partition; value = {@code ModelCodec}
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * with topic/partition/offset and counted ({@link VigilMetrics#MODELS_REFUSED}), and the key's previous payload
  * stays in the store, so the previous model stays in force. A tombstone removes the key's model (the key falls back
  * to the persistence predictor until a new model arrives). After each change the store's {@link ModelGeneration}
- * (entry under the empty key) is raised, so that detectors re-read payloads only then.
+ * (entry under the empty key) is raised, so that detectors re-read payloads only then, and the task's
+ * {@link ModelStoreChanges} count, so that they re-read the generation only then.
  *
  * <p>The store is changelogged: after a restart it resumes from its local state, and on a lost state directory
  * (or on another instance, after a rebalance) Kafka Streams restores it from the changelog, which holds exactly the
@@ -33,14 +36,17 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
     private final TopologyNames names;
     private final LstmConfig shape;
     private final int maxBytes;
+    private final ModelStoreChanges changes;
     private ProcessorContext<Void, Void> context;
+    private AtomicLong changed;
     private KeyValueStore<String, byte[]> store;
     private Sensor accepted;
     private Sensor refused;
     private Sensor retracted;
 
-    ModelStoreUpdater(TopologyNames names, LstmConfig shape, int maxBytes) {
+    ModelStoreUpdater(TopologyNames names, LstmConfig shape, int maxBytes, ModelStoreChanges changes) {
         this.names = names;
+        this.changes = changes;
         this.shape = shape;
         this.maxBytes = maxBytes;
     }
@@ -49,6 +55,7 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
         this.store = context.getStateStore(names.modelStore());
+        this.changed = changes.of(names.modelStore() + "/" + context.taskId());
         this.accepted = VigilMetrics.counter(context.metrics(), names.topology(), VigilMetrics.MODELS_ACCEPTED);
         this.refused = VigilMetrics.counter(context.metrics(), names.topology(), VigilMetrics.MODELS_REFUSED);
         this.retracted = VigilMetrics.counter(context.metrics(), names.topology(), VigilMetrics.MODELS_RETRACTED);
@@ -79,10 +86,14 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
         }
     }
 
-    /** Raises the store's {@link ModelGeneration} after a change (so readers notice it without reading payloads). */
+    /**
+     * Raises the store's {@link ModelGeneration} after a change (so readers notice it without reading payloads), then
+     * the task's change count (so they read the generation).
+     */
     private void advanceGeneration() {
         long current = ModelGeneration.decode(store.get(ModelGeneration.KEY));
         store.put(ModelGeneration.KEY, ModelGeneration.encode(current == ModelGeneration.UNKNOWN ? 1 : current + 1));
+        changed.incrementAndGet();
     }
 
     private void refuse(String key, String why) {

@@ -36,9 +36,10 @@ import java.util.Properties;
  *   modelsTopic ─► model-source ─► model-updater ─► models ──────────────┘
  * </pre>
  * Every node, store and internal topic is named {@code vigil-<topology>-<role>} ({@link TopologyNames}); the
- * checked-in {@code topologies/<name>.describe.txt} is this topology's {@link Topology#describe()}. The per-key
- * stores are persistent (RocksDB), cached and changelogged. The models topic is partitioned like the detector's
- * source (the input, or the repartition topic, which Kafka Streams gives the input's partition count) and is a second
+ * checked-in {@code topologies/<name>.describe.txt} is this topology's {@link Topology#describe()}. The stores
+ * are persistent (RocksDB) and changelogged; only the per-key state store is cached (the history blocks and model
+ * payloads are written once and read rarely, and would crowd the states out of the record cache). The models topic
+ * is partitioned like the detector's source (the input, or the repartition topic, which Kafka Streams gives the input's partition count) and is a second
  * source of the detector's sub-topology, so the task of partition p holds the models of partition p's keys (and a
  * copy of the shared model, which is published to every partition) and a rebalance moves them with the keys. The
  * model store holds only accepted payloads ({@link ModelStoreUpdater}) and is changelogged: a lost state directory is
@@ -103,22 +104,31 @@ public final class VigilTopology {
     public static Topology build(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain,
                                  Properties streamsProperties, TrainingRequests training, DecodedModels decoded) {
         TopologyNames names = new TopologyNames(topology.name());
+        // the updater of a task tells its detector when it changed the model store (so no store read per event)
+        ModelStoreChanges changes = new ModelStoreChanges();
         DetectorConfig effective = detectorConfig(topology, detector, retrain);
         StreamsBuilder builder = streamsProperties == null ? new StreamsBuilder()
                 : new StreamsBuilder(new org.apache.kafka.streams.TopologyConfig(new StreamsConfig(streamsProperties)));
         // cached: a key's state (with its history head) is rewritten on every event, and the cache sends only its last
-        // value of a commit interval to RocksDB and the changelog; the history store gets a block every 32 events
+        // value of a commit interval to RocksDB and the changelog
         builder.addStateStore(keyStore(names.stateStore()));
-        builder.addStateStore(keyStore(names.historyStore()));
+        // not cached: a block is written once, when its 32nd reading arrives, and read only to re-warm or train; in
+        // Streams' record cache (shared by the thread's stores) the blocks piled up and crowded out the states
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.historyStore()),
+                Serdes.String(), Serdes.ByteArray()));
         // the models topic is a second source of the detector's sub-topology (partitioned like the input): each task
         // holds its own partition's models, taken up as soon as fetched (time 0); changelogged, so a lost state
-        // directory restores the accepted payloads (the changelog's records have time 0, which its topic allows)
-        builder.addStateStore(keyStore(names.modelStore()).withLoggingEnabled(Map.of(
-                TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG, Long.toString(Long.MAX_VALUE))));
+        // directory restores the accepted payloads (the changelog's records have time 0, which its topic allows).
+        // Not cached: payloads (18 KB at H=32) are written once per model version and read only after a change
+        // (ModelCache keeps the decoded models), while in Streams' record cache, which the thread's stores share, they
+        // crowded out the per-key states, so that a state put evicted (wrote to RocksDB and the changelog) another
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.modelStore()),
+                        Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(Map.of(
+                        TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG, Long.toString(Long.MAX_VALUE))));
         builder.stream(topology.modelsTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray())
                         .withName(names.modelSource()).withOffsetResetPolicy(AutoOffsetReset.earliest())
                         .withTimestampExtractor(new ModelsFirstTimestampExtractor()))
-                .process(() -> new ModelStoreUpdater(names, effective.lstm(), retrain.maxModelBytes()),
+                .process(() -> new ModelStoreUpdater(names, effective.lstm(), retrain.maxModelBytes(), changes),
                         Named.as(names.modelUpdater()), names.modelStore());
         KStream<String, byte[]> events = builder.stream(topology.inputTopic(),
                 Consumed.with(inputKeySerde(), Serdes.ByteArray()).withName(names.source()));
@@ -128,7 +138,8 @@ public final class VigilTopology {
                     .repartition(Repartitioned.<String, byte[]>as(names.repartition())
                             .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()));
         }
-        events.<String, byte[]>process(() -> new DetectorProcessor(topology, effective, retrain, training, decoded),
+        events.<String, byte[]>process(() -> new DetectorProcessor(topology, effective, retrain, training, decoded,
+                        changes),
                 Named.as(names.detector()), names.stateStore(), names.historyStore(), names.modelStore());
         Topology built = streamsProperties == null ? builder.build() : builder.build(streamsProperties);
         // The detector forwards each record to one named child; the sinks are attached to the built topology

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.vigil.stream.StreamFixtures.DETECTOR;
 import static dev.vigil.stream.StreamFixtures.RETRAIN;
@@ -34,6 +35,7 @@ class ModelCacheTest {
     private final KeyValueStore<String, byte[]> store = HistoryRingTest.store();
     private final Metrics metrics = new Metrics();
     private final MetricName refusedName = metrics.metricName("refused", "test");
+    private final AtomicLong changes = new AtomicLong();
     private long generation;
 
     @AfterEach
@@ -45,13 +47,17 @@ class ModelCacheTest {
     private ModelCache cache(DecodedModels decoded) {
         Sensor refused = metrics.sensor("refused");
         refused.add(refusedName, new CumulativeCount());
-        return new ModelCache(store, STORE, DETECTOR.lstm(), RETRAIN.maxModelBytes(), refused, decoded);
+        return new ModelCache(store, STORE, DETECTOR.lstm(), RETRAIN.maxModelBytes(), refused, decoded, changes);
     }
 
-    /** Publishes {@code payload} for {@code key} as the model store updater does: payload, then a new generation. */
+    /**
+     * Publishes {@code payload} for {@code key} as the model store updater does: payload, then a new generation, then
+     * the change count.
+     */
     private void publish(String key, byte[] payload) {
         store.put(key, payload);
         store.put(ModelGeneration.KEY, ModelGeneration.encode(++generation));
+        changes.incrementAndGet();
     }
 
     private byte[] publish(String key) {
@@ -176,11 +182,29 @@ class ModelCacheTest {
         KeyValueStore<String, byte[]> other = HistoryRingTest.store();
         other.put("a", StreamFixtures.payload(DETECTOR, "a", 9, 99));
         ModelCache second = new ModelCache(other, "other-models", DETECTOR.lstm(), RETRAIN.maxModelBytes(),
-                metrics.sensor("refused"), decoded);
+                metrics.sensor("refused"), decoded, new AtomicLong());
         assertEquals(9, second.current("a").info().version());
         assertSame(inFirst, first.current("a"));
         assertEquals(2, decoded.size());
         other.close();
+    }
+
+    @Test
+    void shouldReadTheStoreAgainOnlyAfterTheUpdaterCountedAChange() {
+        ModelCache cache = cache(new DecodedModels(4 * ONE));
+        publish("a");
+        LstmModel first = cache.current("a");
+        // a payload and generation written without the updater's count: the cache does not look (the updater is the
+        // store's only writer, so this does not happen in a topology)
+        store.put("a", StreamFixtures.payload(DETECTOR, "a", 2, 5));
+        store.put(ModelGeneration.KEY, ModelGeneration.encode(++generation));
+        assertSame(first, cache.current("a"), "no change counted: the generation is not read again");
+        changes.incrementAndGet();
+        assertEquals(2, cache.current("a").info().version(), "change counted: the new payload is read");
+        ModelCache fresh = cache(new DecodedModels(4 * ONE));
+        store.put("a", StreamFixtures.payload(DETECTOR, "a", 3, 6));
+        store.put(ModelGeneration.KEY, ModelGeneration.encode(++generation));
+        assertEquals(3, fresh.current("a").info().version(), "a new cache reads the generation at its first call");
     }
 
     @Test
