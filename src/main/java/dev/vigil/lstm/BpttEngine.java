@@ -194,15 +194,9 @@ final class BpttEngine {
             float[] gf = parts[1];
             float[] gg = parts[2];
             float[] go = parts[3];
-            for (int j = 0; j < hidden; j++) {
-                c[j] = gf[j] * cPrev[j] + gi[j] * gg[j];
-            }
-            for (int j = 0; j < hidden; j++) {
-                tc[j] = Activations.tanh(c[j]);
-            }
-            for (int j = 0; j < hidden; j++) {
-                h[j] = go[j] * tc[j];
-            }
+            CellKernels.cell(hidden, gi, gf, gg, cPrev, c);
+            CellKernels.tanh(hidden, c, tc);
+            CellKernels.product(hidden, go, tc, h);
         }
     }
 
@@ -220,11 +214,7 @@ final class BpttEngine {
         for (int r = 0; r < n; r++) {
             float[] h = top[r];
             for (int k = 0; k < d; k++) {
-                float y = 0;
-                int w = wy + k * hidden;
-                for (int j = 0; j < hidden; j++) {
-                    y += p[w + j] * h[j];
-                }
+                float y = CellKernels.dot(hidden, p, wy + k * hidden, h);
                 y += p[by + k];
                 if (residual) {
                     y += inputs[r][k];
@@ -275,14 +265,8 @@ final class BpttEngine {
             Arrays.fill(dh, 0f);
             for (int k = 0; k < d; k++) {
                 float dy = headGrad[r][k];
-                float[] w = headRows[k];
-                float[] dw = headRowGrads[k];
-                for (int j = 0; j < hidden; j++) {
-                    dw[j] += dy * h[j];
-                }
-                for (int j = 0; j < hidden; j++) {
-                    dh[j] += dy * w[j];
-                }
+                CellKernels.axpy(hidden, dy, h, headRowGrads[k]);
+                CellKernels.axpy(hidden, dy, headRows[k], dh);
                 gradient[by + k] += dy;
             }
         }
@@ -332,15 +316,10 @@ final class BpttEngine {
             float[] dz1 = gateGrad[r + 1];
             float[] dz2 = gateGrad[r + 2];
             float[] dz3 = gateGrad[r + 3];
-            for (int j = 0; j < rows; j++) {
-                biasGrad[j] = (((biasGrad[j] + dz0[j]) + dz1[j]) + dz2[j]) + dz3[j];
-            }
+            CellKernels.add4(rows, dz0, dz1, dz2, dz3, biasGrad);
         }
         for (; r < n; r++) {
-            float[] dz = gateGrad[r];
-            for (int j = 0; j < rows; j++) {
-                biasGrad[j] += dz[j];
-            }
+            CellKernels.add(rows, gateGrad[r], biasGrad);
         }
         int bias = layout.biasOffset(l);
         for (int j = 0; j < rows; j++) {
@@ -366,31 +345,11 @@ final class BpttEngine {
             float[] zf = parts[1];
             float[] zg = parts[2];
             float[] zo = parts[3];
-            // The same expressions as one loop, in four loops of few arrays each, which C2 vectorises (one loop over
-            // thirteen arrays it ran scalar). dh goes into dhNext, which the W_hᵀ·dz product overwrites next.
-            float[] dcRow = cellGrad;
-            for (int j = 0; j < hidden; j++) {
-                float dh = dhAbove[j] + dhNext[j];
-                dhNext[j] = dh;
-                dcRow[j] = dh * zo[j] * (1f - tc[j] * tc[j]) + dcNext[j];
-            }
-            for (int j = 0; j < hidden; j++) {
-                float i = zi[j];
-                float g = zg[j];
-                float dc = dcRow[j];
-                di[j] = dc * g * i * (1f - i);
-                dg[j] = dc * i * (1f - g * g);
-            }
-            for (int j = 0; j < hidden; j++) {
-                float f = zf[j];
-                float dc = dcRow[j];
-                df[j] = dc * cPrev[j] * f * (1f - f);
-                dcNext[j] = dc * f;
-            }
-            for (int j = 0; j < hidden; j++) {
-                float o = zo[j];
-                dO[j] = dhNext[j] * tc[j] * o * (1f - o);
-            }
+            // dh goes into dhNext, which the W_hᵀ·dz product overwrites next
+            CellKernels.hiddenAndCellGrads(hidden, dhAbove, dhNext, zo, tc, dcNext, cellGrad);
+            CellKernels.inputGrads(hidden, zi, zg, cellGrad, di, dg);
+            CellKernels.forgetGrads(hidden, zf, cPrev, cellGrad, df, dcNext);
+            CellKernels.outputGrads(hidden, zo, dhNext, tc, dO);
             Activations.join(gateGradParts, gateGrad[r], hidden);
         }
     }

@@ -73,25 +73,13 @@ public final class LstmStepper {
         checkShapes(model, state, x, prediction);
         int layers = model.layout().layers;
         for (int l = 0; l < layers; l++) {
-            double[] h = state.h(l);
-            double[] c = state.c(l);
-            float[] hf = hiddens[l];
-            float[] cf = cells[l];
-            for (int j = 0; j < hiddenSize; j++) {
-                hf[j] = (float) h[j];
-                cf[j] = (float) c[j];
-            }
+            CellKernels.toFloat(hiddenSize, state.h(l), hiddens[l]);
+            CellKernels.toFloat(hiddenSize, state.c(l), cells[l]);
         }
         advance(model, hiddens, cells, x, prediction);
         for (int l = 0; l < layers; l++) {
-            double[] h = state.h(l);
-            double[] c = state.c(l);
-            float[] hf = hiddens[l];
-            float[] cf = cells[l];
-            for (int j = 0; j < hiddenSize; j++) {
-                c[j] = cf[j];
-                h[j] = hf[j];
-            }
+            CellKernels.toDouble(hiddenSize, cells[l], state.c(l));
+            CellKernels.toDouble(hiddenSize, hiddens[l], state.h(l));
         }
     }
 
@@ -120,12 +108,8 @@ public final class LstmStepper {
             float[] gf = parts[1];
             float[] gg = parts[2];
             float[] go = parts[3];
-            for (int j = 0; j < n; j++) {
-                cell[j] = gf[j] * cell[j] + gi[j] * gg[j];
-            }
-            for (int j = 0; j < n; j++) {
-                concat[j] = go[j] * Activations.tanh(cell[j]);
-            }
+            CellKernels.cell(n, gi, gf, gg, cell, cell);
+            CellKernels.hidden(n, go, cell, concat);
             System.arraycopy(concat, 0, h[l], 0, n);
             in = n;
         }
