@@ -65,6 +65,11 @@ public final class RetrainTiming {
                 wall[wall.length / 2], wall[0], cpu[cpu.length / 2], cpu[0]);
         out.printf("mean wall %.1f ms = CPU %.1f + waiting for a core %.1f + other %.1f%n", meanWall, meanCpu, meanWait,
                 meanWall - meanCpu - meanWait);
+        StringBuilder each = new StringBuilder("each, wall/CPU ms:");
+        for (Sample s : samples) {
+            each.append(String.format(" %.0f/%.0f", s.wall(), s.cpu()));
+        }
+        out.println(each);
     }
 
     /** Nanoseconds this thread has waited on a run queue, or -1 where {@code schedstat} cannot be read. */

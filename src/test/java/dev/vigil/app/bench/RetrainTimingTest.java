@@ -24,6 +24,7 @@ class RetrainTimingTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         RetrainTiming.print(samples, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String text = bytes.toString(StandardCharsets.UTF_8);
-        assertTrue(text.contains("retrain, 2 timed: wall median") && text.contains("waiting for a core"), text);
+        assertTrue(text.contains("retrain, 2 timed: wall median") && text.contains("waiting for a core")
+                && text.contains("each, wall/CPU ms:"), text);
     }
 }
