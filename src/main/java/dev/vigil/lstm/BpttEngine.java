@@ -34,8 +34,13 @@ final class BpttEngine {
     private final float[][] inputs;
     /** Per layer, {@code T·B × (in_l + H)}: {@code [input_t; h_{t-1}]}. */
     private final float[][][] concat;
-    /** Per layer, {@code T·B × 4H}: gate activations i, f, g, o. */
-    private final float[][][] gates;
+    /** {@code B × 4H}: the gate pre-activations of the step being computed, activated in place. */
+    private final float[][] gateScratch;
+    /**
+     * Per layer, {@code T·B × 4 × H}: gate activations i, f, g, o of each row, each gate from index 0 (split once in
+     * the forward pass, so that the backward pass reads them without copying).
+     */
+    private final float[][][][] activated;
     /** Per layer, {@code (T+1)·B × H}: {@code c_{t-1}} at row block t (block 0 stays zero). */
     private final float[][][] cells;
     /** Per layer, {@code T·B × H}: {@code tanh(c_t)}. */
@@ -46,17 +51,23 @@ final class BpttEngine {
     private final float[][][] hiddenGrads;
     /** {@code T·B × d}: {@code dL/dŷ}. */
     private final float[][] headGrad;
+    /** {@code d × H}: the rows of {@code Wy}, and {@code dL/dWy} summed over the rows in order. */
+    private final float[][] headRows;
+    private final float[][] headRowGrads;
     /** {@code T·B × 4H}: {@code dL/dz} of the layer being differentiated. */
     private final float[][] gateGrad;
+    /** {@code 4H}: {@code dL/db} of the layer being differentiated, summed over the rows in order. */
+    private final float[] biasGrad;
     /** {@code B × H}: {@code dL/dh} and {@code dL/dc} carried from step t+1 to t. */
     private final float[][] hiddenCarry;
     private final float[][] cellCarry;
+    /** {@code H}: {@code dL/dc} of one row of the step being differentiated. */
+    private final float[] cellGrad;
     /** Per layer, {@code (in_l + H) × 4H}: {@code dL/dW_l}ᵀ, copied into the flat gradient. */
     private final float[][][] weightGradT;
     /** One normalised input row in double, before it is rounded into {@link #inputs}. */
     private final double[] row;
-    /** One row's gates i, f, g, o and their gradients, each from index 0 ({@link Activations#split}). */
-    private final float[][] gateParts;
+    /** One row's gate gradients, each from index 0 ({@link Activations#join}). */
     private final float[][] gateGradParts;
     /** {@link Activations#gateCoefficients} of the hidden size. */
     private final float[][] activation;
@@ -75,7 +86,8 @@ final class BpttEngine {
         int layers = config.layers();
         inputs = new float[n + batch][d + config.contextSize()];
         concat = new float[layers][][];
-        gates = new float[layers][n][rows];
+        gateScratch = new float[batch][rows];
+        activated = new float[layers][n][ParameterLayout.GATES][hidden];
         cells = new float[layers][n + batch][hidden];
         tanhCells = new float[layers][n][hidden];
         hiddens = new float[layers][n][hidden];
@@ -84,15 +96,18 @@ final class BpttEngine {
             concat[l] = new float[n][layout.columns(l)];
         }
         headGrad = new float[n][d];
+        headRows = new float[d][hidden];
+        headRowGrads = new float[d][hidden];
         gateGrad = new float[n][rows];
+        biasGrad = new float[rows];
         hiddenCarry = new float[batch][hidden];
         cellCarry = new float[batch][hidden];
+        cellGrad = new float[hidden];
         weightGradT = new float[layers][][];
         for (int l = 0; l < layers; l++) {
             weightGradT[l] = new float[layout.columns(l)][rows];
         }
         row = new double[d + config.contextSize()];
-        gateParts = new float[ParameterLayout.GATES][hidden];
         gateGradParts = new float[ParameterLayout.GATES][hidden];
         activation = Activations.gateCoefficients(hidden);
     }
@@ -151,7 +166,7 @@ final class BpttEngine {
         int first = t * batch;
         float[][] below = l == 0 ? inputs : hiddens[l - 1];
         float[][] x = concat[l];
-        float[][] z = gates[l];
+        float[][] z = gateScratch;
         for (int b = 0; b < batch; b++) {
             int r = first + b;
             System.arraycopy(below[r], 0, x[r], 0, in);
@@ -160,31 +175,28 @@ final class BpttEngine {
             } else {
                 System.arraycopy(hiddens[l][r - batch], 0, x[r], in, hidden);
             }
-            System.arraycopy(p, layout.biasOffset(l), z[r], 0, rows);
+            System.arraycopy(p, layout.biasOffset(l), z[b], 0, rows);
         }
         // z = b + [x;h]ᵀ·Wᵀ for the B rows of step t
-        MatrixKernels.multAdd(batch, rows, in + hidden, x, first, wT, z, first);
+        MatrixKernels.multAdd(batch, rows, in + hidden, x, first, wT, z, 0);
         // i, f, o = σ(z); g = tanh(z); c = f⊙c_prev + i⊙g; h = o⊙tanh(c)
         for (int b = 0; b < batch; b++) {
             int r = first + b;
-            float[] zr = z[r];
+            float[] zr = z[b];
+            float[][] parts = activated[l][r];
             float[] cPrev = cells[l][r];
             float[] c = cells[l][r + batch];
             float[] tc = tanhCells[l][r];
             float[] h = hiddens[l][r];
             Activations.activateGates(zr, activation);
-            Activations.split(zr, gateParts, hidden);
-            float[] gi = gateParts[0];
-            float[] gf = gateParts[1];
-            float[] gg = gateParts[2];
-            float[] go = gateParts[3];
-            for (int j = 0; j < hidden; j++) {
-                c[j] = gf[j] * cPrev[j] + gi[j] * gg[j];
-            }
-            for (int j = 0; j < hidden; j++) {
-                tc[j] = Activations.tanh(c[j]);
-                h[j] = go[j] * tc[j];
-            }
+            Activations.split(zr, parts, hidden);
+            float[] gi = parts[0];
+            float[] gf = parts[1];
+            float[] gg = parts[2];
+            float[] go = parts[3];
+            CellKernels.cell(hidden, gi, gf, gg, cPrev, c);
+            CellKernels.tanh(hidden, c, tc);
+            CellKernels.product(hidden, go, tc, h);
         }
     }
 
@@ -202,11 +214,7 @@ final class BpttEngine {
         for (int r = 0; r < n; r++) {
             float[] h = top[r];
             for (int k = 0; k < d; k++) {
-                float y = 0;
-                int w = wy + k * hidden;
-                for (int j = 0; j < hidden; j++) {
-                    y += p[w + j] * h[j];
-                }
+                float y = CellKernels.dot(hidden, p, wy + k * hidden, h);
                 y += p[by + k];
                 if (residual) {
                     y += inputs[r][k];
@@ -235,13 +243,21 @@ final class BpttEngine {
         }
     }
 
-    /** {@code dWy = Σ dŷ·h_topᵀ}, {@code dby = Σ dŷ}, {@code dh_top = Wyᵀ·dŷ}. */
+    /**
+     * {@code dWy = Σ dŷ·h_topᵀ}, {@code dby = Σ dŷ}, {@code dh_top = Wyᵀ·dŷ}. Each row of {@code Wy} and of its gradient
+     * is copied into a row of its own first, so that the loops index every array from 0 (which C2 vectorises); the sums
+     * are the same, in the same order.
+     */
     private void backwardHead(float[] p, float[] gradient) {
         int n = steps * batch;
         float[][] top = hiddens[layout.layers - 1];
         float[][] dhTop = hiddenGrads[layout.layers - 1];
         int wy = layout.headWeightOffset();
         int by = layout.headBiasOffset();
+        for (int k = 0; k < d; k++) {
+            System.arraycopy(p, wy + k * hidden, headRows[k], 0, hidden);
+            Arrays.fill(headRowGrads[k], 0f);
+        }
         // dWy += dŷ·hᵀ, dby += dŷ, dh_top = Wyᵀ·dŷ, row by row (d is small)
         for (int r = 0; r < n; r++) {
             float[] h = top[r];
@@ -249,12 +265,16 @@ final class BpttEngine {
             Arrays.fill(dh, 0f);
             for (int k = 0; k < d; k++) {
                 float dy = headGrad[r][k];
-                int w = wy + k * hidden;
-                for (int j = 0; j < hidden; j++) {
-                    gradient[w + j] += dy * h[j];
-                    dh[j] += dy * p[w + j];
-                }
+                CellKernels.axpy(hidden, dy, h, headRowGrads[k]);
+                CellKernels.axpy(hidden, dy, headRows[k], dh);
                 gradient[by + k] += dy;
+            }
+        }
+        for (int k = 0; k < d; k++) {
+            float[] dw = headRowGrads[k];
+            int w = wy + k * hidden;
+            for (int j = 0; j < hidden; j++) {
+                gradient[w + j] += dw[j];
             }
         }
     }
@@ -272,10 +292,7 @@ final class BpttEngine {
                 break;
             }
             // dh_next = W_hᵀ·dz_t, dh_below = W_xᵀ·dz_t for the B rows of step t (over rows of W's two parts)
-            for (int b = 0; b < batch; b++) {
-                Arrays.fill(hiddenCarry[b], 0f);
-            }
-            MatrixKernels.multAdd(batch, hidden, rows, gateGrad, t * batch, wh, hiddenCarry, 0);
+            MatrixKernels.mult(batch, hidden, rows, gateGrad, t * batch, wh, hiddenCarry, 0);
             if (l > 0) {
                 for (int b = 0; b < batch; b++) {
                     Arrays.fill(hiddenGrads[l - 1][t * batch + b], 0f);
@@ -291,21 +308,27 @@ final class BpttEngine {
         }
         MatrixKernels.multAddTransA(cols, rows, n, concat[l], 0, gateGrad, 0, dWT);
         layout.readTransposedRows(l, dWT, gradient);
+        // summed over the rows in order into a row of its own (a loop C2 vectorises), then added to the zeroed gradient
+        Arrays.fill(biasGrad, 0f);
+        int r = 0;
+        for (; r + 3 < n; r += 4) {
+            float[] dz0 = gateGrad[r];
+            float[] dz1 = gateGrad[r + 1];
+            float[] dz2 = gateGrad[r + 2];
+            float[] dz3 = gateGrad[r + 3];
+            CellKernels.add4(rows, dz0, dz1, dz2, dz3, biasGrad);
+        }
+        for (; r < n; r++) {
+            CellKernels.add(rows, gateGrad[r], biasGrad);
+        }
         int bias = layout.biasOffset(l);
-        for (int r = 0; r < n; r++) {
-            float[] dz = gateGrad[r];
-            for (int j = 0; j < rows; j++) {
-                gradient[bias + j] += dz[j];
-            }
+        for (int j = 0; j < rows; j++) {
+            gradient[bias + j] += biasGrad[j];
         }
     }
 
     /** {@code dz} of step t from {@code dh}, {@code dc} carried from t+1 and the stored activations. */
     private void gateGradients(int l, int t) {
-        float[] zi = gateParts[0];
-        float[] zf = gateParts[1];
-        float[] zg = gateParts[2];
-        float[] zo = gateParts[3];
         float[] di = gateGradParts[0];
         float[] df = gateGradParts[1];
         float[] dg = gateGradParts[2];
@@ -317,20 +340,16 @@ final class BpttEngine {
             float[] dhAbove = hiddenGrads[l][r];
             float[] dhNext = hiddenCarry[b];
             float[] dcNext = cellCarry[b];
-            Activations.split(gates[l][r], gateParts, hidden);
-            for (int j = 0; j < hidden; j++) {
-                float i = zi[j];
-                float f = zf[j];
-                float g = zg[j];
-                float o = zo[j];
-                float dh = dhAbove[j] + dhNext[j];
-                float dc = dh * o * (1f - tc[j] * tc[j]) + dcNext[j];
-                di[j] = dc * g * i * (1f - i);
-                df[j] = dc * cPrev[j] * f * (1f - f);
-                dg[j] = dc * i * (1f - g * g);
-                dO[j] = dh * tc[j] * o * (1f - o);
-                dcNext[j] = dc * f;
-            }
+            float[][] parts = activated[l][r];
+            float[] zi = parts[0];
+            float[] zf = parts[1];
+            float[] zg = parts[2];
+            float[] zo = parts[3];
+            // dh goes into dhNext, which the W_hᵀ·dz product overwrites next
+            CellKernels.hiddenAndCellGrads(hidden, dhAbove, dhNext, zo, tc, dcNext, cellGrad);
+            CellKernels.inputGrads(hidden, zi, zg, cellGrad, di, dg);
+            CellKernels.forgetGrads(hidden, zf, cPrev, cellGrad, df, dcNext);
+            CellKernels.outputGrads(hidden, zo, dhNext, tc, dO);
             Activations.join(gateGradParts, gateGrad[r], hidden);
         }
     }

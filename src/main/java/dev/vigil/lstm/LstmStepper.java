@@ -36,10 +36,9 @@ public final class LstmStepper {
     private final float[] concat;
     /** Pre-activations, then activations, of the gates i, f, g, o ({@code 4H}). */
     private final float[] gates;
-    /** {@code c} of the current layer in float. */
-    private final float[] cell;
-    /** {@code h} of the current layer in float, before it is copied into {@link #concat}. */
-    private final float[] hidden;
+    /** {@code h} and {@code c} of every layer in float, between a state's doubles and {@link #advance}. */
+    private final float[][] hiddens;
+    private final float[][] cells;
     /** The activated gates i, f, g, o, each from index 0 ({@link Activations#split}). */
     private final float[][] parts;
     /** {@link Activations#gateCoefficients} of the hidden size. */
@@ -51,8 +50,8 @@ public final class LstmStepper {
         this.hiddenSize = config.hiddenSize();
         this.concat = new float[Math.max(config.inputSize() + config.contextSize(), hiddenSize) + hiddenSize];
         this.gates = new float[ParameterLayout.GATES * hiddenSize];
-        this.cell = new float[hiddenSize];
-        this.hidden = new float[hiddenSize];
+        this.hiddens = new float[config.layers()][hiddenSize];
+        this.cells = new float[config.layers()][hiddenSize];
         this.parts = new float[ParameterLayout.GATES][hiddenSize];
         this.activation = Activations.gateCoefficients(hiddenSize);
     }
@@ -72,6 +71,24 @@ public final class LstmStepper {
      */
     public void step(LstmModel model, LstmState state, double[] x, double[] prediction) {
         checkShapes(model, state, x, prediction);
+        int layers = model.layout().layers;
+        for (int l = 0; l < layers; l++) {
+            CellKernels.toFloat(hiddenSize, state.h(l), hiddens[l]);
+            CellKernels.toFloat(hiddenSize, state.c(l), cells[l]);
+        }
+        advance(model, hiddens, cells, x, prediction);
+        for (int l = 0; l < layers; l++) {
+            CellKernels.toDouble(hiddenSize, cells[l], state.c(l));
+            CellKernels.toDouble(hiddenSize, hiddens[l], state.h(l));
+        }
+    }
+
+    /**
+     * {@link #step} on a state held in float ({@code h[l]}, {@code c[l]}: the values a {@link LstmState} holds in
+     * double, without the conversions), for a caller that keeps its own state and has checked the shapes once (the
+     * trainer's validation pass). The same arithmetic, so the same bits.
+     */
+    void advance(LstmModel model, float[][] h, float[][] c, double[] x, double[] prediction) {
         ParameterLayout layout = model.layout();
         float[][] rows = model.rows();
         int n = hiddenSize;
@@ -80,13 +97,8 @@ public final class LstmStepper {
             concat[k] = (float) Math.max(-INPUT_LIMIT, Math.min(INPUT_LIMIT, x[k]));
         }
         for (int l = 0; l < layout.layers; l++) {
-            double[] h = state.h(l);
-            double[] c = state.c(l);
-            for (int j = 0; j < n; j++) {
-                hidden[j] = (float) h[j];
-                cell[j] = (float) c[j];
-            }
-            System.arraycopy(hidden, 0, concat, in, n);
+            float[] cell = c[l];
+            System.arraycopy(h[l], 0, concat, in, n);
             // z = b + Σ_col [x;h]_col · Wᵀ[col], over contiguous rows of Wᵀ
             gateProducts(rows, layout.layerRow(l), in + n);
             // i, f, o = σ(z); g = tanh(z); c ← f⊙c + i⊙g; h ← o⊙tanh(c)
@@ -96,16 +108,9 @@ public final class LstmStepper {
             float[] gf = parts[1];
             float[] gg = parts[2];
             float[] go = parts[3];
-            for (int j = 0; j < n; j++) {
-                cell[j] = gf[j] * cell[j] + gi[j] * gg[j];
-            }
-            for (int j = 0; j < n; j++) {
-                concat[j] = go[j] * Activations.tanh(cell[j]);
-            }
-            for (int j = 0; j < n; j++) {
-                c[j] = cell[j];
-                h[j] = concat[j];
-            }
+            CellKernels.cell(n, gi, gf, gg, cell, cell);
+            CellKernels.hidden(n, go, cell, concat);
+            System.arraycopy(concat, 0, h[l], 0, n);
             in = n;
         }
         predict(layout, rows, x, model.config().residual(), prediction);

@@ -69,7 +69,9 @@ public final class LstmTrainer {
     private final MinibatchGradient minibatch;
     private final LstmModel working;
     private final LstmStepper stepper;
-    private final LstmState state;
+    /** {@code h} and {@code c} of the validation pass, per layer, in float ({@link LstmStepper#advance}). */
+    private final float[][] validationHidden;
+    private final float[][] validationCell;
     private final double[] current;
     private final double[] next;
     private final double[] prediction;
@@ -130,7 +132,8 @@ public final class LstmTrainer {
         this.minibatch = new MinibatchGradient(config, training, threads, parameters, transposedRows, hiddenWeightRows,
                 inputWeightRows, gradient);
         this.stepper = new LstmStepper(config);
-        this.state = new LstmState(config);
+        this.validationHidden = new float[config.layers()][config.hiddenSize()];
+        this.validationCell = new float[config.layers()][config.hiddenSize()];
         this.current = new double[config.inputSize() + config.contextSize()];
         this.next = new double[config.inputSize() + config.contextSize()];
         this.prediction = new double[config.inputSize()];
@@ -308,13 +311,16 @@ public final class LstmTrainer {
      * {@link #validationStart}. Allocation-free.
      */
     private double validationLoss() {
-        state.reset();
+        for (int l = 0; l < validationHidden.length; l++) {
+            Arrays.fill(validationHidden[l], 0f);
+            Arrays.fill(validationCell[l], 0f);
+        }
         normalisation.normaliseInput(series[validationStart], current);
         double sum = 0;
         double[] x = current;
         double[] target = next;
         for (int t = validationStart; t + 1 < series.length; t++) {
-            stepper.step(working, state, x, prediction);
+            stepper.advance(working, validationHidden, validationCell, x, prediction);
             normalisation.normaliseInput(series[t + 1], target);
             if (t + 1 >= trainPoints) {
                 for (int k = 0; k < prediction.length; k++) {

@@ -1,5 +1,7 @@
 package dev.vigil.lstm;
 
+import java.util.Arrays;
+
 /**
  * Dense matrix products on matrices stored as arrays of rows ({@code float[row][col]}), written
  * for the JIT: the innermost loop is an AXPY over whole rows indexed from 0, which C2 vectorises
@@ -33,6 +35,39 @@ final class MatrixKernels {
                 axpy4(n, ai[p], ai[p + 1], ai[p + 2], ai[p + 3], b[p], b[p + 1], b[p + 2], b[p + 3], ci);
             }
             tail(n, k - p, ai, p, b, p, ci);
+        }
+    }
+
+    /**
+     * {@code C = A·B}: {@link #multAdd} onto rows of zeros, the same bits ({@code 0 + s} is {@code s} but for
+     * {@code s = -0}, and so is the first pass here, {@code y ← 0 + s}), without zeroing the rows first. Only {@code c}
+     * is modified.
+     */
+    static void mult(int m, int n, int k, float[][] a, int a0, float[][] b, float[][] c, int c0) {
+        if (k < 4) {
+            for (int i = 0; i < m; i++) {
+                Arrays.fill(c[c0 + i], 0, n, 0f);
+            }
+            multAdd(m, n, k, a, a0, b, c, c0);
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            float[] ai = a[a0 + i];
+            float[] ci = c[c0 + i];
+            set4(n, ai[0], ai[1], ai[2], ai[3], b[0], b[1], b[2], b[3], ci);
+            int p = 4;
+            for (; p + 3 < k; p += 4) {
+                axpy4(n, ai[p], ai[p + 1], ai[p + 2], ai[p + 3], b[p], b[p + 1], b[p + 2], b[p + 3], ci);
+            }
+            tail(n, k - p, ai, p, b, p, ci);
+        }
+    }
+
+    /** {@code y[0..n) ← 0 + (a0·x0 + a1·x1 + a2·x2 + a3·x3)}: the first pass of {@link #mult}. */
+    private static void set4(int n, float a0, float a1, float a2, float a3,
+                             float[] x0, float[] x1, float[] x2, float[] x3, float[] y) {
+        for (int j = 0; j < n; j++) {
+            y[j] = 0f + (a0 * x0[j] + a1 * x1[j] + a2 * x2[j] + a3 * x3[j]);
         }
     }
 

@@ -41,4 +41,43 @@ class MatrixKernelsTest {
             }
         }
     }
+
+    @Test
+    void shouldMultiplyWithTheBitsOfMultAddOntoZeros() {
+        SplittableRandom random = new SplittableRandom(12);
+        for (int k : new int[] {1, 2, 3, 4, 5, 7, 8, 35, 128}) {
+            int m = 3;
+            int n = 33;
+            float[][] a = new float[m + 2][k];
+            float[][] b = new float[k][n];
+            for (int round = 0; round < 50; round++) {
+                for (float[] row : a) {
+                    for (int p = 0; p < k; p++) {
+                        // some exact zeros and negative zeros, so that sums of -0 occur
+                        double u = random.nextDouble();
+                        row[p] = u < 0.2 ? 0f : u < 0.3 ? -0f : (float) (random.nextDouble() * 4 - 2);
+                    }
+                }
+                for (float[] row : b) {
+                    for (int j = 0; j < n; j++) {
+                        row[j] = random.nextDouble() < 0.2 ? -0f : (float) (random.nextDouble() * 4 - 2);
+                    }
+                }
+                float[][] expected = new float[m + 1][n];
+                float[][] actual = new float[m + 1][n];
+                for (float[] row : actual) {
+                    java.util.Arrays.fill(row, Float.NaN);
+                }
+                MatrixKernels.multAdd(m, n, k, a, 2, b, expected, 1);
+                MatrixKernels.mult(m, n, k, a, 2, b, actual, 1);
+                for (int i = 1; i <= m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        assertEquals(Float.floatToRawIntBits(expected[i][j]), Float.floatToRawIntBits(actual[i][j]),
+                                "k " + k + ", row " + i + ", entry " + j);
+                    }
+                }
+                assertEquals(Float.floatToRawIntBits(Float.NaN), Float.floatToRawIntBits(actual[0][0]), "row 0 untouched");
+            }
+        }
+    }
 }
