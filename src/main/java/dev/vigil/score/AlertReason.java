@@ -10,6 +10,8 @@ public enum AlertReason {
     PREDICTION_ERROR("prediction-error"),
     /** The recent readings form sequences unusual for this key (the pattern score), whatever their size. */
     PATTERN("pattern"),
+    /** The recent level of the readings has moved far from the key's usual (the drift score). */
+    DRIFT("drift"),
     /** {@code quietEvents} calm events in a row closed the alert. */
     CALM("calm");
 

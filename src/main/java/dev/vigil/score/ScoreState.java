@@ -19,7 +19,9 @@ public final class ScoreState {
     private final double[] last;
     /** Per channel: every reading so far a whole number >= 0 (the channel counts something). */
     private final boolean[] counts;
+    private final double[] recentMean;
     private final SignalLevel error;
+    private final SignalLevel drift;
     private SignalLevel pattern;
     private PatternTable patterns;
     long updates;
@@ -52,7 +54,9 @@ public final class ScoreState {
         last = new double[channels];
         counts = new boolean[channels];
         Arrays.fill(counts, true);
+        recentMean = new double[channels];
         error = new SignalLevel(shortWindow);
+        drift = new SignalLevel(1);
         pattern = new SignalLevel(patternWindow);
         patterns = patternBins == 0 ? null : new PatternTable(channels, patternBins, patternLength);
     }
@@ -111,6 +115,16 @@ public final class ScoreState {
     /** Calibration state of the prediction error (raw scores, their level and its long-run distribution). */
     public SignalLevel error() {
         return error;
+    }
+
+    /** Recent mean of each channel, raw units ({@link ScoringConfig#driftHalfLife()}; valid once updated). */
+    public double[] recentMean() {
+        return recentMean;
+    }
+
+    /** Calibration state of the drift signal (its level is the latest value: the recent mean already smooths). */
+    public SignalLevel drift() {
+        return drift;
     }
 
     /** Calibration state of the pattern surprise. */
@@ -189,7 +203,9 @@ public final class ScoreState {
         System.arraycopy(other.max, 0, max, 0, max.length);
         System.arraycopy(other.last, 0, last, 0, last.length);
         System.arraycopy(other.counts, 0, counts, 0, counts.length);
+        System.arraycopy(other.recentMean, 0, recentMean, 0, recentMean.length);
         error.copyFrom(other.error);
+        drift.copyFrom(other.drift);
         pattern.copyFrom(other.pattern);
         if (patterns != null) {
             patterns.copyFrom(other.patterns);
@@ -202,7 +218,8 @@ public final class ScoreState {
         return o instanceof ScoreState s
                 && Arrays.equals(center, s.center) && Arrays.equals(scale, s.scale)
                 && Arrays.equals(min, s.min) && Arrays.equals(max, s.max) && Arrays.equals(last, s.last)
-                && Arrays.equals(counts, s.counts)
+                && Arrays.equals(counts, s.counts) && Arrays.equals(recentMean, s.recentMean)
+                && drift.equals(s.drift)
                 && flatRun == s.flatRun && repeats == s.repeats && updates == s.updates
                 && error.equals(s.error) && pattern.equals(s.pattern) && Objects.equals(patterns, s.patterns)
                 && alertOpen == s.alertOpen && quietRun == s.quietRun && alertsOpened == s.alertsOpened;

@@ -23,9 +23,11 @@ import java.nio.ByteBuffer;
  *     whichever is shorter
  *   u8  patternWindow, f64 pattern recent[patternWindow], u8 recentCount, u8 recentNext, f64 longMean,
  *   f64 longVariance, i64 levelUpdates
- *   count section (absent in detector states before version 6: a channel counts when its min, max and last reading
- *   are whole numbers >= 0):
+ *   count and drift section (absent in detector states before version 6: a channel counts when its min, max and
+ *   last reading are whole numbers >= 0; the recent means start at the centres, the drift calibration afresh):
  *   u8  counts[ceil(d / 8)]                    (bit c % 8 of byte c / 8: channel c's readings were all counts)
+ *   f64 recentMean[d], f64 drift recent[1], u8 recentCount, u8 recentNext, f64 longMean, f64 longVariance,
+ *   i64 levelUpdates
  * </pre>
  * The error fields keep their place of the earlier versions ({@link SignalLevel} of the prediction error).
  */
@@ -47,7 +49,7 @@ public final class ScoreStateCodec {
             }
         }
         return 2 + 8 * 4 * d + 8 + levelBytes + 1 + 4 + 8 + 8 * d + 4 + 8 + 2 + table + patternLevelBytes
-                + countBytes(d);
+                + countBytes(d) + 8 * d + 8 + 2 + 8 + 8 + 8;
     }
 
     public static void write(ScoreState s, ByteBuffer out) {
@@ -84,6 +86,11 @@ public final class ScoreStateCodec {
             }
         }
         out.put(bits);
+        putAll(out, s.recentMean());
+        SignalLevel drift = s.drift();
+        putAll(out, drift.recent());
+        out.put((byte) drift.recentCount).put((byte) drift.recentNext);
+        out.putDouble(drift.longMean).putDouble(drift.longVariance).putLong(drift.levelUpdates);
     }
 
     private static int countBytes(int channels) {
@@ -134,6 +141,13 @@ public final class ScoreStateCodec {
                 s.restorePatterns(table, level);
             }
             readCounts(in, s, countSection);
+            if (countSection) {
+                getAll(in, s.recentMean());
+                getAll(in, s.drift().recent());
+                readLevelScalars(in, s.drift());
+            } else {
+                System.arraycopy(s.center(), 0, s.recentMean(), 0, channels);
+            }
             return s;
         } catch (BufferUnderflowException e) {
             throw new BadBytesException("score state is truncated", e);

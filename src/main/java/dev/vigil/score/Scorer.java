@@ -49,13 +49,14 @@ public final class Scorer {
         boolean outside = OnlineNormaliser.outsideRange(state, values, config.spatialTolerance());
         boolean flat = flatline(state, values);
         double pattern = patternScore(state, values);
+        double drift = driftScore(state, values);
         OnlineNormaliser.update(state, values, config);
         double likelihood = 0.0;
         if (residual != null) {
             likelihood = calibrate(state.error(), raw);
         }
         boolean warm = state.updates() <= config.warmupEvents();
-        double base = warm ? 0.0 : (outside || flat ? 1.0 : Math.max(likelihood, pattern));
+        double base = warm ? 0.0 : (outside || flat ? 1.0 : Math.max(Math.max(likelihood, pattern), drift));
         double reported = base;
         AlertTransition transition = AlertTransition.NONE;
         AlertReason reason = null;
@@ -70,10 +71,13 @@ public final class Scorer {
                     state.alertsOpened++;
                     transition = AlertTransition.OPENED;
                     reason = outside ? AlertReason.RANGE : flat ? AlertReason.STUCK_SENSOR
+                            : drift > Math.max(likelihood, pattern) ? AlertReason.DRIFT
                             : pattern > likelihood ? AlertReason.PATTERN : AlertReason.PREDICTION_ERROR;
                     detail = switch (reason) {
                         case RANGE -> "a reading outside the range seen so far";
                         case STUCK_SENSOR -> "the same reading " + state.flatRun + " times in a row";
+                        case DRIFT -> String.format(java.util.Locale.ROOT,
+                                "the recent level far from usual for this sensor (drift score %.3f)", drift);
                         case PATTERN -> String.format(java.util.Locale.ROOT,
                                 "readings in a sequence unusual for this sensor (pattern score %.3f)", pattern);
                         default -> String.format(java.util.Locale.ROOT,
@@ -120,6 +124,34 @@ public final class Scorer {
         double score = AnomalyLikelihood.score(signal, level, config);
         AnomalyLikelihood.absorb(signal, level, config);
         return score;
+    }
+
+    /**
+     * The drift signal's calibrated score for this reading, 0 when it is off or the key is younger than the half-life:
+     * the distance of the channels' recent means (exponentially weighted, {@link ScoringConfig#driftHalfLife()}) from
+     * their long-run centres, in scales, r = ‖d‖ / √d bounded as r/(1+r), against the key's own history of it. A
+     * slow change that a predictor follows step by step, leaving no large miss, still moves the recent mean away.
+     * Call before {@link OnlineNormaliser#update}. Modifies {@code state}.
+     */
+    private double driftScore(ScoreState state, double[] values) {
+        int halfLife = config.driftHalfLife();
+        double[] mean = state.recentMean();
+        if (halfLife == 0 || state.updates() == 0) {
+            System.arraycopy(values, 0, mean, 0, values.length);
+            return 0.0;
+        }
+        double alpha = 1.0 - ScoringConfig.decayFor(halfLife);
+        double sumSquares = 0;
+        for (int c = 0; c < values.length; c++) {
+            mean[c] += alpha * (values[c] - mean[c]);
+            double d = (mean[c] - state.center()[c]) / OnlineNormaliser.unit(state, c);
+            sumSquares += d * d;
+        }
+        if (state.updates() <= halfLife) {
+            return 0.0;
+        }
+        double r = Math.sqrt(sumSquares / values.length);
+        return calibrate(state.drift(), r / (1.0 + r));
     }
 
     /**

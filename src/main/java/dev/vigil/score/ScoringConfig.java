@@ -42,6 +42,10 @@ import dev.vigil.BadConfigException;
  * @param countAware             a channel whose readings have all been whole numbers >= 0 (a count) measures its
  *                               prediction error against the square root of its level, as Poisson-like noise grows:
  *                               a burst at a high level is less surprising, a drop at a low level more; default true
+ * @param driftHalfLife          half-life, in events, of each channel's recent mean; its distance from the key's
+ *                               long-run centre, in scales, is the drift signal, calibrated like the prediction error
+ *                               (a slow change the predictor follows step by step still moves it); scored once the key
+ *                               has seen that many events; 0 disables; range 0..100,000, default 60
  */
 public record ScoringConfig(
         int warmupEvents,
@@ -58,14 +62,15 @@ public record ScoringConfig(
         int patternBins,
         int patternLength,
         int patternWindow,
-        boolean countAware) {
+        boolean countAware,
+        int driftHalfLife) {
 
     /** Most counters a key's pattern table may hold per channel: (patternBins + 2)^patternLength. */
     public static final int MAX_PATTERN_CELLS = 4096;
 
     /** The one place defaults live. */
     public static ScoringConfig defaults() {
-        return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 30, 30, 0.3, 8, 2, 20, true);
+        return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 30, 30, 0.3, 8, 2, 20, true, 60);
     }
 
     public ScoringConfig {
@@ -85,6 +90,7 @@ public record ScoringConfig(
         requireRange("patternBins", patternBins, 0, 16);
         requireRange("patternLength", patternLength, 2, 4);
         requireRange("patternWindow", patternWindow, 1, 64);
+        requireRange("driftHalfLife", driftHalfLife, 0, 100_000);
         if (patternBins > 0 && PatternTable.cells(patternBins, patternLength) > MAX_PATTERN_CELLS) {
             throw new BadConfigException("patternBins " + patternBins + " with patternLength " + patternLength + " needs "
                     + PatternTable.cells(patternBins, patternLength) + " counters per channel; at most "

@@ -25,6 +25,8 @@ class DetectorStateCodecTest {
     static final String FIXTURE_V4 = "/fixtures/detector-state-v4.bin";
     static final String FIXTURE_V5 = "/fixtures/detector-state-v5.bin";
     static final String FIXTURE = "/fixtures/detector-state-v6.bin";
+    /** What format 6 adds for one channel: count flags, recent mean, drift calibration (ring of 1 and scalars). */
+    static final int V6_SECTION = 1 + 8 + 8 + 2 + 8 + 8 + 8;
     /** The history head the v5 and v6 fixtures hold (opaque to the codec; the stream's ring reads it). */
     static final String HISTORY_HEAD = "/fixtures/history-head-v3.bin";
 
@@ -133,9 +135,12 @@ class DetectorStateCodecTest {
         assertNull(DetectorStateCodec.historyHead(bytes), "a version-4 state has its history head elsewhere");
         byte[] current = DetectorStateCodec.encode(state);
         assertEquals(DetectorStateCodec.FORMAT_VERSION, current[0]);
-        assertArrayEquals(Arrays.copyOfRange(bytes, 1, bytes.length - 4), Arrays.copyOfRange(current, 1,
-                current.length - 9), "the same state, then its count flags and an empty history head");
-        assertEquals(0, current[current.length - 9], "a seasonal series with fractional readings does not count");
+        int section = current.length - 8 - V6_SECTION;
+        assertArrayEquals(Arrays.copyOfRange(bytes, 1, bytes.length - 4), Arrays.copyOfRange(current, 1, section),
+                "the same state, then its count flags and drift section, and an empty history head");
+        assertEquals(0, current[section], "a seasonal series with fractional readings does not count");
+        assertEquals(state.score().center()[0], state.score().recentMean()[0], "the recent mean starts at the centre");
+        assertEquals(0, state.score().drift().levelUpdates());
         assertArrayEquals(current, DetectorStateCodec.encode(DetectorStateCodec.decode(current)));
     }
 
@@ -150,8 +155,8 @@ class DetectorStateCodecTest {
         byte[] current = DetectorStateCodec.encode(state, head);
         int scoreEnd = bytes.length - 8 - head.length;
         assertArrayEquals(Arrays.copyOfRange(bytes, 1, scoreEnd), Arrays.copyOfRange(current, 1, scoreEnd),
-                "the same state, with the count flags after it");
-        assertEquals(current.length, bytes.length + 1);
+                "the same state, with the count flags and drift section after it");
+        assertEquals(current.length, bytes.length + V6_SECTION);
     }
 
     @Test
@@ -161,8 +166,8 @@ class DetectorStateCodecTest {
         state.score().max()[0] = 17;
         state.score().last()[0] = 3;
         byte[] v6 = DetectorStateCodec.encode(state);
-        byte[] v5 = Arrays.copyOf(v6, v6.length - 1);
-        // the same bytes as version 5 wrote them: no count byte before the (empty) head's length
+        byte[] v5 = Arrays.copyOf(v6, v6.length - V6_SECTION);
+        // the same bytes as version 5 wrote them: no count and drift section before the (empty) head's length
         System.arraycopy(v6, v6.length - 8, v5, v5.length - 8, 4);
         v5[0] = 5;
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();

@@ -19,7 +19,8 @@ class CountNoiseTest {
     static ScoringConfig withCountAware(ScoringConfig c, boolean countAware) {
         return new ScoringConfig(c.warmupEvents(), c.normaliserHalfLife(), c.outlierClip(), c.shortWindow(),
                 c.longHalfLife(), c.minStdDev(), c.spatialTolerance(), c.alertThreshold(), c.quietEvents(),
-                c.flatlineEvents(), c.repeatLevel(), c.patternBins(), c.patternLength(), c.patternWindow(), countAware);
+                c.flatlineEvents(), c.repeatLevel(), c.patternBins(), c.patternLength(), c.patternWindow(), countAware,
+                c.driftHalfLife());
     }
 
     /** Poisson-like counts around a rate of 40, persistence prediction; returns the state after them. */
@@ -93,7 +94,8 @@ class CountNoiseTest {
             assertEquals(c != 3 && c != 9, back.counts()[c], "channel " + c);
         }
         byte[] bytes = buf.array();
-        bytes[bytes.length - 1] |= (byte) 0x80;
+        int lastCountByte = bytes.length - (8 * x.length + 8 + 2 + 8 + 8 + 8) - 1;
+        bytes[lastCountByte] |= (byte) 0x80;
         assertThrows(BadBytesException.class, () -> ScoreStateCodec.read(ByteBuffer.wrap(bytes)));
     }
 }
