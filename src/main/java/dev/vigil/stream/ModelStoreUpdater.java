@@ -69,16 +69,18 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
             return;
         }
         if (record.value() == null) {
+            boolean held = store.get(key) != null;
             store.delete(key);
-            advanceGeneration();
+            advanceGeneration(held ? -1 : 0);
             retracted.record();
             LOG.info("model for key '{}' retracted by a tombstone at {}", key, where());
             return;
         }
         try {
             LstmModel model = ModelPayloads.decode(key, record.value(), shape, maxBytes);
+            boolean held = store.get(key) != null;
             store.put(key, record.value());
-            advanceGeneration();
+            advanceGeneration(held ? 0 : 1);
             accepted.record();
             LOG.info("model for key '{}' version {} accepted at {}", key, model.info().version(), where());
         } catch (BadBytesException e) {
@@ -87,13 +89,28 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
     }
 
     /**
-     * Raises the store's {@link ModelGeneration} after a change (so readers notice it without reading payloads), then
-     * the task's change count (so they read the generation).
+     * Raises the store's {@link ModelGeneration} after a change (so readers notice it without reading payloads) and
+     * moves its model count by {@code delta}, then the task's change count (so they read the generation). A count
+     * not known yet (an entry written before it existed) is counted once, over the store's keys.
      */
-    private void advanceGeneration() {
-        long current = ModelGeneration.decode(store.get(ModelGeneration.KEY));
-        store.put(ModelGeneration.KEY, ModelGeneration.encode(current == ModelGeneration.UNKNOWN ? 1 : current + 1));
+    private void advanceGeneration(int delta) {
+        byte[] entry = store.get(ModelGeneration.KEY);
+        long current = ModelGeneration.decode(entry);
+        long models = ModelGeneration.models(entry);
+        models = models == ModelGeneration.UNKNOWN ? countModels() : models + delta;
+        store.put(ModelGeneration.KEY, ModelGeneration.encode(current == ModelGeneration.UNKNOWN ? 1 : current + 1,
+                models));
         changed.incrementAndGet();
+    }
+
+    private long countModels() {
+        long n = 0;
+        try (var all = store.all()) {
+            while (all.hasNext()) {
+                n += ModelGeneration.KEY.equals(all.next().key) ? 0 : 1;
+            }
+        }
+        return n;
     }
 
     private void refuse(String key, String why) {

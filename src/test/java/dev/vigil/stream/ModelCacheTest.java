@@ -56,7 +56,7 @@ class ModelCacheTest {
      */
     private void publish(String key, byte[] payload) {
         store.put(key, payload);
-        store.put(ModelGeneration.KEY, ModelGeneration.encode(++generation));
+        store.put(ModelGeneration.KEY, ModelGeneration.encode(++generation, 0));
         changes.incrementAndGet();
     }
 
@@ -197,13 +197,13 @@ class ModelCacheTest {
         // a payload and generation written without the updater's count: the cache does not look (the updater is the
         // store's only writer, so this does not happen in a topology)
         store.put("a", StreamFixtures.payload(DETECTOR, "a", 2, 5));
-        store.put(ModelGeneration.KEY, ModelGeneration.encode(++generation));
+        store.put(ModelGeneration.KEY, ModelGeneration.encode(++generation, 0));
         assertSame(first, cache.current("a"), "no change counted: the generation is not read again");
         changes.incrementAndGet();
         assertEquals(2, cache.current("a").info().version(), "change counted: the new payload is read");
         ModelCache fresh = cache(new DecodedModels(4 * ONE));
         store.put("a", StreamFixtures.payload(DETECTOR, "a", 3, 6));
-        store.put(ModelGeneration.KEY, ModelGeneration.encode(++generation));
+        store.put(ModelGeneration.KEY, ModelGeneration.encode(++generation, 0));
         assertEquals(3, fresh.current("a").info().version(), "a new cache reads the generation at its first call");
     }
 

@@ -119,6 +119,26 @@ class ModelUpdateTopologyTest {
     }
 
     @Test
+    void shouldKeepTheExactModelCountInTheGenerationEntry() {
+        try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN, stateDir)) {
+            var store = vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.modelStore());
+            assertEquals(0, ModelGeneration.models(store.get(ModelGeneration.KEY)), "no entry: nothing held");
+            vigil.publish(KEY, ModelCodec.encode(StreamFixtures.model(DETECTOR, KEY, 1, 5)));
+            vigil.publish("turbine-5", ModelCodec.encode(StreamFixtures.model(DETECTOR, "turbine-5", 1, 6)));
+            vigil.publish(KEY, ModelCodec.encode(StreamFixtures.model(DETECTOR, KEY, 2, 7)));
+            assertEquals(2, ModelGeneration.models(store.get(ModelGeneration.KEY)), "a new version replaces");
+            vigil.publish("turbine-5", null);
+            vigil.publish("no-such-model", null);
+            assertEquals(1, ModelGeneration.models(store.get(ModelGeneration.KEY)), "a retraction removes, once");
+            // an entry of the earlier format (no count) is counted over the store's keys at the next change
+            store.put(ModelGeneration.KEY, java.nio.ByteBuffer.allocate(9).put((byte) 1).putLong(9).array());
+            vigil.publish("turbine-6", ModelCodec.encode(StreamFixtures.model(DETECTOR, "turbine-6", 1, 8)));
+            assertEquals(2, ModelGeneration.models(store.get(ModelGeneration.KEY)));
+            assertEquals(10, ModelGeneration.decode(store.get(ModelGeneration.KEY)), "the generation goes on");
+        }
+    }
+
+    @Test
     void shouldFallBackToPersistenceWhenTheModelIsRetractedAndRewarmWhenOneReturns() {
         List<Event> events = events();
         LstmModel v1 = StreamFixtures.model(DETECTOR, KEY, 1, 5);

@@ -99,6 +99,10 @@ class StoreFormatFixturesTest {
     void shouldStillDecodeTheReleasedModelGeneration() throws IOException {
         byte[] bytes = fixture("model-generation-v1.bin");
         assertEquals(42, ModelGeneration.decode(bytes));
-        assertArrayEquals(bytes, ModelGeneration.encode(42));
+        assertEquals(ModelGeneration.UNKNOWN, ModelGeneration.models(bytes), "format 1 has no model count");
+        byte[] current = ModelGeneration.encode(43, 7);
+        assertEquals(43, ModelGeneration.decode(current));
+        assertEquals(7, ModelGeneration.models(current));
+        assertEquals(0, ModelGeneration.models(null), "no entry: a store the updater never changed");
     }
 }

@@ -3,6 +3,7 @@ package dev.vigil.app.http;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.stream.AlertsOpen;
+import dev.vigil.stream.ModelGeneration;
 import dev.vigil.stream.StoredKeyReader;
 import dev.vigil.stream.TopologyNames;
 import org.apache.kafka.streams.KafkaStreams;
@@ -23,13 +24,34 @@ public record ServedTopology(TopologyConfig topology, DetectorConfig detector, K
 
     /**
      * Model payloads in this instance's model stores (its active tasks' partitions of the models topic, a shared
-     * model once per partition, plus one bookkeeping entry per partition), as RocksDB estimates it: exact while keys
-     * are only added, above the count after overwrites (new versions) until RocksDB compacts. NaN while not
-     * queryable. Cheap: no entry is read.
+     * model once per partition), exact: the sum of the counts each store's {@link ModelGeneration} entry keeps (one
+     * small read per partition, no payload). A store an earlier release wrote has no count until its next change;
+     * while one has none, RocksDB's estimate of all of them (above the count after overwrites). NaN while not
+     * queryable.
      */
     public double modelsHeld() {
         try {
-            return StoredKeyReader.store(streams, names().modelStore()).approximateNumEntries();
+            java.util.Set<Integer> partitions = new java.util.TreeSet<>();
+            for (var thread : streams.metadataForLocalThreads()) {
+                for (var task : thread.activeTasks()) {
+                    for (var tp : task.topicPartitions()) {
+                        if (tp.topic().equals(topology.modelsTopic())) {
+                            partitions.add(tp.partition());
+                        }
+                    }
+                }
+            }
+            long held = 0;
+            for (int partition : partitions) {
+                long models = ModelGeneration.models(StoredKeyReader.store(streams, names().modelStore(), partition)
+                        .get(ModelGeneration.KEY));
+                if (models == ModelGeneration.UNKNOWN) {
+                    // a store of an earlier release, until its first change: RocksDB's estimate of every store
+                    return StoredKeyReader.store(streams, names().modelStore()).approximateNumEntries();
+                }
+                held += models;
+            }
+            return held;
         } catch (InvalidStateStoreException e) {
             return Double.NaN;
         }
