@@ -188,15 +188,9 @@ final class BpttEngine {
             float[] c = cells[l][r + batch];
             float[] tc = tanhCells[l][r];
             float[] h = hiddens[l][r];
-            Activations.activateGates(zr, activation);
-            Activations.split(zr, parts, hidden);
-            float[] gi = parts[0];
-            float[] gf = parts[1];
-            float[] gg = parts[2];
-            float[] go = parts[3];
-            CellKernels.cell(hidden, gi, gf, gg, cPrev, c);
+            CellKernels.gatesAndCell(zr, activation, parts, hidden, cPrev, c);
             CellKernels.tanh(hidden, c, tc);
-            CellKernels.product(hidden, go, tc, h);
+            CellKernels.product(hidden, parts[3], tc, h);
         }
     }
 

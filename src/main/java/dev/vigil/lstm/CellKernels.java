@@ -13,6 +13,17 @@ final class CellKernels {
     private CellKernels() {
     }
 
+    /**
+     * The gates from their pre-activations {@code z} ({@link Activations#activateGates}, in place), split into
+     * {@code parts} (i, f, g, o), then {@code c ← f⊙c_prev + i⊙g} ({@code c} may be {@code cPrev}): the part of the
+     * cell step that training and the stream's step share.
+     */
+    static void gatesAndCell(float[] z, float[][] coefficients, float[][] parts, int n, float[] cPrev, float[] c) {
+        Activations.activateGates(z, coefficients);
+        Activations.split(z, parts, n);
+        cell(n, parts[0], parts[1], parts[2], cPrev, c);
+    }
+
     /** {@code c ← f⊙c_prev + i⊙g} ({@code c} may be {@code cPrev}). */
     static void cell(int n, float[] gi, float[] gf, float[] gg, float[] cPrev, float[] c) {
         for (int j = 0; j < n; j++) {

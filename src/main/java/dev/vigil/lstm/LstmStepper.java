@@ -102,14 +102,8 @@ public final class LstmStepper {
             // z = b + Σ_col [x;h]_col · Wᵀ[col], over contiguous rows of Wᵀ
             gateProducts(rows, layout.layerRow(l), in + n);
             // i, f, o = σ(z); g = tanh(z); c ← f⊙c + i⊙g; h ← o⊙tanh(c)
-            Activations.activateGates(gates, activation);
-            Activations.split(gates, parts, n);
-            float[] gi = parts[0];
-            float[] gf = parts[1];
-            float[] gg = parts[2];
-            float[] go = parts[3];
-            CellKernels.cell(n, gi, gf, gg, cell, cell);
-            CellKernels.hidden(n, go, cell, concat);
+            CellKernels.gatesAndCell(gates, activation, parts, n, cell, cell);
+            CellKernels.hidden(n, parts[3], cell, concat);
             System.arraycopy(concat, 0, h[l], 0, n);
             in = n;
         }

@@ -13,9 +13,12 @@ public final class Scorer {
     public static final double FLATLINE_TAIL = 1e-5;
 
     private final ScoringConfig config;
+    /** Per-event weight of a reading in the recent mean ({@link ScoringConfig#driftHalfLife()}; 0 when off). */
+    private final double driftAlpha;
 
     public Scorer(ScoringConfig config) {
         this.config = config;
+        this.driftAlpha = config.driftHalfLife() == 0 ? 0 : 1.0 - ScoringConfig.decayFor(config.driftHalfLife());
     }
 
     public ScoringConfig config() {
@@ -140,10 +143,9 @@ public final class Scorer {
             System.arraycopy(values, 0, mean, 0, values.length);
             return 0.0;
         }
-        double alpha = 1.0 - ScoringConfig.decayFor(halfLife);
         double sumSquares = 0;
         for (int c = 0; c < values.length; c++) {
-            mean[c] += alpha * (values[c] - mean[c]);
+            mean[c] += driftAlpha * (values[c] - mean[c]);
             double d = (mean[c] - state.center()[c]) / OnlineNormaliser.unit(state, c);
             sumSquares += d * d;
         }

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The detector's per-key cache of decoded models, so that a payload is decoded once per version rather than
  * once per event, and read from the task's model store only when the store changed. The store's
- * {@link ModelGeneration} (9 bytes) is read again only after the task's updater changed the store
+ * {@link ModelGeneration} (17 bytes) is read again only after the task's updater changed the store
  * ({@link ModelStoreChanges}); if the key's entry was checked at that generation, its model stands.
  * Otherwise the key's payload is read; the same bytes as last time return the cached model (now checked at this
  * generation). A store without a generation entry (written by an older version) has its payload read every time.

@@ -69,8 +69,7 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
             return;
         }
         if (record.value() == null) {
-            boolean held = store.get(key) != null;
-            store.delete(key);
+            boolean held = store.delete(key) != null;
             advanceGeneration(held ? -1 : 0);
             retracted.record();
             LOG.info("model for key '{}' retracted by a tombstone at {}", key, where());

@@ -39,8 +39,8 @@ import java.util.Properties;
  * checked-in {@code topologies/<name>.describe.txt} is this topology's {@link Topology#describe()}. The stores
  * are persistent (RocksDB) and changelogged; only the per-key state store is cached (the history blocks and model
  * payloads are written once and read rarely, and would crowd the states out of the record cache). The models topic
- * is partitioned like the detector's source (the input, or the repartition topic, which Kafka Streams gives the input's partition count) and is a second
- * source of the detector's sub-topology, so the task of partition p holds the models of partition p's keys (and a
+ * is partitioned like the detector's source (the input, or the repartition topic, which Kafka Streams gives the
+ * input's partition count) and is a second source of the detector's sub-topology, so the task of partition p holds the models of partition p's keys (and a
  * copy of the shared model, which is published to every partition) and a rebalance moves them with the keys. The
  * model store holds only accepted payloads ({@link ModelStoreUpdater}) and is changelogged: a lost state directory is
  * restored from the changelog, never by re-reading the models topic unchecked. The models source starts from the
@@ -114,16 +114,14 @@ public final class VigilTopology {
         builder.addStateStore(keyStore(names.stateStore()));
         // not cached: a block is written once, when its 32nd reading arrives, and read only to re-warm or train; in
         // Streams' record cache (shared by the thread's stores) the blocks piled up and crowded out the states
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.historyStore()),
-                Serdes.String(), Serdes.ByteArray()));
+        builder.addStateStore(uncachedKeyStore(names.historyStore()));
         // the models topic is a second source of the detector's sub-topology (partitioned like the input): each task
         // holds its own partition's models, taken up as soon as fetched (time 0); changelogged, so a lost state
         // directory restores the accepted payloads (the changelog's records have time 0, which its topic allows).
         // Not cached: payloads (18 KB at H=32) are written once per model version and read only after a change
         // (ModelCache keeps the decoded models), while in Streams' record cache, which the thread's stores share, they
         // crowded out the per-key states, so that a state put evicted (wrote to RocksDB and the changelog) another
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.modelStore()),
-                        Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(Map.of(
+        builder.addStateStore(uncachedKeyStore(names.modelStore()).withLoggingEnabled(Map.of(
                         TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG, Long.toString(Long.MAX_VALUE))));
         builder.stream(topology.modelsTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray())
                         .withName(names.modelSource()).withOffsetResetPolicy(AutoOffsetReset.earliest())
@@ -214,7 +212,10 @@ public final class VigilTopology {
     }
 
     private static StoreBuilder<KeyValueStore<String, byte[]>> keyStore(String name) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
-                .withCachingEnabled();
+        return uncachedKeyStore(name).withCachingEnabled();
+    }
+
+    private static StoreBuilder<KeyValueStore<String, byte[]>> uncachedKeyStore(String name) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray());
     }
 }

@@ -9,6 +9,9 @@ import dev.vigil.stream.TopologyNames;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
+import java.util.Set;
+import java.util.TreeSet;
+
 /**
  * One running topology as the HTTP endpoint sees it: its settings (for store names, channel names and the
  * warm-up length) and its Kafka Streams application (for state, metrics and interactive queries).
@@ -31,7 +34,7 @@ public record ServedTopology(TopologyConfig topology, DetectorConfig detector, K
      */
     public double modelsHeld() {
         try {
-            java.util.Set<Integer> partitions = new java.util.TreeSet<>();
+            Set<Integer> partitions = new TreeSet<>();
             for (var thread : streams.metadataForLocalThreads()) {
                 for (var task : thread.activeTasks()) {
                     for (var tp : task.topicPartitions()) {
