@@ -67,6 +67,11 @@ final class EvaluateCommand implements Callable<Integer> {
             + " present.")
     Path anomalies;
 
+    @Option(names = "--fleet-stagger", paramLabel = "ROWS", defaultValue = "0", description = "Fleet replays (shared"
+            + " scope, or retrain.coldStart=shared): the k-th file joins ROWS * k rows after the first. Default:"
+            + " ${DEFAULT-VALUE} (all at once).")
+    int fleetStagger;
+
     @picocli.CommandLine.Mixin
     DetectorOptions detector;
 
@@ -137,7 +142,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     AnomalyCatalog catalog, String prefix) {
         PrintWriter err = spec.commandLine().getErr();
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        CorpusEvaluator evaluator = new CorpusEvaluator(settings.detector(), settings.retrain(), n);
+        CorpusEvaluator evaluator = new CorpusEvaluator(settings.detector(), settings.retrain(), n, fleetStagger);
         EvaluationProgress progress = new EvaluationProgress();
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vigil-progress");

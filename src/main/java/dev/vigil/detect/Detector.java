@@ -27,7 +27,8 @@ import java.util.Optional;
  *
  * <p>With {@link DetectorConfig#keyNormalised()} (a model shared by many keys), readings enter the model in the
  * key's own units, {@code (x - centre) / scale} from the key's running normaliser, and predictions leave it the
- * same way, so one model serves keys of any level and amplitude.
+ * same way, so one model serves keys of any level and amplitude. A per-key detector does the same for a key whose
+ * state is on the shared model while it waits for its own ({@link DetectorState#coldStart()}).
  *
  * <p>Not thread-safe: holds the LSTM workspace. Use one per thread.
  */
@@ -78,6 +79,7 @@ public final class Detector {
             }
             state.lstm().reset();
             state.modelVersion = version;
+            state.coldStart = false;
         }
         double[] prediction = state.hasPrediction ? state.prediction().clone() : null;
         ScoreOutcome outcome = scorer.score(state.score(), event.values(), prediction);
@@ -101,9 +103,19 @@ public final class Detector {
      * Modifies {@code state}.
      */
     public void rewarm(LstmModel model, DetectorState state, HistoryWindow history) {
+        rewarm(model, false, state, history);
+    }
+
+    /**
+     * {@link #rewarm(LstmModel, DetectorState, HistoryWindow)} onto the key's own model ({@code coldStart} false) or,
+     * in per-key scope, onto the topology's shared model while the key has none of its own (true: the model reads
+     * the key's own units, {@link DetectorState#coldStart()}).
+     */
+    public void rewarm(LstmModel model, boolean coldStart, DetectorState state, HistoryWindow history) {
         requireShape(model);
         state.lstm().reset();
         state.modelVersion = model.info().version();
+        state.coldStart = coldStart;
         state.hasPrediction = false;
         scorer.resetErrorStatistics(state.score());
         double[] reading = new double[config.channels()];
@@ -142,8 +154,9 @@ public final class Detector {
         ScoreState score = state.score();
         int k = model.config().contextSize();
         double[] input = inputs[k];
+        boolean keyUnits = config.keyNormalised() || state.coldStart;
         for (int c = 0; c < values.length; c++) {
-            input[c] = config.keyNormalised() ? (values[c] - score.center()[c]) / OnlineNormaliser.unit(score, c)
+            input[c] = keyUnits ? (values[c] - score.center()[c]) / OnlineNormaliser.unit(score, c)
                     : values[c];
         }
         CalendarInputs.write(timestamp, k, input, values.length);
@@ -154,7 +167,7 @@ public final class Detector {
         boolean finite = lstm.isFinite();
         for (int c = 0; c < next.length && finite; c++) {
             double y = norm.denormalise(c, output[c]);
-            next[c] = config.keyNormalised() ? score.center()[c] + y * OnlineNormaliser.unit(score, c) : y;
+            next[c] = keyUnits ? score.center()[c] + y * OnlineNormaliser.unit(score, c) : y;
             finite = Double.isFinite(next[c]);
         }
         if (!finite) {

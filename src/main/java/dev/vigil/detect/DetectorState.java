@@ -27,6 +27,7 @@ public final class DetectorState {
     long resets;
     long lastTimestamp = NO_TIMESTAMP;
     long modelVersion = NO_MODEL;
+    boolean coldStart;
     double lastScore;
 
     public DetectorState(LstmConfig shape, ScoreState score) {
@@ -89,6 +90,15 @@ public final class DetectorState {
     /** Version of the model the hidden state was computed with; {@link #NO_MODEL} before the first. */
     public long modelVersion() {
         return modelVersion;
+    }
+
+    /**
+     * Whether the hidden state belongs to the topology's shared model serving, in per-key scope, a key that has no
+     * model of its own yet ({@code retrain.coldStart=shared}): that model reads the key's own units. False otherwise,
+     * in shared scope too (there every model is shared; {@link DetectorConfig#keyNormalised()} says so).
+     */
+    public boolean coldStart() {
+        return coldStart;
     }
 
     void restoreCounters(boolean hasPrediction, long events, long resets, long lastTimestamp,

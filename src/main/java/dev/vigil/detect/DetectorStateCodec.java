@@ -16,8 +16,8 @@ import java.util.zip.CRC32;
  * Binary form of a {@link DetectorState}, as kept in the state store, with the stream's history head beside it (so an
  * event reads and writes one value). Big-endian:
  * <pre>
- *   u8  format version (6; version 5, without the score section's count and drift section, version 4, without
- *       the history head either, version 3, without the pending swap either, version 2, without the score
+ *   u8  format version (7; version 6, without the cold-start flag, version 5, without the score section's count
+ *       and drift section either, version 4, without the history head either, version 3, without the pending swap either, version 2, without the score
  *       section's patterns either, and version 1, without the schedule either, are still read)
  *   u8  layers, u16 hiddenSize, u8 channels
  *   f32 h[layer][hidden], c[layer][hidden]     (the detector keeps h and c at float precision, so this is exact)
@@ -29,6 +29,8 @@ import java.util.zip.CRC32;
  *                                              (the pending model swap, 0 0 for none; absent before version 4: none)
  *   f64 lastScore                              (the latest event's anomaly score; absent in version 1: 0)
  *   ... score section ({@link ScoreStateCodec})
+ *   u8  coldStart                              (1: modelVersion is the shared model's, serving a per-key-scope key
+ *                                              without a model of its own; absent before version 7: 0)
  *   u8[n] history head                         (the open block of the key's history ring, as the stream's store
  *                                              keeps it; opaque here, empty when none, e.g. in a replay)
  *   i32 n                                      (absent before version 5, with the head: it was in the history store)
@@ -36,12 +38,13 @@ import java.util.zip.CRC32;
  * </pre>
  */
 public final class DetectorStateCodec {
-    public static final int FORMAT_VERSION = 6;
+    public static final int FORMAT_VERSION = 7;
     private static final int FIRST_VERSION_WITH_SCHEDULE = 2;
     private static final int FIRST_VERSION_WITH_PATTERNS = 3;
     private static final int FIRST_VERSION_WITH_PENDING_SWAP = 4;
     private static final int FIRST_VERSION_WITH_HISTORY_HEAD = 5;
     private static final int FIRST_VERSION_WITH_COUNTS = 6;
+    private static final int FIRST_VERSION_WITH_COLD_START = 7;
     private static final byte[] NO_HISTORY_HEAD = new byte[0];
 
     private DetectorStateCodec() {
@@ -56,7 +59,7 @@ public final class DetectorStateCodec {
     public static byte[] encode(DetectorState s, byte[] historyHead) {
         LstmState lstm = s.lstm();
         int recurrent = 2 * lstm.layers() * lstm.hiddenSize() * Float.BYTES;
-        int size = 5 + recurrent + 8 * s.channels() + 1 + 11 * 8 + ScoreStateCodec.size(s.score())
+        int size = 5 + recurrent + 8 * s.channels() + 1 + 11 * 8 + 1 + ScoreStateCodec.size(s.score())
                 + historyHead.length + 4 + 4;
         ByteBuffer out = ByteBuffer.allocate(size);
         out.put((byte) FORMAT_VERSION).put((byte) lstm.layers()).putShort((short) lstm.hiddenSize())
@@ -75,6 +78,7 @@ public final class DetectorStateCodec {
         out.putLong(t.pendingThrough).putLong(t.pendingVersion);
         out.putDouble(s.lastScore);
         ScoreStateCodec.write(s.score(), out);
+        out.put((byte) (s.coldStart ? 1 : 0));
         out.put(historyHead).putInt(historyHead.length);
         out.putInt((int) crc(out.array(), out.position()));
         return out.array();
@@ -169,6 +173,7 @@ public final class DetectorStateCodec {
             double lastScore = version >= FIRST_VERSION_WITH_SCHEDULE ? in.getDouble() : 0;
             ScoreState score = ScoreStateCodec.read(in, version >= FIRST_VERSION_WITH_PATTERNS,
                     version >= FIRST_VERSION_WITH_COUNTS);
+            boolean coldStart = version >= FIRST_VERSION_WITH_COLD_START && in.get() != 0;
             if (score.channels() != channels) {
                 throw new BadBytesException("detector state has " + channels + " channels but its score section has "
                         + score.channels());
@@ -179,6 +184,7 @@ public final class DetectorStateCodec {
             }
             DetectorState s = new DetectorState(lstm, score, prediction);
             s.restoreCounters(has, events, resets, last, model);
+            s.coldStart = coldStart;
             s.schedule().restore(schedule[0], schedule[1], schedule[2], schedule[3]);
             s.schedule().restorePending(pending[0], pending[1]);
             s.lastScore = lastScore;

@@ -25,21 +25,38 @@ import java.util.stream.Stream;
  * count). In shared scope ({@code retrain.scope=shared}) the files are the keys of one fleet sharing one model: they
  * are replayed in one lifecycle, interleaved row by row (row 0 of every file in path order, then row 1, ...), as one
  * partition of the stream would see sensors reporting side by side; that order decides which key's window trains
- * the shared model when ({@link dev.vigil.lifecycle.KeyLifecycle}).
+ * the shared model when ({@link dev.vigil.lifecycle.KeyLifecycle}). Per-key scope with {@code retrain.coldStart=shared}
+ * is replayed the same way, as one fleet (a key's cold start needs a fleet to start from); with a join stagger S,
+ * the k-th file in path order joins the fleet S * k rows after the first (keys joining a running fleet, which is
+ * when cold start matters). Keys of per-key scope without cold start are independent, so the fleet order gives the
+ * per-file replay's scores.
  */
 public final class CorpusEvaluator {
     private final DetectorConfig detectorConfig;
     private final RetrainConfig retrainConfig;
     private final int threads;
+    private final int joinStagger;
 
     /** Per-file outcome. */
     public record FileResult(ScoredSeries scored, SeriesReplay.Stats stats) {
     }
 
     public CorpusEvaluator(DetectorConfig detectorConfig, RetrainConfig retrainConfig, int threads) {
+        this(detectorConfig, retrainConfig, threads, 0);
+    }
+
+    /**
+     * @param joinStagger in a fleet replay (shared scope, or cold start), rows between one file's first row and the
+     *                    next file's (path order); 0: every file starts at once
+     */
+    public CorpusEvaluator(DetectorConfig detectorConfig, RetrainConfig retrainConfig, int threads, int joinStagger) {
         if (threads < 1) {
             throw new VigilException("threads must be >= 1, got " + threads);
         }
+        if (joinStagger < 0) {
+            throw new VigilException("the fleet's join stagger must be >= 0 rows, got " + joinStagger);
+        }
+        this.joinStagger = joinStagger;
         this.detectorConfig = detectorConfig.withChannels(1).withKeyNormalised(retrainConfig.shared());
         this.retrainConfig = retrainConfig;
         this.threads = threads;
@@ -96,7 +113,7 @@ public final class CorpusEvaluator {
             rows += s.size();
         }
         progress.start(series.size(), rows);
-        if (retrainConfig.shared()) {
+        if (retrainConfig.shared() || retrainConfig.coldStartShared()) {
             return replayFleet(series, outDir, name, labels, progress);
         }
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
@@ -129,22 +146,26 @@ public final class CorpusEvaluator {
         }
     }
 
-    /** Shared scope: every series a key of one fleet, interleaved row by row through one replay. */
+    /** Shared scope or cold start: every series a key of one fleet, interleaved row by row through one replay. */
     private List<FileResult> replayFleet(List<CsvSeries> series, Path outDir, String name, NabLabels labels,
                                          EvaluationProgress progress) {
         List<CsvSeries> byPath = new ArrayList<>(series);
         byPath.sort((a, b) -> a.relativePath().compareTo(b.relativePath()));
         List<SeriesReplay.KeyedEvent> events = new ArrayList<>();
         Map<String, double[]> scores = new HashMap<>();
-        int longest = byPath.stream().mapToInt(CsvSeries::size).max().orElse(0);
-        for (CsvSeries s : byPath) {
+        long end = 0;
+        for (int k = 0; k < byPath.size(); k++) {
+            CsvSeries s = byPath.get(k);
             scores.put(s.relativePath(), new double[s.size()]);
+            end = Math.max(end, (long) k * joinStagger + s.size());
         }
-        for (int i = 0; i < longest; i++) {
-            for (CsvSeries s : byPath) {
-                if (i < s.size()) {
+        for (long t = 0; t < end; t++) {
+            for (int k = 0; k < byPath.size(); k++) {
+                CsvSeries s = byPath.get(k);
+                long i = t - (long) k * joinStagger;
+                if (i >= 0 && i < s.size()) {
                     events.add(new SeriesReplay.KeyedEvent(s.relativePath(),
-                            new Event(s.epochMillis()[i], new double[] {s.numbers()[i]})));
+                            new Event(s.epochMillis()[(int) i], new double[] {s.numbers()[(int) i]})));
                 }
             }
         }

@@ -42,7 +42,13 @@ import java.util.function.Supplier;
  * {@link SharedModelSchedule} says so and none is pending; the swap point counts this lifecycle's accepted events,
  * and after it every key re-warms onto the new version at its next event. The shared pending training and schedule
  * are kept in memory (a restart forgets them; the keys ask again). Other lifecycles follow the shared model the
- * source has. Not thread-safe: one per stream task, or per replay.
+ * source has.
+ *
+ * <p>Cold start ({@code retrain.coldStart=shared}, per-key scope): the lifecycle that {@code trainsShared} also trains
+ * the shared model as shared scope does, from the keys' own requests (each in the key's units); a key past warm-up
+ * with no model of its own in force is scored by the shared model in force ({@link DetectorState#coldStart()}),
+ * re-warming onto each new version, until its own model is accepted: it re-warms onto that and never goes back.
+ * Not thread-safe: one per stream task, or per replay.
  */
 public final class KeyLifecycle {
     private final Detector detector;
@@ -68,8 +74,8 @@ public final class KeyLifecycle {
     /**
      * @param detector     the detector settings (channel count and lateness of the topology)
      * @param retrain      the schedule, scope and swap delay
-     * @param trainsShared in shared scope, whether this lifecycle trains the shared model (else it follows the
-     *                     source's); ignored in per-key scope
+     * @param trainsShared in shared scope, or per-key scope with cold start, whether this lifecycle trains the
+     *                     shared model (else it follows the source's); otherwise ignored
      */
     public KeyLifecycle(DetectorConfig detector, RetrainConfig retrain, boolean trainsShared, KeyHistory histories,
                         ModelSource models, TrainingRequests training) {
@@ -97,11 +103,16 @@ public final class KeyLifecycle {
         String id = scope.modelId(key);
         LstmModel inForce = models.inForce(id);
         LstmModel model = scope.eligible(state) ? inForce : null;
+        boolean cold = false;
+        if (model == null && scope.coldStart() && scope.settled(state)) {
+            model = models.inForce(ModelScope.SHARED_MODEL_ID);
+            cold = model != null;
+        }
         HistoryWindow history = null;
         int rewarms = 0;
-        if (model != null && model.info().version() != state.modelVersion()) {
+        if (model != null && (model.info().version() != state.modelVersion() || cold != state.coldStart())) {
             history = histories.load(key);
-            detector.rewarm(model, state, history);
+            detector.rewarm(model, cold, state, history);
             rewarms++;
         }
         DetectorResult result = detector.step(model, state, event);
@@ -118,6 +129,9 @@ public final class KeyLifecycle {
         } else {
             requested = requestOwn(key, state, readings, inForce);
             rewarms += swapOwnIfDue(key, state) ? 1 : 0;
+            if (scope.coldStart() && trainsShared) {
+                swapSharedIfDue();
+            }
         }
         return new KeyOutcome.Scored(result, rewarms, requested, trainings > before);
     }
@@ -153,6 +167,12 @@ public final class KeyLifecycle {
             training.offer(new TrainingRequests.Request(point, key, trigger, trainingWindow(histories.load(key), 0),
                     inForce));
         }
+        if (scope.coldStart() && trainsShared && scope.settled(state)) {
+            // the fleet's model, for keys still without their own: every key's request counts as in shared scope
+            LstmModel shared = models.inForce(ModelScope.SHARED_MODEL_ID);
+            offerShared(key, state, shared == null ? RetrainClock.Trigger.FIRST : RetrainClock.Trigger.INTERVAL,
+                    shared);
+        }
         return true;
     }
 
@@ -181,8 +201,17 @@ public final class KeyLifecycle {
             return false;
         }
         schedule.attempted(state.lastTimestamp());
+        offerShared(key, state, trigger, inForce);
+        return true;
+    }
+
+    /**
+     * A key's request for the shared model: starts a training of its next version on the key's window in the key's
+     * units when none is pending and the {@link SharedModelSchedule} says so (else the fleet's next one covers it).
+     */
+    private void offerShared(String key, DetectorState state, RetrainClock.Trigger trigger, LstmModel inForce) {
         if (sharedPending != null || !sharedSchedule.due(key, trigger)) {
-            return true;
+            return;
         }
         sharedSchedule.started();
         TrainingPoint point = new TrainingPoint(ModelScope.SHARED_MODEL_ID, nextVersion(inForce), accepted);
@@ -192,7 +221,6 @@ public final class KeyLifecycle {
         if (delay > 0) {
             training.offer(request);
         }
-        return true;
     }
 
     /** At the shared swap point: takes or trains the pending shared model; keys re-warm onto it at their next event. */

@@ -39,12 +39,21 @@ import dev.vigil.lstm.TrainingConfig;
  *                           window is the newest historySize - swapDelayEvents readings up to N; range
  *                           0..historySize / 2, default 16
  * @param training           the optimiser's settings ({@link TrainingConfig})
+ * @param coldStart          per-key scope: what scores a key (past {@code scoring.warmupEvents}) that has no model of
+ *                           its own yet: {@code none} (the persistence predictor) or {@code shared} (the topology's
+ *                           shared model, trained as in shared scope from the keys' requests, until the key's own
+ *                           model is accepted); ignored in shared scope; default none
  */
 public record RetrainConfig(int historySize, int minTrainPoints, int retrainInterval, long retrainAfterMs,
                             int driftEvents, boolean requireImprovement, long seed, String scope, int sharedKeys,
-                            long maxTrainingMs, int maxModelBytes, int swapDelayEvents, TrainingConfig training) {
+                            long maxTrainingMs, int maxModelBytes, int swapDelayEvents, TrainingConfig training,
+                            String coldStart) {
     public static final String PER_KEY = "per-key";
     public static final String SHARED = "shared";
+    /** {@link #coldStart}: a key without its own model runs on persistence. */
+    public static final String COLD_START_NONE = "none";
+    /** Default {@link #coldStart}. */
+    public static final String DEFAULT_COLD_START = COLD_START_NONE;
     /** Default {@link #swapDelayEvents}. */
     public static final int DEFAULT_SWAP_DELAY_EVENTS = 16;
 
@@ -57,6 +66,14 @@ public record RetrainConfig(int historySize, int minTrainPoints, int retrainInte
                          long seed, TrainingConfig training) {
         this(historySize, minTrainPoints, retrainInterval, 0, 0, requireImprovement, seed, PER_KEY, 32, 60_000,
                 4 << 20, Math.min(DEFAULT_SWAP_DELAY_EVENTS, historySize / 2), training);
+    }
+
+    /** Every setting but {@link #coldStart}, which takes its default. */
+    public RetrainConfig(int historySize, int minTrainPoints, int retrainInterval, long retrainAfterMs,
+                         int driftEvents, boolean requireImprovement, long seed, String scope, int sharedKeys,
+                         long maxTrainingMs, int maxModelBytes, int swapDelayEvents, TrainingConfig training) {
+        this(historySize, minTrainPoints, retrainInterval, retrainAfterMs, driftEvents, requireImprovement, seed,
+                scope, sharedKeys, maxTrainingMs, maxModelBytes, swapDelayEvents, training, DEFAULT_COLD_START);
     }
 
     public RetrainConfig {
@@ -95,6 +112,10 @@ public record RetrainConfig(int historySize, int minTrainPoints, int retrainInte
         if (training == null) {
             throw new BadConfigException("training settings are required");
         }
+        if (!COLD_START_NONE.equals(coldStart) && !SHARED.equals(coldStart)) {
+            throw new BadConfigException("retrain.coldStart must be " + SHARED + " or " + COLD_START_NONE + ", got '"
+                    + coldStart + "'");
+        }
     }
 
     /** Whether one model serves every key of the topology. */
@@ -102,18 +123,28 @@ public record RetrainConfig(int historySize, int minTrainPoints, int retrainInte
         return SHARED.equals(scope);
     }
 
+    /** Whether, in per-key scope, keys without a model of their own yet are scored by the shared model. */
+    public boolean coldStartShared() {
+        return !shared() && SHARED.equals(coldStart);
+    }
+
     public RetrainConfig withScope(String s) {
         return new RetrainConfig(historySize, minTrainPoints, retrainInterval, retrainAfterMs, driftEvents,
-                requireImprovement, seed, s, sharedKeys, maxTrainingMs, maxModelBytes, swapDelayEvents, training);
+                requireImprovement, seed, s, sharedKeys, maxTrainingMs, maxModelBytes, swapDelayEvents, training, coldStart);
     }
 
     public RetrainConfig withTraining(TrainingConfig t) {
         return new RetrainConfig(historySize, minTrainPoints, retrainInterval, retrainAfterMs, driftEvents,
-                requireImprovement, seed, scope, sharedKeys, maxTrainingMs, maxModelBytes, swapDelayEvents, t);
+                requireImprovement, seed, scope, sharedKeys, maxTrainingMs, maxModelBytes, swapDelayEvents, t, coldStart);
     }
 
     public RetrainConfig withSwapDelayEvents(int k) {
         return new RetrainConfig(historySize, minTrainPoints, retrainInterval, retrainAfterMs, driftEvents,
-                requireImprovement, seed, scope, sharedKeys, maxTrainingMs, maxModelBytes, k, training);
+                requireImprovement, seed, scope, sharedKeys, maxTrainingMs, maxModelBytes, k, training, coldStart);
+    }
+
+    public RetrainConfig withColdStart(String c) {
+        return new RetrainConfig(historySize, minTrainPoints, retrainInterval, retrainAfterMs, driftEvents,
+                requireImprovement, seed, scope, sharedKeys, maxTrainingMs, maxModelBytes, swapDelayEvents, training, c);
     }
 }

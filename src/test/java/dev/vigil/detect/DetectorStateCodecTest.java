@@ -24,9 +24,13 @@ class DetectorStateCodecTest {
     static final String FIXTURE_V3 = "/fixtures/detector-state-v3.bin";
     static final String FIXTURE_V4 = "/fixtures/detector-state-v4.bin";
     static final String FIXTURE_V5 = "/fixtures/detector-state-v5.bin";
-    static final String FIXTURE = "/fixtures/detector-state-v6.bin";
-    /** What format 6 adds for one channel: count flags, recent mean, drift calibration (ring of 1 and scalars). */
-    static final int V6_SECTION = 1 + 8 + 8 + 2 + 8 + 8 + 8;
+    static final String FIXTURE_V6 = "/fixtures/detector-state-v6.bin";
+    static final String FIXTURE = "/fixtures/detector-state-v7.bin";
+    /**
+     * What format 6 adds for one channel (count flags, recent mean, drift calibration: ring of 1 and scalars), with
+     * format 7's cold-start flag after it.
+     */
+    static final int V6_SECTION = 1 + 8 + 8 + 2 + 8 + 8 + 8 + 1;
     /** The history head the v5 and v6 fixtures hold (opaque to the codec; the stream's ring reads it). */
     static final String HISTORY_HEAD = "/fixtures/history-head-v3.bin";
 
@@ -179,13 +183,32 @@ class DetectorStateCodecTest {
     @Test
     void shouldDecodeTheReleasedV6FixtureWithItsHistoryHead() throws IOException {
         byte[] head = fixture(HISTORY_HEAD);
+        byte[] bytes = fixture(FIXTURE_V6);
+        DetectorState state = DetectorStateCodec.decode(bytes);
+        assertSampleState(state);
+        assertFalse(state.coldStart(), "a version-6 state is on its own model (or none)");
+        assertArrayEquals(head, DetectorStateCodec.historyHead(bytes));
+        byte[] current = DetectorStateCodec.encode(state, head);
+        int flagAt = bytes.length - 8 - head.length;
+        assertArrayEquals(Arrays.copyOfRange(bytes, 1, flagAt), Arrays.copyOfRange(current, 1, flagAt),
+                "the same state, then the cold-start flag");
+        assertEquals(0, current[flagAt]);
+        assertEquals(bytes.length + 1, current.length);
+    }
+
+    @Test
+    void shouldDecodeTheReleasedV7FixtureWithItsColdStartFlag() throws IOException {
+        byte[] head = fixture(HISTORY_HEAD);
         if (Boolean.getBoolean("vigil.updateFixtures")) {
+            DetectorState cold = DetectorStateCodec.decode(fixture(FIXTURE_V6));
+            cold.coldStart = true;
             java.nio.file.Files.write(java.nio.file.Path.of("src/test/resources" + FIXTURE),
-                    DetectorStateCodec.encode(DetectorStateCodec.decode(fixture(FIXTURE_V5)), head));
+                    DetectorStateCodec.encode(cold, head));
         }
         byte[] bytes = fixture(FIXTURE);
         DetectorState state = DetectorStateCodec.decode(bytes);
         assertSampleState(state);
+        assertTrue(state.coldStart(), "the fixture's key is on the shared model (cold start)");
         assertArrayEquals(head, DetectorStateCodec.historyHead(bytes));
         assertEquals(0, DetectorStateCodec.historyHead(DetectorStateCodec.encode(state)).length);
         // the decoded state, not sampleState(): its LSTM values follow the numerics (float32 since model format 3)
