@@ -18,7 +18,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DetectorSettingsTest {
     private static final Path EXAMPLE = Path.of("config", "detector.properties");
@@ -92,5 +94,15 @@ class DetectorSettingsTest {
         assertThrows(BadConfigException.class, () -> DetectorSettings.load(tmp.resolve("missing.properties"), List.of()));
         assertEquals("minTrainPoints must be in [32, historySize=100], got 300", assertThrows(BadConfigException.class,
                 () -> DetectorSettings.load(null, List.of("retrain.historySize=100"))).getMessage());
+        assertEquals("retrain.coldStart must be shared or none, got 'fleet'", assertThrows(BadConfigException.class,
+                () -> DetectorSettings.load(null, List.of("retrain.coldStart=fleet"))).getMessage());
+    }
+
+    @Test
+    void shouldTurnColdStartOnOnlyInPerKeyScope() {
+        assertFalse(DetectorSettings.load(null, List.of()).retrain().coldStartShared(), "off by default");
+        assertTrue(DetectorSettings.load(null, List.of("retrain.coldStart=shared")).retrain().coldStartShared());
+        assertFalse(DetectorSettings.load(null, List.of("retrain.coldStart=shared", "retrain.scope=shared")).retrain()
+                .coldStartShared(), "in shared scope every key is on the shared model anyway");
     }
 }

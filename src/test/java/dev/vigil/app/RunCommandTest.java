@@ -51,6 +51,14 @@ class RunCommandTest {
     }
 
     @Test
+    void shouldStopOnABadColdStartInATopologyNamingTheKey() throws IOException {
+        Path topology = tmp.resolve("t.yaml");
+        Files.writeString(topology, "detector:\n  retrain:\n    coldStart: fleet\n");
+        String message = runExpectingFailure("run", "--config", "config/vigil.properties", "--topology", topology.toString());
+        assertEquals("error: retrain.coldStart must be shared or none, got 'fleet'", message);
+    }
+
+    @Test
     void shouldGiveUpOnAnUnreachableClusterAfterTheWaitWithAClearMessage() throws IOException {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {

@@ -31,26 +31,38 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The stream and the offline replay run one lifecycle ({@code KeyLifecycle}): for the same events they give the same
- * scores bit for bit, in per-key and in shared scope, with models trained and swapped on the way; and the background
+ * scores bit for bit, in per-key and in shared scope and with cold start (per-key scope, a late key scored by the
+ * shared model until its own comes), with models trained and swapped on the way; and the background
  * trainer's speed (delivering before the swap point, never, or not there at all) changes nothing but where the
  * trainings run.
  */
 class LifecycleTopologyTest {
     private static final List<String> KEYS = List.of("pump-1", "pump-2", "pump-3");
     private static final int EVENTS = 420;
+    /** Cold start: per-key scope, keys without their own model scored by the shared model. */
+    private static final String COLD_START = "cold-start";
+    /** With cold start, the last key joins when the others have this many events (the fleet has a shared model). */
+    private static final int LATE_JOIN = 200;
 
     @TempDir
     Path stateDir;
 
-    private static RetrainConfig retrain(String scope) {
+    /** @param scenario a scope, or {@link #COLD_START} */
+    private static RetrainConfig retrain(String scenario) {
         TrainingConfig t = TrainingConfig.defaults();
+        String scope = COLD_START.equals(scenario) ? RetrainConfig.PER_KEY : scenario;
         return new RetrainConfig(160, 64, 120, 0, 0, false, 42L, scope, 32, 60_000, 1 << 20, 16,
                 new TrainingConfig(4, t.batchSize(), t.bpttSteps() / 2, t.learningRate(), t.clipNorm(),
-                        t.validationFraction(), t.patience()));
+                        t.validationFraction(), t.patience()),
+                COLD_START.equals(scenario) ? RetrainConfig.SHARED : RetrainConfig.COLD_START_NONE);
     }
 
-    /** The three keys' events, interleaved as one partition sees them (t-th event of every key, then t+1). */
-    private static List<SeriesReplay.KeyedEvent> events() {
+    /**
+     * The three keys' events, interleaved as one partition sees them (t-th event of every key, then t+1); with cold
+     * start the last key joins at t = {@link #LATE_JOIN}.
+     */
+    private static List<SeriesReplay.KeyedEvent> events(RetrainConfig retrain) {
+        int join = retrain.coldStartShared() ? LATE_JOIN : 0;
         List<List<Event>> series = new ArrayList<>();
         for (int k = 0; k < KEYS.size(); k++) {
             double[] x = SyntheticSeries.seasonal(EVENTS, 10 + 5 * k, 2 + k, 24, 0.2, 100 + k);
@@ -59,7 +71,10 @@ class LifecycleTopologyTest {
         List<SeriesReplay.KeyedEvent> out = new ArrayList<>();
         for (int t = 0; t < EVENTS; t++) {
             for (int k = 0; k < KEYS.size(); k++) {
-                out.add(new SeriesReplay.KeyedEvent(KEYS.get(k), series.get(k).get(t)));
+                int from = k == KEYS.size() - 1 ? join : 0;
+                if (t >= from) {
+                    out.add(new SeriesReplay.KeyedEvent(KEYS.get(k), series.get(k).get(t - from)));
+                }
             }
         }
         return out;
@@ -70,7 +85,7 @@ class LifecycleTopologyTest {
         TopologyConfig topology = StreamFixtures.singleValue();
         try (VigilDriver vigil = new VigilDriver(topology, StreamFixtures.DETECTOR, retrain, dir, Map.of(),
                 new DecodedModels(AppConfig.DEFAULT_MODEL_CACHE_BYTES), training)) {
-            for (SeriesReplay.KeyedEvent e : events()) {
+            for (SeriesReplay.KeyedEvent e : events(retrain)) {
                 vigil.send(e.key(), StreamFixtures.single(e.event().timestamp(), e.event().values()[0]), 0);
             }
             Map<String, List<JsonNode>> byKey = new HashMap<>();
@@ -83,28 +98,35 @@ class LifecycleTopologyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {RetrainConfig.PER_KEY, RetrainConfig.SHARED})
+    @ValueSource(strings = {RetrainConfig.PER_KEY, RetrainConfig.SHARED, COLD_START})
     void shouldScoreBitForBitLikeTheOfflineReplayWithModelsTrainedAndSwappedOnTheWay(String scope) {
         RetrainConfig retrain = retrain(scope);
         DetectorConfig detector = VigilTopology.detectorConfig(StreamFixtures.singleValue(), StreamFixtures.DETECTOR,
                 retrain);
         Map<String, List<DetectorResult>> expected = new HashMap<>();
-        SeriesReplay.Stats stats = new SeriesReplay(detector, retrain).run(events(),
+        SeriesReplay.Stats stats = new SeriesReplay(detector, retrain).run(events(retrain),
                 (key, r) -> expected.computeIfAbsent(key, x -> new ArrayList<>()).add(r));
         Map<String, List<JsonNode>> actual = stream(retrain, TrainingRequests.IN_LINE, stateDir, new double[1]);
         for (String key : KEYS) {
-            assertEquals(EVENTS, actual.get(key).size(), key);
-            for (int t = 0; t < EVENTS; t++) {
+            assertEquals(expected.get(key).size(), actual.get(key).size(), key);
+            for (int t = 0; t < expected.get(key).size(); t++) {
                 assertScoreRecord(key, expected.get(key).get(t), actual.get(key).get(t), List.of());
             }
         }
         assertTrue(stats.modelsAccepted() >= 2, "models were trained and swapped: " + stats);
         long lastVersion = actual.get("pump-1").get(EVENTS - 1).get("modelVersion").asLong();
         assertTrue(lastVersion >= 2, "retrained at least once, version " + lastVersion);
+        if (retrain.coldStartShared()) {
+            // the late key's own first model scores from its event minTrainPoints + k + 1: before, past warm-up, the
+            // shared model does
+            assertTrue(actual.get("pump-3").get(retrain.minTrainPoints() - 10).get("modelVersion").asLong() >= 1,
+                    "the late key is scored by the fleet's shared model before its own exists");
+            assertEquals(EVENTS - LATE_JOIN, actual.get("pump-3").size());
+        }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {RetrainConfig.PER_KEY, RetrainConfig.SHARED})
+    @ValueSource(strings = {RetrainConfig.PER_KEY, RetrainConfig.SHARED, COLD_START})
     void shouldGiveTheSameScoresWhetherTheBackgroundTrainerIsFastNeverDeliversOrIsAbsent(String scope) {
         RetrainConfig retrain = retrain(scope);
         DetectorConfig detector = VigilTopology.detectorConfig(StreamFixtures.singleValue(), StreamFixtures.DETECTOR,
