@@ -23,7 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code vigil evaluate} in shared scope: the files are one fleet, interleaved row by row through one lifecycle. */
+/**
+ * {@code vigil evaluate} in shared scope, and in per-key scope with cold start: the files are one fleet, interleaved row
+ * by row through one lifecycle (with cold start, later files may join later).
+ */
 class CorpusEvaluatorTest {
     private static final DateTimeFormatter NAB = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
     private static final List<String> FILES = List.of("fleet/meter-a.csv", "fleet/meter-b.csv", "fleet/meter-c.csv");
@@ -38,10 +41,8 @@ class CorpusEvaluatorTest {
                         t.patience()));
     }
 
-    @Test
-    void shouldReplayTheFilesAsOneFleetInSharedScope() throws IOException {
-        Path data = tmp.resolve("data");
-        List<SeriesReplay.KeyedEvent> interleaved = new ArrayList<>();
+    /** Writes the three files under {@code data}; their events by file. */
+    private static Map<String, List<Event>> writeFiles(Path data) throws IOException {
         Map<String, List<Event>> byFile = new HashMap<>();
         for (int f = 0; f < FILES.size(); f++) {
             // files of different lengths: the longest file's last rows come alone
@@ -55,6 +56,67 @@ class CorpusEvaluatorTest {
             Files.createDirectories(data.resolve(FILES.get(f)).getParent());
             Files.writeString(data.resolve(FILES.get(f)), csv);
         }
+        return byFile;
+    }
+
+    /** The files' events interleaved by row, the k-th file (path order) joining {@code stagger} * k rows late. */
+    private static List<SeriesReplay.KeyedEvent> interleave(Map<String, List<Event>> byFile, int stagger) {
+        List<SeriesReplay.KeyedEvent> out = new ArrayList<>();
+        for (int t = 0; t < 500 + stagger * FILES.size(); t++) {
+            for (int k = 0; k < FILES.size(); k++) {
+                int i = t - stagger * k;
+                List<Event> events = byFile.get(FILES.get(k));
+                if (i >= 0 && i < events.size()) {
+                    out.add(new SeriesReplay.KeyedEvent(FILES.get(k), events.get(i)));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void shouldReplayColdStartAsAFleetWhoseFilesJoinWithTheStagger() throws IOException {
+        Path data = tmp.resolve("data");
+        Map<String, List<Event>> byFile = writeFiles(data);
+        TrainingConfig t = TrainingConfig.defaults();
+        RetrainConfig none = new RetrainConfig(200, 150, 150, 0, 0, false, 3, RetrainConfig.PER_KEY, 32, 60_000,
+                1 << 20, 16, new TrainingConfig(4, t.batchSize(), 16, t.learningRate(), t.clipNorm(),
+                t.validationFraction(), t.patience()));
+        RetrainConfig cold = none.withColdStart(RetrainConfig.SHARED);
+        DetectorConfig detector = DetectorConfig.defaults();
+        Map<String, double[]> perFile = new HashMap<>();
+        for (CorpusEvaluator.FileResult r : new CorpusEvaluator(detector, none, 2)
+                .evaluate(data, tmp.resolve("none"), "vigil", null, new EvaluationProgress())) {
+            perFile.put(r.scored().relativePath(), r.scored().scores());
+        }
+        for (RetrainConfig retrain : List.of(none, cold)) {
+            Map<String, List<Double>> fleet = new HashMap<>();
+            new SeriesReplay(detector, retrain).run(interleave(byFile, 200),
+                    (key, r) -> fleet.computeIfAbsent(key, k -> new ArrayList<>()).add(r.anomalyScore()));
+            if (retrain == none) {
+                for (String file : FILES) {
+                    assertArrayEquals(perFile.get(file), fleet.get(file).stream().mapToDouble(Double::doubleValue)
+                            .toArray(), 0.0, file + ": per-key keys are independent, the fleet order changes nothing");
+                }
+                continue;
+            }
+            List<CorpusEvaluator.FileResult> results = new CorpusEvaluator(detector, cold, 2, 200)
+                    .evaluate(data, tmp.resolve("cold"), "vigil", null, new EvaluationProgress());
+            boolean changed = false;
+            for (CorpusEvaluator.FileResult r : results) {
+                double[] want = fleet.get(r.scored().relativePath()).stream().mapToDouble(Double::doubleValue).toArray();
+                assertArrayEquals(want, r.scored().scores(), 0.0, r.scored().relativePath());
+                changed |= !java.util.Arrays.equals(want, perFile.get(r.scored().relativePath()));
+            }
+            assertTrue(changed, "a late file's cold-start rows were scored by the shared model");
+        }
+    }
+
+    @Test
+    void shouldReplayTheFilesAsOneFleetInSharedScope() throws IOException {
+        Path data = tmp.resolve("data");
+        List<SeriesReplay.KeyedEvent> interleaved = new ArrayList<>();
+        Map<String, List<Event>> byFile = writeFiles(data);
         for (int i = 0; i < 500; i++) {
             for (String file : FILES) {
                 if (i < byFile.get(file).size()) {
