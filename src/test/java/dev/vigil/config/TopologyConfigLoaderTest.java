@@ -34,7 +34,8 @@ class TopologyConfigLoaderTest {
         assertEquals(List.of(), t.channels());
         assertEquals(d.modelsTopic(), t.modelsTopic());
         assertEquals(Map.of("lstm.hiddenSize", "32", "lstm.calendar", "none", "retrain.scope", "per-key",
-                "retrain.retrainInterval", "1000", "scoring.alertThreshold", "0.5"), t.detector());
+                "retrain.coldStart", "none", "retrain.retrainInterval", "1000", "scoring.alertThreshold", "0.5"),
+                t.detector());
     }
 
     @Test
