@@ -130,12 +130,14 @@ public record RetrainConfig(int historySize, int minTrainPoints, int retrainInte
 
     public RetrainConfig withScope(String s) {
         return new RetrainConfig(historySize, minTrainPoints, retrainInterval, retrainAfterMs, driftEvents,
-                requireImprovement, seed, s, sharedKeys, maxTrainingMs, maxModelBytes, swapDelayEvents, training, coldStart);
+                requireImprovement, seed, s, sharedKeys, maxTrainingMs, maxModelBytes, swapDelayEvents, training,
+                coldStart);
     }
 
     public RetrainConfig withTraining(TrainingConfig t) {
         return new RetrainConfig(historySize, minTrainPoints, retrainInterval, retrainAfterMs, driftEvents,
-                requireImprovement, seed, scope, sharedKeys, maxTrainingMs, maxModelBytes, swapDelayEvents, t, coldStart);
+                requireImprovement, seed, scope, sharedKeys, maxTrainingMs, maxModelBytes, swapDelayEvents, t,
+                coldStart);
     }
 
     public RetrainConfig withSwapDelayEvents(int k) {
@@ -145,6 +147,7 @@ public record RetrainConfig(int historySize, int minTrainPoints, int retrainInte
 
     public RetrainConfig withColdStart(String c) {
         return new RetrainConfig(historySize, minTrainPoints, retrainInterval, retrainAfterMs, driftEvents,
-                requireImprovement, seed, scope, sharedKeys, maxTrainingMs, maxModelBytes, swapDelayEvents, training, c);
+                requireImprovement, seed, scope, sharedKeys, maxTrainingMs, maxModelBytes, swapDelayEvents, training,
+                c);
     }
 }

@@ -24,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code vigil evaluate} in shared scope, and in per-key scope with cold start: the files are one fleet, interleaved row
- * by row through one lifecycle (with cold start, later files may join later).
+ * {@code vigil evaluate} in shared scope, and in per-key scope with cold start: the files are one fleet,
+ * interleaved row by row through one lifecycle (with cold start, later files may join later).
  */
 class CorpusEvaluatorTest {
     private static final DateTimeFormatter NAB = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -104,7 +104,8 @@ class CorpusEvaluatorTest {
                     .evaluate(data, tmp.resolve("cold"), "vigil", null, new EvaluationProgress());
             boolean changed = false;
             for (CorpusEvaluator.FileResult r : results) {
-                double[] want = fleet.get(r.scored().relativePath()).stream().mapToDouble(Double::doubleValue).toArray();
+                double[] want = fleet.get(r.scored().relativePath()).stream().mapToDouble(Double::doubleValue)
+                        .toArray();
                 assertArrayEquals(want, r.scored().scores(), 0.0, r.scored().relativePath());
                 changed |= !java.util.Arrays.equals(want, perFile.get(r.scored().relativePath()));
             }
