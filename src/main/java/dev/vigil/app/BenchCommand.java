@@ -47,6 +47,11 @@ final class BenchCommand implements Callable<Integer> {
             + " decoded-model cache (models.cache.bytes). Default: ${DEFAULT-VALUE}.")
     long modelsCacheBytes;
 
+    @Option(names = "--record-cache-bytes", defaultValue = "-1", description = "fleet: Kafka Streams' record cache"
+            + " (statestore.cache.max.bytes) of both fleets' applications; -1: Kafka's default (10 MB), what the service"
+            + " runs with. Default: ${DEFAULT-VALUE}.")
+    long recordCacheBytes;
+
     @Option(names = "--scope", defaultValue = "per-key", description = "stream: per-key (a model per key) or shared (one"
             + " model for all keys). Default: ${DEFAULT-VALUE}.")
     String scope;
@@ -120,7 +125,7 @@ final class BenchCommand implements Callable<Integer> {
         if (target.equals("fleet")) {
             new dev.vigil.app.bench.FleetBenchmark(new dev.vigil.app.bench.FleetBenchmark.Settings(
                     keys == null ? dev.vigil.app.bench.FleetBenchmark.Settings.defaults().keys() : keys, eventsPerKey,
-                    smallKeys, modelShare, partitions, modelsCacheBytes, bootstrapServers),
+                    smallKeys, modelShare, partitions, modelsCacheBytes, recordCacheBytes, bootstrapServers),
                     spec.commandLine().getOut()).run();
             return 0;
         }

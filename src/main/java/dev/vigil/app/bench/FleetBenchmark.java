@@ -50,15 +50,22 @@ public final class FleetBenchmark {
      * @param modelShare       share of keys given a per-key model before the run, in [0, 1]
      * @param partitions       partitions of every topic (≥ 1)
      * @param cacheBytes       bound of the instance's decoded-model cache ({@code models.cache.bytes})
+     * @param recordCacheBytes Kafka Streams' record cache of each fleet's application ({@code
+     *                         statestore.cache.max.bytes}), or -1 for Kafka's default (10 MB, what Vigil runs with
+     *                         unless {@code kafka.statestore.cache.max.bytes} is set)
      * @param bootstrapServers an existing cluster, or null for an embedded broker
      */
     public record Settings(int keys, int eventsPerKey, int smallKeys, double modelShare, int partitions,
-                           long cacheBytes, String bootstrapServers) {
+                           long cacheBytes, long recordCacheBytes, String bootstrapServers) {
         public Settings {
             if (keys < 1 || eventsPerKey < 1 || smallKeys < 1 || partitions < 1 || cacheBytes < 1) {
                 throw new BadConfigException("bench fleet needs keys, events per key, small keys, partitions and cache"
                         + " bytes > 0, got " + keys + ", " + eventsPerKey + ", " + smallKeys + ", " + partitions + ", "
                         + cacheBytes);
+            }
+            if (recordCacheBytes < -1) {
+                throw new BadConfigException("--record-cache-bytes must be >= 0 (or -1: Kafka's default), got "
+                        + recordCacheBytes);
             }
             if (!(modelShare >= 0 && modelShare <= 1)) {
                 throw new BadConfigException("--model-share must be in [0, 1], got " + modelShare);
@@ -66,7 +73,8 @@ public final class FleetBenchmark {
         }
 
         public static Settings defaults() {
-            return new Settings(100_000, 20, 1_000, 0.1, 4, dev.vigil.config.AppConfig.DEFAULT_MODEL_CACHE_BYTES, null);
+            return new Settings(100_000, 20, 1_000, 0.1, 4, dev.vigil.config.AppConfig.DEFAULT_MODEL_CACHE_BYTES, -1,
+                    null);
         }
     }
 
@@ -75,6 +83,8 @@ public final class FleetBenchmark {
      *
      * @param keys            keys of the fleet
      * @param timing          the detector's throughput run
+     * @param stateWrites     records the state store sent to its changelog during the run (one per key and commit
+     *                        at most: the record cache keeps only a key's last state of a commit interval)
      * @param models          per-key models published
      * @param stateBytes      mean bytes of a key's detector state value, the history head in it included
      * @param headBytes       mean bytes of the history head in a key's state value
@@ -88,10 +98,15 @@ public final class FleetBenchmark {
      * @param taskStoreBytes  state directory bytes of the per-task stores (RocksDB, checkpoint files)
      * @param globalStoreBytes state directory bytes of global stores
      */
-    public record Fleet(int keys, StreamBenchmark.Timing timing, int models, double stateBytes, double headBytes,
+    public record Fleet(int keys, StreamBenchmark.Timing timing, long stateWrites, int models, double stateBytes, double headBytes,
                         double historyBytes,
                         double modelStoreBytes, long modelsHeld, int cachedModels, long cacheBytes, long heapAfterGc,
                         long taskStoreBytes, long globalStoreBytes) {
+
+        /** State changelog records per event processed. */
+        public double stateWritesPerEvent() {
+            return timing.outputs() == 0 ? Double.NaN : stateWrites / (double) timing.outputs();
+        }
     }
 
     /**
@@ -164,19 +179,20 @@ public final class FleetBenchmark {
             log(String.format(java.util.Locale.ROOT, "%d keys: %.0f events/s while processing, %.1f µs of stream"
                     + " thread per event", keys, timing.rate(), timing.cpu().streamThreadMicrosPerEvent()));
             TopologyNames names = new TopologyNames(topology.name());
+            long writes = sentTo(streams, runId + "-" + names.stateStore() + "-changelog");
             awaitModels(streams, names, models);
             double[] state = meanBytes(StoredKeyReader.store(streams, names.stateStore()), true);
             double[] history = meanBytes(StoredKeyReader.store(streams, names.historyStore()));
             double[] modelStore = meanBytes(StoredKeyReader.store(streams, names.modelStore()));
             long heap = heapAfterGc();
-            fleet = new Fleet(keys, timing, models, state[1], state[2],
+            fleet = new Fleet(keys, timing, writes, models, state[1], state[2],
                     history[0] * history[1] / Math.max(1, state[0]), modelStore[1],
                     (long) modelStore[0], decoded.size(), decoded.bytes(), heap, 0, 0);
         } finally {
             close(streams);
         }
         long[] disk = StateDirSize.measure(stateDir);
-        fleet = new Fleet(fleet.keys(), fleet.timing(), fleet.models(), fleet.stateBytes(), fleet.headBytes(),
+        fleet = new Fleet(fleet.keys(), fleet.timing(), fleet.stateWrites(), fleet.models(), fleet.stateBytes(), fleet.headBytes(),
                 fleet.historyBytes(),
                 fleet.modelStoreBytes(), fleet.modelsHeld(), fleet.cachedModels(), fleet.cacheBytes(),
                 fleet.heapAfterGc(), disk[0], disk[1]);
@@ -231,8 +247,11 @@ public final class FleetBenchmark {
     }
 
     private Properties props(String applicationId, String bootstrap, Path stateDir, TopologyConfig topology) {
-        return VigilTopology.streamsConfig(applicationId, bootstrap, stateDir.toString(), topology,
-                Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1));
+        Map<String, Object> overrides = new java.util.HashMap<>(Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1));
+        if (settings.recordCacheBytes() >= 0) {
+            overrides.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, settings.recordCacheBytes());
+        }
+        return VigilTopology.streamsConfig(applicationId, bootstrap, stateDir.toString(), topology, overrides);
     }
 
     /** {entries, mean value bytes} of a store (all of this instance's partitions). */
@@ -276,6 +295,21 @@ public final class FleetBenchmark {
         } catch (BadBytesException e) {
             return 0;
         }
+    }
+
+    /** Records the application's producers sent to {@code topic} so far (their per-topic send counts). */
+    private static long sentTo(KafkaStreams streams, String topic) {
+        double sent = 0;
+        for (Map.Entry<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metric
+                : streams.metrics().entrySet()) {
+            org.apache.kafka.common.MetricName name = metric.getKey();
+            if (name.name().equals("record-send-total") && name.group().equals("producer-topic-metrics")
+                    && topic.equals(name.tags().get("topic"))
+                    && metric.getValue().metricValue() instanceof Number n) {
+                sent += n.doubleValue();
+            }
+        }
+        return Math.round(sent);
     }
 
     private static long heapAfterGc() {

@@ -24,11 +24,15 @@ public record FleetBenchmarkResult(FleetBenchmark.Settings settings, FleetBenchm
     public void print(PrintWriter out) {
         out.println();
         out.println("bench fleet: " + large.keys() + " keys against " + small.keys() + ", "
-                + large.timing().outputs() + " events each, " + settings.partitions() + " partitions, 1 stream thread");
+                + large.timing().outputs() + " events each, " + settings.partitions() + " partitions, 1 stream thread,"
+                + " record cache " + (settings.recordCacheBytes() < 0 ? "Kafka's default"
+                : settings.recordCacheBytes() + " bytes"));
         out.printf(Locale.ROOT, "%-44s %14s %14s%n", "", small.keys() + " keys", large.keys() + " keys");
         row(out, "events/s while processing", "%.0f", small.timing().rate(), large.timing().rate());
         row(out, "stream thread µs per event", "%.1f", small.timing().cpu().streamThreadMicrosPerEvent(),
                 large.timing().cpu().streamThreadMicrosPerEvent());
+        row(out, "state changelog records per event", "%.3f", small.stateWritesPerEvent(),
+                large.stateWritesPerEvent());
         row(out, "detector state value, bytes per key", "%.0f", small.stateBytes(), large.stateBytes());
         row(out, "  of which the history head", "%.0f", small.headBytes(), large.headBytes());
         row(out, "history store, bytes per key", "%.0f", small.historyBytes(), large.historyBytes());

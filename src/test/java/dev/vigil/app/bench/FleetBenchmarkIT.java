@@ -17,7 +17,7 @@ class FleetBenchmarkIT {
     @Test
     void shouldMeasureBothFleetsAndTheRestore() throws Exception {
         StringWriter text = new StringWriter();
-        FleetBenchmark.Settings settings = new FleetBenchmark.Settings(400, 5, 20, 0.25, 2, 64L << 20,
+        FleetBenchmark.Settings settings = new FleetBenchmark.Settings(400, 5, 20, 0.25, 2, 64L << 20, -1,
                 KafkaTestBroker.shared().bootstrapServers());
         FleetBenchmarkResult result = new FleetBenchmark(settings, new PrintWriter(text)).run();
 
@@ -34,6 +34,12 @@ class FleetBenchmarkIT {
                     fleet.toString());
             assertTrue(fleet.heapAfterGc() > 0 && fleet.taskStoreBytes() > 0, fleet.toString());
         }
+        // a key's state reaches the changelog at most once per commit: the 20 keys of the small fleet, each with
+        // several events per commit interval, write fewer states per event than the 400 of the large one, and no
+        // fleet writes more than one per event
+        assertTrue(result.small().stateWritesPerEvent() > 0
+                        && result.small().stateWritesPerEvent() < result.large().stateWritesPerEvent()
+                        && result.large().stateWritesPerEvent() <= 1.0, result.toString());
         // the small fleet's keys saw 100 events each, the large one's 5: more history per key
         assertTrue(result.small().historyBytes() > result.large().historyBytes(), result.toString());
         assertTrue(result.restore().restoredRecords() > 0 && result.restore().seconds() > 0, result.toString());
