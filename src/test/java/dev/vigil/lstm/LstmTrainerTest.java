@@ -197,11 +197,15 @@ class LstmTrainerTest {
         for (int k = 0; k < 300; k++) {
             trainer.trainMinibatch();
         }
-        long before = LstmStepperTest.allocatedBytes();
-        for (int k = 0; k < 100; k++) {
-            trainer.trainMinibatch();
+        // rounds until one allocates nothing (late JIT on a loaded machine: see LstmStepperTest), at most 50
+        long allocated = Long.MAX_VALUE;
+        for (int round = 0; round < 50 && allocated >= 1024; round++) {
+            long before = LstmStepperTest.allocatedBytes();
+            for (int k = 0; k < 100; k++) {
+                trainer.trainMinibatch();
+            }
+            allocated = LstmStepperTest.allocatedBytes() - before;
         }
-        long allocated = LstmStepperTest.allocatedBytes() - before;
         assertTrue(allocated < 1024, "100 minibatches allocated " + allocated + " bytes");
     }
 

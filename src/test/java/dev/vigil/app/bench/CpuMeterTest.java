@@ -41,8 +41,10 @@ class CpuMeterTest {
             started.await();
             CpuMeter busyMeter = new CpuMeter("busy-app");
             CpuMeter idleMeter = new CpuMeter("idle-app");
-            CpuMeter.Sample busyFrom = busyMeter.sample();
+            // the idle window brackets the busy one (on a loaded machine a sample can take a large part of a second,
+            // which must not shorten the idle window below the meter's minimum)
             CpuMeter.Sample idleFrom = idleMeter.sample();
+            CpuMeter.Sample busyFrom = busyMeter.sample();
             // measure until the busy thread has run 40 ms (a loaded machine gives a spinning thread little: at load
             // 10 on 2 cores about 0.2 of a core, and less when a build runs beside it), at least 400 ms, at most 20 s
             CpuMeter.Sample busyTo = busyMeter.sample();
