@@ -17,11 +17,10 @@ import java.util.Arrays;
  * </pre>
  * Workspaces are matrices stored as arrays of rows (see {@link MatrixKernels}), row {@code t·B + b}
  * for step t of subsequence b, allocated once in the constructor; {@link #loadBatch},
- * {@link #forward} and {@link #backward} allocate nothing. Not thread-safe, but for the phases
- * ({@link #forwardRows}, {@link #backwardRows}, {@link #weightGradient}) that two threads may run at once on disjoint
- * subsequences or output rows: each subsequence's recurrence is independent of the others, and only the sums over
- * rows (the head, the weight and bias gradients) mix them, in a fixed order, so such a split gives the bits of one
- * thread.
+ * {@link #forward} and {@link #backward} allocate nothing. Not thread-safe, but for the phases ({@link #rows},
+ * {@link #weightGradient}) that two threads may run at once on disjoint subsequences or output rows: each
+ * subsequence's recurrences are independent of the others, and only the sums over rows (the loss, the weight and bias
+ * gradients) mix them, in a fixed order, so such a split gives the bits of one thread.
  */
 final class BpttEngine {
 
@@ -56,13 +55,10 @@ final class BpttEngine {
     private final float[][][] hiddens;
     /** Per layer, {@code T·B × H}: {@code dL/dh_t} arriving from the layer above (or the head). */
     private final float[][][] hiddenGrads;
-    /** {@code T·B × d}: {@code dL/dŷ}. */
-    private final float[][] headGrad;
-    /** {@code d × H}: the rows of {@code Wy}, and {@code dL/dWy} summed over the rows in order. */
-    private final float[][] headRows;
-    private final float[][] headRowGrads;
-    /** {@code T·B × 4H}: {@code dL/dz} of the layer being differentiated. */
-    private final float[][] gateGrad;
+    /** The linear head on the top layer. */
+    private final BpttHead head;
+    /** Per layer, {@code T·B × 4H}: {@code dL/dz}. */
+    private final float[][][] gateGrad;
     /** {@code 4H}: {@code dL/db} of the layer being differentiated, summed over the rows in order. */
     private final float[] biasGrad;
     /** {@code B × H}: {@code dL/dh} and {@code dL/dc} carried from step t+1 to t. */
@@ -102,10 +98,8 @@ final class BpttEngine {
         for (int l = 0; l < layers; l++) {
             concat[l] = new float[n][layout.columns(l)];
         }
-        headGrad = new float[n][d];
-        headRows = new float[d][hidden];
-        headRowGrads = new float[d][hidden];
-        gateGrad = new float[n][rows];
+        head = new BpttHead(config, batch, steps, lossCount, inputs, hiddens[layers - 1], hiddenGrads[layers - 1]);
+        gateGrad = new float[layers][n][rows];
         biasGrad = new float[rows];
         hiddenCarry = new float[batch][hidden];
         cellCarry = new float[batch][hidden];
@@ -126,10 +120,10 @@ final class BpttEngine {
     static long workspaceDoubles(LstmConfig config, int batch, int steps) {
         ParameterLayout layout = new ParameterLayout(config);
         long n = (long) steps * batch;
-        long total = n * layout.gateRows() + (2 * n + batch) * (config.inputSize() + config.contextSize())
+        long total = (2 * n + batch) * (config.inputSize() + config.contextSize()) + 2 * n * config.inputSize()
                 + layout.size();
         for (int l = 0; l < config.layers(); l++) {
-            total += n * (layout.columns(l) + layout.gateRows() + 4L * config.hiddenSize())
+            total += n * (layout.columns(l) + 2L * layout.gateRows() + 4L * config.hiddenSize())
                     + (long) batch * config.hiddenSize();
         }
         return total;
@@ -160,8 +154,10 @@ final class BpttEngine {
      * @param transposedRows  rows of each {@code W_l}ᵀ of {@code parameters}; not modified
      */
     double forward(float[] parameters, float[][][] transposedRows) {
+        head.load(parameters);
         forwardRows(0, batch, parameters, transposedRows);
-        return forwardHead(parameters);
+        head.rows(0, batch, parameters);
+        return head.loss();
     }
 
     /** Batch size of this engine: the subsequences {@link #forwardRows} and {@link #backwardRows} range over. */
@@ -174,11 +170,8 @@ final class BpttEngine {
         return layout.columns(l);
     }
 
-    /**
-     * The forward pass of every layer and step for subsequences {@code b0 <= b < b1} only (the head is
-     * {@link #forwardHead}, once all subsequences are done). Arguments as {@link #forward}.
-     */
-    void forwardRows(int b0, int b1, float[] parameters, float[][][] transposedRows) {
+    /** The forward pass of every layer and step for subsequences {@code b0 <= b < b1}. */
+    private void forwardRows(int b0, int b1, float[] parameters, float[][][] transposedRows) {
         for (int l = 0; l < layout.layers; l++) {
             for (int t = 0; t < steps; t++) {
                 forwardStep(l, t, b0, b1, parameters, transposedRows[l]);
@@ -220,33 +213,6 @@ final class BpttEngine {
     }
 
     /**
-     * {@code ŷ = Wy·h_top + by (+ x)} in the stepper's order of operations; returns this part's share of the
-     * loss (summed in double) and stores {@code dL/dŷ}. After {@link #forwardRows} of every subsequence.
-     */
-    double forwardHead(float[] p) {
-        int n = steps * batch;
-        float[][] top = hiddens[layout.layers - 1];
-        int wy = layout.headWeightOffset();
-        int by = layout.headBiasOffset();
-        float scale = (float) (2.0 / lossCount);
-        double sum = 0;
-        for (int r = 0; r < n; r++) {
-            float[] h = top[r];
-            for (int k = 0; k < d; k++) {
-                float y = CellKernels.dot(hidden, p, wy + k * hidden, h);
-                y += p[by + k];
-                if (residual) {
-                    y += inputs[r][k];
-                }
-                float diff = y - inputs[r + batch][k];
-                sum += (double) diff * diff;
-                headGrad[r][k] = scale * diff;
-            }
-        }
-        return sum / lossCount;
-    }
-
-    /**
      * Gradient of the loss of the last {@link #forward} with respect to every parameter.
      *
      * @param parameters the flat parameters {@code forward} used; not modified
@@ -255,65 +221,67 @@ final class BpttEngine {
      * @param gradient   output in {@link ParameterLayout} order; overwritten
      */
     void backward(float[] parameters, float[][][] hiddenRows, float[][][] inputRows, float[] gradient) {
-        backwardHead(parameters, gradient);
-        for (int l = layout.layers - 1; l >= 0; l--) {
-            backwardRows(l, 0, batch, 0, hiddenRows[l], inputRows[l]);
+        backwardRows(0, batch, 0, hiddenRows, inputRows);
+        for (int l = 0; l < layout.layers; l++) {
             weightGradient(l, 0, layout.columns(l));
+        }
+        finish(gradient);
+    }
+
+    /**
+     * What {@link #forward} and {@link #backward} do to each subsequence on its own, for subsequences b0..b1 with
+     * {@code part}'s scratch rows: the forward pass, the head's rows, backpropagation through every layer. After
+     * {@link #loadBatch} and {@link BpttHead#load} ({@link #loadHead}); before {@link #weightGradient} and
+     * {@link #finish}. Arguments as those two.
+     */
+    void rows(int b0, int b1, int part, float[] parameters, float[][][] transposedRows, float[][][] hiddenRows,
+              float[][][] inputRows) {
+        forwardRows(b0, b1, parameters, transposedRows);
+        head.rows(b0, b1, parameters);
+        backwardRows(b0, b1, part, hiddenRows, inputRows);
+    }
+
+    /** Copies the head's weights for {@link #rows}. */
+    void loadHead(float[] parameters) {
+        head.load(parameters);
+    }
+
+    /** The loss of the last {@link #rows} of every subsequence ({@link #forward}'s value). */
+    double loss() {
+        return head.loss();
+    }
+
+    /** Writes the gradient of the last passes, once {@link #weightGradient} has covered every layer's rows. */
+    void finish(float[] gradient) {
+        Arrays.fill(gradient, 0f);
+        head.addGradient(gradient);
+        for (int l = layout.layers - 1; l >= 0; l--) {
             finishLayer(l, gradient);
         }
     }
 
-    /**
-     * {@code dWy = Σ dŷ·h_topᵀ}, {@code dby = Σ dŷ}, {@code dh_top = Wyᵀ·dŷ}. Each row of {@code Wy} and of its gradient
-     * is copied into a row of its own first, so that the loops index every array from 0 (which C2 vectorises); the sums
-     * are the same, in the same order. Zeroes {@code gradient} first; the first phase of {@link #backward}.
-     */
-    void backwardHead(float[] p, float[] gradient) {
-        Arrays.fill(gradient, 0f);
-        int n = steps * batch;
-        float[][] top = hiddens[layout.layers - 1];
-        float[][] dhTop = hiddenGrads[layout.layers - 1];
-        int wy = layout.headWeightOffset();
-        int by = layout.headBiasOffset();
-        for (int k = 0; k < d; k++) {
-            System.arraycopy(p, wy + k * hidden, headRows[k], 0, hidden);
-            Arrays.fill(headRowGrads[k], 0f);
-        }
-        // dWy += dŷ·hᵀ, dby += dŷ, dh_top = Wyᵀ·dŷ, row by row (d is small)
-        for (int r = 0; r < n; r++) {
-            float[] h = top[r];
-            float[] dh = dhTop[r];
-            Arrays.fill(dh, 0f);
-            for (int k = 0; k < d; k++) {
-                float dy = headGrad[r][k];
-                CellKernels.axpy(hidden, dy, h, headRowGrads[k]);
-                CellKernels.axpy(hidden, dy, headRows[k], dh);
-                gradient[by + k] += dy;
-            }
-        }
-        for (int k = 0; k < d; k++) {
-            float[] dw = headRowGrads[k];
-            int w = wy + k * hidden;
-            for (int j = 0; j < hidden; j++) {
-                gradient[w + j] += dw[j];
-            }
+    /** Backpropagation through the steps of every layer, from the top, for subsequences b0..b1. */
+    private void backwardRows(int b0, int b1, int part, float[][][] hiddenRows, float[][][] inputRows) {
+        for (int l = layout.layers - 1; l >= 0; l--) {
+            backwardRows(l, b0, b1, part, hiddenRows[l], inputRows[l]);
         }
     }
 
     /**
-     * Backpropagation through the steps of layer {@code l} (from the top layer down, after {@link #backwardHead}) for
+     * Backpropagation through the steps of layer {@code l} (from the top layer down, after the head's rows) for
      * subsequences {@code b0 <= b < b1}, with {@code part}'s scratch rows: {@code dz} of every step, and {@code dh} for
      * the layer below.
      *
      * @param wh rows of {@code W_l}, columns of {@code h}; not modified
      * @param wx rows of {@code W_l}, columns of the input; not modified
      */
-    void backwardRows(int l, int b0, int b1, int part, float[][] wh, float[][] wx) {
+    private void backwardRows(int l, int b0, int b1, int part, float[][] wh, float[][] wx) {
         int in = layout.layerInputSize(l);
         for (int b = b0; b < b1; b++) {
             Arrays.fill(hiddenCarry[b], 0f);
             Arrays.fill(cellCarry[b], 0f);
         }
+        float[][] gateGrad = this.gateGrad[l];
         for (int t = steps - 1; t >= 0; t--) {
             gateGradients(l, t, b0, b1, part);
             if (t == 0 && l == 0) {
@@ -340,12 +308,13 @@ final class BpttEngine {
         for (int c = c0; c < c1; c++) {
             Arrays.fill(dWT[c], 0f);
         }
-        MatrixKernels.multAddTransA(c0, c1, rows, steps * batch, concat[l], 0, gateGrad, 0, dWT);
+        MatrixKernels.multAddTransA(c0, c1, rows, steps * batch, concat[l], 0, gateGrad[l], 0, dWT);
     }
 
     /** Writes layer {@code l}'s weight gradient into {@code gradient} and adds {@code db = Σ_t dz_t}. */
-    void finishLayer(int l, float[] gradient) {
+    private void finishLayer(int l, float[] gradient) {
         int n = steps * batch;
+        float[][] gateGrad = this.gateGrad[l];
         layout.readTransposedRows(l, weightGradT[l], gradient);
         // summed over the rows in order into a row of its own (a loop C2 vectorises), then added to the zeroed gradient
         Arrays.fill(biasGrad, 0f);
@@ -391,7 +360,7 @@ final class BpttEngine {
             CellKernels.inputGrads(hidden, zi, zg, cellGrad, di, dg);
             CellKernels.forgetGrads(hidden, zf, cPrev, cellGrad, df, dcNext);
             CellKernels.outputGrads(hidden, zo, dhNext, tc, dO);
-            Activations.join(parts, gateGrad[r], hidden);
+            Activations.join(parts, gateGrad[l][r], hidden);
         }
     }
 }

@@ -32,8 +32,7 @@ final class MinibatchGradient {
     private final float[] restGradient;
     /** The phases handed to the helper; each part {@code p} of two. */
     private final IntConsumer halves;
-    private final IntConsumer forwardRows;
-    private final IntConsumer backwardRows;
+    private final IntConsumer rows;
     private final IntConsumer weightRows;
     /** The helper while a run lasts ({@link #release}); null with one thread. */
     private PartRunner runner;
@@ -41,7 +40,6 @@ final class MinibatchGradient {
     private double[][] series;
     private Normalisation normalisation;
     private int[] offsets;
-    private int layer;
     private double firstLoss;
     private double restLoss;
 
@@ -75,12 +73,13 @@ final class MinibatchGradient {
             }
         };
         BpttEngine one = engines[0];
-        this.forwardRows = part -> one.forwardRows(from(part, one.batch()), from(part + 1, one.batch()), parameters,
-                transposedRows);
-        this.backwardRows = part -> one.backwardRows(layer, from(part, one.batch()), from(part + 1, one.batch()), part,
-                hiddenRows[layer], inputRows[layer]);
-        this.weightRows = part -> one.weightGradient(layer, from(part, one.columns(layer)),
-                from(part + 1, one.columns(layer)));
+        this.rows = part -> one.rows(from(part, one.batch()), from(part + 1, one.batch()), part, parameters,
+                transposedRows, hiddenRows, inputRows);
+        this.weightRows = part -> {
+            for (int l = 0; l < transposedRows.length; l++) {
+                one.weightGradient(l, from(part, one.columns(l)), from(part + 1, one.columns(l)));
+            }
+        };
     }
 
     /** Loss of the minibatch at {@code offsets} of the normalised {@code series}; its gradient into the trainer's. */
@@ -116,22 +115,17 @@ final class MinibatchGradient {
     }
 
     /**
-     * One engine, two threads: each phase of {@link BpttEngine#backward} and {@link BpttEngine#forward} that two
-     * threads can share, shared; the rest (the head, the bias gradient) here, between them.
+     * One engine, two threads: the passes through each subsequence, then the weight gradient's rows, each shared; the
+     * sums over rows (the loss, the head's and the biases' gradients) here, after them.
      */
     private double shared(double[][] series, Normalisation normalisation, int[] offsets) {
         BpttEngine one = engines[0];
         one.loadBatch(series, normalisation, offsets, 0);
-        runner.run(forwardRows);
-        double loss = one.forwardHead(parameters);
-        one.backwardHead(parameters, gradient);
-        for (int l = transposedRows.length - 1; l >= 0; l--) {
-            layer = l;
-            runner.run(backwardRows);
-            runner.run(weightRows);
-            one.finishLayer(l, gradient);
-        }
-        return loss;
+        one.loadHead(parameters);
+        runner.run(rows);
+        runner.run(weightRows);
+        one.finish(gradient);
+        return one.loss();
     }
 
     /** Where part {@code part} of two of {@code n} items begins ({@code part = 2}: the end). */
