@@ -30,9 +30,9 @@ import java.util.function.BooleanSupplier;
  * <p>Arithmetic is float32 ({@link BpttEngine}, {@link AdamOptimizer}); losses are summed in double. A
  * minibatch of at least {@link MinibatchGradient#SPLIT_BATCH} subsequences is computed as two halves whose
  * gradients are summed in a fixed order ({@link MinibatchGradient}); with {@code threads = 2} a helper thread the
- * trainer starts for each run computes the second half (or, for a smaller batch, half of the subsequences and of the
- * weight gradient's rows in each phase), and the same seed, series and configs give bit-identical models with one
- * thread or two.
+ * trainer starts for each run takes one of the halves (or, for a smaller batch, some of the subsequences and of the
+ * weight gradient's rows, whichever the training thread has not taken first), and the same seed, series and configs
+ * give bit-identical models with one thread or two.
  *
  * <p>Workspaces (sized for the two configs) are allocated once in the constructor; minibatches and validation
  * passes allocate nothing (with two threads, but for the helper started per run). Reusable for any number of runs;

@@ -1,14 +1,14 @@
 package dev.vigil.lstm;
 
-
 /**
  * Loss and gradient of one minibatch for an {@link LstmTrainer}: from {@link #SPLIT_BATCH} subsequences on, as
  * two halves (the first {@code ceil(B/2)} subsequences, then the rest), each with its own {@link BpttEngine}
  * workspace and gradient, summed as {@code g_first + g_rest} in that order whatever the thread count; below it, with
  * one engine. With {@code threads = 2} a helper thread ({@link PartRunner}) takes one of the halves, or, with one
  * engine, some of the subsequences (each one's passes) and some of the weight gradient's rows, whichever the caller has
- * not taken first; the sums over rows stay on the caller, in their order: one thread and two give the same bits. Reads the trainer's parameter arrays (shared, never modified) and writes its gradient. Not thread-safe: one
- * caller at a time.
+ * not taken first; the sums over rows stay on the caller, in their order: one thread and two give the same bits.
+ * Reads the trainer's parameter arrays (shared, never modified) and writes its gradient. Not thread-safe: one caller
+ * at a time.
  */
 final class MinibatchGradient {
 

@@ -40,6 +40,7 @@ final class PartRunner {
         this.spinNanos = spinNanos;
         this.helper = new Thread(this::serve, "vigil-lstm-trainer-helper");
         helper.setDaemon(true);
+        helper.setPriority(Thread.currentThread().getPriority());
         helper.start();
     }
 
