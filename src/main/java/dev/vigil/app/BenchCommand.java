@@ -72,6 +72,10 @@ final class BenchCommand implements Callable<Integer> {
             + " id before measuring (0: none). Default: 300000 (stream), 200000 (trainer), at most --events.")
     Long warmupEvents;
 
+    @Option(names = "--parallelism", defaultValue = "1", description = "trainer: threads one training runs on"
+            + " (trainer.parallelism, 1 or 2). Default: ${DEFAULT-VALUE}.")
+    int parallelism;
+
     @Option(names = "--partitions", defaultValue = "4", description = "stream, trainer, fleet: partitions per topic. Default: ${DEFAULT-VALUE}.")
     int partitions;
 
@@ -119,7 +123,8 @@ final class BenchCommand implements Callable<Integer> {
             long n = events == null ? d.events() : events;
             new TrainerBenchmark(new TrainerBenchmark.Settings(n, keys == null ? d.keys() : keys, partitions,
                     retrainInterval, rate(steadyRate, "--steady-rate"), steadySeconds, bootstrapServers,
-                    warmupEvents == null ? Math.min(n, d.warmupEvents()) : warmupEvents), spec.commandLine().getOut()).run();
+                    warmupEvents == null ? Math.min(n, d.warmupEvents()) : warmupEvents, parallelism),
+                    spec.commandLine().getOut()).run();
             return 0;
         }
         if (target.equals("fleet")) {

@@ -89,7 +89,8 @@ final class VigilService implements AutoCloseable {
                 TopicSetup.createMissing(app, topologies);
             }
             TopicSetup.checkModelPartitions(app, topologies);
-            service.trainer = new ModelTrainingService(app.trainerThreads(), app.trainerQueue(), service.metrics);
+            service.trainer = new ModelTrainingService(app.trainerThreads(), app.trainerQueue(),
+                    app.trainerParallelism(), service.metrics);
             service.decoded = new DecodedModels(app.modelCacheBytes());
             for (int i = 0; i < topologies.size(); i++) {
                 service.applications.add(service.startOne(app, topologies.get(i), settings.get(i)));

@@ -39,14 +39,19 @@ import java.util.TreeMap;
  *                          {@value #NO_INSTANCE_ID}: dynamic membership; null (the default): derived from the HTTP
  *                          endpoint's advertised host and port when those are stable and not a loopback address,
  *                          dynamic membership otherwise (docs/operations.md "Recovery after a crash")
+ * @param trainerParallelism threads one background training runs on: its training thread and, with 2, a helper that
+ *                          takes a share of each minibatch (the same models either way); 1..2, default 1 (on two
+ *                          shared cores a training on two threads takes the core the stream threads keep)
  */
 public record AppConfig(String bootstrapServers, String applicationId, Path stateDir, boolean createTopics,
                         int partitions, int replicationFactor, Map<String, String> kafka, HttpConfig http,
-                        int trainerThreads, int trainerQueue, long modelCacheBytes, String instanceId) {
+                        int trainerThreads, int trainerQueue, long modelCacheBytes, String instanceId,
+                        int trainerParallelism) {
     /** {@code instance.id} value that turns static membership off. */
     public static final String NO_INSTANCE_ID = "none";
     public static final int DEFAULT_TRAINER_THREADS = 1;
     public static final int DEFAULT_TRAINER_QUEUE = 10_000;
+    public static final int DEFAULT_TRAINER_PARALLELISM = 1;
     /** Default {@code models.cache.bytes}: 256 MiB, about 14,000 models at H=32. */
     public static final long DEFAULT_MODEL_CACHE_BYTES = 256L << 20;
     /** Largest {@code models.cache.bytes}: 1 TiB. */
@@ -55,6 +60,14 @@ public record AppConfig(String bootstrapServers, String applicationId, Path stat
     public static AppConfig defaults(String bootstrapServers) {
         return new AppConfig(bootstrapServers, "vigil", Path.of("/tmp/vigil-state"), true, 4, 1, Map.of(),
                 HttpConfig.defaults());
+    }
+
+    /** With one thread per training (the default {@code trainer.parallelism}). */
+    public AppConfig(String bootstrapServers, String applicationId, Path stateDir, boolean createTopics,
+                     int partitions, int replicationFactor, Map<String, String> kafka, HttpConfig http,
+                     int trainerThreads, int trainerQueue, long modelCacheBytes, String instanceId) {
+        this(bootstrapServers, applicationId, stateDir, createTopics, partitions, replicationFactor, kafka, http,
+                trainerThreads, trainerQueue, modelCacheBytes, instanceId, DEFAULT_TRAINER_PARALLELISM);
     }
 
     /** With {@code instance.id} derived (the default). */
@@ -114,6 +127,9 @@ public record AppConfig(String bootstrapServers, String applicationId, Path stat
         if (trainerThreads < 1 || trainerThreads > 64) {
             throw new BadConfigException("trainer.threads must be in [1, 64], got " + trainerThreads);
         }
+        if (trainerParallelism < 1 || trainerParallelism > 2) {
+            throw new BadConfigException("trainer.parallelism must be 1 or 2, got " + trainerParallelism);
+        }
         if (trainerQueue < 1 || trainerQueue > 1_000_000) {
             throw new BadConfigException("trainer.queue.capacity must be in [1, 1000000], got " + trainerQueue);
         }
@@ -167,6 +183,7 @@ public record AppConfig(String bootstrapServers, String applicationId, Path stat
         shown.put("http.advertised.host", http.advertisedHost() == null ? "(derived)" : http.advertisedHost());
         shown.put("http.auth.token", http.requiresToken() ? HIDDEN : "(none)");
         shown.put("trainer.threads", trainerThreads);
+        shown.put("trainer.parallelism", trainerParallelism);
         shown.put("trainer.queue.capacity", trainerQueue);
         shown.put("models.cache.bytes", modelCacheBytes);
         shown.put("instance.id", instanceId == null ? "(derived)" : instanceId);

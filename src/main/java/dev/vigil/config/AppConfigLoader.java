@@ -24,7 +24,7 @@ public final class AppConfigLoader {
     public static final Set<String> KEYS = Set.of("bootstrap.servers", "application.id", "state.dir",
             "topics.create", "topics.partitions", "topics.replication.factor",
             "http.enabled", "http.host", "http.port", "http.advertised.host", "http.auth.token", "trainer.threads",
-            "trainer.queue.capacity", "models.cache.bytes", "instance.id");
+            "trainer.parallelism", "trainer.queue.capacity", "models.cache.bytes", "instance.id");
     private static final String KAFKA_PREFIX = "kafka.";
 
     private AppConfigLoader() {
@@ -110,7 +110,8 @@ public final class AppConfigLoader {
                 (int) number(values, "trainer.threads", d.trainerThreads()),
                 (int) number(values, "trainer.queue.capacity", d.trainerQueue()),
                 wholeNumber(values, "models.cache.bytes", d.modelCacheBytes()),
-                values.get("instance.id"));
+                values.get("instance.id"),
+                (int) number(values, "trainer.parallelism", d.trainerParallelism()));
     }
 
     private static boolean bool(Map<String, String> values, String key, boolean fallback) {

@@ -17,9 +17,15 @@ import java.util.Arrays;
  * </pre>
  * Workspaces are matrices stored as arrays of rows (see {@link MatrixKernels}), row {@code t·B + b}
  * for step t of subsequence b, allocated once in the constructor; {@link #loadBatch},
- * {@link #forward} and {@link #backward} allocate nothing. Not thread-safe.
+ * {@link #forward} and {@link #backward} allocate nothing. Not thread-safe, but for the phases ({@link #rows},
+ * {@link #weightGradient}) that two threads may run at once on disjoint subsequences or output rows: each
+ * subsequence's recurrences are independent of the others, and only the sums over rows (the loss, the weight and bias
+ * gradients) mix them, in a fixed order, so such a split gives the bits of one thread.
  */
 final class BpttEngine {
+
+    /** How many threads may run a phase at once, each with its own part's scratch rows. */
+    static final int PARTS = 2;
 
     private final ParameterLayout layout;
     private final boolean residual;
@@ -49,26 +55,23 @@ final class BpttEngine {
     private final float[][][] hiddens;
     /** Per layer, {@code T·B × H}: {@code dL/dh_t} arriving from the layer above (or the head). */
     private final float[][][] hiddenGrads;
-    /** {@code T·B × d}: {@code dL/dŷ}. */
-    private final float[][] headGrad;
-    /** {@code d × H}: the rows of {@code Wy}, and {@code dL/dWy} summed over the rows in order. */
-    private final float[][] headRows;
-    private final float[][] headRowGrads;
-    /** {@code T·B × 4H}: {@code dL/dz} of the layer being differentiated. */
-    private final float[][] gateGrad;
+    /** The linear head on the top layer. */
+    private final BpttHead head;
+    /** Per layer, {@code T·B × 4H}: {@code dL/dz}. */
+    private final float[][][] gateGrad;
     /** {@code 4H}: {@code dL/db} of the layer being differentiated, summed over the rows in order. */
     private final float[] biasGrad;
     /** {@code B × H}: {@code dL/dh} and {@code dL/dc} carried from step t+1 to t. */
     private final float[][] hiddenCarry;
     private final float[][] cellCarry;
-    /** {@code H}: {@code dL/dc} of one row of the step being differentiated. */
-    private final float[] cellGrad;
+    /** Per part ({@link #backwardRows}), {@code H}: {@code dL/dc} of one row of the step being differentiated. */
+    private final float[][] cellGrad;
     /** Per layer, {@code (in_l + H) × 4H}: {@code dL/dW_l}ᵀ, copied into the flat gradient. */
     private final float[][][] weightGradT;
     /** One normalised input row in double, before it is rounded into {@link #inputs}. */
     private final double[] row;
-    /** One row's gate gradients, each from index 0 ({@link Activations#join}). */
-    private final float[][] gateGradParts;
+    /** Per part, one row's gate gradients, each from index 0 ({@link Activations#join}). */
+    private final float[][][] gateGradParts;
     /** {@link Activations#gateCoefficients} of the hidden size. */
     private final float[][] activation;
 
@@ -95,20 +98,18 @@ final class BpttEngine {
         for (int l = 0; l < layers; l++) {
             concat[l] = new float[n][layout.columns(l)];
         }
-        headGrad = new float[n][d];
-        headRows = new float[d][hidden];
-        headRowGrads = new float[d][hidden];
-        gateGrad = new float[n][rows];
+        head = new BpttHead(config, batch, steps, lossCount, inputs, hiddens[layers - 1], hiddenGrads[layers - 1]);
+        gateGrad = new float[layers][n][rows];
         biasGrad = new float[rows];
         hiddenCarry = new float[batch][hidden];
         cellCarry = new float[batch][hidden];
-        cellGrad = new float[hidden];
+        cellGrad = new float[PARTS][hidden];
         weightGradT = new float[layers][][];
         for (int l = 0; l < layers; l++) {
             weightGradT[l] = new float[layout.columns(l)][rows];
         }
         row = new double[d + config.contextSize()];
-        gateGradParts = new float[ParameterLayout.GATES][hidden];
+        gateGradParts = new float[PARTS][ParameterLayout.GATES][hidden];
         activation = Activations.gateCoefficients(hidden);
     }
 
@@ -119,10 +120,10 @@ final class BpttEngine {
     static long workspaceDoubles(LstmConfig config, int batch, int steps) {
         ParameterLayout layout = new ParameterLayout(config);
         long n = (long) steps * batch;
-        long total = n * layout.gateRows() + (2 * n + batch) * (config.inputSize() + config.contextSize())
+        long total = (2 * n + batch) * (config.inputSize() + config.contextSize()) + 2 * n * config.inputSize()
                 + layout.size();
         for (int l = 0; l < config.layers(); l++) {
-            total += n * (layout.columns(l) + layout.gateRows() + 4L * config.hiddenSize())
+            total += n * (layout.columns(l) + 2L * layout.gateRows() + 4L * config.hiddenSize())
                     + (long) batch * config.hiddenSize();
         }
         return total;
@@ -153,21 +154,38 @@ final class BpttEngine {
      * @param transposedRows  rows of each {@code W_l}ᵀ of {@code parameters}; not modified
      */
     double forward(float[] parameters, float[][][] transposedRows) {
-        for (int l = 0; l < layout.layers; l++) {
-            for (int t = 0; t < steps; t++) {
-                forwardStep(l, t, parameters, transposedRows[l]);
-            }
-        }
-        return forwardHead(parameters);
+        head.load(parameters);
+        forwardRows(0, batch, parameters, transposedRows);
+        head.rows(0, batch, parameters);
+        return head.loss();
     }
 
-    private void forwardStep(int l, int t, float[] p, float[][] wT) {
+    /** Batch size of this engine: the subsequences {@link #forwardRows} and {@link #backwardRows} range over. */
+    int batch() {
+        return batch;
+    }
+
+    /** Columns {@code in + H} of layer {@code l}: the output rows {@link #weightGradient} ranges over. */
+    int columns(int l) {
+        return layout.columns(l);
+    }
+
+    /** The forward pass of every layer and step for subsequences {@code b0 <= b < b1}. */
+    private void forwardRows(int b0, int b1, float[] parameters, float[][][] transposedRows) {
+        for (int l = 0; l < layout.layers; l++) {
+            for (int t = 0; t < steps; t++) {
+                forwardStep(l, t, b0, b1, parameters, transposedRows[l]);
+            }
+        }
+    }
+
+    private void forwardStep(int l, int t, int b0, int b1, float[] p, float[][] wT) {
         int in = layout.layerInputSize(l);
         int first = t * batch;
         float[][] below = l == 0 ? inputs : hiddens[l - 1];
         float[][] x = concat[l];
         float[][] z = gateScratch;
-        for (int b = 0; b < batch; b++) {
+        for (int b = b0; b < b1; b++) {
             int r = first + b;
             System.arraycopy(below[r], 0, x[r], 0, in);
             if (t == 0) {
@@ -177,10 +195,10 @@ final class BpttEngine {
             }
             System.arraycopy(p, layout.biasOffset(l), z[b], 0, rows);
         }
-        // z = b + [x;h]ᵀ·Wᵀ for the B rows of step t
-        MatrixKernels.multAdd(batch, rows, in + hidden, x, first, wT, z, 0);
+        // z = b + [x;h]ᵀ·Wᵀ for the rows b0..b1 of step t
+        MatrixKernels.multAdd(b1 - b0, rows, in + hidden, x, first + b0, wT, z, b0);
         // i, f, o = σ(z); g = tanh(z); c = f⊙c_prev + i⊙g; h = o⊙tanh(c)
-        for (int b = 0; b < batch; b++) {
+        for (int b = b0; b < b1; b++) {
             int r = first + b;
             float[] zr = z[b];
             float[][] parts = activated[l][r];
@@ -195,33 +213,6 @@ final class BpttEngine {
     }
 
     /**
-     * {@code ŷ = Wy·h_top + by (+ x)} in the stepper's order of operations; returns this part's share of the
-     * loss (summed in double) and stores {@code dL/dŷ}.
-     */
-    private double forwardHead(float[] p) {
-        int n = steps * batch;
-        float[][] top = hiddens[layout.layers - 1];
-        int wy = layout.headWeightOffset();
-        int by = layout.headBiasOffset();
-        float scale = (float) (2.0 / lossCount);
-        double sum = 0;
-        for (int r = 0; r < n; r++) {
-            float[] h = top[r];
-            for (int k = 0; k < d; k++) {
-                float y = CellKernels.dot(hidden, p, wy + k * hidden, h);
-                y += p[by + k];
-                if (residual) {
-                    y += inputs[r][k];
-                }
-                float diff = y - inputs[r + batch][k];
-                sum += (double) diff * diff;
-                headGrad[r][k] = scale * diff;
-            }
-        }
-        return sum / lossCount;
-    }
-
-    /**
      * Gradient of the loss of the last {@link #forward} with respect to every parameter.
      *
      * @param parameters the flat parameters {@code forward} used; not modified
@@ -230,78 +221,101 @@ final class BpttEngine {
      * @param gradient   output in {@link ParameterLayout} order; overwritten
      */
     void backward(float[] parameters, float[][][] hiddenRows, float[][][] inputRows, float[] gradient) {
+        backwardRows(0, batch, 0, hiddenRows, inputRows);
+        for (int l = 0; l < layout.layers; l++) {
+            weightGradient(l, 0, layout.columns(l));
+        }
+        finish(gradient);
+    }
+
+    /**
+     * What {@link #forward} and {@link #backward} do to each subsequence on its own, for subsequences b0..b1 with
+     * scratch rows {@code part} (one set per thread, 0 or 1): the forward pass, the head's rows, backpropagation through every layer. After
+     * {@link #loadBatch} and {@link BpttHead#load} ({@link #loadHead}); before {@link #weightGradient} and
+     * {@link #finish}. Arguments as those two.
+     */
+    void rows(int b0, int b1, int part, float[] parameters, float[][][] transposedRows, float[][][] hiddenRows,
+              float[][][] inputRows) {
+        forwardRows(b0, b1, parameters, transposedRows);
+        head.rows(b0, b1, parameters);
+        backwardRows(b0, b1, part, hiddenRows, inputRows);
+    }
+
+    /** Copies the head's weights for {@link #rows}. */
+    void loadHead(float[] parameters) {
+        head.load(parameters);
+    }
+
+    /** The loss of the last {@link #rows} of every subsequence ({@link #forward}'s value). */
+    double loss() {
+        return head.loss();
+    }
+
+    /** Writes the gradient of the last passes, once {@link #weightGradient} has covered every layer's rows. */
+    void finish(float[] gradient) {
         Arrays.fill(gradient, 0f);
-        backwardHead(parameters, gradient);
+        head.addGradient(gradient);
         for (int l = layout.layers - 1; l >= 0; l--) {
-            backwardLayer(l, hiddenRows[l], inputRows[l], gradient);
+            finishLayer(l, gradient);
+        }
+    }
+
+    /** Backpropagation through the steps of every layer, from the top, for subsequences b0..b1. */
+    private void backwardRows(int b0, int b1, int part, float[][][] hiddenRows, float[][][] inputRows) {
+        for (int l = layout.layers - 1; l >= 0; l--) {
+            backwardRows(l, b0, b1, part, hiddenRows[l], inputRows[l]);
         }
     }
 
     /**
-     * {@code dWy = Σ dŷ·h_topᵀ}, {@code dby = Σ dŷ}, {@code dh_top = Wyᵀ·dŷ}. Each row of {@code Wy} and of its gradient
-     * is copied into a row of its own first, so that the loops index every array from 0 (which C2 vectorises); the sums
-     * are the same, in the same order.
+     * Backpropagation through the steps of layer {@code l} (from the top layer down, after the head's rows) for
+     * subsequences {@code b0 <= b < b1}, with {@code part}'s scratch rows: {@code dz} of every step, and {@code dh} for
+     * the layer below.
+     *
+     * @param wh rows of {@code W_l}, columns of {@code h}; not modified
+     * @param wx rows of {@code W_l}, columns of the input; not modified
      */
-    private void backwardHead(float[] p, float[] gradient) {
-        int n = steps * batch;
-        float[][] top = hiddens[layout.layers - 1];
-        float[][] dhTop = hiddenGrads[layout.layers - 1];
-        int wy = layout.headWeightOffset();
-        int by = layout.headBiasOffset();
-        for (int k = 0; k < d; k++) {
-            System.arraycopy(p, wy + k * hidden, headRows[k], 0, hidden);
-            Arrays.fill(headRowGrads[k], 0f);
+    private void backwardRows(int l, int b0, int b1, int part, float[][] wh, float[][] wx) {
+        int in = layout.layerInputSize(l);
+        for (int b = b0; b < b1; b++) {
+            Arrays.fill(hiddenCarry[b], 0f);
+            Arrays.fill(cellCarry[b], 0f);
         }
-        // dWy += dŷ·hᵀ, dby += dŷ, dh_top = Wyᵀ·dŷ, row by row (d is small)
-        for (int r = 0; r < n; r++) {
-            float[] h = top[r];
-            float[] dh = dhTop[r];
-            Arrays.fill(dh, 0f);
-            for (int k = 0; k < d; k++) {
-                float dy = headGrad[r][k];
-                CellKernels.axpy(hidden, dy, h, headRowGrads[k]);
-                CellKernels.axpy(hidden, dy, headRows[k], dh);
-                gradient[by + k] += dy;
+        float[][] gateGrad = this.gateGrad[l];
+        for (int t = steps - 1; t >= 0; t--) {
+            gateGradients(l, t, b0, b1, part);
+            if (t == 0 && l == 0) {
+                break;
             }
-        }
-        for (int k = 0; k < d; k++) {
-            float[] dw = headRowGrads[k];
-            int w = wy + k * hidden;
-            for (int j = 0; j < hidden; j++) {
-                gradient[w + j] += dw[j];
+            // dh_next = W_hᵀ·dz_t, dh_below = W_xᵀ·dz_t for the rows b0..b1 of step t (over rows of W's two parts)
+            int first = t * batch + b0;
+            MatrixKernels.mult(b1 - b0, hidden, rows, gateGrad, first, wh, hiddenCarry, b0);
+            if (l > 0) {
+                for (int b = b0; b < b1; b++) {
+                    Arrays.fill(hiddenGrads[l - 1][t * batch + b], 0f);
+                }
+                MatrixKernels.multAdd(b1 - b0, in, rows, gateGrad, first, wx, hiddenGrads[l - 1], first);
             }
         }
     }
 
-    private void backwardLayer(int l, float[][] wh, float[][] wx, float[] gradient) {
-        int in = layout.layerInputSize(l);
-        int cols = in + hidden;
-        for (int b = 0; b < batch; b++) {
-            Arrays.fill(hiddenCarry[b], 0f);
-            Arrays.fill(cellCarry[b], 0f);
-        }
-        for (int t = steps - 1; t >= 0; t--) {
-            gateGradients(l, t);
-            if (t == 0 && l == 0) {
-                break;
-            }
-            // dh_next = W_hᵀ·dz_t, dh_below = W_xᵀ·dz_t for the B rows of step t (over rows of W's two parts)
-            MatrixKernels.mult(batch, hidden, rows, gateGrad, t * batch, wh, hiddenCarry, 0);
-            if (l > 0) {
-                for (int b = 0; b < batch; b++) {
-                    Arrays.fill(hiddenGrads[l - 1][t * batch + b], 0f);
-                }
-                MatrixKernels.multAdd(batch, in, rows, gateGrad, t * batch, wx, hiddenGrads[l - 1], t * batch);
-            }
-        }
-        int n = steps * batch;
-        // dWᵀ = Σ_t [x_t; h_{t-1}]·dz_tᵀ, db = Σ_t dz_t
+    /**
+     * {@code dWᵀ = Σ_t [x_t; h_{t-1}]·dz_tᵀ} of layer {@code l}, its rows (columns of W) {@code c0 <= c < c1} only,
+     * summed over all rows of the minibatch in order; after {@link #backwardRows} of every subsequence.
+     */
+    void weightGradient(int l, int c0, int c1) {
         float[][] dWT = weightGradT[l];
-        for (float[] row : dWT) {
-            Arrays.fill(row, 0f);
+        for (int c = c0; c < c1; c++) {
+            Arrays.fill(dWT[c], 0f);
         }
-        MatrixKernels.multAddTransA(cols, rows, n, concat[l], 0, gateGrad, 0, dWT);
-        layout.readTransposedRows(l, dWT, gradient);
+        MatrixKernels.multAddTransA(c0, c1, rows, steps * batch, concat[l], 0, gateGrad[l], 0, dWT);
+    }
+
+    /** Writes layer {@code l}'s weight gradient into {@code gradient} and adds {@code db = Σ_t dz_t}. */
+    private void finishLayer(int l, float[] gradient) {
+        int n = steps * batch;
+        float[][] gateGrad = this.gateGrad[l];
+        layout.readTransposedRows(l, weightGradT[l], gradient);
         // summed over the rows in order into a row of its own (a loop C2 vectorises), then added to the zeroed gradient
         Arrays.fill(biasGrad, 0f);
         int r = 0;
@@ -322,29 +336,31 @@ final class BpttEngine {
     }
 
     /** {@code dz} of step t from {@code dh}, {@code dc} carried from t+1 and the stored activations. */
-    private void gateGradients(int l, int t) {
-        float[] di = gateGradParts[0];
-        float[] df = gateGradParts[1];
-        float[] dg = gateGradParts[2];
-        float[] dO = gateGradParts[3];
-        for (int b = 0; b < batch; b++) {
+    private void gateGradients(int l, int t, int b0, int b1, int part) {
+        float[][] parts = gateGradParts[part];
+        float[] cellGrad = this.cellGrad[part];
+        float[] di = parts[0];
+        float[] df = parts[1];
+        float[] dg = parts[2];
+        float[] dO = parts[3];
+        for (int b = b0; b < b1; b++) {
             int r = t * batch + b;
             float[] cPrev = cells[l][r];
             float[] tc = tanhCells[l][r];
             float[] dhAbove = hiddenGrads[l][r];
             float[] dhNext = hiddenCarry[b];
             float[] dcNext = cellCarry[b];
-            float[][] parts = activated[l][r];
-            float[] zi = parts[0];
-            float[] zf = parts[1];
-            float[] zg = parts[2];
-            float[] zo = parts[3];
+            float[][] gates = activated[l][r];
+            float[] zi = gates[0];
+            float[] zf = gates[1];
+            float[] zg = gates[2];
+            float[] zo = gates[3];
             // dh goes into dhNext, which the W_hᵀ·dz product overwrites next
             CellKernels.hiddenAndCellGrads(hidden, dhAbove, dhNext, zo, tc, dcNext, cellGrad);
             CellKernels.inputGrads(hidden, zi, zg, cellGrad, di, dg);
             CellKernels.forgetGrads(hidden, zf, cPrev, cellGrad, df, dcNext);
             CellKernels.outputGrads(hidden, zo, dhNext, tc, dO);
-            Activations.join(gateGradParts, gateGrad[r], hidden);
+            Activations.join(parts, gateGrad[l][r], hidden);
         }
     }
 }

@@ -29,12 +29,14 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Arithmetic is float32 ({@link BpttEngine}, {@link AdamOptimizer}); losses are summed in double. A
  * minibatch of at least {@link MinibatchGradient#SPLIT_BATCH} subsequences is computed as two halves whose
- * gradients are summed in a fixed order ({@link MinibatchGradient}); with {@code threads = 2} the second half
- * runs on a helper thread the trainer owns, and the same seed, series and configs give bit-identical models
- * with one thread or two.
+ * gradients are summed in a fixed order ({@link MinibatchGradient}); with {@code threads = 2} a helper thread the
+ * trainer starts for each run takes one of the halves (or, for a smaller batch, some of the subsequences and of the
+ * weight gradient's rows, whichever the training thread has not taken first), and the same seed, series and configs
+ * give bit-identical models with one thread or two.
  *
- * <p>Workspaces (sized for the two configs) are allocated once in the constructor; with one thread,
- * minibatches and validation passes allocate nothing. Reusable for any number of runs; not thread-safe.
+ * <p>Workspaces (sized for the two configs) are allocated once in the constructor; minibatches and validation
+ * passes allocate nothing (with two threads, but for the helper started per run). Reusable for any number of runs;
+ * not thread-safe.
  */
 public final class LstmTrainer {
 
@@ -92,8 +94,9 @@ public final class LstmTrainer {
     }
 
     /**
-     * A trainer that computes each minibatch's two halves on {@code threads} threads (1 or 2; the results are the
-     * same bits either way). With 2 it owns a daemon helper thread for as long as it lives.
+     * A trainer that computes each minibatch on {@code threads} threads (1 or 2; the results are the same bits either
+     * way). With 2, {@link #train} runs a daemon helper thread while it trains; {@link #trainMinibatch} starts one
+     * that lives until the next {@link #train} ends or {@link #release}.
      *
      * @throws BadConfigException when {@code threads} is not 1 or 2, or when the workspaces for these configs
      *                            would exceed {@link #MAX_WORKSPACE_DOUBLES}
@@ -185,7 +188,13 @@ public final class LstmTrainer {
             return runEpochs(seed, modelId, version, stop);
         } finally {
             this.series = null;
+            release();
         }
+    }
+
+    /** Ends the helper thread of a two-thread trainer, if one runs (the next minibatch starts another). */
+    public void release() {
+        minibatch.release();
     }
 
     private TrainingResult runEpochs(long seed, String modelId, long version, BooleanSupplier stop) {

@@ -100,11 +100,12 @@ final class MatrixKernels {
     }
 
     /**
-     * {@code C += Aᵀ·B} over {@code k} rows: for {@code i < m},
-     * {@code c[i][0..n) += Σ_{p<k} a[a0+p][i] · b[b0+p][0..n)} (a sum of outer products of rows).
-     * Only {@code c} is modified.
+     * {@code C += Aᵀ·B} over {@code k} rows, for the output rows {@code i0 <= i < m}:
+     * {@code c[i][0..n) += Σ_{p<k} a[a0+p][i] · b[b0+p][0..n)} (a sum of outer products of rows). Each output row
+     * gets the same operations in the same order whatever {@code i0}, so two calls over two ranges of rows (on two
+     * threads) give the bits of one call over both. Only those rows of {@code c} are modified.
      */
-    static void multAddTransA(int m, int n, int k, float[][] a, int a0, float[][] b, int b0, float[][] c) {
+    static void multAddTransA(int i0, int m, int n, int k, float[][] a, int a0, float[][] b, int b0, float[][] c) {
         int p = 0;
         for (; p + 3 < k; p += 4) {
             float[] r0 = a[a0 + p];
@@ -115,14 +116,14 @@ final class MatrixKernels {
             float[] x1 = b[b0 + p + 1];
             float[] x2 = b[b0 + p + 2];
             float[] x3 = b[b0 + p + 3];
-            for (int i = 0; i < m; i++) {
+            for (int i = i0; i < m; i++) {
                 axpy4(n, r0[i], r1[i], r2[i], r3[i], x0, x1, x2, x3, c[i]);
             }
         }
         for (; p < k; p++) {
             float[] r = a[a0 + p];
             float[] x = b[b0 + p];
-            for (int i = 0; i < m; i++) {
+            for (int i = i0; i < m; i++) {
                 axpy(n, r[i], x, c[i]);
             }
         }

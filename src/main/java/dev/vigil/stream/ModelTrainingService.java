@@ -38,13 +38,24 @@ public final class ModelTrainingService implements AutoCloseable {
 
     private final ThreadPoolExecutor pool;
     private final Metrics metrics;
+    private final int parallelism;
+
+    /** One thread per training. */
+    public ModelTrainingService(int threads, int queueCapacity, Metrics metrics) {
+        this(threads, queueCapacity, 1, metrics);
+    }
 
     /**
      * @param threads       training threads: at most this many trainings run at once; 1..64
      * @param queueCapacity requests waiting for a thread; 1..1,000,000
+     * @param parallelism   threads one training runs on (a training thread and a helper it starts): 1 or 2
      * @param metrics       the service's registry
      */
-    public ModelTrainingService(int threads, int queueCapacity, Metrics metrics) {
+    public ModelTrainingService(int threads, int queueCapacity, int parallelism, Metrics metrics) {
+        if (parallelism != 1 && parallelism != 2) {
+            throw new BadConfigException("trainer.parallelism must be 1 or 2, got " + parallelism);
+        }
+        this.parallelism = parallelism;
         if (threads < 1 || threads > 64) {
             throw new BadConfigException("trainer.threads must be in [1, 64], got " + threads);
         }
@@ -66,7 +77,8 @@ public final class ModelTrainingService implements AutoCloseable {
                 (Measurable) (config, now) -> pool.getQueue().size());
         metrics.addMetric(name("trainings-running", "Trainings running now."),
                 (Measurable) (config, now) -> pool.getActiveCount());
-        LOG.info("background trainer: {} thread(s), queue of {}", threads, queueCapacity);
+        LOG.info("background trainer: {} thread(s) of parallelism {}, queue of {}", threads, parallelism,
+                queueCapacity);
     }
 
     /**
@@ -77,7 +89,7 @@ public final class ModelTrainingService implements AutoCloseable {
      */
     public TopologyTrainer forTopology(TopologyConfig topology, String applicationId, DetectorConfig detector,
                                        RetrainConfig retrain) {
-        return new TopologyTrainer(topology, applicationId, detector, retrain, pool, metrics);
+        return new TopologyTrainer(topology, applicationId, detector, retrain, pool, parallelism, metrics);
     }
 
     /** Requests waiting for a thread. */

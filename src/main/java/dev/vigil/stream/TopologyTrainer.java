@@ -67,11 +67,11 @@ public final class TopologyTrainer implements TrainingRequests {
     }
 
     TopologyTrainer(TopologyConfig topology, String applicationId, DetectorConfig detector, RetrainConfig retrain,
-                    Executor pool, Metrics metrics) {
+                    Executor pool, int parallelism, Metrics metrics) {
         this.topology = topology;
         this.retrain = retrain;
         this.pool = pool;
-        this.trainers = ThreadLocal.withInitial(() -> new ModelTrainer(detector.lstm(), retrain));
+        this.trainers = ThreadLocal.withInitial(() -> new ModelTrainer(detector.lstm(), retrain, parallelism));
         Map<String, String> tags = Map.of("topology", topology.name(), "application-id", applicationId);
         queued = counter(metrics, tags, "trainings-queued", "Training requests taken into the queue.");
         deferred = counter(metrics, tags, "trainings-deferred",

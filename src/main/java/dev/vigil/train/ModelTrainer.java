@@ -18,7 +18,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Trains a key's next model on its history window by truncated BPTT, validates it on the window's newest
  * tail and accepts it only if it is finite and (when configured) beats the current model on that tail.
- * Not thread-safe: owns the trainer's workspaces; one per training thread.
+ * Not thread-safe: owns the trainer's workspaces; one per training thread (which, with {@code parallelism} 2, runs a
+ * helper thread while it trains).
  */
 public final class ModelTrainer {
     /** How the reason of a model refused for its payload size begins. */
@@ -29,12 +30,24 @@ public final class ModelTrainer {
     /** Trainers by context size, made when first needed (their workspaces are sized for it). */
     private final LstmTrainer[] trainers;
     private final LstmStepper stepper;
+    private final int parallelism;
 
     /**
      * @param shape the network's shape; its {@code contextSize} is the calendar inputs a model may use
      *              ({@link CalendarInputs}: 0, 2 or 4)
      */
     public ModelTrainer(LstmConfig shape, RetrainConfig config) {
+        this(shape, config, 1);
+    }
+
+    /**
+     * @param parallelism threads one training runs on, 1 or 2 ({@link LstmTrainer}: the same models either way)
+     */
+    public ModelTrainer(LstmConfig shape, RetrainConfig config, int parallelism) {
+        if (parallelism != 1 && parallelism != 2) {
+            throw new dev.vigil.BadConfigException("trainer parallelism must be 1 or 2, got " + parallelism);
+        }
+        this.parallelism = parallelism;
         this.shape = shape;
         this.config = config;
         this.calendar = CalendarInputs.ofSize(shape.contextSize());
@@ -149,7 +162,7 @@ public final class ModelTrainer {
 
     private LstmTrainer trainer(int k) {
         if (trainers[k] == null) {
-            trainers[k] = new LstmTrainer(shape.withContextSize(k), config.training());
+            trainers[k] = new LstmTrainer(shape.withContextSize(k), config.training(), parallelism);
         }
         return trainers[k];
     }

@@ -64,6 +64,16 @@ class AppConfigLoaderTest {
     }
 
     @Test
+    void shouldReadTheTrainerParallelismWithADefaultOfOneAndARangeOfOneToTwo() {
+        assertEquals(1, AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1")).trainerParallelism());
+        AppConfig two = AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1", "trainer.parallelism", "2"));
+        assertEquals(2, two.trainerParallelism());
+        assertTrue(two.describe().contains("trainer.parallelism=2"), two.describe());
+        assertEquals("trainer.parallelism must be 1 or 2, got 3", assertThrows(BadConfigException.class,
+                () -> AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1", "trainer.parallelism", "3"))).getMessage());
+    }
+
+    @Test
     void shouldDocumentEverySettingInTheReadmeAndTheExample() throws java.io.IOException {
         String readme = java.nio.file.Files.readString(Path.of("README.md"));
         String example = java.nio.file.Files.readString(Path.of("config", "vigil.properties"));

@@ -133,8 +133,9 @@ class LifecycleTopologyTest {
                 retrain);
         List<Runnable> never = new ArrayList<>();
         try (Metrics metrics = new Metrics()) {
-            TopologyTrainer fast = trainer(retrain, detector, Runnable::run, metrics, "fast");
-            TopologyTrainer stuck = trainer(retrain, detector, never::add, metrics, "stuck");
+            // the fast trainer trains each model on two threads (trainer.parallelism = 2): the same models as in line
+            TopologyTrainer fast = trainer(retrain, detector, Runnable::run, 2, metrics, "fast");
+            TopologyTrainer stuck = trainer(retrain, detector, never::add, 1, metrics, "stuck");
             double[] fastInLine = new double[1];
             double[] stuckInLine = new double[1];
             double[] absentInLine = new double[1];
@@ -162,7 +163,8 @@ class LifecycleTopologyTest {
     }
 
     private static TopologyTrainer trainer(RetrainConfig retrain, DetectorConfig detector,
-                                           java.util.concurrent.Executor pool, Metrics metrics, String id) {
-        return new TopologyTrainer(StreamFixtures.singleValue(), id, detector, retrain, pool, metrics);
+                                           java.util.concurrent.Executor pool, int parallelism, Metrics metrics,
+                                           String id) {
+        return new TopologyTrainer(StreamFixtures.singleValue(), id, detector, retrain, pool, parallelism, metrics);
     }
 }

@@ -46,7 +46,7 @@ class TopologyTrainerRequestsTest {
     private TopologyTrainer trainer(RetrainConfig retrain, Executor pool) {
         TopologyConfig topology = StreamFixtures.singleValue();
         TopologyTrainer trainer = new TopologyTrainer(topology, "requests-test",
-                VigilTopology.detectorConfig(topology, StreamFixtures.DETECTOR, retrain), retrain, pool, metrics);
+                VigilTopology.detectorConfig(topology, StreamFixtures.DETECTOR, retrain), retrain, pool, 2, metrics);
         return trainer;
     }
 

@@ -93,16 +93,18 @@ public class LstmBenchmark {
         }
     }
 
-    /** A default-configured trainer and a full default history window. */
+    /** A default-configured trainer on 1 or 2 threads and a full default history window. */
     @State(Scope.Thread)
     public static class RetrainState {
+        @Param({"1", "2"})
+        int parallelism = 1;
         ModelTrainer trainer;
         HistoryWindow history;
 
         @Setup
         public void setUp() {
             RetrainConfig config = RetrainConfig.defaults();
-            trainer = new ModelTrainer(LstmConfig.defaults(), config);
+            trainer = new ModelTrainer(LstmConfig.defaults(), config, parallelism);
             history = new HistoryWindow(config.historySize(), 1);
             SplittableRandom random = new SplittableRandom(5);
             for (int t = 0; t < config.historySize(); t++) {

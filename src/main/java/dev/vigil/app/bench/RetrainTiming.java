@@ -13,7 +13,8 @@ import java.util.Arrays;
  * timed by wall clock, by the thread's CPU time and, on Linux, by the time the thread waited runnable on a run queue
  * ({@code /proc/thread-self/schedstat}: another thread had the core). On a 2-core machine shared with other work
  * the JMH figure is the CPU time plus that wait. Run from the jar:
- * {@code java -cp target/vigil.jar dev.vigil.app.bench.RetrainTiming [warm-up] [timed]} (default 30 and 40).
+ * {@code java -cp target/vigil.jar dev.vigil.app.bench.RetrainTiming [warm-up] [timed] [parallelism]} (default 30,
+ * 40 and 1; with 2 the CPU time is the calling thread's only).
  */
 public final class RetrainTiming {
 
@@ -29,12 +30,14 @@ public final class RetrainTiming {
     public static void main(String[] args) {
         int warmUp = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         int timed = args.length > 1 ? Integer.parseInt(args[1]) : 40;
-        print(run(warmUp, timed), System.out);
+        int parallelism = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        print(run(warmUp, timed, parallelism), System.out);
     }
 
-    /** {@code warmUp} untimed retrainings, then {@code timed} timed ones, on this thread. */
-    static Sample[] run(int warmUp, int timed) {
+    /** {@code warmUp} untimed retrainings, then {@code timed} timed ones, on this thread (and a helper). */
+    static Sample[] run(int warmUp, int timed, int parallelism) {
         LstmBenchmark.RetrainState state = new LstmBenchmark.RetrainState();
+        state.parallelism = parallelism;
         state.setUp();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         Sample[] samples = new Sample[timed];

@@ -53,9 +53,17 @@ public final class TrainerBenchmark {
      * @param steadySeconds    length of the steady phase (≥ 1)
      * @param bootstrapServers an existing cluster, or null for an embedded broker
      * @param warmupEvents     events of the warm-up phase (0: none; at most {@code events})
+     * @param parallelism      threads one background training runs on ({@code trainer.parallelism}: 1 or 2)
      */
     public record Settings(long events, int keys, int partitions, int retrainInterval, double steadyRate,
-                           int steadySeconds, String bootstrapServers, long warmupEvents) {
+                           int steadySeconds, String bootstrapServers, long warmupEvents, int parallelism) {
+        /** One thread per training. */
+        public Settings(long events, int keys, int partitions, int retrainInterval, double steadyRate,
+                        int steadySeconds, String bootstrapServers, long warmupEvents) {
+            this(events, keys, partitions, retrainInterval, steadyRate, steadySeconds, bootstrapServers, warmupEvents,
+                    1);
+        }
+
         /** No warm-up. */
         public Settings(long events, int keys, int partitions, int retrainInterval, double steadyRate,
                         int steadySeconds, String bootstrapServers) {
@@ -170,7 +178,8 @@ public final class TrainerBenchmark {
         private final String bootstrap;
         private final TopologyConfig topology;
         private final Metrics metrics = new Metrics();
-        private final ModelTrainingService trainer = new ModelTrainingService(1, 10_000, metrics);
+        private final ModelTrainingService trainer = new ModelTrainingService(1, 10_000, settings.parallelism(),
+                metrics);
         private final KafkaStreams streams;
 
         Phase(String label, String runId, String bootstrap, Path root, TopologyConfig topology, int retrainInterval) {

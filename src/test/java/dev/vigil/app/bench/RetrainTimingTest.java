@@ -13,7 +13,7 @@ class RetrainTimingTest {
 
     @Test
     void shouldSplitEachRetrainingsWallTimeIntoCpuAndWaiting() {
-        RetrainTiming.Sample[] samples = RetrainTiming.run(0, 2);
+        RetrainTiming.Sample[] samples = RetrainTiming.run(0, 2, 2);
         assertEquals(2, samples.length);
         for (RetrainTiming.Sample s : samples) {
             assertTrue(s.cpu() > 0 && s.wall() > 0, s.toString());
