@@ -47,6 +47,11 @@ final class BenchCommand implements Callable<Integer> {
             + " decoded-model cache (models.cache.bytes). Default: ${DEFAULT-VALUE}.")
     long modelsCacheBytes;
 
+    @Option(names = "--model-churn", defaultValue = "0", description = "fleet: new model versions published per second"
+            + " while each fleet processes (round robin over the keys with a model, as a trainer puts them in force)."
+            + " Default: ${DEFAULT-VALUE}.")
+    int modelChurn;
+
     @Option(names = "--record-cache-bytes", defaultValue = "-1", description = "fleet: Kafka Streams' record cache"
             + " (statestore.cache.max.bytes) of both fleets' applications; -1: Kafka's default (10 MB), what the service"
             + " runs with. Default: ${DEFAULT-VALUE}.")
@@ -130,7 +135,7 @@ final class BenchCommand implements Callable<Integer> {
         if (target.equals("fleet")) {
             new dev.vigil.app.bench.FleetBenchmark(new dev.vigil.app.bench.FleetBenchmark.Settings(
                     keys == null ? dev.vigil.app.bench.FleetBenchmark.Settings.defaults().keys() : keys, eventsPerKey,
-                    smallKeys, modelShare, partitions, modelsCacheBytes, recordCacheBytes, bootstrapServers),
+                    smallKeys, modelShare, partitions, modelsCacheBytes, modelChurn, recordCacheBytes, bootstrapServers),
                     spec.commandLine().getOut()).run();
             return 0;
         }

@@ -66,8 +66,13 @@ final class BenchSeries {
 
     /** {@code model} re-labelled as version 1 of {@code key}'s model, encoded. */
     static byte[] payloadFor(LstmModel model, String key) {
+        return payloadFor(model, key, 1);
+    }
+
+    /** {@code model} as version {@code version} of {@code key}'s model. */
+    static byte[] payloadFor(LstmModel model, String key, long version) {
         TrainingInfo info = model.info();
-        return ModelCodec.encode(model.withInfo(new TrainingInfo(key, 1, info.seed(), info.epochs(), info.trainLoss(),
-                info.validationLoss(), info.points())));
+        return ModelCodec.encode(model.withInfo(new TrainingInfo(key, version, info.seed(), info.epochs(),
+                info.trainLoss(), info.validationLoss(), info.points())));
     }
 }

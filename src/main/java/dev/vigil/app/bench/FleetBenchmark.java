@@ -50,18 +50,23 @@ public final class FleetBenchmark {
      * @param modelShare       share of keys given a per-key model before the run, in [0, 1]
      * @param partitions       partitions of every topic (≥ 1)
      * @param cacheBytes       bound of the instance's decoded-model cache ({@code models.cache.bytes})
+     * @param modelChurn       new model versions published per second while a fleet processes (round robin over the
+     *                         keys with a model, as a trainer would put them in force), 0 for none
      * @param recordCacheBytes Kafka Streams' record cache of each fleet's application ({@code
      *                         statestore.cache.max.bytes}), or -1 for Kafka's default (10 MB, what Vigil runs with
      *                         unless {@code kafka.statestore.cache.max.bytes} is set)
      * @param bootstrapServers an existing cluster, or null for an embedded broker
      */
     public record Settings(int keys, int eventsPerKey, int smallKeys, double modelShare, int partitions,
-                           long cacheBytes, long recordCacheBytes, String bootstrapServers) {
+                           long cacheBytes, int modelChurn, long recordCacheBytes, String bootstrapServers) {
         public Settings {
             if (keys < 1 || eventsPerKey < 1 || smallKeys < 1 || partitions < 1 || cacheBytes < 1) {
                 throw new BadConfigException("bench fleet needs keys, events per key, small keys, partitions and cache"
                         + " bytes > 0, got " + keys + ", " + eventsPerKey + ", " + smallKeys + ", " + partitions + ", "
                         + cacheBytes);
+            }
+            if (modelChurn < 0) {
+                throw new BadConfigException("--model-churn must be >= 0, got " + modelChurn);
             }
             if (recordCacheBytes < -1) {
                 throw new BadConfigException("--record-cache-bytes must be >= 0 (or -1: Kafka's default), got "
@@ -73,8 +78,8 @@ public final class FleetBenchmark {
         }
 
         public static Settings defaults() {
-            return new Settings(100_000, 20, 1_000, 0.1, 4, dev.vigil.config.AppConfig.DEFAULT_MODEL_CACHE_BYTES, -1,
-                    null);
+            return new Settings(100_000, 20, 1_000, 0.1, 4, dev.vigil.config.AppConfig.DEFAULT_MODEL_CACHE_BYTES, 0,
+                    -1, null);
         }
     }
 
@@ -83,6 +88,7 @@ public final class FleetBenchmark {
      *
      * @param keys            keys of the fleet
      * @param timing          the detector's throughput run
+     * @param modelVersions   new model versions published while the fleet processed ({@code modelChurn})
      * @param stateWrites     records the state store sent to its changelog during the run (one per key and commit
      *                        at most: the record cache keeps only a key's last state of a commit interval)
      * @param models          per-key models published
@@ -98,7 +104,7 @@ public final class FleetBenchmark {
      * @param taskStoreBytes  state directory bytes of the per-task stores (RocksDB, checkpoint files)
      * @param globalStoreBytes state directory bytes of global stores
      */
-    public record Fleet(int keys, StreamBenchmark.Timing timing, long stateWrites, int models, double stateBytes, double headBytes,
+    public record Fleet(int keys, StreamBenchmark.Timing timing, long modelVersions, long stateWrites, int models, double stateBytes, double headBytes,
                         double historyBytes,
                         double modelStoreBytes, long modelsHeld, int cachedModels, long cacheBytes, long heapAfterGc,
                         long taskStoreBytes, long globalStoreBytes) {
@@ -174,8 +180,13 @@ public final class FleetBenchmark {
         Fleet fleet;
         try {
             log(keys + " keys: processing " + total + " events");
-            StreamBenchmark.Timing timing = StreamBenchmark.startAndAwait(streams, runId, bootstrap,
-                    topology.scoresTopic(), total);
+            StreamBenchmark.Timing timing;
+            long versions;
+            try (ModelChurn churn = new ModelChurn(bootstrap, topology.modelsTopic(), model, models,
+                    settings.modelChurn())) {
+                timing = StreamBenchmark.startAndAwait(streams, runId, bootstrap, topology.scoresTopic(), total);
+                versions = churn.stop();
+            }
             log(String.format(java.util.Locale.ROOT, "%d keys: %.0f events/s while processing, %.1f µs of stream"
                     + " thread per event", keys, timing.rate(), timing.cpu().streamThreadMicrosPerEvent()));
             TopologyNames names = new TopologyNames(topology.name());
@@ -185,14 +196,14 @@ public final class FleetBenchmark {
             double[] history = meanBytes(StoredKeyReader.store(streams, names.historyStore()));
             double[] modelStore = meanBytes(StoredKeyReader.store(streams, names.modelStore()));
             long heap = heapAfterGc();
-            fleet = new Fleet(keys, timing, writes, models, state[1], state[2],
+            fleet = new Fleet(keys, timing, versions, writes, models, state[1], state[2],
                     history[0] * history[1] / Math.max(1, state[0]), modelStore[1],
                     (long) modelStore[0], decoded.size(), decoded.bytes(), heap, 0, 0);
         } finally {
             close(streams);
         }
         long[] disk = StateDirSize.measure(stateDir);
-        fleet = new Fleet(fleet.keys(), fleet.timing(), fleet.stateWrites(), fleet.models(), fleet.stateBytes(), fleet.headBytes(),
+        fleet = new Fleet(fleet.keys(), fleet.timing(), fleet.modelVersions(), fleet.stateWrites(), fleet.models(), fleet.stateBytes(), fleet.headBytes(),
                 fleet.historyBytes(),
                 fleet.modelStoreBytes(), fleet.modelsHeld(), fleet.cachedModels(), fleet.cacheBytes(),
                 fleet.heapAfterGc(), disk[0], disk[1]);

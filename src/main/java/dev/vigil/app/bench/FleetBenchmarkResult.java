@@ -31,6 +31,7 @@ public record FleetBenchmarkResult(FleetBenchmark.Settings settings, FleetBenchm
         row(out, "events/s while processing", "%.0f", small.timing().rate(), large.timing().rate());
         row(out, "stream thread µs per event", "%.1f", small.timing().cpu().streamThreadMicrosPerEvent(),
                 large.timing().cpu().streamThreadMicrosPerEvent());
+        row(out, "model versions published while processing", "%.0f", small.modelVersions(), large.modelVersions());
         row(out, "state changelog records per event", "%.3f", small.stateWritesPerEvent(),
                 large.stateWritesPerEvent());
         row(out, "detector state value, bytes per key", "%.0f", small.stateBytes(), large.stateBytes());
