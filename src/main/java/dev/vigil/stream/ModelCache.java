@@ -8,13 +8,12 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
  * The detector's per-key cache of decoded models, so that a payload is decoded once per version rather than
  * once per event, and read from the task's model store only when the store changed. The store's
  * {@link ModelGeneration} (17 bytes) is read again only after the task's updater changed the store
- * ({@link ModelStoreChanges}); if the key's entry was checked at that generation, its model stands.
+ * ({@link ModelStoreChanges}); if the key's entry was checked at that generation, or the updater has not changed the
+ * key since the entry's generation, its model stands.
  * Otherwise the key's payload is read; the same bytes as last time return the cached model (now checked at this
  * generation). A store without a generation entry (written by an older version) has its payload read every time.
  * "The same bytes" is decided by a {@link PayloadFingerprint} (length and two CRCs) rather than a copy of the
@@ -42,7 +41,7 @@ final class ModelCache {
     private final int maxBytes;
     private final Sensor refused;
     private final DecodedModels entries;
-    private final AtomicLong changes;
+    private final ModelStoreChanges.Task changes;
     /** The store's generation as last read, and the change count at that read (-1: not read yet). */
     private long generation = ModelGeneration.UNKNOWN;
     private long generationAtChange = -1;
@@ -60,11 +59,11 @@ final class ModelCache {
      *                  of a shared model, and its own generation count)
      * @param maxBytes  the largest payload accepted ({@code retrain.maxModelBytes})
      * @param entries   the instance's decoded models, shared by its detectors
-     * @param changes   the change count of this task's model store ({@link ModelStoreChanges}); the generation is
-     *                  read at the first call and again whenever the count moved
+     * @param changes   the changes of this task's model store ({@link ModelStoreChanges}); the generation is read at
+     *                  the first call and again whenever their count moved, a key's payload only when it changed
      */
     ModelCache(ReadOnlyKeyValueStore<String, byte[]> store, String storeName, LstmConfig shape, int maxBytes,
-               Sensor refused, DecodedModels entries, AtomicLong changes) {
+               Sensor refused, DecodedModels entries, ModelStoreChanges.Task changes) {
         this.store = store;
         this.changes = changes;
         this.storeName = storeName;
@@ -79,15 +78,23 @@ final class ModelCache {
         long generation = generation();
         DecodedModels.Key id = new DecodedModels.Key(storeName, key);
         Entry entry = entries.get(id);
-        if (entry != null && generation != ModelGeneration.UNKNOWN && entry.generation == generation) {
-            return entry.model;
+        if (entry != null && generation != ModelGeneration.UNKNOWN) {
+            if (entry.generation == generation) {
+                return entry.model;
+            }
+            if (entry.generation != ModelGeneration.UNKNOWN && changes.unchangedSince(key, entry.generation)) {
+                // the store changed, but not this key's payload: its model stands, checked at this generation (an
+                // entry read while the store had no generation cannot be vouched for: it is read again)
+                entries.put(id, new Entry(entry.payload, entry.model, entry.refused, generation));
+                return entry.model;
+            }
         }
         return current(id, entry, store.get(key), generation);
     }
 
     /** The store's generation: read again only when the updater changed the store since the last read. */
     private long generation() {
-        long changed = changes.get();
+        long changed = changes.count();
         if (changed != generationAtChange) {
             generation = ModelGeneration.decode(store.get(ModelGeneration.KEY));
             generationAtChange = changed;

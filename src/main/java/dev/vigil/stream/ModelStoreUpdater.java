@@ -11,8 +11,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
  * Feeds a task's model store from its partition of the compacted models topic (key = model id: the sensor key, or
  * {@code shared} for a topology's shared model, which is published to every partition; value = {@code ModelCodec}
@@ -21,8 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * with topic/partition/offset and counted ({@link VigilMetrics#MODELS_REFUSED}), and the key's previous payload
  * stays in the store, so the previous model stays in force. A tombstone removes the key's model (the key falls back
  * to the persistence predictor until a new model arrives). After each change the store's {@link ModelGeneration}
- * (entry under the empty key) is raised, so that detectors re-read payloads only then, and the task's
- * {@link ModelStoreChanges} count, so that they re-read the generation only then.
+ * (entry under the empty key) is raised, and the change recorded in the task's {@link ModelStoreChanges}, so that
+ * detectors re-read the generation only then, and only the changed key's payload.
  *
  * <p>The store is changelogged: after a restart it resumes from its local state, and on a lost state directory
  * (or on another instance, after a rebalance) Kafka Streams restores it from the changelog, which holds exactly the
@@ -38,7 +36,7 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
     private final int maxBytes;
     private final ModelStoreChanges changes;
     private ProcessorContext<Void, Void> context;
-    private AtomicLong changed;
+    private ModelStoreChanges.Task changed;
     private KeyValueStore<String, byte[]> store;
     private Sensor accepted;
     private Sensor refused;
@@ -56,6 +54,8 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
         this.context = context;
         this.store = context.getStateStore(names.modelStore());
         this.changed = changes.of(names.modelStore() + "/" + context.taskId());
+        // a store restored from its changelog (or changed on another instance while the task was away): track from here
+        changed.restart(ModelGeneration.decode(store.get(ModelGeneration.KEY)));
         this.accepted = VigilMetrics.counter(context.metrics(), names.topology(), VigilMetrics.MODELS_ACCEPTED);
         this.refused = VigilMetrics.counter(context.metrics(), names.topology(), VigilMetrics.MODELS_REFUSED);
         this.retracted = VigilMetrics.counter(context.metrics(), names.topology(), VigilMetrics.MODELS_RETRACTED);
@@ -70,7 +70,7 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
         }
         if (record.value() == null) {
             boolean held = store.delete(key) != null;
-            advanceGeneration(held ? -1 : 0);
+            advanceGeneration(key, held ? -1 : 0);
             retracted.record();
             LOG.info("model for key '{}' retracted by a tombstone at {}", key, where());
             return;
@@ -79,7 +79,7 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
             LstmModel model = ModelPayloads.decode(key, record.value(), shape, maxBytes);
             boolean held = store.get(key) != null;
             store.put(key, record.value());
-            advanceGeneration(held ? 0 : 1);
+            advanceGeneration(key, held ? 0 : 1);
             accepted.record();
             LOG.info("model for key '{}' version {} accepted at {}", key, model.info().version(), where());
         } catch (BadBytesException e) {
@@ -89,17 +89,18 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
 
     /**
      * Raises the store's {@link ModelGeneration} after a change (so readers notice it without reading payloads) and
-     * moves its model count by {@code delta}, then the task's change count (so they read the generation). A count
-     * not known yet (an entry written before it existed) is counted once, over the store's keys.
+     * moves its model count by {@code delta}, then records the change of {@code key} at it in the task's {@link
+     * ModelStoreChanges} (so they read the generation, and re-read {@code key}'s payload only). A count not known yet
+     * (an entry written before it existed) is counted once, over the store's keys.
      */
-    private void advanceGeneration(int delta) {
+    private void advanceGeneration(String key, int delta) {
         byte[] entry = store.get(ModelGeneration.KEY);
         long current = ModelGeneration.decode(entry);
         long models = ModelGeneration.models(entry);
         models = models == ModelGeneration.UNKNOWN ? countModels() : models + delta;
-        store.put(ModelGeneration.KEY, ModelGeneration.encode(current == ModelGeneration.UNKNOWN ? 1 : current + 1,
-                models));
-        changed.incrementAndGet();
+        long next = current == ModelGeneration.UNKNOWN ? 1 : current + 1;
+        store.put(ModelGeneration.KEY, ModelGeneration.encode(next, models));
+        changed.changed(key, next);
     }
 
     private long countModels() {

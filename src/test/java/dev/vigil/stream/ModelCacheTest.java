@@ -12,7 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.vigil.stream.StreamFixtures.DETECTOR;
 import static dev.vigil.stream.StreamFixtures.RETRAIN;
@@ -35,8 +34,15 @@ class ModelCacheTest {
     private final KeyValueStore<String, byte[]> store = HistoryRingTest.store();
     private final Metrics metrics = new Metrics();
     private final MetricName refusedName = metrics.metricName("refused", "test");
-    private final AtomicLong changes = new AtomicLong();
+    /** The updater's record of changes, begun over the empty store as its init does. */
+    private final ModelStoreChanges.Task changes = startedTask();
     private long generation;
+
+    private static ModelStoreChanges.Task startedTask() {
+        ModelStoreChanges.Task task = new ModelStoreChanges().of(STORE);
+        task.restart(ModelGeneration.UNKNOWN);
+        return task;
+    }
 
     @AfterEach
     void close() {
@@ -57,7 +63,7 @@ class ModelCacheTest {
     private void publish(String key, byte[] payload) {
         store.put(key, payload);
         store.put(ModelGeneration.KEY, ModelGeneration.encode(++generation, 0));
-        changes.incrementAndGet();
+        changes.changed(key, generation);
     }
 
     private byte[] publish(String key) {
@@ -182,7 +188,7 @@ class ModelCacheTest {
         KeyValueStore<String, byte[]> other = HistoryRingTest.store();
         other.put("a", StreamFixtures.payload(DETECTOR, "a", 9, 99));
         ModelCache second = new ModelCache(other, "other-models", DETECTOR.lstm(), RETRAIN.maxModelBytes(),
-                metrics.sensor("refused"), decoded, new AtomicLong());
+                metrics.sensor("refused"), decoded, new ModelStoreChanges().of("other-models"));
         assertEquals(9, second.current("a").info().version());
         assertSame(inFirst, first.current("a"));
         assertEquals(2, decoded.size());
@@ -199,12 +205,44 @@ class ModelCacheTest {
         store.put("a", StreamFixtures.payload(DETECTOR, "a", 2, 5));
         store.put(ModelGeneration.KEY, ModelGeneration.encode(++generation, 0));
         assertSame(first, cache.current("a"), "no change counted: the generation is not read again");
-        changes.incrementAndGet();
+        changes.changed("a", generation);
         assertEquals(2, cache.current("a").info().version(), "change counted: the new payload is read");
         ModelCache fresh = cache(new DecodedModels(4 * ONE));
         store.put("a", StreamFixtures.payload(DETECTOR, "a", 3, 6));
         store.put(ModelGeneration.KEY, ModelGeneration.encode(++generation, 0));
         assertEquals(3, fresh.current("a").info().version(), "a new cache reads the generation at its first call");
+    }
+
+    @Test
+    void shouldReadAgainOnlyThePayloadsOfTheKeysThatChanged() {
+        ModelCache cache = cache(new DecodedModels(4 * ONE));
+        publish("a");
+        publish("b");
+        LstmModel a = cache.current("a");
+        LstmModel b = cache.current("b");
+        // b's payload replaced behind the updater's back (it never is in a topology): unseen while b is not recorded
+        // as changed, even though the store's generation moves with a's new version
+        store.put("b", StreamFixtures.payload(DETECTOR, "b", 7, 9));
+        publish("a", StreamFixtures.payload(DETECTOR, "a", 2, 3));
+        assertEquals(2, cache.current("a").info().version(), "a changed: its payload is read again");
+        assertSame(b, cache.current("b"), "b did not change: its model stands without a read");
+        assertNotSame(a, cache.current("a"));
+        // the updater restarts (a restored store, changed elsewhere meanwhile): nothing older is vouched for
+        store.put(ModelGeneration.KEY, ModelGeneration.encode(++generation, 0));
+        changes.restart(generation);
+        assertEquals(7, cache.current("b").info().version(), "after a restart the entry is read again");
+        assertSame(cache.current("b"), cache.current("b"));
+    }
+
+    @Test
+    void shouldNotVouchForAnEntryReadWithoutAGeneration() {
+        ModelCache cache = cache(new DecodedModels(4 * ONE));
+        store.put("a", StreamFixtures.payload(DETECTOR, "a", 1, 1));
+        assertEquals(1, cache.current("a").info().version(), "no generation in the store: the payload is read");
+        store.put("a", StreamFixtures.payload(DETECTOR, "a", 2, 2));
+        publish("b");
+        assertEquals(2, cache.current("a").info().version(),
+                "an entry read while the store had no generation is read again once it has one");
     }
 
     @Test
