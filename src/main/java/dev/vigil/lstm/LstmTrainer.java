@@ -94,6 +94,19 @@ public final class LstmTrainer {
     }
 
     /**
+     * The thread counts a training can run on, 1 or 2; {@code setting} names the value in the error (callers that
+     * make their trainers later, or on other threads, check theirs up front with it).
+     *
+     * @throws BadConfigException when {@code threads} is neither
+     */
+    public static int requireThreads(String setting, int threads) {
+        if (threads != 1 && threads != 2) {
+            throw new BadConfigException(setting + " must be 1 or 2, got " + threads);
+        }
+        return threads;
+    }
+
+    /**
      * A trainer that computes each minibatch on {@code threads} threads (1 or 2; the results are the same bits either
      * way). With 2, {@link #train} runs a daemon helper thread while it trains; {@link #trainMinibatch} starts one
      * that lives until the next {@link #train} ends or {@link #release}.
@@ -102,9 +115,7 @@ public final class LstmTrainer {
      *                            would exceed {@link #MAX_WORKSPACE_DOUBLES}
      */
     public LstmTrainer(LstmConfig config, TrainingConfig training, int threads) {
-        if (threads != 1 && threads != 2) {
-            throw new BadConfigException("trainer threads must be 1 or 2, got " + threads);
-        }
+        requireThreads("trainer threads", threads);
         if (config == null || training == null) {
             throw new BadConfigException("config and training must not be null");
         }

@@ -52,10 +52,7 @@ public final class ModelTrainingService implements AutoCloseable {
      * @param metrics       the service's registry
      */
     public ModelTrainingService(int threads, int queueCapacity, int parallelism, Metrics metrics) {
-        if (parallelism != 1 && parallelism != 2) {
-            throw new BadConfigException("trainer.parallelism must be 1 or 2, got " + parallelism);
-        }
-        this.parallelism = parallelism;
+        this.parallelism = dev.vigil.lstm.LstmTrainer.requireThreads("trainer.parallelism", parallelism);
         if (threads < 1 || threads > 64) {
             throw new BadConfigException("trainer.threads must be in [1, 64], got " + threads);
         }

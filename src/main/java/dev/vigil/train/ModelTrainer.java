@@ -44,10 +44,7 @@ public final class ModelTrainer {
      * @param parallelism threads one training runs on, 1 or 2 ({@link LstmTrainer}: the same models either way)
      */
     public ModelTrainer(LstmConfig shape, RetrainConfig config, int parallelism) {
-        if (parallelism != 1 && parallelism != 2) {
-            throw new dev.vigil.BadConfigException("trainer parallelism must be 1 or 2, got " + parallelism);
-        }
-        this.parallelism = parallelism;
+        this.parallelism = LstmTrainer.requireThreads("trainer parallelism", parallelism);
         this.shape = shape;
         this.config = config;
         this.calendar = CalendarInputs.ofSize(shape.contextSize());
