@@ -137,15 +137,6 @@ public final class DetectorStateCodec {
      * inconsistent shapes.
      */
     public static DetectorState decode(byte[] bytes) {
-        return decode(bytes, null);
-    }
-
-    /**
-     * As {@link #decode(byte[])}, taking over the objects of {@code reuse} (may be null) where they have the shapes
-     * read, for bytes of the current format: every field is overwritten. {@code reuse} is a state the caller no longer
-     * needs: after the call it is the state returned or garbage (also when the bytes are refused).
-     */
-    public static DetectorState decode(byte[] bytes, DetectorState reuse) {
         int version = checkedVersion(bytes);
         int end = bytes.length - 4;
         if (version >= FIRST_VERSION_WITH_HISTORY_HEAD) {
@@ -157,14 +148,17 @@ public final class DetectorStateCodec {
             int layers = Byte.toUnsignedInt(in.get());
             int hidden = Short.toUnsignedInt(in.getShort());
             int channels = Byte.toUnsignedInt(in.get());
-            boolean reusable = reuse != null && version == FORMAT_VERSION && reuse.channels() == channels
-                    && reuse.lstm().layers() == layers && reuse.lstm().hiddenSize() == hidden;
-            LstmState lstm = reusable ? reuse.lstm() : newLstmState(channels, hidden, layers);
+            LstmState lstm;
+            try {
+                lstm = new LstmState(new LstmConfig(channels, hidden, layers, 1.0, true));
+            } catch (BadConfigException e) {
+                throw new BadBytesException("detector state has an impossible shape: " + e.getMessage(), e);
+            }
             for (int l = 0; l < layers; l++) {
                 getFloats(in, lstm.h(l));
                 getFloats(in, lstm.c(l));
             }
-            double[] prediction = reusable ? reuse.prediction() : new double[channels];
+            double[] prediction = new double[channels];
             for (int c = 0; c < channels; c++) {
                 prediction[c] = in.getDouble();
             }
@@ -184,7 +178,7 @@ public final class DetectorStateCodec {
             }
             double lastScore = version >= FIRST_VERSION_WITH_SCHEDULE ? in.getDouble() : 0;
             ScoreState score = ScoreStateCodec.read(in, version >= FIRST_VERSION_WITH_PATTERNS,
-                    version >= FIRST_VERSION_WITH_COUNTS, reusable ? reuse.score() : null);
+                    version >= FIRST_VERSION_WITH_COUNTS);
             boolean coldStart = version >= FIRST_VERSION_WITH_COLD_START && in.get() != 0;
             if (score.channels() != channels) {
                 throw new BadBytesException("detector state has " + channels + " channels but its score section has "
@@ -194,7 +188,7 @@ public final class DetectorStateCodec {
                 throw new BadBytesException("detector state has " + (end - in.position())
                         + " unexpected trailing bytes");
             }
-            DetectorState s = reusable && score == reuse.score() ? reuse : new DetectorState(lstm, score, prediction);
+            DetectorState s = new DetectorState(lstm, score, prediction);
             s.restoreCounters(has, events, resets, last, model);
             s.coldStart = coldStart;
             s.schedule().restore(schedule[0], schedule[1], schedule[2], schedule[3]);
@@ -203,14 +197,6 @@ public final class DetectorStateCodec {
             return s;
         } catch (BufferUnderflowException e) {
             throw new BadBytesException("detector state is truncated", e);
-        }
-    }
-
-    private static LstmState newLstmState(int channels, int hidden, int layers) {
-        try {
-            return new LstmState(new LstmConfig(channels, hidden, layers, 1.0, true));
-        } catch (BadConfigException e) {
-            throw new BadBytesException("detector state has an impossible shape: " + e.getMessage(), e);
         }
     }
 

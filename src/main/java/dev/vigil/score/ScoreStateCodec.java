@@ -8,7 +8,6 @@ import java.nio.BufferOverflowException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 
 /**
  * Persisted form of a {@link ScoreState}, written into a caller's buffer (it is one section of the
@@ -121,16 +120,6 @@ public final class ScoreStateCodec {
      * last reading are whole numbers >= 0. {@link BadBytesException} when truncated or inconsistent.
      */
     public static ScoreState read(ByteBuffer in, boolean patternSection, boolean countSection) {
-        return read(in, patternSection, countSection, null);
-    }
-
-    /**
-     * As {@link #read(ByteBuffer, boolean, boolean)}, into {@code reuse} when it is not null, both sections are there
-     * and it has the channels and short window read (every field of it is then overwritten, its pattern table and
-     * calibration too when they have the shapes read), else into a new state. {@code reuse} is a state its caller no
-     * longer needs: after the call it is the state returned or garbage (also when the bytes are refused).
-     */
-    public static ScoreState read(ByteBuffer in, boolean patternSection, boolean countSection, ScoreState reuse) {
         try {
             int channels = Byte.toUnsignedInt(in.get());
             int window = Byte.toUnsignedInt(in.get());
@@ -138,8 +127,7 @@ public final class ScoreStateCodec {
                 throw new BadBytesException("score state has channels=" + channels + ", shortWindow=" + window
                         + "; both must be >= 1");
             }
-            ScoreState s = reuse != null && patternSection && countSection && reuse.channels() == channels
-                    && reuse.shortWindow() == window ? reuse : new ScoreState(channels, window);
+            ScoreState s = new ScoreState(channels, window);
             getAll(in, s.center());
             getAll(in, s.scale());
             getAll(in, s.min());
@@ -154,12 +142,12 @@ public final class ScoreStateCodec {
             int flat = in.getInt();
             s.restore(updates, open, quiet, alerts, flat, in.getLong());
             if (patternSection) {
-                PatternTable table = readTable(in, channels, s.patterns());
+                PatternTable table = readTable(in, channels);
                 int patternWindow = Byte.toUnsignedInt(in.get());
                 if (patternWindow < 1) {
                     throw new BadBytesException("score state has patternWindow=0; must be >= 1");
                 }
-                SignalLevel level = s.pattern().window() == patternWindow ? s.pattern() : new SignalLevel(patternWindow);
+                SignalLevel level = new SignalLevel(patternWindow);
                 getAll(in, level.recent());
                 readLevelScalars(in, level);
                 s.restorePatterns(table, level);
@@ -208,8 +196,7 @@ public final class ScoreStateCodec {
         level.restore(count, next, in.getDouble(), in.getDouble(), in.getLong());
     }
 
-    /** The pattern section's table: in {@code reuse} (zeroed first) when it has the shape read, else a new one. */
-    private static PatternTable readTable(ByteBuffer in, int channels, PatternTable reuse) {
+    private static PatternTable readTable(ByteBuffer in, int channels) {
         int bins = Byte.toUnsignedInt(in.get());
         int length = Byte.toUnsignedInt(in.get());
         if (bins == 0) {
@@ -223,13 +210,7 @@ public final class ScoreStateCodec {
             throw new BadBytesException("score state has a pattern table of " + PatternTable.cells(bins, length)
                     + " cells per channel; at most " + ScoringConfig.MAX_PATTERN_CELLS);
         }
-        PatternTable t;
-        if (reuse != null && reuse.channels() == channels && reuse.bins() == bins && reuse.length() == length) {
-            t = reuse;
-            Arrays.fill(t.counts(), (byte) 0);
-        } else {
-            t = new PatternTable(channels, bins, length);
-        }
+        PatternTable t = new PatternTable(channels, bins, length);
         int filled = Byte.toUnsignedInt(in.get());
         in.get(t.latest());
         int cells = PatternTable.cells(bins, length);

@@ -42,8 +42,6 @@ final class DetectorStores implements KeyHistory {
     private final Sensor discarded;
     private long discards;
 
-    /** The last state saved, whose objects the next {@link #loadState} decodes into (null: none to spare). */
-    private DetectorState spare;
     /** The key of the last {@link #loadState}, its history head (null: none) and why that head is unusable. */
     private String loadedKey;
     private HistoryRing.Head head;
@@ -61,10 +59,7 @@ final class DetectorStores implements KeyHistory {
         this.discarded = discarded;
     }
 
-    /**
-     * The key's state, and (held until its state is saved) its history head. The state is the caller's until it is
-     * saved ({@link #saveState}): after that its objects are reused for the next key's state.
-     */
+    /** The key's state, and (held until its state is saved) its history head. */
     DetectorState loadState(String key) {
         byte[] bytes = states.get(key);
         loadedKey = key;
@@ -75,8 +70,7 @@ final class DetectorStores implements KeyHistory {
             return freshState.get();
         }
         try {
-            DetectorState state = DetectorStateCodec.decode(bytes, spare);
-            spare = null;
+            DetectorState state = DetectorStateCodec.decode(bytes);
             loadHead(key, bytes);
             String mismatch = mismatch(state);
             if (mismatch == null) {
@@ -164,7 +158,6 @@ final class DetectorStores implements KeyHistory {
             throw new IllegalStateException("state of key '" + key + "' saved while key '" + loadedKey + "' is loaded");
         }
         states.put(key, DetectorStateCodec.encode(state, head == null ? NO_HEAD : histories.encodeHead(head)));
-        spare = state;
         if (headEntry) {
             histories.deleteHeadEntry(key);
             headEntry = false;
