@@ -6,7 +6,6 @@ import dev.vigil.detect.DetectorStateCodec;
 import dev.vigil.detect.Event;
 import dev.vigil.stream.ScoreRecordWriter;
 
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,12 +13,12 @@ import java.util.Random;
 
 /**
  * Per-event parts of the detector's stream thread, timed alone against any jar (best of 25 rounds): encoding and
- * decoding 1,000 keys' states (decoding into the last state too, where the jar has it) and writing score records.
+ * decoding 1,000 keys' states, and writing score records.
  * The hashes show that two jars give the same bytes.
  * {@code javac -cp JAR -d /tmp/spt scripts/StreamPartsTiming.java && java -cp JAR:/tmp/spt StreamPartsTiming}
  */
 public class StreamPartsTiming {
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         int keys = 1000;
         Detector detector = new Detector(DetectorConfig.defaults());
         DetectorState[] states = new DetectorState[keys];
@@ -49,18 +48,10 @@ public class StreamPartsTiming {
         for (DetectorResult result : results) {
             recordHash = recordHash * 31 + Arrays.hashCode(writer.write("sensor-7", result));
         }
-        Method intoSpare = null;
-        try {
-            intoSpare = DetectorStateCodec.class.getMethod("decode", byte[].class, DetectorState.class);
-        } catch (NoSuchMethodException e) {
-            // a jar before decoding into a spare state
-        }
         long encode = Long.MAX_VALUE;
         long decode = Long.MAX_VALUE;
-        long decodeInto = Long.MAX_VALUE;
         long write = Long.MAX_VALUE;
         long sink = 0;
-        DetectorState spare = null;
         for (int round = 0; round < 25; round++) {
             long t0 = System.nanoTime();
             for (int rep = 0; rep < 200; rep++) {
@@ -74,15 +65,6 @@ public class StreamPartsTiming {
                     sink += DetectorStateCodec.decode(bytes[k]).events();
                 }
             }
-            long t2 = System.nanoTime();
-            if (intoSpare != null) {
-                for (int rep = 0; rep < 200; rep++) {
-                    for (int k = 0; k < keys; k++) {
-                        spare = (DetectorState) intoSpare.invoke(null, bytes[k], spare);
-                        sink += spare.events();
-                    }
-                }
-            }
             long t3 = System.nanoTime();
             for (int rep = 0; rep < 1000; rep++) {
                 for (DetectorResult result : results) {
@@ -91,14 +73,12 @@ public class StreamPartsTiming {
             }
             long t4 = System.nanoTime();
             encode = Math.min(encode, t1 - t0);
-            decode = Math.min(decode, t2 - t1);
-            decodeInto = Math.min(decodeInto, t3 - t2);
+            decode = Math.min(decode, t3 - t1);
             write = Math.min(write, t4 - t3);
         }
         double ops = 200.0 * keys;
         System.out.printf("state %d bytes, hash %x; records hash %x%n", bytes[0].length, hash, recordHash);
-        System.out.printf("ns per call: encode %.0f, decode %.0f, decode into the last state %s, score record %.0f (%d)%n",
-                encode / ops, decode / ops, intoSpare == null ? "-" : String.format("%.0f", decodeInto / ops),
-                write / (1000.0 * results.size()), sink & 1);
+        System.out.printf("ns per call: encode %.0f, decode %.0f, score record %.0f (%d)%n",
+                encode / ops, decode / ops, write / (1000.0 * results.size()), sink & 1);
     }
 }
