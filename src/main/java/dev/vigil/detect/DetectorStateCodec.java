@@ -7,8 +7,11 @@ import dev.vigil.lstm.LstmState;
 import dev.vigil.score.ScoreState;
 import dev.vigil.score.ScoreStateCodec;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.zip.CRC32;
 
@@ -47,6 +50,8 @@ public final class DetectorStateCodec {
     private static final int FIRST_VERSION_WITH_COUNTS = 6;
     private static final int FIRST_VERSION_WITH_COLD_START = 7;
     private static final byte[] NO_HISTORY_HEAD = new byte[0];
+    /** Big-endian floats in a byte array, as {@link ByteBuffer#putFloat} writes them. */
+    private static final VarHandle FLOATS = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.BIG_ENDIAN);
 
     private DetectorStateCodec() {
     }
@@ -201,15 +206,28 @@ public final class DetectorStateCodec {
         return crc.getValue();
     }
 
+    /** As {@code out.putFloat((float) v)} for each value, straight into the (heap) buffer's array. */
     private static void putFloats(ByteBuffer out, double[] values) {
+        int at = out.position();
+        out.position(at + Float.BYTES * values.length);
+        byte[] array = out.array();
         for (double v : values) {
-            out.putFloat((float) v);
+            FLOATS.set(array, at, (float) v);
+            at += Float.BYTES;
         }
     }
 
+    /** As {@code values[i] = in.getFloat()} for each value, straight from the (wrapped) buffer's array. */
     private static void getFloats(ByteBuffer in, double[] values) {
+        int at = in.position();
+        if (in.remaining() < Float.BYTES * values.length) {
+            throw new BufferUnderflowException();
+        }
+        in.position(at + Float.BYTES * values.length);
+        byte[] array = in.array();
         for (int i = 0; i < values.length; i++) {
-            values[i] = in.getFloat();
+            values[i] = (float) FLOATS.get(array, at);
+            at += Float.BYTES;
         }
     }
 }

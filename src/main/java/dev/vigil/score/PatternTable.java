@@ -35,7 +35,11 @@ public final class PatternTable {
 
     /** Entries per channel: every sequence of {@code length} symbols, a symbol being one of bins + 2. */
     public static int cells(int bins, int length) {
-        return (int) Math.pow(PatternSurprise.symbols(bins), length);
+        int cells = 1;
+        for (int i = 0; i < length; i++) {
+            cells *= PatternSurprise.symbols(bins);
+        }
+        return cells;
     }
 
     public int bins() {

@@ -2,8 +2,12 @@ package dev.vigil.score;
 
 import dev.vigil.BadBytesException;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.BufferOverflowException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Persisted form of a {@link ScoreState}, written into a caller's buffer (it is one section of the
@@ -30,8 +34,16 @@ import java.nio.ByteBuffer;
  *   i64 levelUpdates
  * </pre>
  * The error fields keep their place of the earlier versions ({@link SignalLevel} of the prediction error).
+ * The caller's buffer must be big-endian with a backing array (as {@link ByteBuffer#allocate} and
+ * {@link ByteBuffer#wrap} make them): runs of doubles and the pattern counts are read and written in that array.
  */
 public final class ScoreStateCodec {
+    /** Big-endian doubles in a byte array, as {@link ByteBuffer#putDouble} writes them. */
+    private static final VarHandle DOUBLES = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.BIG_ENDIAN);
+    /** Eight pattern counts at a time, to skip the zeros of a sparse table (the byte order does not matter). */
+    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** The low seven bits of each byte of a word. */
+    private static final long LOW_SEVEN = 0x7f7f7f7f7f7f7f7fL;
     private ScoreStateCodec() {
     }
 
@@ -215,9 +227,20 @@ public final class ScoreStateCodec {
         return t;
     }
 
+    /** Non-zero counts among {@code counts[from, from + cells)}, eight at a time. */
     private static int nonZero(byte[] counts, int from, int cells) {
         int n = 0;
-        for (int i = from; i < from + cells; i++) {
+        int i = from;
+        int end = from + cells;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            long word = (long) WORDS.get(counts, i);
+            if (word != 0) {
+                // per byte, the top bit of (low seven bits + 0x7f) | byte: set when the byte is not zero (no carry
+                // crosses bytes: 0x7f + 0x7f < 0x100)
+                n += Long.bitCount(((word & LOW_SEVEN) + LOW_SEVEN | word) & ~LOW_SEVEN);
+            }
+        }
+        for (; i < end; i++) {
             n += counts[i] != 0 ? 1 : 0;
         }
         return n;
@@ -231,7 +254,18 @@ public final class ScoreStateCodec {
             return;
         }
         out.put((byte) 1).putShort((short) n);
-        for (int i = 0; i < cells; i++) {
+        int i = 0;
+        for (; i + Long.BYTES <= cells; i += Long.BYTES) {
+            if ((long) WORDS.get(counts, from + i) != 0) {
+                putNonZero(out, counts, from, i, i + Long.BYTES);
+            }
+        }
+        putNonZero(out, counts, from, i, cells);
+    }
+
+    /** The (cell, count) pairs of the non-zero counts of cells {@code [first, end)}. */
+    private static void putNonZero(ByteBuffer out, byte[] counts, int from, int first, int end) {
+        for (int i = first; i < end; i++) {
             if (counts[from + i] != 0) {
                 out.putShort((short) i).put(counts[from + i]);
             }
@@ -257,15 +291,33 @@ public final class ScoreStateCodec {
         }
     }
 
+    /** As {@code out.putDouble} for each value, straight into the buffer's array. */
     private static void putAll(ByteBuffer out, double[] values) {
-        for (double v : values) {
-            out.putDouble(v);
+        int bytes = Double.BYTES * values.length;
+        if (out.remaining() < bytes) {
+            throw new BufferOverflowException();
         }
+        byte[] array = out.array();
+        int at = out.arrayOffset() + out.position();
+        for (double v : values) {
+            DOUBLES.set(array, at, v);
+            at += Double.BYTES;
+        }
+        out.position(out.position() + bytes);
     }
 
+    /** As {@code in.getDouble} for each value, straight from the buffer's array. */
     private static void getAll(ByteBuffer in, double[] values) {
-        for (int i = 0; i < values.length; i++) {
-            values[i] = in.getDouble();
+        int bytes = Double.BYTES * values.length;
+        if (in.remaining() < bytes) {
+            throw new BufferUnderflowException();
         }
+        byte[] array = in.array();
+        int at = in.arrayOffset() + in.position();
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (double) DOUBLES.get(array, at);
+            at += Double.BYTES;
+        }
+        in.position(in.position() + bytes);
     }
 }

@@ -4,18 +4,20 @@ import dev.vigil.BadConfigException;
 import dev.vigil.config.AppConfig;
 import dev.vigil.lstm.LstmModel;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.ArrayDeque;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The decoded models of one Vigil instance, bounded by an estimate of their heap bytes: when an entry would take the
- * total past {@link #maxBytes()}, the least recently used entries are dropped first (access order), and the key of a
- * dropped entry has its model decoded again from the model store at its next event ({@link ModelCache}). An entry
- * larger than the whole bound is not kept at all (a bound below one model caches nothing; every event decodes).
+ * total past {@link #maxBytes()}, entries not used since the eviction hand last passed them are dropped first (CLOCK,
+ * or second chance: an approximation of least recently used), and the key of a dropped entry has its model decoded
+ * again from the model store at its next event ({@link ModelCache}). An entry larger than the whole bound is not
+ * kept at all (a bound below one model caches nothing; every event decodes).
  * Shared by every detector of an instance (all stream threads, all topologies; entries are keyed by model store and
- * model id), so the heap they take does not grow with the number of keys or tasks beyond the bound. Thread-safe
- * (one lock, held for a map lookup or insertion; decoding happens outside it).
+ * model id), so the heap they take does not grow with the number of keys or tasks beyond the bound. Thread-safe: a
+ * lookup takes no lock and moves nothing (a concurrent map, and a use flag it sets when not set yet); caching an
+ * entry and evicting take one lock (decoding happens outside it).
  */
 public final class DecodedModels {
     /**
@@ -32,11 +34,25 @@ public final class DecodedModels {
     }
 
     private final long maxBytes;
-    private final Map<Key, Cached> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<Key, Cached> entries = new ConcurrentHashMap<>();
+    /** The cached entries in the eviction hand's order (head: next to look at); guarded by this. */
+    private final ArrayDeque<Cached> clock = new ArrayDeque<>();
     private long bytes;
     private long evictions;
 
-    private record Cached(ModelCache.Entry entry, long bytes) {
+    /** One key's entry; replaced in place (under the lock) when the key is cached again. */
+    private static final class Cached {
+        final Key key;
+        volatile ModelCache.Entry entry;
+        long bytes;
+        /** Used since the hand last passed (a benign race: a lost flag costs one entry an early eviction). */
+        boolean used;
+
+        Cached(Key key, ModelCache.Entry entry, long bytes) {
+            this.key = key;
+            this.entry = entry;
+            this.bytes = bytes;
+        }
     }
 
     /**
@@ -56,32 +72,58 @@ public final class DecodedModels {
         return model == null ? EMPTY_ENTRY_BYTES : ENTRY_OVERHEAD_BYTES + 4L * model.parameterCount();
     }
 
-    /** The entry of {@code key}, now the most recently used, or null if none is cached. */
-    synchronized ModelCache.Entry get(Key key) {
+    /** The entry of {@code key}, now marked used, or null if none is cached. */
+    ModelCache.Entry get(Key key) {
         Cached cached = entries.get(key);
-        return cached == null ? null : cached.entry;
+        if (cached == null) {
+            return null;
+        }
+        if (!cached.used) {
+            cached.used = true;
+        }
+        return cached.entry;
     }
 
     /**
-     * Caches {@code entry} for {@code key} (replacing any), most recently used, then drops least recently used
-     * entries until the total is within the bound. An entry larger than the bound is not kept.
+     * Caches {@code entry} for {@code key} (replacing any), marked used, after evicting entries (those not used since
+     * the hand last passed them first) until the total is within the bound. An entry larger than the bound is not
+     * kept.
      */
     synchronized void put(Key key, ModelCache.Entry entry) {
         long size = entryBytes(entry.model());
-        Cached old = entries.remove(key);
-        if (old != null) {
-            bytes -= old.bytes;
-        }
+        Cached old = entries.get(key);
         if (size > maxBytes) {
+            if (old != null) {
+                entries.remove(key);
+                clock.remove(old);
+                bytes -= old.bytes;
+            }
             return;
         }
-        Iterator<Cached> eldest = entries.values().iterator();
-        while (bytes + size > maxBytes) {
-            bytes -= eldest.next().bytes;
-            eldest.remove();
+        long others = old == null ? bytes : bytes - old.bytes;
+        while (others + size > maxBytes) {
+            Cached next = clock.pollFirst();
+            if (next == old || next.used) {
+                // the entry being replaced stays; a used one gets a second chance, behind the others
+                next.used = false;
+                clock.addLast(next);
+                continue;
+            }
+            entries.remove(next.key);
+            bytes -= next.bytes;
+            others -= next.bytes;
             evictions++;
         }
-        entries.put(key, new Cached(entry, size));
+        if (old != null) {
+            bytes += size - old.bytes;
+            old.bytes = size;
+            old.entry = entry;
+            old.used = true;
+            return;
+        }
+        Cached cached = new Cached(key, entry, size);
+        entries.put(key, cached);
+        clock.addLast(cached);
         bytes += size;
     }
 
@@ -96,7 +138,7 @@ public final class DecodedModels {
     }
 
     /** Entries cached. */
-    public synchronized int size() {
+    public int size() {
         return entries.size();
     }
 
@@ -105,8 +147,8 @@ public final class DecodedModels {
         return evictions;
     }
 
-    /** Whether {@code key} has an entry (without making it the most recently used). */
-    synchronized boolean contains(Key key) {
+    /** Whether {@code key} has an entry (without marking it used). */
+    boolean contains(Key key) {
         return entries.containsKey(key);
     }
 }

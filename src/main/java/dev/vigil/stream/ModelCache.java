@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * model.
  *
  * <p>The entries live in the instance's {@link DecodedModels}, bounded by bytes ({@code models.cache.bytes}): a key
- * whose entry was evicted (least recently used first) reads and decodes its payload again at its next event and gets
+ * whose entry was evicted (those not used lately first) reads and decodes its payload again at its next event and gets
  * the same model bits back, so its scores do not change (same version: no re-warm). What eviction forgets is a
  * refusal's context: should an evicted key's stored payload be one that is refused, the key has no last good model
  * to keep and runs without one (persistence predictor) until a payload that decodes arrives, and the refusal is

@@ -151,15 +151,15 @@ public final class ScoreRecordWriter {
 
     /** As the generator: the shortest text that reads back to the same bits, NaN and the infinities quoted. */
     private void appendDouble(double v) {
-        String text = NumberOutput.toString(v, true);
+        // the text is ASCII: its ISO-8859-1 bytes are a copy of the string's own
+        byte[] text = NumberOutput.toString(v, true).getBytes(StandardCharsets.ISO_8859_1);
         boolean quoted = NumberOutput.notFinite(v);
-        room(text.length() + 2);
+        room(text.length + 2);
         if (quoted) {
             buffer[length++] = '"';
         }
-        for (int i = 0; i < text.length(); i++) {
-            buffer[length++] = (byte) text.charAt(i);
-        }
+        System.arraycopy(text, 0, buffer, length, text.length);
+        length += text.length;
         if (quoted) {
             buffer[length++] = '"';
         }

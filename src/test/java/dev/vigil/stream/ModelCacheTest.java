@@ -81,7 +81,7 @@ class ModelCacheTest {
     }
 
     @Test
-    void shouldEvictTheLeastRecentlyUsedKeyFirst() {
+    void shouldEvictKeysNotUsedSinceTheHandPassedFirst() {
         DecodedModels decoded = new DecodedModels(3 * ONE);
         ModelCache cache = cache(decoded);
         for (String key : new String[] {"a", "b", "c", "d", "e"}) {
@@ -91,7 +91,7 @@ class ModelCacheTest {
             cache.current(key);
         }
         cache.current("d");
-        assertFalse(decoded.contains(id("b")), "b was the least recently used");
+        assertFalse(decoded.contains(id("b")), "b was not used again, a was");
         assertTrue(decoded.contains(id("a")) && decoded.contains(id("c")) && decoded.contains(id("d")));
         cache.current("c");
         cache.current("e");
@@ -112,6 +112,9 @@ class ModelCacheTest {
         cache.current("b");
         publish("c");
         cache.current("c");
+        assertFalse(decoded.contains(id("b")), "a was used after it was cached: the hand spares it once");
+        publish("d");
+        cache.current("d");
         assertFalse(decoded.contains(id("a")));
         LstmModel again = cache.current("a");
         assertNotSame(first, again, "decoded again from the store");
