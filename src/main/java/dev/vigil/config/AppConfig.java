@@ -31,7 +31,8 @@ import java.util.TreeMap;
  *                          the key trains the model in line at its swap point; 1..1,000,000, default 10,000
  * @param modelCacheBytes   bound on the heap of the instance's decoded models, in bytes (estimated: about 19 KB a
  *                          model at H=32); models not used lately are dropped first (second chance, an approximate
- *                          LRU) and decoded again from the model store at their key's next event; 0..2^40 (0 decodes at every event), default 256 MiB
+ *                          LRU) and decoded again from the model store at their key's next event; 0..2^40 (0 decodes
+ *                          at every event), default 256 MiB
  * @param instanceId        static membership: this instance's stable name in the consumer groups (Kafka's
  *                          {@code group.instance.id}, one per stream thread), so that an instance restarted after a
  *                          crash takes its partitions back at once instead of after the dead member's session timeout;

@@ -9,6 +9,7 @@ import dev.vigil.score.ScoreStateCodec;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.BufferOverflowException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -208,26 +209,31 @@ public final class DetectorStateCodec {
 
     /** As {@code out.putFloat((float) v)} for each value, straight into the (heap) buffer's array. */
     private static void putFloats(ByteBuffer out, double[] values) {
-        int at = out.position();
-        out.position(at + Float.BYTES * values.length);
+        int bytes = Float.BYTES * values.length;
+        if (out.remaining() < bytes) {
+            throw new BufferOverflowException();
+        }
         byte[] array = out.array();
+        int at = out.arrayOffset() + out.position();
         for (double v : values) {
             FLOATS.set(array, at, (float) v);
             at += Float.BYTES;
         }
+        out.position(out.position() + bytes);
     }
 
     /** As {@code values[i] = in.getFloat()} for each value, straight from the (wrapped) buffer's array. */
     private static void getFloats(ByteBuffer in, double[] values) {
-        int at = in.position();
-        if (in.remaining() < Float.BYTES * values.length) {
+        int bytes = Float.BYTES * values.length;
+        if (in.remaining() < bytes) {
             throw new BufferUnderflowException();
         }
-        in.position(at + Float.BYTES * values.length);
         byte[] array = in.array();
+        int at = in.arrayOffset() + in.position();
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) FLOATS.get(array, at);
             at += Float.BYTES;
         }
+        in.position(in.position() + bytes);
     }
 }
