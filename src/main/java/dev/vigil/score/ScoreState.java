@@ -30,6 +30,8 @@ public final class ScoreState {
     int flatRun;
     long repeats;
     long alertsOpened;
+    /** The rule or signal that opened the alert now open; null when none is open or it is not known. */
+    AlertReason openReason;
 
     /** A state without a pattern table (the pattern signal off). */
     public ScoreState(int channels, int shortWindow) {
@@ -169,6 +171,14 @@ public final class ScoreState {
         return alertOpen;
     }
 
+    /**
+     * What opened the alert now open ({@link AlertReason#RANGE}, {@link AlertReason#STUCK_SENSOR}, ...); null when no
+     * alert is open, or for an alert opened before states kept it.
+     */
+    public AlertReason openReason() {
+        return openReason;
+    }
+
     /** Consecutive events below the alert threshold while an alert is open. */
     public int quietRun() {
         return quietRun;
@@ -211,6 +221,7 @@ public final class ScoreState {
             patterns.copyFrom(other.patterns);
         }
         restore(other.updates, other.alertOpen, other.quietRun, other.alertsOpened, other.flatRun, other.repeats);
+        openReason = other.openReason;
     }
 
     @Override
@@ -222,7 +233,8 @@ public final class ScoreState {
                 && drift.equals(s.drift)
                 && flatRun == s.flatRun && repeats == s.repeats && updates == s.updates
                 && error.equals(s.error) && pattern.equals(s.pattern) && Objects.equals(patterns, s.patterns)
-                && alertOpen == s.alertOpen && quietRun == s.quietRun && alertsOpened == s.alertsOpened;
+                && alertOpen == s.alertOpen && openReason == s.openReason && quietRun == s.quietRun
+                && alertsOpened == s.alertsOpened;
     }
 
     @Override

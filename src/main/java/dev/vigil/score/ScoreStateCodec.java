@@ -17,7 +17,9 @@ import java.nio.ByteOrder;
  *   f64 centre[d], scale[d], min[d], max[d]
  *   f64 recent[shortWindow]
  *   i64 updates, u8 recentCount, u8 recentNext, f64 longMean, f64 longVariance, i64 levelUpdates
- *   u8  alertOpen, i32 quietRun, i64 alertsOpened
+ *   u8  alert, i32 quietRun, i64 alertsOpened
+ *       (alert: 0 none open; 1 open, what opened it not known (states written before it was kept); 2 + the index of
+ *       what opened it in {@link #OPENERS}: range, stuck sensor, prediction error, pattern, drift)
  *   f64 last[d], i32 flatRun, i64 repeats
  *   pattern section (absent in detector states before version 3: no table, a fresh calibration):
  *   u8  patternBins (0: no table), u8 patternLength
@@ -38,6 +40,9 @@ import java.nio.ByteOrder;
  * {@link ByteBuffer#wrap} make them): runs of doubles and the pattern counts are read and written in that array.
  */
 public final class ScoreStateCodec {
+    /** What can open an alert, in the order the {@code alert} byte names them (fixed: it is stored). */
+    static final AlertReason[] OPENERS = {AlertReason.RANGE, AlertReason.STUCK_SENSOR, AlertReason.PREDICTION_ERROR,
+        AlertReason.PATTERN, AlertReason.DRIFT};
     /** Big-endian doubles in a byte array, as {@link ByteBuffer#putDouble} writes them. */
     private static final VarHandle DOUBLES = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.BIG_ENDIAN);
     /** Eight pattern counts at a time, to skip the zeros of a sparse table (the byte order does not matter). */
@@ -74,7 +79,7 @@ public final class ScoreStateCodec {
         putAll(out, error.recent());
         out.putLong(s.updates).put((byte) error.recentCount).put((byte) error.recentNext);
         out.putDouble(error.longMean).putDouble(error.longVariance).putLong(error.levelUpdates);
-        out.put((byte) (s.alertOpen ? 1 : 0)).putInt(s.quietRun).putLong(s.alertsOpened);
+        out.put(alertByte(s)).putInt(s.quietRun).putLong(s.alertsOpened);
         putAll(out, s.last());
         out.putInt(s.flatRun).putLong(s.repeats);
         PatternTable t = s.patterns();
@@ -103,6 +108,18 @@ public final class ScoreStateCodec {
         putAll(out, drift.recent());
         out.put((byte) drift.recentCount).put((byte) drift.recentNext);
         out.putDouble(drift.longMean).putDouble(drift.longVariance).putLong(drift.levelUpdates);
+    }
+
+    private static byte alertByte(ScoreState s) {
+        if (!s.alertOpen) {
+            return 0;
+        }
+        for (int i = 0; i < OPENERS.length; i++) {
+            if (OPENERS[i] == s.openReason) {
+                return (byte) (2 + i);
+            }
+        }
+        return 1;
     }
 
     private static int countBytes(int channels) {
@@ -135,12 +152,17 @@ public final class ScoreStateCodec {
             getAll(in, s.error().recent());
             long updates = in.getLong();
             readLevelScalars(in, s.error());
-            boolean open = in.get() != 0;
+            int alert = Byte.toUnsignedInt(in.get());
+            if (alert > 1 + OPENERS.length) {
+                throw new BadBytesException("score state's alert byte is " + alert + "; must be 0.."
+                        + (1 + OPENERS.length));
+            }
             int quiet = in.getInt();
             long alerts = in.getLong();
             getAll(in, s.last());
             int flat = in.getInt();
-            s.restore(updates, open, quiet, alerts, flat, in.getLong());
+            s.restore(updates, alert != 0, quiet, alerts, flat, in.getLong());
+            s.openReason = alert >= 2 ? OPENERS[alert - 2] : null;
             if (patternSection) {
                 PatternTable table = readTable(in, channels);
                 int patternWindow = Byte.toUnsignedInt(in.get());

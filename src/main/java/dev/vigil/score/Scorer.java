@@ -67,15 +67,17 @@ public final class Scorer {
         if (!warm) {
             if (base >= config.alertThreshold()) {
                 state.quietRun = 0;
-                if (state.alertOpen) {
+                AlertReason cause = outside ? AlertReason.RANGE : flat ? AlertReason.STUCK_SENSOR
+                        : drift > Math.max(likelihood, pattern) ? AlertReason.DRIFT
+                        : pattern > likelihood ? AlertReason.PATTERN : AlertReason.PREDICTION_ERROR;
+                if (state.alertOpen && !opensAnew(cause, state.openReason)) {
                     reported = Math.min(base, config.repeatLevel());
                 } else {
                     state.alertOpen = true;
+                    state.openReason = cause;
                     state.alertsOpened++;
                     transition = AlertTransition.OPENED;
-                    reason = outside ? AlertReason.RANGE : flat ? AlertReason.STUCK_SENSOR
-                            : drift > Math.max(likelihood, pattern) ? AlertReason.DRIFT
-                            : pattern > likelihood ? AlertReason.PATTERN : AlertReason.PREDICTION_ERROR;
+                    reason = cause;
                     detail = switch (reason) {
                         case RANGE -> "a reading outside the range seen so far";
                         case STUCK_SENSOR -> "the same reading " + state.flatRun + " times in a row";
@@ -89,6 +91,7 @@ public final class Scorer {
                 }
             } else if (state.alertOpen && ++state.quietRun >= config.quietEvents()) {
                 state.alertOpen = false;
+                state.openReason = null;
                 state.quietRun = 0;
                 transition = AlertTransition.CLOSED;
                 reason = AlertReason.CALM;
@@ -97,6 +100,17 @@ public final class Scorer {
         }
         return new ScoreOutcome(residual, scaled, raw, likelihood, pattern, outside, reported, transition,
                 state.alertOpen, topChannels(scaled), reason, detail);
+    }
+
+    /**
+     * Whether a crossing caused by {@code cause}, while an alert opened by {@code opener} is open, opens an alert of its
+     * own rather than repeating the open one: when one of the two rules (a reading outside the range, a stuck sensor)
+     * fires that did not open it (or what opened it is not known). A sensor that freezes, or leaves its range, during
+     * an incident of another kind is a new fact; the statistical signals (prediction error, pattern, drift) trade the
+     * lead among themselves within one incident and repeat it.
+     */
+    static boolean opensAnew(AlertReason cause, AlertReason opener) {
+        return (cause == AlertReason.RANGE || cause == AlertReason.STUCK_SENSOR) && cause != opener;
     }
 
     /**

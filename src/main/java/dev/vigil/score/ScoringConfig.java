@@ -24,13 +24,14 @@ import dev.vigil.BadConfigException;
  *                               scores 1; 0 disables; range 0..10, default 0.05
  * @param alertThreshold         score at or above which an alert opens; range (0, 1], default 0.5
  * @param quietEvents            consecutive events below the threshold that close an open alert; range 1..1,000,000,
- *                               default 30
+ *                               default 60
  * @param flatlineEvents         shortest run of exactly repeated readings (every channel) that can mark a stuck
  *                               sensor; the run scores 1 once it is also improbable for the key (p^run <= 1e-5, p the
  *                               key's own rate of exact repeats); 0 disables; range 0..1,000,000, default 30
  * @param repeatLevel            while an alert is open, scores that would reach the threshold again are reported
- *                               at this level instead, so one incident is reported once (HTM's "yellow" level);
- *                               range [0, 1], default 0.3
+ *                               at this level instead, so one incident is reported once (HTM's "yellow" level),
+ *                               unless the range or stuck-sensor rule fires and did not open the alert: that opens
+ *                               an alert of its own ({@link Scorer#opensAnew}); range [0, 1], default 0.3
  * @param patternBins            bins across the range seen so far in which the pattern signal quantises readings
  *                               ({@link PatternSurprise}); 0 turns the pattern signal off; range 0..16, default 8
  * @param patternLength          readings in one pattern (a context of patternLength - 1 readings and the one that
@@ -70,7 +71,7 @@ public record ScoringConfig(
 
     /** The one place defaults live. */
     public static ScoringConfig defaults() {
-        return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 30, 30, 0.3, 8, 2, 20, true, 60);
+        return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 60, 30, 0.3, 8, 2, 20, true, 60);
     }
 
     public ScoringConfig {

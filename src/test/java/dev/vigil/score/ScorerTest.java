@@ -183,6 +183,55 @@ class ScorerTest {
                 + "\\d\\.\\d{3}\\)"), opened);
     }
 
+    @Test
+    void shouldOpenAnAlertOfItsOwnWhenTheSensorFreezesDuringAnotherOne() {
+        // predictions off by two from 600 open a prediction-error alert; from 620 the sensor repeats its reading,
+        // inside the range, while the errors keep the alert open: the stuck-sensor rule opens an alert of its own
+        double[] x = SyntheticSeries.seasonal(900, 10, 5, 50, 0.1, 13);
+        for (int t = 620; t < 700; t++) {
+            x[t] = x[619];
+        }
+        ScoreState state = scorer.newState(1);
+        List<String> opened = new java.util.ArrayList<>();
+        for (int t = 0; t < 700; t++) {
+            double[] prediction = t == 0 ? null : new double[] {x[t] + (t >= 600 ? 2.0 : 0.02 * Math.sin(t))};
+            ScoreOutcome o = scorer.score(state, new double[] {x[t]}, prediction);
+            if (o.transition() == AlertTransition.OPENED) {
+                opened.add(o.reason() + (o.reason() == AlertReason.STUCK_SENSOR ? " at " + t : ""));
+            } else if (t >= 610) {
+                assertTrue(o.alertOpen(), "open at " + t);
+                assertTrue(o.anomalyScore() < config.alertThreshold(), "crossing at " + t + ": " + o.anomalyScore());
+            }
+        }
+        assertEquals(List.of("PREDICTION_ERROR", "STUCK_SENSOR at " + (619 + config.flatlineEvents())), opened);
+        assertEquals(AlertReason.STUCK_SENSOR, state.openReason());
+        assertEquals(2, state.alertsOpened());
+    }
+
+    @Test
+    void shouldKeepWhatOpenedTheAlertThroughTheCodec() {
+        double[] x = SyntheticSeries.withSpike(SyntheticSeries.seasonal(600, 10, 2, 50, 0.3, 5), 500, 60);
+        ScoreState state = scorer.newState(1);
+        scoreAll(java.util.Arrays.copyOf(x, 510), state);
+        assertEquals(AlertReason.RANGE, state.openReason());
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(ScoreStateCodec.size(state));
+        ScoreStateCodec.write(state, buf);
+        buf.flip();
+        ScoreState read = ScoreStateCodec.read(buf.duplicate());
+        assertEquals(state, read);
+        assertEquals(AlertReason.RANGE, read.openReason());
+        // the alert byte follows channels, window, four rows of d doubles, the error ring, updates and the error scalars
+        int alertByte = 2 + 8 * 4 + 8 * config.shortWindow() + 8 + 2 + 8 + 8 + 8;
+        assertEquals(2, buf.get(alertByte));
+        buf.put(alertByte, (byte) 1); // as every state written before the opener was kept
+        ScoreState old = ScoreStateCodec.read(buf.duplicate());
+        assertTrue(old.alertOpen());
+        assertEquals(null, old.openReason());
+        buf.put(alertByte, (byte) 7);
+        assertEquals("score state's alert byte is 7; must be 0..6", org.junit.jupiter.api.Assertions.assertThrows(
+                dev.vigil.BadBytesException.class, () -> ScoreStateCodec.read(buf.duplicate())).getMessage());
+    }
+
     private List<String> transitions(double[] x) {
         ScoreState state = scorer.newState(1);
         List<String> out = new java.util.ArrayList<>();
