@@ -110,13 +110,20 @@ class SensorView {
     this.marks = this.modelMarks();
   }
 
-  /** [from, to] of every alert: opened to the next closed record, or to the last point while still open. */
+  /**
+   * [from, to] of every alert: opened to the next closed record, or to the next opened one (a range or stuck-sensor
+   * rule opening its own alert during another's), or to the last point while still open.
+   */
   alertSpans() {
     const spans = [];
     let open = null;
     for (const a of this.alerts) {
-      if (a.type === 'opened' && open === null) open = a;
-      else if (a.type === 'closed' && open !== null) {
+      if (a.type === 'opened') {
+        if (open !== null) {
+          spans.push({ from: open.ts, to: a.ts, reason: open.reason, detail: open.detail, closed: true });
+        }
+        open = a;
+      } else if (a.type === 'closed' && open !== null) {
         spans.push({ from: open.ts, to: a.ts, reason: open.reason, detail: open.detail, closed: true });
         open = null;
       }

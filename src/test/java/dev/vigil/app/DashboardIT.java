@@ -131,6 +131,14 @@ class DashboardIT {
             long from = Long.parseLong(read(browser, "#spans li.span", "data-from").get(0));
             assertTrue(from >= shiftAt && from <= eventTime(700 + DemoCommand.GRACE_EVENTS),
                     "the span opens at the injected level shift: " + read(browser, "#spans li.span", "text"));
+            // a rule opening its own alert during another's (an opened record with no closed one before it) ends the
+            // first span where the second begins
+            assertEquals("[{\"from\":1,\"to\":2,\"reason\":\"prediction-error\",\"closed\":true},"
+                    + "{\"from\":2,\"to\":3,\"reason\":\"stuck-sensor\",\"closed\":true}]",
+                    ((JavascriptExecutor) browser).executeScript("return JSON.stringify(SensorView.prototype"
+                            + ".alertSpans.call({ts: [1, 2, 3, 4], alerts: [{ts: 1, type: 'opened', reason: "
+                            + "'prediction-error'}, {ts: 2, type: 'opened', reason: 'stuck-sensor'}, {ts: 3, "
+                            + "type: 'closed', reason: 'calm'}]}))"));
             browser.manage().window().setSize(new Dimension(1400, 780));
             screenshot(browser, "sensor-pump-1.png");
             browser.manage().window().setSize(new Dimension(1400, 1000));
