@@ -36,6 +36,15 @@ class StreamBenchmarkIT {
         assertTrue(text.toString().contains("commit interval 50 ms"), text.toString());
         assertTrue(text.toString().contains("detector warm-up: processing 500 events"), text.toString());
         assertTrue(result.ratio() > 0 && Double.isFinite(result.ratio()), "ratio " + result.ratio());
+        if (result.detector().cpu().measured() && result.counting().cpu().measured()) {
+            double expected = result.detector().cpu().streamThreadMicrosPerEvent()
+                    / result.counting().cpu().streamThreadMicrosPerEvent();
+            assertEquals(expected, result.microsRatio(), 1e-12);
+            assertTrue(text.toString().contains(String.format(java.util.Locale.ROOT,
+                    "detector / counting stream thread per event %.1f×", expected)), text.toString());
+        } else {
+            assertTrue(Double.isNaN(result.microsRatio()), "ratio of unmeasured CPU " + result.microsRatio());
+        }
         assertEquals(400, result.latencies().sortedNanos().length, "every latency event matched its score");
         assertTrue(result.p50Ms() > 0 && result.p50Ms() <= result.p99Ms() && result.p99Ms() <= result.maxMs(),
                 "latencies " + result.p50Ms() + " / " + result.p99Ms() + " / " + result.maxMs());
