@@ -28,7 +28,7 @@ class ConfigRecordsTest {
 
     @Test
     void shouldProvideDocumentedTrainingDefaults() {
-        assertEquals(new TrainingConfig(20, 8, 32, 0.01, 1.0, 0.2, 5), TrainingConfig.defaults());
+        assertEquals(new TrainingConfig(15, 8, 32, 0.01, 1.0, 0.2, 5), TrainingConfig.defaults());
     }
 
     @Test
