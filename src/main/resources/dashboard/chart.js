@@ -118,15 +118,11 @@ class SensorView {
     const spans = [];
     let open = null;
     for (const a of this.alerts) {
-      if (a.type === 'opened') {
-        if (open !== null) {
-          spans.push({ from: open.ts, to: a.ts, reason: open.reason, detail: open.detail, closed: true });
-        }
-        open = a;
-      } else if (a.type === 'closed' && open !== null) {
+      if (open !== null && (a.type === 'opened' || a.type === 'closed')) {
         spans.push({ from: open.ts, to: a.ts, reason: open.reason, detail: open.detail, closed: true });
         open = null;
       }
+      if (a.type === 'opened') open = a;
     }
     if (open !== null) {
       spans.push({ from: open.ts, to: this.ts[this.ts.length - 1], reason: open.reason, detail: open.detail,
