@@ -20,10 +20,10 @@ import java.util.zip.CRC32;
  * Binary form of a {@link DetectorState}, as kept in the state store, with the stream's history head beside it (so an
  * event reads and writes one value). Big-endian:
  * <pre>
- *   u8  format version (7; version 6, without the cold-start flag, version 5, without the score section's count
- *       and drift section either, version 4, without the history head either, version 3, without the pending
- *       swap either, version 2, without the score section's patterns either, and version 1, without the schedule
- *       either, are still read)
+ *   u8  format version (8; version 7, without the score section's run count, version 6, without the cold-start
+ *       flag either, version 5, without the score section's count and drift section either, version 4, without the
+ *       history head either, version 3, without the pending swap either, version 2, without the score section's
+ *       patterns either, and version 1, without the schedule either, are still read)
  *   u8  layers, u16 hiddenSize, u8 channels
  *   f32 h[layer][hidden], c[layer][hidden]     (the detector keeps h and c at float precision, so this is exact)
  *   f64 prediction[channels]
@@ -43,13 +43,14 @@ import java.util.zip.CRC32;
  * </pre>
  */
 public final class DetectorStateCodec {
-    public static final int FORMAT_VERSION = 7;
+    public static final int FORMAT_VERSION = 8;
     private static final int FIRST_VERSION_WITH_SCHEDULE = 2;
     private static final int FIRST_VERSION_WITH_PATTERNS = 3;
     private static final int FIRST_VERSION_WITH_PENDING_SWAP = 4;
     private static final int FIRST_VERSION_WITH_HISTORY_HEAD = 5;
     private static final int FIRST_VERSION_WITH_COUNTS = 6;
     private static final int FIRST_VERSION_WITH_COLD_START = 7;
+    private static final int FIRST_VERSION_WITH_RUNS = 8;
     private static final byte[] NO_HISTORY_HEAD = new byte[0];
     /** Big-endian floats in a byte array, as {@link ByteBuffer#putFloat} writes them. */
     private static final VarHandle FLOATS = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.BIG_ENDIAN);
@@ -179,7 +180,7 @@ public final class DetectorStateCodec {
             }
             double lastScore = version >= FIRST_VERSION_WITH_SCHEDULE ? in.getDouble() : 0;
             ScoreState score = ScoreStateCodec.read(in, version >= FIRST_VERSION_WITH_PATTERNS,
-                    version >= FIRST_VERSION_WITH_COUNTS);
+                    version >= FIRST_VERSION_WITH_COUNTS, version >= FIRST_VERSION_WITH_RUNS);
             boolean coldStart = version >= FIRST_VERSION_WITH_COLD_START && in.get() != 0;
             if (score.channels() != channels) {
                 throw new BadBytesException("detector state has " + channels + " channels but its score section has "

@@ -29,6 +29,7 @@ public final class ScoreState {
     int quietRun;
     int flatRun;
     long repeats;
+    long repeatsAfterRepeat;
     long alertsOpened;
     /** The rule or signal that opened the alert now open; null when none is open or it is not known. */
     AlertReason openReason;
@@ -112,6 +113,11 @@ public final class ScoreState {
     /** Events whose reading repeated the previous one exactly (all channels). */
     public long repeats() {
         return repeats;
+    }
+
+    /** Events whose reading repeated the previous one exactly and followed a repeat (the second and later of a run). */
+    public long repeatsAfterRepeat() {
+        return repeatsAfterRepeat;
     }
 
     /** Calibration state of the prediction error (raw scores, their level and its long-run distribution). */
@@ -222,6 +228,7 @@ public final class ScoreState {
         }
         restore(other.updates, other.alertOpen, other.quietRun, other.alertsOpened, other.flatRun, other.repeats);
         openReason = other.openReason;
+        repeatsAfterRepeat = other.repeatsAfterRepeat;
     }
 
     @Override
@@ -234,7 +241,7 @@ public final class ScoreState {
                 && flatRun == s.flatRun && repeats == s.repeats && updates == s.updates
                 && error.equals(s.error) && pattern.equals(s.pattern) && Objects.equals(patterns, s.patterns)
                 && alertOpen == s.alertOpen && openReason == s.openReason && quietRun == s.quietRun
-                && alertsOpened == s.alertsOpened;
+                && alertsOpened == s.alertsOpened && repeatsAfterRepeat == s.repeatsAfterRepeat;
     }
 
     @Override

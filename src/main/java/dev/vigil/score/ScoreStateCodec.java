@@ -34,6 +34,9 @@ import java.nio.ByteOrder;
  *   u8  counts[ceil(d / 8)]                    (bit c % 8 of byte c / 8: channel c's readings were all counts)
  *   f64 recentMean[d], f64 drift recent[1], u8 recentCount, u8 recentNext, f64 longMean, f64 longVariance,
  *   i64 levelUpdates
+ *   run section (absent in detector states before version 8: estimated as repeats² / updates, what independent
+ *   repeats would give, so {@link ScoringConfig#flatlineRuns()} starts from the independent rate):
+ *   i64 repeatsAfterRepeat
  * </pre>
  * The error fields keep their place of the earlier versions ({@link SignalLevel} of the prediction error).
  * The caller's buffer must be big-endian with a backing array (as {@link ByteBuffer#allocate} and
@@ -66,7 +69,7 @@ public final class ScoreStateCodec {
             }
         }
         return 2 + 8 * 4 * d + 8 + levelBytes + 1 + 4 + 8 + 8 * d + 4 + 8 + 2 + table + patternLevelBytes
-                + countBytes(d) + 8 * d + 8 + 2 + 8 + 8 + 8;
+                + countBytes(d) + 8 * d + 8 + 2 + 8 + 8 + 8 + 8;
     }
 
     public static void write(ScoreState s, ByteBuffer out) {
@@ -108,6 +111,7 @@ public final class ScoreStateCodec {
         putAll(out, drift.recent());
         out.put((byte) drift.recentCount).put((byte) drift.recentNext);
         out.putDouble(drift.longMean).putDouble(drift.longVariance).putLong(drift.levelUpdates);
+        out.putLong(s.repeatsAfterRepeat);
     }
 
     private static byte alertByte(ScoreState s) {
@@ -128,15 +132,16 @@ public final class ScoreStateCodec {
 
     /** Reads a state with all its sections; {@link BadBytesException} when truncated or inconsistent. */
     public static ScoreState read(ByteBuffer in) {
-        return read(in, true, true);
+        return read(in, true, true, true);
     }
 
     /**
      * Reads a state; without {@code patternSection} (states written before it existed) the state has no pattern
      * table and a fresh pattern calibration; without {@code countSection}, a channel counts when its min, max and
-     * last reading are whole numbers >= 0. {@link BadBytesException} when truncated or inconsistent.
+     * last reading are whole numbers >= 0; without {@code runSection}, the repeats following a repeat are estimated as
+     * independent repeats would give them. {@link BadBytesException} when truncated or inconsistent.
      */
-    public static ScoreState read(ByteBuffer in, boolean patternSection, boolean countSection) {
+    public static ScoreState read(ByteBuffer in, boolean patternSection, boolean countSection, boolean runSection) {
         try {
             int channels = Byte.toUnsignedInt(in.get());
             int window = Byte.toUnsignedInt(in.get());
@@ -181,6 +186,16 @@ public final class ScoreStateCodec {
                 readLevelScalars(in, s.drift());
             } else {
                 System.arraycopy(s.center(), 0, s.recentMean(), 0, channels);
+            }
+            if (runSection) {
+                long following = in.getLong();
+                if (following < 0 || following > s.repeats) {
+                    throw new BadBytesException("score state has " + following + " repeats following a repeat of "
+                            + s.repeats + " repeats");
+                }
+                s.repeatsAfterRepeat = following;
+            } else {
+                s.repeatsAfterRepeat = s.updates == 0 ? 0 : Math.round((double) s.repeats * s.repeats / s.updates);
             }
             return s;
         } catch (BufferUnderflowException e) {

@@ -219,7 +219,10 @@ public final class Scorer {
      * Tracks runs of readings that repeat the previous one exactly in every channel (a stuck sensor). True once per
      * run, at the first event where the run is at least {@code flatlineEvents} long and improbable for this key:
      * {@code p^run <= FLATLINE_TAIL}, p being the key's own rate of exact repeats, so a quantised sensor that often
-     * repeats needs a longer run than one that never does. Only for keys that have varied. Call before
+     * repeats needs a longer run than one that never does. With {@link ScoringConfig#flatlineRuns()} the run is judged
+     * against the key's own runs instead: {@code p·q^(run-1)}, the run's start at the key's repeat rate p and each
+     * further repeat at its rate q of a repeat following a repeat (at least p), both counted before this run began.
+     * Only for keys that have varied. Call before
      * {@link OnlineNormaliser#update}. Modifies {@code state}.
      */
     private boolean flatline(ScoreState state, double[] values) {
@@ -230,6 +233,9 @@ public final class Scorer {
             varied |= state.scale()[c] > 0;
         }
         System.arraycopy(values, 0, state.last(), 0, values.length);
+        if (repeated && state.flatRun > 0) {
+            state.repeatsAfterRepeat++;
+        }
         state.flatRun = repeated ? state.flatRun + 1 : 0;
         state.repeats += repeated ? 1 : 0;
         if (config.flatlineEvents() == 0 || !varied || state.flatRun < config.flatlineEvents()) {
@@ -240,6 +246,15 @@ public final class Scorer {
         double p = (state.repeats + 1.0) / (state.updates() + 2.0);
         double tail = Math.pow(p, state.flatRun);
         double before = Math.pow(p, state.flatRun - 1);
+        if (config.flatlineRuns()) {
+            // the counts as they were before this run began: the run does not vouch for itself
+            long repeatsBefore = state.repeats - state.flatRun;
+            long followingBefore = Math.max(0, state.repeatsAfterRepeat - (state.flatRun - 1));
+            double start = (repeatsBefore + 1.0) / (state.updates() - state.flatRun + 2.0);
+            double q = Math.max(start, (followingBefore + 1.0) / (repeatsBefore + 2.0));
+            tail = start * Math.pow(q, state.flatRun - 1);
+            before = start * Math.pow(q, state.flatRun - 2);
+        }
         return tail <= FLATLINE_TAIL && (before > FLATLINE_TAIL || state.flatRun == config.flatlineEvents());
     }
 

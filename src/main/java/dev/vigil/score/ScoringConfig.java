@@ -47,6 +47,12 @@ import dev.vigil.BadConfigException;
  *                               long-run centre, in scales, is the drift signal, calibrated like the prediction error
  *                               (a slow change the predictor follows step by step still moves it); scored once the key
  *                               has seen that many events; 0 disables; range 0..100,000, default 60
+ * @param flatlineRuns           the stuck-sensor rule judges a run against the key's own runs: p^run becomes
+ *                               p·q^(run-1), q the key's rate of a repeat following a repeat (at least p), both
+ *                               counted before the run began, so a key that idles in long runs as a matter of
+ *                               course (disk writes, key presses) is not flagged at every idle spell, and the run
+ *                               being judged does not vouch for itself; default false (the independent rate; see
+ *                               docs/detection-quality.md for why it is not the default)
  */
 public record ScoringConfig(
         int warmupEvents,
@@ -64,14 +70,15 @@ public record ScoringConfig(
         int patternLength,
         int patternWindow,
         boolean countAware,
-        int driftHalfLife) {
+        int driftHalfLife,
+        boolean flatlineRuns) {
 
     /** Most counters a key's pattern table may hold per channel: (patternBins + 2)^patternLength. */
     public static final int MAX_PATTERN_CELLS = 4096;
 
     /** The one place defaults live. */
     public static ScoringConfig defaults() {
-        return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 60, 30, 0.3, 8, 2, 20, true, 60);
+        return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 60, 30, 0.3, 8, 2, 20, true, 60, false);
     }
 
     public ScoringConfig {

@@ -25,12 +25,13 @@ class DetectorStateCodecTest {
     static final String FIXTURE_V4 = "/fixtures/detector-state-v4.bin";
     static final String FIXTURE_V5 = "/fixtures/detector-state-v5.bin";
     static final String FIXTURE_V6 = "/fixtures/detector-state-v6.bin";
-    static final String FIXTURE = "/fixtures/detector-state-v7.bin";
+    static final String FIXTURE_V7 = "/fixtures/detector-state-v7.bin";
+    static final String FIXTURE = "/fixtures/detector-state-v8.bin";
     /**
      * What format 6 adds for one channel (count flags, recent mean, drift calibration: ring of 1 and scalars), with
-     * format 7's cold-start flag after it.
+     * format 8's run count and format 7's cold-start flag after it.
      */
-    static final int V6_SECTION = 1 + 8 + 8 + 2 + 8 + 8 + 8 + 1;
+    static final int V6_SECTION = 1 + 8 + 8 + 2 + 8 + 8 + 8 + 8 + 1;
     /** The history head the v5 and v6 fixtures hold (opaque to the codec; the stream's ring reads it). */
     static final String HISTORY_HEAD = "/fixtures/history-head-v3.bin";
 
@@ -191,21 +192,39 @@ class DetectorStateCodecTest {
         byte[] current = DetectorStateCodec.encode(state, head);
         int flagAt = bytes.length - 8 - head.length;
         assertArrayEquals(Arrays.copyOfRange(bytes, 1, flagAt), Arrays.copyOfRange(current, 1, flagAt),
-                "the same state, then the cold-start flag");
-        assertEquals(0, current[flagAt]);
-        assertEquals(bytes.length + 1, current.length);
+                "the same state, then the run count and the cold-start flag");
+        assertEquals(0L, java.nio.ByteBuffer.wrap(current, flagAt, 8).getLong(), "no repeats: no run count");
+        assertEquals(0, current[flagAt + 8]);
+        assertEquals(bytes.length + 8 + 1, current.length);
     }
 
     @Test
     void shouldDecodeTheReleasedV7FixtureWithItsColdStartFlag() throws IOException {
         byte[] head = fixture(HISTORY_HEAD);
+        byte[] bytes = fixture(FIXTURE_V7);
+        DetectorState state = DetectorStateCodec.decode(bytes);
+        assertSampleState(state);
+        assertTrue(state.coldStart(), "the fixture's key is on the shared model (cold start)");
+        assertArrayEquals(head, DetectorStateCodec.historyHead(bytes));
+        byte[] current = DetectorStateCodec.encode(state, head);
+        int flagAt = bytes.length - 8 - head.length - 1;
+        assertArrayEquals(Arrays.copyOfRange(bytes, 1, flagAt), Arrays.copyOfRange(current, 1, flagAt),
+                "the same state up to the end of the score section");
+        assertEquals(0L, java.nio.ByteBuffer.wrap(current, flagAt, 8).getLong(),
+                "then the run count, estimated from the fixture's repeats (none)");
+        assertArrayEquals(Arrays.copyOfRange(bytes, flagAt, bytes.length - 4),
+                Arrays.copyOfRange(current, flagAt + 8, current.length - 4), "then the cold-start flag and the head");
+    }
+
+    @Test
+    void shouldDecodeTheReleasedV8Fixture() throws IOException {
+        byte[] head = fixture(HISTORY_HEAD);
         if (Boolean.getBoolean("vigil.updateFixtures")) {
-            DetectorState cold = DetectorStateCodec.decode(fixture(FIXTURE_V6));
-            cold.coldStart = true;
             java.nio.file.Files.write(java.nio.file.Path.of("src/test/resources" + FIXTURE),
-                    DetectorStateCodec.encode(cold, head));
+                    DetectorStateCodec.encode(DetectorStateCodec.decode(fixture(FIXTURE_V7)), head));
         }
         byte[] bytes = fixture(FIXTURE);
+        assertEquals(8, bytes[0]);
         DetectorState state = DetectorStateCodec.decode(bytes);
         assertSampleState(state);
         assertTrue(state.coldStart(), "the fixture's key is on the shared model (cold start)");

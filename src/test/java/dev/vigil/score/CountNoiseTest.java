@@ -20,7 +20,7 @@ class CountNoiseTest {
         return new ScoringConfig(c.warmupEvents(), c.normaliserHalfLife(), c.outlierClip(), c.shortWindow(),
                 c.longHalfLife(), c.minStdDev(), c.spatialTolerance(), c.alertThreshold(), c.quietEvents(),
                 c.flatlineEvents(), c.repeatLevel(), c.patternBins(), c.patternLength(), c.patternWindow(), countAware,
-                c.driftHalfLife());
+                c.driftHalfLife(), c.flatlineRuns());
     }
 
     /** Poisson-like counts around a rate of 40, persistence prediction; returns the state after them. */
@@ -94,7 +94,7 @@ class CountNoiseTest {
             assertEquals(c != 3 && c != 9, back.counts()[c], "channel " + c);
         }
         byte[] bytes = buf.array();
-        int lastCountByte = bytes.length - (8 * x.length + 8 + 2 + 8 + 8 + 8) - 1;
+        int lastCountByte = bytes.length - (8 * x.length + 8 + 2 + 8 + 8 + 8 + 8) - 1; // then means, drift, run count
         bytes[lastCountByte] |= (byte) 0x80;
         assertThrows(BadBytesException.class, () -> ScoreStateCodec.read(ByteBuffer.wrap(bytes)));
     }

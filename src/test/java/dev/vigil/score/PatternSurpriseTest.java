@@ -93,7 +93,7 @@ class PatternSurpriseTest {
         ScoringConfig off = new ScoringConfig(on.warmupEvents(), on.normaliserHalfLife(), on.outlierClip(),
                 on.shortWindow(), on.longHalfLife(), on.minStdDev(), on.spatialTolerance(), on.alertThreshold(),
                 on.quietEvents(), on.flatlineEvents(), on.repeatLevel(), 0, on.patternLength(), on.patternWindow(),
-                on.countAware(), on.driftHalfLife());
+                on.countAware(), on.driftHalfLife(), on.flatlineRuns());
         double[] x = new double[1200];
         for (int t = 0; t < x.length; t++) {
             // up one bin a step, then back to the bottom; from t = 1000 down one bin a step, then back to the top:

@@ -119,6 +119,73 @@ class ScorerTest {
         assertTrue(firedAt > 1199 + config.flatlineEvents(), "fired at " + firedAt);
     }
 
+    /** Ten cycles of 100 varied readings and 50 zeros (a sensor that idles as a matter of course), then 1,000 zeros. */
+    private static double[] idlingSensor() {
+        double[] active = SyntheticSeries.seasonal(1000, 10, 2, 50, 0.3, 13);
+        double[] x = new double[10 * 150 + 1000];
+        for (int k = 0; k < 10; k++) {
+            System.arraycopy(active, 100 * k, x, 150 * k, 100);
+        }
+        return x;
+    }
+
+    /** Events at which a stuck-sensor alert opened. */
+    private static List<Integer> stuckOpenings(Scorer scorer, double[] x) {
+        ScoreState state = scorer.newState(1);
+        List<Integer> at = new java.util.ArrayList<>();
+        for (int t = 0; t < x.length; t++) {
+            ScoreOutcome o = scorer.score(state, new double[] {x[t]}, t == 0 ? null : new double[] {x[t - 1]});
+            if (o.transition() == AlertTransition.OPENED && o.reason() == AlertReason.STUCK_SENSOR) {
+                at.add(t);
+            }
+        }
+        return at;
+    }
+
+    @Test
+    void shouldFlagEveryRoutineIdleSpellWithTheIndependentRepeatRate() {
+        // p ~ 1/3 of readings repeat, so p^30 < 1e-5: every idle spell of 50 fires at its 30th repeat
+        List<Integer> at = stuckOpenings(scorer, idlingSensor());
+        for (int k = 1; k < 10; k++) {
+            assertTrue(at.contains(150 * k + 100 + config.flatlineEvents()), "idle spell " + k + ": " + at);
+        }
+    }
+
+    @Test
+    void shouldJudgeARunAgainstTheKeysOwnRunsWithFlatlineRuns() {
+        ScoringConfig d = ScoringConfig.defaults();
+        ScoringConfig runs = new ScoringConfig(d.warmupEvents(), d.normaliserHalfLife(), d.outlierClip(),
+                d.shortWindow(), d.longHalfLife(), d.minStdDev(), d.spatialTolerance(), d.alertThreshold(),
+                d.quietEvents(), d.flatlineEvents(), d.repeatLevel(), d.patternBins(), d.patternLength(),
+                d.patternWindow(), d.countAware(), d.driftHalfLife(), true);
+        List<Integer> at = stuckOpenings(new Scorer(runs), idlingSensor());
+        // the first idle spell is new for the key and fires; later ones are its habit (runs of about 50, so
+        // q ~ 0.98 and a run needs about 460 repeats); the final long run fires once, well past any habitual spell
+        assertEquals(2, at.size(), at.toString());
+        assertEquals(100 + config.flatlineEvents(), at.get(0));
+        assertTrue(at.get(1) > 1500 + 300 && at.get(1) < 1500 + 700, at.toString());
+    }
+
+    @Test
+    void shouldEstimateTheRunCountOfAStateWrittenBeforeItWasKept() {
+        ScoreState state = scorer.newState(1);
+        scoreAll(idlingSensor(), state);
+        assertTrue(state.repeatsAfterRepeat() > 0 && state.repeatsAfterRepeat() < state.repeats());
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(ScoreStateCodec.size(state));
+        ScoreStateCodec.write(state, buf);
+        assertEquals(0, buf.remaining());
+        assertEquals(state, ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array())));
+        // without the run section (the last 8 bytes), as a detector state of format 7 holds it
+        ScoreState old = ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array(), 0, buf.capacity() - 8), true,
+                true, false);
+        assertEquals(Math.round((double) state.repeats() * state.repeats() / state.updates()),
+                old.repeatsAfterRepeat());
+        buf.putLong(buf.capacity() - 8, state.repeats() + 1);
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(dev.vigil.BadBytesException.class,
+                () -> ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array()))).getMessage()
+                .contains("repeats following a repeat"));
+    }
+
     @Test
     void shouldGiveTheSameScoresWhateverTheUnitsOfTheSensor() {
         double[] x = SyntheticSeries.withSpike(SyntheticSeries.seasonal(700, 10, 2, 50, 0.3, 9), 650, 8);

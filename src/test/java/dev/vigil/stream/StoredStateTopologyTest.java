@@ -201,11 +201,11 @@ class StoredStateTopologyTest {
 
     /**
      * The state as the release before state format 5 stored it: without the count and drift section (format 6; one
-     * channel), the cold-start flag (format 7), the history head and its length.
+     * channel), the run count (format 8), the cold-start flag (format 7), the history head and its length.
      */
     static byte[] formatFour(DetectorState state) {
         byte[] current = DetectorStateCodec.encode(state);
-        byte[] four = Arrays.copyOf(current, current.length - 4 - (1 + 8 + 8 + 2 + 8 + 8 + 8) - 1);
+        byte[] four = Arrays.copyOf(current, current.length - 4 - (1 + 8 + 8 + 2 + 8 + 8 + 8) - 8 - 1);
         four[0] = 4;
         CRC32 crc = new CRC32();
         crc.update(four, 0, four.length - 4);
