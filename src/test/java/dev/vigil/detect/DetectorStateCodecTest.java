@@ -183,14 +183,9 @@ class DetectorStateCodecTest {
 
     @Test
     void shouldDecodeTheReleasedV6FixtureWithItsHistoryHead() throws IOException {
-        byte[] head = fixture(HISTORY_HEAD);
         byte[] bytes = fixture(FIXTURE_V6);
-        DetectorState state = DetectorStateCodec.decode(bytes);
-        assertSampleState(state);
-        assertFalse(state.coldStart(), "a version-6 state is on its own model (or none)");
-        assertArrayEquals(head, DetectorStateCodec.historyHead(bytes));
-        byte[] current = DetectorStateCodec.encode(state, head);
-        int flagAt = bytes.length - 8 - head.length;
+        byte[] current = reencoded(bytes, false);
+        int flagAt = bytes.length - 8 - fixture(HISTORY_HEAD).length;
         assertArrayEquals(Arrays.copyOfRange(bytes, 1, flagAt), Arrays.copyOfRange(current, 1, flagAt),
                 "the same state, then the run count and the cold-start flag");
         assertEquals(0L, java.nio.ByteBuffer.wrap(current, flagAt, 8).getLong(), "no repeats: no run count");
@@ -200,14 +195,9 @@ class DetectorStateCodecTest {
 
     @Test
     void shouldDecodeTheReleasedV7FixtureWithItsColdStartFlag() throws IOException {
-        byte[] head = fixture(HISTORY_HEAD);
         byte[] bytes = fixture(FIXTURE_V7);
-        DetectorState state = DetectorStateCodec.decode(bytes);
-        assertSampleState(state);
-        assertTrue(state.coldStart(), "the fixture's key is on the shared model (cold start)");
-        assertArrayEquals(head, DetectorStateCodec.historyHead(bytes));
-        byte[] current = DetectorStateCodec.encode(state, head);
-        int flagAt = bytes.length - 8 - head.length - 1;
+        byte[] current = reencoded(bytes, true);
+        int flagAt = bytes.length - 8 - fixture(HISTORY_HEAD).length - 1;
         assertArrayEquals(Arrays.copyOfRange(bytes, 1, flagAt), Arrays.copyOfRange(current, 1, flagAt),
                 "the same state up to the end of the score section");
         assertEquals(0L, java.nio.ByteBuffer.wrap(current, flagAt, 8).getLong(),
@@ -243,6 +233,16 @@ class DetectorStateCodecTest {
         java.nio.ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
         assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(bytes));
         assertThrows(BadBytesException.class, () -> DetectorStateCodec.historyHead(bytes));
+    }
+
+    /** Decodes a released fixture holding the sample state and its history head, and encodes it as today's format. */
+    private byte[] reencoded(byte[] bytes, boolean coldStart) throws IOException {
+        byte[] head = fixture(HISTORY_HEAD);
+        DetectorState state = DetectorStateCodec.decode(bytes);
+        assertSampleState(state);
+        assertEquals(coldStart, state.coldStart(), "on the shared model (cold start) as the fixture's key was");
+        assertArrayEquals(head, DetectorStateCodec.historyHead(bytes));
+        return DetectorStateCodec.encode(state, head);
     }
 
     private static void assertSampleState(DetectorState state) {
