@@ -222,8 +222,7 @@ public final class Scorer {
      * repeats needs a longer run than one that never does. With {@link ScoringConfig#flatlineRuns()} the run is judged
      * against the key's own runs instead: {@code p·q^(run-1)}, the run's start at the key's repeat rate p and each
      * further repeat at its rate q of a repeat following a repeat (at least p), both counted before this run began.
-     * Only for keys that have varied. Call before
-     * {@link OnlineNormaliser#update}. Modifies {@code state}.
+     * Only for keys that have varied. Call before {@link OnlineNormaliser#update}. Modifies {@code state}.
      */
     private boolean flatline(ScoreState state, double[] values) {
         boolean repeated = state.updates() > 0;
