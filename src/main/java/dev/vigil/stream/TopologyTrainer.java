@@ -20,10 +20,13 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Trains the models of one topology in the {@link ModelTrainingService}'s pool, ahead of their swap points, on
@@ -34,15 +37,20 @@ import java.util.concurrent.RejectedExecutionException;
  * newest tail, accepted only if it beats the model in force there and its payload fits {@code maxModelBytes}),
  * stopped at {@code maxTrainingMs} or at shutdown. The outcome (accepted, refused or failed; not a stopped one) is
  * kept until the key takes it at its swap point ({@link #delivered}); one per model id (a newer one replaces it). A
- * training the key asked for and found undelivered at its swap point (it then trains it in line) is withdrawn: skipped
- * if still queued, stopped at its next minibatch if running, so that after a backfill the trainer does not spend
- * itself on trainings no key will take. A
+ * key that reaches its swap point while its training runs waits for it rather than training it a second time, and
+ * while it waits its stream thread runs the oldest queued training itself (a queued request goes to whichever thread
+ * claims it first), so that when many keys come due together (a fleet started at once, a backfill) the stream thread
+ * and the trainer work through them side by side, none twice. A training the key asked for and found still queued at
+ * its swap point (it then trains it in line) is withdrawn: skipped when a thread claims it, so that after a backfill
+ * the trainer does not spend itself on trainings no key will take. A
  * model a key put in force is published to the compacted models topic keyed by its id ({@link #publish}), to the
  * partition of the key's events (a shared model to every partition); the key's task's model store then picks it up. A training that fails, is refused or takes too long is logged and
  * counted in metrics; at most one training per model is queued or running at a time. Thread-safe.
  */
 public final class TopologyTrainer implements TrainingRequests {
     private static final Logger LOG = LoggerFactory.getLogger(TopologyTrainer.class);
+    /** Longest wait for a running training's end before looking again (its end notifies sooner). */
+    private static final long WAIT_MS = 10;
 
     private final TopologyConfig topology;
     private final RetrainConfig retrain;
@@ -52,6 +60,12 @@ public final class TopologyTrainer implements TrainingRequests {
     private final Map<String, Delivery> deliveries = new ConcurrentHashMap<>();
     /** Trainings queued or running that their key has trained in line: by model id. */
     private final Map<String, TrainingPoint> withdrawn = new ConcurrentHashMap<>();
+    /** Trainings running now, on a training thread or a stream thread that claimed them: by model id. */
+    private final Map<String, TrainingPoint> running = new ConcurrentHashMap<>();
+    /** Requests not yet claimed by a thread, oldest first (a claimed one leaves when its claimer removes it). */
+    private final Queue<Job> waiting = new ConcurrentLinkedQueue<>();
+    /** Notified whenever a training ends; a stream thread waiting for one waits on it. */
+    private final Object ended = new Object();
 
     private final Sensor queued;
     private final Sensor deferred;
@@ -61,9 +75,30 @@ public final class TopologyTrainer implements TrainingRequests {
     private final Sensor timedOut;
     private final Sensor oversized;
     private final Sensor skipped;
+    private final Sensor waitedFor;
+    private final Sensor helped;
     private final Sensor trainingTime;
 
     private record Delivery(TrainingPoint point, TrainingOutcome outcome) {
+    }
+
+    /** One request, run by whichever thread claims it first: a training thread, or a stream thread that waits. */
+    private final class Job implements Runnable {
+        final Request request;
+        private final AtomicBoolean claimed = new AtomicBoolean();
+
+        Job(Request request) {
+            this.request = request;
+        }
+
+        /** Runs the training here if no other thread has claimed it. */
+        @Override
+        public void run() {
+            if (claimed.compareAndSet(false, true)) {
+                waiting.remove(this);
+                TopologyTrainer.this.run(request);
+            }
+        }
     }
 
     TopologyTrainer(TopologyConfig topology, String applicationId, DetectorConfig detector, RetrainConfig retrain,
@@ -84,6 +119,10 @@ public final class TopologyTrainer implements TrainingRequests {
         oversized = counter(metrics, tags, "models-oversized", "Models refused: payload above retrain.maxModelBytes.");
         skipped = counter(metrics, tags, "trainings-skipped",
                 "Trainings stopped by a shutdown, or withdrawn: their key trained them in line at its swap point.");
+        waitedFor = counter(metrics, tags, "trainings-waited-for",
+                "Trainings a key found running at its swap point and waited for instead of training them again.");
+        helped = counter(metrics, tags, "trainings-helped",
+                "Queued trainings a stream thread ran itself while it waited at a swap point for a running one.");
         trainingTime = metrics.sensor("vigil-trainer-time-" + topology.name());
         trainingTime.add(metrics.metricName("training-time-ms-avg", ModelTrainingService.GROUP,
                 "Mean wall time of a training, ms.", tags), new Avg());
@@ -99,11 +138,14 @@ public final class TopologyTrainer implements TrainingRequests {
         if (!pending.add(id)) {
             return true;
         }
+        Job job = new Job(request);
+        waiting.add(job);
         try {
-            pool.execute(() -> run(request));
+            pool.execute(job);
             queued.record();
             return true;
         } catch (RejectedExecutionException e) {
+            waiting.remove(job);
             pending.remove(id);
             deferred.record();
             return false;
@@ -111,19 +153,67 @@ public final class TopologyTrainer implements TrainingRequests {
     }
 
     /**
-     * The outcome of the training {@code point} if this trainer finished it; taking it removes it. When it did not,
-     * the key trains it in line, and this trainer withdraws it if it is queued or running.
+     * The outcome of the training {@code point} if this trainer finished it; taking it removes it. When it is running,
+     * waits for it to end (on the calling stream thread, which meanwhile runs queued trainings itself), so that it is
+     * not trained twice. When it did not finish (not asked, still queued, stopped), the key trains it in line, and this
+     * trainer withdraws it if it is queued.
      */
     Optional<TrainingOutcome> delivered(TrainingPoint point) {
-        Delivery d = deliveries.get(point.modelId());
-        if (d == null || !d.point().equals(point)) {
-            if (pending.contains(point.modelId())) {
-                withdrawn.put(point.modelId(), point);
+        Optional<TrainingOutcome> outcome = take(point);
+        if (outcome.isEmpty() && point.equals(running.get(point.modelId()))) {
+            awaitEnd(point);
+            outcome = take(point);
+            if (outcome.isPresent()) {
+                waitedFor.record();
             }
+        }
+        if (outcome.isEmpty() && pending.contains(point.modelId())) {
+            withdrawn.put(point.modelId(), point);
+        }
+        return outcome;
+    }
+
+    private Optional<TrainingOutcome> take(TrainingPoint point) {
+        Delivery d = deliveries.get(point.modelId());
+        if (d == null || !d.point().equals(point) || !deliveries.remove(point.modelId(), d)) {
             return Optional.empty();
         }
-        deliveries.remove(point.modelId(), d);
         return Optional.of(d.outcome());
+    }
+
+    /** Until the running training {@code point} ends, runs the oldest queued training here, or waits for one to end. */
+    private void awaitEnd(TrainingPoint point) {
+        while (point.equals(running.get(point.modelId()))) {
+            Job next = waiting.peek();
+            if (next != null) {
+                if (next.claimed.compareAndSet(false, true)) {
+                    waiting.remove(next);
+                    if (!isWithdrawn(next.request.point())) {
+                        helped.record();
+                    }
+                    run(next.request);
+                } else {
+                    waiting.remove(next);
+                }
+                continue;
+            }
+            synchronized (ended) {
+                if (!point.equals(running.get(point.modelId()))) {
+                    return;
+                }
+                try {
+                    ended.wait(WAIT_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Whether the training of {@code modelId} is running now (tests). */
+    boolean running(String modelId) {
+        return running.containsKey(modelId);
     }
 
     /**
@@ -140,6 +230,7 @@ public final class TopologyTrainer implements TrainingRequests {
 
     private void run(Request request) {
         String id = request.point().modelId();
+        running.put(id, request.point());
         try {
             train(request);
         } catch (RuntimeException e) {
@@ -147,7 +238,11 @@ public final class TopologyTrainer implements TrainingRequests {
             LOG.warn("topology {}: training of '{}' failed", topology.name(), id, e);
         } finally {
             withdrawn.remove(id, request.point());
+            running.remove(id, request.point());
             pending.remove(id);
+            synchronized (ended) {
+                ended.notifyAll();
+            }
         }
     }
 

@@ -31,8 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * How {@link TopologyTrainer} takes requests from the stream threads, with the pool replaced by a recording, a full
  * or a direct one (publishing runs against a real broker in {@code BackgroundTrainerIT}): never blocking, refusing
- * when full, one request per model in flight, a delivery with the bits of the in-line training, and no work on a
- * training its key already trained in line.
+ * when full, one request per model in flight, a delivery with the bits of the in-line training, no work on a
+ * training its key already trained in line, a running training waited for rather than trained twice, and queued ones
+ * run by the thread that waits.
  */
 class TopologyTrainerRequestsTest {
     private final Metrics metrics = new Metrics();
@@ -121,20 +122,63 @@ class TopologyTrainerRequestsTest {
     }
 
     @Test
-    void shouldNotDeliverATrainingWithdrawnWhileItRuns() throws InterruptedException {
+    void shouldWaitForATrainingRunningAtTheSwapPointRatherThanTrainItAgain() throws InterruptedException {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             TopologyTrainer trainer = trainer(StreamFixtures.RETRAIN, pool);
-            // 20,000 readings: a training of seconds, so that it is still queued or running when withdrawn
+            // 20,000 readings: a training of seconds, still running when its key reaches the swap point
             TrainingRequests.Request request = request("pump-1", 2, 200, 20_000);
             assertTrue(trainer.offer(request));
-            // queued or already running: either way it is withdrawn, skipped or stopped at its next minibatch
-            assertEquals(Optional.empty(), trainer.delivered(request.point()));
+            awaitRunning(trainer, "pump-1");
+            TrainingOutcome delivered = trainer.delivered(request.point()).orElseThrow(
+                    () -> new AssertionError("a running training is waited for, not withdrawn"));
+            TrainingOutcome inLine = new ModelTrainer(StreamFixtures.DETECTOR.lstm(), StreamFixtures.RETRAIN)
+                    .train("pump-1", 2, request.window(), null, () -> false);
+            assertEquals(inLine.status(), delivered.status());
+            if (inLine.accepted()) {
+                assertArrayEquals(ModelCodec.encode(inLine.model()), ModelCodec.encode(delivered.model()));
+            }
         } finally {
             pool.shutdown();
             assertTrue(pool.awaitTermination(1, TimeUnit.MINUTES));
         }
-        assertEquals(1, metric("trainings-skipped-total"));
-        assertEquals(0, metric("trainings-total"));
+        assertEquals(1, metric("trainings-total"), "trained once");
+        assertEquals(1, metric("trainings-waited-for-total"));
+        assertEquals(0, metric("trainings-skipped-total"));
+    }
+
+    @Test
+    void shouldRunTheQueuedTrainingsItselfWhileItWaits() throws InterruptedException {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        TrainingRequests.Request next = request("pump-2", 1, 200);
+        try {
+            TopologyTrainer trainer = trainer(StreamFixtures.RETRAIN, pool);
+            TrainingRequests.Request first = request("pump-1", 2, 200, 20_000);
+            assertTrue(trainer.offer(first));
+            assertTrue(trainer.offer(next));
+            awaitRunning(trainer, "pump-1");
+            assertTrue(trainer.delivered(first.point()).isPresent());
+            assertEquals(1, metric("trainings-helped-total"), "the waiting thread trained the queued one");
+            TrainingOutcome helped = trainer.delivered(next.point()).orElseThrow(
+                    () -> new AssertionError("the training it ran is delivered to its key"));
+            TrainingOutcome inLine = new ModelTrainer(StreamFixtures.DETECTOR.lstm(), StreamFixtures.RETRAIN)
+                    .train("pump-2", 1, next.window(), null, () -> false);
+            assertTrue(inLine.accepted(), inLine.reason());
+            assertArrayEquals(ModelCodec.encode(inLine.model()), ModelCodec.encode(helped.model()),
+                    "the bits the key trains in line, whichever thread ran it");
+        } finally {
+            pool.shutdown();
+            assertTrue(pool.awaitTermination(1, TimeUnit.MINUTES));
+        }
+        assertEquals(2, metric("trainings-total"), "each trained once: the training thread left the claimed one");
+        assertEquals(0, metric("trainings-skipped-total"));
+    }
+
+    private static void awaitRunning(TopologyTrainer trainer, String modelId) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (!trainer.running(modelId)) {
+            assertTrue(System.nanoTime() < deadline, modelId + " never started");
+            Thread.sleep(1);
+        }
     }
 }

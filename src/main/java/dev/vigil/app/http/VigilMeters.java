@@ -49,7 +49,9 @@ public final class VigilMeters implements MeterBinder {
             new String[] {"failed", "trainings-failed-total"},
             new String[] {"timed-out", "trainings-timed-out-total"},
             new String[] {"oversized", "models-oversized-total"},
-            new String[] {"skipped", "trainings-skipped-total"});
+            new String[] {"skipped", "trainings-skipped-total"},
+            new String[] {"waited-for", "trainings-waited-for-total"},
+            new String[] {"helped", "trainings-helped-total"});
 
     private final List<Source> sources;
     private final Supplier<Map<MetricName, ? extends Metric>> serviceMetrics;
@@ -125,7 +127,7 @@ public final class VigilMeters implements MeterBinder {
         }
         for (String[] o : TRAINER_OUTCOMES) {
             FunctionCounter.builder("vigil.trainer.trainings", this, m -> count(m.trainerValue(topology, o[1])))
-                    .description("Training requests taken by a trainer thread, by outcome.")
+                    .description("Training requests taken by the trainer, by outcome (waited-for, helped: at a stream thread's swap point).")
                     .tags("topology", topology, "outcome", o[0]).register(registry);
         }
         for (String stat : List.of("avg", "max")) {

@@ -104,7 +104,7 @@ class VigilMetersTest {
         }
         assertEquals(3, scrape.family("vigil_model_payloads_total").getMetrics().size(),
                 "accepted, refused, retracted");
-        assertEquals(6, scrape.family("vigil_trainer_trainings_total").getMetrics().size(), "one series per outcome");
+        assertEquals(8, scrape.family("vigil_trainer_trainings_total").getMetrics().size(), "one series per outcome");
         assertEquals(0, scrape.sum("vigil_trainer_queue_size"));
         assertTrue(scrape.has("jvm_memory_used_bytes"), "the JVM binders are bound");
         assertTrue(scrape.has("process_cpu_usage"), "and the processor's");
