@@ -87,7 +87,7 @@ public final class TrainerBenchmark {
     /** What one run measured. */
     public record Result(double idleRate, double busyRate, long busyModels, double busySeconds, double meanTrainingMs,
                          long steadyTrainings, long steadyModels, int steadySeconds, double steadyRate,
-                         long steadyInLine, long steadyRequested) {
+                         long steadyInLine, long steadyRequested, long steadyHelped) {
         /** Trainings per minute of the steady phase, background and in line. */
         public double trainingsPerMinute() {
             return (steadyTrainings + steadyInLine) * 60.0 / steadySeconds;
@@ -107,8 +107,9 @@ public final class TrainerBenchmark {
             out.printf(Locale.ROOT, "  steady load %.0f/s     %,10.1f trainings per minute, %.1f models published per minute"
                     + " (%d and %d in %d s)%n", steadyRate, trainingsPerMinute(), modelsPerMinute(),
                     steadyTrainings + steadyInLine, steadyModels, steadySeconds);
-            out.printf(Locale.ROOT, "                         %d by the background trainer, %d in line on the stream thread;"
-                    + " %d requested%n", steadyTrainings, steadyInLine, steadyRequested);
+            out.printf(Locale.ROOT, "                         %d by the background trainer (%d of them run by a stream thread"
+                    + " waiting at a swap point), %d in line on the stream thread; %d requested%n", steadyTrainings,
+                    steadyHelped, steadyInLine, steadyRequested);
             out.flush();
         }
     }
@@ -158,11 +159,13 @@ public final class TrainerBenchmark {
                 long trainingsBefore = busy.trainings();
                 long inLineBefore = busy.streamCount(VigilMetrics.TRAINED_IN_LINE);
                 long requestedBefore = busy.streamCount(VigilMetrics.TRAINING_REQUESTED);
+                long helpedBefore = busy.helped();
                 long steadyModels = busy.steady(series);
                 Result result = new Result(idleRate, busyRate, busyModels, busySeconds, busy.meanTrainingMs(),
                         busy.trainings() - trainingsBefore, steadyModels, settings.steadySeconds(), settings.steadyRate(),
                         busy.streamCount(VigilMetrics.TRAINED_IN_LINE) - inLineBefore,
-                        busy.streamCount(VigilMetrics.TRAINING_REQUESTED) - requestedBefore);
+                        busy.streamCount(VigilMetrics.TRAINING_REQUESTED) - requestedBefore,
+                        busy.helped() - helpedBefore);
                 result.print(out);
                 return result;
             }
@@ -241,6 +244,11 @@ public final class TrainerBenchmark {
 
         long trainings() {
             return (long) metric("trainings-total");
+        }
+
+        /** Queued trainings a stream thread ran while it waited at a swap point (counted in {@link #trainings}). */
+        long helped() {
+            return (long) metric("trainings-helped-total");
         }
 
         /** A counter of the detector's ({@link VigilMetrics}), summed over the stream threads. */
