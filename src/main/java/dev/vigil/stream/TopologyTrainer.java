@@ -58,7 +58,7 @@ public final class TopologyTrainer implements TrainingRequests {
     private final ThreadLocal<ModelTrainer> trainers;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final Map<String, Delivery> deliveries = new ConcurrentHashMap<>();
-    /** Trainings queued or running that their key has trained in line: by model id. */
+    /** Trainings their key found queued at its swap point and trained in line (they may have started since): by id. */
     private final Map<String, TrainingPoint> withdrawn = new ConcurrentHashMap<>();
     /** Trainings running now, on a training thread or a stream thread that claimed them: by model id. */
     private final Map<String, TrainingPoint> running = new ConcurrentHashMap<>();
@@ -94,10 +94,18 @@ public final class TopologyTrainer implements TrainingRequests {
         /** Runs the training here if no other thread has claimed it. */
         @Override
         public void run() {
-            if (claimed.compareAndSet(false, true)) {
-                waiting.remove(this);
+            if (claim()) {
                 TopologyTrainer.this.run(request);
             }
+        }
+
+        /** Takes the job for the calling thread, out of the waiting queue; false when another thread has it. */
+        boolean claim() {
+            if (!claimed.compareAndSet(false, true)) {
+                return false;
+            }
+            waiting.remove(this);
+            return true;
         }
     }
 
@@ -186,14 +194,13 @@ public final class TopologyTrainer implements TrainingRequests {
         while (point.equals(running.get(point.modelId()))) {
             Job next = waiting.peek();
             if (next != null) {
-                if (next.claimed.compareAndSet(false, true)) {
-                    waiting.remove(next);
+                if (next.claim()) {
                     if (!isWithdrawn(next.request.point())) {
                         helped.record();
                     }
                     run(next.request);
                 } else {
-                    waiting.remove(next);
+                    waiting.remove(next); // its claimer removes it too; gone either way
                 }
                 continue;
             }
