@@ -145,6 +145,16 @@ class LifecycleTopologyTest {
                     absentInLine);
             assertEquals(a, b, "a trainer that never delivers: the keys train in line, same scores");
             assertEquals(a, c, "no trainer: same scores");
+            // a real training thread beside the stream: keys find their trainings delivered, queued (trained in line)
+            // or running (waited for), as timing has it; TopologyTrainerRequestsTest forces each case
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                TopologyTrainer beside = trainer(retrain, detector, pool, 1, metrics, "beside");
+                Map<String, List<JsonNode>> d = stream(retrain, beside, stateDir.resolve("beside"), new double[1]);
+                assertEquals(a, d, "a trainer running beside the stream: same scores");
+            } finally {
+                pool.shutdownNow();
+            }
             assertEquals(0, fastInLine[0], "a trainer that delivers before the swap point: nothing trained in line");
             assertTrue(stuckInLine[0] > 0 && stuckInLine[0] == absentInLine[0], stuckInLine[0] + " " + absentInLine[0]);
             assertTrue(!never.isEmpty(), "the stuck trainer was asked");
