@@ -95,8 +95,7 @@ class TopologyTrainerRequestsTest {
         TopologyTrainer trainer = trainer(StreamFixtures.RETRAIN, Runnable::run);
         TrainingRequests.Request request = request("pump-1", 3, 200);
         assertTrue(trainer.offer(request));
-        TrainingOutcome inLine = new ModelTrainer(StreamFixtures.DETECTOR.lstm(), StreamFixtures.RETRAIN)
-                .train("pump-1", 3, request.window(), null, () -> false);
+        TrainingOutcome inLine = inLine(request);
         assertEquals(Optional.empty(), trainer.delivered(new TrainingPoint("pump-1", 3, 201)), "another point");
         TrainingOutcome delivered = trainer.delivered(request.point()).orElseThrow();
         assertEquals(inLine.status(), delivered.status());
@@ -132,12 +131,11 @@ class TopologyTrainerRequestsTest {
             awaitRunning(trainer, "pump-1");
             TrainingOutcome delivered = trainer.delivered(request.point()).orElseThrow(
                     () -> new AssertionError("a running training is waited for, not withdrawn"));
-            TrainingOutcome inLine = new ModelTrainer(StreamFixtures.DETECTOR.lstm(), StreamFixtures.RETRAIN)
-                    .train("pump-1", 2, request.window(), null, () -> false);
+            TrainingOutcome inLine = inLine(request);
             assertEquals(inLine.status(), delivered.status());
-            if (inLine.accepted()) {
-                assertArrayEquals(ModelCodec.encode(inLine.model()), ModelCodec.encode(delivered.model()));
-            }
+            assertTrue(inLine.accepted(), inLine.reason());
+            assertArrayEquals(ModelCodec.encode(inLine.model()), ModelCodec.encode(delivered.model()),
+                    "the waited-for training gives the bits the key trains in line");
         } finally {
             pool.shutdown();
             assertTrue(pool.awaitTermination(1, TimeUnit.MINUTES));
@@ -161,8 +159,7 @@ class TopologyTrainerRequestsTest {
             assertEquals(1, metric("trainings-helped-total"), "the waiting thread trained the queued one");
             TrainingOutcome helped = trainer.delivered(next.point()).orElseThrow(
                     () -> new AssertionError("the training it ran is delivered to its key"));
-            TrainingOutcome inLine = new ModelTrainer(StreamFixtures.DETECTOR.lstm(), StreamFixtures.RETRAIN)
-                    .train("pump-2", 1, next.window(), null, () -> false);
+            TrainingOutcome inLine = inLine(next);
             assertTrue(inLine.accepted(), inLine.reason());
             assertArrayEquals(ModelCodec.encode(inLine.model()), ModelCodec.encode(helped.model()),
                     "the bits the key trains in line, whichever thread ran it");
@@ -172,6 +169,12 @@ class TopologyTrainerRequestsTest {
         }
         assertEquals(2, metric("trainings-total"), "each trained once: the training thread left the claimed one");
         assertEquals(0, metric("trainings-skipped-total"));
+    }
+
+    /** The model the request's key would train in line at its swap point. */
+    private static TrainingOutcome inLine(TrainingRequests.Request request) {
+        return new ModelTrainer(StreamFixtures.DETECTOR.lstm(), StreamFixtures.RETRAIN)
+                .train(request.point().modelId(), request.point().version(), request.window(), null, () -> false);
     }
 
     private static void awaitRunning(TopologyTrainer trainer, String modelId) throws InterruptedException {

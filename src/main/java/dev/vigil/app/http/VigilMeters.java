@@ -127,7 +127,8 @@ public final class VigilMeters implements MeterBinder {
         }
         for (String[] o : TRAINER_OUTCOMES) {
             FunctionCounter.builder("vigil.trainer.trainings", this, m -> count(m.trainerValue(topology, o[1])))
-                    .description("Training requests taken by the trainer, by outcome (waited-for, helped: at a stream thread's swap point).")
+                    .description("Training requests taken by the trainer, by outcome (waited-for, helped: at a stream"
+                            + " thread's swap point).")
                     .tags("topology", topology, "outcome", o[0]).register(registry);
         }
         for (String stat : List.of("avg", "max")) {
