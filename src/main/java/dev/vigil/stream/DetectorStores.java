@@ -126,8 +126,9 @@ final class DetectorStores implements KeyHistory {
 
     /**
      * Appends the accepted reading to the loaded key's history: to its head (and a block when the reading completes
-     * one) when the ring has the configured shape and format, else the whole window (from {@code loaded}, the window
-     * this event already loaded, if any; otherwise loaded now). The head is saved with the state.
+     * one) when the ring has the configured shape and format or the key has no history yet (unless this event loaded
+     * its window), else the whole window (from {@code loaded}, the window this event already loaded, if any; otherwise
+     * loaded now). The head is saved with the state.
      *
      * @return readings in the key's history now
      */
@@ -136,6 +137,10 @@ final class DetectorStores implements KeyHistory {
         if (!key.equals(loadedKey)) {
             throw new IllegalStateException("history of key '" + key + "' appended to while key '" + loadedKey
                     + "' is loaded");
+        }
+        if (headError == null && head == null && loaded == null) {
+            // no history yet (a new key): its ring starts here, without a whole empty window to write from
+            head = HistoryRing.Head.empty(historySize, config.channels());
         }
         if (headError == null && head != null && head.version() == HistoryRing.FORMAT_VERSION
                 && head.capacity() == historySize && head.channels() == config.channels()) {

@@ -64,6 +64,11 @@ final class HistoryRing {
             return Math.floorMod(next - size + i, capacity);
         }
 
+        /** The head of an empty ring of the current format: what a key's first reading is appended to. */
+        static Head empty(int capacity, int channels) {
+            return new Head(capacity, channels, 0, 0, FORMAT_VERSION, new byte[0]);
+        }
+
         /** First slot of the block that {@code next} is in: the head holds the readings from there to next-1. */
         int openBlockStart() {
             return next - next % BLOCK;

@@ -15,9 +15,12 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.zip.CRC32;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -41,6 +44,26 @@ class HistoryRingTest {
         }
         assertEquals(5, head.size());
         assertArrayEquals(HistoryWindowCodec.encode(offline), HistoryWindowCodec.encode(ring.read("k", head)));
+    }
+
+    @Test
+    void shouldStartANewKeysRingAsWritingItsFirstReadingWould() {
+        // a new key's first reading is appended to an empty head instead of writing a whole window: the same head and
+        // the same entries, whether the reading completes a block (capacity 1) or not
+        for (int capacity : new int[] {1, 2, HistoryRing.BLOCK, HistoryRing.BLOCK + 1, 2000}) {
+            KeyValueStore<String, byte[]> written = store();
+            KeyValueStore<String, byte[]> appended = store();
+            double[] reading = {2.5, -7};
+            HistoryWindow window = new HistoryWindow(capacity, 2);
+            window.append(42, reading);
+            HistoryRing.Head viaWrite = new HistoryRing(written).write("k", window, null);
+            HistoryRing.Head viaAppend = new HistoryRing(appended).append("k", HistoryRing.Head.empty(capacity, 2), 42,
+                    reading);
+            assertEquals(viaWrite, viaAppend, "capacity " + capacity);
+            assertEquals(entries(written), entries(appended), "capacity " + capacity);
+            assertArrayEquals(HistoryWindowCodec.encode(window),
+                    HistoryWindowCodec.encode(new HistoryRing(appended).read("k", viaAppend)));
+        }
     }
 
     @Test
@@ -205,6 +228,21 @@ class HistoryRingTest {
     }
 
     /** An empty in-memory store, initialised, not logged. */
+    /** The store's entries, each value as a list of its bytes (comparable by equals). */
+    private static Map<String, List<Byte>> entries(KeyValueStore<String, byte[]> store) {
+        Map<String, List<Byte>> entries = new TreeMap<>();
+        try (KeyValueIterator<String, byte[]> all = store.all()) {
+            all.forEachRemaining(e -> {
+                List<Byte> bytes = new ArrayList<>();
+                for (byte b : e.value) {
+                    bytes.add(b);
+                }
+                entries.put(e.key, bytes);
+            });
+        }
+        return entries;
+    }
+
     static KeyValueStore<String, byte[]> store() {
         KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("h"),
                 Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
