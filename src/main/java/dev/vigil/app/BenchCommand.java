@@ -99,6 +99,11 @@ final class BenchCommand implements Callable<Integer> {
             + " applications; outputs are visible to read_committed consumers at commits. Default: ${DEFAULT-VALUE}.")
     long commitIntervalMs;
 
+    @Option(names = "--rounds", description = "stream: times both topologies are measured, alternating, each under a"
+            + " new application id; the stream-thread ratio is the median of the rounds'. Default: "
+            + StreamBenchmark.DEFAULT_ROUNDS + ".")
+    Integer rounds;
+
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
             description = "stream, trainer, fleet: use this cluster instead of an embedded broker.")
     String bootstrapServers;
@@ -119,8 +124,8 @@ final class BenchCommand implements Callable<Integer> {
             long n = events == null ? d.events() : events;
             new StreamBenchmark(new StreamBenchmark.Settings(n, keys == null ? d.keys() : keys, partitions, threads,
                     rate(latencyRate, "--latency-rate"), latencySeconds, bootstrapServers, scope,
-                    warmupEvents == null ? Math.min(n, d.warmupEvents()) : warmupEvents, commitIntervalMs),
-                    spec.commandLine().getOut()).run();
+                    warmupEvents == null ? Math.min(n, d.warmupEvents()) : warmupEvents, commitIntervalMs,
+                    rounds == null ? d.rounds() : rounds), spec.commandLine().getOut()).run();
             return 0;
         }
         if (target.equals("trainer")) {

@@ -24,6 +24,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -55,14 +56,19 @@ public final class StreamBenchmark {
      *                         so that both are measured with the JIT compiler done (0: none; at most {@code events})
      * @param commitIntervalMs  commit.interval.ms of both applications (≥ 1): outputs become visible to read_committed
      *                         consumers at commits, so it bounds the latency from below
+     * @param rounds           how many times both topologies are measured, alternating (counting, detector, counting,
+     *                         ...), each time under a new application id (≥ 1): the stream-thread ratio is the median
+     *                         of the rounds' ratios, so that one round's noise (the counting topology's few µs move
+     *                         by ±20% between runs) does not decide it
      */
     public record Settings(long events, int keys, int partitions, int threads, double latencyRate, int latencySeconds,
-                           String bootstrapServers, String scope, long warmupEvents, long commitIntervalMs) {
-        /** Per-key models, no warm-up, the default commit interval. */
+                           String bootstrapServers, String scope, long warmupEvents, long commitIntervalMs,
+                           int rounds) {
+        /** Per-key models, no warm-up, the default commit interval, one round. */
         public Settings(long events, int keys, int partitions, int threads, double latencyRate, int latencySeconds,
                         String bootstrapServers) {
             this(events, keys, partitions, threads, latencyRate, latencySeconds, bootstrapServers, RetrainConfig.PER_KEY,
-                    0, COMMIT_INTERVAL_MS);
+                    0, COMMIT_INTERVAL_MS, 1);
         }
 
         public Settings {
@@ -78,11 +84,14 @@ public final class StreamBenchmark {
             if (commitIntervalMs < 1) {
                 throw new BadConfigException("--commit-interval-ms must be >= 1, got " + commitIntervalMs);
             }
+            if (rounds < 1) {
+                throw new BadConfigException("--rounds must be >= 1, got " + rounds);
+            }
         }
 
         public static Settings defaults() {
             return new Settings(1_000_000, 1_000, 4, 1, 2_000, 20, null, RetrainConfig.PER_KEY, DEFAULT_WARMUP_EVENTS,
-                    COMMIT_INTERVAL_MS);
+                    COMMIT_INTERVAL_MS, DEFAULT_ROUNDS);
         }
     }
 
@@ -96,6 +105,8 @@ public final class StreamBenchmark {
 
     /** Warm-up events of {@code bench stream} (capped at the events). */
     public static final long DEFAULT_WARMUP_EVENTS = 300_000;
+    /** Rounds of {@code bench stream}. */
+    public static final int DEFAULT_ROUNDS = 3;
 
     /**
      * When one application's outputs arrived, from its start: the first committed outputs after {@code
@@ -187,23 +198,46 @@ public final class StreamBenchmark {
                 throughput("detector warm-up", detectorTopology(topology, warm), warm, topology.scoresTopic(), bootstrap,
                         settings.warmupEvents(), null);
             }
-            Properties countingProps = props(runId + "-counting", bootstrap, root.resolve("counting"), topology);
-            Timing counting = throughput("counting", CountingTopology.build(topology.inputTopic(), countsTopic),
-                    countingProps, countsTopic, bootstrap, settings.events(), null);
-            return runDetector(runId, bootstrap, root, topology, series, counting);
+            List<Timing> counting = new ArrayList<>();
+            List<Timing> detector = new ArrayList<>();
+            for (int r = 1; r < settings.rounds(); r++) {
+                counting.add(countingRound(runId, bootstrap, root, topology, countsTopic, r));
+                String id = runId + "-detector-" + r;
+                Properties props = props(id, bootstrap, root.resolve("detector-" + r), topology);
+                detector.add(throughput("detector, round " + r, detectorTopology(topology, props), props,
+                        topology.scoresTopic(), bootstrap, settings.events(), null));
+            }
+            counting.add(countingRound(runId, bootstrap, root, topology, countsTopic, settings.rounds()));
+            return runDetector(runId, bootstrap, root, topology, series, counting, detector);
         } finally {
             StateDirSize.deleteTree(root);
         }
     }
 
+    /** The counting topology measured once, round {@code round} of the run, under its own application id. */
+    private Timing countingRound(String runId, String bootstrap, Path root, TopologyConfig topology, String countsTopic,
+                                 int round) {
+        String suffix = settings.rounds() == 1 ? "" : "-" + round;
+        Properties props = props(runId + "-counting" + suffix, bootstrap, root.resolve("counting" + suffix), topology);
+        return throughput(settings.rounds() == 1 ? "counting" : "counting, round " + round,
+                CountingTopology.build(topology.inputTopic(), countsTopic), props, countsTopic, bootstrap,
+                settings.events(), null);
+    }
+
+    /**
+     * The detector's last round, left running for the latency phase and the state's size, then the result of every
+     * round ({@code counting}: all of them; {@code earlier}: the detector's rounds before this one).
+     */
     private StreamBenchmarkResult runDetector(String runId, String bootstrap, Path root, TopologyConfig topology,
-                                              BenchSeries series, Timing counting)
+                                              BenchSeries series, List<Timing> counting, List<Timing> earlier)
             throws InterruptedException, IOException {
         Path stateDir = root.resolve("detector");
         Properties props = props(runId + "-detector", bootstrap, stateDir, topology);
         KafkaStreams[] running = new KafkaStreams[1];
-        Timing detector = throughput("detector", detectorTopology(topology, props), props, topology.scoresTopic(),
-                bootstrap, settings.events(), running);
+        Timing last = throughput(settings.rounds() == 1 ? "detector" : "detector, round " + settings.rounds(),
+                detectorTopology(topology, props), props, topology.scoresTopic(), bootstrap, settings.events(), running);
+        List<Timing> detector = new ArrayList<>(earlier);
+        detector.add(last);
         KafkaStreams streams = running[0];
         LatencyProbe.Latencies latencies;
         int stateBytes;
@@ -217,8 +251,8 @@ public final class StreamBenchmark {
             streams.close(Duration.ofMinutes(2));
         }
         long[] footprint = StateDirSize.measure(stateDir);
-        StreamBenchmarkResult result = new StreamBenchmarkResult(settings, detector, counting, latencies, stateBytes,
-                footprint[0], footprint[1]);
+        StreamBenchmarkResult result = new StreamBenchmarkResult(settings, List.copyOf(detector), List.copyOf(counting),
+                latencies, stateBytes, footprint[0], footprint[1]);
         result.print(out);
         return result;
     }

@@ -1,21 +1,23 @@
 package dev.vigil.app.bench;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 
 /**
  * What one {@link StreamBenchmark} run measured.
  *
- * @param detector         when the detector topology's outputs arrived (after its warm-up, if any)
- * @param counting         the same for the counting topology
+ * @param detectorRounds   when the detector topology's outputs arrived (after its warm-up, if any), one per round
+ * @param countingRounds   the same for the counting topology, one per round (measured just before the detector's)
  * @param latencies        event-to-score latencies of the latency phase
  * @param stateBytes       one key's detector state ({@code DetectorStateCodec} bytes, less the history head kept
  *                         with it), -1 if not found
  * @param taskStoreBytes   the detector application's per-task store files (RocksDB, checkpoints) after closing
  * @param globalStoreBytes its global store files (none since the models moved into the detector's task stores)
  */
-public record StreamBenchmarkResult(StreamBenchmark.Settings settings, StreamBenchmark.Timing detector,
-                                    StreamBenchmark.Timing counting,
+public record StreamBenchmarkResult(StreamBenchmark.Settings settings, List<StreamBenchmark.Timing> detectorRounds,
+                                    List<StreamBenchmark.Timing> countingRounds,
                                     LatencyProbe.Latencies latencies, int stateBytes, long taskStoreBytes,
                                     long globalStoreBytes) {
     /**
@@ -25,26 +27,59 @@ public record StreamBenchmarkResult(StreamBenchmark.Settings settings, StreamBen
      */
     public static final double TARGET_MICROS_RATIO = 5.0;
 
-    /** Events/s of the detector topology while processing ({@link StreamBenchmark.Timing#rate()}). */
+    public StreamBenchmarkResult {
+        if (detectorRounds.isEmpty() || detectorRounds.size() != countingRounds.size()) {
+            throw new IllegalArgumentException("rounds: " + detectorRounds.size() + " of the detector, "
+                    + countingRounds.size() + " of the counting topology");
+        }
+    }
+
+    /** The detector's last round (the one the latency phase and the sizes come from). */
+    public StreamBenchmark.Timing detector() {
+        return detectorRounds.get(detectorRounds.size() - 1);
+    }
+
+    /** The counting topology's last round. */
+    public StreamBenchmark.Timing counting() {
+        return countingRounds.get(countingRounds.size() - 1);
+    }
+
+    /** Events/s of the detector topology while processing, last round ({@link StreamBenchmark.Timing#rate()}). */
     public double detectorRate() {
-        return detector.rate();
+        return detector().rate();
     }
 
     /** The same for the counting topology. */
     public double countingRate() {
-        return counting.rate();
+        return counting().rate();
     }
 
     public double ratio() {
         return detectorRate() / countingRate();
     }
 
-    /** Detector over counting stream-thread µs per event; NaN when either CPU was not measured. */
-    public double microsRatio() {
-        if (!detector.cpu().measured() || !counting.cpu().measured()) {
+    /** Round {@code round}'s (from 0) detector over counting stream-thread µs per event; NaN when either was not measured. */
+    public double roundMicrosRatio(int round) {
+        CpuMeter.Use detector = detectorRounds.get(round).cpu();
+        CpuMeter.Use counting = countingRounds.get(round).cpu();
+        if (!detector.measured() || !counting.measured()) {
             return Double.NaN;
         }
-        return detector.cpu().streamThreadMicrosPerEvent() / counting.cpu().streamThreadMicrosPerEvent();
+        return detector.streamThreadMicrosPerEvent() / counting.streamThreadMicrosPerEvent();
+    }
+
+    /**
+     * The median over the rounds whose CPU was measured of {@link #roundMicrosRatio} (the mean of the middle two for
+     * an even count); NaN when no round was measured.
+     */
+    public double microsRatio() {
+        double[] ratios = IntStream.range(0, detectorRounds.size()).mapToDouble(this::roundMicrosRatio)
+                .filter(r -> !Double.isNaN(r)).sorted().toArray();
+        int n = ratios.length;
+        if (n == 0) {
+            return Double.NaN;
+        }
+        return n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
     }
 
     public double p50Ms() {
@@ -69,21 +104,29 @@ public record StreamBenchmarkResult(StreamBenchmark.Settings settings, StreamBen
         out.printf(Locale.ROOT, "%nvigil bench stream: %,d events over %,d keys, %d partition(s), %d stream thread(s),"
                 + " exactly_once_v2, commit interval %d ms%n", s.events(), s.keys(), s.partitions(), s.threads(),
                 s.commitIntervalMs());
-        out.printf(Locale.ROOT, "  throughput  (while processing, after %,d warm-up events; from start in brackets)%n",
-                s.warmupEvents());
+        out.printf(Locale.ROOT, "  throughput  (while processing, after %,d warm-up events; from start in brackets%s)%n",
+                s.warmupEvents(), s.rounds() == 1 ? "" : "; the last of " + s.rounds() + " rounds");
         out.printf(Locale.ROOT, "              detector %,10.0f events/s  (%,.0f; first outputs after %.1f s)%n",
-                detectorRate(), detector.endToEndRate(), detector.startupSeconds());
+                detectorRate(), detector().endToEndRate(), detector().startupSeconds());
         out.printf(Locale.ROOT, "              counting %,10.0f events/s  (%,.0f; first outputs after %.1f s;"
-                + " read+increment+write a Long per key)%n", countingRate(), counting.endToEndRate(),
-                counting.startupSeconds());
+                + " read+increment+write a Long per key)%n", countingRate(), counting().endToEndRate(),
+                counting().startupSeconds());
         out.printf(Locale.ROOT, "              ratio    %10.2f%n", ratio());
         out.printf(Locale.ROOT, "  cpu         (while processing, %d cores; %s)%n", CpuMeter.cores(),
                 s.bootstrapServers() == null ? "the JVM includes the embedded broker" : "the broker is not in this JVM");
-        printCpu(out, "detector", detector.cpu());
-        printCpu(out, "counting", counting.cpu());
+        int rounds = detectorRounds.size();
+        for (int r = 0; r < rounds; r++) {
+            String round = rounds == 1 ? "" : String.format(Locale.ROOT, ", round %d", r + 1);
+            printCpu(out, "detector" + round, detectorRounds.get(r).cpu());
+            printCpu(out, "counting" + round, countingRounds.get(r).cpu());
+            if (rounds > 1 && !Double.isNaN(roundMicrosRatio(r))) {
+                out.printf(Locale.ROOT, "              round %d: detector / counting %.1f×%n", r + 1, roundMicrosRatio(r));
+            }
+        }
         if (!Double.isNaN(microsRatio())) {
-            out.printf(Locale.ROOT, "              detector / counting stream thread per event %.1f× (target <= %.0f×: %s)%n",
-                    microsRatio(), TARGET_MICROS_RATIO, microsRatio() <= TARGET_MICROS_RATIO ? "met" : "NOT met");
+            out.printf(Locale.ROOT, "              detector / counting stream thread per event %.1f×%s (target <= %.0f×:"
+                    + " %s)%n", microsRatio(), rounds == 1 ? "" : ", the median of " + rounds + " rounds",
+                    TARGET_MICROS_RATIO, microsRatio() <= TARGET_MICROS_RATIO ? "met" : "NOT met");
         }
         out.printf(Locale.ROOT, "  latency     %,d events offered at %.0f/s (achieved %.0f/s): p50 %.1f ms, p99 %.1f ms,"
                         + " max %.1f ms%n", latencies.sortedNanos().length, latencies.offeredRate(),
