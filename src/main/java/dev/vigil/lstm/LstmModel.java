@@ -15,7 +15,10 @@ import java.util.SplittableRandom;
  * its parameters, laid out for the step: the flat vector of {@link ParameterLayout} (each {@code W_l}ᵀ
  * row-major) cut into its rows ({@link ParameterLayout#newRows}), allocated one after the other, so that a
  * key's step streams through about 18 KB at the default H=32 in loops the JIT vectorises (on JDK 17 it
- * vectorises loops over whole arrays indexed from 0, not over one array at several offsets).
+ * vectorises loops over whole arrays indexed from 0, not over one array at several offsets). A model whose parameters
+ * are all half-precision values (what training makes: {@link HalfPrecision#round}) keeps them in 16-bit rows instead
+ * where the JDK widens those in vector instructions ({@link HalfPrecision#VECTORISED}): about 9 KB a step streams, the
+ * same values, so the same bits.
  */
 public final class LstmModel {
 
@@ -23,7 +26,10 @@ public final class LstmModel {
     private final Normalisation normalisation;
     private final TrainingInfo info;
     private final ParameterLayout layout;
+    /** The rows in float, or null when the model holds them in {@link #halves}. */
     private final float[][] rows;
+    /** The same rows as binary16 bits ({@link HalfPrecision}), or null when the model holds float rows. */
+    private final short[][] halves;
 
     /**
      * A model from a flat parameter vector in {@link ParameterLayout} order; {@code parameters} is
@@ -33,11 +39,20 @@ public final class LstmModel {
      * @throws BadConfigException     when a parameter is not finite
      */
     LstmModel(LstmConfig config, Normalisation normalisation, TrainingInfo info, float[] parameters) {
-        this(config, normalisation, info, checkedRows(config, parameters));
+        this(config, normalisation, info, checkedRows(config, parameters), HalfPrecision.VECTORISED);
     }
 
-    /** Shares {@code rows} (in {@link ParameterLayout#newRows} shape); checks the normalisation only. */
-    private LstmModel(LstmConfig config, Normalisation normalisation, TrainingInfo info, float[][] rows) {
+    /**
+     * Holds {@code rows} (in {@link ParameterLayout#newRows} shape, shared), or with {@code half} their binary16 form
+     * when every value is a half-precision one; checks the normalisation only.
+     */
+    private LstmModel(LstmConfig config, Normalisation normalisation, TrainingInfo info, float[][] rows, boolean half) {
+        this(config, normalisation, info, rows, half && HalfPrecision.allExact(rows) ? HalfPrecision.toBits(rows) : null);
+    }
+
+    /** Shares {@code halves} if not null, else {@code rows}; checks the normalisation only. */
+    private LstmModel(LstmConfig config, Normalisation normalisation, TrainingInfo info, float[][] rows,
+                      short[][] halves) {
         if (config == null || normalisation == null || info == null) {
             throw new BadConfigException("config, normalisation and info must not be null");
         }
@@ -49,7 +64,8 @@ public final class LstmModel {
             throw new ShapeMismatchException("normalisation has " + normalisation.size()
                     + " channels, config inputSize is " + config.inputSize());
         }
-        this.rows = rows;
+        this.rows = halves == null ? rows : null;
+        this.halves = halves;
     }
 
     /** {@code parameters} cut into rows, after checking their count and finiteness. */
@@ -78,7 +94,7 @@ public final class LstmModel {
      * leave the trainer.
      */
     static LstmModel wrapping(LstmConfig config, Normalisation normalisation, float[][] rows) {
-        return new LstmModel(config, normalisation, TrainingInfo.untrained(0), rows);
+        return new LstmModel(config, normalisation, TrainingInfo.untrained(0), rows, (short[][]) null);
     }
 
     /**
@@ -132,7 +148,25 @@ public final class LstmModel {
 
     /** The same parameters (shared, not copied: both are immutable) with other metadata. */
     public LstmModel withInfo(TrainingInfo info) {
-        return new LstmModel(config, normalisation, info, rows);
+        return new LstmModel(config, normalisation, info, rows, halves);
+    }
+
+    /**
+     * The same model with every parameter rounded to the nearest half-precision value ({@link HalfPrecision#round}), as
+     * training leaves them: what a trained model costs, for measurements of an untrained one.
+     */
+    public LstmModel roundedToHalfPrecision() {
+        float[] p = parameters();
+        HalfPrecision.roundAll(p);
+        return new LstmModel(config, normalisation, info, p);
+    }
+
+    /**
+     * The same model holding its rows in binary16 whatever the JDK, when its parameters are all half-precision values
+     * (else float rows, as this one): for tests of the half-precision step on any JDK.
+     */
+    LstmModel withHalfRowsIfExact() {
+        return new LstmModel(config, normalisation, info, rows(), true);
     }
 
     /** Number of trainable parameters: {@code Σ_l 4H(in_l + H + 1) + dH + d}. */
@@ -143,13 +177,21 @@ public final class LstmModel {
     /** A fresh copy of the flat parameter vector in {@link ParameterLayout} order. */
     float[] parameters() {
         float[] flat = new float[layout.size()];
-        layout.readRows(rows, flat);
+        layout.readRows(rows(), flat);
         return flat;
     }
 
-    /** The live rows of the parameters ({@link ParameterLayout#newRows}); callers must not modify them. */
+    /**
+     * The rows of the parameters ({@link ParameterLayout#newRows}): the live ones, or widened from {@link #halves} (a
+     * fresh copy); callers must not modify them.
+     */
     float[][] rows() {
-        return rows;
+        return rows != null ? rows : HalfPrecision.widen(halves);
+    }
+
+    /** The rows as binary16 bits (same shape), or null when the model holds float rows ({@link #rows}). */
+    short[][] halves() {
+        return halves;
     }
 
     ParameterLayout layout() {

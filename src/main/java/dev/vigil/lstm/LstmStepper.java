@@ -90,7 +90,8 @@ public final class LstmStepper {
      */
     void advance(LstmModel model, float[][] h, float[][] c, double[] x, double[] prediction) {
         ParameterLayout layout = model.layout();
-        float[][] rows = model.rows();
+        short[][] halves = model.halves();
+        float[][] rows = halves == null ? model.rows() : null;
         int n = hiddenSize;
         int in = layout.layerInputSize(0);
         for (int k = 0; k < in; k++) {
@@ -100,14 +101,22 @@ public final class LstmStepper {
             float[] cell = c[l];
             System.arraycopy(h[l], 0, concat, in, n);
             // z = b + Σ_col [x;h]_col · Wᵀ[col], over contiguous rows of Wᵀ
-            gateProducts(rows, layout.layerRow(l), in + n);
+            if (halves == null) {
+                gateProducts(rows, layout.layerRow(l), in + n);
+            } else {
+                gateProducts(halves, layout.layerRow(l), in + n);
+            }
             // i, f, o = σ(z); g = tanh(z); c ← f⊙c + i⊙g; h ← o⊙tanh(c)
             CellKernels.gatesAndCell(gates, activation, parts, n, cell, cell);
             CellKernels.hidden(n, parts[3], cell, concat);
             System.arraycopy(concat, 0, h[l], 0, n);
             in = n;
         }
-        predict(layout, rows, x, model.config().residual(), prediction);
+        if (halves == null) {
+            predict(layout, rows, x, model.config().residual(), prediction);
+        } else {
+            predict(layout, halves, x, model.config().residual(), prediction);
+        }
     }
 
     /**
@@ -134,6 +143,78 @@ public final class LstmStepper {
             }
         }
         MatrixKernels.tail(n, cols - col, concat, col, rows, first + col, z);
+    }
+
+    /**
+     * {@link #gateProducts(float[][], int, int)} over binary16 rows ({@link HalfPrecision}), each weight widened to the
+     * float it stands for: the same operations on the same values, so the same bits.
+     */
+    private void gateProducts(short[][] rows, int first, int cols) {
+        float[] z = gates;
+        int n = z.length;
+        short[] bias = rows[first + cols];
+        for (int j = 0; j < n; j++) {
+            z[j] = HalfPrecision.widen(bias[j]);
+        }
+        int col = 0;
+        for (; col + 3 < cols; col += 4) {
+            float a0 = concat[col];
+            float a1 = concat[col + 1];
+            float a2 = concat[col + 2];
+            float a3 = concat[col + 3];
+            short[] w0 = rows[first + col];
+            short[] w1 = rows[first + col + 1];
+            short[] w2 = rows[first + col + 2];
+            short[] w3 = rows[first + col + 3];
+            for (int j = 0; j < n; j++) {
+                z[j] += a0 * HalfPrecision.widen(w0[j]) + a1 * HalfPrecision.widen(w1[j])
+                        + a2 * HalfPrecision.widen(w2[j]) + a3 * HalfPrecision.widen(w3[j]);
+            }
+        }
+        // the last one to three columns as MatrixKernels.tail adds them
+        int left = cols - col;
+        if (left == 3) {
+            float a0 = concat[col];
+            float a1 = concat[col + 1];
+            float a2 = concat[col + 2];
+            short[] w0 = rows[first + col];
+            short[] w1 = rows[first + col + 1];
+            short[] w2 = rows[first + col + 2];
+            for (int j = 0; j < n; j++) {
+                z[j] = ((z[j] + a0 * HalfPrecision.widen(w0[j])) + a1 * HalfPrecision.widen(w1[j]))
+                        + a2 * HalfPrecision.widen(w2[j]);
+            }
+        } else if (left == 2) {
+            float a0 = concat[col];
+            float a1 = concat[col + 1];
+            short[] w0 = rows[first + col];
+            short[] w1 = rows[first + col + 1];
+            for (int j = 0; j < n; j++) {
+                z[j] = (z[j] + a0 * HalfPrecision.widen(w0[j])) + a1 * HalfPrecision.widen(w1[j]);
+            }
+        } else if (left == 1) {
+            float a0 = concat[col];
+            short[] w0 = rows[first + col];
+            for (int j = 0; j < n; j++) {
+                z[j] += a0 * HalfPrecision.widen(w0[j]);
+            }
+        }
+    }
+
+    /** {@link #predict(ParameterLayout, float[][], double[], boolean, double[])} over binary16 rows. */
+    private void predict(ParameterLayout layout, short[][] rows, double[] x, boolean residual, double[] prediction) {
+        int d = layout.inputSize;
+        int head = layout.headRow();
+        short[] by = rows[head + d];
+        for (int k = 0; k < d; k++) {
+            short[] wy = rows[head + k];
+            float sum = 0;
+            for (int j = 0; j < hiddenSize; j++) {
+                sum += HalfPrecision.widen(wy[j]) * concat[j];
+            }
+            sum += HalfPrecision.widen(by[k]);
+            prediction[k] = residual ? sum + x[k] : sum;
+        }
     }
 
     /** {@code ŷ = Wy·h + by (+ x)}, with {@code h} (the top layer's) at the start of {@code concat}. */

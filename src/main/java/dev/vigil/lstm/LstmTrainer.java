@@ -21,7 +21,7 @@ import java.util.function.BooleanSupplier;
  * forecasts of the tail, run statefully from zero state {@link #WARMUP_WINDOWS}{@code · bpttSteps} readings
  * before the tail (or from the first reading, if that is later) so that the tail is scored warm. Training
  * stops after {@code patience} epochs without a lower validation loss or at {@code maxEpochs}, and
- * returns the parameters of the best epoch.
+ * returns the parameters of the best epoch, each rounded to the nearest half-precision value ({@link HalfPrecision}).
  *
  * <p>Non-finite readings are rejected before training starts with a
  * {@link NonFiniteTrainingException}; a loss or gradient that becomes non-finite aborts the run
@@ -235,7 +235,11 @@ public final class LstmTrainer {
             }
         }
         TrainingInfo info = new TrainingInfo(modelId, version, seed, epochs, bestTrain, bestValidation, series.length);
-        LstmModel model = new LstmModel(config, normalisation, info, bestParameters);
+        // the model keeps the best epoch's parameters rounded to half precision: 16 bits a weight where the step reads
+        // them so (HalfPrecision), the same values everywhere else
+        float[] kept = bestParameters.clone();
+        HalfPrecision.roundAll(kept);
+        LstmModel model = new LstmModel(config, normalisation, info, kept);
         return new TrainingResult(model, epochs, bestTrain, bestValidation);
     }
 

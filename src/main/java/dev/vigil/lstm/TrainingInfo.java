@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
  * @param seed           seed the model was initialised and trained with
  * @param epochs         epochs run by the trainer, {@code >= 0}
  * @param trainLoss      mean training MSE (normalised units) of the kept epoch; NaN when untrained
- * @param validationLoss validation MSE (normalised units) of the kept parameters; NaN when untrained
+ * @param validationLoss validation MSE (normalised units) of the best epoch's parameters (before their rounding to half
+ *                       precision); NaN when untrained
  * @param points         readings in the training series (training part plus validation tail)
  */
 public record TrainingInfo(String modelId, long version, long seed, int epochs, double trainLoss,
