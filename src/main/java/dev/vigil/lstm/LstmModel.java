@@ -169,6 +169,11 @@ public final class LstmModel {
         return new LstmModel(config, normalisation, info, rows(), true);
     }
 
+    /** Heap bytes of the parameters as this model holds them: 2 a parameter in 16-bit rows, else 4. */
+    public long parameterBytes() {
+        return (halves != null ? (long) Short.BYTES : Float.BYTES) * layout.size();
+    }
+
     /** Number of trainable parameters: {@code Σ_l 4H(in_l + H + 1) + dH + d}. */
     public int parameterCount() {
         return layout.size();

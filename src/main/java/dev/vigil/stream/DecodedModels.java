@@ -22,8 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DecodedModels {
     /**
      * Heap of a cache entry besides the model's parameters: the key and map node, the fingerprints, and the model's
-     * own objects (row headers, normalisation, training info); with {@link #modelBytes} it gives 19,076 bytes at
-     * H=32, where {@code bench lstm} measures 18,831 bytes per decoded model.
+     * own objects (row headers, normalisation, training info); with {@link LstmModel#parameterBytes} it gives 19,076
+     * bytes at H=32, where {@code bench lstm} measures 18,831 bytes per decoded model (in 16-bit rows 10,306, measured
+     * 10,443 with the calendar inputs, estimated 10,818).
      */
     static final long ENTRY_OVERHEAD_BYTES = 1_536;
     /** Heap of an entry without a model (a key with no payload, or only refused ones): key, map node, record. */
@@ -67,9 +68,12 @@ public final class DecodedModels {
         this.maxBytes = maxBytes;
     }
 
-    /** The estimated heap bytes of an entry holding {@code model} (null: no model): parameters as float32 and overhead. */
+    /**
+     * The estimated heap bytes of an entry holding {@code model} (null: no model): its parameters as it holds them
+     * (float32, or 16 bits where the JDK steps half-precision rows: {@link LstmModel#parameterBytes}) and overhead.
+     */
     static long entryBytes(LstmModel model) {
-        return model == null ? EMPTY_ENTRY_BYTES : ENTRY_OVERHEAD_BYTES + 4L * model.parameterCount();
+        return model == null ? EMPTY_ENTRY_BYTES : ENTRY_OVERHEAD_BYTES + model.parameterBytes();
     }
 
     /** The entry of {@code key}, now marked used, or null if none is cached. */

@@ -81,6 +81,8 @@ class HalfPrecisionTest {
             assertNull(floats.halves());
             assertNotNull(halves.halves(), "every parameter is a half: 16-bit rows");
             assertArrayEquals(floats.parameters(), halves.parameters());
+            assertEquals(4L * floats.parameterCount(), floats.parameterBytes());
+            assertEquals(2L * halves.parameterCount(), halves.parameterBytes(), "16-bit rows are counted at 2 bytes");
             LstmStepper stepper = new LstmStepper(config);
             LstmState a = new LstmState(config);
             LstmState b = new LstmState(config);
