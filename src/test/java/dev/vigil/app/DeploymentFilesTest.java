@@ -140,7 +140,8 @@ class DeploymentFilesTest {
     @Test
     void shouldCopyOnlyExistingPathsAndRunTheBuiltJarAsANonRootUser() throws IOException {
         List<String> from = dockerfile.stream().filter(i -> i.startsWith("FROM ")).toList();
-        assertEquals(List.of("FROM maven:3.9-eclipse-temurin-17 AS build", "FROM eclipse-temurin:17-jre"), from);
+        // built on JDK 17 (the oldest the jar supports), run on JDK 25 (16-bit weights in the step)
+        assertEquals(List.of("FROM maven:3.9-eclipse-temurin-17 AS build", "FROM eclipse-temurin:25-jre"), from);
         int copies = 0;
         for (String copy : dockerfile.stream().filter(i -> i.startsWith("COPY ")).toList()) {
             String[] args = copy.substring("COPY ".length()).trim().split("\\s+");
