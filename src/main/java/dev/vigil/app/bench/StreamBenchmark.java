@@ -204,7 +204,7 @@ public final class StreamBenchmark {
                 counting.add(countingRound(runId, bootstrap, root, topology, countsTopic, r));
                 String id = runId + "-detector-" + r;
                 Properties props = props(id, bootstrap, root.resolve("detector-" + r), topology);
-                detector.add(throughput("detector, round " + r, detectorTopology(topology, props), props,
+                detector.add(throughput(label("detector", r), detectorTopology(topology, props), props,
                         topology.scoresTopic(), bootstrap, settings.events(), null));
             }
             counting.add(countingRound(runId, bootstrap, root, topology, countsTopic, settings.rounds()));
@@ -214,14 +214,18 @@ public final class StreamBenchmark {
         }
     }
 
+    /** How the log names a topology's round: by the topology alone when there is one round. */
+    private String label(String topology, int round) {
+        return settings.rounds() == 1 ? topology : topology + ", round " + round;
+    }
+
     /** The counting topology measured once, round {@code round} of the run, under its own application id. */
     private Timing countingRound(String runId, String bootstrap, Path root, TopologyConfig topology, String countsTopic,
                                  int round) {
         String suffix = settings.rounds() == 1 ? "" : "-" + round;
         Properties props = props(runId + "-counting" + suffix, bootstrap, root.resolve("counting" + suffix), topology);
-        return throughput(settings.rounds() == 1 ? "counting" : "counting, round " + round,
-                CountingTopology.build(topology.inputTopic(), countsTopic), props, countsTopic, bootstrap,
-                settings.events(), null);
+        return throughput(label("counting", round), CountingTopology.build(topology.inputTopic(), countsTopic), props,
+                countsTopic, bootstrap, settings.events(), null);
     }
 
     /**
@@ -234,8 +238,8 @@ public final class StreamBenchmark {
         Path stateDir = root.resolve("detector");
         Properties props = props(runId + "-detector", bootstrap, stateDir, topology);
         KafkaStreams[] running = new KafkaStreams[1];
-        Timing last = throughput(settings.rounds() == 1 ? "detector" : "detector, round " + settings.rounds(),
-                detectorTopology(topology, props), props, topology.scoresTopic(), bootstrap, settings.events(), running);
+        Timing last = throughput(label("detector", settings.rounds()), detectorTopology(topology, props), props,
+                topology.scoresTopic(), bootstrap, settings.events(), running);
         List<Timing> detector = new ArrayList<>(earlier);
         detector.add(last);
         KafkaStreams streams = running[0];
