@@ -97,24 +97,15 @@ public final class HalfPrecision {
         return Float.intBitsToFloat(sign | (exponent - 15 + 127) << 23 | mantissa << 13);
     }
 
-    /** Whether every value of {@code rows} is {@link #exact}. */
-    static boolean allExact(float[][] rows) {
-        for (float[] row : rows) {
-            for (float v : row) {
-                if (!exact(v)) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    /** {@code rows} as binary16 rows ({@link #bits}); every value must be {@link #exact}. */
-    static short[][] toBits(float[][] rows) {
+    /** {@code rows} as binary16 rows ({@link #bits}), or null when a value is not {@link #exact}. */
+    static short[][] bitsIfExact(float[][] rows) {
         short[][] out = new short[rows.length][];
         for (int r = 0; r < rows.length; r++) {
             out[r] = new short[rows[r].length];
             for (int j = 0; j < rows[r].length; j++) {
+                if (!exact(rows[r][j])) {
+                    return null;
+                }
                 out[r][j] = bits(rows[r][j]);
             }
         }

@@ -47,7 +47,7 @@ public final class LstmModel {
      * when every value is a half-precision one; checks the normalisation only.
      */
     private LstmModel(LstmConfig config, Normalisation normalisation, TrainingInfo info, float[][] rows, boolean half) {
-        this(config, normalisation, info, rows, half && HalfPrecision.allExact(rows) ? HalfPrecision.toBits(rows) : null);
+        this(config, normalisation, info, rows, half ? HalfPrecision.bitsIfExact(rows) : null);
     }
 
     /** Shares {@code halves} if not null, else {@code rows}; checks the normalisation only. */

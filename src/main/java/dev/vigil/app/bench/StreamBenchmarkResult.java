@@ -58,7 +58,10 @@ public record StreamBenchmarkResult(StreamBenchmark.Settings settings, List<Stre
         return detectorRate() / countingRate();
     }
 
-    /** Round {@code round}'s (from 0) detector over counting stream-thread µs per event; NaN when either was not measured. */
+    /**
+     * Round {@code round}'s (from 0) detector over counting stream-thread µs per event; NaN when either was not
+     * measured.
+     */
     public double roundMicrosRatio(int round) {
         CpuMeter.Use detector = detectorRounds.get(round).cpu();
         CpuMeter.Use counting = countingRounds.get(round).cpu();
