@@ -11,11 +11,13 @@ import java.util.zip.CRC32;
 
 /**
  * Binary form of an {@link LstmModel}. All numbers big-endian; doubles and floats as IEEE 754 bits, so a
- * round trip is bit-exact. {@link #encode} writes format version 3; versions 1 and 2 (double parameters) are
+ * round trip is bit-exact. {@link #encode} writes format version 4 when every parameter is a half-precision value
+ * (what training leaves: {@link HalfPrecision#round}), else version 3; versions 1 and 2 (double parameters) are
  * still read, their parameters rounded to float and re-laid out. Layout of format version 1 (a model without
  * context inputs; version 2 is the same with one more {@code int contextSize k} after the residual byte, and
  * {@code in_0 = d + k}; version 3 is version 2, any {@code k >= 0}, with the parameters as {@code 4P} bytes of
- * float32 in the layout of {@link ParameterLayout}: each {@code W_l}ᵀ row-major instead of {@code W_l}):
+ * float32 in the layout of {@link ParameterLayout}: each {@code W_l}ᵀ row-major instead of {@code W_l}; version 4
+ * is version 3 with the parameters as {@code 2P} bytes of IEEE 754 binary16, the same values):
  *
  * <pre>
  *  size      field
@@ -52,8 +54,10 @@ public final class ModelCodec {
     public static final int FORMAT_VERSION = 1;
     /** The format of a model with context inputs and double parameters (read, no longer written). */
     public static final int CONTEXT_FORMAT_VERSION = 2;
-    /** The format {@link #encode} writes: float32 parameters, context size always present. */
+    /** The format {@link #encode} writes for a model with other than half-precision parameters: float32 ones. */
     public static final int FLOAT_FORMAT_VERSION = 3;
+    /** The format {@link #encode} writes for a model whose parameters are all half-precision values: binary16. */
+    public static final int HALF_FORMAT_VERSION = 4;
     /** {@code "VGLM"} as a big-endian int. */
     static final int MAGIC = 0x56474C4D;
     /** Bytes before the normalisation arrays: magic, version, four config numbers, residual. */
@@ -64,12 +68,15 @@ public final class ModelCodec {
     private ModelCodec() {
     }
 
-    /** The model's bytes in format {@value #FLOAT_FORMAT_VERSION}. */
+    /**
+     * The model's bytes: format {@value #HALF_FORMAT_VERSION} when every parameter is a half-precision value, else
+     * {@value #FLOAT_FORMAT_VERSION}; both read back to the same parameter bits.
+     */
     public static byte[] encode(LstmModel model) {
         LstmConfig config = model.config();
         byte[] id = model.info().modelId().getBytes(StandardCharsets.UTF_8);
         float[] p = model.parameters();
-        int format = FLOAT_FORMAT_VERSION;
+        int format = allHalf(p) ? HALF_FORMAT_VERSION : FLOAT_FORMAT_VERSION;
         ByteBuffer out = ByteBuffer.allocate(totalLength(format, config.inputSize(), id.length, p.length));
         out.putInt(MAGIC).putInt(format);
         out.putInt(config.inputSize()).putInt(config.hiddenSize()).putInt(config.layers());
@@ -83,7 +90,11 @@ public final class ModelCodec {
         out.putDouble(info.trainLoss()).putDouble(info.validationLoss()).putInt(info.points());
         out.putInt(p.length);
         for (float v : p) {
-            out.putFloat(v);
+            if (format == HALF_FORMAT_VERSION) {
+                out.putShort(HalfPrecision.bits(v));
+            } else {
+                out.putFloat(v);
+            }
         }
         out.putInt((int) crc(out.array(), out.position()));
         return out.array();
@@ -92,7 +103,7 @@ public final class ModelCodec {
     /**
      * The model encoded in {@code bytes}.
      *
-     * @throws BadBytesException when the bytes are not a valid model of format 1, 2 or 3
+     * @throws BadBytesException when the bytes are not a valid model of format 1, 2, 3 or 4
      */
     public static LstmModel decode(byte[] bytes) {
         if (bytes == null) {
@@ -106,9 +117,10 @@ public final class ModelCodec {
                     magic, MAGIC));
         }
         int version = in.getInt();
-        if (version != FORMAT_VERSION && version != CONTEXT_FORMAT_VERSION && version != FLOAT_FORMAT_VERSION) {
+        if (version < FORMAT_VERSION || version > HALF_FORMAT_VERSION) {
             throw new BadBytesException("model format version " + version + " is not supported (expected "
-                    + FORMAT_VERSION + ", " + CONTEXT_FORMAT_VERSION + " or " + FLOAT_FORMAT_VERSION + ")");
+                    + FORMAT_VERSION + ", " + CONTEXT_FORMAT_VERSION + ", " + FLOAT_FORMAT_VERSION + " or "
+                    + HALF_FORMAT_VERSION + ")");
         }
         int configEnd = configEnd(version);
         need(bytes, configEnd, "the config");
@@ -177,7 +189,9 @@ public final class ModelCodec {
             }
             ParameterLayout layout = new ParameterLayout(config);
             float[] parameters;
-            if (version == FLOAT_FORMAT_VERSION) {
+            if (version == HALF_FORMAT_VERSION) {
+                parameters = getHalves(in, count, layout);
+            } else if (version == FLOAT_FORMAT_VERSION) {
                 parameters = new float[count];
                 for (int j = 0; j < count; j++) {
                     parameters[j] = in.getFloat();
@@ -211,6 +225,29 @@ public final class ModelCodec {
         }
     }
 
+    /** {@code count} binary16 values widened to float; infinities and NaNs are refused. */
+    private static float[] getHalves(ByteBuffer in, int count, ParameterLayout layout) {
+        float[] values = new float[count];
+        for (int j = 0; j < count; j++) {
+            short h = in.getShort();
+            if ((h & 0x7c00) == 0x7c00) {
+                throw new BadBytesException("parameter " + j + " (" + layout.describe(j) + ") is "
+                        + ((h & 0x3ff) == 0 ? "infinite" : "NaN") + "; parameters must be finite binary16 values");
+            }
+            values[j] = HalfPrecision.widenBits(h);
+        }
+        return values;
+    }
+
+    private static boolean allHalf(float[] parameters) {
+        for (float v : parameters) {
+            if (!HalfPrecision.exact(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void checkFinite(float[] parameters, ParameterLayout layout) {
         for (int p = 0; p < parameters.length; p++) {
             if (!Float.isFinite(parameters[p])) {
@@ -242,7 +279,7 @@ public final class ModelCodec {
     }
 
     private static int totalLength(int format, int d, int idLength, int parameters) {
-        int parameterBytes = format == FLOAT_FORMAT_VERSION ? 4 : 8;
+        int parameterBytes = format == HALF_FORMAT_VERSION ? 2 : format == FLOAT_FORMAT_VERSION ? 4 : 8;
         long length = configEnd(format) + 16L * d + 4 + idLength + INFO_TAIL + 4 + (long) parameterBytes * parameters
                 + 4;
         if (length > Integer.MAX_VALUE - 8) {

@@ -21,6 +21,8 @@ class ModelCodecTest {
     private static final double[][] FIXTURE_INPUTS = {{0.1, -0.2}, {0.3, 0.4}, {-0.5, 0.0}};
     /** Prediction of the format-3 golden fixture, recorded when it was written. */
     private static final double FIXTURE_V3_PREDICTION = 1.027274489402771;
+    /** Prediction of the format-4 golden fixture (the format-3 one rounded to binary16), recorded when it was written. */
+    private static final double FIXTURE_V4_PREDICTION = 1.0273900553584099;
 
     @Test
     void shouldRoundTripBitIdenticalParametersAndPredictions() {
@@ -54,7 +56,7 @@ class ModelCodecTest {
     void shouldRejectUnknownFormatVersion() {
         byte[] bytes = ModelCodec.encode(smallModel());
         ByteBuffer.wrap(bytes).putInt(4, 7);
-        assertMessage(bytes, "model format version 7 is not supported (expected 1, 2 or 3)");
+        assertMessage(bytes, "model format version 7 is not supported (expected 1, 2, 3 or 4)");
     }
 
     @Test
@@ -162,6 +164,57 @@ class ModelCodecTest {
         }
         assertEquals(FIXTURE_V3_PREDICTION, prediction[0], "the float32 step's bits, recorded with the fixture");
         assertArrayEquals(bytes, ModelCodec.encode(model), "re-encoding the fixture must give the same bytes");
+    }
+
+    @Test
+    void shouldDecodeGoldenFixtureV4OfAHalfPrecisionModel() throws IOException {
+        byte[] bytes = fixture("/fixtures/model-v4.bin");
+        assertEquals(ModelCodec.HALF_FORMAT_VERSION, ByteBuffer.wrap(bytes).getInt(4));
+        LstmModel model = ModelCodec.decode(bytes);
+        assertEquals(new LstmConfig(1, 4, 1, 1.0, true, 2), model.config());
+        assertEquals(new TrainingInfo("calendar-fixture", 2, 42, 7, 0.0625, 0.125, 2016), model.info());
+        assertEquals(133, model.parameterCount());
+        assertEquals(-1402 * 0x1p-13f, model.parameters()[0], "the format-3 fixture's -0.171096... to the nearest binary16");
+        LstmStepper stepper = new LstmStepper(model.config());
+        LstmState state = new LstmState(model.config());
+        double[] prediction = new double[1];
+        for (double[] x : new double[][] {{0.5, 0.0, 1.0}, {-0.25, 1.0, 0.0}, {1.0, 0.0, -1.0}}) {
+            stepper.step(model, state, x, prediction);
+        }
+        assertEquals(FIXTURE_V4_PREDICTION, prediction[0], "the step's bits, recorded with the fixture");
+        assertArrayEquals(bytes, ModelCodec.encode(model), "re-encoding the fixture must give the same bytes");
+        LstmModel fromV3 = ModelCodec.decode(fixture("/fixtures/model-v3.bin")).roundedToHalfPrecision();
+        assertArrayEquals(bytes, ModelCodec.encode(fromV3), "the format-3 fixture rounded, written as format 4");
+    }
+
+    @Test
+    void shouldWriteATrainedModelInTwoBytesAParameterAndReadTheSameBits() {
+        LstmModel model = LstmModel.initialise(new LstmConfig(1, 32, 1, 1.0, true), Normalisation.identity(1), 5)
+                .roundedToHalfPrecision().withInfo(new TrainingInfo("k", 3, 5, 9, 0.25, 0.5, 2000));
+        byte[] bytes = ModelCodec.encode(model);
+        assertEquals(ModelCodec.HALF_FORMAT_VERSION, ByteBuffer.wrap(bytes).getInt(4));
+        byte[] asFloat = ModelCodec.encode(LstmModel.initialise(model.config(), Normalisation.identity(1), 5)
+                .withInfo(model.info()));
+        assertEquals(ModelCodec.FLOAT_FORMAT_VERSION, ByteBuffer.wrap(asFloat).getInt(4));
+        assertEquals(2 * model.parameterCount(), asFloat.length - bytes.length, "2 bytes a parameter instead of 4");
+        LstmModel decoded = ModelCodec.decode(bytes);
+        assertEquals(model.info(), decoded.info());
+        assertArrayEquals(bits(model.parameters()), bits(decoded.parameters()));
+        double[][] inputs = TestSeries.multiChannel(50, 1, 1);
+        assertArrayEquals(bits(predictAfter(model, inputs)), bits(predictAfter(decoded, inputs)));
+    }
+
+    @Test
+    void shouldRejectInfiniteAndNaNHalvesEvenWithValidChecksum() {
+        LstmModel model = smallModel().roundedToHalfPrecision();
+        byte[] bytes = ModelCodec.encode(model);
+        int firstParameter = bytes.length - 4 - 2 * model.parameterCount();
+        ByteBuffer.wrap(bytes).putShort(firstParameter + 2 * 5, (short) 0x7c00);
+        rewriteChecksum(bytes);
+        assertMessage(bytes, "parameter 5 (layer 0 W (gate f)) is infinite; parameters must be finite binary16 values");
+        ByteBuffer.wrap(bytes).putShort(firstParameter + 2 * 5, (short) 0xfe01);
+        rewriteChecksum(bytes);
+        assertMessage(bytes, "parameter 5 (layer 0 W (gate f)) is NaN; parameters must be finite binary16 values");
     }
 
     /** A model read from an older format is written as format 3, which reads back to the same parameter bits. */
