@@ -47,6 +47,11 @@ final class BenchCommand implements Callable<Integer> {
             + " decoded-model cache (models.cache.bytes). Default: ${DEFAULT-VALUE}.")
     long modelsCacheBytes;
 
+    @Option(names = "--states-cache-bytes", defaultValue = "-1", description = "fleet: bound of the decoded-state"
+            + " cache (states.cache.bytes); 0 reads every key's state from its store; -1: the service's default."
+            + " Default: ${DEFAULT-VALUE}.")
+    long statesCacheBytes;
+
     @Option(names = "--model-churn", defaultValue = "0", description = "fleet: new model versions published per second"
             + " while each fleet processes (round robin over the keys with a model, as a trainer puts them in force)."
             + " Default: ${DEFAULT-VALUE}.")
@@ -140,7 +145,8 @@ final class BenchCommand implements Callable<Integer> {
         if (target.equals("fleet")) {
             new dev.vigil.app.bench.FleetBenchmark(new dev.vigil.app.bench.FleetBenchmark.Settings(
                     keys == null ? dev.vigil.app.bench.FleetBenchmark.Settings.defaults().keys() : keys, eventsPerKey,
-                    smallKeys, modelShare, partitions, modelsCacheBytes, modelChurn, recordCacheBytes, bootstrapServers),
+                    smallKeys, modelShare, partitions, modelsCacheBytes, modelChurn, recordCacheBytes, statesCacheBytes,
+                    bootstrapServers),
                     spec.commandLine().getOut()).run();
             return 0;
         }

@@ -8,6 +8,7 @@ import dev.vigil.app.http.ServiceMeters;
 import dev.vigil.config.AppConfig;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.stream.DecodedModels;
+import dev.vigil.stream.DecodedStates;
 import dev.vigil.stream.VigilTopology;
 import dev.vigil.stream.ModelTrainingService;
 import dev.vigil.stream.StateDirectoryCheck;
@@ -56,6 +57,8 @@ final class VigilService implements AutoCloseable {
     private ModelTrainingService trainer;
     /** Decoded models of every topology's detectors, bounded by {@code models.cache.bytes}. */
     private DecodedModels decoded;
+    /** Decoded states of every topology's detectors, bounded by {@code states.cache.bytes}. */
+    private DecodedStates states;
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** The HTTP endpoint, or null when {@code http.enabled=false}. */
     private HttpEndpoint http;
@@ -92,6 +95,7 @@ final class VigilService implements AutoCloseable {
             service.trainer = new ModelTrainingService(app.trainerThreads(), app.trainerQueue(),
                     app.trainerParallelism(), service.metrics);
             service.decoded = new DecodedModels(app.modelCacheBytes());
+            service.states = new DecodedStates(app.stateCacheBytes());
             for (int i = 0; i < topologies.size(); i++) {
                 service.applications.add(service.startOne(app, topologies.get(i), settings.get(i)));
                 service.names.add(topologies.get(i).name());
@@ -103,6 +107,7 @@ final class VigilService implements AutoCloseable {
             }
             service.meters.bind(served, service.metrics);
             service.meters.bind(service.decoded);
+            service.meters.bind(service.states);
             if (service.http != null) {
                 service.feed = ScoreFeed.start(app.bootstrapServers(), app.kafka(), served);
                 service.cluster = ClusterProbe.start(app.bootstrapServers(), TopicSetup.adminProperties(app));
@@ -148,7 +153,8 @@ final class VigilService implements AutoCloseable {
                 app.stateDir().toString(), t, kafka);
         TopologyTrainer training = trainer.forTopology(t, applicationId(app, t),
                 VigilTopology.detectorConfig(t, settings.detector(), settings.retrain()), settings.retrain());
-        Topology topology = VigilTopology.build(t, settings.detector(), settings.retrain(), props, training, decoded);
+        Topology topology = VigilTopology.build(t, settings.detector(), settings.retrain(), props, training, decoded,
+                states);
         // a damaged store would fail KafkaStreams#start on every start (or, without CURRENT, open empty): its task
         // is deleted first and restored from the changelogs
         stateChecks.add(StateDirectoryCheck.wipeDamagedTasks(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)),

@@ -43,11 +43,16 @@ import java.util.TreeMap;
  * @param trainerParallelism threads one background training runs on: its training thread and, with 2, a helper that
  *                          takes a share of each minibatch (the same models either way); 1..2, default 1 (on two
  *                          shared cores a training on two threads takes the core the stream threads keep)
+ * @param stateCacheBytes   bound on the heap of the instance's decoded detector states, in bytes (estimated: about
+ *                          2.3 KB a key at H=32 with one channel): a key whose state is held skips reading and decoding
+ *                          it from its store at its next event (the store is still written at every event); keys not
+ *                          seen lately are dropped first; 0..2^40 (0 reads every state from its store), default a
+ *                          quarter of the JVM's maximum heap, at most 384 MiB
  */
 public record AppConfig(String bootstrapServers, String applicationId, Path stateDir, boolean createTopics,
                         int partitions, int replicationFactor, Map<String, String> kafka, HttpConfig http,
                         int trainerThreads, int trainerQueue, long modelCacheBytes, String instanceId,
-                        int trainerParallelism) {
+                        int trainerParallelism, long stateCacheBytes) {
     /** {@code instance.id} value that turns static membership off. */
     public static final String NO_INSTANCE_ID = "none";
     public static final int DEFAULT_TRAINER_THREADS = 1;
@@ -57,10 +62,36 @@ public record AppConfig(String bootstrapServers, String applicationId, Path stat
     public static final long DEFAULT_MODEL_CACHE_BYTES = 256L << 20;
     /** Largest {@code models.cache.bytes}: 1 TiB. */
     public static final long MAX_MODEL_CACHE_BYTES = 1L << 40;
+    /**
+     * Largest default {@code states.cache.bytes}: 384 MiB, about 170,000 keys at H=32 with one channel (the default is
+     * a quarter of the JVM's maximum heap up to this, {@link #defaultStateCacheBytes}).
+     */
+    public static final long DEFAULT_STATE_CACHE_BYTES = 384L << 20;
+    /** Largest {@code states.cache.bytes}: 1 TiB. */
+    public static final long MAX_STATE_CACHE_BYTES = 1L << 40;
 
     public static AppConfig defaults(String bootstrapServers) {
         return new AppConfig(bootstrapServers, "vigil", Path.of("/tmp/vigil-state"), true, 4, 1, Map.of(),
                 HttpConfig.defaults());
+    }
+
+    /** With the default {@code states.cache.bytes}. */
+    public AppConfig(String bootstrapServers, String applicationId, Path stateDir, boolean createTopics,
+                     int partitions, int replicationFactor, Map<String, String> kafka, HttpConfig http,
+                     int trainerThreads, int trainerQueue, long modelCacheBytes, String instanceId,
+                     int trainerParallelism) {
+        this(bootstrapServers, applicationId, stateDir, createTopics, partitions, replicationFactor, kafka, http,
+                trainerThreads, trainerQueue, modelCacheBytes, instanceId, trainerParallelism,
+                defaultStateCacheBytes());
+    }
+
+    /**
+     * The default {@code states.cache.bytes}: a quarter of this JVM's maximum heap, at most {@value
+     * #DEFAULT_STATE_CACHE_BYTES} bytes, so that a small container's heap is not taken by states it could read from
+     * its stores (a 1 GiB container, whose JVM gets half of it, holds about 70,000 keys' states).
+     */
+    public static long defaultStateCacheBytes() {
+        return Math.min(DEFAULT_STATE_CACHE_BYTES, Runtime.getRuntime().maxMemory() / 4);
     }
 
     /** With one thread per training (the default {@code trainer.parallelism}). */
@@ -138,6 +169,10 @@ public record AppConfig(String bootstrapServers, String applicationId, Path stat
             throw new BadConfigException("models.cache.bytes must be in [0, " + MAX_MODEL_CACHE_BYTES + "], got "
                     + modelCacheBytes);
         }
+        if (stateCacheBytes < 0 || stateCacheBytes > MAX_STATE_CACHE_BYTES) {
+            throw new BadConfigException("states.cache.bytes must be in [0, " + MAX_STATE_CACHE_BYTES + "], got "
+                    + stateCacheBytes);
+        }
         if (instanceId != null && !instanceId.matches("[A-Za-z0-9._-]{1,200}")) {
             throw new BadConfigException("instance.id must be 1 to 200 letters, digits, '.', '_' or '-', got '"
                     + instanceId + "'");
@@ -187,6 +222,7 @@ public record AppConfig(String bootstrapServers, String applicationId, Path stat
         shown.put("trainer.parallelism", trainerParallelism);
         shown.put("trainer.queue.capacity", trainerQueue);
         shown.put("models.cache.bytes", modelCacheBytes);
+        shown.put("states.cache.bytes", stateCacheBytes);
         shown.put("instance.id", instanceId == null ? "(derived)" : instanceId);
         new TreeMap<>(kafka).forEach((k, v) -> shown.put("kafka." + k, isSecret(k) ? HIDDEN : v));
         StringBuilder out = new StringBuilder();

@@ -24,7 +24,7 @@ public final class AppConfigLoader {
     public static final Set<String> KEYS = Set.of("bootstrap.servers", "application.id", "state.dir",
             "topics.create", "topics.partitions", "topics.replication.factor",
             "http.enabled", "http.host", "http.port", "http.advertised.host", "http.auth.token", "trainer.threads",
-            "trainer.parallelism", "trainer.queue.capacity", "models.cache.bytes", "instance.id");
+            "trainer.parallelism", "trainer.queue.capacity", "models.cache.bytes", "states.cache.bytes", "instance.id");
     private static final String KAFKA_PREFIX = "kafka.";
 
     private AppConfigLoader() {
@@ -111,7 +111,8 @@ public final class AppConfigLoader {
                 (int) number(values, "trainer.queue.capacity", d.trainerQueue()),
                 wholeNumber(values, "models.cache.bytes", d.modelCacheBytes()),
                 values.get("instance.id"),
-                (int) number(values, "trainer.parallelism", d.trainerParallelism()));
+                (int) number(values, "trainer.parallelism", d.trainerParallelism()),
+                wholeNumber(values, "states.cache.bytes", d.stateCacheBytes()));
     }
 
     private static boolean bool(Map<String, String> values, String key, boolean fallback) {

@@ -4,16 +4,12 @@ import dev.vigil.BadConfigException;
 import dev.vigil.config.AppConfig;
 import dev.vigil.lstm.LstmModel;
 
-import java.util.ArrayDeque;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 /**
- * The decoded models of one Vigil instance, bounded by an estimate of their heap bytes: when an entry would take the
- * total past {@link #maxBytes()}, entries not used since the eviction hand last passed them are dropped first (CLOCK,
- * or second chance: an approximation of least recently used), and the key of a dropped entry has its model decoded
- * again from the model store at its next event ({@link ModelCache}). An entry larger than the whole bound is not
- * kept at all (a bound below one model caches nothing; every event decodes).
+ * The decoded models of one Vigil instance, bounded by an estimate of their heap bytes (a {@link ClockCache}): when an
+ * entry would take the total past {@link #maxBytes()}, entries not used since the eviction hand last passed them are
+ * dropped first (CLOCK, or second chance: an approximation of least recently used), and the key of a dropped entry
+ * has its model decoded again from the model store at its next event ({@link ModelCache}). An entry larger than the
+ * whole bound is not kept at all (a bound below one model caches nothing; every event decodes).
  * Shared by every detector of an instance (all stream threads, all topologies; entries are keyed by model store and
  * model id), so the heap they take does not grow with the number of keys or tasks beyond the bound. Thread-safe: a
  * lookup takes no lock and moves nothing (a concurrent map, and a use flag it sets when not set yet); caching an
@@ -34,27 +30,7 @@ public final class DecodedModels {
     record Key(String store, String id) {
     }
 
-    private final long maxBytes;
-    private final Map<Key, Cached> entries = new ConcurrentHashMap<>();
-    /** The cached entries in the eviction hand's order (head: next to look at); guarded by this. */
-    private final ArrayDeque<Cached> clock = new ArrayDeque<>();
-    private long bytes;
-    private long evictions;
-
-    /** One key's entry; replaced in place (under the lock) when the key is cached again. */
-    private static final class Cached {
-        final Key key;
-        volatile ModelCache.Entry entry;
-        long bytes;
-        /** Used since the hand last passed (a benign race: a lost flag costs one entry an early eviction). */
-        boolean used;
-
-        Cached(Key key, ModelCache.Entry entry, long bytes) {
-            this.key = key;
-            this.entry = entry;
-            this.bytes = bytes;
-        }
-    }
+    private final ClockCache<Key, ModelCache.Entry> cache;
 
     /**
      * @param maxBytes the bound on the estimated heap of the cached entries, {@code models.cache.bytes}:
@@ -65,7 +41,7 @@ public final class DecodedModels {
             throw new BadConfigException("models.cache.bytes must be in [0, " + AppConfig.MAX_MODEL_CACHE_BYTES
                     + "], got " + maxBytes);
         }
-        this.maxBytes = maxBytes;
+        this.cache = new ClockCache<>(maxBytes);
     }
 
     /**
@@ -78,14 +54,7 @@ public final class DecodedModels {
 
     /** The entry of {@code key}, now marked used, or null if none is cached. */
     ModelCache.Entry get(Key key) {
-        Cached cached = entries.get(key);
-        if (cached == null) {
-            return null;
-        }
-        if (!cached.used) {
-            cached.used = true;
-        }
-        return cached.entry;
+        return cache.get(key);
     }
 
     /**
@@ -93,66 +62,32 @@ public final class DecodedModels {
      * the hand last passed them first) until the total is within the bound. An entry larger than the bound is not
      * kept.
      */
-    synchronized void put(Key key, ModelCache.Entry entry) {
-        long size = entryBytes(entry.model());
-        Cached old = entries.get(key);
-        if (size > maxBytes) {
-            if (old != null) {
-                entries.remove(key);
-                clock.remove(old);
-                bytes -= old.bytes;
-            }
-            return;
-        }
-        long others = old == null ? bytes : bytes - old.bytes;
-        while (others + size > maxBytes) {
-            Cached next = clock.pollFirst();
-            if (next == old || next.used) {
-                // the entry being replaced stays; a used one gets a second chance, behind the others
-                next.used = false;
-                clock.addLast(next);
-                continue;
-            }
-            entries.remove(next.key);
-            bytes -= next.bytes;
-            others -= next.bytes;
-            evictions++;
-        }
-        if (old != null) {
-            bytes += size - old.bytes;
-            old.bytes = size;
-            old.entry = entry;
-            old.used = true;
-            return;
-        }
-        Cached cached = new Cached(key, entry, size);
-        entries.put(key, cached);
-        clock.addLast(cached);
-        bytes += size;
+    void put(Key key, ModelCache.Entry entry) {
+        cache.put(key, entry, entryBytes(entry.model()));
     }
 
     /** The bound on {@link #bytes()}. */
     public long maxBytes() {
-        return maxBytes;
+        return cache.maxBytes();
     }
 
     /** The estimated heap bytes of the cached entries; never above {@link #maxBytes()}. */
-    public synchronized long bytes() {
-        return bytes;
+    public long bytes() {
+        return cache.bytes();
     }
 
     /** Entries cached. */
     public int size() {
-        return entries.size();
+        return cache.size();
     }
 
     /** Entries dropped to stay within the bound, since this cache was made. */
-    public synchronized long evictions() {
-        return evictions;
+    public long evictions() {
+        return cache.evictions();
     }
 
     /** Whether {@code key} has an entry (without marking it used). */
     boolean contains(Key key) {
-        return entries.containsKey(key);
+        return cache.contains(key);
     }
 }

@@ -53,6 +53,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     private final RetrainConfig retrain;
     private final TrainingRequests training;
     private final DecodedModels decoded;
+    private final DecodedStates states;
     private final ModelStoreChanges modelChanges;
     private final boolean rekeyed;
     private final EventParser parser;
@@ -80,9 +81,10 @@ public final class DetectorProcessor implements Processor<String, byte[], String
      *                    line; {@link TrainingRequests#NONE}: none
      * @param decoded     the instance's decoded models, shared by its detectors ({@link ModelCache})
      * @param modelChanges the change counts of the model stores, raised by the tasks' {@link ModelStoreUpdater}s
+     * @param states      the instance's decoded detector states, shared by its detectors ({@link DetectorStores})
      */
     DetectorProcessor(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain, TrainingRequests training,
-                      DecodedModels decoded, ModelStoreChanges modelChanges) {
+                      DecodedModels decoded, ModelStoreChanges modelChanges, DecodedStates states) {
         if (detector.channels() != topology.channelCount() || detector.allowedLatenessMs() != topology.allowedLatenessMs()) {
             throw new BadConfigException("detector settings must have the topology's " + topology.channelCount()
                     + " channel(s) and allowedLatenessMs " + topology.allowedLatenessMs() + ", got "
@@ -98,6 +100,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         this.retrain = retrain;
         this.training = training;
         this.decoded = decoded;
+        this.states = states;
         this.modelChanges = modelChanges;
         this.rekeyed = topology.keyField() != null;
         this.parser = EventParser.forTopology(topology);
@@ -121,7 +124,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         Sensor discarded = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.STATE_DISCARDED);
         Detector fresh = new Detector(config);
         stores = new DetectorStores(context.getStateStore(names.stateStore()), context.getStateStore(names.historyStore()),
-                config, fresh::newState, retrain.historySize(), discarded);
+                config, fresh::newState, retrain.historySize(), discarded, states);
         // the task's own model store: cached decoded models are told apart by task (each task has its shared copy)
         String storeAndTask = names.modelStore() + "/" + context.taskId();
         ModelCache models = new ModelCache(context.getStateStore(names.modelStore()), storeAndTask, config.lstm(),
@@ -147,12 +150,29 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         }
         String key = parsed.key();
         DetectorState state = stores.loadState(key);
+        boolean scoredIt;
+        try {
+            scoredIt = process(record, origin, key, state, parsed);
+        } catch (RuntimeException e) {
+            // the state loaded may have moved on without being saved: the key is read from its store next time
+            stores.forget(key);
+            throw e;
+        }
+        if (scoredIt) {
+            scoreLatency.record(System.nanoTime() - started);
+        }
+    }
+
+    /** Scores the event, or sends it to the dead letters when the key refuses it; whether it was scored. */
+    private boolean process(Record<String, byte[]> record, RecordOrigin origin, String key, DetectorState state,
+                            ParsedRecord parsed) {
         KeyOutcome outcome = lifecycle.process(key, state, parsed.event());
         if (outcome instanceof KeyOutcome.Refused refused) {
+            stores.forget(key);
             Refusal why = refused.refusal();
             deadLetter(record, origin, why.kind() == Refusal.Kind.LATE ? RejectReason.LATE : RejectReason.REFUSED,
                     why.detail());
-            return;
+            return false;
         }
         KeyOutcome.Scored done = (KeyOutcome.Scored) outcome;
         for (int i = 0; i < done.rewarms(); i++) {
@@ -169,7 +189,14 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         }
         emit(key, record.timestamp(), done.result());
         stores.saveState(key, state);
-        scoreLatency.record(System.nanoTime() - started);
+        return true;
+    }
+
+    @Override
+    public void close() {
+        if (stores != null) {
+            stores.close();
+        }
     }
 
     /** Forwards a model a key put in force to the models sink, in this task's transaction ({@link ModelSink}). */

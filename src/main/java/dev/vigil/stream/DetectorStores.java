@@ -28,7 +28,10 @@ import java.util.function.Supplier;
  * store is changelogged value for value, so the changelog holds the same bytes (damage to RocksDB's files is found
  * by its checksums, {@link StateDirectoryCheck}). A history written with another capacity keeps its newest readings
  * that fit (and is then rewritten whole). Nothing is written until the key's next accepted event. {@link #append}
- * and {@link #saveState} are for the key of the last {@link #loadState}. One per processor; not thread-safe.
+ * and {@link #saveState} are for the key of the last {@link #loadState}. A saved state and head are also held, decoded,
+ * in the instance's {@link DecodedStates} (within {@code states.cache.bytes}), where the key's next {@link #loadState}
+ * finds them without reading the store; {@link #forget} drops a key whose loaded state was not saved, {@link #close}
+ * all of them. One per processor (made at its {@code init}); not thread-safe.
  */
 final class DetectorStores implements KeyHistory {
     private static final Logger LOG = LoggerFactory.getLogger(DetectorStores.class);
@@ -40,6 +43,9 @@ final class DetectorStores implements KeyHistory {
     private final Supplier<DetectorState> freshState;
     private final int historySize;
     private final Sensor discarded;
+    private final DecodedStates decoded;
+    /** This detector's id in {@link #decoded}: its entries are valid while it runs its task. */
+    private final long owner = DecodedStates.newOwner();
     private long discards;
 
     /** The key of the last {@link #loadState}, its history head (null: none) and why that head is unusable. */
@@ -50,8 +56,9 @@ final class DetectorStores implements KeyHistory {
     private boolean headEntry;
 
     DetectorStores(KeyValueStore<String, byte[]> states, KeyValueStore<String, byte[]> histories, DetectorConfig config,
-                   Supplier<DetectorState> freshState, int historySize, Sensor discarded) {
+                   Supplier<DetectorState> freshState, int historySize, Sensor discarded, DecodedStates decoded) {
         this.states = states;
+        this.decoded = decoded;
         this.histories = new HistoryRing(histories);
         this.config = config;
         this.freshState = freshState;
@@ -61,11 +68,16 @@ final class DetectorStores implements KeyHistory {
 
     /** The key's state, and (held until its state is saved) its history head. */
     DetectorState loadState(String key) {
-        byte[] bytes = states.get(key);
         loadedKey = key;
-        head = null;
         headError = null;
         headEntry = false;
+        DecodedStates.Held held = decoded.get(owner, key);
+        if (held != null) {
+            head = held.head();
+            return held.state();
+        }
+        head = null;
+        byte[] bytes = states.get(key);
         if (bytes == null) {
             return freshState.get();
         }
@@ -162,11 +174,26 @@ final class DetectorStores implements KeyHistory {
         if (!key.equals(loadedKey)) {
             throw new IllegalStateException("state of key '" + key + "' saved while key '" + loadedKey + "' is loaded");
         }
-        states.put(key, DetectorStateCodec.encode(state, head == null ? NO_HEAD : histories.encodeHead(head)));
+        byte[] value = DetectorStateCodec.encode(state, head == null ? NO_HEAD : histories.encodeHead(head));
+        states.put(key, value);
+        decoded.put(owner, key, state, head, value.length);
         if (headEntry) {
             histories.deleteHeadEntry(key);
             headEntry = false;
         }
+    }
+
+    /**
+     * Drops what {@link DecodedStates} holds of {@code key}: its state was loaded and may have changed, but was not
+     * saved (its event was refused, or failed), so the store's value is the key's state.
+     */
+    void forget(String key) {
+        decoded.forget(owner, key);
+    }
+
+    /** Drops every state this detector holds in {@link DecodedStates}: its processor closes. */
+    void close() {
+        decoded.forgetAll(owner);
     }
 
     private String mismatch(DetectorState state) {

@@ -99,10 +99,23 @@ public final class VigilTopology {
 
     /**
      * The topology, with its detectors keeping decoded models in {@code decoded} (the service passes one per
-     * instance, bounded by {@code models.cache.bytes}, shared by all its topologies).
+     * instance, bounded by {@code models.cache.bytes}, shared by all its topologies) and decoded states in a cache of
+     * their own with the default bound.
      */
     public static Topology build(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain,
                                  Properties streamsProperties, TrainingRequests training, DecodedModels decoded) {
+        return build(topology, detector, retrain, streamsProperties, training, decoded,
+                new DecodedStates(AppConfig.DEFAULT_STATE_CACHE_BYTES));
+    }
+
+    /**
+     * The topology, with its detectors keeping decoded models in {@code decoded} and the states they save in
+     * {@code states} (the service passes one of each per instance, bounded by {@code models.cache.bytes} and {@code
+     * states.cache.bytes}, shared by all its topologies).
+     */
+    public static Topology build(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain,
+                                 Properties streamsProperties, TrainingRequests training, DecodedModels decoded,
+                                 DecodedStates states) {
         TopologyNames names = new TopologyNames(topology.name());
         // the updater of a task tells its detector when it changed the model store (so no store read per event)
         ModelStoreChanges changes = new ModelStoreChanges();
@@ -137,7 +150,7 @@ public final class VigilTopology {
                             .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()));
         }
         events.<String, byte[]>process(() -> new DetectorProcessor(topology, effective, retrain, training, decoded,
-                        changes),
+                        changes, states),
                 Named.as(names.detector()), names.stateStore(), names.historyStore(), names.modelStore());
         Topology built = streamsProperties == null ? builder.build() : builder.build(streamsProperties);
         // The detector forwards each record to one named child; the sinks are attached to the built topology

@@ -53,6 +53,23 @@ class AppConfigLoaderTest {
     }
 
     @Test
+    void shouldReadTheStateCacheBoundWithAQuarterOfTheHeapUpTo384MiBAsItsDefault() {
+        long heap = Runtime.getRuntime().maxMemory();
+        long expected = Math.min(384L << 20, heap / 4);
+        assertEquals(expected, AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1")).stateCacheBytes());
+        assertEquals(expected, AppConfigLoader.load(Path.of("config", "vigil.properties")).stateCacheBytes(),
+                "the example file leaves the default in place");
+        assertEquals(0L, AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1",
+                "states.cache.bytes", "0")).stateCacheBytes());
+        assertEquals(8_000_000_000L, AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1",
+                "states.cache.bytes", "8000000000")).stateCacheBytes());
+        assertEquals("states.cache.bytes must be in [0, 1099511627776], got -5", assertThrows(BadConfigException.class,
+                () -> AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1", "states.cache.bytes", "-5"))).getMessage());
+        assertTrue(AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1", "states.cache.bytes", "1000"))
+                .describe().contains("states.cache.bytes=1000"));
+    }
+
+    @Test
     void shouldReadTheModelCacheBoundAsBytesWithADefaultAndARange() {
         assertEquals(256L << 20, AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1")).modelCacheBytes());
         assertEquals(8_000_000_000L, AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1",

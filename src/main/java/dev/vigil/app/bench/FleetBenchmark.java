@@ -7,6 +7,7 @@ import dev.vigil.detect.DetectorConfig;
 import dev.vigil.detect.DetectorStateCodec;
 import dev.vigil.lstm.LstmModel;
 import dev.vigil.stream.DecodedModels;
+import dev.vigil.stream.DecodedStates;
 import dev.vigil.stream.StoredKeyReader;
 import dev.vigil.stream.TopologyNames;
 import dev.vigil.lifecycle.TrainingRequests;
@@ -58,7 +59,8 @@ public final class FleetBenchmark {
      * @param bootstrapServers an existing cluster, or null for an embedded broker
      */
     public record Settings(int keys, int eventsPerKey, int smallKeys, double modelShare, int partitions,
-                           long cacheBytes, int modelChurn, long recordCacheBytes, String bootstrapServers) {
+                           long cacheBytes, int modelChurn, long recordCacheBytes, long statesCacheBytes,
+                           String bootstrapServers) {
         public Settings {
             if (keys < 1 || eventsPerKey < 1 || smallKeys < 1 || partitions < 1 || cacheBytes < 1) {
                 throw new BadConfigException("bench fleet needs keys, events per key, small keys, partitions and cache"
@@ -75,11 +77,21 @@ public final class FleetBenchmark {
             if (!(modelShare >= 0 && modelShare <= 1)) {
                 throw new BadConfigException("--model-share must be in [0, 1], got " + modelShare);
             }
+            if (statesCacheBytes < -1 || statesCacheBytes > dev.vigil.config.AppConfig.MAX_STATE_CACHE_BYTES) {
+                throw new BadConfigException("--states-cache-bytes must be in [0, "
+                        + dev.vigil.config.AppConfig.MAX_STATE_CACHE_BYTES + "] (or -1: the service's default), got "
+                        + statesCacheBytes);
+            }
+        }
+
+        /** The decoded-state cache's bound: {@code --states-cache-bytes}, or the service's default. */
+        public long stateCacheBound() {
+            return statesCacheBytes < 0 ? dev.vigil.config.AppConfig.defaultStateCacheBytes() : statesCacheBytes;
         }
 
         public static Settings defaults() {
             return new Settings(100_000, 20, 1_000, 0.1, 4, dev.vigil.config.AppConfig.DEFAULT_MODEL_CACHE_BYTES, 0,
-                    -1, null);
+                    -1, -1, null);
         }
     }
 
@@ -106,8 +118,8 @@ public final class FleetBenchmark {
      */
     public record Fleet(int keys, StreamBenchmark.Timing timing, long modelVersions, long stateWrites, int models, double stateBytes, double headBytes,
                         double historyBytes,
-                        double modelStoreBytes, long modelsHeld, int cachedModels, long cacheBytes, long heapAfterGc,
-                        long taskStoreBytes, long globalStoreBytes) {
+                        double modelStoreBytes, long modelsHeld, int cachedModels, long cacheBytes, int heldStates,
+                        long stateCacheBytes, long heapAfterGc, long taskStoreBytes, long globalStoreBytes) {
 
         /** State changelog records per event processed. */
         public double stateWritesPerEvent() {
@@ -176,7 +188,8 @@ public final class FleetBenchmark {
         Path stateDir = root.resolve(runId);
         Properties props = props(runId, bootstrap, stateDir, topology);
         DecodedModels decoded = new DecodedModels(settings.cacheBytes());
-        KafkaStreams streams = new KafkaStreams(build(topology, props, decoded), props);
+        DecodedStates states = new DecodedStates(settings.stateCacheBound());
+        KafkaStreams streams = new KafkaStreams(build(topology, props, decoded, states), props);
         Fleet fleet;
         try {
             log(keys + " keys: processing " + total + " events");
@@ -198,7 +211,7 @@ public final class FleetBenchmark {
             long heap = heapAfterGc();
             fleet = new Fleet(keys, timing, versions, writes, models, state[1], state[2],
                     history[0] * history[1] / Math.max(1, state[0]), modelStore[1],
-                    (long) modelStore[0], decoded.size(), decoded.bytes(), heap, 0, 0);
+                    (long) modelStore[0], decoded.size(), decoded.bytes(), states.size(), states.bytes(), heap, 0, 0);
         } finally {
             close(streams);
         }
@@ -206,7 +219,7 @@ public final class FleetBenchmark {
         fleet = new Fleet(fleet.keys(), fleet.timing(), fleet.modelVersions(), fleet.stateWrites(), fleet.models(), fleet.stateBytes(), fleet.headBytes(),
                 fleet.historyBytes(),
                 fleet.modelStoreBytes(), fleet.modelsHeld(), fleet.cachedModels(), fleet.cacheBytes(),
-                fleet.heapAfterGc(), disk[0], disk[1]);
+                fleet.heldStates(), fleet.stateCacheBytes(), fleet.heapAfterGc(), disk[0], disk[1]);
         if (restore != null) {
             restore[0] = restore(runId, bootstrap, stateDir, topology);
         }
@@ -217,8 +230,8 @@ public final class FleetBenchmark {
         log(settings.keys() + " keys: deleting the state directory and starting again");
         StateDirSize.deleteTree(stateDir);
         Properties props = props(runId, bootstrap, stateDir, topology);
-        KafkaStreams streams = new KafkaStreams(build(topology, props,
-                new DecodedModels(settings.cacheBytes())), props);
+        KafkaStreams streams = new KafkaStreams(build(topology, props, new DecodedModels(settings.cacheBytes()),
+                new DecodedStates(settings.stateCacheBound())), props);
         RestoreCount count = new RestoreCount();
         streams.setGlobalStateRestoreListener(count);
         long start = System.nanoTime();
@@ -252,9 +265,10 @@ public final class FleetBenchmark {
                 .withTimeout(Duration.ofMinutes(2)));
     }
 
-    private org.apache.kafka.streams.Topology build(TopologyConfig topology, Properties props, DecodedModels decoded) {
+    private org.apache.kafka.streams.Topology build(TopologyConfig topology, Properties props, DecodedModels decoded,
+                                                    DecodedStates states) {
         return VigilTopology.build(topology, DetectorConfig.defaults(), RetrainConfig.defaults(), props,
-                TrainingRequests.NONE, decoded);
+                TrainingRequests.NONE, decoded, states);
     }
 
     private Properties props(String applicationId, String bootstrap, Path stateDir, TopologyConfig topology) {

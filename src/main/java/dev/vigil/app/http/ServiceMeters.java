@@ -1,6 +1,7 @@
 package dev.vigil.app.http;
 
 import dev.vigil.stream.DecodedModels;
+import dev.vigil.stream.DecodedStates;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Tags;
@@ -38,6 +39,7 @@ public final class ServiceMeters implements AutoCloseable {
     /** Held here: Micrometer's function meters keep only weak references to the objects they read. */
     private final List<VigilMeters> vigilMeters = new ArrayList<>();
     private final List<DecodedModels> caches = new ArrayList<>();
+    private final List<DecodedStates> stateCaches = new ArrayList<>();
     private final List<ServedTopology> served = new ArrayList<>();
     private final List<ClusterProbe> probes = new ArrayList<>();
 
@@ -84,6 +86,21 @@ public final class ServiceMeters implements AutoCloseable {
                 .description("Decoded models evicted to keep the cache under its bound; decoded again on the key's "
                         + "next event.").register(registry);
         caches.add(cache);
+    }
+
+    /** Binds the decoded-state cache's size, bound and evictions ({@code vigil.state.cache.*}), and keeps it. */
+    public synchronized void bind(DecodedStates cache) {
+        Gauge.builder("vigil.state.cache.bytes", cache, DecodedStates::bytes).baseUnit("bytes")
+                .description("Estimated heap of the decoded detector states cached now (bounded by"
+                        + " states.cache.bytes).").register(registry);
+        Gauge.builder("vigil.state.cache.max", cache, DecodedStates::maxBytes).baseUnit("bytes")
+                .description("The bound on the decoded-state cache (states.cache.bytes).").register(registry);
+        Gauge.builder("vigil.state.cache.states", cache, DecodedStates::size)
+                .description("Decoded detector states cached now.").register(registry);
+        FunctionCounter.builder("vigil.state.cache.evictions", cache, DecodedStates::evictions)
+                .description("Decoded states evicted to keep the cache under its bound; read from the state store"
+                        + " at the key's next event.").register(registry);
+        stateCaches.add(cache);
     }
 
     /** Binds the cluster probe's {@code vigil.kafka.reachable} (1 while the cluster answers, else 0), and keeps it. */

@@ -1,0 +1,149 @@
+package dev.vigil.stream;
+
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * Values bounded by an estimate of their heap bytes: when an entry would take the total past {@link #maxBytes()},
+ * entries not used since the eviction hand last passed them are dropped first (CLOCK, or second chance: an
+ * approximation of least recently used). An entry larger than the whole bound is not kept at all. Thread-safe: a
+ * lookup takes no lock and moves nothing (a concurrent map, and a use flag it sets when not set yet); caching,
+ * removing and evicting take one lock. The instance's decoded models ({@link DecodedModels}) and decoded detector
+ * states ({@link DecodedStates}) are two of these.
+ */
+final class ClockCache<K, V> {
+    private final long maxBytes;
+    private final Map<K, Cached<K, V>> entries = new ConcurrentHashMap<>();
+    /** The cached entries in the eviction hand's order (head: next to look at); guarded by this. */
+    private final ArrayDeque<Cached<K, V>> clock = new ArrayDeque<>();
+    private long bytes;
+    private long evictions;
+
+    /** One key's entry; replaced in place (under the lock) when the key is cached again. */
+    private static final class Cached<K, V> {
+        final K key;
+        volatile V value;
+        long bytes;
+        /** Used since the hand last passed (a benign race: a lost flag costs one entry an early eviction). */
+        boolean used;
+
+        Cached(K key, V value, long bytes) {
+            this.key = key;
+            this.value = value;
+            this.bytes = bytes;
+        }
+    }
+
+    /** @param maxBytes the bound on the estimated heap of the cached entries, at least 0 */
+    ClockCache(long maxBytes) {
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must be >= 0, got " + maxBytes);
+        }
+        this.maxBytes = maxBytes;
+    }
+
+    /** The value of {@code key}, now marked used, or null if none is cached. */
+    V get(K key) {
+        Cached<K, V> cached = entries.get(key);
+        if (cached == null) {
+            return null;
+        }
+        if (!cached.used) {
+            cached.used = true;
+        }
+        return cached.value;
+    }
+
+    /**
+     * Caches {@code value} of an estimated {@code size} heap bytes for {@code key} (replacing any), marked used, after
+     * evicting entries (those not used since the hand last passed them first) until the total is within the bound.
+     * An entry larger than the bound is not kept (and drops the one it would replace).
+     */
+    synchronized void put(K key, V value, long size) {
+        Cached<K, V> old = entries.get(key);
+        if (size > maxBytes) {
+            if (old != null) {
+                drop(old);
+            }
+            return;
+        }
+        long others = old == null ? bytes : bytes - old.bytes;
+        while (others + size > maxBytes) {
+            Cached<K, V> next = clock.pollFirst();
+            if (next == old || next.used) {
+                // the entry being replaced stays; a used one gets a second chance, behind the others
+                next.used = false;
+                clock.addLast(next);
+                continue;
+            }
+            entries.remove(next.key);
+            bytes -= next.bytes;
+            others -= next.bytes;
+            evictions++;
+        }
+        if (old != null) {
+            bytes += size - old.bytes;
+            old.bytes = size;
+            old.value = value;
+            old.used = true;
+            return;
+        }
+        Cached<K, V> cached = new Cached<>(key, value, size);
+        entries.put(key, cached);
+        clock.addLast(cached);
+        bytes += size;
+    }
+
+    /** Drops the entry of {@code key}, if any (not counted as an eviction). */
+    synchronized void remove(K key) {
+        Cached<K, V> old = entries.get(key);
+        if (old != null) {
+            drop(old);
+        }
+    }
+
+    /** Drops every entry whose key {@code which} accepts (not counted as evictions); one pass over the entries. */
+    synchronized void removeIf(Predicate<K> which) {
+        clock.removeIf(c -> {
+            if (!which.test(c.key)) {
+                return false;
+            }
+            entries.remove(c.key);
+            bytes -= c.bytes;
+            return true;
+        });
+    }
+
+    private void drop(Cached<K, V> old) {
+        entries.remove(old.key);
+        clock.remove(old);
+        bytes -= old.bytes;
+    }
+
+    /** The bound on {@link #bytes()}. */
+    long maxBytes() {
+        return maxBytes;
+    }
+
+    /** The estimated heap bytes of the cached entries; never above {@link #maxBytes()}. */
+    synchronized long bytes() {
+        return bytes;
+    }
+
+    /** Entries cached. */
+    int size() {
+        return entries.size();
+    }
+
+    /** Entries dropped to stay within the bound, since this cache was made. */
+    synchronized long evictions() {
+        return evictions;
+    }
+
+    /** Whether {@code key} has an entry (without marking it used). */
+    boolean contains(K key) {
+        return entries.containsKey(key);
+    }
+}

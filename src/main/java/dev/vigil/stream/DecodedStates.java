@@ -1,0 +1,109 @@
+package dev.vigil.stream;
+
+import dev.vigil.BadConfigException;
+import dev.vigil.config.AppConfig;
+import dev.vigil.detect.DetectorState;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The decoded detector states of one Vigil instance, as its detectors last saved them, bounded by an estimate of
+ * their heap bytes (a {@link ClockCache}, {@code states.cache.bytes}): a key whose state is held is scored from it
+ * without reading and decoding its state value, the store's get and the codec being a fifth of the stream thread's
+ * work per event at 1,000 keys and more at 100,000. The store is still written at every event (its changelog is what
+ * a restore and a crash recovery read, and interactive queries read the store), so the cache only ever saves reads.
+ *
+ * <p>An entry is valid only while the detector that saved it runs its task: each {@link DetectorStores} is an owner
+ * with an id of its own ({@link #newOwner}, at its processor's {@code init}), and drops its entries when its processor
+ * closes (a rebalance, a task closed dirty and revived after an aborted transaction: Kafka Streams closes and
+ * re-initialises the processor, whose new owner finds nothing), so a task that moved away and back, or whose stores
+ * were restored from the changelog, is read from its store again. A key whose event was refused or failed after its
+ * state was loaded is dropped ({@link #forget}): the cached object may have moved on without being saved. Shared by
+ * every detector of an instance; thread-safe (a key belongs to one task, so its entry is used by one thread at a
+ * time).
+ */
+public final class DecodedStates {
+    /**
+     * Heap of an entry besides the state: the map node, the clock's slot, the key and records. With {@link
+     * #STATE_HEAP_PER_STORED_BYTE} it estimates 1,810 bytes for the default state of 891 stored bytes (H=32, one
+     * channel, a mature key), where 1,670 are measured per decoded state (5,000 decoded, heap after GC) plus about
+     * 170 of entry.
+     */
+    static final long ENTRY_OVERHEAD_BYTES = 384;
+    /** Estimated heap per byte of the stored value (state and history head): 1.6. */
+    static final double STATE_HEAP_PER_STORED_BYTE = 1.6;
+
+    private static final AtomicLong OWNERS = new AtomicLong();
+
+    /** A key of one owner. */
+    record Key(long owner, String key) {
+    }
+
+    /** A key's state and the head of its history ring, as last saved. */
+    record Held(DetectorState state, HistoryRing.Head head) {
+    }
+
+    private final ClockCache<Key, Held> cache;
+
+    /**
+     * @param maxBytes the bound on the estimated heap of the cached states, {@code states.cache.bytes}:
+     *                 0..{@value AppConfig#MAX_STATE_CACHE_BYTES} (0 caches nothing)
+     */
+    public DecodedStates(long maxBytes) {
+        if (maxBytes < 0 || maxBytes > AppConfig.MAX_STATE_CACHE_BYTES) {
+            throw new BadConfigException("states.cache.bytes must be in [0, " + AppConfig.MAX_STATE_CACHE_BYTES
+                    + "], got " + maxBytes);
+        }
+        this.cache = new ClockCache<>(maxBytes);
+    }
+
+    /** An id no other owner of any instance of this class in the JVM has had. */
+    static long newOwner() {
+        return OWNERS.incrementAndGet();
+    }
+
+    /** The estimated heap of an entry whose stored value has {@code storedBytes}. */
+    static long entryBytes(int storedBytes) {
+        return ENTRY_OVERHEAD_BYTES + (long) Math.ceil(STATE_HEAP_PER_STORED_BYTE * storedBytes);
+    }
+
+    /** What {@code owner} last saved for {@code key}, or null. */
+    Held get(long owner, String key) {
+        return cache.get(new Key(owner, key));
+    }
+
+    /** Holds {@code state} and {@code head} as {@code owner} just saved them for {@code key} ({@code storedBytes}). */
+    void put(long owner, String key, DetectorState state, HistoryRing.Head head, int storedBytes) {
+        cache.put(new Key(owner, key), new Held(state, head), entryBytes(storedBytes));
+    }
+
+    /** Drops {@code owner}'s entry for {@code key}, if any. */
+    void forget(long owner, String key) {
+        cache.remove(new Key(owner, key));
+    }
+
+    /** Drops every entry of {@code owner}. */
+    void forgetAll(long owner) {
+        cache.removeIf(k -> k.owner() == owner);
+    }
+
+    /** The bound on {@link #bytes()}. */
+    public long maxBytes() {
+        return cache.maxBytes();
+    }
+
+    /** The estimated heap bytes of the cached states; never above {@link #maxBytes()}. */
+    public long bytes() {
+        return cache.bytes();
+    }
+
+    /** States cached. */
+    public int size() {
+        return cache.size();
+    }
+
+    /** States dropped to stay within the bound, since this cache was made. */
+    public long evictions() {
+        return cache.evictions();
+    }
+}
