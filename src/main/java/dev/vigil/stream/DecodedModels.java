@@ -1,6 +1,5 @@
 package dev.vigil.stream;
 
-import dev.vigil.BadConfigException;
 import dev.vigil.config.AppConfig;
 import dev.vigil.lstm.LstmModel;
 
@@ -15,7 +14,7 @@ import dev.vigil.lstm.LstmModel;
  * lookup takes no lock and moves nothing (a concurrent map, and a use flag it sets when not set yet); caching an
  * entry and evicting take one lock (decoding happens outside it).
  */
-public final class DecodedModels {
+public final class DecodedModels extends DecodedCache<DecodedModels.Key, ModelCache.Entry> {
     /**
      * Heap of a cache entry besides the model's parameters: the key and map node, the fingerprints, and the model's
      * own objects (row headers, normalisation, training info); with {@link LstmModel#parameterBytes} it gives 19,076
@@ -30,18 +29,12 @@ public final class DecodedModels {
     record Key(String store, String id) {
     }
 
-    private final ClockCache<Key, ModelCache.Entry> cache;
-
     /**
      * @param maxBytes the bound on the estimated heap of the cached entries, {@code models.cache.bytes}:
      *                 0..{@value AppConfig#MAX_MODEL_CACHE_BYTES}, {@value AppConfig#DEFAULT_MODEL_CACHE_BYTES} by default
      */
     public DecodedModels(long maxBytes) {
-        if (maxBytes < 0 || maxBytes > AppConfig.MAX_MODEL_CACHE_BYTES) {
-            throw new BadConfigException("models.cache.bytes must be in [0, " + AppConfig.MAX_MODEL_CACHE_BYTES
-                    + "], got " + maxBytes);
-        }
-        this.cache = new ClockCache<>(maxBytes);
+        super("models.cache.bytes", AppConfig.MAX_MODEL_CACHE_BYTES, maxBytes);
     }
 
     /**
@@ -64,26 +57,6 @@ public final class DecodedModels {
      */
     void put(Key key, ModelCache.Entry entry) {
         cache.put(key, entry, entryBytes(entry.model()));
-    }
-
-    /** The bound on {@link #bytes()}. */
-    public long maxBytes() {
-        return cache.maxBytes();
-    }
-
-    /** The estimated heap bytes of the cached entries; never above {@link #maxBytes()}. */
-    public long bytes() {
-        return cache.bytes();
-    }
-
-    /** Entries cached. */
-    public int size() {
-        return cache.size();
-    }
-
-    /** Entries dropped to stay within the bound, since this cache was made. */
-    public long evictions() {
-        return cache.evictions();
     }
 
     /** Whether {@code key} has an entry (without marking it used). */

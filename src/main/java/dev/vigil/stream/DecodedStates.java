@@ -1,6 +1,5 @@
 package dev.vigil.stream;
 
-import dev.vigil.BadConfigException;
 import dev.vigil.config.AppConfig;
 import dev.vigil.detect.DetectorState;
 
@@ -22,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * every detector of an instance; thread-safe (a key belongs to one task, so its entry is used by one thread at a
  * time).
  */
-public final class DecodedStates {
+public final class DecodedStates extends DecodedCache<DecodedStates.Key, DecodedStates.Held> {
     /**
      * Heap of an entry besides the state: the map node, the clock's slot, the key and records. With {@link
      * #STATE_HEAP_PER_STORED_BYTE} it estimates 1,810 bytes for the default state of 891 stored bytes (H=32, one
@@ -43,18 +42,12 @@ public final class DecodedStates {
     record Held(DetectorState state, HistoryRing.Head head) {
     }
 
-    private final ClockCache<Key, Held> cache;
-
     /**
      * @param maxBytes the bound on the estimated heap of the cached states, {@code states.cache.bytes}:
      *                 0..{@value AppConfig#MAX_STATE_CACHE_BYTES} (0 caches nothing)
      */
     public DecodedStates(long maxBytes) {
-        if (maxBytes < 0 || maxBytes > AppConfig.MAX_STATE_CACHE_BYTES) {
-            throw new BadConfigException("states.cache.bytes must be in [0, " + AppConfig.MAX_STATE_CACHE_BYTES
-                    + "], got " + maxBytes);
-        }
-        this.cache = new ClockCache<>(maxBytes);
+        super("states.cache.bytes", AppConfig.MAX_STATE_CACHE_BYTES, maxBytes);
     }
 
     /** An id no other owner of any instance of this class in the JVM has had. */
@@ -85,25 +78,5 @@ public final class DecodedStates {
     /** Drops every entry of {@code owner}. */
     void forgetAll(long owner) {
         cache.removeIf(k -> k.owner() == owner);
-    }
-
-    /** The bound on {@link #bytes()}. */
-    public long maxBytes() {
-        return cache.maxBytes();
-    }
-
-    /** The estimated heap bytes of the cached states; never above {@link #maxBytes()}. */
-    public long bytes() {
-        return cache.bytes();
-    }
-
-    /** States cached. */
-    public int size() {
-        return cache.size();
-    }
-
-    /** States dropped to stay within the bound, since this cache was made. */
-    public long evictions() {
-        return cache.evictions();
     }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.app.http;
 
+import dev.vigil.stream.DecodedCache;
 import dev.vigil.stream.DecodedModels;
 import dev.vigil.stream.DecodedStates;
 import io.micrometer.core.instrument.Gauge;
@@ -38,8 +39,7 @@ public final class ServiceMeters implements AutoCloseable {
     private final List<AutoCloseable> binders = new ArrayList<>();
     /** Held here: Micrometer's function meters keep only weak references to the objects they read. */
     private final List<VigilMeters> vigilMeters = new ArrayList<>();
-    private final List<DecodedModels> caches = new ArrayList<>();
-    private final List<DecodedStates> stateCaches = new ArrayList<>();
+    private final List<DecodedCache<?, ?>> caches = new ArrayList<>();
     private final List<ServedTopology> served = new ArrayList<>();
     private final List<ClusterProbe> probes = new ArrayList<>();
 
@@ -75,32 +75,31 @@ public final class ServiceMeters implements AutoCloseable {
 
     /** Binds the decoded-model cache's size, bound and evictions ({@code vigil.model.cache.*}), and keeps it. */
     public synchronized void bind(DecodedModels cache) {
-        Gauge.builder("vigil.model.cache.bytes", cache, DecodedModels::bytes).baseUnit("bytes")
-                .description("Estimated heap of the decoded models cached now (bounded by models.cache.bytes).")
-                .register(registry);
-        Gauge.builder("vigil.model.cache.max", cache, DecodedModels::maxBytes).baseUnit("bytes")
-                .description("The bound on the decoded-model cache (models.cache.bytes).").register(registry);
+        bind(cache, "model", "models.cache.bytes", "Decoded models", "decoded again on the key's next event");
         Gauge.builder("vigil.model.cache.models", cache, DecodedModels::size)
                 .description("Decoded models cached now.").register(registry);
-        FunctionCounter.builder("vigil.model.cache.evictions", cache, DecodedModels::evictions)
-                .description("Decoded models evicted to keep the cache under its bound; decoded again on the key's "
-                        + "next event.").register(registry);
-        caches.add(cache);
     }
 
     /** Binds the decoded-state cache's size, bound and evictions ({@code vigil.state.cache.*}), and keeps it. */
     public synchronized void bind(DecodedStates cache) {
-        Gauge.builder("vigil.state.cache.bytes", cache, DecodedStates::bytes).baseUnit("bytes")
-                .description("Estimated heap of the decoded detector states cached now (bounded by"
-                        + " states.cache.bytes).").register(registry);
-        Gauge.builder("vigil.state.cache.max", cache, DecodedStates::maxBytes).baseUnit("bytes")
-                .description("The bound on the decoded-state cache (states.cache.bytes).").register(registry);
+        bind(cache, "state", "states.cache.bytes", "Decoded detector states",
+                "read from the state store at the key's next event");
         Gauge.builder("vigil.state.cache.states", cache, DecodedStates::size)
                 .description("Decoded detector states cached now.").register(registry);
-        FunctionCounter.builder("vigil.state.cache.evictions", cache, DecodedStates::evictions)
-                .description("Decoded states evicted to keep the cache under its bound; read from the state store"
-                        + " at the key's next event.").register(registry);
-        stateCaches.add(cache);
+    }
+
+    /** {@code vigil.<name>.cache.bytes}, {@code .max} and {@code .evictions} of {@code cache}, which is kept. */
+    private void bind(DecodedCache<?, ?> cache, String name, String setting, String what, String evicted) {
+        String prefix = "vigil." + name + ".cache";
+        Gauge.builder(prefix + ".bytes", cache, DecodedCache::bytes).baseUnit("bytes")
+                .description("Estimated heap of the " + what.toLowerCase(java.util.Locale.ROOT) + " cached now"
+                        + " (bounded by " + setting + ").").register(registry);
+        Gauge.builder(prefix + ".max", cache, DecodedCache::maxBytes).baseUnit("bytes")
+                .description("The bound on the cache (" + setting + ").").register(registry);
+        FunctionCounter.builder(prefix + ".evictions", cache, DecodedCache::evictions)
+                .description(what + " evicted to keep the cache under its bound; " + evicted + ".")
+                .register(registry);
+        caches.add(cache);
     }
 
     /** Binds the cluster probe's {@code vigil.kafka.reachable} (1 while the cluster answers, else 0), and keeps it. */
