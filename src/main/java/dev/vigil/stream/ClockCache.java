@@ -10,8 +10,10 @@ import java.util.function.Predicate;
  * entries not used since the eviction hand last passed them are dropped first (CLOCK, or second chance: an
  * approximation of least recently used). An entry larger than the whole bound is not kept at all. Thread-safe: a
  * lookup takes no lock and moves nothing (a concurrent map, and a use flag it sets when not set yet); caching,
- * removing and evicting take one lock. The instance's decoded models ({@link DecodedModels}) and decoded detector
- * states ({@link DecodedStates}) are two of these.
+ * removing and evicting take one lock. A removal leaves the entry in the clock, marked, for the hand to discard (or a
+ * sweep, once the marked outnumber the cached), so that removing one key costs the same at any size, not a pass.
+ * The instance's decoded models ({@link DecodedModels}) and decoded detector states ({@link DecodedStates}) are two
+ * of these.
  */
 final class ClockCache<K, V> {
     private final long maxBytes;
@@ -20,6 +22,8 @@ final class ClockCache<K, V> {
     private final ArrayDeque<Cached<K, V>> clock = new ArrayDeque<>();
     private long bytes;
     private long evictions;
+    /** Removed entries still in {@link #clock}; guarded by this. */
+    private int removed;
 
     /** One key's entry; replaced in place (under the lock) when the key is cached again. */
     private static final class Cached<K, V> {
@@ -28,6 +32,8 @@ final class ClockCache<K, V> {
         long bytes;
         /** Used since the hand last passed (a benign race: a lost flag costs one entry an early eviction). */
         boolean used;
+        /** Removed from the map; the hand discards it (guarded by the cache). */
+        boolean gone;
 
         Cached(K key, V value, long bytes) {
             this.key = key;
@@ -72,6 +78,10 @@ final class ClockCache<K, V> {
         long others = old == null ? bytes : bytes - old.bytes;
         while (others + size > maxBytes) {
             Cached<K, V> next = clock.pollFirst();
+            if (next.gone) {
+                removed--;
+                continue;
+            }
             if (next == old || next.used) {
                 // the entry being replaced stays; a used one gets a second chance, behind the others
                 next.used = false;
@@ -104,9 +114,15 @@ final class ClockCache<K, V> {
         }
     }
 
-    /** Drops every entry whose key {@code which} accepts (not counted as evictions); one pass over the entries. */
+    /**
+     * Drops every entry whose key {@code which} accepts (not counted as evictions); one pass over the clock, which
+     * also sweeps the entries removed before.
+     */
     synchronized void removeIf(Predicate<K> which) {
         clock.removeIf(c -> {
+            if (c.gone) {
+                return true;
+            }
             if (!which.test(c.key)) {
                 return false;
             }
@@ -114,12 +130,21 @@ final class ClockCache<K, V> {
             bytes -= c.bytes;
             return true;
         });
+        removed = 0;
     }
 
+    /**
+     * Takes {@code old} out of the map and the count, marked for the hand to discard; sweeps the clock once the marked
+     * outnumber the cached.
+     */
     private void drop(Cached<K, V> old) {
         entries.remove(old.key);
-        clock.remove(old);
         bytes -= old.bytes;
+        old.gone = true;
+        if (++removed > entries.size()) {
+            clock.removeIf(c -> c.gone);
+            removed = 0;
+        }
     }
 
     /** The bound on {@link #bytes()}. */

@@ -32,4 +32,26 @@ class ClockCacheTest {
         assertEquals(1, cache.evictions(), "the removed entries left the clock too: the hand found b1 first");
         assertEquals(71, cache.bytes());
     }
+
+    @Test
+    void shouldLetTheHandPassOverRemovedEntriesWithoutCountingThemAsEvictions() {
+        ClockCache<String, Integer> cache = new ClockCache<>(100);
+        cache.put("x1", 1, 30);
+        cache.put("x2", 2, 30);
+        cache.put("x3", 3, 30);
+        cache.remove("x1");
+        // a key removed and cached again many times: each time a new entry, the old one marked in the clock
+        for (int i = 0; i < 1_000; i++) {
+            cache.put("y", i, 10);
+            cache.remove("y");
+        }
+        assertEquals(60, cache.bytes());
+        assertEquals(2, cache.size());
+        cache.get("x2");
+        cache.put("z", 4, 70);
+        assertEquals(1, cache.evictions(), "x1 and the removed y entries are passed over; x2 was used: x3 goes");
+        assertTrue(cache.contains("x2") && cache.contains("z"));
+        assertFalse(cache.contains("x3") || cache.contains("x1") || cache.contains("y"));
+        assertEquals(100, cache.bytes());
+    }
 }
