@@ -100,12 +100,12 @@ public final class VigilTopology {
     /**
      * The topology, with its detectors keeping decoded models in {@code decoded} (the service passes one per
      * instance, bounded by {@code models.cache.bytes}, shared by all its topologies) and decoded states in a cache of
-     * their own with the default bound.
+     * their own with the service's default bound ({@link AppConfig#defaultStateCacheBytes}).
      */
     public static Topology build(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain,
                                  Properties streamsProperties, TrainingRequests training, DecodedModels decoded) {
         return build(topology, detector, retrain, streamsProperties, training, decoded,
-                new DecodedStates(AppConfig.DEFAULT_STATE_CACHE_BYTES));
+                new DecodedStates(AppConfig.defaultStateCacheBytes()));
     }
 
     /**
