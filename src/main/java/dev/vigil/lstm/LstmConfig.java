@@ -73,7 +73,7 @@ public record LstmConfig(int inputSize, int hiddenSize, int layers, double forge
     }
 
     /** Whether {@code other} has the same input size, hidden size, layer count and context size. */
-    boolean sameShape(LstmConfig other) {
+    public boolean sameShape(LstmConfig other) {
         return fits(other) && other.contextSize == contextSize;
     }
 

@@ -177,7 +177,22 @@ public final class LstmTrainer {
      * {@code initial}'s parameters and normalisation (fine-tuning a deployed model).
      */
     public TrainingResult train(double[][] series, LstmModel initial, long seed, String modelId, long version) {
-        return train(series, initial, seed, modelId, version, () -> false);
+        return run(series, initial, seed, modelId, version, () -> false, training.maxEpochs());
+    }
+
+    /**
+     * Like {@link #train(double[][], LstmModel, long, String, long)} (starting from {@code initial}'s parameters and
+     * normalisation) but with at most {@code epochs} epochs instead of the config's {@code maxEpochs}, asking
+     * {@code stop} after every minibatch whether to give up: a retraining that fine-tunes the model in force.
+     *
+     * @throws TrainingStoppedException when {@code stop} answered true; the run is abandoned
+     */
+    public TrainingResult fineTune(double[][] series, LstmModel initial, int epochs, long seed, String modelId,
+                                   long version, BooleanSupplier stop) {
+        if (epochs < 1) {
+            throw new BadConfigException("fine-tuning epochs must be >= 1, got " + epochs);
+        }
+        return run(series, initial, seed, modelId, version, stop, epochs);
     }
 
     /**
@@ -188,15 +203,16 @@ public final class LstmTrainer {
      */
     public TrainingResult train(double[][] series, Normalisation normalisation, long seed, String modelId,
                                 long version, BooleanSupplier stop) {
-        return train(series, LstmModel.initialise(config, normalisation, seed), seed, modelId, version, stop);
+        return run(series, LstmModel.initialise(config, normalisation, seed), seed, modelId, version, stop,
+                training.maxEpochs());
     }
 
-    private TrainingResult train(double[][] series, LstmModel initial, long seed, String modelId, long version,
-                                 BooleanSupplier stop) {
+    private TrainingResult run(double[][] series, LstmModel initial, long seed, String modelId, long version,
+                               BooleanSupplier stop, int maxEpochs) {
         new TrainingInfo(modelId, version, seed, 0, Double.NaN, Double.NaN, 0); // fail before training, not after
         startRun(series, initial, seed);
         try {
-            return runEpochs(seed, modelId, version, stop);
+            return runEpochs(seed, modelId, version, stop, maxEpochs);
         } finally {
             this.series = null;
             release();
@@ -208,13 +224,13 @@ public final class LstmTrainer {
         minibatch.release();
     }
 
-    private TrainingResult runEpochs(long seed, String modelId, long version, BooleanSupplier stop) {
+    private TrainingResult runEpochs(long seed, String modelId, long version, BooleanSupplier stop, int maxEpochs) {
         int minibatches = minibatchesPerEpoch();
         double bestValidation = Double.POSITIVE_INFINITY;
         double bestTrain = Double.NaN;
         int stale = 0;
         int epochs = 0;
-        while (epochs < training.maxEpochs() && stale < training.patience()) {
+        while (epochs < maxEpochs && stale < training.patience()) {
             double sum = 0;
             for (int k = 0; k < minibatches; k++) {
                 if (stop.getAsBoolean()) {

@@ -22,9 +22,14 @@ import dev.vigil.BadConfigException;
  *                           scores each epoch; range (0, 0.9], default 0.2
  * @param patience           stop after this many consecutive epochs without a lower validation loss;
  *                           range 1..100000, default 5
+ * @param fineTuneEpochs     epochs of a retraining that starts from the model in force instead of fresh weights,
+ *                           when that model has the shape the window calls for and the window's readings still fit
+ *                           its normalisation (the retraining service's choice, {@code ModelTrainer}; the trainer
+ *                           itself runs {@code maxEpochs}); 0 = every training starts afresh; range 0..100000,
+ *                           default 5
  */
 public record TrainingConfig(int maxEpochs, int batchSize, int bpttSteps, double learningRate,
-                             double clipNorm, double validationFraction, int patience) {
+                             double clipNorm, double validationFraction, int patience, int fineTuneEpochs) {
 
     /** Upper bound of {@code maxEpochs} and {@code patience}. */
     public static final int MAX_EPOCHS = 100_000;
@@ -48,16 +53,27 @@ public record TrainingConfig(int maxEpochs, int batchSize, int bpttSteps, double
                     + "], got " + validationFraction);
         }
         checkRange("patience", patience, MAX_EPOCHS);
+        if (fineTuneEpochs < 0 || fineTuneEpochs > MAX_EPOCHS) {
+            throw new BadConfigException("fineTuneEpochs must be in [0, " + MAX_EPOCHS + "], got " + fineTuneEpochs);
+        }
+    }
+
+    /** The optimiser's settings without fine-tuning: every training starts from fresh weights. */
+    public TrainingConfig(int maxEpochs, int batchSize, int bpttSteps, double learningRate, double clipNorm,
+                          double validationFraction, int patience) {
+        this(maxEpochs, batchSize, bpttSteps, learningRate, clipNorm, validationFraction, patience, 0);
     }
 
     /**
      * maxEpochs 15, batchSize 8, bpttSteps 32, learningRate 0.01, clipNorm 1.0, validationFraction
-     * 0.2, patience 5. Small batches because the series are short: on 3000 points an epoch is then
+     * 0.2, patience 5, fineTuneEpochs 5. Small batches because the series are short: on 3000 points an epoch is then
      * ten Adam steps rather than two, which is what lets a model learn within 15 epochs (20 until 2026-12-03:
-     * the same NAB and synthetic figures within the seed noise, a quarter less work per retraining).
+     * the same NAB and synthetic figures within the seed noise, a quarter less work per retraining). A retraining
+     * that fine-tunes the model in force runs 5 epochs (2026-12-04: the same NAB and synthetic figures within the
+     * seed noise, at a fraction of the work; docs/detection-quality.md).
      */
     public static TrainingConfig defaults() {
-        return new TrainingConfig(15, 8, 32, 0.01, 1.0, 0.2, 5);
+        return new TrainingConfig(15, 8, 32, 0.01, 1.0, 0.2, 5, 5);
     }
 
     private static void checkRange(String name, int value, int max) {

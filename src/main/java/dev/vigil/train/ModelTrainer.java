@@ -22,6 +22,10 @@ import java.util.function.BooleanSupplier;
  * helper thread while it trains).
  */
 public final class ModelTrainer {
+    /** Fine-tuning: the most a window's centre may lie from the model's, in the model's scales. */
+    static final double FINE_TUNE_SHIFT = 1.0;
+    /** Fine-tuning: the most a window's scale may differ from the model's, as a factor either way. */
+    static final double FINE_TUNE_SCALE = 2.0;
     /** How the reason of a model refused for its payload size begins. */
     public static final String OVERSIZED = "payload";
     private final LstmConfig shape;
@@ -98,7 +102,10 @@ public final class ModelTrainer {
         Normalisation norm = Normalisation.fit(series, shape.inputSize());
         TrainingResult result;
         try {
-            result = trainer(k).train(series, norm, seed, modelId, version, stop);
+            result = fineTunes(current, k, norm)
+                    ? trainer(k).fineTune(series, current, config.training().fineTuneEpochs(), seed, modelId, version,
+                            stop)
+                    : trainer(k).train(series, norm, seed, modelId, version, stop);
         } catch (TrainingStoppedException e) {
             return new TrainingOutcome(null, Double.NaN, Double.NaN, e.getMessage(), System.nanoTime() - start,
                     TrainingOutcome.Status.STOPPED);
@@ -155,6 +162,34 @@ public final class ModelTrainer {
             }
         }
         return count == 0 ? Double.NaN : sum / count;
+    }
+
+    /**
+     * Whether a training with {@code k} calendar inputs on a window whose readings fit {@code fresh} starts from
+     * {@code current} ({@link dev.vigil.lstm.TrainingConfig#fineTuneEpochs} epochs, keeping its normalisation) rather than from fresh
+     * weights: when fine-tuning is on, a model is in force, it has the shape (calendar inputs included) the window calls
+     * for, and on every channel the window's centre lies within {@link #FINE_TUNE_SHIFT} of the model's scales of the
+     * model's centre and its scale within a factor {@link #FINE_TUNE_SCALE} of the model's. A window that moved further
+     * (a new level, a louder or quieter sensor) is learnt afresh, in its own units.
+     */
+    boolean fineTunes(LstmModel current, int k, Normalisation fresh) {
+        if (config.training().fineTuneEpochs() == 0 || current == null) {
+            return false;
+        }
+        LstmConfig wanted = shape.withContextSize(k);
+        if (!wanted.sameShape(current.config()) || wanted.residual() != current.config().residual()) {
+            return false;
+        }
+        Normalisation own = current.normalisation();
+        for (int c = 0; c < own.size(); c++) {
+            double scale = own.scale()[c];
+            double ratio = fresh.scale()[c] / scale;
+            if (Math.abs(fresh.center()[c] - own.center()[c]) > FINE_TUNE_SHIFT * scale
+                    || ratio > FINE_TUNE_SCALE || ratio < 1 / FINE_TUNE_SCALE) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private LstmTrainer trainer(int k) {

@@ -28,7 +28,7 @@ class ConfigRecordsTest {
 
     @Test
     void shouldProvideDocumentedTrainingDefaults() {
-        assertEquals(new TrainingConfig(15, 8, 32, 0.01, 1.0, 0.2, 5), TrainingConfig.defaults());
+        assertEquals(new TrainingConfig(15, 8, 32, 0.01, 1.0, 0.2, 5, 5), TrainingConfig.defaults());
     }
 
     @Test
@@ -42,6 +42,9 @@ class ConfigRecordsTest {
         assertMessage("validationFraction must be in (0, 0.9], got 0.0",
                 () -> new TrainingConfig(1, 8, 32, 0.01, 1.0, 0.0, 5));
         assertMessage("patience must be > 0, got 0", () -> new TrainingConfig(1, 8, 32, 0.01, 1.0, 0.2, 0));
+        assertMessage("fineTuneEpochs must be in [0, 100000], got -1",
+                () -> new TrainingConfig(1, 8, 32, 0.01, 1.0, 0.2, 5, -1));
+        assertEquals(0, new TrainingConfig(1, 8, 32, 0.01, 1.0, 0.2, 5).fineTuneEpochs());
         new TrainingConfig(1, 8, 32, 0.01, Double.POSITIVE_INFINITY, 0.9, 1);
     }
 

@@ -100,6 +100,8 @@ public class LstmBenchmark {
         int parallelism = 1;
         ModelTrainer trainer;
         HistoryWindow history;
+        /** A model trained on the window, in force when {@code fineTune} retrains. */
+        LstmModel current;
 
         @Setup
         public void setUp() {
@@ -112,6 +114,7 @@ public class LstmBenchmark {
                         + 2 * (2 * random.nextDouble() - 1);
                 history.append(t * 300_000L, new double[] {x});
             }
+            current = trainer.train("bench", history, null).model();
         }
     }
 
@@ -122,6 +125,16 @@ public class LstmBenchmark {
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     public TrainingOutcome retrain(RetrainState s) {
         return s.trainer.train("bench", s.history, null);
+    }
+
+    /** The same retraining with a model in force that fits the window: it fine-tunes that model. */
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @Warmup(iterations = 3)
+    @Measurement(iterations = 10)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public TrainingOutcome fineTune(RetrainState s) {
+        return s.trainer.train("bench", s.history, s.current);
     }
 
     @Benchmark

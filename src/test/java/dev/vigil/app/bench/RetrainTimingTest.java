@@ -13,7 +13,7 @@ class RetrainTimingTest {
 
     @Test
     void shouldSplitEachRetrainingsWallTimeIntoCpuAndWaiting() {
-        RetrainTiming.Sample[] samples = RetrainTiming.run(0, 2, 2);
+        RetrainTiming.Sample[] samples = RetrainTiming.run(0, 2, 2, false);
         assertEquals(2, samples.length);
         for (RetrainTiming.Sample s : samples) {
             assertTrue(s.cpu() > 0 && s.wall() > 0, s.toString());
@@ -22,7 +22,7 @@ class RetrainTimingTest {
             assertTrue(Double.isNaN(s.runQueueWait()) || s.runQueueWait() >= 0, s.toString());
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        RetrainTiming.print(samples, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        RetrainTiming.print("retrain", samples, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String text = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("retrain, 2 timed: wall median") && text.contains("waiting for a core")
                 && text.contains("each, wall/CPU ms:"), text);
