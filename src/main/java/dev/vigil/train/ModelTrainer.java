@@ -17,7 +17,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Trains a key's next model on its history window by truncated BPTT, validates it on the window's newest
- * tail and accepts it only if it is finite and (when configured) beats the current model on that tail.
+ * tail and accepts it only if it is finite and (when configured) beats the current model on that tail. A retraining
+ * fine-tunes the model in force while the window still fits it ({@link #fineTunes}), else starts from fresh weights.
  * Not thread-safe: owns the trainer's workspaces; one per training thread (which, with {@code parallelism} 2, runs a
  * helper thread while it trains).
  */
@@ -166,11 +167,12 @@ public final class ModelTrainer {
 
     /**
      * Whether a training with {@code k} calendar inputs on a window whose readings fit {@code fresh} starts from
-     * {@code current} ({@link dev.vigil.lstm.TrainingConfig#fineTuneEpochs} epochs, keeping its normalisation) rather than from fresh
-     * weights: when fine-tuning is on, a model is in force, it has the shape (calendar inputs included) the window calls
-     * for, and on every channel the window's centre lies within {@link #FINE_TUNE_SHIFT} of the model's scales of the
-     * model's centre and its scale within a factor {@link #FINE_TUNE_SCALE} of the model's. A window that moved further
-     * (a new level, a louder or quieter sensor) is learnt afresh, in its own units.
+     * {@code current} ({@link dev.vigil.lstm.TrainingConfig#fineTuneEpochs} epochs, keeping its normalisation)
+     * rather than from fresh weights: when fine-tuning is on, a model is in force, it has the shape (calendar inputs
+     * included) the window calls for, and on every channel the window's centre lies within {@link #FINE_TUNE_SHIFT}
+     * of the model's scales of the model's centre and its scale within a factor {@link #FINE_TUNE_SCALE} of the
+     * model's. A window that moved further (a new level, a louder or quieter sensor) is learnt afresh, in its own
+     * units.
      */
     boolean fineTunes(LstmModel current, int k, Normalisation fresh) {
         if (config.training().fineTuneEpochs() == 0 || current == null) {

@@ -69,8 +69,8 @@ public final class RetrainTiming {
         double meanWall = Arrays.stream(samples).mapToDouble(Sample::wall).average().orElse(Double.NaN);
         double meanCpu = Arrays.stream(samples).mapToDouble(Sample::cpu).average().orElse(Double.NaN);
         double meanWait = Arrays.stream(samples).mapToDouble(Sample::runQueueWait).average().orElse(Double.NaN);
-        out.printf("%s, %d timed: wall median %.1f ms (min %.1f), CPU median %.1f ms (min %.1f)%n", what, samples.length,
-                wall[wall.length / 2], wall[0], cpu[cpu.length / 2], cpu[0]);
+        out.printf("%s, %d timed: wall median %.1f ms (min %.1f), CPU median %.1f ms (min %.1f)%n", what,
+                samples.length, wall[wall.length / 2], wall[0], cpu[cpu.length / 2], cpu[0]);
         out.printf("mean wall %.1f ms = CPU %.1f + waiting for a core %.1f + other %.1f%n", meanWall, meanCpu, meanWait,
                 meanWall - meanCpu - meanWait);
         StringBuilder each = new StringBuilder("each, wall/CPU ms:");
