@@ -73,8 +73,16 @@ public record LstmConfig(int inputSize, int hiddenSize, int layers, double forge
     }
 
     /** Whether {@code other} has the same input size, hidden size, layer count and context size. */
-    public boolean sameShape(LstmConfig other) {
+    boolean sameShape(LstmConfig other) {
         return fits(other) && other.contextSize == contextSize;
+    }
+
+    /**
+     * Whether a trainer of this config can start from a model of config {@code model}: the same shape
+     * ({@link #sameShape}) and head (residual or not).
+     */
+    public boolean trainsFrom(LstmConfig model) {
+        return sameShape(model) && model.residual == residual;
     }
 
     /**

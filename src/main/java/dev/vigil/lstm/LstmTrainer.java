@@ -265,7 +265,7 @@ public final class LstmTrainer {
      * parameters, resets Adam and seeds the minibatch offsets. For benchmarks and custom loops.
      */
     public void startRun(double[][] series, LstmModel initial, long seed) {
-        if (!config.sameShape(initial.config()) || config.residual() != initial.config().residual()) {
+        if (!config.trainsFrom(initial.config())) {
             throw new ShapeMismatchException("initial model " + initial.config().shapeText() + " residual="
                     + initial.config().residual() + " does not match trainer " + config.shapeText()
                     + " residual=" + config.residual());

@@ -178,8 +178,7 @@ public final class ModelTrainer {
         if (config.training().fineTuneEpochs() == 0 || current == null) {
             return false;
         }
-        LstmConfig wanted = shape.withContextSize(k);
-        if (!wanted.sameShape(current.config()) || wanted.residual() != current.config().residual()) {
+        if (!shape.withContextSize(k).trainsFrom(current.config())) {
             return false;
         }
         Normalisation own = current.normalisation();
