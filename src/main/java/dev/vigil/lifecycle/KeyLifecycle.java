@@ -156,7 +156,7 @@ public final class KeyLifecycle {
         if (schedule.hasPendingSwap()) {
             return false;
         }
-        RetrainClock.Trigger trigger = clock.due(schedule, readings, inForce != null, state.lastTimestamp());
+        RetrainClock.Trigger trigger = clock.due(key, state, readings, inForce != null);
         if (trigger == null) {
             return false;
         }
@@ -196,7 +196,7 @@ public final class KeyLifecycle {
 
     private boolean requestShared(String key, DetectorState state, int readings, LstmModel inForce) {
         TrainingSchedule schedule = state.schedule();
-        RetrainClock.Trigger trigger = clock.due(schedule, readings, inForce != null, state.lastTimestamp());
+        RetrainClock.Trigger trigger = clock.due(key, state, readings, inForce != null);
         if (trigger == null) {
             return false;
         }

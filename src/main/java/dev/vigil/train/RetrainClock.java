@@ -8,8 +8,12 @@ import dev.vigil.detect.TrainingSchedule;
  * <ul>
  *   <li>{@link Trigger#FIRST}: no model yet and the history holds {@code minTrainPoints} readings; a failed or
  *       refused first attempt is retried after another {@code minTrainPoints / 2} events, not at every event;</li>
- *   <li>{@link Trigger#INTERVAL}: a model exists and {@code retrainInterval} events were accepted since the last
- *       attempt;</li>
+ *   <li>{@link Trigger#INTERVAL}: a model exists and the key's accepted events reached its next point on its own
+ *       grid of every {@code retrainInterval} events, at least {@code retrainInterval / 2} events after the last
+ *       attempt. The grid's phase is a hash of the key ({@link #phase}), so keys that started together (a fleet
+ *       deployed at once, a backfill) come due spread over the interval instead of all within a few events, where
+ *       the trainer could not deliver before their swap points and each stream thread would train them in line;
+ *       once on its grid a key retrains every {@code retrainInterval} events;</li>
  *   <li>{@link Trigger#AGE}: a model exists and {@code retrainAfterMs} of event time passed since the last attempt
  *       (when set);</li>
  *   <li>{@link Trigger#DRIFT}: a model exists, the key's alert has been open for {@code driftEvents} consecutive
@@ -29,19 +33,23 @@ public final class RetrainClock {
     }
 
     /**
-     * What makes a training due now, or null when none is.
+     * What makes a training due now for {@code key}, or null when none is.
      *
+     * @param state       the key's detector state, after its latest event (its schedule, accepted events and event
+     *                    time)
      * @param historySize readings in the key's window now
      * @param hasModel    whether the key has a model in force
-     * @param now         the event time of the key's latest event
      */
-    public Trigger due(TrainingSchedule s, int historySize, boolean hasModel, long now) {
+    public Trigger due(String key, DetectorState state, int historySize, boolean hasModel) {
+        TrainingSchedule s = state.schedule();
+        long now = state.lastTimestamp();
         if (!hasModel) {
             boolean ready = historySize >= config.minTrainPoints()
                     && (s.attempts() == 0 || s.sinceAttempt() >= Math.max(1, config.minTrainPoints() / 2));
             return ready ? Trigger.FIRST : null;
         }
-        if (s.sinceAttempt() >= config.retrainInterval()) {
+        int interval = config.retrainInterval();
+        if (s.sinceAttempt() >= interval / 2 && (state.events() + phase(key)) % interval == 0) {
             return Trigger.INTERVAL;
         }
         if (s.sinceAttempt() == 0) {
@@ -56,5 +64,14 @@ public final class RetrainClock {
             return Trigger.DRIFT;
         }
         return null;
+    }
+
+    /**
+     * Where {@code key}'s grid of retrainings lies: 0..retrainInterval - 1, from the key's {@link String#hashCode}
+     * (the same on every JVM), mixed so that keys named in sequence spread over the interval.
+     */
+    public long phase(String key) {
+        int h = key.hashCode() * 0x9E3779B9;
+        return Math.floorMod(h ^ (h >>> 16), config.retrainInterval());
     }
 }

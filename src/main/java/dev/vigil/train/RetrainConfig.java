@@ -12,8 +12,8 @@ import dev.vigil.lstm.TrainingConfig;
  *                           default 2000
  * @param minTrainPoints     readings the window must hold before the first training; range 32..historySize,
  *                           default 300
- * @param retrainInterval    accepted events between trainings once a model exists; range 1..100,000,000,
- *                           default 1000
+ * @param retrainInterval    accepted events between trainings once a model exists, each key on its own grid
+ *                           ({@link RetrainClock}); range 1..100,000,000, default 1000
  * @param retrainAfterMs     also retrain once this much event time has passed since the last training, whatever
  *                           the number of events (for a live stream, event time is wall-clock time); 0 = off;
  *                           range 0..31,536,000,000 (a year), default 0

@@ -8,6 +8,7 @@ import dev.vigil.lstm.LstmConfig;
 import dev.vigil.lstm.TrainingConfig;
 import dev.vigil.score.ScoringConfig;
 import dev.vigil.testutil.SyntheticSeries;
+import dev.vigil.train.RetrainClock;
 import dev.vigil.train.RetrainConfig;
 import org.junit.jupiter.api.Test;
 
@@ -68,9 +69,17 @@ class KeyLifecycleTest {
         int first = RETRAIN.minTrainPoints() + K;
         assertEquals(0, run.get(first - 1)[1], "event " + first + " is still scored without a model");
         assertEquals(1, run.get(first)[1]);
-        int second = first - K + RETRAIN.retrainInterval() + K;
+        // the retraining is due at the key's next point on its grid of retrainInterval events (its phase, a hash of
+        // the key) at least half an interval after the first attempt
+        int interval = RETRAIN.retrainInterval();
+        long phase = new RetrainClock(RETRAIN).phase("pump");
+        int due = first - K + interval / 2;
+        while ((due + phase) % interval != 0) {
+            due++;
+        }
+        int second = due + K;
         assertEquals(1, run.get(second - 1)[1]);
-        assertEquals(2, run.get(second)[1], "retrained retrainInterval events after the first attempt");
+        assertEquals(2, run.get(second)[1], "retrained at the key's grid point, its model in force K events later");
     }
 
     @Test

@@ -4,12 +4,12 @@ import dev.vigil.detect.Detector;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.detect.DetectorState;
 import dev.vigil.detect.Event;
-import dev.vigil.detect.TrainingSchedule;
 import dev.vigil.lstm.TrainingConfig;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RetrainClockTest {
     private static final long MINUTE = 60_000;
@@ -18,21 +18,23 @@ class RetrainClockTest {
     private final DetectorState state = detector.newState();
     private long t;
 
-    /** Feeds n steady readings (the alert stays closed) and returns the schedule. */
-    private TrainingSchedule events(int n) {
+    private static final String KEY = "sensor-1";
+
+    /** Feeds n steady readings (the alert stays closed) and returns the state. */
+    private DetectorState events(int n) {
         for (int i = 0; i < n; i++) {
             detector.step(null, state, new Event(t += MINUTE, new double[] {10 + (i % 2)}));
         }
-        return state.schedule();
+        return state;
     }
 
     @Test
     void shouldTrainFirstWhenTheWindowHoldsEnoughReadings() {
         RetrainClock clock = new RetrainClock(config);
         for (int i = 1; i < 100; i++) {
-            assertNull(clock.due(events(1), i, false, t));
+            assertNull(clock.due(KEY, events(1), i, false));
         }
-        assertEquals(RetrainClock.Trigger.FIRST, clock.due(events(1), 100, false, t));
+        assertEquals(RetrainClock.Trigger.FIRST, clock.due(KEY, events(1), 100, false));
     }
 
     @Test
@@ -40,19 +42,48 @@ class RetrainClockTest {
         RetrainClock clock = new RetrainClock(config);
         state.schedule().attempted(t);
         for (int i = 0; i < 49; i++) {
-            assertNull(clock.due(events(1), 150, false, t));
+            assertNull(clock.due(KEY, events(1), 150, false));
         }
-        assertEquals(RetrainClock.Trigger.FIRST, clock.due(events(1), 150, false, t));
+        assertEquals(RetrainClock.Trigger.FIRST, clock.due(KEY, events(1), 150, false));
     }
 
     @Test
-    void shouldRetrainEveryIntervalOnceAModelExists() {
+    void shouldRetrainEveryIntervalOnItsOwnGridOnceAModelExists() {
         RetrainClock clock = new RetrainClock(config);
+        events(100);
         state.schedule().attempted(t);
-        for (int i = 0; i < 249; i++) {
-            assertNull(clock.due(events(1), 500, true, t));
+        // the first retraining after a first model: at the key's next grid point at least half an interval on
+        int first = 0;
+        while (clock.due(KEY, events(1), 500, true) == null) {
+            first++;
+            assertTrue(first < 375, "due within one and a half intervals");
         }
-        assertEquals(RetrainClock.Trigger.INTERVAL, clock.due(events(1), 500, true, t));
+        assertTrue(first + 1 >= 125, "not before half an interval, was " + (first + 1));
+        assertEquals(0, (state.events() + clock.phase(KEY)) % 250, "on the key's grid");
+        // then every interval
+        for (int round = 0; round < 3; round++) {
+            state.schedule().attempted(t);
+            for (int i = 0; i < 249; i++) {
+                assertNull(clock.due(KEY, events(1), 500, true));
+            }
+            assertEquals(RetrainClock.Trigger.INTERVAL, clock.due(KEY, events(1), 500, true));
+        }
+    }
+
+    @Test
+    void shouldSpreadTheGridsOfKeysNamedInSequenceOverTheInterval() {
+        RetrainClock clock = new RetrainClock(config);
+        int[] quarters = new int[4];
+        for (int k = 0; k < 1000; k++) {
+            long phase = clock.phase("sensor-" + k);
+            assertTrue(phase >= 0 && phase < 250, "phase within the interval: " + phase);
+            quarters[(int) (phase * 4 / 250)]++;
+        }
+        for (int q : quarters) {
+            assertTrue(q > 200 && q < 300, "each quarter of the interval holds about a quarter of the keys: "
+                    + java.util.Arrays.toString(quarters));
+        }
+        assertEquals(clock.phase("sensor-7"), new RetrainClock(config).phase("sensor-7"), "a key's phase is stable");
     }
 
     @Test
@@ -61,11 +92,11 @@ class RetrainClockTest {
                 60_000, 1 << 20, 64, TrainingConfig.defaults());
         RetrainClock clock = new RetrainClock(hourly);
         state.schedule().attempted(t);
-        assertNull(clock.due(state.schedule(), 500, true, t));
+        assertNull(clock.due(KEY, state, 500, true));
         for (int i = 0; i < 59; i++) {
-            assertNull(clock.due(events(1), 500, true, t));
+            assertNull(clock.due(KEY, events(1), 500, true));
         }
-        assertEquals(RetrainClock.Trigger.AGE, clock.due(events(1), 500, true, t));
+        assertEquals(RetrainClock.Trigger.AGE, clock.due(KEY, events(1), 500, true));
     }
 
     @Test
@@ -81,7 +112,7 @@ class RetrainClockTest {
         for (int i = 0; i < 100 && trigger == null; i++) {
             detector.step(null, state, new Event(t += MINUTE, new double[] {1000 + 50 * (i % 3)}));
             open = state.score().alertOpen() ? open + 1 : 0;
-            trigger = clock.due(state.schedule(), 500, true, t);
+            trigger = clock.due(KEY, state, 500, true);
         }
         assertEquals(RetrainClock.Trigger.DRIFT, trigger);
         assertEquals(20, open, "drift is declared after 20 consecutive events in alert");

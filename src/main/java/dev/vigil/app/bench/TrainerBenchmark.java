@@ -32,8 +32,11 @@ import java.util.Properties;
  *   <li><b>warm-up</b>: as idle, over the first {@code warmupEvents} events, so that idle and busy are both
  *       measured after the JIT compiler has compiled the stream's code (not counted);</li>
  *   <li><b>idle</b>: no key is due for retraining ({@code retrainInterval} out of reach): events/s;</li>
- *   <li><b>busy</b>: every key retrains every {@code retrainInterval} events, so the trainer (one thread, the
- *       service's default) never runs out of work: events/s while it trains, models published, mean training time;</li>
+ *   <li><b>busy</b>: every key retrains every {@code retrainInterval} events (each on its own grid, {@link
+ *       dev.vigil.train.RetrainClock}), so at the default 200 the trainer (one thread, the service's default) never
+ *       runs out of work: events/s while it trains, trainings per minute at that speed (background and in line on the
+ *       stream thread), models published, mean training time; with a longer interval, the trainings per minute the
+ *       stream at full speed gets done and what they cost it;</li>
  *   <li><b>steady</b>: the busy application then gets a steady offered load for {@code steadySeconds}: trainings
  *       per minute while the stream keeps up, by the background trainer and in line on the stream thread (a key whose
  *       swap point came before the trainer delivered), and the trainings the keys asked for (the demand: with
@@ -87,7 +90,16 @@ public final class TrainerBenchmark {
     /** What one run measured. */
     public record Result(double idleRate, double busyRate, long busyModels, double busySeconds, double meanTrainingMs,
                          long steadyTrainings, long steadyModels, int steadySeconds, double steadyRate,
-                         long steadyInLine, long steadyRequested, long steadyHelped) {
+                         long steadyInLine, long steadyRequested, long steadyHelped, long busyTrainings,
+                         long busyInLine, double busyProcessingSeconds) {
+        /**
+         * Trainings per minute of the busy phase while its events were processed (the stream at full speed with the
+         * trainer), background and in line.
+         */
+        public double busyTrainingsPerMinute() {
+            return busyTrainings * 60.0 / busyProcessingSeconds;
+        }
+
         /** Trainings per minute of the steady phase, background and in line. */
         public double trainingsPerMinute() {
             return (steadyTrainings + steadyInLine) * 60.0 / steadySeconds;
@@ -103,6 +115,9 @@ public final class TrainerBenchmark {
             out.printf(Locale.ROOT, "  stream, trainer idle   %,10.0f events/s%n", idleRate);
             out.printf(Locale.ROOT, "  stream, trainer busy   %,10.0f events/s (%.2f of idle; %d models published in %.1f s)%n",
                     busyRate, busyRate / idleRate, busyModels, busySeconds);
+            out.printf(Locale.ROOT, "                         %,10.1f trainings per minute at that speed (%d in %.1f s"
+                    + " of processing, %d of them in line on the stream thread)%n", busyTrainingsPerMinute(),
+                    busyTrainings, busyProcessingSeconds, busyInLine);
             out.printf(Locale.ROOT, "  training time          %,10.0f ms per model (mean)%n", meanTrainingMs);
             out.printf(Locale.ROOT, "  steady load %.0f/s     %,10.1f trainings per minute, %.1f models published per minute"
                     + " (%d and %d in %d s)%n", steadyRate, trainingsPerMinute(), modelsPerMinute(),
@@ -158,6 +173,7 @@ public final class TrainerBenchmark {
                 long busyModels = busy.published();
                 long trainingsBefore = busy.trainings();
                 long inLineBefore = busy.streamCount(VigilMetrics.TRAINED_IN_LINE);
+                long busyTrainings = trainingsBefore + inLineBefore;
                 long requestedBefore = busy.streamCount(VigilMetrics.TRAINING_REQUESTED);
                 long helpedBefore = busy.helped();
                 long steadyModels = busy.steady(series);
@@ -165,7 +181,7 @@ public final class TrainerBenchmark {
                         busy.trainings() - trainingsBefore, steadyModels, settings.steadySeconds(), settings.steadyRate(),
                         busy.streamCount(VigilMetrics.TRAINED_IN_LINE) - inLineBefore,
                         busy.streamCount(VigilMetrics.TRAINING_REQUESTED) - requestedBefore,
-                        busy.helped() - helpedBefore);
+                        busy.helped() - helpedBefore, busyTrainings, inLineBefore, settings.events() / busyRate);
                 result.print(out);
                 return result;
             }

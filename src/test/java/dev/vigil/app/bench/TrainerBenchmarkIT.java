@@ -19,6 +19,8 @@ class TrainerBenchmarkIT {
 
         assertTrue(result.idleRate() > 0 && result.busyRate() > 0, text.toString());
         assertTrue(result.meanTrainingMs() > 0, "the busy phase trains: " + text);
+        assertTrue(result.busyTrainings() > 0 && result.busyTrainingsPerMinute() > 0, text.toString());
+        assertTrue(result.busyInLine() <= result.busyTrainings(), text.toString());
         // models published are the models keys put in force, trained by the trainer or, when it was late, in line
         assertTrue(result.steadyTrainings() >= 0 && result.steadyModels() >= 0, text.toString());
         assertTrue(text.toString().contains("trainings per minute"), text.toString());
