@@ -37,8 +37,8 @@ class StreamsConfigTest {
         assertEquals(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED, props.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG));
         assertEquals(VigilTopology.PRODUCER_MAX_BLOCK_MS, new StreamsConfig(props).getProducerConfigs("c")
                 .get(ProducerConfig.MAX_BLOCK_MS_CONFIG), "the Streams producer waits out a broker outage of 5 min");
-        assertEquals("lz4", new StreamsConfig(props).getProducerConfigs("c").get(ProducerConfig.COMPRESSION_TYPE_CONFIG),
-                "changelogs and outputs are lz4-compressed");
+        assertEquals("lz4", new StreamsConfig(props).getProducerConfigs("c")
+                .get(ProducerConfig.COMPRESSION_TYPE_CONFIG), "changelogs and outputs are lz4-compressed");
         Properties uncompressed = VigilTopology.streamsConfig("a", "b:1", "/tmp/x", topology,
                 Map.of(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none"));
         assertEquals("none", new StreamsConfig(uncompressed).getProducerConfigs("c")
