@@ -9,8 +9,8 @@ import dev.vigil.detect.TrainingSchedule;
  *   <li>{@link Trigger#FIRST}: no model yet and the history holds {@code minTrainPoints} readings; a failed or
  *       refused first attempt is retried after another {@code minTrainPoints / 2} events, not at every event;</li>
  *   <li>{@link Trigger#INTERVAL}: a model exists and the key's accepted events reached its next point on its own
- *       grid of every {@code retrainInterval} events, at least {@code retrainInterval / 2} events after the last
- *       attempt. The grid's phase is a hash of the key ({@link #phase}), so keys that started together (a fleet
+ *       grid of every {@code retrainInterval} events, at least {@code retrainInterval / 2} events (and one) after the
+ *       last attempt. The grid's phase is a hash of the key ({@link #phase}), so keys that started together (a fleet
  *       deployed at once, a backfill) come due spread over the interval instead of all within a few events, where
  *       the trainer could not deliver before their swap points and each stream thread would train them in line;
  *       once on its grid a key retrains every {@code retrainInterval} events;</li>
@@ -49,7 +49,7 @@ public final class RetrainClock {
             return ready ? Trigger.FIRST : null;
         }
         int interval = config.retrainInterval();
-        if (s.sinceAttempt() >= interval / 2 && (state.events() + phase(key)) % interval == 0) {
+        if (s.sinceAttempt() >= Math.max(1, interval / 2) && (state.events() + phase(key)) % interval == 0) {
             return Trigger.INTERVAL;
         }
         if (s.sinceAttempt() == 0) {

@@ -28,6 +28,15 @@ class RetrainClockTest {
         return state;
     }
 
+    /** Feeds {@code quiet} events, none of which makes a training due, then one that makes {@code trigger} due. */
+    private void assertDueAfter(RetrainClock clock, int quiet, int historySize, boolean hasModel,
+                                RetrainClock.Trigger trigger) {
+        for (int i = 0; i < quiet; i++) {
+            assertNull(clock.due(KEY, events(1), historySize, hasModel), "not due at quiet event " + (i + 1));
+        }
+        assertEquals(trigger, clock.due(KEY, events(1), historySize, hasModel));
+    }
+
     @Test
     void shouldTrainFirstWhenTheWindowHoldsEnoughReadings() {
         RetrainClock clock = new RetrainClock(config);
@@ -41,10 +50,7 @@ class RetrainClockTest {
     void shouldRetryAFailedFirstTrainingAfterHalfTheMinimumNotAtEveryEvent() {
         RetrainClock clock = new RetrainClock(config);
         state.schedule().attempted(t);
-        for (int i = 0; i < 49; i++) {
-            assertNull(clock.due(KEY, events(1), 150, false));
-        }
-        assertEquals(RetrainClock.Trigger.FIRST, clock.due(KEY, events(1), 150, false));
+        assertDueAfter(clock, 49, 150, false, RetrainClock.Trigger.FIRST);
     }
 
     @Test
@@ -63,10 +69,7 @@ class RetrainClockTest {
         // then every interval
         for (int round = 0; round < 3; round++) {
             state.schedule().attempted(t);
-            for (int i = 0; i < 249; i++) {
-                assertNull(clock.due(KEY, events(1), 500, true));
-            }
-            assertEquals(RetrainClock.Trigger.INTERVAL, clock.due(KEY, events(1), 500, true));
+            assertDueAfter(clock, 249, 500, true, RetrainClock.Trigger.INTERVAL);
         }
     }
 
@@ -93,10 +96,16 @@ class RetrainClockTest {
         RetrainClock clock = new RetrainClock(hourly);
         state.schedule().attempted(t);
         assertNull(clock.due(KEY, state, 500, true));
-        for (int i = 0; i < 59; i++) {
-            assertNull(clock.due(KEY, events(1), 500, true));
-        }
-        assertEquals(RetrainClock.Trigger.AGE, clock.due(KEY, events(1), 500, true));
+        assertDueAfter(clock, 59, 500, true, RetrainClock.Trigger.AGE);
+    }
+
+    @Test
+    void shouldNotRetrainInTheEventOfTheLastAttemptAtAnIntervalOfOne() {
+        RetrainClock clock = new RetrainClock(new RetrainConfig(500, 100, 1, true, 1, TrainingConfig.defaults()));
+        events(10);
+        state.schedule().attempted(t);
+        assertNull(clock.due(KEY, state, 500, true), "the attempt was made at this event");
+        assertDueAfter(clock, 0, 500, true, RetrainClock.Trigger.INTERVAL);
     }
 
     @Test
