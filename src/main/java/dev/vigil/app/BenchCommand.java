@@ -106,7 +106,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--rounds", description = "stream: times both topologies are measured, alternating, each under a"
             + " new application id; the stream-thread ratio is the median of the rounds'. Default: "
-            + StreamBenchmark.DEFAULT_ROUNDS + ".")
+            + StreamBenchmark.DEFAULT_ROUNDS + ". fleet: times both fleets process their events (the large one first"
+            + " in even rounds), each under a new application id; the events/s ratio is the median of the rounds'."
+            + " Default: " + dev.vigil.app.bench.FleetBenchmark.Settings.DEFAULT_ROUNDS + ".")
     Integer rounds;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
@@ -146,6 +148,7 @@ final class BenchCommand implements Callable<Integer> {
             new dev.vigil.app.bench.FleetBenchmark(new dev.vigil.app.bench.FleetBenchmark.Settings(
                     keys == null ? dev.vigil.app.bench.FleetBenchmark.Settings.defaults().keys() : keys, eventsPerKey,
                     smallKeys, modelShare, partitions, modelsCacheBytes, modelChurn, recordCacheBytes, statesCacheBytes,
+                    rounds == null ? dev.vigil.app.bench.FleetBenchmark.Settings.DEFAULT_ROUNDS : rounds,
                     bootstrapServers),
                     spec.commandLine().getOut()).run();
             return 0;

@@ -29,6 +29,8 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,12 +58,22 @@ public final class FleetBenchmark {
      * @param recordCacheBytes Kafka Streams' record cache of each fleet's application ({@code
      *                         statestore.cache.max.bytes}), or -1 for Kafka's default (10 MB, what Vigil runs with
      *                         unless {@code kafka.statestore.cache.max.bytes} is set)
+     * @param rounds           times both fleets process their events (≥ 1): the first round measures everything, each
+     *                         further one runs both fleets again under new application ids, the large fleet first in
+     *                         even rounds, and the ratio is the median of the rounds' ratios, so that the machine's
+     *                         load moving between two phases does not decide it
      * @param bootstrapServers an existing cluster, or null for an embedded broker
      */
     public record Settings(int keys, int eventsPerKey, int smallKeys, double modelShare, int partitions,
-                           long cacheBytes, int modelChurn, long recordCacheBytes, long statesCacheBytes,
+                           long cacheBytes, int modelChurn, long recordCacheBytes, long statesCacheBytes, int rounds,
                            String bootstrapServers) {
+        /** Rounds of the default run: the median of three ratios, within the run's 10 minutes. */
+        public static final int DEFAULT_ROUNDS = 3;
+
         public Settings {
+            if (rounds < 1) {
+                throw new BadConfigException("--rounds must be >= 1, got " + rounds);
+            }
             if (keys < 1 || eventsPerKey < 1 || smallKeys < 1 || partitions < 1 || cacheBytes < 1) {
                 throw new BadConfigException("bench fleet needs keys, events per key, small keys, partitions and cache"
                         + " bytes > 0, got " + keys + ", " + eventsPerKey + ", " + smallKeys + ", " + partitions + ", "
@@ -91,7 +103,7 @@ public final class FleetBenchmark {
 
         public static Settings defaults() {
             return new Settings(100_000, 20, 1_000, 0.1, 4, dev.vigil.config.AppConfig.DEFAULT_MODEL_CACHE_BYTES, 0,
-                    -1, -1, null);
+                    -1, -1, DEFAULT_ROUNDS, null);
         }
     }
 
@@ -162,10 +174,27 @@ public final class FleetBenchmark {
         long total = (long) settings.keys() * settings.eventsPerKey();
         Path root = Files.createTempDirectory("vigil-bench-fleet");
         try {
-            Fleet small = fleet(bootstrap, root, series, model, settings.smallKeys(), total, null);
+            Prepared smallRun = prepare(bootstrap, series, model, settings.smallKeys(), total);
+            Fleet small = fleet(bootstrap, root, smallRun, model, total, null);
+            Prepared largeRun = prepare(bootstrap, series, model, settings.keys(), total);
             Restore[] restore = new Restore[1];
-            Fleet large = fleet(bootstrap, root, series, model, settings.keys(), total, restore);
-            FleetBenchmarkResult result = new FleetBenchmarkResult(settings, small, large, restore[0]);
+            Fleet large = fleet(bootstrap, root, largeRun, model, total, restore);
+            List<Round> rounds = new ArrayList<>();
+            rounds.add(new Round(small.timing(), large.timing()));
+            for (int r = 2; r <= settings.rounds(); r++) {
+                StreamBenchmark.Timing smallAgain;
+                StreamBenchmark.Timing largeAgain;
+                if (r % 2 == 0) {
+                    largeAgain = again(bootstrap, root, largeRun, model, total, r);
+                    smallAgain = again(bootstrap, root, smallRun, model, total, r);
+                } else {
+                    smallAgain = again(bootstrap, root, smallRun, model, total, r);
+                    largeAgain = again(bootstrap, root, largeRun, model, total, r);
+                }
+                rounds.add(new Round(smallAgain, largeAgain));
+            }
+            FleetBenchmarkResult result = new FleetBenchmarkResult(settings, small, large, restore[0],
+                    List.copyOf(rounds));
             result.print(out);
             return result;
         } finally {
@@ -173,9 +202,24 @@ public final class FleetBenchmark {
         }
     }
 
-    /** Publishes models, preloads {@code total} events over {@code keys} keys and runs the detector over them. */
-    private Fleet fleet(String bootstrap, Path root, BenchSeries series, LstmModel model, int keys, long total,
-                        Restore[] restore) throws InterruptedException, IOException {
+    /**
+     * One fleet's topics, ready to be processed: {@code keys} keys, the per-key models of {@code models} of them, and
+     * the preloaded events, under {@code runId}.
+     */
+    private record Prepared(String runId, TopologyConfig topology, int keys, int models) {
+    }
+
+    /** One round: both fleets' throughput runs. */
+    public record Round(StreamBenchmark.Timing small, StreamBenchmark.Timing large) {
+        /** Events/s of the large fleet over the small one's. */
+        public double ratio() {
+            return large.rate() / small.rate();
+        }
+    }
+
+    /** Creates a fleet's topics, publishes its models and preloads {@code total} events over {@code keys} keys. */
+    private Prepared prepare(String bootstrap, BenchSeries series, LstmModel model, int keys, long total)
+            throws InterruptedException {
         String runId = "fleet-" + keys + "-" + Long.toHexString(System.currentTimeMillis());
         TopologyConfig topology = StreamBenchmark.topology(runId);
         BenchTopics.create(bootstrap, settings.partitions(), topology, runId + "-unused");
@@ -185,6 +229,16 @@ public final class FleetBenchmark {
             StreamBenchmark.publishModels(producer, model, topology.modelsTopic(), models);
             StreamBenchmark.preload(producer, series, topology.inputTopic(), total, keys, out);
         }
+        return new Prepared(runId, topology, keys, models);
+    }
+
+    /** Runs the detector over a prepared fleet's events and measures what it holds. */
+    private Fleet fleet(String bootstrap, Path root, Prepared prepared, LstmModel model, long total,
+                        Restore[] restore) throws InterruptedException, IOException {
+        String runId = prepared.runId();
+        TopologyConfig topology = prepared.topology();
+        int keys = prepared.keys();
+        int models = prepared.models();
         Path stateDir = root.resolve(runId);
         Properties props = props(runId, bootstrap, stateDir, topology);
         DecodedModels decoded = new DecodedModels(settings.cacheBytes());
@@ -192,16 +246,8 @@ public final class FleetBenchmark {
         KafkaStreams streams = new KafkaStreams(build(topology, props, decoded, states), props);
         Fleet fleet;
         try {
-            log(keys + " keys: processing " + total + " events");
-            StreamBenchmark.Timing timing;
-            long versions;
-            try (ModelChurn churn = new ModelChurn(bootstrap, topology.modelsTopic(), model, models,
-                    settings.modelChurn())) {
-                timing = StreamBenchmark.startAndAwait(streams, runId, bootstrap, topology.scoresTopic(), total);
-                versions = churn.stop();
-            }
-            log(String.format(java.util.Locale.ROOT, "%d keys: %.0f events/s while processing, %.1f µs of stream"
-                    + " thread per event", keys, timing.rate(), timing.cpu().streamThreadMicrosPerEvent()));
+            long[] versions = new long[1];
+            StreamBenchmark.Timing timing = process(streams, runId, bootstrap, prepared, model, total, versions, 1);
             TopologyNames names = new TopologyNames(topology.name());
             long writes = sentTo(streams, runId + "-" + names.stateStore() + "-changelog");
             awaitModels(streams, names, models);
@@ -209,7 +255,7 @@ public final class FleetBenchmark {
             double[] history = meanBytes(StoredKeyReader.store(streams, names.historyStore()));
             double[] modelStore = meanBytes(StoredKeyReader.store(streams, names.modelStore()));
             long heap = heapAfterGc();
-            fleet = new Fleet(keys, timing, versions, writes, models, state[1], state[2],
+            fleet = new Fleet(keys, timing, versions[0], writes, models, state[1], state[2],
                     history[0] * history[1] / Math.max(1, state[0]), modelStore[1],
                     (long) modelStore[0], decoded.size(), decoded.bytes(), states.size(), states.bytes(), heap, 0, 0);
         } finally {
@@ -224,6 +270,50 @@ public final class FleetBenchmark {
             restore[0] = restore(runId, bootstrap, stateDir, topology);
         }
         return fleet;
+    }
+
+    /**
+     * Starts {@code streams} over the prepared fleet's events (publishing model churn meanwhile, if any) and waits for
+     * all {@code total} scores; {@code versions[0]} gets the model versions the churn published.
+     */
+    private StreamBenchmark.Timing process(KafkaStreams streams, String applicationId, String bootstrap,
+                                           Prepared prepared, LstmModel model, long total, long[] versions,
+                                           int round) {
+        log(prepared.keys() + " keys" + roundLabel(round) + ": processing " + total + " events");
+        StreamBenchmark.Timing timing;
+        try (ModelChurn churn = new ModelChurn(bootstrap, prepared.topology().modelsTopic(), model,
+                prepared.models(), settings.modelChurn())) {
+            timing = StreamBenchmark.startAndAwait(streams, applicationId, bootstrap,
+                    prepared.topology().scoresTopic(), total);
+            versions[0] = churn.stop();
+        }
+        log(String.format(java.util.Locale.ROOT, "%d keys%s: %.0f events/s while processing, %.1f µs of stream"
+                + " thread per event", prepared.keys(), roundLabel(round), timing.rate(),
+                timing.cpu().streamThreadMicrosPerEvent()));
+        return timing;
+    }
+
+    private String roundLabel(int round) {
+        return settings.rounds() == 1 ? "" : ", round " + round;
+    }
+
+    /**
+     * Round {@code round} of a prepared fleet: the detector over the same events again, from the start, under a new
+     * application id and state directory (deleted afterwards); only the throughput is measured.
+     */
+    private StreamBenchmark.Timing again(String bootstrap, Path root, Prepared prepared, LstmModel model, long total,
+                                         int round) {
+        String applicationId = prepared.runId() + "-round-" + round;
+        Path stateDir = root.resolve(applicationId);
+        Properties props = props(applicationId, bootstrap, stateDir, prepared.topology());
+        KafkaStreams streams = new KafkaStreams(build(prepared.topology(), props,
+                new DecodedModels(settings.cacheBytes()), new DecodedStates(settings.stateCacheBound())), props);
+        try {
+            return process(streams, applicationId, bootstrap, prepared, model, total, new long[1], round);
+        } finally {
+            close(streams);
+            StateDirSize.deleteTree(stateDir);
+        }
     }
 
     private Restore restore(String runId, String bootstrap, Path stateDir, TopologyConfig topology) {

@@ -1,14 +1,16 @@
 package dev.vigil.app.bench;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * What {@code vigil bench fleet} measured ({@link FleetBenchmark}): the small and the large fleet, and the large
- * fleet's restore, with the issue's targets beside them.
+ * What {@code vigil bench fleet} measured ({@link FleetBenchmark}): the small and the large fleet (their first round),
+ * the large fleet's restore, and every round's throughput (the first included), with the issue's targets beside them.
  */
 public record FleetBenchmarkResult(FleetBenchmark.Settings settings, FleetBenchmark.Fleet small,
-                                   FleetBenchmark.Fleet large, FleetBenchmark.Restore restore) {
+                                   FleetBenchmark.Fleet large, FleetBenchmark.Restore restore,
+                                   List<FleetBenchmark.Round> rounds) {
     /** Target: events/s of the large fleet against the small one's, same run. */
     public static final double TARGET_RATIO = 0.8;
     /** Target: mean detector state per key, history aside. */
@@ -16,9 +18,9 @@ public record FleetBenchmarkResult(FleetBenchmark.Settings settings, FleetBenchm
     /** Target: heap after GC with the large fleet running. */
     public static final long TARGET_HEAP_BYTES = 2L << 30;
 
-    /** Events/s of the large fleet over the small one's. */
+    /** Events/s of the large fleet over the small one's: the median of the rounds' ratios. */
     public double ratio() {
-        return large.timing().rate() / small.timing().rate();
+        return StreamBenchmarkResult.median(rounds.stream().mapToDouble(FleetBenchmark.Round::ratio).toArray());
     }
 
     public void print(PrintWriter out) {
@@ -50,8 +52,18 @@ public record FleetBenchmarkResult(FleetBenchmark.Settings settings, FleetBenchm
         row(out, "state directory (state, history, models), MB", "%.1f", small.taskStoreBytes() / 1e6, large.taskStoreBytes() / 1e6);
         row(out, "state directory, task stores, KB per 1,000 keys", "%.0f",
                 small.taskStoreBytes() / (small.keys() / 1000.0) / 1e3, large.taskStoreBytes() / (large.keys() / 1000.0) / 1e3);
-        out.printf(Locale.ROOT, "events/s at %d keys over %d keys: %.2f (target >= %.1f)%n", large.keys(), small.keys(),
-                ratio(), TARGET_RATIO);
+        if (rounds.size() > 1) {
+            for (int r = 0; r < rounds.size(); r++) {
+                FleetBenchmark.Round round = rounds.get(r);
+                out.printf(Locale.ROOT, "round %d%s: events/s %.0f / %.0f, stream thread µs per event %.1f / %.1f,"
+                        + " ratio %.2f%n", r + 1, r % 2 == 1 ? " (large fleet first)" : "", round.small().rate(),
+                        round.large().rate(), round.small().cpu().streamThreadMicrosPerEvent(),
+                        round.large().cpu().streamThreadMicrosPerEvent(), round.ratio());
+            }
+        }
+        out.printf(Locale.ROOT, "events/s at %d keys over %d keys: %.2f%s (target >= %.1f)%n", large.keys(),
+                small.keys(), ratio(), rounds.size() > 1 ? ", the median of " + rounds.size() + " rounds" : "",
+                TARGET_RATIO);
         out.printf(Locale.ROOT, "detector state per mature key (%d keys), history head aside: %.0f bytes (target <= %d;"
                 + " with the head %.0f)%n", small.keys(), small.stateBytes() - small.headBytes(), TARGET_STATE_BYTES,
                 small.stateBytes());

@@ -76,13 +76,19 @@ public record StreamBenchmarkResult(StreamBenchmark.Settings settings, List<Stre
      * an even count); NaN when no round was measured.
      */
     public double microsRatio() {
-        double[] ratios = IntStream.range(0, detectorRounds.size()).mapToDouble(this::roundMicrosRatio)
-                .filter(r -> !Double.isNaN(r)).sorted().toArray();
-        int n = ratios.length;
+        return median(IntStream.range(0, detectorRounds.size()).mapToDouble(this::roundMicrosRatio)
+                .filter(r -> !Double.isNaN(r)).toArray());
+    }
+
+    /** The median of {@code values} (the mean of the middle two for an even count); NaN for none. */
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
         if (n == 0) {
             return Double.NaN;
         }
-        return n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     public double p50Ms() {

@@ -18,7 +18,7 @@ class FleetBenchmarkIT {
     void shouldMeasureBothFleetsAndTheRestore() throws Exception {
         StringWriter text = new StringWriter();
         FleetBenchmark.Settings settings = new FleetBenchmark.Settings(400, 5, 20, 0.25, 2, 64L << 20, 50, -1, -1,
-                KafkaTestBroker.shared().bootstrapServers());
+                2, KafkaTestBroker.shared().bootstrapServers());
         FleetBenchmarkResult result = new FleetBenchmark(settings, new PrintWriter(text)).run();
 
         for (FleetBenchmark.Fleet fleet : new FleetBenchmark.Fleet[] {result.small(), result.large()}) {
@@ -46,6 +46,15 @@ class FleetBenchmarkIT {
         // the small fleet's keys saw 100 events each, the large one's 5: more history per key
         assertTrue(result.small().historyBytes() > result.large().historyBytes(), result.toString());
         assertTrue(result.restore().restoredRecords() > 0 && result.restore().seconds() > 0, result.toString());
+        // the second round ran both fleets again over all their events; the ratio is the rounds' median (their mean)
+        assertEquals(2, result.rounds().size(), result.toString());
+        FleetBenchmark.Round again = result.rounds().get(1);
+        assertEquals(2_000, again.small().outputs(), result.toString());
+        assertEquals(2_000, again.large().outputs(), result.toString());
+        assertEquals(result.large().timing().rate() / result.small().timing().rate(), result.rounds().get(0).ratio(),
+                1e-12);
+        assertEquals((result.rounds().get(0).ratio() + again.ratio()) / 2, result.ratio(), 1e-12);
         assertTrue(text.toString().contains("events/s at 400 keys over 20 keys"), text.toString());
+        assertTrue(text.toString().contains("round 2 (large fleet first)"), text.toString());
     }
 }
