@@ -39,10 +39,15 @@ class StreamsConfigTest {
                 .get(ProducerConfig.MAX_BLOCK_MS_CONFIG), "the Streams producer waits out a broker outage of 5 min");
         assertEquals("lz4", new StreamsConfig(props).getProducerConfigs("c")
                 .get(ProducerConfig.COMPRESSION_TYPE_CONFIG), "changelogs and outputs are lz4-compressed");
+        assertEquals(128 * 1024, new StreamsConfig(props).getProducerConfigs("c")
+                .get(ProducerConfig.BATCH_SIZE_CONFIG), "the Streams producer makes batches of up to 128 KiB");
         Properties uncompressed = VigilTopology.streamsConfig("a", "b:1", "/tmp/x", topology,
-                Map.of(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none"));
+                Map.of(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none",
+                        StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 16384));
         assertEquals("none", new StreamsConfig(uncompressed).getProducerConfigs("c")
                 .get(ProducerConfig.COMPRESSION_TYPE_CONFIG), "kafka.producer.compression.type overrides it");
+        assertEquals(16384, new StreamsConfig(uncompressed).getProducerConfigs("c")
+                .get(ProducerConfig.BATCH_SIZE_CONFIG), "kafka.producer.batch.size overrides it");
         Properties atLeastOnce = VigilTopology.streamsConfig("a", "b:1", "/tmp/x", topology,
                 Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE));
         assertEquals(StreamsConfig.AT_LEAST_ONCE, atLeastOnce.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
