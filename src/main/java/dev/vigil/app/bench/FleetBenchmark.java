@@ -246,8 +246,8 @@ public final class FleetBenchmark {
         KafkaStreams streams = new KafkaStreams(build(topology, props, decoded, states), props);
         Fleet fleet;
         try {
-            long[] versions = new long[1];
-            StreamBenchmark.Timing timing = process(streams, runId, bootstrap, prepared, model, total, versions, 1);
+            Processed processed = process(streams, runId, bootstrap, prepared, model, total, 1);
+            StreamBenchmark.Timing timing = processed.timing();
             TopologyNames names = new TopologyNames(topology.name());
             long writes = sentTo(streams, runId + "-" + names.stateStore() + "-changelog");
             awaitModels(streams, names, models);
@@ -255,7 +255,7 @@ public final class FleetBenchmark {
             double[] history = meanBytes(StoredKeyReader.store(streams, names.historyStore()));
             double[] modelStore = meanBytes(StoredKeyReader.store(streams, names.modelStore()));
             long heap = heapAfterGc();
-            fleet = new Fleet(keys, timing, versions[0], writes, models, state[1], state[2],
+            fleet = new Fleet(keys, timing, processed.modelVersions(), writes, models, state[1], state[2],
                     history[0] * history[1] / Math.max(1, state[0]), modelStore[1],
                     (long) modelStore[0], decoded.size(), decoded.bytes(), states.size(), states.bytes(), heap, 0, 0);
         } finally {
@@ -272,25 +272,29 @@ public final class FleetBenchmark {
         return fleet;
     }
 
+    /** A throughput run, and the model versions the churn published meanwhile. */
+    private record Processed(StreamBenchmark.Timing timing, long modelVersions) {
+    }
+
     /**
      * Starts {@code streams} over the prepared fleet's events (publishing model churn meanwhile, if any) and waits for
-     * all {@code total} scores; {@code versions[0]} gets the model versions the churn published.
+     * all {@code total} scores.
      */
-    private StreamBenchmark.Timing process(KafkaStreams streams, String applicationId, String bootstrap,
-                                           Prepared prepared, LstmModel model, long total, long[] versions,
-                                           int round) {
+    private Processed process(KafkaStreams streams, String applicationId, String bootstrap, Prepared prepared,
+                              LstmModel model, long total, int round) {
         log(prepared.keys() + " keys" + roundLabel(round) + ": processing " + total + " events");
         StreamBenchmark.Timing timing;
+        long versions;
         try (ModelChurn churn = new ModelChurn(bootstrap, prepared.topology().modelsTopic(), model,
                 prepared.models(), settings.modelChurn())) {
             timing = StreamBenchmark.startAndAwait(streams, applicationId, bootstrap,
                     prepared.topology().scoresTopic(), total);
-            versions[0] = churn.stop();
+            versions = churn.stop();
         }
         log(String.format(java.util.Locale.ROOT, "%d keys%s: %.0f events/s while processing, %.1f µs of stream"
                 + " thread per event", prepared.keys(), roundLabel(round), timing.rate(),
                 timing.cpu().streamThreadMicrosPerEvent()));
-        return timing;
+        return new Processed(timing, versions);
     }
 
     private String roundLabel(int round) {
@@ -309,7 +313,7 @@ public final class FleetBenchmark {
         KafkaStreams streams = new KafkaStreams(build(prepared.topology(), props,
                 new DecodedModels(settings.cacheBytes()), new DecodedStates(settings.stateCacheBound())), props);
         try {
-            return process(streams, applicationId, bootstrap, prepared, model, total, new long[1], round);
+            return process(streams, applicationId, bootstrap, prepared, model, total, round).timing();
         } finally {
             close(streams);
             StateDirSize.deleteTree(stateDir);
