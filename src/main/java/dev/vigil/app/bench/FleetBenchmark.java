@@ -184,7 +184,7 @@ public final class FleetBenchmark {
             for (int r = 2; r <= settings.rounds(); r++) {
                 StreamBenchmark.Timing smallAgain;
                 StreamBenchmark.Timing largeAgain;
-                if (r % 2 == 0) {
+                if (largeFirst(r)) {
                     largeAgain = again(bootstrap, root, largeRun, model, total, r);
                     smallAgain = again(bootstrap, root, smallRun, model, total, r);
                 } else {
@@ -297,6 +297,11 @@ public final class FleetBenchmark {
         return new Processed(timing, versions);
     }
 
+    /** Whether round {@code round} (from 1) runs the large fleet first: the even rounds. */
+    static boolean largeFirst(int round) {
+        return round % 2 == 0;
+    }
+
     private String roundLabel(int round) {
         return settings.rounds() == 1 ? "" : ", round " + round;
     }
@@ -310,8 +315,7 @@ public final class FleetBenchmark {
         String applicationId = prepared.runId() + "-round-" + round;
         Path stateDir = root.resolve(applicationId);
         Properties props = props(applicationId, bootstrap, stateDir, prepared.topology());
-        KafkaStreams streams = new KafkaStreams(build(prepared.topology(), props,
-                new DecodedModels(settings.cacheBytes()), new DecodedStates(settings.stateCacheBound())), props);
+        KafkaStreams streams = freshStreams(prepared.topology(), props);
         try {
             return process(streams, applicationId, bootstrap, prepared, model, total, round).timing();
         } finally {
@@ -324,8 +328,7 @@ public final class FleetBenchmark {
         log(settings.keys() + " keys: deleting the state directory and starting again");
         StateDirSize.deleteTree(stateDir);
         Properties props = props(runId, bootstrap, stateDir, topology);
-        KafkaStreams streams = new KafkaStreams(build(topology, props, new DecodedModels(settings.cacheBytes()),
-                new DecodedStates(settings.stateCacheBound())), props);
+        KafkaStreams streams = freshStreams(topology, props);
         RestoreCount count = new RestoreCount();
         streams.setGlobalStateRestoreListener(count);
         long start = System.nanoTime();
@@ -357,6 +360,12 @@ public final class FleetBenchmark {
     private static void close(KafkaStreams streams) {
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofMinutes(2)));
+    }
+
+    /** The detector's application over {@code topology} with empty decoded-model and decoded-state caches. */
+    private KafkaStreams freshStreams(TopologyConfig topology, Properties props) {
+        return new KafkaStreams(build(topology, props, new DecodedModels(settings.cacheBytes()),
+                new DecodedStates(settings.stateCacheBound())), props);
     }
 
     private org.apache.kafka.streams.Topology build(TopologyConfig topology, Properties props, DecodedModels decoded,

@@ -56,8 +56,8 @@ public record FleetBenchmarkResult(FleetBenchmark.Settings settings, FleetBenchm
             for (int r = 0; r < rounds.size(); r++) {
                 FleetBenchmark.Round round = rounds.get(r);
                 out.printf(Locale.ROOT, "round %d%s: events/s %.0f / %.0f, stream thread µs per event %.1f / %.1f,"
-                        + " ratio %.2f%n", r + 1, r % 2 == 1 ? " (large fleet first)" : "", round.small().rate(),
-                        round.large().rate(), round.small().cpu().streamThreadMicrosPerEvent(),
+                        + " ratio %.2f%n", r + 1, FleetBenchmark.largeFirst(r + 1) ? " (large fleet first)" : "",
+                        round.small().rate(), round.large().rate(), round.small().cpu().streamThreadMicrosPerEvent(),
                         round.large().cpu().streamThreadMicrosPerEvent(), round.ratio());
             }
         }
