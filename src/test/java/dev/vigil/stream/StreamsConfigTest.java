@@ -1,5 +1,9 @@
 package dev.vigil.stream;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.vigil.config.TopologyConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -9,7 +13,9 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -53,6 +59,26 @@ class StreamsConfigTest {
         assertEquals(StreamsConfig.AT_LEAST_ONCE, atLeastOnce.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         StreamsConfig validated = new StreamsConfig(props);
         assertEquals(StreamsConfig.EXACTLY_ONCE_V2, validated.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+    }
+
+    @Test
+    void shouldValidateItsStreamsConfigWithoutKafkaWarnings() {
+        Logger logger = (Logger) LoggerFactory.getLogger(StreamsConfig.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        Level level = logger.getLevel();
+        logger.setLevel(Level.WARN);
+        logger.addAppender(appender);
+        try {
+            StreamsConfig config = new StreamsConfig(VigilTopology.streamsConfig("vigil-sensors", "broker:9092",
+                    "/var/lib/vigil", TopologyConfig.defaults(), Map.of()));
+            assertTrue(config.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG));
+        } finally {
+            logger.detachAppender(appender);
+            logger.setLevel(level);
+        }
+        // e.g. Kafka's "Processing exception handler is not enabled for the GlobalThread", three times per start
+        assertEquals(List.of(), appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
     }
 
     @Test
