@@ -241,8 +241,11 @@ public final class VigilTopology {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), PRODUCER_COMPRESSION);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
         // Vigil's topologies have no global store, so this changes nothing but Kafka's warning at every StreamsConfig
-        // (three WARN lines per application started) that it will be the default from Kafka 5.0.
+        // (three WARN lines per application started) that it will be the default from Kafka 5.0; the main consumer's
+        // copy reaches the partition assignor, which reads its own StreamsConfig from the consumer's configs.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
+                true);
         if (overrides != null) {
             props.putAll(overrides);
         }

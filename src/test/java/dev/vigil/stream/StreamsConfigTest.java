@@ -73,6 +73,8 @@ class StreamsConfigTest {
             StreamsConfig config = new StreamsConfig(VigilTopology.streamsConfig("vigil-sensors", "broker:9092",
                     "/var/lib/vigil", TopologyConfig.defaults(), Map.of()));
             assertTrue(config.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG));
+            // the partition assignor reads a StreamsConfig of its own from the main consumer's configs
+            new StreamsConfig(config.getMainConsumerConfigs("vigil-sensors", "vigil-sensors-c", 0));
         } finally {
             logger.detachAppender(appender);
             logger.setLevel(level);
