@@ -1,6 +1,7 @@
 package dev.vigil.app.bench;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
@@ -83,7 +84,7 @@ public record StreamBenchmarkResult(StreamBenchmark.Settings settings, List<Stre
     /** The median of {@code values} (the mean of the middle two for an even count); NaN for none. */
     static double median(double[] values) {
         double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         int n = sorted.length;
         if (n == 0) {
             return Double.NaN;
