@@ -82,7 +82,11 @@ public final class Detector {
             state.coldStart = false;
         }
         double[] prediction = state.hasPrediction ? state.prediction().clone() : null;
-        ScoreOutcome outcome = scorer.score(state.score(), event.values(), prediction);
+        if (state.events == 0) {
+            state.firstTimestamp = event.timestamp();
+        }
+        ScoreOutcome outcome = scorer.score(state.score(), event.values(), prediction,
+                state.ageAt(event.timestamp()));
         boolean reset = advance(model, state, event.values(), event.timestamp());
         state.events++;
         state.lastScore = outcome.anomalyScore();

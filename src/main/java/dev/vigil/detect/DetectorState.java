@@ -26,6 +26,7 @@ public final class DetectorState {
     long events;
     long resets;
     long lastTimestamp = NO_TIMESTAMP;
+    long firstTimestamp = NO_TIMESTAMP;
     long modelVersion = NO_MODEL;
     boolean coldStart;
     double lastScore;
@@ -80,6 +81,23 @@ public final class DetectorState {
 
     public long lastTimestamp() {
         return lastTimestamp;
+    }
+
+    /**
+     * Event time of the key's first accepted event; {@link #NO_TIMESTAMP} before it, and for a key whose state was
+     * written by a release that did not keep it (format 8 or earlier), which counts as established.
+     */
+    public long firstTimestamp() {
+        return firstTimestamp;
+    }
+
+    /**
+     * Event time from the key's first accepted event to {@code timestamp} (the range rule's age,
+     * {@link dev.vigil.score.ScoringConfig#rangeTolerance}); {@link dev.vigil.score.Scorer#ESTABLISHED} when the first
+     * is not known.
+     */
+    public long ageAt(long timestamp) {
+        return firstTimestamp == NO_TIMESTAMP ? dev.vigil.score.Scorer.ESTABLISHED : timestamp - firstTimestamp;
     }
 
     /** The anomaly score of the key's latest accepted event (0 before the first). */

@@ -20,7 +20,8 @@ import java.util.zip.CRC32;
  * Binary form of a {@link DetectorState}, as kept in the state store, with the stream's history head beside it (so an
  * event reads and writes one value). Big-endian:
  * <pre>
- *   u8  format version (8; version 7, without the score section's run count, version 6, without the cold-start
+ *   u8  format version (9; version 8, without the first event time, version 7, without the score section's run
+ *       count, version 6, without the cold-start
  *       flag either, version 5, without the score section's count and drift section either, version 4, without the
  *       history head either, version 3, without the pending swap either, version 2, without the score section's
  *       patterns either, and version 1, without the schedule either, are still read)
@@ -36,6 +37,8 @@ import java.util.zip.CRC32;
  *   ... score section ({@link ScoreStateCodec})
  *   u8  coldStart                              (1: modelVersion is the shared model's, serving a per-key-scope key
  *                                              without a model of its own; absent before version 7: 0)
+ *   i64 firstTimestamp                         (the key's first accepted event time, for the range rule's young
+ *                                              range; absent before version 9: not known, the key is established)
  *   u8[n] history head                         (the open block of the key's history ring, as the stream's store
  *                                              keeps it; opaque here, empty when none, e.g. in a replay)
  *   i32 n                                      (absent before version 5, with the head: it was in the history store)
@@ -43,7 +46,7 @@ import java.util.zip.CRC32;
  * </pre>
  */
 public final class DetectorStateCodec {
-    public static final int FORMAT_VERSION = 8;
+    public static final int FORMAT_VERSION = 9;
     private static final int FIRST_VERSION_WITH_SCHEDULE = 2;
     private static final int FIRST_VERSION_WITH_PATTERNS = 3;
     private static final int FIRST_VERSION_WITH_PENDING_SWAP = 4;
@@ -51,6 +54,7 @@ public final class DetectorStateCodec {
     private static final int FIRST_VERSION_WITH_COUNTS = 6;
     private static final int FIRST_VERSION_WITH_COLD_START = 7;
     private static final int FIRST_VERSION_WITH_RUNS = 8;
+    private static final int FIRST_VERSION_WITH_FIRST_TIMESTAMP = 9;
     private static final byte[] NO_HISTORY_HEAD = new byte[0];
     /** Big-endian floats in a byte array, as {@link ByteBuffer#putFloat} writes them. */
     private static final VarHandle FLOATS = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.BIG_ENDIAN);
@@ -67,7 +71,7 @@ public final class DetectorStateCodec {
     public static byte[] encode(DetectorState s, byte[] historyHead) {
         LstmState lstm = s.lstm();
         int recurrent = 2 * lstm.layers() * lstm.hiddenSize() * Float.BYTES;
-        int size = 5 + recurrent + 8 * s.channels() + 1 + 11 * 8 + 1 + ScoreStateCodec.size(s.score())
+        int size = 5 + recurrent + 8 * s.channels() + 1 + 11 * 8 + 1 + 8 + ScoreStateCodec.size(s.score())
                 + historyHead.length + 4 + 4;
         ByteBuffer out = ByteBuffer.allocate(size);
         out.put((byte) FORMAT_VERSION).put((byte) lstm.layers()).putShort((short) lstm.hiddenSize())
@@ -87,6 +91,7 @@ public final class DetectorStateCodec {
         out.putDouble(s.lastScore);
         ScoreStateCodec.write(s.score(), out);
         out.put((byte) (s.coldStart ? 1 : 0));
+        out.putLong(s.firstTimestamp);
         out.put(historyHead).putInt(historyHead.length);
         out.putInt((int) crc(out.array(), out.position()));
         return out.array();
@@ -182,6 +187,7 @@ public final class DetectorStateCodec {
             ScoreState score = ScoreStateCodec.read(in, version >= FIRST_VERSION_WITH_PATTERNS,
                     version >= FIRST_VERSION_WITH_COUNTS, version >= FIRST_VERSION_WITH_RUNS);
             boolean coldStart = version >= FIRST_VERSION_WITH_COLD_START && in.get() != 0;
+            long first = version >= FIRST_VERSION_WITH_FIRST_TIMESTAMP ? in.getLong() : DetectorState.NO_TIMESTAMP;
             if (score.channels() != channels) {
                 throw new BadBytesException("detector state has " + channels + " channels but its score section has "
                         + score.channels());
@@ -193,6 +199,7 @@ public final class DetectorStateCodec {
             DetectorState s = new DetectorState(lstm, score, prediction);
             s.restoreCounters(has, events, resets, last, model);
             s.coldStart = coldStart;
+            s.firstTimestamp = first;
             s.schedule().restore(schedule[0], schedule[1], schedule[2], schedule[3]);
             s.schedule().restorePending(pending[0], pending[1]);
             s.lastScore = lastScore;

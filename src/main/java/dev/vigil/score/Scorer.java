@@ -11,6 +11,8 @@ public final class Scorer {
     public static final int TOP_CHANNELS = 3;
     /** Probability below which a run of exact repeats is a stuck sensor: the tail level that scores 0.5. */
     public static final double FLATLINE_TAIL = 1e-5;
+    /** The age of a key whose range is no longer young, whatever the settings. */
+    public static final long ESTABLISHED = Long.MAX_VALUE;
 
     private final ScoringConfig config;
     /** Per-event weight of a reading in the recent mean ({@link ScoringConfig#driftHalfLife()}; 0 when off). */
@@ -36,8 +38,10 @@ public final class Scorer {
      *
      * @param values     the reading, raw units, finite, one per channel
      * @param prediction the prediction made for this reading before it arrived, raw units, or null if none
+     * @param ageMs      event time since the key's first reading ({@link ScoringConfig#rangeTolerance}); a key whose
+     *                   first reading is not known counts as old ({@link #ESTABLISHED})
      */
-    public ScoreOutcome score(ScoreState state, double[] values, double[] prediction) {
+    public ScoreOutcome score(ScoreState state, double[] values, double[] prediction, long ageMs) {
         if (values.length != state.channels() || (prediction != null && prediction.length != values.length)) {
             throw new ShapeMismatchException("reading has " + values.length + " channels, state has " + state.channels());
         }
@@ -49,7 +53,7 @@ public final class Scorer {
             scaled = new double[values.length];
             raw = rawScore(state, values, prediction, residual, scaled, config.countAware());
         }
-        boolean outside = OnlineNormaliser.outsideRange(state, values, config.spatialTolerance());
+        boolean outside = OnlineNormaliser.outsideRange(state, values, config.rangeTolerance(ageMs));
         boolean flat = flatline(state, values);
         double pattern = patternScore(state, values);
         double drift = driftScore(state, values);

@@ -53,6 +53,13 @@ import dev.vigil.BadConfigException;
  *                               course (disk writes, key presses) is not flagged at every idle spell, and the run
  *                               being judged does not vouch for itself; default false (the independent rate; see
  *                               docs/detection-quality.md for why it is not the default)
+ * @param youngRangeMs           event time, in ms from a key's first reading, during which its range is young: it has
+ *                               not yet seen a whole day of its cycle, so a reading past it is often just the day going
+ *                               on; the range rule then needs {@code youngSpatialTolerance} instead of
+ *                               {@code spatialTolerance}; 0 disables; range 0..31,536,000,000 (a year), default
+ *                               86,400,000 (a day)
+ * @param youngSpatialTolerance  the range rule's tolerance while the key's range is young (never below
+ *                               {@code spatialTolerance}); range 0..10, default 0.25
  */
 public record ScoringConfig(
         int warmupEvents,
@@ -71,14 +78,22 @@ public record ScoringConfig(
         int patternWindow,
         boolean countAware,
         int driftHalfLife,
-        boolean flatlineRuns) {
+        boolean flatlineRuns,
+        long youngRangeMs,
+        double youngSpatialTolerance) {
 
     /** Most counters a key's pattern table may hold per channel: (patternBins + 2)^patternLength. */
     public static final int MAX_PATTERN_CELLS = 4096;
 
+    /** A day in ms: {@link #youngRangeMs()}'s default. */
+    public static final long DAY_MS = 86_400_000L;
+    /** Longest young range: a year. */
+    public static final long MAX_YOUNG_RANGE_MS = 365 * DAY_MS;
+
     /** The one place defaults live. */
     public static ScoringConfig defaults() {
-        return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 60, 30, 0.3, 8, 2, 20, true, 60, false);
+        return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 60, 30, 0.3, 8, 2, 20, true, 60, false,
+                DAY_MS, 0.25);
     }
 
     public ScoringConfig {
@@ -99,6 +114,8 @@ public record ScoringConfig(
         requireRange("patternLength", patternLength, 2, 4);
         requireRange("patternWindow", patternWindow, 1, 64);
         requireRange("driftHalfLife", driftHalfLife, 0, 100_000);
+        requireRange("youngRangeMs", youngRangeMs, 0, MAX_YOUNG_RANGE_MS);
+        requireRange("youngSpatialTolerance", youngSpatialTolerance, 0, 10);
         if (patternBins > 0 && PatternTable.cells(patternBins, patternLength) > MAX_PATTERN_CELLS) {
             throw new BadConfigException("patternBins " + patternBins + " with patternLength " + patternLength + " needs "
                     + PatternTable.cells(patternBins, patternLength) + " counters per channel; at most "
@@ -117,6 +134,17 @@ public record ScoringConfig(
 
     private static String fmt(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    /**
+     * The range rule's tolerance for a key whose first reading was {@code ageMs} of event time ago: 0 (off) when
+     * {@link #spatialTolerance()} is 0, the larger of the two tolerances while the key's range is young.
+     */
+    public double rangeTolerance(long ageMs) {
+        if (spatialTolerance == 0 || ageMs >= youngRangeMs) {
+            return spatialTolerance;
+        }
+        return Math.max(spatialTolerance, youngSpatialTolerance);
     }
 
     /** Per-event decay factor for a half-life in events: {@code 2^(-1/halfLife)}. */

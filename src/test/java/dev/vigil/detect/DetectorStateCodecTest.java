@@ -1,6 +1,7 @@
 package dev.vigil.detect;
 
 import dev.vigil.BadBytesException;
+import dev.vigil.score.Scorer;
 import dev.vigil.testutil.SyntheticSeries;
 import org.junit.jupiter.api.Test;
 
@@ -26,12 +27,13 @@ class DetectorStateCodecTest {
     static final String FIXTURE_V5 = "/fixtures/detector-state-v5.bin";
     static final String FIXTURE_V6 = "/fixtures/detector-state-v6.bin";
     static final String FIXTURE_V7 = "/fixtures/detector-state-v7.bin";
-    static final String FIXTURE = "/fixtures/detector-state-v8.bin";
+    static final String FIXTURE_V8 = "/fixtures/detector-state-v8.bin";
+    static final String FIXTURE = "/fixtures/detector-state-v9.bin";
     /**
      * What format 6 adds for one channel (count flags, recent mean, drift calibration: ring of 1 and scalars), with
-     * format 8's run count and format 7's cold-start flag after it.
+     * format 8's run count, format 7's cold-start flag and format 9's first event time after it.
      */
-    static final int V6_SECTION = 1 + 8 + 8 + 2 + 8 + 8 + 8 + 8 + 1;
+    static final int V6_SECTION = 1 + 8 + 8 + 2 + 8 + 8 + 8 + 8 + 1 + 8;
     /** The history head the v5 and v6 fixtures hold (opaque to the codec; the stream's ring reads it). */
     static final String HISTORY_HEAD = "/fixtures/history-head-v3.bin";
 
@@ -60,6 +62,7 @@ class DetectorStateCodecTest {
         assertArrayEquals(bytes, DetectorStateCodec.encode(back));
         assertEquals(state.score(), back.score());
         assertEquals(300, back.events());
+        assertEquals(SyntheticSeries.START, back.firstTimestamp(), "the first event's time");
         assertEquals(3, back.modelVersion());
     }
 
@@ -73,9 +76,9 @@ class DetectorStateCodecTest {
     void shouldRejectUnknownVersionsTruncationAndCorruption() {
         byte[] bytes = DetectorStateCodec.encode(sampleState());
         byte[] wrongVersion = bytes.clone();
-        wrongVersion[0] = 9;
+        wrongVersion[0] = 10;
         assertTrue(assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(wrongVersion))
-                .getMessage().contains("version 9"));
+                .getMessage().contains("version 10"));
         assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(Arrays.copyOf(bytes, bytes.length - 7)));
         byte[] flipped = bytes.clone();
         flipped[40] ^= 0x10;
@@ -190,7 +193,9 @@ class DetectorStateCodecTest {
                 "the same state, then the run count and the cold-start flag");
         assertEquals(0L, java.nio.ByteBuffer.wrap(current, flagAt, 8).getLong(), "no repeats: no run count");
         assertEquals(0, current[flagAt + 8]);
-        assertEquals(bytes.length + 8 + 1, current.length);
+        assertEquals(DetectorState.NO_TIMESTAMP, java.nio.ByteBuffer.wrap(current, flagAt + 9, 8).getLong(),
+                "the first event time is not known: an established key");
+        assertEquals(bytes.length + 8 + 1 + 8, current.length);
     }
 
     @Test
@@ -202,22 +207,45 @@ class DetectorStateCodecTest {
                 "the same state up to the end of the score section");
         assertEquals(0L, java.nio.ByteBuffer.wrap(current, flagAt, 8).getLong(),
                 "then the run count, estimated from the fixture's repeats (none)");
-        assertArrayEquals(Arrays.copyOfRange(bytes, flagAt, bytes.length - 4),
-                Arrays.copyOfRange(current, flagAt + 8, current.length - 4), "then the cold-start flag and the head");
+        assertEquals(bytes[flagAt], current[flagAt + 8], "then the cold-start flag");
+        assertEquals(DetectorState.NO_TIMESTAMP, java.nio.ByteBuffer.wrap(current, flagAt + 9, 8).getLong());
+        assertArrayEquals(Arrays.copyOfRange(bytes, flagAt + 1, bytes.length - 4),
+                Arrays.copyOfRange(current, flagAt + 17, current.length - 4), "and the head");
     }
 
     @Test
-    void shouldDecodeTheReleasedV8Fixture() throws IOException {
+    void shouldDecodeTheReleasedV8FixtureAsAnEstablishedKey() throws IOException {
+        byte[] bytes = fixture(FIXTURE_V8);
+        assertEquals(8, bytes[0]);
+        DetectorState state = DetectorStateCodec.decode(bytes);
+        assertEquals(DetectorState.NO_TIMESTAMP, state.firstTimestamp());
+        assertEquals(Scorer.ESTABLISHED, state.ageAt(state.lastTimestamp()), "its range is no longer young");
+        byte[] current = reencoded(bytes, true);
+        int flagAt = bytes.length - 8 - fixture(HISTORY_HEAD).length - 1;
+        assertArrayEquals(Arrays.copyOfRange(bytes, 1, flagAt + 1), Arrays.copyOfRange(current, 1, flagAt + 1),
+                "the same state up to the cold-start flag");
+        assertEquals(DetectorState.NO_TIMESTAMP, java.nio.ByteBuffer.wrap(current, flagAt + 1, 8).getLong(),
+                "then the first event time, not known");
+        assertArrayEquals(Arrays.copyOfRange(bytes, flagAt + 1, bytes.length - 4),
+                Arrays.copyOfRange(current, flagAt + 9, current.length - 4), "then the head");
+    }
+
+    @Test
+    void shouldDecodeTheReleasedV9Fixture() throws IOException {
         byte[] head = fixture(HISTORY_HEAD);
         if (Boolean.getBoolean("vigil.updateFixtures")) {
+            DetectorState v8 = DetectorStateCodec.decode(fixture(FIXTURE_V8));
+            v8.firstTimestamp = SyntheticSeries.START;
             java.nio.file.Files.write(java.nio.file.Path.of("src/test/resources" + FIXTURE),
-                    DetectorStateCodec.encode(DetectorStateCodec.decode(fixture(FIXTURE_V7)), head));
+                    DetectorStateCodec.encode(v8, head));
         }
         byte[] bytes = fixture(FIXTURE);
-        assertEquals(8, bytes[0]);
+        assertEquals(9, bytes[0]);
         DetectorState state = DetectorStateCodec.decode(bytes);
         assertSampleState(state);
         assertTrue(state.coldStart(), "the fixture's key is on the shared model (cold start)");
+        assertEquals(SyntheticSeries.START, state.firstTimestamp());
+        assertEquals(299 * SyntheticSeries.STEP_MS, state.ageAt(state.lastTimestamp()));
         assertArrayEquals(head, DetectorStateCodec.historyHead(bytes));
         assertEquals(0, DetectorStateCodec.historyHead(DetectorStateCodec.encode(state)).length);
         // the decoded state, not sampleState(): its LSTM values follow the numerics (float32 since model format 3)

@@ -32,6 +32,61 @@ class DetectorTest {
     }
 
     @Test
+    void shouldDateTheKeysAgeFromItsFirstAcceptedEvent() {
+        Detector detector = new Detector(CONFIG);
+        DetectorState state = detector.newState();
+        assertEquals(DetectorState.NO_TIMESTAMP, state.firstTimestamp());
+        assertFalse(detector.step(null, state, new Event(SyntheticSeries.START, new double[] {Double.NaN})).accepted());
+        assertEquals(DetectorState.NO_TIMESTAMP, state.firstTimestamp(), "a refused event does not start the clock");
+        List<Event> events = events();
+        for (Event e : events) {
+            detector.step(null, state, e);
+        }
+        assertEquals(events.get(0).timestamp(), state.firstTimestamp());
+        assertEquals(499 * SyntheticSeries.STEP_MS, state.ageAt(state.lastTimestamp()));
+        assertEquals(events.get(0).timestamp(), DetectorStateCodec.decode(DetectorStateCodec.encode(state))
+                .firstTimestamp(), "kept with the state");
+    }
+
+    @Test
+    void shouldCatchAFirstDaySpikeButNotTheFirstDayGoingOn() {
+        // a quantised daily cycle, five minutes a reading, from midnight's low (6): after the warm-up (120 readings,
+        // ten hours) the afternoon steps up to 14, past the morning's range [6, 13] by 1 (14% of it)
+        double[] day = new double[288 * 2];
+        for (int t = 0; t < day.length; t++) {
+            day[t] = Math.rint(10 - 4 * Math.cos(2 * Math.PI * t / 288));
+        }
+        ScoringConfig d = ScoringConfig.defaults();
+        assertEquals(List.of(), rangeOpenings(d, day), "a young range lets the day go on");
+        ScoringConfig off = new ScoringConfig(d.warmupEvents(), d.normaliserHalfLife(), d.outlierClip(),
+                d.shortWindow(), d.longHalfLife(), d.minStdDev(), d.spatialTolerance(), d.alertThreshold(),
+                d.quietEvents(), d.flatlineEvents(), d.repeatLevel(), d.patternBins(), d.patternLength(),
+                d.patternWindow(), d.countAware(), d.driftHalfLife(), d.flatlineRuns(), 0, d.youngSpatialTolerance());
+        assertEquals(1, rangeOpenings(off, day).size(), "without it, the first afternoon alerts");
+        // a spike on the first afternoon is caught; so is a reading 15% past the range on the second
+        assertEquals(List.of(200), rangeOpenings(d, SyntheticSeries.withSpike(day, 200, 12)));
+        double[] second = day.clone();
+        second[288 + 200] = 14 + 0.15 * 8;
+        assertEquals(List.of(288 + 200), rangeOpenings(d, second));
+    }
+
+    /** Events at which the range rule opened an alert, with a persistence prediction. */
+    private static List<Integer> rangeOpenings(ScoringConfig scoring, double[] x) {
+        Detector detector = new Detector(new DetectorConfig(CONFIG.lstm(), scoring));
+        DetectorState state = detector.newState();
+        List<Integer> at = new ArrayList<>();
+        List<Event> events = SyntheticSeries.events(x);
+        for (int t = 0; t < events.size(); t++) {
+            DetectorResult r = detector.step(null, state, events.get(t));
+            if (r.transition() == dev.vigil.score.AlertTransition.OPENED
+                    && r.alertReason() == dev.vigil.score.AlertReason.RANGE) {
+                at.add(t);
+            }
+        }
+        return at;
+    }
+
+    @Test
     void shouldRefuseBadEventsAndLeaveTheStateAsItWas() {
         Detector detector = new Detector(CONFIG);
         DetectorState state = detector.newState();

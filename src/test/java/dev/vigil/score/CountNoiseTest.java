@@ -20,7 +20,7 @@ class CountNoiseTest {
         return new ScoringConfig(c.warmupEvents(), c.normaliserHalfLife(), c.outlierClip(), c.shortWindow(),
                 c.longHalfLife(), c.minStdDev(), c.spatialTolerance(), c.alertThreshold(), c.quietEvents(),
                 c.flatlineEvents(), c.repeatLevel(), c.patternBins(), c.patternLength(), c.patternWindow(), countAware,
-                c.driftHalfLife(), c.flatlineRuns());
+                c.driftHalfLife(), c.flatlineRuns(), c.youngRangeMs(), c.youngSpatialTolerance());
     }
 
     /** Poisson-like counts around a rate of 40, persistence prediction; returns the state after them. */
@@ -30,7 +30,7 @@ class CountNoiseTest {
         double previous = 40;
         for (int t = 0; t < n; t++) {
             double x = Math.max(0, Math.round(40 + Math.sqrt(40) * random.nextGaussian()));
-            scorer.score(state, new double[] {x}, t == 0 ? null : new double[] {previous});
+            scorer.score(state, new double[] {x}, t == 0 ? null : new double[] {previous}, Scorer.ESTABLISHED);
             previous = x;
         }
         return state;
@@ -40,7 +40,7 @@ class CountNoiseTest {
     private static double rawOf(Scorer scorer, ScoreState state, double x, double p) {
         ScoreState copy = scorer.newState(1);
         copy.copyFrom(state);
-        return scorer.score(copy, new double[] {x}, new double[] {p}).rawScore();
+        return scorer.score(copy, new double[] {x}, new double[] {p}, Scorer.ESTABLISHED).rawScore();
     }
 
     @Test
@@ -63,14 +63,14 @@ class CountNoiseTest {
         Scorer without = new Scorer(plain);
         ScoreState a = counted(withCounts, 300);
         ScoreState b = counted(without, 300);
-        withCounts.score(a, new double[] {40.5}, new double[] {40});
-        without.score(b, new double[] {40.5}, new double[] {40});
+        withCounts.score(a, new double[] {40.5}, new double[] {40}, Scorer.ESTABLISHED);
+        without.score(b, new double[] {40.5}, new double[] {40}, Scorer.ESTABLISHED);
         assertFalse(a.counts()[0]);
         assertEquals(rawOf(without, b, 130, 100), rawOf(withCounts, a, 130, 100), "then measured as any reading");
-        withCounts.score(a, new double[] {41}, new double[] {40.5});
+        withCounts.score(a, new double[] {41}, new double[] {40.5}, Scorer.ESTABLISHED);
         assertFalse(a.counts()[0], "a later whole number does not make it a count again");
         ScoreState c = counted(withCounts, 10);
-        withCounts.score(c, new double[] {-1}, new double[] {40});
+        withCounts.score(c, new double[] {-1}, new double[] {40}, Scorer.ESTABLISHED);
         assertFalse(c.counts()[0], "a negative reading is no count");
     }
 
@@ -83,7 +83,7 @@ class CountNoiseTest {
             for (int c = 0; c < x.length; c++) {
                 x[c] = c == 3 || c == 9 ? t + 0.5 : t;
             }
-            scorer.score(state, x, t == 0 ? null : x.clone());
+            scorer.score(state, x, t == 0 ? null : x.clone(), Scorer.ESTABLISHED);
         }
         ByteBuffer buf = ByteBuffer.allocate(ScoreStateCodec.size(state));
         ScoreStateCodec.write(state, buf);

@@ -15,7 +15,7 @@ class DriftSignalTest {
         return new ScoringConfig(c.warmupEvents(), c.normaliserHalfLife(), c.outlierClip(), c.shortWindow(),
                 c.longHalfLife(), c.minStdDev(), c.spatialTolerance(), c.alertThreshold(), c.quietEvents(),
                 c.flatlineEvents(), c.repeatLevel(), c.patternBins(), c.patternLength(), c.patternWindow(),
-                c.countAware(), halfLife, c.flatlineRuns());
+                c.countAware(), halfLife, c.flatlineRuns(), c.youngRangeMs(), c.youngSpatialTolerance());
     }
 
     /**
@@ -38,7 +38,8 @@ class DriftSignalTest {
         ScoreState state = scorer.newState(1);
         ScoreOutcome[] out = new ScoreOutcome[x.length];
         for (int t = 0; t < x.length; t++) {
-            out[t] = scorer.score(state, new double[] {x[t]}, t == 0 ? null : new double[] {x[t - 1]});
+            out[t] = scorer.score(state, new double[] {x[t]}, t == 0 ? null : new double[] {x[t - 1]},
+                    Scorer.ESTABLISHED);
         }
         return out;
     }
@@ -75,7 +76,8 @@ class DriftSignalTest {
         ScoreState state = scorer.newState(2);
         double[] x = series();
         for (int t = 0; t < 400; t++) {
-            scorer.score(state, new double[] {x[t], -x[t]}, t == 0 ? null : new double[] {x[t - 1], -x[t - 1]});
+            scorer.score(state, new double[] {x[t], -x[t]}, t == 0 ? null : new double[] {x[t - 1], -x[t - 1]},
+                    Scorer.ESTABLISHED);
         }
         assertTrue(state.drift().levelUpdates() > 0);
         java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(ScoreStateCodec.size(state));

@@ -53,7 +53,7 @@ class PatternSurpriseTest {
         double peak = 0;
         for (int t = 0; t < 5000; t++) {
             double x = rnd.nextDouble();
-            ScoreOutcome o = scorer.score(state, new double[] {x}, new double[] {previous});
+            ScoreOutcome o = scorer.score(state, new double[] {x}, new double[] {previous}, Scorer.ESTABLISHED);
             previous = x;
             if (t > 500) {
                 peak = Math.max(peak, o.patternScore());
@@ -93,7 +93,8 @@ class PatternSurpriseTest {
         ScoringConfig off = new ScoringConfig(on.warmupEvents(), on.normaliserHalfLife(), on.outlierClip(),
                 on.shortWindow(), on.longHalfLife(), on.minStdDev(), on.spatialTolerance(), on.alertThreshold(),
                 on.quietEvents(), on.flatlineEvents(), on.repeatLevel(), 0, on.patternLength(), on.patternWindow(),
-                on.countAware(), on.driftHalfLife(), on.flatlineRuns());
+                on.countAware(), on.driftHalfLife(), on.flatlineRuns(), on.youngRangeMs(),
+                on.youngSpatialTolerance());
         double[] x = new double[1200];
         for (int t = 0; t < x.length; t++) {
             // up one bin a step, then back to the bottom; from t = 1000 down one bin a step, then back to the top:
@@ -113,7 +114,7 @@ class PatternSurpriseTest {
             for (int t = 0; t < 3000; t++) {
                 double[] x = noisy ? new double[] {rnd.nextDouble(), rnd.nextGaussian()}
                         : new double[] {sawtooth(t), t % 3};
-                scorer.score(state, x, t == 0 ? null : x.clone());
+                scorer.score(state, x, t == 0 ? null : x.clone(), Scorer.ESTABLISHED);
             }
             java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(ScoreStateCodec.size(state));
             ScoreStateCodec.write(state, buf);
@@ -127,7 +128,8 @@ class PatternSurpriseTest {
     private static AlertReason firstAlert(Scorer scorer, double[] x, int from) {
         ScoreState state = scorer.newState(1);
         for (int t = 0; t < x.length; t++) {
-            ScoreOutcome o = scorer.score(state, new double[] {x[t]}, t == 0 ? null : new double[] {x[t - 1]});
+            ScoreOutcome o = scorer.score(state, new double[] {x[t]}, t == 0 ? null : new double[] {x[t - 1]},
+                    Scorer.ESTABLISHED);
             if (t >= from && o.transition() == AlertTransition.OPENED) {
                 return o.reason();
             }

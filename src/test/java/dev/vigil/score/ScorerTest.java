@@ -22,7 +22,7 @@ class ScorerTest {
         double[] scores = new double[x.length];
         for (int t = 0; t < x.length; t++) {
             double[] prediction = t == 0 ? null : new double[] {x[t - 1]};
-            scores[t] = scorer.score(state, new double[] {x[t]}, prediction).anomalyScore();
+            scores[t] = scorer.score(state, new double[] {x[t]}, prediction, Scorer.ESTABLISHED).anomalyScore();
         }
         return scores;
     }
@@ -48,6 +48,59 @@ class ScorerTest {
         assertTrue(before < config.alertThreshold(), "quiet part peaked at " + before);
     }
 
+    /**
+     * A key that has seen 200 readings in [10, 11] (at {@code step} ms apart, its first at age 0), then
+     * {@code probe} at the next step: how the range rule judges it.
+     */
+    private ScoreOutcome probeAfterAYoungRange(Scorer s, long step, double probe) {
+        ScoreState state = s.newState(1);
+        for (int t = 0; t < 200; t++) {
+            double x = 10 + (t % 2);
+            s.score(state, new double[] {x}, t == 0 ? null : new double[] {11 - (t % 2)}, t * step);
+        }
+        return s.score(state, new double[] {probe}, new double[] {10}, 200 * step);
+    }
+
+    @Test
+    void shouldAskAYoungRangeForAWiderMarginThanAnEstablishedOne() {
+        long fiveMinutes = 300_000;
+        long hours = 3_600_000;
+        // 200 readings five minutes apart: 16.7 hours, still young; a reading 15% of the range past it
+        ScoreOutcome young = probeAfterAYoungRange(scorer, fiveMinutes, 11.15);
+        assertFalse(young.outsideRange(), "the day may just be going on");
+        assertTrue(young.anomalyScore() < config.alertThreshold());
+        // the same readings an hour apart: 200 hours old, the range is established and the margin 5%
+        ScoreOutcome old = probeAfterAYoungRange(scorer, hours, 11.15);
+        assertTrue(old.outsideRange());
+        assertEquals(1.0, old.anomalyScore());
+        assertEquals(AlertReason.RANGE, old.reason());
+        // far past the young range (60% of it): the rule fires on a young key too
+        ScoreOutcome far = probeAfterAYoungRange(scorer, fiveMinutes, 11.6);
+        assertTrue(far.outsideRange());
+        assertEquals(AlertReason.RANGE, far.reason());
+        // the first reading a day after the key's first counts as established
+        assertEquals(config.spatialTolerance(), config.rangeTolerance(ScoringConfig.DAY_MS));
+        assertEquals(config.youngSpatialTolerance(), config.rangeTolerance(ScoringConfig.DAY_MS - 1));
+    }
+
+    @Test
+    void shouldJudgeAYoungRangeAsAnEstablishedOneWhenTheSettingIsOff() {
+        ScoringConfig d = config;
+        ScoringConfig off = new ScoringConfig(d.warmupEvents(), d.normaliserHalfLife(), d.outlierClip(),
+                d.shortWindow(), d.longHalfLife(), d.minStdDev(), d.spatialTolerance(), d.alertThreshold(),
+                d.quietEvents(), d.flatlineEvents(), d.repeatLevel(), d.patternBins(), d.patternLength(),
+                d.patternWindow(), d.countAware(), d.driftHalfLife(), d.flatlineRuns(), 0, d.youngSpatialTolerance());
+        assertTrue(probeAfterAYoungRange(new Scorer(off), 300_000, 11.15).outsideRange());
+        // and a range rule switched off stays off while the key is young
+        ScoringConfig noRange = new ScoringConfig(d.warmupEvents(), d.normaliserHalfLife(), d.outlierClip(),
+                d.shortWindow(), d.longHalfLife(), d.minStdDev(), 0, d.alertThreshold(),
+                d.quietEvents(), d.flatlineEvents(), d.repeatLevel(), d.patternBins(), d.patternLength(),
+                d.patternWindow(), d.countAware(), d.driftHalfLife(), d.flatlineRuns(), d.youngRangeMs(),
+                d.youngSpatialTolerance());
+        assertEquals(0.0, noRange.rangeTolerance(0));
+        assertFalse(probeAfterAYoungRange(new Scorer(noRange), 300_000, 50).outsideRange());
+    }
+
     @Test
     void shouldOpenOneAlertAndReportRepeatsAtTheRepeatLevel() {
         double[] x = SyntheticSeries.withLevelShift(SyntheticSeries.seasonal(900, 10, 2, 50, 0.3, 3), 600, 40);
@@ -55,7 +108,8 @@ class ScorerTest {
         int opened = 0;
         int atThresholdAfterOpen = 0;
         for (int t = 0; t < x.length; t++) {
-            ScoreOutcome o = scorer.score(state, new double[] {x[t]}, t == 0 ? null : new double[] {x[t - 1]});
+            ScoreOutcome o = scorer.score(state, new double[] {x[t]}, t == 0 ? null : new double[] {x[t - 1]},
+                    Scorer.ESTABLISHED);
             if (o.transition() == AlertTransition.OPENED) {
                 opened++;
                 assertEquals(600, t);
@@ -74,7 +128,8 @@ class ScorerTest {
         int openedAt = -1;
         int closedAt = -1;
         for (int t = 0; t < x.length; t++) {
-            ScoreOutcome o = scorer.score(state, new double[] {x[t]}, t == 0 ? null : new double[] {x[t - 1]});
+            ScoreOutcome o = scorer.score(state, new double[] {x[t]}, t == 0 ? null : new double[] {x[t - 1]},
+                    Scorer.ESTABLISHED);
             if (o.transition() == AlertTransition.OPENED) {
                 openedAt = t;
             } else if (o.transition() == AlertTransition.CLOSED) {
@@ -134,7 +189,8 @@ class ScorerTest {
         ScoreState state = scorer.newState(1);
         List<Integer> at = new java.util.ArrayList<>();
         for (int t = 0; t < x.length; t++) {
-            ScoreOutcome o = scorer.score(state, new double[] {x[t]}, t == 0 ? null : new double[] {x[t - 1]});
+            ScoreOutcome o = scorer.score(state, new double[] {x[t]}, t == 0 ? null : new double[] {x[t - 1]},
+                    Scorer.ESTABLISHED);
             if (o.transition() == AlertTransition.OPENED && o.reason() == AlertReason.STUCK_SENSOR) {
                 at.add(t);
             }
@@ -157,7 +213,8 @@ class ScorerTest {
         ScoringConfig runs = new ScoringConfig(d.warmupEvents(), d.normaliserHalfLife(), d.outlierClip(),
                 d.shortWindow(), d.longHalfLife(), d.minStdDev(), d.spatialTolerance(), d.alertThreshold(),
                 d.quietEvents(), d.flatlineEvents(), d.repeatLevel(), d.patternBins(), d.patternLength(),
-                d.patternWindow(), d.countAware(), d.driftHalfLife(), true);
+                d.patternWindow(), d.countAware(), d.driftHalfLife(), true, d.youngRangeMs(),
+                d.youngSpatialTolerance());
         List<Integer> at = stuckOpenings(new Scorer(runs), idlingSensor());
         // the first idle spell is new for the key and fires; later ones are its habit (runs of about 50, so
         // q ~ 0.98 and a run needs about 460 repeats); the final long run fires once, well past any habitual spell
@@ -203,9 +260,9 @@ class ScorerTest {
         for (int t = 0; t < 50; t++) {
             double wobble = (t % 2 == 0 ? 0.1 : -0.1);
             reading = new double[] {1 + wobble, 2 + wobble, 3 + wobble};
-            scorer.score(state, reading, new double[] {1, 2, 3});
+            scorer.score(state, reading, new double[] {1, 2, 3}, Scorer.ESTABLISHED);
         }
-        ScoreOutcome o = scorer.score(state, new double[] {1, 5, 3.5}, new double[] {1, 2, 3});
+        ScoreOutcome o = scorer.score(state, new double[] {1, 5, 3.5}, new double[] {1, 2, 3}, Scorer.ESTABLISHED);
         assertArrayEquals(new int[] {1, 2, 0}, o.topChannels());
     }
 
@@ -213,7 +270,8 @@ class ScorerTest {
     void shouldRoundTripTheStateThroughItsCodec() {
         ScoreState state = scorer.newState(2);
         for (int t = 0; t < 300; t++) {
-            scorer.score(state, new double[] {Math.sin(t), 100 + t}, t == 0 ? null : new double[] {0, 100 + t});
+            scorer.score(state, new double[] {Math.sin(t), 100 + t}, t == 0 ? null : new double[] {0, 100 + t},
+                    Scorer.ESTABLISHED);
         }
         java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(ScoreStateCodec.size(state));
         ScoreStateCodec.write(state, buf);
@@ -240,7 +298,7 @@ class ScorerTest {
         String opened = null;
         for (int t = 0; t < x.length && opened == null; t++) {
             double[] prediction = t == 0 ? null : new double[] {x[t] + (t >= 600 ? 2.0 : 0.02 * Math.sin(t))};
-            ScoreOutcome o = scorer.score(state, new double[] {x[t]}, prediction);
+            ScoreOutcome o = scorer.score(state, new double[] {x[t]}, prediction, Scorer.ESTABLISHED);
             if (o.transition() == AlertTransition.OPENED) {
                 opened = t + " " + o.reason() + " " + o.detail();
             }
@@ -262,7 +320,7 @@ class ScorerTest {
         List<String> opened = new java.util.ArrayList<>();
         for (int t = 0; t < 700; t++) {
             double[] prediction = t == 0 ? null : new double[] {x[t] + (t >= 600 ? 2.0 : 0.02 * Math.sin(t))};
-            ScoreOutcome o = scorer.score(state, new double[] {x[t]}, prediction);
+            ScoreOutcome o = scorer.score(state, new double[] {x[t]}, prediction, Scorer.ESTABLISHED);
             if (o.transition() == AlertTransition.OPENED) {
                 opened.add(o.reason() + (o.reason() == AlertReason.STUCK_SENSOR ? " at " + t : ""));
             } else if (t >= 610) {
@@ -303,7 +361,8 @@ class ScorerTest {
         ScoreState state = scorer.newState(1);
         List<String> out = new java.util.ArrayList<>();
         for (int t = 0; t < x.length; t++) {
-            ScoreOutcome o = scorer.score(state, new double[] {x[t]}, t == 0 ? null : new double[] {x[t - 1]});
+            ScoreOutcome o = scorer.score(state, new double[] {x[t]}, t == 0 ? null : new double[] {x[t - 1]},
+                    Scorer.ESTABLISHED);
             if (o.transition() != AlertTransition.NONE) {
                 out.add(o.transition() + " " + o.reason() + " " + o.detail());
             }

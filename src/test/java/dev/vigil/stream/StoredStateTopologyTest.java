@@ -205,7 +205,8 @@ class StoredStateTopologyTest {
      */
     static byte[] formatFour(DetectorState state) {
         byte[] current = DetectorStateCodec.encode(state);
-        byte[] four = Arrays.copyOf(current, current.length - 4 - (1 + 8 + 8 + 2 + 8 + 8 + 8) - 8 - 1);
+        // without what formats 6 (counts, drift), 8 (run count), 7 (cold-start flag) and 9 (first event time) added
+        byte[] four = Arrays.copyOf(current, current.length - 4 - (1 + 8 + 8 + 2 + 8 + 8 + 8) - 8 - 1 - 8);
         four[0] = 4;
         CRC32 crc = new CRC32();
         crc.update(four, 0, four.length - 4);
