@@ -3,6 +3,8 @@ package dev.vigil.detect;
 import dev.vigil.lstm.LstmConfig;
 import dev.vigil.lstm.LstmState;
 import dev.vigil.score.ScoreState;
+import dev.vigil.score.Scorer;
+import dev.vigil.score.ScoringConfig;
 
 /**
  * Everything one key carries from event to event: the LSTM's h and c per layer, the scoring state
@@ -93,11 +95,10 @@ public final class DetectorState {
 
     /**
      * Event time from the key's first accepted event to {@code timestamp} (the range rule's age,
-     * {@link dev.vigil.score.ScoringConfig#rangeTolerance}); {@link dev.vigil.score.Scorer#ESTABLISHED} when the first
-     * is not known.
+     * {@link ScoringConfig#rangeTolerance}); {@link Scorer#ESTABLISHED} when the first is not known.
      */
     public long ageAt(long timestamp) {
-        return firstTimestamp == NO_TIMESTAMP ? dev.vigil.score.Scorer.ESTABLISHED : timestamp - firstTimestamp;
+        return firstTimestamp == NO_TIMESTAMP ? Scorer.ESTABLISHED : timestamp - firstTimestamp;
     }
 
     /** The anomaly score of the key's latest accepted event (0 before the first). */
