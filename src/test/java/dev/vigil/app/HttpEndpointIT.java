@@ -8,6 +8,7 @@ import dev.vigil.detect.DetectorConfig;
 import dev.vigil.detect.DetectorResult;
 import dev.vigil.detect.DetectorState;
 import dev.vigil.detect.Event;
+import dev.vigil.score.ScoringConfig;
 import dev.vigil.testutil.KafkaTestBroker;
 import dev.vigil.testutil.PrometheusExposition;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -113,6 +114,8 @@ class HttpEndpointIT {
         assertEquals(key, n.get("key").asText());
         assertEquals(scenario.eventsPerKey, n.get("events").asLong());
         assertEquals(last.timestamp(), n.get("lastTimestamp").asLong());
+        assertEquals(scenario.events.get(key).get(0).timestamp(), n.get("firstTimestamp").asLong());
+        assertEquals(state.ageAt(last.timestamp()) < ScoringConfig.DAY_MS, n.get("youngRange").asBoolean());
         assertEquals(last.values()[0], n.get("value").asDouble(), 0.0);
         assertEquals(state.prediction()[0], n.get("prediction").asDouble(), 0.0);
         assertEquals(last.rawScore(), n.get("rawScore").asDouble(), 0.0);

@@ -33,6 +33,13 @@ final class SensorJson {
         } else {
             out.put("lastTimestamp", s.lastTimestamp());
         }
+        if (s.firstTimestamp() == DetectorState.NO_TIMESTAMP) {
+            out.putNull("firstTimestamp");
+        } else {
+            out.put("firstTimestamp", s.firstTimestamp());
+        }
+        out.put("youngRange", s.events() > 0
+                && s.ageAt(s.lastTimestamp()) < t.detector().scoring().youngRangeMs());
         reading(out, "value", t.topology().channels(), score.updates() > 0 ? score.last() : null);
         reading(out, "prediction", t.topology().channels(), s.hasPrediction() ? s.prediction() : null);
         int n = score.error().recentCount();
