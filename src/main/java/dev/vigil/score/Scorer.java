@@ -53,7 +53,8 @@ public final class Scorer {
             scaled = new double[values.length];
             raw = rawScore(state, values, prediction, residual, scaled, config.countAware());
         }
-        boolean outside = OnlineNormaliser.outsideRange(state, values, config.rangeTolerance(ageMs));
+        double tolerance = config.rangeTolerance(ageMs);
+        boolean outside = OnlineNormaliser.outsideRange(state, values, tolerance);
         boolean flat = flatline(state, values);
         double pattern = patternScore(state, values);
         double drift = driftScore(state, values);
@@ -83,7 +84,9 @@ public final class Scorer {
                     transition = AlertTransition.OPENED;
                     reason = cause;
                     detail = switch (reason) {
-                        case RANGE -> "a reading outside the range seen so far";
+                        case RANGE -> tolerance == config.spatialTolerance() ? "a reading outside the range seen so far"
+                                : String.format(java.util.Locale.ROOT, "a reading outside the range seen so far, by"
+                                + " more than %.0f%% of it while the key's range is young", 100 * tolerance);
                         case STUCK_SENSOR -> "the same reading " + state.flatRun + " times in a row";
                         case DRIFT -> String.format(java.util.Locale.ROOT,
                                 "the recent level far from usual for this sensor (drift score %.3f)", drift);

@@ -78,6 +78,9 @@ class ScorerTest {
         ScoreOutcome far = probeAfterAYoungRange(scorer, fiveMinutes, 11.6);
         assertTrue(far.outsideRange());
         assertEquals(AlertReason.RANGE, far.reason());
+        assertEquals("a reading outside the range seen so far, by more than 25% of it while the key's range is young",
+                far.detail());
+        assertEquals("a reading outside the range seen so far", old.detail());
         // the first reading a day after the key's first counts as established
         assertEquals(config.spatialTolerance(), config.rangeTolerance(ScoringConfig.DAY_MS));
         assertEquals(config.youngSpatialTolerance(), config.rangeTolerance(ScoringConfig.DAY_MS - 1));
