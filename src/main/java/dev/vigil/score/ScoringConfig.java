@@ -136,12 +136,17 @@ public record ScoringConfig(
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
+    /** Whether the range of a key whose first reading was {@code ageMs} of event time ago is still young. */
+    public boolean youngRange(long ageMs) {
+        return ageMs < youngRangeMs;
+    }
+
     /**
      * The range rule's tolerance for a key whose first reading was {@code ageMs} of event time ago: 0 (off) when
      * {@link #spatialTolerance()} is 0, the larger of the two tolerances while the key's range is young.
      */
     public double rangeTolerance(long ageMs) {
-        if (spatialTolerance == 0 || ageMs >= youngRangeMs) {
+        if (spatialTolerance == 0 || !youngRange(ageMs)) {
             return spatialTolerance;
         }
         return Math.max(spatialTolerance, youngSpatialTolerance);

@@ -5,6 +5,7 @@ import dev.vigil.lstm.LstmModel;
 import dev.vigil.lstm.Normalisation;
 import dev.vigil.lstm.TrainingInfo;
 import dev.vigil.score.ScoringConfig;
+import dev.vigil.score.ScoringConfigs;
 import dev.vigil.testutil.SyntheticSeries;
 import org.junit.jupiter.api.Test;
 
@@ -58,10 +59,7 @@ class DetectorTest {
         }
         ScoringConfig d = ScoringConfig.defaults();
         assertEquals(List.of(), rangeOpenings(d, day), "a young range lets the day go on");
-        ScoringConfig off = new ScoringConfig(d.warmupEvents(), d.normaliserHalfLife(), d.outlierClip(),
-                d.shortWindow(), d.longHalfLife(), d.minStdDev(), d.spatialTolerance(), d.alertThreshold(),
-                d.quietEvents(), d.flatlineEvents(), d.repeatLevel(), d.patternBins(), d.patternLength(),
-                d.patternWindow(), d.countAware(), d.driftHalfLife(), d.flatlineRuns(), 0, d.youngSpatialTolerance());
+        ScoringConfig off = ScoringConfigs.withRange(d, d.spatialTolerance(), 0);
         assertEquals(1, rangeOpenings(off, day).size(), "without it, the first afternoon alerts");
         // a spike on the first afternoon is caught; so is a reading 15% past the range on the second
         assertEquals(List.of(200), rangeOpenings(d, SyntheticSeries.withSpike(day, 200, 12)));

@@ -88,18 +88,10 @@ class ScorerTest {
 
     @Test
     void shouldJudgeAYoungRangeAsAnEstablishedOneWhenTheSettingIsOff() {
-        ScoringConfig d = config;
-        ScoringConfig off = new ScoringConfig(d.warmupEvents(), d.normaliserHalfLife(), d.outlierClip(),
-                d.shortWindow(), d.longHalfLife(), d.minStdDev(), d.spatialTolerance(), d.alertThreshold(),
-                d.quietEvents(), d.flatlineEvents(), d.repeatLevel(), d.patternBins(), d.patternLength(),
-                d.patternWindow(), d.countAware(), d.driftHalfLife(), d.flatlineRuns(), 0, d.youngSpatialTolerance());
+        ScoringConfig off = ScoringConfigs.withRange(config, config.spatialTolerance(), 0);
         assertTrue(probeAfterAYoungRange(new Scorer(off), 300_000, 11.15).outsideRange());
         // and a range rule switched off stays off while the key is young
-        ScoringConfig noRange = new ScoringConfig(d.warmupEvents(), d.normaliserHalfLife(), d.outlierClip(),
-                d.shortWindow(), d.longHalfLife(), d.minStdDev(), 0, d.alertThreshold(),
-                d.quietEvents(), d.flatlineEvents(), d.repeatLevel(), d.patternBins(), d.patternLength(),
-                d.patternWindow(), d.countAware(), d.driftHalfLife(), d.flatlineRuns(), d.youngRangeMs(),
-                d.youngSpatialTolerance());
+        ScoringConfig noRange = ScoringConfigs.withRange(config, 0, config.youngRangeMs());
         assertEquals(0.0, noRange.rangeTolerance(0));
         assertFalse(probeAfterAYoungRange(new Scorer(noRange), 300_000, 50).outsideRange());
     }

@@ -38,8 +38,7 @@ final class SensorJson {
         } else {
             out.put("firstTimestamp", s.firstTimestamp());
         }
-        out.put("youngRange", s.events() > 0
-                && s.ageAt(s.lastTimestamp()) < t.detector().scoring().youngRangeMs());
+        out.put("youngRange", t.detector().scoring().youngRange(s.ageAt(s.lastTimestamp())));
         reading(out, "value", t.topology().channels(), score.updates() > 0 ? score.last() : null);
         reading(out, "prediction", t.topology().channels(), s.hasPrediction() ? s.prediction() : null);
         int n = score.error().recentCount();
