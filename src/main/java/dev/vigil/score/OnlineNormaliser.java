@@ -70,13 +70,21 @@ public final class OnlineNormaliser {
             return false;
         }
         for (int c = 0; c < values.length; c++) {
-            double lo = state.min()[c];
-            double hi = state.max()[c];
-            double margin = tolerance * (hi - lo);
-            if (values[c] > hi + margin || values[c] < lo - margin) {
+            if (outside(values[c], state.min()[c], state.max()[c], tolerance)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** {@link #outsideRange(ScoreState, double[], double)} for channel c's reading x alone. */
+    public static boolean outsideRange(ScoreState state, int c, double x, double tolerance) {
+        return tolerance > 0 && state.updates() > 0 && outside(x, state.min()[c], state.max()[c], tolerance);
+    }
+
+    /** True when x lies outside [lo, hi] by more than {@code tolerance} times {@code hi - lo}. */
+    static boolean outside(double x, double lo, double hi, double tolerance) {
+        double margin = tolerance * (hi - lo);
+        return x > hi + margin || x < lo - margin;
     }
 }

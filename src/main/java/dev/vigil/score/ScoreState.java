@@ -20,6 +20,9 @@ public final class ScoreState {
     /** Per channel: every reading so far a whole number >= 0 (the channel counts something). */
     private final boolean[] counts;
     private final double[] recentMean;
+    private final double[] jumpLevel;
+    private final double[] jumpLow;
+    private final double[] jumpHigh;
     private final SignalLevel error;
     private final SignalLevel drift;
     private SignalLevel pattern;
@@ -30,6 +33,8 @@ public final class ScoreState {
     int flatRun;
     long repeats;
     long repeatsAfterRepeat;
+    /** Readings whose jump went into {@link #jumpLow()} and {@link #jumpHigh()}. */
+    long jumpsSeen;
     long alertsOpened;
     /** The rule or signal that opened the alert now open; null when none is open or it is not known. */
     AlertReason openReason;
@@ -58,6 +63,9 @@ public final class ScoreState {
         counts = new boolean[channels];
         Arrays.fill(counts, true);
         recentMean = new double[channels];
+        jumpLevel = new double[channels];
+        jumpLow = new double[channels];
+        jumpHigh = new double[channels];
         error = new SignalLevel(shortWindow);
         drift = new SignalLevel(1);
         pattern = new SignalLevel(patternWindow);
@@ -128,6 +136,29 @@ public final class ScoreState {
     /** Recent mean of each channel, raw units ({@link ScoringConfig#driftHalfLife()}; valid once updated). */
     public double[] recentMean() {
         return recentMean;
+    }
+
+    /**
+     * Recent level of each channel that a reading's jump is measured from, raw units ({@link
+     * ScoringConfig#jumpHalfLife()}; valid once updated).
+     */
+    public double[] jumpLevel() {
+        return jumpLevel;
+    }
+
+    /** Per channel, the lowest jump (reading less its recent level) seen while jumps were learnt. */
+    public double[] jumpLow() {
+        return jumpLow;
+    }
+
+    /** Per channel, the highest jump (reading less its recent level) seen while jumps were learnt. */
+    public double[] jumpHigh() {
+        return jumpHigh;
+    }
+
+    /** Readings whose jump has gone into {@link #jumpLow()} and {@link #jumpHigh()}. */
+    public long jumpsSeen() {
+        return jumpsSeen;
     }
 
     /** Calibration state of the drift signal (its level is the latest value: the recent mean already smooths). */
@@ -220,6 +251,10 @@ public final class ScoreState {
         System.arraycopy(other.last, 0, last, 0, last.length);
         System.arraycopy(other.counts, 0, counts, 0, counts.length);
         System.arraycopy(other.recentMean, 0, recentMean, 0, recentMean.length);
+        System.arraycopy(other.jumpLevel, 0, jumpLevel, 0, jumpLevel.length);
+        System.arraycopy(other.jumpLow, 0, jumpLow, 0, jumpLow.length);
+        System.arraycopy(other.jumpHigh, 0, jumpHigh, 0, jumpHigh.length);
+        jumpsSeen = other.jumpsSeen;
         error.copyFrom(other.error);
         drift.copyFrom(other.drift);
         pattern.copyFrom(other.pattern);
@@ -237,7 +272,8 @@ public final class ScoreState {
                 && Arrays.equals(center, s.center) && Arrays.equals(scale, s.scale)
                 && Arrays.equals(min, s.min) && Arrays.equals(max, s.max) && Arrays.equals(last, s.last)
                 && Arrays.equals(counts, s.counts) && Arrays.equals(recentMean, s.recentMean)
-                && drift.equals(s.drift)
+                && drift.equals(s.drift) && Arrays.equals(jumpLevel, s.jumpLevel)
+                && Arrays.equals(jumpLow, s.jumpLow) && Arrays.equals(jumpHigh, s.jumpHigh) && jumpsSeen == s.jumpsSeen
                 && flatRun == s.flatRun && repeats == s.repeats && updates == s.updates
                 && error.equals(s.error) && pattern.equals(s.pattern) && Objects.equals(patterns, s.patterns)
                 && alertOpen == s.alertOpen && openReason == s.openReason && quietRun == s.quietRun

@@ -37,6 +37,9 @@ import java.nio.ByteOrder;
  *   run section (absent in detector states before version 8: estimated as repeats² / updates, what independent
  *   repeats would give, so {@link ScoringConfig#flatlineRuns()} starts from the independent rate):
  *   i64 repeatsAfterRepeat
+ *   jump section (absent in detector states before version 10: the recent level starts at the recent mean, no jumps
+ *   learnt, so the range rule asks for none until {@link Scorer#JUMP_SETTLE} are):
+ *   f64 jumpLevel[d], f64 jumpLow[d], f64 jumpHigh[d], i64 jumpsSeen
  * </pre>
  * The error fields keep their place of the earlier versions ({@link SignalLevel} of the prediction error).
  * The caller's buffer must be big-endian with a backing array (as {@link ByteBuffer#allocate} and
@@ -69,7 +72,7 @@ public final class ScoreStateCodec {
             }
         }
         return 2 + 8 * 4 * d + 8 + levelBytes + 1 + 4 + 8 + 8 * d + 4 + 8 + 2 + table + patternLevelBytes
-                + countBytes(d) + 8 * d + 8 + 2 + 8 + 8 + 8 + 8;
+                + countBytes(d) + 8 * d + 8 + 2 + 8 + 8 + 8 + 8 + 3 * 8 * d + 8;
     }
 
     public static void write(ScoreState s, ByteBuffer out) {
@@ -112,6 +115,10 @@ public final class ScoreStateCodec {
         out.put((byte) drift.recentCount).put((byte) drift.recentNext);
         out.putDouble(drift.longMean).putDouble(drift.longVariance).putLong(drift.levelUpdates);
         out.putLong(s.repeatsAfterRepeat);
+        putAll(out, s.jumpLevel());
+        putAll(out, s.jumpLow());
+        putAll(out, s.jumpHigh());
+        out.putLong(s.jumpsSeen);
     }
 
     private static byte alertByte(ScoreState s) {
@@ -132,16 +139,18 @@ public final class ScoreStateCodec {
 
     /** Reads a state with all its sections; {@link BadBytesException} when truncated or inconsistent. */
     public static ScoreState read(ByteBuffer in) {
-        return read(in, true, true, true);
+        return read(in, true, true, true, true);
     }
 
     /**
      * Reads a state; without {@code patternSection} (states written before it existed) the state has no pattern
      * table and a fresh pattern calibration; without {@code countSection}, a channel counts when its min, max and
      * last reading are whole numbers >= 0; without {@code runSection}, the repeats following a repeat are estimated as
-     * independent repeats would give them. {@link BadBytesException} when truncated or inconsistent.
+     * independent repeats would give them; without {@code jumpSection}, the jumps' recent level starts at the recent
+     * mean and no jumps are learnt. {@link BadBytesException} when truncated or inconsistent.
      */
-    public static ScoreState read(ByteBuffer in, boolean patternSection, boolean countSection, boolean runSection) {
+    public static ScoreState read(ByteBuffer in, boolean patternSection, boolean countSection, boolean runSection,
+                                  boolean jumpSection) {
         try {
             int channels = Byte.toUnsignedInt(in.get());
             int window = Byte.toUnsignedInt(in.get());
@@ -196,6 +205,19 @@ public final class ScoreStateCodec {
                 s.repeatsAfterRepeat = following;
             } else {
                 s.repeatsAfterRepeat = s.updates == 0 ? 0 : Math.round((double) s.repeats * s.repeats / s.updates);
+            }
+            if (jumpSection) {
+                getAll(in, s.jumpLevel());
+                getAll(in, s.jumpLow());
+                getAll(in, s.jumpHigh());
+                long seen = in.getLong();
+                if (seen < 0 || seen > s.updates) {
+                    throw new BadBytesException("score state has " + seen + " jumps learnt of " + s.updates
+                            + " readings");
+                }
+                s.jumpsSeen = seen;
+            } else {
+                System.arraycopy(s.recentMean(), 0, s.jumpLevel(), 0, channels);
             }
             return s;
         } catch (BufferUnderflowException e) {

@@ -11,16 +11,24 @@ public final class Scorer {
     public static final int TOP_CHANNELS = 3;
     /** Probability below which a run of exact repeats is a stuck sensor: the tail level that scores 0.5. */
     public static final double FLATLINE_TAIL = 1e-5;
+    /**
+     * Readings of a key before its jumps ({@link ScoringConfig#jumpHalfLife()}) are learnt, while its recent level
+     * settles, and then jumps learnt before the range rule asks for one.
+     */
+    public static final int JUMP_SETTLE = 300;
     /** The age of a key whose range is no longer young, whatever the settings. */
     public static final long ESTABLISHED = Long.MAX_VALUE;
 
     private final ScoringConfig config;
     /** Per-event weight of a reading in the recent mean ({@link ScoringConfig#driftHalfLife()}; 0 when off). */
     private final double driftAlpha;
+    /** Per-event weight of a reading in the jumps' recent level ({@link ScoringConfig#jumpHalfLife()}; 0 when off). */
+    private final double jumpAlpha;
 
     public Scorer(ScoringConfig config) {
         this.config = config;
         this.driftAlpha = config.driftHalfLife() == 0 ? 0 : 1.0 - ScoringConfig.decayFor(config.driftHalfLife());
+        this.jumpAlpha = config.jumpHalfLife() == 0 ? 0 : 1.0 - ScoringConfig.decayFor(config.jumpHalfLife());
     }
 
     public ScoringConfig config() {
@@ -54,7 +62,7 @@ public final class Scorer {
             raw = rawScore(state, values, prediction, residual, scaled, config.countAware());
         }
         double tolerance = config.rangeTolerance(ageMs);
-        boolean outside = OnlineNormaliser.outsideRange(state, values, tolerance);
+        boolean outside = rangeRecord(state, values, tolerance);
         boolean flat = flatline(state, values);
         double pattern = patternScore(state, values);
         double drift = driftScore(state, values);
@@ -178,6 +186,46 @@ public final class Scorer {
     }
 
     /**
+     * The range rule: true when some channel's reading lies outside the range seen so far by more than {@code
+     * tolerance} of that range and, once the key's jumps are learnt ({@link ScoringConfig#jumpHalfLife()}), its jump
+     * (the reading less the channel's recent level) also lies outside the range of the jumps learnt, by the same
+     * tolerance of theirs: a reading that climbed slowly to a new high (a trend, growth) is no record, one that
+     * leapt there is. A key's jumps are learnt from its {@link #JUMP_SETTLE}th reading after the first on, and used
+     * once that many are learnt. Call before {@link OnlineNormaliser#update}. Modifies {@code state}.
+     */
+    private boolean rangeRecord(ScoreState state, double[] values, double tolerance) {
+        double[] level = state.jumpLevel();
+        long n = state.updates();
+        if (jumpAlpha == 0 || n == 0) {
+            // off: the level follows the last reading, so that it starts from there if the rule is turned on
+            System.arraycopy(values, 0, level, 0, values.length);
+            state.jumpsSeen = 0;
+            return OnlineNormaliser.outsideRange(state, values, tolerance);
+        }
+        boolean learn = n > JUMP_SETTLE;
+        boolean use = asksForJump(state);
+        double alpha = Math.max(jumpAlpha, 1.0 / (n + 1));
+        double[] low = state.jumpLow();
+        double[] high = state.jumpHigh();
+        boolean record = false;
+        for (int c = 0; c < values.length; c++) {
+            double jump = values[c] - level[c];
+            if (OnlineNormaliser.outsideRange(state, c, values[c], tolerance)) {
+                record |= !use || OnlineNormaliser.outside(jump, low[c], high[c], tolerance);
+            }
+            if (learn) {
+                low[c] = state.jumpsSeen == 0 ? jump : Math.min(low[c], jump);
+                high[c] = state.jumpsSeen == 0 ? jump : Math.max(high[c], jump);
+            }
+            level[c] += alpha * (values[c] - level[c]);
+        }
+        if (learn) {
+            state.jumpsSeen++;
+        }
+        return record;
+    }
+
+    /**
      * The pattern signal's calibrated score for this reading ({@link PatternSurprise}), 0 when it is off. Call
      * before {@link OnlineNormaliser#update}: the reading is quantised in the range seen before it. Modifies
      * {@code state}.
@@ -262,6 +310,14 @@ public final class Scorer {
             before = start * Math.pow(q, state.flatRun - 2);
         }
         return tail <= FLATLINE_TAIL && (before > FLATLINE_TAIL || state.flatRun == config.flatlineEvents());
+    }
+
+    /**
+     * Whether the key's jumps are learnt, so that a reading outside its range scores 1 only with a jump beyond theirs
+     * ({@link ScoringConfig#jumpHalfLife()}).
+     */
+    public boolean asksForJump(ScoreState state) {
+        return jumpAlpha > 0 && state.jumpsSeen() >= JUMP_SETTLE;
     }
 
     /** True while the key is in warm-up (no scores, no alerts). */

@@ -60,6 +60,13 @@ import dev.vigil.BadConfigException;
  *                               86,400,000 (a day)
  * @param youngSpatialTolerance  the range rule's tolerance while the key's range is young (never below
  *                               {@code spatialTolerance}); range 0..10, default 0.25
+ * @param jumpHalfLife           half-life, in events, of each channel's recent level that a reading's jump is measured
+ *                               from (the reading less that level); a reading outside the range then scores 1 only if
+ *                               its jump is also outside the range of the key's jumps (by the same tolerance), so a
+ *                               slow climb to a new high (a trend, growth) is no record, a sudden one is. The jumps are
+ *                               learnt from a key's {@value Scorer#JUMP_SETTLE}th reading on and used once that many
+ *                               are learnt; 0 disables (every reading outside the range scores 1); range 0..100,000,
+ *                               default 120
  */
 public record ScoringConfig(
         int warmupEvents,
@@ -80,7 +87,8 @@ public record ScoringConfig(
         int driftHalfLife,
         boolean flatlineRuns,
         long youngRangeMs,
-        double youngSpatialTolerance) {
+        double youngSpatialTolerance,
+        int jumpHalfLife) {
 
     /** Most counters a key's pattern table may hold per channel: (patternBins + 2)^patternLength. */
     public static final int MAX_PATTERN_CELLS = 4096;
@@ -93,7 +101,7 @@ public record ScoringConfig(
     /** The one place defaults live. */
     public static ScoringConfig defaults() {
         return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 60, 30, 0.3, 8, 2, 20, true, 60, false,
-                DAY_MS, 0.25);
+                DAY_MS, 0.25, 120);
     }
 
     public ScoringConfig {
@@ -116,6 +124,7 @@ public record ScoringConfig(
         requireRange("driftHalfLife", driftHalfLife, 0, 100_000);
         requireRange("youngRangeMs", youngRangeMs, 0, MAX_YOUNG_RANGE_MS);
         requireRange("youngSpatialTolerance", youngSpatialTolerance, 0, 10);
+        requireRange("jumpHalfLife", jumpHalfLife, 0, 100_000);
         if (patternBins > 0 && PatternTable.cells(patternBins, patternLength) > MAX_PATTERN_CELLS) {
             throw new BadConfigException("patternBins " + patternBins + " with patternLength " + patternLength + " needs "
                     + PatternTable.cells(patternBins, patternLength) + " counters per channel; at most "

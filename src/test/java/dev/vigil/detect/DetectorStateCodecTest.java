@@ -28,12 +28,15 @@ class DetectorStateCodecTest {
     static final String FIXTURE_V6 = "/fixtures/detector-state-v6.bin";
     static final String FIXTURE_V7 = "/fixtures/detector-state-v7.bin";
     static final String FIXTURE_V8 = "/fixtures/detector-state-v8.bin";
-    static final String FIXTURE = "/fixtures/detector-state-v9.bin";
+    static final String FIXTURE_V9 = "/fixtures/detector-state-v9.bin";
+    static final String FIXTURE = "/fixtures/detector-state-v10.bin";
+    /** What format 10 adds to the score section for one channel: the jumps' level, low and high, and their count. */
+    static final int JUMP_SECTION = 3 * 8 + 8;
     /**
      * What format 6 adds for one channel (count flags, recent mean, drift calibration: ring of 1 and scalars), with
-     * format 8's run count, format 7's cold-start flag and format 9's first event time after it.
+     * format 8's run count, format 10's jumps, format 7's cold-start flag and format 9's first event time after it.
      */
-    static final int V6_SECTION = 1 + 8 + 8 + 2 + 8 + 8 + 8 + 8 + 1 + 8;
+    static final int V6_SECTION = 1 + 8 + 8 + 2 + 8 + 8 + 8 + 8 + JUMP_SECTION + 1 + 8;
     /** The history head the v5 and v6 fixtures hold (opaque to the codec; the stream's ring reads it). */
     static final String HISTORY_HEAD = "/fixtures/history-head-v3.bin";
 
@@ -76,9 +79,9 @@ class DetectorStateCodecTest {
     void shouldRejectUnknownVersionsTruncationAndCorruption() {
         byte[] bytes = DetectorStateCodec.encode(sampleState());
         byte[] wrongVersion = bytes.clone();
-        wrongVersion[0] = 10;
+        wrongVersion[0] = 11;
         assertTrue(assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(wrongVersion))
-                .getMessage().contains("version 10"));
+                .getMessage().contains("version 11"));
         assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(Arrays.copyOf(bytes, bytes.length - 7)));
         byte[] flipped = bytes.clone();
         flipped[40] ^= 0x10;
@@ -190,12 +193,13 @@ class DetectorStateCodecTest {
         byte[] current = reencoded(bytes, false);
         int flagAt = bytes.length - 8 - fixture(HISTORY_HEAD).length;
         assertArrayEquals(Arrays.copyOfRange(bytes, 1, flagAt), Arrays.copyOfRange(current, 1, flagAt),
-                "the same state, then the run count and the cold-start flag");
+                "the same state, then the run count, the jumps and the cold-start flag");
         assertEquals(0L, java.nio.ByteBuffer.wrap(current, flagAt, 8).getLong(), "no repeats: no run count");
-        assertEquals(0, current[flagAt + 8]);
-        assertEquals(DetectorState.NO_TIMESTAMP, java.nio.ByteBuffer.wrap(current, flagAt + 9, 8).getLong(),
+        assertEquals(0, current[flagAt + 8 + JUMP_SECTION]);
+        assertEquals(DetectorState.NO_TIMESTAMP,
+                java.nio.ByteBuffer.wrap(current, flagAt + 9 + JUMP_SECTION, 8).getLong(),
                 "the first event time is not known: an established key");
-        assertEquals(bytes.length + 8 + 1 + 8, current.length);
+        assertEquals(bytes.length + 8 + JUMP_SECTION + 1 + 8, current.length);
     }
 
     @Test
@@ -207,10 +211,11 @@ class DetectorStateCodecTest {
                 "the same state up to the end of the score section");
         assertEquals(0L, java.nio.ByteBuffer.wrap(current, flagAt, 8).getLong(),
                 "then the run count, estimated from the fixture's repeats (none)");
-        assertEquals(bytes[flagAt], current[flagAt + 8], "then the cold-start flag");
-        assertEquals(DetectorState.NO_TIMESTAMP, java.nio.ByteBuffer.wrap(current, flagAt + 9, 8).getLong());
+        assertEquals(bytes[flagAt], current[flagAt + 8 + JUMP_SECTION], "then the jumps and the cold-start flag");
+        assertEquals(DetectorState.NO_TIMESTAMP,
+                java.nio.ByteBuffer.wrap(current, flagAt + 9 + JUMP_SECTION, 8).getLong());
         assertArrayEquals(Arrays.copyOfRange(bytes, flagAt + 1, bytes.length - 4),
-                Arrays.copyOfRange(current, flagAt + 17, current.length - 4), "and the head");
+                Arrays.copyOfRange(current, flagAt + 17 + JUMP_SECTION, current.length - 4), "and the head");
     }
 
     @Test
@@ -222,30 +227,60 @@ class DetectorStateCodecTest {
         assertEquals(Scorer.ESTABLISHED, state.ageAt(state.lastTimestamp()), "its range is no longer young");
         byte[] current = reencoded(bytes, true);
         int flagAt = bytes.length - 8 - fixture(HISTORY_HEAD).length - 1;
-        assertArrayEquals(Arrays.copyOfRange(bytes, 1, flagAt + 1), Arrays.copyOfRange(current, 1, flagAt + 1),
-                "the same state up to the cold-start flag");
-        assertEquals(DetectorState.NO_TIMESTAMP, java.nio.ByteBuffer.wrap(current, flagAt + 1, 8).getLong(),
+        assertArrayEquals(Arrays.copyOfRange(bytes, 1, flagAt), Arrays.copyOfRange(current, 1, flagAt),
+                "the same state up to the end of the score section");
+        assertEquals(bytes[flagAt], current[flagAt + JUMP_SECTION], "then the jumps and the cold-start flag");
+        assertEquals(DetectorState.NO_TIMESTAMP,
+                java.nio.ByteBuffer.wrap(current, flagAt + 1 + JUMP_SECTION, 8).getLong(),
                 "then the first event time, not known");
         assertArrayEquals(Arrays.copyOfRange(bytes, flagAt + 1, bytes.length - 4),
-                Arrays.copyOfRange(current, flagAt + 9, current.length - 4), "then the head");
+                Arrays.copyOfRange(current, flagAt + 9 + JUMP_SECTION, current.length - 4), "then the head");
     }
 
     @Test
-    void shouldDecodeTheReleasedV9Fixture() throws IOException {
+    void shouldDecodeTheReleasedV9FixtureWithNoJumpsLearnt() throws IOException {
+        byte[] bytes = fixture(FIXTURE_V9);
+        assertEquals(9, bytes[0]);
+        DetectorState state = DetectorStateCodec.decode(bytes);
+        assertEquals(SyntheticSeries.START, state.firstTimestamp());
+        assertEquals(0, state.score().jumpsSeen(), "no jumps learnt: the range rule asks for none until they are");
+        assertArrayEquals(state.score().recentMean(), state.score().jumpLevel(), "the level starts at the recent mean");
+        byte[] current = reencoded(bytes, true);
+        // the score section ends before the cold-start flag, the first event time, the head, its length and the CRC
+        int scoreEnd = bytes.length - 4 - 4 - fixture(HISTORY_HEAD).length - 8 - 1;
+        int jumpBytes = JUMP_SECTION;
+        assertArrayEquals(Arrays.copyOfRange(bytes, 1, scoreEnd), Arrays.copyOfRange(current, 1, scoreEnd),
+                "the same state up to the end of the score section");
+        java.nio.ByteBuffer jumps = java.nio.ByteBuffer.wrap(current, scoreEnd, jumpBytes);
+        assertEquals(state.score().recentMean()[0], jumps.getDouble());
+        assertEquals(0.0, jumps.getDouble());
+        assertEquals(0.0, jumps.getDouble());
+        assertEquals(0L, jumps.getLong());
+        assertArrayEquals(Arrays.copyOfRange(bytes, scoreEnd, bytes.length - 4),
+                Arrays.copyOfRange(current, scoreEnd + jumpBytes, current.length - 4), "then the rest as it was");
+    }
+
+    @Test
+    void shouldDecodeTheReleasedV10Fixture() throws IOException {
         byte[] head = fixture(HISTORY_HEAD);
         if (Boolean.getBoolean("vigil.updateFixtures")) {
-            DetectorState v8 = DetectorStateCodec.decode(fixture(FIXTURE_V8));
-            v8.firstTimestamp = SyntheticSeries.START;
+            DetectorState v9 = DetectorStateCodec.decode(fixture(FIXTURE_V9));
+            v9.score().jumpLevel()[0] = 10.25;
+            v9.score().jumpLow()[0] = -3.5;
+            v9.score().jumpHigh()[0] = 4.75;
             java.nio.file.Files.write(java.nio.file.Path.of("src/test/resources" + FIXTURE),
-                    DetectorStateCodec.encode(v8, head));
+                    DetectorStateCodec.encode(v9, head));
         }
         byte[] bytes = fixture(FIXTURE);
-        assertEquals(9, bytes[0]);
+        assertEquals(10, bytes[0]);
         DetectorState state = DetectorStateCodec.decode(bytes);
         assertSampleState(state);
         assertTrue(state.coldStart(), "the fixture's key is on the shared model (cold start)");
         assertEquals(SyntheticSeries.START, state.firstTimestamp());
         assertEquals(299 * SyntheticSeries.STEP_MS, state.ageAt(state.lastTimestamp()));
+        assertEquals(10.25, state.score().jumpLevel()[0]);
+        assertEquals(-3.5, state.score().jumpLow()[0]);
+        assertEquals(4.75, state.score().jumpHigh()[0]);
         assertArrayEquals(head, DetectorStateCodec.historyHead(bytes));
         assertEquals(0, DetectorStateCodec.historyHead(DetectorStateCodec.encode(state)).length);
         // the decoded state, not sampleState(): its LSTM values follow the numerics (float32 since model format 3)

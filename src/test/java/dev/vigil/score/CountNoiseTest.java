@@ -20,7 +20,8 @@ class CountNoiseTest {
         return new ScoringConfig(c.warmupEvents(), c.normaliserHalfLife(), c.outlierClip(), c.shortWindow(),
                 c.longHalfLife(), c.minStdDev(), c.spatialTolerance(), c.alertThreshold(), c.quietEvents(),
                 c.flatlineEvents(), c.repeatLevel(), c.patternBins(), c.patternLength(), c.patternWindow(), countAware,
-                c.driftHalfLife(), c.flatlineRuns(), c.youngRangeMs(), c.youngSpatialTolerance());
+                c.driftHalfLife(), c.flatlineRuns(), c.youngRangeMs(), c.youngSpatialTolerance(),
+                c.jumpHalfLife());
     }
 
     /** Poisson-like counts around a rate of 40, persistence prediction; returns the state after them. */
@@ -94,7 +95,8 @@ class CountNoiseTest {
             assertEquals(c != 3 && c != 9, back.counts()[c], "channel " + c);
         }
         byte[] bytes = buf.array();
-        int lastCountByte = bytes.length - (8 * x.length + 8 + 2 + 8 + 8 + 8 + 8) - 1; // then means, drift, run count
+        // then the means, the drift calibration, the run count and the jumps
+        int lastCountByte = bytes.length - (8 * x.length + 8 + 2 + 8 + 8 + 8 + 8) - (3 * 8 * x.length + 8) - 1;
         bytes[lastCountByte] |= (byte) 0x80;
         assertThrows(BadBytesException.class, () -> ScoreStateCodec.read(ByteBuffer.wrap(bytes)));
     }

@@ -15,7 +15,8 @@ class DriftSignalTest {
         return new ScoringConfig(c.warmupEvents(), c.normaliserHalfLife(), c.outlierClip(), c.shortWindow(),
                 c.longHalfLife(), c.minStdDev(), c.spatialTolerance(), c.alertThreshold(), c.quietEvents(),
                 c.flatlineEvents(), c.repeatLevel(), c.patternBins(), c.patternLength(), c.patternWindow(),
-                c.countAware(), halfLife, c.flatlineRuns(), c.youngRangeMs(), c.youngSpatialTolerance());
+                c.countAware(), halfLife, c.flatlineRuns(), c.youngRangeMs(), c.youngSpatialTolerance(),
+                c.jumpHalfLife());
     }
 
     /**

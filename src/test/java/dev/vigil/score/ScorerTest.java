@@ -96,6 +96,59 @@ class ScorerTest {
         assertFalse(probeAfterAYoungRange(new Scorer(noRange), 300_000, 50).outsideRange());
     }
 
+    /** A noisy series climbing steadily: 1,500 readings rising by 6 (noise 0.3, a small cycle of 50). */
+    private static double[] climbing() {
+        double[] x = SyntheticSeries.seasonal(1500, 10, 0.5, 50, 0.3, 3);
+        for (int t = 0; t < x.length; t++) {
+            x[t] += 6.0 * t / x.length;
+        }
+        return x;
+    }
+
+    /** Whether the range rule fired at each reading of {@code x} (persistence prediction). */
+    private static boolean[] records(Scorer s, double[] x) {
+        ScoreState state = s.newState(1);
+        boolean[] out = new boolean[x.length];
+        for (int t = 0; t < x.length; t++) {
+            double[] prediction = t == 0 ? null : new double[] {x[t - 1]};
+            out[t] = s.score(state, new double[] {x[t]}, prediction, Scorer.ESTABLISHED).outsideRange();
+        }
+        return out;
+    }
+
+    private static int count(boolean[] b, int from, int to) {
+        int n = 0;
+        for (int t = from; t < to; t++) {
+            n += b[t] ? 1 : 0;
+        }
+        return n;
+    }
+
+    @Test
+    void shouldNotCallASlowClimbToANewHighARecordButALeapThere() {
+        Scorer off = new Scorer(ScoringConfigs.withJumpHalfLife(config, 0));
+        int learnt = 2 * Scorer.JUMP_SETTLE;
+        double[] x = climbing();
+        boolean[] without = records(off, x);
+        boolean[] with = records(scorer, x);
+        assertTrue(count(without, learnt, x.length) >= 3, "the climb keeps breaking the range: "
+                + count(without, learnt, x.length));
+        assertEquals(0, count(with, learnt, x.length), "once the key's jumps are learnt, a climb is no record");
+        // a young key's records are judged by the range alone, as before
+        assertArrayEquals(java.util.Arrays.copyOf(without, learnt), java.util.Arrays.copyOf(with, learnt));
+        // a leap to a new high is a record, with the jumps as without them
+        double[] leap = SyntheticSeries.withSpike(x, 1200, 3);
+        ScoreState state = scorer.newState(1);
+        ScoreOutcome at = null;
+        for (int t = 0; t <= 1200; t++) {
+            at = scorer.score(state, new double[] {leap[t]}, t == 0 ? null : new double[] {leap[t - 1]},
+                    Scorer.ESTABLISHED);
+        }
+        assertTrue(at.outsideRange());
+        assertEquals(1.0, at.anomalyScore());
+        assertEquals(AlertReason.RANGE, at.reason());
+    }
+
     @Test
     void shouldOpenOneAlertAndReportRepeatsAtTheRepeatLevel() {
         double[] x = SyntheticSeries.withLevelShift(SyntheticSeries.seasonal(900, 10, 2, 50, 0.3, 3), 600, 40);
@@ -209,7 +262,7 @@ class ScorerTest {
                 d.shortWindow(), d.longHalfLife(), d.minStdDev(), d.spatialTolerance(), d.alertThreshold(),
                 d.quietEvents(), d.flatlineEvents(), d.repeatLevel(), d.patternBins(), d.patternLength(),
                 d.patternWindow(), d.countAware(), d.driftHalfLife(), true, d.youngRangeMs(),
-                d.youngSpatialTolerance());
+                d.youngSpatialTolerance(), d.jumpHalfLife());
         List<Integer> at = stuckOpenings(new Scorer(runs), idlingSensor());
         // the first idle spell is new for the key and fires; later ones are its habit (runs of about 50, so
         // q ~ 0.98 and a run needs about 460 repeats); the final long run fires once, well past any habitual spell
@@ -227,12 +280,13 @@ class ScorerTest {
         ScoreStateCodec.write(state, buf);
         assertEquals(0, buf.remaining());
         assertEquals(state, ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array())));
-        // without the run section (the last 8 bytes), as a detector state of format 7 holds it
-        ScoreState old = ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array(), 0, buf.capacity() - 8), true,
-                true, false);
+        // without the run section (8 bytes before the jump section's 32), as a detector state of format 7 holds it
+        int runAt = buf.capacity() - 32 - 8;
+        ScoreState old = ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array(), 0, runAt), true, true, false,
+                false);
         assertEquals(Math.round((double) state.repeats() * state.repeats() / state.updates()),
                 old.repeatsAfterRepeat());
-        buf.putLong(buf.capacity() - 8, state.repeats() + 1);
+        buf.putLong(runAt, state.repeats() + 1);
         assertTrue(org.junit.jupiter.api.Assertions.assertThrows(dev.vigil.BadBytesException.class,
                 () -> ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array()))).getMessage()
                 .contains("repeats following a repeat"));

@@ -39,6 +39,8 @@ final class SensorJson {
             out.put("firstTimestamp", s.firstTimestamp());
         }
         out.put("youngRange", t.detector().scoring().youngRange(s.ageAt(s.lastTimestamp())));
+        Scorer scorer = new Scorer(t.detector().scoring());
+        out.put("jumpsLearnt", scorer.asksForJump(score));
         reading(out, "value", t.topology().channels(), score.updates() > 0 ? score.last() : null);
         reading(out, "prediction", t.topology().channels(), s.hasPrediction() ? s.prediction() : null);
         int n = score.error().recentCount();
@@ -58,7 +60,7 @@ final class SensorJson {
         out.put("alertOpen", score.alertOpen());
         out.put("alertsOpened", score.alertsOpened());
         out.put("modelVersion", s.modelVersion());
-        out.put("warmup", new Scorer(t.detector().scoring()).inWarmup(score));
+        out.put("warmup", scorer.inWarmup(score));
         out.put("resets", s.resets());
         return out;
     }
