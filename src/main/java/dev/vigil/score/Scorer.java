@@ -62,6 +62,7 @@ public final class Scorer {
             raw = rawScore(state, values, prediction, residual, scaled, config.countAware());
         }
         double tolerance = config.rangeTolerance(ageMs);
+        boolean jumpAsked = asksForJump(state);
         boolean outside = rangeRecord(state, values, tolerance);
         boolean flat = flatline(state, values);
         double pattern = patternScore(state, values);
@@ -92,9 +93,7 @@ public final class Scorer {
                     transition = AlertTransition.OPENED;
                     reason = cause;
                     detail = switch (reason) {
-                        case RANGE -> tolerance == config.spatialTolerance() ? "a reading outside the range seen so far"
-                                : String.format(java.util.Locale.ROOT, "a reading outside the range seen so far, by"
-                                + " more than %.0f%% of it while the key's range is young", 100 * tolerance);
+                        case RANGE -> rangeDetail(tolerance, jumpAsked);
                         case STUCK_SENSOR -> "the same reading " + state.flatRun + " times in a row";
                         case DRIFT -> String.format(java.util.Locale.ROOT,
                                 "the recent level far from usual for this sensor (drift score %.3f)", drift);
@@ -115,6 +114,16 @@ public final class Scorer {
         }
         return new ScoreOutcome(residual, scaled, raw, likelihood, pattern, outside, reported, transition,
                 state.alertOpen, topChannels(scaled), reason, detail);
+    }
+
+    /** What an alert the range rule opened says: the margin when the range is young, the jump when one was asked. */
+    private String rangeDetail(double tolerance, boolean jumpAsked) {
+        String detail = "a reading outside the range seen so far";
+        if (tolerance != config.spatialTolerance()) {
+            detail += String.format(java.util.Locale.ROOT, ", by more than %.0f%% of it while the key's range is young",
+                    100 * tolerance);
+        }
+        return jumpAsked ? detail + ", with a jump from its recent level beyond any before" : detail;
     }
 
     /**

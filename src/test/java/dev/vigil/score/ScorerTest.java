@@ -147,6 +147,8 @@ class ScorerTest {
         assertTrue(at.outsideRange());
         assertEquals(1.0, at.anomalyScore());
         assertEquals(AlertReason.RANGE, at.reason());
+        assertEquals("a reading outside the range seen so far, with a jump from its recent level beyond any before",
+                at.detail());
     }
 
     @Test
