@@ -320,10 +320,12 @@ class ScorerTest {
     @Test
     void shouldRoundTripTheStateThroughItsCodec() {
         ScoreState state = scorer.newState(2);
-        for (int t = 0; t < 300; t++) {
+        for (int t = 0; t < 700; t++) {
             scorer.score(state, new double[] {Math.sin(t), 100 + t}, t == 0 ? null : new double[] {0, 100 + t},
                     Scorer.ESTABLISHED);
         }
+        assertTrue(scorer.asksForJump(state), "the jumps are learnt: the codec carries them");
+        assertTrue(state.jumpLow()[0] < 0 && state.jumpHigh()[0] > 0 && state.jumpHigh()[1] > 0);
         java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(ScoreStateCodec.size(state));
         ScoreStateCodec.write(state, buf);
         assertEquals(buf.capacity(), buf.position());
