@@ -29,7 +29,8 @@ import java.util.List;
  * warming up (score 0). {@code modelVersion}: version of the model whose hidden state made the prediction, 0
  * before the first. {@code alertOpen}: an alert is open after this event. {@code outsideRange}: the reading left
  * the range seen so far by more than the range rule's tolerance (a wider one in a key's first day,
- * {@code scoring.youngRangeMs}). {@code stateReset}: the hidden state went non-finite and was reset at this event.
+ * {@code scoring.youngRangeMs}) and, once the key's jumps are learnt, leapt there ({@code scoring.jumpHalfLife}): the
+ * range rule fired. {@code stateReset}: the hidden state went non-finite and was reset at this event.
  * Doubles are written as the shortest text that reads back to the same bits.
  *
  * <p>The record is written straight into a reused buffer, byte for byte what {@link VigilJson}'s generator writes
