@@ -73,6 +73,17 @@ class BrokerOutageIT {
         Path log = w.prepareChild(broker.bootstrapServers(), stateDir, logback);
 
         CrashChild child = CrashChild.start(config, w.topologyFile, logback, log);
+        try {
+            ride(broker, outageSeconds, w, httpPort, log, child);
+        } finally {
+            if (child.alive()) {
+                child.kill(); // a failed assertion must not leave the service running under the next test
+            }
+        }
+    }
+
+    private void ride(EmbeddedKafkaBroker broker, int outageSeconds, CrashWorkload w, int httpPort, Path log,
+                      CrashChild child) throws Exception {
         assertTrue(child.await(CrashChild.READY, child.startedNanos(), Duration.ofMinutes(2)) > 0,
                 "the child should become ready; its log: " + log);
         AtomicLong failedSends = new AtomicLong();
@@ -85,26 +96,26 @@ class BrokerOutageIT {
             // stopped while the child commits transactions, not while it is still starting on a busy machine
             assertTrue(child.await(CrashChild.COMMIT, System.nanoTime(), Duration.ofSeconds(30)) > 0,
                     "the child should be committing; " + log);
-            String before = movingMetrics(httpPort);
+            String before = movingMetrics(child, httpPort);
             long stopped = System.nanoTime();
             broker.stop();
             long outageEnd = stopped + outageSeconds * 1_000_000_000L;
             ReadinessWatch.Answer down = watch.await(503, stopped, outageEnd);
-            double reachableDuring = down == null ? Double.NaN : reachable(httpPort);
+            double reachableDuring = down == null ? Double.NaN : reachable(child, httpPort);
             Thread.sleep(Math.max(0, (outageEnd - System.nanoTime()) / 1_000_000 - 1_000));
-            String during = movingMetrics(httpPort);
+            String during = movingMetrics(child, httpPort);
             Thread.sleep(Math.max(0, (outageEnd - System.nanoTime()) / 1_000_000));
             long restarted = System.nanoTime();
             broker.restart();
             long back = System.nanoTime();
             ReadinessWatch.Answer up = watch.await(200, restarted, back + Duration.ofMinutes(2).toNanos());
-            double reachableAfter = reachable(httpPort);
+            double reachableAfter = reachable(child, httpPort);
             long resumed = child.await(CrashChild.COMMIT, back, Duration.ofMinutes(2));
             producing.join();
             o = CrashOutcome.read(broker.bootstrapServers(), w, Duration.ofMinutes(3));
             print(w, o, failedSends.get(), watch.answers(), new Timeline(stopped, restarted, back, resumed), down, up);
             System.out.printf("  metrics before the stop: %s%n  at the end of the outage: %s%n  after: %s%n", before,
-                    during, movingMetrics(httpPort));
+                    during, movingMetrics(child, httpPort));
 
             assertNotNull(down, "/ready should answer 503 during the outage: " + watch.answers());
             assertTrue(down.body().contains("unreachable"), "the 503 should say why: " + down.body());
@@ -159,13 +170,23 @@ class BrokerOutageIT {
     }
 
     /** {@code vigil_kafka_reachable} as the child's {@code /metrics} serves it now. */
-    private static double reachable(int httpPort) {
-        return PrometheusExposition.parse(HttpProbe.get(httpPort, "/metrics").body()).sum("vigil_kafka_reachable");
+    private static double reachable(CrashChild child, int httpPort) {
+        return PrometheusExposition.parse(scrape(child, httpPort)).sum("vigil_kafka_reachable");
+    }
+
+    /** The child's {@code /metrics}; when it does not answer in time, a failure with what the child's threads do. */
+    private static String scrape(CrashChild child, int httpPort) {
+        try {
+            return HttpProbe.get(httpPort, "/metrics").body();
+        } catch (java.io.UncheckedIOException e) {
+            throw new AssertionError("/metrics did not answer (" + e.getMessage() + "); the child's threads:\n"
+                    + child.threadDump(), e);
+        }
     }
 
     /** The families a user watches through an outage, summed over their series: name=value, ... */
-    private static String movingMetrics(int httpPort) {
-        PrometheusExposition scrape = PrometheusExposition.parse(HttpProbe.get(httpPort, "/metrics").body());
+    private static String movingMetrics(CrashChild child, int httpPort) {
+        PrometheusExposition scrape = PrometheusExposition.parse(scrape(child, httpPort));
         StringBuilder s = new StringBuilder();
         for (String name : MOVING) {
             if (scrape.has(name)) {

@@ -146,6 +146,26 @@ final class CrashChild {
         return process.isAlive();
     }
 
+    /**
+     * The child's threads as {@code jcmd <pid> Thread.print} prints them (the JDK's own tool, beside this JVM's
+     * {@code java}), for a failure that needs to say what the child was doing; the tool's error if it could not.
+     */
+    String threadDump() {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+                    .redirectErrorStream(true).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            p.waitFor(30, TimeUnit.SECONDS);
+            return new String(out, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "no thread dump (" + jcmd + "): " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "no thread dump: interrupted";
+        }
+    }
+
     /** SIGKILL ({@link Process#destroyForcibly()} on Linux): no shutdown hook, no commit, no leave-group. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -21,13 +21,18 @@ import org.apache.kafka.common.metrics.Metrics;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The service's Micrometer registry, rendered for Prometheus at {@code /metrics}: the JVM binders (memory, GC,
  * threads, class loading, CPU, uptime), Micrometer's Kafka Streams binder on every application (tagged
  * {@code topology}), and {@link VigilMeters}. The Kafka Streams binder would also copy Vigil's own stream counters
- * under Kafka's names ({@code kafka.stream.vigil.*}); those are left out, {@link VigilMeters} has them.
- * Thread-safe; {@link #close()} stops the binders' background refresh.
+ * under Kafka's names ({@code kafka.stream.vigil.*}); those are left out, {@link VigilMeters} has them. The gauges
+ * that query the stores ({@code vigil.alerts.open}, {@code vigil.models.held}) are read on threads of their own and
+ * waited for at most {@link RefreshedValue#WAIT} each, so a scrape answers even while a stream thread waits on the
+ * broker (with the last values read). Thread-safe; {@link #close()} stops the binders' background refresh and those
+ * reads.
  */
 public final class ServiceMeters implements AutoCloseable {
     /** Content type of {@link #scrape()}: the Prometheus text format 0.0.4. */
@@ -37,6 +42,12 @@ public final class ServiceMeters implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<AutoCloseable> binders = new ArrayList<>();
+    /** The store-querying gauges' reads (at most one running per gauge). */
+    private final ExecutorService storeReads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "vigil-store-gauge");
+        t.setDaemon(true);
+        return t;
+    });
     /** Held here: Micrometer's function meters keep only weak references to the objects they read. */
     private final List<VigilMeters> vigilMeters = new ArrayList<>();
     private final List<DecodedCache<?, ?>> caches = new ArrayList<>();
@@ -64,13 +75,20 @@ public final class ServiceMeters implements AutoCloseable {
             KafkaStreamsMetrics kafka = new KafkaStreamsMetrics(t.streams(), Tags.of("topology", t.name()));
             kafka.bindTo(registry);
             binders.add(kafka);
-            sources.add(new VigilMeters.Source(t.name(), t.streams()::metrics, t::alertsOpen));
-            Gauge.builder("vigil.models.held", t, ServedTopology::modelsHeld).tags("topology", t.name())
+            RefreshedValue alertsOpen = refreshed(t::alertsOpen);
+            sources.add(new VigilMeters.Source(t.name(), t.streams()::metrics, alertsOpen::get));
+            // a strong reference: nothing else holds the value, and Micrometer's gauges hold theirs weakly by default
+            Gauge.builder("vigil.models.held", refreshed(t::modelsHeld), RefreshedValue::get).tags("topology", t.name())
                     .description("Model payloads in this instance's model stores (its partitions' models), as RocksDB"
-                            + " estimates it.").register(registry);
+                            + " estimates it.").strongReference(true).register(registry);
             served.add(t);
         }
         bind(new VigilMeters(sources, serviceMetrics::metrics));
+    }
+
+    /** {@code source} read on the store-gauge threads, a scrape waiting for it at most {@link RefreshedValue#WAIT}. */
+    private RefreshedValue refreshed(java.util.function.DoubleSupplier source) {
+        return new RefreshedValue(source, storeReads);
     }
 
     /** Binds the decoded-model cache's size, bound and evictions ({@code vigil.model.cache.*}), and keeps it. */
@@ -128,6 +146,7 @@ public final class ServiceMeters implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        storeReads.shutdownNow();
         for (AutoCloseable b : binders) {
             try {
                 b.close();
