@@ -66,11 +66,8 @@ public final class OnlineNormaliser {
      * that range (HTM's "spatial anomaly"). Call before {@link #update}. False while nothing was seen.
      */
     public static boolean outsideRange(ScoreState state, double[] values, double tolerance) {
-        if (tolerance <= 0 || state.updates() == 0) {
-            return false;
-        }
         for (int c = 0; c < values.length; c++) {
-            if (outside(values[c], state.min()[c], state.max()[c], tolerance)) {
+            if (outsideRange(state, c, values[c], tolerance)) {
                 return true;
             }
         }

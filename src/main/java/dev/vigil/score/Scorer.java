@@ -63,7 +63,7 @@ public final class Scorer {
         }
         double tolerance = config.rangeTolerance(ageMs);
         boolean jumpAsked = asksForJump(state);
-        boolean outside = rangeRecord(state, values, tolerance);
+        boolean outside = rangeRecord(state, values, tolerance, jumpAsked);
         boolean flat = flatline(state, values);
         double pattern = patternScore(state, values);
         double drift = driftScore(state, values);
@@ -200,9 +200,10 @@ public final class Scorer {
      * (the reading less the channel's recent level) also lies outside the range of the jumps learnt, by the same
      * tolerance of theirs: a reading that climbed slowly to a new high (a trend, growth) is no record, one that
      * leapt there is. A key's jumps are learnt from its {@link #JUMP_SETTLE}th reading after the first on, and used
-     * once that many are learnt. Call before {@link OnlineNormaliser#update}. Modifies {@code state}.
+     * once that many are learnt ({@code jumpAsked}: {@link #asksForJump} before this reading). Call before
+     * {@link OnlineNormaliser#update}. Modifies {@code state}.
      */
-    private boolean rangeRecord(ScoreState state, double[] values, double tolerance) {
+    private boolean rangeRecord(ScoreState state, double[] values, double tolerance, boolean jumpAsked) {
         double[] level = state.jumpLevel();
         long n = state.updates();
         if (jumpAlpha == 0 || n == 0) {
@@ -212,7 +213,6 @@ public final class Scorer {
             return OnlineNormaliser.outsideRange(state, values, tolerance);
         }
         boolean learn = n > JUMP_SETTLE;
-        boolean use = asksForJump(state);
         double alpha = Math.max(jumpAlpha, 1.0 / (n + 1));
         double[] low = state.jumpLow();
         double[] high = state.jumpHigh();
@@ -220,7 +220,7 @@ public final class Scorer {
         for (int c = 0; c < values.length; c++) {
             double jump = values[c] - level[c];
             if (OnlineNormaliser.outsideRange(state, c, values[c], tolerance)) {
-                record |= !use || OnlineNormaliser.outside(jump, low[c], high[c], tolerance);
+                record |= !jumpAsked || OnlineNormaliser.outside(jump, low[c], high[c], tolerance);
             }
             if (learn) {
                 low[c] = state.jumpsSeen == 0 ? jump : Math.min(low[c], jump);
