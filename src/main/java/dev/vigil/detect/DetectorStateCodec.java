@@ -21,11 +21,10 @@ import java.util.zip.CRC32;
  * event reads and writes one value). Big-endian:
  * <pre>
  *   u8  format version (10; version 9, without the score section's jumps, version 8, without the first event time
- *       either, version 7, without the score section's run
- *       count either, version 6, without the cold-start flag either, version 5, without the score section's count
- *       and drift section either, version 4, without the history head either, version 3, without the pending swap
- *       either, version 2, without the score section's patterns either, and version 1, without the schedule
- *       either, are still read)
+ *       either, version 7, without the score section's run count either, version 6, without the cold-start flag
+ *       either, version 5, without the score section's count and drift section either, version 4, without the
+ *       history head either, version 3, without the pending swap either, version 2, without the score section's
+ *       patterns either, and version 1, without the schedule either, are still read)
  *   u8  layers, u16 hiddenSize, u8 channels
  *   f32 h[layer][hidden], c[layer][hidden]     (the detector keeps h and c at float precision, so this is exact)
  *   f64 prediction[channels]

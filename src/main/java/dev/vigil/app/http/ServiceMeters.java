@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.DoubleSupplier;
 
 /**
  * The service's Micrometer registry, rendered for Prometheus at {@code /metrics}: the JVM binders (memory, GC,
@@ -87,7 +88,7 @@ public final class ServiceMeters implements AutoCloseable {
     }
 
     /** {@code source} read on the store-gauge threads, a scrape waiting for it at most {@link RefreshedValue#WAIT}. */
-    private RefreshedValue refreshed(java.util.function.DoubleSupplier source) {
+    private RefreshedValue refreshed(DoubleSupplier source) {
         return new RefreshedValue(source, storeReads);
     }
 
