@@ -7,12 +7,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,8 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The broker outage: {@code vigil run} as a child JVM ({@link CrashChild}) scoring a paced multi-key workload whose
  * keys train and swap models, while the broker under it is stopped for longer than the clients' timeouts and started
  * again on the same log directory and ports. The same process carries on without a restart; {@code /ready} answers
- * 503 with the reason during the outage and 200 after it; every event has exactly one score, bit for bit the
- * uninterrupted run's.
+ * 503 with the reason during the outage and 200 after it; {@code /health} and {@code /metrics} answer during it while
+ * key lookups wait on the stores (they answer, or 503 when busy, and 200 after it); every event has exactly one
+ * score, bit for bit the uninterrupted run's.
  *
  * <p>{@code mvn verify} stops the broker for 35 s: longer than the clients' request timeout (30 s) and the
  * transaction timeout Kafka Streams sets (10 s). {@code -Dvigil.outage.seconds=N} sets another length, e.g. 90 for
@@ -101,7 +108,10 @@ class BrokerOutageIT {
             broker.stop();
             long outageEnd = stopped + outageSeconds * 1_000_000_000L;
             ReadinessWatch.Answer down = watch.await(503, stopped, outageEnd);
+            // a dashboard's worth of key lookups: their store reads may wait for the outage, the probes must not
+            List<CompletableFuture<HttpResponse<String>>> lookups = lookups(w, httpPort);
             double reachableDuring = down == null ? Double.NaN : reachable(child, httpPort);
+            int healthDuring = HttpProbe.get(httpPort, "/health").statusCode();
             Thread.sleep(Math.max(0, (outageEnd - System.nanoTime()) / 1_000_000 - 1_000));
             String during = movingMetrics(child, httpPort);
             Thread.sleep(Math.max(0, (outageEnd - System.nanoTime()) / 1_000_000));
@@ -110,16 +120,24 @@ class BrokerOutageIT {
             long back = System.nanoTime();
             ReadinessWatch.Answer up = watch.await(200, restarted, back + Duration.ofMinutes(2).toNanos());
             double reachableAfter = reachable(child, httpPort);
+            List<Integer> lookupsDuring = answered(lookups);
+            int lookupAfter = HttpProbe.get(httpPort, "/sensors/" + w.events.keySet().iterator().next()).statusCode();
             long resumed = child.await(CrashChild.COMMIT, back, Duration.ofMinutes(2));
             producing.join();
             o = CrashOutcome.read(broker.bootstrapServers(), w, Duration.ofMinutes(3));
             print(w, o, failedSends.get(), watch.answers(), new Timeline(stopped, restarted, back, resumed), down, up);
             System.out.printf("  metrics before the stop: %s%n  at the end of the outage: %s%n  after: %s%n", before,
                     during, movingMetrics(child, httpPort));
+            System.out.printf("  key lookups sent during the outage answered %s; one after it %d%n", lookupsDuring,
+                    lookupAfter);
 
             assertNotNull(down, "/ready should answer 503 during the outage: " + watch.answers());
             assertTrue(down.body().contains("unreachable"), "the 503 should say why: " + down.body());
             assertEquals(0.0, reachableDuring, "vigil_kafka_reachable during the outage");
+            assertEquals(200, healthDuring, "/health during the outage, with key lookups waiting");
+            assertTrue(lookupsDuring.stream().allMatch(status -> status == 200 || status == 503),
+                    "key lookups during the outage answer their state or 503 (busy), never fail: " + lookupsDuring);
+            assertEquals(200, lookupAfter, "a key lookup after the outage");
             assertNotNull(up, "/ready should answer 200 after the outage: " + watch.answers());
             assertEquals(1.0, reachableAfter, "vigil_kafka_reachable after the outage");
         }
@@ -167,6 +185,31 @@ class BrokerOutageIT {
                 (a.nanos() - stopped) / 1e9, a.status(), a.body())));
         o.firstMismatches.forEach(m -> s.append("  mismatch: ").append(m).append('\n'));
         System.out.print(s);
+    }
+
+    /** Two lookups of every key, sent at once, more than the endpoint's data lane has threads. */
+    private static List<CompletableFuture<HttpResponse<String>>> lookups(CrashWorkload w, int httpPort) {
+        List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            w.events.keySet().forEach(key -> sent.add(HttpProbe.getAsync(httpPort, "/sensors/" + key)));
+        }
+        return sent;
+    }
+
+    /** The lookups' statuses, waiting for each; -1 for one that failed or got no answer. */
+    private static List<Integer> answered(List<CompletableFuture<HttpResponse<String>>> lookups) {
+        List<Integer> statuses = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> lookup : lookups) {
+            try {
+                statuses.add(lookup.get(3, TimeUnit.MINUTES).statusCode());
+            } catch (ExecutionException | TimeoutException e) {
+                statuses.add(-1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                statuses.add(-1);
+            }
+        }
+        return statuses;
     }
 
     /** {@code vigil_kafka_reachable} as the child's {@code /metrics} serves it now. */

@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /** Plain HTTP GETs against a running service's endpoint, for the ITs. */
 final class HttpProbe {
@@ -36,6 +37,13 @@ final class HttpProbe {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A GET sent without waiting for its answer. */
+    static CompletableFuture<HttpResponse<String>> getAsync(int port, String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofMinutes(3)).GET().build();
+        return CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
     static JsonNode json(HttpResponse<String> response) {

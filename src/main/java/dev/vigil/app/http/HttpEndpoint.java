@@ -36,6 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code GET /}: the dashboard ({@link DashboardFiles}), and its data: {@code /api/fleet} ({@link FleetHandler}),
  *       {@code /api/series/{key}}, {@code /api/alerts}, {@code /api/topologies} ({@link DashboardApi}).</li>
  * </ul>
+ * The data endpoints ({@code /sensors}, {@code /api}) are answered on a {@link DataLane} of their own: a store read
+ * waits through a broker outage, and the probes and {@code /metrics} must not wait behind it.
  * With {@code http.auth.token} set, {@code /metrics}, {@code /sensors/...} and {@code /api/...} need it as a bearer
  * token ({@link BearerAuth}), and lookups forwarded to other instances carry it ({@link PeerClient}); the probes and
  * the dashboard's static files stay open.
@@ -50,6 +52,8 @@ public final class HttpEndpoint implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    /** Where the data endpoints are answered, so that they never hold the probes' threads. */
+    private final DataLane dataLane = new DataLane();
     private final String advertised;
     /** {@code http.auth.token}: required by the data endpoints and sent to peers; null for none. */
     private final String authToken;
@@ -143,10 +147,12 @@ public final class HttpEndpoint implements AutoCloseable {
         server.createContext("/ready", get(status::ready));
         server.createContext("/metrics", get(auth.require(exchange -> send(exchange, 200, ServiceMeters.CONTENT_TYPE,
                 meters.scrape().getBytes(StandardCharsets.UTF_8)))));
-        server.createContext("/sensors/", get(auth.require(new SensorHandler(topologies, advertised, peers))));
-        server.createContext(FleetHandler.PATH, get(auth.require(new FleetHandler(topologies, advertised, peers,
-                feed))));
-        server.createContext(DashboardApi.PREFIX, get(auth.require(new DashboardApi(topologies, feed))));
+        // the data endpoints read the stores: on a lane of their own (a store read can wait for a whole outage)
+        server.createContext("/sensors/", dataLane.on(get(auth.require(new SensorHandler(topologies, advertised,
+                peers)))));
+        server.createContext(FleetHandler.PATH, dataLane.on(get(auth.require(new FleetHandler(topologies, advertised,
+                peers, feed)))));
+        server.createContext(DashboardApi.PREFIX, dataLane.on(get(auth.require(new DashboardApi(topologies, feed)))));
         DashboardFiles files = new DashboardFiles();
         server.createContext(DashboardFiles.PREFIX, get(files::sendFile));
         server.createContext("/", get(exchange -> {
@@ -169,6 +175,7 @@ public final class HttpEndpoint implements AutoCloseable {
     public void close() {
         server.stop(1);
         executor.shutdownNow();
+        dataLane.close();
     }
 
     /** GET (and HEAD) only; anything thrown becomes a 500 with the message, logged. */
