@@ -33,6 +33,12 @@ import java.util.regex.Pattern;
  *                          goes to the dead-letter topic ({@code FUTURE}), so that one reading from a clock gone
  *                          wrong cannot make every later event of its key late; 0 turns the check off;
  *                          0..315,360,000,000 (ten years), default 86,400,000 (a day)
+ * @param minEventTimeMs    an event time (read from {@code timestampField}) before this instant, in epoch ms, goes to
+ *                          the dead-letter topic ({@code TOO_EARLY}): most often epoch seconds sent as if they were
+ *                          milliseconds, which would read as January 1970 and spoil the time of day the network
+ *                          reads and the key's young range; 0 turns the check off (event times relative to a
+ *                          device's start); 0..4,102,444,800,000 (2100-01-01), default 100,000,000,000
+ *                          (1973-03-03T09:46:40Z: as seconds, the year 5138)
  */
 public record TopologyConfig(
         String name,
@@ -47,12 +53,17 @@ public record TopologyConfig(
         String dlqTopic,
         String modelsTopic,
         Map<String, String> detector,
-        long maxFutureMs) {
+        long maxFutureMs,
+        long minEventTimeMs) {
 
     /** Largest {@link #maxFutureMs}: ten years. */
     public static final long MAX_FUTURE_MS = 315_360_000_000L;
     /** Default {@link #maxFutureMs}: a day. */
     public static final long DEFAULT_MAX_FUTURE_MS = 86_400_000L;
+    /** Default {@link #minEventTimeMs}: 1973-03-03T09:46:40Z, an event time that as seconds would be the year 5138. */
+    public static final long DEFAULT_MIN_EVENT_TIME_MS = 100_000_000_000L;
+    /** Latest {@link #minEventTimeMs}: 2100-01-01T00:00:00Z. */
+    public static final long MAX_MIN_EVENT_TIME_MS = 4_102_444_800_000L;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
@@ -61,15 +72,24 @@ public record TopologyConfig(
     /** The one place defaults live. */
     public static TopologyConfig defaults() {
         return new TopologyConfig("sensors", "sensor-events", null, List.of(), "ts", 0, 65_536,
-                "vigil.scores", "vigil.alerts", "vigil.dlq", "vigil.models", Map.of(), DEFAULT_MAX_FUTURE_MS);
+                "vigil.scores", "vigil.alerts", "vigil.dlq", "vigil.models", Map.of(), DEFAULT_MAX_FUTURE_MS,
+                DEFAULT_MIN_EVENT_TIME_MS);
     }
 
-    /** A topology with the default {@link #maxFutureMs}. */
+    /** A topology with the default {@link #maxFutureMs} and {@link #minEventTimeMs}. */
     public TopologyConfig(String name, String inputTopic, String keyField, List<String> channels, String timestampField,
                           long allowedLatenessMs, int maxRecordBytes, String scoresTopic, String alertsTopic,
                           String dlqTopic, String modelsTopic, Map<String, String> detector) {
         this(name, inputTopic, keyField, channels, timestampField, allowedLatenessMs, maxRecordBytes, scoresTopic,
                 alertsTopic, dlqTopic, modelsTopic, detector, DEFAULT_MAX_FUTURE_MS);
+    }
+
+    /** A topology with the default {@link #minEventTimeMs}. */
+    public TopologyConfig(String name, String inputTopic, String keyField, List<String> channels, String timestampField,
+                          long allowedLatenessMs, int maxRecordBytes, String scoresTopic, String alertsTopic,
+                          String dlqTopic, String modelsTopic, Map<String, String> detector, long maxFutureMs) {
+        this(name, inputTopic, keyField, channels, timestampField, allowedLatenessMs, maxRecordBytes, scoresTopic,
+                alertsTopic, dlqTopic, modelsTopic, detector, maxFutureMs, DEFAULT_MIN_EVENT_TIME_MS);
     }
 
     public TopologyConfig {
@@ -100,6 +120,10 @@ public record TopologyConfig(
         }
         if (maxFutureMs < 0 || maxFutureMs > MAX_FUTURE_MS) {
             throw new BadConfigException("maxFutureMs must be in [0, " + MAX_FUTURE_MS + "], got " + maxFutureMs);
+        }
+        if (minEventTimeMs < 0 || minEventTimeMs > MAX_MIN_EVENT_TIME_MS) {
+            throw new BadConfigException("minEventTimeMs must be in [0, " + MAX_MIN_EVENT_TIME_MS + "], got "
+                    + minEventTimeMs);
         }
         if (maxRecordBytes < 64 || maxRecordBytes > 10_485_760) {
             throw new BadConfigException("maxRecordBytes must be in [64, 10485760], got " + maxRecordBytes);

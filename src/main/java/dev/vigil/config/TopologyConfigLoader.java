@@ -24,7 +24,7 @@ import java.util.Set;
 public final class TopologyConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> KEYS = Set.of("name", "inputTopic", "keyField", "channels", "timestampField",
-            "allowedLatenessMs", "maxFutureMs", "maxRecordBytes", "scoresTopic", "alertsTopic", "dlqTopic", "modelsTopic", "detector");
+            "allowedLatenessMs", "maxFutureMs", "minEventTimeMs", "maxRecordBytes", "scoresTopic", "alertsTopic", "dlqTopic", "modelsTopic", "detector");
 
     private TopologyConfigLoader() {
     }
@@ -71,7 +71,8 @@ public final class TopologyConfigLoader {
                 text(root, "dlqTopic", d.dlqTopic()),
                 text(root, "modelsTopic", d.modelsTopic()),
                 detector(root.get("detector")),
-                integer(root, "maxFutureMs", d.maxFutureMs()));
+                integer(root, "maxFutureMs", d.maxFutureMs()),
+                integer(root, "minEventTimeMs", d.minEventTimeMs()));
     }
 
     private static String text(JsonNode root, String key, String fallback) {

@@ -22,6 +22,7 @@ import static dev.vigil.stream.RejectReason.MISSING_VALUE;
 import static dev.vigil.stream.RejectReason.NON_FINITE;
 import static dev.vigil.stream.RejectReason.NOT_JSON;
 import static dev.vigil.stream.RejectReason.OVERSIZED;
+import static dev.vigil.stream.RejectReason.TOO_EARLY;
 import static dev.vigil.stream.RejectReason.UNKNOWN_CHANNEL;
 import static dev.vigil.stream.RejectReason.WRONG_TYPE;
 
@@ -39,7 +40,8 @@ import static dev.vigil.stream.RejectReason.WRONG_TYPE;
  * <p>Checks, in this order: null value, size ({@code maxRecordBytes}, before any parsing), record key (without a
  * key field), then one pass over the document. The first problem met in the document wins, except that a syntax
  * error anywhere makes the record {@link RejectReason#NOT_JSON}; missing key, value or channels, and an event time
- * too far ahead of the record timestamp ({@code maxFutureMs}), are known only at the end. Details are one line and echo at most {@value #MAX_ECHO} characters of the input.
+ * too far ahead of the record timestamp ({@code maxFutureMs}) or before {@code minEventTimeMs}, are known only at
+ * the end. Details are one line and echo at most {@value #MAX_ECHO} characters of the input.
  */
 public final class EventParser {
     /** Field of the reading in single-value events. */
@@ -55,12 +57,13 @@ public final class EventParser {
     private final Map<String, Integer> channelIndex = new HashMap<>();
     private final int maxRecordBytes;
     private final long maxFutureMs;
+    private final long minEventTimeMs;
     /** The common single-value shape read without Jackson; null when the topology's events are not of it. */
     private final PlainEventReader plain;
 
-    /** A parser without the future check ({@code maxFutureMs} 0). */
+    /** A parser without the future and early checks ({@code maxFutureMs} and {@code minEventTimeMs} 0). */
     public EventParser(String keyField, String timestampField, List<String> channels, int maxRecordBytes) {
-        this(keyField, timestampField, channels, maxRecordBytes, 0);
+        this(keyField, timestampField, channels, maxRecordBytes, 0, 0);
     }
 
     /**
@@ -70,14 +73,17 @@ public final class EventParser {
      * @param maxRecordBytes larger values are {@link RejectReason#OVERSIZED}
      * @param maxFutureMs    an event time further ahead of a known (non-negative) record timestamp is
      *                       {@link RejectReason#FUTURE}; 0: no check
+     * @param minEventTimeMs an event time read from the event ({@code timestampField}, not the record timestamp)
+     *                       before this is {@link RejectReason#TOO_EARLY}; 0: no check
      */
     public EventParser(String keyField, String timestampField, List<String> channels, int maxRecordBytes,
-                       long maxFutureMs) {
+                       long maxFutureMs, long minEventTimeMs) {
         this.keyField = keyField;
         this.timestampField = timestampField;
         this.channels = List.copyOf(channels);
         this.maxRecordBytes = maxRecordBytes;
         this.maxFutureMs = maxFutureMs;
+        this.minEventTimeMs = minEventTimeMs;
         for (int c = 0; c < this.channels.size(); c++) {
             channelIndex.put(this.channels.get(c), c);
         }
@@ -87,7 +93,7 @@ public final class EventParser {
 
     public static EventParser forTopology(TopologyConfig topology) {
         return new EventParser(topology.keyField(), topology.timestampField(), topology.channels(),
-                topology.maxRecordBytes(), topology.maxFutureMs());
+                topology.maxRecordBytes(), topology.maxFutureMs(), topology.minEventTimeMs());
     }
 
     /** Number of values per event: the channels, or 1 for single-value events. */
@@ -325,6 +331,9 @@ public final class EventParser {
             }
         }
         long timestamp = scan.hasTimestamp ? scan.timestamp : recordTimestamp;
+        if (scan.hasTimestamp && timestamp < minEventTimeMs) {
+            return ParsedRecord.rejected(TOO_EARLY, tooEarly(timestamp));
+        }
         if (maxFutureMs > 0 && recordTimestamp >= 0 && timestamp > recordTimestamp
                 && timestamp - recordTimestamp > maxFutureMs) {
             return ParsedRecord.rejected(FUTURE, "event time " + java.time.Instant.ofEpochMilli(timestamp)
@@ -332,6 +341,18 @@ public final class EventParser {
                     + java.time.Instant.ofEpochMilli(recordTimestamp));
         }
         return ParsedRecord.accepted(key, new Event(timestamp, scan.values));
+    }
+
+    /** The detail of an event time before {@code minEventTimeMs}, with the milliseconds it means if it is seconds. */
+    private String tooEarly(long timestamp) {
+        String detail = "event time " + timestamp + " (" + java.time.Instant.ofEpochMilli(timestamp)
+                + ") is before minEventTimeMs " + minEventTimeMs + " (" + java.time.Instant.ofEpochMilli(minEventTimeMs)
+                + ")";
+        if (timestamp > 0 && timestamp <= Long.MAX_VALUE / 1000 && timestamp * 1000 >= minEventTimeMs) {
+            detail += "; as epoch seconds it would be " + java.time.Instant.ofEpochSecond(timestamp)
+                    + ": send epoch milliseconds (" + timestamp * 1000 + ") or an ISO-8601 instant";
+        }
+        return detail;
     }
 
     private static String describe(JsonParser p) throws IOException {

@@ -31,6 +31,11 @@ public enum RejectReason {
     LATE,
     /** The event time lies further ahead of the record's timestamp than the topology's {@code maxFutureMs}. */
     FUTURE,
+    /**
+     * The event's own time (its timestamp field) lies before the topology's {@code minEventTimeMs}: most often epoch
+     * seconds sent as milliseconds.
+     */
+    TOO_EARLY,
     /** The detector refused the event for another reason (named in the detail). */
     REFUSED,
     /** The record's key or value could not be deserialized at the source (e.g. a key that is not UTF-8). */

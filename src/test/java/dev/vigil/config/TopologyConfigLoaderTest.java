@@ -33,6 +33,8 @@ class TopologyConfigLoaderTest {
         assertNull(t.keyField());
         assertEquals(List.of(), t.channels());
         assertEquals(d.modelsTopic(), t.modelsTopic());
+        assertEquals(d.maxFutureMs(), t.maxFutureMs());
+        assertEquals(TopologyConfig.DEFAULT_MIN_EVENT_TIME_MS, t.minEventTimeMs());
         assertEquals(Map.of("lstm.hiddenSize", "32", "lstm.calendar", "none", "retrain.scope", "per-key",
                 "retrain.coldStart", "none", "retrain.retrainInterval", "1000", "scoring.alertThreshold", "0.5"),
                 t.detector());
@@ -54,6 +56,8 @@ class TopologyConfigLoaderTest {
         assertEquals("machineId", t.keyField());
         assertEquals(2, t.channelCount());
         assertEquals(5000, t.allowedLatenessMs());
+        assertEquals(TopologyConfig.DEFAULT_MIN_EVENT_TIME_MS, t.minEventTimeMs(), "the default");
+        assertEquals(0, TopologyConfigLoader.load(write("minEventTimeMs: 0\n")).minEventTimeMs(), "the check off");
         assertEquals(Map.of("lstm.hiddenSize", "16", "lstm.layers", "2", "retrain.retrainInterval", "500"), t.detector());
     }
 
@@ -66,6 +70,8 @@ class TopologyConfigLoaderTest {
                 () -> TopologyConfigLoader.load(write("allowedLatenessMs: soon\n"))).getMessage());
         assertEquals(f + ": maxRecordBytes must be in [64, 10485760], got 1", assertThrows(BadConfigException.class,
                 () -> TopologyConfigLoader.load(write("maxRecordBytes: 1\n"))).getMessage());
+        assertEquals(f + ": minEventTimeMs must be in [0, 4102444800000], got -1", assertThrows(BadConfigException.class,
+                () -> TopologyConfigLoader.load(write("minEventTimeMs: -1\n"))).getMessage());
         assertTrue(assertThrows(BadConfigException.class, () -> TopologyConfigLoader.load(write("channels: [a, a]\n")))
                 .getMessage().contains("channels must be distinct"));
         assertTrue(assertThrows(BadConfigException.class, () -> TopologyConfigLoader.load(write("scoresTopic: sensor-events\n")))

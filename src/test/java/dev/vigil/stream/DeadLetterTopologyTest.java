@@ -76,7 +76,10 @@ class DeadLetterTopologyTest {
                 Bad.of(RejectReason.LATE, StreamFixtures.single(lastTs - 1, 1.0)),
                 // sent with record timestamp BAD_RECORD_TS: a day and a millisecond ahead of it
                 Bad.of(RejectReason.FUTURE, StreamFixtures.single(BAD_RECORD_TS + 86_400_001L, 1.0)),
-                Bad.of(RejectReason.FUTURE, "{\"ts\": \"2999-01-01T00:00:00Z\", \"value\": 1.0}")));
+                Bad.of(RejectReason.FUTURE, "{\"ts\": \"2999-01-01T00:00:00Z\", \"value\": 1.0}"),
+                // the next event's time in epoch seconds: it would read as January 1970
+                Bad.of(RejectReason.TOO_EARLY, StreamFixtures.single(next / 1000, 1.0)),
+                Bad.of(RejectReason.TOO_EARLY, "{\"ts\": \"1970-01-02T00:00:00Z\", \"value\": 1.0}")));
         return bad;
     }
 
@@ -109,7 +112,7 @@ class DeadLetterTopologyTest {
             vigil.send(KEY, StreamFixtures.single(last.timestamp(), last.values()[0]), last.timestamp());
             assertEquals(1, vigil.scoreRecords().size(), "good records still flow after bad ones");
             for (RejectReason reason : List.of(RejectReason.NOT_JSON, RejectReason.NON_FINITE, RejectReason.LATE,
-                    RejectReason.FUTURE, RejectReason.MISSING_KEY)) {
+                    RejectReason.FUTURE, RejectReason.TOO_EARLY, RejectReason.MISSING_KEY)) {
                 assertEquals(bad.stream().filter(b -> b.reason() == reason).count(), vigil.total(reason.metricName()),
                         reason.metricName());
             }

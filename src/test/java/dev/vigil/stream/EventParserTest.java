@@ -1,5 +1,6 @@
 package dev.vigil.stream;
 
+import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.Event;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +51,7 @@ class EventParserTest {
 
     @Test
     void shouldRefuseAnEventTimeTooFarAheadOfTheRecordTimestamp() {
-        EventParser dayAhead = new EventParser(null, "ts", List.of(), 256, 86_400_000L);
+        EventParser dayAhead = new EventParser(null, "ts", List.of(), 256, 86_400_000L, 0);
         String atDayLimit = "{\"ts\": " + (RECORD_TS + 86_400_000L) + ", \"value\": 1}";
         String pastDayLimit = "{\"ts\": " + (RECORD_TS + 86_400_001L) + ", \"value\": 1}";
         assertEquals(RECORD_TS + 86_400_000L, accepted(parse(dayAhead, atDayLimit)).timestamp());
@@ -61,6 +62,26 @@ class EventParserTest {
         // no check without a known record timestamp, or with maxFutureMs 0
         assertTrue(dayAhead.parse("k", pastDayLimit.getBytes(StandardCharsets.UTF_8), -1).isAccepted());
         assertTrue(parse(SINGLE, pastDayLimit).isAccepted());
+    }
+
+    @Test
+    void shouldRefuseAnEventTimeBeforeTheMinimumAndSayWhatItIsAsEpochSeconds() {
+        EventParser parser = EventParser.forTopology(StreamFixtures.singleValue());
+        long min = TopologyConfig.DEFAULT_MIN_EVENT_TIME_MS;
+        String seconds = "{\"ts\": 1767225600, \"value\": 1}";
+        ParsedRecord refused = parse(parser, seconds);
+        assertRejected(RejectReason.TOO_EARLY, refused);
+        assertEquals("event time 1767225600 (1970-01-21T10:53:45.600Z) is before minEventTimeMs 100000000000"
+                + " (1973-03-03T09:46:40Z); as epoch seconds it would be 2026-01-01T00:00:00Z: send epoch milliseconds"
+                + " (1767225600000) or an ISO-8601 instant", refused.detail());
+        assertRejected(RejectReason.TOO_EARLY, parse(parser, "{\"ts\": \"1970-01-02T00:00:00Z\", \"value\": 1}"));
+        assertFalse(parse(parser, "{\"ts\": 0, \"value\": 1}").detail().contains("seconds"),
+                "0 is no time in seconds either");
+        assertEquals(min, accepted(parse(parser, "{\"ts\": " + min + ", \"value\": 1}")).timestamp());
+        // the record timestamp is Kafka's, in ms: not checked
+        assertTrue(parser.parse("k", "{\"value\": 1}".getBytes(StandardCharsets.UTF_8), 5_000).isAccepted());
+        // 0 turns the check off (times since a device's start)
+        assertEquals(1_767_225_600L, accepted(parse(SINGLE, seconds)).timestamp());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.vigil.stream;
 
+import dev.vigil.config.TopologyConfig;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -67,7 +68,8 @@ class PlainEventReaderTest {
         Random random = new Random(5);
         int accepted = 0;
         for (String tsField : new String[] {"ts", "time"}) {
-            EventParser parser = new EventParser(null, tsField, List.of(), 256, 86_400_000L);
+            EventParser parser = new EventParser(null, tsField, List.of(), 256, 86_400_000L,
+                    TopologyConfig.DEFAULT_MIN_EVENT_TIME_MS);
             for (int i = 0; i < 50_000; i++) {
                 byte[] value = event(random, tsField).getBytes(StandardCharsets.UTF_8);
                 assertSameOutcome(parser, value);

@@ -93,7 +93,7 @@ public final class HostileRecords {
         byte[] key = utf8(goodKey(k));
         long ts = next.getOrDefault(k, START) + STEP_MS;
         String ok = "{\"ts\":" + ts + ",\"value\":1.5}";
-        switch (random.nextInt(20)) {
+        switch (random.nextInt(21)) {
             case 0: {
                 byte[] bytes = new byte[1 + random.nextInt(200)];
                 random.nextBytes(bytes);
@@ -137,7 +137,8 @@ public final class HostileRecords {
                 if (seen == null) {
                     return bad("number-nan", key, utf8("{\"ts\":" + ts + ",\"value\":NaN}"), "NON_FINITE");
                 }
-                long past = random.nextBoolean() ? 0 : next.get(seen) - random.nextLong(1, 1_000_000_000L);
+                // ten years back, or up to 11 days back
+                long past = next.get(seen) - (random.nextBoolean() ? 315_360_000_000L : random.nextLong(1, 1_000_000_000L));
                 return bad("far-past", utf8(goodKey(seen)), utf8("{\"ts\":" + past + ",\"value\":1.5}"), "LATE");
             }
             case 15:
@@ -148,6 +149,10 @@ public final class HostileRecords {
                 return bad("no-value", key, utf8("{\"ts\":" + ts + ",\"reading\":1.5}"), "MISSING_VALUE");
             case 18:
                 return bad("bad-timestamp", key, utf8("{\"ts\":\"yesterday\",\"value\":1.5}"), "WRONG_TYPE");
+            case 19:
+                // the event time in epoch seconds, or 0: January 1970 as milliseconds
+                return bad("epoch-seconds", key, utf8("{\"ts\":" + (random.nextBoolean() ? ts / 1000 : 0)
+                        + ",\"value\":1.5}"), "TOO_EARLY");
             default: {
                 // a valid event under a 10,000-byte key of its own: good, scored under that key
                 String longKey = "long-" + (longKeys++) + "-" + "k".repeat(10_000);
