@@ -24,7 +24,8 @@ import java.util.Set;
 public final class TopologyConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> KEYS = Set.of("name", "inputTopic", "keyField", "channels", "timestampField",
-            "allowedLatenessMs", "maxFutureMs", "minEventTimeMs", "maxRecordBytes", "scoresTopic", "alertsTopic", "dlqTopic", "modelsTopic", "detector");
+            "allowedLatenessMs", "maxFutureMs", "minEventTimeMs", "maxRecordBytes", "scoresTopic", "alertsTopic",
+            "dlqTopic", "modelsTopic", "detector");
 
     private TopologyConfigLoader() {
     }

@@ -38,8 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The service against a real broker under a seeded flood of hostile input (random bytes, invalid UTF-8 in keys and
  * values, truncated and deeply nested JSON, 1e400 and NaN, duplicate fields, oversized strings, arrays where objects
  * belong, tombstones and JSON null, empty, missing and 10,000-byte keys, event times far in the past and future,
- * epoch seconds) mixed with good events: the stream never stops, every good event is scored exactly once, every bad record is in the
- * dead-letter topic exactly once with a reason its kind allows, and the counts add up exactly.
+ * epoch seconds) mixed with good events: the stream never stops, every good event is scored exactly once, every bad
+ * record is in the dead-letter topic exactly once with a reason its kind allows, and the counts add up exactly.
  */
 class HostileInputIT {
     private static final int RECORDS = 100_000;

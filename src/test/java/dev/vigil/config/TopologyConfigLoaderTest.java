@@ -70,8 +70,9 @@ class TopologyConfigLoaderTest {
                 () -> TopologyConfigLoader.load(write("allowedLatenessMs: soon\n"))).getMessage());
         assertEquals(f + ": maxRecordBytes must be in [64, 10485760], got 1", assertThrows(BadConfigException.class,
                 () -> TopologyConfigLoader.load(write("maxRecordBytes: 1\n"))).getMessage());
-        assertEquals(f + ": minEventTimeMs must be in [0, 4102444800000], got -1", assertThrows(BadConfigException.class,
-                () -> TopologyConfigLoader.load(write("minEventTimeMs: -1\n"))).getMessage());
+        assertEquals(f + ": minEventTimeMs must be in [0, 4102444800000], got -1",
+                assertThrows(BadConfigException.class, () -> TopologyConfigLoader.load(write("minEventTimeMs: -1\n")))
+                        .getMessage());
         assertTrue(assertThrows(BadConfigException.class, () -> TopologyConfigLoader.load(write("channels: [a, a]\n")))
                 .getMessage().contains("channels must be distinct"));
         assertTrue(assertThrows(BadConfigException.class, () -> TopologyConfigLoader.load(write("scoresTopic: sensor-events\n")))

@@ -138,7 +138,8 @@ public final class HostileRecords {
                     return bad("number-nan", key, utf8("{\"ts\":" + ts + ",\"value\":NaN}"), "NON_FINITE");
                 }
                 // ten years back, or up to 11 days back
-                long past = next.get(seen) - (random.nextBoolean() ? 315_360_000_000L : random.nextLong(1, 1_000_000_000L));
+                long past = next.get(seen)
+                        - (random.nextBoolean() ? 315_360_000_000L : random.nextLong(1, 1_000_000_000L));
                 return bad("far-past", utf8(goodKey(seen)), utf8("{\"ts\":" + past + ",\"value\":1.5}"), "LATE");
             }
             case 15:
