@@ -12,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Threads of their own for the data endpoints ({@code /sensors/...}, {@code /api/...}), apart from the HTTP threads
@@ -36,6 +37,7 @@ final class DataLane implements AutoCloseable {
 
     private final ThreadPoolExecutor threads;
     private final Duration queuedAtMost;
+    private final AtomicLong refused = new AtomicLong();
 
     DataLane() {
         this(THREADS, QUEUE, QUEUED_AT_MOST);
@@ -84,7 +86,8 @@ final class DataLane implements AutoCloseable {
         }
     }
 
-    private static void refuse(HttpExchange exchange, String why) throws IOException {
+    private void refuse(HttpExchange exchange, String why) throws IOException {
+        refused.incrementAndGet();
         try (exchange) {
             exchange.getResponseHeaders().set("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
             HttpEndpoint.sendJson(exchange, 503, HttpEndpoint.error("the data endpoints are busy: " + why
@@ -95,6 +98,11 @@ final class DataLane implements AutoCloseable {
     /** Requests waiting for a thread. */
     int waiting() {
         return threads.getQueue().size();
+    }
+
+    /** Requests answered 503 so far: the lane full, or too long in its queue. */
+    long refused() {
+        return refused.get();
     }
 
     /** Stops the threads (requests still waiting are dropped with their connections). */

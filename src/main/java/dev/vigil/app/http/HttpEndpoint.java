@@ -140,6 +140,7 @@ public final class HttpEndpoint implements AutoCloseable {
             List.of("/health", "/ready", "/").forEach(server::removeContext);
         }
         StatusHandler status = new StatusHandler(topologies, cluster);
+        meters.bind(dataLane);
         // the probes stay open; the data needs the token, when one is set
         BearerAuth auth = new BearerAuth(authToken);
         PeerClient peers = new PeerClient(advertised, authToken);

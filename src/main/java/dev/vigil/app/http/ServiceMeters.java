@@ -129,6 +129,20 @@ public final class ServiceMeters implements AutoCloseable {
         probes.add(probe);
     }
 
+    /**
+     * Binds the data endpoints' lane: {@code vigil.http.data.waiting} (requests waiting for one of its threads) and
+     * {@code vigil.http.data.refused} (requests answered 503 because it was full or they waited too long).
+     */
+    synchronized void bind(DataLane lane) {
+        Gauge.builder("vigil.http.data.waiting", lane, DataLane::waiting)
+                .description("Data requests (/sensors, /api) waiting for a thread of their lane.")
+                .strongReference(true).register(registry);
+        FunctionCounter.builder("vigil.http.data.refused", lane, DataLane::refused)
+                .description("Data requests (/sensors, /api) answered 503: every thread of their lane busy and its"
+                        + " queue full, or waited too long (state stores that do not answer, e.g. a broker outage).")
+                .register(registry);
+    }
+
     /** Binds {@code meters} and keeps them (and so the sources they read) for the registry's life. */
     synchronized void bind(VigilMeters meters) {
         meters.bindTo(registry);

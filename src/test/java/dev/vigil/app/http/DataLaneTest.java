@@ -2,6 +2,7 @@ package dev.vigil.app.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.vigil.testutil.PrometheusExposition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,12 @@ class DataLaneTest {
         assertEquals(String.valueOf(DataLane.RETRY_AFTER_SECONDS), refused.headers().firstValue("Retry-After")
                 .orElse(""));
         assertTrue(refused.body().contains("busy"), refused.body());
+        try (ServiceMeters meters = new ServiceMeters()) {
+            meters.bind(lane);
+            PrometheusExposition scrape = PrometheusExposition.parse(meters.scrape());
+            assertEquals(1.0, scrape.sum("vigil_http_data_refused_total"));
+            assertEquals(LANE_QUEUE, scrape.sum("vigil_http_data_waiting"), "the requests in the queue");
+        }
         for (int i = 0; i < 3; i++) {
             HttpResponse<String> health = send("/health").get(30, TimeUnit.SECONDS);
             assertEquals(200, health.statusCode(), "the probe answers while the data requests wait");
@@ -128,6 +135,7 @@ class DataLaneTest {
         HttpResponse<String> stale = second.get(30, TimeUnit.SECONDS);
         assertEquals(503, stale.statusCode(), "a request that waited past the bound is refused, not served late");
         assertTrue(stale.body().contains("waited"), stale.body());
+        assertEquals(1, lane.refused());
     }
 
     private int queuedOrRunning() {
