@@ -126,11 +126,12 @@ class GrafanaDashboardTest {
         try (KafkaStreams streams = new KafkaStreams(VigilTopology.build(topology, DetectorConfig.defaults(),
                 RetrainConfig.defaults(), props), props); Metrics service = new Metrics();
              ServiceMeters meters = new ServiceMeters();
-             ClusterProbe probe = ClusterProbe.start("127.0.0.1:1", Map.of())) {
+             ClusterProbe probe = ClusterProbe.start("127.0.0.1:1", Map.of()); DataLane lane = new DataLane()) {
             meters.bind(List.of(new ServedTopology(topology, DetectorConfig.defaults(), streams)), service);
             meters.bind(new dev.vigil.stream.DecodedModels(1 << 20));
             meters.bind(new dev.vigil.stream.DecodedStates(1 << 20));
             meters.bind(probe);
+            meters.bind(lane);
             // Micrometer registers the GC pause timer at the first collection it is told of
             for (int i = 0; i < 50 && !meters.scrape().contains("jvm_gc_pause_seconds_count"); i++) {
                 System.gc();
