@@ -56,6 +56,9 @@ class HttpFuzzIT {
             // one round first, so that every handler and its threads exist before the count
             send(port, request(new SplittableRandom(1)));
             HttpProbe.get(port, "/health");
+            for (int i = 0; i < 4; i++) {
+                HttpProbe.get(port, "/sensors/key-0"); // the data lane starts a thread for each of its first 4
+            }
             int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
 
             ConcurrentMap<Integer, Integer> statuses = new ConcurrentHashMap<>();
