@@ -53,11 +53,7 @@ class DataLaneTest {
         server.createContext("/health", exchange -> answer(exchange, 200, "up"));
         server.createContext("/sensors/", lane.on(exchange -> {
             reading.incrementAndGet();
-            try {
-                storeHeld.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitStore();
             answer(exchange, 200, "state of " + exchange.getRequestURI().getPath());
         }));
         server.start();
@@ -119,11 +115,7 @@ class DataLaneTest {
         CountDownLatch firstIn = new CountDownLatch(1);
         server.createContext("/sensors/", lane.on(exchange -> {
             firstIn.countDown();
-            try {
-                storeHeld.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitStore();
             answer(exchange, 200, "late");
         }));
         CompletableFuture<HttpResponse<String>> first = send("/sensors/a");
@@ -136,6 +128,15 @@ class DataLaneTest {
         assertEquals(503, stale.statusCode(), "a request that waited past the bound is refused, not served late");
         assertTrue(stale.body().contains("waited"), stale.body());
         assertEquals(1, lane.refused());
+    }
+
+    /** A store read that waits while the stream thread holds the store's cache (the test's latch). */
+    private void awaitStore() {
+        try {
+            storeHeld.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private int queuedOrRunning() {
