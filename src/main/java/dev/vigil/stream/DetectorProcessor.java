@@ -142,17 +142,16 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     @Override
     public void process(Record<String, byte[]> record) {
         long started = System.nanoTime();
-        RecordOrigin origin = origin(record);
         ParsedRecord parsed = parser.parse(record.key(), record.value(), record.timestamp());
         if (!parsed.isAccepted()) {
-            deadLetter(record, origin, parsed.reason(), parsed.detail());
+            deadLetter(record, parsed.reason(), parsed.detail());
             return;
         }
         String key = parsed.key();
         DetectorState state = stores.loadState(key);
         boolean scoredIt;
         try {
-            scoredIt = process(record, origin, key, state, parsed);
+            scoredIt = process(record, key, state, parsed);
         } catch (RuntimeException e) {
             // the state loaded may have moved on without being saved: the key is read from its store next time
             stores.forget(key);
@@ -164,14 +163,12 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     }
 
     /** Scores the event, or sends it to the dead letters when the key refuses it; whether it was scored. */
-    private boolean process(Record<String, byte[]> record, RecordOrigin origin, String key, DetectorState state,
-                            ParsedRecord parsed) {
+    private boolean process(Record<String, byte[]> record, String key, DetectorState state, ParsedRecord parsed) {
         KeyOutcome outcome = lifecycle.process(key, state, parsed.event());
         if (outcome instanceof KeyOutcome.Refused refused) {
             stores.forget(key);
             Refusal why = refused.refusal();
-            deadLetter(record, origin, why.kind() == Refusal.Kind.LATE ? RejectReason.LATE : RejectReason.REFUSED,
-                    why.detail());
+            deadLetter(record, why.kind() == Refusal.Kind.LATE ? RejectReason.LATE : RejectReason.REFUSED, why.detail());
             return false;
         }
         KeyOutcome.Scored done = (KeyOutcome.Scored) outcome;
@@ -215,6 +212,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         }
     }
 
+    /** Where the record was first read: only asked for a dead letter (a rekeyed record's headers are parsed then). */
     private RecordOrigin origin(Record<String, byte[]> record) {
         RecordOrigin stamped = rekeyed ? RecordOrigin.from(record.headers()) : null;
         if (stamped != null) {
@@ -225,7 +223,8 @@ public final class DetectorProcessor implements Processor<String, byte[], String
                 .orElseGet(() -> new RecordOrigin(record.key(), "", -1, -1));
     }
 
-    private void deadLetter(Record<String, byte[]> record, RecordOrigin origin, RejectReason reason, String detail) {
+    private void deadLetter(Record<String, byte[]> record, RejectReason reason, String detail) {
+        RecordOrigin origin = origin(record);
         deadLetters.get(reason).record();
         long n = ++rejected[reason.ordinal()];
         if (n <= WARN_FIRST || n % WARN_EVERY == 0) {

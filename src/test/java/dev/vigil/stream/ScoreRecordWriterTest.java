@@ -65,6 +65,34 @@ class ScoreRecordWriterTest {
     }
 
     @Test
+    void shouldWriteANumberThatRepeatsInARecordAsTheGeneratorDoes() {
+        // the score is one of the signals' scores, a warm-up record's are all 0: repeats are copied, not formatted
+        List<String> channels = List.of("temp", "vibration", "rpm", "flow", "load");
+        ScoreRecordWriter writer = new ScoreRecordWriter(channels);
+        Random random = new Random(5);
+        double[] pool = {0.0, -0.0, Double.NaN, Double.NEGATIVE_INFINITY, 0.30000000000000004, 0.7364289473628471};
+        for (int i = 0; i < 5_000; i++) {
+            double[][] readings = new double[3][channels.size()];
+            for (double[] reading : readings) {
+                for (int c = 0; c < reading.length; c++) {
+                    reading[c] = random.nextBoolean() ? pool[random.nextInt(pool.length)] : number(random);
+                }
+            }
+            double likelihood = pool[random.nextInt(pool.length)];
+            double pattern = random.nextBoolean() ? likelihood : number(random);
+            DetectorResult r = new DetectorResult(i, readings[0], readings[1], readings[2], pattern, likelihood,
+                    pattern, random.nextBoolean() ? likelihood : pattern, false, 1, false, AlertTransition.NONE,
+                    false, new int[0], false, null, null, null);
+            // now and then a fresh writer whose buffer grows in the middle of the numbers, after some are remembered
+            ScoreRecordWriter w = i % 50 == 0 ? new ScoreRecordWriter(channels) : writer;
+            String key = i % 50 == 0 ? "sensor-" + "z".repeat(200 + i % 7) : "sensor-" + i;
+            byte[] direct = w.write(key, r);
+            assertArrayEquals(w.writeWithGenerator(key, r), direct,
+                    () -> new String(direct, StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void shouldReturnAFreshArrayForEachRecord() {
         ScoreRecordWriter writer = new ScoreRecordWriter(List.of());
         Random random = new Random(3);
