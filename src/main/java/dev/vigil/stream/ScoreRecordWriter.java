@@ -59,23 +59,12 @@ public final class ScoreRecordWriter {
     private static final byte[] STATE_RESET = ascii(",\"stateReset\":");
     /** Room for one number: a long (20 bytes) or a double (at most 24, {@code -2.2250738585072014E-308}) and quotes. */
     private static final int NUMBER_ROOM = 32;
-    /** Doubles of a record remembered with where their text is (a plain record has seven). */
-    private static final int MEMO = 8;
 
     private final List<String> channels;
     /** Per channel, {@code "name":} as the generator writes it (escaped, UTF-8). */
     private final byte[][] channelFields;
     private byte[] buffer;
     private int length;
-    /**
-     * The first {@link #MEMO} doubles of the record being written: their bits, and where in {@link #buffer} their text
-     * starts and how long it is. A value written again (the score is most often one of the signals' scores, a warm-up
-     * record's scores are all 0) is copied from there instead of formatted again.
-     */
-    private final long[] memoBits = new long[MEMO];
-    private final int[] memoAt = new int[MEMO];
-    private final int[] memoLength = new int[MEMO];
-    private int memos;
 
     /** @param channels the topology's channel names; empty for single-value events */
     public ScoreRecordWriter(List<String> channels) {
@@ -92,7 +81,6 @@ public final class ScoreRecordWriter {
             return writeWithGenerator(key, result);
         }
         length = 0;
-        memos = 0;
         append(KEY);
         for (int i = 0; i < key.length(); i++) {
             room(1);
@@ -165,35 +153,17 @@ public final class ScoreRecordWriter {
 
     /** As the generator: the shortest text that reads back to the same bits, NaN and the infinities quoted. */
     private void appendDouble(double v) {
-        long bits = Double.doubleToRawLongBits(v);
-        for (int m = 0; m < memos; m++) {
-            if (memoBits[m] == bits) {
-                int n = memoLength[m];
-                room(n);
-                System.arraycopy(buffer, memoAt[m], buffer, length, n);
-                length += n;
-                return;
-            }
-        }
-        String text = NumberOutput.toString(v, true);
+        // the text is ASCII: its ISO-8859-1 bytes are a copy of the string's own
+        byte[] text = NumberOutput.toString(v, true).getBytes(StandardCharsets.ISO_8859_1);
         boolean quoted = NumberOutput.notFinite(v);
-        int at = length;
-        room(text.length() + 2);
+        room(text.length + 2);
         if (quoted) {
             buffer[length++] = '"';
         }
-        // the text is ASCII: each char is its byte
-        for (int i = 0; i < text.length(); i++) {
-            buffer[length++] = (byte) text.charAt(i);
-        }
+        System.arraycopy(text, 0, buffer, length, text.length);
+        length += text.length;
         if (quoted) {
             buffer[length++] = '"';
-        }
-        if (memos < MEMO) {
-            memoBits[memos] = bits;
-            memoAt[memos] = at;
-            memoLength[memos] = length - at;
-            memos++;
         }
     }
 

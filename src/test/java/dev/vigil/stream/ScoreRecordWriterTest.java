@@ -66,7 +66,7 @@ class ScoreRecordWriterTest {
 
     @Test
     void shouldWriteANumberThatRepeatsInARecordAsTheGeneratorDoes() {
-        // the score is one of the signals' scores, a warm-up record's are all 0: repeats are copied, not formatted
+        // as in real records: the score is one of the signals' scores, a warm-up record's are all 0
         List<String> channels = List.of("temp", "vibration", "rpm", "flow", "load");
         ScoreRecordWriter writer = new ScoreRecordWriter(channels);
         Random random = new Random(5);
@@ -83,7 +83,7 @@ class ScoreRecordWriterTest {
             DetectorResult r = new DetectorResult(i, readings[0], readings[1], readings[2], pattern, likelihood,
                     pattern, random.nextBoolean() ? likelihood : pattern, false, 1, false, AlertTransition.NONE,
                     false, new int[0], false, null, null, null);
-            // now and then a fresh writer whose buffer grows in the middle of the numbers, after some are remembered
+            // now and then a fresh writer whose buffer grows in the middle of the numbers
             ScoreRecordWriter w = i % 50 == 0 ? new ScoreRecordWriter(channels) : writer;
             String key = i % 50 == 0 ? "sensor-" + "z".repeat(200 + i % 7) : "sensor-" + i;
             byte[] direct = w.write(key, r);
