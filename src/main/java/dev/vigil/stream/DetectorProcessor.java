@@ -168,7 +168,8 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         if (outcome instanceof KeyOutcome.Refused refused) {
             stores.forget(key);
             Refusal why = refused.refusal();
-            deadLetter(record, why.kind() == Refusal.Kind.LATE ? RejectReason.LATE : RejectReason.REFUSED, why.detail());
+            RejectReason reason = why.kind() == Refusal.Kind.LATE ? RejectReason.LATE : RejectReason.REFUSED;
+            deadLetter(record, reason, why.detail());
             return false;
         }
         KeyOutcome.Scored done = (KeyOutcome.Scored) outcome;
