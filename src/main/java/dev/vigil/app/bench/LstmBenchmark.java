@@ -1,16 +1,25 @@
 package dev.vigil.app.bench;
 
+import dev.vigil.detect.Detector;
+import dev.vigil.detect.DetectorConfig;
+import dev.vigil.detect.DetectorResult;
+import dev.vigil.detect.DetectorState;
+import dev.vigil.detect.DetectorStateCodec;
+import dev.vigil.detect.Event;
 import dev.vigil.detect.HistoryWindow;
 import dev.vigil.lstm.LstmConfig;
 import dev.vigil.lstm.LstmModel;
 import dev.vigil.lstm.LstmState;
 import dev.vigil.lstm.LstmStepper;
 import dev.vigil.lstm.LstmTrainer;
+import dev.vigil.lstm.ModelCodec;
 import dev.vigil.lstm.Normalisation;
 import dev.vigil.lstm.TrainingConfig;
+import dev.vigil.stream.ScoreRecordWriter;
 import dev.vigil.train.ModelTrainer;
 import dev.vigil.train.RetrainConfig;
 import dev.vigil.train.TrainingOutcome;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -34,6 +43,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * reported throughput is directly timesteps per second. {@code retrain}: one whole (re)training of a key
  * as the service does it, with the default configuration, on a full default history window (2000
  * readings of a noisy daily-like cycle): fit, train with early stopping, validate against the tail.
+ * {@code event}: what the stream thread does for an event in Vigil's own code, Kafka Streams' stores and producer
+ * aside: the detector's step and scores for a mature key with a model of its own, the key's state encoded and the
+ * score record written, keys taken in turn from 1,000 (each with its own copy of the model, as {@code bench stream}
+ * has them, so that weights and states come from memory as they do there).
  */
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
@@ -116,6 +129,56 @@ public class LstmBenchmark {
             }
             current = trainer.train("bench", history, null).model();
         }
+    }
+
+    /** 1,000 keys of {@code bench stream}'s series, each with a copy of one trained model, past their warm-up. */
+    @State(Scope.Thread)
+    public static class EventState {
+        static final int KEYS = 1_000;
+        static final int MATURE = 700;
+        final BenchSeries series = new BenchSeries(1);
+        Detector detector;
+        ScoreRecordWriter writer;
+        String[] keys;
+        LstmModel[] models;
+        DetectorState[] states;
+        long[] next;
+        int k;
+
+        @Setup
+        public void setUp() {
+            detector = new Detector(DetectorConfig.defaults().withChannels(1));
+            writer = new ScoreRecordWriter(List.of());
+            LstmModel model = series.train();
+            keys = new String[KEYS];
+            models = new LstmModel[KEYS];
+            states = new DetectorState[KEYS];
+            next = new long[KEYS];
+            for (int key = 0; key < KEYS; key++) {
+                keys[key] = BenchSeries.key(key);
+                models[key] = ModelCodec.decode(BenchSeries.payloadFor(model, keys[key]));
+                states[key] = detector.newState();
+                while (next[key] < MATURE) {
+                    step(key);
+                }
+            }
+        }
+
+        DetectorResult step(int key) {
+            long i = next[key]++;
+            Event event = new Event(BenchSeries.START_MS + i * BenchSeries.STEP_MS, new double[] {series.value(key, i)});
+            return detector.step(models[key], states[key], event);
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public int event(EventState s) {
+        s.k = s.k + 1 == EventState.KEYS ? 0 : s.k + 1;
+        DetectorResult result = s.step(s.k);
+        byte[] state = DetectorStateCodec.encode(s.states[s.k]);
+        return state.length + s.writer.write(s.keys[s.k], result).length;
     }
 
     @Benchmark
