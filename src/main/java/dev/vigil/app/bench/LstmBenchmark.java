@@ -166,8 +166,9 @@ public class LstmBenchmark {
 
         DetectorResult step(int key) {
             long i = next[key]++;
-            double[] reading = {series.value(key, i)};
-            return detector.step(models[key], states[key], new Event(BenchSeries.START_MS + i * BenchSeries.STEP_MS, reading));
+            Event event = new Event(BenchSeries.START_MS + i * BenchSeries.STEP_MS,
+                    new double[] {series.value(key, i)});
+            return detector.step(models[key], states[key], event);
         }
     }
 
