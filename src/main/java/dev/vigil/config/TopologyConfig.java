@@ -81,15 +81,7 @@ public record TopologyConfig(
                           long allowedLatenessMs, int maxRecordBytes, String scoresTopic, String alertsTopic,
                           String dlqTopic, String modelsTopic, Map<String, String> detector) {
         this(name, inputTopic, keyField, channels, timestampField, allowedLatenessMs, maxRecordBytes, scoresTopic,
-                alertsTopic, dlqTopic, modelsTopic, detector, DEFAULT_MAX_FUTURE_MS);
-    }
-
-    /** A topology with the default {@link #minEventTimeMs}. */
-    public TopologyConfig(String name, String inputTopic, String keyField, List<String> channels, String timestampField,
-                          long allowedLatenessMs, int maxRecordBytes, String scoresTopic, String alertsTopic,
-                          String dlqTopic, String modelsTopic, Map<String, String> detector, long maxFutureMs) {
-        this(name, inputTopic, keyField, channels, timestampField, allowedLatenessMs, maxRecordBytes, scoresTopic,
-                alertsTopic, dlqTopic, modelsTopic, detector, maxFutureMs, DEFAULT_MIN_EVENT_TIME_MS);
+                alertsTopic, dlqTopic, modelsTopic, detector, DEFAULT_MAX_FUTURE_MS, DEFAULT_MIN_EVENT_TIME_MS);
     }
 
     public TopologyConfig {

@@ -40,14 +40,15 @@ final class StreamFixtures {
     static TopologyConfig topology(String name, String keyField, List<String> channels, long latenessMs) {
         TopologyConfig d = TopologyConfig.defaults();
         return new TopologyConfig(name, d.inputTopic(), keyField, channels, d.timestampField(), latenessMs,
-                MAX_RECORD_BYTES, d.scoresTopic(), d.alertsTopic(), d.dlqTopic(), d.modelsTopic(), Map.of(), 0);
+                MAX_RECORD_BYTES, d.scoresTopic(), d.alertsTopic(), d.dlqTopic(), d.modelsTopic(), Map.of(), 0,
+                d.minEventTimeMs());
     }
 
-    /** {@code t} with {@code maxFutureMs} set. */
+    /** {@code t} with {@code maxFutureMs} set, everything else as it was. */
     static TopologyConfig withMaxFutureMs(TopologyConfig t, long maxFutureMs) {
         return new TopologyConfig(t.name(), t.inputTopic(), t.keyField(), t.channels(), t.timestampField(),
                 t.allowedLatenessMs(), t.maxRecordBytes(), t.scoresTopic(), t.alertsTopic(), t.dlqTopic(),
-                t.modelsTopic(), t.detector(), maxFutureMs);
+                t.modelsTopic(), t.detector(), maxFutureMs, t.minEventTimeMs());
     }
 
     static TopologyConfig singleValue() {
