@@ -11,7 +11,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -44,13 +43,8 @@ final class DataLane implements AutoCloseable {
     }
 
     DataLane(int threads, int queue, Duration queuedAtMost) {
-        AtomicInteger n = new AtomicInteger();
         this.threads = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(queue), r -> {
-                    Thread t = new Thread(r, "vigil-http-data-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                new ArrayBlockingQueue<>(queue), DaemonThreads.numbered("vigil-http-data"));
         this.queuedAtMost = queuedAtMost;
     }
 

@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The service's HTTP endpoint, on the JDK's {@link HttpServer} (no web framework):
@@ -77,12 +76,7 @@ public final class HttpEndpoint implements AutoCloseable {
             throw new VigilException("cannot serve HTTP on " + config.host() + ":" + config.port()
                     + " (http.host, http.port): " + e.getMessage(), e);
         }
-        AtomicInteger n = new AtomicInteger();
-        ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
-            Thread t = new Thread(r, "vigil-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, DaemonThreads.numbered("vigil-http"));
         server.setExecutor(executor);
         return new HttpEndpoint(server, executor, advertisedHost(config) + ":" + server.getAddress().getPort(),
                 config.authToken());
