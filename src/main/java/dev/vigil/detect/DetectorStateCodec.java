@@ -20,7 +20,8 @@ import java.util.zip.CRC32;
  * Binary form of a {@link DetectorState}, as kept in the state store, with the stream's history head beside it (so an
  * event reads and writes one value). Big-endian:
  * <pre>
- *   u8  format version (10; version 9, without the score section's jumps, version 8, without the first event time
+ *   u8  format version (11; version 10, without the score section's spike rule, version 9, without its jumps either,
+ *       version 8, without the first event time
  *       either, version 7, without the score section's run count either, version 6, without the cold-start flag
  *       either, version 5, without the score section's count and drift section either, version 4, without the
  *       history head either, version 3, without the pending swap either, version 2, without the score section's
@@ -46,7 +47,7 @@ import java.util.zip.CRC32;
  * </pre>
  */
 public final class DetectorStateCodec {
-    public static final int FORMAT_VERSION = 10;
+    public static final int FORMAT_VERSION = 11;
     private static final int FIRST_VERSION_WITH_SCHEDULE = 2;
     private static final int FIRST_VERSION_WITH_PATTERNS = 3;
     private static final int FIRST_VERSION_WITH_PENDING_SWAP = 4;
@@ -56,6 +57,7 @@ public final class DetectorStateCodec {
     private static final int FIRST_VERSION_WITH_RUNS = 8;
     private static final int FIRST_VERSION_WITH_FIRST_TIMESTAMP = 9;
     private static final int FIRST_VERSION_WITH_JUMPS = 10;
+    private static final int FIRST_VERSION_WITH_SPIKES = 11;
     private static final byte[] NO_HISTORY_HEAD = new byte[0];
     /** Big-endian floats in a byte array, as {@link ByteBuffer#putFloat} writes them. */
     private static final VarHandle FLOATS = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.BIG_ENDIAN);
@@ -187,7 +189,7 @@ public final class DetectorStateCodec {
             double lastScore = version >= FIRST_VERSION_WITH_SCHEDULE ? in.getDouble() : 0;
             ScoreState score = ScoreStateCodec.read(in, version >= FIRST_VERSION_WITH_PATTERNS,
                     version >= FIRST_VERSION_WITH_COUNTS, version >= FIRST_VERSION_WITH_RUNS,
-                    version >= FIRST_VERSION_WITH_JUMPS);
+                    version >= FIRST_VERSION_WITH_JUMPS, version >= FIRST_VERSION_WITH_SPIKES);
             boolean coldStart = version >= FIRST_VERSION_WITH_COLD_START && in.get() != 0;
             long first = version >= FIRST_VERSION_WITH_FIRST_TIMESTAMP ? in.getLong() : DetectorState.NO_TIMESTAMP;
             if (score.channels() != channels) {

@@ -12,6 +12,8 @@ public enum AlertReason {
     PATTERN("pattern"),
     /** The recent level of the readings has moved far from the key's usual (the drift score). */
     DRIFT("drift"),
+    /** One or two readings stood out from the readings either side of them further than any before (the spike rule). */
+    SPIKE("spike"),
     /** {@code quietEvents} calm events in a row closed the alert. */
     CALM("calm");
 

@@ -23,6 +23,8 @@ public final class ScoreState {
     private final double[] jumpLevel;
     private final double[] jumpLow;
     private final double[] jumpHigh;
+    private final double[] spikeBefore;
+    private final double[] spikeHigh;
     private final SignalLevel error;
     private final SignalLevel drift;
     private SignalLevel pattern;
@@ -35,6 +37,8 @@ public final class ScoreState {
     long repeatsAfterRepeat;
     /** Readings whose jump went into {@link #jumpLow()} and {@link #jumpHigh()}. */
     long jumpsSeen;
+    /** Readings whose excursions went into {@link #spikeHigh()} since the spike rule last started learning. */
+    long spikesSeen;
     long alertsOpened;
     /** The rule or signal that opened the alert now open; null when none is open or it is not known. */
     AlertReason openReason;
@@ -66,6 +70,8 @@ public final class ScoreState {
         jumpLevel = new double[channels];
         jumpLow = new double[channels];
         jumpHigh = new double[channels];
+        spikeBefore = new double[Scorer.SPIKE_WIDTHS * channels];
+        spikeHigh = new double[Scorer.SPIKE_WIDTHS * channels];
         error = new SignalLevel(shortWindow);
         drift = new SignalLevel(1);
         pattern = new SignalLevel(patternWindow);
@@ -159,6 +165,28 @@ public final class ScoreState {
     /** Readings whose jump has gone into {@link #jumpLow()} and {@link #jumpHigh()}. */
     public long jumpsSeen() {
         return jumpsSeen;
+    }
+
+    /**
+     * The readings before {@link #last()}, raw units, oldest first: channel c's at [c · {@value Scorer#SPIKE_WIDTHS},
+     * (c + 1) · {@value Scorer#SPIKE_WIDTHS}) (the spike rule's context; valid once the key has that many readings).
+     */
+    public double[] spikeBefore() {
+        return spikeBefore;
+    }
+
+    /**
+     * Per channel and width w (1..{@value Scorer#SPIKE_WIDTHS}), at c · {@value Scorer#SPIKE_WIDTHS} + w - 1: the
+     * largest distance a run of w readings stood out from the readings on both sides of it while excursions were learnt
+     * (on the square-root scale for a count channel).
+     */
+    public double[] spikeHigh() {
+        return spikeHigh;
+    }
+
+    /** Readings whose excursions have gone into {@link #spikeHigh()} since the spike rule started learning. */
+    public long spikesSeen() {
+        return spikesSeen;
     }
 
     /** Calibration state of the drift signal (its level is the latest value: the recent mean already smooths). */
@@ -255,6 +283,9 @@ public final class ScoreState {
         System.arraycopy(other.jumpLow, 0, jumpLow, 0, jumpLow.length);
         System.arraycopy(other.jumpHigh, 0, jumpHigh, 0, jumpHigh.length);
         jumpsSeen = other.jumpsSeen;
+        System.arraycopy(other.spikeBefore, 0, spikeBefore, 0, spikeBefore.length);
+        System.arraycopy(other.spikeHigh, 0, spikeHigh, 0, spikeHigh.length);
+        spikesSeen = other.spikesSeen;
         error.copyFrom(other.error);
         drift.copyFrom(other.drift);
         pattern.copyFrom(other.pattern);
@@ -274,6 +305,8 @@ public final class ScoreState {
                 && Arrays.equals(counts, s.counts) && Arrays.equals(recentMean, s.recentMean)
                 && drift.equals(s.drift) && Arrays.equals(jumpLevel, s.jumpLevel)
                 && Arrays.equals(jumpLow, s.jumpLow) && Arrays.equals(jumpHigh, s.jumpHigh) && jumpsSeen == s.jumpsSeen
+                && Arrays.equals(spikeBefore, s.spikeBefore) && Arrays.equals(spikeHigh, s.spikeHigh)
+                && spikesSeen == s.spikesSeen
                 && flatRun == s.flatRun && repeats == s.repeats && updates == s.updates
                 && error.equals(s.error) && pattern.equals(s.pattern) && Objects.equals(patterns, s.patterns)
                 && alertOpen == s.alertOpen && openReason == s.openReason && quietRun == s.quietRun

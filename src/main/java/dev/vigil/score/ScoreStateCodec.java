@@ -19,7 +19,8 @@ import java.nio.ByteOrder;
  *   i64 updates, u8 recentCount, u8 recentNext, f64 longMean, f64 longVariance, i64 levelUpdates
  *   u8  alert, i32 quietRun, i64 alertsOpened
  *       (alert: 0 none open; 1 open, what opened it not known (states written before it was kept); 2 + the index of
- *       what opened it in {@link #OPENERS}: range, stuck sensor, prediction error, pattern, drift)
+ *       what opened it in {@link #OPENERS}: range, stuck sensor, prediction error, pattern, drift,
+ *       spike)
  *   f64 last[d], i32 flatRun, i64 repeats
  *   pattern section (absent in detector states before version 3: no table, a fresh calibration):
  *   u8  patternBins (0: no table), u8 patternLength
@@ -40,6 +41,10 @@ import java.nio.ByteOrder;
  *   jump section (absent in detector states before version 10: the recent level starts at the recent mean, no jumps
  *   learnt, so the range rule asks for none until {@link Scorer#JUMP_SETTLE} are):
  *   f64 jumpLevel[d], f64 jumpLow[d], f64 jumpHigh[d], i64 jumpsSeen
+ *   spike section (absent in detector states before version 11: the readings before the last start at the last, no
+ *   excursions learnt, so the spike rule judges none until {@link Scorer#JUMP_SETTLE} are; W = {@link
+ *   Scorer#SPIKE_WIDTHS}):
+ *   f64 spikeBefore[d · W], f64 spikeHigh[d · W], i64 spikesSeen
  * </pre>
  * The error fields keep their place of the earlier versions ({@link SignalLevel} of the prediction error).
  * The caller's buffer must be big-endian with a backing array (as {@link ByteBuffer#allocate} and
@@ -48,7 +53,7 @@ import java.nio.ByteOrder;
 public final class ScoreStateCodec {
     /** What can open an alert, in the order the {@code alert} byte names them (fixed: it is stored). */
     static final AlertReason[] OPENERS = {AlertReason.RANGE, AlertReason.STUCK_SENSOR, AlertReason.PREDICTION_ERROR,
-        AlertReason.PATTERN, AlertReason.DRIFT};
+        AlertReason.PATTERN, AlertReason.DRIFT, AlertReason.SPIKE};
     /** Big-endian doubles in a byte array, as {@link ByteBuffer#putDouble} writes them. */
     private static final VarHandle DOUBLES = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.BIG_ENDIAN);
     /** Eight pattern counts at a time, to skip the zeros of a sparse table (the byte order does not matter). */
@@ -72,7 +77,7 @@ public final class ScoreStateCodec {
             }
         }
         return 2 + 8 * 4 * d + 8 + levelBytes + 1 + 4 + 8 + 8 * d + 4 + 8 + 2 + table + patternLevelBytes
-                + countBytes(d) + 8 * d + 8 + 2 + 8 + 8 + 8 + 8 + 3 * 8 * d + 8;
+                + countBytes(d) + 8 * d + 8 + 2 + 8 + 8 + 8 + 8 + 3 * 8 * d + 8 + 2 * 8 * Scorer.SPIKE_WIDTHS * d + 8;
     }
 
     public static void write(ScoreState s, ByteBuffer out) {
@@ -119,6 +124,9 @@ public final class ScoreStateCodec {
         putAll(out, s.jumpLow());
         putAll(out, s.jumpHigh());
         out.putLong(s.jumpsSeen);
+        putAll(out, s.spikeBefore());
+        putAll(out, s.spikeHigh());
+        out.putLong(s.spikesSeen);
     }
 
     private static byte alertByte(ScoreState s) {
@@ -139,7 +147,7 @@ public final class ScoreStateCodec {
 
     /** Reads a state with all its sections; {@link BadBytesException} when truncated or inconsistent. */
     public static ScoreState read(ByteBuffer in) {
-        return read(in, true, true, true, true);
+        return read(in, true, true, true, true, true);
     }
 
     /**
@@ -147,10 +155,11 @@ public final class ScoreStateCodec {
      * table and a fresh pattern calibration; without {@code countSection}, a channel counts when its min, max and
      * last reading are whole numbers >= 0; without {@code runSection}, the repeats following a repeat are estimated as
      * independent repeats would give them; without {@code jumpSection}, the jumps' recent level starts at the recent
-     * mean and no jumps are learnt. {@link BadBytesException} when truncated or inconsistent.
+     * mean and no jumps are learnt; without {@code spikeSection}, the readings before the last start at the last and no
+     * excursions are learnt. {@link BadBytesException} when truncated or inconsistent.
      */
     public static ScoreState read(ByteBuffer in, boolean patternSection, boolean countSection, boolean runSection,
-                                  boolean jumpSection) {
+                                  boolean jumpSection, boolean spikeSection) {
         try {
             int channels = Byte.toUnsignedInt(in.get());
             int window = Byte.toUnsignedInt(in.get());
@@ -218,6 +227,21 @@ public final class ScoreStateCodec {
                 s.jumpsSeen = seen;
             } else {
                 System.arraycopy(s.recentMean(), 0, s.jumpLevel(), 0, channels);
+            }
+            if (spikeSection) {
+                getAll(in, s.spikeBefore());
+                getAll(in, s.spikeHigh());
+                long seen = in.getLong();
+                if (seen < 0 || seen > s.updates) {
+                    throw new BadBytesException("score state has " + seen + " excursions learnt of " + s.updates
+                            + " readings");
+                }
+                s.spikesSeen = seen;
+            } else {
+                for (int c = 0; c < channels; c++) {
+                    java.util.Arrays.fill(s.spikeBefore(), c * Scorer.SPIKE_WIDTHS, (c + 1) * Scorer.SPIKE_WIDTHS,
+                            s.last()[c]);
+                }
             }
             return s;
         } catch (BufferUnderflowException e) {

@@ -18,6 +18,8 @@ public final class Scorer {
     public static final int JUMP_SETTLE = 300;
     /** The age of a key whose range is no longer young, whatever the settings. */
     public static final long ESTABLISHED = Long.MAX_VALUE;
+    /** Widest spike the spike rule can look for, in readings ({@link ScoringConfig#spikeRows()}'s upper bound). */
+    public static final int SPIKE_WIDTHS = 2;
 
     private final ScoringConfig config;
     /** Per-event weight of a reading in the recent mean ({@link ScoringConfig#driftHalfLife()}; 0 when off). */
@@ -64,6 +66,7 @@ public final class Scorer {
         double tolerance = config.rangeTolerance(ageMs);
         boolean jumpAsked = asksForJump(state);
         boolean outside = rangeRecord(state, values, tolerance, jumpAsked);
+        int spike = spikeRecord(state, values);
         boolean flat = flatline(state, values);
         double pattern = patternScore(state, values);
         double drift = driftScore(state, values);
@@ -73,7 +76,8 @@ public final class Scorer {
             likelihood = calibrate(state.error(), raw);
         }
         boolean warm = state.updates() <= config.warmupEvents();
-        double base = warm ? 0.0 : (outside || flat ? 1.0 : Math.max(Math.max(likelihood, pattern), drift));
+        double base = warm ? 0.0
+                : (outside || flat || spike != 0 ? 1.0 : Math.max(Math.max(likelihood, pattern), drift));
         double reported = base;
         AlertTransition transition = AlertTransition.NONE;
         AlertReason reason = null;
@@ -82,7 +86,7 @@ public final class Scorer {
             if (base >= config.alertThreshold()) {
                 state.quietRun = 0;
                 AlertReason cause = outside ? AlertReason.RANGE : flat ? AlertReason.STUCK_SENSOR
-                        : drift > Math.max(likelihood, pattern) ? AlertReason.DRIFT
+                        : spike != 0 ? AlertReason.SPIKE : drift > Math.max(likelihood, pattern) ? AlertReason.DRIFT
                         : pattern > likelihood ? AlertReason.PATTERN : AlertReason.PREDICTION_ERROR;
                 if (state.alertOpen && !opensAnew(cause, state.openReason)) {
                     reported = Math.min(base, config.repeatLevel());
@@ -95,6 +99,7 @@ public final class Scorer {
                     detail = switch (reason) {
                         case RANGE -> rangeDetail(tolerance, jumpAsked);
                         case STUCK_SENSOR -> "the same reading " + state.flatRun + " times in a row";
+                        case SPIKE -> spikeDetail(spike);
                         case DRIFT -> String.format(java.util.Locale.ROOT,
                                 "the recent level far from usual for this sensor (drift score %.3f)", drift);
                         case PATTERN -> String.format(java.util.Locale.ROOT,
@@ -134,7 +139,25 @@ public final class Scorer {
      * lead among themselves within one incident and repeat it.
      */
     static boolean opensAnew(AlertReason cause, AlertReason opener) {
-        return (cause == AlertReason.RANGE || cause == AlertReason.STUCK_SENSOR) && cause != opener;
+        return (cause == AlertReason.RANGE || cause == AlertReason.STUCK_SENSOR || cause == AlertReason.SPIKE)
+                && extent(cause) != extent(opener);
+    }
+
+    /** A spike and a range record both say a reading stands out from the others: one kind of alert, not two. */
+    private static AlertReason extent(AlertReason reason) {
+        return reason == AlertReason.SPIKE ? AlertReason.RANGE : reason;
+    }
+
+    /** What a spike alert says: its width, its side and how far past the key's excursions it stood out. */
+    private String spikeDetail(int spike) {
+        int w = Math.abs(spike);
+        return String.format(java.util.Locale.ROOT, "a spike: %d reading%s %s the readings either side, standing out"
+                + " more than %s times as far as any before", w, w == 1 ? "" : "s", spike > 0 ? "above" : "below",
+                trimmed(1 + config.spikeMargin()));
+    }
+
+    private static String trimmed(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
     /**
@@ -192,6 +215,68 @@ public final class Scorer {
         }
         double r = Math.sqrt(sumSquares / values.length);
         return calibrate(state.drift(), r / (1.0 + r));
+    }
+
+    /**
+     * The spike rule ({@link ScoringConfig#spikeRows()}). For each width w up to {@value #SPIKE_WIDTHS}: how far the
+     * run of the w readings before this one stands out from the reading before the run and this one (all of the run
+     * above both, or all below both; negative otherwise). Once a key's excursions are learnt (from its {@value
+     * #JUMP_SETTLE}th reading on, judged once that many are), a run that stands out by more than {@code 1 +
+     * spikeMargin} times the largest of its width before is a spike: a reading the key's own noise, bursts and wander
+     * have never made stand out that far, alone, and that came straight back. Every width is learnt whatever {@code
+     * spikeRows} is. A count channel (with {@link ScoringConfig#countAware()}) is measured on the square-root scale;
+     * one that stops being a count restarts the learning, its excursions having been on the other scale. Call before
+     * {@link #flatline} (it reads the previous reading) and {@link OnlineNormaliser#update} (the count flags before
+     * this reading). Modifies {@code state}.
+     *
+     * @return 0, or the width of the narrowest spike found, negative for one below its neighbours
+     */
+    private int spikeRecord(ScoreState state, double[] values) {
+        double[] before = state.spikeBefore();
+        double[] high = state.spikeHigh();
+        boolean learn = state.updates() > JUMP_SETTLE;
+        boolean judge = learn && state.spikesSeen >= JUMP_SETTLE;
+        int found = 0;
+        boolean restart = false;
+        for (int c = 0; c < values.length; c++) {
+            int at = c * SPIKE_WIDTHS;
+            boolean root = config.countAware() && state.counts()[c];
+            restart |= root && !OnlineNormaliser.isCount(values[c]);
+            if (learn) {
+                double end = spikeScale(values[c], root);
+                double low = spikeScale(state.last()[c], root);
+                double top = low;
+                for (int w = 1; w <= SPIKE_WIDTHS; w++) {
+                    double start = spikeScale(before[at + SPIKE_WIDTHS - w], root);
+                    double above = low - Math.max(start, end);
+                    double below = Math.min(start, end) - top;
+                    double stands = Math.max(above, below);
+                    int h = at + w - 1;
+                    if (judge && found == 0 && w <= config.spikeRows() && stands > 0
+                            && stands > high[h] * (1 + config.spikeMargin())) {
+                        found = above >= below ? w : -w;
+                    }
+                    high[h] = Math.max(high[h], stands);
+                    low = Math.min(low, start);
+                    top = Math.max(top, start);
+                }
+            }
+            System.arraycopy(before, at + 1, before, at, SPIKE_WIDTHS - 1);
+            before[at + SPIKE_WIDTHS - 1] = state.last()[c];
+        }
+        if (restart) {
+            java.util.Arrays.fill(high, 0.0);
+            state.spikesSeen = 0;
+            return 0;
+        }
+        if (learn) {
+            state.spikesSeen++;
+        }
+        return found;
+    }
+
+    private static double spikeScale(double reading, boolean root) {
+        return root ? Math.sqrt(Math.max(0.0, reading)) : reading;
     }
 
     /**
@@ -327,6 +412,11 @@ public final class Scorer {
      */
     public boolean asksForJump(ScoreState state) {
         return jumpAlpha > 0 && state.jumpsSeen() >= JUMP_SETTLE;
+    }
+
+    /** Whether the key's excursions are learnt, so that the spike rule judges its readings ({@link #spikeRecord}). */
+    public boolean judgesSpikes(ScoreState state) {
+        return config.spikeRows() > 0 && state.spikesSeen() >= JUMP_SETTLE;
     }
 
     /** True while the key is in warm-up (no scores, no alerts). */

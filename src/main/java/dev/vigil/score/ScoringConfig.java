@@ -67,6 +67,16 @@ import dev.vigil.BadConfigException;
  *                               learnt from a key's {@value Scorer#JUMP_SETTLE}th reading on and used once that many
  *                               are learnt; 0 disables (every reading outside the range scores 1); range 0..100,000,
  *                               default 120
+ * @param spikeRows              widest spike the spike rule looks for, in readings: a run of 1..spikeRows readings all
+ *                               above (or all below) both the reading before it and the one after it scores 1 when the
+ *                               distance it stands out by is more than {@code 1 + spikeMargin} times the largest
+ *                               such excursion of that width the key has had (a count channel, with
+ *                               {@code countAware}, on the square-root scale). Reported on the reading that closes
+ *                               the spike, one event after its last reading. Excursions are learnt from a key's
+ *                               {@value Scorer#JUMP_SETTLE}th reading on and judged once that many are learnt; 0
+ *                               disables; range 0..{@value Scorer#SPIKE_WIDTHS}, default 2
+ * @param spikeMargin            how far past the largest excursion of its width a spike must stand out, as a fraction
+ *                               of it; range (0, 100], default 1.0 (twice as far)
  */
 public record ScoringConfig(
         int warmupEvents,
@@ -88,7 +98,9 @@ public record ScoringConfig(
         boolean flatlineRuns,
         long youngRangeMs,
         double youngSpatialTolerance,
-        int jumpHalfLife) {
+        int jumpHalfLife,
+        int spikeRows,
+        double spikeMargin) {
 
     /** Most counters a key's pattern table may hold per channel: (patternBins + 2)^patternLength. */
     public static final int MAX_PATTERN_CELLS = 4096;
@@ -101,7 +113,7 @@ public record ScoringConfig(
     /** The one place defaults live. */
     public static ScoringConfig defaults() {
         return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 60, 30, 0.3, 8, 2, 20, true, 60, false,
-                DAY_MS, 0.25, 120);
+                DAY_MS, 0.25, 120, 2, 1.0);
     }
 
     public ScoringConfig {
@@ -125,6 +137,10 @@ public record ScoringConfig(
         requireRange("youngRangeMs", youngRangeMs, 0, MAX_YOUNG_RANGE_MS);
         requireRange("youngSpatialTolerance", youngSpatialTolerance, 0, 10);
         requireRange("jumpHalfLife", jumpHalfLife, 0, 100_000);
+        requireRange("spikeRows", spikeRows, 0, Scorer.SPIKE_WIDTHS);
+        if (!(spikeMargin > 0 && spikeMargin <= 100)) {
+            throw new BadConfigException("spikeMargin must be in (0, 100], got " + spikeMargin);
+        }
         if (patternBins > 0 && PatternTable.cells(patternBins, patternLength) > MAX_PATTERN_CELLS) {
             throw new BadConfigException("patternBins " + patternBins + " with patternLength " + patternLength + " needs "
                     + PatternTable.cells(patternBins, patternLength) + " counters per channel; at most "

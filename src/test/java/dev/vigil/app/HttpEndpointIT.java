@@ -118,6 +118,8 @@ class HttpEndpointIT {
         assertEquals(state.ageAt(last.timestamp()) < ScoringConfig.DAY_MS, n.get("youngRange").asBoolean());
         assertEquals(state.score().jumpsSeen() >= dev.vigil.score.Scorer.JUMP_SETTLE,
                 n.get("jumpsLearnt").asBoolean());
+        assertEquals(state.score().spikesSeen() >= dev.vigil.score.Scorer.JUMP_SETTLE,
+                n.get("spikesLearnt").asBoolean());
         assertEquals(last.values()[0], n.get("value").asDouble(), 0.0);
         assertEquals(state.prediction()[0], n.get("prediction").asDouble(), 0.0);
         assertEquals(last.rawScore(), n.get("rawScore").asDouble(), 0.0);

@@ -29,14 +29,21 @@ class DetectorStateCodecTest {
     static final String FIXTURE_V7 = "/fixtures/detector-state-v7.bin";
     static final String FIXTURE_V8 = "/fixtures/detector-state-v8.bin";
     static final String FIXTURE_V9 = "/fixtures/detector-state-v9.bin";
-    static final String FIXTURE = "/fixtures/detector-state-v10.bin";
+    static final String FIXTURE_V10 = "/fixtures/detector-state-v10.bin";
+    static final String FIXTURE = "/fixtures/detector-state-v11.bin";
     /** What format 10 adds to the score section for one channel: the jumps' level, low and high, and their count. */
     static final int JUMP_SECTION = 3 * 8 + 8;
+    /** What format 11 adds after it: the two readings before the last, the largest excursions of width 1 and 2, and
+     * how many were learnt. */
+    static final int SPIKE_SECTION = 2 * Scorer.SPIKE_WIDTHS * 8 + 8;
+    /** The score section's sections after the run count: the jumps and the spike rule's. */
+    static final int LATER_SCORE = JUMP_SECTION + SPIKE_SECTION;
     /**
      * What format 6 adds for one channel (count flags, recent mean, drift calibration: ring of 1 and scalars), with
-     * format 8's run count, format 10's jumps, format 7's cold-start flag and format 9's first event time after it.
+     * format 8's run count, format 10's jumps, format 11's spike section, format 7's cold-start flag and format 9's
+     * first event time after it.
      */
-    static final int V6_SECTION = 1 + 8 + 8 + 2 + 8 + 8 + 8 + 8 + JUMP_SECTION + 1 + 8;
+    static final int V6_SECTION = 1 + 8 + 8 + 2 + 8 + 8 + 8 + 8 + LATER_SCORE + 1 + 8;
     /** The history head the v5 and v6 fixtures hold (opaque to the codec; the stream's ring reads it). */
     static final String HISTORY_HEAD = "/fixtures/history-head-v3.bin";
 
@@ -79,9 +86,9 @@ class DetectorStateCodecTest {
     void shouldRejectUnknownVersionsTruncationAndCorruption() {
         byte[] bytes = DetectorStateCodec.encode(sampleState());
         byte[] wrongVersion = bytes.clone();
-        wrongVersion[0] = 11;
+        wrongVersion[0] = 12;
         assertTrue(assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(wrongVersion))
-                .getMessage().contains("version 11"));
+                .getMessage().contains("version 12"));
         assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(Arrays.copyOf(bytes, bytes.length - 7)));
         byte[] flipped = bytes.clone();
         flipped[40] ^= 0x10;
@@ -193,13 +200,13 @@ class DetectorStateCodecTest {
         byte[] current = reencoded(bytes, false);
         int flagAt = bytes.length - 8 - fixture(HISTORY_HEAD).length;
         assertArrayEquals(Arrays.copyOfRange(bytes, 1, flagAt), Arrays.copyOfRange(current, 1, flagAt),
-                "the same state, then the run count, the jumps and the cold-start flag");
+                "the same state, then the run count, the jumps, the spike section and the cold-start flag");
         assertEquals(0L, java.nio.ByteBuffer.wrap(current, flagAt, 8).getLong(), "no repeats: no run count");
-        assertEquals(0, current[flagAt + 8 + JUMP_SECTION]);
+        assertEquals(0, current[flagAt + 8 + LATER_SCORE]);
         assertEquals(DetectorState.NO_TIMESTAMP,
-                java.nio.ByteBuffer.wrap(current, flagAt + 9 + JUMP_SECTION, 8).getLong(),
+                java.nio.ByteBuffer.wrap(current, flagAt + 9 + LATER_SCORE, 8).getLong(),
                 "the first event time is not known: an established key");
-        assertEquals(bytes.length + 8 + JUMP_SECTION + 1 + 8, current.length);
+        assertEquals(bytes.length + 8 + LATER_SCORE + 1 + 8, current.length);
     }
 
     @Test
@@ -211,11 +218,11 @@ class DetectorStateCodecTest {
                 "the same state up to the end of the score section");
         assertEquals(0L, java.nio.ByteBuffer.wrap(current, flagAt, 8).getLong(),
                 "then the run count, estimated from the fixture's repeats (none)");
-        assertEquals(bytes[flagAt], current[flagAt + 8 + JUMP_SECTION], "then the jumps and the cold-start flag");
+        assertEquals(bytes[flagAt], current[flagAt + 8 + LATER_SCORE], "then the jumps and the cold-start flag");
         assertEquals(DetectorState.NO_TIMESTAMP,
-                java.nio.ByteBuffer.wrap(current, flagAt + 9 + JUMP_SECTION, 8).getLong());
+                java.nio.ByteBuffer.wrap(current, flagAt + 9 + LATER_SCORE, 8).getLong());
         assertArrayEquals(Arrays.copyOfRange(bytes, flagAt + 1, bytes.length - 4),
-                Arrays.copyOfRange(current, flagAt + 17 + JUMP_SECTION, current.length - 4), "and the head");
+                Arrays.copyOfRange(current, flagAt + 17 + LATER_SCORE, current.length - 4), "and the head");
     }
 
     @Test
@@ -229,12 +236,12 @@ class DetectorStateCodecTest {
         int flagAt = bytes.length - 8 - fixture(HISTORY_HEAD).length - 1;
         assertArrayEquals(Arrays.copyOfRange(bytes, 1, flagAt), Arrays.copyOfRange(current, 1, flagAt),
                 "the same state up to the end of the score section");
-        assertEquals(bytes[flagAt], current[flagAt + JUMP_SECTION], "then the jumps and the cold-start flag");
+        assertEquals(bytes[flagAt], current[flagAt + LATER_SCORE], "then the jumps and the cold-start flag");
         assertEquals(DetectorState.NO_TIMESTAMP,
-                java.nio.ByteBuffer.wrap(current, flagAt + 1 + JUMP_SECTION, 8).getLong(),
+                java.nio.ByteBuffer.wrap(current, flagAt + 1 + LATER_SCORE, 8).getLong(),
                 "then the first event time, not known");
         assertArrayEquals(Arrays.copyOfRange(bytes, flagAt + 1, bytes.length - 4),
-                Arrays.copyOfRange(current, flagAt + 9 + JUMP_SECTION, current.length - 4), "then the head");
+                Arrays.copyOfRange(current, flagAt + 9 + LATER_SCORE, current.length - 4), "then the head");
     }
 
     @Test
@@ -257,22 +264,47 @@ class DetectorStateCodecTest {
         assertEquals(0.0, jumps.getDouble());
         assertEquals(0L, jumps.getLong());
         assertArrayEquals(Arrays.copyOfRange(bytes, scoreEnd, bytes.length - 4),
-                Arrays.copyOfRange(current, scoreEnd + jumpBytes, current.length - 4), "then the rest as it was");
+                Arrays.copyOfRange(current, scoreEnd + jumpBytes + SPIKE_SECTION, current.length - 4),
+                "then the rest as it was");
     }
 
     @Test
-    void shouldDecodeTheReleasedV10Fixture() throws IOException {
+    void shouldDecodeTheReleasedV10FixtureWithNoExcursionsLearnt() throws IOException {
+        byte[] bytes = fixture(FIXTURE_V10);
+        assertEquals(10, bytes[0]);
+        DetectorState state = DetectorStateCodec.decode(bytes);
+        assertEquals(10.25, state.score().jumpLevel()[0]);
+        assertEquals(0, state.score().spikesSeen(), "no excursions learnt: the spike rule judges none until they are");
+        double last = state.score().last()[0];
+        assertArrayEquals(new double[] {last, last}, state.score().spikeBefore(),
+                "the readings before start at the last");
+        byte[] current = reencoded(bytes, true);
+        int scoreEnd = bytes.length - 4 - 4 - fixture(HISTORY_HEAD).length - 8 - 1;
+        assertArrayEquals(Arrays.copyOfRange(bytes, 1, scoreEnd), Arrays.copyOfRange(current, 1, scoreEnd),
+                "the same state up to the end of the score section");
+        java.nio.ByteBuffer spikes = java.nio.ByteBuffer.wrap(current, scoreEnd, SPIKE_SECTION);
+        assertEquals(last, spikes.getDouble());
+        assertEquals(last, spikes.getDouble());
+        assertEquals(0.0, spikes.getDouble());
+        assertEquals(0.0, spikes.getDouble());
+        assertEquals(0L, spikes.getLong());
+        assertArrayEquals(Arrays.copyOfRange(bytes, scoreEnd, bytes.length - 4),
+                Arrays.copyOfRange(current, scoreEnd + SPIKE_SECTION, current.length - 4), "then the rest as it was");
+    }
+
+    @Test
+    void shouldDecodeTheReleasedV11Fixture() throws IOException {
         byte[] head = fixture(HISTORY_HEAD);
         if (Boolean.getBoolean("vigil.updateFixtures")) {
-            DetectorState v9 = DetectorStateCodec.decode(fixture(FIXTURE_V9));
-            v9.score().jumpLevel()[0] = 10.25;
-            v9.score().jumpLow()[0] = -3.5;
-            v9.score().jumpHigh()[0] = 4.75;
+            DetectorState v10 = DetectorStateCodec.decode(fixture(FIXTURE_V10));
+            v10.score().spikeBefore()[0] = 9.5;
+            v10.score().spikeHigh()[0] = 1.25;
+            v10.score().spikeHigh()[1] = 0.75;
             java.nio.file.Files.write(java.nio.file.Path.of("src/test/resources" + FIXTURE),
-                    DetectorStateCodec.encode(v9, head));
+                    DetectorStateCodec.encode(v10, head));
         }
         byte[] bytes = fixture(FIXTURE);
-        assertEquals(10, bytes[0]);
+        assertEquals(11, bytes[0]);
         DetectorState state = DetectorStateCodec.decode(bytes);
         assertSampleState(state);
         assertTrue(state.coldStart(), "the fixture's key is on the shared model (cold start)");
@@ -281,6 +313,8 @@ class DetectorStateCodecTest {
         assertEquals(10.25, state.score().jumpLevel()[0]);
         assertEquals(-3.5, state.score().jumpLow()[0]);
         assertEquals(4.75, state.score().jumpHigh()[0]);
+        assertEquals(9.5, state.score().spikeBefore()[0]);
+        assertArrayEquals(new double[] {1.25, 0.75}, state.score().spikeHigh());
         assertArrayEquals(head, DetectorStateCodec.historyHead(bytes));
         assertEquals(0, DetectorStateCodec.historyHead(DetectorStateCodec.encode(state)).length);
         // the decoded state, not sampleState(): its LSTM values follow the numerics (float32 since model format 3)

@@ -264,7 +264,7 @@ class ScorerTest {
                 d.shortWindow(), d.longHalfLife(), d.minStdDev(), d.spatialTolerance(), d.alertThreshold(),
                 d.quietEvents(), d.flatlineEvents(), d.repeatLevel(), d.patternBins(), d.patternLength(),
                 d.patternWindow(), d.countAware(), d.driftHalfLife(), true, d.youngRangeMs(),
-                d.youngSpatialTolerance(), d.jumpHalfLife());
+                d.youngSpatialTolerance(), d.jumpHalfLife(), d.spikeRows(), d.spikeMargin());
         List<Integer> at = stuckOpenings(new Scorer(runs), idlingSensor());
         // the first idle spell is new for the key and fires; later ones are its habit (runs of about 50, so
         // q ~ 0.98 and a run needs about 460 repeats); the final long run fires once, well past any habitual spell
@@ -282,10 +282,11 @@ class ScorerTest {
         ScoreStateCodec.write(state, buf);
         assertEquals(0, buf.remaining());
         assertEquals(state, ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array())));
-        // without the run section (8 bytes before the jump section's 32), as a detector state of format 7 holds it
-        int runAt = buf.capacity() - 32 - 8;
+        // without the run section (8 bytes before the jump section's 32 and the spike section's 40), as a detector
+        // state of format 7 holds it
+        int runAt = buf.capacity() - 40 - 32 - 8;
         ScoreState old = ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array(), 0, runAt), true, true, false,
-                false);
+                false, false);
         assertEquals(Math.round((double) state.repeats() * state.repeats() / state.updates()),
                 old.repeatsAfterRepeat());
         buf.putLong(runAt, state.repeats() + 1);
@@ -405,8 +406,8 @@ class ScorerTest {
         ScoreState old = ScoreStateCodec.read(buf.duplicate());
         assertTrue(old.alertOpen());
         assertEquals(null, old.openReason());
-        buf.put(alertByte, (byte) 7);
-        assertEquals("score state's alert byte is 7; must be 0..6", org.junit.jupiter.api.Assertions.assertThrows(
+        buf.put(alertByte, (byte) 8);
+        assertEquals("score state's alert byte is 8; must be 0..7", org.junit.jupiter.api.Assertions.assertThrows(
                 dev.vigil.BadBytesException.class, () -> ScoreStateCodec.read(buf.duplicate())).getMessage());
     }
 

@@ -1,6 +1,6 @@
 package dev.vigil.score;
 
-/** Scoring configurations for tests: a base with the range rule's settings replaced. */
+/** Scoring configurations for tests: a base with the range or spike rule's settings replaced. */
 public final class ScoringConfigs {
     private ScoringConfigs() {
     }
@@ -15,12 +15,22 @@ public final class ScoringConfigs {
         return withRange(base, base.spatialTolerance(), base.youngRangeMs(), jumpHalfLife);
     }
 
+    /** {@code base} with {@code spikeRows} and {@code spikeMargin} replaced. */
+    public static ScoringConfig withSpikes(ScoringConfig base, int spikeRows, double spikeMargin) {
+        return with(base, base.spatialTolerance(), base.youngRangeMs(), base.jumpHalfLife(), spikeRows, spikeMargin);
+    }
+
     private static ScoringConfig withRange(ScoringConfig d, double spatialTolerance, long youngRangeMs,
                                            int jumpHalfLife) {
+        return with(d, spatialTolerance, youngRangeMs, jumpHalfLife, d.spikeRows(), d.spikeMargin());
+    }
+
+    private static ScoringConfig with(ScoringConfig d, double spatialTolerance, long youngRangeMs, int jumpHalfLife,
+                                      int spikeRows, double spikeMargin) {
         return new ScoringConfig(d.warmupEvents(), d.normaliserHalfLife(), d.outlierClip(), d.shortWindow(),
                 d.longHalfLife(), d.minStdDev(), spatialTolerance, d.alertThreshold(), d.quietEvents(),
                 d.flatlineEvents(), d.repeatLevel(), d.patternBins(), d.patternLength(), d.patternWindow(),
                 d.countAware(), d.driftHalfLife(), d.flatlineRuns(), youngRangeMs, d.youngSpatialTolerance(),
-                jumpHalfLife);
+                jumpHalfLife, spikeRows, spikeMargin);
     }
 }

@@ -10,6 +10,7 @@ import dev.vigil.detect.Event;
 import dev.vigil.detect.HistoryWindow;
 import dev.vigil.detect.HistoryWindowCodec;
 import dev.vigil.lstm.LstmConfig;
+import dev.vigil.score.Scorer;
 import dev.vigil.testutil.SyntheticSeries;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
@@ -206,9 +207,9 @@ class StoredStateTopologyTest {
      */
     static byte[] formatFour(DetectorState state) {
         byte[] current = DetectorStateCodec.encode(state);
-        // without what formats 6 (counts, drift), 8 (run count), 10 (jumps), 7 (cold-start flag) and 9 (first event
-        // time) added
-        int added = (1 + 8 + 8 + 2 + 8 + 8 + 8) + 8 + (3 * 8 + 8) + 1 + 8;
+        // without what formats 6 (counts, drift), 8 (run count), 10 (jumps), 11 (spike rule), 7 (cold-start flag) and
+        // 9 (first event time) added
+        int added = (1 + 8 + 8 + 2 + 8 + 8 + 8) + 8 + (3 * 8 + 8) + (2 * Scorer.SPIKE_WIDTHS * 8 + 8) + 1 + 8;
         byte[] four = Arrays.copyOf(current, current.length - 4 - added);
         four[0] = 4;
         CRC32 crc = new CRC32();

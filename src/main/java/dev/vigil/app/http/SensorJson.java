@@ -41,6 +41,7 @@ final class SensorJson {
         out.put("youngRange", t.detector().scoring().youngRange(s.ageAt(s.lastTimestamp())));
         Scorer scorer = new Scorer(t.detector().scoring());
         out.put("jumpsLearnt", scorer.asksForJump(score));
+        out.put("spikesLearnt", scorer.judgesSpikes(score));
         reading(out, "value", t.topology().channels(), score.updates() > 0 ? score.last() : null);
         reading(out, "prediction", t.topology().channels(), s.hasPrediction() ? s.prediction() : null);
         int n = score.error().recentCount();
