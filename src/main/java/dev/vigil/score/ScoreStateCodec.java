@@ -219,24 +219,14 @@ public final class ScoreStateCodec {
                 getAll(in, s.jumpLevel());
                 getAll(in, s.jumpLow());
                 getAll(in, s.jumpHigh());
-                long seen = in.getLong();
-                if (seen < 0 || seen > s.updates) {
-                    throw new BadBytesException("score state has " + seen + " jumps learnt of " + s.updates
-                            + " readings");
-                }
-                s.jumpsSeen = seen;
+                s.jumpsSeen = learnt(in, s, "jumps");
             } else {
                 System.arraycopy(s.recentMean(), 0, s.jumpLevel(), 0, channels);
             }
             if (spikeSection) {
                 getAll(in, s.spikeBefore());
                 getAll(in, s.spikeHigh());
-                long seen = in.getLong();
-                if (seen < 0 || seen > s.updates) {
-                    throw new BadBytesException("score state has " + seen + " excursions learnt of " + s.updates
-                            + " readings");
-                }
-                s.spikesSeen = seen;
+                s.spikesSeen = learnt(in, s, "excursions");
             } else {
                 for (int c = 0; c < channels; c++) {
                     java.util.Arrays.fill(s.spikeBefore(), c * Scorer.SPIKE_WIDTHS, (c + 1) * Scorer.SPIKE_WIDTHS,
@@ -247,6 +237,16 @@ public final class ScoreStateCodec {
         } catch (BufferUnderflowException e) {
             throw new BadBytesException("score state is truncated", e);
         }
+    }
+
+    /** Reads how many readings' {@code what} were learnt: at most the readings the state has had. */
+    private static long learnt(ByteBuffer in, ScoreState s, String what) {
+        long seen = in.getLong();
+        if (seen < 0 || seen > s.updates) {
+            throw new BadBytesException("score state has " + seen + " " + what + " learnt of " + s.updates
+                    + " readings");
+        }
+        return seen;
     }
 
     private static void readCounts(ByteBuffer in, ScoreState s, boolean countSection) {

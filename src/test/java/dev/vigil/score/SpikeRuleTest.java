@@ -82,4 +82,26 @@ class SpikeRuleTest {
         assertEquals(0, state.spikesSeen(), "no longer a count: its excursions are learnt again on the reading scale");
         assertArrayEquals(new double[Scorer.SPIKE_WIDTHS], state.spikeHigh());
     }
+
+    @Test
+    void shouldKeepTheLearntExcursionsThroughTheCodecAndRefuseMoreThanTheReadings() {
+        Scorer scorer = new Scorer(ScoringConfig.defaults());
+        ScoreState state = scorer.newState(1);
+        double[] x = cycle();
+        for (int t = 0; t < 700; t++) {
+            scorer.score(state, new double[] {x[t]}, t == 0 ? null : new double[] {x[t - 1]}, Scorer.ESTABLISHED);
+        }
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(ScoreStateCodec.size(state));
+        ScoreStateCodec.write(state, buf);
+        assertEquals(0, buf.remaining());
+        ScoreState back = ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array()));
+        assertEquals(state, back);
+        assertArrayEquals(new double[] {x[697], x[698]}, back.spikeBefore());
+        assertTrue(back.spikeHigh()[0] > 0 && back.spikeHigh()[1] > 0);
+        // the count of readings learnt is the section's last field
+        buf.putLong(buf.capacity() - 8, state.updates() + 1);
+        assertEquals("score state has 701 excursions learnt of 700 readings", org.junit.jupiter.api.Assertions
+                .assertThrows(dev.vigil.BadBytesException.class,
+                        () -> ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array()))).getMessage());
+    }
 }
