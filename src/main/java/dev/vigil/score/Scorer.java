@@ -133,10 +133,10 @@ public final class Scorer {
 
     /**
      * Whether a crossing caused by {@code cause}, while an alert opened by {@code opener} is open, opens an alert of its
-     * own rather than repeating the open one: when one of the two rules (a reading outside the range, a stuck sensor)
-     * fires that did not open it (or what opened it is not known). A sensor that freezes, or leaves its range, during
-     * an incident of another kind is a new fact; the statistical signals (prediction error, pattern, drift) trade the
-     * lead among themselves within one incident and repeat it.
+     * own rather than repeating the open one: when one of the rules (a reading outside the range or a spike, a stuck
+     * sensor) fires that did not open it (or what opened it is not known); a spike and a range record count as one. A
+     * sensor that freezes, or leaves its range, during an incident of another kind is a new fact; the statistical
+     * signals (prediction error, pattern, drift) trade the lead among themselves within one incident and repeat it.
      */
     static boolean opensAnew(AlertReason cause, AlertReason opener) {
         return (cause == AlertReason.RANGE || cause == AlertReason.STUCK_SENSOR || cause == AlertReason.SPIKE)

@@ -8,6 +8,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The spike rule ({@link ScoringConfig#spikeRows()}): readings that jump out of their neighbours and straight back. */
@@ -81,6 +82,17 @@ class SpikeRuleTest {
         scorer.score(state, new double[] {110.5}, null, Scorer.ESTABLISHED);
         assertEquals(0, state.spikesSeen(), "no longer a count: its excursions are learnt again on the reading scale");
         assertArrayEquals(new double[Scorer.SPIKE_WIDTHS], state.spikeHigh());
+    }
+
+    @Test
+    void shouldCountASpikeAndARangeRecordAsOneKindOfAlert() {
+        assertFalse(Scorer.opensAnew(AlertReason.SPIKE, AlertReason.RANGE));
+        assertFalse(Scorer.opensAnew(AlertReason.RANGE, AlertReason.SPIKE));
+        assertFalse(Scorer.opensAnew(AlertReason.SPIKE, AlertReason.SPIKE));
+        assertTrue(Scorer.opensAnew(AlertReason.SPIKE, AlertReason.PREDICTION_ERROR), "a new fact in an incident");
+        assertTrue(Scorer.opensAnew(AlertReason.SPIKE, AlertReason.STUCK_SENSOR));
+        assertTrue(Scorer.opensAnew(AlertReason.STUCK_SENSOR, AlertReason.SPIKE));
+        assertFalse(Scorer.opensAnew(AlertReason.PATTERN, AlertReason.SPIKE), "statistical signals repeat");
     }
 
     @Test
