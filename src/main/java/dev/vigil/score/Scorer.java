@@ -153,11 +153,7 @@ public final class Scorer {
         int w = Math.abs(spike);
         return String.format(java.util.Locale.ROOT, "a spike: %d reading%s %s the readings either side, standing out"
                 + " more than %s times as far as any before", w, w == 1 ? "" : "s", spike > 0 ? "above" : "below",
-                trimmed(1 + config.spikeMargin()));
-    }
-
-    private static String trimmed(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+                ScoringConfig.fmt(1 + config.spikeMargin()));
     }
 
     /**
@@ -235,7 +231,7 @@ public final class Scorer {
         double[] before = state.spikeBefore();
         double[] high = state.spikeHigh();
         boolean learn = state.updates() > JUMP_SETTLE;
-        boolean judge = learn && state.spikesSeen >= JUMP_SETTLE;
+        boolean judge = learn && judgesSpikes(state);
         int found = 0;
         boolean restart = false;
         for (int c = 0; c < values.length; c++) {

@@ -157,7 +157,8 @@ public record ScoringConfig(
         }
     }
 
-    private static String fmt(double v) {
+    /** {@code v} as written in settings: a whole number without its ".0". */
+    static String fmt(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
