@@ -24,8 +24,11 @@ final class AnomalyEffects {
     private AnomalyEffects() {
     }
 
-    /** The series' own scale: the 1st to 99th percentile range and the noise's standard deviation. */
-    record Spread(double range, double noise) {
+    /**
+     * The series' own scale: the 1st to 99th percentile range, the noise's standard deviation, and the highest
+     * reading, which for bursty counts lies far past the percentiles.
+     */
+    record Spread(double range, double noise, double highest) {
     }
 
     /** Clock stage: a frequency change runs the pattern faster, a contextual phase shift runs it late. */
@@ -91,9 +94,13 @@ final class AnomalyEffects {
                 ? a.size() * Math.max(VARIANCE_NOISES * spread.noise(), VARIANCE_SPREAD * spread.range()) : 0;
     }
 
-    /** Readings stage, before rounding: spikes and dips. */
+    /**
+     * Readings stage, before rounding: spikes and dips. A count spike adds more than the highest count of the clean
+     * head, so it reaches past every normal burst the head had: a smaller one would be labelled an anomaly that the series' own
+     * bursts outdo.
+     */
     static void editReadings(AnomalySpec a, double[] x, boolean counts, Spread spread) {
-        double height = spikeHeight(a, spread);
+        double height = spikeHeight(a, counts, spread);
         for (int i = a.start(); i <= a.end(); i++) {
             switch (a.kind()) {
                 case SPIKE -> x[i] += counts ? Math.round(height) : height;
@@ -128,10 +135,11 @@ final class AnomalyEffects {
     static String detail(AnomalySpec a, SeriesPlan p, Spread spread, double[] x) {
         int rows = a.end() - a.start() + 1;
         return switch (a.kind()) {
-            case SPIKE -> String.format(Locale.ROOT, "+%.4g for %d row(s)", spikeHeight(a, spread), rows);
+            case SPIKE -> String.format(Locale.ROOT, "+%.4g for %d row(s)",
+                    spikeHeight(a, p.base() == SeriesBase.COUNTS, spread), rows);
             case DIP -> p.base() == SeriesBase.COUNTS
                     ? String.format(Locale.ROOT, "counts cut to %.0f%% for %d row(s)", 100 * COUNT_DIP_KEEP, rows)
-                    : String.format(Locale.ROOT, "-%.4g for %d row(s)", spikeHeight(a, spread), rows);
+                    : String.format(Locale.ROOT, "-%.4g for %d row(s)", spikeHeight(a, false, spread), rows);
             case LEVEL_SHIFT_UP, LEVEL_SHIFT_DOWN -> String.format(Locale.ROOT, "%+.4g over %d row(s), then kept",
                     levelChange(a, p, spread), rows);
             case DRIFT -> String.format(Locale.ROOT, "%+.4g along a ramp of %d rows, then kept", levelChange(a, p, spread),
@@ -153,8 +161,9 @@ final class AnomalyEffects {
         };
     }
 
-    private static double spikeHeight(AnomalySpec a, Spread spread) {
-        return Math.max(a.size() * spread.range(), MIN_SPIKE_NOISES * spread.noise());
+    private static double spikeHeight(AnomalySpec a, boolean counts, Spread spread) {
+        double height = Math.max(a.size() * spread.range(), MIN_SPIKE_NOISES * spread.noise());
+        return counts && a.kind() == AnomalyKind.SPIKE ? Math.max(height, spread.highest() + 1) : height;
     }
 
     private static double levelChange(AnomalySpec a, SeriesPlan p, Spread spread) {

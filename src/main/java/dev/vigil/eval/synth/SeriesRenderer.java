@@ -161,6 +161,6 @@ final class SeriesRenderer {
         }
         Arrays.sort(steps);
         double noise = steps[steps.length / 2] / MEDIAN_STEP_IN_SD;
-        return new AnomalyEffects.Spread(Math.max(range, 1e-6), noise);
+        return new AnomalyEffects.Spread(Math.max(range, 1e-6), noise, head[n - 1]);
     }
 }

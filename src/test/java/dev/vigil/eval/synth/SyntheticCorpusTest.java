@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -132,6 +133,27 @@ class SyntheticCorpusTest {
                 checkKind(plan.relativePath(), a, with);
             }
         }
+    }
+
+    @Test
+    void shouldRaiseACountSpikePastEveryBurstOfTheCleanHead() {
+        int spikes = 0;
+        for (SeriesPlan plan : CorpusPlanner.plan(60, 1)) {
+            for (AnomalySpec a : plan.anomalies()) {
+                if (plan.base() != SeriesBase.COUNTS || a.kind() != AnomalyKind.SPIKE) {
+                    continue;
+                }
+                double[] x = SeriesRenderer.render(plan).values();
+                double[] clean = SeriesRenderer.render(plan.with(List.of(), List.of())).values();
+                double highest = Arrays.stream(clean, 0, CorpusPlanner.FIRST_ANOMALY_ROW).max().orElseThrow();
+                for (int i = a.start(); i <= a.end(); i++) {
+                    assertTrue(x[i] > highest, plan.relativePath() + ": count spike row " + i + " is " + x[i]
+                            + ", not past the head's highest count " + highest);
+                }
+                spikes++;
+            }
+        }
+        assertTrue(spikes >= 2, "the corpus holds count spikes to check: " + spikes);
     }
 
     private static void checkKind(String path, AnomalySpec a, double[] x) {
