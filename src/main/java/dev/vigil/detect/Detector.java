@@ -86,7 +86,7 @@ public final class Detector {
             state.firstTimestamp = event.timestamp();
         }
         ScoreOutcome outcome = scorer.score(state.score(), event.values(), prediction,
-                state.ageAt(event.timestamp()));
+                state.ageAt(event.timestamp()), event.timestamp());
         boolean reset = advance(model, state, event.values(), event.timestamp());
         state.events++;
         state.lastScore = outcome.anomalyScore();

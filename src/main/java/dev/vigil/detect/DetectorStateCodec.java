@@ -14,13 +14,16 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.zip.CRC32;
 
 /**
  * Binary form of a {@link DetectorState}, as kept in the state store, with the stream's history head beside it (so an
  * event reads and writes one value). Big-endian:
  * <pre>
- *   u8  format version (11; version 10, without the score section's spike rule, version 9, without its jumps either,
+ *   u8  format version (12; version 11, without the score section's time-of-day profile, version 10, without its
+ *       spike rule either, version 9, without its jumps either,
  *       version 8, without the first event time
  *       either, version 7, without the score section's run count either, version 6, without the cold-start flag
  *       either, version 5, without the score section's count and drift section either, version 4, without the
@@ -47,7 +50,7 @@ import java.util.zip.CRC32;
  * </pre>
  */
 public final class DetectorStateCodec {
-    public static final int FORMAT_VERSION = 11;
+    public static final int FORMAT_VERSION = 12;
     private static final int FIRST_VERSION_WITH_SCHEDULE = 2;
     private static final int FIRST_VERSION_WITH_PATTERNS = 3;
     private static final int FIRST_VERSION_WITH_PENDING_SWAP = 4;
@@ -58,6 +61,7 @@ public final class DetectorStateCodec {
     private static final int FIRST_VERSION_WITH_FIRST_TIMESTAMP = 9;
     private static final int FIRST_VERSION_WITH_JUMPS = 10;
     private static final int FIRST_VERSION_WITH_SPIKES = 11;
+    private static final int FIRST_VERSION_WITH_HOURS = 12;
     private static final byte[] NO_HISTORY_HEAD = new byte[0];
     /** Big-endian floats in a byte array, as {@link ByteBuffer#putFloat} writes them. */
     private static final VarHandle FLOATS = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.BIG_ENDIAN);
@@ -187,9 +191,7 @@ public final class DetectorStateCodec {
                         + ", version " + pending[1]);
             }
             double lastScore = version >= FIRST_VERSION_WITH_SCHEDULE ? in.getDouble() : 0;
-            ScoreState score = ScoreStateCodec.read(in, version >= FIRST_VERSION_WITH_PATTERNS,
-                    version >= FIRST_VERSION_WITH_COUNTS, version >= FIRST_VERSION_WITH_RUNS,
-                    version >= FIRST_VERSION_WITH_JUMPS, version >= FIRST_VERSION_WITH_SPIKES);
+            ScoreState score = ScoreStateCodec.read(in, scoreSections(version));
             boolean coldStart = version >= FIRST_VERSION_WITH_COLD_START && in.get() != 0;
             long first = version >= FIRST_VERSION_WITH_FIRST_TIMESTAMP ? in.getLong() : DetectorState.NO_TIMESTAMP;
             if (score.channels() != channels) {
@@ -217,6 +219,25 @@ public final class DetectorStateCodec {
         CRC32 crc = new CRC32();
         crc.update(bytes, 0, length);
         return crc.getValue();
+    }
+
+    /** The sections of the score state a detector state of {@code version} holds. */
+    private static Set<ScoreStateCodec.Section> scoreSections(int version) {
+        Set<ScoreStateCodec.Section> sections = EnumSet.noneOf(ScoreStateCodec.Section.class);
+        for (ScoreStateCodec.Section section : ScoreStateCodec.Section.values()) {
+            int since = switch (section) {
+                case PATTERNS -> FIRST_VERSION_WITH_PATTERNS;
+                case COUNTS -> FIRST_VERSION_WITH_COUNTS;
+                case RUNS -> FIRST_VERSION_WITH_RUNS;
+                case JUMPS -> FIRST_VERSION_WITH_JUMPS;
+                case SPIKES -> FIRST_VERSION_WITH_SPIKES;
+                case HOURS -> FIRST_VERSION_WITH_HOURS;
+            };
+            if (version >= since) {
+                sections.add(section);
+            }
+        }
+        return sections;
     }
 
     /** As {@code out.putFloat((float) v)} for each value, straight into the (heap) buffer's array. */

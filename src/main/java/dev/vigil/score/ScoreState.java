@@ -25,6 +25,8 @@ public final class ScoreState {
     private final double[] jumpHigh;
     private final double[] spikeBefore;
     private final double[] spikeHigh;
+    /** Per channel and bin of the day: the reading's usual deviation from the centre (float, as stored). */
+    private final float[] hourMean;
     private final SignalLevel error;
     private final SignalLevel drift;
     private SignalLevel pattern;
@@ -72,6 +74,7 @@ public final class ScoreState {
         jumpHigh = new double[channels];
         spikeBefore = new double[Scorer.SPIKE_WIDTHS * channels];
         spikeHigh = new double[Scorer.SPIKE_WIDTHS * channels];
+        hourMean = new float[Scorer.HOUR_BINS * channels];
         error = new SignalLevel(shortWindow);
         drift = new SignalLevel(1);
         pattern = new SignalLevel(patternWindow);
@@ -184,6 +187,15 @@ public final class ScoreState {
         return spikeHigh;
     }
 
+    /**
+     * Per channel, {@value Scorer#HOUR_BINS} bins of the UTC day ({@code channel * HOUR_BINS + bin}): how far the
+     * channel's readings in that part of the day usually lie from its centre, raw units ({@link
+     * ScoringConfig#driftByHour()}; zero until learnt).
+     */
+    public float[] hourMean() {
+        return hourMean;
+    }
+
     /** Readings whose excursions have gone into {@link #spikeHigh()} since the spike rule started learning. */
     public long spikesSeen() {
         return spikesSeen;
@@ -286,6 +298,7 @@ public final class ScoreState {
         System.arraycopy(other.spikeBefore, 0, spikeBefore, 0, spikeBefore.length);
         System.arraycopy(other.spikeHigh, 0, spikeHigh, 0, spikeHigh.length);
         spikesSeen = other.spikesSeen;
+        System.arraycopy(other.hourMean, 0, hourMean, 0, hourMean.length);
         error.copyFrom(other.error);
         drift.copyFrom(other.drift);
         pattern.copyFrom(other.pattern);
@@ -306,7 +319,7 @@ public final class ScoreState {
                 && drift.equals(s.drift) && Arrays.equals(jumpLevel, s.jumpLevel)
                 && Arrays.equals(jumpLow, s.jumpLow) && Arrays.equals(jumpHigh, s.jumpHigh) && jumpsSeen == s.jumpsSeen
                 && Arrays.equals(spikeBefore, s.spikeBefore) && Arrays.equals(spikeHigh, s.spikeHigh)
-                && spikesSeen == s.spikesSeen
+                && spikesSeen == s.spikesSeen && Arrays.equals(hourMean, s.hourMean)
                 && flatRun == s.flatRun && repeats == s.repeats && updates == s.updates
                 && error.equals(s.error) && pattern.equals(s.pattern) && Objects.equals(patterns, s.patterns)
                 && alertOpen == s.alertOpen && openReason == s.openReason && quietRun == s.quietRun

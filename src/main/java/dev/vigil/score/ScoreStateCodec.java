@@ -8,6 +8,8 @@ import java.nio.BufferOverflowException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Persisted form of a {@link ScoreState}, written into a caller's buffer (it is one section of the
@@ -45,12 +47,31 @@ import java.nio.ByteOrder;
  *   excursions learnt, so the spike rule judges none until {@link Scorer#JUMP_SETTLE} are; W = {@link
  *   Scorer#SPIKE_WIDTHS}):
  *   f64 spikeBefore[d · W], f64 spikeHigh[d · W], i64 spikesSeen
+ *   hour section (absent in detector states before version 12: the time-of-day profile starts at zero, which leaves
+ *   the drift signal as it was until the profile is learnt; B = {@link Scorer#HOUR_BINS}):
+ *   f32 hourMean[d · B]
  * </pre>
  * The error fields keep their place of the earlier versions ({@link SignalLevel} of the prediction error).
  * The caller's buffer must be big-endian with a backing array (as {@link ByteBuffer#allocate} and
  * {@link ByteBuffer#wrap} make them): runs of doubles and the pattern counts are read and written in that array.
  */
 public final class ScoreStateCodec {
+    /** The sections a detector state format may lack, in the order formats added them. */
+    public enum Section {
+        /** The pattern table and its calibration (detector state format 3). */
+        PATTERNS,
+        /** The count flags, the recent means and the drift calibration (format 6). */
+        COUNTS,
+        /** The repeats following a repeat (format 8). */
+        RUNS,
+        /** The jumps' level and the jumps learnt (format 10). */
+        JUMPS,
+        /** The spike rule's readings and excursions (format 11). */
+        SPIKES,
+        /** The time-of-day profile (format 12). */
+        HOURS
+    }
+
     /** What can open an alert, in the order the {@code alert} byte names them (fixed: it is stored). */
     static final AlertReason[] OPENERS = {AlertReason.RANGE, AlertReason.STUCK_SENSOR, AlertReason.PREDICTION_ERROR,
         AlertReason.PATTERN, AlertReason.DRIFT, AlertReason.SPIKE};
@@ -77,7 +98,8 @@ public final class ScoreStateCodec {
             }
         }
         return 2 + 8 * 4 * d + 8 + levelBytes + 1 + 4 + 8 + 8 * d + 4 + 8 + 2 + table + patternLevelBytes
-                + countBytes(d) + 8 * d + 8 + 2 + 8 + 8 + 8 + 8 + 3 * 8 * d + 8 + 2 * 8 * Scorer.SPIKE_WIDTHS * d + 8;
+                + countBytes(d) + 8 * d + 8 + 2 + 8 + 8 + 8 + 8 + 3 * 8 * d + 8 + 2 * 8 * Scorer.SPIKE_WIDTHS * d + 8
+                + 4 * Scorer.HOUR_BINS * d;
     }
 
     public static void write(ScoreState s, ByteBuffer out) {
@@ -127,6 +149,9 @@ public final class ScoreStateCodec {
         putAll(out, s.spikeBefore());
         putAll(out, s.spikeHigh());
         out.putLong(s.spikesSeen);
+        for (float f : s.hourMean()) {
+            out.putFloat(f);
+        }
     }
 
     private static byte alertByte(ScoreState s) {
@@ -147,19 +172,21 @@ public final class ScoreStateCodec {
 
     /** Reads a state with all its sections; {@link BadBytesException} when truncated or inconsistent. */
     public static ScoreState read(ByteBuffer in) {
-        return read(in, true, true, true, true, true);
+        return read(in, EnumSet.allOf(Section.class));
     }
 
     /**
-     * Reads a state; without {@code patternSection} (states written before it existed) the state has no pattern
-     * table and a fresh pattern calibration; without {@code countSection}, a channel counts when its min, max and
-     * last reading are whole numbers >= 0; without {@code runSection}, the repeats following a repeat are estimated as
-     * independent repeats would give them; without {@code jumpSection}, the jumps' recent level starts at the recent
-     * mean and no jumps are learnt; without {@code spikeSection}, the readings before the last start at the last and no
-     * excursions are learnt. {@link BadBytesException} when truncated or inconsistent.
+     * Reads a state that holds the given sections (states written before a section existed lack it): without
+     * {@link Section#PATTERNS} the state has no pattern table and a fresh pattern calibration; without {@link
+     * Section#COUNTS}, a channel counts when its min, max and last reading are whole numbers >= 0; without {@link
+     * Section#RUNS}, the repeats following a repeat are estimated as independent repeats would give them; without
+     * {@link Section#JUMPS}, the jumps' recent level starts at the recent mean and no jumps are learnt; without {@link
+     * Section#SPIKES}, the readings before the last start at the last and no excursions are learnt; without {@link
+     * Section#HOURS}, the time-of-day profile is all zeros. {@link BadBytesException} when truncated or inconsistent.
      */
-    public static ScoreState read(ByteBuffer in, boolean patternSection, boolean countSection, boolean runSection,
-                                  boolean jumpSection, boolean spikeSection) {
+    public static ScoreState read(ByteBuffer in, Set<Section> sections) {
+        boolean patternSection = sections.contains(Section.PATTERNS);
+        boolean countSection = sections.contains(Section.COUNTS);
         try {
             int channels = Byte.toUnsignedInt(in.get());
             int window = Byte.toUnsignedInt(in.get());
@@ -205,7 +232,7 @@ public final class ScoreStateCodec {
             } else {
                 System.arraycopy(s.center(), 0, s.recentMean(), 0, channels);
             }
-            if (runSection) {
+            if (sections.contains(Section.RUNS)) {
                 long following = in.getLong();
                 if (following < 0 || following > s.repeats) {
                     throw new BadBytesException("score state has " + following + " repeats following a repeat of "
@@ -215,7 +242,7 @@ public final class ScoreStateCodec {
             } else {
                 s.repeatsAfterRepeat = s.updates == 0 ? 0 : Math.round((double) s.repeats * s.repeats / s.updates);
             }
-            if (jumpSection) {
+            if (sections.contains(Section.JUMPS)) {
                 getAll(in, s.jumpLevel());
                 getAll(in, s.jumpLow());
                 getAll(in, s.jumpHigh());
@@ -223,7 +250,7 @@ public final class ScoreStateCodec {
             } else {
                 System.arraycopy(s.recentMean(), 0, s.jumpLevel(), 0, channels);
             }
-            if (spikeSection) {
+            if (sections.contains(Section.SPIKES)) {
                 getAll(in, s.spikeBefore());
                 getAll(in, s.spikeHigh());
                 s.spikesSeen = learnt(in, s, "excursions");
@@ -231,6 +258,15 @@ public final class ScoreStateCodec {
                 for (int c = 0; c < channels; c++) {
                     java.util.Arrays.fill(s.spikeBefore(), c * Scorer.SPIKE_WIDTHS, (c + 1) * Scorer.SPIKE_WIDTHS,
                             s.last()[c]);
+                }
+            }
+            if (sections.contains(Section.HOURS)) {
+                float[] hours = s.hourMean();
+                for (int i = 0; i < hours.length; i++) {
+                    hours[i] = in.getFloat();
+                    if (!Float.isFinite(hours[i])) {
+                        throw new BadBytesException("score state's time-of-day profile holds " + hours[i]);
+                    }
                 }
             }
             return s;

@@ -20,6 +20,14 @@ public final class Scorer {
     public static final long ESTABLISHED = Long.MAX_VALUE;
     /** Widest spike the spike rule can look for, in readings ({@link ScoringConfig#spikeRows()}'s upper bound). */
     public static final int SPIKE_WIDTHS = 2;
+    /** Bins of the UTC day in a key's time-of-day profile ({@link ScoringConfig#driftByHour()}): two hours each. */
+    public static final int HOUR_BINS = 12;
+    /** Days of readings a bin of the time-of-day profile averages, about, once the key is that old. */
+    public static final int HOUR_MEMORY_DAYS = 7;
+    /** Days over which the profile comes into use, from the key's first day's end (its weight ramps 0 to 1). */
+    public static final int HOUR_RAMP_DAYS = 2;
+    /** The event time of a reading that has none: the time-of-day profile is neither used nor learnt. */
+    public static final long NO_TIME = Long.MIN_VALUE;
 
     private final ScoringConfig config;
     /** Per-event weight of a reading in the recent mean ({@link ScoringConfig#driftHalfLife()}; 0 when off). */
@@ -52,6 +60,20 @@ public final class Scorer {
      *                   first reading is not known counts as old ({@link #ESTABLISHED})
      */
     public ScoreOutcome score(ScoreState state, double[] values, double[] prediction, long ageMs) {
+        return score(state, values, prediction, ageMs, NO_TIME);
+    }
+
+    /**
+     * Scores one event at its event time. Modifies {@code state}.
+     *
+     * @param values     the reading, raw units, finite, one per channel
+     * @param prediction the prediction made for this reading before it arrived, raw units, or null if none
+     * @param ageMs      event time since the key's first reading ({@link ScoringConfig#rangeTolerance}); a key whose
+     *                   first reading is not known counts as old ({@link #ESTABLISHED})
+     * @param timestamp  the reading's event time, epoch ms, for its time of day ({@link ScoringConfig#driftByHour()}),
+     *                   or {@link #NO_TIME}
+     */
+    public ScoreOutcome score(ScoreState state, double[] values, double[] prediction, long ageMs, long timestamp) {
         if (values.length != state.channels() || (prediction != null && prediction.length != values.length)) {
             throw new ShapeMismatchException("reading has " + values.length + " channels, state has " + state.channels());
         }
@@ -69,7 +91,7 @@ public final class Scorer {
         int spike = spikeRecord(state, values);
         boolean flat = flatline(state, values);
         double pattern = patternScore(state, values);
-        double drift = driftScore(state, values);
+        double drift = driftScore(state, values, ageMs, timestamp);
         OnlineNormaliser.update(state, values, config);
         double likelihood = 0.0;
         if (residual != null) {
@@ -191,18 +213,23 @@ public final class Scorer {
      * the distance of the channels' recent means (exponentially weighted, {@link ScoringConfig#driftHalfLife()}) from
      * their long-run centres, in scales, r = ‖d‖ / √d bounded as r/(1+r), against the key's own history of it. A
      * slow change that a predictor follows step by step, leaving no large miss, still moves the recent mean away.
-     * Call before {@link OnlineNormaliser#update}. Modifies {@code state}.
+     * With {@link ScoringConfig#driftByHour()} the mean is of the readings less their usual deviation at that time of
+     * day ({@link #usualAt}), so a daily pattern does not move it and a day that breaks the pattern does. Call before
+     * {@link OnlineNormaliser#update}. Modifies {@code state}.
      */
-    private double driftScore(ScoreState state, double[] values) {
+    private double driftScore(ScoreState state, double[] values, long ageMs, long timestamp) {
         int halfLife = config.driftHalfLife();
         double[] mean = state.recentMean();
         if (halfLife == 0 || state.updates() == 0) {
             System.arraycopy(values, 0, mean, 0, values.length);
             return 0.0;
         }
+        int bin = config.driftByHour() && timestamp != NO_TIME
+                ? (int) (Math.floorMod(timestamp, ScoringConfig.DAY_MS) / (ScoringConfig.DAY_MS / HOUR_BINS)) : -1;
         double sumSquares = 0;
         for (int c = 0; c < values.length; c++) {
-            mean[c] += driftAlpha * (values[c] - mean[c]);
+            double usual = bin < 0 ? 0.0 : usualAt(state, c, bin, values[c], ageMs);
+            mean[c] += driftAlpha * (values[c] - usual - mean[c]);
             double d = (mean[c] - state.center()[c]) / OnlineNormaliser.unit(state, c);
             sumSquares += d * d;
         }
@@ -211,6 +238,26 @@ public final class Scorer {
         }
         double r = Math.sqrt(sumSquares / values.length);
         return calibrate(state.drift(), r / (1.0 + r));
+    }
+
+    /**
+     * The channel's usual deviation from its centre in this bin of the day, as the drift signal takes it away from the
+     * reading, then learns the reading into the bin. The bin is a running mean of the deviations it has seen, over
+     * about the last {@value #HOUR_MEMORY_DAYS} days once the key is that old (a bin's visits estimated from the key's
+     * readings, as if spread evenly over the day); it counts for nothing on the key's first day and fully from its
+     * third ({@value #HOUR_RAMP_DAYS} days of ramp), so an unlearnt profile never moves the signal. A key whose age is
+     * not known counts as {@value #HOUR_MEMORY_DAYS} days old.
+     */
+    private static double usualAt(ScoreState state, int c, int bin, double value, long ageMs) {
+        double days = ageMs == ESTABLISHED ? HOUR_MEMORY_DAYS : (double) ageMs / ScoringConfig.DAY_MS;
+        double weight = Math.max(0.0, Math.min(1.0, (days - 1) / HOUR_RAMP_DAYS));
+        double visits = Math.max(1.0, (double) state.updates() / HOUR_BINS);
+        double rate = Math.min(1.0, Math.max(1.0, days / HOUR_MEMORY_DAYS) / visits);
+        float[] hours = state.hourMean();
+        int k = c * HOUR_BINS + bin;
+        double usual = weight * hours[k];
+        hours[k] = (float) (hours[k] + rate * (value - state.center()[c] - hours[k]));
+        return usual;
     }
 
     /**

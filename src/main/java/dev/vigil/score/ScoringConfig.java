@@ -43,10 +43,11 @@ import dev.vigil.BadConfigException;
  * @param countAware             a channel whose readings have all been whole numbers >= 0 (a count) measures its
  *                               prediction error against the square root of its level, as Poisson-like noise grows:
  *                               a burst at a high level is less surprising, a drop at a low level more; default true
- * @param driftHalfLife          half-life, in events, of each channel's recent mean; its distance from the key's
+ * @param driftHalfLife          half-life, in events, of each channel's recent mean (of its readings less their usual
+ *                               value at that time of day, with {@code driftByHour}); its distance from the key's
  *                               long-run centre, in scales, is the drift signal, calibrated like the prediction error
  *                               (a slow change the predictor follows step by step still moves it); scored once the key
- *                               has seen that many events; 0 disables; range 0..100,000, default 60
+ *                               has seen that many events; 0 disables; range 0..100,000, default 120
  * @param flatlineRuns           the stuck-sensor rule judges a run against the key's own runs: p^run becomes
  *                               p·q^(run-1), q the key's rate of a repeat following a repeat (at least p), both
  *                               counted before the run began, so a key that idles in long runs as a matter of
@@ -77,6 +78,12 @@ import dev.vigil.BadConfigException;
  *                               disables; range 0..{@value Scorer#SPIKE_WIDTHS}, default 2
  * @param spikeMargin            how far past the largest excursion of its width a spike must stand out, as a fraction
  *                               of it; range (0, 100], default 1.0 (twice as far)
+ * @param driftByHour            the drift signal measures each reading against the key's usual reading at that time
+ *                               of day (UTC, {@value Scorer#HOUR_BINS} bins of the day, learnt over about the last
+ *                               {@value Scorer#HOUR_MEMORY_DAYS} days from the key's second day on) rather than against
+ *                               its long-run centre: a daily pattern is no drift, and a day that breaks it (a missing
+ *                               peak, a flattened or shifted day) moves the recent mean even inside the range; false:
+ *                               against the centre; default true
  */
 public record ScoringConfig(
         int warmupEvents,
@@ -100,7 +107,8 @@ public record ScoringConfig(
         double youngSpatialTolerance,
         int jumpHalfLife,
         int spikeRows,
-        double spikeMargin) {
+        double spikeMargin,
+        boolean driftByHour) {
 
     /** Most counters a key's pattern table may hold per channel: (patternBins + 2)^patternLength. */
     public static final int MAX_PATTERN_CELLS = 4096;
@@ -112,8 +120,8 @@ public record ScoringConfig(
 
     /** The one place defaults live. */
     public static ScoringConfig defaults() {
-        return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 60, 30, 0.3, 8, 2, 20, true, 60, false,
-                DAY_MS, 0.25, 120, 2, 1.0);
+        return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 60, 30, 0.3, 8, 2, 20, true, 120, false,
+                DAY_MS, 0.25, 120, 2, 1.0, true);
     }
 
     public ScoringConfig {

@@ -30,17 +30,21 @@ class DetectorStateCodecTest {
     static final String FIXTURE_V8 = "/fixtures/detector-state-v8.bin";
     static final String FIXTURE_V9 = "/fixtures/detector-state-v9.bin";
     static final String FIXTURE_V10 = "/fixtures/detector-state-v10.bin";
-    static final String FIXTURE = "/fixtures/detector-state-v11.bin";
+    static final String FIXTURE_V11 = "/fixtures/detector-state-v11.bin";
+    static final String FIXTURE = "/fixtures/detector-state-v12.bin";
     /** What format 10 adds to the score section for one channel: the jumps' level, low and high, and their count. */
     static final int JUMP_SECTION = 3 * 8 + 8;
     /** What format 11 adds after it: the two readings before the last, the largest excursions of width 1 and 2, and
      * how many were learnt. */
     static final int SPIKE_SECTION = 2 * Scorer.SPIKE_WIDTHS * 8 + 8;
-    /** The score section's sections after the run count: the jumps and the spike rule's. */
-    static final int LATER_SCORE = JUMP_SECTION + SPIKE_SECTION;
+    /** What format 12 adds after it: the time-of-day profile, a float per bin of the day. */
+    static final int HOUR_SECTION = 4 * Scorer.HOUR_BINS;
+    /** The score section's sections after the run count: the jumps, the spike rule's and the time-of-day profile. */
+    static final int LATER_SCORE = JUMP_SECTION + SPIKE_SECTION + HOUR_SECTION;
     /**
      * What format 6 adds for one channel (count flags, recent mean, drift calibration: ring of 1 and scalars), with
-     * format 8's run count, format 10's jumps, format 11's spike section, format 7's cold-start flag and format 9's
+     * format 8's run count, format 10's jumps, format 11's spike section, format 12's time-of-day profile, format 7's
+     * cold-start flag and format 9's
      * first event time after it.
      */
     static final int V6_SECTION = 1 + 8 + 8 + 2 + 8 + 8 + 8 + 8 + LATER_SCORE + 1 + 8;
@@ -86,9 +90,9 @@ class DetectorStateCodecTest {
     void shouldRejectUnknownVersionsTruncationAndCorruption() {
         byte[] bytes = DetectorStateCodec.encode(sampleState());
         byte[] wrongVersion = bytes.clone();
-        wrongVersion[0] = 12;
+        wrongVersion[0] = 13;
         assertTrue(assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(wrongVersion))
-                .getMessage().contains("version 12"));
+                .getMessage().contains("version 13"));
         assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(Arrays.copyOf(bytes, bytes.length - 7)));
         byte[] flipped = bytes.clone();
         flipped[40] ^= 0x10;
@@ -264,7 +268,7 @@ class DetectorStateCodecTest {
         assertEquals(0.0, jumps.getDouble());
         assertEquals(0L, jumps.getLong());
         assertArrayEquals(Arrays.copyOfRange(bytes, scoreEnd, bytes.length - 4),
-                Arrays.copyOfRange(current, scoreEnd + jumpBytes + SPIKE_SECTION, current.length - 4),
+                Arrays.copyOfRange(current, scoreEnd + jumpBytes + SPIKE_SECTION + HOUR_SECTION, current.length - 4),
                 "then the rest as it was");
     }
 
@@ -289,22 +293,40 @@ class DetectorStateCodecTest {
         assertEquals(0.0, spikes.getDouble());
         assertEquals(0L, spikes.getLong());
         assertArrayEquals(Arrays.copyOfRange(bytes, scoreEnd, bytes.length - 4),
-                Arrays.copyOfRange(current, scoreEnd + SPIKE_SECTION, current.length - 4), "then the rest as it was");
+                Arrays.copyOfRange(current, scoreEnd + SPIKE_SECTION + HOUR_SECTION, current.length - 4),
+                "then the rest as it was");
     }
 
     @Test
-    void shouldDecodeTheReleasedV11Fixture() throws IOException {
+    void shouldDecodeTheReleasedV11FixtureWithNoTimeOfDayProfile() throws IOException {
+        byte[] bytes = fixture(FIXTURE_V11);
+        assertEquals(11, bytes[0]);
+        DetectorState state = DetectorStateCodec.decode(bytes);
+        assertEquals(9.5, state.score().spikeBefore()[0]);
+        assertArrayEquals(new float[Scorer.HOUR_BINS], state.score().hourMean(),
+                "no profile learnt: the drift signal measures against the centre until it is");
+        byte[] current = reencoded(bytes, true);
+        int scoreEnd = bytes.length - 4 - 4 - fixture(HISTORY_HEAD).length - 8 - 1;
+        assertArrayEquals(Arrays.copyOfRange(bytes, 1, scoreEnd), Arrays.copyOfRange(current, 1, scoreEnd),
+                "the same state up to the end of the score section");
+        assertArrayEquals(new byte[HOUR_SECTION], Arrays.copyOfRange(current, scoreEnd, scoreEnd + HOUR_SECTION),
+                "then a profile of zeros");
+        assertArrayEquals(Arrays.copyOfRange(bytes, scoreEnd, bytes.length - 4),
+                Arrays.copyOfRange(current, scoreEnd + HOUR_SECTION, current.length - 4), "then the rest as it was");
+    }
+
+    @Test
+    void shouldDecodeTheReleasedV12Fixture() throws IOException {
         byte[] head = fixture(HISTORY_HEAD);
         if (Boolean.getBoolean("vigil.updateFixtures")) {
-            DetectorState v10 = DetectorStateCodec.decode(fixture(FIXTURE_V10));
-            v10.score().spikeBefore()[0] = 9.5;
-            v10.score().spikeHigh()[0] = 1.25;
-            v10.score().spikeHigh()[1] = 0.75;
+            DetectorState v11 = DetectorStateCodec.decode(fixture(FIXTURE_V11));
+            v11.score().hourMean()[0] = -2.5f;
+            v11.score().hourMean()[Scorer.HOUR_BINS - 1] = 1.75f;
             java.nio.file.Files.write(java.nio.file.Path.of("src/test/resources" + FIXTURE),
-                    DetectorStateCodec.encode(v10, head));
+                    DetectorStateCodec.encode(v11, head));
         }
         byte[] bytes = fixture(FIXTURE);
-        assertEquals(11, bytes[0]);
+        assertEquals(12, bytes[0]);
         DetectorState state = DetectorStateCodec.decode(bytes);
         assertSampleState(state);
         assertTrue(state.coldStart(), "the fixture's key is on the shared model (cold start)");
@@ -315,6 +337,8 @@ class DetectorStateCodecTest {
         assertEquals(4.75, state.score().jumpHigh()[0]);
         assertEquals(9.5, state.score().spikeBefore()[0]);
         assertArrayEquals(new double[] {1.25, 0.75}, state.score().spikeHigh());
+        assertEquals(-2.5f, state.score().hourMean()[0]);
+        assertEquals(1.75f, state.score().hourMean()[Scorer.HOUR_BINS - 1]);
         assertArrayEquals(head, DetectorStateCodec.historyHead(bytes));
         assertEquals(0, DetectorStateCodec.historyHead(DetectorStateCodec.encode(state)).length);
         // the decoded state, not sampleState(): its LSTM values follow the numerics (float32 since model format 3)

@@ -21,7 +21,7 @@ class CountNoiseTest {
                 c.longHalfLife(), c.minStdDev(), c.spatialTolerance(), c.alertThreshold(), c.quietEvents(),
                 c.flatlineEvents(), c.repeatLevel(), c.patternBins(), c.patternLength(), c.patternWindow(), countAware,
                 c.driftHalfLife(), c.flatlineRuns(), c.youngRangeMs(), c.youngSpatialTolerance(),
-                c.jumpHalfLife(), c.spikeRows(), c.spikeMargin());
+                c.jumpHalfLife(), c.spikeRows(), c.spikeMargin(), c.driftByHour());
     }
 
     /** Poisson-like counts around a rate of 40, persistence prediction; returns the state after them. */
@@ -95,9 +95,9 @@ class CountNoiseTest {
             assertEquals(c != 3 && c != 9, back.counts()[c], "channel " + c);
         }
         byte[] bytes = buf.array();
-        // then the means, the drift calibration, the run count, the jumps and the spike section
+        // then the means, the drift calibration, the run count, the jumps, the spike section and the hour profile
         int lastCountByte = bytes.length - (8 * x.length + 8 + 2 + 8 + 8 + 8 + 8) - (3 * 8 * x.length + 8)
-                - (2 * Scorer.SPIKE_WIDTHS * 8 * x.length + 8) - 1;
+                - (2 * Scorer.SPIKE_WIDTHS * 8 * x.length + 8) - 4 * Scorer.HOUR_BINS * x.length - 1;
         bytes[lastCountByte] |= (byte) 0x80;
         assertThrows(BadBytesException.class, () -> ScoreStateCodec.read(ByteBuffer.wrap(bytes)));
     }

@@ -264,7 +264,7 @@ class ScorerTest {
                 d.shortWindow(), d.longHalfLife(), d.minStdDev(), d.spatialTolerance(), d.alertThreshold(),
                 d.quietEvents(), d.flatlineEvents(), d.repeatLevel(), d.patternBins(), d.patternLength(),
                 d.patternWindow(), d.countAware(), d.driftHalfLife(), true, d.youngRangeMs(),
-                d.youngSpatialTolerance(), d.jumpHalfLife(), d.spikeRows(), d.spikeMargin());
+                d.youngSpatialTolerance(), d.jumpHalfLife(), d.spikeRows(), d.spikeMargin(), d.driftByHour());
         List<Integer> at = stuckOpenings(new Scorer(runs), idlingSensor());
         // the first idle spell is new for the key and fires; later ones are its habit (runs of about 50, so
         // q ~ 0.98 and a run needs about 460 repeats); the final long run fires once, well past any habitual spell
@@ -282,11 +282,11 @@ class ScorerTest {
         ScoreStateCodec.write(state, buf);
         assertEquals(0, buf.remaining());
         assertEquals(state, ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array())));
-        // without the run section (8 bytes before the jump section's 32 and the spike section's 40), as a detector
-        // state of format 7 holds it
-        int runAt = buf.capacity() - 40 - 32 - 8;
-        ScoreState old = ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array(), 0, runAt), true, true, false,
-                false, false);
+        // without the run section (8 bytes before the jump section's 32, the spike section's 40 and the hour
+        // section's 48), as a detector state of format 7 holds it
+        int runAt = buf.capacity() - 48 - 40 - 32 - 8;
+        ScoreState old = ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array(), 0, runAt),
+                java.util.EnumSet.of(ScoreStateCodec.Section.PATTERNS, ScoreStateCodec.Section.COUNTS));
         assertEquals(Math.round((double) state.repeats() * state.repeats() / state.updates()),
                 old.repeatsAfterRepeat());
         buf.putLong(runAt, state.repeats() + 1);

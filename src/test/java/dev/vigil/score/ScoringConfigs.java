@@ -31,6 +31,15 @@ public final class ScoringConfigs {
                 d.longHalfLife(), d.minStdDev(), spatialTolerance, d.alertThreshold(), d.quietEvents(),
                 d.flatlineEvents(), d.repeatLevel(), d.patternBins(), d.patternLength(), d.patternWindow(),
                 d.countAware(), d.driftHalfLife(), d.flatlineRuns(), youngRangeMs, d.youngSpatialTolerance(),
-                jumpHalfLife, spikeRows, spikeMargin);
+                jumpHalfLife, spikeRows, spikeMargin, d.driftByHour());
+    }
+
+    /** {@code base} with {@code driftByHour} replaced. */
+    public static ScoringConfig withDriftByHour(ScoringConfig d, boolean driftByHour) {
+        return new ScoringConfig(d.warmupEvents(), d.normaliserHalfLife(), d.outlierClip(), d.shortWindow(),
+                d.longHalfLife(), d.minStdDev(), d.spatialTolerance(), d.alertThreshold(), d.quietEvents(),
+                d.flatlineEvents(), d.repeatLevel(), d.patternBins(), d.patternLength(), d.patternWindow(),
+                d.countAware(), d.driftHalfLife(), d.flatlineRuns(), d.youngRangeMs(), d.youngSpatialTolerance(),
+                d.jumpHalfLife(), d.spikeRows(), d.spikeMargin(), driftByHour);
     }
 }

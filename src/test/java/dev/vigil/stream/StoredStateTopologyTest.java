@@ -202,14 +202,15 @@ class StoredStateTopologyTest {
 
     /**
      * The state as the release before state format 5 stored it: without the count and drift section (format 6; one
-     * channel), the run count (format 8), the jumps (format 10), the cold-start flag (format 7), the history head and
-     * its length.
+     * channel), the run count (format 8), the jumps (format 10), the spike rule (11), the time-of-day profile (12), the
+     * cold-start flag (format 7), the history head and its length.
      */
     static byte[] formatFour(DetectorState state) {
         byte[] current = DetectorStateCodec.encode(state);
-        // without what formats 6 (counts, drift), 8 (run count), 10 (jumps), 11 (spike rule), 7 (cold-start flag) and
-        // 9 (first event time) added
-        int added = (1 + 8 + 8 + 2 + 8 + 8 + 8) + 8 + (3 * 8 + 8) + (2 * Scorer.SPIKE_WIDTHS * 8 + 8) + 1 + 8;
+        // without what formats 6 (counts, drift), 8 (run count), 10 (jumps), 11 (spike rule), 12 (time-of-day profile),
+        // 7 (cold-start flag) and 9 (first event time) added
+        int added = (1 + 8 + 8 + 2 + 8 + 8 + 8) + 8 + (3 * 8 + 8) + (2 * Scorer.SPIKE_WIDTHS * 8 + 8)
+                + 4 * Scorer.HOUR_BINS + 1 + 8;
         byte[] four = Arrays.copyOf(current, current.length - 4 - added);
         four[0] = 4;
         CRC32 crc = new CRC32();

@@ -1,0 +1,98 @@
+package dev.vigil.score;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link ScoringConfig#driftByHour()}: a day that breaks the key's daily pattern while staying inside its range. */
+class DriftByHourTest {
+    private static final long STEP_MS = 300_000L;
+    private static final int DAY = 288;
+    /** Midnight UTC, 1 March 2021. */
+    private static final long START = 1_614_556_800_000L;
+    /** The day whose cycle runs half a day late: its peak where the trough should be, every reading in range. */
+    private static final int BROKEN_DAY = 17;
+
+    /** A daily cycle of amplitude 10 around 50 (peak at 06:00 UTC), noise sd 0.5, for twenty days; day 17 runs late. */
+    private static double[] series() {
+        Random random = new Random(5);
+        double[] x = new double[20 * DAY];
+        for (int t = 0; t < x.length; t++) {
+            double phase = t / DAY == BROKEN_DAY ? 0.5 : 0;
+            double cycle = 10 * Math.sin(2 * Math.PI * ((double) (t % DAY) / DAY + phase));
+            x[t] = 50 + cycle + 0.5 * random.nextGaussian();
+        }
+        return x;
+    }
+
+    /** Scores every reading with persistence, at its event time or without one. */
+    private static ScoreOutcome[] run(Scorer scorer, ScoreState state, double[] x, boolean timed) {
+        ScoreOutcome[] out = new ScoreOutcome[x.length];
+        for (int t = 0; t < x.length; t++) {
+            double[] prediction = t == 0 ? null : new double[] {x[t - 1]};
+            out[t] = timed ? scorer.score(state, new double[] {x[t]}, prediction, t * STEP_MS, START + t * STEP_MS)
+                    : scorer.score(state, new double[] {x[t]}, prediction, t * STEP_MS);
+        }
+        return out;
+    }
+
+    private static int firstOpened(ScoreOutcome[] out, int from, int to) {
+        for (int t = from; t < to; t++) {
+            if (out[t].transition() == AlertTransition.OPENED) {
+                return t;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void shouldOpenADriftAlertOnADayThatBreaksTheDailyPatternInsideTheRange() {
+        double[] x = series();
+        Scorer on = new Scorer(ScoringConfig.defaults());
+        ScoreOutcome[] byHour = run(on, on.newState(1), x, true);
+        Scorer off = new Scorer(ScoringConfigs.withDriftByHour(ScoringConfig.defaults(), false));
+        ScoreOutcome[] byCentre = run(off, off.newState(1), x, true);
+        for (int t = 3 * DAY; t < BROKEN_DAY * DAY; t++) {
+            assertNotEquals(AlertReason.DRIFT, byHour[t].reason(), "a drift alert on an ordinary day, event " + t);
+        }
+        int opened = firstOpened(byHour, BROKEN_DAY * DAY, (BROKEN_DAY + 1) * DAY);
+        assertTrue(opened >= 0, "the late day opens an alert");
+        assertEquals(AlertReason.DRIFT, byHour[opened].reason());
+        assertTrue(opened < BROKEN_DAY * DAY + DAY / 3, "within the first third of the late day: " + opened);
+        assertEquals(-1, firstOpened(byCentre, BROKEN_DAY * DAY, (BROKEN_DAY + 1) * DAY),
+                "measured against the centre the late day is no drift: its mean is the usual one");
+    }
+
+    @Test
+    void shouldLearnTheUsualDeviationOfEachPartOfTheDay() {
+        Scorer scorer = new Scorer(ScoringConfig.defaults());
+        ScoreState state = scorer.newState(1);
+        run(scorer, state, java.util.Arrays.copyOf(series(), BROKEN_DAY * DAY), true);
+        float[] hours = state.hourMean();
+        // the bins of 04:00-06:00 and 16:00-18:00 UTC: near the cycle's peak (+9.7 on average) and trough
+        assertTrue(hours[2] > 8 && hours[2] < 11, "the peak's bin: " + hours[2]);
+        assertTrue(hours[8] < -8 && hours[8] > -11, "the trough's bin: " + hours[8]);
+    }
+
+    @Test
+    void shouldScoreAsWithoutTheProfileWhenReadingsHaveNoEventTime() {
+        double[] x = series();
+        Scorer on = new Scorer(ScoringConfig.defaults());
+        ScoreState untimed = on.newState(1);
+        ScoreOutcome[] a = run(on, untimed, x, false);
+        Scorer off = new Scorer(ScoringConfigs.withDriftByHour(ScoringConfig.defaults(), false));
+        ScoreState timedOff = off.newState(1);
+        ScoreOutcome[] b = run(off, timedOff, x, true);
+        for (int t = 0; t < x.length; t++) {
+            assertEquals(a[t].anomalyScore(), b[t].anomalyScore(), "event " + t);
+        }
+        assertArrayEquals(new float[Scorer.HOUR_BINS], untimed.hourMean(), "nothing learnt without event times");
+        assertArrayEquals(new float[Scorer.HOUR_BINS], timedOff.hourMean(), "nothing learnt with the setting off");
+        assertEquals(untimed, timedOff);
+    }
+}
