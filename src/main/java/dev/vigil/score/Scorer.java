@@ -122,8 +122,7 @@ public final class Scorer {
                         case RANGE -> rangeDetail(tolerance, jumpAsked);
                         case STUCK_SENSOR -> "the same reading " + state.flatRun + " times in a row";
                         case SPIKE -> spikeDetail(spike);
-                        case DRIFT -> String.format(java.util.Locale.ROOT,
-                                "the recent level far from usual for this sensor (drift score %.3f)", drift);
+                        case DRIFT -> driftDetail(state, drift, hourWeight(ageMs, timestamp) > 0);
                         case PATTERN -> String.format(java.util.Locale.ROOT,
                                 "readings in a sequence unusual for this sensor (pattern score %.3f)", pattern);
                         default -> String.format(java.util.Locale.ROOT,
@@ -168,6 +167,26 @@ public final class Scorer {
     /** A spike and a range record both say a reading stands out from the others: one kind of alert, not two. */
     private static AlertReason extent(AlertReason reason) {
         return reason == AlertReason.SPIKE ? AlertReason.RANGE : reason;
+    }
+
+    /**
+     * What a drift alert says: how far, in its own units, and which way the recent level of the channel that moved
+     * most (in scales) lies from its usual, the centre or, with the time-of-day profile in use, the usual for the time.
+     */
+    private static String driftDetail(ScoreState state, double drift, boolean byHour) {
+        int most = 0;
+        double far = -1;
+        for (int c = 0; c < state.channels(); c++) {
+            double d = Math.abs(state.recentMean()[c] - state.center()[c]) / OnlineNormaliser.unit(state, c);
+            if (d > far) {
+                most = c;
+                far = d;
+            }
+        }
+        double by = state.recentMean()[most] - state.center()[most];
+        return String.format(java.util.Locale.ROOT, "%sthe recent level %.4g %s usual for this sensor%s (drift score"
+                + " %.3f)", state.channels() > 1 ? "channel " + most + ": " : "", Math.abs(by), by < 0 ? "below"
+                : "above", byHour ? " at this time of day" : "", drift);
     }
 
     /** What a spike alert says: its width, its side and how far past the key's excursions it stood out. */
@@ -226,9 +245,10 @@ public final class Scorer {
         }
         int bin = config.driftByHour() && timestamp != NO_TIME
                 ? (int) (Math.floorMod(timestamp, ScoringConfig.DAY_MS) / (ScoringConfig.DAY_MS / HOUR_BINS)) : -1;
+        double weight = hourWeight(ageMs, timestamp);
         double sumSquares = 0;
         for (int c = 0; c < values.length; c++) {
-            double usual = bin < 0 ? 0.0 : usualAt(state, c, bin, values[c], ageMs);
+            double usual = bin < 0 ? 0.0 : usualAt(state, c, bin, values[c], ageMs, weight);
             mean[c] += driftAlpha * (values[c] - usual - mean[c]);
             double d = (mean[c] - state.center()[c]) / OnlineNormaliser.unit(state, c);
             sumSquares += d * d;
@@ -244,13 +264,11 @@ public final class Scorer {
      * The channel's usual deviation from its centre in this bin of the day, as the drift signal takes it away from the
      * reading, then learns the reading into the bin. The bin is a running mean of the deviations it has seen, over
      * about the last {@value #HOUR_MEMORY_DAYS} days once the key is that old (a bin's visits estimated from the key's
-     * readings, as if spread evenly over the day); it counts for nothing on the key's first day and fully from its
-     * third ({@value #HOUR_RAMP_DAYS} days of ramp), so an unlearnt profile never moves the signal. A key whose age is
-     * not known counts as {@value #HOUR_MEMORY_DAYS} days old.
+     * readings, as if spread evenly over the day); it counts by {@code weight} ({@link #hourWeight}), so an unlearnt
+     * profile never moves the signal. A key whose age is not known counts as {@value #HOUR_MEMORY_DAYS} days old.
      */
-    private static double usualAt(ScoreState state, int c, int bin, double value, long ageMs) {
-        double days = ageMs == ESTABLISHED ? HOUR_MEMORY_DAYS : (double) ageMs / ScoringConfig.DAY_MS;
-        double weight = Math.max(0.0, Math.min(1.0, (days - 1) / HOUR_RAMP_DAYS));
+    private static double usualAt(ScoreState state, int c, int bin, double value, long ageMs, double weight) {
+        double days = keyDays(ageMs);
         double visits = Math.max(1.0, (double) state.updates() / HOUR_BINS);
         double rate = Math.min(1.0, Math.max(1.0, days / HOUR_MEMORY_DAYS) / visits);
         float[] hours = state.hourMean();
@@ -258,6 +276,23 @@ public final class Scorer {
         double usual = weight * hours[k];
         hours[k] = (float) (hours[k] + rate * (value - state.center()[c] - hours[k]));
         return usual;
+    }
+
+    /** A key's age in days for its time-of-day profile: {@value #HOUR_MEMORY_DAYS} when it is not known. */
+    private static double keyDays(long ageMs) {
+        return ageMs == ESTABLISHED ? HOUR_MEMORY_DAYS : (double) ageMs / ScoringConfig.DAY_MS;
+    }
+
+    /**
+     * How much the time-of-day profile counts in the drift signal for a reading at this age and time: 0 when it is off,
+     * the reading has no event time or the key is in its first day, then ramping to 1 over {@value #HOUR_RAMP_DAYS}
+     * days.
+     */
+    private double hourWeight(long ageMs, long timestamp) {
+        if (!config.driftByHour() || timestamp == NO_TIME) {
+            return 0.0;
+        }
+        return Math.max(0.0, Math.min(1.0, (keyDays(ageMs) - 1) / HOUR_RAMP_DAYS));
     }
 
     /**

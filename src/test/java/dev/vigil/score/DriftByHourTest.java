@@ -63,6 +63,8 @@ class DriftByHourTest {
         int opened = firstOpened(byHour, BROKEN_DAY * DAY, (BROKEN_DAY + 1) * DAY);
         assertTrue(opened >= 0, "the late day opens an alert");
         assertEquals(AlertReason.DRIFT, byHour[opened].reason());
+        assertTrue(byHour[opened].detail().matches("the recent level [0-9.]+ (above|below) usual for this sensor at"
+                + " this time of day \\(drift score 0\\.[5-9][0-9]{2}\\)"), byHour[opened].detail());
         assertTrue(opened < BROKEN_DAY * DAY + DAY / 3, "within the first third of the late day: " + opened);
         assertEquals(-1, firstOpened(byCentre, BROKEN_DAY * DAY, (BROKEN_DAY + 1) * DAY),
                 "measured against the centre the late day is no drift: its mean is the usual one");
@@ -77,6 +79,24 @@ class DriftByHourTest {
         // the bins of 04:00-06:00 and 16:00-18:00 UTC: near the cycle's peak (+9.7 on average) and trough
         assertTrue(hours[2] > 8 && hours[2] < 11, "the peak's bin: " + hours[2]);
         assertTrue(hours[8] < -8 && hours[8] > -11, "the trough's bin: " + hours[8]);
+    }
+
+    @Test
+    void shouldKeepTheProfileThroughTheCodecAndRefuseANonFiniteOne() {
+        Scorer scorer = new Scorer(ScoringConfig.defaults());
+        ScoreState state = scorer.newState(1);
+        run(scorer, state, java.util.Arrays.copyOf(series(), 4 * DAY), true);
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(ScoreStateCodec.size(state));
+        ScoreStateCodec.write(state, buf);
+        assertEquals(0, buf.remaining());
+        ScoreState back = ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array()));
+        assertArrayEquals(state.hourMean(), back.hourMean());
+        assertEquals(state, back);
+        // the profile is the section's last field
+        buf.putFloat(buf.capacity() - 4, Float.NaN);
+        assertEquals("score state's time-of-day profile holds NaN", org.junit.jupiter.api.Assertions.assertThrows(
+                dev.vigil.BadBytesException.class, () -> ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array())))
+                .getMessage());
     }
 
     @Test
