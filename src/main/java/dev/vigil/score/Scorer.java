@@ -288,7 +288,7 @@ public final class Scorer {
      * the reading has no event time or the key is in its first day, then ramping to 1 over {@value #HOUR_RAMP_DAYS}
      * days.
      */
-    private double hourWeight(long ageMs, long timestamp) {
+    public double hourWeight(long ageMs, long timestamp) {
         if (!config.driftByHour() || timestamp == NO_TIME) {
             return 0.0;
         }

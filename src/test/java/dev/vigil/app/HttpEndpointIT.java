@@ -120,6 +120,13 @@ class HttpEndpointIT {
                 n.get("jumpsLearnt").asBoolean());
         assertEquals(state.score().spikesSeen() >= dev.vigil.score.Scorer.JUMP_SETTLE,
                 n.get("spikesLearnt").asBoolean());
+        assertEquals(new dev.vigil.score.Scorer(DetectorConfig.defaults().scoring()).hourWeight(
+                state.ageAt(last.timestamp()), last.timestamp()), n.get("timeOfDayWeight").asDouble(), 0.0);
+        JsonNode usual = n.get("usualByTimeOfDay");
+        assertEquals(dev.vigil.score.Scorer.HOUR_BINS, usual.size(), n.toString());
+        for (int b = 0; b < usual.size(); b++) {
+            assertEquals(state.score().center()[0] + state.score().hourMean()[b], usual.get(b).asDouble(), 0.0);
+        }
         assertEquals(last.values()[0], n.get("value").asDouble(), 0.0);
         assertEquals(state.prediction()[0], n.get("prediction").asDouble(), 0.0);
         assertEquals(last.rawScore(), n.get("rawScore").asDouble(), 0.0);

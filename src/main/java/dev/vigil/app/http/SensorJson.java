@@ -42,6 +42,9 @@ final class SensorJson {
         Scorer scorer = new Scorer(t.detector().scoring());
         out.put("jumpsLearnt", scorer.asksForJump(score));
         out.put("spikesLearnt", scorer.judgesSpikes(score));
+        long time = s.lastTimestamp() == DetectorState.NO_TIMESTAMP ? Scorer.NO_TIME : s.lastTimestamp();
+        out.put("timeOfDayWeight", scorer.hourWeight(s.ageAt(time), time));
+        timeOfDay(out, t.topology().channels(), score);
         reading(out, "value", t.topology().channels(), score.updates() > 0 ? score.last() : null);
         reading(out, "prediction", t.topology().channels(), s.hasPrediction() ? s.prediction() : null);
         int n = score.error().recentCount();
@@ -92,6 +95,25 @@ final class SensorJson {
 
     private static List<String> channelNames(List<String> channels) {
         return channels.isEmpty() ? List.of("value") : channels;
+    }
+
+    /**
+     * {@code usualByTimeOfDay}: per channel, the reading usual in each {@value Scorer#HOUR_BINS}th of the UTC day from
+     * 00:00 (the key's centre plus its time-of-day profile, {@code scoring.driftByHour}); an array for a single-value
+     * topology, an object of arrays by channel name for a multichannel one; null before the first reading.
+     */
+    private static void timeOfDay(ObjectNode out, List<String> channels, ScoreState score) {
+        if (score.updates() == 0) {
+            out.putNull("usualByTimeOfDay");
+            return;
+        }
+        ObjectNode byChannel = channels.isEmpty() ? null : out.putObject("usualByTimeOfDay");
+        for (int c = 0; c < score.channels(); c++) {
+            ArrayNode bins = byChannel == null ? out.putArray("usualByTimeOfDay") : byChannel.putArray(channels.get(c));
+            for (int b = 0; b < Scorer.HOUR_BINS; b++) {
+                bins.add(score.center()[c] + score.hourMean()[c * Scorer.HOUR_BINS + b]);
+            }
+        }
     }
 
     private static void reading(ObjectNode out, String field, List<String> channels, double[] values) {
