@@ -1,8 +1,11 @@
-// The sensor view: one uPlot chart per channel of a key's history window (readings, predictions, the anomaly score
-// and the alert threshold on a second axis), alert spans and model-version marks, following the key live.
+// The sensor view: one uPlot chart per channel of a key's history window (readings, predictions, the reading usual at
+// that time of day once the key's profile is in use, the anomaly score and the alert threshold on a second axis),
+// alert spans and model-version marks, following the key live.
 'use strict';
 
-const SERIES_COLORS = { reading: '#1d4ed8', prediction: '#d97706', score: '#dc2626', threshold: '#7f1d1d' };
+const SERIES_COLORS = { reading: '#1d4ed8', prediction: '#d97706', score: '#dc2626', threshold: '#7f1d1d',
+  usual: '#6b7280' };
+const DAY_MS = 86400000;
 const SPAN_FILL = 'rgba(220, 38, 38, 0.14)';
 const MARK_COLOR = '#059669';
 const POLL_MS = 1000;
@@ -150,11 +153,29 @@ class SensorView {
       now.modelVersion ? 'model v' + now.modelVersion : 'no model yet', now.warmup ? 'warming up' : 'warmed up',
       'read on ' + now.instance];
     $('sensor-summary').textContent = parts.join(' · ');
+    this.usualFrom(now);
+  }
+
+  /**
+   * The key's usual reading by time of day (/sensors: the centre plus the drift signal's profile), per channel; null
+   * while the profile does not count (the key's first day, or scoring.driftByHour off).
+   */
+  usualFrom(now) {
+    const u = now.usualByTimeOfDay;
+    this.usual = !u || !(now.timeOfDayWeight > 0) ? null
+      : Array.isArray(u) ? [u] : this.channels.map((c) => u[c] || null);
+  }
+
+  /** The usual reading of channel ci at event time x (ms), from the profile's bin of the UTC day; null without one. */
+  usualAt(ci, x) {
+    const bins = this.usual && this.usual[ci];
+    if (!bins) return null;
+    return bins[Math.floor((((x % DAY_MS) + DAY_MS) % DAY_MS) * bins.length / DAY_MS)];
   }
 
   data(ci) {
     return [this.ts.map((x) => x / 1000), this.values[ci], this.predictions[ci], this.scores,
-      this.ts.map(() => this.threshold)];
+      this.ts.map(() => this.threshold), this.ts.map((x) => this.usualAt(ci, x))];
   }
 
   draw() {
@@ -177,6 +198,8 @@ class SensorView {
           { label: 'prediction', stroke: SERIES_COLORS.prediction, width: 1, dash: [4, 3], scale: 'y' },
           { label: 'score', stroke: SERIES_COLORS.score, width: 1, scale: 'score' },
           { label: 'threshold', stroke: SERIES_COLORS.threshold, width: 1, dash: [2, 3], scale: 'score',
+            points: { show: false } },
+          { label: 'usual for the time of day', stroke: SERIES_COLORS.usual, width: 1, dash: [1, 3], scale: 'y',
             points: { show: false } }],
         axes: [{}, { scale: 'y' }, { scale: 'score', side: 1, grid: { show: false }, label: 'score' }],
         hooks: { draw: [(u) => view.paint(u)] },

@@ -1,5 +1,6 @@
 package dev.vigil.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.app.broker.EmbeddedKafkaBroker;
 import dev.vigil.app.demo.DemoFleet;
 import dev.vigil.app.demo.SyntheticSensor;
@@ -139,12 +140,27 @@ class DashboardIT {
                             + ".alertSpans.call({ts: [1, 2, 3, 4], alerts: [{ts: 1, type: 'opened', reason: "
                             + "'prediction-error'}, {ts: 2, type: 'opened', reason: 'stuck-sensor'}, {ts: 3, "
                             + "type: 'closed', reason: 'calm'}]}))"));
+            // past a day of event time the key's time-of-day profile counts: the chart draws the usual reading for
+            // each point's time of day, as /sensors serves it
+            produce(producer, topology, sensors, produced, MAX);
+            wait.until(d -> String.valueOf(MAX).equals(d.findElement(By.id("charts")).getAttribute("data-points")));
+            JsonNode now = HttpProbe.json(HttpProbe.get(service.http().port(), "/sensors/pump-1?topology=sensors",
+                    "Authorization", "Bearer " + TOKEN));
+            assertTrue(now.get("timeOfDayWeight").asDouble() > 0, "the profile counts after a day: " + now);
+            long last = eventTime(MAX - 1);
+            double expectedUsual = now.get("usualByTimeOfDay").get((int) (last % 86_400_000L / 7_200_000L)).asDouble();
+            wait.until(d -> expectedUsual == ((Number) ((JavascriptExecutor) d).executeScript(
+                    "const p = app.sensor.plots[0]; return p.data[5][p.data[5].length - 1]")).doubleValue());
+            assertEquals(MAX, script(browser, "return app.sensor.plots[0].data[5].filter(v => v !== null).length"),
+                    "a usual reading for every point");
             browser.manage().window().setSize(new Dimension(1400, 780));
             screenshot(browser, "sensor-pump-1.png");
             browser.manage().window().setSize(new Dimension(1400, 1000));
 
             click(browser, By.id("nav-alerts"));
-            By opened = By.cssSelector("#alerts tbody tr[data-key='pump-1'][data-type='opened'] a");
+            // the level shift's alert (a later injected anomaly opens another one for pump-1)
+            By opened = By.cssSelector("#alerts tbody tr[data-key='pump-1'][data-type='opened'] a[href*='at=" + from
+                    + "']");
             wait.until(d -> !d.findElements(opened).isEmpty());
             screenshot(browser, "alerts.png");
             click(browser, opened);
