@@ -88,6 +88,8 @@ public final class Scorer {
         double tolerance = config.rangeTolerance(ageMs);
         boolean jumpAsked = asksForJump(state);
         boolean outside = rangeRecord(state, values, tolerance, jumpAsked);
+        // what a range alert says is read before the normaliser widens the range to take this reading in
+        String record = outside ? recordDetail(state, values) : null;
         int spike = spikeRecord(state, values);
         boolean flat = flatline(state, values);
         double pattern = patternScore(state, values);
@@ -119,14 +121,13 @@ public final class Scorer {
                     transition = AlertTransition.OPENED;
                     reason = cause;
                     detail = switch (reason) {
-                        case RANGE -> rangeDetail(tolerance, jumpAsked);
+                        case RANGE -> rangeDetail(record, tolerance, jumpAsked);
                         case STUCK_SENSOR -> "the same reading " + state.flatRun + " times in a row";
                         case SPIKE -> spikeDetail(spike);
                         case DRIFT -> driftDetail(state, drift, hourWeight(ageMs, timestamp) > 0);
                         case PATTERN -> String.format(java.util.Locale.ROOT,
                                 "readings in a sequence unusual for this sensor (pattern score %.3f)", pattern);
-                        default -> String.format(java.util.Locale.ROOT,
-                                "prediction error far above usual for this sensor (likelihood score %.3f)", likelihood);
+                        default -> missDetail(values, prediction, scaled, likelihood);
                     };
                 }
             } else if (state.alertOpen && ++state.quietRun >= config.quietEvents()) {
@@ -142,9 +143,12 @@ public final class Scorer {
                 state.alertOpen, topChannels(scaled), reason, detail);
     }
 
-    /** What an alert the range rule opened says: the margin when the range is young, the jump when one was asked. */
-    private String rangeDetail(double tolerance, boolean jumpAsked) {
-        String detail = "a reading outside the range seen so far";
+    /**
+     * What an alert the range rule opened says: the reading and the range it left ({@code record}), the margin when
+     * the range is young, the jump when one was asked.
+     */
+    private String rangeDetail(String record, double tolerance, boolean jumpAsked) {
+        String detail = record;
         if (tolerance != config.spatialTolerance()) {
             detail += String.format(java.util.Locale.ROOT, ", by more than %.0f%% of it while the key's range is young",
                     100 * tolerance);
@@ -184,9 +188,54 @@ public final class Scorer {
             }
         }
         double by = state.recentMean()[most] - state.center()[most];
-        return String.format(java.util.Locale.ROOT, "%sthe recent level %.4g %s usual for this sensor%s (drift score"
-                + " %.3f)", state.channels() > 1 ? "channel " + most + ": " : "", Math.abs(by), by < 0 ? "below"
+        return String.format(java.util.Locale.ROOT, "%sthe recent level %s %s usual for this sensor%s (drift score"
+                + " %.3f)", state.channels() > 1 ? "channel " + most + ": " : "", digits(Math.abs(by)), by < 0 ? "below"
                 : "above", byHour ? " at this time of day" : "", drift);
+    }
+
+    /** A reading for people: four significant digits, no trailing zeros ("11.6", "0.01346", "142300"). */
+    static String digits(double v) {
+        if (!Double.isFinite(v)) {
+            return Double.toString(v);
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+    }
+
+    /**
+     * The reading that left the range and the range seen before it, for the channel furthest outside (in widths of its
+     * range): "a reading of 142.3 outside the range seen so far (35.12 to 101.7)"; a multichannel key's names the
+     * channel by its index. Call before {@link OnlineNormaliser#update}.
+     */
+    private static String recordDetail(ScoreState state, double[] values) {
+        int most = 0;
+        double far = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < values.length; c++) {
+            double lo = state.min()[c];
+            double hi = state.max()[c];
+            double beyond = Math.max(lo - values[c], values[c] - hi) / Math.max(hi - lo, Double.MIN_NORMAL);
+            if (beyond > far) {
+                most = c;
+                far = beyond;
+            }
+        }
+        return (values.length > 1 ? "channel " + most + ": " : "") + "a reading of " + digits(values[most])
+                + " outside the range seen so far (" + digits(state.min()[most]) + " to " + digits(state.max()[most])
+                + ")";
+    }
+
+    /**
+     * What an alert the prediction error opened says: the reading and its prediction in the channel with the largest
+     * scaled miss, and the likelihood score.
+     */
+    private static String missDetail(double[] values, double[] prediction, double[] scaled, double likelihood) {
+        String miss = "";
+        if (prediction != null && scaled != null) {
+            int c = topChannels(scaled)[0];
+            miss = (values.length > 1 ? "channel " + c + ": " : "") + "a reading of " + digits(values[c]) + " where "
+                    + digits(prediction[c]) + " was predicted: ";
+        }
+        return String.format(java.util.Locale.ROOT, "%sprediction error far above usual for this sensor (likelihood"
+                + " score %.3f)", miss, likelihood);
     }
 
     /** What a spike alert says: its width, its side and how far past the key's excursions it stood out. */

@@ -78,9 +78,9 @@ class ScorerTest {
         ScoreOutcome far = probeAfterAYoungRange(scorer, fiveMinutes, 11.6);
         assertTrue(far.outsideRange());
         assertEquals(AlertReason.RANGE, far.reason());
-        assertEquals("a reading outside the range seen so far, by more than 25% of it while the key's range is young",
-                far.detail());
-        assertEquals("a reading outside the range seen so far", old.detail());
+        assertEquals("a reading of 11.6 outside the range seen so far (10 to 11), by more than 25% of it while the"
+                + " key's range is young", far.detail());
+        assertEquals("a reading of 11.15 outside the range seen so far (10 to 11)", old.detail());
         // the first reading a day after the key's first counts as established
         assertEquals(config.spatialTolerance(), config.rangeTolerance(ScoringConfig.DAY_MS));
         assertEquals(config.youngSpatialTolerance(), config.rangeTolerance(ScoringConfig.DAY_MS - 1));
@@ -147,8 +147,11 @@ class ScorerTest {
         assertTrue(at.outsideRange());
         assertEquals(1.0, at.anomalyScore());
         assertEquals(AlertReason.RANGE, at.reason());
-        assertEquals("a reading outside the range seen so far, with a jump from its recent level beyond any before",
-                at.detail());
+        double lo = java.util.Arrays.stream(leap, 0, 1200).min().orElseThrow();
+        double hi = java.util.Arrays.stream(leap, 0, 1200).max().orElseThrow();
+        assertEquals("a reading of " + Scorer.digits(leap[1200]) + " outside the range seen so far ("
+                + Scorer.digits(lo) + " to " + Scorer.digits(hi) + "), with a jump from its recent level beyond any"
+                + " before", at.detail());
     }
 
     @Test
@@ -337,8 +340,10 @@ class ScorerTest {
     @Test
     void shouldSayWhichRuleOpenedAnAlertAndWhyItClosed() {
         double[] spike = SyntheticSeries.withSpike(SyntheticSeries.seasonal(800, 10, 2, 50, 0.3, 5), 500, 60);
-        assertEquals(List.of("OPENED RANGE a reading outside the range seen so far",
-                        "CLOSED CALM " + config.quietEvents() + " calm events in a row"), transitions(spike).subList(0, 2));
+        List<String> first = transitions(spike).subList(0, 2);
+        assertTrue(first.get(0).matches("OPENED RANGE a reading of [0-9.]+ outside the range seen so far \\([0-9.]+ to"
+                + " [0-9.]+\\)"), first.get(0));
+        assertEquals("CLOSED CALM " + config.quietEvents() + " calm events in a row", first.get(1));
         double[] stuck = SyntheticSeries.seasonal(900, 10, 2, 50, 0.3, 11);
         for (int t = 600; t < 700; t++) {
             stuck[t] = stuck[599];
@@ -358,8 +363,22 @@ class ScorerTest {
             }
         }
         assertNotNull(opened);
-        assertTrue(opened.matches("60\\d PREDICTION_ERROR prediction error far above usual for this sensor \\(likelihood score "
-                + "\\d\\.\\d{3}\\)"), opened);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("60\\d PREDICTION_ERROR a reading of ([0-9.]+)"
+                + " where ([0-9.]+) was predicted: prediction error far above usual for this sensor \\(likelihood"
+                + " score \\d\\.\\d{3}\\)").matcher(opened);
+        assertTrue(m.matches(), opened);
+        assertEquals(2.0, Double.parseDouble(m.group(2)) - Double.parseDouble(m.group(1)), 0.01,
+                "the prediction was off by two: " + opened);
+    }
+
+    @Test
+    void shouldWriteReadingsInDetailsWithFourSignificantDigits() {
+        assertEquals("11.6", Scorer.digits(11.6));
+        assertEquals("0.01346", Scorer.digits(0.013456));
+        assertEquals("142300", Scorer.digits(142_345));
+        assertEquals("-3.5", Scorer.digits(-3.5));
+        assertEquals("0", Scorer.digits(0));
+        assertEquals("NaN", Scorer.digits(Double.NaN));
     }
 
     @Test
