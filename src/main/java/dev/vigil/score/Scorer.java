@@ -28,6 +28,11 @@ public final class Scorer {
     public static final int HOUR_RAMP_DAYS = 2;
     /** The event time of a reading that has none: the time-of-day profile is neither used nor learnt. */
     public static final long NO_TIME = Long.MIN_VALUE;
+    /**
+     * How a multichannel key's alert detail starts when it is about one channel: this, the channel's index, ": " (the
+     * alert record names the channel instead).
+     */
+    public static final String CHANNEL_TAG = "channel ";
 
     private final ScoringConfig config;
     /** Per-event weight of a reading in the recent mean ({@link ScoringConfig#driftHalfLife()}; 0 when off). */
@@ -189,8 +194,8 @@ public final class Scorer {
         }
         double by = state.recentMean()[most] - state.center()[most];
         return String.format(java.util.Locale.ROOT, "%sthe recent level %s %s usual for this sensor%s (drift score"
-                + " %.3f)", state.channels() > 1 ? "channel " + most + ": " : "", digits(Math.abs(by)), by < 0 ? "below"
-                : "above", byHour ? " at this time of day" : "", drift);
+                + " %.3f)", state.channels() > 1 ? CHANNEL_TAG + most + ": " : "", digits(Math.abs(by)),
+                by < 0 ? "below" : "above", byHour ? " at this time of day" : "", drift);
     }
 
     /** A reading for people: four significant digits, no trailing zeros ("11.6", "0.01346", "142300"). */
@@ -218,7 +223,7 @@ public final class Scorer {
                 far = beyond;
             }
         }
-        return (values.length > 1 ? "channel " + most + ": " : "") + "a reading of " + digits(values[most])
+        return (values.length > 1 ? CHANNEL_TAG + most + ": " : "") + "a reading of " + digits(values[most])
                 + " outside the range seen so far (" + digits(state.min()[most]) + " to " + digits(state.max()[most])
                 + ")";
     }
@@ -231,7 +236,7 @@ public final class Scorer {
         String miss = "";
         if (prediction != null && scaled != null) {
             int c = topChannels(scaled)[0];
-            miss = (values.length > 1 ? "channel " + c + ": " : "") + "a reading of " + digits(values[c]) + " where "
+            miss = (values.length > 1 ? CHANNEL_TAG + c + ": " : "") + "a reading of " + digits(values[c]) + " where "
                     + digits(prediction[c]) + " was predicted: ";
         }
         return String.format(java.util.Locale.ROOT, "%sprediction error far above usual for this sensor (likelihood"

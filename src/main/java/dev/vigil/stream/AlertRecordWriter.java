@@ -3,6 +3,7 @@ package dev.vigil.stream;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.vigil.detect.DetectorResult;
 import dev.vigil.score.AlertTransition;
+import dev.vigil.score.Scorer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,7 +44,7 @@ public final class AlertRecordWriter {
             g.writeStringField("type", result.transition().name().toLowerCase(Locale.ROOT));
             g.writeNumberField("score", result.anomalyScore());
             g.writeStringField("reason", result.alertReason() == null ? null : result.alertReason().label());
-            g.writeStringField("detail", result.alertDetail());
+            g.writeStringField("detail", named(result.alertDetail()));
             g.writeArrayFieldStart("channels");
             for (int c : result.topChannels()) {
                 g.writeString(channels.get(c));
@@ -55,5 +56,22 @@ public final class AlertRecordWriter {
             throw new UncheckedIOException("writing to a byte array cannot fail", e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * The detail with a leading channel index ({@link Scorer#CHANNEL_TAG}, "channel 1: ...") replaced by the
+     * topology's name for that channel ("vibration: ..."); any other detail as it is.
+     */
+    String named(String detail) {
+        if (detail == null || !detail.startsWith(Scorer.CHANNEL_TAG)) {
+            return detail;
+        }
+        int colon = detail.indexOf(": ", Scorer.CHANNEL_TAG.length());
+        try {
+            int c = colon < 0 ? -1 : Integer.parseInt(detail.substring(Scorer.CHANNEL_TAG.length(), colon));
+            return c >= 0 && c < channels.size() ? channels.get(c) + detail.substring(colon) : detail;
+        } catch (NumberFormatException e) {
+            return detail;
+        }
     }
 }

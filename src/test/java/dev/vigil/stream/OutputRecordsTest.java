@@ -11,6 +11,7 @@ import java.util.List;
 import static dev.vigil.stream.StreamFixtures.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OutputRecordsTest {
     private static DetectorResult result(double[] values, double[] prediction, double[] residual, AlertTransition t,
@@ -55,5 +56,37 @@ class OutputRecordsTest {
         assertEquals("value", alert.get("channels").get(0).asText());
         assertThrows(IllegalArgumentException.class, () -> new AlertRecordWriter(List.of())
                 .write("k", result(new double[] {1}, null, null, AlertTransition.NONE, new int[0])));
+    }
+
+    @Test
+    void shouldNameTheChannelAMultichannelDetailIsAbout() {
+        AlertRecordWriter writer = new AlertRecordWriter(List.of("temp", "vibration"));
+        assertEquals("vibration: a reading of 92.4 outside the range seen so far (61.2 to 80.05)",
+                writer.named("channel 1: a reading of 92.4 outside the range seen so far (61.2 to 80.05)"));
+        assertEquals("temp: the recent level 4.2 below usual",
+                writer.named("channel 0: the recent level 4.2 below usual"));
+        assertEquals("channel 7: beyond the channels", writer.named("channel 7: beyond the channels"));
+        assertEquals("channel x: not an index", writer.named("channel x: not an index"));
+        assertEquals("a reading of 3 outside the range seen so far (1 to 2)",
+                writer.named("a reading of 3 outside the range seen so far (1 to 2)"));
+        assertEquals(null, writer.named(null));
+        // through the record, from a real detector's multichannel range alert
+        dev.vigil.detect.Detector detector = new dev.vigil.detect.Detector(dev.vigil.detect.DetectorConfig.defaults()
+                .withChannels(2));
+        dev.vigil.detect.DetectorState state = detector.newState();
+        DetectorResult opened = null;
+        for (int t = 0; t < 400 && opened == null; t++) {
+            double[] x = {20 + Math.sin(t / 5.0), t == 399 ? 50 : 1 + 0.1 * Math.cos(t / 3.0)};
+            long ts = 1_767_225_600_000L + 60_000L * t;
+            DetectorResult r = detector.step(null, state, new dev.vigil.detect.Event(ts, x));
+            if (r.transition() == AlertTransition.OPENED) {
+                opened = r;
+            }
+        }
+        assertEquals(AlertReason.RANGE, opened.alertReason());
+        assertTrue(opened.alertDetail().startsWith("channel 1: a reading of 50 outside the range seen so far ("),
+                opened.alertDetail());
+        assertTrue(json(writer.write("press-2", opened)).get("detail").asText()
+                .startsWith("vibration: a reading of 50 outside the range seen so far ("));
     }
 }
