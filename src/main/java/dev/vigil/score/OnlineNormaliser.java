@@ -62,19 +62,9 @@ public final class OnlineNormaliser {
     }
 
     /**
-     * True when some reading lies outside the range seen so far by more than {@code tolerance} times
-     * that range (HTM's "spatial anomaly"). Call before {@link #update}. False while nothing was seen.
+     * True when channel c's reading x lies outside the range seen so far by more than {@code tolerance} times that
+     * range (HTM's "spatial anomaly"). Call before {@link #update}. False while nothing was seen.
      */
-    public static boolean outsideRange(ScoreState state, double[] values, double tolerance) {
-        for (int c = 0; c < values.length; c++) {
-            if (outsideRange(state, c, values[c], tolerance)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** {@link #outsideRange(ScoreState, double[], double)} for channel c's reading x alone. */
     public static boolean outsideRange(ScoreState state, int c, double x, double tolerance) {
         return tolerance > 0 && state.updates() > 0 && outside(x, state.min()[c], state.max()[c], tolerance);
     }

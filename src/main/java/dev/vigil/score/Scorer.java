@@ -92,9 +92,10 @@ public final class Scorer {
         }
         double tolerance = config.rangeTolerance(ageMs);
         boolean jumpAsked = asksForJump(state);
-        boolean outside = rangeRecord(state, values, tolerance, jumpAsked);
+        int broke = rangeRecord(state, values, tolerance, jumpAsked);
+        boolean outside = broke >= 0;
         // what a range alert says is read before the normaliser widens the range to take this reading in
-        String record = outside ? recordDetail(state, values) : null;
+        String record = outside ? recordDetail(state, values, broke) : null;
         int spike = spikeRecord(state, values);
         boolean flat = flatline(state, values);
         double pattern = patternScore(state, values);
@@ -108,6 +109,7 @@ public final class Scorer {
         double base = warm ? 0.0
                 : (outside || flat || spike != 0 ? 1.0 : Math.max(Math.max(likelihood, pattern), drift));
         double reported = base;
+        int[] top = topChannels(scaled);
         AlertTransition transition = AlertTransition.NONE;
         AlertReason reason = null;
         String detail = null;
@@ -132,7 +134,7 @@ public final class Scorer {
                         case DRIFT -> driftDetail(state, drift, hourWeight(ageMs, timestamp) > 0);
                         case PATTERN -> String.format(java.util.Locale.ROOT,
                                 "readings in a sequence unusual for this sensor (pattern score %.3f)", pattern);
-                        default -> missDetail(values, prediction, scaled, likelihood);
+                        default -> missDetail(values, prediction, top, likelihood);
                     };
                 }
             } else if (state.alertOpen && ++state.quietRun >= config.quietEvents()) {
@@ -145,7 +147,7 @@ public final class Scorer {
             }
         }
         return new ScoreOutcome(residual, scaled, raw, likelihood, pattern, outside, reported, transition,
-                state.alertOpen, topChannels(scaled), reason, detail);
+                state.alertOpen, top, reason, detail);
     }
 
     /**
@@ -207,35 +209,37 @@ public final class Scorer {
     }
 
     /**
-     * The reading that left the range and the range seen before it, for the channel furthest outside (in widths of its
-     * range): "a reading of 142.3 outside the range seen so far (35.12 to 101.7)"; a multichannel key's names the
-     * channel by its index. Call before {@link OnlineNormaliser#update}.
+     * The reading of channel c that left the range, and the range seen before it: "a reading of 142.3 outside the range
+     * seen so far (35.12 to 101.7)"; a multichannel key's names the channel by its index. Call before {@link
+     * OnlineNormaliser#update}.
      */
-    private static String recordDetail(ScoreState state, double[] values) {
-        int most = 0;
-        double far = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < values.length; c++) {
-            double lo = state.min()[c];
-            double hi = state.max()[c];
-            double beyond = Math.max(lo - values[c], values[c] - hi) / Math.max(hi - lo, Double.MIN_NORMAL);
-            if (beyond > far) {
-                most = c;
-                far = beyond;
-            }
-        }
-        return (values.length > 1 ? CHANNEL_TAG + most + ": " : "") + "a reading of " + digits(values[most])
-                + " outside the range seen so far (" + digits(state.min()[most]) + " to " + digits(state.max()[most])
-                + ")";
+    private static String recordDetail(ScoreState state, double[] values, int c) {
+        return (values.length > 1 ? CHANNEL_TAG + c + ": " : "") + "a reading of " + digits(values[c])
+                + " outside the range seen so far (" + digits(state.min()[c]) + " to " + digits(state.max()[c]) + ")";
+    }
+
+    /**
+     * Of channel c and channel {@code best} (-1: none yet), the one whose reading lies further outside its range seen
+     * so far, in widths of that range (the earlier on a tie).
+     */
+    private static int further(ScoreState state, double[] values, int c, int best) {
+        return best < 0 || beyond(state, values, c) > beyond(state, values, best) ? c : best;
+    }
+
+    private static double beyond(ScoreState state, double[] values, int c) {
+        double lo = state.min()[c];
+        double hi = state.max()[c];
+        return Math.max(lo - values[c], values[c] - hi) / Math.max(hi - lo, Double.MIN_NORMAL);
     }
 
     /**
      * What an alert the prediction error opened says: the reading and its prediction in the channel with the largest
-     * scaled miss, and the likelihood score.
+     * scaled miss ({@code top}: {@link #topChannels}), and the likelihood score.
      */
-    private static String missDetail(double[] values, double[] prediction, double[] scaled, double likelihood) {
+    private static String missDetail(double[] values, double[] prediction, int[] top, double likelihood) {
         String miss = "";
-        if (prediction != null && scaled != null) {
-            int c = topChannels(scaled)[0];
+        if (prediction != null && top.length > 0) {
+            int c = top[0];
             miss = (values.length > 1 ? CHANNEL_TAG + c + ": " : "") + "a reading of " + digits(values[c]) + " where "
                     + digits(prediction[c]) + " was predicted: ";
         }
@@ -300,9 +304,10 @@ public final class Scorer {
         int bin = config.driftByHour() && timestamp != NO_TIME
                 ? (int) (Math.floorMod(timestamp, ScoringConfig.DAY_MS) / (ScoringConfig.DAY_MS / HOUR_BINS)) : -1;
         double weight = hourWeight(ageMs, timestamp);
+        double rate = bin < 0 ? 0.0 : hourRate(state, ageMs);
         double sumSquares = 0;
         for (int c = 0; c < values.length; c++) {
-            double usual = bin < 0 ? 0.0 : usualAt(state, c, bin, values[c], ageMs, weight);
+            double usual = bin < 0 ? 0.0 : usualAt(state, c, bin, values[c], weight, rate);
             mean[c] += driftAlpha * (values[c] - usual - mean[c]);
             double d = (mean[c] - state.center()[c]) / OnlineNormaliser.unit(state, c);
             sumSquares += d * d;
@@ -316,20 +321,26 @@ public final class Scorer {
 
     /**
      * The channel's usual deviation from its centre in this bin of the day, as the drift signal takes it away from the
-     * reading, then learns the reading into the bin. The bin is a running mean of the deviations it has seen, over
-     * about the last {@value #HOUR_MEMORY_DAYS} days once the key is that old (a bin's visits estimated from the key's
-     * readings, as if spread evenly over the day); it counts by {@code weight} ({@link #hourWeight}), so an unlearnt
-     * profile never moves the signal. A key whose age is not known counts as {@value #HOUR_MEMORY_DAYS} days old.
+     * reading, then learns the reading into the bin at {@code rate} ({@link #hourRate}). It counts by {@code weight}
+     * ({@link #hourWeight}), so an unlearnt profile never moves the signal.
      */
-    private static double usualAt(ScoreState state, int c, int bin, double value, long ageMs, double weight) {
-        double days = keyDays(ageMs);
-        double visits = Math.max(1.0, (double) state.updates() / HOUR_BINS);
-        double rate = Math.min(1.0, Math.max(1.0, days / HOUR_MEMORY_DAYS) / visits);
+    private static double usualAt(ScoreState state, int c, int bin, double value, double weight, double rate) {
         float[] hours = state.hourMean();
         int k = c * HOUR_BINS + bin;
         double usual = weight * hours[k];
         hours[k] = (float) (hours[k] + rate * (value - state.center()[c] - hours[k]));
         return usual;
+    }
+
+    /**
+     * The weight of this reading in its bin of the time-of-day profile, the same for every channel: each bin is a
+     * running mean of the deviations it has seen, over about the last {@value #HOUR_MEMORY_DAYS} days once the key is
+     * that old (a bin's visits estimated from the key's readings, as if spread evenly over the day). A key whose age is
+     * not known counts as {@value #HOUR_MEMORY_DAYS} days old.
+     */
+    private static double hourRate(ScoreState state, long ageMs) {
+        double visits = Math.max(1.0, (double) state.updates() / HOUR_BINS);
+        return Math.min(1.0, Math.max(1.0, keyDays(ageMs) / HOUR_MEMORY_DAYS) / visits);
     }
 
     /** A key's age in days for its time-of-day profile: {@value #HOUR_MEMORY_DAYS} when it is not known. */
@@ -412,32 +423,40 @@ public final class Scorer {
     }
 
     /**
-     * The range rule: true when some channel's reading lies outside the range seen so far by more than {@code
+     * The range rule: a record when some channel's reading lies outside the range seen so far by more than {@code
      * tolerance} of that range and, once the key's jumps are learnt ({@link ScoringConfig#jumpHalfLife()}), its jump
      * (the reading less the channel's recent level) also lies outside the range of the jumps learnt, by the same
      * tolerance of theirs: a reading that climbed slowly to a new high (a trend, growth) is no record, one that
      * leapt there is. A key's jumps are learnt from its {@link #JUMP_SETTLE}th reading after the first on, and used
      * once that many are learnt ({@code jumpAsked}: {@link #asksForJump} before this reading). Call before
      * {@link OnlineNormaliser#update}. Modifies {@code state}.
+     *
+     * @return the channel that broke the range (of several, the one furthest outside, {@link #further}), or -1
      */
-    private boolean rangeRecord(ScoreState state, double[] values, double tolerance, boolean jumpAsked) {
+    private int rangeRecord(ScoreState state, double[] values, double tolerance, boolean jumpAsked) {
         double[] level = state.jumpLevel();
         long n = state.updates();
+        int broke = -1;
         if (jumpAlpha == 0 || n == 0) {
             // off: the level follows the last reading, so that it starts from there if the rule is turned on
             System.arraycopy(values, 0, level, 0, values.length);
             state.jumpsSeen = 0;
-            return OnlineNormaliser.outsideRange(state, values, tolerance);
+            for (int c = 0; c < values.length; c++) {
+                if (OnlineNormaliser.outsideRange(state, c, values[c], tolerance)) {
+                    broke = further(state, values, c, broke);
+                }
+            }
+            return broke;
         }
         boolean learn = n > JUMP_SETTLE;
         double alpha = Math.max(jumpAlpha, 1.0 / (n + 1));
         double[] low = state.jumpLow();
         double[] high = state.jumpHigh();
-        boolean record = false;
         for (int c = 0; c < values.length; c++) {
             double jump = values[c] - level[c];
-            if (OnlineNormaliser.outsideRange(state, c, values[c], tolerance)) {
-                record |= !jumpAsked || OnlineNormaliser.outside(jump, low[c], high[c], tolerance);
+            if (OnlineNormaliser.outsideRange(state, c, values[c], tolerance)
+                    && (!jumpAsked || OnlineNormaliser.outside(jump, low[c], high[c], tolerance))) {
+                broke = further(state, values, c, broke);
             }
             if (learn) {
                 low[c] = state.jumpsSeen == 0 ? jump : Math.min(low[c], jump);
@@ -448,7 +467,7 @@ public final class Scorer {
         if (learn) {
             state.jumpsSeen++;
         }
-        return record;
+        return broke;
     }
 
     /**

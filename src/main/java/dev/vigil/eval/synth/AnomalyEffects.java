@@ -96,8 +96,8 @@ final class AnomalyEffects {
 
     /**
      * Readings stage, before rounding: spikes and dips. A count spike adds more than the highest count of the clean
-     * head, so it reaches past every normal burst the head had: a smaller one would be labelled an anomaly that the series' own
-     * bursts outdo.
+     * head, so it reaches past every normal burst the head had: a smaller one would be labelled an anomaly that the
+     * series' own bursts outdo.
      */
     static void editReadings(AnomalySpec a, double[] x, boolean counts, Spread spread) {
         double height = spikeHeight(a, counts, spread);
