@@ -256,20 +256,11 @@ class DetectorStateCodecTest {
         assertEquals(SyntheticSeries.START, state.firstTimestamp());
         assertEquals(0, state.score().jumpsSeen(), "no jumps learnt: the range rule asks for none until they are");
         assertArrayEquals(state.score().recentMean(), state.score().jumpLevel(), "the level starts at the recent mean");
-        byte[] current = reencoded(bytes, true);
-        // the score section ends before the cold-start flag, the first event time, the head, its length and the CRC
-        int scoreEnd = bytes.length - 4 - 4 - fixture(HISTORY_HEAD).length - 8 - 1;
-        int jumpBytes = JUMP_SECTION;
-        assertArrayEquals(Arrays.copyOfRange(bytes, 1, scoreEnd), Arrays.copyOfRange(current, 1, scoreEnd),
-                "the same state up to the end of the score section");
-        java.nio.ByteBuffer jumps = java.nio.ByteBuffer.wrap(current, scoreEnd, jumpBytes);
+        java.nio.ByteBuffer jumps = insertedAtScoreEnd(bytes, reencoded(bytes, true), LATER_SCORE);
         assertEquals(state.score().recentMean()[0], jumps.getDouble());
         assertEquals(0.0, jumps.getDouble());
         assertEquals(0.0, jumps.getDouble());
         assertEquals(0L, jumps.getLong());
-        assertArrayEquals(Arrays.copyOfRange(bytes, scoreEnd, bytes.length - 4),
-                Arrays.copyOfRange(current, scoreEnd + jumpBytes + SPIKE_SECTION + HOUR_SECTION, current.length - 4),
-                "then the rest as it was");
     }
 
     @Test
@@ -282,19 +273,12 @@ class DetectorStateCodecTest {
         double last = state.score().last()[0];
         assertArrayEquals(new double[] {last, last}, state.score().spikeBefore(),
                 "the readings before start at the last");
-        byte[] current = reencoded(bytes, true);
-        int scoreEnd = bytes.length - 4 - 4 - fixture(HISTORY_HEAD).length - 8 - 1;
-        assertArrayEquals(Arrays.copyOfRange(bytes, 1, scoreEnd), Arrays.copyOfRange(current, 1, scoreEnd),
-                "the same state up to the end of the score section");
-        java.nio.ByteBuffer spikes = java.nio.ByteBuffer.wrap(current, scoreEnd, SPIKE_SECTION);
+        java.nio.ByteBuffer spikes = insertedAtScoreEnd(bytes, reencoded(bytes, true), SPIKE_SECTION + HOUR_SECTION);
         assertEquals(last, spikes.getDouble());
         assertEquals(last, spikes.getDouble());
         assertEquals(0.0, spikes.getDouble());
         assertEquals(0.0, spikes.getDouble());
         assertEquals(0L, spikes.getLong());
-        assertArrayEquals(Arrays.copyOfRange(bytes, scoreEnd, bytes.length - 4),
-                Arrays.copyOfRange(current, scoreEnd + SPIKE_SECTION + HOUR_SECTION, current.length - 4),
-                "then the rest as it was");
     }
 
     @Test
@@ -305,14 +289,10 @@ class DetectorStateCodecTest {
         assertEquals(9.5, state.score().spikeBefore()[0]);
         assertArrayEquals(new float[Scorer.HOUR_BINS], state.score().hourMean(),
                 "no profile learnt: the drift signal measures against the centre until it is");
-        byte[] current = reencoded(bytes, true);
-        int scoreEnd = bytes.length - 4 - 4 - fixture(HISTORY_HEAD).length - 8 - 1;
-        assertArrayEquals(Arrays.copyOfRange(bytes, 1, scoreEnd), Arrays.copyOfRange(current, 1, scoreEnd),
-                "the same state up to the end of the score section");
-        assertArrayEquals(new byte[HOUR_SECTION], Arrays.copyOfRange(current, scoreEnd, scoreEnd + HOUR_SECTION),
-                "then a profile of zeros");
-        assertArrayEquals(Arrays.copyOfRange(bytes, scoreEnd, bytes.length - 4),
-                Arrays.copyOfRange(current, scoreEnd + HOUR_SECTION, current.length - 4), "then the rest as it was");
+        java.nio.ByteBuffer hours = insertedAtScoreEnd(bytes, reencoded(bytes, true), HOUR_SECTION);
+        byte[] profile = new byte[HOUR_SECTION];
+        hours.get(profile);
+        assertArrayEquals(new byte[HOUR_SECTION], profile, "a profile of zeros");
     }
 
     @Test
@@ -357,6 +337,20 @@ class DetectorStateCodecTest {
     }
 
     /** Decodes a released fixture holding the sample state and its history head, and encodes it as today's format. */
+    /**
+     * Asserts that {@code current} (the fixture {@code bytes} re-encoded) is the fixture with {@code added} bytes
+     * inserted at the end of its score section, which ends before the cold-start flag, the first event time, the head,
+     * its length and the CRC (the version byte and the CRC aside); returns a buffer over the inserted bytes.
+     */
+    private java.nio.ByteBuffer insertedAtScoreEnd(byte[] bytes, byte[] current, int added) throws IOException {
+        int scoreEnd = bytes.length - 4 - 4 - fixture(HISTORY_HEAD).length - 8 - 1;
+        assertArrayEquals(Arrays.copyOfRange(bytes, 1, scoreEnd), Arrays.copyOfRange(current, 1, scoreEnd),
+                "the same state up to the end of the score section");
+        assertArrayEquals(Arrays.copyOfRange(bytes, scoreEnd, bytes.length - 4),
+                Arrays.copyOfRange(current, scoreEnd + added, current.length - 4), "then the rest as it was");
+        return java.nio.ByteBuffer.wrap(current, scoreEnd, added);
+    }
+
     private byte[] reencoded(byte[] bytes, boolean coldStart) throws IOException {
         byte[] head = fixture(HISTORY_HEAD);
         DetectorState state = DetectorStateCodec.decode(bytes);
