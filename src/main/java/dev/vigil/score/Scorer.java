@@ -88,7 +88,7 @@ public final class Scorer {
         if (prediction != null && state.updates() > 0) {
             residual = new double[values.length];
             scaled = new double[values.length];
-            raw = rawScore(state, values, prediction, residual, scaled, config.countAware());
+            raw = rawScore(state, values, prediction, residual, scaled, config.countAware(), config.countBurstCap());
         }
         double tolerance = config.rangeTolerance(ageMs);
         boolean jumpAsked = asksForJump(state);
@@ -273,7 +273,7 @@ public final class Scorer {
             return;
         }
         double raw = rawScore(state, values, prediction, new double[values.length], new double[values.length],
-                config.countAware());
+                config.countAware(), config.countBurstCap());
         AnomalyLikelihood.absorb(state.error(), AnomalyLikelihood.pushRaw(state.error(), raw), config);
     }
 
@@ -487,18 +487,22 @@ public final class Scorer {
     /**
      * r = ‖scaled residual‖ / √d, bounded as r/(1+r) so that one wild miss cannot dominate the level.
      * Fills {@code residual} (raw units) and {@code scaled} (per-channel units). With {@code countAware}, a count
-     * channel's scaled residual is measured on the square-root scale ({@link #countFactor}).
+     * channel's scaled residual is measured on the square-root scale ({@link #countFactor}), and a reading above its
+     * prediction adds at most {@code burstCap} of it to r (0: no cap; {@link ScoringConfig#countBurstCap()}); {@code
+     * scaled} keeps the whole miss.
      */
     private static double rawScore(ScoreState state, double[] values, double[] prediction, double[] residual,
-                                   double[] scaled, boolean countAware) {
+                                   double[] scaled, boolean countAware, double burstCap) {
         double sumSquares = 0;
         for (int c = 0; c < values.length; c++) {
             residual[c] = values[c] - prediction[c];
             scaled[c] = residual[c] / OnlineNormaliser.unit(state, c);
+            double counted = scaled[c];
             if (countAware && state.counts()[c] && state.updates() > 1) {
                 scaled[c] *= countFactor(state.center()[c], values[c], prediction[c]);
+                counted = burstCap > 0 ? Math.min(scaled[c], burstCap) : scaled[c];
             }
-            sumSquares += scaled[c] * scaled[c];
+            sumSquares += counted * counted;
         }
         double r = Math.sqrt(sumSquares / values.length);
         return r / (1.0 + r);

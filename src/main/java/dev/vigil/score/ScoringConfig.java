@@ -84,6 +84,12 @@ import dev.vigil.BadConfigException;
  *                               its long-run centre: a daily pattern is no drift, and a day that breaks it (a missing
  *                               peak, a flattened or shifted day) moves the recent mean even inside the range; false:
  *                               against the centre; default true
+ * @param countBurstCap          with {@code countAware}, the most a count channel's reading above its prediction adds
+ *                               to the prediction error, in the channel's units on the square-root scale: a burst,
+ *                               which a bursty count has as a matter of course, moves the error's level no more than
+ *                               a miss of this size (a reading that leaps past everything the key has had is the range
+ *                               and spike rules' to judge); a reading below its prediction is not capped, nor is the
+ *                               scaled error reported; 0 disables; range 0..100, default 3
  */
 public record ScoringConfig(
         int warmupEvents,
@@ -108,7 +114,8 @@ public record ScoringConfig(
         int jumpHalfLife,
         int spikeRows,
         double spikeMargin,
-        boolean driftByHour) {
+        boolean driftByHour,
+        double countBurstCap) {
 
     /** Most counters a key's pattern table may hold per channel: (patternBins + 2)^patternLength. */
     public static final int MAX_PATTERN_CELLS = 4096;
@@ -121,7 +128,7 @@ public record ScoringConfig(
     /** The one place defaults live. */
     public static ScoringConfig defaults() {
         return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 60, 30, 0.3, 8, 2, 20, true, 120, false,
-                DAY_MS, 0.25, 120, 2, 1.0, true);
+                DAY_MS, 0.25, 120, 2, 1.0, true, 3.0);
     }
 
     public ScoringConfig {
@@ -149,6 +156,7 @@ public record ScoringConfig(
         if (!(spikeMargin > 0 && spikeMargin <= 100)) {
             throw new BadConfigException("spikeMargin must be in (0, 100], got " + spikeMargin);
         }
+        requireRange("countBurstCap", countBurstCap, 0, 100);
         if (patternBins > 0 && PatternTable.cells(patternBins, patternLength) > MAX_PATTERN_CELLS) {
             throw new BadConfigException("patternBins " + patternBins + " with patternLength " + patternLength + " needs "
                     + PatternTable.cells(patternBins, patternLength) + " counters per channel; at most "

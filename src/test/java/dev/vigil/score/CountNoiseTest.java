@@ -11,7 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@link ScoringConfig#countAware()}: a count's prediction error on the square-root scale. */
+/**
+ * {@link ScoringConfig#countAware()}: a count's prediction error on the square-root scale, and what a burst may add to
+ * it ({@link ScoringConfig#countBurstCap()}).
+ */
 class CountNoiseTest {
     private final ScoringConfig aware = ScoringConfig.defaults();
     private final ScoringConfig plain = withCountAware(aware, false);
@@ -21,7 +24,16 @@ class CountNoiseTest {
                 c.longHalfLife(), c.minStdDev(), c.spatialTolerance(), c.alertThreshold(), c.quietEvents(),
                 c.flatlineEvents(), c.repeatLevel(), c.patternBins(), c.patternLength(), c.patternWindow(), countAware,
                 c.driftHalfLife(), c.flatlineRuns(), c.youngRangeMs(), c.youngSpatialTolerance(),
-                c.jumpHalfLife(), c.spikeRows(), c.spikeMargin(), c.driftByHour());
+                c.jumpHalfLife(), c.spikeRows(), c.spikeMargin(), c.driftByHour(),
+                c.countBurstCap());
+    }
+
+    static ScoringConfig withBurstCap(ScoringConfig c, double cap) {
+        return new ScoringConfig(c.warmupEvents(), c.normaliserHalfLife(), c.outlierClip(), c.shortWindow(),
+                c.longHalfLife(), c.minStdDev(), c.spatialTolerance(), c.alertThreshold(), c.quietEvents(),
+                c.flatlineEvents(), c.repeatLevel(), c.patternBins(), c.patternLength(), c.patternWindow(),
+                c.countAware(), c.driftHalfLife(), c.flatlineRuns(), c.youngRangeMs(), c.youngSpatialTolerance(),
+                c.jumpHalfLife(), c.spikeRows(), c.spikeMargin(), c.driftByHour(), cap);
     }
 
     /** Poisson-like counts around a rate of 40, persistence prediction; returns the state after them. */
@@ -39,9 +51,13 @@ class CountNoiseTest {
 
     /** The raw score of one more reading {@code x} predicted as {@code p}, on a copy of the state. */
     private static double rawOf(Scorer scorer, ScoreState state, double x, double p) {
+        return outcomeOf(scorer, state, x, p).rawScore();
+    }
+
+    private static ScoreOutcome outcomeOf(Scorer scorer, ScoreState state, double x, double p) {
         ScoreState copy = scorer.newState(1);
         copy.copyFrom(state);
-        return scorer.score(copy, new double[] {x}, new double[] {p}, Scorer.ESTABLISHED).rawScore();
+        return scorer.score(copy, new double[] {x}, new double[] {p}, Scorer.ESTABLISHED);
     }
 
     @Test
@@ -56,6 +72,34 @@ class CountNoiseTest {
         assertTrue(rawOf(withCounts, a, 5, 35) > rawOf(without, b, 5, 35), "a drop towards zero weighs more");
         // near the key's centre the two scales agree
         assertEquals(rawOf(without, b, 46, 34), rawOf(withCounts, a, 46, 34), 0.02);
+    }
+
+    @Test
+    void shouldLetABurstAddNoMoreThanTheCapToTheErrorButADropItsWholeMiss() {
+        double cap = aware.countBurstCap();
+        Scorer capped = new Scorer(aware);
+        Scorer uncapped = new Scorer(withBurstCap(aware, 0));
+        ScoreState state = counted(capped, 500);
+        // a burst to five times the rate: many units above its prediction on the square-root scale
+        ScoreOutcome burst = outcomeOf(capped, state, 200, 40);
+        assertTrue(burst.scaledResidual()[0] > 2 * cap, "the scaled miss reported whole: " + burst.scaledResidual()[0]);
+        assertEquals(cap / (1 + cap), burst.rawScore(), 1e-12, "but it adds the cap to the error, r/(1+r) of it");
+        assertTrue(rawOf(uncapped, state, 200, 40) > burst.rawScore() + 0.1, "uncapped, all of it");
+        // a miss below the cap, and a drop towards zero, count whole either way
+        assertEquals(rawOf(uncapped, state, 46, 40), rawOf(capped, state, 46, 40));
+        assertEquals(rawOf(uncapped, state, 0, 40), rawOf(capped, state, 0, 40));
+        assertTrue(outcomeOf(capped, state, 0, 40).scaledResidual()[0] < -cap, "the drop is past the cap's size");
+    }
+
+    @Test
+    void shouldNotCapAChannelThatIsNoCount() {
+        Scorer capped = new Scorer(aware);
+        Scorer uncapped = new Scorer(withBurstCap(aware, 0));
+        ScoreState state = counted(capped, 300);
+        capped.score(state, new double[] {40.5}, new double[] {40}, Scorer.ESTABLISHED);
+        assertFalse(state.counts()[0]);
+        assertEquals(rawOf(uncapped, state, 200, 40), rawOf(capped, state, 200, 40));
+        assertTrue(rawOf(capped, state, 200, 40) > 0.9, "a wild miss of a measurement is not capped");
     }
 
     @Test

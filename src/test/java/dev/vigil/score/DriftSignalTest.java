@@ -16,7 +16,8 @@ class DriftSignalTest {
                 c.longHalfLife(), c.minStdDev(), c.spatialTolerance(), c.alertThreshold(), c.quietEvents(),
                 c.flatlineEvents(), c.repeatLevel(), c.patternBins(), c.patternLength(), c.patternWindow(),
                 c.countAware(), halfLife, c.flatlineRuns(), c.youngRangeMs(), c.youngSpatialTolerance(),
-                c.jumpHalfLife(), c.spikeRows(), c.spikeMargin(), c.driftByHour());
+                c.jumpHalfLife(), c.spikeRows(), c.spikeMargin(), c.driftByHour(),
+                c.countBurstCap());
     }
 
     /**

@@ -94,7 +94,8 @@ class PatternSurpriseTest {
                 on.shortWindow(), on.longHalfLife(), on.minStdDev(), on.spatialTolerance(), on.alertThreshold(),
                 on.quietEvents(), on.flatlineEvents(), on.repeatLevel(), 0, on.patternLength(), on.patternWindow(),
                 on.countAware(), on.driftHalfLife(), on.flatlineRuns(), on.youngRangeMs(),
-                on.youngSpatialTolerance(), on.jumpHalfLife(), on.spikeRows(), on.spikeMargin(), on.driftByHour());
+                on.youngSpatialTolerance(), on.jumpHalfLife(), on.spikeRows(), on.spikeMargin(), on.driftByHour(),
+                on.countBurstCap());
         double[] x = new double[1200];
         for (int t = 0; t < x.length; t++) {
             // up one bin a step, then back to the bottom; from t = 1000 down one bin a step, then back to the top:

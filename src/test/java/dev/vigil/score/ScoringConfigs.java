@@ -31,7 +31,7 @@ public final class ScoringConfigs {
                 d.longHalfLife(), d.minStdDev(), spatialTolerance, d.alertThreshold(), d.quietEvents(),
                 d.flatlineEvents(), d.repeatLevel(), d.patternBins(), d.patternLength(), d.patternWindow(),
                 d.countAware(), d.driftHalfLife(), d.flatlineRuns(), youngRangeMs, d.youngSpatialTolerance(),
-                jumpHalfLife, spikeRows, spikeMargin, d.driftByHour());
+                jumpHalfLife, spikeRows, spikeMargin, d.driftByHour(), d.countBurstCap());
     }
 
     /** {@code base} with {@code driftByHour} replaced. */
@@ -40,6 +40,6 @@ public final class ScoringConfigs {
                 d.longHalfLife(), d.minStdDev(), d.spatialTolerance(), d.alertThreshold(), d.quietEvents(),
                 d.flatlineEvents(), d.repeatLevel(), d.patternBins(), d.patternLength(), d.patternWindow(),
                 d.countAware(), d.driftHalfLife(), d.flatlineRuns(), d.youngRangeMs(), d.youngSpatialTolerance(),
-                d.jumpHalfLife(), d.spikeRows(), d.spikeMargin(), driftByHour);
+                d.jumpHalfLife(), d.spikeRows(), d.spikeMargin(), driftByHour, d.countBurstCap());
     }
 }

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class StreamFixtures {
     /** Short warm-up and quick alert closing so that short series exercise every path. */
     static final ScoringConfig SCORING = new ScoringConfig(20, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 5, 30, 0.3, 8, 3,
-            20, true, 60, false, ScoringConfig.DAY_MS, 0.25, 120, 2, 1.0, true);
+            20, true, 60, false, ScoringConfig.DAY_MS, 0.25, 120, 2, 1.0, true, 3.0);
     static final DetectorConfig DETECTOR = new DetectorConfig(new LstmConfig(1, 8, 1, 1.0, true), SCORING);
     /** The smallest history, so that test series wrap the ring. */
     static final RetrainConfig RETRAIN = new RetrainConfig(64, 32, 1000, true, 42L, TrainingConfig.defaults());

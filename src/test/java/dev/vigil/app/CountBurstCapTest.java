@@ -1,0 +1,67 @@
+package dev.vigil.app;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code scoring.countBurstCap} end to end: {@code vigil evaluate} on a synthetic corpus, with the cap (the default)
+ * and without it. The corpus's count series burst as a matter of course (heavy-tailed, up to eight times their rate).
+ */
+class CountBurstCapTest {
+    /** A row of the category table: name, anomalies, caught, share, median delay, false alarms per 10k. */
+    private static final Pattern COUNTS_ROW = Pattern.compile(
+            "(?m)^counts\\s+(\\d+)\\s+(\\d+)\\s+\\S+\\s+\\S+\\s+([0-9.]+)\\s*$");
+    private static final Pattern ALL = Pattern.compile("(?m)^detection anomalies=(\\d+) caught=(\\d+) .*"
+            + "false_alarms_per_10k=([0-9.]+)$");
+
+    @TempDir
+    Path tmp;
+
+    private static String run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(0, Main.run(new PrintWriter(out), new PrintWriter(err), args), err.toString());
+        return out.toString();
+    }
+
+    private String evaluate(String out, String... extra) {
+        Path corpus = tmp.resolve("corpus");
+        String[] base = {"evaluate", "--data", corpus.resolve("data").toString(), "--labels",
+            corpus.resolve("labels").resolve("combined_windows.json").toString(), "--out", tmp.resolve(out).toString()};
+        String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return run(all);
+    }
+
+    private static Matcher found(Pattern p, String printed) {
+        Matcher m = p.matcher(printed);
+        assertTrue(m.find(), printed);
+        return m;
+    }
+
+    @Test
+    void shouldRaiseFewerFalseAlarmsOnBurstyCountsAndCatchAsMany() {
+        run("synth", "--out", tmp.resolve("corpus").toString(), "--series", "60", "--seed", "1");
+        String capped = evaluate("capped");
+        String uncapped = evaluate("uncapped", "--set", "scoring.countBurstCap=0");
+        Matcher c = found(COUNTS_ROW, capped);
+        Matcher u = found(COUNTS_ROW, uncapped);
+        assertTrue(Integer.parseInt(c.group(1)) >= 10, "the corpus holds anomalies on counts: " + c.group());
+        assertTrue(Double.parseDouble(c.group(3)) < Double.parseDouble(u.group(3)),
+                "false alarms per 10k on counts, capped " + c.group(3) + " against uncapped " + u.group(3));
+        assertEquals(u.group(2), c.group(2), "as many caught on counts");
+        Matcher ca = found(ALL, capped);
+        Matcher ua = found(ALL, uncapped);
+        assertEquals(ua.group(2), ca.group(2), "as many caught in all");
+        assertTrue(Double.parseDouble(ca.group(3)) < Double.parseDouble(ua.group(3)), "fewer false alarms in all");
+    }
+}
