@@ -19,6 +19,7 @@ import java.util.Map;
  */
 final class EvaluationPrinter {
     private static final String ROW = "%-18s %9s %7s %6s %13s %21s%n";
+    private static final String OPENER_ROW = "%-21s %12s %21s%n";
 
     private EvaluationPrinter() {
     }
@@ -77,7 +78,7 @@ final class EvaluationPrinter {
                 spread.get(NabProfile.REWARD_LOW_FP).max(), spread.get(NabProfile.REWARD_LOW_FN).max());
     }
 
-    /** The per-kind table, the total, and the per-category table. */
+    /** The per-kind table, the total, the per-category table, and the false alarms by what opened their alert. */
     static void detectionTable(PrintWriter o, DetectionReport report, double threshold, int seeds) {
         o.printf(Locale.ROOT, "detection at scoring.alertThreshold=%s%s (caught: a score >= threshold from the"
                         + " onset to the window's end; delay in rows from the onset; false alarms: rising edges"
@@ -90,6 +91,18 @@ final class EvaluationPrinter {
         row(o, "all", report.total());
         o.printf(ROW, "category", "anomalies", "caught", "share", "median_delay", "false_alarms_per_10k");
         report.byCategory().forEach((c, t) -> row(o, c, t));
+        if (report.total().falseAlarms() > report.falseAlarmsOpenerUnknown()) {
+            o.printf(OPENER_ROW, "false_alarm_opened_by", "false_alarms", "false_alarms_per_10k");
+            report.falseAlarmsByOpener().forEach((r, n) -> openerRow(o, r.label(), n, report.total()));
+            if (report.falseAlarmsOpenerUnknown() > 0) {
+                openerRow(o, "not known", report.falseAlarmsOpenerUnknown(), report.total());
+            }
+        }
+    }
+
+    private static void openerRow(PrintWriter o, String name, long falseAlarms, DetectionTally total) {
+        o.printf(OPENER_ROW, name, falseAlarms, number(total.events() == 0 ? Double.NaN
+                : 10_000.0 * falseAlarms / total.events(), "%.2f"));
     }
 
     /** {@code detection anomalies=N caught=N share=S median_delay=D false_alarms_per_10k=F} (NaN as {@code -}). */

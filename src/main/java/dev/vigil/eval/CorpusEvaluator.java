@@ -2,7 +2,10 @@ package dev.vigil.eval;
 
 import dev.vigil.VigilException;
 import dev.vigil.detect.DetectorConfig;
+import dev.vigil.detect.DetectorResult;
 import dev.vigil.detect.Event;
+import dev.vigil.score.AlertReason;
+import dev.vigil.score.AlertTransition;
 import dev.vigil.train.RetrainConfig;
 
 import java.io.IOException;
@@ -153,10 +156,12 @@ public final class CorpusEvaluator {
         byPath.sort((a, b) -> a.relativePath().compareTo(b.relativePath()));
         List<SeriesReplay.KeyedEvent> events = new ArrayList<>();
         Map<String, double[]> scores = new HashMap<>();
+        Map<String, AlertReason[]> openers = new HashMap<>();
         long end = 0;
         for (int k = 0; k < byPath.size(); k++) {
             CsvSeries s = byPath.get(k);
             scores.put(s.relativePath(), new double[s.size()]);
+            openers.put(s.relativePath(), new AlertReason[s.size()]);
             end = Math.max(end, (long) k * joinStagger + s.size());
         }
         for (long t = 0; t < end; t++) {
@@ -173,6 +178,7 @@ public final class CorpusEvaluator {
         SeriesReplay.Stats stats = new SeriesReplay(detectorConfig, retrainConfig).run(events, (key, r) -> {
             int row = rows.merge(key, 1, Integer::sum) - 1;
             scores.get(key)[row] = r.anomalyScore();
+            openers.get(key)[row] = opener(r);
             progress.row();
         });
         List<FileResult> results = new ArrayList<>();
@@ -183,15 +189,17 @@ public final class CorpusEvaluator {
             progress.fileDone();
             // the fleet's trainings are counted once, with its first file
             boolean first = s == byPath.get(0);
-            results.add(new FileResult(new ScoredSeries(s.relativePath(), s.timestamps(), scores.get(s.relativePath())),
-                    new SeriesReplay.Stats(s.size(), 0, first ? stats.trainings() : 0, first ? stats.modelsAccepted() : 0,
-                            first ? stats.trainingNanos() : 0)));
+            ScoredSeries scored = new ScoredSeries(s.relativePath(), s.timestamps(), scores.get(s.relativePath()),
+                    openers.get(s.relativePath()));
+            results.add(new FileResult(scored, new SeriesReplay.Stats(s.size(), 0, first ? stats.trainings() : 0,
+                    first ? stats.modelsAccepted() : 0, first ? stats.trainingNanos() : 0)));
         }
         return results;
     }
 
     private FileResult replayOne(CsvSeries s, Path outDir, String name, NabLabels labels, EvaluationProgress progress) {
         double[] scores = new double[s.size()];
+        AlertReason[] openers = new AlertReason[s.size()];
         List<Event> events = new ArrayList<>(s.size());
         for (int i = 0; i < s.size(); i++) {
             events.add(new Event(s.epochMillis()[i], new double[] {s.numbers()[i]}));
@@ -199,12 +207,18 @@ public final class CorpusEvaluator {
         int[] row = {0};
         SeriesReplay replay = new SeriesReplay(detectorConfig, retrainConfig);
         SeriesReplay.Stats stats = replay.run(s.relativePath(), events, r -> {
+            openers[row[0]] = opener(r);
             scores[row[0]++] = r.anomalyScore();
             progress.row();
         });
         List<NabWindow> windows = labels == null ? List.of() : labels.windowsFor(s.relativePath());
         NabResultsWriter.write(outDir, name, s.relativePath(), s.timestamps(), s.values(), scores, windows);
         progress.fileDone();
-        return new FileResult(new ScoredSeries(s.relativePath(), s.timestamps(), scores), stats);
+        return new FileResult(new ScoredSeries(s.relativePath(), s.timestamps(), scores, openers), stats);
+    }
+
+    /** What opened an alert on this event, or null when none opened. */
+    private static AlertReason opener(DetectorResult r) {
+        return r.transition() == AlertTransition.OPENED ? r.alertReason() : null;
     }
 }

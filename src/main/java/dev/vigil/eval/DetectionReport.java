@@ -1,6 +1,7 @@
 package dev.vigil.eval;
 
 import dev.vigil.VigilException;
+import dev.vigil.score.AlertReason;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,14 +25,17 @@ import java.util.TreeMap;
  *       The rate is per 10,000 of those rows.</li>
  * </ul>
  * Per kind, false alarms and rows are those of the files holding an anomaly of that kind; per category
- * (the folder of a file), those of the category's files; the total, those of every file.
+ * (the folder of a file), those of the category's files; the total, those of every file. The false alarms are
+ * also counted by what opened the alert on their row ({@link ScoredSeries#openedBy()}), where that is known.
  *
- * @param byKind     per anomaly kind present in the corpus, in the kinds' order
- * @param byCategory per category folder, in name order
- * @param total      the whole corpus
+ * @param byKind              per anomaly kind present in the corpus, in the kinds' order
+ * @param byCategory          per category folder, in name order
+ * @param total               the whole corpus
+ * @param falseAlarmsByOpener the total's false alarms by what opened the alert on their row, in the reasons' order;
+ *                            those whose opener is not known are in none
  */
 public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<String, DetectionTally> byCategory,
-                              DetectionTally total) {
+                              DetectionTally total, Map<AlertReason, Long> falseAlarmsByOpener) {
 
     /** Copies the maps. */
     public DetectionReport {
@@ -39,6 +43,18 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         kinds.putAll(byKind);
         byKind = Collections.unmodifiableMap(kinds);
         byCategory = Collections.unmodifiableMap(new TreeMap<>(byCategory));
+        Map<AlertReason, Long> openers = new EnumMap<>(AlertReason.class);
+        openers.putAll(falseAlarmsByOpener);
+        falseAlarmsByOpener = Collections.unmodifiableMap(openers);
+    }
+
+    /** The total's false alarms whose opener is not known (scores read back from a results file). */
+    public long falseAlarmsOpenerUnknown() {
+        long known = 0;
+        for (long n : falseAlarmsByOpener.values()) {
+            known += n;
+        }
+        return total.falseAlarms() - known;
     }
 
     /**
@@ -57,6 +73,7 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         Map<AnomalyKind, DetectionTally> byKind = new EnumMap<>(AnomalyKind.class);
         Map<String, DetectionTally> byCategory = new TreeMap<>();
         DetectionTally total = DetectionTally.EMPTY;
+        Map<AlertReason, Long> byOpener = new EnumMap<>(AlertReason.class);
         for (ScoredSeries s : corpus) {
             String path = s.relativePath();
             if (!labels.contains(path)) {
@@ -66,7 +83,7 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
                 throw new VigilException("no entry for '" + path + "' in the anomalies file");
             }
             List<RowRange> windows = WindowRows.locate(path, s.timestamps(), labels.windowsFor(path));
-            FalseAlarms quiet = falseAlarms(s.scores(), windows, threshold);
+            FalseAlarms quiet = falseAlarms(s, windows, threshold, byOpener);
             DetectionTally fileTally = new DetectionTally(0, 0, List.of(), quiet.count, quiet.rows);
             Set<AnomalyKind> kinds = EnumSet.noneOf(AnomalyKind.class);
             Map<AnomalyKind, DetectionTally> caughtByKind = new EnumMap<>(AnomalyKind.class);
@@ -84,7 +101,7 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
             byCategory.merge(category(path), fileTally, DetectionTally::plus);
             total = total.plus(fileTally);
         }
-        return new DetectionReport(byKind, byCategory, total);
+        return new DetectionReport(byKind, byCategory, total, byOpener);
     }
 
     /** Two reports pooled (e.g. the same corpus under two seeds): every count added. */
@@ -94,13 +111,19 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         other.byKind.forEach((k, t) -> kinds.merge(k, t, DetectionTally::plus));
         Map<String, DetectionTally> categories = new TreeMap<>(byCategory);
         other.byCategory.forEach((c, t) -> categories.merge(c, t, DetectionTally::plus));
-        return new DetectionReport(kinds, categories, total.plus(other.total));
+        Map<AlertReason, Long> openers = new EnumMap<>(AlertReason.class);
+        openers.putAll(falseAlarmsByOpener);
+        other.falseAlarmsByOpener.forEach((r, n) -> openers.merge(r, n, Long::sum));
+        return new DetectionReport(kinds, categories, total.plus(other.total), openers);
     }
 
     private record FalseAlarms(long count, long rows) {
     }
 
-    private static FalseAlarms falseAlarms(double[] scores, List<RowRange> windows, double threshold) {
+    /** Counts the file's false alarms, and adds each whose row opened an alert to {@code byOpener}. */
+    private static FalseAlarms falseAlarms(ScoredSeries s, List<RowRange> windows, double threshold,
+                                           Map<AlertReason, Long> byOpener) {
+        double[] scores = s.scores();
         boolean[] inside = WindowRows.insideMask(scores.length, windows);
         long count = 0;
         long rows = 0;
@@ -111,6 +134,9 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
             rows++;
             if (scores[i] >= threshold && (i == 0 || scores[i - 1] < threshold)) {
                 count++;
+                if (s.openedBy() != null && s.openedBy()[i] != null) {
+                    byOpener.merge(s.openedBy()[i], 1L, Long::sum);
+                }
             }
         }
         return new FalseAlarms(count, rows);

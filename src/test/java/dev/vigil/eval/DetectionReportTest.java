@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.VigilException;
+import dev.vigil.score.AlertReason;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -122,6 +123,29 @@ class DetectionReportTest {
         assertEquals(new DetectionTally(2, 2, List.of(3, 9), 1, 2L * QUIET_ROWS), pooled.total());
         assertEquals(6.0, pooled.byKind().get(AnomalyKind.SPIKE).medianDelay());
         assertEquals(0.5 * 10_000 / QUIET_ROWS, pooled.total().falseAlarmsPer10k(), 1e-12);
+    }
+
+    @Test
+    void shouldCountFalseAlarmsByWhatOpenedTheAlertOnTheirRow() {
+        // edges at 500 (a range record opened it), 600 (a drift alert), 700 (the opener not reported); 800-801 is one
+        // excursion whose second row's opener does not count; the window's crossing at the onset is no false alarm
+        double[] s = scores(500, 600, 700, 800, 801, ONSET);
+        AlertReason[] openedBy = new AlertReason[ROWS];
+        openedBy[500] = AlertReason.RANGE;
+        openedBy[600] = AlertReason.DRIFT;
+        openedBy[800] = AlertReason.RANGE;
+        openedBy[801] = AlertReason.SPIKE;
+        openedBy[ONSET] = AlertReason.SPIKE;
+        DetectionReport r = DetectionReport.count(List.of(new ScoredSeries("c/a.csv", SyntheticNab.timestamps(ROWS), s,
+                openedBy)), oneWindow("c/a.csv"), spikeAtOnset("c/a.csv"), THRESHOLD);
+        assertEquals(4, r.total().falseAlarms());
+        assertEquals(Map.of(AlertReason.RANGE, 2L, AlertReason.DRIFT, 1L), r.falseAlarmsByOpener());
+        assertEquals(1, r.falseAlarmsOpenerUnknown());
+        assertEquals(List.of(AlertReason.RANGE, AlertReason.DRIFT), List.copyOf(r.falseAlarmsByOpener().keySet()),
+                "in the reasons' order");
+        DetectionReport pooled = r.plus(r).plus(count(scores(500)));
+        assertEquals(Map.of(AlertReason.RANGE, 4L, AlertReason.DRIFT, 2L), pooled.falseAlarmsByOpener());
+        assertEquals(3, pooled.falseAlarmsOpenerUnknown(), "two not reported, one from scores without openers");
     }
 
     @Test

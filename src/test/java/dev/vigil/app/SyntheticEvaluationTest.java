@@ -1,5 +1,6 @@
 package dev.vigil.app;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,21 +11,28 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code scoring.countBurstCap} end to end: {@code vigil evaluate} on a synthetic corpus, with the cap (the default)
- * and without it. The corpus's count series burst as a matter of course (heavy-tailed, up to eight times their rate).
+ * {@code vigil evaluate} end to end on a synthetic corpus ({@code vigil synth --series 60 --seed 1}), whose count
+ * series burst as a matter of course (heavy-tailed, up to eight times their rate): what {@code scoring.countBurstCap}
+ * does, and the false alarms told by what opened them.
  */
-class CountBurstCapTest {
+class SyntheticEvaluationTest {
     /** A row of the category table: name, anomalies, caught, share, median delay, false alarms per 10k. */
     private static final Pattern COUNTS_ROW = Pattern.compile(
             "(?m)^counts\\s+(\\d+)\\s+(\\d+)\\s+\\S+\\s+\\S+\\s+([0-9.]+)\\s*$");
     private static final Pattern ALL = Pattern.compile("(?m)^detection anomalies=(\\d+) caught=(\\d+) .*"
             + "false_alarms_per_10k=([0-9.]+)$");
+    /** A row of the openers' table: what opened the alert, false alarms, per 10k. */
+    private static final Pattern OPENER_ROW = Pattern.compile(
+            "(?m)^(range|stuck-sensor|prediction-error|pattern|drift|spike|not known)\\s+(\\d+)\\s+([0-9.]+)\\s*$");
 
     @TempDir
-    Path tmp;
+    static Path tmp;
+    /** What {@code evaluate} printed with the defaults. */
+    private static String defaults;
 
     private static String run(String... args) {
         StringWriter out = new StringWriter();
@@ -33,13 +41,19 @@ class CountBurstCapTest {
         return out.toString();
     }
 
-    private String evaluate(String out, String... extra) {
+    private static String evaluate(String out, String... extra) {
         Path corpus = tmp.resolve("corpus");
         String[] base = {"evaluate", "--data", corpus.resolve("data").toString(), "--labels",
             corpus.resolve("labels").resolve("combined_windows.json").toString(), "--out", tmp.resolve(out).toString()};
         String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
         System.arraycopy(extra, 0, all, base.length, extra.length);
         return run(all);
+    }
+
+    @BeforeAll
+    static void evaluateTheCorpus() {
+        run("synth", "--out", tmp.resolve("corpus").toString(), "--series", "60", "--seed", "1");
+        defaults = evaluate("defaults");
     }
 
     private static Matcher found(Pattern p, String printed) {
@@ -49,19 +63,34 @@ class CountBurstCapTest {
     }
 
     @Test
-    void shouldRaiseFewerFalseAlarmsOnBurstyCountsAndCatchAsMany() {
-        run("synth", "--out", tmp.resolve("corpus").toString(), "--series", "60", "--seed", "1");
-        String capped = evaluate("capped");
+    void shouldRaiseFewerFalseAlarmsOnBurstyCountsWithTheBurstCapAndCatchAsMany() {
         String uncapped = evaluate("uncapped", "--set", "scoring.countBurstCap=0");
-        Matcher c = found(COUNTS_ROW, capped);
+        Matcher c = found(COUNTS_ROW, defaults);
         Matcher u = found(COUNTS_ROW, uncapped);
         assertTrue(Integer.parseInt(c.group(1)) >= 10, "the corpus holds anomalies on counts: " + c.group());
         assertTrue(Double.parseDouble(c.group(3)) < Double.parseDouble(u.group(3)),
                 "false alarms per 10k on counts, capped " + c.group(3) + " against uncapped " + u.group(3));
         assertEquals(u.group(2), c.group(2), "as many caught on counts");
-        Matcher ca = found(ALL, capped);
+        Matcher ca = found(ALL, defaults);
         Matcher ua = found(ALL, uncapped);
         assertEquals(ua.group(2), ca.group(2), "as many caught in all");
         assertTrue(Double.parseDouble(ca.group(3)) < Double.parseDouble(ua.group(3)), "fewer false alarms in all");
+    }
+
+    @Test
+    void shouldTellEveryFalseAlarmByWhatOpenedIt() {
+        assertTrue(defaults.contains("\nfalse_alarm_opened_by "), defaults);
+        Matcher rows = OPENER_ROW.matcher(defaults.substring(defaults.indexOf("\nfalse_alarm_opened_by ")));
+        double perTenK = 0;
+        int openers = 0;
+        while (rows.find()) {
+            assertNotEquals("not known", rows.group(1), "a replay knows every opener: " + rows.group());
+            assertTrue(Integer.parseInt(rows.group(2)) > 0, rows.group());
+            perTenK += Double.parseDouble(rows.group(3));
+            openers++;
+        }
+        assertTrue(openers >= 2, "several rules and signals raise false alarms on 60 series:\n" + defaults);
+        double total = Double.parseDouble(found(ALL, defaults).group(3));
+        assertEquals(total, perTenK, 0.005 * openers + 1e-9, "the openers' rates add up to the total's");
     }
 }
