@@ -6,11 +6,14 @@ import dev.vigil.eval.DetectionTally;
 import dev.vigil.eval.NabProfile;
 import dev.vigil.eval.NabScore;
 import dev.vigil.eval.NabSpread;
+import dev.vigil.score.AlertReason;
 
 import java.io.PrintWriter;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The text {@code vigil evaluate} prints: per-profile NAB lines, the per-kind detection table, the per-seed table,
@@ -89,6 +92,7 @@ final class EvaluationPrinter {
             row(o, e.getKey().label(), e.getValue());
         }
         row(o, "all", report.total());
+        caughtByTable(o, report);
         o.printf(ROW, "category", "anomalies", "caught", "share", "median_delay", "false_alarms_per_10k");
         report.byCategory().forEach((c, t) -> row(o, c, t));
         if (report.total().falseAlarms() > report.falseAlarmsOpenerUnknown()) {
@@ -97,6 +101,33 @@ final class EvaluationPrinter {
             if (report.falseAlarmsOpenerUnknown() > 0) {
                 openerRow(o, "not known", report.falseAlarmsOpenerUnknown(), report.total());
             }
+        }
+    }
+
+    /**
+     * Per kind, how many of its caught anomalies each opener caught (the rule or signal that opened the alert on the
+     * row that caught it), with a {@code not_known} column when some opener is not known.
+     */
+    private static void caughtByTable(PrintWriter o, DetectionReport report) {
+        if (report.caughtByOpener().isEmpty()) {
+            return;
+        }
+        Set<AlertReason> openers = EnumSet.complementOf(EnumSet.of(AlertReason.CALM));
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-18s", "caught_by"));
+        for (AlertReason r : openers) {
+            header.append(String.format(Locale.ROOT, " %" + Math.max(5, r.label().length()) + "s", r.label()));
+        }
+        o.println(header.append(" not_known"));
+        for (Map.Entry<AnomalyKind, DetectionTally> e : report.byKind().entrySet()) {
+            Map<AlertReason, Long> by = report.caughtByOpener().getOrDefault(e.getKey(), Map.of());
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-18s", e.getKey().label()));
+            long known = 0;
+            for (AlertReason r : openers) {
+                long n = by.getOrDefault(r, 0L);
+                known += n;
+                line.append(String.format(Locale.ROOT, " %" + Math.max(5, r.label().length()) + "d", n));
+            }
+            o.println(line.append(String.format(Locale.ROOT, " %9d", e.getValue().caught() - known)));
         }
     }
 

@@ -33,9 +33,12 @@ import java.util.TreeMap;
  * @param total               the whole corpus
  * @param falseAlarmsByOpener the total's false alarms by what opened the alert on their row, in the reasons' order;
  *                            those whose opener is not known are in none
+ * @param caughtByOpener      per kind, its caught anomalies by what opened the alert on the row that caught them, in
+ *                            the reasons' order; those whose opener is not known are in none
  */
 public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<String, DetectionTally> byCategory,
-                              DetectionTally total, Map<AlertReason, Long> falseAlarmsByOpener) {
+                              DetectionTally total, Map<AlertReason, Long> falseAlarmsByOpener,
+                              Map<AnomalyKind, Map<AlertReason, Long>> caughtByOpener) {
 
     /** Copies the maps. */
     public DetectionReport {
@@ -46,6 +49,13 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         Map<AlertReason, Long> openers = new EnumMap<>(AlertReason.class);
         openers.putAll(falseAlarmsByOpener);
         falseAlarmsByOpener = Collections.unmodifiableMap(openers);
+        Map<AnomalyKind, Map<AlertReason, Long>> caught = new EnumMap<>(AnomalyKind.class);
+        caughtByOpener.forEach((k, m) -> {
+            Map<AlertReason, Long> copy = new EnumMap<>(AlertReason.class);
+            copy.putAll(m);
+            caught.put(k, Collections.unmodifiableMap(copy));
+        });
+        caughtByOpener = Collections.unmodifiableMap(caught);
     }
 
     /** The total's false alarms whose opener is not known (scores read back from a results file). */
@@ -74,6 +84,7 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         Map<String, DetectionTally> byCategory = new TreeMap<>();
         DetectionTally total = DetectionTally.EMPTY;
         Map<AlertReason, Long> byOpener = new EnumMap<>(AlertReason.class);
+        Map<AnomalyKind, Map<AlertReason, Long>> caughtBy = new EnumMap<>(AnomalyKind.class);
         for (ScoredSeries s : corpus) {
             String path = s.relativePath();
             if (!labels.contains(path)) {
@@ -89,6 +100,10 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
             Map<AnomalyKind, DetectionTally> caughtByKind = new EnumMap<>(AnomalyKind.class);
             for (InjectedAnomaly a : anomalies.anomaliesOf(path)) {
                 DetectionTally one = detect(path, s.scores(), windows, a, threshold);
+                AlertReason by = one.caught() > 0 ? openerAt(s, a.start() + one.delays().get(0)) : null;
+                if (by != null) {
+                    caughtBy.computeIfAbsent(a.kind(), k -> new EnumMap<>(AlertReason.class)).merge(by, 1L, Long::sum);
+                }
                 kinds.add(a.kind());
                 caughtByKind.merge(a.kind(), one, DetectionTally::plus);
                 fileTally = fileTally.plus(one);
@@ -101,7 +116,7 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
             byCategory.merge(category(path), fileTally, DetectionTally::plus);
             total = total.plus(fileTally);
         }
-        return new DetectionReport(byKind, byCategory, total, byOpener);
+        return new DetectionReport(byKind, byCategory, total, byOpener, caughtBy);
     }
 
     /** Two reports pooled (e.g. the same corpus under two seeds): every count added. */
@@ -114,7 +129,12 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         Map<AlertReason, Long> openers = new EnumMap<>(AlertReason.class);
         openers.putAll(falseAlarmsByOpener);
         other.falseAlarmsByOpener.forEach((r, n) -> openers.merge(r, n, Long::sum));
-        return new DetectionReport(kinds, categories, total.plus(other.total), openers);
+        Map<AnomalyKind, Map<AlertReason, Long>> caught = new EnumMap<>(AnomalyKind.class);
+        for (Map<AnomalyKind, Map<AlertReason, Long>> side : List.of(caughtByOpener, other.caughtByOpener)) {
+            side.forEach((k, m) -> m.forEach((r, n) -> caught.computeIfAbsent(k, x -> new EnumMap<>(AlertReason.class))
+                    .merge(r, n, Long::sum)));
+        }
+        return new DetectionReport(kinds, categories, total.plus(other.total), openers, caught);
     }
 
     private record FalseAlarms(long count, long rows) {
@@ -134,8 +154,9 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
             rows++;
             if (scores[i] >= threshold && (i == 0 || scores[i - 1] < threshold)) {
                 count++;
-                if (s.openedBy() != null && s.openedBy()[i] != null) {
-                    byOpener.merge(s.openedBy()[i], 1L, Long::sum);
+                AlertReason by = openerAt(s, i);
+                if (by != null) {
+                    byOpener.merge(by, 1L, Long::sum);
                 }
             }
         }
@@ -160,6 +181,11 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
             }
         }
         return new DetectionTally(1, 0, List.of(), 0, 0);
+    }
+
+    /** What opened an alert on the row, or null when none did or it is not known. */
+    private static AlertReason openerAt(ScoredSeries s, int row) {
+        return s.openedBy() == null ? null : s.openedBy()[row];
     }
 
     private static String category(String relativePath) {

@@ -78,6 +78,34 @@ class SyntheticEvaluationTest {
     }
 
     @Test
+    void shouldTellEveryCatchByWhatOpenedIt() {
+        // the per-kind table, then one caught_by row per kind in the same order
+        String[] lines = defaults.split("\n");
+        int header = java.util.Arrays.asList(lines).indexOf(
+                java.util.Arrays.stream(lines).filter(l -> l.startsWith("caught_by ")).findFirst().orElse(""));
+        assertTrue(header > 0, defaults);
+        Matcher kinds = Pattern.compile("(?m)^([a-z-]+)\\s+\\d+\\s+(\\d+)\\s+\\S+\\s+\\S+\\s+\\S+\\s*$")
+                .matcher(defaults.substring(0, defaults.indexOf("\ncaught_by ")));
+        int checked = 0;
+        while (kinds.find()) {
+            if (kinds.group(1).equals("all") || kinds.group(1).equals("kind")) {
+                continue;
+            }
+            String row = lines[header + 1 + checked];
+            String[] cells = row.trim().split("\\s+");
+            assertEquals(kinds.group(1), cells[0], row);
+            int sum = 0;
+            for (int c = 1; c < cells.length - 1; c++) {
+                sum += Integer.parseInt(cells[c]);
+            }
+            assertEquals(Integer.parseInt(kinds.group(2)), sum, "each catch told by its opener: " + row);
+            assertEquals("0", cells[cells.length - 1], "a replay knows every opener: " + row);
+            checked++;
+        }
+        assertTrue(checked >= 8, "the corpus holds most kinds:\n" + defaults);
+    }
+
+    @Test
     void shouldTellEveryFalseAlarmByWhatOpenedIt() {
         assertTrue(defaults.contains("\nfalse_alarm_opened_by "), defaults);
         Matcher rows = OPENER_ROW.matcher(defaults.substring(defaults.indexOf("\nfalse_alarm_opened_by ")));

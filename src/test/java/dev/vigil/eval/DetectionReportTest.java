@@ -126,7 +126,7 @@ class DetectionReportTest {
     }
 
     @Test
-    void shouldCountFalseAlarmsByWhatOpenedTheAlertOnTheirRow() {
+    void shouldCountFalseAlarmsAndCatchesByWhatOpenedTheAlertOnTheirRow() {
         // edges at 500 (a range record opened it), 600 (a drift alert), 700 (the opener not reported); 800-801 is one
         // excursion whose second row's opener does not count; the window's crossing at the onset is no false alarm
         double[] s = scores(500, 600, 700, 800, 801, ONSET);
@@ -143,9 +143,14 @@ class DetectionReportTest {
         assertEquals(1, r.falseAlarmsOpenerUnknown());
         assertEquals(List.of(AlertReason.RANGE, AlertReason.DRIFT), List.copyOf(r.falseAlarmsByOpener().keySet()),
                 "in the reasons' order");
-        DetectionReport pooled = r.plus(r).plus(count(scores(500)));
+        assertEquals(Map.of(AnomalyKind.SPIKE, Map.of(AlertReason.SPIKE, 1L)), r.caughtByOpener(),
+                "the spike caught at its onset by what opened the alert there");
+        DetectionReport pooled = r.plus(r).plus(count(scores(500, ONSET)));
         assertEquals(Map.of(AlertReason.RANGE, 4L, AlertReason.DRIFT, 2L), pooled.falseAlarmsByOpener());
         assertEquals(3, pooled.falseAlarmsOpenerUnknown(), "two not reported, one from scores without openers");
+        assertEquals(Map.of(AnomalyKind.SPIKE, Map.of(AlertReason.SPIKE, 2L)), pooled.caughtByOpener(),
+                "a catch whose opener is not known is in none");
+        assertEquals(3, pooled.byKind().get(AnomalyKind.SPIKE).caught());
     }
 
     @Test
