@@ -81,7 +81,10 @@ final class EvaluationPrinter {
                 spread.get(NabProfile.REWARD_LOW_FP).max(), spread.get(NabProfile.REWARD_LOW_FN).max());
     }
 
-    /** The per-kind table, the total, the per-category table, and the false alarms by what opened their alert. */
+    /**
+     * The per-kind table, the total, each kind's catches by what opened their alert ({@code caught_by}), the
+     * per-category table, and the false alarms by what opened their alert.
+     */
     static void detectionTable(PrintWriter o, DetectionReport report, double threshold, int seeds) {
         o.printf(Locale.ROOT, "detection at scoring.alertThreshold=%s%s (caught: a score >= threshold from the"
                         + " onset to the window's end; delay in rows from the onset; false alarms: rising edges"
