@@ -76,7 +76,12 @@ final class EvaluateCommand implements Callable<Integer> {
     DetectorOptions detector;
 
     /** What one run of the corpus scored: NAB scores and detection counts, each null when not scored. */
-    private record Run(Map<NabProfile, NabScore> scores, DetectionReport detection) {
+    /**
+     * @param detection what was caught and the false alarms, with the anomaly catalog; without it only the false
+     *                  alarms ({@link DetectionReport#withoutCatalog}); null without labels
+     * @param catalogued whether the anomalies were known by kind and row
+     */
+    private record Run(Map<NabProfile, NabScore> scores, DetectionReport detection, boolean catalogued) {
     }
 
     @Override
@@ -92,10 +97,12 @@ final class EvaluateCommand implements Callable<Integer> {
         if (seedList == null || seedList.size() == 1) {
             DetectorSettings settings = seedList == null ? detector.load() : detector.load(seedList.get(0));
             Run run = run(settings, files, out, nabLabels, catalog, "");
-            if (run.detection != null) {
-                double threshold = settings.detector().scoring().alertThreshold();
+            double threshold = settings.detector().scoring().alertThreshold();
+            if (run.detection != null && run.catalogued) {
                 EvaluationPrinter.detectionTable(o, run.detection, threshold, 1);
                 o.println(EvaluationPrinter.detectionLine(run.detection.total()));
+            } else if (run.detection != null) {
+                EvaluationPrinter.falseAlarmTable(o, run.detection, threshold, 1);
             }
             if (run.scores != null) {
                 o.println(EvaluationPrinter.nabLine(run.scores));
@@ -111,6 +118,7 @@ final class EvaluateCommand implements Callable<Integer> {
                           PrintWriter o) {
         List<Map<NabProfile, NabScore>> scores = new ArrayList<>();
         DetectionReport pooled = null;
+        boolean catalogued = false;
         double threshold = 0;
         for (long seed : seedList) {
             DetectorSettings settings = detector.load(seed);
@@ -118,7 +126,10 @@ final class EvaluateCommand implements Callable<Integer> {
             String prefix = "seed " + seed + ": ";
             Run run = run(settings, files, out.resolve("seed-" + seed), nabLabels, catalog, prefix);
             if (run.detection != null) {
-                o.println(prefix + EvaluationPrinter.detectionLine(run.detection.total()));
+                if (run.catalogued) {
+                    o.println(prefix + EvaluationPrinter.detectionLine(run.detection.total()));
+                }
+                catalogued = run.catalogued;
                 pooled = pooled == null ? run.detection : pooled.plus(run.detection);
             }
             if (run.scores != null) {
@@ -127,9 +138,11 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             o.flush();
         }
-        if (pooled != null) {
+        if (pooled != null && catalogued) {
             EvaluationPrinter.detectionTable(o, pooled, threshold, seedList.size());
             o.println(EvaluationPrinter.detectionLine(pooled.total()));
+        } else if (pooled != null) {
+            EvaluationPrinter.falseAlarmTable(o, pooled, threshold, seedList.size());
         }
         if (!scores.isEmpty()) {
             Map<NabProfile, NabSpread> spread = NabSpread.of(scores);
@@ -160,14 +173,15 @@ final class EvaluateCommand implements Callable<Integer> {
         printProgress(err, prefix, progress);
         printReplayed(prefix, results, progress.rowsDone(), (System.nanoTime() - start) / 1e9, n, outDir);
         if (nabLabels == null) {
-            return new Run(null, null);
+            return new Run(null, null, false);
         }
         List<ScoredSeries> scored = results.stream().map(CorpusEvaluator.FileResult::scored).toList();
         Map<NabProfile, NabScore> scores = new NabScorer().scoreAll(scored, nabLabels);
         EvaluationPrinter.profiles(spec.commandLine().getOut(), prefix, scores);
-        DetectionReport detection = catalog == null ? null
-                : DetectionReport.count(scored, nabLabels, catalog, settings.detector().scoring().alertThreshold());
-        return new Run(scores, detection);
+        double threshold = settings.detector().scoring().alertThreshold();
+        DetectionReport detection = DetectionReport.count(scored, nabLabels,
+                catalog == null ? DetectionReport.withoutCatalog(scored) : catalog, threshold);
+        return new Run(scores, detection, catalog != null);
     }
 
     private void printReplayed(String prefix, List<CorpusEvaluator.FileResult> results, long rows, double seconds,

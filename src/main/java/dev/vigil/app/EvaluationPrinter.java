@@ -98,6 +98,26 @@ final class EvaluationPrinter {
         caughtByTable(o, report);
         o.printf(ROW, "category", "anomalies", "caught", "share", "median_delay", "false_alarms_per_10k");
         report.byCategory().forEach((c, t) -> row(o, c, t));
+        openerTable(o, report);
+    }
+
+    /**
+     * For a labelled corpus whose anomalies are not known by kind (NAB itself): the false alarms at the alert threshold
+     * per category and by what opened their alert. NAB's own scoring (the profiles) picks its threshold per corpus.
+     */
+    static void falseAlarmTable(PrintWriter o, DetectionReport report, double threshold, int seeds) {
+        o.printf(Locale.ROOT, "false alarms at scoring.alertThreshold=%s%s (rising edges outside windows per 10,000"
+                + " non-probationary rows outside windows)%n", threshold,
+                seeds > 1 ? ", " + seeds + " seeds pooled" : "");
+        o.printf(OPENER_ROW, "category", "false_alarms", "false_alarms_per_10k");
+        report.byCategory().forEach((c, t) -> o.printf(OPENER_ROW, c, t.falseAlarms(),
+                number(t.falseAlarmsPer10k(), "%.2f")));
+        o.printf(OPENER_ROW, "all", report.total().falseAlarms(), number(report.total().falseAlarmsPer10k(), "%.2f"));
+        openerTable(o, report);
+    }
+
+    /** The false alarms by what opened their alert, when some opener is known. */
+    private static void openerTable(PrintWriter o, DetectionReport report) {
         if (report.total().falseAlarms() > report.falseAlarmsOpenerUnknown()) {
             o.printf(OPENER_ROW, "false_alarm_opened_by", "false_alarms", "false_alarms_per_10k");
             report.falseAlarmsByOpener().forEach((r, n) -> openerRow(o, r.label(), n, report.total()));

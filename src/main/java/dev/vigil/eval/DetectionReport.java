@@ -119,6 +119,18 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         return new DetectionReport(byKind, byCategory, total, byOpener, caughtBy);
     }
 
+    /**
+     * A catalog in which every scored file holds no injected anomaly: for a labelled corpus whose anomalies are not
+     * known by kind and row (NAB itself), so that {@link #count} tells its false alarms alone.
+     */
+    public static AnomalyCatalog withoutCatalog(List<ScoredSeries> corpus) {
+        Map<String, List<InjectedAnomaly>> none = new TreeMap<>();
+        for (ScoredSeries s : corpus) {
+            none.put(s.relativePath(), List.of());
+        }
+        return AnomalyCatalog.of(none);
+    }
+
     /** Two reports pooled (e.g. the same corpus under two seeds): every count added. */
     public DetectionReport plus(DetectionReport other) {
         Map<AnomalyKind, DetectionTally> kinds = new EnumMap<>(AnomalyKind.class);

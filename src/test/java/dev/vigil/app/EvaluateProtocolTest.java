@@ -150,6 +150,9 @@ class EvaluateProtocolTest {
         Files.move(tmp.resolve("labels/anomalies.json"), tmp.resolve("kinds.json"));
         Result none = evaluate("n");
         assertFalse(none.out().contains("detection anomalies="), none.out());
+        assertFalse(none.out().contains("caught_by"), none.out());
+        // without the catalog, the false alarms alone (SyntheticEvaluationTest checks their counts)
+        assertTrue(none.out().contains("\nfalse alarms at scoring.alertThreshold=0.5 "), none.out());
         Result named = evaluate("m", "--anomalies", tmp.resolve("kinds.json").toString());
         assertEquals(r.lines()[r.lines().length - 2], named.lines()[named.lines().length - 2]);
     }

@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -103,6 +104,24 @@ class SyntheticEvaluationTest {
             checked++;
         }
         assertTrue(checked >= 8, "the corpus holds most kinds:\n" + defaults);
+    }
+
+    @Test
+    void shouldTellTheSameFalseAlarmsWithoutTheAnomalyCatalog() throws java.io.IOException {
+        // the windows alone, as for NAB itself: no per-kind table, the same false alarms, by the same openers
+        Path labels = tmp.resolve("windows-only").resolve("combined_windows.json");
+        java.nio.file.Files.createDirectories(labels.getParent());
+        java.nio.file.Files.copy(tmp.resolve("corpus").resolve("labels").resolve("combined_windows.json"), labels);
+        String windowsOnly = run("evaluate", "--data", tmp.resolve("corpus").resolve("data").toString(), "--labels",
+                labels.toString(), "--out", tmp.resolve("windows-only-out").toString());
+        assertFalse(windowsOnly.contains("detection anomalies=") || windowsOnly.contains("caught_by"), windowsOnly);
+        Matcher all = found(Pattern.compile("(?m)^all\\s+(\\d+)\\s+([0-9.]+)\\s*$"), windowsOnly);
+        assertEquals(found(ALL, defaults).group(3), all.group(2), "the same rate as with the catalog");
+        assertTrue(Integer.parseInt(all.group(1)) > 0, windowsOnly);
+        String openers = defaults.substring(defaults.indexOf("\nfalse_alarm_opened_by "),
+                defaults.indexOf("\ndetection anomalies="));
+        assertEquals(openers, windowsOnly.substring(windowsOnly.indexOf("\nfalse_alarm_opened_by "),
+                windowsOnly.indexOf("\nnab ")), "the same openers");
     }
 
     @Test
