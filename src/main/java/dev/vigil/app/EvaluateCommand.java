@@ -75,10 +75,11 @@ final class EvaluateCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     DetectorOptions detector;
 
-    /** What one run of the corpus scored: NAB scores and detection counts, each null when not scored. */
     /**
-     * @param detection what was caught and the false alarms, with the anomaly catalog; without it only the false
-     *                  alarms ({@link DetectionReport#withoutCatalog}); null without labels
+     * What one run of the corpus scored: NAB scores and detection counts, each null when not scored.
+     *
+     * @param detection  what was caught and the false alarms, with the anomaly catalog; without it only the false
+     *                   alarms ({@link DetectionReport#withoutCatalog}); null without labels
      * @param catalogued whether the anomalies were known by kind and row
      */
     private record Run(Map<NabProfile, NabScore> scores, DetectionReport detection, boolean catalogued) {
@@ -97,12 +98,9 @@ final class EvaluateCommand implements Callable<Integer> {
         if (seedList == null || seedList.size() == 1) {
             DetectorSettings settings = seedList == null ? detector.load() : detector.load(seedList.get(0));
             Run run = run(settings, files, out, nabLabels, catalog, "");
-            double threshold = settings.detector().scoring().alertThreshold();
-            if (run.detection != null && run.catalogued) {
-                EvaluationPrinter.detectionTable(o, run.detection, threshold, 1);
-                o.println(EvaluationPrinter.detectionLine(run.detection.total()));
-            } else if (run.detection != null) {
-                EvaluationPrinter.falseAlarmTable(o, run.detection, threshold, 1);
+            if (run.detection != null) {
+                EvaluationPrinter.detection(o, run.detection, run.catalogued,
+                        settings.detector().scoring().alertThreshold(), 1);
             }
             if (run.scores != null) {
                 o.println(EvaluationPrinter.nabLine(run.scores));
@@ -138,11 +136,8 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             o.flush();
         }
-        if (pooled != null && catalogued) {
-            EvaluationPrinter.detectionTable(o, pooled, threshold, seedList.size());
-            o.println(EvaluationPrinter.detectionLine(pooled.total()));
-        } else if (pooled != null) {
-            EvaluationPrinter.falseAlarmTable(o, pooled, threshold, seedList.size());
+        if (pooled != null) {
+            EvaluationPrinter.detection(o, pooled, catalogued, threshold, seedList.size());
         }
         if (!scores.isEmpty()) {
             Map<NabProfile, NabSpread> spread = NabSpread.of(scores);

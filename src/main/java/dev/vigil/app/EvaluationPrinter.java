@@ -82,10 +82,23 @@ final class EvaluationPrinter {
     }
 
     /**
+     * What was caught and the false alarms ({@link #detectionTable} and the {@code detection} line) when the anomalies
+     * are known by kind and row ({@code catalogued}), the false alarms alone ({@link #falseAlarmTable}) otherwise.
+     */
+    static void detection(PrintWriter o, DetectionReport report, boolean catalogued, double threshold, int seeds) {
+        if (catalogued) {
+            detectionTable(o, report, threshold, seeds);
+            o.println(detectionLine(report.total()));
+        } else {
+            falseAlarmTable(o, report, threshold, seeds);
+        }
+    }
+
+    /**
      * The per-kind table, the total, each kind's catches by what opened their alert ({@code caught_by}), the
      * per-category table, and the false alarms by what opened their alert.
      */
-    static void detectionTable(PrintWriter o, DetectionReport report, double threshold, int seeds) {
+    private static void detectionTable(PrintWriter o, DetectionReport report, double threshold, int seeds) {
         o.printf(Locale.ROOT, "detection at scoring.alertThreshold=%s%s (caught: a score >= threshold from the"
                         + " onset to the window's end; delay in rows from the onset; false alarms: rising edges"
                         + " outside windows per 10,000 non-probationary rows outside windows)%n", threshold,
@@ -105,7 +118,7 @@ final class EvaluationPrinter {
      * For a labelled corpus whose anomalies are not known by kind (NAB itself): the false alarms at the alert threshold
      * per category and by what opened their alert. NAB's own scoring (the profiles) picks its threshold per corpus.
      */
-    static void falseAlarmTable(PrintWriter o, DetectionReport report, double threshold, int seeds) {
+    private static void falseAlarmTable(PrintWriter o, DetectionReport report, double threshold, int seeds) {
         o.printf(Locale.ROOT, "false alarms at scoring.alertThreshold=%s%s (rising edges outside windows per 10,000"
                 + " non-probationary rows outside windows)%n", threshold,
                 seeds > 1 ? ", " + seeds + " seeds pooled" : "");
@@ -138,7 +151,7 @@ final class EvaluationPrinter {
         Set<AlertReason> openers = EnumSet.complementOf(EnumSet.of(AlertReason.CALM));
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-18s", "caught_by"));
         for (AlertReason r : openers) {
-            header.append(String.format(Locale.ROOT, " %" + Math.max(5, r.label().length()) + "s", r.label()));
+            header.append(String.format(Locale.ROOT, " %" + columnWidth(r) + "s", r.label()));
         }
         o.println(header.append(" not_known"));
         for (Map.Entry<AnomalyKind, DetectionTally> e : report.byKind().entrySet()) {
@@ -148,10 +161,15 @@ final class EvaluationPrinter {
             for (AlertReason r : openers) {
                 long n = by.getOrDefault(r, 0L);
                 known += n;
-                line.append(String.format(Locale.ROOT, " %" + Math.max(5, r.label().length()) + "d", n));
+                line.append(String.format(Locale.ROOT, " %" + columnWidth(r) + "d", n));
             }
             o.println(line.append(String.format(Locale.ROOT, " %9d", e.getValue().caught() - known)));
         }
+    }
+
+    /** The caught_by column of an opener: as wide as its label, at least five. */
+    private static int columnWidth(AlertReason opener) {
+        return Math.max(5, opener.label().length());
     }
 
     private static void openerRow(PrintWriter o, String name, long falseAlarms, DetectionTally total) {

@@ -196,8 +196,13 @@ public final class Scorer {
         }
         double by = state.recentMean()[most] - state.center()[most];
         return String.format(java.util.Locale.ROOT, "%sthe recent level %s %s usual for this sensor%s (drift score"
-                + " %.3f)", state.channels() > 1 ? CHANNEL_TAG + most + ": " : "", digits(Math.abs(by)),
+                + " %.3f)", channelTag(state.channels(), most), digits(Math.abs(by)),
                 by < 0 ? "below" : "above", byHour ? " at this time of day" : "", drift);
+    }
+
+    /** How a detail about channel c of a key of {@code channels} channels starts: "channel c: ", nothing at d=1. */
+    private static String channelTag(int channels, int c) {
+        return channels > 1 ? CHANNEL_TAG + c + ": " : "";
     }
 
     /** A reading for people: four significant digits, no trailing zeros ("11.6", "0.01346", "142300"). */
@@ -214,7 +219,7 @@ public final class Scorer {
      * OnlineNormaliser#update}.
      */
     private static String recordDetail(ScoreState state, double[] values, int c) {
-        return (values.length > 1 ? CHANNEL_TAG + c + ": " : "") + "a reading of " + digits(values[c])
+        return channelTag(values.length, c) + "a reading of " + digits(values[c])
                 + " outside the range seen so far (" + digits(state.min()[c]) + " to " + digits(state.max()[c]) + ")";
     }
 
@@ -240,7 +245,7 @@ public final class Scorer {
         String miss = "";
         if (prediction != null && top.length > 0) {
             int c = top[0];
-            miss = (values.length > 1 ? CHANNEL_TAG + c + ": " : "") + "a reading of " + digits(values[c]) + " where "
+            miss = channelTag(values.length, c) + "a reading of " + digits(values[c]) + " where "
                     + digits(prediction[c]) + " was predicted: ";
         }
         return String.format(java.util.Locale.ROOT, "%sprediction error far above usual for this sensor (likelihood"
