@@ -173,8 +173,7 @@ final class EvaluationPrinter {
     }
 
     private static void openerRow(PrintWriter o, String name, long falseAlarms, DetectionTally total) {
-        o.printf(OPENER_ROW, name, falseAlarms, number(total.events() == 0 ? Double.NaN
-                : 10_000.0 * falseAlarms / total.events(), "%.2f"));
+        o.printf(OPENER_ROW, name, falseAlarms, number(total.per10k(falseAlarms), "%.2f"));
     }
 
     /** {@code detection anomalies=N caught=N share=S median_delay=D false_alarms_per_10k=F} (NaN as {@code -}). */

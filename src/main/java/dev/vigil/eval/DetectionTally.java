@@ -47,6 +47,14 @@ public record DetectionTally(int anomalies, int caught, List<Integer> delays, lo
 
     /** False alarms per 10,000 counted rows; NaN when no row was counted. */
     public double falseAlarmsPer10k() {
-        return events == 0 ? Double.NaN : 10_000.0 * falseAlarms / events;
+        return per10k(falseAlarms);
+    }
+
+    /**
+     * Some of the false alarms ({@code count}, e.g. those one rule opened) per 10,000 of these counted rows; NaN when
+     * no row was counted.
+     */
+    public double per10k(long count) {
+        return events == 0 ? Double.NaN : 10_000.0 * count / events;
     }
 }

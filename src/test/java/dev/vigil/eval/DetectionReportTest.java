@@ -160,6 +160,8 @@ class DetectionReportTest {
         assertEquals(0.75, new DetectionTally(4, 3, List.of(9, 1, 4), 0, 1).caughtShare());
         assertTrue(Double.isNaN(DetectionTally.EMPTY.caughtShare()));
         assertTrue(Double.isNaN(DetectionTally.EMPTY.falseAlarmsPer10k()));
+        assertTrue(Double.isNaN(DetectionTally.EMPTY.per10k(3)));
+        assertEquals(1.5, new DetectionTally(0, 0, List.of(), 4, 20_000).per10k(3));
     }
 
     @Test
