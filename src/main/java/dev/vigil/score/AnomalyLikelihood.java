@@ -21,10 +21,13 @@ public final class AnomalyLikelihood {
     private AnomalyLikelihood() {
     }
 
-    /** Pushes a raw value into the ring of recent values and returns the new short-term level. */
+    /**
+     * Pushes a raw value into the ring of recent values (at float precision, as the ring keeps it) and returns the new
+     * short-term level.
+     */
     public static double pushRaw(SignalLevel state, double rawScore) {
-        double[] ring = state.recent();
-        ring[state.recentNext] = rawScore;
+        float[] ring = state.recent();
+        ring[state.recentNext] = (float) rawScore;
         state.recentNext = (state.recentNext + 1) % ring.length;
         state.recentCount = Math.min(state.recentCount + 1, ring.length);
         double sum = 0;

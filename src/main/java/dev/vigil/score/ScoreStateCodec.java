@@ -17,7 +17,7 @@ import java.util.Set;
  * <pre>
  *   u8  channels, u8 shortWindow
  *   f64 centre[d], scale[d], min[d], max[d]
- *   f64 recent[shortWindow]
+ *   f32 recent[shortWindow]                   (f64 before detector state version 13, {@link Section#FLOAT_RINGS})
  *   i64 updates, u8 recentCount, u8 recentNext, f64 longMean, f64 longVariance, i64 levelUpdates
  *   u8  alert, i32 quietRun, i64 alertsOpened
  *       (alert: 0 none open; 1 open, what opened it not known (states written before it was kept); 2 + the index of
@@ -30,12 +30,14 @@ import java.util.Set;
  *       u8 0, u8 counts[(patternBins + 2)^patternLength]                      (dense), or
  *       u8 1, u16 n, n × (u16 cell, u8 count)                                  (sparse: the non-zero counts)
  *     whichever is shorter
- *   u8  patternWindow, f64 pattern recent[patternWindow], u8 recentCount, u8 recentNext, f64 longMean,
+ *   u8  patternWindow, f32 pattern recent[patternWindow] (f64 before version 13), u8 recentCount, u8 recentNext,
+ *   f64 longMean,
  *   f64 longVariance, i64 levelUpdates
  *   count and drift section (absent in detector states before version 6: a channel counts when its min, max and
  *   last reading are whole numbers >= 0; the recent means start at the centres, the drift calibration afresh):
  *   u8  counts[ceil(d / 8)]                    (bit c % 8 of byte c / 8: channel c's readings were all counts)
- *   f64 recentMean[d], f64 drift recent[1], u8 recentCount, u8 recentNext, f64 longMean, f64 longVariance,
+ *   f64 recentMean[d], f32 drift recent[1] (f64 before version 13), u8 recentCount, u8 recentNext, f64 longMean,
+ *   f64 longVariance,
  *   i64 levelUpdates
  *   run section (absent in detector states before version 8: estimated as repeats² / updates, what independent
  *   repeats would give, so {@link ScoringConfig#flatlineRuns()} starts from the independent rate):
@@ -69,7 +71,12 @@ public final class ScoreStateCodec {
         /** The spike rule's readings and excursions (format 11). */
         SPIKES,
         /** The time-of-day profile (format 12). */
-        HOURS
+        HOURS,
+        /**
+         * The signals' rings of recent raw values at float precision, as they are kept (format 13; before it they were
+         * written as doubles, and are read into floats). Not a section of its own: how the rings are written.
+         */
+        FLOAT_RINGS
     }
 
     /** What can open an alert, in the order the {@code alert} byte names them (fixed: it is stored). */
@@ -86,8 +93,8 @@ public final class ScoreStateCodec {
 
     public static int size(ScoreState state) {
         int d = state.channels();
-        int levelBytes = 8 * state.shortWindow() + 2 + 8 + 8 + 8;
-        int patternLevelBytes = 1 + 8 * state.pattern().window() + 2 + 8 + 8 + 8;
+        int levelBytes = Float.BYTES * state.shortWindow() + 2 + 8 + 8 + 8;
+        int patternLevelBytes = 1 + Float.BYTES * state.pattern().window() + 2 + 8 + 8 + 8;
         PatternTable t = state.patterns();
         int table = 0;
         if (t != null) {
@@ -98,7 +105,8 @@ public final class ScoreStateCodec {
             }
         }
         return 2 + 8 * 4 * d + 8 + levelBytes + 1 + 4 + 8 + 8 * d + 4 + 8 + 2 + table + patternLevelBytes
-                + countBytes(d) + 8 * d + 8 + 2 + 8 + 8 + 8 + 8 + 3 * 8 * d + 8 + 2 * 8 * Scorer.SPIKE_WIDTHS * d + 8
+                + countBytes(d) + 8 * d + Float.BYTES * state.drift().window() + 2 + 8 + 8 + 8 + 8 + 3 * 8 * d + 8
+                + 2 * 8 * Scorer.SPIKE_WIDTHS * d + 8
                 + 4 * Scorer.HOUR_BINS * d;
     }
 
@@ -109,7 +117,7 @@ public final class ScoreStateCodec {
         putAll(out, s.min());
         putAll(out, s.max());
         SignalLevel error = s.error();
-        putAll(out, error.recent());
+        putFloats(out, error.recent());
         out.putLong(s.updates).put((byte) error.recentCount).put((byte) error.recentNext);
         out.putDouble(error.longMean).putDouble(error.longVariance).putLong(error.levelUpdates);
         out.put(alertByte(s)).putInt(s.quietRun).putLong(s.alertsOpened);
@@ -126,7 +134,7 @@ public final class ScoreStateCodec {
         }
         SignalLevel pattern = s.pattern();
         out.put((byte) pattern.window());
-        putAll(out, pattern.recent());
+        putFloats(out, pattern.recent());
         out.put((byte) pattern.recentCount).put((byte) pattern.recentNext);
         out.putDouble(pattern.longMean).putDouble(pattern.longVariance).putLong(pattern.levelUpdates);
         byte[] bits = new byte[countBytes(s.channels())];
@@ -138,7 +146,7 @@ public final class ScoreStateCodec {
         out.put(bits);
         putAll(out, s.recentMean());
         SignalLevel drift = s.drift();
-        putAll(out, drift.recent());
+        putFloats(out, drift.recent());
         out.put((byte) drift.recentCount).put((byte) drift.recentNext);
         out.putDouble(drift.longMean).putDouble(drift.longVariance).putLong(drift.levelUpdates);
         out.putLong(s.repeatsAfterRepeat);
@@ -182,11 +190,13 @@ public final class ScoreStateCodec {
      * Section#RUNS}, the repeats following a repeat are estimated as independent repeats would give them; without
      * {@link Section#JUMPS}, the jumps' recent level starts at the recent mean and no jumps are learnt; without {@link
      * Section#SPIKES}, the readings before the last start at the last and no excursions are learnt; without {@link
-     * Section#HOURS}, the time-of-day profile is all zeros. {@link BadBytesException} when truncated or inconsistent.
+     * Section#HOURS}, the time-of-day profile is all zeros; without {@link Section#FLOAT_RINGS}, the rings were written
+     * as doubles. {@link BadBytesException} when truncated or inconsistent.
      */
     public static ScoreState read(ByteBuffer in, Set<Section> sections) {
         boolean patternSection = sections.contains(Section.PATTERNS);
         boolean countSection = sections.contains(Section.COUNTS);
+        boolean floatRings = sections.contains(Section.FLOAT_RINGS);
         try {
             int channels = Byte.toUnsignedInt(in.get());
             int window = Byte.toUnsignedInt(in.get());
@@ -199,7 +209,7 @@ public final class ScoreStateCodec {
             getAll(in, s.scale());
             getAll(in, s.min());
             getAll(in, s.max());
-            getAll(in, s.error().recent());
+            getRing(in, s.error().recent(), floatRings);
             long updates = in.getLong();
             readLevelScalars(in, s.error());
             int alert = Byte.toUnsignedInt(in.get());
@@ -220,14 +230,14 @@ public final class ScoreStateCodec {
                     throw new BadBytesException("score state has patternWindow=0; must be >= 1");
                 }
                 SignalLevel level = new SignalLevel(patternWindow);
-                getAll(in, level.recent());
+                getRing(in, level.recent(), floatRings);
                 readLevelScalars(in, level);
                 s.restorePatterns(table, level);
             }
             readCounts(in, s, countSection);
             if (countSection) {
                 getAll(in, s.recentMean());
-                getAll(in, s.drift().recent());
+                getRing(in, s.drift().recent(), floatRings);
                 readLevelScalars(in, s.drift());
             } else {
                 System.arraycopy(s.center(), 0, s.recentMean(), 0, channels);
@@ -423,6 +433,26 @@ public final class ScoreStateCodec {
             at += Double.BYTES;
         }
         out.position(out.position() + bytes);
+    }
+
+    /** As {@code out.putFloat} for each value. */
+    private static void putFloats(ByteBuffer out, float[] values) {
+        for (float v : values) {
+            out.putFloat(v);
+        }
+    }
+
+    /**
+     * A ring of recent raw values: floats, or (written before {@link Section#FLOAT_RINGS}) doubles rounded to float;
+     * every value finite.
+     */
+    private static void getRing(ByteBuffer in, float[] ring, boolean floats) {
+        for (int i = 0; i < ring.length; i++) {
+            ring[i] = floats ? in.getFloat() : (float) in.getDouble();
+            if (!Float.isFinite(ring[i])) {
+                throw new BadBytesException("score state's ring of recent raw values holds " + ring[i]);
+            }
+        }
     }
 
     /** As {@code in.getDouble} for each value, straight from the buffer's array. */

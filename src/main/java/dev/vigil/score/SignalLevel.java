@@ -9,7 +9,8 @@ import java.util.Arrays;
  * against its own history by the same rule. Mutable, not thread-safe; arrays returned are live.
  */
 public final class SignalLevel {
-    private final double[] recent;
+    /** Raw values in [0, 1), at float precision (as stored: their mean is a level judged against its spread). */
+    private final float[] recent;
     int recentCount;
     int recentNext;
     double longMean;
@@ -18,11 +19,11 @@ public final class SignalLevel {
 
     /** @param window length of the ring of recent raw values ({@link ScoringConfig#shortWindow()}) */
     public SignalLevel(int window) {
-        recent = new double[window];
+        recent = new float[window];
     }
 
     /** Ring of the most recent raw values. */
-    public double[] recent() {
+    public float[] recent() {
         return recent;
     }
 
@@ -53,7 +54,7 @@ public final class SignalLevel {
 
     /** Forgets everything: an empty ring and no long-run distribution. */
     public void reset() {
-        Arrays.fill(recent, 0.0);
+        Arrays.fill(recent, 0.0f);
         recentCount = 0;
         recentNext = 0;
         longMean = 0;

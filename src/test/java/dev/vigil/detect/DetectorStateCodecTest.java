@@ -1,7 +1,9 @@
 package dev.vigil.detect;
 
 import dev.vigil.BadBytesException;
+import dev.vigil.score.ScoreState;
 import dev.vigil.score.Scorer;
+import dev.vigil.testutil.LegacyDetectorState;
 import dev.vigil.testutil.SyntheticSeries;
 import org.junit.jupiter.api.Test;
 
@@ -18,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DetectorStateCodecTest {
-    /** Budget for one key's state with the default configuration (H=32, 1 layer, d=1); the README gives the exact size. */
-    static final int STATE_BYTES_BUDGET = 1040;
+    /** One key's state with the default configuration (H=32, 1 layer, d=1) within 1 KiB; the README gives its size. */
+    static final int STATE_BYTES_BUDGET = 1024;
     static final String FIXTURE_V1 = "/fixtures/detector-state-v1.bin";
     static final String FIXTURE_V2 = "/fixtures/detector-state-v2.bin";
     static final String FIXTURE_V3 = "/fixtures/detector-state-v3.bin";
@@ -31,7 +33,8 @@ class DetectorStateCodecTest {
     static final String FIXTURE_V9 = "/fixtures/detector-state-v9.bin";
     static final String FIXTURE_V10 = "/fixtures/detector-state-v10.bin";
     static final String FIXTURE_V11 = "/fixtures/detector-state-v11.bin";
-    static final String FIXTURE = "/fixtures/detector-state-v12.bin";
+    static final String FIXTURE_V12 = "/fixtures/detector-state-v12.bin";
+    static final String FIXTURE = "/fixtures/detector-state-v13.bin";
     /** What format 10 adds to the score section for one channel: the jumps' level, low and high, and their count. */
     static final int JUMP_SECTION = 3 * 8 + 8;
     /** What format 11 adds after it: the two readings before the last, the largest excursions of width 1 and 2, and
@@ -47,7 +50,9 @@ class DetectorStateCodecTest {
      * cold-start flag and format 9's
      * first event time after it.
      */
-    static final int V6_SECTION = 1 + 8 + 8 + 2 + 8 + 8 + 8 + 8 + LATER_SCORE + 1 + 8;
+    static final int V6_SECTION = 1 + 8 + 4 + 2 + 8 + 8 + 8 + 8 + LATER_SCORE + 1 + 8;
+    /** Where the error ring starts in the sample state's bytes (H=32, 1 layer, d=1), before and since format 13. */
+    static final int ERROR_RING_AT = 5 + 2 * 32 * 4 + 8 + 1 + 11 * 8 + 2 + 4 * 8;
     /** The history head the v5 and v6 fixtures hold (opaque to the codec; the stream's ring reads it). */
     static final String HISTORY_HEAD = "/fixtures/history-head-v3.bin";
 
@@ -90,9 +95,9 @@ class DetectorStateCodecTest {
     void shouldRejectUnknownVersionsTruncationAndCorruption() {
         byte[] bytes = DetectorStateCodec.encode(sampleState());
         byte[] wrongVersion = bytes.clone();
-        wrongVersion[0] = 13;
+        wrongVersion[0] = 14;
         assertTrue(assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(wrongVersion))
-                .getMessage().contains("version 13"));
+                .getMessage().contains("version 14"));
         assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(Arrays.copyOf(bytes, bytes.length - 7)));
         byte[] flipped = bytes.clone();
         flipped[40] ^= 0x10;
@@ -156,10 +161,9 @@ class DetectorStateCodecTest {
         assertSampleState(state);
         assertNull(DetectorStateCodec.historyHead(bytes), "a version-4 state has its history head elsewhere");
         byte[] current = DetectorStateCodec.encode(state);
-        assertEquals(DetectorStateCodec.FORMAT_VERSION, current[0]);
+        // the same state, then its count flags and drift section, and an empty history head (its length)
+        assertUpgraded(bytes, current, V6_SECTION + 4);
         int section = current.length - 8 - V6_SECTION;
-        assertArrayEquals(Arrays.copyOfRange(bytes, 1, bytes.length - 4), Arrays.copyOfRange(current, 1, section),
-                "the same state, then its count flags and drift section, and an empty history head");
         assertEquals(0, current[section], "a seasonal series with fractional readings does not count");
         assertEquals(state.score().center()[0], state.score().recentMean()[0], "the recent mean starts at the centre");
         assertEquals(0, state.score().drift().levelUpdates());
@@ -175,10 +179,9 @@ class DetectorStateCodecTest {
         assertArrayEquals(head, DetectorStateCodec.historyHead(bytes));
         assertFalse(state.score().counts()[0], "min, max and last of the sample are not all whole numbers");
         byte[] current = DetectorStateCodec.encode(state, head);
-        int scoreEnd = bytes.length - 8 - head.length;
-        assertArrayEquals(Arrays.copyOfRange(bytes, 1, scoreEnd), Arrays.copyOfRange(current, 1, scoreEnd),
-                "the same state, with the count flags and drift section after it");
-        assertEquals(current.length, bytes.length + V6_SECTION);
+        // the same state, with the count flags and drift section after it
+        assertUpgraded(bytes, current, V6_SECTION);
+        assertArrayEquals(head, DetectorStateCodec.historyHead(current));
     }
 
     @Test
@@ -187,14 +190,12 @@ class DetectorStateCodecTest {
         state.score().min()[0] = 0;
         state.score().max()[0] = 17;
         state.score().last()[0] = 3;
-        byte[] v6 = DetectorStateCodec.encode(state);
-        byte[] v5 = Arrays.copyOf(v6, v6.length - V6_SECTION);
-        // the same bytes as version 5 wrote them: no count and drift section before the (empty) head's length
+        byte[] v6 = LegacyDetectorState.ringsAsDoubles(DetectorStateCodec.encode(state));
+        // the same bytes as version 5 wrote them: no count and drift section (its ring a double) before the (empty)
+        // head's length
+        byte[] v5 = Arrays.copyOf(v6, v6.length - V6_SECTION - 4);
         System.arraycopy(v6, v6.length - 8, v5, v5.length - 8, 4);
-        v5[0] = 5;
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(v5, 0, v5.length - 4);
-        java.nio.ByteBuffer.wrap(v5).putInt(v5.length - 4, (int) crc.getValue());
+        LegacyDetectorState.sealed(v5, 5);
         assertTrue(DetectorStateCodec.decode(v5).score().counts()[0], "whole numbers >= 0 throughout: a count");
     }
 
@@ -202,31 +203,30 @@ class DetectorStateCodecTest {
     void shouldDecodeTheReleasedV6FixtureWithItsHistoryHead() throws IOException {
         byte[] bytes = fixture(FIXTURE_V6);
         byte[] current = reencoded(bytes, false);
-        int flagAt = bytes.length - 8 - fixture(HISTORY_HEAD).length;
-        assertArrayEquals(Arrays.copyOfRange(bytes, 1, flagAt), Arrays.copyOfRange(current, 1, flagAt),
-                "the same state, then the run count, the jumps, the spike section and the cold-start flag");
+        // the same state, then the run count, the jumps, the spike section and the cold-start flag
+        assertUpgraded(bytes, current, 8 + LATER_SCORE + 1 + 8);
+        int flagAt = bytes.length - 8 - fixture(HISTORY_HEAD).length - ringSavings(bytes);
         assertEquals(0L, java.nio.ByteBuffer.wrap(current, flagAt, 8).getLong(), "no repeats: no run count");
         assertEquals(0, current[flagAt + 8 + LATER_SCORE]);
         assertEquals(DetectorState.NO_TIMESTAMP,
                 java.nio.ByteBuffer.wrap(current, flagAt + 9 + LATER_SCORE, 8).getLong(),
                 "the first event time is not known: an established key");
-        assertEquals(bytes.length + 8 + LATER_SCORE + 1 + 8, current.length);
     }
 
     @Test
     void shouldDecodeTheReleasedV7FixtureWithItsColdStartFlag() throws IOException {
         byte[] bytes = fixture(FIXTURE_V7);
         byte[] current = reencoded(bytes, true);
+        assertUpgraded(bytes, current, 8 + LATER_SCORE + 8);
         int flagAt = bytes.length - 8 - fixture(HISTORY_HEAD).length - 1;
-        assertArrayEquals(Arrays.copyOfRange(bytes, 1, flagAt), Arrays.copyOfRange(current, 1, flagAt),
-                "the same state up to the end of the score section");
-        assertEquals(0L, java.nio.ByteBuffer.wrap(current, flagAt, 8).getLong(),
-                "then the run count, estimated from the fixture's repeats (none)");
-        assertEquals(bytes[flagAt], current[flagAt + 8 + LATER_SCORE], "then the jumps and the cold-start flag");
+        int at = flagAt - ringSavings(bytes);
+        assertEquals(0L, java.nio.ByteBuffer.wrap(current, at, 8).getLong(),
+                "after the score section the run count, estimated from the fixture's repeats (none)");
+        assertEquals(bytes[flagAt], current[at + 8 + LATER_SCORE], "then the jumps and the cold-start flag");
         assertEquals(DetectorState.NO_TIMESTAMP,
-                java.nio.ByteBuffer.wrap(current, flagAt + 9 + LATER_SCORE, 8).getLong());
+                java.nio.ByteBuffer.wrap(current, at + 9 + LATER_SCORE, 8).getLong());
         assertArrayEquals(Arrays.copyOfRange(bytes, flagAt + 1, bytes.length - 4),
-                Arrays.copyOfRange(current, flagAt + 17 + LATER_SCORE, current.length - 4), "and the head");
+                Arrays.copyOfRange(current, at + 17 + LATER_SCORE, current.length - 4), "and the head");
     }
 
     @Test
@@ -237,15 +237,16 @@ class DetectorStateCodecTest {
         assertEquals(DetectorState.NO_TIMESTAMP, state.firstTimestamp());
         assertEquals(Scorer.ESTABLISHED, state.ageAt(state.lastTimestamp()), "its range is no longer young");
         byte[] current = reencoded(bytes, true);
+        assertUpgraded(bytes, current, LATER_SCORE + 8);
         int flagAt = bytes.length - 8 - fixture(HISTORY_HEAD).length - 1;
-        assertArrayEquals(Arrays.copyOfRange(bytes, 1, flagAt), Arrays.copyOfRange(current, 1, flagAt),
-                "the same state up to the end of the score section");
-        assertEquals(bytes[flagAt], current[flagAt + LATER_SCORE], "then the jumps and the cold-start flag");
+        int at = flagAt - ringSavings(bytes);
+        assertEquals(bytes[flagAt], current[at + LATER_SCORE],
+                "after the score section the jumps and the cold-start flag");
         assertEquals(DetectorState.NO_TIMESTAMP,
-                java.nio.ByteBuffer.wrap(current, flagAt + 1 + LATER_SCORE, 8).getLong(),
+                java.nio.ByteBuffer.wrap(current, at + 1 + LATER_SCORE, 8).getLong(),
                 "then the first event time, not known");
         assertArrayEquals(Arrays.copyOfRange(bytes, flagAt + 1, bytes.length - 4),
-                Arrays.copyOfRange(current, flagAt + 9 + LATER_SCORE, current.length - 4), "then the head");
+                Arrays.copyOfRange(current, at + 9 + LATER_SCORE, current.length - 4), "then the head");
     }
 
     @Test
@@ -296,17 +297,43 @@ class DetectorStateCodecTest {
     }
 
     @Test
-    void shouldDecodeTheReleasedV12Fixture() throws IOException {
+    void shouldDecodeTheReleasedV12FixtureRoundingItsRingsToFloats() throws IOException {
+        byte[] bytes = fixture(FIXTURE_V12);
+        assertEquals(12, bytes[0]);
+        DetectorState state = DetectorStateCodec.decode(bytes);
+        assertSampleState(state);
+        assertEquals(-2.5f, state.score().hourMean()[0]);
+        float[] ring = state.score().error().recent();
+        java.nio.ByteBuffer doubles = java.nio.ByteBuffer.wrap(bytes, ERROR_RING_AT, 8 * ring.length);
+        for (int i = 0; i < ring.length; i++) {
+            double written = doubles.getDouble();
+            assertTrue(written > 0 && written < 1, "a raw score: " + written);
+            assertEquals((float) written, ring[i], "error ring value " + i);
+        }
+        byte[] current = reencoded(bytes, true);
+        assertUpgraded(bytes, current, 0);
+        assertEquals(ring[0], java.nio.ByteBuffer.wrap(current, ERROR_RING_AT, 4).getFloat(), "written as a float");
+    }
+
+    @Test
+    void shouldReadRingsWrittenAsDoublesAsFormat12Did() {
+        DetectorState state = sampleState();
+        byte[] current = DetectorStateCodec.encode(state);
+        byte[] v12 = LegacyDetectorState.sealed(LegacyDetectorState.ringsAsDoubles(current), 12);
+        assertEquals(current.length + ringSavings(v12), v12.length);
+        assertEquals(state.score(), DetectorStateCodec.decode(v12).score());
+        assertArrayEquals(current, DetectorStateCodec.encode(DetectorStateCodec.decode(v12)));
+    }
+
+    @Test
+    void shouldDecodeTheReleasedV13Fixture() throws IOException {
         byte[] head = fixture(HISTORY_HEAD);
         if (Boolean.getBoolean("vigil.updateFixtures")) {
-            DetectorState v11 = DetectorStateCodec.decode(fixture(FIXTURE_V11));
-            v11.score().hourMean()[0] = -2.5f;
-            v11.score().hourMean()[Scorer.HOUR_BINS - 1] = 1.75f;
             java.nio.file.Files.write(java.nio.file.Path.of("src/test/resources" + FIXTURE),
-                    DetectorStateCodec.encode(v11, head));
+                    DetectorStateCodec.encode(DetectorStateCodec.decode(fixture(FIXTURE_V12)), head));
         }
         byte[] bytes = fixture(FIXTURE);
-        assertEquals(12, bytes[0]);
+        assertEquals(13, bytes[0]);
         DetectorState state = DetectorStateCodec.decode(bytes);
         assertSampleState(state);
         assertTrue(state.coldStart(), "the fixture's key is on the shared model (cold start)");
@@ -319,6 +346,8 @@ class DetectorStateCodecTest {
         assertArrayEquals(new double[] {1.25, 0.75}, state.score().spikeHigh());
         assertEquals(-2.5f, state.score().hourMean()[0]);
         assertEquals(1.75f, state.score().hourMean()[Scorer.HOUR_BINS - 1]);
+        assertEquals(DetectorStateCodec.decode(fixture(FIXTURE_V12)).score(), state.score(),
+                "the released format-12 state, its rings rounded to floats");
         assertArrayEquals(head, DetectorStateCodec.historyHead(bytes));
         assertEquals(0, DetectorStateCodec.historyHead(DetectorStateCodec.encode(state)).length);
         // the decoded state, not sampleState(): its LSTM values follow the numerics (float32 since model format 3)
@@ -336,19 +365,49 @@ class DetectorStateCodecTest {
         assertThrows(BadBytesException.class, () -> DetectorStateCodec.historyHead(bytes));
     }
 
-    /** Decodes a released fixture holding the sample state and its history head, and encodes it as today's format. */
     /**
      * Asserts that {@code current} (the fixture {@code bytes} re-encoded) is the fixture with {@code added} bytes
      * inserted at the end of its score section, which ends before the cold-start flag, the first event time, the head,
-     * its length and the CRC (the version byte and the CRC aside); returns a buffer over the inserted bytes.
+     * its length and the CRC, and its rings written as floats; returns a buffer over the inserted bytes.
      */
     private java.nio.ByteBuffer insertedAtScoreEnd(byte[] bytes, byte[] current, int added) throws IOException {
+        assertUpgraded(bytes, current, added);
         int scoreEnd = bytes.length - 4 - 4 - fixture(HISTORY_HEAD).length - 8 - 1;
-        assertArrayEquals(Arrays.copyOfRange(bytes, 1, scoreEnd), Arrays.copyOfRange(current, 1, scoreEnd),
-                "the same state up to the end of the score section");
+        int at = scoreEnd - ringSavings(bytes);
         assertArrayEquals(Arrays.copyOfRange(bytes, scoreEnd, bytes.length - 4),
-                Arrays.copyOfRange(current, scoreEnd + added, current.length - 4), "then the rest as it was");
-        return java.nio.ByteBuffer.wrap(current, scoreEnd, added);
+                Arrays.copyOfRange(current, at + added, current.length - 4), "then the rest as it was");
+        return java.nio.ByteBuffer.wrap(current, at, added);
+    }
+
+    /**
+     * Asserts that {@code current} is the released {@code bytes} in today's format: {@code added} bytes more, less what
+     * its rings of recent raw values save as floats, and decoding to the same state.
+     */
+    private static void assertUpgraded(byte[] bytes, byte[] current, int added) {
+        assertEquals(DetectorStateCodec.FORMAT_VERSION, current[0]);
+        assertEquals(bytes.length + added - ringSavings(bytes), current.length);
+        DetectorState before = DetectorStateCodec.decode(bytes);
+        DetectorState after = DetectorStateCodec.decode(current);
+        assertEquals(before.score(), after.score(), "the same score state");
+        assertEquals(before.events(), after.events());
+        assertEquals(before.modelVersion(), after.modelVersion());
+        assertEquals(before.lastTimestamp(), after.lastTimestamp());
+        assertEquals(before.coldStart(), after.coldStart());
+        assertEquals(before.firstTimestamp(), after.firstTimestamp());
+    }
+
+    /**
+     * What the sample state's rings of recent raw values (the error's, the pattern signal's from format 3, the drift
+     * signal's from format 6) take less as floats (format 13) than as the doubles of a released state {@code bytes}.
+     */
+    private static int ringSavings(byte[] bytes) {
+        int version = bytes[0];
+        if (version >= 13) {
+            return 0;
+        }
+        ScoreState score = DetectorStateCodec.decode(bytes).score();
+        int values = score.error().window() + (version >= 3 ? score.pattern().window() : 0) + (version >= 6 ? 1 : 0);
+        return 4 * values;
     }
 
     private byte[] reencoded(byte[] bytes, boolean coldStart) throws IOException {

@@ -287,10 +287,11 @@ class ScorerTest {
         assertEquals(0, buf.remaining());
         assertEquals(state, ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array())));
         // without the run section (8 bytes before the jump section's 32, the spike section's 40 and the hour
-        // section's 48), as a detector state of format 7 holds it
+        // section's 48), as a detector state of format 7 holds it (its rings as today's, floats)
         int runAt = buf.capacity() - 48 - 40 - 32 - 8;
         ScoreState old = ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array(), 0, runAt),
-                java.util.EnumSet.of(ScoreStateCodec.Section.PATTERNS, ScoreStateCodec.Section.COUNTS));
+                java.util.EnumSet.of(ScoreStateCodec.Section.PATTERNS, ScoreStateCodec.Section.COUNTS,
+                        ScoreStateCodec.Section.FLOAT_RINGS));
         assertEquals(Math.round((double) state.repeats() * state.repeats() / state.updates()),
                 old.repeatsAfterRepeat());
         buf.putLong(runAt, state.repeats() + 1);
@@ -419,8 +420,9 @@ class ScorerTest {
         ScoreState read = ScoreStateCodec.read(buf.duplicate());
         assertEquals(state, read);
         assertEquals(AlertReason.RANGE, read.openReason());
-        // the alert byte follows channels, window, four rows of d doubles, the error ring, updates and the error scalars
-        int alertByte = 2 + 8 * 4 + 8 * config.shortWindow() + 8 + 2 + 8 + 8 + 8;
+        // the alert byte follows channels, window, four rows of d doubles, the error ring (floats), updates and the
+        // error scalars
+        int alertByte = 2 + 8 * 4 + 4 * config.shortWindow() + 8 + 2 + 8 + 8 + 8;
         assertEquals(2, buf.get(alertByte));
         buf.put(alertByte, (byte) 1); // as every state written before the opener was kept
         ScoreState old = ScoreStateCodec.read(buf.duplicate());

@@ -11,17 +11,16 @@ import dev.vigil.detect.HistoryWindow;
 import dev.vigil.detect.HistoryWindowCodec;
 import dev.vigil.lstm.LstmConfig;
 import dev.vigil.score.Scorer;
+import dev.vigil.testutil.LegacyDetectorState;
 import dev.vigil.testutil.SyntheticSeries;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.CRC32;
 
 import static dev.vigil.stream.StreamFixtures.DETECTOR;
 import static dev.vigil.stream.StreamFixtures.RETRAIN;
@@ -206,16 +205,12 @@ class StoredStateTopologyTest {
      * cold-start flag (format 7), the history head and its length.
      */
     static byte[] formatFour(DetectorState state) {
-        byte[] current = DetectorStateCodec.encode(state);
+        // its rings of recent raw values as doubles (as before format 13)
+        byte[] current = LegacyDetectorState.ringsAsDoubles(DetectorStateCodec.encode(state));
         // without what formats 6 (counts, drift), 8 (run count), 10 (jumps), 11 (spike rule), 12 (time-of-day profile),
         // 7 (cold-start flag) and 9 (first event time) added
         int added = (1 + 8 + 8 + 2 + 8 + 8 + 8) + 8 + (3 * 8 + 8) + (2 * Scorer.SPIKE_WIDTHS * 8 + 8)
                 + 4 * Scorer.HOUR_BINS + 1 + 8;
-        byte[] four = Arrays.copyOf(current, current.length - 4 - added);
-        four[0] = 4;
-        CRC32 crc = new CRC32();
-        crc.update(four, 0, four.length - 4);
-        ByteBuffer.wrap(four).putInt(four.length - 4, (int) crc.getValue());
-        return four;
+        return LegacyDetectorState.sealed(Arrays.copyOf(current, current.length - 4 - added), 4);
     }
 }

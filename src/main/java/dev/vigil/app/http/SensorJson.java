@@ -52,7 +52,7 @@ final class SensorJson {
             out.putNull("rawScore");
             out.putNull("errorLevel");
         } else {
-            double[] ring = score.error().recent();
+            float[] ring = score.error().recent();
             double sum = 0;
             for (int i = 0; i < n; i++) {
                 sum += ring[i];

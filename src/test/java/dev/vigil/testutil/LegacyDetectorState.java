@@ -1,0 +1,64 @@
+package dev.vigil.testutil;
+
+import dev.vigil.detect.DetectorState;
+import dev.vigil.detect.DetectorStateCodec;
+import dev.vigil.score.ScoreState;
+import dev.vigil.score.Scorer;
+
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32;
+
+/** Detector states as releases before the current format wrote them, made from today's bytes for upgrade tests. */
+public final class LegacyDetectorState {
+    private LegacyDetectorState() {
+    }
+
+    /**
+     * {@code current} (format 13 or later, one channel) with its three rings of recent raw values (the error's, the
+     * pattern signal's and the drift signal's) written as doubles, as formats before 13 wrote them; everything else,
+     * the version byte and the (now stale) CRC as they were. Callers cut the sections the older format lacks and
+     * seal the result with {@link #sealed}.
+     */
+    public static byte[] ringsAsDoubles(byte[] current) {
+        DetectorState s = DetectorStateCodec.decode(current);
+        ScoreState score = s.score();
+        if (s.channels() != 1) {
+            throw new IllegalArgumentException("one channel only, got " + s.channels());
+        }
+        int head = DetectorStateCodec.historyHead(current).length;
+        int scoreStart = 5 + 2 * s.lstm().layers() * s.lstm().hiddenSize() * Float.BYTES + 8 + 1 + 11 * 8;
+        int scoreEnd = current.length - 4 - 4 - head - 8 - 1;
+        int errorAt = scoreStart + 2 + 4 * 8;
+        // after the drift ring: its scalars, the run count, the jumps, the spike section and the time-of-day profile
+        int driftAt = scoreEnd - (2 + 3 * 8) - 8 - (3 * 8 + 8) - (2 * Scorer.SPIKE_WIDTHS * 8 + 8)
+                - 4 * Scorer.HOUR_BINS - Float.BYTES;
+        // before it: the pattern ring, its scalars, the count flags and the recent mean
+        int patternAt = driftAt - 8 - 1 - (2 + 3 * 8) - Float.BYTES * score.pattern().window();
+        ByteBuffer in = ByteBuffer.wrap(current);
+        ByteBuffer out = ByteBuffer.allocate(current.length
+                + Float.BYTES * (score.error().window() + score.pattern().window() + 1));
+        out.put(current, 0, errorAt);
+        widen(in.position(errorAt), out, score.error().window());
+        out.put(current, in.position(), patternAt - in.position());
+        widen(in.position(patternAt), out, score.pattern().window());
+        out.put(current, in.position(), driftAt - in.position());
+        widen(in.position(driftAt), out, 1);
+        out.put(current, in.position(), current.length - in.position());
+        return out.array();
+    }
+
+    /** {@code bytes} as format {@code version}: the version byte set and the CRC of everything before it renewed. */
+    public static byte[] sealed(byte[] bytes, int version) {
+        bytes[0] = (byte) version;
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, bytes.length - 4);
+        ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
+        return bytes;
+    }
+
+    private static void widen(ByteBuffer in, ByteBuffer out, int values) {
+        for (int i = 0; i < values; i++) {
+            out.putDouble(in.getFloat());
+        }
+    }
+}
