@@ -95,7 +95,7 @@ public final class Detector {
         return new DetectorResult(event.timestamp(), event.values(), prediction, outcome.residual(),
                 outcome.rawScore(), outcome.likelihoodScore(), outcome.patternScore(), outcome.anomalyScore(), scorer.inWarmup(state.score()),
                 state.modelVersion, outcome.outsideRange(), outcome.transition(), outcome.alertOpen(),
-                outcome.topChannels(), reset, outcome.reason(), outcome.detail(), null);
+                outcome.topChannels(), reset, outcome.reason(), outcome.detail(), outcome.detailChannel(), null);
     }
 
     /**

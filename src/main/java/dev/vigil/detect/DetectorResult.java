@@ -24,6 +24,8 @@ import dev.vigil.score.AlertTransition;
  * @param stateReset      the hidden state went non-finite and was reset at this event
  * @param alertReason     on an alert transition, the rule that opened it or why it closed; else null
  * @param alertDetail     one line explaining {@code alertReason}; else null
+ * @param alertDetailChannel the channel {@code alertDetail} is about, for whoever names channels; -1 when it is about
+ *                        none in particular or the key has one channel
  * @param refusal         why the event was refused (state untouched), or null when accepted ({@link #accepted()})
  */
 public record DetectorResult(
@@ -44,6 +46,7 @@ public record DetectorResult(
         boolean stateReset,
         AlertReason alertReason,
         String alertDetail,
+        int alertDetailChannel,
         Refusal refusal) {
 
     public boolean accepted() {
@@ -54,6 +57,6 @@ public record DetectorResult(
     public static DetectorResult rejected(Event event, DetectorState state, Refusal reason) {
         return new DetectorResult(event.timestamp(), event.values(), null, null, 0, 0, 0, 0,
                 false, state.modelVersion(), false, AlertTransition.NONE, state.score().alertOpen(),
-                new int[0], false, null, null, reason);
+                new int[0], false, null, null, -1, reason);
     }
 }

@@ -28,11 +28,6 @@ public final class Scorer {
     public static final int HOUR_RAMP_DAYS = 2;
     /** The event time of a reading that has none: the time-of-day profile is neither used nor learnt. */
     public static final long NO_TIME = Long.MIN_VALUE;
-    /**
-     * How a multichannel key's alert detail starts when it is about one channel: this, the channel's index, ": " (the
-     * alert record names the channel instead).
-     */
-    public static final String CHANNEL_TAG = "channel ";
 
     private final ScoringConfig config;
     /** Per-event weight of a reading in the recent mean ({@link ScoringConfig#driftHalfLife()}; 0 when off). */
@@ -113,6 +108,7 @@ public final class Scorer {
         AlertTransition transition = AlertTransition.NONE;
         AlertReason reason = null;
         String detail = null;
+        int about = -1;
         if (!warm) {
             if (base >= config.alertThreshold()) {
                 state.quietRun = 0;
@@ -127,14 +123,20 @@ public final class Scorer {
                     state.alertsOpened++;
                     transition = AlertTransition.OPENED;
                     reason = cause;
+                    about = switch (reason) {
+                        case RANGE -> broke;
+                        case DRIFT -> driftChannel(state);
+                        case PREDICTION_ERROR -> prediction != null && top.length > 0 ? top[0] : -1;
+                        default -> -1;
+                    };
                     detail = switch (reason) {
                         case RANGE -> rangeDetail(record, tolerance, jumpAsked);
                         case STUCK_SENSOR -> "the same reading " + state.flatRun + " times in a row";
                         case SPIKE -> spikeDetail(spike);
-                        case DRIFT -> driftDetail(state, drift, hourWeight(ageMs, timestamp) > 0);
+                        case DRIFT -> driftDetail(state, about, drift, hourWeight(ageMs, timestamp) > 0);
                         case PATTERN -> String.format(java.util.Locale.ROOT,
                                 "readings in a sequence unusual for this sensor (pattern score %.3f)", pattern);
-                        default -> missDetail(values, prediction, top, likelihood);
+                        default -> missDetail(values, prediction, about, likelihood);
                     };
                 }
             } else if (state.alertOpen && ++state.quietRun >= config.quietEvents()) {
@@ -147,7 +149,7 @@ public final class Scorer {
             }
         }
         return new ScoreOutcome(residual, scaled, raw, likelihood, pattern, outside, reported, transition,
-                state.alertOpen, top, reason, detail);
+                state.alertOpen, top, reason, detail, values.length > 1 ? about : -1);
     }
 
     /**
@@ -180,11 +182,8 @@ public final class Scorer {
         return reason == AlertReason.SPIKE ? AlertReason.RANGE : reason;
     }
 
-    /**
-     * What a drift alert says: how far, in its own units, and which way the recent level of the channel that moved
-     * most (in scales) lies from its usual, the centre or, with the time-of-day profile in use, the usual for the time.
-     */
-    private static String driftDetail(ScoreState state, double drift, boolean byHour) {
+    /** The channel whose recent level moved most (in scales) from its usual: what a drift alert is about. */
+    private static int driftChannel(ScoreState state) {
         int most = 0;
         double far = -1;
         for (int c = 0; c < state.channels(); c++) {
@@ -194,15 +193,19 @@ public final class Scorer {
                 far = d;
             }
         }
-        double by = state.recentMean()[most] - state.center()[most];
-        return String.format(java.util.Locale.ROOT, "%sthe recent level %s %s usual for this sensor%s (drift score"
-                + " %.3f)", channelTag(state.channels(), most), digits(Math.abs(by)),
-                by < 0 ? "below" : "above", byHour ? " at this time of day" : "", drift);
+        return most;
     }
 
-    /** How a detail about channel c of a key of {@code channels} channels starts: "channel c: ", nothing at d=1. */
-    private static String channelTag(int channels, int c) {
-        return channels > 1 ? CHANNEL_TAG + c + ": " : "";
+    /**
+     * What a drift alert says: how far, in its own units, and which way the recent level of channel {@code most}
+     * ({@link #driftChannel}) lies from its usual, the centre or, with the time-of-day profile in use, the usual for
+     * the time.
+     */
+    private static String driftDetail(ScoreState state, int most, double drift, boolean byHour) {
+        double by = state.recentMean()[most] - state.center()[most];
+        return String.format(java.util.Locale.ROOT, "the recent level %s %s usual for this sensor%s (drift score"
+                + " %.3f)", digits(Math.abs(by)), by < 0 ? "below" : "above", byHour ? " at this time of day" : "",
+                drift);
     }
 
     /** A reading for people: four significant digits, no trailing zeros ("11.6", "0.01346", "142300"). */
@@ -215,11 +218,10 @@ public final class Scorer {
 
     /**
      * The reading of channel c that left the range, and the range seen before it: "a reading of 142.3 outside the range
-     * seen so far (35.12 to 101.7)"; a multichannel key's names the channel by its index. Call before {@link
-     * OnlineNormaliser#update}.
+     * seen so far (35.12 to 101.7)". Call before {@link OnlineNormaliser#update}.
      */
     private static String recordDetail(ScoreState state, double[] values, int c) {
-        return channelTag(values.length, c) + "a reading of " + digits(values[c])
+        return "a reading of " + digits(values[c])
                 + " outside the range seen so far (" + digits(state.min()[c]) + " to " + digits(state.max()[c]) + ")";
     }
 
@@ -238,15 +240,13 @@ public final class Scorer {
     }
 
     /**
-     * What an alert the prediction error opened says: the reading and its prediction in the channel with the largest
-     * scaled miss ({@code top}: {@link #topChannels}), and the likelihood score.
+     * What an alert the prediction error opened says: the reading and its prediction in channel {@code c}, the one with
+     * the largest scaled miss (-1: none, without a prediction), and the likelihood score.
      */
-    private static String missDetail(double[] values, double[] prediction, int[] top, double likelihood) {
+    private static String missDetail(double[] values, double[] prediction, int c, double likelihood) {
         String miss = "";
-        if (prediction != null && top.length > 0) {
-            int c = top[0];
-            miss = channelTag(values.length, c) + "a reading of " + digits(values[c]) + " where "
-                    + digits(prediction[c]) + " was predicted: ";
+        if (c >= 0) {
+            miss = "a reading of " + digits(values[c]) + " where " + digits(prediction[c]) + " was predicted: ";
         }
         return String.format(java.util.Locale.ROOT, "%sprediction error far above usual for this sensor (likelihood"
                 + " score %.3f)", miss, likelihood);

@@ -3,7 +3,6 @@ package dev.vigil.stream;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.vigil.detect.DetectorResult;
 import dev.vigil.score.AlertTransition;
-import dev.vigil.score.Scorer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -44,7 +43,7 @@ public final class AlertRecordWriter {
             g.writeStringField("type", result.transition().name().toLowerCase(Locale.ROOT));
             g.writeNumberField("score", result.anomalyScore());
             g.writeStringField("reason", result.alertReason() == null ? null : result.alertReason().label());
-            g.writeStringField("detail", named(result.alertDetail()));
+            g.writeStringField("detail", named(result.alertDetail(), result.alertDetailChannel()));
             g.writeArrayFieldStart("channels");
             for (int c : result.topChannels()) {
                 g.writeString(channels.get(c));
@@ -59,19 +58,13 @@ public final class AlertRecordWriter {
     }
 
     /**
-     * The detail with a leading channel index ({@link Scorer#CHANNEL_TAG}, "channel 1: ...") replaced by the
-     * topology's name for that channel ("vibration: ..."); any other detail as it is.
+     * The detail, when it is about one channel ({@code channel} >= 0), led by the topology's name for that channel
+     * ("vibration: a reading of ..."), or by its index when the topology names fewer channels; else as it is.
      */
-    String named(String detail) {
-        if (detail == null || !detail.startsWith(Scorer.CHANNEL_TAG)) {
+    String named(String detail, int channel) {
+        if (detail == null || channel < 0) {
             return detail;
         }
-        int colon = detail.indexOf(": ", Scorer.CHANNEL_TAG.length());
-        try {
-            int c = colon < 0 ? -1 : Integer.parseInt(detail.substring(Scorer.CHANNEL_TAG.length(), colon));
-            return c >= 0 && c < channels.size() ? channels.get(c) + detail.substring(colon) : detail;
-        } catch (NumberFormatException e) {
-            return detail;
-        }
+        return (channel < channels.size() ? channels.get(channel) : "channel " + channel) + ": " + detail;
     }
 }

@@ -19,7 +19,7 @@ class OutputRecordsTest {
         return new DetectorResult(1_767_225_600_000L, values, prediction, residual, 0.25, 0.125, 0.0625, 0.75, false, 3, true,
                 t, t == AlertTransition.OPENED, top, false,
                 t == AlertTransition.OPENED ? AlertReason.RANGE : t == AlertTransition.CLOSED ? AlertReason.CALM : null,
-                t == AlertTransition.NONE ? null : "why", null);
+                t == AlertTransition.NONE ? null : "why", -1, null);
     }
 
     @Test
@@ -62,14 +62,13 @@ class OutputRecordsTest {
     void shouldNameTheChannelAMultichannelDetailIsAbout() {
         AlertRecordWriter writer = new AlertRecordWriter(List.of("temp", "vibration"));
         assertEquals("vibration: a reading of 92.4 outside the range seen so far (61.2 to 80.05)",
-                writer.named("channel 1: a reading of 92.4 outside the range seen so far (61.2 to 80.05)"));
+                writer.named("a reading of 92.4 outside the range seen so far (61.2 to 80.05)", 1));
         assertEquals("temp: the recent level 4.2 below usual",
-                writer.named("channel 0: the recent level 4.2 below usual"));
-        assertEquals("channel 7: beyond the channels", writer.named("channel 7: beyond the channels"));
-        assertEquals("channel x: not an index", writer.named("channel x: not an index"));
+                writer.named("the recent level 4.2 below usual", 0));
+        assertEquals("channel 7: beyond the channels", writer.named("beyond the channels", 7));
         assertEquals("a reading of 3 outside the range seen so far (1 to 2)",
-                writer.named("a reading of 3 outside the range seen so far (1 to 2)"));
-        assertEquals(null, writer.named(null));
+                writer.named("a reading of 3 outside the range seen so far (1 to 2)", -1));
+        assertEquals(null, writer.named(null, -1));
         // through the record, from a real detector's multichannel range alert
         dev.vigil.detect.Detector detector = new dev.vigil.detect.Detector(dev.vigil.detect.DetectorConfig.defaults()
                 .withChannels(2));
@@ -84,7 +83,8 @@ class OutputRecordsTest {
             }
         }
         assertEquals(AlertReason.RANGE, opened.alertReason());
-        assertTrue(opened.alertDetail().startsWith("channel 1: a reading of 50 outside the range seen so far ("),
+        assertEquals(1, opened.alertDetailChannel(), "the channel that left its range");
+        assertTrue(opened.alertDetail().startsWith("a reading of 50 outside the range seen so far ("),
                 opened.alertDetail());
         assertTrue(json(writer.write("press-2", opened)).get("detail").asText()
                 .startsWith("vibration: a reading of 50 outside the range seen so far ("));

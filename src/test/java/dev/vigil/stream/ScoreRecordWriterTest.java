@@ -44,7 +44,7 @@ class ScoreRecordWriterTest {
         return new DetectorResult(ts, reading(random, channels), reading(random, channels), reading(random, channels),
                 number(random), number(random), number(random), number(random), random.nextBoolean(),
                 random.nextInt(3) == 0 ? random.nextLong() : random.nextInt(100), random.nextBoolean(),
-                AlertTransition.NONE, random.nextBoolean(), new int[0], random.nextBoolean(), null, null, null);
+                AlertTransition.NONE, random.nextBoolean(), new int[0], random.nextBoolean(), null, null, -1, null);
     }
 
     @Test
@@ -82,7 +82,7 @@ class ScoreRecordWriterTest {
             double pattern = random.nextBoolean() ? likelihood : number(random);
             DetectorResult r = new DetectorResult(i, readings[0], readings[1], readings[2], pattern, likelihood,
                     pattern, random.nextBoolean() ? likelihood : pattern, false, 1, false, AlertTransition.NONE,
-                    false, new int[0], false, null, null, null);
+                    false, new int[0], false, null, null, -1, null);
             // now and then a fresh writer whose buffer grows in the middle of the numbers
             ScoreRecordWriter w = i % 50 == 0 ? new ScoreRecordWriter(channels) : writer;
             String key = i % 50 == 0 ? "sensor-" + "z".repeat(200 + i % 7) : "sensor-" + i;
