@@ -123,9 +123,8 @@ final class EvaluationPrinter {
                 + " non-probationary rows outside windows)%n", threshold,
                 seeds > 1 ? ", " + seeds + " seeds pooled" : "");
         o.printf(OPENER_ROW, "category", "false_alarms", "false_alarms_per_10k");
-        report.byCategory().forEach((c, t) -> o.printf(OPENER_ROW, c, t.falseAlarms(),
-                number(t.falseAlarmsPer10k(), "%.2f")));
-        o.printf(OPENER_ROW, "all", report.total().falseAlarms(), number(report.total().falseAlarmsPer10k(), "%.2f"));
+        report.byCategory().forEach((c, t) -> falseAlarmRow(o, c, t.falseAlarms(), t));
+        falseAlarmRow(o, "all", report.total().falseAlarms(), report.total());
         openerTable(o, report);
     }
 
@@ -133,9 +132,9 @@ final class EvaluationPrinter {
     private static void openerTable(PrintWriter o, DetectionReport report) {
         if (report.total().falseAlarms() > report.falseAlarmsOpenerUnknown()) {
             o.printf(OPENER_ROW, "false_alarm_opened_by", "false_alarms", "false_alarms_per_10k");
-            report.falseAlarmsByOpener().forEach((r, n) -> openerRow(o, r.label(), n, report.total()));
+            report.falseAlarmsByOpener().forEach((r, n) -> falseAlarmRow(o, r.label(), n, report.total()));
             if (report.falseAlarmsOpenerUnknown() > 0) {
-                openerRow(o, "not known", report.falseAlarmsOpenerUnknown(), report.total());
+                falseAlarmRow(o, "not known", report.falseAlarmsOpenerUnknown(), report.total());
             }
         }
     }
@@ -172,8 +171,9 @@ final class EvaluationPrinter {
         return Math.max(5, opener.label().length());
     }
 
-    private static void openerRow(PrintWriter o, String name, long falseAlarms, DetectionTally total) {
-        o.printf(OPENER_ROW, name, falseAlarms, number(total.per10k(falseAlarms), "%.2f"));
+    /** A row of false alarms: {@code name}, how many, and their rate among the rows {@code of} counted. */
+    private static void falseAlarmRow(PrintWriter o, String name, long falseAlarms, DetectionTally of) {
+        o.printf(OPENER_ROW, name, falseAlarms, number(of.per10k(falseAlarms), "%.2f"));
     }
 
     /** {@code detection anomalies=N caught=N share=S median_delay=D false_alarms_per_10k=F} (NaN as {@code -}). */

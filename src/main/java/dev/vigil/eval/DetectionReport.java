@@ -102,7 +102,7 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
                 DetectionTally one = detect(path, s.scores(), windows, a, threshold);
                 AlertReason by = one.caught() > 0 ? openerAt(s, a.start() + one.delays().get(0)) : null;
                 if (by != null) {
-                    caughtBy.computeIfAbsent(a.kind(), k -> new EnumMap<>(AlertReason.class)).merge(by, 1L, Long::sum);
+                    addCaught(caughtBy, a.kind(), by, 1);
                 }
                 kinds.add(a.kind());
                 caughtByKind.merge(a.kind(), one, DetectionTally::plus);
@@ -143,8 +143,7 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         other.falseAlarmsByOpener.forEach((r, n) -> openers.merge(r, n, Long::sum));
         Map<AnomalyKind, Map<AlertReason, Long>> caught = new EnumMap<>(AnomalyKind.class);
         for (Map<AnomalyKind, Map<AlertReason, Long>> side : List.of(caughtByOpener, other.caughtByOpener)) {
-            side.forEach((k, m) -> m.forEach((r, n) -> caught.computeIfAbsent(k, x -> new EnumMap<>(AlertReason.class))
-                    .merge(r, n, Long::sum)));
+            side.forEach((k, m) -> m.forEach((r, n) -> addCaught(caught, k, r, n)));
         }
         return new DetectionReport(kinds, categories, total.plus(other.total), openers, caught);
     }
@@ -193,6 +192,12 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
             }
         }
         return new DetectionTally(1, 0, List.of(), 0, 0);
+    }
+
+    /** Adds {@code n} catches of {@code kind} by {@code opener} to {@code caught}. */
+    private static void addCaught(Map<AnomalyKind, Map<AlertReason, Long>> caught, AnomalyKind kind,
+                                  AlertReason opener, long n) {
+        caught.computeIfAbsent(kind, k -> new EnumMap<>(AlertReason.class)).merge(opener, n, Long::sum);
     }
 
     /** What opened an alert on the row, or null when none did or it is not known. */
