@@ -30,11 +30,7 @@ public final class AnomalyLikelihood {
         ring[state.recentNext] = (float) rawScore;
         state.recentNext = (state.recentNext + 1) % ring.length;
         state.recentCount = Math.min(state.recentCount + 1, ring.length);
-        double sum = 0;
-        for (int i = 0; i < state.recentCount; i++) {
-            sum += ring[i];
-        }
-        return sum / state.recentCount;
+        return state.level();
     }
 
     /** Score in [0, 1] of a level against the long-run distribution so far (0 if nothing is known yet). */

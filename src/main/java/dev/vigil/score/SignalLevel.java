@@ -27,6 +27,15 @@ public final class SignalLevel {
         return recent;
     }
 
+    /** The short-term level: the mean of the raw values in the ring; NaN while it is empty. */
+    public double level() {
+        double sum = 0;
+        for (int i = 0; i < recentCount; i++) {
+            sum += recent[i];
+        }
+        return sum / recentCount;
+    }
+
     public int window() {
         return recent.length;
     }

@@ -53,12 +53,8 @@ final class SensorJson {
             out.putNull("errorLevel");
         } else {
             float[] ring = score.error().recent();
-            double sum = 0;
-            for (int i = 0; i < n; i++) {
-                sum += ring[i];
-            }
             out.put("rawScore", ring[Math.floorMod(score.error().recentNext() - 1, ring.length)]);
-            out.put("errorLevel", sum / n);
+            out.put("errorLevel", score.error().level());
         }
         out.put("score", s.lastScore());
         out.put("alertOpen", score.alertOpen());
