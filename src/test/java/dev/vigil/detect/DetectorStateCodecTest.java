@@ -4,6 +4,7 @@ import dev.vigil.BadBytesException;
 import dev.vigil.score.ScoreState;
 import dev.vigil.score.Scorer;
 import dev.vigil.testutil.LegacyDetectorState;
+import dev.vigil.testutil.PayloadMutations;
 import dev.vigil.testutil.SyntheticSeries;
 import org.junit.jupiter.api.Test;
 
@@ -148,9 +149,7 @@ class DetectorStateCodecTest {
         byte[] bytes = DetectorStateCodec.encode(sampleState());
         int pendingVersionAt = 5 + 2 * 32 * 4 + 8 + 1 + 8 * 8 + 8;
         java.nio.ByteBuffer.wrap(bytes).putLong(pendingVersionAt, 0);
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(bytes, 0, bytes.length - 4);
-        java.nio.ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
+        PayloadMutations.fixChecksum(bytes);
         assertThrows(dev.vigil.BadBytesException.class, () -> DetectorStateCodec.decode(bytes));
     }
 
@@ -358,9 +357,7 @@ class DetectorStateCodecTest {
     void shouldRefuseAnImpossibleHistoryHeadLength() {
         byte[] bytes = DetectorStateCodec.encode(sampleState(), new byte[] {7, 7, 7});
         java.nio.ByteBuffer.wrap(bytes).putInt(bytes.length - 8, bytes.length);
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(bytes, 0, bytes.length - 4);
-        java.nio.ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
+        PayloadMutations.fixChecksum(bytes);
         assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(bytes));
         assertThrows(BadBytesException.class, () -> DetectorStateCodec.historyHead(bytes));
     }

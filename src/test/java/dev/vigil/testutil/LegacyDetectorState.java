@@ -6,7 +6,6 @@ import dev.vigil.score.ScoreState;
 import dev.vigil.score.Scorer;
 
 import java.nio.ByteBuffer;
-import java.util.zip.CRC32;
 
 /** Detector states as releases before the current format wrote them, made from today's bytes for upgrade tests. */
 public final class LegacyDetectorState {
@@ -50,9 +49,7 @@ public final class LegacyDetectorState {
     /** {@code bytes} as format {@code version}: the version byte set and the CRC of everything before it renewed. */
     public static byte[] sealed(byte[] bytes, int version) {
         bytes[0] = (byte) version;
-        CRC32 crc = new CRC32();
-        crc.update(bytes, 0, bytes.length - 4);
-        ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
+        PayloadMutations.fixChecksum(bytes);
         return bytes;
     }
 
