@@ -28,14 +28,6 @@ class CountNoiseTest {
                 c.countBurstCap());
     }
 
-    static ScoringConfig withBurstCap(ScoringConfig c, double cap) {
-        return new ScoringConfig(c.warmupEvents(), c.normaliserHalfLife(), c.outlierClip(), c.shortWindow(),
-                c.longHalfLife(), c.minStdDev(), c.spatialTolerance(), c.alertThreshold(), c.quietEvents(),
-                c.flatlineEvents(), c.repeatLevel(), c.patternBins(), c.patternLength(), c.patternWindow(),
-                c.countAware(), c.driftHalfLife(), c.flatlineRuns(), c.youngRangeMs(), c.youngSpatialTolerance(),
-                c.jumpHalfLife(), c.spikeRows(), c.spikeMargin(), c.driftByHour(), cap);
-    }
-
     /** Poisson-like counts around a rate of 40, persistence prediction; returns the state after them. */
     private static ScoreState counted(Scorer scorer, int n) {
         ScoreState state = scorer.newState(1);
@@ -78,7 +70,7 @@ class CountNoiseTest {
     void shouldLetABurstAddNoMoreThanTheCapToTheErrorButADropItsWholeMiss() {
         double cap = aware.countBurstCap();
         Scorer capped = new Scorer(aware);
-        Scorer uncapped = new Scorer(withBurstCap(aware, 0));
+        Scorer uncapped = new Scorer(ScoringConfigs.withBurstCap(aware, 0));
         ScoreState state = counted(capped, 500);
         // a burst to five times the rate: many units above its prediction on the square-root scale
         ScoreOutcome burst = outcomeOf(capped, state, 200, 40);
@@ -94,7 +86,7 @@ class CountNoiseTest {
     @Test
     void shouldNotCapAChannelThatIsNoCount() {
         Scorer capped = new Scorer(aware);
-        Scorer uncapped = new Scorer(withBurstCap(aware, 0));
+        Scorer uncapped = new Scorer(ScoringConfigs.withBurstCap(aware, 0));
         ScoreState state = counted(capped, 300);
         capped.score(state, new double[] {40.5}, new double[] {40}, Scorer.ESTABLISHED);
         assertFalse(state.counts()[0]);

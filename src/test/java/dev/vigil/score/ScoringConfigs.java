@@ -1,6 +1,6 @@
 package dev.vigil.score;
 
-/** Scoring configurations for tests: a base with the range or spike rule's settings replaced. */
+/** Scoring configurations for tests: a base with some of its settings replaced. */
 public final class ScoringConfigs {
     private ScoringConfigs() {
     }
@@ -41,5 +41,14 @@ public final class ScoringConfigs {
                 d.flatlineEvents(), d.repeatLevel(), d.patternBins(), d.patternLength(), d.patternWindow(),
                 d.countAware(), d.driftHalfLife(), d.flatlineRuns(), d.youngRangeMs(), d.youngSpatialTolerance(),
                 d.jumpHalfLife(), d.spikeRows(), d.spikeMargin(), driftByHour, d.countBurstCap());
+    }
+
+    /** {@code base} with {@code countBurstCap} replaced. */
+    public static ScoringConfig withBurstCap(ScoringConfig d, double countBurstCap) {
+        return new ScoringConfig(d.warmupEvents(), d.normaliserHalfLife(), d.outlierClip(), d.shortWindow(),
+                d.longHalfLife(), d.minStdDev(), d.spatialTolerance(), d.alertThreshold(), d.quietEvents(),
+                d.flatlineEvents(), d.repeatLevel(), d.patternBins(), d.patternLength(), d.patternWindow(),
+                d.countAware(), d.driftHalfLife(), d.flatlineRuns(), d.youngRangeMs(), d.youngSpatialTolerance(),
+                d.jumpHalfLife(), d.spikeRows(), d.spikeMargin(), d.driftByHour(), countBurstCap);
     }
 }
