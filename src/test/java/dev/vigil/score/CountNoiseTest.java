@@ -20,12 +20,7 @@ class CountNoiseTest {
     private final ScoringConfig plain = withCountAware(aware, false);
 
     static ScoringConfig withCountAware(ScoringConfig c, boolean countAware) {
-        return new ScoringConfig(c.warmupEvents(), c.normaliserHalfLife(), c.outlierClip(), c.shortWindow(),
-                c.longHalfLife(), c.minStdDev(), c.spatialTolerance(), c.alertThreshold(), c.quietEvents(),
-                c.flatlineEvents(), c.repeatLevel(), c.patternBins(), c.patternLength(), c.patternWindow(), countAware,
-                c.driftHalfLife(), c.flatlineRuns(), c.youngRangeMs(), c.youngSpatialTolerance(),
-                c.jumpHalfLife(), c.spikeRows(), c.spikeMargin(), c.driftByHour(),
-                c.countBurstCap());
+        return ScoringConfigs.with(c, "countAware", countAware);
     }
 
     /** Poisson-like counts around a rate of 40, persistence prediction; returns the state after them. */

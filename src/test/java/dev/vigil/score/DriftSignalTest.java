@@ -11,13 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DriftSignalTest {
 
     static ScoringConfig withDrift(int halfLife) {
-        ScoringConfig c = ScoringConfig.defaults();
-        return new ScoringConfig(c.warmupEvents(), c.normaliserHalfLife(), c.outlierClip(), c.shortWindow(),
-                c.longHalfLife(), c.minStdDev(), c.spatialTolerance(), c.alertThreshold(), c.quietEvents(),
-                c.flatlineEvents(), c.repeatLevel(), c.patternBins(), c.patternLength(), c.patternWindow(),
-                c.countAware(), halfLife, c.flatlineRuns(), c.youngRangeMs(), c.youngSpatialTolerance(),
-                c.jumpHalfLife(), c.spikeRows(), c.spikeMargin(), c.driftByHour(),
-                c.countBurstCap());
+        return ScoringConfigs.with(ScoringConfig.defaults(), "driftHalfLife", halfLife);
     }
 
     /**

@@ -90,12 +90,7 @@ class PatternSurpriseTest {
     @Test
     void shouldOpenAPatternAlertWhenARisingSawtoothTurnsIntoAFallingOneThatPersistenceScoringMisses() {
         ScoringConfig on = ScoringConfig.defaults();
-        ScoringConfig off = new ScoringConfig(on.warmupEvents(), on.normaliserHalfLife(), on.outlierClip(),
-                on.shortWindow(), on.longHalfLife(), on.minStdDev(), on.spatialTolerance(), on.alertThreshold(),
-                on.quietEvents(), on.flatlineEvents(), on.repeatLevel(), 0, on.patternLength(), on.patternWindow(),
-                on.countAware(), on.driftHalfLife(), on.flatlineRuns(), on.youngRangeMs(),
-                on.youngSpatialTolerance(), on.jumpHalfLife(), on.spikeRows(), on.spikeMargin(), on.driftByHour(),
-                on.countBurstCap());
+        ScoringConfig off = ScoringConfigs.with(on, "patternBins", 0);
         double[] x = new double[1200];
         for (int t = 0; t < x.length; t++) {
             // up one bin a step, then back to the bottom; from t = 1000 down one bin a step, then back to the top:

@@ -263,12 +263,7 @@ class ScorerTest {
     @Test
     void shouldJudgeARunAgainstTheKeysOwnRunsWithFlatlineRuns() {
         ScoringConfig d = ScoringConfig.defaults();
-        ScoringConfig runs = new ScoringConfig(d.warmupEvents(), d.normaliserHalfLife(), d.outlierClip(),
-                d.shortWindow(), d.longHalfLife(), d.minStdDev(), d.spatialTolerance(), d.alertThreshold(),
-                d.quietEvents(), d.flatlineEvents(), d.repeatLevel(), d.patternBins(), d.patternLength(),
-                d.patternWindow(), d.countAware(), d.driftHalfLife(), true, d.youngRangeMs(),
-                d.youngSpatialTolerance(), d.jumpHalfLife(), d.spikeRows(), d.spikeMargin(), d.driftByHour(),
-                d.countBurstCap());
+        ScoringConfig runs = ScoringConfigs.with(d, "flatlineRuns", true);
         List<Integer> at = stuckOpenings(new Scorer(runs), idlingSensor());
         // the first idle spell is new for the key and fires; later ones are its habit (runs of about 50, so
         // q ~ 0.98 and a run needs about 460 repeats); the final long run fires once, well past any habitual spell

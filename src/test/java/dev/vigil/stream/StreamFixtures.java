@@ -12,6 +12,7 @@ import dev.vigil.lstm.Normalisation;
 import dev.vigil.lstm.TrainingConfig;
 import dev.vigil.lstm.TrainingInfo;
 import dev.vigil.score.ScoringConfig;
+import dev.vigil.score.ScoringConfigs;
 import dev.vigil.train.RetrainConfig;
 
 import java.io.IOException;
@@ -25,9 +26,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Small, fast settings, topologies, models and event JSON shared by the stream tests. */
 final class StreamFixtures {
-    /** Short warm-up and quick alert closing so that short series exercise every path. */
-    static final ScoringConfig SCORING = new ScoringConfig(20, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 5, 30, 0.3, 8, 3,
-            20, true, 60, false, ScoringConfig.DAY_MS, 0.25, 120, 2, 1.0, true, 3.0);
+    /**
+     * The defaults but a short warm-up, quick alert closing, a faster drift signal and longer patterns, so that short
+     * series exercise every path.
+     */
+    static final ScoringConfig SCORING = ScoringConfigs.with(ScoringConfig.defaults(), "warmupEvents", 20,
+            "quietEvents", 5, "patternLength", 3, "driftHalfLife", 60);
     static final DetectorConfig DETECTOR = new DetectorConfig(new LstmConfig(1, 8, 1, 1.0, true), SCORING);
     /** The smallest history, so that test series wrap the ring. */
     static final RetrainConfig RETRAIN = new RetrainConfig(64, 32, 1000, true, 42L, TrainingConfig.defaults());
