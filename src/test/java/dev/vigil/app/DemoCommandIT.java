@@ -5,8 +5,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,13 +33,12 @@ class DemoCommandIT {
 
     @BeforeAll
     static void runDemo() {
-        StringWriter out = new StringWriter();
         try (StderrCapture stderr = new StderrCapture()) {
-            code = Main.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "demo", "--duration", "30s",
-                    "--rate", "70");
+            CommandRun demo = CommandRun.of("demo", "--duration", "30s", "--rate", "70");
+            code = demo.code();
+            printed = demo.out();
             console = stderr.text();
         }
-        printed = out.toString();
         Matcher file = LOG_FILE.matcher(printed);
         logFile = file.find() ? Path.of(file.group(1)) : null;
     }

@@ -5,8 +5,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,12 +37,10 @@ class EvaluateCommandTest {
     }
 
     private String evaluate(Path data, Path out, String threads) {
-        StringWriter stdout = new StringWriter();
-        int code = Main.run(new PrintWriter(stdout), new PrintWriter(new StringWriter()), "evaluate",
-                "--data", data.toString(), "--out", out.toString(), "--threads", threads,
-                "--labels", NAB.resolve("labels/combined_windows.json").toString());
-        assertEquals(0, code, stdout.toString());
-        return stdout.toString();
+        CommandRun run = CommandRun.of("evaluate", "--data", data.toString(), "--out", out.toString(),
+                "--threads", threads, "--labels", NAB.resolve("labels/combined_windows.json").toString());
+        assertEquals(0, run.code(), run.err());
+        return run.out();
     }
 
     @Test
@@ -86,10 +82,9 @@ class EvaluateCommandTest {
 
     @Test
     void shouldStopWithOneLineNamingAnUnknownSetting() throws IOException {
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "evaluate",
-                "--data", corpus().toString(), "--out", tmp.resolve("x").toString(), "--set", "lstm.hiddenSise=8");
-        assertEquals(2, code);
-        assertEquals("error: unknown setting lstm.hiddenSise", err.toString().strip());
+        CommandRun run = CommandRun.of("evaluate", "--data", corpus().toString(), "--out", tmp.resolve("x").toString(),
+                "--set", "lstm.hiddenSise=8");
+        assertEquals(2, run.code());
+        assertEquals("error: unknown setting lstm.hiddenSise", run.err().strip());
     }
 }

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,32 +31,18 @@ class EvaluateProtocolTest {
     @TempDir
     Path tmp;
 
-    private record Result(int code, String out, String err) {
-        String[] lines() {
-            return out.strip().split("\\R");
-        }
-
-        String last() {
-            String[] l = lines();
-            return l[l.length - 1];
-        }
-    }
-
     @BeforeEach
     void corpus() throws IOException {
         TinyCorpus.write(tmp);
     }
 
-    private Result evaluate(String out, String... extra) {
+    private CommandRun evaluate(String out, String... extra) {
         List<String> args = new ArrayList<>(List.of("evaluate", "--data", tmp.resolve("data").toString(),
                 "--labels", tmp.resolve("labels/combined_windows.json").toString(),
                 "--out", tmp.resolve(out).toString(), "--threads", "2"));
         args.addAll(TinyCorpus.FAST);
         args.addAll(Arrays.asList(extra));
-        StringWriter stdout = new StringWriter();
-        StringWriter stderr = new StringWriter();
-        int code = Main.run(new PrintWriter(stdout), new PrintWriter(stderr), args.toArray(String[]::new));
-        return new Result(code, stdout.toString(), stderr.toString());
+        return CommandRun.of(args.toArray(String[]::new));
     }
 
     private Path result(String out, String file) {
@@ -68,7 +52,7 @@ class EvaluateProtocolTest {
 
     @Test
     void shouldRunOncePerSeedAndEndWithTheMeanMinAndMaxOfEachProfile() throws IOException {
-        Result r = evaluate("out", "--seeds", "1-2");
+        CommandRun r = evaluate("out", "--seeds", "1-2");
         assertEquals(0, r.code(), r.err());
         List<double[]> perSeed = new ArrayList<>();
         for (String line : r.lines()) {
@@ -102,8 +86,8 @@ class EvaluateProtocolTest {
 
     @Test
     void shouldPrintTodaysOutputForOneSeed() throws IOException {
-        Result seeds = evaluate("one", "--seeds", "7");
-        Result set = evaluate("set", "--set", "retrain.seed=7");
+        CommandRun seeds = evaluate("one", "--seeds", "7");
+        CommandRun set = evaluate("set", "--set", "retrain.seed=7");
         assertEquals(0, seeds.code(), seeds.err());
         assertTrue(ONE_RUN.matcher(seeds.last()).matches(), seeds.last());
         assertEquals(set.last(), seeds.last());
@@ -114,7 +98,7 @@ class EvaluateProtocolTest {
 
     @Test
     void shouldReplayAndScoreOnlyTheFoldsFiles() throws IOException {
-        Result a = evaluate("a", "--fold", "a");
+        CommandRun a = evaluate("a", "--fold", "a");
         assertEquals(0, a.code(), a.err());
         assertTrue(Files.isRegularFile(result("a", "c1/f1.csv")));
         assertTrue(Files.isRegularFile(result("a", "c2/f3.csv")));
@@ -125,13 +109,13 @@ class EvaluateProtocolTest {
 
         Path folds = tmp.resolve("elsewhere.json");
         Files.writeString(folds, "{\"x\": [\"c2/f4.csv\", \"c1/f2.csv\"]}");
-        Result x = evaluate("x", "--fold", "x", "--folds", folds.toString());
+        CommandRun x = evaluate("x", "--fold", "x", "--folds", folds.toString());
         assertEquals(0, x.code(), x.err());
         assertEquals(1, windowsScored(x), "fold x holds one window");
         assertTrue(ONE_RUN.matcher(x.last()).matches(), x.last());
     }
 
-    private static int windowsScored(Result r) {
+    private static int windowsScored(CommandRun r) {
         Matcher m = PROFILE_COUNTS.matcher(r.out());
         assertTrue(m.find(), r.out());
         return Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2));
@@ -139,7 +123,7 @@ class EvaluateProtocolTest {
 
     @Test
     void shouldPrintThePerKindTableBeforeTheNabLineWhenAnomaliesAreKnown() throws IOException {
-        Result r = evaluate("k");
+        CommandRun r = evaluate("k");
         assertEquals(0, r.code(), r.err());
         String[] lines = r.lines();
         assertTrue(ONE_RUN.matcher(lines[lines.length - 1]).matches());
@@ -148,12 +132,12 @@ class EvaluateProtocolTest {
         assertTrue(Arrays.stream(lines).anyMatch(l -> l.matches("spike +3 +\\d .*")), r.out());
 
         Files.move(tmp.resolve("labels/anomalies.json"), tmp.resolve("kinds.json"));
-        Result none = evaluate("n");
+        CommandRun none = evaluate("n");
         assertFalse(none.out().contains("detection anomalies="), none.out());
         assertFalse(none.out().contains("caught_by"), none.out());
         // without the catalog, the false alarms alone (SyntheticEvaluationTest checks their counts)
         assertTrue(none.out().contains("\nfalse alarms at scoring.alertThreshold=0.5 "), none.out());
-        Result named = evaluate("m", "--anomalies", tmp.resolve("kinds.json").toString());
+        CommandRun named = evaluate("m", "--anomalies", tmp.resolve("kinds.json").toString());
         assertEquals(r.lines()[r.lines().length - 2], named.lines()[named.lines().length - 2]);
     }
 
@@ -172,7 +156,7 @@ class EvaluateProtocolTest {
     }
 
     private void assertError(String expected, String... args) {
-        Result r = evaluate("err", args);
+        CommandRun r = evaluate("err", args);
         assertEquals(2, r.code(), r.out());
         assertEquals(expected, r.err().strip());
     }

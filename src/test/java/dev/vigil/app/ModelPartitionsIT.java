@@ -29,8 +29,6 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -165,13 +163,12 @@ class ModelPartitionsIT {
         Path topologyFile = tmp.resolve("migrate.yaml");
         Files.writeString(topologyFile, "name: migrate\ninputTopic: " + fresh.inputTopic() + "\nmodelsTopic: "
                 + fresh.modelsTopic() + "\n");
-        StringWriter printed = new StringWriter();
-        int exit = Main.run(new PrintWriter(printed), new PrintWriter(new StringWriter()), "migrate-models", "--config",
-                config.toString(), "--topology", topologyFile.toString(), "--from", old);
-        assertEquals(0, exit, printed.toString());
+        CommandRun migrate = CommandRun.of("migrate-models", "--config", config.toString(), "--topology",
+                topologyFile.toString(), "--from", old);
+        assertEquals(0, migrate.code(), migrate.out() + migrate.err());
         assertEquals("migrated 4 model(s) from " + old + " to " + fresh.modelsTopic() + ": 4 placed by their key's"
                 + " detector state, 0 by the Java partitioner (no state found), 0 already in place; 4 record(s) written,"
-                + " 0 undecodable payload(s) skipped", printed.toString().trim());
+                + " 0 undecodable payload(s) skipped", migrate.out().trim());
         try (VigilService service = VigilService.start(app, List.of(fresh), LIMIT)) {
             assertTrue(service.awaitRunning(LIMIT));
             awaitStoredModels(service, scenario);

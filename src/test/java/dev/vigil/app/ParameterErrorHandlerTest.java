@@ -4,8 +4,6 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,12 +14,10 @@ class ParameterErrorHandlerTest {
 
     /** stderr's lines after running {@code vigil args}; fails unless the exit code is 2 and stdout is empty. */
     private static List<String> errorLines(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
-        assertEquals(2, code, err.toString());
-        assertEquals("", out.toString());
-        return err.toString().lines().toList();
+        CommandRun run = CommandRun.of(args);
+        assertEquals(2, run.code(), run.err());
+        assertEquals("", run.out());
+        return run.err().lines().toList();
     }
 
     @Test

@@ -19,8 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,7 +63,7 @@ class ReplayAndPublishIT {
     }
 
     private static int run(String... args) {
-        return Main.run(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), args);
+        return CommandRun.of(args).code();
     }
 
     @Test

@@ -5,8 +5,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -26,10 +24,9 @@ class RunCommandTest {
     Path tmp;
 
     private String runExpectingFailure(String... args) {
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), args);
-        assertEquals(2, code, err.toString());
-        String message = err.toString().strip();
+        CommandRun run = CommandRun.of(args);
+        assertEquals(2, run.code(), run.err());
+        String message = run.err().strip();
         assertEquals(1, message.lines().count(), message);
         return message;
     }

@@ -4,8 +4,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,10 +34,9 @@ class SyntheticEvaluationTest {
     private static String defaults;
 
     private static String run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        assertEquals(0, Main.run(new PrintWriter(out), new PrintWriter(err), args), err.toString());
-        return out.toString();
+        CommandRun run = CommandRun.of(args);
+        assertEquals(0, run.code(), run.err());
+        return run.out();
     }
 
     private static String evaluate(String out, String... extra) {

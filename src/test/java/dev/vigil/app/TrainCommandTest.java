@@ -7,8 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -25,29 +23,27 @@ class TrainCommandTest {
     @Test
     void shouldWriteADecodableModelWithItsIdVersionAndTrainingMetadata() throws IOException {
         Path out = tmp.resolve("m/model.bin");
-        StringWriter printed = new StringWriter();
-        int code = Main.run(new PrintWriter(printed), new PrintWriter(new StringWriter()), "train", "--file", SERIES.toString(),
-                "--out", out.toString(), "--key", "exchange-2", "--model-version", "7", "--set", "lstm.hiddenSize=8",
+        CommandRun run = CommandRun.of("train", "--file", SERIES.toString(), "--out", out.toString(),
+                "--key", "exchange-2", "--model-version", "7", "--set", "lstm.hiddenSize=8",
                 "--set", "retrain.historySize=1000");
-        assertEquals(0, code, printed.toString());
+        assertEquals(0, run.code(), run.out() + run.err());
         LstmModel model = ModelCodec.decode(Files.readAllBytes(out));
         assertEquals("exchange-2", model.info().modelId());
         assertEquals(7, model.info().version());
         assertEquals(8, model.config().hiddenSize());
         assertEquals(1000, model.info().points(), "trained on the last historySize readings of 1624");
         assertTrue(Double.isFinite(model.info().validationLoss()));
-        assertTrue(printed.toString().startsWith("model exchange-2 v7"), printed.toString());
+        assertTrue(run.out().startsWith("model exchange-2 v7"), run.out());
     }
 
     @Test
     void shouldRefuseASeriesTooShortToTrainOn() throws IOException {
         Path shortSeries = tmp.resolve("short.csv");
         Files.writeString(shortSeries, "timestamp,value\n2026-01-01 00:00:00,1\n2026-01-01 00:05:00,2\n");
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "train", "--file",
-                shortSeries.toString(), "--out", tmp.resolve("x.bin").toString());
-        assertEquals(2, code);
-        assertTrue(err.toString().contains("training needs at least 300"), err.toString());
+        CommandRun run = CommandRun.of("train", "--file", shortSeries.toString(), "--out",
+                tmp.resolve("x.bin").toString());
+        assertEquals(2, run.code());
+        assertTrue(run.err().contains("training needs at least 300"), run.err());
         assertFalse(Files.exists(tmp.resolve("x.bin")));
     }
 }
