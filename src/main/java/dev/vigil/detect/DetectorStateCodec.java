@@ -22,7 +22,8 @@ import java.util.zip.CRC32;
  * Binary form of a {@link DetectorState}, as kept in the state store, with the stream's history head beside it (so an
  * event reads and writes one value). Big-endian:
  * <pre>
- *   u8  format version (13; version 12, with the score section's rings of recent raw values written as doubles,
+ *   u8  format version (14; version 13, without the score section's rhythm section, version 12, with the score
+ *       section's rings of recent raw values written as doubles,
  *       version 11, without its time-of-day profile either, version 10, without its
  *       spike rule either, version 9, without its jumps either,
  *       version 8, without the first event time
@@ -51,7 +52,7 @@ import java.util.zip.CRC32;
  * </pre>
  */
 public final class DetectorStateCodec {
-    public static final int FORMAT_VERSION = 13;
+    public static final int FORMAT_VERSION = 14;
     private static final int FIRST_VERSION_WITH_SCHEDULE = 2;
     private static final int FIRST_VERSION_WITH_PATTERNS = 3;
     private static final int FIRST_VERSION_WITH_PENDING_SWAP = 4;
@@ -64,6 +65,7 @@ public final class DetectorStateCodec {
     private static final int FIRST_VERSION_WITH_SPIKES = 11;
     private static final int FIRST_VERSION_WITH_HOURS = 12;
     private static final int FIRST_VERSION_WITH_FLOAT_RINGS = 13;
+    private static final int FIRST_VERSION_WITH_RHYTHM = 14;
     private static final byte[] NO_HISTORY_HEAD = new byte[0];
     /** Big-endian floats in a byte array, as {@link ByteBuffer#putFloat} writes them. */
     private static final VarHandle FLOATS = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.BIG_ENDIAN);
@@ -235,6 +237,7 @@ public final class DetectorStateCodec {
                 case SPIKES -> FIRST_VERSION_WITH_SPIKES;
                 case HOURS -> FIRST_VERSION_WITH_HOURS;
                 case FLOAT_RINGS -> FIRST_VERSION_WITH_FLOAT_RINGS;
+                case RHYTHM -> FIRST_VERSION_WITH_RHYTHM;
             };
             if (version >= since) {
                 sections.add(section);

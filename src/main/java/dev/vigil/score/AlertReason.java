@@ -14,6 +14,8 @@ public enum AlertReason {
     DRIFT("drift"),
     /** One or two readings stood out from the readings either side of them further than any before (the spike rule). */
     SPIKE("spike"),
+    /** The recent readings stopped following the key's usual daily rhythm (the rhythm score). */
+    RHYTHM("rhythm"),
     /** {@code quietEvents} calm events in a row closed the alert. */
     CALM("calm");
 

@@ -7,8 +7,8 @@ import java.util.Objects;
 
 /**
  * The scoring half of one key's state: the online normaliser of every channel, the range seen so far,
- * the calibration state of each signal (prediction error, pattern surprise), the key's pattern table and the
- * alert state.
+ * the calibration state of each signal (prediction error, pattern surprise), the key's pattern table, its rhythm
+ * state and the alert state.
  * Mutable, not thread-safe; one instance per key. Arrays returned by accessors are live.
  */
 public final class ScoreState {
@@ -31,6 +31,7 @@ public final class ScoreState {
     private final SignalLevel drift;
     private SignalLevel pattern;
     private PatternTable patterns;
+    private RhythmState rhythm;
     long updates;
     boolean alertOpen;
     int quietRun;
@@ -239,6 +240,28 @@ public final class ScoreState {
         pattern = level;
     }
 
+    /** The key's rhythm signal state, or null when the rhythm signal is off. */
+    public RhythmState rhythm() {
+        return rhythm;
+    }
+
+    /**
+     * Gives the state a fresh rhythm state when {@code on} and it has none (the signal turned on, or a state written
+     * before it existed), and drops it when off.
+     */
+    void fitRhythm(boolean on) {
+        if (on && rhythm == null) {
+            rhythm = new RhythmState(channels());
+        } else if (!on) {
+            rhythm = null;
+        }
+    }
+
+    /** Installs a decoded rhythm state (or none), as read by {@link ScoreStateCodec}. */
+    void restoreRhythm(RhythmState state) {
+        rhythm = state;
+    }
+
     /** Readings the normaliser and range have absorbed. */
     public long updates() {
         return updates;
@@ -305,6 +328,12 @@ public final class ScoreState {
         if (patterns != null) {
             patterns.copyFrom(other.patterns);
         }
+        if (other.rhythm == null) {
+            rhythm = null;
+        } else {
+            fitRhythm(true);
+            rhythm.copyFrom(other.rhythm);
+        }
         restore(other.updates, other.alertOpen, other.quietRun, other.alertsOpened, other.flatRun, other.repeats);
         openReason = other.openReason;
         repeatsAfterRepeat = other.repeatsAfterRepeat;
@@ -322,6 +351,7 @@ public final class ScoreState {
                 && spikesSeen == s.spikesSeen && Arrays.equals(hourMean, s.hourMean)
                 && flatRun == s.flatRun && repeats == s.repeats && updates == s.updates
                 && error.equals(s.error) && pattern.equals(s.pattern) && Objects.equals(patterns, s.patterns)
+                && Objects.equals(rhythm, s.rhythm)
                 && alertOpen == s.alertOpen && openReason == s.openReason && quietRun == s.quietRun
                 && alertsOpened == s.alertsOpened && repeatsAfterRepeat == s.repeatsAfterRepeat;
     }

@@ -52,6 +52,11 @@ import java.util.Set;
  *   hour section (absent in detector states before version 12: the time-of-day profile starts at zero, which leaves
  *   the drift signal as it was until the profile is learnt; B = {@link Scorer#HOUR_BINS}):
  *   f32 hourMean[d · B]
+ *   rhythm section (absent in detector states before version 14: no rhythm state, which starts afresh when the
+ *   rhythm signal is on):
+ *   u8  0 (no rhythm state: the signal off) or 1, then f32 follow[d], f32 swing[d], f32 weekend[d · B],
+ *       i64 weekendReadings, f32 rhythm recent[1], u8 recentCount, u8 recentNext, f64 longMean, f64 longVariance,
+ *       i64 levelUpdates
  * </pre>
  * The error fields keep their place of the earlier versions ({@link SignalLevel} of the prediction error).
  * The caller's buffer must be big-endian with a backing array (as {@link ByteBuffer#allocate} and
@@ -76,12 +81,14 @@ public final class ScoreStateCodec {
          * The signals' rings of recent raw values at float precision, as they are kept (format 13; before it they were
          * written as doubles, and are read into floats). Not a section of its own: how the rings are written.
          */
-        FLOAT_RINGS
+        FLOAT_RINGS,
+        /** The rhythm signal's state, when it is on (format 14). */
+        RHYTHM
     }
 
     /** What can open an alert, in the order the {@code alert} byte names them (fixed: it is stored). */
     static final AlertReason[] OPENERS = {AlertReason.RANGE, AlertReason.STUCK_SENSOR, AlertReason.PREDICTION_ERROR,
-        AlertReason.PATTERN, AlertReason.DRIFT, AlertReason.SPIKE};
+        AlertReason.PATTERN, AlertReason.DRIFT, AlertReason.SPIKE, AlertReason.RHYTHM};
     /** Big-endian doubles in a byte array, as {@link ByteBuffer#putDouble} writes them. */
     private static final VarHandle DOUBLES = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.BIG_ENDIAN);
     /** Eight pattern counts at a time, to skip the zeros of a sparse table (the byte order does not matter). */
@@ -107,7 +114,11 @@ public final class ScoreStateCodec {
         return 2 + 8 * 4 * d + 8 + levelBytes + 1 + 4 + 8 + 8 * d + 4 + 8 + 2 + table + patternLevelBytes
                 + countBytes(d) + 8 * d + Float.BYTES * state.drift().window() + 2 + 8 + 8 + 8 + 8 + 3 * 8 * d + 8
                 + 2 * 8 * Scorer.SPIKE_WIDTHS * d + 8
-                + 4 * Scorer.HOUR_BINS * d;
+                + 4 * Scorer.HOUR_BINS * d + 1 + (state.rhythm() == null ? 0 : rhythmBytes(d));
+    }
+
+    private static int rhythmBytes(int d) {
+        return Float.BYTES * (2 * d + Scorer.HOUR_BINS * d) + 8 + Float.BYTES + 2 + 8 + 8 + 8;
     }
 
     public static void write(ScoreState s, ByteBuffer out) {
@@ -160,6 +171,18 @@ public final class ScoreStateCodec {
         for (float f : s.hourMean()) {
             out.putFloat(f);
         }
+        RhythmState r = s.rhythm();
+        out.put((byte) (r == null ? 0 : 1));
+        if (r != null) {
+            putFloats(out, r.follow());
+            putFloats(out, r.swing());
+            putFloats(out, r.weekend());
+            out.putLong(r.weekendReadings);
+            SignalLevel level = r.level();
+            putFloats(out, level.recent());
+            out.put((byte) level.recentCount).put((byte) level.recentNext);
+            out.putDouble(level.longMean).putDouble(level.longVariance).putLong(level.levelUpdates);
+        }
     }
 
     private static byte alertByte(ScoreState s) {
@@ -191,7 +214,8 @@ public final class ScoreStateCodec {
      * {@link Section#JUMPS}, the jumps' recent level starts at the recent mean and no jumps are learnt; without {@link
      * Section#SPIKES}, the readings before the last start at the last and no excursions are learnt; without {@link
      * Section#HOURS}, the time-of-day profile is all zeros; without {@link Section#FLOAT_RINGS}, the rings were written
-     * as doubles. {@link BadBytesException} when truncated or inconsistent.
+     * as doubles; without {@link Section#RHYTHM}, there is no rhythm state. {@link BadBytesException} when truncated or
+     * inconsistent.
      */
     public static ScoreState read(ByteBuffer in, Set<Section> sections) {
         boolean patternSection = sections.contains(Section.PATTERNS);
@@ -279,9 +303,45 @@ public final class ScoreStateCodec {
                     }
                 }
             }
+            if (sections.contains(Section.RHYTHM)) {
+                s.restoreRhythm(readRhythm(in, s));
+            }
             return s;
         } catch (BufferUnderflowException e) {
             throw new BadBytesException("score state is truncated", e);
+        }
+    }
+
+    /** Reads the rhythm section: null for a state without one. */
+    private static RhythmState readRhythm(ByteBuffer in, ScoreState s) {
+        int present = Byte.toUnsignedInt(in.get());
+        if (present > 1) {
+            throw new BadBytesException("score state's rhythm byte is " + present + "; must be 0 or 1");
+        }
+        if (present == 0) {
+            return null;
+        }
+        RhythmState r = new RhythmState(s.channels());
+        getFiniteFloats(in, r.follow(), "rhythm");
+        getFiniteFloats(in, r.swing(), "rhythm");
+        getFiniteFloats(in, r.weekend(), "weekend profile");
+        long weekendReadings = in.getLong();
+        if (weekendReadings < 0 || weekendReadings > s.updates) {
+            throw new BadBytesException("score state has " + weekendReadings + " weekend readings learnt of "
+                    + s.updates + " readings");
+        }
+        r.weekendReadings = weekendReadings;
+        getRing(in, r.level().recent(), true);
+        readLevelScalars(in, r.level());
+        return r;
+    }
+
+    private static void getFiniteFloats(ByteBuffer in, float[] into, String what) {
+        for (int i = 0; i < into.length; i++) {
+            into[i] = in.getFloat();
+            if (!Float.isFinite(into[i])) {
+                throw new BadBytesException("score state's " + what + " holds " + into[i]);
+            }
         }
     }
 

@@ -26,6 +26,14 @@ public final class Scorer {
     public static final int HOUR_MEMORY_DAYS = 7;
     /** Days over which the profile comes into use, from the key's first day's end (its weight ramps 0 to 1). */
     public static final int HOUR_RAMP_DAYS = 2;
+    /** Smallest daily swing, in scales (the profile's root mean square), on which the rhythm signal judges. */
+    public static final double RHYTHM_MIN_SWING = 0.5;
+    /** Levels the rhythm signal's calibration learns before it scores. */
+    public static final int RHYTHM_SETTLE = 600;
+    /** Weekend days a key's weekend profile must have learnt before the rhythm signal judges a weekend. */
+    public static final int RHYTHM_WEEKEND_DAYS = 2;
+    /** Weekend days a bin of the weekend profile averages, about, once the key has had that many. */
+    public static final int RHYTHM_WEEKEND_MEMORY_DAYS = 4;
     /** The event time of a reading that has none: the time-of-day profile is neither used nor learnt. */
     public static final long NO_TIME = Long.MIN_VALUE;
 
@@ -34,11 +42,15 @@ public final class Scorer {
     private final double driftAlpha;
     /** Per-event weight of a reading in the jumps' recent level ({@link ScoringConfig#jumpHalfLife()}; 0 when off). */
     private final double jumpAlpha;
+    /** Per-event weight of a reading in the rhythm's means ({@link ScoringConfig#rhythmHalfLife()}; 0 when off). */
+    private final double rhythmAlpha;
 
     public Scorer(ScoringConfig config) {
         this.config = config;
         this.driftAlpha = config.driftHalfLife() == 0 ? 0 : 1.0 - ScoringConfig.decayFor(config.driftHalfLife());
         this.jumpAlpha = config.jumpHalfLife() == 0 ? 0 : 1.0 - ScoringConfig.decayFor(config.jumpHalfLife());
+        this.rhythmAlpha = config.rhythmHalfLife() == 0 ? 0
+                : 1.0 - ScoringConfig.decayFor(config.rhythmHalfLife());
     }
 
     public ScoringConfig config() {
@@ -94,6 +106,7 @@ public final class Scorer {
         int spike = spikeRecord(state, values);
         boolean flat = flatline(state, values);
         double pattern = patternScore(state, values);
+        double rhythm = rhythmScore(state, values, ageMs, timestamp);
         double drift = driftScore(state, values, ageMs, timestamp);
         OnlineNormaliser.update(state, values, config);
         double likelihood = 0.0;
@@ -101,8 +114,8 @@ public final class Scorer {
             likelihood = calibrate(state.error(), raw);
         }
         boolean warm = state.updates() <= config.warmupEvents();
-        double base = warm ? 0.0
-                : (outside || flat || spike != 0 ? 1.0 : Math.max(Math.max(likelihood, pattern), drift));
+        double statistical = Math.max(Math.max(likelihood, pattern), drift);
+        double base = warm ? 0.0 : (outside || flat || spike != 0 ? 1.0 : Math.max(statistical, rhythm));
         double reported = base;
         int[] top = topChannels(scaled);
         AlertTransition transition = AlertTransition.NONE;
@@ -113,7 +126,8 @@ public final class Scorer {
             if (base >= config.alertThreshold()) {
                 state.quietRun = 0;
                 AlertReason cause = outside ? AlertReason.RANGE : flat ? AlertReason.STUCK_SENSOR
-                        : spike != 0 ? AlertReason.SPIKE : drift > Math.max(likelihood, pattern) ? AlertReason.DRIFT
+                        : spike != 0 ? AlertReason.SPIKE : rhythm > statistical ? AlertReason.RHYTHM
+                        : drift > Math.max(likelihood, pattern) ? AlertReason.DRIFT
                         : pattern > likelihood ? AlertReason.PATTERN : AlertReason.PREDICTION_ERROR;
                 if (state.alertOpen && !opensAnew(cause, state.openReason)) {
                     reported = Math.min(base, config.repeatLevel());
@@ -126,6 +140,7 @@ public final class Scorer {
                     about = switch (reason) {
                         case RANGE -> broke;
                         case DRIFT -> driftChannel(state);
+                        case RHYTHM -> rhythmChannel(state);
                         case PREDICTION_ERROR -> prediction != null && top.length > 0 ? top[0] : -1;
                         default -> -1;
                     };
@@ -134,6 +149,7 @@ public final class Scorer {
                         case STUCK_SENSOR -> "the same reading " + state.flatRun + " times in a row";
                         case SPIKE -> spikeDetail(spike);
                         case DRIFT -> driftDetail(state, about, drift, hourWeight(ageMs, timestamp) > 0);
+                        case RHYTHM -> rhythmDetail(state, about, rhythm);
                         case PATTERN -> String.format(java.util.Locale.ROOT,
                                 "readings in a sequence unusual for this sensor (pattern score %.3f)", pattern);
                         default -> missDetail(values, prediction, about, likelihood);
@@ -194,6 +210,36 @@ public final class Scorer {
             }
         }
         return most;
+    }
+
+    /** The channel that lost most of its daily swing (in scales): what a rhythm alert is about. */
+    private static int rhythmChannel(ScoreState state) {
+        RhythmState r = state.rhythm();
+        int most = 0;
+        double far = -1;
+        for (int c = 0; c < state.channels(); c++) {
+            double lost = lostSwing(r, c) / OnlineNormaliser.unit(state, c);
+            if (lost > far) {
+                most = c;
+                far = lost;
+            }
+        }
+        return most;
+    }
+
+    /** A channel's swing lost, raw units: (1 - β)⁺ times the root of the usual swing's energy (0 before any). */
+    private static double lostSwing(RhythmState r, int c) {
+        double swing = r.swing()[c];
+        return swing > 0 ? Math.max(0.0, 1.0 - r.follow()[c] / swing) * Math.sqrt(swing) : 0.0;
+    }
+
+    /** What a rhythm alert says: how much of its usual daily swing channel {@code most} still follows. */
+    private static String rhythmDetail(ScoreState state, int most, double rhythm) {
+        RhythmState r = state.rhythm();
+        double swing = r.swing()[most];
+        double share = swing > 0 ? r.follow()[most] / swing : 1.0;
+        return String.format(java.util.Locale.ROOT, "the recent readings follow %.0f%% of this sensor's usual daily"
+                + " swing of %s (rhythm score %.3f)", 100 * share, digits(Math.sqrt(swing)), rhythm);
     }
 
     /**
@@ -322,6 +368,76 @@ public final class Scorer {
         }
         double r = Math.sqrt(sumSquares / values.length);
         return calibrate(state.drift(), r / (1.0 + r));
+    }
+
+    /**
+     * The rhythm signal's calibrated score for this reading ({@link ScoringConfig#rhythmHalfLife()}), 0 when it is off,
+     * the reading has no event time, the key's time-of-day profile is not in use yet or the key is younger than the
+     * half-life. Per channel, x is the reading less its centre and u its usual deviation at this time of day (the
+     * weekday profile, or on a Saturday or Sunday (UTC) the weekend profile, which the reading first teaches); the
+     * exponentially weighted means of u·x and u² give β, the share of the usual swing the readings follow (1 on a
+     * usual day, 0 on a flat one, below 0 on a day half a cycle late), and the channel's swing lost is (1 - β)⁺ times
+     * √(mean u²) in scales. Channels whose daily swing is under {@value #RHYTHM_MIN_SWING} scale are not judged, nor
+     * weekends before the weekend profile has learnt {@value #RHYTHM_WEEKEND_DAYS} days. The root mean square of the
+     * judged channels' losses, bounded as r/(1+r), is calibrated against the key's own history of it, and scores from
+     * its {@value #RHYTHM_SETTLE}th level. Call before {@link #driftScore} (which learns the weekday profile) and
+     * {@link OnlineNormaliser#update}. Modifies {@code state}.
+     */
+    private double rhythmScore(ScoreState state, double[] values, long ageMs, long timestamp) {
+        state.fitRhythm(config.rhythmHalfLife() > 0);
+        RhythmState r = state.rhythm();
+        if (r == null || timestamp == NO_TIME || config.driftHalfLife() == 0 || state.updates() == 0) {
+            return 0.0;
+        }
+        int bin = (int) (Math.floorMod(timestamp, ScoringConfig.DAY_MS) / (ScoringConfig.DAY_MS / HOUR_BINS));
+        boolean weekend = Math.floorMod(Math.floorDiv(timestamp, ScoringConfig.DAY_MS) + 3, 7) >= 5;
+        double perDay = state.updates() / Math.max(1.0, keyDays(ageMs));
+        boolean judged = !weekend || r.weekendReadings >= RHYTHM_WEEKEND_DAYS * perDay;
+        double weekendRate = 1.0 / Math.min(Math.max(1.0, (double) (r.weekendReadings + 1) / HOUR_BINS),
+                Math.max(1.0, RHYTHM_WEEKEND_MEMORY_DAYS * perDay / HOUR_BINS));
+        boolean inUse = hourWeight(ageMs, timestamp) > 0;
+        double lostSquares = 0;
+        boolean any = false;
+        for (int c = 0; c < values.length; c++) {
+            int k = c * HOUR_BINS + bin;
+            double x = values[c] - state.center()[c];
+            double u = state.hourMean()[k];
+            if (weekend) {
+                float[] w = r.weekend();
+                u = w[k];
+                w[k] = (float) (w[k] + weekendRate * (x - w[k]));
+            }
+            if (!inUse || !judged) {
+                continue;
+            }
+            r.follow()[c] = (float) (r.follow()[c] + rhythmAlpha * (u * x - r.follow()[c]));
+            r.swing()[c] = (float) (r.swing()[c] + rhythmAlpha * (u * u - r.swing()[c]));
+            double unit = OnlineNormaliser.unit(state, c);
+            if (r.swing()[c] > 0 && profileSwing(state, c) / unit >= RHYTHM_MIN_SWING) {
+                double lost = lostSwing(r, c) / unit;
+                lostSquares += lost * lost;
+                any = true;
+            }
+        }
+        if (weekend) {
+            r.weekendReadings++;
+        }
+        if (!any || state.updates() <= config.rhythmHalfLife()) {
+            return 0.0;
+        }
+        double q = Math.sqrt(lostSquares / values.length);
+        double score = calibrate(r.level(), q / (1.0 + q));
+        return r.level().levelUpdates() > RHYTHM_SETTLE ? score : 0.0;
+    }
+
+    /** The root mean square of channel c's weekday profile, raw units: the size of its usual daily swing. */
+    private static double profileSwing(ScoreState state, int c) {
+        double sum = 0;
+        for (int b = 0; b < HOUR_BINS; b++) {
+            double h = state.hourMean()[c * HOUR_BINS + b];
+            sum += h * h;
+        }
+        return Math.sqrt(sum / HOUR_BINS);
     }
 
     /**

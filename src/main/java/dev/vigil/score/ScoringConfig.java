@@ -90,6 +90,16 @@ import dev.vigil.BadConfigException;
  *                               a miss of this size (a reading that leaps past everything the key has had is the range
  *                               and spike rules' to judge); a reading below its prediction is not capped, nor is the
  *                               scaled error reported; 0 disables; range 0..100, default 3
+ * @param rhythmHalfLife         half-life, in events, of the rhythm signal: β, the share of the key's usual daily swing
+ *                               (its time-of-day profile, {@code driftByHour}; a second profile for Saturdays and
+ *                               Sundays, learnt from the key's weekends) that its recent readings follow, and
+ *                               (1 - β)⁺ times the swing, in scales, calibrated like the other signals: a day that
+ *                               flattens, runs late or misses its peak inside the range. Only where the daily swing is
+ *                               at least {@value Scorer#RHYTHM_MIN_SWING} scale, from the signal's
+ *                               {@value Scorer#RHYTHM_SETTLE}th level on, and on weekends once two weekend days are
+ *                               learnt; needs {@code driftByHour}; 0 disables; range 0..100,000, default 0 (off: it
+ *                               also flags holidays and the days after an incident, which NAB does not label; see
+ *                               docs/tuning.md)
  */
 public record ScoringConfig(
         int warmupEvents,
@@ -115,7 +125,8 @@ public record ScoringConfig(
         int spikeRows,
         double spikeMargin,
         boolean driftByHour,
-        double countBurstCap) {
+        double countBurstCap,
+        int rhythmHalfLife) {
 
     /** Most counters a key's pattern table may hold per channel: (patternBins + 2)^patternLength. */
     public static final int MAX_PATTERN_CELLS = 4096;
@@ -128,7 +139,7 @@ public record ScoringConfig(
     /** The one place defaults live. */
     public static ScoringConfig defaults() {
         return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 60, 30, 0.3, 8, 2, 20, true, 120, false,
-                DAY_MS, 0.25, 120, 2, 1.0, true, 3.0);
+                DAY_MS, 0.25, 120, 2, 1.0, true, 3.0, 0);
     }
 
     public ScoringConfig {
@@ -157,6 +168,11 @@ public record ScoringConfig(
             throw new BadConfigException("spikeMargin must be in (0, 100], got " + spikeMargin);
         }
         requireRange("countBurstCap", countBurstCap, 0, 100);
+        requireRange("rhythmHalfLife", rhythmHalfLife, 0, 100_000);
+        if (rhythmHalfLife > 0 && !driftByHour) {
+            throw new BadConfigException("rhythmHalfLife needs driftByHour=true: the rhythm is measured on its"
+                    + " time-of-day profile");
+        }
         if (patternBins > 0 && PatternTable.cells(patternBins, patternLength) > MAX_PATTERN_CELLS) {
             throw new BadConfigException("patternBins " + patternBins + " with patternLength " + patternLength + " needs "
                     + PatternTable.cells(patternBins, patternLength) + " counters per channel; at most "

@@ -35,7 +35,10 @@ class DetectorStateCodecTest {
     static final String FIXTURE_V10 = "/fixtures/detector-state-v10.bin";
     static final String FIXTURE_V11 = "/fixtures/detector-state-v11.bin";
     static final String FIXTURE_V12 = "/fixtures/detector-state-v12.bin";
-    static final String FIXTURE = "/fixtures/detector-state-v13.bin";
+    static final String FIXTURE_V13 = "/fixtures/detector-state-v13.bin";
+    static final String FIXTURE = "/fixtures/detector-state-v14.bin";
+    /** What format 14 adds at the end of the score section for a state without a rhythm state: its flag byte. */
+    static final int RHYTHM_FLAG = 1;
     /** What format 10 adds to the score section for one channel: the jumps' level, low and high, and their count. */
     static final int JUMP_SECTION = 3 * 8 + 8;
     /** What format 11 adds after it: the two readings before the last, the largest excursions of width 1 and 2, and
@@ -96,9 +99,9 @@ class DetectorStateCodecTest {
     void shouldRejectUnknownVersionsTruncationAndCorruption() {
         byte[] bytes = DetectorStateCodec.encode(sampleState());
         byte[] wrongVersion = bytes.clone();
-        wrongVersion[0] = 14;
+        wrongVersion[0] = 15;
         assertTrue(assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(wrongVersion))
-                .getMessage().contains("version 14"));
+                .getMessage().contains("version 15"));
         assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(Arrays.copyOf(bytes, bytes.length - 7)));
         byte[] flipped = bytes.clone();
         flipped[40] ^= 0x10;
@@ -162,7 +165,7 @@ class DetectorStateCodecTest {
         byte[] current = DetectorStateCodec.encode(state);
         // the same state, then its count flags and drift section, and an empty history head (its length)
         assertUpgraded(bytes, current, V6_SECTION + 4);
-        int section = current.length - 8 - V6_SECTION;
+        int section = current.length - 8 - V6_SECTION - RHYTHM_FLAG;
         assertEquals(0, current[section], "a seasonal series with fractional readings does not count");
         assertEquals(state.score().center()[0], state.score().recentMean()[0], "the recent mean starts at the centre");
         assertEquals(0, state.score().drift().levelUpdates());
@@ -206,9 +209,10 @@ class DetectorStateCodecTest {
         assertUpgraded(bytes, current, 8 + LATER_SCORE + 1 + 8);
         int flagAt = bytes.length - 8 - fixture(HISTORY_HEAD).length - ringSavings(bytes);
         assertEquals(0L, java.nio.ByteBuffer.wrap(current, flagAt, 8).getLong(), "no repeats: no run count");
-        assertEquals(0, current[flagAt + 8 + LATER_SCORE]);
+        assertEquals(0, current[flagAt + 8 + LATER_SCORE], "no rhythm state");
+        assertEquals(0, current[flagAt + 8 + LATER_SCORE + RHYTHM_FLAG]);
         assertEquals(DetectorState.NO_TIMESTAMP,
-                java.nio.ByteBuffer.wrap(current, flagAt + 9 + LATER_SCORE, 8).getLong(),
+                java.nio.ByteBuffer.wrap(current, flagAt + 9 + LATER_SCORE + RHYTHM_FLAG, 8).getLong(),
                 "the first event time is not known: an established key");
     }
 
@@ -221,11 +225,12 @@ class DetectorStateCodecTest {
         int at = flagAt - ringSavings(bytes);
         assertEquals(0L, java.nio.ByteBuffer.wrap(current, at, 8).getLong(),
                 "after the score section the run count, estimated from the fixture's repeats (none)");
-        assertEquals(bytes[flagAt], current[at + 8 + LATER_SCORE], "then the jumps and the cold-start flag");
+        int later = LATER_SCORE + RHYTHM_FLAG;
+        assertEquals(bytes[flagAt], current[at + 8 + later], "then the jumps and the cold-start flag");
         assertEquals(DetectorState.NO_TIMESTAMP,
-                java.nio.ByteBuffer.wrap(current, at + 9 + LATER_SCORE, 8).getLong());
+                java.nio.ByteBuffer.wrap(current, at + 9 + later, 8).getLong());
         assertArrayEquals(Arrays.copyOfRange(bytes, flagAt + 1, bytes.length - 4),
-                Arrays.copyOfRange(current, at + 17 + LATER_SCORE, current.length - 4), "and the head");
+                Arrays.copyOfRange(current, at + 17 + later, current.length - 4), "and the head");
     }
 
     @Test
@@ -239,13 +244,14 @@ class DetectorStateCodecTest {
         assertUpgraded(bytes, current, LATER_SCORE + 8);
         int flagAt = bytes.length - 8 - fixture(HISTORY_HEAD).length - 1;
         int at = flagAt - ringSavings(bytes);
-        assertEquals(bytes[flagAt], current[at + LATER_SCORE],
+        int later = LATER_SCORE + RHYTHM_FLAG;
+        assertEquals(bytes[flagAt], current[at + later],
                 "after the score section the jumps and the cold-start flag");
         assertEquals(DetectorState.NO_TIMESTAMP,
-                java.nio.ByteBuffer.wrap(current, at + 1 + LATER_SCORE, 8).getLong(),
+                java.nio.ByteBuffer.wrap(current, at + 1 + later, 8).getLong(),
                 "then the first event time, not known");
         assertArrayEquals(Arrays.copyOfRange(bytes, flagAt + 1, bytes.length - 4),
-                Arrays.copyOfRange(current, at + 9 + LATER_SCORE, current.length - 4), "then the head");
+                Arrays.copyOfRange(current, at + 9 + later, current.length - 4), "then the head");
     }
 
     @Test
@@ -319,20 +325,30 @@ class DetectorStateCodecTest {
         DetectorState state = sampleState();
         byte[] current = DetectorStateCodec.encode(state);
         byte[] v12 = LegacyDetectorState.sealed(LegacyDetectorState.ringsAsDoubles(current), 12);
-        assertEquals(current.length + ringSavings(v12), v12.length);
+        assertEquals(current.length - RHYTHM_FLAG + ringSavings(v12), v12.length);
         assertEquals(state.score(), DetectorStateCodec.decode(v12).score());
         assertArrayEquals(current, DetectorStateCodec.encode(DetectorStateCodec.decode(v12)));
     }
 
     @Test
-    void shouldDecodeTheReleasedV13Fixture() throws IOException {
+    void shouldDecodeTheReleasedV13FixtureWithNoRhythmState() throws IOException {
+        byte[] bytes = fixture(FIXTURE_V13);
+        assertEquals(13, bytes[0]);
+        DetectorState state = DetectorStateCodec.decode(bytes);
+        assertNull(state.score().rhythm(), "no rhythm state: it starts afresh if the rhythm signal is on");
+        java.nio.ByteBuffer flag = insertedAtScoreEnd(bytes, reencoded(bytes, true), 0);
+        assertEquals(0, flag.get(), "written with the flag of a state without one");
+    }
+
+    @Test
+    void shouldDecodeTheReleasedV14Fixture() throws IOException {
         byte[] head = fixture(HISTORY_HEAD);
         if (Boolean.getBoolean("vigil.updateFixtures")) {
             java.nio.file.Files.write(java.nio.file.Path.of("src/test/resources" + FIXTURE),
-                    DetectorStateCodec.encode(DetectorStateCodec.decode(fixture(FIXTURE_V12)), head));
+                    DetectorStateCodec.encode(DetectorStateCodec.decode(fixture(FIXTURE_V13)), head));
         }
         byte[] bytes = fixture(FIXTURE);
-        assertEquals(13, bytes[0]);
+        assertEquals(14, bytes[0]);
         DetectorState state = DetectorStateCodec.decode(bytes);
         assertSampleState(state);
         assertTrue(state.coldStart(), "the fixture's key is on the shared model (cold start)");
@@ -369,20 +385,27 @@ class DetectorStateCodecTest {
      */
     private java.nio.ByteBuffer insertedAtScoreEnd(byte[] bytes, byte[] current, int added) throws IOException {
         assertUpgraded(bytes, current, added);
+        int inserted = added + rhythmFlag(bytes);
         int scoreEnd = bytes.length - 4 - 4 - fixture(HISTORY_HEAD).length - 8 - 1;
         int at = scoreEnd - ringSavings(bytes);
         assertArrayEquals(Arrays.copyOfRange(bytes, scoreEnd, bytes.length - 4),
-                Arrays.copyOfRange(current, at + added, current.length - 4), "then the rest as it was");
-        return java.nio.ByteBuffer.wrap(current, at, added);
+                Arrays.copyOfRange(current, at + inserted, current.length - 4), "then the rest as it was");
+        return java.nio.ByteBuffer.wrap(current, at, inserted);
+    }
+
+    /** The rhythm flag an upgrade of released {@code bytes} adds: formats before 14 lack it. */
+    private static int rhythmFlag(byte[] bytes) {
+        return bytes[0] < 14 ? RHYTHM_FLAG : 0;
     }
 
     /**
-     * Asserts that {@code current} is the released {@code bytes} in today's format: {@code added} bytes more, less what
-     * its rings of recent raw values save as floats, and decoding to the same state.
+     * Asserts that {@code current} is the released {@code bytes} in today's format: {@code added} bytes more (and the
+     * rhythm flag of formats before 14), less what its rings of recent raw values save as floats, and decoding to the
+     * same state.
      */
     private static void assertUpgraded(byte[] bytes, byte[] current, int added) {
         assertEquals(DetectorStateCodec.FORMAT_VERSION, current[0]);
-        assertEquals(bytes.length + added - ringSavings(bytes), current.length);
+        assertEquals(bytes.length + added + rhythmFlag(bytes) - ringSavings(bytes), current.length);
         DetectorState before = DetectorStateCodec.decode(bytes);
         DetectorState after = DetectorStateCodec.decode(current);
         assertEquals(before.score(), after.score(), "the same score state");

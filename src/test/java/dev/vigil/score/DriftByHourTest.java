@@ -4,6 +4,10 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
+import static dev.vigil.score.FiveMinuteSeries.DAY;
+import static dev.vigil.score.FiveMinuteSeries.firstOpened;
+import static dev.vigil.score.FiveMinuteSeries.run;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,10 +15,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link ScoringConfig#driftByHour()}: a day that breaks the key's daily pattern while staying inside its range. */
 class DriftByHourTest {
-    private static final long STEP_MS = 300_000L;
-    private static final int DAY = 288;
-    /** Midnight UTC, 1 March 2021. */
-    private static final long START = 1_614_556_800_000L;
     /** The day whose cycle runs half a day late: its peak where the trough should be, every reading in range. */
     private static final int BROKEN_DAY = 17;
 
@@ -28,26 +28,6 @@ class DriftByHourTest {
             x[t] = 50 + cycle + 0.5 * random.nextGaussian();
         }
         return x;
-    }
-
-    /** Scores every reading with persistence, at its event time or without one. */
-    private static ScoreOutcome[] run(Scorer scorer, ScoreState state, double[] x, boolean timed) {
-        ScoreOutcome[] out = new ScoreOutcome[x.length];
-        for (int t = 0; t < x.length; t++) {
-            double[] prediction = t == 0 ? null : new double[] {x[t - 1]};
-            out[t] = timed ? scorer.score(state, new double[] {x[t]}, prediction, t * STEP_MS, START + t * STEP_MS)
-                    : scorer.score(state, new double[] {x[t]}, prediction, t * STEP_MS);
-        }
-        return out;
-    }
-
-    private static int firstOpened(ScoreOutcome[] out, int from, int to) {
-        for (int t = from; t < to; t++) {
-            if (out[t].transition() == AlertTransition.OPENED) {
-                return t;
-            }
-        }
-        return -1;
     }
 
     @Test
@@ -92,8 +72,8 @@ class DriftByHourTest {
         ScoreState back = ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array()));
         assertArrayEquals(state.hourMean(), back.hourMean());
         assertEquals(state, back);
-        // the profile is the section's last field
-        buf.putFloat(buf.capacity() - 4, Float.NaN);
+        // the profile is the section's last field, before the rhythm byte
+        buf.putFloat(buf.capacity() - 1 - 4, Float.NaN);
         assertEquals("score state's time-of-day profile holds NaN", org.junit.jupiter.api.Assertions.assertThrows(
                 dev.vigil.BadBytesException.class, () -> ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array())))
                 .getMessage());

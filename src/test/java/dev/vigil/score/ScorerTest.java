@@ -281,9 +281,9 @@ class ScorerTest {
         ScoreStateCodec.write(state, buf);
         assertEquals(0, buf.remaining());
         assertEquals(state, ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array())));
-        // without the run section (8 bytes before the jump section's 32, the spike section's 40 and the hour
-        // section's 48), as a detector state of format 7 holds it (its rings as today's, floats)
-        int runAt = buf.capacity() - 48 - 40 - 32 - 8;
+        // without the run section (8 bytes before the jump section's 32, the spike section's 40, the hour
+        // section's 48 and the rhythm byte), as a detector state of format 7 holds it (its rings as today's, floats)
+        int runAt = buf.capacity() - 1 - 48 - 40 - 32 - 8;
         ScoreState old = ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array(), 0, runAt),
                 java.util.EnumSet.of(ScoreStateCodec.Section.PATTERNS, ScoreStateCodec.Section.COUNTS,
                         ScoreStateCodec.Section.FLOAT_RINGS));
@@ -423,8 +423,8 @@ class ScorerTest {
         ScoreState old = ScoreStateCodec.read(buf.duplicate());
         assertTrue(old.alertOpen());
         assertEquals(null, old.openReason());
-        buf.put(alertByte, (byte) 8);
-        assertEquals("score state's alert byte is 8; must be 0..7", org.junit.jupiter.api.Assertions.assertThrows(
+        buf.put(alertByte, (byte) 9);
+        assertEquals("score state's alert byte is 9; must be 0..8", org.junit.jupiter.api.Assertions.assertThrows(
                 dev.vigil.BadBytesException.class, () -> ScoreStateCodec.read(buf.duplicate())).getMessage());
     }
 

@@ -110,8 +110,8 @@ class SpikeRuleTest {
         assertEquals(state, back);
         assertArrayEquals(new double[] {x[697], x[698]}, back.spikeBefore());
         assertTrue(back.spikeHigh()[0] > 0 && back.spikeHigh()[1] > 0);
-        // the count of readings learnt is the section's last field, before the hour profile
-        buf.putLong(buf.capacity() - 4 * Scorer.HOUR_BINS - 8, state.updates() + 1);
+        // the count of readings learnt is the section's last field, before the hour profile and the rhythm byte
+        buf.putLong(buf.capacity() - 1 - 4 * Scorer.HOUR_BINS - 8, state.updates() + 1);
         assertEquals("score state has 701 excursions learnt of 700 readings", org.junit.jupiter.api.Assertions
                 .assertThrows(dev.vigil.BadBytesException.class,
                         () -> ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array()))).getMessage());

@@ -13,18 +13,35 @@ public final class LegacyDetectorState {
     }
 
     /**
-     * {@code current} (format 13 or later, one channel) with its three rings of recent raw values (the error's, the
-     * pattern signal's and the drift signal's) written as doubles, as formats before 13 wrote them; everything else,
-     * the version byte and the (now stale) CRC as they were. Callers cut the sections the older format lacks and
-     * seal the result with {@link #sealed}.
+     * {@code current} (format 14 or later, one channel, no rhythm state) without its score section's rhythm byte, as
+     * format 13 wrote it; everything else, the version byte and the (now stale) CRC as they were.
      */
-    public static byte[] ringsAsDoubles(byte[] current) {
+    public static byte[] withoutRhythm(byte[] current) {
         DetectorState s = DetectorStateCodec.decode(current);
+        if (s.score().rhythm() != null) {
+            throw new IllegalArgumentException("a state with a rhythm state has no format-13 form");
+        }
+        int flagAt = current.length - 4 - 4 - DetectorStateCodec.historyHead(current).length - 8 - 1 - 1;
+        byte[] out = new byte[current.length - 1];
+        System.arraycopy(current, 0, out, 0, flagAt);
+        System.arraycopy(current, flagAt + 1, out, flagAt, current.length - flagAt - 1);
+        return out;
+    }
+
+    /**
+     * {@code current} (format 14 or later, one channel, no rhythm state) as {@link #withoutRhythm}, with its three
+     * rings of recent raw values (the error's, the pattern signal's and the drift signal's) written as doubles, as
+     * formats before 13 wrote them; everything else, the version byte and the (now stale) CRC as they were. Callers cut
+     * the sections the older format lacks and seal the result with {@link #sealed}.
+     */
+    public static byte[] ringsAsDoubles(byte[] latest) {
+        DetectorState s = DetectorStateCodec.decode(latest);
+        byte[] current = withoutRhythm(latest);
         ScoreState score = s.score();
         if (s.channels() != 1) {
             throw new IllegalArgumentException("one channel only, got " + s.channels());
         }
-        int head = DetectorStateCodec.historyHead(current).length;
+        int head = DetectorStateCodec.historyHead(latest).length;
         int scoreStart = 5 + 2 * s.lstm().layers() * s.lstm().hiddenSize() * Float.BYTES + 8 + 1 + 11 * 8;
         int scoreEnd = current.length - 4 - 4 - head - 8 - 1;
         int errorAt = scoreStart + 2 + 4 * 8;

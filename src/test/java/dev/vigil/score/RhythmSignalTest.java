@@ -1,0 +1,130 @@
+package dev.vigil.score;
+
+import dev.vigil.BadConfigException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.Random;
+
+import static dev.vigil.score.FiveMinuteSeries.DAY;
+import static dev.vigil.score.FiveMinuteSeries.START;
+import static dev.vigil.score.FiveMinuteSeries.STEP_MS;
+import static dev.vigil.score.FiveMinuteSeries.firstOpened;
+import static dev.vigil.score.FiveMinuteSeries.run;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link ScoringConfig#rhythmHalfLife()}: a day that stops following the key's daily rhythm inside its range. */
+class RhythmSignalTest {
+    /** Thursday 18 March: from 04:00 for ten hours the readings stay at the cycle's mean, the 06:00 peak missing. */
+    private static final int FLAT_DAY = 17;
+    private static final int FLAT_FROM = FLAT_DAY * DAY + 48;
+    private static final int FLAT_TO = FLAT_FROM + 120;
+    private static final ScoringConfig ON = ScoringConfigs.with(ScoringConfig.defaults(), "rhythmHalfLife", 120);
+
+    /** A daily cycle of amplitude 10 around 50 (peak at 06:00 UTC), noise sd 0.5, for twenty days; day 17 flattens. */
+    private static double[] flattened() {
+        Random random = new Random(5);
+        double[] x = new double[20 * DAY];
+        for (int t = 0; t < x.length; t++) {
+            double cycle = t >= FLAT_FROM && t < FLAT_TO ? 0 : 10 * Math.sin(2 * Math.PI * (t % DAY) / DAY);
+            x[t] = 50 + cycle + 0.5 * random.nextGaussian();
+        }
+        return x;
+    }
+
+    /** Four weeks of a working rhythm: the daily cycle on weekdays, a flat lower level on Saturdays and Sundays. */
+    private static double[] workingWeeks() {
+        Random random = new Random(9);
+        double[] x = new double[28 * DAY];
+        for (int t = 0; t < x.length; t++) {
+            boolean weekend = (t / DAY) % 7 >= 5;
+            x[t] = (weekend ? 45 : 50 + 10 * Math.sin(2 * Math.PI * (t % DAY) / DAY)) + 0.5 * random.nextGaussian();
+        }
+        return x;
+    }
+
+    @Test
+    void shouldOpenARhythmAlertOnADayThatLosesItsPeakInsideTheRange() {
+        double[] x = flattened();
+        Scorer on = new Scorer(ON);
+        ScoreOutcome[] rhythm = run(on, on.newState(1), x, true);
+        for (int t = 3 * DAY; t < FLAT_FROM; t++) {
+            assertNotEquals(AlertReason.RHYTHM, rhythm[t].reason(), "a rhythm alert on an ordinary day, event " + t);
+        }
+        int opened = firstOpened(rhythm, FLAT_FROM, FLAT_TO);
+        assertTrue(opened >= 0, "the flat stretch opens an alert");
+        assertEquals(AlertReason.RHYTHM, rhythm[opened].reason());
+        assertTrue(rhythm[opened].detail().matches("the recent readings follow -?[0-9]+% of this sensor's usual daily"
+                + " swing of [0-9.]+ \\(rhythm score 0\\.[5-9][0-9]{2}\\)"), rhythm[opened].detail());
+        Scorer off = new Scorer(ScoringConfig.defaults());
+        ScoreOutcome[] defaults = run(off, off.newState(1), x, true);
+        for (int t = 0; t < x.length; t++) {
+            assertNotEquals(AlertReason.RHYTHM, defaults[t].reason(), "the signal is off by default");
+        }
+    }
+
+    @Test
+    void shouldJudgeWeekendsAgainstTheKeysOwnWeekendsNotFlagThem() {
+        Scorer on = new Scorer(ON);
+        ScoreState state = on.newState(1);
+        ScoreOutcome[] out = run(on, state, workingWeeks(), true);
+        for (int t = 0; t < out.length; t++) {
+            assertNotEquals(AlertReason.RHYTHM, out[t].reason(), "a weekend is this key's habit, event " + t);
+        }
+        RhythmState r = state.rhythm();
+        assertEquals(8 * DAY, r.weekendReadings(), "four weekends learnt");
+        double usual = 45 - state.center()[0];
+        for (int b = 0; b < Scorer.HOUR_BINS; b++) {
+            assertEquals(usual, r.weekend()[b], 1.0, "the weekend profile's bin " + b + ": flat at 45");
+        }
+    }
+
+    @Test
+    void shouldLeaveReadingsWithoutAnEventTimeAsTheSignalOffScoresThem() {
+        double[] x = flattened();
+        Scorer on = new Scorer(ON);
+        ScoreState state = on.newState(1);
+        ScoreOutcome[] untimed = run(on, state, x, false);
+        Scorer off = new Scorer(ScoringConfig.defaults());
+        ScoreOutcome[] plain = run(off, off.newState(1), x, false);
+        for (int t = 0; t < x.length; t++) {
+            assertEquals(plain[t].anomalyScore(), untimed[t].anomalyScore(), "event " + t);
+        }
+        assertArrayEquals(new float[1], state.rhythm().swing(), "nothing learnt without a time of day");
+    }
+
+    @Test
+    void shouldRefuseTheSignalWithoutTheTimeOfDayProfile() {
+        BadConfigException e = assertThrows(BadConfigException.class,
+                () -> ScoringConfigs.with(ON, "driftByHour", false));
+        assertTrue(e.getMessage().startsWith("rhythmHalfLife needs driftByHour=true"), e.getMessage());
+        assertThrows(BadConfigException.class, () -> ScoringConfigs.with(ScoringConfig.defaults(),
+                "rhythmHalfLife", -1));
+    }
+
+    @Test
+    void shouldStoreTheRhythmStateOnlyWhileTheSignalIsOn() {
+        Scorer on = new Scorer(ON);
+        ScoreState state = on.newState(1);
+        run(on, state, java.util.Arrays.copyOf(workingWeeks(), 10 * DAY), true);
+        assertTrue(state.rhythm().level().levelUpdates() > Scorer.RHYTHM_SETTLE, "learnt and scoring");
+        ByteBuffer bytes = ByteBuffer.allocate(ScoreStateCodec.size(state));
+        ScoreStateCodec.write(state, bytes);
+        assertEquals(0, bytes.remaining(), "size() counts every byte written");
+        ScoreState back = ScoreStateCodec.read(bytes.flip());
+        assertEquals(state, back, "the rhythm state round-trips");
+        assertEquals(state.rhythm(), back.rhythm());
+
+        Scorer off = new Scorer(ScoringConfig.defaults());
+        off.score(back, new double[] {50}, new double[] {50}, 10 * DAY * STEP_MS, START + 10 * DAY * STEP_MS);
+        assertNull(back.rhythm(), "the signal turned off drops its state");
+        assertEquals(ScoreStateCodec.size(state) - ScoreStateCodec.size(back), Float.BYTES * (2 + Scorer.HOUR_BINS)
+                + 8 + Float.BYTES + 2 + 8 + 8 + 8, "a state without one writes only the rhythm byte");
+    }
+}
