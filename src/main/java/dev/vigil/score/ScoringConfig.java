@@ -97,7 +97,7 @@ import dev.vigil.BadConfigException;
  *                               flattens, runs late or misses its peak inside the range. Only where the daily swing is
  *                               at least {@value Scorer#RHYTHM_MIN_SWING} scale, from the signal's
  *                               {@value Scorer#RHYTHM_SETTLE}th level on, and on weekends once two weekend days are
- *                               learnt; needs {@code driftByHour}; 0 disables; range 0..100,000, default 0 (off: it
+ *                               learnt; needs {@code driftByHour} and {@code driftHalfLife}; 0 disables; range 0..100,000, default 0 (off: it
  *                               also flags holidays and the days after an incident, which NAB does not label; see
  *                               docs/tuning.md)
  */
@@ -169,9 +169,9 @@ public record ScoringConfig(
         }
         requireRange("countBurstCap", countBurstCap, 0, 100);
         requireRange("rhythmHalfLife", rhythmHalfLife, 0, 100_000);
-        if (rhythmHalfLife > 0 && !driftByHour) {
-            throw new BadConfigException("rhythmHalfLife needs driftByHour=true: the rhythm is measured on its"
-                    + " time-of-day profile");
+        if (rhythmHalfLife > 0 && (!driftByHour || driftHalfLife == 0)) {
+            throw new BadConfigException("rhythmHalfLife needs driftByHour=true and driftHalfLife > 0: the rhythm is"
+                    + " measured on the drift signal's time-of-day profile");
         }
         if (patternBins > 0 && PatternTable.cells(patternBins, patternLength) > MAX_PATTERN_CELLS) {
             throw new BadConfigException("patternBins " + patternBins + " with patternLength " + patternLength + " needs "

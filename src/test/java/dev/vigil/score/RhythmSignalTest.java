@@ -103,7 +103,9 @@ class RhythmSignalTest {
     void shouldRefuseTheSignalWithoutTheTimeOfDayProfile() {
         BadConfigException e = assertThrows(BadConfigException.class,
                 () -> ScoringConfigs.with(ON, "driftByHour", false));
-        assertTrue(e.getMessage().startsWith("rhythmHalfLife needs driftByHour=true"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("rhythmHalfLife needs driftByHour=true and driftHalfLife > 0"),
+                e.getMessage());
+        assertThrows(BadConfigException.class, () -> ScoringConfigs.with(ON, "driftHalfLife", 0));
         assertThrows(BadConfigException.class, () -> ScoringConfigs.with(ScoringConfig.defaults(),
                 "rhythmHalfLife", -1));
     }
