@@ -18,8 +18,8 @@ package dev.vigil.score;
  * @param reason            on OPENED the rule that opened the alert, on CLOSED {@link AlertReason#CALM}; else null
  * @param detail            one line explaining {@code reason} with this event's numbers; null when reason is null
  * @param detailChannel     the channel {@code detail} is about (the one that left its range, missed its prediction
- *                          most or drifted most), for whoever names channels; -1 when it is about none in particular
- *                          or the key has one channel
+ *                          most, drifted most or lost most of its daily swing), for whoever names channels; -1
+ *                          when it is about none in particular or the key has one channel
  */
 public record ScoreOutcome(
         double[] residual,

@@ -143,11 +143,8 @@ public final class ScoreStateCodec {
                 writeCounts(out, t.counts(), c * cells, cells);
             }
         }
-        SignalLevel pattern = s.pattern();
-        out.put((byte) pattern.window());
-        putFloats(out, pattern.recent());
-        out.put((byte) pattern.recentCount).put((byte) pattern.recentNext);
-        out.putDouble(pattern.longMean).putDouble(pattern.longVariance).putLong(pattern.levelUpdates);
+        out.put((byte) s.pattern().window());
+        putLevel(out, s.pattern());
         byte[] bits = new byte[countBytes(s.channels())];
         for (int c = 0; c < s.channels(); c++) {
             if (s.counts()[c]) {
@@ -156,10 +153,7 @@ public final class ScoreStateCodec {
         }
         out.put(bits);
         putAll(out, s.recentMean());
-        SignalLevel drift = s.drift();
-        putFloats(out, drift.recent());
-        out.put((byte) drift.recentCount).put((byte) drift.recentNext);
-        out.putDouble(drift.longMean).putDouble(drift.longVariance).putLong(drift.levelUpdates);
+        putLevel(out, s.drift());
         out.putLong(s.repeatsAfterRepeat);
         putAll(out, s.jumpLevel());
         putAll(out, s.jumpLow());
@@ -168,9 +162,7 @@ public final class ScoreStateCodec {
         putAll(out, s.spikeBefore());
         putAll(out, s.spikeHigh());
         out.putLong(s.spikesSeen);
-        for (float f : s.hourMean()) {
-            out.putFloat(f);
-        }
+        putFloats(out, s.hourMean());
         RhythmState r = s.rhythm();
         out.put((byte) (r == null ? 0 : 1));
         if (r != null) {
@@ -178,11 +170,15 @@ public final class ScoreStateCodec {
             putFloats(out, r.swing());
             putFloats(out, r.weekend());
             out.putLong(r.weekendReadings);
-            SignalLevel level = r.level();
-            putFloats(out, level.recent());
-            out.put((byte) level.recentCount).put((byte) level.recentNext);
-            out.putDouble(level.longMean).putDouble(level.longVariance).putLong(level.levelUpdates);
+            putLevel(out, r.level());
         }
+    }
+
+    /** A signal's ring of recent raw values (floats) and its scalars, as {@link #readLevel} reads them. */
+    private static void putLevel(ByteBuffer out, SignalLevel level) {
+        putFloats(out, level.recent());
+        out.put((byte) level.recentCount).put((byte) level.recentNext);
+        out.putDouble(level.longMean).putDouble(level.longVariance).putLong(level.levelUpdates);
     }
 
     private static byte alertByte(ScoreState s) {
@@ -254,15 +250,13 @@ public final class ScoreStateCodec {
                     throw new BadBytesException("score state has patternWindow=0; must be >= 1");
                 }
                 SignalLevel level = new SignalLevel(patternWindow);
-                getRing(in, level.recent(), floatRings);
-                readLevelScalars(in, level);
+                readLevel(in, level, floatRings);
                 s.restorePatterns(table, level);
             }
             readCounts(in, s, countSection);
             if (countSection) {
                 getAll(in, s.recentMean());
-                getRing(in, s.drift().recent(), floatRings);
-                readLevelScalars(in, s.drift());
+                readLevel(in, s.drift(), floatRings);
             } else {
                 System.arraycopy(s.center(), 0, s.recentMean(), 0, channels);
             }
@@ -295,13 +289,7 @@ public final class ScoreStateCodec {
                 }
             }
             if (sections.contains(Section.HOURS)) {
-                float[] hours = s.hourMean();
-                for (int i = 0; i < hours.length; i++) {
-                    hours[i] = in.getFloat();
-                    if (!Float.isFinite(hours[i])) {
-                        throw new BadBytesException("score state's time-of-day profile holds " + hours[i]);
-                    }
-                }
+                getFiniteFloats(in, s.hourMean(), "time-of-day profile");
             }
             if (sections.contains(Section.RHYTHM)) {
                 s.restoreRhythm(readRhythm(in, s));
@@ -331,8 +319,7 @@ public final class ScoreStateCodec {
                     + s.updates + " readings");
         }
         r.weekendReadings = weekendReadings;
-        getRing(in, r.level().recent(), true);
-        readLevelScalars(in, r.level());
+        readLevel(in, r.level(), true);
         return r;
     }
 
@@ -373,6 +360,12 @@ public final class ScoreStateCodec {
         if (spare != 0 && (bits[bits.length - 1] & 0xff) >> spare != 0) {
             throw new BadBytesException("score state's count flags name channels beyond its " + counts.length);
         }
+    }
+
+    /** A signal's ring (floats, or doubles before {@link Section#FLOAT_RINGS}) and its scalars, as written. */
+    private static void readLevel(ByteBuffer in, SignalLevel level, boolean floatRings) {
+        getRing(in, level.recent(), floatRings);
+        readLevelScalars(in, level);
     }
 
     private static void readLevelScalars(ByteBuffer in, SignalLevel level) {

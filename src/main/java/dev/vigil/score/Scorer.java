@@ -200,28 +200,23 @@ public final class Scorer {
 
     /** The channel whose recent level moved most (in scales) from its usual: what a drift alert is about. */
     private static int driftChannel(ScoreState state) {
-        int most = 0;
-        double far = -1;
-        for (int c = 0; c < state.channels(); c++) {
-            double d = Math.abs(state.recentMean()[c] - state.center()[c]) / OnlineNormaliser.unit(state, c);
-            if (d > far) {
-                most = c;
-                far = d;
-            }
-        }
-        return most;
+        return mostInScales(state, c -> Math.abs(state.recentMean()[c] - state.center()[c]));
     }
 
     /** The channel that lost most of its daily swing (in scales): what a rhythm alert is about. */
     private static int rhythmChannel(ScoreState state) {
-        RhythmState r = state.rhythm();
+        return mostInScales(state, c -> lostSwing(state.rhythm(), c));
+    }
+
+    /** The channel whose {@code rawUnits} measure is largest in its own scales (the first on a tie). */
+    private static int mostInScales(ScoreState state, java.util.function.IntToDoubleFunction rawUnits) {
         int most = 0;
         double far = -1;
         for (int c = 0; c < state.channels(); c++) {
-            double lost = lostSwing(r, c) / OnlineNormaliser.unit(state, c);
-            if (lost > far) {
+            double d = rawUnits.applyAsDouble(c) / OnlineNormaliser.unit(state, c);
+            if (d > far) {
                 most = c;
-                far = lost;
+                far = d;
             }
         }
         return most;
@@ -352,8 +347,7 @@ public final class Scorer {
             System.arraycopy(values, 0, mean, 0, values.length);
             return 0.0;
         }
-        int bin = config.driftByHour() && timestamp != NO_TIME
-                ? (int) (Math.floorMod(timestamp, ScoringConfig.DAY_MS) / (ScoringConfig.DAY_MS / HOUR_BINS)) : -1;
+        int bin = config.driftByHour() && timestamp != NO_TIME ? hourBin(timestamp) : -1;
         double weight = hourWeight(ageMs, timestamp);
         double rate = bin < 0 ? 0.0 : hourRate(state, ageMs);
         double sumSquares = 0;
@@ -386,11 +380,11 @@ public final class Scorer {
     private double rhythmScore(ScoreState state, double[] values, long ageMs, long timestamp) {
         state.fitRhythm(config.rhythmHalfLife() > 0);
         RhythmState r = state.rhythm();
-        if (r == null || timestamp == NO_TIME || config.driftHalfLife() == 0 || state.updates() == 0) {
+        if (r == null || timestamp == NO_TIME || state.updates() == 0) {
             return 0.0;
         }
-        int bin = (int) (Math.floorMod(timestamp, ScoringConfig.DAY_MS) / (ScoringConfig.DAY_MS / HOUR_BINS));
-        boolean weekend = Math.floorMod(Math.floorDiv(timestamp, ScoringConfig.DAY_MS) + 3, 7) >= 5;
+        int bin = hourBin(timestamp);
+        boolean weekend = weekend(timestamp);
         double perDay = state.updates() / Math.max(1.0, keyDays(ageMs));
         boolean judged = !weekend || r.weekendReadings >= RHYTHM_WEEKEND_DAYS * perDay;
         double weekendRate = 1.0 / Math.min(Math.max(1.0, (double) (r.weekendReadings + 1) / HOUR_BINS),
@@ -428,6 +422,16 @@ public final class Scorer {
         double q = Math.sqrt(lostSquares / values.length);
         double score = calibrate(r.level(), q / (1.0 + q));
         return r.level().levelUpdates() > RHYTHM_SETTLE ? score : 0.0;
+    }
+
+    /** The bin of the UTC day, of {@value #HOUR_BINS}, that an event time falls in. */
+    private static int hourBin(long timestamp) {
+        return (int) (Math.floorMod(timestamp, ScoringConfig.DAY_MS) / (ScoringConfig.DAY_MS / HOUR_BINS));
+    }
+
+    /** Whether an event time falls on a Saturday or Sunday (UTC; 1 January 1970 was a Thursday). */
+    private static boolean weekend(long timestamp) {
+        return Math.floorMod(Math.floorDiv(timestamp, ScoringConfig.DAY_MS) + 3, 7) >= 5;
     }
 
     /** The root mean square of channel c's weekday profile, raw units: the size of its usual daily swing. */

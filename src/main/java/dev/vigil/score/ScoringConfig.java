@@ -97,9 +97,9 @@ import dev.vigil.BadConfigException;
  *                               flattens, runs late or misses its peak inside the range. Only where the daily swing is
  *                               at least {@value Scorer#RHYTHM_MIN_SWING} scale, from the signal's
  *                               {@value Scorer#RHYTHM_SETTLE}th level on, and on weekends once two weekend days are
- *                               learnt; needs {@code driftByHour} and {@code driftHalfLife}; 0 disables; range 0..100,000, default 0 (off: it
- *                               also flags holidays and the days after an incident, which NAB does not label; see
- *                               docs/tuning.md)
+ *                               learnt; needs {@code driftByHour} and {@code driftHalfLife}; 0 disables; range
+ *                               0..100,000, default 0 (off: it also flags holidays and the days after an incident,
+ *                               which NAB does not label; see docs/tuning.md)
  */
 public record ScoringConfig(
         int warmupEvents,

@@ -1,6 +1,6 @@
 package dev.vigil.score;
 
-/** Series of five-minute readings from midnight UTC, Monday 1 March 2021, scored as the time-of-day tests score them. */
+/** Five-minute readings from midnight UTC, Monday 1 March 2021, scored as the time-of-day tests score them. */
 final class FiveMinuteSeries {
     static final long STEP_MS = 300_000L;
     /** Readings a day. */
