@@ -383,10 +383,10 @@ class DetectorStateCodecTest {
      * inserted at the end of its score section, which ends before the cold-start flag, the first event time, the head,
      * its length and the CRC, and its rings written as floats; returns a buffer over the inserted bytes.
      */
-    private java.nio.ByteBuffer insertedAtScoreEnd(byte[] bytes, byte[] current, int added) throws IOException {
+    private static java.nio.ByteBuffer insertedAtScoreEnd(byte[] bytes, byte[] current, int added) {
         assertUpgraded(bytes, current, added);
         int inserted = added + rhythmFlag(bytes);
-        int scoreEnd = bytes.length - 4 - 4 - fixture(HISTORY_HEAD).length - 8 - 1;
+        int scoreEnd = LegacyDetectorState.scoreEnd(bytes);
         int at = scoreEnd - ringSavings(bytes);
         assertArrayEquals(Arrays.copyOfRange(bytes, scoreEnd, bytes.length - 4),
                 Arrays.copyOfRange(current, at + inserted, current.length - 4), "then the rest as it was");

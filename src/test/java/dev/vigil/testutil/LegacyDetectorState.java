@@ -21,7 +21,7 @@ public final class LegacyDetectorState {
         if (s.score().rhythm() != null) {
             throw new IllegalArgumentException("a state with a rhythm state has no format-13 form");
         }
-        int flagAt = current.length - 4 - 4 - DetectorStateCodec.historyHead(current).length - 8 - 1 - 1;
+        int flagAt = scoreEnd(current) - 1;
         byte[] out = new byte[current.length - 1];
         System.arraycopy(current, 0, out, 0, flagAt);
         System.arraycopy(current, flagAt + 1, out, flagAt, current.length - flagAt - 1);
@@ -41,9 +41,8 @@ public final class LegacyDetectorState {
         if (s.channels() != 1) {
             throw new IllegalArgumentException("one channel only, got " + s.channels());
         }
-        int head = DetectorStateCodec.historyHead(latest).length;
         int scoreStart = 5 + 2 * s.lstm().layers() * s.lstm().hiddenSize() * Float.BYTES + 8 + 1 + 11 * 8;
-        int scoreEnd = current.length - 4 - 4 - head - 8 - 1;
+        int scoreEnd = scoreEnd(current);
         int errorAt = scoreStart + 2 + 4 * 8;
         // after the drift ring: its scalars, the run count, the jumps, the spike section and the time-of-day profile
         int driftAt = scoreEnd - (2 + 3 * 8) - 8 - (3 * 8 + 8) - (2 * Scorer.SPIKE_WIDTHS * 8 + 8)
@@ -61,6 +60,15 @@ public final class LegacyDetectorState {
         widen(in.position(driftAt), out, 1);
         out.put(current, in.position(), current.length - in.position());
         return out.array();
+    }
+
+    /**
+     * Where the score section of a detector state {@code bytes} (format 9 or later, whatever its CRC) ends: before the
+     * cold-start flag, the first event time, the history head, the head's length and the CRC.
+     */
+    public static int scoreEnd(byte[] bytes) {
+        int head = ByteBuffer.wrap(bytes).getInt(bytes.length - 4 - 4);
+        return bytes.length - 4 - 4 - head - 8 - 1;
     }
 
     /** {@code bytes} as format {@code version}: the version byte set and the CRC of everything before it renewed. */
