@@ -61,6 +61,11 @@ public final class OnlineNormaliser {
         return Math.max(state.scale()[c], floor);
     }
 
+    /** True once channel {@code c} has varied (a scale above 0); before, {@link #unit} is only its floor. */
+    public static boolean hasScale(ScoreState state, int c) {
+        return state.scale()[c] > 0;
+    }
+
     /**
      * True when channel c's reading x lies outside the range seen so far by more than {@code tolerance} times that
      * range (HTM's "spatial anomaly"). Call before {@link #update}. False while nothing was seen.

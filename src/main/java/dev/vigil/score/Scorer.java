@@ -351,17 +351,18 @@ public final class Scorer {
         double weight = hourWeight(ageMs, timestamp);
         double rate = bin < 0 ? 0.0 : hourRate(state, ageMs);
         double sumSquares = 0;
+        boolean unscaledMiss = false;
         for (int c = 0; c < values.length; c++) {
             double usual = bin < 0 ? 0.0 : usualAt(state, c, bin, values[c], weight, rate);
             mean[c] += driftAlpha * (values[c] - usual - mean[c]);
             double d = (mean[c] - state.center()[c]) / OnlineNormaliser.unit(state, c);
+            unscaledMiss |= d != 0 && !OnlineNormaliser.hasScale(state, c);
             sumSquares += d * d;
         }
         if (state.updates() <= halfLife) {
             return 0.0;
         }
-        double r = Math.sqrt(sumSquares / values.length);
-        return calibrate(state.drift(), r / (1.0 + r));
+        return calibrate(state.drift(), bounded(sumSquares, values.length, unscaledMiss));
     }
 
     /**
@@ -619,8 +620,10 @@ public final class Scorer {
     private static double rawScore(ScoreState state, double[] values, double[] prediction, double[] residual,
                                    double[] scaled, boolean countAware, double burstCap) {
         double sumSquares = 0;
+        boolean unscaledMiss = false;
         for (int c = 0; c < values.length; c++) {
             residual[c] = values[c] - prediction[c];
+            unscaledMiss |= residual[c] != 0 && !OnlineNormaliser.hasScale(state, c);
             scaled[c] = residual[c] / OnlineNormaliser.unit(state, c);
             double counted = scaled[c];
             if (countAware && state.counts()[c] && state.updates() > 1) {
@@ -629,7 +632,19 @@ public final class Scorer {
             }
             sumSquares += counted * counted;
         }
-        double r = Math.sqrt(sumSquares / values.length);
+        return bounded(sumSquares, values.length, unscaledMiss);
+    }
+
+    /**
+     * r = √(sumSquares / channels) bounded as r/(1+r); 1 when {@code unscaledMiss}: a channel that has never varied
+     * has no scale to measure a difference in, so any difference is past every bound, in whatever units the sensor
+     * reports (dividing by {@link OnlineNormaliser#unit}'s floor instead would make the score depend on the units).
+     */
+    private static double bounded(double sumSquares, int channels, boolean unscaledMiss) {
+        if (unscaledMiss) {
+            return 1.0;
+        }
+        double r = Math.sqrt(sumSquares / channels);
         return r / (1.0 + r);
     }
 
