@@ -164,13 +164,18 @@ class SensorView {
     const u = now.usualByTimeOfDay;
     this.usual = !u || !(now.timeOfDayWeight > 0) ? null
       : Array.isArray(u) ? [u] : this.channels.map((c) => u[c] || null);
+    this.offset = now.timeZoneOffsetMs || 0;
   }
 
-  /** The usual reading of channel ci at event time x (ms), from the profile's bin of the UTC day; null without one. */
+  /**
+   * The usual reading of channel ci at event time x (ms), from the profile's bin of the day in the sensor's time zone
+   * (its offset at the latest event); null without one.
+   */
   usualAt(ci, x) {
     const bins = this.usual && this.usual[ci];
     if (!bins) return null;
-    return bins[Math.floor((((x % DAY_MS) + DAY_MS) % DAY_MS) * bins.length / DAY_MS)];
+    const local = x + (this.offset || 0);
+    return bins[Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) * bins.length / DAY_MS)];
   }
 
   data(ci) {

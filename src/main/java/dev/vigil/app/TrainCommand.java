@@ -57,7 +57,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new VigilException(file + " has " + window.size() + " readings; training needs at least "
                     + s.retrain().minTrainPoints() + " (retrain.minTrainPoints)");
         }
-        TrainingOutcome outcome = new ModelTrainer(s.detector().lstm(), s.retrain()).train(id, window, null);
+        TrainingOutcome outcome = ModelTrainer.of(s.detector(), s.retrain(), 1).train(id, window, null);
         if (!outcome.accepted()) {
             throw new VigilException("training failed: " + outcome.reason());
         }

@@ -7,7 +7,8 @@ import java.util.Locale;
  * The calendar context a model may read beside a key's readings: the event time's phase in the day and in the
  * week, each as a (sin, cos) pair, so that a network whose truncated BPTT window is far shorter than a day
  * still learns a daily or weekly pattern, and an in-range break of it becomes a prediction error. Times are
- * read in UTC; a key's own local day is the same cycle shifted, which the network learns.
+ * local times of the detector's calendar ({@link dev.vigil.score.CalendarClock#local}, the zone of
+ * {@code scoring.timeZone}, UTC by default), so that a daylight-saving change does not move a local habit's phase.
  *
  * <pre>
  *   day phase  φd = 2π · (t mod 86,400,000 ms) / 86,400,000          inputs sin φd, cos φd
@@ -73,19 +74,20 @@ public enum CalendarInputs {
     }
 
     /**
-     * Writes the first {@code k} calendar inputs of time {@code epochMillis} into {@code out[offset..offset+k)}.
+     * Writes the first {@code k} calendar inputs of local time {@code localMillis} ({@link
+     * dev.vigil.score.CalendarClock#local}) into {@code out[offset..offset+k)}.
      *
      * @param k 0, 2 (day) or 4 (day and week)
      */
-    public static void write(long epochMillis, int k, double[] out, int offset) {
+    public static void write(long localMillis, int k, double[] out, int offset) {
         if (k == 0) {
             return;
         }
-        double day = 2 * Math.PI * Math.floorMod(epochMillis, DAY_MS) / DAY_MS;
+        double day = 2 * Math.PI * Math.floorMod(localMillis, DAY_MS) / DAY_MS;
         out[offset] = Math.sin(day);
         out[offset + 1] = Math.cos(day);
         if (k == 4) {
-            double week = 2 * Math.PI * Math.floorMod(epochMillis + WEEK_SHIFT_MS, WEEK_MS) / WEEK_MS;
+            double week = 2 * Math.PI * Math.floorMod(localMillis + WEEK_SHIFT_MS, WEEK_MS) / WEEK_MS;
             out[offset + 2] = Math.sin(week);
             out[offset + 3] = Math.cos(week);
         }
@@ -121,7 +123,7 @@ public enum CalendarInputs {
     }
 
     /**
-     * Rows of {@code readings} followed by the first {@code k} calendar inputs of the matching time: a model's
+     * Rows of {@code readings} followed by the first {@code k} calendar inputs of the matching local time: a model's
      * training series.
      */
     public static double[][] rows(double[][] readings, long[] timestamps, int k) {

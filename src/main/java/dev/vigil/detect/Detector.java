@@ -5,6 +5,7 @@ import dev.vigil.lstm.LstmModel;
 import dev.vigil.lstm.LstmState;
 import dev.vigil.lstm.LstmStepper;
 import dev.vigil.lstm.Normalisation;
+import dev.vigil.score.CalendarClock;
 import dev.vigil.score.OnlineNormaliser;
 import dev.vigil.score.ScoreOutcome;
 import dev.vigil.score.ScoreState;
@@ -35,6 +36,8 @@ import java.util.Optional;
 public final class Detector {
     private final DetectorConfig config;
     private final Scorer scorer;
+    /** The calendar the network's calendar inputs are read on ({@code scoring.timeZone}). */
+    private final CalendarClock clock;
     private final LstmStepper stepper;
     /** Model inputs by context size k: {@code d + k} entries, the normalised reading then the context. */
     private final double[][] inputs;
@@ -43,6 +46,7 @@ public final class Detector {
     public Detector(DetectorConfig config) {
         this.config = config;
         this.scorer = new Scorer(config.scoring());
+        this.clock = config.scoring().calendarClock();
         this.stepper = new LstmStepper(config.lstm());
         this.inputs = new double[config.lstm().contextSize() + 1][];
         for (int k = 0; k < inputs.length; k++) {
@@ -163,7 +167,7 @@ public final class Detector {
             input[c] = keyUnits ? (values[c] - score.center()[c]) / OnlineNormaliser.unit(score, c)
                     : values[c];
         }
-        CalendarInputs.write(timestamp, k, input, values.length);
+        CalendarInputs.write(clock.local(timestamp), k, input, values.length);
         norm.normaliseInput(input, input);
         LstmState lstm = state.lstm();
         stepper.step(model, lstm, input, output);

@@ -244,7 +244,7 @@ public final class KeyLifecycle {
             outcome = delivered.get();
         } else {
             if (trainer == null) {
-                trainer = new ModelTrainer(detector.config().lstm(), retrain);
+                trainer = ModelTrainer.of(detector.config(), retrain, 1);
             }
             outcome = trainer.train(point.modelId(), point.version(), data.get(), current, () -> false);
             trainings++;

@@ -20,7 +20,10 @@ public final class Scorer {
     public static final long ESTABLISHED = Long.MAX_VALUE;
     /** Widest spike the spike rule can look for, in readings ({@link ScoringConfig#spikeRows()}'s upper bound). */
     public static final int SPIKE_WIDTHS = 2;
-    /** Bins of the UTC day in a key's time-of-day profile ({@link ScoringConfig#driftByHour()}): two hours each. */
+    /**
+     * Bins of the day ({@link ScoringConfig#timeZone()}) in a key's time-of-day profile
+     * ({@link ScoringConfig#driftByHour()}): two hours each.
+     */
     public static final int HOUR_BINS = 12;
     /** Days of readings a bin of the time-of-day profile averages, about, once the key is that old. */
     public static final int HOUR_MEMORY_DAYS = 7;
@@ -44,11 +47,14 @@ public final class Scorer {
     private final double jumpAlpha;
     /** Per-event weight of a reading in the rhythm's means ({@link ScoringConfig#rhythmHalfLife()}; 0 when off). */
     private final double rhythmAlpha;
+    /** The calendar the time of day and the weekend are read on ({@link ScoringConfig#timeZone()}). */
+    private final CalendarClock clock;
 
     public Scorer(ScoringConfig config) {
         this.config = config;
         this.driftAlpha = config.driftHalfLife() == 0 ? 0 : 1.0 - ScoringConfig.decayFor(config.driftHalfLife());
         this.jumpAlpha = config.jumpHalfLife() == 0 ? 0 : 1.0 - ScoringConfig.decayFor(config.jumpHalfLife());
+        this.clock = config.calendarClock();
         this.rhythmAlpha = config.rhythmHalfLife() == 0 ? 0
                 : 1.0 - ScoringConfig.decayFor(config.rhythmHalfLife());
     }
@@ -82,8 +88,8 @@ public final class Scorer {
      * @param prediction the prediction made for this reading before it arrived, raw units, or null if none
      * @param ageMs      event time since the key's first reading ({@link ScoringConfig#rangeTolerance}); a key whose
      *                   first reading is not known counts as old ({@link #ESTABLISHED})
-     * @param timestamp  the reading's event time, epoch ms, for its time of day ({@link ScoringConfig#driftByHour()}),
-     *                   or {@link #NO_TIME}
+     * @param timestamp  the reading's event time, epoch ms, for its time of day ({@link ScoringConfig#driftByHour()})
+     *                   in {@link ScoringConfig#timeZone()}, or {@link #NO_TIME}
      */
     public ScoreOutcome score(ScoreState state, double[] values, double[] prediction, long ageMs, long timestamp) {
         if (values.length != state.channels() || (prediction != null && prediction.length != values.length)) {
@@ -106,8 +112,9 @@ public final class Scorer {
         int spike = spikeRecord(state, values);
         boolean flat = flatline(state, values);
         double pattern = patternScore(state, values);
-        double rhythm = rhythmScore(state, values, ageMs, timestamp);
-        double drift = driftScore(state, values, ageMs, timestamp);
+        long local = timestamp == NO_TIME ? NO_TIME : clock.local(timestamp);
+        double rhythm = rhythmScore(state, values, ageMs, local);
+        double drift = driftScore(state, values, ageMs, local);
         OnlineNormaliser.update(state, values, config);
         double likelihood = 0.0;
         if (residual != null) {
@@ -148,7 +155,7 @@ public final class Scorer {
                         case RANGE -> rangeDetail(record, tolerance, jumpAsked);
                         case STUCK_SENSOR -> "the same reading " + state.flatRun + " times in a row";
                         case SPIKE -> spikeDetail(spike);
-                        case DRIFT -> driftDetail(state, about, drift, hourWeight(ageMs, timestamp) > 0);
+                        case DRIFT -> driftDetail(state, about, drift, hourWeight(ageMs, local) > 0);
                         case RHYTHM -> rhythmDetail(state, about, rhythm);
                         case PATTERN -> String.format(java.util.Locale.ROOT,
                                 "readings in a sequence unusual for this sensor (pattern score %.3f)", pattern);
@@ -369,12 +376,12 @@ public final class Scorer {
      * The rhythm signal's calibrated score for this reading ({@link ScoringConfig#rhythmHalfLife()}), 0 when it is off,
      * the reading has no event time, the key's time-of-day profile is not in use yet or the key is younger than the
      * half-life. Per channel, x is the reading less its centre and u its usual deviation at this time of day (the
-     * weekday profile, or on a Saturday or Sunday (UTC) the weekend profile, which the reading first teaches); the
-     * exponentially weighted means of u·x and u² give β, the share of the usual swing the readings follow (1 on a
-     * usual day, 0 on a flat one, below 0 on a day half a cycle late), and the channel's swing lost is (1 - β)⁺ times
-     * √(mean u²) in scales. Channels whose daily swing is under {@value #RHYTHM_MIN_SWING} scale are not judged, nor
-     * weekends before the weekend profile has learnt {@value #RHYTHM_WEEKEND_DAYS} days. The root mean square of the
-     * judged channels' losses, bounded as r/(1+r), is calibrated against the key's own history of it, and scores from
+     * weekday profile, or on a Saturday or Sunday in {@link ScoringConfig#timeZone()} the weekend profile, which the
+     * reading first teaches); the exponentially weighted means of u·x and u² give β, the share of the usual swing the
+     * readings follow (1 on a usual day, 0 on a flat one, below 0 on a day half a cycle late), and the channel's swing
+     * lost is (1 - β)⁺ times √(mean u²) in scales. Channels whose daily swing is under {@value #RHYTHM_MIN_SWING}
+     * scale are not judged, nor weekends before the weekend profile has learnt {@value #RHYTHM_WEEKEND_DAYS} days. The
+     * root mean square of the judged channels' losses, bounded as r/(1+r), is calibrated against the key's own history of it, and scores from
      * its {@value #RHYTHM_SETTLE}th level. Call before {@link #driftScore} (which learns the weekday profile) and
      * {@link OnlineNormaliser#update}. Modifies {@code state}.
      */
@@ -425,12 +432,12 @@ public final class Scorer {
         return r.level().levelUpdates() > RHYTHM_SETTLE ? score : 0.0;
     }
 
-    /** The bin of the UTC day, of {@value #HOUR_BINS}, that an event time falls in. */
+    /** The bin of the day, of {@value #HOUR_BINS}, that a local time ({@link CalendarClock#local}) falls in. */
     private static int hourBin(long timestamp) {
         return (int) (Math.floorMod(timestamp, ScoringConfig.DAY_MS) / (ScoringConfig.DAY_MS / HOUR_BINS));
     }
 
-    /** Whether an event time falls on a Saturday or Sunday (UTC; 1 January 1970 was a Thursday). */
+    /** Whether a local time ({@link CalendarClock#local}) falls on a Saturday or Sunday (1 Jan 1970: a Thursday). */
     private static boolean weekend(long timestamp) {
         return Math.floorMod(Math.floorDiv(timestamp, ScoringConfig.DAY_MS) + 3, 7) >= 5;
     }

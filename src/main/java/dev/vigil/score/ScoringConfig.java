@@ -100,6 +100,11 @@ import dev.vigil.BadConfigException;
  *                               learnt; needs {@code driftByHour} and {@code driftHalfLife}; 0 disables; range
  *                               0..100,000, default 0 (off: it also flags holidays and the days after an incident,
  *                               which NAB does not label; see docs/tuning.md)
+ * @param timeZone              the time zone whose calendar the time of day and the weekend are read in (the
+ *                              time-of-day profile, the rhythm signal's weekends and the network's calendar inputs,
+ *                              {@link CalendarClock}): a region ID such as {@code Europe/Berlin}, whose daylight-saving
+ *                              changes then move no daily habit, or a fixed offset such as {@code +05:30}; default
+ *                              {@code UTC}
  */
 public record ScoringConfig(
         int warmupEvents,
@@ -126,7 +131,8 @@ public record ScoringConfig(
         double spikeMargin,
         boolean driftByHour,
         double countBurstCap,
-        int rhythmHalfLife) {
+        int rhythmHalfLife,
+        String timeZone) {
 
     /** Most counters a key's pattern table may hold per channel: (patternBins + 2)^patternLength. */
     public static final int MAX_PATTERN_CELLS = 4096;
@@ -139,7 +145,7 @@ public record ScoringConfig(
     /** The one place defaults live. */
     public static ScoringConfig defaults() {
         return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 60, 30, 0.3, 8, 2, 20, true, 120, false,
-                DAY_MS, 0.25, 120, 2, 1.0, true, 3.0, 0);
+                DAY_MS, 0.25, 120, 2, 1.0, true, 3.0, 0, "UTC");
     }
 
     public ScoringConfig {
@@ -173,6 +179,7 @@ public record ScoringConfig(
             throw new BadConfigException("rhythmHalfLife needs driftByHour=true and driftHalfLife > 0: the rhythm is"
                     + " measured on the drift signal's time-of-day profile");
         }
+        CalendarClock.of("scoring.timeZone", timeZone);
         if (patternBins > 0 && PatternTable.cells(patternBins, patternLength) > MAX_PATTERN_CELLS) {
             throw new BadConfigException("patternBins " + patternBins + " with patternLength " + patternLength + " needs "
                     + PatternTable.cells(patternBins, patternLength) + " counters per channel; at most "
@@ -192,6 +199,11 @@ public record ScoringConfig(
     /** {@code v} as written in settings: a whole number without its ".0". */
     static String fmt(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    /** The clock of {@link #timeZone()}. */
+    public CalendarClock calendarClock() {
+        return CalendarClock.of("scoring.timeZone", timeZone);
     }
 
     /** Whether the range of a key whose first reading was {@code ageMs} of event time ago is still young. */

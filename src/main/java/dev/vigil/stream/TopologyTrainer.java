@@ -114,7 +114,7 @@ public final class TopologyTrainer implements TrainingRequests {
         this.topology = topology;
         this.retrain = retrain;
         this.pool = pool;
-        this.trainers = ThreadLocal.withInitial(() -> new ModelTrainer(detector.lstm(), retrain, parallelism));
+        this.trainers = ThreadLocal.withInitial(() -> ModelTrainer.of(detector, retrain, parallelism));
         Map<String, String> tags = Map.of("topology", topology.name(), "application-id", applicationId);
         queued = counter(metrics, tags, "trainings-queued", "Training requests taken into the queue.");
         deferred = counter(metrics, tags, "trainings-deferred",

@@ -2,6 +2,9 @@ package dev.vigil.train;
 
 import dev.vigil.VigilException;
 import dev.vigil.detect.CalendarInputs;
+import dev.vigil.detect.DetectorConfig;
+import dev.vigil.score.CalendarClock;
+import dev.vigil.score.ScoringConfig;
 import dev.vigil.detect.HistoryWindow;
 import dev.vigil.lstm.LstmConfig;
 import dev.vigil.lstm.LstmModel;
@@ -36,6 +39,7 @@ public final class ModelTrainer {
     private final LstmTrainer[] trainers;
     private final LstmStepper stepper;
     private final int parallelism;
+    private final CalendarClock clock;
 
     /**
      * @param shape the network's shape; its {@code contextSize} is the calendar inputs a model may use
@@ -49,12 +53,29 @@ public final class ModelTrainer {
      * @param parallelism threads one training runs on, 1 or 2 ({@link LstmTrainer}: the same models either way)
      */
     public ModelTrainer(LstmConfig shape, RetrainConfig config, int parallelism) {
+        this(shape, config, parallelism, CalendarClock.UTC);
+    }
+
+    /**
+     * @param clock the calendar the network's calendar inputs are read on ({@link ScoringConfig#timeZone()}): the
+     *              detector that runs the models must read them on the same one
+     */
+    public ModelTrainer(LstmConfig shape, RetrainConfig config, int parallelism, CalendarClock clock) {
         this.parallelism = LstmTrainer.requireThreads("trainer parallelism", parallelism);
         this.shape = shape;
         this.config = config;
+        this.clock = clock;
         this.calendar = CalendarInputs.ofSize(shape.contextSize());
         this.trainers = new LstmTrainer[shape.contextSize() + 1];
         this.stepper = new LstmStepper(shape);
+    }
+
+    /**
+     * The trainer of the models a detector with {@code detector}'s settings runs: its network shape, and its calendar
+     * ({@link ScoringConfig#timeZone()}), so that a model learns the calendar inputs the detector will give it.
+     */
+    public static ModelTrainer of(DetectorConfig detector, RetrainConfig config, int parallelism) {
+        return new ModelTrainer(detector.lstm(), config, parallelism, detector.scoring().calendarClock());
     }
 
     public RetrainConfig config() {
@@ -85,7 +106,7 @@ public final class ModelTrainer {
                                  BooleanSupplier stop) {
         long[] timestamps = new long[history.size()];
         for (int i = 0; i < timestamps.length; i++) {
-            timestamps[i] = history.timestamp(i);
+            timestamps[i] = clock.local(history.timestamp(i));
         }
         return train(modelId, version, seedFor(modelId, version), history.lastReadings(history.size()),
                 timestamps, current, stop);

@@ -96,6 +96,9 @@ class DetectorSettingsTest {
                 () -> DetectorSettings.load(null, List.of("retrain.historySize=100"))).getMessage());
         assertEquals("retrain.coldStart must be shared or none, got 'fleet'", assertThrows(BadConfigException.class,
                 () -> DetectorSettings.load(null, List.of("retrain.coldStart=fleet"))).getMessage());
+        assertEquals("scoring.timeZone must be a time zone ID such as UTC or Europe/Berlin, got 'Berlin'",
+                assertThrows(BadConfigException.class,
+                () -> DetectorSettings.load(null, List.of("scoring.timeZone=Berlin"))).getMessage());
     }
 
     @Test

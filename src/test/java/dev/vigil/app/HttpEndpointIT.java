@@ -122,6 +122,8 @@ class HttpEndpointIT {
                 n.get("spikesLearnt").asBoolean());
         assertEquals(new dev.vigil.score.Scorer(DetectorConfig.defaults().scoring()).hourWeight(
                 state.ageAt(last.timestamp()), last.timestamp()), n.get("timeOfDayWeight").asDouble(), 0.0);
+        assertEquals("UTC", n.get("timeZone").asText());
+        assertEquals(0, n.get("timeZoneOffsetMs").asLong());
         JsonNode usual = n.get("usualByTimeOfDay");
         assertEquals(dev.vigil.score.Scorer.HOUR_BINS, usual.size(), n.toString());
         for (int b = 0; b < usual.size(); b++) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.detect.DetectorState;
 import dev.vigil.detect.HistoryWindow;
+import dev.vigil.score.CalendarClock;
 import dev.vigil.score.ScoreState;
 import dev.vigil.score.Scorer;
 import dev.vigil.stream.VigilJson;
@@ -44,6 +45,10 @@ final class SensorJson {
         out.put("spikesLearnt", scorer.judgesSpikes(score));
         long time = s.lastTimestamp() == DetectorState.NO_TIMESTAMP ? Scorer.NO_TIME : s.lastTimestamp();
         out.put("timeOfDayWeight", scorer.hourWeight(s.ageAt(time), time));
+        CalendarClock clock = t.detector().scoring().calendarClock();
+        out.put("timeZone", clock.toString());
+        // what the zone adds to an event time at the latest event: the profile's bins are of that local day
+        out.put("timeZoneOffsetMs", time == Scorer.NO_TIME ? 0 : clock.local(time) - time);
         timeOfDay(out, t.topology().channels(), score);
         reading(out, "value", t.topology().channels(), score.updates() > 0 ? score.last() : null);
         reading(out, "prediction", t.topology().channels(), s.hasPrediction() ? s.prediction() : null);
@@ -94,9 +99,10 @@ final class SensorJson {
     }
 
     /**
-     * {@code usualByTimeOfDay}: per channel, the reading usual in each {@value Scorer#HOUR_BINS}th of the UTC day from
-     * 00:00 (the key's centre plus its time-of-day profile, {@code scoring.driftByHour}); an array for a single-value
-     * topology, an object of arrays by channel name for a multichannel one; null before the first reading.
+     * {@code usualByTimeOfDay}: per channel, the reading usual in each {@value Scorer#HOUR_BINS}th of the day from
+     * 00:00 in {@code scoring.timeZone} (the key's centre plus its time-of-day profile, {@code scoring.driftByHour});
+     * an array for a single-value topology, an object of arrays by channel name for a multichannel one; null before
+     * the first reading.
      */
     private static void timeOfDay(ObjectNode out, List<String> channels, ScoreState score) {
         if (score.updates() == 0) {
