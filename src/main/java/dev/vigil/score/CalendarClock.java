@@ -36,22 +36,17 @@ public final class CalendarClock {
      * @throws BadConfigException naming {@code key} when the ID is not a time zone
      */
     public static CalendarClock of(String key, String id) {
-        if (id == null || id.isBlank()) {
-            throw new BadConfigException(key + " must be a time zone ID such as UTC or Europe/Berlin, got '"
-                    + id + "'");
-        }
+        ZoneId zone;
         try {
-            ZoneId zone = ZoneId.of(id.trim());
-            return zone.equals(UTC.zone) ? UTC : new CalendarClock(zone);
+            zone = id == null || id.isBlank() ? null : ZoneId.of(id.trim());
         } catch (DateTimeException e) {
+            zone = null;
+        }
+        if (zone == null) {
             throw new BadConfigException(key + " must be a time zone ID such as UTC or Europe/Berlin, got '"
                     + id + "'");
         }
-    }
-
-    /** The zone, as configured. */
-    public ZoneId zone() {
-        return zone;
+        return zone.equals(UTC.zone) ? UTC : new CalendarClock(zone);
     }
 
     /** {@code epochMillis}'s wall-clock date and time in the zone, in epoch ms as if that wall clock were UTC. */
@@ -60,15 +55,6 @@ public final class CalendarClock {
             return epochMillis + fixedOffsetMs;
         }
         return epochMillis + 1000L * rules.getOffset(Instant.ofEpochMilli(epochMillis)).getTotalSeconds();
-    }
-
-    /** Each of {@code epochMillis} in local time ({@link #local}), as a new array. */
-    public long[] local(long[] epochMillis) {
-        long[] out = new long[epochMillis.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = local(epochMillis[i]);
-        }
-        return out;
     }
 
     @Override
