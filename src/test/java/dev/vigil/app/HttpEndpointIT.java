@@ -124,6 +124,7 @@ class HttpEndpointIT {
                 state.ageAt(last.timestamp()), last.timestamp()), n.get("timeOfDayWeight").asDouble(), 0.0);
         assertEquals("UTC", n.get("timeZone").asText());
         assertEquals(0, n.get("timeZoneOffsetMs").asLong());
+        assertTrue(n.get("rhythmFollowed").isNull() && n.get("usualOnWeekends").isNull(), "rhythm off: " + n);
         JsonNode usual = n.get("usualByTimeOfDay");
         assertEquals(dev.vigil.score.Scorer.HOUR_BINS, usual.size(), n.toString());
         for (int b = 0; b < usual.size(); b++) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.detect.DetectorState;
 import dev.vigil.detect.HistoryWindow;
 import dev.vigil.score.CalendarClock;
+import dev.vigil.score.RhythmState;
 import dev.vigil.score.ScoreState;
 import dev.vigil.score.Scorer;
 import dev.vigil.stream.VigilJson;
@@ -50,6 +51,7 @@ final class SensorJson {
         // what the zone adds to an event time at the latest event: the profile's bins are of that local day
         out.put("timeZoneOffsetMs", time == Scorer.NO_TIME ? 0 : clock.local(time) - time);
         timeOfDay(out, t.topology().channels(), score);
+        rhythm(out, t.topology().channels(), score);
         reading(out, "value", t.topology().channels(), score.updates() > 0 ? score.last() : null);
         reading(out, "prediction", t.topology().channels(), s.hasPrediction() ? s.prediction() : null);
         int n = score.error().recentCount();
@@ -105,29 +107,67 @@ final class SensorJson {
      * the first reading.
      */
     private static void timeOfDay(ObjectNode out, List<String> channels, ScoreState score) {
+        profile(out, "usualByTimeOfDay", channels, score, score.hourMean());
+    }
+
+    /** {@code field}: per channel, the key's centre plus each of its {@value Scorer#HOUR_BINS} bins of {@code bins}. */
+    private static void profile(ObjectNode out, String field, List<String> channels, ScoreState score, float[] bins) {
         if (score.updates() == 0) {
-            out.putNull("usualByTimeOfDay");
+            out.putNull(field);
             return;
         }
-        ObjectNode byChannel = channels.isEmpty() ? null : out.putObject("usualByTimeOfDay");
+        ObjectNode byChannel = channels.isEmpty() ? null : out.putObject(field);
         for (int c = 0; c < score.channels(); c++) {
-            ArrayNode bins = byChannel == null ? out.putArray("usualByTimeOfDay") : byChannel.putArray(channels.get(c));
+            ArrayNode usual = byChannel == null ? out.putArray(field) : byChannel.putArray(channels.get(c));
             for (int b = 0; b < Scorer.HOUR_BINS; b++) {
-                bins.add(score.center()[c] + score.hourMean()[c * Scorer.HOUR_BINS + b]);
+                usual.add(score.center()[c] + bins[c * Scorer.HOUR_BINS + b]);
             }
         }
     }
 
+    /**
+     * The rhythm signal's state ({@code scoring.rhythmHalfLife}), all null while it is off: {@code rhythmFollowed}, per
+     * channel, the share β of the key's usual daily swing that its recent readings follow (1 on a usual day, 0 on a
+     * flat one; null for a channel before any swing), as its alerts quote it; {@code usualOnWeekends}, the reading
+     * usual in each {@value Scorer#HOUR_BINS}th of a Saturday or Sunday (the centre plus the weekend profile, shaped
+     * as {@code usualByTimeOfDay}); {@code weekendReadings}, the weekend readings it has learnt from.
+     */
+    private static void rhythm(ObjectNode out, List<String> channels, ScoreState score) {
+        RhythmState r = score.rhythm();
+        if (r == null) {
+            out.putNull("rhythmFollowed");
+            out.putNull("usualOnWeekends");
+            out.putNull("weekendReadings");
+            return;
+        }
+        double[] followed = new double[score.channels()];
+        for (int c = 0; c < followed.length; c++) {
+            followed[c] = r.swing()[c] > 0 ? r.follow()[c] / r.swing()[c] : Double.NaN;
+        }
+        reading(out, "rhythmFollowed", channels, followed);
+        profile(out, "usualOnWeekends", channels, score, r.weekend());
+        out.put("weekendReadings", r.weekendReadings());
+    }
+
+    /** {@code field}: a number (an object by channel name for a multichannel topology); NaN as null. */
     private static void reading(ObjectNode out, String field, List<String> channels, double[] values) {
         if (values == null) {
             out.putNull(field);
         } else if (channels.isEmpty()) {
-            out.put(field, values[0]);
+            number(out, field, values[0]);
         } else {
             ObjectNode byChannel = out.putObject(field);
             for (int c = 0; c < channels.size(); c++) {
-                byChannel.put(channels.get(c), values[c]);
+                number(byChannel, channels.get(c), values[c]);
             }
+        }
+    }
+
+    private static void number(ObjectNode out, String field, double value) {
+        if (Double.isNaN(value)) {
+            out.putNull(field);
+        } else {
+            out.put(field, value);
         }
     }
 }

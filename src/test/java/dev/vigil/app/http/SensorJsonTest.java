@@ -1,0 +1,80 @@
+package dev.vigil.app.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.config.TopologyConfig;
+import dev.vigil.detect.Detector;
+import dev.vigil.detect.DetectorConfig;
+import dev.vigil.detect.DetectorState;
+import dev.vigil.detect.Event;
+import dev.vigil.lstm.LstmConfig;
+import dev.vigil.score.RhythmState;
+import dev.vigil.score.ScoreState;
+import dev.vigil.score.Scorer;
+import dev.vigil.score.ScoringConfig;
+import dev.vigil.score.ScoringConfigs;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code /sensors/{key}}: what the body says about a key's calendar and rhythm, from its state. */
+class SensorJsonTest {
+    /** Monday 4 January 2021, 00:00 UTC. */
+    private static final long MONDAY = Instant.parse("2021-01-04T00:00:00Z").toEpochMilli();
+    private static final long STEP_MS = 300_000L;
+    private static final int DAY = 288;
+
+    private static ServedTopology topology(ScoringConfig scoring) {
+        TopologyConfig topology = new TopologyConfig("rooms", "rooms-events", null, List.of(), "ts", 0, 65_536,
+                "rooms-scores", "rooms-alerts", "rooms-dlq", "rooms-models", Map.of());
+        return new ServedTopology(topology, new DetectorConfig(LstmConfig.defaults(), scoring), null);
+    }
+
+    /** Two weeks of a daily cycle (persistence predictions), scored with {@code scoring}. */
+    private static DetectorState twoWeeks(ServedTopology t) {
+        Detector detector = new Detector(t.detector());
+        DetectorState state = detector.newState();
+        Random random = new Random(4);
+        for (int i = 0; i < 14 * DAY; i++) {
+            double x = 20 + 5 * Math.sin(2 * Math.PI * (i % DAY) / DAY) + 0.3 * random.nextGaussian();
+            detector.step(null, state, new Event(MONDAY + i * STEP_MS, new double[] {x}));
+        }
+        return state;
+    }
+
+    @Test
+    void shouldShowTheRhythmSignalsStateWhileItIsOn() {
+        ServedTopology t = topology(ScoringConfigs.with(ScoringConfig.defaults(), "rhythmHalfLife", 120));
+        DetectorState state = twoWeeks(t);
+        JsonNode n = SensorJson.state(t, "room-1", "here:8080", state);
+        ScoreState score = state.score();
+        RhythmState r = score.rhythm();
+        double followed = r.follow()[0] / r.swing()[0];
+        assertEquals(followed, n.get("rhythmFollowed").asDouble(), 0.0);
+        assertTrue(followed > 0.8, "an ordinary day follows its rhythm: " + followed);
+        JsonNode weekends = n.get("usualOnWeekends");
+        assertEquals(Scorer.HOUR_BINS, weekends.size(), n.toString());
+        for (int b = 0; b < Scorer.HOUR_BINS; b++) {
+            assertEquals(score.center()[0] + r.weekend()[b], weekends.get(b).asDouble(), 0.0);
+        }
+        assertEquals(2 * 2 * DAY, n.get("weekendReadings").asLong());
+    }
+
+    @Test
+    void shouldShowNoRhythmWhileItIsOffAndTheCalendarsZone() {
+        ServedTopology t = topology(ScoringConfigs.with(ScoringConfig.defaults(), "timeZone", "Europe/Berlin"));
+        JsonNode n = SensorJson.state(t, "room-1", "here:8080", twoWeeks(t));
+        assertTrue(n.get("rhythmFollowed").isNull(), n.toString());
+        assertTrue(n.get("usualOnWeekends").isNull(), n.toString());
+        assertTrue(n.get("weekendReadings").isNull(), n.toString());
+        assertEquals("Europe/Berlin", n.get("timeZone").asText());
+        // January: Berlin is an hour ahead of UTC
+        assertEquals(3_600_000L, n.get("timeZoneOffsetMs").asLong());
+        assertEquals(Scorer.HOUR_BINS, n.get("usualByTimeOfDay").size());
+    }
+}
