@@ -32,6 +32,7 @@ public final class ScoreState {
     private SignalLevel pattern;
     private PatternTable patterns;
     private RhythmState rhythm;
+    private BurstState burst;
     long updates;
     boolean alertOpen;
     int quietRun;
@@ -262,6 +263,25 @@ public final class ScoreState {
         rhythm = state;
     }
 
+    /** The key's daily error bursts, or null when {@link ScoringConfig#burstByHour()} is off. */
+    public BurstState burst() {
+        return burst;
+    }
+
+    /** Gives the state fresh daily error bursts when {@code on} and it has none, and drops them when off. */
+    void fitBurst(boolean on) {
+        if (on && burst == null) {
+            burst = new BurstState();
+        } else if (!on) {
+            burst = null;
+        }
+    }
+
+    /** Installs decoded daily error bursts (or none), as read by {@link ScoreStateCodec}. */
+    void restoreBurst(BurstState state) {
+        burst = state;
+    }
+
     /** Readings the normaliser and range have absorbed. */
     public long updates() {
         return updates;
@@ -334,6 +354,12 @@ public final class ScoreState {
             fitRhythm(true);
             rhythm.copyFrom(other.rhythm);
         }
+        if (other.burst == null) {
+            burst = null;
+        } else {
+            fitBurst(true);
+            burst.copyFrom(other.burst);
+        }
         restore(other.updates, other.alertOpen, other.quietRun, other.alertsOpened, other.flatRun, other.repeats);
         openReason = other.openReason;
         repeatsAfterRepeat = other.repeatsAfterRepeat;
@@ -351,7 +377,7 @@ public final class ScoreState {
                 && spikesSeen == s.spikesSeen && Arrays.equals(hourMean, s.hourMean)
                 && flatRun == s.flatRun && repeats == s.repeats && updates == s.updates
                 && error.equals(s.error) && pattern.equals(s.pattern) && Objects.equals(patterns, s.patterns)
-                && Objects.equals(rhythm, s.rhythm)
+                && Objects.equals(rhythm, s.rhythm) && Objects.equals(burst, s.burst)
                 && alertOpen == s.alertOpen && openReason == s.openReason && quietRun == s.quietRun
                 && alertsOpened == s.alertsOpened && repeatsAfterRepeat == s.repeatsAfterRepeat;
     }

@@ -54,9 +54,12 @@ import java.util.Set;
  *   f32 hourMean[d · B]
  *   rhythm section (absent in detector states before version 14: no rhythm state, which starts afresh when the
  *   rhythm signal is on):
- *   u8  0 (no rhythm state: the signal off) or 1, then f32 follow[d], f32 swing[d], f32 weekend[d · B],
+ *   u8  flags: bit 0 a rhythm state follows (the rhythm signal on), bit 1 daily error bursts follow it
+ *       ({@code scoring.burstByHour}; a state with the setting off is written as before it existed); then for a rhythm
+ *       state f32 follow[d], f32 swing[d], f32 weekend[d · B],
  *       i64 weekendReadings, f32 rhythm recent[1], u8 recentCount, u8 recentNext, f64 longMean, f64 longVariance,
- *       i64 levelUpdates
+ *       i64 levelUpdates; then for daily error bursts f32 mean[24], f32 meanSquare[24], u8 days[24], i8 hour (-1:
+ *       none yet), f32 highest
  * </pre>
  * The error fields keep their place of the earlier versions ({@link SignalLevel} of the prediction error).
  * The caller's buffer must be big-endian with a backing array (as {@link ByteBuffer#allocate} and
@@ -90,6 +93,10 @@ public final class ScoreStateCodec {
     static final AlertReason[] OPENERS = {AlertReason.RANGE, AlertReason.STUCK_SENSOR, AlertReason.PREDICTION_ERROR,
         AlertReason.PATTERN, AlertReason.DRIFT, AlertReason.SPIKE, AlertReason.RHYTHM};
     /** Big-endian doubles in a byte array, as {@link ByteBuffer#putDouble} writes them. */
+    /** Bit of the signal flags byte (the rhythm section's first) that a rhythm state follows. */
+    private static final int RHYTHM_FLAG = 1;
+    /** Bit of the signal flags byte that the daily error bursts follow, after any rhythm state. */
+    private static final int BURST_FLAG = 2;
     private static final VarHandle DOUBLES = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.BIG_ENDIAN);
     /** Eight pattern counts at a time, to skip the zeros of a sparse table (the byte order does not matter). */
     private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -114,7 +121,8 @@ public final class ScoreStateCodec {
         return 2 + 8 * 4 * d + 8 + levelBytes + 1 + 4 + 8 + 8 * d + 4 + 8 + 2 + table + patternLevelBytes
                 + countBytes(d) + 8 * d + Float.BYTES * state.drift().window() + 2 + 8 + 8 + 8 + 8 + 3 * 8 * d + 8
                 + 2 * 8 * Scorer.SPIKE_WIDTHS * d + 8
-                + 4 * Scorer.HOUR_BINS * d + 1 + (state.rhythm() == null ? 0 : rhythmBytes(d));
+                + 4 * Scorer.HOUR_BINS * d + 1 + (state.rhythm() == null ? 0 : rhythmBytes(d))
+                + (state.burst() == null ? 0 : BurstState.BYTES);
     }
 
     private static int rhythmBytes(int d) {
@@ -164,13 +172,19 @@ public final class ScoreStateCodec {
         out.putLong(s.spikesSeen);
         putFloats(out, s.hourMean());
         RhythmState r = s.rhythm();
-        out.put((byte) (r == null ? 0 : 1));
+        BurstState b = s.burst();
+        out.put((byte) ((r == null ? 0 : RHYTHM_FLAG) | (b == null ? 0 : BURST_FLAG)));
         if (r != null) {
             putFloats(out, r.follow());
             putFloats(out, r.swing());
             putFloats(out, r.weekend());
             out.putLong(r.weekendReadings);
             putLevel(out, r.level());
+        }
+        if (b != null) {
+            putFloats(out, b.mean);
+            putFloats(out, b.square);
+            out.put(b.days).put((byte) b.hour).putFloat(b.highest);
         }
     }
 
@@ -292,7 +306,12 @@ public final class ScoreStateCodec {
                 getFiniteFloats(in, s.hourMean(), "time-of-day profile");
             }
             if (sections.contains(Section.RHYTHM)) {
-                s.restoreRhythm(readRhythm(in, s));
+                int flags = Byte.toUnsignedInt(in.get());
+                if ((flags & ~(RHYTHM_FLAG | BURST_FLAG)) != 0) {
+                    throw new BadBytesException("score state's signal flags are " + flags + "; must be 0 to 3");
+                }
+                s.restoreRhythm((flags & RHYTHM_FLAG) == 0 ? null : readRhythm(in, s));
+                s.restoreBurst((flags & BURST_FLAG) == 0 ? null : readBurst(in));
             }
             return s;
         } catch (BufferUnderflowException e) {
@@ -300,15 +319,30 @@ public final class ScoreStateCodec {
         }
     }
 
-    /** Reads the rhythm section: null for a state without one. */
+    /** Reads the daily error bursts. */
+    private static BurstState readBurst(ByteBuffer in) {
+        BurstState b = new BurstState();
+        getFiniteFloats(in, b.mean, "daily error bursts");
+        getFiniteFloats(in, b.square, "daily error bursts");
+        in.get(b.days);
+        for (byte days : b.days) {
+            if (days < 0 || days > Scorer.BURST_MEMORY_DAYS) {
+                throw new BadBytesException("score state counts " + days + " days of an hour's error bursts");
+            }
+        }
+        b.hour = in.get();
+        if (b.hour < -1 || b.hour >= BurstState.BINS) {
+            throw new BadBytesException("score state's error-burst hour is " + b.hour);
+        }
+        b.highest = in.getFloat();
+        if (!Float.isFinite(b.highest)) {
+            throw new BadBytesException("score state's hour's highest error level is " + b.highest);
+        }
+        return b;
+    }
+
+    /** Reads the rhythm section's state (its flag read). */
     private static RhythmState readRhythm(ByteBuffer in, ScoreState s) {
-        int present = Byte.toUnsignedInt(in.get());
-        if (present > 1) {
-            throw new BadBytesException("score state's rhythm byte is " + present + "; must be 0 or 1");
-        }
-        if (present == 0) {
-            return null;
-        }
         RhythmState r = new RhythmState(s.channels());
         getFiniteFloats(in, r.follow(), "rhythm");
         getFiniteFloats(in, r.swing(), "rhythm");

@@ -37,6 +37,12 @@ public final class Scorer {
     public static final int RHYTHM_WEEKEND_DAYS = 2;
     /** Weekend days a bin of the weekend profile averages, about, once the key has had that many. */
     public static final int RHYTHM_WEEKEND_MEMORY_DAYS = 4;
+    /** Days an hour's daily error burst is averaged over ({@link ScoringConfig#burstByHour()}). */
+    public static final int BURST_MEMORY_DAYS = 7;
+    /** Days an hour must have been seen before its usual burst is expected. */
+    public static final int BURST_MIN_DAYS = 3;
+    /** Spreads of the daily bursts below their mean that an hour's expected burst is taken at. */
+    public static final double BURST_SPREADS = 1.0;
     /** The event time of a reading that has none: the time-of-day profile is neither used nor learnt. */
     public static final long NO_TIME = Long.MIN_VALUE;
 
@@ -118,7 +124,7 @@ public final class Scorer {
         OnlineNormaliser.update(state, values, config);
         double likelihood = 0.0;
         if (residual != null) {
-            likelihood = calibrate(state.error(), raw);
+            likelihood = errorScore(state, raw, local);
         }
         boolean warm = state.updates() <= config.warmupEvents();
         double statistical = Math.max(Math.max(likelihood, pattern), drift);
@@ -328,6 +334,43 @@ public final class Scorer {
         double raw = rawScore(state, values, prediction, new double[values.length], new double[values.length],
                 config.countAware(), config.countBurstCap());
         AnomalyLikelihood.absorb(state.error(), AnomalyLikelihood.pushRaw(state.error(), raw), config);
+    }
+
+    /**
+     * The prediction error's calibrated score: as {@link #calibrate}, but with {@link ScoringConfig#burstByHour()} the
+     * level is scored less what its hour of the day usually brings (see there), and each hour's daily highest level
+     * learnt. Untimed readings, and every reading while the setting is off, score as {@link #calibrate}. Modifies
+     * {@code state}.
+     */
+    private double errorScore(ScoreState state, double raw, long local) {
+        state.fitBurst(config.burstByHour());
+        BurstState b = state.burst();
+        if (b == null || local == NO_TIME) {
+            return calibrate(state.error(), raw);
+        }
+        SignalLevel signal = state.error();
+        double level = AnomalyLikelihood.pushRaw(signal, raw);
+        int hour = (int) (Math.floorMod(local, ScoringConfig.DAY_MS) / (ScoringConfig.DAY_MS / BurstState.BINS));
+        if (hour != b.hour) {
+            if (b.hour >= 0) {
+                int h = b.hour;
+                b.days[h] = (byte) Math.min(BURST_MEMORY_DAYS, b.days[h] + 1);
+                double rate = 1.0 / b.days[h];
+                b.mean[h] = (float) (b.mean[h] + rate * (b.highest - b.mean[h]));
+                b.square[h] = (float) (b.square[h] + rate * ((double) b.highest * b.highest - b.square[h]));
+            }
+            b.hour = hour;
+            b.highest = 0;
+        }
+        b.highest = (float) Math.max(b.highest, level);
+        double usual = 0;
+        if (b.days[hour] >= BURST_MIN_DAYS) {
+            double spread = Math.sqrt(Math.max(0.0, b.square[hour] - (double) b.mean[hour] * b.mean[hour]));
+            usual = Math.max(0.0, b.mean[hour] - BURST_SPREADS * spread - signal.longMean);
+        }
+        double score = AnomalyLikelihood.score(signal, level - usual, config);
+        AnomalyLikelihood.absorb(signal, level, config);
+        return score;
     }
 
     /** Pushes a signal's raw value, scores the new level against the signal's history, then absorbs it. */

@@ -105,6 +105,14 @@ import dev.vigil.BadConfigException;
  *                              {@link CalendarClock}): a region ID such as {@code Europe/Berlin}, whose daylight-saving
  *                              changes then move no daily habit, or a fixed offset such as {@code +05:30}; default
  *                              {@code UTC}
+ * @param burstByHour           the prediction error's daily bursts expected by the hour (off by default): for each hour
+ *                              of the day ({@code timeZone}), the mean and spread of the highest error level the key
+ *                              reached in it each day, over about a week; once an hour has been seen on
+ *                              {@value Scorer#BURST_MIN_DAYS} days, the error's level there is scored less how far
+ *                              that hour's usual burst, less one spread, stands above the level's long-run mean. For
+ *                              sensors with sharp daily switches or nightly batch jobs, whose every day's burst
+ *                              otherwise alerts now and then; it also makes an anomaly at such an hour harder to see
+ *                              (see docs/tuning.md). 221 bytes more of state a key
  */
 public record ScoringConfig(
         int warmupEvents,
@@ -132,7 +140,8 @@ public record ScoringConfig(
         boolean driftByHour,
         double countBurstCap,
         int rhythmHalfLife,
-        String timeZone) {
+        String timeZone,
+        boolean burstByHour) {
 
     /** Most counters a key's pattern table may hold per channel: (patternBins + 2)^patternLength. */
     public static final int MAX_PATTERN_CELLS = 4096;
@@ -145,7 +154,7 @@ public record ScoringConfig(
     /** The one place defaults live. */
     public static ScoringConfig defaults() {
         return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 60, 30, 0.3, 8, 2, 20, true, 120, false,
-                DAY_MS, 0.25, 120, 2, 1.0, true, 3.0, 0, "UTC");
+                DAY_MS, 0.25, 120, 2, 1.0, true, 3.0, 0, "UTC", false);
     }
 
     public ScoringConfig {
