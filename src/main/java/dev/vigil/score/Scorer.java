@@ -65,6 +65,11 @@ public final class Scorer {
                 : 1.0 - ScoringConfig.decayFor(config.rhythmHalfLife());
     }
 
+    /** The calendar the time of day and the weekend are read on ({@link ScoringConfig#timeZone()}). */
+    public CalendarClock clock() {
+        return clock;
+    }
+
     public ScoringConfig config() {
         return config;
     }
@@ -348,9 +353,7 @@ public final class Scorer {
         if (b == null || local == NO_TIME) {
             return calibrate(state.error(), raw);
         }
-        SignalLevel signal = state.error();
-        double level = AnomalyLikelihood.pushRaw(signal, raw);
-        int hour = (int) (Math.floorMod(local, ScoringConfig.DAY_MS) / (ScoringConfig.DAY_MS / BurstState.BINS));
+        int hour = dayBin(local, BurstState.BINS);
         if (hour != b.hour) {
             if (b.hour >= 0) {
                 int h = b.hour;
@@ -362,21 +365,25 @@ public final class Scorer {
             b.hour = hour;
             b.highest = 0;
         }
-        b.highest = (float) Math.max(b.highest, level);
         double usual = 0;
         if (b.days[hour] >= BURST_MIN_DAYS) {
             double spread = Math.sqrt(Math.max(0.0, b.square[hour] - (double) b.mean[hour] * b.mean[hour]));
-            usual = Math.max(0.0, b.mean[hour] - BURST_SPREADS * spread - signal.longMean);
+            usual = Math.max(0.0, b.mean[hour] - BURST_SPREADS * spread - state.error().longMean);
         }
-        double score = AnomalyLikelihood.score(signal, level - usual, config);
-        AnomalyLikelihood.absorb(signal, level, config);
+        double score = calibrate(state.error(), raw, usual);
+        b.highest = (float) Math.max(b.highest, state.error().level());
         return score;
     }
 
     /** Pushes a signal's raw value, scores the new level against the signal's history, then absorbs it. */
     private double calibrate(SignalLevel signal, double raw) {
+        return calibrate(signal, raw, 0.0);
+    }
+
+    /** {@link #calibrate(SignalLevel, double)}, scoring the level less {@code expected} (absorbing it whole). */
+    private double calibrate(SignalLevel signal, double raw, double expected) {
         double level = AnomalyLikelihood.pushRaw(signal, raw);
-        double score = AnomalyLikelihood.score(signal, level, config);
+        double score = AnomalyLikelihood.score(signal, level - expected, config);
         AnomalyLikelihood.absorb(signal, level, config);
         return score;
     }
@@ -477,7 +484,12 @@ public final class Scorer {
 
     /** The bin of the day, of {@value #HOUR_BINS}, that a local time ({@link CalendarClock#local}) falls in. */
     private static int hourBin(long timestamp) {
-        return (int) (Math.floorMod(timestamp, ScoringConfig.DAY_MS) / (ScoringConfig.DAY_MS / HOUR_BINS));
+        return dayBin(timestamp, HOUR_BINS);
+    }
+
+    /** The bin of the day, of {@code bins} equal ones from 00:00, that a local time falls in. */
+    private static int dayBin(long timestamp, int bins) {
+        return (int) (Math.floorMod(timestamp, ScoringConfig.DAY_MS) / (ScoringConfig.DAY_MS / bins));
     }
 
     /** Whether a local time ({@link CalendarClock#local}) falls on a Saturday or Sunday (1 Jan 1970: a Thursday). */

@@ -46,7 +46,7 @@ final class SensorJson {
         out.put("spikesLearnt", scorer.judgesSpikes(score));
         long time = s.lastTimestamp() == DetectorState.NO_TIMESTAMP ? Scorer.NO_TIME : s.lastTimestamp();
         out.put("timeOfDayWeight", scorer.hourWeight(s.ageAt(time), time));
-        CalendarClock clock = t.detector().scoring().calendarClock();
+        CalendarClock clock = scorer.clock();
         out.put("timeZone", clock.toString());
         // what the zone adds to an event time at the latest event: the profile's bins are of that local day
         out.put("timeZoneOffsetMs", time == Scorer.NO_TIME ? 0 : clock.local(time) - time);
