@@ -10,11 +10,17 @@ time on 28 March 2021), five-minute readings in UTC from 1 February to 30 April 
 each with noise (sd 2) and an autocorrelated wander (sd about 1). With --batch, four sensors of batch jobs
 instead: a level of 10 (noise sd 1, wander sd about 0.6, 40 days from 1 February 2021 UTC) with a burst every hour
 (+30 for 3 readings), every six hours (+25 for 6), every 90 minutes (+20 for 2) and every night (a backup: +40 from
-00:00 to 01:00 UTC). No anomalies: every alert is a false one. The windows file holds one window over each file's
+00:00 to 01:00 UTC). With --idle, five sensors of machines that idle at a constant reading (40 days from 1
+February 2021, UTC): a piece counter (about 30 a reading) at 0 from 22:00 to 06:00, a vibration sensor at 0.0 over
+the same hours, a counter (about 50) at 0 from 19:00 to 07:00 and all weekend, a power meter at exactly 1.5 from 22:00
+to 06:00, and a counter (about 20) at 0 from 20:00 to 06:00 and over the lunch hour; --idle-freeze writes the same
+sensors with one anomaly each, a freeze at the working reading of 09:00 on 3 March for six hours (72 readings; its
+window runs 100 readings from there, and labels/anomalies.json names it, so that `evaluate` prints its catches).
+Otherwise no anomalies: every alert is a false one. The windows file holds one window over each file's
 last 40 rows only so that `vigil evaluate` scores the corpus and prints its false alarms (outside the windows) by
 what opened them:
 
-  python3 scripts/daily_switches.py /tmp/switches            # or: --batch /tmp/batch
+  python3 scripts/daily_switches.py /tmp/switches            # or: --batch /tmp/batch, --idle /tmp/idle
   java -jar target/vigil.jar evaluate --data /tmp/switches/data --labels /tmp/switches/labels/combined_windows.json \\
       --out /tmp/ev-switches --seeds 1-3
 """
@@ -63,6 +69,39 @@ def batch_jobs():
         yield kind, rows
 
 
+FREEZE_AT = '2021-03-03 09:00:00'
+FREEZE_ROWS = 72
+IDLE = ['counter_night', 'vibration_night', 'counter_weekend', 'power_standby', 'counter_lunch']
+
+
+def idle_reading(kind, t, r, wander):
+    """A reading of an --idle sensor at time t: its constant while the machine idles, else its activity."""
+    hour = t.hour + t.minute / 60
+    if kind == 'counter_night':
+        return 0 if hour < 6 or hour >= 22 else max(0, round(r.gauss(30, 6) + 3 * wander))
+    if kind == 'vibration_night':
+        return 0.0 if hour < 6 or hour >= 22 else round(2.0 + 0.3 * r.gauss(0, 1) + 0.2 * wander, 3)
+    if kind == 'counter_weekend':
+        return 0 if t.weekday() >= 5 or hour < 7 or hour >= 19 else max(0, round(r.gauss(50, 8) + 3 * wander))
+    if kind == 'power_standby':
+        return 1.5 if hour < 6 or hour >= 22 else round(40 + 5 * r.gauss(0, 1) + 2 * wander, 2)
+    return 0 if 12 <= hour < 13 or hour < 6 or hour >= 20 else max(0, round(r.gauss(20, 5) + 2 * wander))
+
+
+def idle_machines():
+    """The --idle sensors: (name, rows) for each."""
+    start = datetime.datetime(2021, 2, 1)
+    for seed, kind in enumerate(IDLE):
+        r = random.Random(7 + seed)
+        rows = []
+        wander = 0.0
+        for i in range(288 * 40):
+            t = start + i * STEP
+            wander = 0.95 * wander + 0.2 * r.gauss(0, 1)
+            rows.append((t.strftime('%Y-%m-%d %H:%M:%S'), idle_reading(kind, t, r, wander)))
+        yield kind, rows
+
+
 def switches():
     """The default sensors: (name, rows) for each."""
     for seed, kind in enumerate(['office', 'sine', 'office_noweekend', 'shop']):
@@ -80,8 +119,8 @@ def switches():
 
 def main():
     args = sys.argv[1:]
-    batch = args[:1] == ['--batch']
-    if batch:
+    mode = args[0] if args[:1] in (['--batch'], ['--idle'], ['--idle-freeze']) else None
+    if mode:
         args = args[1:]
     if len(args) != 1:
         sys.exit(__doc__)
@@ -89,13 +128,26 @@ def main():
     os.makedirs(f'{out}/data/g', exist_ok=True)
     os.makedirs(f'{out}/labels', exist_ok=True)
     windows = {}
-    for kind, rows in (batch_jobs() if batch else switches()):
+    sensors = batch_jobs() if mode == '--batch' else idle_machines() if mode in ('--idle', '--idle-freeze') \
+        else switches()
+    anomalies = {}
+    for kind, rows in sensors:
+        window = [rows[-40][0], rows[-1][0]]
+        if mode == '--idle-freeze':
+            at = next(i for i, (stamp, _) in enumerate(rows) if stamp == FREEZE_AT)
+            rows[at + 1:at + FREEZE_ROWS] = [(stamp, rows[at][1]) for stamp, _ in rows[at + 1:at + FREEZE_ROWS]]
+            window = [rows[at][0], rows[at + 100][0]]
+            anomalies[f'g/{kind}.csv'] = [{'kind': 'frozen', 'start': at, 'end': at + FREEZE_ROWS - 1,
+                                           'detail': f'the reading of {FREEZE_AT} held for {FREEZE_ROWS} rows'}]
         with open(f'{out}/data/g/{kind}.csv', 'w') as f:
             f.write('timestamp,value\n')
             f.writelines(f'{stamp},{value}\n' for stamp, value in rows)
-        windows[f'g/{kind}.csv'] = [[rows[-40][0] + '.000000', rows[-1][0] + '.000000']]
+        windows[f'g/{kind}.csv'] = [[stamp + '.000000' for stamp in window]]
     with open(f'{out}/labels/combined_windows.json', 'w') as f:
         json.dump(windows, f, indent=1)
+    if anomalies:
+        with open(f'{out}/labels/anomalies.json', 'w') as f:
+            json.dump(anomalies, f, indent=1)
 
 
 if __name__ == '__main__':

@@ -33,6 +33,7 @@ public final class ScoreState {
     private PatternTable patterns;
     private RhythmState rhythm;
     private BurstState burst;
+    private IdleReadings idle;
     long updates;
     boolean alertOpen;
     int quietRun;
@@ -282,6 +283,28 @@ public final class ScoreState {
         burst = state;
     }
 
+    /** The readings the key idles at, or null when {@link ScoringConfig#flatlineRuns()} is off. */
+    public IdleReadings idle() {
+        return idle;
+    }
+
+    /**
+     * Gives the state idle readings when {@code on} and it has none (one slot matching any run, counted as the key's
+     * repeats and the repeats that followed one), and drops them when off.
+     */
+    void fitIdle(boolean on) {
+        if (on && idle == null) {
+            idle = new IdleReadings(channels(), repeats, repeatsAfterRepeat);
+        } else if (!on) {
+            idle = null;
+        }
+    }
+
+    /** Installs decoded idle readings (or none), as read by {@link ScoreStateCodec}. */
+    void restoreIdle(IdleReadings readings) {
+        idle = readings;
+    }
+
     /** Readings the normaliser and range have absorbed. */
     public long updates() {
         return updates;
@@ -360,6 +383,12 @@ public final class ScoreState {
             fitBurst(true);
             burst.copyFrom(other.burst);
         }
+        if (other.idle == null) {
+            idle = null;
+        } else {
+            fitIdle(true);
+            idle.copyFrom(other.idle);
+        }
         restore(other.updates, other.alertOpen, other.quietRun, other.alertsOpened, other.flatRun, other.repeats);
         openReason = other.openReason;
         repeatsAfterRepeat = other.repeatsAfterRepeat;
@@ -378,6 +407,7 @@ public final class ScoreState {
                 && flatRun == s.flatRun && repeats == s.repeats && updates == s.updates
                 && error.equals(s.error) && pattern.equals(s.pattern) && Objects.equals(patterns, s.patterns)
                 && Objects.equals(rhythm, s.rhythm) && Objects.equals(burst, s.burst)
+                && Objects.equals(idle, s.idle)
                 && alertOpen == s.alertOpen && openReason == s.openReason && quietRun == s.quietRun
                 && alertsOpened == s.alertsOpened && repeatsAfterRepeat == s.repeatsAfterRepeat;
     }

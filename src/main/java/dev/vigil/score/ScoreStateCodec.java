@@ -59,7 +59,8 @@ import java.util.Set;
  *       state f32 follow[d], f32 swing[d], f32 weekend[d · B],
  *       i64 weekendReadings, f32 rhythm recent[1], u8 recentCount, u8 recentNext, f64 longMean, f64 longVariance,
  *       i64 levelUpdates; then for daily error bursts f32 mean[24], f32 meanSquare[24], u8 days[24], i8 hour (-1:
- *       none yet), f32 highest
+ *       none yet), f32 highest; then for idle readings ({@code scoring.flatlineRuns}, bit 2; {@link IdleReadings})
+ *       f64 reading[2 · d] (NaN: a slot that matches any run), then per slot i64 repeats, i64 following
  * </pre>
  * The error fields keep their place of the earlier versions ({@link SignalLevel} of the prediction error).
  * The caller's buffer must be big-endian with a backing array (as {@link ByteBuffer#allocate} and
@@ -97,6 +98,8 @@ public final class ScoreStateCodec {
     private static final int RHYTHM_FLAG = 1;
     /** Bit of the signal flags byte that the daily error bursts follow, after any rhythm state. */
     private static final int BURST_FLAG = 2;
+    /** Bit of the signal flags byte that the idle readings follow, after any daily error bursts. */
+    private static final int IDLE_FLAG = 4;
     private static final VarHandle DOUBLES = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.BIG_ENDIAN);
     /** Eight pattern counts at a time, to skip the zeros of a sparse table (the byte order does not matter). */
     private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -122,7 +125,8 @@ public final class ScoreStateCodec {
                 + countBytes(d) + 8 * d + Float.BYTES * state.drift().window() + 2 + 8 + 8 + 8 + 8 + 3 * 8 * d + 8
                 + 2 * 8 * Scorer.SPIKE_WIDTHS * d + 8
                 + 4 * Scorer.HOUR_BINS * d + 1 + (state.rhythm() == null ? 0 : rhythmBytes(d))
-                + (state.burst() == null ? 0 : BurstState.BYTES);
+                + (state.burst() == null ? 0 : BurstState.BYTES)
+                + (state.idle() == null ? 0 : IdleReadings.bytes(d));
     }
 
     private static int rhythmBytes(int d) {
@@ -173,7 +177,8 @@ public final class ScoreStateCodec {
         putFloats(out, s.hourMean());
         RhythmState r = s.rhythm();
         BurstState b = s.burst();
-        out.put((byte) ((r == null ? 0 : RHYTHM_FLAG) | (b == null ? 0 : BURST_FLAG)));
+        IdleReadings idle = s.idle();
+        out.put((byte) ((r == null ? 0 : RHYTHM_FLAG) | (b == null ? 0 : BURST_FLAG) | (idle == null ? 0 : IDLE_FLAG)));
         if (r != null) {
             putFloats(out, r.follow());
             putFloats(out, r.swing());
@@ -185,6 +190,12 @@ public final class ScoreStateCodec {
             putFloats(out, b.mean);
             putFloats(out, b.square);
             out.put(b.days).put((byte) b.hour).putFloat(b.highest);
+        }
+        if (idle != null) {
+            putAll(out, idle.reading);
+            for (int k = 0; k < IdleReadings.SLOTS; k++) {
+                out.putLong(idle.repeats[k]).putLong(idle.following[k]);
+            }
         }
     }
 
@@ -307,16 +318,37 @@ public final class ScoreStateCodec {
             }
             if (sections.contains(Section.RHYTHM)) {
                 int flags = Byte.toUnsignedInt(in.get());
-                if ((flags & ~(RHYTHM_FLAG | BURST_FLAG)) != 0) {
-                    throw new BadBytesException("score state's signal flags are " + flags + "; must be 0 to 3");
+                if ((flags & ~(RHYTHM_FLAG | BURST_FLAG | IDLE_FLAG)) != 0) {
+                    throw new BadBytesException("score state's signal flags are " + flags + "; must be 0 to 7");
                 }
                 s.restoreRhythm((flags & RHYTHM_FLAG) == 0 ? null : readRhythm(in, s));
                 s.restoreBurst((flags & BURST_FLAG) == 0 ? null : readBurst(in));
+                s.restoreIdle((flags & IDLE_FLAG) == 0 ? null : readIdle(in, channels));
             }
             return s;
         } catch (BufferUnderflowException e) {
             throw new BadBytesException("score state is truncated", e);
         }
+    }
+
+    /** Reads the readings a key idles at. */
+    private static IdleReadings readIdle(ByteBuffer in, int channels) {
+        IdleReadings idle = new IdleReadings(channels, 0, 0);
+        for (int i = 0; i < idle.reading.length; i++) {
+            idle.reading[i] = in.getDouble();
+            if (Double.isInfinite(idle.reading[i])) {
+                throw new BadBytesException("score state's idle reading is " + idle.reading[i]);
+            }
+        }
+        for (int k = 0; k < IdleReadings.SLOTS; k++) {
+            idle.repeats[k] = in.getLong();
+            idle.following[k] = in.getLong();
+            if (idle.following[k] < 0 || idle.following[k] > idle.repeats[k]) {
+                throw new BadBytesException("score state counts " + idle.following[k] + " repeats following a repeat"
+                        + " of " + idle.repeats[k] + " at an idle reading");
+            }
+        }
+        return idle;
     }
 
     /** Reads the daily error bursts. */

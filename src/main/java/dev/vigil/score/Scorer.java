@@ -725,10 +725,12 @@ public final class Scorer {
      * Tracks runs of readings that repeat the previous one exactly in every channel (a stuck sensor). True once per
      * run, at the first event where the run is at least {@code flatlineEvents} long and improbable for this key:
      * {@code p^run <= FLATLINE_TAIL}, p being the key's own rate of exact repeats, so a quantised sensor that often
-     * repeats needs a longer run than one that never does. With {@link ScoringConfig#flatlineRuns()} the run is judged
-     * against the key's own runs instead: {@code p·q^(run-1)}, the run's start at the key's repeat rate p and each
-     * further repeat at its rate q of a repeat following a repeat (at least p), both counted before this run began.
-     * Only for keys that have varied. Call before {@link OnlineNormaliser#update}. Modifies {@code state}.
+     * repeats needs a longer run than one that never does. With {@link ScoringConfig#flatlineRuns()} a run at a
+     * reading the key idles at ({@link IdleReadings}) is judged against the key's own runs there instead: {@code
+     * p·q^(run-1)}, the run's start at the key's repeat rate p (counted before this run began) and each further repeat
+     * at the rate q of a repeat following a repeat in its earlier long runs at that reading (at least p); a run at any
+     * other reading as without the setting. Only for keys that have varied. Call before {@link OnlineNormaliser#update}.
+     * Modifies {@code state}.
      */
     private boolean flatline(ScoreState state, double[] values) {
         boolean repeated = state.updates() > 0;
@@ -736,6 +738,12 @@ public final class Scorer {
         for (int c = 0; c < values.length; c++) {
             repeated &= values[c] == state.last()[c];
             varied |= state.scale()[c] > 0;
+        }
+        state.fitIdle(config.flatlineRuns());
+        IdleReadings idle = state.idle();
+        if (idle != null && !repeated && config.flatlineEvents() > 0 && state.flatRun >= config.flatlineEvents()) {
+            // a long run just ended: the key may idle at its reading
+            idle.record(state.last(), state.flatRun);
         }
         System.arraycopy(values, 0, state.last(), 0, values.length);
         if (repeated && state.flatRun > 0) {
@@ -751,12 +759,13 @@ public final class Scorer {
         double p = (state.repeats + 1.0) / (state.updates() + 2.0);
         double tail = Math.pow(p, state.flatRun);
         double before = Math.pow(p, state.flatRun - 1);
-        if (config.flatlineRuns()) {
-            // the counts as they were before this run began: the run does not vouch for itself
+        int slot = idle == null ? -1 : idle.slot(values);
+        if (slot >= 0) {
+            // the repeat rate as it was before this run began, the runs at this reading as they ended: the run does
+            // not vouch for itself
             long repeatsBefore = state.repeats - state.flatRun;
-            long followingBefore = Math.max(0, state.repeatsAfterRepeat - (state.flatRun - 1));
             double start = (repeatsBefore + 1.0) / (state.updates() - state.flatRun + 2.0);
-            double q = Math.max(start, (followingBefore + 1.0) / (repeatsBefore + 2.0));
+            double q = Math.max(start, (idle.following(slot) + 1.0) / (idle.repeats(slot) + 2.0));
             tail = start * Math.pow(q, state.flatRun - 1);
             before = start * Math.pow(q, state.flatRun - 2);
         }

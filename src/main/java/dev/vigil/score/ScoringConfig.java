@@ -48,11 +48,14 @@ import dev.vigil.BadConfigException;
  *                               long-run centre, in scales, is the drift signal, calibrated like the prediction error
  *                               (a slow change the predictor follows step by step still moves it); scored once the key
  *                               has seen that many events; 0 disables; range 0..100,000, default 120
- * @param flatlineRuns           the stuck-sensor rule judges a run against the key's own runs: p^run becomes
- *                               p·q^(run-1), q the key's rate of a repeat following a repeat (at least p), both
- *                               counted before the run began, so a key that idles in long runs as a matter of
- *                               course (disk writes, key presses) is not flagged at every idle spell, and the run
- *                               being judged does not vouch for itself; default false (the independent rate; see
+ * @param flatlineRuns           the stuck-sensor rule judges a run at a reading the key idles at (one of the
+ *                               readings of its last two distinct runs of at least flatlineEvents repeats, {@link
+ *                               IdleReadings}) against its own runs there: p^run becomes p·q^(run-1), q the rate of
+ *                               a repeat following a repeat in its earlier long runs at that reading (at least p), so
+ *                               a key that idles at a constant reading as a matter of course (a machine off at night,
+ *                               disk writes, key presses) is not flagged at every idle spell, and the run being judged
+ *                               does not vouch for itself; a run at any other reading (a freeze while working) is
+ *                               judged as without the setting; default false (the independent rate; see
  *                               docs/detection-quality.md for why it is not the default)
  * @param youngRangeMs           event time, in ms from a key's first reading, during which its range is young: it has
  *                               not yet seen a whole day of its cycle, so a reading past it is often just the day going

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.detect.DetectorState;
 import dev.vigil.detect.HistoryWindow;
 import dev.vigil.score.CalendarClock;
+import dev.vigil.score.IdleReadings;
 import dev.vigil.score.RhythmState;
 import dev.vigil.score.ScoreState;
 import dev.vigil.score.Scorer;
@@ -52,6 +53,7 @@ final class SensorJson {
         out.put("timeZoneOffsetMs", time == Scorer.NO_TIME ? 0 : clock.local(time) - time);
         timeOfDay(out, t.topology().channels(), score);
         rhythm(out, t.topology().channels(), score);
+        idle(out, t.topology().channels(), score);
         reading(out, "value", t.topology().channels(), score.updates() > 0 ? score.last() : null);
         reading(out, "prediction", t.topology().channels(), s.hasPrediction() ? s.prediction() : null);
         int n = score.error().recentCount();
@@ -147,6 +149,33 @@ final class SensorJson {
         reading(out, "rhythmFollowed", channels, followed);
         profile(out, "usualOnWeekends", channels, score, r.weekend());
         out.put("weekendReadings", r.weekendReadings());
+    }
+
+    /**
+     * {@code idleReadings}: the readings the stuck-sensor rule has learnt the key idles at ({@code
+     * scoring.flatlineRuns}), the most recently used first, each a number (an object by channel name for a
+     * multichannel topology); empty before its first long run, null while the setting is off.
+     */
+    private static void idle(ObjectNode out, List<String> channels, ScoreState score) {
+        IdleReadings idle = score.idle();
+        if (idle == null) {
+            out.putNull("idleReadings");
+            return;
+        }
+        ArrayNode readings = out.putArray("idleReadings");
+        for (int s = 0; s < IdleReadings.SLOTS; s++) {
+            if (Double.isNaN(idle.reading(s, 0))) {
+                continue;
+            }
+            if (channels.isEmpty()) {
+                readings.add(idle.reading(s, 0));
+            } else {
+                ObjectNode byChannel = readings.addObject();
+                for (int c = 0; c < channels.size(); c++) {
+                    byChannel.put(channels.get(c), idle.reading(s, c));
+                }
+            }
+        }
     }
 
     /** {@code field}: a number (an object by channel name for a multichannel topology); NaN as null. */

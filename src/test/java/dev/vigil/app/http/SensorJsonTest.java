@@ -66,12 +66,29 @@ class SensorJsonTest {
     }
 
     @Test
+    void shouldShowTheReadingsAKeyIdlesAtWithFlatlineRuns() {
+        ServedTopology t = topology(ScoringConfigs.with(ScoringConfig.defaults(), "flatlineRuns", true));
+        Detector detector = new Detector(t.detector());
+        DetectorState state = detector.newState();
+        Random random = new Random(6);
+        for (int i = 0; i < 3 * DAY; i++) {
+            // a meter at exactly 1.5 from 22:00 to 06:00, working readings around 40 otherwise
+            double x = i % DAY < DAY / 4 || i % DAY >= DAY * 11 / 12 ? 1.5 : 40 + random.nextGaussian();
+            detector.step(null, state, new Event(MONDAY + i * STEP_MS, new double[] {x}));
+        }
+        JsonNode n = SensorJson.state(t, "meter-1", "here:8080", state);
+        assertEquals(1, n.get("idleReadings").size(), n.toString());
+        assertEquals(1.5, n.get("idleReadings").get(0).asDouble(), 0.0);
+    }
+
+    @Test
     void shouldShowNoRhythmWhileItIsOffAndTheCalendarsZone() {
         ServedTopology t = topology(ScoringConfigs.with(ScoringConfig.defaults(), "timeZone", "Europe/Berlin"));
         JsonNode n = SensorJson.state(t, "room-1", "here:8080", twoWeeks(t));
         assertTrue(n.get("rhythmFollowed").isNull(), n.toString());
         assertTrue(n.get("usualOnWeekends").isNull(), n.toString());
         assertTrue(n.get("weekendReadings").isNull(), n.toString());
+        assertTrue(n.get("idleReadings").isNull(), "flatlineRuns off: " + n);
         assertEquals("Europe/Berlin", n.get("timeZone").asText());
         // January: Berlin is an hour ahead of UTC
         assertEquals(3_600_000L, n.get("timeZoneOffsetMs").asLong());

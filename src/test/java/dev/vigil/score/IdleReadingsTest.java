@@ -1,0 +1,125 @@
+package dev.vigil.score;
+
+import dev.vigil.BadBytesException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link ScoringConfig#flatlineRuns()} on a machine that idles at a constant reading: a piece counter (a count of
+ * about 30 a reading, which repeats by chance now and then while it works) that reads 0 for the last 96 readings of
+ * every 288, as a five-minute counter from 08:00 does from 22:00 to 06:00.
+ */
+class IdleReadingsTest {
+    private static final int DAY = 288;
+    private static final int IDLE = 96;
+    private static final ScoringConfig PLAIN = ScoringConfig.defaults();
+    private static final ScoringConfig RUNS = ScoringConfigs.with(PLAIN, "flatlineRuns", true);
+
+    /** {@code days} days of the counter; from {@code frozenAt} (-1: never) its reading stays put for {@code frozen}. */
+    private static double[] counter(int days, int frozenAt, int frozen) {
+        Random random = new Random(5);
+        double[] x = new double[days * DAY];
+        for (int t = 0; t < x.length; t++) {
+            x[t] = t % DAY >= DAY - IDLE ? 0 : Math.max(1, Math.round(30 + 6 * random.nextGaussian()));
+            if (frozenAt >= 0 && t > frozenAt && t < frozenAt + frozen) {
+                x[t] = x[frozenAt];
+            }
+        }
+        return x;
+    }
+
+    /** Events at which a stuck-sensor alert opened (persistence predictions). */
+    private static List<Integer> stuckOpenings(ScoringConfig config, ScoreState state, double[] x) {
+        Scorer scorer = new Scorer(config);
+        List<Integer> at = new ArrayList<>();
+        for (int t = 0; t < x.length; t++) {
+            ScoreOutcome o = scorer.score(state, new double[] {x[t]}, t == 0 ? null : new double[] {x[t - 1]},
+                    Scorer.ESTABLISHED);
+            if (o.transition() == AlertTransition.OPENED && o.reason() == AlertReason.STUCK_SENSOR) {
+                at.add(t);
+            }
+        }
+        return at;
+    }
+
+    @Test
+    void shouldFlagEveryNightWithoutTheSettingAndOnlyTheFirstWithIt() {
+        double[] x = counter(30, -1, 0);
+        List<Integer> plain = stuckOpenings(PLAIN, new Scorer(PLAIN).newState(1), x);
+        assertTrue(plain.size() >= 28, "the plain rule calls every idle night stuck: " + plain);
+        List<Integer> runs = stuckOpenings(RUNS, new Scorer(RUNS).newState(1), x);
+        // the chance repeats of the working hours are not the key's runs at 0: the nights are judged by the nights
+        assertEquals(List.of(DAY - IDLE + PLAIN.flatlineEvents()), runs, "the first idle night only");
+    }
+
+    @Test
+    void shouldFlagAFreezeAtAWorkingReadingAndStayQuietTheNightAfter() {
+        int frozenAt = 20 * DAY + 60;
+        int frozen = 72;
+        double[] x = counter(23, frozenAt, frozen);
+        ScoreState state = new Scorer(RUNS).newState(1);
+        List<Integer> at = stuckOpenings(RUNS, state, x);
+        assertEquals(List.of(DAY - IDLE + PLAIN.flatlineEvents(), frozenAt + PLAIN.flatlineEvents()), at,
+                "a run at a reading the key does not idle at is judged as by the plain rule");
+        IdleReadings idle = state.idle();
+        assertEquals(0.0, idle.reading(0, 0), "the nights since have made 0 the most recently used reading again");
+        assertEquals(x[frozenAt], idle.reading(1, 0), "the freeze's reading kept beside it");
+        int first = frozenAt;
+        while (x[first - 1] == x[frozenAt]) {
+            first--;
+        }
+        int last = frozenAt + frozen - 1;
+        while (x[last + 1] == x[frozenAt]) {
+            last++;
+        }
+        assertEquals(last - first, idle.repeats(1), "the freeze's repeats (a working count may repeat it by chance)");
+        assertEquals(22 * (IDLE - 1), idle.repeats(0), "the repeats of every night that ended, the freeze's apart");
+    }
+
+    @Test
+    void shouldRoundTripTheIdleReadingsAndDropThemWhenTurnedOff() {
+        ScoreState state = new Scorer(RUNS).newState(1);
+        double[] x = counter(5, -1, 0);
+        stuckOpenings(RUNS, state, x);
+        assertNotNull(state.idle());
+        ByteBuffer bytes = ByteBuffer.allocate(ScoreStateCodec.size(state));
+        ScoreStateCodec.write(state, bytes);
+        assertEquals(0, bytes.remaining(), "size() counts every byte written");
+        ScoreState back = ScoreStateCodec.read(bytes.flip());
+        assertEquals(state, back, "the idle readings round-trip");
+        assertTrue(Double.isNaN(back.idle().reading(1, 0)), "an empty slot stays empty");
+
+        stuckOpenings(PLAIN, back, new double[] {30});
+        assertNull(back.idle(), "turned off, the idle readings are dropped at the key's next event");
+        assertEquals(IdleReadings.bytes(1), ScoreStateCodec.size(state) - ScoreStateCodec.size(back));
+
+        // the last slot's "following" count beyond its repeats is refused
+        bytes.putLong(bytes.limit() - Long.BYTES, Long.MAX_VALUE);
+        assertTrue(assertThrows(BadBytesException.class, () -> ScoreStateCodec.read(bytes.rewind())).getMessage()
+                .contains("at an idle reading"));
+    }
+
+    @Test
+    void shouldStartAStateWrittenWithoutThemFromTheKeysRepeats() {
+        ScoreState state = new Scorer(PLAIN).newState(1);
+        stuckOpenings(PLAIN, state, counter(3, -1, 0));
+        assertNull(state.idle());
+        long repeats = state.repeats();
+        long following = state.repeatsAfterRepeat();
+        stuckOpenings(RUNS, state, new double[] {0});
+        IdleReadings idle = state.idle();
+        assertTrue(Double.isNaN(idle.reading(0, 0)), "the first slot matches any run, as every run was judged before");
+        assertEquals(repeats, idle.repeats(0));
+        assertEquals(following, idle.following(0));
+    }
+}
