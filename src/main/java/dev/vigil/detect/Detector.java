@@ -31,6 +31,10 @@ import java.util.Optional;
  * same way, so one model serves keys of any level and amplitude. A per-key detector does the same for a key whose
  * state is on the shared model while it waits for its own ({@link DetectorState#coldStart()}).
  *
+ * <p>A per-key model works in the frame of the key's level when it was put in force: readings enter it less, and
+ * predictions leave it plus, how far the key's running centre has moved since ({@link DetectorState#modelCentre()}),
+ * so that a trend between two trainings does not carry the readings out of the range the model learnt.
+ *
  * <p>Not thread-safe: holds the LSTM workspace. Use one per thread.
  */
 public final class Detector {
@@ -42,6 +46,8 @@ public final class Detector {
     /** Model inputs by context size k: {@code d + k} entries, the normalised reading then the context. */
     private final double[][] inputs;
     private final double[] output;
+    /** Per channel, how far the key's running centre has moved since its model was put in force. */
+    private final double[] shift;
 
     public Detector(DetectorConfig config) {
         this.config = config;
@@ -53,6 +59,7 @@ public final class Detector {
             inputs[k] = new double[config.channels() + k];
         }
         this.output = new double[config.channels()];
+        this.shift = new double[config.channels()];
     }
 
     public DetectorConfig config() {
@@ -76,7 +83,8 @@ public final class Detector {
             return DetectorResult.rejected(event, state, refusal.get());
         }
         long version = model == null ? DetectorState.NO_MODEL : model.info().version();
-        if (version != state.modelVersion) {
+        boolean adopted = version != state.modelVersion;
+        if (adopted) {
             // a model the caller did not re-warm (or none any more: retracted) starts from a cold hidden state
             if (model != null) {
                 requireShape(model);
@@ -91,6 +99,10 @@ public final class Detector {
         }
         ScoreOutcome outcome = scorer.score(state.score(), event.values(), prediction,
                 state.ageAt(event.timestamp()), event.timestamp());
+        if (adopted) {
+            // the model's frame: the key's level now
+            System.arraycopy(state.score().center(), 0, state.modelCentre(), 0, state.channels());
+        }
         boolean reset = advance(model, state, event.values(), event.timestamp());
         state.events++;
         state.lastScore = outcome.anomalyScore();
@@ -124,6 +136,7 @@ public final class Detector {
         state.lstm().reset();
         state.modelVersion = model.info().version();
         state.coldStart = coldStart;
+        System.arraycopy(state.score().center(), 0, state.modelCentre(), 0, state.channels());
         state.hasPrediction = false;
         scorer.resetErrorStatistics(state.score());
         double[] reading = new double[config.channels()];
@@ -164,8 +177,10 @@ public final class Detector {
         double[] input = inputs[k];
         boolean keyUnits = config.keyNormalised() || state.coldStart;
         for (int c = 0; c < values.length; c++) {
+            double since = score.center()[c] - state.modelCentre()[c];
+            shift[c] = keyUnits || Double.isNaN(since) ? 0.0 : since;
             input[c] = keyUnits ? (values[c] - score.center()[c]) / OnlineNormaliser.unit(score, c)
-                    : values[c];
+                    : values[c] - shift[c];
         }
         CalendarInputs.write(clock.local(timestamp), k, input, values.length);
         norm.normaliseInput(input, input);
@@ -175,7 +190,7 @@ public final class Detector {
         boolean finite = lstm.isFinite();
         for (int c = 0; c < next.length && finite; c++) {
             double y = norm.denormalise(c, output[c]);
-            next[c] = keyUnits ? score.center()[c] + y * OnlineNormaliser.unit(score, c) : y;
+            next[c] = keyUnits ? score.center()[c] + y * OnlineNormaliser.unit(score, c) : y + shift[c];
             finite = Double.isFinite(next[c]);
         }
         if (!finite) {

@@ -23,6 +23,8 @@ public final class DetectorState {
     private final LstmState lstm;
     private final ScoreState score;
     private final double[] prediction;
+    /** The key's running centre when its model was put in force, per channel (NaN: none yet). */
+    private final double[] modelCentre;
     private final TrainingSchedule schedule = new TrainingSchedule();
     boolean hasPrediction;
     long events;
@@ -37,12 +39,15 @@ public final class DetectorState {
         this.lstm = new LstmState(shape);
         this.score = score;
         this.prediction = new double[shape.inputSize()];
+        this.modelCentre = new double[shape.inputSize()];
+        java.util.Arrays.fill(modelCentre, Double.NaN);
     }
 
-    DetectorState(LstmState lstm, ScoreState score, double[] prediction) {
+    DetectorState(LstmState lstm, ScoreState score, double[] prediction, double[] modelCentre) {
         this.lstm = lstm;
         this.score = score;
         this.prediction = prediction;
+        this.modelCentre = modelCentre;
     }
 
     public int channels() {
@@ -60,6 +65,15 @@ public final class DetectorState {
     /** Prediction for the next reading, raw units (meaningful when {@link #hasPrediction()}). Live array. */
     public double[] prediction() {
         return prediction;
+    }
+
+    /**
+     * The key's running centre per channel ({@link ScoreState#center()}) when its model was put in force (NaN before
+     * its first model): a per-key model reads and predicts the key's readings shifted by how far the centre has moved
+     * since, so that a key whose level trends stays in the range its model was trained on. Live array.
+     */
+    public double[] modelCentre() {
+        return modelCentre;
     }
 
     public boolean hasPrediction() {

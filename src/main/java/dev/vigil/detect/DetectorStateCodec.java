@@ -22,7 +22,8 @@ import java.util.zip.CRC32;
  * Binary form of a {@link DetectorState}, as kept in the state store, with the stream's history head beside it (so an
  * event reads and writes one value). Big-endian:
  * <pre>
- *   u8  format version (14; version 13, without the score section's rhythm section, version 12, with the score
+ *   u8  format version (15; version 14, without the model centre, version 13, without the score section's rhythm
+ *       section either, version 12, with the score
  *       section's rings of recent raw values written as doubles,
  *       version 11, without its time-of-day profile either, version 10, without its
  *       spike rule either, version 9, without its jumps either,
@@ -45,6 +46,9 @@ import java.util.zip.CRC32;
  *                                              without a model of its own; absent before version 7: 0)
  *   i64 firstTimestamp                         (the key's first accepted event time, for the range rule's young
  *                                              range; absent before version 9: not known, the key is established)
+ *   f64 modelCentre[channels]                  (the key's running centre when its model was put in force, NaN
+ *                                              before its first; absent before version 15: the centre as decoded,
+ *                                              so the model's frame follows the key's level from then on)
  *   u8[n] history head                         (the open block of the key's history ring, as the stream's store
  *                                              keeps it; opaque here, empty when none, e.g. in a replay)
  *   i32 n                                      (absent before version 5, with the head: it was in the history store)
@@ -52,7 +56,7 @@ import java.util.zip.CRC32;
  * </pre>
  */
 public final class DetectorStateCodec {
-    public static final int FORMAT_VERSION = 14;
+    public static final int FORMAT_VERSION = 15;
     private static final int FIRST_VERSION_WITH_SCHEDULE = 2;
     private static final int FIRST_VERSION_WITH_PATTERNS = 3;
     private static final int FIRST_VERSION_WITH_PENDING_SWAP = 4;
@@ -66,6 +70,7 @@ public final class DetectorStateCodec {
     private static final int FIRST_VERSION_WITH_HOURS = 12;
     private static final int FIRST_VERSION_WITH_FLOAT_RINGS = 13;
     private static final int FIRST_VERSION_WITH_RHYTHM = 14;
+    private static final int FIRST_VERSION_WITH_MODEL_CENTRE = 15;
     private static final byte[] NO_HISTORY_HEAD = new byte[0];
     /** Big-endian floats in a byte array, as {@link ByteBuffer#putFloat} writes them. */
     private static final VarHandle FLOATS = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.BIG_ENDIAN);
@@ -82,7 +87,7 @@ public final class DetectorStateCodec {
     public static byte[] encode(DetectorState s, byte[] historyHead) {
         LstmState lstm = s.lstm();
         int recurrent = 2 * lstm.layers() * lstm.hiddenSize() * Float.BYTES;
-        int size = 5 + recurrent + 8 * s.channels() + 1 + 11 * 8 + 1 + 8 + ScoreStateCodec.size(s.score())
+        int size = 5 + recurrent + 2 * 8 * s.channels() + 1 + 11 * 8 + 1 + 8 + ScoreStateCodec.size(s.score())
                 + historyHead.length + 4 + 4;
         ByteBuffer out = ByteBuffer.allocate(size);
         out.put((byte) FORMAT_VERSION).put((byte) lstm.layers()).putShort((short) lstm.hiddenSize())
@@ -103,6 +108,9 @@ public final class DetectorStateCodec {
         ScoreStateCodec.write(s.score(), out);
         out.put((byte) (s.coldStart ? 1 : 0));
         out.putLong(s.firstTimestamp);
+        for (double c : s.modelCentre()) {
+            out.putDouble(c);
+        }
         out.put(historyHead).putInt(historyHead.length);
         out.putInt((int) crc(out.array(), out.position()));
         return out.array();
@@ -202,11 +210,20 @@ public final class DetectorStateCodec {
                 throw new BadBytesException("detector state has " + channels + " channels but its score section has "
                         + score.channels());
             }
+            double[] modelCentre = score.center().clone();
+            if (version >= FIRST_VERSION_WITH_MODEL_CENTRE) {
+                for (int c = 0; c < channels; c++) {
+                    modelCentre[c] = in.getDouble();
+                    if (Double.isInfinite(modelCentre[c])) {
+                        throw new BadBytesException("detector state's model centre is " + modelCentre[c]);
+                    }
+                }
+            }
             if (in.position() != end) {
                 throw new BadBytesException("detector state has " + (end - in.position())
                         + " unexpected trailing bytes");
             }
-            DetectorState s = new DetectorState(lstm, score, prediction);
+            DetectorState s = new DetectorState(lstm, score, prediction, modelCentre);
             s.restoreCounters(has, events, resets, last, model);
             s.coldStart = coldStart;
             s.firstTimestamp = first;

@@ -36,7 +36,8 @@ class DetectorStateCodecTest {
     static final String FIXTURE_V11 = "/fixtures/detector-state-v11.bin";
     static final String FIXTURE_V12 = "/fixtures/detector-state-v12.bin";
     static final String FIXTURE_V13 = "/fixtures/detector-state-v13.bin";
-    static final String FIXTURE = "/fixtures/detector-state-v14.bin";
+    static final String FIXTURE_V14 = "/fixtures/detector-state-v14.bin";
+    static final String FIXTURE = "/fixtures/detector-state-v15.bin";
     /** What format 14 adds at the end of the score section for a state without a rhythm state: its flag byte. */
     static final int RHYTHM_FLAG = 1;
     /** What format 10 adds to the score section for one channel: the jumps' level, low and high, and their count. */
@@ -99,9 +100,9 @@ class DetectorStateCodecTest {
     void shouldRejectUnknownVersionsTruncationAndCorruption() {
         byte[] bytes = DetectorStateCodec.encode(sampleState());
         byte[] wrongVersion = bytes.clone();
-        wrongVersion[0] = 15;
+        wrongVersion[0] = 16;
         assertTrue(assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(wrongVersion))
-                .getMessage().contains("version 15"));
+                .getMessage().contains("version 16"));
         assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(Arrays.copyOf(bytes, bytes.length - 7)));
         byte[] flipped = bytes.clone();
         flipped[40] ^= 0x10;
@@ -165,7 +166,7 @@ class DetectorStateCodecTest {
         byte[] current = DetectorStateCodec.encode(state);
         // the same state, then its count flags and drift section, and an empty history head (its length)
         assertUpgraded(bytes, current, V6_SECTION + 4);
-        int section = current.length - 8 - V6_SECTION - RHYTHM_FLAG;
+        int section = current.length - 8 - 8 - V6_SECTION - RHYTHM_FLAG;
         assertEquals(0, current[section], "a seasonal series with fractional readings does not count");
         assertEquals(state.score().center()[0], state.score().recentMean()[0], "the recent mean starts at the centre");
         assertEquals(0, state.score().drift().levelUpdates());
@@ -230,7 +231,7 @@ class DetectorStateCodecTest {
         assertEquals(DetectorState.NO_TIMESTAMP,
                 java.nio.ByteBuffer.wrap(current, at + 9 + later, 8).getLong());
         assertArrayEquals(Arrays.copyOfRange(bytes, flagAt + 1, bytes.length - 4),
-                Arrays.copyOfRange(current, at + 17 + later, current.length - 4), "and the head");
+                Arrays.copyOfRange(current, at + 17 + later + 8, current.length - 4), "and, after the model centre, the head");
     }
 
     @Test
@@ -251,7 +252,7 @@ class DetectorStateCodecTest {
                 java.nio.ByteBuffer.wrap(current, at + 1 + later, 8).getLong(),
                 "then the first event time, not known");
         assertArrayEquals(Arrays.copyOfRange(bytes, flagAt + 1, bytes.length - 4),
-                Arrays.copyOfRange(current, at + 9 + later, current.length - 4), "then the head");
+                Arrays.copyOfRange(current, at + 9 + later + 8, current.length - 4), "then the model centre and the head");
     }
 
     @Test
@@ -325,9 +326,12 @@ class DetectorStateCodecTest {
         DetectorState state = sampleState();
         byte[] current = DetectorStateCodec.encode(state);
         byte[] v12 = LegacyDetectorState.sealed(LegacyDetectorState.ringsAsDoubles(current), 12);
-        assertEquals(current.length - RHYTHM_FLAG + ringSavings(v12), v12.length);
-        assertEquals(state.score(), DetectorStateCodec.decode(v12).score());
-        assertArrayEquals(current, DetectorStateCodec.encode(DetectorStateCodec.decode(v12)));
+        assertEquals(current.length - RHYTHM_FLAG - 8 + ringSavings(v12), v12.length);
+        DetectorState back = DetectorStateCodec.decode(v12);
+        assertEquals(state.score(), back.score());
+        assertArrayEquals(state.score().center(), back.modelCentre(), "format 12 kept no model centre");
+        back.modelCentre()[0] = state.modelCentre()[0];
+        assertArrayEquals(current, DetectorStateCodec.encode(back));
     }
 
     @Test
@@ -341,15 +345,33 @@ class DetectorStateCodecTest {
     }
 
     @Test
-    void shouldDecodeTheReleasedV14Fixture() throws IOException {
-        byte[] head = fixture(HISTORY_HEAD);
-        if (Boolean.getBoolean("vigil.updateFixtures")) {
-            java.nio.file.Files.write(java.nio.file.Path.of("src/test/resources" + FIXTURE),
-                    DetectorStateCodec.encode(DetectorStateCodec.decode(fixture(FIXTURE_V13)), head));
-        }
-        byte[] bytes = fixture(FIXTURE);
+    void shouldDecodeTheReleasedV14FixtureWithItsModelFrameFromNow() throws IOException {
+        byte[] bytes = fixture(FIXTURE_V14);
         assertEquals(14, bytes[0]);
         DetectorState state = DetectorStateCodec.decode(bytes);
+        assertArrayEquals(state.score().center(), state.modelCentre(),
+                "no model centre: the model's frame follows the key's level from the upgrade on");
+        byte[] head = DetectorStateCodec.historyHead(bytes);
+        byte[] current = DetectorStateCodec.encode(state, head);
+        assertEquals(bytes.length + 8, current.length, "written with the model centre of its one channel");
+        int at = bytes.length - 8 - head.length;
+        assertArrayEquals(Arrays.copyOfRange(bytes, 1, at), Arrays.copyOfRange(current, 1, at));
+        assertEquals(state.score().center()[0], java.nio.ByteBuffer.wrap(current, at, 8).getDouble());
+    }
+
+    @Test
+    void shouldDecodeTheReleasedV15Fixture() throws IOException {
+        byte[] head = fixture(HISTORY_HEAD);
+        if (Boolean.getBoolean("vigil.updateFixtures")) {
+            DetectorState v14 = DetectorStateCodec.decode(fixture(FIXTURE_V14));
+            v14.modelCentre()[0] = 9.75;
+            java.nio.file.Files.write(java.nio.file.Path.of("src/test/resources" + FIXTURE),
+                    DetectorStateCodec.encode(v14, head));
+        }
+        byte[] bytes = fixture(FIXTURE);
+        assertEquals(15, bytes[0]);
+        DetectorState state = DetectorStateCodec.decode(bytes);
+        assertEquals(9.75, state.modelCentre()[0]);
         assertSampleState(state);
         assertTrue(state.coldStart(), "the fixture's key is on the shared model (cold start)");
         assertEquals(SyntheticSeries.START, state.firstTimestamp());
@@ -388,9 +410,19 @@ class DetectorStateCodecTest {
         int inserted = added + rhythmFlag(bytes);
         int scoreEnd = LegacyDetectorState.scoreEnd(bytes);
         int at = scoreEnd - ringSavings(bytes);
-        assertArrayEquals(Arrays.copyOfRange(bytes, scoreEnd, bytes.length - 4),
-                Arrays.copyOfRange(current, at + inserted, current.length - 4), "then the rest as it was");
+        int flags = 1 + 8;
+        assertArrayEquals(Arrays.copyOfRange(bytes, scoreEnd, scoreEnd + flags),
+                Arrays.copyOfRange(current, at + inserted, at + inserted + flags),
+                "then the cold-start flag and the first event time as they were");
+        assertArrayEquals(Arrays.copyOfRange(bytes, scoreEnd + flags, bytes.length - 4),
+                Arrays.copyOfRange(current, at + inserted + flags + modelCentre(bytes), current.length - 4),
+                "then, after the model centre, the head as it was");
         return java.nio.ByteBuffer.wrap(current, at, inserted);
+    }
+
+    /** The model centre an upgrade of released {@code bytes} (one channel) adds: formats before 15 lack it. */
+    private static int modelCentre(byte[] bytes) {
+        return bytes[0] < 15 ? 8 : 0;
     }
 
     /** The rhythm flag an upgrade of released {@code bytes} adds: formats before 14 lack it. */
@@ -405,7 +437,7 @@ class DetectorStateCodecTest {
      */
     private static void assertUpgraded(byte[] bytes, byte[] current, int added) {
         assertEquals(DetectorStateCodec.FORMAT_VERSION, current[0]);
-        assertEquals(bytes.length + added + rhythmFlag(bytes) - ringSavings(bytes), current.length);
+        assertEquals(bytes.length + added + rhythmFlag(bytes) + modelCentre(bytes) - ringSavings(bytes), current.length);
         DetectorState before = DetectorStateCodec.decode(bytes);
         DetectorState after = DetectorStateCodec.decode(current);
         assertEquals(before.score(), after.score(), "the same score state");

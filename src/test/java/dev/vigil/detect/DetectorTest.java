@@ -165,16 +165,44 @@ class DetectorTest {
         }
         LstmModel next = model(2);
         detector.rewarm(next, swapped, history);
-        // the same model run from the start over the same readings reaches the same hidden state
+        // the same model run from the start over the same readings, in the frame it is put in force in (no shift
+        // for the key's level moving meanwhile: the history is what it was trained on), reaches the same hidden state
         DetectorState fresh = detector.newState();
         for (Event e : events.subList(0, 300)) {
             detector.step(next, fresh, e);
+            java.util.Arrays.fill(fresh.modelCentre(), Double.NaN);
         }
         assertEquals(2, swapped.modelVersion());
         assertArrayEquals(fresh.lstm().h(1), swapped.lstm().h(1));
         assertArrayEquals(fresh.prediction(), swapped.prediction());
         DetectorResult after = detector.step(next, swapped, events.get(300));
         assertEquals(2, after.modelVersion());
+    }
+
+    @Test
+    void shouldPredictInTheFrameOfTheKeysLevelWhenTheModelWasPutInForce() {
+        Detector detector = new Detector(CONFIG);
+        List<Event> events = events();
+        HistoryWindow history = new HistoryWindow(300, 1);
+        DetectorState a = detector.newState();
+        for (Event e : events.subList(0, 300)) {
+            detector.step(null, a, e);
+            history.append(e.timestamp(), e.values());
+        }
+        LstmModel next = model(2);
+        detector.rewarm(next, a, history);
+        assertArrayEquals(a.score().center(), a.modelCentre(), "put in force at the key's level now");
+        DetectorState b = DetectorStateCodec.decode(DetectorStateCodec.encode(a));
+        // b's level has moved by 7 since the swap (its running centre with it); its readings are a's, 7 higher
+        double moved = 7.0;
+        b.score().center()[0] += moved;
+        for (Event e : events.subList(300, 400)) {
+            detector.step(next, a, e);
+            detector.step(next, b, new Event(e.timestamp(), new double[] {e.values()[0] + moved}));
+            assertEquals(a.prediction()[0] + moved, b.prediction()[0], 1e-9,
+                    "the model reads b less, and predicts b plus, how far its centre moved since the swap");
+        }
+        assertEquals(a.modelCentre()[0], b.modelCentre()[0]);
     }
 
     @Test

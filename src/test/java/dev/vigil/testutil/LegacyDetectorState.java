@@ -13,14 +13,31 @@ public final class LegacyDetectorState {
     }
 
     /**
-     * {@code current} (format 14 or later, one channel, no rhythm state) without its score section's rhythm byte, as
-     * format 13 wrote it; everything else, the version byte and the (now stale) CRC as they were.
+     * {@code current} (format 15 or later) without the model centre, as format 14 wrote it: the version byte 14,
+     * everything else and the (now stale) CRC as they were.
      */
-    public static byte[] withoutRhythm(byte[] current) {
-        DetectorState s = DetectorStateCodec.decode(current);
+    public static byte[] withoutModelCentre(byte[] current) {
+        int head = ByteBuffer.wrap(current).getInt(current.length - 4 - 4);
+        int centre = 8 * Byte.toUnsignedInt(current[4]);
+        int at = current.length - 4 - 4 - head - centre;
+        byte[] out = new byte[current.length - centre];
+        System.arraycopy(current, 0, out, 0, at);
+        System.arraycopy(current, at + centre, out, at, current.length - at - centre);
+        out[0] = 14;
+        return out;
+    }
+
+    /**
+     * {@code current} (format 14 or later, one channel, no rhythm state) without its model centre (format 15 on) and
+     * its score section's rhythm byte, as format 13 wrote it; everything else, the version byte and the (now stale)
+     * CRC as they were.
+     */
+    public static byte[] withoutRhythm(byte[] latest) {
+        DetectorState s = DetectorStateCodec.decode(latest);
         if (s.score().rhythm() != null) {
             throw new IllegalArgumentException("a state with a rhythm state has no format-13 form");
         }
+        byte[] current = latest[0] >= 15 ? withoutModelCentre(latest) : latest;
         int flagAt = scoreEnd(current) - 1;
         byte[] out = new byte[current.length - 1];
         System.arraycopy(current, 0, out, 0, flagAt);
@@ -64,11 +81,13 @@ public final class LegacyDetectorState {
 
     /**
      * Where the score section of a detector state {@code bytes} (format 9 or later, whatever its CRC) ends: before the
-     * cold-start flag, the first event time, the history head, the head's length and the CRC.
+     * cold-start flag, the first event time, the model centre (format 15 on), the history head, the head's length and
+     * the CRC.
      */
     public static int scoreEnd(byte[] bytes) {
         int head = ByteBuffer.wrap(bytes).getInt(bytes.length - 4 - 4);
-        return bytes.length - 4 - 4 - head - 8 - 1;
+        int centre = bytes[0] >= 15 ? 8 * Byte.toUnsignedInt(bytes[4]) : 0;
+        return bytes.length - 4 - 4 - head - centre - 8 - 1;
     }
 
     /** {@code bytes} as format {@code version}: the version byte set and the CRC of everything before it renewed. */
