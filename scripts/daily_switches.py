@@ -16,11 +16,13 @@ the same hours, a counter (about 50) at 0 from 19:00 to 07:00 and all weekend, a
 to 06:00, and a counter (about 20) at 0 from 20:00 to 06:00 and over the lunch hour; --idle-freeze writes the same
 sensors with one anomaly each, a freeze at the working reading of 09:00 on 3 March for six hours (72 readings; its
 window runs 100 readings from there, and labels/anomalies.json names it, so that `evaluate` prints its catches).
-Otherwise no anomalies: every alert is a false one. The windows file holds one window over each file's
+With --trend, five outdoor temperature sensors (40 days from 1 February 2021, UTC): a daily cycle of +-4 around
+5, an autocorrelated wander (sd about 0.5) and noise (sd 0.2), level (flat, flat_b), rising by 8 over the 40 days
+(rising8, rising8_b) or by 16 (rising16). Otherwise no anomalies: every alert is a false one. The windows file holds one window over each file's
 last 40 rows only so that `vigil evaluate` scores the corpus and prints its false alarms (outside the windows) by
 what opened them:
 
-  python3 scripts/daily_switches.py /tmp/switches            # or: --batch /tmp/batch, --idle /tmp/idle
+  python3 scripts/daily_switches.py /tmp/switches            # or: --batch /tmp/batch, --idle /tmp/idle, --trend /tmp/trend
   java -jar target/vigil.jar evaluate --data /tmp/switches/data --labels /tmp/switches/labels/combined_windows.json \\
       --out /tmp/ev-switches --seeds 1-3
 """
@@ -102,6 +104,26 @@ def idle_machines():
         yield kind, rows
 
 
+TREND = [('flat', 0, 1), ('flat_b', 0, 2), ('rising8', 8, 1), ('rising8_b', 8, 2), ('rising16', 16, 1)]
+
+
+def trending():
+    """The --trend sensors: (name, rows) for each."""
+    start = datetime.datetime(2021, 2, 1)
+    n = 288 * 40
+    for kind, rise, seed in TREND:
+        r = random.Random(seed)
+        rows = []
+        wander = 0.0
+        for i in range(n):
+            t = start + i * STEP
+            hour = t.hour + t.minute / 60
+            wander = 0.98 * wander + 0.1 * r.gauss(0, 1)
+            value = 5 + rise * i / n + 4 * math.sin(2 * math.pi * (hour - 9) / 24) + wander + 0.2 * r.gauss(0, 1)
+            rows.append((t.strftime('%Y-%m-%d %H:%M:%S'), round(value, 2)))
+        yield kind, rows
+
+
 def switches():
     """The default sensors: (name, rows) for each."""
     for seed, kind in enumerate(['office', 'sine', 'office_noweekend', 'shop']):
@@ -119,7 +141,7 @@ def switches():
 
 def main():
     args = sys.argv[1:]
-    mode = args[0] if args[:1] in (['--batch'], ['--idle'], ['--idle-freeze']) else None
+    mode = args[0] if args[:1] in (['--batch'], ['--idle'], ['--idle-freeze'], ['--trend']) else None
     if mode:
         args = args[1:]
     if len(args) != 1:
@@ -129,7 +151,7 @@ def main():
     os.makedirs(f'{out}/labels', exist_ok=True)
     windows = {}
     sensors = batch_jobs() if mode == '--batch' else idle_machines() if mode in ('--idle', '--idle-freeze') \
-        else switches()
+        else trending() if mode == '--trend' else switches()
     anomalies = {}
     for kind, rows in sensors:
         window = [rows[-40][0], rows[-1][0]]
