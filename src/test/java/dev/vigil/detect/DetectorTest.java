@@ -28,6 +28,18 @@ class DetectorTest {
         return m.withInfo(new TrainingInfo("k", version, 11, 0, 0, 0, 0));
     }
 
+    /** A key's state after 300 events on persistence, then re-warmed onto {@code next} over their history. */
+    private static DetectorState swappedAt300(Detector detector, List<Event> events, LstmModel next) {
+        HistoryWindow history = new HistoryWindow(300, 1);
+        DetectorState state = detector.newState();
+        for (Event e : events.subList(0, 300)) {
+            detector.step(null, state, e);
+            history.append(e.timestamp(), e.values());
+        }
+        detector.rewarm(next, state, history);
+        return state;
+    }
+
     private static List<Event> events() {
         return SyntheticSeries.events(SyntheticSeries.withSpike(SyntheticSeries.seasonal(500, 10, 2, 40, 0.2, 3), 400, 30));
     }
@@ -157,14 +169,8 @@ class DetectorTest {
     void shouldRewarmTheHiddenStateFromHistoryOnAModelSwap() {
         Detector detector = new Detector(CONFIG);
         List<Event> events = events();
-        HistoryWindow history = new HistoryWindow(300, 1);
-        DetectorState swapped = detector.newState();
-        for (Event e : events.subList(0, 300)) {
-            detector.step(null, swapped, e);
-            history.append(e.timestamp(), e.values());
-        }
         LstmModel next = model(2);
-        detector.rewarm(next, swapped, history);
+        DetectorState swapped = swappedAt300(detector, events, next);
         // the same model run from the start over the same readings, in the frame it is put in force in (no shift
         // for the key's level moving meanwhile: the history is what it was trained on), reaches the same hidden state
         DetectorState fresh = detector.newState();
@@ -183,14 +189,8 @@ class DetectorTest {
     void shouldPredictInTheFrameOfTheKeysLevelWhenTheModelWasPutInForce() {
         Detector detector = new Detector(CONFIG);
         List<Event> events = events();
-        HistoryWindow history = new HistoryWindow(300, 1);
-        DetectorState a = detector.newState();
-        for (Event e : events.subList(0, 300)) {
-            detector.step(null, a, e);
-            history.append(e.timestamp(), e.values());
-        }
         LstmModel next = model(2);
-        detector.rewarm(next, a, history);
+        DetectorState a = swappedAt300(detector, events, next);
         assertArrayEquals(a.score().center(), a.modelCentre(), "put in force at the key's level now");
         DetectorState b = DetectorStateCodec.decode(DetectorStateCodec.encode(a));
         // b's level has moved by 7 since the swap (its running centre with it); its readings are a's, 7 higher

@@ -4,7 +4,6 @@ import dev.vigil.BadBytesException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -38,18 +37,8 @@ class IdleReadingsTest {
         return x;
     }
 
-    /** Events at which a stuck-sensor alert opened (persistence predictions). */
     private static List<Integer> stuckOpenings(ScoringConfig config, ScoreState state, double[] x) {
-        Scorer scorer = new Scorer(config);
-        List<Integer> at = new ArrayList<>();
-        for (int t = 0; t < x.length; t++) {
-            ScoreOutcome o = scorer.score(state, new double[] {x[t]}, t == 0 ? null : new double[] {x[t - 1]},
-                    Scorer.ESTABLISHED);
-            if (o.transition() == AlertTransition.OPENED && o.reason() == AlertReason.STUCK_SENSOR) {
-                at.add(t);
-            }
-        }
-        return at;
+        return ScorerTest.stuckOpenings(new Scorer(config), state, x);
     }
 
     @Test

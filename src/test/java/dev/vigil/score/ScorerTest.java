@@ -239,7 +239,11 @@ class ScorerTest {
 
     /** Events at which a stuck-sensor alert opened. */
     private static List<Integer> stuckOpenings(Scorer scorer, double[] x) {
-        ScoreState state = scorer.newState(1);
+        return stuckOpenings(scorer, scorer.newState(1), x);
+    }
+
+    /** Events at which a stuck-sensor alert opened, {@code state} scored on (persistence predictions). */
+    static List<Integer> stuckOpenings(Scorer scorer, ScoreState state, double[] x) {
         List<Integer> at = new java.util.ArrayList<>();
         for (int t = 0; t < x.length; t++) {
             ScoreOutcome o = scorer.score(state, new double[] {x[t]}, t == 0 ? null : new double[] {x[t - 1]},
