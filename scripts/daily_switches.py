@@ -18,11 +18,13 @@ sensors with one anomaly each, a freeze at the working reading of 09:00 on 3 Mar
 window runs 100 readings from there, and labels/anomalies.json names it, so that `evaluate` prints its catches).
 With --trend, five outdoor temperature sensors (40 days from 1 February 2021, UTC): a daily cycle of +-4 around
 5, an autocorrelated wander (sd about 0.5) and noise (sd 0.2), level (flat, flat_b), rising by 8 over the 40 days
-(rising8, rising8_b) or by 16 (rising16). Otherwise no anomalies: every alert is a false one. The windows file holds one window over each file's
+(rising8, rising8_b) or by 16 (rising16). With --meter, an energy meter over 40 days: its cumulative total in kWh
+(total: every reading a new high, and now and then at night a reading that does not advance) and the same readings
+as the energy used in each five minutes (rate). Otherwise no anomalies: every alert is a false one. The windows file holds one window over each file's
 last 40 rows only so that `vigil evaluate` scores the corpus and prints its false alarms (outside the windows) by
 what opened them:
 
-  python3 scripts/daily_switches.py /tmp/switches            # or: --batch /tmp/batch, --idle /tmp/idle, --trend /tmp/trend
+  python3 scripts/daily_switches.py /tmp/switches      # or --batch, --idle, --idle-freeze, --trend, --meter DIR
   java -jar target/vigil.jar evaluate --data /tmp/switches/data --labels /tmp/switches/labels/combined_windows.json \\
       --out /tmp/ev-switches --seeds 1-3
 """
@@ -124,6 +126,22 @@ def trending():
         yield kind, rows
 
 
+def meter():
+    """The --meter sensors: the cumulative total and its increase each five minutes."""
+    start = datetime.datetime(2021, 2, 1)
+    r = random.Random(1)
+    total = 1000.0
+    totals = []
+    for i in range(288 * 40):
+        t = start + i * STEP
+        hour = t.hour + t.minute / 60
+        load = 2 + 1.5 * math.sin(2 * math.pi * (hour - 8) / 24) + 0.3 * r.gauss(0, 1)
+        total += max(0.0, load) / 12
+        totals.append((t.strftime('%Y-%m-%d %H:%M:%S'), round(total, 2)))
+    yield 'total', totals
+    yield 'rate', [(b[0], round(b[1] - a[1], 2)) for a, b in zip(totals, totals[1:])]
+
+
 def switches():
     """The default sensors: (name, rows) for each."""
     for seed, kind in enumerate(['office', 'sine', 'office_noweekend', 'shop']):
@@ -141,7 +159,7 @@ def switches():
 
 def main():
     args = sys.argv[1:]
-    mode = args[0] if args[:1] in (['--batch'], ['--idle'], ['--idle-freeze'], ['--trend']) else None
+    mode = args[0] if args[:1] in (['--batch'], ['--idle'], ['--idle-freeze'], ['--trend'], ['--meter']) else None
     if mode:
         args = args[1:]
     if len(args) != 1:
@@ -151,7 +169,7 @@ def main():
     os.makedirs(f'{out}/labels', exist_ok=True)
     windows = {}
     sensors = batch_jobs() if mode == '--batch' else idle_machines() if mode in ('--idle', '--idle-freeze') \
-        else trending() if mode == '--trend' else switches()
+        else trending() if mode == '--trend' else meter() if mode == '--meter' else switches()
     anomalies = {}
     for kind, rows in sensors:
         window = [rows[-40][0], rows[-1][0]]
