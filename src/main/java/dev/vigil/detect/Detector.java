@@ -100,8 +100,7 @@ public final class Detector {
         ScoreOutcome outcome = scorer.score(state.score(), event.values(), prediction,
                 state.ageAt(event.timestamp()), event.timestamp());
         if (adopted) {
-            // the model's frame: the key's level now
-            System.arraycopy(state.score().center(), 0, state.modelCentre(), 0, state.channels());
+            state.frameModelAtCentre();
         }
         boolean reset = advance(model, state, event.values(), event.timestamp());
         state.events++;
@@ -136,7 +135,7 @@ public final class Detector {
         state.lstm().reset();
         state.modelVersion = model.info().version();
         state.coldStart = coldStart;
-        System.arraycopy(state.score().center(), 0, state.modelCentre(), 0, state.channels());
+        state.frameModelAtCentre();
         state.hasPrediction = false;
         scorer.resetErrorStatistics(state.score());
         double[] reading = new double[config.channels()];

@@ -76,6 +76,11 @@ public final class DetectorState {
         return modelCentre;
     }
 
+    /** Puts the model in force in the frame of the key's level now: its running centre. */
+    void frameModelAtCentre() {
+        System.arraycopy(score.center(), 0, modelCentre, 0, modelCentre.length);
+    }
+
     public boolean hasPrediction() {
         return hasPrediction;
     }
