@@ -1,6 +1,7 @@
 package dev.vigil.app;
 
 import dev.vigil.BadConfigException;
+import dev.vigil.detect.DetectorConfig;
 import dev.vigil.eval.AnomalyCatalog;
 import dev.vigil.eval.CorpusEvaluator;
 import dev.vigil.eval.DetectionReport;
@@ -71,6 +72,11 @@ final class EvaluateCommand implements Callable<Integer> {
             + " scope, or retrain.coldStart=shared): the k-th file joins ROWS * k rows after the first. Default:"
             + " ${DEFAULT-VALUE} (all at once).")
     int fleetStagger;
+
+    @Option(names = "--counter", description = "Every series is a cumulative counter (a meter's total, a request"
+            + " counter): scored by its increase since the row before, a drop counting as a restart from zero; its"
+            + " first row has no increase and scores 0 (the topology key `counters`).")
+    boolean counter;
 
     @picocli.CommandLine.Mixin
     DetectorOptions detector;
@@ -150,7 +156,8 @@ final class EvaluateCommand implements Callable<Integer> {
                     AnomalyCatalog catalog, String prefix) {
         PrintWriter err = spec.commandLine().getErr();
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        CorpusEvaluator evaluator = new CorpusEvaluator(settings.detector(), settings.retrain(), n, fleetStagger);
+        DetectorConfig config = counter ? settings.detector().withCounters(1) : settings.detector();
+        CorpusEvaluator evaluator = new CorpusEvaluator(config, settings.retrain(), n, fleetStagger);
         EvaluationProgress progress = new EvaluationProgress();
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vigil-progress");

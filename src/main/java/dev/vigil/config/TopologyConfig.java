@@ -39,6 +39,10 @@ import java.util.regex.Pattern;
  *                          reads and the key's young range; 0 turns the check off (event times relative to a
  *                          device's start); 0..4,102,444,800,000 (2100-01-01), default 100,000,000,000
  *                          (1973-03-03T09:46:40Z: as seconds, the year 5138)
+ * @param counters          the channels that are cumulative counters (a meter's total, a request counter): each is
+ *                          scored by its increase since the key's previous reading, a reading below the previous one
+ *                          counting as a restart from zero; names from {@code channels}, or {@code value} for
+ *                          single-value events; needs {@code allowedLatenessMs} 0; default empty
  */
 public record TopologyConfig(
         String name,
@@ -54,7 +58,8 @@ public record TopologyConfig(
         String modelsTopic,
         Map<String, String> detector,
         long maxFutureMs,
-        long minEventTimeMs) {
+        long minEventTimeMs,
+        List<String> counters) {
 
     /** Largest {@link #maxFutureMs}: ten years. */
     public static final long MAX_FUTURE_MS = 315_360_000_000L;
@@ -65,6 +70,9 @@ public record TopologyConfig(
     /** Latest {@link #minEventTimeMs}: 2100-01-01T00:00:00Z. */
     public static final long MAX_MIN_EVENT_TIME_MS = 4_102_444_800_000L;
 
+    /** The name {@link #counters} gives the one channel of single-value events. */
+    public static final String SINGLE_VALUE = "value";
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
     private static final Pattern CHANNEL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -73,7 +81,16 @@ public record TopologyConfig(
     public static TopologyConfig defaults() {
         return new TopologyConfig("sensors", "sensor-events", null, List.of(), "ts", 0, 65_536,
                 "vigil.scores", "vigil.alerts", "vigil.dlq", "vigil.models", Map.of(), DEFAULT_MAX_FUTURE_MS,
-                DEFAULT_MIN_EVENT_TIME_MS);
+                DEFAULT_MIN_EVENT_TIME_MS, List.of());
+    }
+
+    /** A topology without counter channels. */
+    public TopologyConfig(String name, String inputTopic, String keyField, List<String> channels, String timestampField,
+                          long allowedLatenessMs, int maxRecordBytes, String scoresTopic, String alertsTopic,
+                          String dlqTopic, String modelsTopic, Map<String, String> detector, long maxFutureMs,
+                          long minEventTimeMs) {
+        this(name, inputTopic, keyField, channels, timestampField, allowedLatenessMs, maxRecordBytes, scoresTopic,
+                alertsTopic, dlqTopic, modelsTopic, detector, maxFutureMs, minEventTimeMs, List.of());
     }
 
     /** A topology with the default {@link #maxFutureMs} and {@link #minEventTimeMs}. */
@@ -126,6 +143,30 @@ public record TopologyConfig(
                     + inputTopic + ", " + outputs);
         }
         detector = Map.copyOf(detector == null ? Map.of() : detector);
+        counters = List.copyOf(counters == null ? List.of() : counters);
+        List<String> named = channels.isEmpty() ? List.of(SINGLE_VALUE) : channels;
+        for (String c : counters) {
+            if (!named.contains(c)) {
+                throw new BadConfigException("counters must name channels of " + named + ", got '" + c + "'");
+            }
+        }
+        if (counters.stream().distinct().count() != counters.size()) {
+            throw new BadConfigException("counters must be distinct, got " + counters);
+        }
+        if (!counters.isEmpty() && allowedLatenessMs != 0) {
+            throw new BadConfigException("counters need allowedLatenessMs 0 (a late reading of a counter has no "
+                    + "increase to score), got " + allowedLatenessMs);
+        }
+    }
+
+    /** The {@link #counters} as a mask of channel indices, bit c for channel c (the detector's {@code counters}). */
+    public long counterMask() {
+        List<String> named = channels.isEmpty() ? List.of(SINGLE_VALUE) : channels;
+        long mask = 0;
+        for (String c : counters) {
+            mask |= 1L << named.indexOf(c);
+        }
+        return mask;
     }
 
     /** Number of channels the detector sees: the named channels, or 1 for single-value events. */

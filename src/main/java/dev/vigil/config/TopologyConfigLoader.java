@@ -25,7 +25,7 @@ public final class TopologyConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> KEYS = Set.of("name", "inputTopic", "keyField", "channels", "timestampField",
             "allowedLatenessMs", "maxFutureMs", "minEventTimeMs", "maxRecordBytes", "scoresTopic", "alertsTopic",
-            "dlqTopic", "modelsTopic", "detector");
+            "dlqTopic", "modelsTopic", "detector", "counters");
 
     private TopologyConfigLoader() {
     }
@@ -63,7 +63,7 @@ public final class TopologyConfigLoader {
                 text(root, "name", d.name()),
                 text(root, "inputTopic", d.inputTopic()),
                 text(root, "keyField", d.keyField()),
-                channels(root, d.channels()),
+                names(root, "channels", d.channels()),
                 text(root, "timestampField", d.timestampField()),
                 integer(root, "allowedLatenessMs", d.allowedLatenessMs()),
                 (int) integer(root, "maxRecordBytes", d.maxRecordBytes()),
@@ -73,7 +73,8 @@ public final class TopologyConfigLoader {
                 text(root, "modelsTopic", d.modelsTopic()),
                 detector(root.get("detector")),
                 integer(root, "maxFutureMs", d.maxFutureMs()),
-                integer(root, "minEventTimeMs", d.minEventTimeMs()));
+                integer(root, "minEventTimeMs", d.minEventTimeMs()),
+                names(root, "counters", d.counters()));
     }
 
     private static String text(JsonNode root, String key, String fallback) {
@@ -101,18 +102,18 @@ public final class TopologyConfigLoader {
         return n.asLong();
     }
 
-    private static List<String> channels(JsonNode root, List<String> fallback) {
-        JsonNode n = root.get("channels");
+    private static List<String> names(JsonNode root, String key, List<String> fallback) {
+        JsonNode n = root.get(key);
         if (n == null || n.isNull()) {
             return fallback;
         }
         if (!n.isArray()) {
-            throw new BadConfigException("channels must be a list of names, got " + n);
+            throw new BadConfigException(key + " must be a list of names, got " + n);
         }
         List<String> out = new ArrayList<>();
         for (JsonNode c : n) {
             if (!c.isTextual()) {
-                throw new BadConfigException("channels must be a list of names, got element " + c);
+                throw new BadConfigException(key + " must be a list of names, got element " + c);
             }
             out.add(c.asText());
         }

@@ -5,6 +5,7 @@ import dev.vigil.lstm.LstmModel;
 import dev.vigil.lstm.LstmState;
 import dev.vigil.lstm.LstmStepper;
 import dev.vigil.lstm.Normalisation;
+import dev.vigil.score.AlertTransition;
 import dev.vigil.score.CalendarClock;
 import dev.vigil.score.OnlineNormaliser;
 import dev.vigil.score.ScoreOutcome;
@@ -69,6 +70,56 @@ public final class Detector {
     /** A fresh state for a key never seen before. */
     public DetectorState newState() {
         return new DetectorState(config.lstm(), scorer.newState(config.channels()));
+    }
+
+    /**
+     * The event {@link #step} scores for {@code event}, which {@link #refusal} accepted: the event itself or, with
+     * counter channels ({@link DetectorConfig#counters()}), the event with each counter's reading replaced by its
+     * increase since the key's previous reading. A reading below the previous one is a counter that restarted from
+     * zero (a device reboot, a wrap), so its increase is the reading itself, as Prometheus' {@code rate} takes it.
+     * Records the counters' totals in the key's state. Null for a counter key's first reading, which has nothing to
+     * be an increase from: it only sets the totals and the key's latest event time, and the caller reports it with
+     * {@link #baseline} instead of stepping.
+     */
+    public Event scoredEvent(DetectorState state, Event event) {
+        if (config.counters() == 0) {
+            return event;
+        }
+        double[] values = event.values();
+        double[] previous = state.score().counterTotals();
+        double[] totals = new double[values.length];
+        double[] scored = values.clone();
+        for (int c = 0; c < values.length; c++) {
+            if (!config.counter(c)) {
+                totals[c] = Double.NaN;
+                continue;
+            }
+            totals[c] = values[c];
+            if (previous != null) {
+                scored[c] = values[c] >= previous[c] ? values[c] - previous[c] : values[c];
+            }
+        }
+        state.score().counterTotals(totals);
+        if (previous == null) {
+            state.lastTimestamp = Math.max(state.lastTimestamp, event.timestamp());
+            return null;
+        }
+        return new Event(event.timestamp(), scored);
+    }
+
+    /**
+     * The result of a counter key's first reading ({@link #scoredEvent} gave null): accepted and not scored, in
+     * warm-up with score 0 and no prediction; its counter channels' values NaN (no increase yet), the others as read.
+     */
+    public DetectorResult baseline(DetectorState state, Event event) {
+        double[] values = event.values().clone();
+        for (int c = 0; c < values.length; c++) {
+            if (config.counter(c)) {
+                values[c] = Double.NaN;
+            }
+        }
+        return new DetectorResult(event.timestamp(), values, null, null, 0, 0, 0, 0, true, state.modelVersion(),
+                false, AlertTransition.NONE, state.score().alertOpen(), new int[0], false, null, null, -1, null);
     }
 
     /**

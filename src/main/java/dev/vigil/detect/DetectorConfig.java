@@ -15,8 +15,13 @@ import dev.vigil.score.ScoringConfig;
  *                          on the key's window); true: readings are first put in the key's own units, (x - centre) /
  *                          scale with the key's running centre and scale (the scorer's {@code OnlineNormaliser}),
  *                          so that one model shared by many keys fits each of them; default false
+ * @param counters          the channels that are cumulative counters, bit c for channel c: such a channel is scored
+ *                          by its increase since the key's previous reading ({@link Detector#scoredEvent}), a
+ *                          reading below the previous one counting as a restart from zero; needs no lateness
+ *                          ({@code allowedLatenessMs} 0); default 0 (none)
  */
-public record DetectorConfig(LstmConfig lstm, ScoringConfig scoring, long allowedLatenessMs, boolean keyNormalised) {
+public record DetectorConfig(LstmConfig lstm, ScoringConfig scoring, long allowedLatenessMs, boolean keyNormalised,
+                             long counters) {
     /** Largest allowed lateness: one day. */
     public static final long MAX_LATENESS_MS = 86_400_000L;
 
@@ -34,6 +39,11 @@ public record DetectorConfig(LstmConfig lstm, ScoringConfig scoring, long allowe
         this(lstm, scoring, allowedLatenessMs, false);
     }
 
+    /** No counter channels. */
+    public DetectorConfig(LstmConfig lstm, ScoringConfig scoring, long allowedLatenessMs, boolean keyNormalised) {
+        this(lstm, scoring, allowedLatenessMs, keyNormalised, 0);
+    }
+
     public DetectorConfig {
         if (lstm == null || scoring == null) {
             throw new BadConfigException("detector config needs both lstm and scoring sections");
@@ -42,6 +52,19 @@ public record DetectorConfig(LstmConfig lstm, ScoringConfig scoring, long allowe
             throw new BadConfigException("allowedLatenessMs must be in [0, " + MAX_LATENESS_MS + "], got "
                     + allowedLatenessMs);
         }
+        int channels = lstm.inputSize();
+        if (channels < 64 && (counters >>> channels) != 0) {
+            throw new BadConfigException("counters name channels beyond the " + channels + " the detector reads");
+        }
+        if (counters != 0 && allowedLatenessMs != 0) {
+            throw new BadConfigException("counters need allowedLatenessMs 0: a late reading of a counter has no "
+                    + "increase to score, got " + allowedLatenessMs);
+        }
+    }
+
+    /** Whether channel {@code c} is a cumulative counter, scored by its increase. */
+    public boolean counter(int c) {
+        return (counters >>> c & 1) != 0;
     }
 
     public int channels() {
@@ -49,14 +72,19 @@ public record DetectorConfig(LstmConfig lstm, ScoringConfig scoring, long allowe
     }
 
     public DetectorConfig withChannels(int channels) {
-        return new DetectorConfig(lstm.withInputSize(channels), scoring, allowedLatenessMs, keyNormalised);
+        return new DetectorConfig(lstm.withInputSize(channels), scoring, allowedLatenessMs, keyNormalised, counters);
     }
 
     public DetectorConfig withAllowedLatenessMs(long latenessMs) {
-        return new DetectorConfig(lstm, scoring, latenessMs, keyNormalised);
+        return new DetectorConfig(lstm, scoring, latenessMs, keyNormalised, counters);
     }
 
     public DetectorConfig withKeyNormalised(boolean normalised) {
-        return new DetectorConfig(lstm, scoring, allowedLatenessMs, normalised);
+        return new DetectorConfig(lstm, scoring, allowedLatenessMs, normalised, counters);
+    }
+
+    /** The channels in {@code mask} (bit c for channel c) scored by their increase; 0 for none. */
+    public DetectorConfig withCounters(long mask) {
+        return new DetectorConfig(lstm, scoring, allowedLatenessMs, keyNormalised, mask);
     }
 }

@@ -22,6 +22,8 @@ import java.util.function.Supplier;
  * A key's per-event lifecycle, in one place for the stream and the evaluator. Per event of a key:
  * <ol>
  *   <li>an event {@link Detector#refusal} refuses is returned as {@link KeyOutcome.Refused}, nothing changed;</li>
+ *   <li>with counter channels, the event is scored as its counters' increases ({@link Detector#scoredEvent}); a
+ *       counter key's first event only records its totals and is returned as {@link Detector#baseline};</li>
  *   <li>the model in force for the key's model id ({@link ModelScope}, {@link ModelSource#inForce}); when its version
  *       differs from the state's, the key re-warms onto it over its whole window ({@link Detector#rewarm});</li>
  *   <li>{@link Detector#step}, then the reading is appended to the key's window ({@link KeyHistory});</li>
@@ -100,6 +102,10 @@ public final class KeyLifecycle {
         if (refusal.isPresent()) {
             return new KeyOutcome.Refused(refusal.get());
         }
+        Event scored = detector.scoredEvent(state, event);
+        if (scored == null) {
+            return new KeyOutcome.Scored(detector.baseline(state, event), 0, false, false);
+        }
         String id = scope.modelId(key);
         LstmModel inForce = models.inForce(id);
         LstmModel model = scope.eligible(state) ? inForce : null;
@@ -115,8 +121,8 @@ public final class KeyLifecycle {
             detector.rewarm(model, cold, state, history);
             rewarms++;
         }
-        DetectorResult result = detector.step(model, state, event);
-        int readings = histories.append(key, event.timestamp(), event.values(), history);
+        DetectorResult result = detector.step(model, state, scored);
+        int readings = histories.append(key, scored.timestamp(), scored.values(), history);
         accepted++;
         if (!training.enabled() || (scope.shared() && !trainsShared)) {
             return new KeyOutcome.Scored(result, rewarms, false, false);

@@ -34,6 +34,8 @@ public final class ScoreState {
     private RhythmState rhythm;
     private BurstState burst;
     private IdleReadings idle;
+    /** A counter key's totals at its previous reading, per channel (NaN for a channel that is no counter); or null. */
+    private double[] counterTotals;
     long updates;
     boolean alertOpen;
     int quietRun;
@@ -305,6 +307,23 @@ public final class ScoreState {
         idle = readings;
     }
 
+    /**
+     * A key with counter channels ({@code DetectorConfig.counters}): each counter's total at the key's previous
+     * reading (NaN for the other channels), from which the next reading's increase is taken; null before the key's
+     * first reading and for keys without counters. Live array.
+     */
+    public double[] counterTotals() {
+        return counterTotals;
+    }
+
+    /** Sets (a copy of) the totals of the key's latest reading; see {@link #counterTotals()}. */
+    public void counterTotals(double[] totals) {
+        if (totals != null && totals.length != channels()) {
+            throw new IllegalArgumentException("expected " + channels() + " totals, got " + totals.length);
+        }
+        counterTotals = totals == null ? null : totals.clone();
+    }
+
     /** Readings the normaliser and range have absorbed. */
     public long updates() {
         return updates;
@@ -389,6 +408,7 @@ public final class ScoreState {
             fitIdle(true);
             idle.copyFrom(other.idle);
         }
+        counterTotals(other.counterTotals);
         restore(other.updates, other.alertOpen, other.quietRun, other.alertsOpened, other.flatRun, other.repeats);
         openReason = other.openReason;
         repeatsAfterRepeat = other.repeatsAfterRepeat;
@@ -407,7 +427,7 @@ public final class ScoreState {
                 && flatRun == s.flatRun && repeats == s.repeats && updates == s.updates
                 && error.equals(s.error) && pattern.equals(s.pattern) && Objects.equals(patterns, s.patterns)
                 && Objects.equals(rhythm, s.rhythm) && Objects.equals(burst, s.burst)
-                && Objects.equals(idle, s.idle)
+                && Objects.equals(idle, s.idle) && Arrays.equals(counterTotals, s.counterTotals)
                 && alertOpen == s.alertOpen && openReason == s.openReason && quietRun == s.quietRun
                 && alertsOpened == s.alertsOpened && repeatsAfterRepeat == s.repeatsAfterRepeat;
     }

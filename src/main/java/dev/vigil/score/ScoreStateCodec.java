@@ -60,7 +60,9 @@ import java.util.Set;
  *       i64 weekendReadings, f32 rhythm recent[1], u8 recentCount, u8 recentNext, f64 longMean, f64 longVariance,
  *       i64 levelUpdates; then for daily error bursts f32 mean[24], f32 meanSquare[24], u8 days[24], i8 hour (-1:
  *       none yet), f32 highest; then for idle readings ({@code scoring.flatlineRuns}, bit 2; {@link IdleReadings})
- *       f64 reading[2 · d] (NaN: a slot that matches any run), then per slot i64 repeats, i64 following
+ *       f64 reading[2 · d] (NaN: a slot that matches any run), then per slot i64 repeats, i64 following; then for a
+ *       key with counter channels (bit 3, since the twenty-ninth session, same format) f64 total[d], each counter's
+ *       total at the key's previous reading (NaN for a channel that is no counter)
  * </pre>
  * The error fields keep their place of the earlier versions ({@link SignalLevel} of the prediction error).
  * The caller's buffer must be big-endian with a backing array (as {@link ByteBuffer#allocate} and
@@ -100,6 +102,9 @@ public final class ScoreStateCodec {
     private static final int BURST_FLAG = 2;
     /** Bit of the signal flags byte that the idle readings follow, after any daily error bursts. */
     private static final int IDLE_FLAG = 4;
+    /** Bit of the signal flags byte that a counter key's totals follow, after any idle readings. */
+    private static final int COUNTER_FLAG = 8;
+    private static final int FLAGS = RHYTHM_FLAG | BURST_FLAG | IDLE_FLAG | COUNTER_FLAG;
     private static final VarHandle DOUBLES = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.BIG_ENDIAN);
     /** Eight pattern counts at a time, to skip the zeros of a sparse table (the byte order does not matter). */
     private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -126,7 +131,8 @@ public final class ScoreStateCodec {
                 + 2 * 8 * Scorer.SPIKE_WIDTHS * d + 8
                 + 4 * Scorer.HOUR_BINS * d + 1 + (state.rhythm() == null ? 0 : rhythmBytes(d))
                 + (state.burst() == null ? 0 : BurstState.BYTES)
-                + (state.idle() == null ? 0 : IdleReadings.bytes(d));
+                + (state.idle() == null ? 0 : IdleReadings.bytes(d))
+                + (state.counterTotals() == null ? 0 : 8 * d);
     }
 
     private static int rhythmBytes(int d) {
@@ -178,7 +184,9 @@ public final class ScoreStateCodec {
         RhythmState r = s.rhythm();
         BurstState b = s.burst();
         IdleReadings idle = s.idle();
-        out.put((byte) ((r == null ? 0 : RHYTHM_FLAG) | (b == null ? 0 : BURST_FLAG) | (idle == null ? 0 : IDLE_FLAG)));
+        double[] totals = s.counterTotals();
+        out.put((byte) ((r == null ? 0 : RHYTHM_FLAG) | (b == null ? 0 : BURST_FLAG) | (idle == null ? 0 : IDLE_FLAG)
+                | (totals == null ? 0 : COUNTER_FLAG)));
         if (r != null) {
             putFloats(out, r.follow());
             putFloats(out, r.swing());
@@ -196,6 +204,9 @@ public final class ScoreStateCodec {
             for (int k = 0; k < IdleReadings.SLOTS; k++) {
                 out.putLong(idle.repeats[k]).putLong(idle.following[k]);
             }
+        }
+        if (totals != null) {
+            putAll(out, totals);
         }
     }
 
@@ -318,17 +329,30 @@ public final class ScoreStateCodec {
             }
             if (sections.contains(Section.RHYTHM)) {
                 int flags = Byte.toUnsignedInt(in.get());
-                if ((flags & ~(RHYTHM_FLAG | BURST_FLAG | IDLE_FLAG)) != 0) {
-                    throw new BadBytesException("score state's signal flags are " + flags + "; must be 0 to 7");
+                if ((flags & ~FLAGS) != 0) {
+                    throw new BadBytesException("score state's signal flags are " + flags + "; must be 0 to " + FLAGS);
                 }
                 s.restoreRhythm((flags & RHYTHM_FLAG) == 0 ? null : readRhythm(in, s));
                 s.restoreBurst((flags & BURST_FLAG) == 0 ? null : readBurst(in));
                 s.restoreIdle((flags & IDLE_FLAG) == 0 ? null : readIdle(in, channels));
+                s.counterTotals((flags & COUNTER_FLAG) == 0 ? null : readTotals(in, channels));
             }
             return s;
         } catch (BufferUnderflowException e) {
             throw new BadBytesException("score state is truncated", e);
         }
+    }
+
+    /** Reads a counter key's totals (NaN for a channel that is no counter). */
+    private static double[] readTotals(ByteBuffer in, int channels) {
+        double[] totals = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            totals[c] = in.getDouble();
+            if (Double.isInfinite(totals[c])) {
+                throw new BadBytesException("score state's counter total is " + totals[c]);
+            }
+        }
+        return totals;
     }
 
     /** Reads the readings a key idles at. */

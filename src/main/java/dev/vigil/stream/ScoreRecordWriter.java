@@ -30,7 +30,8 @@ import java.util.List;
  * before the first. {@code alertOpen}: an alert is open after this event. {@code outsideRange}: the reading left
  * the range seen so far by more than the range rule's tolerance (a wider one in a key's first day,
  * {@code scoring.youngRangeMs}) and, once the key's jumps are learnt, leapt there ({@code scoring.jumpHalfLife}): the
- * range rule fired. {@code stateReset}: the hidden state went non-finite and was reset at this event.
+ * range rule fired. {@code stateReset}: the hidden state went non-finite and was reset at this event. A counter
+ * channel's value is its increase since the key's previous reading, null at the key's first (which is in warm-up).
  * Doubles are written as the shortest text that reads back to the same bits.
  *
  * <p>The record is written straight into a reused buffer, byte for byte what {@link VigilJson}'s generator writes
@@ -134,7 +135,7 @@ public final class ScoreRecordWriter {
         if (values == null) {
             append(NULL);
         } else if (channels.isEmpty()) {
-            appendDouble(values[0]);
+            appendValue(values[0]);
         } else {
             room(1);
             buffer[length++] = '{';
@@ -144,10 +145,19 @@ public final class ScoreRecordWriter {
                     buffer[length++] = ',';
                 }
                 append(channelFields[c]);
-                appendDouble(values[c]);
+                appendValue(values[c]);
             }
             room(1);
             buffer[length++] = '}';
+        }
+    }
+
+    /** A reading's value: null for NaN (a counter's first reading, which has no increase), else the number. */
+    private void appendValue(double v) {
+        if (Double.isNaN(v)) {
+            append(NULL);
+        } else {
+            appendDouble(v);
         }
     }
 
@@ -229,13 +239,22 @@ public final class ScoreRecordWriter {
         if (values == null) {
             g.writeNull();
         } else if (channels.isEmpty()) {
-            g.writeNumber(values[0]);
+            writeValue(g, values[0]);
         } else {
             g.writeStartObject();
             for (int c = 0; c < channels.size(); c++) {
-                g.writeNumberField(channels.get(c), values[c]);
+                g.writeFieldName(channels.get(c));
+                writeValue(g, values[c]);
             }
             g.writeEndObject();
+        }
+    }
+
+    private static void writeValue(JsonGenerator g, double v) throws IOException {
+        if (Double.isNaN(v)) {
+            g.writeNull();
+        } else {
+            g.writeNumber(v);
         }
     }
 }

@@ -186,12 +186,13 @@ public final class VigilTopology {
     }
 
     /**
-     * {@code detector} with the topology's channel count and allowed lateness (the topology file decides both), and
+     * {@code detector} with the topology's channel count, allowed lateness and counter channels (the topology file
+     * decides them), and
      * key-normalised inputs when the model is shared ({@code retrain.scope = shared}).
      */
     public static DetectorConfig detectorConfig(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain) {
         return detector.withChannels(topology.channelCount()).withAllowedLatenessMs(topology.allowedLatenessMs())
-                .withKeyNormalised(retrain.shared());
+                .withKeyNormalised(retrain.shared()).withCounters(topology.counterMask());
     }
 
     /**

@@ -80,4 +80,25 @@ class TopologyConfigLoaderTest {
         assertTrue(assertThrows(BadConfigException.class, () -> TopologyConfigLoader.load(tmp.resolve("none.yaml")))
                 .getMessage().contains("does not exist"));
     }
+
+    @Test
+    void shouldReadCounterChannelsByNameAndRefuseOthers() throws IOException {
+        TopologyConfig t = TopologyConfigLoader.load(write("channels: [temp, energy, water]\ncounters: [water, energy]\n"));
+        assertEquals(List.of("water", "energy"), t.counters());
+        assertEquals(0b110, t.counterMask());
+        assertEquals(1, TopologyConfigLoader.load(write("counters: [value]\n")).counterMask(), "single-value events");
+        assertEquals(0, TopologyConfig.defaults().counterMask());
+        Path f = tmp.resolve("t.yaml");
+        assertEquals(f + ": counters must name channels of [temp, energy], got 'power'",
+                assertThrows(BadConfigException.class,
+                        () -> TopologyConfigLoader.load(write("channels: [temp, energy]\ncounters: [power]\n")))
+                        .getMessage());
+        assertEquals(f + ": counters must name channels of [value], got 'energy'", assertThrows(BadConfigException.class,
+                () -> TopologyConfigLoader.load(write("counters: [energy]\n"))).getMessage());
+        assertEquals(f + ": counters must be a list of names, got \"energy\"", assertThrows(BadConfigException.class,
+                () -> TopologyConfigLoader.load(write("counters: energy\n"))).getMessage());
+        assertTrue(assertThrows(BadConfigException.class,
+                () -> TopologyConfigLoader.load(write("counters: [value]\nallowedLatenessMs: 1000\n")))
+                .getMessage().startsWith(f + ": counters need allowedLatenessMs 0"));
+    }
 }

@@ -121,4 +121,57 @@ class MultichannelTopologyTest {
             assertTrue(score.get("prediction").isNull());
         }
     }
+
+    @Test
+    void shouldScoreACounterChannelByItsIncreaseAsIfTheIncreasesHadBeenSent() {
+        List<String> channels = List.of("temp", "energy");
+        TopologyConfig plain = StreamFixtures.topology("plant", null, channels, 0);
+        TopologyConfig counting = new TopologyConfig(plain.name(), plain.inputTopic(), null, channels,
+                plain.timestampField(), 0, plain.maxRecordBytes(), plain.scoresTopic(), plain.alertsTopic(),
+                plain.dlqTopic(), plain.modelsTopic(), plain.detector(), plain.maxFutureMs(), plain.minEventTimeMs(),
+                List.of("energy"));
+        DetectorConfig detector = VigilTopology.detectorConfig(plain, StreamFixtures.DETECTOR, RETRAIN);
+        byte[] model = ModelCodec.encode(StreamFixtures.model(detector, KEY, 1, 17));
+        double[] temp = SyntheticSeries.seasonal(EVENTS + 1, 21, 1.5, 24, 0.1, 33);
+        double[] used = SyntheticSeries.seasonal(EVENTS + 1, 4, 2, 24, 0.5, 34);
+        double[] total = new double[EVENTS + 1];
+        total[0] = 73_812.5;
+        for (int t = 1; t <= EVENTS; t++) {
+            total[t] = total[t - 1] + Math.abs(used[t]);
+        }
+        total[EVENTS / 2] = 2.5;   // the meter rebooted and counted from 0
+        for (int t = EVENTS / 2 + 1; t <= EVENTS; t++) {
+            total[t] = total[t - 1] + Math.abs(used[t]);
+        }
+        List<JsonNode> fromTotals;
+        List<JsonNode> fromIncreases;
+        try (VigilDriver vigil = new VigilDriver(counting, StreamFixtures.DETECTOR, RETRAIN, stateDir.resolve("a"))) {
+            vigil.publish(KEY, model);
+            for (int t = 0; t <= EVENTS; t++) {
+                vigil.send(KEY, StreamFixtures.multi(SyntheticSeries.START + t * SyntheticSeries.STEP_MS, channels,
+                        new double[] {temp[t], total[t]}), 0);
+            }
+            fromTotals = vigil.scoreValues();
+            assertTrue(vigil.dlq.readRecordsToList().isEmpty());
+        }
+        try (VigilDriver vigil = new VigilDriver(plain, StreamFixtures.DETECTOR, RETRAIN, stateDir.resolve("b"))) {
+            vigil.publish(KEY, model);
+            for (int t = 1; t <= EVENTS; t++) {
+                double increase = total[t] >= total[t - 1] ? total[t] - total[t - 1] : total[t];
+                vigil.send(KEY, StreamFixtures.multi(SyntheticSeries.START + t * SyntheticSeries.STEP_MS, channels,
+                        new double[] {temp[t], increase}), 0);
+            }
+            fromIncreases = vigil.scoreValues();
+        }
+        assertEquals(EVENTS + 1, fromTotals.size(), "one score record per accepted event, the first's too");
+        JsonNode first = fromTotals.get(0);
+        assertTrue(first.get("values").get("energy").isNull(), "no increase yet: " + first);
+        assertEquals(temp[0], first.get("values").get("temp").doubleValue());
+        assertTrue(first.get("warmup").booleanValue());
+        assertTrue(first.get("prediction").isNull());
+        assertEquals(2.5, fromTotals.get(EVENTS / 2).get("values").get("energy").doubleValue(), "a restart");
+        for (int t = 1; t <= EVENTS; t++) {
+            assertEquals(fromIncreases.get(t - 1), fromTotals.get(t), "event " + t);
+        }
+    }
 }

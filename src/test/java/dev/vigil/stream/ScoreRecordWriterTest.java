@@ -10,6 +10,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The direct score record writer against the Jackson generator it replaced, byte for byte. */
 class ScoreRecordWriterTest {
@@ -100,5 +101,24 @@ class ScoreRecordWriterTest {
         String before = new String(first, StandardCharsets.UTF_8);
         writer.write("another-key-" + "y".repeat(2_000), result(random, 1));
         assertEquals(before, new String(first, StandardCharsets.UTF_8), "a later record does not overwrite it");
+    }
+
+    @Test
+    void shouldWriteAReadingWithoutAValueAsNull() {
+        // a counter channel's first reading has no increase: NaN in the result, null in the record
+        DetectorResult first = new DetectorResult(5, new double[] {21.5, Double.NaN}, null, null, 0, 0, 0, 0, true, 0,
+                false, AlertTransition.NONE, false, new int[0], false, null, null, -1, null);
+        ScoreRecordWriter writer = new ScoreRecordWriter(List.of("temp", "energy"));
+        String record = new String(writer.write("meter-1", first), StandardCharsets.UTF_8);
+        assertEquals("{\"key\":\"meter-1\",\"ts\":5,\"values\":{\"temp\":21.5,\"energy\":null},\"prediction\":null,"
+                + "\"residual\":null,\"rawScore\":0.0,\"likelihoodScore\":0.0,\"patternScore\":0.0,\"score\":0.0,"
+                + "\"warmup\":true,\"modelVersion\":0,\"alertOpen\":false,\"outsideRange\":false,\"stateReset\":false}",
+                record);
+        DetectorResult single = new DetectorResult(5, new double[] {Double.NaN}, null, null, 0, 0, 0, 0, true, 0,
+                false, AlertTransition.NONE, false, new int[0], false, null, null, -1, null);
+        assertEquals(new String(new ScoreRecordWriter(List.of()).writeWithGenerator("m", single), StandardCharsets.UTF_8),
+                new String(new ScoreRecordWriter(List.of()).write("m", single), StandardCharsets.UTF_8));
+        assertTrue(new String(new ScoreRecordWriter(List.of()).write("m", single), StandardCharsets.UTF_8)
+                .contains("\"value\":null,"));
     }
 }

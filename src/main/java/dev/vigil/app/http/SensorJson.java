@@ -54,6 +54,8 @@ final class SensorJson {
         timeOfDay(out, t.topology().channels(), score);
         rhythm(out, t.topology().channels(), score);
         idle(out, t.topology().channels(), score);
+        // a counter key's totals at its latest reading (the topology's counters; null for other channels and keys)
+        reading(out, "counterTotals", t.topology().channels(), score.counterTotals());
         reading(out, "value", t.topology().channels(), score.updates() > 0 ? score.last() : null);
         reading(out, "prediction", t.topology().channels(), s.hasPrediction() ? s.prediction() : null);
         int n = score.error().recentCount();

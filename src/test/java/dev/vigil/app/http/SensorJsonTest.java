@@ -82,6 +82,28 @@ class SensorJsonTest {
     }
 
     @Test
+    void shouldShowACounterKeysTotalAndItsIncreaseAsTheValue() {
+        TopologyConfig topology = new TopologyConfig("meters", "meter-events", null, List.of(), "ts", 0, 65_536,
+                "meter-scores", "meter-alerts", "meter-dlq", "meter-models", Map.of(), 0, 0, List.of("value"));
+        ServedTopology t = new ServedTopology(topology,
+                new DetectorConfig(LstmConfig.defaults(), ScoringConfig.defaults()).withCounters(1), null);
+        Detector detector = new Detector(t.detector());
+        DetectorState state = detector.newState();
+        assertTrue(SensorJson.state(t, "meter-1", "here:8080", state).get("counterTotals").isNull());
+        for (int i = 0; i < 3; i++) {
+            Event e = new Event(MONDAY + i * STEP_MS, new double[] {1_000 + 2.5 * i});
+            Event scored = detector.scoredEvent(state, e);
+            if (scored != null) {
+                detector.step(null, state, scored);
+            }
+        }
+        JsonNode n = SensorJson.state(t, "meter-1", "here:8080", state);
+        assertEquals(1_005.0, n.get("counterTotals").asDouble(), 0.0);
+        assertEquals(2.5, n.get("value").asDouble(), 0.0);
+        assertEquals(2, n.get("events").asLong(), "the first reading is not scored");
+    }
+
+    @Test
     void shouldShowNoRhythmWhileItIsOffAndTheCalendarsZone() {
         ServedTopology t = topology(ScoringConfigs.with(ScoringConfig.defaults(), "timeZone", "Europe/Berlin"));
         JsonNode n = SensorJson.state(t, "room-1", "here:8080", twoWeeks(t));
