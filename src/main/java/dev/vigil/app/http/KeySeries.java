@@ -87,8 +87,8 @@ final class KeySeries {
 
     /**
      * The points with event time after {@code since} (all with {@link Long#MIN_VALUE}) as arrays:
-     * {@code timestamps}, {@code values} and {@code predictions} (one array per channel name; a prediction is null
-     * where there was none),
+     * {@code timestamps}, {@code values} and {@code predictions} (one array per channel name; a value or prediction is
+     * null where there was none: a counter channel's first reading, a key's first prediction),
      * {@code scores}, {@code modelVersions}.
      */
     void write(ObjectNode out, long since) {
@@ -113,7 +113,12 @@ final class KeySeries {
             s.add(scores[slot]);
             v.add(versions[slot]);
             for (int c = 0; c < channels; c++) {
-                r[c].add(values[slot * channels + c]);
+                float value = values[slot * channels + c];
+                if (Float.isNaN(value)) {
+                    r[c].addNull();
+                } else {
+                    r[c].add(value);
+                }
                 float x = predictions[slot * channels + c];
                 if (Float.isNaN(x)) {
                     p[c].addNull();

@@ -259,7 +259,9 @@ public final class ScoreFeed implements AutoCloseable {
         if (n.isObject()) {
             Iterator<JsonNode> it = n.elements();
             for (int c = 0; c < channels && it.hasNext(); c++) {
-                out[c] = it.next().asDouble();
+                JsonNode x = it.next();
+                // a counter channel's first reading has no increase: null, a gap in the chart
+                out[c] = x.isNull() ? Double.NaN : x.asDouble();
             }
         } else {
             out[0] = n.asDouble();

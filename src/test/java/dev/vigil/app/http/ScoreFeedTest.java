@@ -53,6 +53,15 @@ class ScoreFeedTest {
     }
 
     @Test
+    void shouldKeepACounterChannelsFirstReadingAsAGap() {
+        score("plant-1", 1000, "\"values\":{\"temp\":21.5,\"energy\":null}", "null", 0, 0);
+        score("plant-1", 2000, "\"values\":{\"temp\":21.75,\"energy\":2.5}", "{\"temp\":21.5,\"energy\":2}", 0, 0);
+        JsonNode s = series("plant-1", Long.MIN_VALUE);
+        assertEquals("[null,2.5]", s.get("values").get("energy").toString());
+        assertEquals("[21.5,21.75]", s.get("values").get("temp").toString());
+    }
+
+    @Test
     void shouldKeepOnlyTheLastPointsOfAKey() {
         for (int i = 0; i < ScoreFeed.POINTS + 10; i++) {
             score("pump-1", i, "\"value\":" + i, "null", 0, 0);
