@@ -725,7 +725,8 @@ public final class Scorer {
      * Tracks runs of readings that repeat the previous one exactly in every channel (a stuck sensor). True once per
      * run, at the first event where the run is at least {@code flatlineEvents} long and improbable for this key:
      * {@code p^run <= FLATLINE_TAIL}, p being the key's own rate of exact repeats, so a quantised sensor that often
-     * repeats needs a longer run than one that never does. With {@link ScoringConfig#flatlineRuns()} a run at a
+     * repeats needs a longer run than one that never does. With {@link ScoringConfig#flatlineRuns()} (or, for a key
+     * that counts, {@link ScoringConfig#countIdleRuns()}) a run at a
      * reading the key idles at ({@link IdleReadings}) is judged against the key's own runs there instead: {@code
      * p·q^(run-1)}, the run's start at the key's repeat rate p (counted before this run began) and each further repeat
      * at the rate q of a repeat following a repeat in its earlier long runs at that reading (at least p); a run at any
@@ -739,7 +740,7 @@ public final class Scorer {
             repeated &= values[c] == state.last()[c];
             varied |= state.scale()[c] > 0;
         }
-        state.fitIdle(config.flatlineRuns());
+        state.fitIdle(config.flatlineRuns() || countsIdle(state, values));
         IdleReadings idle = state.idle();
         if (idle != null && !repeated && config.flatlineEvents() > 0 && state.flatRun >= config.flatlineEvents()) {
             // a long run just ended: the key may idle at its reading
@@ -770,6 +771,22 @@ public final class Scorer {
             before = start * Math.pow(q, state.flatRun - 2);
         }
         return tail <= FLATLINE_TAIL && (before > FLATLINE_TAIL || state.flatRun == config.flatlineEvents());
+    }
+
+    /**
+     * Whether the key's runs are judged at the readings it idles at because it counts ({@link
+     * ScoringConfig#countIdleRuns()}): every channel a count so far and now.
+     */
+    private boolean countsIdle(ScoreState state, double[] values) {
+        if (!config.countIdleRuns() || !config.countAware()) {
+            return false;
+        }
+        for (int c = 0; c < values.length; c++) {
+            if (!state.counts()[c] || !OnlineNormaliser.isCount(values[c])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

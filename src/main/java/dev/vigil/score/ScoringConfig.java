@@ -116,6 +116,13 @@ import dev.vigil.BadConfigException;
  *                              sensors with sharp daily switches or nightly batch jobs, whose every day's burst
  *                              otherwise alerts now and then; it also makes an anomaly at such an hour harder to see
  *                              (see docs/tuning.md). 221 bytes more of state a key
+ * @param countIdleRuns          with {@code countAware}, a key whose channels all count (every reading a whole number
+ *                               >= 0) is judged by the stuck-sensor rule as {@code flatlineRuns} judges every key: a
+ *                               run of a count at a reading it idles at (most often 0: no requests, no pieces, no
+ *                               events for a while) against its own runs there, so a counter that goes quiet every
+ *                               night or weekend is not flagged at each quiet spell; a run at any other count still
+ *                               alerts after flatlineEvents; default true (docs/detection-quality.md, twenty-ninth
+ *                               session)
  */
 public record ScoringConfig(
         int warmupEvents,
@@ -144,7 +151,8 @@ public record ScoringConfig(
         double countBurstCap,
         int rhythmHalfLife,
         String timeZone,
-        boolean burstByHour) {
+        boolean burstByHour,
+        boolean countIdleRuns) {
 
     /** Most counters a key's pattern table may hold per channel: (patternBins + 2)^patternLength. */
     public static final int MAX_PATTERN_CELLS = 4096;
@@ -157,7 +165,7 @@ public record ScoringConfig(
     /** The one place defaults live. */
     public static ScoringConfig defaults() {
         return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 60, 30, 0.3, 8, 2, 20, true, 120, false,
-                DAY_MS, 0.25, 120, 2, 1.0, true, 3.0, 0, "UTC", false);
+                DAY_MS, 0.25, 120, 2, 1.0, true, 3.0, 0, "UTC", false, true);
     }
 
     public ScoringConfig {

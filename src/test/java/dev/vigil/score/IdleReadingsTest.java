@@ -16,13 +16,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@link ScoringConfig#flatlineRuns()} on a machine that idles at a constant reading: a piece counter (a count of
  * about 30 a reading, which repeats by chance now and then while it works) that reads 0 for the last 96 readings of
- * every 288, as a five-minute counter from 08:00 does from 22:00 to 06:00.
+ * every 288, as a five-minute counter from 08:00 does from 22:00 to 06:00; by default ({@link
+ * ScoringConfig#countIdleRuns()}) a key that counts is judged so without the setting.
  */
 class IdleReadingsTest {
     private static final int DAY = 288;
     private static final int IDLE = 96;
-    private static final ScoringConfig PLAIN = ScoringConfig.defaults();
+    /** The plain rule: neither setting (a count's idle runs are judged as {@code flatlineRuns} judges them by default). */
+    private static final ScoringConfig PLAIN = ScoringConfigs.with(ScoringConfig.defaults(), "countIdleRuns", false);
     private static final ScoringConfig RUNS = ScoringConfigs.with(PLAIN, "flatlineRuns", true);
+    private static final ScoringConfig DEFAULTS = ScoringConfig.defaults();
 
     /** {@code days} days of the counter; from {@code frozenAt} (-1: never) its reading stays put for {@code frozen}. */
     private static double[] counter(int days, int frozenAt, int frozen) {
@@ -49,6 +52,25 @@ class IdleReadingsTest {
         List<Integer> runs = stuckOpenings(RUNS, new Scorer(RUNS).newState(1), x);
         // the chance repeats of the working hours are not the key's runs at 0: the nights are judged by the nights
         assertEquals(List.of(DAY - IDLE + PLAIN.flatlineEvents()), runs, "the first idle night only");
+    }
+
+    @Test
+    void shouldJudgeACountersQuietNightsByItsOwnRunsByDefaultAndOtherSensorsByThePlainRule() {
+        double[] x = counter(30, -1, 0);
+        assertEquals(List.of(DAY - IDLE + PLAIN.flatlineEvents()),
+                stuckOpenings(DEFAULTS, new Scorer(DEFAULTS).newState(1), x), "a count: the first idle night only");
+        // the same machine as a meter that reads a fraction: not a count, so the plain rule, every night
+        double[] meter = x.clone();
+        for (int t = 0; t < meter.length; t++) {
+            meter[t] = meter[t] / 4 + 1.5;
+        }
+        List<Integer> plain = stuckOpenings(DEFAULTS, new Scorer(DEFAULTS).newState(1), meter);
+        assertTrue(plain.size() >= 28, "not a count: every idle night, as without the setting: " + plain);
+        assertEquals(List.of(DAY - IDLE + PLAIN.flatlineEvents()),
+                stuckOpenings(RUNS, new Scorer(RUNS).newState(1), meter), "flatlineRuns for every key");
+        ScoringConfig notAware = ScoringConfigs.with(DEFAULTS, "countAware", false);
+        assertTrue(stuckOpenings(notAware, new Scorer(notAware).newState(1), x).size() >= 28,
+                "a count is only known as one with countAware");
     }
 
     @Test

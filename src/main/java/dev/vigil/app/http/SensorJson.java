@@ -155,8 +155,9 @@ final class SensorJson {
 
     /**
      * {@code idleReadings}: the readings the stuck-sensor rule has learnt the key idles at ({@code
-     * scoring.flatlineRuns}), the most recently used first, each a number (an object by channel name for a
-     * multichannel topology); empty before its first long run, null while the setting is off.
+     * scoring.flatlineRuns}, or {@code scoring.countIdleRuns} for a key that counts), the most recently used first,
+     * each a number (an object by channel name for a multichannel topology); empty before its first long run, null
+     * while neither applies.
      */
     private static void idle(ObjectNode out, List<String> channels, ScoreState score) {
         IdleReadings idle = score.idle();
