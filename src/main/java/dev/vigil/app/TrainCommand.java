@@ -1,6 +1,9 @@
 package dev.vigil.app;
 
 import dev.vigil.VigilException;
+import dev.vigil.detect.Detector;
+import dev.vigil.detect.DetectorState;
+import dev.vigil.detect.Event;
 import dev.vigil.detect.HistoryWindow;
 import dev.vigil.eval.CsvSeries;
 import dev.vigil.lstm.LstmModel;
@@ -38,6 +41,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model-version", defaultValue = "1", description = "Version number of the model. Default: ${DEFAULT-VALUE}.")
     long version;
 
+    @Option(names = "--counter", description = "The series is a cumulative counter (the topology key `counters`):"
+            + " train on its increase from row to row, a drop counting as a restart from zero.")
+    boolean counter;
+
     @picocli.CommandLine.Mixin
     DetectorOptions detector;
 
@@ -50,8 +57,15 @@ final class TrainCommand implements Callable<Integer> {
         String id = key != null ? key : file.getFileName().toString().replaceFirst("\\.csv$", "");
         CsvSeries series = CsvSeries.read(file, file.getFileName().toString());
         HistoryWindow window = new HistoryWindow(s.retrain().historySize(), 1);
+        // what the stream's history holds for the key: its readings, or a counter's increases (Detector#scoredEvent)
+        Detector increases = counter ? new Detector(s.detector().withCounters(1)) : null;
+        DetectorState state = counter ? increases.newState() : null;
         for (int i = 0; i < series.size(); i++) {
-            window.append(series.epochMillis()[i], new double[] {series.numbers()[i]});
+            Event e = Event.of(series.epochMillis()[i], series.numbers()[i]);
+            Event scored = counter ? increases.scoredEvent(state, e) : e;
+            if (scored != null) {
+                window.append(scored.timestamp(), scored.values());
+            }
         }
         if (window.size() < s.retrain().minTrainPoints()) {
             throw new VigilException(file + " has " + window.size() + " readings; training needs at least "

@@ -37,6 +37,35 @@ class TrainCommandTest {
     }
 
     @Test
+    void shouldTrainACounterOnItsIncreases() throws IOException {
+        Path meter = tmp.resolve("meter.csv");
+        StringBuilder csv = new StringBuilder("timestamp,value\n");
+        double total = 90_000;
+        for (int i = 0; i < 400; i++) {
+            total += 2 + Math.sin(i / 10.0);
+            csv.append(String.format(java.util.Locale.ROOT, "2026-01-02 %02d:%02d:00,%.3f%n", i / 60 % 24, i % 60, total));
+        }
+        Files.writeString(meter, csv.toString());
+        for (boolean counter : new boolean[] {false, true}) {
+            Path out = tmp.resolve("meter-" + counter + ".bin");
+            CommandRun run = counter
+                    ? CommandRun.of("train", "--file", meter.toString(), "--out", out.toString(), "--counter",
+                            "--set", "lstm.hiddenSize=8")
+                    : CommandRun.of("train", "--file", meter.toString(), "--out", out.toString(),
+                            "--set", "lstm.hiddenSize=8");
+            assertEquals(0, run.code(), run.out() + run.err());
+            LstmModel model = ModelCodec.decode(Files.readAllBytes(out));
+            double centre = model.normalisation().center()[0];
+            if (counter) {
+                assertEquals(399, model.info().points(), "one increase fewer than readings");
+                assertTrue(Math.abs(centre - 2) < 0.5, "the increases' units: " + centre);
+            } else {
+                assertTrue(centre > 90_000, "the totals' units: " + centre);
+            }
+        }
+    }
+
+    @Test
     void shouldRefuseASeriesTooShortToTrainOn() throws IOException {
         Path shortSeries = tmp.resolve("short.csv");
         Files.writeString(shortSeries, "timestamp,value\n2026-01-01 00:00:00,1\n2026-01-01 00:05:00,2\n");
