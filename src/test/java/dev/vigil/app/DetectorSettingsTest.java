@@ -1,6 +1,8 @@
 package dev.vigil.app;
 
 import dev.vigil.BadConfigException;
+import dev.vigil.config.TopologyConfig;
+import dev.vigil.config.TopologyConfigLoader;
 import dev.vigil.detect.CalendarInputs;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.train.RetrainConfig;
@@ -44,6 +46,16 @@ class DetectorSettingsTest {
         p.forEach((k, v) -> listed.add(k + "=" + v));
         assertEquals(expected, listed);
         assertEquals(defaults, DetectorSettings.load(EXAMPLE, List.of()));
+    }
+
+    @Test
+    void shouldShipATopologyExampleWhoseDetectorSettingsAreTheDefaults() {
+        // the container runs topologies/sensors.yaml: what it sets must be what the figures were measured with
+        TopologyConfig example = TopologyConfigLoader.load(Path.of("topologies", "sensors.yaml"));
+        List<String> settings = example.detector().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .toList();
+        assertFalse(settings.isEmpty(), "the example shows the main settings");
+        assertEquals(DetectorSettings.load(null, List.of()), DetectorSettings.load(null, settings));
     }
 
     private static void collect(String section, Record r, Set<String> out) {
