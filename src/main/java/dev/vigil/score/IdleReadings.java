@@ -9,8 +9,10 @@ import java.util.Arrays;
  * judged against the key's runs there; a run at any other reading is a stuck sensor as the plain rule says. Two
  * readings, so that a freeze at a working value does not make the key forget the reading it idles at. A slot whose
  * reading is NaN matches any run (a new key, or a state written before the readings were kept: its counts then are
- * the key's repeats and the repeats that followed one, as the rule counted them before). Not thread-safe; owned by
- * the {@link ScoreState} that holds it.
+ * the key's repeats and the repeats that followed one, as the rule counted them before). Once both slots hold
+ * readings, a run at any other reading is flagged only when it is also more than {@value #RUN_RECORD_FACTOR} times the
+ * longest run the key has held at such a reading without being flagged ({@link #longestQuiet()}): a slowly changing
+ * quantised sensor's steps are its habit. Not thread-safe; owned by the {@link ScoreState} that holds it.
  */
 public final class IdleReadings {
     /** Readings kept. */
@@ -21,6 +23,10 @@ public final class IdleReadings {
     final double[] reading;
     final long[] repeats = new long[SLOTS];
     final long[] following = new long[SLOTS];
+    /** Repeats of the longest run the key has had at a reading it does not idle at without being called stuck. */
+    int longestQuiet;
+    /** Whether the run going on has been called stuck. */
+    boolean runFlagged;
 
     /** Fresh readings: the first slot matches any run, with the given counts; the others are empty. */
     IdleReadings(int channels, long repeats, long following) {
@@ -31,9 +37,45 @@ public final class IdleReadings {
         this.following[0] = following;
     }
 
-    /** Stored bytes for a key of {@code channels} channels. */
+    /** Stored bytes for a key of {@code channels} channels, the run record aside ({@link #RUN_RECORD_BYTES}). */
     static int bytes(int channels) {
         return SLOTS * (Double.BYTES * channels + 2 * Long.BYTES);
+    }
+
+    /** Stored bytes of the run record: the longest quiet run at a working reading (i32), the run flagged (u8). */
+    static final int RUN_RECORD_BYTES = Integer.BYTES + 1;
+
+    /**
+     * How many times the longest quiet run at a working reading a run at a working reading must exceed before the
+     * stuck-sensor rule may flag it: a quantised sensor that changes slowly holds each step for a while as a matter
+     * of course, and a run no longer than twice any it has held without alarm is its habit, not a fault.
+     */
+    static final int RUN_RECORD_FACTOR = 2;
+
+    /** The longest run, in repeats, the key has held at a reading it does not idle at without being called stuck. */
+    public int longestQuiet() {
+        return longestQuiet;
+    }
+
+    /**
+     * Takes in a run of {@code run} repeats at {@code values} that just ended: a quiet one at a reading the key does
+     * not idle at raises {@link #longestQuiet}; the next run starts unflagged. Call before {@link #record}.
+     */
+    void runEnded(double[] values, int run) {
+        if (run > 0 && !runFlagged && slot(values) < 0) {
+            longestQuiet = Math.max(longestQuiet, run);
+        }
+        runFlagged = false;
+    }
+
+    /** Whether a run of {@code run} repeats at a working reading is longer than the key's habit lets pass. */
+    boolean beyondHabit(int run) {
+        return run > (long) RUN_RECORD_FACTOR * longestQuiet;
+    }
+
+    /** Whether the run just became longer than the key's habit lets pass, at this repeat. */
+    boolean justBeyondHabit(int run) {
+        return beyondHabit(run) && !beyondHabit(run - 1);
     }
 
     /** The slot a run at {@code values} is judged by: the one at that reading, else one matching any run; or -1. */
@@ -112,12 +154,15 @@ public final class IdleReadings {
         System.arraycopy(other.reading, 0, reading, 0, reading.length);
         System.arraycopy(other.repeats, 0, repeats, 0, SLOTS);
         System.arraycopy(other.following, 0, following, 0, SLOTS);
+        longestQuiet = other.longestQuiet;
+        runFlagged = other.runFlagged;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof IdleReadings i && Arrays.equals(reading, i.reading) && Arrays.equals(repeats, i.repeats)
-                && Arrays.equals(following, i.following);
+                && Arrays.equals(following, i.following) && longestQuiet == i.longestQuiet
+                && runFlagged == i.runFlagged;
     }
 
     @Override

@@ -60,7 +60,9 @@ import java.util.Set;
  *       i64 weekendReadings, f32 rhythm recent[1], u8 recentCount, u8 recentNext, f64 longMean, f64 longVariance,
  *       i64 levelUpdates; then for daily error bursts f32 mean[24], f32 meanSquare[24], u8 days[24], i8 hour (-1:
  *       none yet), f32 highest; then for idle readings ({@code scoring.flatlineRuns}, bit 2; {@link IdleReadings})
- *       f64 reading[2 · d] (NaN: a slot that matches any run), then per slot i64 repeats, i64 following; then for a
+ *       f64 reading[2 · d] (NaN: a slot that matches any run), then per slot i64 repeats, i64 following, then (bit 4,
+ *       set with bit 2 since the twenty-ninth session; absent: 0 and false) the run record, i32 the longest quiet run
+ *       at a working reading, u8 the run going on flagged; then for a
  *       key with counter channels (bit 3, since the twenty-ninth session, same format) f64 total[d], each counter's
  *       total at the key's previous reading (NaN for a channel that is no counter)
  * </pre>
@@ -104,7 +106,9 @@ public final class ScoreStateCodec {
     private static final int IDLE_FLAG = 4;
     /** Bit of the signal flags byte that a counter key's totals follow, after any idle readings. */
     private static final int COUNTER_FLAG = 8;
-    private static final int FLAGS = RHYTHM_FLAG | BURST_FLAG | IDLE_FLAG | COUNTER_FLAG;
+    /** Bit of the signal flags byte that the idle readings' run record follows them (always, with them, since 29). */
+    private static final int RUN_RECORD_FLAG = 16;
+    private static final int FLAGS = RHYTHM_FLAG | BURST_FLAG | IDLE_FLAG | COUNTER_FLAG | RUN_RECORD_FLAG;
     private static final VarHandle DOUBLES = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.BIG_ENDIAN);
     /** Eight pattern counts at a time, to skip the zeros of a sparse table (the byte order does not matter). */
     private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -131,7 +135,7 @@ public final class ScoreStateCodec {
                 + 2 * 8 * Scorer.SPIKE_WIDTHS * d + 8
                 + 4 * Scorer.HOUR_BINS * d + 1 + (state.rhythm() == null ? 0 : rhythmBytes(d))
                 + (state.burst() == null ? 0 : BurstState.BYTES)
-                + (state.idle() == null ? 0 : IdleReadings.bytes(d))
+                + (state.idle() == null ? 0 : IdleReadings.bytes(d) + IdleReadings.RUN_RECORD_BYTES)
                 + (state.counterTotals() == null ? 0 : 8 * d);
     }
 
@@ -185,8 +189,8 @@ public final class ScoreStateCodec {
         BurstState b = s.burst();
         IdleReadings idle = s.idle();
         double[] totals = s.counterTotals();
-        out.put((byte) ((r == null ? 0 : RHYTHM_FLAG) | (b == null ? 0 : BURST_FLAG) | (idle == null ? 0 : IDLE_FLAG)
-                | (totals == null ? 0 : COUNTER_FLAG)));
+        out.put((byte) ((r == null ? 0 : RHYTHM_FLAG) | (b == null ? 0 : BURST_FLAG)
+                | (idle == null ? 0 : IDLE_FLAG | RUN_RECORD_FLAG) | (totals == null ? 0 : COUNTER_FLAG)));
         if (r != null) {
             putFloats(out, r.follow());
             putFloats(out, r.swing());
@@ -204,6 +208,7 @@ public final class ScoreStateCodec {
             for (int k = 0; k < IdleReadings.SLOTS; k++) {
                 out.putLong(idle.repeats[k]).putLong(idle.following[k]);
             }
+            out.putInt(idle.longestQuiet).put((byte) (idle.runFlagged ? 1 : 0));
         }
         if (totals != null) {
             putAll(out, totals);
@@ -334,13 +339,31 @@ public final class ScoreStateCodec {
                 }
                 s.restoreRhythm((flags & RHYTHM_FLAG) == 0 ? null : readRhythm(in, s));
                 s.restoreBurst((flags & BURST_FLAG) == 0 ? null : readBurst(in));
+                if ((flags & RUN_RECORD_FLAG) != 0 && (flags & IDLE_FLAG) == 0) {
+                    throw new BadBytesException("score state's signal flags are " + flags + ": a run record without "
+                            + "idle readings");
+                }
                 s.restoreIdle((flags & IDLE_FLAG) == 0 ? null : readIdle(in, channels));
+                if ((flags & RUN_RECORD_FLAG) != 0) {
+                    readRunRecord(in, s.idle());
+                }
                 s.counterTotals((flags & COUNTER_FLAG) == 0 ? null : readTotals(in, channels));
             }
             return s;
         } catch (BufferUnderflowException e) {
             throw new BadBytesException("score state is truncated", e);
         }
+    }
+
+    /** Reads the idle readings' run record: the longest quiet run at a working reading, the run going on flagged. */
+    private static void readRunRecord(ByteBuffer in, IdleReadings idle) {
+        idle.longestQuiet = in.getInt();
+        byte flagged = in.get();
+        if (idle.longestQuiet < 0 || (flagged != 0 && flagged != 1)) {
+            throw new BadBytesException("score state's run record is impossible: longest " + idle.longestQuiet
+                    + ", flagged " + flagged);
+        }
+        idle.runFlagged = flagged == 1;
     }
 
     /** Reads a counter key's totals (NaN for a channel that is no counter). */

@@ -730,7 +730,8 @@ public final class Scorer {
      * reading the key idles at ({@link IdleReadings}) is judged against the key's own runs there instead: {@code
      * p·q^(run-1)}, the run's start at the key's repeat rate p (counted before this run began) and each further repeat
      * at the rate q of a repeat following a repeat in its earlier long runs at that reading (at least p); a run at any
-     * other reading as without the setting. Only for keys that have varied. Call before {@link OnlineNormaliser#update}.
+     * other reading as without the setting, and only once it is longer than twice the longest run the key has held at
+     * such a reading without being flagged ({@link IdleReadings#longestQuiet()}). Only for keys that have varied. Call before {@link OnlineNormaliser#update}.
      * Modifies {@code state}.
      */
     private boolean flatline(ScoreState state, double[] values) {
@@ -742,6 +743,9 @@ public final class Scorer {
         }
         state.fitIdle(config.flatlineRuns() || countsIdle(state, values));
         IdleReadings idle = state.idle();
+        if (idle != null && !repeated) {
+            idle.runEnded(state.last(), state.flatRun);
+        }
         if (idle != null && !repeated && config.flatlineEvents() > 0 && state.flatRun >= config.flatlineEvents()) {
             // a long run just ended: the key may idle at its reading
             idle.record(state.last(), state.flatRun);
@@ -770,7 +774,19 @@ public final class Scorer {
             tail = start * Math.pow(q, state.flatRun - 1);
             before = start * Math.pow(q, state.flatRun - 2);
         }
-        return tail <= FLATLINE_TAIL && (before > FLATLINE_TAIL || state.flatRun == config.flatlineEvents());
+        boolean flagged;
+        if (idle != null && slot < 0 && !idle.beyondHabit(state.flatRun)) {
+            // a run at a working reading no longer than the key's habit there
+            flagged = false;
+        } else if (idle != null && slot < 0 && idle.justBeyondHabit(state.flatRun)) {
+            flagged = tail <= FLATLINE_TAIL;
+        } else {
+            flagged = tail <= FLATLINE_TAIL && (before > FLATLINE_TAIL || state.flatRun == config.flatlineEvents());
+        }
+        if (idle != null) {
+            idle.runFlagged |= flagged;
+        }
+        return flagged;
     }
 
     /**

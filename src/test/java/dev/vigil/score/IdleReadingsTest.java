@@ -73,6 +73,43 @@ class IdleReadingsTest {
                 "a count is only known as one with countAware");
     }
 
+    /**
+     * A temperature in whole degrees read every minute (a daily swing of 4 around 37 and noise of 0.2, as `synth`'s
+     * quantised series): a degree is held up to about 45 readings on the slopes and longer at the day's extremes; from
+     * {@code frozenAt} (-1: never) it stays put for {@code frozen}.
+     */
+    private static double[] wholeDegrees(int days, int frozenAt, int frozen) {
+        Random random = new Random(8);
+        int day = 1_440;
+        double[] x = new double[days * day];
+        for (int t = 0; t < x.length; t++) {
+            x[t] = Math.round(37 + 4 * Math.sin(2 * Math.PI * t / day) + 0.2 * random.nextGaussian());
+            if (frozenAt >= 0 && t > frozenAt && t < frozenAt + frozen) {
+                x[t] = x[frozenAt];
+            }
+        }
+        return x;
+    }
+
+    @Test
+    void shouldLetASlowQuantisedSensorHoldItsStepsAndStillFlagAFreeze() {
+        double[] x = wholeDegrees(10, -1, 0);
+        List<Integer> plain = stuckOpenings(PLAIN, new Scorer(PLAIN).newState(1), x);
+        ScoreState state = new Scorer(DEFAULTS).newState(1);
+        List<Integer> habit = stuckOpenings(DEFAULTS, state, x);
+        int longest = state.idle().longestQuiet();
+        assertTrue(plain.size() >= 20, "the plain rule calls a step held long stuck, about twice a day: " + plain);
+        assertTrue(habit.size() * 4 <= plain.size(), "the steps it holds are its habit: " + habit + " against " + plain);
+        assertTrue(longest >= 30, "the longest step held without alarm: " + longest);
+
+        int frozenAt = 8 * 1_440 + 300;
+        // a freeze of 500 readings, three times the longest step it held (at a day's extreme)
+        List<Integer> frozen = stuckOpenings(DEFAULTS, new Scorer(DEFAULTS).newState(1), wholeDegrees(10, frozenAt, 500));
+        int at = frozen.stream().filter(t -> t > frozenAt).findFirst().orElse(-1);
+        assertTrue(at > frozenAt && at <= frozenAt + 2 * longest + 10,
+                "a freeze is flagged once it is past twice the key's habit: at " + (at - frozenAt) + ", longest " + longest);
+    }
+
     @Test
     void shouldFlagAFreezeAtAWorkingReadingAndStayQuietTheNightAfter() {
         int frozenAt = 20 * DAY + 60;
@@ -112,12 +149,40 @@ class IdleReadingsTest {
 
         stuckOpenings(PLAIN, back, new double[] {30});
         assertNull(back.idle(), "turned off, the idle readings are dropped at the key's next event");
-        assertEquals(IdleReadings.bytes(1), ScoreStateCodec.size(state) - ScoreStateCodec.size(back));
+        assertEquals(IdleReadings.bytes(1) + IdleReadings.RUN_RECORD_BYTES,
+                ScoreStateCodec.size(state) - ScoreStateCodec.size(back));
 
         // the last slot's "following" count beyond its repeats is refused
-        bytes.putLong(bytes.limit() - Long.BYTES, Long.MAX_VALUE);
+        bytes.putLong(bytes.limit() - IdleReadings.RUN_RECORD_BYTES - Long.BYTES, Long.MAX_VALUE);
         assertTrue(assertThrows(BadBytesException.class, () -> ScoreStateCodec.read(bytes.rewind())).getMessage()
                 .contains("at an idle reading"));
+    }
+
+    @Test
+    void shouldRoundTripTheRunRecordAndReadAStateWithoutItAsNoHabit() {
+        ScoreState state = new Scorer(DEFAULTS).newState(1);
+        stuckOpenings(DEFAULTS, state, wholeDegrees(3, -1, 0));
+        assertTrue(state.idle().longestQuiet() > 0);
+        ByteBuffer bytes = ByteBuffer.allocate(ScoreStateCodec.size(state));
+        ScoreStateCodec.write(state, bytes);
+        assertEquals(state, ScoreStateCodec.read(bytes.flip()), "the run record round-trips");
+
+        // as the twenty-eighth session wrote it: the idle readings without the run record (flags bit 4 clear)
+        byte[] written = bytes.array();
+        int flags = written.length - IdleReadings.RUN_RECORD_BYTES - IdleReadings.bytes(1) - 1;
+        assertEquals(4 | 16, written[flags], "the idle readings and their run record follow the flags");
+        byte[] before = java.util.Arrays.copyOf(written, written.length - IdleReadings.RUN_RECORD_BYTES);
+        before[flags] = 4;
+        ScoreState old = ScoreStateCodec.read(ByteBuffer.wrap(before));
+        assertEquals(0, old.idle().longestQuiet(), "no habit learnt yet");
+        assertEquals(state.idle().repeats(0), old.idle().repeats(0));
+
+        written[written.length - 1] = 2;
+        assertTrue(assertThrows(BadBytesException.class, () -> ScoreStateCodec.read(ByteBuffer.wrap(written)))
+                .getMessage().contains("run record is impossible"));
+        before[flags] = 16;
+        assertTrue(assertThrows(BadBytesException.class, () -> ScoreStateCodec.read(ByteBuffer.wrap(before)))
+                .getMessage().contains("a run record without idle readings"));
     }
 
     @Test
