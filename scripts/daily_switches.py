@@ -20,11 +20,13 @@ With --trend, five outdoor temperature sensors (40 days from 1 February 2021, UT
 5, an autocorrelated wander (sd about 0.5) and noise (sd 0.2), level (flat, flat_b), rising by 8 over the 40 days
 (rising8, rising8_b) or by 16 (rising16). With --meter, an energy meter over 40 days: its cumulative total in kWh
 (total: every reading a new high, and now and then at night a reading that does not advance) and the same readings
-as the energy used in each five minutes (rate). Otherwise no anomalies: every alert is a false one. The windows file holds one window over each file's
+as the energy used in each five minutes (rate). With --gaps, six sensors (flat and flat_b of --trend, the first 40 days
+of the four default ones) each also with outages (name_gaps): every five days, from the third, 1 to 12 hours of
+readings missing. Otherwise no anomalies: every alert is a false one. The windows file holds one window over each file's
 last 40 rows only so that `vigil evaluate` scores the corpus and prints its false alarms (outside the windows) by
 what opened them:
 
-  python3 scripts/daily_switches.py /tmp/switches      # or --batch, --idle, --idle-freeze, --trend, --meter DIR
+  python3 scripts/daily_switches.py /tmp/switches      # or --batch, --idle, --idle-freeze, --trend, --meter, --gaps DIR
   java -jar target/vigil.jar evaluate --data /tmp/switches/data --labels /tmp/switches/labels/combined_windows.json \\
       --out /tmp/ev-switches --seeds 1-3
 """
@@ -142,6 +144,22 @@ def meter():
     yield 'rate', [(b[0], round(b[1] - a[1], 2)) for a, b in zip(totals, totals[1:])]
 
 
+def outages():
+    """The --gaps sensors: each of six normal sensors as it is and with outages (name_gaps)."""
+    sensors = list(trending())[:2] + [(kind, rows[:288 * 40]) for kind, rows in switches()]
+    for seed, (kind, rows) in enumerate(sensors):
+        yield kind, rows
+        r = random.Random(300 + seed)
+        kept = []
+        i = 0
+        while i < len(rows):
+            kept.append(rows[i])
+            i += 1
+            if i > 600 and i % (288 * 5) == 288 * 3:
+                i += r.randint(12, 144)
+        yield kind + '_gaps', kept
+
+
 def switches():
     """The default sensors: (name, rows) for each."""
     for seed, kind in enumerate(['office', 'sine', 'office_noweekend', 'shop']):
@@ -159,7 +177,8 @@ def switches():
 
 def main():
     args = sys.argv[1:]
-    mode = args[0] if args[:1] in (['--batch'], ['--idle'], ['--idle-freeze'], ['--trend'], ['--meter']) else None
+    mode = args[0] if args[:1] in (['--batch'], ['--idle'], ['--idle-freeze'], ['--trend'], ['--meter'], ['--gaps']) \
+        else None
     if mode:
         args = args[1:]
     if len(args) != 1:
@@ -169,7 +188,8 @@ def main():
     os.makedirs(f'{out}/labels', exist_ok=True)
     windows = {}
     sensors = batch_jobs() if mode == '--batch' else idle_machines() if mode in ('--idle', '--idle-freeze') \
-        else trending() if mode == '--trend' else meter() if mode == '--meter' else switches()
+        else trending() if mode == '--trend' else meter() if mode == '--meter' else outages() if mode == '--gaps' \
+        else switches()
     anomalies = {}
     for kind, rows in sensors:
         window = [rows[-40][0], rows[-1][0]]

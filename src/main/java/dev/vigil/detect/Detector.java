@@ -144,7 +144,8 @@ public final class Detector {
             state.modelVersion = version;
             state.coldStart = false;
         }
-        double[] prediction = state.hasPrediction ? state.prediction().clone() : null;
+        double[] prediction = state.hasPrediction && !afterGap(state, event.timestamp()) ? state.prediction().clone()
+                : null;
         if (state.events == 0) {
             state.firstTimestamp = event.timestamp();
         }
@@ -162,6 +163,19 @@ public final class Detector {
                 outcome.rawScore(), outcome.likelihoodScore(), outcome.patternScore(), outcome.anomalyScore(), scorer.inWarmup(state.score()),
                 state.modelVersion, outcome.outsideRange(), outcome.transition(), outcome.alertOpen(),
                 outcome.topChannels(), reset, outcome.reason(), outcome.detail(), outcome.detailChannel(), null);
+    }
+
+    /**
+     * Whether an event at {@code timestamp} comes after a gap ({@link ScoringConfig#gapFactor()}): more than that many
+     * times the key's mean interval after its latest event.
+     */
+    private boolean afterGap(DetectorState state, long timestamp) {
+        double factor = config.scoring().gapFactor();
+        if (factor == 0 || state.events < 2 || state.firstTimestamp == DetectorState.NO_TIMESTAMP) {
+            return false;
+        }
+        double mean = (double) (state.lastTimestamp - state.firstTimestamp) / (state.events - 1);
+        return timestamp - state.lastTimestamp > factor * mean;
     }
 
     /**

@@ -9,7 +9,8 @@ import dev.vigil.score.AlertTransition;
  * @param timestamp       event time, epoch ms
  * @param values          the reading, raw units
  * @param prediction      what the key's model (or, before the first model, the last reading) predicted for
- *                        this reading, raw units; null for the key's first event and for rejected events
+ *                        this reading, raw units; null for the key's first event, for rejected events and after a
+ *                        gap ({@code scoring.gapFactor}: a prediction made before it is not judged)
  * @param residual        reading minus prediction per channel, raw units; null when prediction is null
  * @param rawScore        combined scaled prediction error, [0, 1)
  * @param likelihoodScore calibrated likelihood of the recent error level, [0, 1]

@@ -123,6 +123,13 @@ import dev.vigil.BadConfigException;
  *                               night or weekend is not flagged at each quiet spell; a run at any other count still
  *                               alerts after flatlineEvents; default true (docs/detection-quality.md, twenty-ninth
  *                               session)
+ * @param gapFactor              a reading that comes more than this many times the key's mean interval (its event time
+ *                               from its first accepted reading to its latest, over the intervals between them) after
+ *                               the previous one is not judged against the prediction made before the gap: a sensor
+ *                               back from an outage of hours is at another point of its day than the network's next
+ *                               step; its prediction error is not scored (the score record's prediction is null), the
+ *                               rules judge it as ever; 0 (or a key without a known first reading) scores every one;
+ *                               0 or 2..1,000,000, default 6
  */
 public record ScoringConfig(
         int warmupEvents,
@@ -152,7 +159,8 @@ public record ScoringConfig(
         int rhythmHalfLife,
         String timeZone,
         boolean burstByHour,
-        boolean countIdleRuns) {
+        boolean countIdleRuns,
+        double gapFactor) {
 
     /** Most counters a key's pattern table may hold per channel: (patternBins + 2)^patternLength. */
     public static final int MAX_PATTERN_CELLS = 4096;
@@ -165,7 +173,7 @@ public record ScoringConfig(
     /** The one place defaults live. */
     public static ScoringConfig defaults() {
         return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 60, 30, 0.3, 8, 2, 20, true, 120, false,
-                DAY_MS, 0.25, 120, 2, 1.0, true, 3.0, 0, "UTC", false, true);
+                DAY_MS, 0.25, 120, 2, 1.0, true, 3.0, 0, "UTC", false, true, 6.0);
     }
 
     public ScoringConfig {
@@ -194,6 +202,9 @@ public record ScoringConfig(
             throw new BadConfigException("spikeMargin must be in (0, 100], got " + spikeMargin);
         }
         requireRange("countBurstCap", countBurstCap, 0, 100);
+        if (gapFactor != 0) {
+            requireRange("gapFactor", gapFactor, 2, 1_000_000);
+        }
         requireRange("rhythmHalfLife", rhythmHalfLife, 0, 100_000);
         if (rhythmHalfLife > 0 && (!driftByHour || driftHalfLife == 0)) {
             throw new BadConfigException("rhythmHalfLife needs driftByHour=true and driftHalfLife > 0: the rhythm is"

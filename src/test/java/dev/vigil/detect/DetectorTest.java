@@ -45,6 +45,41 @@ class DetectorTest {
     }
 
     @Test
+    void shouldNotJudgeAReadingAfterAGapAgainstThePredictionMadeBeforeIt() {
+        // a daily cycle of five-minute readings; the sensor is away for twelve hours, then back at the other end of its day
+        double[] x = SyntheticSeries.seasonal(2_000, 10, 4, 288, 0.1, 5);
+        List<Event> events = SyntheticSeries.events(x);
+        for (ScoringConfig scoring : List.of(ScoringConfig.defaults(), ScoringConfigs.with(ScoringConfig.defaults(),
+                "gapFactor", 0.0))) {
+            Detector detector = new Detector(new DetectorConfig(CONFIG.lstm(), scoring));
+            DetectorState state = detector.newState();
+            for (Event e : events.subList(0, 1_000)) {
+                detector.step(null, state, e);
+            }
+            Event back = events.get(1_144);
+            DetectorResult r = detector.step(null, state, back);
+            DetectorResult next = detector.step(null, state, events.get(1_145));
+            assertNotNull(next.prediction(), "the reading after it is judged again");
+            if (scoring.gapFactor() == 0) {
+                assertEquals(x[999], r.prediction()[0], "without the setting: judged against the reading before the gap");
+                assertTrue(r.rawScore() > 0.3, "a large miss: " + r.rawScore());
+            } else {
+                assertNull(r.prediction(), "12 hours after the last of readings 5 minutes apart: after a gap");
+                assertNull(r.residual());
+                assertEquals(0, r.rawScore());
+                assertTrue(r.accepted() && !r.outsideRange(), "the rules still judge it");
+            }
+        }
+        // a reading five times the mean interval late is no gap
+        Detector detector = new Detector(CONFIG);
+        DetectorState state = detector.newState();
+        for (Event e : events.subList(0, 1_000)) {
+            detector.step(null, state, e);
+        }
+        assertNotNull(detector.step(null, state, events.get(1_004)).prediction());
+    }
+
+    @Test
     void shouldDateTheKeysAgeFromItsFirstAcceptedEvent() {
         Detector detector = new Detector(CONFIG);
         DetectorState state = detector.newState();
