@@ -11,6 +11,7 @@ import dev.vigil.score.OnlineNormaliser;
 import dev.vigil.score.ScoreOutcome;
 import dev.vigil.score.ScoreState;
 import dev.vigil.score.Scorer;
+import dev.vigil.score.ScoringConfig;
 
 import java.util.Optional;
 
@@ -76,7 +77,9 @@ public final class Detector {
      * The event {@link #step} scores for {@code event}, which {@link #refusal} accepted: the event itself or, with
      * counter channels ({@link DetectorConfig#counters()}), the event with each counter's reading replaced by its
      * increase since the key's previous reading. A reading below the previous one is a counter that restarted from
-     * zero (a device reboot, a wrap), so its increase is the reading itself, as Prometheus' {@code rate} takes it.
+     * zero (a device reboot, a wrap), so its increase is the reading itself, as Prometheus' {@code rate} takes it. After
+     * a gap ({@link ScoringConfig#gapFactor()}) the increase covers the gap, so it is spread over it: the mean
+     * increase a usual interval (rounded for a channel that counts whole events).
      * Records the counters' totals in the key's state. Null for a counter key's first reading, which has nothing to
      * be an increase from: it only sets the totals and the key's latest event time, and the caller reports it with
      * {@link #baseline} instead of stepping.
@@ -89,6 +92,9 @@ public final class Detector {
         double[] previous = state.score().counterTotals();
         double[] totals = new double[values.length];
         double[] scored = values.clone();
+        // after a gap the increase covers the gap: spread it, the mean increase a usual interval over the gap
+        double spread = previous != null && afterGap(state, event.timestamp())
+                ? meanInterval(state) / (event.timestamp() - state.lastTimestamp) : 1;
         for (int c = 0; c < values.length; c++) {
             if (!config.counter(c)) {
                 totals[c] = Double.NaN;
@@ -97,6 +103,11 @@ public final class Detector {
             totals[c] = values[c];
             if (previous != null) {
                 scored[c] = values[c] >= previous[c] ? values[c] - previous[c] : values[c];
+                if (spread != 1) {
+                    double mean = scored[c] * spread;
+                    // a counter of whole events stays whole, so that its channel is still judged as a count
+                    scored[c] = state.score().counts()[c] ? Math.rint(mean) : mean;
+                }
             }
         }
         state.score().counterTotals(totals);
@@ -174,8 +185,12 @@ public final class Detector {
         if (factor == 0 || state.events < 2 || state.firstTimestamp == DetectorState.NO_TIMESTAMP) {
             return false;
         }
-        double mean = (double) (state.lastTimestamp - state.firstTimestamp) / (state.events - 1);
-        return timestamp - state.lastTimestamp > factor * mean;
+        return timestamp - state.lastTimestamp > factor * meanInterval(state);
+    }
+
+    /** The key's mean interval between accepted events, ms (with at least two and its first known). */
+    private static double meanInterval(DetectorState state) {
+        return (double) (state.lastTimestamp - state.firstTimestamp) / (state.events - 1);
     }
 
     /**

@@ -98,6 +98,37 @@ class CounterChannelsTest {
     }
 
     @Test
+    void shouldSpreadTheIncreaseOverAGap() {
+        Detector detector = new Detector(DETECTOR.withCounters(1));
+        DetectorState state = detector.newState();
+        long step = SyntheticSeries.STEP_MS;
+        double total = 1_000;
+        for (int i = 0; i < 100; i++) {
+            Event scored = detector.scoredEvent(state, Event.of(SyntheticSeries.START + i * step, total));
+            if (scored != null) {
+                detector.step(null, state, scored);
+            }
+            total += 10;
+        }
+        // back after twelve hours (144 intervals), its total 1,440 more: about 10 a usual interval, as before
+        long back = SyntheticSeries.START + (99 + 144) * step;
+        total += 1_430;
+        Event afterGap = detector.scoredEvent(state, Event.of(back, total));
+        assertEquals(10, afterGap.values()[0], "spread over the gap, a count kept whole");
+        assertNull(detector.step(null, state, afterGap).prediction(), "and not judged against the prediction before it");
+        assertEquals(7, detector.scoredEvent(state, Event.of(back + step, total + 7)).values()[0], "then as ever");
+
+        DetectorState fractional = detector.newState();
+        for (int i = 0; i < 100; i++) {
+            Event scored = detector.scoredEvent(fractional, Event.of(SyntheticSeries.START + i * step, 0.5 + 2.5 * i));
+            if (scored != null) {
+                detector.step(null, fractional, scored);
+            }
+        }
+        assertEquals(2.5, detector.scoredEvent(fractional, Event.of(back, 0.5 + 2.5 * 99 + 360)).values()[0], 1e-9);
+    }
+
+    @Test
     void shouldScoreOtherChannelsAsReadAndKeepTheTotalsInTheStoredState() {
         DetectorConfig two = DETECTOR.withChannels(2).withCounters(0b10);
         Detector detector = new Detector(two);
