@@ -19,8 +19,9 @@ window runs 100 readings from there, and labels/anomalies.json names it, so that
 With --trend, five outdoor temperature sensors (40 days from 1 February 2021, UTC): a daily cycle of +-4 around
 5, an autocorrelated wander (sd about 0.5) and noise (sd 0.2), level (flat, flat_b), rising by 8 over the 40 days
 (rising8, rising8_b) or by 16 (rising16). With --meter, an energy meter over 40 days: its cumulative total in kWh
-(total: every reading a new high, and now and then at night a reading that does not advance) and the same readings
-as the energy used in each five minutes (rate). With --gaps, six sensors (flat and flat_b of --trend, the first 40 days
+(total: every reading a new high, and now and then at night a reading that does not advance), the same readings
+as the energy used in each five minutes (rate), the total read at intervals of 5 minutes +-50% (total_jitter) and the
+total with an outage of 1 to 12 hours every five days (total_gaps): evaluate these with --counter. With --gaps, six sensors (flat and flat_b of --trend, the first 40 days
 of the four default ones) each also with outages (name_gaps): every five days, from the third, 1 to 12 hours of
 readings missing. Otherwise no anomalies: every alert is a false one. The windows file holds one window over each file's
 last 40 rows only so that `vigil evaluate` scores the corpus and prints its false alarms (outside the windows) by
@@ -129,7 +130,8 @@ def trending():
 
 
 def meter():
-    """The --meter sensors: the cumulative total and its increase each five minutes."""
+    """The --meter sensors: the cumulative total and its increase each five minutes; the total read at intervals of 5
+    minutes +-50% (total_jitter), and the total with an outage of 1 to 12 hours every five days (total_gaps)."""
     start = datetime.datetime(2021, 2, 1)
     r = random.Random(1)
     total = 1000.0
@@ -142,6 +144,31 @@ def meter():
         totals.append((t.strftime('%Y-%m-%d %H:%M:%S'), round(total, 2)))
     yield 'total', totals
     yield 'rate', [(b[0], round(b[1] - a[1], 2)) for a, b in zip(totals, totals[1:])]
+    jitter = random.Random(99)
+    total = 1000.0
+    t = start
+    jittered = []
+    for i in range(288 * 40):
+        seconds = 300 * (1 + 0.5 * (2 * jitter.random() - 1))
+        t += datetime.timedelta(seconds=seconds)
+        hour = t.hour + t.minute / 60
+        load = 2 + 1.5 * math.sin(2 * math.pi * (hour - 8) / 24) + 0.3 * r.gauss(0, 1)
+        total += max(0.0, load) / 12 * seconds / 300
+        jittered.append((t.strftime('%Y-%m-%d %H:%M:%S'), round(total, 2)))
+    yield 'total_jitter', jittered
+    yield 'total_gaps', with_outages(totals, random.Random(5))
+
+
+def with_outages(rows, r):
+    """rows less an outage of 1 to 12 hours every five days, from the third."""
+    kept = []
+    i = 0
+    while i < len(rows):
+        kept.append(rows[i])
+        i += 1
+        if i > 600 and i % (288 * 5) == 288 * 3:
+            i += r.randint(12, 144)
+    return kept
 
 
 def outages():
@@ -149,15 +176,7 @@ def outages():
     sensors = list(trending())[:2] + [(kind, rows[:288 * 40]) for kind, rows in switches()]
     for seed, (kind, rows) in enumerate(sensors):
         yield kind, rows
-        r = random.Random(300 + seed)
-        kept = []
-        i = 0
-        while i < len(rows):
-            kept.append(rows[i])
-            i += 1
-            if i > 600 and i % (288 * 5) == 288 * 3:
-                i += r.randint(12, 144)
-        yield kind + '_gaps', kept
+        yield kind + '_gaps', with_outages(rows, random.Random(300 + seed))
 
 
 def switches():
