@@ -77,8 +77,8 @@ public final class Detector {
      * The event {@link #step} scores for {@code event}, which {@link #refusal} accepted: the event itself or, with
      * counter channels ({@link DetectorConfig#counters()}), the event with each counter's reading replaced by its
      * increase since the key's previous reading. A reading below the previous one is a counter that restarted from
-     * zero (a device reboot, a wrap), so its increase is the reading itself, as Prometheus' {@code rate} takes it. After
-     * a gap ({@link ScoringConfig#gapFactor()}) the increase covers the gap, so it is spread over it: the mean
+     * zero (a device reboot, a wrap), so its increase is the reading itself, as Prometheus' {@code rate} takes it.
+     * After a gap ({@link ScoringConfig#gapFactor()}) the increase covers the gap, so it is spread over it: the mean
      * increase a usual interval (rounded for a channel that counts whole events).
      * Records the counters' totals in the key's state. Null for a counter key's first reading, which has nothing to
      * be an increase from: it only sets the totals and the key's latest event time, and the caller reports it with
@@ -185,7 +185,9 @@ public final class Detector {
         if (factor == 0 || state.events < 2 || state.firstTimestamp == DetectorState.NO_TIMESTAMP) {
             return false;
         }
-        return timestamp - state.lastTimestamp > factor * meanInterval(state);
+        double mean = meanInterval(state);
+        // events at one time (allowed lateness) have no interval to measure a gap by
+        return mean > 0 && timestamp - state.lastTimestamp > factor * mean;
     }
 
     /** The key's mean interval between accepted events, ms (with at least two and its first known). */

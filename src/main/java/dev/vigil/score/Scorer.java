@@ -731,7 +731,8 @@ public final class Scorer {
      * p·q^(run-1)}, the run's start at the key's repeat rate p (counted before this run began) and each further repeat
      * at the rate q of a repeat following a repeat in its earlier long runs at that reading (at least p); a run at any
      * other reading as without the setting, and only once it is longer than twice the longest run the key has held at
-     * such a reading without being flagged ({@link IdleReadings#longestQuiet()}). Only for keys that have varied. Call before {@link OnlineNormaliser#update}.
+     * such a reading without being flagged ({@link IdleReadings#longestQuiet()}). Only for keys that have varied. Call
+     * before {@link OnlineNormaliser#update}.
      * Modifies {@code state}.
      */
     private boolean flatline(ScoreState state, double[] values) {

@@ -43,7 +43,8 @@ class TrainCommandTest {
         double total = 90_000;
         for (int i = 0; i < 400; i++) {
             total += 2 + Math.sin(i / 10.0);
-            csv.append(String.format(java.util.Locale.ROOT, "2026-01-02 %02d:%02d:00,%.3f%n", i / 60 % 24, i % 60, total));
+            csv.append(String.format(java.util.Locale.ROOT, "2026-01-02 %02d:%02d:00,%.3f%n", i / 60 % 24, i % 60,
+                    total));
         }
         Files.writeString(meter, csv.toString());
         for (boolean counter : new boolean[] {false, true}) {

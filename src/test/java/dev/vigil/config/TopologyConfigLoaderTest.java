@@ -83,7 +83,8 @@ class TopologyConfigLoaderTest {
 
     @Test
     void shouldReadCounterChannelsByNameAndRefuseOthers() throws IOException {
-        TopologyConfig t = TopologyConfigLoader.load(write("channels: [temp, energy, water]\ncounters: [water, energy]\n"));
+        TopologyConfig t = TopologyConfigLoader.load(
+                write("channels: [temp, energy, water]\ncounters: [water, energy]\n"));
         assertEquals(List.of("water", "energy"), t.counters());
         assertEquals(0b110, t.counterMask());
         assertEquals(1, TopologyConfigLoader.load(write("counters: [value]\n")).counterMask(), "single-value events");
@@ -93,8 +94,9 @@ class TopologyConfigLoaderTest {
                 assertThrows(BadConfigException.class,
                         () -> TopologyConfigLoader.load(write("channels: [temp, energy]\ncounters: [power]\n")))
                         .getMessage());
-        assertEquals(f + ": counters must name channels of [value], got 'energy'", assertThrows(BadConfigException.class,
-                () -> TopologyConfigLoader.load(write("counters: [energy]\n"))).getMessage());
+        assertEquals(f + ": counters must name channels of [value], got 'energy'",
+                assertThrows(BadConfigException.class, () -> TopologyConfigLoader.load(write("counters: [energy]\n")))
+                        .getMessage());
         assertEquals(f + ": counters must be a list of names, got \"energy\"", assertThrows(BadConfigException.class,
                 () -> TopologyConfigLoader.load(write("counters: energy\n"))).getMessage());
         assertTrue(assertThrows(BadConfigException.class,

@@ -46,7 +46,7 @@ class DetectorTest {
 
     @Test
     void shouldNotJudgeAReadingAfterAGapAgainstThePredictionMadeBeforeIt() {
-        // a daily cycle of five-minute readings; the sensor is away for twelve hours, then back at the other end of its day
+        // a daily cycle of five-minute readings; the sensor is away for twelve hours, back at the other end of its day
         double[] x = SyntheticSeries.seasonal(2_000, 10, 4, 288, 0.1, 5);
         List<Event> events = SyntheticSeries.events(x);
         for (ScoringConfig scoring : List.of(ScoringConfig.defaults(), ScoringConfigs.with(ScoringConfig.defaults(),
@@ -61,7 +61,7 @@ class DetectorTest {
             DetectorResult next = detector.step(null, state, events.get(1_145));
             assertNotNull(next.prediction(), "the reading after it is judged again");
             if (scoring.gapFactor() == 0) {
-                assertEquals(x[999], r.prediction()[0], "without the setting: judged against the reading before the gap");
+                assertEquals(x[999], r.prediction()[0], "without the setting: judged against the reading before");
                 assertTrue(r.rawScore() > 0.3, "a large miss: " + r.rawScore());
             } else {
                 assertNull(r.prediction(), "12 hours after the last of readings 5 minutes apart: after a gap");

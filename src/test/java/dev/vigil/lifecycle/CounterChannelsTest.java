@@ -115,7 +115,7 @@ class CounterChannelsTest {
         total += 1_430;
         Event afterGap = detector.scoredEvent(state, Event.of(back, total));
         assertEquals(10, afterGap.values()[0], "spread over the gap, a count kept whole");
-        assertNull(detector.step(null, state, afterGap).prediction(), "and not judged against the prediction before it");
+        assertNull(detector.step(null, state, afterGap).prediction(), "not judged against the prediction before it");
         assertEquals(7, detector.scoredEvent(state, Event.of(back + step, total + 7)).values()[0], "then as ever");
 
         DetectorState fractional = detector.newState();

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class IdleReadingsTest {
     private static final int DAY = 288;
     private static final int IDLE = 96;
-    /** The plain rule: neither setting (a count's idle runs are judged as {@code flatlineRuns} judges them by default). */
+    /** The plain rule: neither setting (by default a count's idle runs are judged as {@code flatlineRuns} judges). */
     private static final ScoringConfig PLAIN = ScoringConfigs.with(ScoringConfig.defaults(), "countIdleRuns", false);
     private static final ScoringConfig RUNS = ScoringConfigs.with(PLAIN, "flatlineRuns", true);
     private static final ScoringConfig DEFAULTS = ScoringConfig.defaults();
@@ -99,15 +99,16 @@ class IdleReadingsTest {
         List<Integer> habit = stuckOpenings(DEFAULTS, state, x);
         int longest = state.idle().longestQuiet();
         assertTrue(plain.size() >= 20, "the plain rule calls a step held long stuck, about twice a day: " + plain);
-        assertTrue(habit.size() * 4 <= plain.size(), "the steps it holds are its habit: " + habit + " against " + plain);
+        assertTrue(habit.size() * 4 <= plain.size(), "the steps it holds are its habit: " + habit + " / " + plain);
         assertTrue(longest >= 30, "the longest step held without alarm: " + longest);
 
         int frozenAt = 8 * 1_440 + 300;
         // a freeze of 500 readings, three times the longest step it held (at a day's extreme)
-        List<Integer> frozen = stuckOpenings(DEFAULTS, new Scorer(DEFAULTS).newState(1), wholeDegrees(10, frozenAt, 500));
+        List<Integer> frozen = stuckOpenings(DEFAULTS, new Scorer(DEFAULTS).newState(1),
+                wholeDegrees(10, frozenAt, 500));
         int at = frozen.stream().filter(t -> t > frozenAt).findFirst().orElse(-1);
         assertTrue(at > frozenAt && at <= frozenAt + 2 * longest + 10,
-                "a freeze is flagged once it is past twice the key's habit: at " + (at - frozenAt) + ", longest " + longest);
+                "a freeze is flagged once past twice the key's habit: at " + (at - frozenAt) + ", longest " + longest);
     }
 
     @Test

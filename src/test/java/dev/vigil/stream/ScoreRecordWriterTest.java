@@ -116,8 +116,9 @@ class ScoreRecordWriterTest {
                 record);
         DetectorResult single = new DetectorResult(5, new double[] {Double.NaN}, null, null, 0, 0, 0, 0, true, 0,
                 false, AlertTransition.NONE, false, new int[0], false, null, null, -1, null);
-        assertEquals(new String(new ScoreRecordWriter(List.of()).writeWithGenerator("m", single), StandardCharsets.UTF_8),
-                new String(new ScoreRecordWriter(List.of()).write("m", single), StandardCharsets.UTF_8));
+        ScoreRecordWriter plain = new ScoreRecordWriter(List.of());
+        assertEquals(new String(plain.writeWithGenerator("m", single), StandardCharsets.UTF_8),
+                new String(plain.write("m", single), StandardCharsets.UTF_8));
         assertTrue(new String(new ScoreRecordWriter(List.of()).write("m", single), StandardCharsets.UTF_8)
                 .contains("\"value\":null,"));
     }
