@@ -164,7 +164,7 @@ public final class Scorer {
                     };
                     detail = switch (reason) {
                         case RANGE -> rangeDetail(record, tolerance, jumpAsked);
-                        case STUCK_SENSOR -> "the same reading " + state.flatRun + " times in a row";
+                        case STUCK_SENSOR -> stuckDetail(state);
                         case SPIKE -> spikeDetail(spike);
                         case DRIFT -> driftDetail(state, about, drift, hourWeight(ageMs, local) > 0);
                         case RHYTHM -> rhythmDetail(state, about, rhythm);
@@ -788,6 +788,27 @@ public final class Scorer {
             idle.runFlagged |= flagged;
         }
         return flagged;
+    }
+
+    /**
+     * What a stuck-sensor alert says: the run, and with the idle readings in use what it was judged against (its runs at
+     * a reading it idles at, or the longest it has held at a working reading).
+     */
+    private static String stuckDetail(ScoreState state) {
+        String run = "the same reading " + state.flatRun + " times in a row";
+        IdleReadings idle = state.idle();
+        if (idle == null) {
+            return run;
+        }
+        int slot = idle.slot(state.last());
+        if (slot >= 0 && !Double.isNaN(idle.reading(slot, 0))) {
+            return run + ", longer than this sensor's idle spells at that reading";
+        }
+        if (slot < 0 && idle.longestQuiet() > 0) {
+            return run + ", more than twice the longest this sensor has held a working reading (" + idle.longestQuiet()
+                    + ")";
+        }
+        return run;
     }
 
     /**

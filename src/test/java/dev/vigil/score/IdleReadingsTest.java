@@ -107,8 +107,38 @@ class IdleReadingsTest {
         List<Integer> frozen = stuckOpenings(DEFAULTS, new Scorer(DEFAULTS).newState(1),
                 wholeDegrees(10, frozenAt, 500));
         int at = frozen.stream().filter(t -> t > frozenAt).findFirst().orElse(-1);
+        ScoreState frozenState = new Scorer(DEFAULTS).newState(1);
+        double[] series = wholeDegrees(10, frozenAt, 500);
+        String detail = null;
+        Scorer scorer = new Scorer(DEFAULTS);
+        for (int t = 0; t <= at; t++) {
+            ScoreOutcome o = scorer.score(frozenState, new double[] {series[t]}, t == 0 ? null : new double[] {series[t - 1]},
+                    Scorer.ESTABLISHED);
+            detail = o.detail();
+        }
+        assertTrue(detail.startsWith("the same reading ") && detail.contains(", more than twice the longest this "
+                + "sensor has held a working reading ("), detail);
         assertTrue(at > frozenAt && at <= frozenAt + 2 * longest + 10,
                 "a freeze is flagged once past twice the key's habit: at " + (at - frozenAt) + ", longest " + longest);
+    }
+
+    @Test
+    void shouldSayAnIdleSpellFlaggedIsLongerThanTheSensorsSpellsThere() {
+        // twenty days of the nightly counter, then off for six days: an idle spell far beyond its nights
+        double[] x = counter(27, -1, 0);
+        java.util.Arrays.fill(x, 20 * DAY, 26 * DAY, 0);
+        Scorer scorer = new Scorer(DEFAULTS);
+        ScoreState state = scorer.newState(1);
+        String detail = null;
+        for (int t = 0; t < x.length; t++) {
+            ScoreOutcome o = scorer.score(state, new double[] {x[t]}, t == 0 ? null : new double[] {x[t - 1]},
+                    Scorer.ESTABLISHED);
+            if (t > 20 * DAY && o.reason() == AlertReason.STUCK_SENSOR) {
+                detail = o.detail();
+            }
+        }
+        assertNotNull(detail, "the shutdown is flagged");
+        assertTrue(detail.endsWith(", longer than this sensor's idle spells at that reading"), detail);
     }
 
     @Test
