@@ -112,8 +112,8 @@ class IdleReadingsTest {
         String detail = null;
         Scorer scorer = new Scorer(DEFAULTS);
         for (int t = 0; t <= at; t++) {
-            ScoreOutcome o = scorer.score(frozenState, new double[] {series[t]}, t == 0 ? null : new double[] {series[t - 1]},
-                    Scorer.ESTABLISHED);
+            double[] before = t == 0 ? null : new double[] {series[t - 1]};
+            ScoreOutcome o = scorer.score(frozenState, new double[] {series[t]}, before, Scorer.ESTABLISHED);
             detail = o.detail();
         }
         assertTrue(detail.startsWith("the same reading ") && detail.contains(", more than twice the longest this "
