@@ -33,27 +33,44 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A topology file with {@code counters} run by the service on a real broker: meters send their cumulative totals, one
- * of them reboots and counts from zero, and every score record is the detector's score of the increase (checked
- * against the detector run offline on the increases), the first reading of each key a warm-up record without a value.
+ * of them reboots and counts from zero, another is offline for twelve hours, and every score record is the detector's
+ * score of the increase (checked against the detector run offline on the values reported), the increase after the
+ * outage spread over it, the first reading of each key a warm-up record without a value.
  */
 class CounterTopologyIT {
-    private static final int KEYS = 2;
+    private static final int KEYS = 3;
     private static final int READINGS = 300;
     private static final int REBOOT_AT = 200;
+    /** Meter 2 is offline for twelve hours (144 readings) before its reading number OUTAGE_AT. */
+    private static final int OUTAGE_AT = 250;
+    private static final int OUTAGE = 144;
 
     @TempDir
     Path tmp;
 
-    /** Meter {@code k}'s totals: the energy used each five minutes summed, meter 1 restarting from 0 at the reboot. */
+    /**
+     * Meter {@code k}'s totals: the energy used each five minutes summed, meter 1 restarting from 0 at the reboot,
+     * meter 2 counting on through its outage (the energy of the twelve hours it was away in its next total).
+     */
     private static double[] totals(int k) {
-        double[] used = SyntheticSeries.seasonal(READINGS, 3, 1.5, 288, 0.2, 70 + k);
+        double[] used = SyntheticSeries.seasonal(READINGS + OUTAGE, 3, 1.5, 288, 0.2, 70 + k);
         double[] total = new double[READINGS];
         total[0] = 52_000.25 * (k + 1);
         for (int i = 1; i < READINGS; i++) {
             double start = k == 1 && i == REBOOT_AT ? 0 : total[i - 1];
             total[i] = start + Math.max(0, used[i]);
+            if (k == 2 && i == OUTAGE_AT) {
+                for (int j = 1; j <= OUTAGE; j++) {
+                    total[i] += Math.max(0, used[READINGS + j - 1]);
+                }
+            }
         }
         return total;
+    }
+
+    /** Event time of meter {@code k}'s reading {@code i}. */
+    private static long time(int k, int i) {
+        return SyntheticSeries.START + (i + (k == 2 && i >= OUTAGE_AT ? OUTAGE : 0)) * SyntheticSeries.STEP_MS;
     }
 
     @Test
@@ -82,9 +99,9 @@ class CounterTopologyIT {
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                     KafkaOptions.producerProperties(AppConfig.defaults(broker.bootstrapServers())))) {
                 for (int i = 0; i < READINGS; i++) {
-                    for (var m : meters.entrySet()) {
-                        String json = "{\"ts\":" + (SyntheticSeries.START + i * SyntheticSeries.STEP_MS)
-                                + ",\"value\":" + m.getValue()[i] + "}";
+                    for (int k = 0; k < KEYS; k++) {
+                        var m = Map.entry("meter-" + k, meters.get("meter-" + k));
+                        String json = "{\"ts\":" + time(k, i) + ",\"value\":" + m.getValue()[i] + "}";
                         producer.send(new ProducerRecord<>(topology.inputTopic(), m.getKey(),
                                 json.getBytes(StandardCharsets.UTF_8)));
                     }
@@ -96,10 +113,11 @@ class CounterTopologyIT {
                 ServiceScenario.collect(c, scores, KEYS * READINGS, ServiceScenario.LIMIT);
             }
             assertEquals(KEYS * READINGS, scores.size(), "one score record per reading, the first's too");
-            for (var m : meters.entrySet()) {
-                List<JsonNode> records = scores.stream().filter(r -> r.key().equals(m.getKey()))
+            for (int k = 0; k < KEYS; k++) {
+                String key = "meter-" + k;
+                List<JsonNode> records = scores.stream().filter(r -> r.key().equals(key))
                         .map(r -> ServiceScenario.json(r.value())).toList();
-                assertScoresOfTheIncreases(m.getValue(), records);
+                assertScoresOfTheIncreases(k, meters.get(key), records);
             }
 
             HttpResponse<String> response = HttpProbe.get(service.http().port(), "/sensors/meter-1");
@@ -112,8 +130,11 @@ class CounterTopologyIT {
         }
     }
 
-    /** The records of one meter against the detector run offline (no model) on the increases its totals make. */
-    private static void assertScoresOfTheIncreases(double[] total, List<JsonNode> records) {
+    /**
+     * The records of meter {@code k} against the detector run offline (no model) on the values they report: the
+     * increases its totals make, a restart counted from 0, and after the outage the increase spread over it.
+     */
+    private static void assertScoresOfTheIncreases(int k, double[] total, List<JsonNode> records) {
         assertEquals(READINGS, records.size());
         JsonNode first = records.get(0);
         assertTrue(first.get("value").isNull() && first.get("warmup").asBoolean(), first.toString());
@@ -121,11 +142,17 @@ class CounterTopologyIT {
         DetectorState state = offline.newState();
         for (int i = 1; i < READINGS; i++) {
             double increase = total[i] >= total[i - 1] ? total[i] - total[i - 1] : total[i];
-            DetectorResult expected = offline.step(null, state,
-                    Event.of(SyntheticSeries.START + i * SyntheticSeries.STEP_MS, increase));
             JsonNode actual = records.get(i);
+            double value = actual.get("value").asDouble();
+            if (k == 2 && i == OUTAGE_AT) {
+                // twelve hours' energy in one total: spread, the mean a usual interval, about one reading's worth
+                assertEquals(increase / (OUTAGE + 1), value, 1e-9, "the outage's increase spread over it");
+                assertTrue(actual.get("prediction").isNull(), "not judged against the prediction before the outage");
+            } else {
+                assertEquals(increase, value, 0.0, "reading " + i);
+            }
+            DetectorResult expected = offline.step(null, state, Event.of(time(k, i), value));
             assertEquals(expected.timestamp(), actual.get("ts").asLong(), "reading " + i);
-            assertEquals(increase, actual.get("value").asDouble(), 0.0, "reading " + i);
             assertEquals(Double.doubleToRawLongBits(expected.anomalyScore()),
                     Double.doubleToRawLongBits(actual.get("score").asDouble()), "reading " + i);
         }
