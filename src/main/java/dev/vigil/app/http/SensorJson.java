@@ -157,14 +157,17 @@ final class SensorJson {
      * {@code idleReadings}: the readings the stuck-sensor rule has learnt the key idles at ({@code
      * scoring.flatlineRuns}, or {@code scoring.countIdleRuns} for a key that counts), the most recently used first,
      * each a number (an object by channel name for a multichannel topology); empty before its first long run, null
-     * while neither applies.
+     * while neither applies; {@code longestQuietRun}, the longest run the key has held at a reading it does not idle at
+     * without being called stuck (a run there is flagged only past twice it), null with them.
      */
     private static void idle(ObjectNode out, List<String> channels, ScoreState score) {
         IdleReadings idle = score.idle();
         if (idle == null) {
             out.putNull("idleReadings");
+            out.putNull("longestQuietRun");
             return;
         }
+        out.put("longestQuietRun", idle.longestQuiet());
         ArrayNode readings = out.putArray("idleReadings");
         for (int s = 0; s < IdleReadings.SLOTS; s++) {
             if (Double.isNaN(idle.reading(s, 0))) {

@@ -79,6 +79,7 @@ class SensorJsonTest {
         JsonNode n = SensorJson.state(t, "meter-1", "here:8080", state);
         assertEquals(1, n.get("idleReadings").size(), n.toString());
         assertEquals(1.5, n.get("idleReadings").get(0).asDouble(), 0.0);
+        assertEquals(state.score().idle().longestQuiet(), n.get("longestQuietRun").asInt(), n.toString());
     }
 
     @Test
@@ -111,6 +112,7 @@ class SensorJsonTest {
         assertTrue(n.get("usualOnWeekends").isNull(), n.toString());
         assertTrue(n.get("weekendReadings").isNull(), n.toString());
         assertTrue(n.get("idleReadings").isNull(), "flatlineRuns off: " + n);
+        assertTrue(n.get("longestQuietRun").isNull(), n.toString());
         assertEquals("Europe/Berlin", n.get("timeZone").asText());
         // January: Berlin is an hour ahead of UTC
         assertEquals(3_600_000L, n.get("timeZoneOffsetMs").asLong());
