@@ -144,7 +144,7 @@ public record TopologyConfig(
         }
         detector = Map.copyOf(detector == null ? Map.of() : detector);
         counters = List.copyOf(counters == null ? List.of() : counters);
-        List<String> named = channels.isEmpty() ? List.of(SINGLE_VALUE) : channels;
+        List<String> named = channelNames(channels);
         for (String c : counters) {
             if (!named.contains(c)) {
                 throw new BadConfigException("counters must name channels of " + named + ", got '" + c + "'");
@@ -161,12 +161,21 @@ public record TopologyConfig(
 
     /** The {@link #counters} as a mask of channel indices, bit c for channel c (the detector's {@code counters}). */
     public long counterMask() {
-        List<String> named = channels.isEmpty() ? List.of(SINGLE_VALUE) : channels;
+        List<String> named = channelNames();
         long mask = 0;
         for (String c : counters) {
             mask |= 1L << named.indexOf(c);
         }
         return mask;
+    }
+
+    /** The names the detector's channels go by: the named channels, or {@value #SINGLE_VALUE} for single values. */
+    public List<String> channelNames() {
+        return channelNames(channels);
+    }
+
+    private static List<String> channelNames(List<String> channels) {
+        return channels.isEmpty() ? List.of(SINGLE_VALUE) : channels;
     }
 
     /** Number of channels the detector sees: the named channels, or 1 for single-value events. */

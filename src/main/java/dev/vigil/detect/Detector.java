@@ -89,31 +89,33 @@ public final class Detector {
             return event;
         }
         double[] values = event.values();
-        double[] previous = state.score().counterTotals();
-        double[] totals = new double[values.length];
+        double[] totals = state.score().counterTotals();
+        if (totals == null) {
+            // the key's first reading: its totals only
+            totals = new double[values.length];
+            for (int c = 0; c < values.length; c++) {
+                totals[c] = config.counter(c) ? values[c] : Double.NaN;
+            }
+            state.score().counterTotals(totals);
+            state.lastTimestamp = Math.max(state.lastTimestamp, event.timestamp());
+            return null;
+        }
         double[] scored = values.clone();
         // after a gap the increase covers the gap: spread it, the mean increase a usual interval over the gap
-        double spread = previous != null && afterGap(state, event.timestamp())
+        double spread = afterGap(state, event.timestamp())
                 ? meanInterval(state) / (event.timestamp() - state.lastTimestamp) : 1;
         for (int c = 0; c < values.length; c++) {
             if (!config.counter(c)) {
-                totals[c] = Double.NaN;
                 continue;
             }
-            totals[c] = values[c];
-            if (previous != null) {
-                scored[c] = values[c] >= previous[c] ? values[c] - previous[c] : values[c];
-                if (spread != 1) {
-                    double mean = scored[c] * spread;
-                    // a counter of whole events stays whole, so that its channel is still judged as a count
-                    scored[c] = state.score().counts()[c] ? Math.rint(mean) : mean;
-                }
+            scored[c] = values[c] >= totals[c] ? values[c] - totals[c] : values[c];
+            if (spread != 1) {
+                double mean = scored[c] * spread;
+                // a counter of whole events stays whole, so that its channel is still judged as a count
+                scored[c] = state.score().counts()[c] ? Math.rint(mean) : mean;
             }
-        }
-        state.score().counterTotals(totals);
-        if (previous == null) {
-            state.lastTimestamp = Math.max(state.lastTimestamp, event.timestamp());
-            return null;
+            // the state's live totals move on to this reading
+            totals[c] = values[c];
         }
         return new Event(event.timestamp(), scored);
     }

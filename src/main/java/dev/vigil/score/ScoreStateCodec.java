@@ -369,24 +369,14 @@ public final class ScoreStateCodec {
     /** Reads a counter key's totals (NaN for a channel that is no counter). */
     private static double[] readTotals(ByteBuffer in, int channels) {
         double[] totals = new double[channels];
-        for (int c = 0; c < channels; c++) {
-            totals[c] = in.getDouble();
-            if (Double.isInfinite(totals[c])) {
-                throw new BadBytesException("score state's counter total is " + totals[c]);
-            }
-        }
+        getNotInfinite(in, totals, "counter total");
         return totals;
     }
 
     /** Reads the readings a key idles at. */
     private static IdleReadings readIdle(ByteBuffer in, int channels) {
         IdleReadings idle = new IdleReadings(channels, 0, 0);
-        for (int i = 0; i < idle.reading.length; i++) {
-            idle.reading[i] = in.getDouble();
-            if (Double.isInfinite(idle.reading[i])) {
-                throw new BadBytesException("score state's idle reading is " + idle.reading[i]);
-            }
-        }
+        getNotInfinite(in, idle.reading, "idle reading");
         for (int k = 0; k < IdleReadings.SLOTS; k++) {
             idle.repeats[k] = in.getLong();
             idle.following[k] = in.getLong();
@@ -617,6 +607,16 @@ public final class ScoreStateCodec {
             ring[i] = floats ? in.getFloat() : (float) in.getDouble();
             if (!Float.isFinite(ring[i])) {
                 throw new BadBytesException("score state's ring of recent raw values holds " + ring[i]);
+            }
+        }
+    }
+
+    /** {@link #getAll}, refusing an infinity ({@code what} names the values; NaN marks a value that is not there). */
+    private static void getNotInfinite(ByteBuffer in, double[] values, String what) {
+        getAll(in, values);
+        for (double v : values) {
+            if (Double.isInfinite(v)) {
+                throw new BadBytesException("score state's " + what + " is " + v);
             }
         }
     }

@@ -746,10 +746,10 @@ public final class Scorer {
         IdleReadings idle = state.idle();
         if (idle != null && !repeated) {
             idle.runEnded(state.last(), state.flatRun);
-        }
-        if (idle != null && !repeated && config.flatlineEvents() > 0 && state.flatRun >= config.flatlineEvents()) {
-            // a long run just ended: the key may idle at its reading
-            idle.record(state.last(), state.flatRun);
+            if (config.flatlineEvents() > 0 && state.flatRun >= config.flatlineEvents()) {
+                // a long run just ended: the key may idle at its reading
+                idle.record(state.last(), state.flatRun);
+            }
         }
         System.arraycopy(values, 0, state.last(), 0, values.length);
         if (repeated && state.flatRun > 0) {

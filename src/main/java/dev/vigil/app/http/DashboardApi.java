@@ -81,7 +81,7 @@ final class DashboardApi implements HttpHandler {
         for (ServedTopology t : topologies) {
             ObjectNode n = out.addObject().put("name", t.name());
             ArrayNode channels = n.putArray("channels");
-            (t.topology().channels().isEmpty() ? List.of("value") : t.topology().channels()).forEach(channels::add);
+            t.topology().channelNames().forEach(channels::add);
             n.put("threshold", t.detector().scoring().alertThreshold()).put("scoresTopic", t.topology().scoresTopic())
                     .put("alertsTopic", t.topology().alertsTopic());
         }

@@ -113,19 +113,18 @@ final class KeySeries {
             s.add(scores[slot]);
             v.add(versions[slot]);
             for (int c = 0; c < channels; c++) {
-                float value = values[slot * channels + c];
-                if (Float.isNaN(value)) {
-                    r[c].addNull();
-                } else {
-                    r[c].add(value);
-                }
-                float x = predictions[slot * channels + c];
-                if (Float.isNaN(x)) {
-                    p[c].addNull();
-                } else {
-                    p[c].add(x);
-                }
+                addOrNull(r[c], values[slot * channels + c]);
+                addOrNull(p[c], predictions[slot * channels + c]);
             }
+        }
+    }
+
+    /** {@code x}, or null where it is NaN (no value there). */
+    private static void addOrNull(ArrayNode out, float x) {
+        if (Float.isNaN(x)) {
+            out.addNull();
+        } else {
+            out.add(x);
         }
     }
 }

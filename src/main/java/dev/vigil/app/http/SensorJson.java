@@ -86,7 +86,7 @@ final class SensorJson {
             timestamps.add(w.timestamp(i));
         }
         ObjectNode values = out.putObject("values");
-        List<String> channels = channelNames(t.topology().channels());
+        List<String> channels = t.topology().channelNames();
         for (int c = 0; c < w.channels() && c < channels.size(); c++) {
             ArrayNode column = values.putArray(channels.get(c));
             for (int i = 0; i < w.size(); i++) {
@@ -98,10 +98,6 @@ final class SensorJson {
 
     private static ObjectNode header(ServedTopology t, String key, String instance) {
         return VigilJson.MAPPER.createObjectNode().put("topology", t.name()).put("key", key).put("instance", instance);
-    }
-
-    private static List<String> channelNames(List<String> channels) {
-        return channels.isEmpty() ? List.of("value") : channels;
     }
 
     /**
