@@ -131,13 +131,19 @@ final class BpttEngine {
 
     /**
      * Puts steps {@code offsets[b] .. offsets[b] + T} of {@code series} into the input rows
-     * ({@link Normalisation#normaliseInput}); the series must hold them and be finite (the trainer checks once
-     * per run).
+     * ({@link Normalisation#normaliseInput}), the readings (not the context inputs) of subsequence b shifted by
+     * {@code shifts[b]} ({@link TrainingConfig#levelJitter()}); the series must hold them and be finite (the trainer
+     * checks once per run).
      */
-    void loadBatch(double[][] series, Normalisation normalisation, int[] offsets, int first) {
+    void loadBatch(double[][] series, Normalisation normalisation, int[] offsets, float[] shifts, int first) {
+        int channels = normalisation.size();
         for (int t = 0; t <= steps; t++) {
             for (int b = 0; b < batch; b++) {
                 normalisation.normaliseInput(series[offsets[first + b] + t], row);
+                float shift = shifts[first + b];
+                for (int k = 0; k < channels && shift != 0; k++) {
+                    row[k] += shift;
+                }
                 float[] out = inputs[t * batch + b];
                 for (int k = 0; k < row.length; k++) {
                     out[k] = (float) row[k];

@@ -49,6 +49,8 @@ public final class LstmTrainer {
      * its state as well as the whole series would, at a fraction of the cost (the pass runs after every epoch).
      */
     public static final int WARMUP_WINDOWS = 8;
+    /** Mixed into the run's seed for the level shifts' stream ({@link TrainingConfig#levelJitter()}). */
+    private static final long JITTER_STREAM = 0x5DEECE66DL;
 
     private final LstmConfig config;
     private final TrainingConfig training;
@@ -68,6 +70,8 @@ public final class LstmTrainer {
     private final float[] gradient;
     private final float[] bestParameters;
     private final int[] offsets;
+    /** Per subsequence of a minibatch, its level shift in normalised units ({@link TrainingConfig#levelJitter()}). */
+    private final float[] shifts;
     private final MinibatchGradient minibatch;
     private final LstmModel working;
     private final LstmStepper stepper;
@@ -81,6 +85,8 @@ public final class LstmTrainer {
     private double[][] series;
     private Normalisation normalisation;
     private SplittableRandom random;
+    /** Draws the level shifts; a stream of its own, so that without jitter the offsets are drawn as ever. */
+    private SplittableRandom jitterRandom;
     private int trainPoints;
     /** Where the validation pass starts: {@link #WARMUP_WINDOWS} truncation windows before the tail. */
     private int validationStart;
@@ -142,6 +148,7 @@ public final class LstmTrainer {
         this.gradient = new float[layout.size()];
         this.bestParameters = new float[layout.size()];
         this.offsets = new int[batch];
+        this.shifts = new float[batch];
         this.working = LstmModel.wrapping(config, Normalisation.identity(config.inputSize()), stepRows);
         this.minibatch = new MinibatchGradient(config, training, threads, parameters, transposedRows, hiddenWeightRows,
                 inputWeightRows, gradient);
@@ -279,6 +286,8 @@ public final class LstmTrainer {
         refreshWeightRows();
         adam.reset();
         this.random = new SplittableRandom(seed).split();
+        this.jitterRandom = new SplittableRandom(seed ^ JITTER_STREAM);
+        Arrays.fill(shifts, 0f);
     }
 
     /**
@@ -294,6 +303,12 @@ public final class LstmTrainer {
         }
         for (int b = 0; b < offsets.length; b++) {
             offsets[b] = random.nextInt(trainPoints - training.bpttSteps());
+        }
+        double jitter = training.levelJitter();
+        if (jitter > 0) {
+            for (int b = 0; b < shifts.length; b++) {
+                shifts[b] = (float) (jitter * (2 * jitterRandom.nextDouble() - 1));
+            }
         }
         double loss = computeLossAndGradient();
         if (!Double.isFinite(loss)) {
@@ -337,7 +352,7 @@ public final class LstmTrainer {
 
     /** Loss of the minibatch at {@link #offsets}; its gradient into {@link #gradient}. */
     private double computeLossAndGradient() {
-        return minibatch.compute(series, normalisation, offsets);
+        return minibatch.compute(series, normalisation, offsets, shifts);
     }
 
     private void refreshWeightRows() {

@@ -40,6 +40,7 @@ final class MinibatchGradient {
     private double[][] series;
     private Normalisation normalisation;
     private int[] offsets;
+    private float[] shifts;
     private double firstLoss;
     private double restLoss;
 
@@ -67,9 +68,9 @@ final class MinibatchGradient {
         this.restGradient = engines.length == 2 ? new float[gradient.length] : null;
         this.halves = (part, worker) -> {
             if (part == 0) {
-                firstLoss = half(0, series, normalisation, offsets, gradient);
+                firstLoss = half(0, series, normalisation, offsets, shifts, gradient);
             } else {
-                restLoss = half(1, series, normalisation, offsets, restGradient);
+                restLoss = half(1, series, normalisation, offsets, shifts, restGradient);
             }
         };
         BpttEngine one = engines[0];
@@ -82,22 +83,25 @@ final class MinibatchGradient {
         };
     }
 
-    /** Loss of the minibatch at {@code offsets} of the normalised {@code series}; its gradient into the trainer's. */
-    double compute(double[][] series, Normalisation normalisation, int[] offsets) {
+    /**
+     * Loss of the minibatch at {@code offsets} of the normalised {@code series}, each subsequence's readings shifted by
+     * its entry of {@code shifts} (normalised units); its gradient into the trainer's.
+     */
+    double compute(double[][] series, Normalisation normalisation, int[] offsets, float[] shifts) {
         if (twoThreads && runner == null) {
             runner = new PartRunner(SPIN_NANOS);
         }
         if (engines.length == 1) {
-            return runner == null ? half(0, series, normalisation, offsets, gradient)
-                    : shared(series, normalisation, offsets);
+            return runner == null ? half(0, series, normalisation, offsets, shifts, gradient)
+                    : shared(series, normalisation, offsets, shifts);
         }
         if (runner == null) {
-            firstLoss = half(0, series, normalisation, offsets, gradient);
-            restLoss = half(1, series, normalisation, offsets, restGradient);
+            firstLoss = half(0, series, normalisation, offsets, shifts, gradient);
+            restLoss = half(1, series, normalisation, offsets, shifts, restGradient);
         } else {
-            setArguments(series, normalisation, offsets);
+            setArguments(series, normalisation, offsets, shifts);
             runner.run(2, halves);
-            setArguments(null, null, null);
+            setArguments(null, null, null, null);
         }
         // g = g_first + g_rest, L = L_first + L_rest: a fixed order, whichever thread finished first
         for (int j = 0; j < gradient.length; j++) {
@@ -118,9 +122,9 @@ final class MinibatchGradient {
      * One engine, two threads: the passes through each subsequence, then the weight gradient's rows, each shared; the
      * sums over rows (the loss, the head's and the biases' gradients) here, after them.
      */
-    private double shared(double[][] series, Normalisation normalisation, int[] offsets) {
+    private double shared(double[][] series, Normalisation normalisation, int[] offsets, float[] shifts) {
         BpttEngine one = engines[0];
-        one.loadBatch(series, normalisation, offsets, 0);
+        one.loadBatch(series, normalisation, offsets, shifts, 0);
         one.loadHead(parameters);
         runner.run(one.batch(), rows);
         runner.run(WEIGHT_CHUNKS, weightRows);
@@ -128,16 +132,18 @@ final class MinibatchGradient {
         return one.loss();
     }
 
-    private void setArguments(double[][] series, Normalisation normalisation, int[] offsets) {
+    private void setArguments(double[][] series, Normalisation normalisation, int[] offsets, float[] shifts) {
         this.series = series;
         this.normalisation = normalisation;
         this.offsets = offsets;
+        this.shifts = shifts;
     }
 
     /** Loss share and gradient of half {@code part} of the minibatch. */
-    private double half(int part, double[][] series, Normalisation normalisation, int[] offsets, float[] out) {
+    private double half(int part, double[][] series, Normalisation normalisation, int[] offsets, float[] shifts,
+                        float[] out) {
         BpttEngine engine = engines[part];
-        engine.loadBatch(series, normalisation, offsets, part == 0 ? 0 : (offsets.length + 1) / 2);
+        engine.loadBatch(series, normalisation, offsets, shifts, part == 0 ? 0 : (offsets.length + 1) / 2);
         double loss = engine.forward(parameters, transposedRows);
         engine.backward(parameters, hiddenRows, inputRows, out);
         return loss;

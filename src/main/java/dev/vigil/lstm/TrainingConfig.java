@@ -27,9 +27,17 @@ import dev.vigil.BadConfigException;
  *                           its normalisation (the retraining service's choice, {@code ModelTrainer}; the trainer
  *                           itself runs {@code maxEpochs}); 0 = every training starts afresh; range 0..100000,
  *                           default 5
+ * @param levelJitter        each training subsequence's readings (inputs and targets alike, not the calendar inputs)
+ *                           are shifted by a seeded draw from {@code [-levelJitter, levelJitter]} in the window's
+ *                           normalised units (its robust standard deviation), so the network learns its series' shape
+ *                           at levels around the window's and follows a level that moves (a trend, a wander) instead
+ *                           of pulling its predictions back to the levels it was trained at; 0 = off (every
+ *                           subsequence as it is, trained bit for bit as without the setting); range [0, 10],
+ *                           default 0
  */
 public record TrainingConfig(int maxEpochs, int batchSize, int bpttSteps, double learningRate,
-                             double clipNorm, double validationFraction, int patience, int fineTuneEpochs) {
+                             double clipNorm, double validationFraction, int patience, int fineTuneEpochs,
+                             double levelJitter) {
 
     /** Upper bound of {@code maxEpochs} and {@code patience}. */
     public static final int MAX_EPOCHS = 100_000;
@@ -37,6 +45,8 @@ public record TrainingConfig(int maxEpochs, int batchSize, int bpttSteps, double
     public static final int MAX_BATCH_OR_STEPS = 4096;
     /** Upper bound of {@code validationFraction}. */
     public static final double MAX_VALIDATION_FRACTION = 0.9;
+    /** Upper bound of {@code levelJitter}. */
+    public static final double MAX_LEVEL_JITTER = 10;
 
     public TrainingConfig {
         checkRange("maxEpochs", maxEpochs, MAX_EPOCHS);
@@ -56,24 +66,34 @@ public record TrainingConfig(int maxEpochs, int batchSize, int bpttSteps, double
         if (fineTuneEpochs < 0 || fineTuneEpochs > MAX_EPOCHS) {
             throw new BadConfigException("fineTuneEpochs must be in [0, " + MAX_EPOCHS + "], got " + fineTuneEpochs);
         }
+        if (!(levelJitter >= 0 && levelJitter <= MAX_LEVEL_JITTER)) {
+            throw new BadConfigException("levelJitter must be in [0, " + (int) MAX_LEVEL_JITTER + "], got " + levelJitter);
+        }
+    }
+
+    /** The optimiser's settings without level jitter. */
+    public TrainingConfig(int maxEpochs, int batchSize, int bpttSteps, double learningRate, double clipNorm,
+                          double validationFraction, int patience, int fineTuneEpochs) {
+        this(maxEpochs, batchSize, bpttSteps, learningRate, clipNorm, validationFraction, patience, fineTuneEpochs, 0);
     }
 
     /** The optimiser's settings without fine-tuning: every training starts from fresh weights. */
     public TrainingConfig(int maxEpochs, int batchSize, int bpttSteps, double learningRate, double clipNorm,
                           double validationFraction, int patience) {
-        this(maxEpochs, batchSize, bpttSteps, learningRate, clipNorm, validationFraction, patience, 0);
+        this(maxEpochs, batchSize, bpttSteps, learningRate, clipNorm, validationFraction, patience, 0, 0);
     }
 
     /**
      * maxEpochs 15, batchSize 8, bpttSteps 32, learningRate 0.01, clipNorm 1.0, validationFraction
-     * 0.2, patience 5, fineTuneEpochs 5. Small batches because the series are short: on 3000 points an epoch is then
+     * 0.2, patience 5, fineTuneEpochs 5, levelJitter 0. Small batches because the series are short: on 3000 points an epoch is then
      * ten Adam steps rather than two, which is what lets a model learn within 15 epochs (20 until 2026-12-03:
      * the same NAB and synthetic figures within the seed noise, a quarter less work per retraining). A retraining
      * that fine-tunes the model in force runs 5 epochs (2026-12-04: the same NAB and synthetic figures within the
-     * seed noise, at a fraction of the work; docs/detection-quality.md).
+     * seed noise, at a fraction of the work; docs/detection-quality.md). Level jitter is off: it halves the false
+     * alarms of trending and wandering sensors but costs in-range pattern breaks their catches (docs/tuning.md).
      */
     public static TrainingConfig defaults() {
-        return new TrainingConfig(15, 8, 32, 0.01, 1.0, 0.2, 5, 5);
+        return new TrainingConfig(15, 8, 32, 0.01, 1.0, 0.2, 5, 5, 0);
     }
 
     private static void checkRange(String name, int value, int max) {

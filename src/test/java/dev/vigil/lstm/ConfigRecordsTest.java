@@ -28,7 +28,7 @@ class ConfigRecordsTest {
 
     @Test
     void shouldProvideDocumentedTrainingDefaults() {
-        assertEquals(new TrainingConfig(15, 8, 32, 0.01, 1.0, 0.2, 5, 5), TrainingConfig.defaults());
+        assertEquals(new TrainingConfig(15, 8, 32, 0.01, 1.0, 0.2, 5, 5, 0), TrainingConfig.defaults());
     }
 
     @Test
@@ -45,6 +45,13 @@ class ConfigRecordsTest {
         assertMessage("fineTuneEpochs must be in [0, 100000], got -1",
                 () -> new TrainingConfig(1, 8, 32, 0.01, 1.0, 0.2, 5, -1));
         assertEquals(0, new TrainingConfig(1, 8, 32, 0.01, 1.0, 0.2, 5).fineTuneEpochs());
+        assertMessage("levelJitter must be in [0, 10], got -0.1",
+                () -> new TrainingConfig(1, 8, 32, 0.01, 1.0, 0.2, 5, 0, -0.1));
+        assertMessage("levelJitter must be in [0, 10], got NaN",
+                () -> new TrainingConfig(1, 8, 32, 0.01, 1.0, 0.2, 5, 0, Double.NaN));
+        assertMessage("levelJitter must be in [0, 10], got 10.5",
+                () -> new TrainingConfig(1, 8, 32, 0.01, 1.0, 0.2, 5, 0, 10.5));
+        assertEquals(0.0, new TrainingConfig(1, 8, 32, 0.01, 1.0, 0.2, 5, 5).levelJitter());
         new TrainingConfig(1, 8, 32, 0.01, Double.POSITIVE_INFINITY, 0.9, 1);
     }
 

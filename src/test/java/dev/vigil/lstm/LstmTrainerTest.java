@@ -122,6 +122,45 @@ class LstmTrainerTest {
     }
 
     @Test
+    void shouldFollowALevelItWasNeverTrainedAtWithLevelJitter() {
+        // a daily-like cycle read with its phase as context inputs, as a sensor's model reads its time of day; the
+        // model is then run on the same cycle risen past every level of its window (a trend between two trainings)
+        LstmConfig config = PLAIN.withContextSize(2);
+        double[][] window = cycle(2400, 0.0, 11);
+        Normalisation normalisation = Normalisation.fit(window, 1);
+        double[][] same = cycle(1200, 0.0, 12);
+        double[][] risen = cycle(1200, 2.0 * normalisation.scale()[0], 12);
+        LstmModel plain = new LstmTrainer(config, new TrainingConfig(15, 8, 32, 0.01, 1.0, 0.2, 5, 0, 0.0))
+                .train(window, normalisation, 5, "m", 1).model();
+        LstmModel jittered = new LstmTrainer(config, new TrainingConfig(15, 8, 32, 0.01, 1.0, 0.2, 5, 0, 0.5))
+                .train(window, normalisation, 5, "m", 1).model();
+        double plainRisen = oneStepMse(config, plain, risen, 300);
+        double jitteredRisen = oneStepMse(config, jittered, risen, 300);
+        assertTrue(jitteredRisen < 0.5 * plainRisen, "one-step MSE on the risen cycle: " + jitteredRisen
+                + " with jitter, " + plainRisen + " without");
+        double plainSame = oneStepMse(config, plain, same, 300);
+        double jitteredSame = oneStepMse(config, jittered, same, 300);
+        assertTrue(jitteredSame < 1.5 * plainSame, "one-step MSE at the window's level: " + jitteredSame
+                + " with jitter, " + plainSame + " without");
+    }
+
+    @Test
+    void shouldTrainBitForBitAsBeforeWithoutLevelJitterAndDifferentlyWithIt() {
+        double[][] series = TestSeries.multiChannel(400, 2, 8);
+        LstmConfig config = new LstmConfig(2, 6, 2, 1.0, true);
+        Normalisation normalisation = Normalisation.fit(series);
+        byte[] plain = ModelCodec.encode(new LstmTrainer(config, SMALL).train(series, normalisation, 13, "m", 1).model());
+        TrainingConfig zero = new TrainingConfig(3, 4, 16, 0.01, 1.0, 0.2, 2, 0, 0.0);
+        assertArrayEquals(plain, ModelCodec.encode(new LstmTrainer(config, zero).train(series, normalisation, 13, "m", 1)
+                .model()));
+        TrainingConfig jitter = new TrainingConfig(3, 4, 16, 0.01, 1.0, 0.2, 2, 0, 0.5);
+        byte[] first = ModelCodec.encode(new LstmTrainer(config, jitter).train(series, normalisation, 13, "m", 1).model());
+        LstmTrainer two = new LstmTrainer(config, jitter, 2);
+        assertArrayEquals(first, ModelCodec.encode(two.train(series, normalisation, 13, "m", 1).model()));
+        assertFalse(Arrays.equals(plain, first));
+    }
+
+    @Test
     void shouldRejectNonFiniteTrainingDataBeforeTraining() {
         double[][] series = TestSeries.noisySine(300, 25, 0.1, 3);
         series[123][0] = Double.NaN;
@@ -227,6 +266,36 @@ class LstmTrainerTest {
         BadConfigException e = assertThrows(BadConfigException.class, () -> new LstmTrainer(
                 new LstmConfig(1, 1024, 4, 1.0, true), new TrainingConfig(1, 4096, 4096, 0.01, 1.0, 0.2, 1)));
         assertTrue(e.getMessage().startsWith("training workspace for batchSize 4096 x bpttSteps 4096"), e.getMessage());
+    }
+
+    /** A cycle of period 96 around {@code level} (amplitude 4, noise 0.2) with its phase as two context columns. */
+    private static double[][] cycle(int n, double level, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        double[][] rows = new double[n][];
+        for (int t = 0; t < n; t++) {
+            double phase = 2 * Math.PI * t / 96.0;
+            rows[t] = new double[] {level + 4 * Math.sin(phase) + 0.2 * TestSeries.gaussian(random), Math.sin(phase),
+                    Math.cos(phase)};
+        }
+        return rows;
+    }
+
+    /** The model's one-step MSE (raw units) on {@code rows}, from zero state, after {@code warmup} readings. */
+    private static double oneStepMse(LstmConfig config, LstmModel model, double[][] rows, int warmup) {
+        LstmStepper stepper = new LstmStepper(config);
+        LstmState state = new LstmState(config);
+        double[] input = new double[3];
+        double[] prediction = new double[1];
+        double sum = 0;
+        for (int t = 0; t + 1 < rows.length; t++) {
+            model.normalisation().normaliseInput(rows[t], input);
+            stepper.step(model, state, input, prediction);
+            if (t >= warmup) {
+                double miss = model.normalisation().denormalise(0, prediction[0]) - rows[t + 1][0];
+                sum += miss * miss;
+            }
+        }
+        return sum / (rows.length - 1 - warmup);
     }
 
     private static double variance(double[][] series, Normalisation normalisation) {
