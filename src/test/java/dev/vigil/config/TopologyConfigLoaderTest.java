@@ -35,9 +35,9 @@ class TopologyConfigLoaderTest {
         assertEquals(d.modelsTopic(), t.modelsTopic());
         assertEquals(d.maxFutureMs(), t.maxFutureMs());
         assertEquals(TopologyConfig.DEFAULT_MIN_EVENT_TIME_MS, t.minEventTimeMs());
-        assertEquals(Map.of("lstm.hiddenSize", "32", "lstm.calendar", "day", "retrain.scope", "per-key",
-                "retrain.coldStart", "none", "retrain.retrainInterval", "1000", "scoring.alertThreshold", "0.5"),
-                t.detector());
+        assertEquals(Map.of("lstm.hiddenSize", "32", "lstm.calendar", "day", "training.levelJitter", "0.0",
+                "retrain.scope", "per-key", "retrain.coldStart", "none", "retrain.retrainInterval", "1000",
+                "scoring.alertThreshold", "0.5"), t.detector());
     }
 
     @Test
