@@ -15,8 +15,8 @@ import java.util.function.BooleanSupplier;
  * <p>A run: the series is split into a training part and the last
  * {@code max(1, floor(validationFraction · n))} readings (the validation tail, never trained on).
  * Each minibatch takes {@code batchSize} subsequences of {@code bpttSteps + 1} readings at seeded
- * random offsets in the training part, each from zero state, and minimises the one-step MSE on
- * normalised values. An epoch is {@code max(1, ceil(trainPoints / (batchSize · bpttSteps)))}
+ * random offsets in the training part, each from zero state (and, with {@link TrainingConfig#levelJitter()}, its
+ * readings shifted by a seeded level), and minimises the one-step MSE on normalised values. An epoch is {@code max(1, ceil(trainPoints / (batchSize · bpttSteps)))}
  * minibatches; after each, the validation loss is the MSE of the {@link LstmStepper}'s one-step
  * forecasts of the tail, run statefully from zero state {@link #WARMUP_WINDOWS}{@code · bpttSteps} readings
  * before the tail (or from the first reading, if that is later) so that the tail is scored warm. Training
