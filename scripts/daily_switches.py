@@ -15,7 +15,8 @@ February 2021, UTC): a piece counter (about 30 a reading) at 0 from 22:00 to 06:
 the same hours, a counter (about 50) at 0 from 19:00 to 07:00 and all weekend, a power meter at exactly 1.5 from 22:00
 to 06:00, and a counter (about 20) at 0 from 20:00 to 06:00 and over the lunch hour; --idle-freeze writes the same
 sensors with one anomaly each, a freeze at the working reading of 09:00 on 3 March for six hours (72 readings; its
-window runs 100 readings from there, and labels/anomalies.json names it, so that `evaluate` prints its catches).
+window runs 100 readings from there, and labels/anomalies.json names it, so that `evaluate` prints its catches);
+--idle-stop holds the same six hours at each sensor's idle reading instead (a machine stopped in working hours).
 With --trend, five outdoor temperature sensors (40 days from 1 February 2021, UTC): a daily cycle of +-4 around
 5, an autocorrelated wander (sd about 0.5) and noise (sd 0.2), level (flat, flat_b), rising by 8 over the 40 days
 (rising8, rising8_b) or by 16 (rising16). With --meter, an energy meter over 40 days: its cumulative total in kWh
@@ -27,7 +28,8 @@ readings missing. Otherwise no anomalies: every alert is a false one. The window
 last 40 rows only so that `vigil evaluate` scores the corpus and prints its false alarms (outside the windows) by
 what opened them:
 
-  python3 scripts/daily_switches.py /tmp/switches      # or --batch, --idle, --idle-freeze, --trend, --meter, --gaps DIR
+  python3 scripts/daily_switches.py /tmp/switches      # or --batch, --idle, --idle-freeze, --idle-stop, --trend,
+                                                       # --meter, --gaps DIR
   java -jar target/vigil.jar evaluate --data /tmp/switches/data --labels /tmp/switches/labels/combined_windows.json \\
       --out /tmp/ev-switches --seeds 1-3
 """
@@ -196,8 +198,8 @@ def switches():
 
 def main():
     args = sys.argv[1:]
-    mode = args[0] if args[:1] in (['--batch'], ['--idle'], ['--idle-freeze'], ['--trend'], ['--meter'], ['--gaps']) \
-        else None
+    modes = ('--batch', '--idle', '--idle-freeze', '--idle-stop', '--trend', '--meter', '--gaps')
+    mode = args[0] if args[:1] and args[0] in modes else None
     if mode:
         args = args[1:]
     if len(args) != 1:
@@ -206,18 +208,21 @@ def main():
     os.makedirs(f'{out}/data/g', exist_ok=True)
     os.makedirs(f'{out}/labels', exist_ok=True)
     windows = {}
-    sensors = batch_jobs() if mode == '--batch' else idle_machines() if mode in ('--idle', '--idle-freeze') \
+    idling = ('--idle', '--idle-freeze', '--idle-stop')
+    sensors = batch_jobs() if mode == '--batch' else idle_machines() if mode in idling \
         else trending() if mode == '--trend' else meter() if mode == '--meter' else outages() if mode == '--gaps' \
         else switches()
     anomalies = {}
     for kind, rows in sensors:
         window = [rows[-40][0], rows[-1][0]]
-        if mode == '--idle-freeze':
+        if mode in ('--idle-freeze', '--idle-stop'):
             at = next(i for i, (stamp, _) in enumerate(rows) if stamp == FREEZE_AT)
-            rows[at + 1:at + FREEZE_ROWS] = [(stamp, rows[at][1]) for stamp, _ in rows[at + 1:at + FREEZE_ROWS]]
+            held = rows[at][1] if mode == '--idle-freeze' else rows[0][1]
+            rows[at:at + FREEZE_ROWS] = [(stamp, held) for stamp, _ in rows[at:at + FREEZE_ROWS]]
             window = [rows[at][0], rows[at + 100][0]]
+            what = f'the reading of {FREEZE_AT}' if mode == '--idle-freeze' else f'the idle reading from {FREEZE_AT}'
             anomalies[f'g/{kind}.csv'] = [{'kind': 'frozen', 'start': at, 'end': at + FREEZE_ROWS - 1,
-                                           'detail': f'the reading of {FREEZE_AT} held for {FREEZE_ROWS} rows'}]
+                                           'detail': f'{what} held for {FREEZE_ROWS} rows'}]
         with open(f'{out}/data/g/{kind}.csv', 'w') as f:
             f.write('timestamp,value\n')
             f.writelines(f'{stamp},{value}\n' for stamp, value in rows)
