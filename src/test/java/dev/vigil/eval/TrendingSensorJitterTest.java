@@ -18,9 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code training.levelJitter} end to end: an outdoor temperature whose daily cycle (±4) rises by 16 over 40 days,
- * with a slow wander and noise, and no anomaly. With the defaults each model, trained at its window's levels, falls behind
- * the rising peaks and the prediction error opens alerts; trained at shifted levels the network follows the level and
- * most of them go (seeds 1–3: 14 prediction-error alerts after the first two days without the setting, 3 with it).
+ * with a slow wander and noise, and no anomaly. With the defaults each model, trained at its window's levels, falls
+ * behind the rising peaks and the prediction error opens alerts; trained at shifted levels the network follows the
+ * level and most of them go (seeds 1–3: 14 prediction-error alerts after the first two days without the setting, 3
+ * with it).
  */
 class TrendingSensorJitterTest {
     private static final long START = Instant.parse("2021-02-01T00:00:00Z").toEpochMilli();
