@@ -43,6 +43,12 @@ import java.util.regex.Pattern;
  *                          scored by its increase since the key's previous reading, a reading below the previous one
  *                          counting as a restart from zero; names from {@code channels}, or {@code value} for
  *                          single-value events; needs {@code allowedLatenessMs} 0; default empty
+ * @param keyIdleExpiryMs   a key whose latest event time falls this far behind the newest event time its task has
+ *                          seen is forgotten: its detector state and history deleted, its own model retracted from
+ *                          the models topic, an alert it had open closed (reason {@code expired}); the key starts
+ *                          afresh if it sends again. For fleets whose keys come and go (containers, replaced
+ *                          devices), so that stores follow the keys that are alive. 0 (the default) keeps every key;
+ *                          else 60,000..315,360,000,000
  */
 public record TopologyConfig(
         String name,
@@ -59,7 +65,8 @@ public record TopologyConfig(
         Map<String, String> detector,
         long maxFutureMs,
         long minEventTimeMs,
-        List<String> counters) {
+        List<String> counters,
+        long keyIdleExpiryMs) {
 
     /** Largest {@link #maxFutureMs}: ten years. */
     public static final long MAX_FUTURE_MS = 315_360_000_000L;
@@ -67,6 +74,8 @@ public record TopologyConfig(
     public static final long DEFAULT_MAX_FUTURE_MS = 86_400_000L;
     /** Default {@link #minEventTimeMs}: 1973-03-03T09:46:40Z, an event time that as seconds would be the year 5138. */
     public static final long DEFAULT_MIN_EVENT_TIME_MS = 100_000_000_000L;
+    /** Shortest {@link #keyIdleExpiryMs} other than 0: a minute. */
+    public static final long MIN_KEY_IDLE_EXPIRY_MS = 60_000L;
     /** Latest {@link #minEventTimeMs}: 2100-01-01T00:00:00Z. */
     public static final long MAX_MIN_EVENT_TIME_MS = 4_102_444_800_000L;
 
@@ -81,7 +90,16 @@ public record TopologyConfig(
     public static TopologyConfig defaults() {
         return new TopologyConfig("sensors", "sensor-events", null, List.of(), "ts", 0, 65_536,
                 "vigil.scores", "vigil.alerts", "vigil.dlq", "vigil.models", Map.of(), DEFAULT_MAX_FUTURE_MS,
-                DEFAULT_MIN_EVENT_TIME_MS, List.of());
+                DEFAULT_MIN_EVENT_TIME_MS, List.of(), 0);
+    }
+
+    /** A topology whose keys never expire ({@link #keyIdleExpiryMs} 0). */
+    public TopologyConfig(String name, String inputTopic, String keyField, List<String> channels, String timestampField,
+                          long allowedLatenessMs, int maxRecordBytes, String scoresTopic, String alertsTopic,
+                          String dlqTopic, String modelsTopic, Map<String, String> detector, long maxFutureMs,
+                          long minEventTimeMs, List<String> counters) {
+        this(name, inputTopic, keyField, channels, timestampField, allowedLatenessMs, maxRecordBytes, scoresTopic,
+                alertsTopic, dlqTopic, modelsTopic, detector, maxFutureMs, minEventTimeMs, counters, 0);
     }
 
     /** A topology without counter channels. */
@@ -133,6 +151,10 @@ public record TopologyConfig(
         if (minEventTimeMs < 0 || minEventTimeMs > MAX_MIN_EVENT_TIME_MS) {
             throw new BadConfigException("minEventTimeMs must be in [0, " + MAX_MIN_EVENT_TIME_MS + "], got "
                     + minEventTimeMs);
+        }
+        if (keyIdleExpiryMs != 0 && (keyIdleExpiryMs < MIN_KEY_IDLE_EXPIRY_MS || keyIdleExpiryMs > MAX_FUTURE_MS)) {
+            throw new BadConfigException("keyIdleExpiryMs must be 0 or in [" + MIN_KEY_IDLE_EXPIRY_MS + ", "
+                    + MAX_FUTURE_MS + "], got " + keyIdleExpiryMs);
         }
         if (maxRecordBytes < 64 || maxRecordBytes > 10_485_760) {
             throw new BadConfigException("maxRecordBytes must be in [64, 10485760], got " + maxRecordBytes);

@@ -25,7 +25,7 @@ public final class TopologyConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> KEYS = Set.of("name", "inputTopic", "keyField", "channels", "timestampField",
             "allowedLatenessMs", "maxFutureMs", "minEventTimeMs", "maxRecordBytes", "scoresTopic", "alertsTopic",
-            "dlqTopic", "modelsTopic", "detector", "counters");
+            "dlqTopic", "modelsTopic", "detector", "counters", "keyIdleExpiryMs");
 
     private TopologyConfigLoader() {
     }
@@ -74,7 +74,8 @@ public final class TopologyConfigLoader {
                 detector(root.get("detector")),
                 integer(root, "maxFutureMs", d.maxFutureMs()),
                 integer(root, "minEventTimeMs", d.minEventTimeMs()),
-                names(root, "counters", d.counters()));
+                names(root, "counters", d.counters()),
+                integer(root, "keyIdleExpiryMs", d.keyIdleExpiryMs()));
     }
 
     private static String text(JsonNode root, String key, String fallback) {

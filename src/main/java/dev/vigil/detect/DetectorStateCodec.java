@@ -132,6 +132,25 @@ public final class DetectorStateCodec {
         return Arrays.copyOfRange(bytes, end - n, end);
     }
 
+    /**
+     * The event time of the key's latest event ({@link DetectorState#lastTimestamp()}), read without decoding the rest
+     * of the state (a store scan for idle keys reads it from every state).
+     *
+     * @throws BadBytesException for the reasons {@link #decode} gives, short of decoding the state itself
+     */
+    public static long lastTimestamp(byte[] bytes) {
+        checkedVersion(bytes);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        int layers = Byte.toUnsignedInt(in.get(1));
+        int hidden = Short.toUnsignedInt(in.getShort(2));
+        int channels = Byte.toUnsignedInt(in.get(4));
+        int at = 5 + 2 * layers * hidden * Float.BYTES + channels * Double.BYTES + 1 + 2 * Long.BYTES;
+        if (at + Long.BYTES > bytes.length) {
+            throw new BadBytesException("detector state of " + bytes.length + " bytes is too short for its shape");
+        }
+        return in.getLong(at);
+    }
+
     /** Verifies the length, version and checksum; returns the version. */
     private static int checkedVersion(byte[] bytes) {
         if (bytes == null || bytes.length < 9) {

@@ -17,7 +17,9 @@ public enum AlertReason {
     /** The recent readings stopped following the key's usual daily rhythm (the rhythm score). */
     RHYTHM("rhythm"),
     /** {@code quietEvents} calm events in a row closed the alert. */
-    CALM("calm");
+    CALM("calm"),
+    /** The key sent no event for its topology's {@code keyIdleExpiryMs} and was forgotten, its open alert closed. */
+    EXPIRED("expired");
 
     private final String label;
 

@@ -11,17 +11,21 @@ import dev.vigil.detect.Refusal;
 import dev.vigil.lifecycle.KeyLifecycle;
 import dev.vigil.lifecycle.KeyOutcome;
 import dev.vigil.lifecycle.TrainingRequests;
+import dev.vigil.score.AlertReason;
 import dev.vigil.score.AlertTransition;
 import dev.vigil.train.RetrainConfig;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,10 +41,14 @@ import java.util.Map;
  *       a refused event is dead-lettered ({@link RejectReason#LATE} or {@code REFUSED}) and nothing is saved;</li>
  *   <li>otherwise a score record (and on OPENED/CLOSED an alert record) is forwarded and the state saved, once.</li>
  * </ol>
- * A bad record never throws and never changes a key's stored bytes. The lifecycle is the evaluator's, so a key's
- * scores equal, bit for bit, {@code SeriesReplay} on the same events (in shared scope: on the task of partition 0,
- * which trains the shared model; other tasks follow the model store). Not thread-safe; Kafka Streams creates one per
- * task.
+ * With the topology's {@code keyIdleExpiryMs}, every quarter of it in stream time the task forgets its keys whose
+ * latest event time is that far behind the newest event time it has scored since it started: their state and history
+ * are deleted, a model of their own is retracted (a tombstone to their partition of the models topic, in the task's
+ * transaction), an alert they had open is closed with reason {@code expired}; each is counted
+ * ({@link VigilMetrics#KEYS_EXPIRED}). A bad record never throws and never changes a key's stored bytes. The
+ * lifecycle is the evaluator's, so a key's scores equal, bit for bit, {@code SeriesReplay} on the same events (in
+ * shared scope: on the task of partition 0, which trains the shared model; other tasks follow the model store). Not
+ * thread-safe; Kafka Streams creates one per task.
  */
 public final class DetectorProcessor implements Processor<String, byte[], String, byte[]> {
     /** Bad records of one reason logged at WARN before switching to one in {@link #WARN_EVERY}. */
@@ -60,6 +68,9 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     private final ScoreRecordWriter scores;
     private final AlertRecordWriter alerts;
     private final long[] rejected = new long[RejectReason.values().length];
+    private final long idleExpiryMs;
+    /** The newest event time this task has scored since it started; {@link Long#MIN_VALUE}: none yet. */
+    private long newestEventTime = Long.MIN_VALUE;
 
     private ProcessorContext<String, byte[]> context;
     private KeyLifecycle lifecycle;
@@ -71,6 +82,8 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     private Sensor trainingRequested;
     private Sensor trainedInLine;
     private Sensor scoreLatency;
+    private Sensor expired;
+    private StreamModels models;
 
     /**
      * @param detector    the detector settings with the topology's channel count and lateness applied
@@ -106,6 +119,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         this.parser = EventParser.forTopology(topology);
         this.scores = new ScoreRecordWriter(topology.channels());
         this.alerts = new AlertRecordWriter(topology.channels());
+        this.idleExpiryMs = topology.keyIdleExpiryMs();
     }
 
     @Override
@@ -127,16 +141,20 @@ public final class DetectorProcessor implements Processor<String, byte[], String
                 config, fresh::newState, retrain.historySize(), discarded, states);
         // the task's own model store: cached decoded models are told apart by task (each task has its shared copy)
         String storeAndTask = names.modelStore() + "/" + context.taskId();
-        ModelCache models = new ModelCache(context.getStateStore(names.modelStore()), storeAndTask, config.lstm(),
+        ModelCache cache = new ModelCache(context.getStateStore(names.modelStore()), storeAndTask, config.lstm(),
                 retrain.maxModelBytes(), VigilMetrics.counter(context.metrics(), topology, VigilMetrics.MODELS_REFUSED),
                 decoded, modelChanges.of(storeAndTask));
         // the task's partition of its source: its keys' events are there, so the models they put in force go there
         int partition = context.taskId().partition();
         // the shared model is trained by the task of partition 0 (one order of events, so one sequence of trainings)
         boolean trainsShared = partition == 0;
-        lifecycle = new KeyLifecycle(config, retrain, trainsShared, stores,
-                new StreamModels(models, training instanceof TopologyTrainer t ? t : null, partition, this::publish),
-                training);
+        models = new StreamModels(cache, training instanceof TopologyTrainer t ? t : null, partition, this::publish);
+        lifecycle = new KeyLifecycle(config, retrain, trainsShared, stores, models, training);
+        expired = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.KEYS_EXPIRED);
+        if (idleExpiryMs > 0) {
+            context.schedule(Duration.ofMillis(Math.max(1000, idleExpiryMs / 4)), PunctuationType.STREAM_TIME,
+                    streamTime -> expireIdle());
+        }
     }
 
     @Override
@@ -158,8 +176,44 @@ public final class DetectorProcessor implements Processor<String, byte[], String
             throw e;
         }
         if (scoredIt) {
+            newestEventTime = Math.max(newestEventTime, parsed.event().timestamp());
             scoreLatency.record(System.nanoTime() - started);
         }
+    }
+
+    /**
+     * Forgets the task's keys idle for {@code keyIdleExpiryMs} of event time before the newest it has scored: state
+     * and history deleted, an open alert closed, a model of the key's own retracted.
+     */
+    private void expireIdle() {
+        if (newestEventTime == Long.MIN_VALUE) {
+            return;
+        }
+        List<String> idle = stores.idleKeys(newestEventTime - idleExpiryMs);
+        for (String key : idle) {
+            DetectorState state = stores.delete(key);
+            if (state != null && state.score().alertOpen()) {
+                emitAlert(key, newestEventTime, expiredAlert(state));
+            }
+            // in per-key scope a key's model id is the key; a shared model is every key's and stays
+            if (!retrain.shared() && models.retract(key)) {
+                context.forward(new Record<>(key, ModelSink.tombstone(context.taskId().partition()),
+                        context.currentSystemTimeMs(), new RecordHeaders()), names.modelsSink());
+            }
+            expired.record();
+        }
+        if (!idle.isEmpty()) {
+            LOG.info("forgot {} key(s) of task {} with no event for keyIdleExpiryMs {} (latest event before {})",
+                    idle.size(), context.taskId(), idleExpiryMs, newestEventTime - idleExpiryMs);
+        }
+    }
+
+    /** The closing record of the alert a forgotten key had open. */
+    private DetectorResult expiredAlert(DetectorState state) {
+        String detail = "no event since " + java.time.Instant.ofEpochMilli(state.lastTimestamp()) + ", more than "
+                + "keyIdleExpiryMs " + idleExpiryMs + " before the newest: the key is forgotten";
+        return new DetectorResult(newestEventTime, new double[0], null, null, 0, 0, 0, 0, false, state.modelVersion(),
+                false, AlertTransition.CLOSED, false, new int[0], false, AlertReason.EXPIRED, detail, -1, null);
     }
 
     /** Scores the event, or sends it to the dead letters when the key refuses it; whether it was scored. */
@@ -207,10 +261,14 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         context.forward(new Record<>(key, scores.write(key, result), timestamp, new RecordHeaders()), names.scoresSink());
         scored.record();
         if (result.transition() != AlertTransition.NONE) {
-            context.forward(new Record<>(key, alerts.write(key, result), timestamp, new RecordHeaders()),
-                    names.alertsSink());
-            alerted.record();
+            emitAlert(key, timestamp, result);
         }
+    }
+
+    private void emitAlert(String key, long timestamp, DetectorResult result) {
+        context.forward(new Record<>(key, alerts.write(key, result), timestamp, new RecordHeaders()),
+                names.alertsSink());
+        alerted.record();
     }
 
     /** Where the record was first read: only asked for a dead letter (a rekeyed record's headers are parsed then). */

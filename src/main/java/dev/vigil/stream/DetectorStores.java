@@ -8,10 +8,14 @@ import dev.vigil.detect.HistoryWindow;
 import dev.vigil.lifecycle.KeyHistory;
 import dev.vigil.score.ScoreState;
 import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -189,6 +193,53 @@ final class DetectorStores implements KeyHistory {
      */
     void forget(String key) {
         decoded.forget(owner, key);
+    }
+
+    /**
+     * The keys whose latest event time is before {@code before}, from every state the store holds (a state that does
+     * not decode is left to be restarted at its key's next event). Reads the whole store: for a scan now and then.
+     */
+    List<String> idleKeys(long before) {
+        List<String> idle = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> all = states.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, byte[]> entry = all.next();
+                try {
+                    if (DetectorStateCodec.lastTimestamp(entry.value) < before) {
+                        idle.add(entry.key);
+                    }
+                } catch (BadBytesException e) {
+                    // not judged: the key restarts at its next event as any unreadable state does
+                }
+            }
+        }
+        return idle;
+    }
+
+    /**
+     * Deletes the key's state and its whole history from the stores (and their changelogs) and from {@link
+     * DecodedStates}; returns the state it had, or null when it had none that decodes.
+     */
+    DetectorState delete(String key) {
+        byte[] bytes = states.get(key);
+        DetectorState state = null;
+        HistoryRing.Head stored = null;
+        if (bytes != null) {
+            try {
+                state = DetectorStateCodec.decode(bytes);
+                stored = histories.head(key, bytes);
+            } catch (BadBytesException e) {
+                // what the head would have said is not known: every block a ring of the window's size has goes
+            }
+        }
+        histories.deleteAll(key, stored, historySize);
+        states.delete(key);
+        decoded.forget(owner, key);
+        if (key.equals(loadedKey)) {
+            loadedKey = null;
+            head = null;
+        }
+        return state;
     }
 
     /** Drops every state this detector holds in {@link DecodedStates}: its processor closes. */

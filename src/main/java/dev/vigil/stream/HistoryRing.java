@@ -128,6 +128,25 @@ final class HistoryRing {
         return bytes == null ? null : decodeHead(bytes);
     }
 
+    /**
+     * Deletes every entry the key's ring has in the store, as {@code head} (null: not known, or none) describes it:
+     * the blocks its readings filled (all of a ring of {@code capacity} readings when the head is not known), a head
+     * entry of an earlier release, the slots of a legacy ring.
+     */
+    void deleteAll(String key, Head head, int capacity) {
+        store.delete(headKey(key));
+        if (head != null && head.version() == LEGACY_VERSION) {
+            for (int slot = 0; slot < head.capacity(); slot++) {
+                store.delete(legacySlotKey(key, slot));
+            }
+            return;
+        }
+        int written = head == null ? blocks(capacity) : Math.min(blocks(head.capacity()), blocks(head.size()));
+        for (int b = 0; b < written; b++) {
+            store.delete(blockKey(key, b));
+        }
+    }
+
     /** Deletes the entry {@link #headEntry} reads (once the key's head is saved in its state value). */
     void deleteHeadEntry(String key) {
         store.delete(headKey(key));

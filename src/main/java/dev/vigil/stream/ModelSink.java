@@ -25,9 +25,9 @@ final class ModelSink {
     /** Target of a shared model. */
     static final int ALL_PARTITIONS = -1;
 
-    /** Writes the payload without its partition prefix. */
-    static final Serializer<byte[]> VALUE_SERIALIZER = (topic, value) -> value == null ? null
-            : Arrays.copyOfRange(value, Integer.BYTES, value.length);
+    /** Writes the payload without its partition prefix; a partition alone ({@link #tombstone}) as a null value. */
+    static final Serializer<byte[]> VALUE_SERIALIZER = (topic, value) -> value == null || value.length == Integer.BYTES
+            ? null : Arrays.copyOfRange(value, Integer.BYTES, value.length);
 
     /** Sends a record to the partition its value names, or to every partition. */
     static final StreamPartitioner<String, byte[]> PARTITIONER = new StreamPartitioner<>() {
@@ -40,6 +40,14 @@ final class ModelSink {
     };
 
     private ModelSink() {
+    }
+
+    /**
+     * The forwarded value retracting a key's model from {@code partition} of the models topic: a tombstone there,
+     * which the task's model store applies as it does one from {@code vigil publish-model}'s users.
+     */
+    static byte[] tombstone(int partition) {
+        return ByteBuffer.allocate(Integer.BYTES).putInt(partition).array();
     }
 
     /** The forwarded value publishing {@code model} to {@code partition} (or, for a shared model, to every one). */

@@ -69,6 +69,15 @@ final class StreamModels implements ModelSource {
         return trainer == null ? Optional.empty() : trainer.delivered(point);
     }
 
+    /**
+     * Forgets the task's model of {@code modelId} put in force but not yet in the store; returns whether the key has
+     * a model to retract (that one, or one in the store).
+     */
+    boolean retract(String modelId) {
+        boolean mine = inFlight.remove(modelId) != null;
+        return store.current(modelId) != null || mine;
+    }
+
     @Override
     public void putInForce(LstmModel model) {
         inFlight.put(model.info().modelId(), model);

@@ -34,6 +34,8 @@ public final class VigilMetrics {
     public static final String TRAINING_REQUESTED = "trainings-requested";
     /** Trainings a key ran in line on the stream thread: its swap point came before the trainer delivered. */
     public static final String TRAINED_IN_LINE = "trainings-in-line";
+    /** Keys forgotten after {@code keyIdleExpiryMs} without an event: state and history deleted, model retracted. */
+    public static final String KEYS_EXPIRED = "keys-expired";
     /** Stored per-key state or history that could not be used (corrupt, or from another shape) and was restarted. */
     public static final String STATE_DISCARDED = "state-discarded";
     /**

@@ -35,6 +35,8 @@ class TopologyConfigLoaderTest {
         assertEquals(d.modelsTopic(), t.modelsTopic());
         assertEquals(d.maxFutureMs(), t.maxFutureMs());
         assertEquals(TopologyConfig.DEFAULT_MIN_EVENT_TIME_MS, t.minEventTimeMs());
+        assertEquals(0, d.keyIdleExpiryMs());
+        assertEquals(d.keyIdleExpiryMs(), t.keyIdleExpiryMs());
         assertEquals(Map.of("lstm.hiddenSize", "32", "lstm.calendar", "day", "training.levelJitter", "0.0",
                 "retrain.scope", "per-key", "retrain.coldStart", "none", "retrain.retrainInterval", "1000",
                 "scoring.alertThreshold", "0.5"), t.detector());

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -88,6 +89,26 @@ class DetectorStateCodecTest {
         assertEquals(300, back.events());
         assertEquals(SyntheticSeries.START, back.firstTimestamp(), "the first event's time");
         assertEquals(3, back.modelVersion());
+    }
+
+    @Test
+    void shouldReadTheLatestEventTimeWithoutDecodingFromEveryReleasedFormatAndShape() throws IOException {
+        DetectorState state = sampleState();
+        assertEquals(state.lastTimestamp(), DetectorStateCodec.lastTimestamp(DetectorStateCodec.encode(state)));
+        assertEquals(SyntheticSeries.START + 299 * SyntheticSeries.STEP_MS, state.lastTimestamp());
+        // three channels, two layers: the read skips a state's own shape
+        Detector wide = new Detector(new DetectorConfig(new dev.vigil.lstm.LstmConfig(3, 6, 2, 1.0, true),
+                DetectorConfig.defaults().scoring()));
+        DetectorState multi = wide.newState();
+        wide.step(null, multi, new Event(1_767_225_600_123L, new double[] {1, 2, 3}));
+        assertEquals(1_767_225_600_123L, DetectorStateCodec.lastTimestamp(DetectorStateCodec.encode(multi)));
+        for (String f : List.of(FIXTURE_V1, FIXTURE_V4, FIXTURE_V9, FIXTURE_V14, FIXTURE)) {
+            byte[] bytes = fixture(f);
+            assertEquals(DetectorStateCodec.decode(bytes).lastTimestamp(), DetectorStateCodec.lastTimestamp(bytes), f);
+        }
+        byte[] flipped = DetectorStateCodec.encode(state);
+        flipped[40] ^= 0x10;
+        assertThrows(BadBytesException.class, () -> DetectorStateCodec.lastTimestamp(flipped));
     }
 
     @Test
