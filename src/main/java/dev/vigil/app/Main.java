@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code vigil.jar}. */
 @Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil 0.1.0",
         description = "Streaming LSTM anomaly detection for Kafka.",
-        subcommands = {RunCommand.class, DemoCommand.class, EvaluateCommand.class, TrainCommand.class, PublishModelCommand.class, MigrateModelsCommand.class, ReplayCommand.class, SynthCommand.class,
+        subcommands = {RunCommand.class, DemoCommand.class, EvaluateCommand.class, TrainCommand.class, PublishModelCommand.class, ForgetCommand.class, MigrateModelsCommand.class, ReplayCommand.class, SynthCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

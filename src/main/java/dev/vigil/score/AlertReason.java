@@ -19,7 +19,9 @@ public enum AlertReason {
     /** {@code quietEvents} calm events in a row closed the alert. */
     CALM("calm"),
     /** The key sent no event for its topology's {@code keyIdleExpiryMs} and was forgotten, its open alert closed. */
-    EXPIRED("expired");
+    EXPIRED("expired"),
+    /** The key was forgotten at a request on the input topic ({@code vigil forget}), its open alert closed. */
+    DELETED("deleted");
 
     private final String label;
 

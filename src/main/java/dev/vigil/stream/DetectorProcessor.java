@@ -44,11 +44,12 @@ import java.util.Map;
  * With the topology's {@code keyIdleExpiryMs}, every quarter of it in stream time the task forgets its keys whose
  * latest event time is that far behind the newest event time it has scored since it started: their state and history
  * are deleted, a model of their own is retracted (a tombstone to their partition of the models topic, in the task's
- * transaction), an alert they had open is closed with reason {@code expired}; each is counted
- * ({@link VigilMetrics#KEYS_EXPIRED}). A bad record never throws and never changes a key's stored bytes. The
- * lifecycle is the evaluator's, so a key's scores equal, bit for bit, {@code SeriesReplay} on the same events (in
- * shared scope: on the task of partition 0, which trains the shared model; other tasks follow the model store). Not
- * thread-safe; Kafka Streams creates one per task.
+ * transaction), an alert they had open is closed with reason {@code expired}; each is counted ({@link
+ * VigilMetrics#KEYS_EXPIRED}). A request on the input topic to forget a key ({@link ForgetRequests}) does the same for
+ * that key at once (reason {@code deleted}, {@link VigilMetrics#KEYS_DELETED}). A bad record never throws and never
+ * changes a key's stored bytes. The lifecycle is the evaluator's, so a key's scores equal, bit for bit, {@code
+ * SeriesReplay} on the same events (in shared scope: on the task of partition 0, which trains the shared model; other
+ * tasks follow the model store). Not thread-safe; Kafka Streams creates one per task.
  */
 public final class DetectorProcessor implements Processor<String, byte[], String, byte[]> {
     /** Bad records of one reason logged at WARN before switching to one in {@link #WARN_EVERY}. */
@@ -83,6 +84,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     private Sensor trainedInLine;
     private Sensor scoreLatency;
     private Sensor expired;
+    private Sensor deleted;
     private StreamModels models;
 
     /**
@@ -151,6 +153,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         models = new StreamModels(cache, training instanceof TopologyTrainer t ? t : null, partition, this::publish);
         lifecycle = new KeyLifecycle(config, retrain, trainsShared, stores, models, training);
         expired = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.KEYS_EXPIRED);
+        deleted = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.KEYS_DELETED);
         if (idleExpiryMs > 0) {
             context.schedule(Duration.ofMillis(Math.max(1000, idleExpiryMs / 4)), PunctuationType.STREAM_TIME,
                     streamTime -> expireIdle());
@@ -159,6 +162,10 @@ public final class DetectorProcessor implements Processor<String, byte[], String
 
     @Override
     public void process(Record<String, byte[]> record) {
+        if (ForgetRequests.isRequest(record.value(), record.headers())) {
+            forgetOnRequest(record);
+            return;
+        }
         long started = System.nanoTime();
         ParsedRecord parsed = parser.parse(record.key(), record.value(), record.timestamp());
         if (!parsed.isAccepted()) {
@@ -191,15 +198,8 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         }
         List<String> idle = stores.idleKeys(newestEventTime - idleExpiryMs);
         for (String key : idle) {
-            DetectorState state = stores.delete(key);
-            if (state != null && state.score().alertOpen()) {
-                emitAlert(key, newestEventTime, expiredAlert(state));
-            }
-            // in per-key scope a key's model id is the key; a shared model is every key's and stays
-            if (!retrain.shared() && models.retract(key)) {
-                context.forward(new Record<>(key, ModelSink.tombstone(context.taskId().partition()),
-                        context.currentSystemTimeMs(), new RecordHeaders()), names.modelsSink());
-            }
+            forget(key, newestEventTime, AlertReason.EXPIRED, "no event since %s, more than keyIdleExpiryMs "
+                    + idleExpiryMs + " before the newest: the key is forgotten");
             expired.record();
         }
         if (!idle.isEmpty()) {
@@ -208,12 +208,39 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         }
     }
 
-    /** The closing record of the alert a forgotten key had open. */
-    private DetectorResult expiredAlert(DetectorState state) {
-        String detail = "no event since " + java.time.Instant.ofEpochMilli(state.lastTimestamp()) + ", more than "
-                + "keyIdleExpiryMs " + idleExpiryMs + " before the newest: the key is forgotten";
-        return new DetectorResult(newestEventTime, new double[0], null, null, 0, 0, 0, 0, false, state.modelVersion(),
-                false, AlertTransition.CLOSED, false, new int[0], false, AlertReason.EXPIRED, detail, -1, null);
+    /** A request on the input topic to forget its key ({@link ForgetRequests}); one without a key is dead-lettered. */
+    private void forgetOnRequest(Record<String, byte[]> record) {
+        String key = record.key();
+        if (key == null || key.isEmpty()) {
+            deadLetter(record, RejectReason.MISSING_KEY, "a request to forget a key names no key");
+            return;
+        }
+        boolean held = forget(key, record.timestamp(), AlertReason.DELETED,
+                "the key is forgotten at a request (vigil forget); its latest event was at %s");
+        deleted.record();
+        LOG.info("forgot key '{}' of task {} at a request{}", key, context.taskId(), held ? "" : " (it had no state)");
+    }
+
+    /**
+     * Forgets {@code key}: its state and history deleted, an alert it had open closed for {@code reason} at {@code
+     * timestamp} (the detail {@code detail} with its latest event time for {@code %s}), a model of its own retracted
+     * by a tombstone in this task's partition of the models topic (per-key scope; a shared model is every key's).
+     * Returns whether the key had a state.
+     */
+    private boolean forget(String key, long timestamp, AlertReason reason, String detail) {
+        DetectorState state = stores.delete(key);
+        if (state != null && state.score().alertOpen()) {
+            String said = String.format(java.util.Locale.ROOT, detail,
+                    java.time.Instant.ofEpochMilli(state.lastTimestamp()));
+            emitAlert(key, timestamp, new DetectorResult(timestamp, new double[0], null, null, 0, 0, 0, 0, false,
+                    state.modelVersion(), false, AlertTransition.CLOSED, false, new int[0], false, reason, said, -1,
+                    null));
+        }
+        if (!retrain.shared() && models.retract(key)) {
+            context.forward(new Record<>(key, ModelSink.tombstone(context.taskId().partition()),
+                    context.currentSystemTimeMs(), new RecordHeaders()), names.modelsSink());
+        }
+        return state != null;
     }
 
     /** Scores the event, or sends it to the dead letters when the key refuses it; whether it was scored. */

@@ -19,7 +19,10 @@ public enum RejectReason {
     WRONG_TYPE,
     /** A reading is NaN or ±Infinity, written as such or a number too large for a double. */
     NON_FINITE,
-    /** No reading: the record value is null, or {@code value} (single-value) / {@code values} (named channels) is missing or null. */
+    /**
+     * No reading: the record value is null (and the record is no {@link ForgetRequests request} to forget its key), or
+     * {@code value} (single-value) / {@code values} (named channels) is missing or null.
+     */
     MISSING_VALUE,
     /** {@code values} names a channel the topology does not list. */
     UNKNOWN_CHANNEL,

@@ -10,7 +10,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * a sensor meet in one task. It only reads the key field ({@link EventParser#extractKey}); validating the event
  * is the detector's job, so that every bad record is classified in one place. A record whose key cannot be
  * read (not JSON, oversized, field missing...) goes on under the key {@value #UNKEYED} and is dead-lettered by
- * the detector with its reason. The original key and input coordinates travel in {@link RecordOrigin} headers.
+ * the detector with its reason; a request to forget a key ({@link ForgetRequests}) goes on under its record key. The
+ * original key and input coordinates travel in {@link RecordOrigin} headers.
  */
 final class RekeyProcessor implements Processor<String, byte[], String, byte[]> {
     /** Key of records whose key field cannot be read; the detector refuses them all. */
@@ -30,7 +31,9 @@ final class RekeyProcessor implements Processor<String, byte[], String, byte[]> 
 
     @Override
     public void process(Record<String, byte[]> record) {
-        String key = parser.extractKey(record.value());
+        // a request to forget a key names the sensor key as its record key: it has no value to read one from
+        String key = ForgetRequests.isRequest(record.value(), record.headers()) ? record.key()
+                : parser.extractKey(record.value());
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         RecordOrigin origin = context.recordMetadata()
                 .map(m -> new RecordOrigin(record.key(), m.topic(), m.partition(), m.offset()))

@@ -36,6 +36,8 @@ public final class VigilMetrics {
     public static final String TRAINED_IN_LINE = "trainings-in-line";
     /** Keys forgotten after {@code keyIdleExpiryMs} without an event: state and history deleted, model retracted. */
     public static final String KEYS_EXPIRED = "keys-expired";
+    /** Keys forgotten at a request on the input topic ({@code vigil forget}, {@link ForgetRequests}). */
+    public static final String KEYS_DELETED = "keys-deleted";
     /** Stored per-key state or history that could not be used (corrupt, or from another shape) and was restarted. */
     public static final String STATE_DISCARDED = "state-discarded";
     /**

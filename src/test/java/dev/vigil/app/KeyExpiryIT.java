@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code keyIdleExpiryMs} against a real broker: a key that falls silent while another key of its partition goes on is
  * forgotten in its task's transaction: its model retracted by a tombstone in its events' partition of the models topic
  * (a partition the Java hash would not choose), its open alert closed with reason {@code expired}, its state gone
- * from the store and from {@code /sensors/<key>}; the other key is still served.
+ * from the store and from {@code /sensors/<key>}; the other key is still served. {@code vigil forget} does the same for
+ * a key at once, through the input topic.
  */
 class KeyExpiryIT {
     private static final Duration LIMIT = ServiceScenario.LIMIT;
@@ -50,12 +51,48 @@ class KeyExpiryIT {
     Path tmp;
 
     @Test
+    void shouldForgetAKeyAtOnceWhenVigilForgetAsks() throws Exception {
+        EmbeddedKafkaBroker broker = KafkaTestBroker.shared();
+        TopologyConfig topology = topology("forget", 0);
+        int partition = (ServiceScenario.javaPartition(GONE, PARTITIONS) + 1) % PARTITIONS;
+        AppConfig app = ServiceScenario.serviceApp(broker.bootstrapServers(), "forget-it", tmp.resolve("state"),
+                PARTITIONS);
+        TopologyNames names = new TopologyNames(topology.name());
+        try (VigilService service = VigilService.start(app, List.of(topology), LIMIT);
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaOptions.producerProperties(app));
+             KafkaConsumer<String, byte[]> alerts = ServiceScenario.consumer(broker.bootstrapServers(),
+                     topology.alertsTopic());
+             KafkaConsumer<String, byte[]> models = ServiceScenario.consumer(broker.bootstrapServers(),
+                     topology.modelsTopic())) {
+            assertTrue(service.awaitRunning(LIMIT));
+            KafkaStreams streams = service.applications().get(0);
+            modelAndEvents(producer, topology, partition, streams, 100);
+            List<ConsumerRecord<String, byte[]>> alertRecords = new ArrayList<>();
+            awaitRecord(alerts, alertRecords, r -> r.key().equals(GONE)
+                    && "opened".equals(ServiceScenario.json(r.value()).get("type").asText()));
+
+            CommandRun forget = CommandRun.of("forget", "--bootstrap-servers", broker.bootstrapServers(), "--topic",
+                    topology.inputTopic(), "--partition", String.valueOf(partition), "--key", GONE);
+            assertEquals(0, forget.code(), forget.err());
+            assertTrue(forget.out().startsWith("asked to forget key " + GONE + ": forget-events-" + partition + "@"),
+                    forget.out());
+
+            JsonNode closed = ServiceScenario.json(awaitRecord(alerts, alertRecords, r -> r.key().equals(GONE)
+                    && "closed".equals(ServiceScenario.json(r.value()).get("type").asText())).value());
+            assertEquals("deleted", closed.get("reason").asText(), closed.toString());
+            ConsumerRecord<String, byte[]> tombstone = awaitRecord(models, new ArrayList<>(),
+                    r -> r.key().equals(GONE) && r.value() == null);
+            assertEquals(partition, tombstone.partition(), "retracted in the partition of the key's events");
+            assertNull(StoredKeyReader.store(streams, names.stateStore(), partition).get(GONE));
+            assertEquals(404, HttpProbe.get(service.http().port(), "/sensors/" + GONE).statusCode());
+            assertEquals(200, HttpProbe.get(service.http().port(), "/sensors/" + ALIVE).statusCode());
+        }
+    }
+
+    @Test
     void shouldForgetASilentKeyInItsTasksTransactionAndRetractItsModelInItsEventsPartition() throws Exception {
         EmbeddedKafkaBroker broker = KafkaTestBroker.shared();
-        TopologyConfig topology = new TopologyConfig("expiry", "expiry-events", null, List.of(), "ts", 0, 65_536,
-                "expiry-scores", "expiry-alerts", "expiry-dlq", "expiry-models",
-                Map.of("scoring.warmupEvents", "20", "retrain.historySize", "1000", "retrain.minTrainPoints", "1000"),
-                TopologyConfig.DEFAULT_MAX_FUTURE_MS, TopologyConfig.DEFAULT_MIN_EVENT_TIME_MS, List.of(), 7_200_000L);
+        TopologyConfig topology = topology("expiry", 7_200_000L);
         int partition = (ServiceScenario.javaPartition(GONE, PARTITIONS) + 1) % PARTITIONS;
         AppConfig app = ServiceScenario.serviceApp(broker.bootstrapServers(), "expiry-it", tmp.resolve("state"),
                 PARTITIONS);
@@ -68,18 +105,7 @@ class KeyExpiryIT {
                      topology.modelsTopic())) {
             assertTrue(service.awaitRunning(LIMIT));
             KafkaStreams streams = service.applications().get(0);
-            producer.send(new ProducerRecord<>(topology.modelsTopic(), partition, GONE, payload(topology))).get();
-            awaitTrue(() -> StoredKeyReader.store(streams, names.modelStore(), partition).get(GONE) != null,
-                    "the key's model reaches the model store of its events' partition");
-            // both keys in one partition, a reading every five minutes; the silent key's last one leaps and alerts
-            for (int i = 0; i < 400; i++) {
-                long ts = T0 + i * STEP;
-                if (i < 100) {
-                    send(producer, topology, partition, GONE, ts, i == 99 ? 900.0 : 30 + Math.sin(i / 6.0));
-                }
-                send(producer, topology, partition, ALIVE, ts, 50 + Math.sin(i / 6.0));
-            }
-            producer.flush();
+            modelAndEvents(producer, topology, partition, streams, 400);
 
             List<ConsumerRecord<String, byte[]>> alertRecords = new ArrayList<>();
             ConsumerRecord<String, byte[]> expired = awaitRecord(alerts, alertRecords, r -> r.key().equals(GONE)
@@ -98,6 +124,35 @@ class KeyExpiryIT {
             assertEquals(404, HttpProbe.get(service.http().port(), "/sensors/" + GONE).statusCode());
             assertEquals(200, HttpProbe.get(service.http().port(), "/sensors/" + ALIVE).statusCode());
         }
+    }
+
+    /** A topology whose keys warm up in 20 events, train no model, and are forgotten after {@code expiryMs}. */
+    private static TopologyConfig topology(String name, long expiryMs) {
+        return new TopologyConfig(name, name + "-events", null, List.of(), "ts", 0, 65_536, name + "-scores",
+                name + "-alerts", name + "-dlq", name + "-models",
+                Map.of("scoring.warmupEvents", "20", "retrain.historySize", "1000", "retrain.minTrainPoints", "1000"),
+                TopologyConfig.DEFAULT_MAX_FUTURE_MS, TopologyConfig.DEFAULT_MIN_EVENT_TIME_MS, List.of(), expiryMs);
+    }
+
+    /**
+     * Publishes a model for {@link #GONE} to {@code partition} and waits until its store holds it; then both keys'
+     * readings in that partition, one every five minutes: {@link #GONE} 100, the last leaping far past its range (an
+     * alert opens), {@link #ALIVE} {@code aliveEvents}.
+     */
+    private static void modelAndEvents(KafkaProducer<String, byte[]> producer, TopologyConfig topology, int partition,
+                                       KafkaStreams streams, int aliveEvents) throws Exception {
+        producer.send(new ProducerRecord<>(topology.modelsTopic(), partition, GONE, payload(topology))).get();
+        String store = new TopologyNames(topology.name()).modelStore();
+        awaitTrue(() -> StoredKeyReader.store(streams, store, partition).get(GONE) != null,
+                "the key's model reaches the model store of its events' partition");
+        for (int i = 0; i < aliveEvents; i++) {
+            long ts = T0 + i * STEP;
+            if (i < 100) {
+                send(producer, topology, partition, GONE, ts, i == 99 ? 900.0 : 30 + Math.sin(i / 6.0));
+            }
+            send(producer, topology, partition, ALIVE, ts, 50 + Math.sin(i / 6.0));
+        }
+        producer.flush();
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, TopologyConfig topology, int partition,

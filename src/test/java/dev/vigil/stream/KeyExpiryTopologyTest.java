@@ -25,10 +25,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code keyIdleExpiryMs}: a key that falls silent is forgotten once the newest event time its task has scored is that
- * far past its latest: its state and every history entry deleted, its model retracted from the models topic, its open
- * alert closed with reason {@code expired}; the other keys score exactly as without the setting; the forgotten key
- * starts afresh when it sends again.
+ * Forgetting keys. {@code keyIdleExpiryMs}: a key that falls silent is forgotten once the newest event time its task
+ * has scored is that far past its latest: its state and every history entry deleted, its model retracted from the
+ * models topic, its open alert closed with reason {@code expired}; the other keys score exactly as without the
+ * setting; the forgotten key starts afresh when it sends again. A request on the input topic ({@link ForgetRequests},
+ * as {@code vigil forget} writes it) does the same at once, also through a topology keyed by a value field; a null
+ * value without the request's header is still a dead letter.
  */
 class KeyExpiryTopologyTest {
     private static final long T0 = 1_767_225_600_000L;
@@ -130,7 +132,7 @@ class KeyExpiryTopologyTest {
         assertTrue(kept.goneScores.get(99).get("alertOpen").asBoolean(), "the leap opened an alert");
 
         // with it, once the newest event time is two hours past the key's latest, the key is gone from every store
-        assertNull(expiring.goneState);
+        assertTrue(expiring.goneState == null, "the state is deleted");
         assertEquals(List.of(), expiring.goneHistoryEntries);
         assertTrue(expiring.goneModel == null, "the tombstone reached the model store");
         assertEquals(1, expiring.expired);
@@ -170,5 +172,59 @@ class KeyExpiryTopologyTest {
     void shouldRefuseAnExpiryShorterThanAMinuteNamingTheKey() {
         var e = org.junit.jupiter.api.Assertions.assertThrows(dev.vigil.BadConfigException.class, () -> topology(59_999));
         assertTrue(e.getMessage().startsWith("keyIdleExpiryMs must be 0 or in [60000,"), e.getMessage());
+    }
+
+    @Test
+    void shouldForgetAKeyAtARequestAndDeadLetterAPlainNull() {
+        try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN, dir)) {
+            var models = vigil.driver.createOutputTopic(vigil.topology.modelsTopic(), new StringDeserializer(),
+                    new ByteArrayDeserializer());
+            for (int i = 0; i < 60; i++) {
+                long ts = T0 + i * MINUTE;
+                if (i == 30) {
+                    vigil.publish(GONE, StreamFixtures.payload(DETECTOR, GONE, 1, 3));
+                }
+                vigil.send(GONE, StreamFixtures.single(ts, i == 59 ? 500.0 : reading(i, 10)), ts);
+                vigil.send(ALIVE, StreamFixtures.single(ts, reading(i, 20)), ts);
+            }
+            byte[] alive = vigil.storedState(ALIVE);
+            long at = T0 + 61 * MINUTE;
+            vigil.send(VigilDriver.utf8(GONE), null, at, ForgetRequests.headers("test"));
+            vigil.send(VigilDriver.utf8(ALIVE), null, at, new org.apache.kafka.common.header.internals.RecordHeaders());
+
+            assertTrue(vigil.storedState(GONE) == null, "the state is deleted");
+            assertEquals(List.of(), entries(vigil.driver.getKeyValueStore(vigil.names.historyStore()), GONE));
+            assertTrue(vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.modelStore()).get(GONE) == null);
+            assertEquals(1, models.readRecordsToList().stream().filter(m -> m.key().equals(GONE) && m.value() == null)
+                    .count());
+            List<JsonNode> alerts = vigil.alerts.readRecordsToList().stream().map(a -> json(a.value())).toList();
+            JsonNode closed = alerts.get(alerts.size() - 1);
+            assertEquals(GONE, closed.get("key").asText());
+            assertEquals("deleted", closed.get("reason").asText());
+            assertEquals(at, closed.get("ts").asLong());
+            assertEquals(1, vigil.total(VigilMetrics.KEYS_DELETED));
+            // a null value without the header: a dead letter, and the key keeps its state
+            var dead = vigil.dlq.readRecordsToList();
+            assertEquals(1, dead.size());
+            assertEquals("MISSING_VALUE", DeadLetterHeaders.text(dead.get(0).headers(), DeadLetterHeaders.REASON));
+            assertTrue(java.util.Arrays.equals(alive, vigil.storedState(ALIVE)));
+        }
+    }
+
+    @Test
+    void shouldForgetAKeyAtARequestThroughAValueFieldKeyedTopology() {
+        TopologyConfig keyed = StreamFixtures.topology("keyed", "sensorId", List.of(), 0);
+        try (VigilDriver vigil = new VigilDriver(keyed, DETECTOR, RETRAIN, dir)) {
+            for (int i = 0; i < 40; i++) {
+                long ts = T0 + i * MINUTE;
+                vigil.send("device-7", "{\"sensorId\":\"" + GONE + "\",\"ts\":" + ts + ",\"value\":" + reading(i, 10)
+                        + "}", ts);
+            }
+            assertNotNull(vigil.storedState(GONE));
+            vigil.send(VigilDriver.utf8(GONE), null, T0 + 41 * MINUTE, ForgetRequests.headers("test"));
+            assertTrue(vigil.storedState(GONE) == null, "the state is deleted");
+            assertEquals(1, vigil.total(VigilMetrics.KEYS_DELETED));
+            assertEquals(List.of(), vigil.dlq.readRecordsToList());
+        }
     }
 }

@@ -107,9 +107,12 @@ public final class VigilMeters implements MeterBinder {
         FunctionCounter.builder("vigil.state.discarded", s, src -> streamTotal(src, VigilMetrics.STATE_DISCARDED))
                 .description("Stored key state or history that could not be used and was restarted.")
                 .tags("topology", t).register(registry);
-        FunctionCounter.builder("vigil.keys.expired", s, src -> streamTotal(src, VigilMetrics.KEYS_EXPIRED))
-                .description("Keys forgotten after keyIdleExpiryMs without an event.")
-                .tags("topology", t).register(registry);
+        String[][] forgotten = {{"expired", VigilMetrics.KEYS_EXPIRED}, {"deleted", VigilMetrics.KEYS_DELETED}};
+        for (String[] r : forgotten) {
+            FunctionCounter.builder("vigil.keys.forgotten", s, src -> streamTotal(src, r[1]))
+                    .description("Keys forgotten (state, history and own model), by reason.")
+                    .tags("topology", t, "reason", r[0]).register(registry);
+        }
         FunctionCounter.builder("vigil.training.requests", s, src -> streamTotal(src, VigilMetrics.TRAINING_REQUESTED))
                 .description("Trainings the keys' schedules asked for.")
                 .tags("topology", t).register(registry);
