@@ -70,11 +70,14 @@ final class StreamModels implements ModelSource {
     }
 
     /**
-     * Forgets the task's model of {@code modelId} put in force but not yet in the store; returns whether the key has
-     * a model to retract (that one, or one in the store).
+     * Forgets the task's model of {@code modelId} put in force but not yet in the store, and what the trainer keeps or
+     * runs for it; returns whether the key has a model to retract (that one, or one in the store).
      */
     boolean retract(String modelId) {
         boolean mine = inFlight.remove(modelId) != null;
+        if (trainer != null) {
+            trainer.forget(modelId);
+        }
         return store.current(modelId) != null || mine;
     }
 

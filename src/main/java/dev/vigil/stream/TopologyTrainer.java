@@ -218,6 +218,24 @@ public final class TopologyTrainer implements TrainingRequests {
         }
     }
 
+    /**
+     * A key whose model id is {@code modelId} was forgotten: the outcome kept for it is dropped and a training of it
+     * queued or running is withdrawn (skipped, or stopped and not kept), so that no model waits here for a key that
+     * will never take it.
+     */
+    void forget(String modelId) {
+        deliveries.remove(modelId);
+        TrainingPoint now = running.get(modelId);
+        if (now != null) {
+            withdrawn.put(modelId, now);
+        }
+        for (Job job : waiting) {
+            if (job.request.point().modelId().equals(modelId)) {
+                withdrawn.put(modelId, job.request.point());
+            }
+        }
+    }
+
     /** Whether the training of {@code modelId} is running now (tests). */
     boolean running(String modelId) {
         return running.containsKey(modelId);
@@ -280,7 +298,8 @@ public final class TopologyTrainer implements TrainingRequests {
             return;
         }
         trainingTime.record(ms);
-        if (outcome.status() != TrainingOutcome.Status.STOPPED) {
+        // a withdrawn training that ended before it noticed is not kept: its key trained it in line, or is forgotten
+        if (outcome.status() != TrainingOutcome.Status.STOPPED && !isWithdrawn(point)) {
             deliveries.put(point.modelId(), new Delivery(point, outcome));
         }
         Sensor why = switch (outcome.status()) {

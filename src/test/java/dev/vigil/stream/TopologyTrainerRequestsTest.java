@@ -121,6 +121,23 @@ class TopologyTrainerRequestsTest {
     }
 
     @Test
+    void shouldKeepNothingForAForgottenKey() {
+        TopologyTrainer trainer = trainer(StreamFixtures.RETRAIN, queued::add);
+        TrainingRequests.Request done = request("pump-1", 2, 200);
+        TrainingRequests.Request waiting = request("pump-2", 2, 200);
+        assertTrue(trainer.offer(done));
+        queued.remove(0).run();
+        assertTrue(trainer.offer(waiting));
+        trainer.forget("pump-1");
+        trainer.forget("pump-2");
+        queued.forEach(Runnable::run);
+        assertEquals(Optional.empty(), trainer.delivered(done.point()), "the finished one was dropped");
+        assertEquals(Optional.empty(), trainer.delivered(waiting.point()), "the queued one was skipped");
+        assertEquals(1, metric("trainings-skipped-total"));
+        assertTrue(trainer.offer(request("pump-2", 1, 300)), "the key may ask again in its next life");
+    }
+
+    @Test
     void shouldWaitForATrainingRunningAtTheSwapPointRatherThanTrainItAgain() throws InterruptedException {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
