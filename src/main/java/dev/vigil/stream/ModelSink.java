@@ -44,7 +44,7 @@ final class ModelSink {
 
     /**
      * The forwarded value retracting a key's model from {@code partition} of the models topic: a tombstone there,
-     * which the task's model store applies as it does one from {@code vigil publish-model}'s users.
+     * which the task's model store applies as it does any tombstone on that topic ({@link ModelStoreUpdater}).
      */
     static byte[] tombstone(int partition) {
         return ByteBuffer.allocate(Integer.BYTES).putInt(partition).array();
