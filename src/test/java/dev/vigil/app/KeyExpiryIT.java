@@ -120,6 +120,9 @@ class KeyExpiryIT {
 
             awaitTrue(() -> StoredKeyReader.store(streams, names.modelStore(), partition).get(GONE) == null,
                     "the model store applies the tombstone");
+            int port = service.http().port();
+            awaitTrue(() -> meter(port, "vigil_keys_forgotten_total{reason=\"expired\",topology=\"expiry\"") == 1.0,
+                    "/metrics counts the key forgotten");
             assertNull(StoredKeyReader.store(streams, names.stateStore(), partition).get(GONE));
             assertEquals(404, HttpProbe.get(service.http().port(), "/sensors/" + GONE).statusCode());
             assertEquals(200, HttpProbe.get(service.http().port(), "/sensors/" + ALIVE).statusCode());
@@ -153,6 +156,16 @@ class KeyExpiryIT {
             send(producer, topology, partition, ALIVE, ts, 50 + Math.sin(i / 6.0));
         }
         producer.flush();
+    }
+
+    /** The value of the first /metrics line starting with {@code series}, NaN when there is none. */
+    private static double meter(int port, String series) {
+        for (String line : HttpProbe.get(port, "/metrics").body().split("\n")) {
+            if (line.startsWith(series)) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return Double.NaN;
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, TopologyConfig topology, int partition,
