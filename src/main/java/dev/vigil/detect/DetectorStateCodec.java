@@ -151,6 +151,38 @@ public final class DetectorStateCodec {
         return in.getLong(at);
     }
 
+    /**
+     * Whether the key has an alert open ({@link dev.vigil.score.ScoreState#alertOpen()}), read without decoding the
+     * rest of the state from format {@value #FIRST_VERSION_WITH_FLOAT_RINGS} on (a count of open alerts reads it from
+     * every state); an earlier format is decoded.
+     *
+     * @throws BadBytesException for the reasons {@link #decode} gives, short of decoding the state itself
+     */
+    public static boolean alertOpen(byte[] bytes) {
+        int version = checkedVersion(bytes);
+        if (version < FIRST_VERSION_WITH_FLOAT_RINGS) {
+            return decode(bytes).score().alertOpen();
+        }
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        int layers = Byte.toUnsignedInt(in.get(1));
+        int hidden = Short.toUnsignedInt(in.getShort(2));
+        int channels = Byte.toUnsignedInt(in.get(4));
+        // the detector's part: h and c, the prediction, hasPrediction, four counters, the schedule and its pending
+        // swap (six), lastScore; then the score section's channels and short window, centre, scale, min and max, the
+        // error's ring (floats), updates, its ring's count and next, long-run mean and variance, level updates
+        int score = 5 + 2 * layers * hidden * Float.BYTES + channels * Double.BYTES + 1 + 10 * Long.BYTES + Double.BYTES;
+        if (score + 2 > bytes.length) {
+            throw new BadBytesException("detector state of " + bytes.length + " bytes is too short for its shape");
+        }
+        int d = Byte.toUnsignedInt(in.get(score));
+        int window = Byte.toUnsignedInt(in.get(score + 1));
+        int at = score + 2 + 4 * d * Double.BYTES + window * Float.BYTES + Long.BYTES + 2 + 2 * Double.BYTES + Long.BYTES;
+        if (d != channels || at >= bytes.length) {
+            throw new BadBytesException("detector state has an inconsistent score section");
+        }
+        return in.get(at) != 0;
+    }
+
     /** Verifies the length, version and checksum; returns the version. */
     private static int checkedVersion(byte[] bytes) {
         if (bytes == null || bytes.length < 9) {

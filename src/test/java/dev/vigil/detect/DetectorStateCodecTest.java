@@ -112,6 +112,36 @@ class DetectorStateCodecTest {
     }
 
     @Test
+    void shouldReadWhetherAnAlertIsOpenWithoutDecodingFromEveryReleasedFormatAndShape() throws IOException {
+        Detector detector = new Detector(DetectorConfig.defaults());
+        DetectorState state = detector.newState();
+        List<Event> events = SyntheticSeries.events(SyntheticSeries.seasonal(300, 10, 2, 40, 0.2, 3));
+        int open = 0;
+        int closed = 0;
+        for (int i = 0; i < events.size(); i++) {
+            Event e = i == 200 ? new Event(events.get(i).timestamp(), new double[] {500}) : events.get(i);
+            detector.step(null, state, e);
+            byte[] bytes = DetectorStateCodec.encode(state, new byte[i % 7]);
+            assertEquals(state.score().alertOpen(), DetectorStateCodec.alertOpen(bytes), "event " + i);
+            open += state.score().alertOpen() ? 1 : 0;
+            closed += state.score().alertOpen() ? 0 : 1;
+        }
+        assertTrue(open > 0 && closed > 0, open + " open, " + closed + " closed");
+        Detector wide = new Detector(new DetectorConfig(new dev.vigil.lstm.LstmConfig(3, 6, 2, 1.0, true),
+                DetectorConfig.defaults().scoring()));
+        DetectorState multi = wide.newState();
+        for (int i = 0; i < 200; i++) {
+            double v = i == 150 ? 900 : Math.sin(i / 5.0);
+            wide.step(null, multi, new Event(1_767_225_600_000L + i * 60_000L, new double[] {v, 2 * v, 3}));
+            assertEquals(multi.score().alertOpen(), DetectorStateCodec.alertOpen(DetectorStateCodec.encode(multi)));
+        }
+        for (String f : List.of(FIXTURE_V1, FIXTURE_V4, FIXTURE_V9, FIXTURE_V13, FIXTURE_V14, FIXTURE)) {
+            byte[] bytes = fixture(f);
+            assertEquals(DetectorStateCodec.decode(bytes).score().alertOpen(), DetectorStateCodec.alertOpen(bytes), f);
+        }
+    }
+
+    @Test
     void shouldKeepTheDefaultStateSmall() {
         int size = DetectorStateCodec.encode(sampleState()).length;
         assertTrue(size <= STATE_BYTES_BUDGET, "default state takes " + size + " bytes");
