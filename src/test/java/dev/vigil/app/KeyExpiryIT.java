@@ -52,80 +52,88 @@ class KeyExpiryIT {
 
     @Test
     void shouldForgetAKeyAtOnceWhenVigilForgetAsks() throws Exception {
-        EmbeddedKafkaBroker broker = KafkaTestBroker.shared();
-        TopologyConfig topology = topology("forget", 0);
-        int partition = (ServiceScenario.javaPartition(GONE, PARTITIONS) + 1) % PARTITIONS;
-        AppConfig app = ServiceScenario.serviceApp(broker.bootstrapServers(), "forget-it", tmp.resolve("state"),
-                PARTITIONS);
-        TopologyNames names = new TopologyNames(topology.name());
-        try (VigilService service = VigilService.start(app, List.of(topology), LIMIT);
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaOptions.producerProperties(app));
-             KafkaConsumer<String, byte[]> alerts = ServiceScenario.consumer(broker.bootstrapServers(),
-                     topology.alertsTopic());
-             KafkaConsumer<String, byte[]> models = ServiceScenario.consumer(broker.bootstrapServers(),
-                     topology.modelsTopic())) {
-            assertTrue(service.awaitRunning(LIMIT));
-            KafkaStreams streams = service.applications().get(0);
-            modelAndEvents(producer, topology, partition, streams, 100);
-            List<ConsumerRecord<String, byte[]>> alertRecords = new ArrayList<>();
-            awaitRecord(alerts, alertRecords, r -> r.key().equals(GONE)
-                    && "opened".equals(ServiceScenario.json(r.value()).get("type").asText()));
-
-            CommandRun forget = CommandRun.of("forget", "--bootstrap-servers", broker.bootstrapServers(), "--topic",
-                    topology.inputTopic(), "--partition", String.valueOf(partition), "--key", GONE);
+        try (Rig rig = new Rig(tmp, "forget", 0, 100)) {
+            rig.awaitAlert(r -> "opened".equals(r.get("type").asText()));
+            CommandRun forget = CommandRun.of("forget", "--bootstrap-servers", rig.broker.bootstrapServers(),
+                    "--topic", rig.topology.inputTopic(), "--partition", String.valueOf(rig.partition), "--key", GONE);
             assertEquals(0, forget.code(), forget.err());
-            assertTrue(forget.out().startsWith("asked to forget key " + GONE + ": forget-events-" + partition + "@"),
-                    forget.out());
-
-            JsonNode closed = ServiceScenario.json(awaitRecord(alerts, alertRecords, r -> r.key().equals(GONE)
-                    && "closed".equals(ServiceScenario.json(r.value()).get("type").asText())).value());
+            assertTrue(forget.out().startsWith("asked to forget key " + GONE + ": forget-events-" + rig.partition
+                    + "@"), forget.out());
+            JsonNode closed = rig.awaitAlert(r -> "closed".equals(r.get("type").asText()));
             assertEquals("deleted", closed.get("reason").asText(), closed.toString());
-            ConsumerRecord<String, byte[]> tombstone = awaitRecord(models, new ArrayList<>(),
-                    r -> r.key().equals(GONE) && r.value() == null);
-            assertEquals(partition, tombstone.partition(), "retracted in the partition of the key's events");
-            assertNull(StoredKeyReader.store(streams, names.stateStore(), partition).get(GONE));
-            assertEquals(404, HttpProbe.get(service.http().port(), "/sensors/" + GONE).statusCode());
-            assertEquals(200, HttpProbe.get(service.http().port(), "/sensors/" + ALIVE).statusCode());
+            rig.assertForgotten();
         }
     }
 
     @Test
     void shouldForgetASilentKeyInItsTasksTransactionAndRetractItsModelInItsEventsPartition() throws Exception {
-        EmbeddedKafkaBroker broker = KafkaTestBroker.shared();
-        TopologyConfig topology = topology("expiry", 7_200_000L);
-        int partition = (ServiceScenario.javaPartition(GONE, PARTITIONS) + 1) % PARTITIONS;
-        AppConfig app = ServiceScenario.serviceApp(broker.bootstrapServers(), "expiry-it", tmp.resolve("state"),
-                PARTITIONS);
-        TopologyNames names = new TopologyNames(topology.name());
-        try (VigilService service = VigilService.start(app, List.of(topology), LIMIT);
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaOptions.producerProperties(app));
-             KafkaConsumer<String, byte[]> alerts = ServiceScenario.consumer(broker.bootstrapServers(),
-                     topology.alertsTopic());
-             KafkaConsumer<String, byte[]> models = ServiceScenario.consumer(broker.bootstrapServers(),
-                     topology.modelsTopic())) {
-            assertTrue(service.awaitRunning(LIMIT));
-            KafkaStreams streams = service.applications().get(0);
-            modelAndEvents(producer, topology, partition, streams, 400);
-
-            List<ConsumerRecord<String, byte[]>> alertRecords = new ArrayList<>();
-            ConsumerRecord<String, byte[]> expired = awaitRecord(alerts, alertRecords, r -> r.key().equals(GONE)
-                    && "expired".equals(ServiceScenario.json(r.value()).path("reason").asText()));
-            JsonNode closed = ServiceScenario.json(expired.value());
+        try (Rig rig = new Rig(tmp, "expiry", 7_200_000L, 400)) {
+            JsonNode closed = rig.awaitAlert(r -> "expired".equals(r.path("reason").asText()));
             assertEquals("closed", closed.get("type").asText(), closed.toString());
-            assertTrue(alertRecords.stream().anyMatch(r -> r.key().equals(GONE)
+            assertTrue(rig.alertRecords.stream().anyMatch(r -> r.key().equals(GONE)
                     && "opened".equals(ServiceScenario.json(r.value()).get("type").asText())), "the leap opened one");
+            rig.assertForgotten();
+            int port = rig.service.http().port();
+            awaitTrue(() -> meter(port, "vigil_keys_forgotten_total{reason=\"expired\",topology=\"expiry\"") == 1.0,
+                    "/metrics counts the key forgotten");
+        }
+    }
+
+    /**
+     * A one-instance service on the shared broker with {@link #topology}, a model for {@link #GONE} and both keys'
+     * readings in one partition that the Java hash would not give {@link #GONE} ({@link #modelAndEvents}), and
+     * read_committed consumers of the alerts and the models.
+     */
+    private static final class Rig implements AutoCloseable {
+        final EmbeddedKafkaBroker broker = KafkaTestBroker.shared();
+        final TopologyConfig topology;
+        final TopologyNames names;
+        final int partition = (ServiceScenario.javaPartition(GONE, PARTITIONS) + 1) % PARTITIONS;
+        final VigilService service;
+        final KafkaStreams streams;
+        final KafkaProducer<String, byte[]> producer;
+        final KafkaConsumer<String, byte[]> alerts;
+        final KafkaConsumer<String, byte[]> models;
+        final List<ConsumerRecord<String, byte[]>> alertRecords = new ArrayList<>();
+
+        Rig(Path tmp, String name, long expiryMs, int aliveEvents) throws Exception {
+            topology = topology(name, expiryMs);
+            names = new TopologyNames(name);
+            AppConfig app = ServiceScenario.serviceApp(broker.bootstrapServers(), name + "-it", tmp.resolve("state"),
+                    PARTITIONS);
+            service = VigilService.start(app, List.of(topology), LIMIT);
+            producer = new KafkaProducer<>(KafkaOptions.producerProperties(app));
+            alerts = ServiceScenario.consumer(broker.bootstrapServers(), topology.alertsTopic());
+            models = ServiceScenario.consumer(broker.bootstrapServers(), topology.modelsTopic());
+            assertTrue(service.awaitRunning(LIMIT));
+            streams = service.applications().get(0);
+            modelAndEvents(producer, topology, partition, streams, aliveEvents);
+        }
+
+        /** {@link #GONE}'s first alert record that matches (read from the start; all kept in {@link #alertRecords}). */
+        JsonNode awaitAlert(java.util.function.Predicate<JsonNode> wanted) {
+            return ServiceScenario.json(awaitRecord(alerts, alertRecords,
+                    r -> r.key().equals(GONE) && wanted.test(ServiceScenario.json(r.value()))).value());
+        }
+
+        /** {@link #GONE}'s model retracted in its events' partition and applied, its state gone, the other served. */
+        void assertForgotten() throws InterruptedException {
             ConsumerRecord<String, byte[]> tombstone = awaitRecord(models, new ArrayList<>(),
                     r -> r.key().equals(GONE) && r.value() == null);
             assertEquals(partition, tombstone.partition(), "retracted in the partition of the key's events");
-
             awaitTrue(() -> StoredKeyReader.store(streams, names.modelStore(), partition).get(GONE) == null,
                     "the model store applies the tombstone");
-            int port = service.http().port();
-            awaitTrue(() -> meter(port, "vigil_keys_forgotten_total{reason=\"expired\",topology=\"expiry\"") == 1.0,
-                    "/metrics counts the key forgotten");
             assertNull(StoredKeyReader.store(streams, names.stateStore(), partition).get(GONE));
             assertEquals(404, HttpProbe.get(service.http().port(), "/sensors/" + GONE).statusCode());
             assertEquals(200, HttpProbe.get(service.http().port(), "/sensors/" + ALIVE).statusCode());
+        }
+
+        @Override
+        public void close() {
+            models.close();
+            alerts.close();
+            producer.close();
+            service.close();
         }
     }
 
