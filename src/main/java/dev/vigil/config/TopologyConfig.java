@@ -43,12 +43,12 @@ import java.util.regex.Pattern;
  *                          scored by its increase since the key's previous reading, a reading below the previous one
  *                          counting as a restart from zero; names from {@code channels}, or {@code value} for
  *                          single-value events; needs {@code allowedLatenessMs} 0; default empty
- * @param keyIdleExpiryMs   a key whose latest event time falls this far behind the newest event time its task has
- *                          seen is forgotten: its detector state and history deleted, its own model retracted from
- *                          the models topic, an alert it had open closed (reason {@code expired}); the key starts
- *                          afresh if it sends again. For fleets whose keys come and go (containers, replaced
- *                          devices), so that stores follow the keys that are alive. 0 (the default) keeps every key;
- *                          else 60,000..315,360,000,000
+ * @param keyIdleExpiryMs   a key whose latest event time falls this far behind the newest of its task's keys (a
+ *                          silent partition's moving on with the wall clock) is forgotten: its detector state and
+ *                          history deleted, its own model retracted from the models topic, an alert it had open
+ *                          closed (reason {@code expired}); the key starts afresh if it sends again. For fleets
+ *                          whose keys come and go (containers, replaced devices), so that stores follow the keys
+ *                          that are alive. 0 (the default) keeps every key; else 60,000..315,360,000,000
  */
 public record TopologyConfig(
         String name,

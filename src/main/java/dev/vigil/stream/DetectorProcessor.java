@@ -41,13 +41,13 @@ import java.util.Map;
  *       a refused event is dead-lettered ({@link RejectReason#LATE} or {@code REFUSED}) and nothing is saved;</li>
  *   <li>otherwise a score record (and on OPENED/CLOSED an alert record) is forwarded and the state saved, once.</li>
  * </ol>
- * With the topology's {@code keyIdleExpiryMs}, every quarter of it in stream time the task forgets its keys whose
- * latest event time is that far behind the newest event time it has scored since it started: their state and history
- * are deleted, a model of their own is retracted (a tombstone to their partition of the models topic, in the task's
- * transaction), an alert they had open is closed with reason {@code expired}; each is counted ({@link
- * VigilMetrics#KEYS_EXPIRED}). A request on the input topic to forget a key ({@link ForgetRequests}) does the same for
- * that key at once (reason {@code deleted}, {@link VigilMetrics#KEYS_DELETED}). A bad record never throws and never
- * changes a key's stored bytes. The lifecycle is the evaluator's, so a key's scores equal, bit for bit, {@code
+ * With the topology's {@code keyIdleExpiryMs}, every quarter of it in stream time (and of wall time, for a partition
+ * gone silent) the task forgets its keys whose latest event time is that far behind the newest of its keys': their
+ * state and history are deleted, a model of their own is retracted (a tombstone to their partition of the models
+ * topic, in the task's transaction), an alert they had open is closed with reason {@code expired}; each is counted
+ * ({@link VigilMetrics#KEYS_EXPIRED}). A request on the input topic to forget a key ({@link ForgetRequests}) does the
+ * same for that key at once (reason {@code deleted}, {@link VigilMetrics#KEYS_DELETED}). A bad record never throws and
+ * never changes a key's stored bytes. The lifecycle is the evaluator's, so a key's scores equal, bit for bit, {@code
  * SeriesReplay} on the same events (in shared scope: on the task of partition 0, which trains the shared model; other
  * tasks follow the model store). Not thread-safe; Kafka Streams creates one per task.
  */
@@ -70,8 +70,13 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     private final AlertRecordWriter alerts;
     private final long[] rejected = new long[RejectReason.values().length];
     private final long idleExpiryMs;
-    /** The newest event time this task has scored since it started; {@link Long#MIN_VALUE}: none yet. */
+    /**
+     * The newest event time of the task's keys (from its stored states when it starts, then of each event it scores);
+     * {@link Long#MIN_VALUE}: none yet.
+     */
     private long newestEventTime = Long.MIN_VALUE;
+    /** The wall time ({@code currentSystemTimeMs}) at which {@link #newestEventTime} last moved or was read. */
+    private long newestAtWallTime;
 
     private ProcessorContext<String, byte[]> context;
     private KeyLifecycle lifecycle;
@@ -155,8 +160,13 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         expired = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.KEYS_EXPIRED);
         deleted = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.KEYS_DELETED);
         if (idleExpiryMs > 0) {
-            context.schedule(Duration.ofMillis(Math.max(1000, idleExpiryMs / 4)), PunctuationType.STREAM_TIME,
-                    streamTime -> expireIdle());
+            newestEventTime = stores.newestEventTime();
+            newestAtWallTime = context.currentSystemTimeMs();
+            Duration every = Duration.ofMillis(Math.max(1000, idleExpiryMs / 4));
+            context.schedule(every, PunctuationType.STREAM_TIME, streamTime -> expireIdle(newestEventTime));
+            // a partition whose keys all fell silent moves no stream time: its clock goes on with the wall's
+            context.schedule(every, PunctuationType.WALL_CLOCK_TIME,
+                    wallTime -> expireIdle(newestEventTime + Math.max(0, wallTime - newestAtWallTime)));
         }
     }
 
@@ -182,29 +192,34 @@ public final class DetectorProcessor implements Processor<String, byte[], String
             stores.forget(key);
             throw e;
         }
+        if (scoredIt && parsed.event().timestamp() > newestEventTime) {
+            newestEventTime = parsed.event().timestamp();
+            newestAtWallTime = context.currentSystemTimeMs();
+        }
         if (scoredIt) {
-            newestEventTime = Math.max(newestEventTime, parsed.event().timestamp());
             scoreLatency.record(System.nanoTime() - started);
         }
     }
 
     /**
-     * Forgets the task's keys idle for {@code keyIdleExpiryMs} of event time before the newest it has scored: state
-     * and history deleted, an open alert closed, a model of the key's own retracted.
+     * Forgets the task's keys idle for {@code keyIdleExpiryMs} of event time before {@code now}: the newest event time
+     * of its keys or, when a wall-clock punctuation finds the partition silent, that time moved on by the wall time
+     * since it last moved. State and history deleted, an open alert closed, a model of the key's own retracted.
      */
-    private void expireIdle() {
+    private void expireIdle(long now) {
         if (newestEventTime == Long.MIN_VALUE) {
             return;
         }
-        List<String> idle = stores.idleKeys(newestEventTime - idleExpiryMs);
+        long before = now - idleExpiryMs;
+        List<String> idle = stores.idleKeys(before);
         for (String key : idle) {
-            forget(key, newestEventTime, AlertReason.EXPIRED, "no event since %s, more than keyIdleExpiryMs "
-                    + idleExpiryMs + " before the newest: the key is forgotten");
+            forget(key, now, AlertReason.EXPIRED, "no event since %s, more than keyIdleExpiryMs " + idleExpiryMs
+                    + " before " + java.time.Instant.ofEpochMilli(now) + ": the key is forgotten");
             expired.record();
         }
         if (!idle.isEmpty()) {
             LOG.info("forgot {} key(s) of task {} with no event for keyIdleExpiryMs {} (latest event before {})",
-                    idle.size(), context.taskId(), idleExpiryMs, newestEventTime - idleExpiryMs);
+                    idle.size(), context.taskId(), idleExpiryMs, java.time.Instant.ofEpochMilli(before));
         }
     }
 

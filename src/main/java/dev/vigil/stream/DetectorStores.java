@@ -217,6 +217,24 @@ final class DetectorStores implements KeyHistory {
     }
 
     /**
+     * The latest event time of any key the store holds, {@link Long#MIN_VALUE} when it holds none that decodes: where a
+     * task's clock for idle keys starts when it (re)starts.
+     */
+    long newestEventTime() {
+        long newest = Long.MIN_VALUE;
+        try (KeyValueIterator<String, byte[]> all = states.all()) {
+            while (all.hasNext()) {
+                try {
+                    newest = Math.max(newest, DetectorStateCodec.lastTimestamp(all.next().value));
+                } catch (BadBytesException e) {
+                    // an unreadable state has no time to give
+                }
+            }
+        }
+        return newest;
+    }
+
+    /**
      * Deletes the key's state and its whole history from the stores (and their changelogs) and from {@link
      * DecodedStates}; returns the state it had, or null when it had none that decodes.
      */

@@ -227,4 +227,36 @@ class KeyExpiryTopologyTest {
             assertEquals(List.of(), vigil.dlq.readRecordsToList());
         }
     }
+
+    @Test
+    void shouldForgetTheKeysOfAPartitionGoneSilentAsTheWallClockMovesOn() {
+        try (VigilDriver vigil = new VigilDriver(topology(2 * HOUR), DETECTOR, RETRAIN, dir)) {
+            for (int i = 0; i < 100; i++) {
+                long ts = T0 + i * MINUTE;
+                vigil.send(GONE, StreamFixtures.single(ts, reading(i, 10)), ts);
+                vigil.send(ALIVE, StreamFixtures.single(ts, reading(i, 20)), ts);
+            }
+            vigil.driver.advanceWallClockTime(java.time.Duration.ofMinutes(90));
+            assertNotNull(vigil.storedState(GONE), "silent for 90 minutes of wall time: kept");
+            assertEquals(0, vigil.total(VigilMetrics.KEYS_EXPIRED));
+            vigil.driver.advanceWallClockTime(java.time.Duration.ofMinutes(60));
+            assertTrue(vigil.storedState(GONE) == null && vigil.storedState(ALIVE) == null, "both forgotten");
+            assertEquals(2, vigil.total(VigilMetrics.KEYS_EXPIRED));
+        }
+    }
+
+    @Test
+    void shouldStartATasksClockAtTheNewestEventItsStoresHold() {
+        try (VigilDriver vigil = new VigilDriver(topology(2 * HOUR), DETECTOR, RETRAIN, dir)) {
+            DetectorStores stores = new DetectorStores(
+                    vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.stateStore()),
+                    vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.historyStore()), DETECTOR, () -> null,
+                    RETRAIN.historySize(), new org.apache.kafka.common.metrics.Metrics().sensor("discarded"),
+                    new DecodedStates(1 << 20));
+            assertEquals(Long.MIN_VALUE, stores.newestEventTime());
+            vigil.send(GONE, StreamFixtures.single(T0 + 5 * MINUTE, 1.0), T0);
+            vigil.send(ALIVE, StreamFixtures.single(T0 + 3 * MINUTE, 1.0), T0);
+            assertEquals(T0 + 5 * MINUTE, stores.newestEventTime());
+        }
+    }
 }
