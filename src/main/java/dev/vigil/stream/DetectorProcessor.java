@@ -218,8 +218,9 @@ public final class DetectorProcessor implements Processor<String, byte[], String
             expired.record();
         }
         if (!idle.isEmpty()) {
-            LOG.info("forgot {} key(s) of task {} with no event for keyIdleExpiryMs {} (latest event before {})",
-                    idle.size(), context.taskId(), idleExpiryMs, java.time.Instant.ofEpochMilli(before));
+            LOG.info("forgot {} of {} key(s) of task {} with no event for keyIdleExpiryMs {} (latest event before {})",
+                    idle.size(), stores.scanned(), context.taskId(), idleExpiryMs,
+                    java.time.Instant.ofEpochMilli(before));
         }
     }
 

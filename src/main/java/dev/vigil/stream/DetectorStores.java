@@ -51,6 +51,8 @@ final class DetectorStores implements KeyHistory {
     /** This detector's id in {@link #decoded}: its entries are valid while it runs its task. */
     private final long owner = DecodedStates.newOwner();
     private long discards;
+    /** Keys the last {@link #idleKeys} scan read. */
+    private long scanned;
 
     /** The key of the last {@link #loadState}, its history head (null: none) and why that head is unusable. */
     private String loadedKey;
@@ -201,9 +203,11 @@ final class DetectorStores implements KeyHistory {
      */
     List<String> idleKeys(long before) {
         List<String> idle = new ArrayList<>();
+        scanned = 0;
         try (KeyValueIterator<String, byte[]> all = states.all()) {
             while (all.hasNext()) {
                 KeyValue<String, byte[]> entry = all.next();
+                scanned++;
                 try {
                     if (DetectorStateCodec.lastTimestamp(entry.value) < before) {
                         idle.add(entry.key);
@@ -214,6 +218,11 @@ final class DetectorStores implements KeyHistory {
             }
         }
         return idle;
+    }
+
+    /** Keys the last {@link #idleKeys} scan read (those it found idle among them). */
+    long scanned() {
+        return scanned;
     }
 
     /**

@@ -257,6 +257,8 @@ class KeyExpiryTopologyTest {
             vigil.send(GONE, StreamFixtures.single(T0 + 5 * MINUTE, 1.0), T0);
             vigil.send(ALIVE, StreamFixtures.single(T0 + 3 * MINUTE, 1.0), T0);
             assertEquals(T0 + 5 * MINUTE, stores.newestEventTime());
+            assertEquals(List.of(ALIVE), stores.idleKeys(T0 + 4 * MINUTE));
+            assertEquals(2, stores.scanned());
         }
     }
 }
