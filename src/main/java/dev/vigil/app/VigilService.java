@@ -9,6 +9,7 @@ import dev.vigil.config.AppConfig;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.stream.DecodedModels;
 import dev.vigil.stream.DecodedStates;
+import dev.vigil.stream.KeyCounts;
 import dev.vigil.stream.VigilTopology;
 import dev.vigil.stream.ModelTrainingService;
 import dev.vigil.stream.StateDirectoryCheck;
@@ -48,6 +49,8 @@ final class VigilService implements AutoCloseable {
     private final List<KafkaStreams> applications = new ArrayList<>();
     /** The topology name of each application, in the same order. */
     private final List<String> names = new ArrayList<>();
+    /** Each topology's count of the keys this instance's detectors hold, in the order of {@link #applications}. */
+    private final List<KeyCounts> keyCounts = new ArrayList<>();
     /** Metrics of the service outside the stream threads (the background trainer's), group {@code vigil-service}. */
     private final Metrics metrics = new Metrics();
     /** What the check of each application's state directory found at start, in the same order. */
@@ -103,7 +106,7 @@ final class VigilService implements AutoCloseable {
             List<ServedTopology> served = new ArrayList<>();
             for (int i = 0; i < topologies.size(); i++) {
                 served.add(new ServedTopology(topologies.get(i), settings.get(i).detector(),
-                        service.applications.get(i)));
+                        service.applications.get(i), service.keyCounts.get(i)));
             }
             service.meters.bind(served, service.metrics);
             service.meters.bind(service.decoded);
@@ -153,8 +156,10 @@ final class VigilService implements AutoCloseable {
                 app.stateDir().toString(), t, kafka);
         TopologyTrainer training = trainer.forTopology(t, applicationId(app, t),
                 VigilTopology.detectorConfig(t, settings.detector(), settings.retrain()), settings.retrain());
+        KeyCounts keys = new KeyCounts();
+        keyCounts.add(keys);
         Topology topology = VigilTopology.build(t, settings.detector(), settings.retrain(), props, training, decoded,
-                states);
+                states, keys);
         // a damaged store would fail KafkaStreams#start on every start (or, without CURRENT, open empty): its task
         // is deleted first and restored from the changelogs
         stateChecks.add(StateDirectoryCheck.wipeDamagedTasks(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)),

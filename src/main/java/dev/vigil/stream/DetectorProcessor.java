@@ -70,6 +70,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     private final AlertRecordWriter alerts;
     private final long[] rejected = new long[RejectReason.values().length];
     private final long idleExpiryMs;
+    private final KeyCounts keys;
     /**
      * The newest event time of the task's keys (from its stored states when it starts, then of each event it scores);
      * {@link Long#MIN_VALUE}: none yet.
@@ -102,9 +103,10 @@ public final class DetectorProcessor implements Processor<String, byte[], String
      * @param decoded     the instance's decoded models, shared by its detectors ({@link ModelCache})
      * @param modelChanges the change counts of the model stores, raised by the tasks' {@link ModelStoreUpdater}s
      * @param states      the instance's decoded detector states, shared by its detectors ({@link DetectorStores})
+     * @param keys        where the topology's detectors in this instance count the keys they hold
      */
     DetectorProcessor(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain, TrainingRequests training,
-                      DecodedModels decoded, ModelStoreChanges modelChanges, DecodedStates states) {
+                      DecodedModels decoded, ModelStoreChanges modelChanges, DecodedStates states, KeyCounts keys) {
         if (detector.channels() != topology.channelCount() || detector.allowedLatenessMs() != topology.allowedLatenessMs()) {
             throw new BadConfigException("detector settings must have the topology's " + topology.channelCount()
                     + " channel(s) and allowedLatenessMs " + topology.allowedLatenessMs() + ", got "
@@ -127,6 +129,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         this.scores = new ScoreRecordWriter(topology.channels());
         this.alerts = new AlertRecordWriter(topology.channels());
         this.idleExpiryMs = topology.keyIdleExpiryMs();
+        this.keys = keys;
     }
 
     @Override
@@ -157,6 +160,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         boolean trainsShared = partition == 0;
         models = new StreamModels(cache, training instanceof TopologyTrainer t ? t : null, partition, this::publish);
         lifecycle = new KeyLifecycle(config, retrain, trainsShared, stores, models, training);
+        keys.set(context.taskId().toString(), stores.countKeys());
         expired = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.KEYS_EXPIRED);
         deleted = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.KEYS_DELETED);
         if (idleExpiryMs > 0) {
@@ -172,6 +176,14 @@ public final class DetectorProcessor implements Processor<String, byte[], String
 
     @Override
     public void process(Record<String, byte[]> record) {
+        long held = stores.keysHeld();
+        processRecord(record);
+        if (stores.keysHeld() != held) {
+            keys.set(context.taskId().toString(), stores.keysHeld());
+        }
+    }
+
+    private void processRecord(Record<String, byte[]> record) {
         if (ForgetRequests.isRequest(record.value(), record.headers())) {
             forgetOnRequest(record);
             return;
@@ -217,6 +229,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
                     + " before " + java.time.Instant.ofEpochMilli(now) + ": the key is forgotten");
             expired.record();
         }
+        keys.set(context.taskId().toString(), stores.keysHeld());
         if (!idle.isEmpty()) {
             LOG.info("forgot {} of {} key(s) of task {} with no event for keyIdleExpiryMs {} (latest event before {})",
                     idle.size(), stores.scanned(), context.taskId(), idleExpiryMs,
@@ -291,6 +304,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     public void close() {
         if (stores != null) {
             stores.close();
+            keys.remove(context.taskId().toString());
         }
     }
 

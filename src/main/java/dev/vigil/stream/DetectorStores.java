@@ -53,6 +53,10 @@ final class DetectorStores implements KeyHistory {
     private long discards;
     /** Keys the last {@link #idleKeys} scan read. */
     private long scanned;
+    /** The loaded key had no stored state: its first save adds a key to {@link #keysHeld}. */
+    private boolean loadedNew;
+    /** Keys whose state the store holds: counted by {@link #countKeys}, then kept by saves and deletes. */
+    private long keysHeld;
 
     /** The key of the last {@link #loadState}, its history head (null: none) and why that head is unusable. */
     private String loadedKey;
@@ -75,6 +79,7 @@ final class DetectorStores implements KeyHistory {
     /** The key's state, and (held until its state is saved) its history head. */
     DetectorState loadState(String key) {
         loadedKey = key;
+        loadedNew = false;
         headError = null;
         headEntry = false;
         DecodedStates.Held held = decoded.get(owner, key);
@@ -85,6 +90,7 @@ final class DetectorStores implements KeyHistory {
         head = null;
         byte[] bytes = states.get(key);
         if (bytes == null) {
+            loadedNew = true;
             return freshState.get();
         }
         try {
@@ -182,6 +188,10 @@ final class DetectorStores implements KeyHistory {
         }
         byte[] value = DetectorStateCodec.encode(state, head == null ? NO_HEAD : histories.encodeHead(head));
         states.put(key, value);
+        if (loadedNew) {
+            keysHeld++;
+            loadedNew = false;
+        }
         decoded.put(owner, key, state, head, value.length);
         if (headEntry) {
             histories.deleteHeadEntry(key);
@@ -218,6 +228,24 @@ final class DetectorStores implements KeyHistory {
             }
         }
         return idle;
+    }
+
+    /** Counts the keys whose state the store holds (one scan; a processor's start) and returns the count. */
+    long countKeys() {
+        long n = 0;
+        try (KeyValueIterator<String, byte[]> all = states.all()) {
+            while (all.hasNext()) {
+                all.next();
+                n++;
+            }
+        }
+        keysHeld = n;
+        return n;
+    }
+
+    /** Keys whose state the store holds, as {@link #countKeys} counted them and saves and deletes have moved it. */
+    long keysHeld() {
+        return keysHeld;
     }
 
     /** Keys the last {@link #idleKeys} scan read (those it found idle among them). */
@@ -261,6 +289,9 @@ final class DetectorStores implements KeyHistory {
         }
         histories.deleteAll(key, stored, historySize);
         states.delete(key);
+        if (bytes != null) {
+            keysHeld--;
+        }
         decoded.forget(owner, key);
         if (key.equals(loadedKey)) {
             loadedKey = null;

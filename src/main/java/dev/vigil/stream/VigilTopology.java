@@ -134,6 +134,13 @@ public final class VigilTopology {
     public static Topology build(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain,
                                  Properties streamsProperties, TrainingRequests training, DecodedModels decoded,
                                  DecodedStates states) {
+        return build(topology, detector, retrain, streamsProperties, training, decoded, states, new KeyCounts());
+    }
+
+    /** The topology as above, with its detectors counting the keys they hold in {@code keys}. */
+    public static Topology build(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain,
+                                 Properties streamsProperties, TrainingRequests training, DecodedModels decoded,
+                                 DecodedStates states, KeyCounts keys) {
         TopologyNames names = new TopologyNames(topology.name());
         // the updater of a task tells its detector when it changed the model store (so no store read per event)
         ModelStoreChanges changes = new ModelStoreChanges();
@@ -168,7 +175,7 @@ public final class VigilTopology {
                             .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()));
         }
         events.<String, byte[]>process(() -> new DetectorProcessor(topology, effective, retrain, training, decoded,
-                        changes, states),
+                        changes, states, keys),
                 Named.as(names.detector()), names.stateStore(), names.historyStore(), names.modelStore());
         Topology built = streamsProperties == null ? builder.build() : builder.build(streamsProperties);
         // The detector forwards each record to one named child; the sinks are attached to the built topology

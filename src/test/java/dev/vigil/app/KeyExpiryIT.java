@@ -76,6 +76,7 @@ class KeyExpiryIT {
             int port = rig.service.http().port();
             awaitTrue(() -> meter(port, "vigil_keys_forgotten_total{reason=\"expired\",topology=\"expiry\"") == 1.0,
                     "/metrics counts the key forgotten");
+            assertEquals(1.0, meter(port, "vigil_keys_held{topology=\"expiry\""), "and holds the other one");
         }
     }
 

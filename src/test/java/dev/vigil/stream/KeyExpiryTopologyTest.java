@@ -84,6 +84,7 @@ class KeyExpiryTopologyTest {
             r.goneHistoryEntries = entries(vigil.driver.getKeyValueStore(vigil.names.historyStore()), GONE);
             r.goneModel = vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.modelStore()).get(GONE);
             r.expired = vigil.total(VigilMetrics.KEYS_EXPIRED);
+            r.keysHeld = vigil.keys.total();
             // the forgotten key sends again: a fresh key, in warm-up, with no model
             long back = T0 + (101 + aliveMinutes) * MINUTE;
             vigil.send(GONE, StreamFixtures.single(back, 10.0), back);
@@ -115,6 +116,7 @@ class KeyExpiryTopologyTest {
         List<String> goneHistoryEntries;
         byte[] goneModel;
         double expired;
+        long keysHeld;
         JsonNode comeBack;
     }
 
@@ -136,6 +138,8 @@ class KeyExpiryTopologyTest {
         assertEquals(List.of(), expiring.goneHistoryEntries);
         assertTrue(expiring.goneModel == null, "the tombstone reached the model store");
         assertEquals(1, expiring.expired);
+        assertEquals(2, kept.keysHeld);
+        assertEquals(1, expiring.keysHeld, "the count follows the keys held");
         List<TestRecord<String, byte[]>> tombstones = expiring.modelRecords.stream()
                 .filter(m -> m.key().equals(GONE) && m.value() == null).toList();
         assertEquals(1, tombstones.size(), "one tombstone for the key's model");
@@ -188,6 +192,10 @@ class KeyExpiryTopologyTest {
                 vigil.send(ALIVE, StreamFixtures.single(ts, reading(i, 20)), ts);
             }
             byte[] alive = vigil.storedState(ALIVE);
+            assertEquals(2, vigil.keys.total());
+            // a new key whose first event is refused (no reading) is not counted
+            vigil.send("pump-new", "{\"ts\":" + (T0 + 60 * MINUTE) + "}", T0 + 60 * MINUTE);
+            assertEquals(2, vigil.keys.total());
             long at = T0 + 61 * MINUTE;
             vigil.send(VigilDriver.utf8(GONE), null, at, ForgetRequests.headers("test"));
             vigil.send(VigilDriver.utf8(ALIVE), null, at, new org.apache.kafka.common.header.internals.RecordHeaders());
@@ -203,10 +211,11 @@ class KeyExpiryTopologyTest {
             assertEquals("deleted", closed.get("reason").asText());
             assertEquals(at, closed.get("ts").asLong());
             assertEquals(1, vigil.total(VigilMetrics.KEYS_DELETED));
+            assertEquals(1, vigil.keys.total());
             // a null value without the header: a dead letter, and the key keeps its state
             var dead = vigil.dlq.readRecordsToList();
-            assertEquals(1, dead.size());
-            assertEquals("MISSING_VALUE", DeadLetterHeaders.text(dead.get(0).headers(), DeadLetterHeaders.REASON));
+            assertEquals(2, dead.size(), "the refused first event and the bare null");
+            assertEquals("MISSING_VALUE", DeadLetterHeaders.text(dead.get(1).headers(), DeadLetterHeaders.REASON));
             assertTrue(java.util.Arrays.equals(alive, vigil.storedState(ALIVE)));
         }
     }
@@ -242,6 +251,7 @@ class KeyExpiryTopologyTest {
             vigil.driver.advanceWallClockTime(java.time.Duration.ofMinutes(60));
             assertTrue(vigil.storedState(GONE) == null && vigil.storedState(ALIVE) == null, "both forgotten");
             assertEquals(2, vigil.total(VigilMetrics.KEYS_EXPIRED));
+            assertEquals(0, vigil.keys.total());
         }
     }
 

@@ -40,6 +40,8 @@ final class VigilDriver implements AutoCloseable {
     final TestOutputTopic<String, byte[]> scores;
     final TestOutputTopic<String, byte[]> alerts;
     final TestOutputTopic<byte[], byte[]> dlq;
+    /** The keys the topology's detector counts. */
+    final KeyCounts keys = new KeyCounts();
     private long nextInputOffset;
 
     VigilDriver(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain, Path stateDir) {
@@ -73,7 +75,7 @@ final class VigilDriver implements AutoCloseable {
         Properties props = VigilTopology.streamsConfig("vigil-test-" + topology.name(), "localhost:9092",
                 stateDir.toString(), topology, overrides);
         this.driver = new TopologyTestDriver(VigilTopology.build(topology, detector, retrain, props,
-                training, decoded, states), props,
+                training, decoded, states, keys), props,
                 Instant.parse("2026-01-01T00:00:00Z"));
         this.input = driver.createInputTopic(topology.inputTopic(), new ByteArraySerializer(), new ByteArraySerializer());
         this.models = driver.createInputTopic(topology.modelsTopic(), new StringSerializer(), new ByteArraySerializer());

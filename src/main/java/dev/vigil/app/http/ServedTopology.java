@@ -3,6 +3,7 @@ package dev.vigil.app.http;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.stream.AlertsOpen;
+import dev.vigil.stream.KeyCounts;
 import dev.vigil.stream.ModelGeneration;
 import dev.vigil.stream.StoredKeyReader;
 import dev.vigil.stream.TopologyNames;
@@ -14,9 +15,15 @@ import java.util.TreeSet;
 
 /**
  * One running topology as the HTTP endpoint sees it: its settings (for store names, channel names and the
- * warm-up length) and its Kafka Streams application (for state, metrics and interactive queries).
+ * warm-up length), its Kafka Streams application (for state, metrics and interactive queries) and the count of the
+ * keys its detectors hold here.
  */
-public record ServedTopology(TopologyConfig topology, DetectorConfig detector, KafkaStreams streams) {
+public record ServedTopology(TopologyConfig topology, DetectorConfig detector, KafkaStreams streams, KeyCounts keys) {
+    /** A topology whose key count is not kept (it reads 0). */
+    public ServedTopology(TopologyConfig topology, DetectorConfig detector, KafkaStreams streams) {
+        this(topology, detector, streams, new KeyCounts());
+    }
+
     public String name() {
         return topology.name();
     }

@@ -3,6 +3,7 @@ package dev.vigil.app.http;
 import dev.vigil.stream.DecodedCache;
 import dev.vigil.stream.DecodedModels;
 import dev.vigil.stream.DecodedStates;
+import dev.vigil.stream.KeyCounts;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Tags;
@@ -82,6 +83,9 @@ public final class ServiceMeters implements AutoCloseable {
             Gauge.builder("vigil.models.held", refreshed(t::modelsHeld), RefreshedValue::get).tags("topology", t.name())
                     .description("Model payloads in this instance's model stores (its partitions' models), as RocksDB"
                             + " estimates it.").strongReference(true).register(registry);
+            Gauge.builder("vigil.keys.held", t.keys(), KeyCounts::total).tags("topology", t.name())
+                    .description("Keys whose state this instance's detectors hold (its partitions' keys).")
+                    .strongReference(true).register(registry);
             served.add(t);
         }
         bind(new VigilMeters(sources, serviceMetrics::metrics));
