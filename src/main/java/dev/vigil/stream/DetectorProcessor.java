@@ -204,7 +204,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
             stores.forget(key);
             throw e;
         }
-        if (scoredIt && parsed.event().timestamp() > newestEventTime) {
+        if (scoredIt && idleExpiryMs > 0 && parsed.event().timestamp() > newestEventTime) {
             newestEventTime = parsed.event().timestamp();
             newestAtWallTime = context.currentSystemTimeMs();
         }
