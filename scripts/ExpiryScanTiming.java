@@ -30,7 +30,8 @@ public class ExpiryScanTiming {
             DetectorStores stores = new DetectorStores(
                     vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.stateStore()),
                     vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.historyStore()), detector, () -> null,
-                    StreamFixtures.RETRAIN.historySize(), new Metrics().sensor("discarded"), new DecodedStates(1 << 20));
+                    StreamFixtures.RETRAIN.historySize(), new Metrics().sensor("discarded"),
+                    new DecodedStates(1 << 20), new java.util.concurrent.atomic.AtomicLong());
             for (int r = 0; r < 5; r++) {
                 long started = System.nanoTime();
                 List<String> idle = stores.idleKeys(t0 + keys / 2);

@@ -148,7 +148,8 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         Sensor discarded = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.STATE_DISCARDED);
         Detector fresh = new Detector(config);
         stores = new DetectorStores(context.getStateStore(names.stateStore()), context.getStateStore(names.historyStore()),
-                config, fresh::newState, retrain.historySize(), discarded, states);
+                config, fresh::newState, retrain.historySize(), discarded, states,
+                keys.task(context.taskId().toString()));
         // the task's own model store: cached decoded models are told apart by task (each task has its shared copy)
         String storeAndTask = names.modelStore() + "/" + context.taskId();
         ModelCache cache = new ModelCache(context.getStateStore(names.modelStore()), storeAndTask, config.lstm(),
@@ -160,11 +161,11 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         boolean trainsShared = partition == 0;
         models = new StreamModels(cache, training instanceof TopologyTrainer t ? t : null, partition, this::publish);
         lifecycle = new KeyLifecycle(config, retrain, trainsShared, stores, models, training);
-        keys.set(context.taskId().toString(), stores.countKeys());
+        long newest = stores.countKeys(idleExpiryMs > 0);
         expired = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.KEYS_EXPIRED);
         deleted = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.KEYS_DELETED);
         if (idleExpiryMs > 0) {
-            newestEventTime = stores.newestEventTime();
+            newestEventTime = newest;
             newestAtWallTime = context.currentSystemTimeMs();
             Duration every = Duration.ofMillis(Math.max(1000, idleExpiryMs / 4));
             context.schedule(every, PunctuationType.STREAM_TIME, streamTime -> expireIdle(newestEventTime));
@@ -176,14 +177,6 @@ public final class DetectorProcessor implements Processor<String, byte[], String
 
     @Override
     public void process(Record<String, byte[]> record) {
-        long held = stores.keysHeld();
-        processRecord(record);
-        if (stores.keysHeld() != held) {
-            keys.set(context.taskId().toString(), stores.keysHeld());
-        }
-    }
-
-    private void processRecord(Record<String, byte[]> record) {
         if (ForgetRequests.isRequest(record.value(), record.headers())) {
             forgetOnRequest(record);
             return;
@@ -229,7 +222,6 @@ public final class DetectorProcessor implements Processor<String, byte[], String
                     + " before " + java.time.Instant.ofEpochMilli(now) + ": the key is forgotten");
             expired.record();
         }
-        keys.set(context.taskId().toString(), stores.keysHeld());
         if (!idle.isEmpty()) {
             LOG.info("forgot {} of {} key(s) of task {} with no event for keyIdleExpiryMs {} (latest event before {})",
                     idle.size(), stores.scanned(), context.taskId(), idleExpiryMs,

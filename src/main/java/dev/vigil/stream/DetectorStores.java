@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -55,8 +56,8 @@ final class DetectorStores implements KeyHistory {
     private long scanned;
     /** The loaded key had no stored state: its first save adds a key to {@link #keysHeld}. */
     private boolean loadedNew;
-    /** Keys whose state the store holds: counted by {@link #countKeys}, then kept by saves and deletes. */
-    private long keysHeld;
+    /** Keys whose state the store holds: counted by {@link #countKeys}, then moved by saves and deletes. */
+    private final AtomicLong keysHeld;
 
     /** The key of the last {@link #loadState}, its history head (null: none) and why that head is unusable. */
     private String loadedKey;
@@ -65,8 +66,10 @@ final class DetectorStores implements KeyHistory {
     /** The loaded head is in the history store's {@code #h} entry (beside a state of format 4 or earlier). */
     private boolean headEntry;
 
+    /** @param keysHeld the task's count of the keys the store holds ({@link KeyCounts#task}), kept here */
     DetectorStores(KeyValueStore<String, byte[]> states, KeyValueStore<String, byte[]> histories, DetectorConfig config,
-                   Supplier<DetectorState> freshState, int historySize, Sensor discarded, DecodedStates decoded) {
+                   Supplier<DetectorState> freshState, int historySize, Sensor discarded, DecodedStates decoded,
+                   AtomicLong keysHeld) {
         this.states = states;
         this.decoded = decoded;
         this.histories = new HistoryRing(histories);
@@ -74,6 +77,7 @@ final class DetectorStores implements KeyHistory {
         this.freshState = freshState;
         this.historySize = historySize;
         this.discarded = discarded;
+        this.keysHeld = keysHeld;
     }
 
     /** The key's state, and (held until its state is saved) its history head. */
@@ -189,7 +193,7 @@ final class DetectorStores implements KeyHistory {
         byte[] value = DetectorStateCodec.encode(state, head == null ? NO_HEAD : histories.encodeHead(head));
         states.put(key, value);
         if (loadedNew) {
-            keysHeld++;
+            keysHeld.incrementAndGet();
             loadedNew = false;
         }
         decoded.put(owner, key, state, head, value.length);
@@ -230,45 +234,34 @@ final class DetectorStores implements KeyHistory {
         return idle;
     }
 
-    /** Counts the keys whose state the store holds (one scan; a processor's start) and returns the count. */
-    long countKeys() {
+    /**
+     * A task's start, in one scan: counts the keys whose state the store holds (the count then moves with saves and
+     * deletes) and, with {@code eventTimes}, returns the latest event time among them, where the task's clock for idle
+     * keys starts; {@link Long#MIN_VALUE} without it, or when no state decodes.
+     */
+    long countKeys(boolean eventTimes) {
         long n = 0;
+        long newest = Long.MIN_VALUE;
         try (KeyValueIterator<String, byte[]> all = states.all()) {
             while (all.hasNext()) {
-                all.next();
+                byte[] state = all.next().value;
                 n++;
+                if (eventTimes) {
+                    try {
+                        newest = Math.max(newest, DetectorStateCodec.lastTimestamp(state));
+                    } catch (BadBytesException e) {
+                        // an unreadable state has no time to give
+                    }
+                }
             }
         }
-        keysHeld = n;
-        return n;
-    }
-
-    /** Keys whose state the store holds, as {@link #countKeys} counted them and saves and deletes have moved it. */
-    long keysHeld() {
-        return keysHeld;
+        keysHeld.set(n);
+        return newest;
     }
 
     /** Keys the last {@link #idleKeys} scan read (those it found idle among them). */
     long scanned() {
         return scanned;
-    }
-
-    /**
-     * The latest event time of any key the store holds, {@link Long#MIN_VALUE} when it holds none that decodes: where a
-     * task's clock for idle keys starts when it (re)starts.
-     */
-    long newestEventTime() {
-        long newest = Long.MIN_VALUE;
-        try (KeyValueIterator<String, byte[]> all = states.all()) {
-            while (all.hasNext()) {
-                try {
-                    newest = Math.max(newest, DetectorStateCodec.lastTimestamp(all.next().value));
-                } catch (BadBytesException e) {
-                    // an unreadable state has no time to give
-                }
-            }
-        }
-        return newest;
     }
 
     /**
@@ -290,7 +283,7 @@ final class DetectorStores implements KeyHistory {
         histories.deleteAll(key, stored, historySize);
         states.delete(key);
         if (bytes != null) {
-            keysHeld--;
+            keysHeld.decrementAndGet();
         }
         decoded.forget(owner, key);
         if (key.equals(loadedKey)) {

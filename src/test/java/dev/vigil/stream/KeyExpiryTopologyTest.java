@@ -258,15 +258,17 @@ class KeyExpiryTopologyTest {
     @Test
     void shouldStartATasksClockAtTheNewestEventItsStoresHold() {
         try (VigilDriver vigil = new VigilDriver(topology(2 * HOUR), DETECTOR, RETRAIN, dir)) {
+            java.util.concurrent.atomic.AtomicLong held = new java.util.concurrent.atomic.AtomicLong();
             DetectorStores stores = new DetectorStores(
                     vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.stateStore()),
                     vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.historyStore()), DETECTOR, () -> null,
                     RETRAIN.historySize(), new org.apache.kafka.common.metrics.Metrics().sensor("discarded"),
-                    new DecodedStates(1 << 20));
-            assertEquals(Long.MIN_VALUE, stores.newestEventTime());
+                    new DecodedStates(1 << 20), held);
+            assertEquals(Long.MIN_VALUE, stores.countKeys(true));
             vigil.send(GONE, StreamFixtures.single(T0 + 5 * MINUTE, 1.0), T0);
             vigil.send(ALIVE, StreamFixtures.single(T0 + 3 * MINUTE, 1.0), T0);
-            assertEquals(T0 + 5 * MINUTE, stores.newestEventTime());
+            assertEquals(T0 + 5 * MINUTE, stores.countKeys(true));
+            assertEquals(2, held.get(), "and counts the keys");
             assertEquals(List.of(ALIVE), stores.idleKeys(T0 + 4 * MINUTE));
             assertEquals(2, stores.scanned());
         }
