@@ -140,15 +140,12 @@ public final class DetectorStateCodec {
      */
     public static long lastTimestamp(byte[] bytes) {
         checkedVersion(bytes);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        int layers = Byte.toUnsignedInt(in.get(1));
-        int hidden = Short.toUnsignedInt(in.getShort(2));
-        int channels = Byte.toUnsignedInt(in.get(4));
-        int at = 5 + 2 * layers * hidden * Float.BYTES + channels * Double.BYTES + 1 + 2 * Long.BYTES;
+        // after the counters events and resets
+        int at = countersAt(bytes) + 2 * Long.BYTES;
         if (at + Long.BYTES > bytes.length) {
             throw new BadBytesException("detector state of " + bytes.length + " bytes is too short for its shape");
         }
-        return in.getLong(at);
+        return ByteBuffer.wrap(bytes).getLong(at);
     }
 
     /**
@@ -163,24 +160,33 @@ public final class DetectorStateCodec {
         if (version < FIRST_VERSION_WITH_FLOAT_RINGS) {
             return decode(bytes).score().alertOpen();
         }
+        // after the four counters, the schedule and its pending swap (six), lastScore: the score section
+        int score = countersAt(bytes) + 10 * Long.BYTES + Double.BYTES;
+        if (score + 2 > bytes.length) {
+            throw new BadBytesException("detector state of " + bytes.length + " bytes is too short for its shape");
+        }
+        // its channels and short window, centre, scale, min and max, the error's ring (floats), updates, the ring's
+        // count and next, long-run mean and variance, level updates; then the alert byte
+        int d = Byte.toUnsignedInt(bytes[score]);
+        int window = Byte.toUnsignedInt(bytes[score + 1]);
+        int at = score + 2 + 4 * d * Double.BYTES + window * Float.BYTES + Long.BYTES + 2 + 2 * Double.BYTES
+                + Long.BYTES;
+        if (d != Byte.toUnsignedInt(bytes[4]) || at >= bytes.length) {
+            throw new BadBytesException("detector state has an inconsistent score section");
+        }
+        return bytes[at] != 0;
+    }
+
+    /**
+     * Where the detector's counters ({@code events}, then {@code resets}, {@code lastTimestamp}, ...) start in checked
+     * state bytes of any format: after the shape, h and c of every layer, the prediction and {@code hasPrediction}.
+     */
+    private static int countersAt(byte[] bytes) {
         ByteBuffer in = ByteBuffer.wrap(bytes);
         int layers = Byte.toUnsignedInt(in.get(1));
         int hidden = Short.toUnsignedInt(in.getShort(2));
         int channels = Byte.toUnsignedInt(in.get(4));
-        // the detector's part: h and c, the prediction, hasPrediction, four counters, the schedule and its pending
-        // swap (six), lastScore; then the score section's channels and short window, centre, scale, min and max, the
-        // error's ring (floats), updates, its ring's count and next, long-run mean and variance, level updates
-        int score = 5 + 2 * layers * hidden * Float.BYTES + channels * Double.BYTES + 1 + 10 * Long.BYTES + Double.BYTES;
-        if (score + 2 > bytes.length) {
-            throw new BadBytesException("detector state of " + bytes.length + " bytes is too short for its shape");
-        }
-        int d = Byte.toUnsignedInt(in.get(score));
-        int window = Byte.toUnsignedInt(in.get(score + 1));
-        int at = score + 2 + 4 * d * Double.BYTES + window * Float.BYTES + Long.BYTES + 2 + 2 * Double.BYTES + Long.BYTES;
-        if (d != channels || at >= bytes.length) {
-            throw new BadBytesException("detector state has an inconsistent score section");
-        }
-        return in.get(at) != 0;
+        return 5 + 2 * layers * hidden * Float.BYTES + channels * Double.BYTES + 1;
     }
 
     /** Verifies the length, version and checksum; returns the version. */
