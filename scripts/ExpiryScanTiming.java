@@ -13,7 +13,8 @@ import java.util.List;
  * <pre>
  * mvn -B -q test-compile
  * TU=$(find ~/.m2 -name 'kafka-streams-test-utils-*.jar' | head -1); CP=target/test-classes:target/vigil.jar:$TU
- * javac -cp $CP -d /tmp/est scripts/ExpiryScanTiming.java && java -cp /tmp/est:$CP dev.vigil.stream.ExpiryScanTiming 100000
+ * javac -cp $CP -d /tmp/est scripts/ExpiryScanTiming.java
+ * java -cp /tmp/est:$CP dev.vigil.stream.ExpiryScanTiming 100000
  * </pre>
  */
 public class ExpiryScanTiming {

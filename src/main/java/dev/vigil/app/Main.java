@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code vigil.jar}. */
 @Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil 0.1.0",
         description = "Streaming LSTM anomaly detection for Kafka.",
-        subcommands = {RunCommand.class, DemoCommand.class, EvaluateCommand.class, TrainCommand.class, PublishModelCommand.class, ForgetCommand.class, MigrateModelsCommand.class, ReplayCommand.class, SynthCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, EvaluateCommand.class, TrainCommand.class,
+                PublishModelCommand.class, ForgetCommand.class, MigrateModelsCommand.class, ReplayCommand.class,
+                SynthCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

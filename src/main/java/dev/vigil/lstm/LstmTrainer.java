@@ -12,16 +12,16 @@ import java.util.function.BooleanSupplier;
  * backpropagation through time ({@link BpttEngine}), Adam ({@link AdamOptimizer}), global
  * gradient-norm clipping and early stopping on a held-back validation tail.
  *
- * <p>A run: the series is split into a training part and the last
- * {@code max(1, floor(validationFraction · n))} readings (the validation tail, never trained on).
- * Each minibatch takes {@code batchSize} subsequences of {@code bpttSteps + 1} readings at seeded
- * random offsets in the training part, each from zero state (and, with {@link TrainingConfig#levelJitter()}, its
- * readings shifted by a seeded level), and minimises the one-step MSE on normalised values. An epoch is {@code max(1, ceil(trainPoints / (batchSize · bpttSteps)))}
- * minibatches; after each, the validation loss is the MSE of the {@link LstmStepper}'s one-step
- * forecasts of the tail, run statefully from zero state {@link #WARMUP_WINDOWS}{@code · bpttSteps} readings
- * before the tail (or from the first reading, if that is later) so that the tail is scored warm. Training
- * stops after {@code patience} epochs without a lower validation loss or at {@code maxEpochs}, and
- * returns the parameters of the best epoch, each rounded to the nearest half-precision value ({@link HalfPrecision}).
+ * <p>A run: the series is split into a training part and the last {@code max(1, floor(validationFraction · n))}
+ * readings (the validation tail, never trained on). Each minibatch takes {@code batchSize} subsequences of {@code
+ * bpttSteps + 1} readings at seeded random offsets in the training part, each from zero state (and, with {@link
+ * TrainingConfig#levelJitter()}, its readings shifted by a seeded level), and minimises the one-step MSE on normalised
+ * values. An epoch is {@code max(1, ceil(trainPoints / (batchSize · bpttSteps)))} minibatches; after each, the
+ * validation loss is the MSE of the {@link LstmStepper}'s one-step forecasts of the tail, run statefully from zero
+ * state {@link #WARMUP_WINDOWS}{@code · bpttSteps} readings before the tail (or from the first reading, if that is
+ * later) so that the tail is scored warm. Training stops after {@code patience} epochs without a lower validation loss
+ * or at {@code maxEpochs}, and returns the parameters of the best epoch, each rounded to the nearest half-precision
+ * value ({@link HalfPrecision}).
  *
  * <p>Non-finite readings are rejected before training starts with a
  * {@link NonFiniteTrainingException}; a loss or gradient that becomes non-finite aborts the run

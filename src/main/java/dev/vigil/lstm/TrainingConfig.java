@@ -67,7 +67,8 @@ public record TrainingConfig(int maxEpochs, int batchSize, int bpttSteps, double
             throw new BadConfigException("fineTuneEpochs must be in [0, " + MAX_EPOCHS + "], got " + fineTuneEpochs);
         }
         if (!(levelJitter >= 0 && levelJitter <= MAX_LEVEL_JITTER)) {
-            throw new BadConfigException("levelJitter must be in [0, " + (int) MAX_LEVEL_JITTER + "], got " + levelJitter);
+            throw new BadConfigException("levelJitter must be in [0, " + (int) MAX_LEVEL_JITTER + "], got "
+                    + levelJitter);
         }
     }
 
@@ -84,13 +85,13 @@ public record TrainingConfig(int maxEpochs, int batchSize, int bpttSteps, double
     }
 
     /**
-     * maxEpochs 15, batchSize 8, bpttSteps 32, learningRate 0.01, clipNorm 1.0, validationFraction
-     * 0.2, patience 5, fineTuneEpochs 5, levelJitter 0. Small batches because the series are short: on 3000 points an epoch is then
-     * ten Adam steps rather than two, which is what lets a model learn within 15 epochs (20 until 2026-12-03:
-     * the same NAB and synthetic figures within the seed noise, a quarter less work per retraining). A retraining
-     * that fine-tunes the model in force runs 5 epochs (2026-12-04: the same NAB and synthetic figures within the
-     * seed noise, at a fraction of the work; docs/detection-quality.md). Level jitter is off: it halves the false
-     * alarms of trending and wandering sensors but costs in-range pattern breaks their catches (docs/tuning.md).
+     * maxEpochs 15, batchSize 8, bpttSteps 32, learningRate 0.01, clipNorm 1.0, validationFraction 0.2, patience 5,
+     * fineTuneEpochs 5, levelJitter 0. Small batches because the series are short: on 3000 points an epoch is then ten
+     * Adam steps rather than two, which is what lets a model learn within 15 epochs (20 until 2026-12-03: the same NAB
+     * and synthetic figures within the seed noise, a quarter less work per retraining). A retraining that fine-tunes
+     * the model in force runs 5 epochs (2026-12-04: the same NAB and synthetic figures within the seed noise, at a
+     * fraction of the work; docs/detection-quality.md). Level jitter is off: it halves the false alarms of trending and
+     * wandering sensors but costs in-range pattern breaks their catches (docs/tuning.md).
      */
     public static TrainingConfig defaults() {
         return new TrainingConfig(15, 8, 32, 0.01, 1.0, 0.2, 5, 5, 0);

@@ -192,9 +192,9 @@ class KeyExpiryIT {
         return ModelCodec.encode(model);
     }
 
-    private static ConsumerRecord<String, byte[]> awaitRecord(KafkaConsumer<String, byte[]> consumer,
-                                                              List<ConsumerRecord<String, byte[]>> seen,
-                                                              java.util.function.Predicate<ConsumerRecord<String, byte[]>> wanted) {
+    private static ConsumerRecord<String, byte[]> awaitRecord(
+            KafkaConsumer<String, byte[]> consumer, List<ConsumerRecord<String, byte[]>> seen,
+            java.util.function.Predicate<ConsumerRecord<String, byte[]>> wanted) {
         long deadline = System.nanoTime() + LIMIT.toNanos();
         while (System.nanoTime() < deadline) {
             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
@@ -207,7 +207,8 @@ class KeyExpiryIT {
         throw new AssertionError("no such record within " + LIMIT + " among " + seen.size());
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
+            throws InterruptedException {
         long deadline = System.nanoTime() + LIMIT.toNanos();
         while (System.nanoTime() < deadline) {
             try {

@@ -149,12 +149,14 @@ class LstmTrainerTest {
         double[][] series = TestSeries.multiChannel(400, 2, 8);
         LstmConfig config = new LstmConfig(2, 6, 2, 1.0, true);
         Normalisation normalisation = Normalisation.fit(series);
-        byte[] plain = ModelCodec.encode(new LstmTrainer(config, SMALL).train(series, normalisation, 13, "m", 1).model());
+        byte[] plain = ModelCodec.encode(new LstmTrainer(config, SMALL).train(series, normalisation, 13, "m", 1)
+                .model());
         TrainingConfig zero = new TrainingConfig(3, 4, 16, 0.01, 1.0, 0.2, 2, 0, 0.0);
-        assertArrayEquals(plain, ModelCodec.encode(new LstmTrainer(config, zero).train(series, normalisation, 13, "m", 1)
-                .model()));
+        assertArrayEquals(plain, ModelCodec.encode(new LstmTrainer(config, zero)
+                .train(series, normalisation, 13, "m", 1).model()));
         TrainingConfig jitter = new TrainingConfig(3, 4, 16, 0.01, 1.0, 0.2, 2, 0, 0.5);
-        byte[] first = ModelCodec.encode(new LstmTrainer(config, jitter).train(series, normalisation, 13, "m", 1).model());
+        byte[] first = ModelCodec.encode(new LstmTrainer(config, jitter).train(series, normalisation, 13, "m", 1)
+                .model());
         LstmTrainer two = new LstmTrainer(config, jitter, 2);
         assertArrayEquals(first, ModelCodec.encode(two.train(series, normalisation, 13, "m", 1).model()));
         assertFalse(Arrays.equals(plain, first));

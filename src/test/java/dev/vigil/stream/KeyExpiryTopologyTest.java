@@ -174,7 +174,8 @@ class KeyExpiryTopologyTest {
 
     @Test
     void shouldRefuseAnExpiryShorterThanAMinuteNamingTheKey() {
-        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.vigil.BadConfigException.class, () -> topology(59_999));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.vigil.BadConfigException.class,
+                () -> topology(59_999));
         assertTrue(e.getMessage().startsWith("keyIdleExpiryMs must be 0 or in [60000,"), e.getMessage());
     }
 
