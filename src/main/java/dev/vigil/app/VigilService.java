@@ -115,7 +115,8 @@ final class VigilService implements AutoCloseable {
                 service.feed = ScoreFeed.start(app.bootstrapServers(), app.kafka(), served);
                 service.cluster = ClusterProbe.start(app.bootstrapServers(), TopicSetup.adminProperties(app));
                 service.meters.bind(service.cluster);
-                service.http.start(served, service.meters, service.feed, service.cluster);
+                service.http.start(served, service.meters, service.feed, service.cluster,
+                        KafkaOptions.producerProperties(app));
             }
         } catch (RuntimeException | InterruptedException e) {
             service.close();

@@ -12,7 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-/** Plain HTTP GETs against a running service's endpoint, for the ITs. */
+/** Plain HTTP requests (GETs, mostly) against a running service's endpoint, for the ITs. */
 final class HttpProbe {
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,8 +26,13 @@ final class HttpProbe {
 
     /** A GET with request headers, given as name, value, name, value, ... */
     static HttpResponse<String> get(int port, String path, String... headers) {
+        return send(port, "GET", path, headers);
+    }
+
+    /** A request without a body ({@code method}: GET, DELETE, ...) with headers as for {@link #get}. */
+    static HttpResponse<String> send(int port, String method, String path, String... headers) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(15)).GET();
+                .timeout(Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.noBody());
         HttpRequest request = (headers.length == 0 ? builder : builder.headers(headers)).build();
         try {
             return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());

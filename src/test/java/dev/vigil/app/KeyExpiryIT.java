@@ -3,6 +3,7 @@ package dev.vigil.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.app.broker.EmbeddedKafkaBroker;
 import dev.vigil.config.AppConfig;
+import dev.vigil.config.HttpConfig;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.lstm.LstmModel;
@@ -21,6 +22,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,14 +49,19 @@ class KeyExpiryIT {
     private static final long STEP = 300_000L;
     private static final String GONE = "gone-1";
     private static final String ALIVE = "alive-1";
+    private static final String TOKEN = "key-expiry-it-token-0123456789";
 
     @TempDir
     Path tmp;
 
     @Test
     void shouldForgetAKeyAtOnceWhenVigilForgetAsks() throws Exception {
-        try (Rig rig = new Rig(tmp, "forget", 0, 100)) {
+        try (Rig rig = new Rig(tmp, "forget", 0, 100, null)) {
             rig.awaitAlert(r -> "opened".equals(r.get("type").asText()));
+            HttpResponse<String> refused = HttpProbe.send(rig.service.http().port(), "DELETE", "/sensors/" + GONE);
+            assertEquals(403, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("http.auth.token"), refused.body());
+            assertEquals(200, rig.get("/sensors/" + GONE).statusCode(), "without a token nothing is deleted");
             CommandRun forget = CommandRun.of("forget", "--bootstrap-servers", rig.broker.bootstrapServers(),
                     "--topic", rig.topology.inputTopic(), "--partition", String.valueOf(rig.partition), "--key", GONE);
             assertEquals(0, forget.code(), forget.err());
@@ -66,8 +74,38 @@ class KeyExpiryIT {
     }
 
     @Test
+    void shouldForgetAKeyWhenDeleteSensorsAsksWithTheTokenWhereverItsEventsAre() throws Exception {
+        try (Rig rig = new Rig(tmp, "delete", 0, 100, TOKEN)) {
+            rig.awaitAlert(r -> "opened".equals(r.get("type").asText()));
+            int port = rig.service.http().port();
+            assertNotEquals(ServiceScenario.javaPartition(GONE, PARTITIONS), rig.partition);
+            assertEquals(rig.partition, HttpProbe.json(rig.get("/sensors/" + GONE)).get("partition").asInt(),
+                    "the lookup says the partition holding the key");
+            assertEquals(401, HttpProbe.send(port, "DELETE", "/sensors/" + GONE).statusCode(), "not without the token");
+            HttpResponse<String> history = HttpProbe.send(port, "DELETE", "/sensors/" + GONE + "/history", rig.auth());
+            assertEquals(405, history.statusCode(), history.body());
+            assertEquals("GET, HEAD", history.headers().firstValue("Allow").orElse(null));
+            HttpResponse<String> unknown = HttpProbe.send(port, "DELETE", "/sensors/no-such-key", rig.auth());
+            assertEquals(404, unknown.statusCode(), unknown.body());
+            assertEquals(200, rig.get("/sensors/" + GONE).statusCode(), "refused requests delete nothing");
+
+            HttpResponse<String> asked = HttpProbe.send(port, "DELETE", "/sensors/" + GONE, rig.auth());
+            assertEquals(202, asked.statusCode(), asked.body());
+            JsonNode request = HttpProbe.json(asked);
+            assertEquals(rig.topology.inputTopic(), request.get("topic").asText(), asked.body());
+            assertEquals(rig.partition, request.get("partition").asInt(), "sent where the key's events are");
+            assertTrue(request.get("offset").asLong() >= 100, asked.body());
+            JsonNode closed = rig.awaitAlert(r -> "closed".equals(r.get("type").asText()));
+            assertEquals("deleted", closed.get("reason").asText(), closed.toString());
+            rig.assertForgotten();
+            HttpResponse<String> again = HttpProbe.send(port, "DELETE", "/sensors/" + GONE, rig.auth());
+            assertEquals(404, again.statusCode(), "a forgotten key is unknown: " + again.body());
+        }
+    }
+
+    @Test
     void shouldForgetASilentKeyInItsTasksTransactionAndRetractItsModelInItsEventsPartition() throws Exception {
-        try (Rig rig = new Rig(tmp, "expiry", 7_200_000L, 400)) {
+        try (Rig rig = new Rig(tmp, "expiry", 7_200_000L, 400, null)) {
             JsonNode closed = rig.awaitAlert(r -> "expired".equals(r.path("reason").asText()));
             assertEquals("closed", closed.get("type").asText(), closed.toString());
             assertTrue(rig.alertRecords.stream().anyMatch(r -> r.key().equals(GONE)
@@ -96,12 +134,16 @@ class KeyExpiryIT {
         final KafkaConsumer<String, byte[]> alerts;
         final KafkaConsumer<String, byte[]> models;
         final List<ConsumerRecord<String, byte[]>> alertRecords = new ArrayList<>();
+        /** {@code http.auth.token}, or null for none. */
+        final String token;
 
-        Rig(Path tmp, String name, long expiryMs, int aliveEvents) throws Exception {
+        Rig(Path tmp, String name, long expiryMs, int aliveEvents, String token) throws Exception {
             topology = topology(name, expiryMs);
             names = new TopologyNames(name);
-            AppConfig app = ServiceScenario.serviceApp(broker.bootstrapServers(), name + "-it", tmp.resolve("state"),
-                    PARTITIONS);
+            this.token = token;
+            // as ServiceScenario.serviceApp, with the token
+            AppConfig app = new AppConfig(broker.bootstrapServers(), name + "-it", tmp.resolve("state"), true,
+                    PARTITIONS, 1, Map.of("commit.interval.ms", "100"), new HttpConfig(true, "127.0.0.1", 0, null, token));
             service = VigilService.start(app, List.of(topology), LIMIT);
             producer = new KafkaProducer<>(KafkaOptions.producerProperties(app));
             alerts = ServiceScenario.consumer(broker.bootstrapServers(), topology.alertsTopic());
@@ -109,6 +151,15 @@ class KeyExpiryIT {
             assertTrue(service.awaitRunning(LIMIT));
             streams = service.applications().get(0);
             modelAndEvents(producer, topology, partition, streams, aliveEvents);
+        }
+
+        /** The Authorization header with the token, as name and value (none without a token). */
+        String[] auth() {
+            return token == null ? new String[0] : new String[] {"Authorization", "Bearer " + token};
+        }
+
+        HttpResponse<String> get(String path) {
+            return HttpProbe.get(service.http().port(), path, auth());
         }
 
         /** {@link #GONE}'s first alert record that matches (read from the start; all kept in {@link #alertRecords}). */
@@ -125,8 +176,8 @@ class KeyExpiryIT {
             awaitTrue(() -> StoredKeyReader.store(streams, names.modelStore(), partition).get(GONE) == null,
                     "the model store applies the tombstone");
             assertNull(StoredKeyReader.store(streams, names.stateStore(), partition).get(GONE));
-            assertEquals(404, HttpProbe.get(service.http().port(), "/sensors/" + GONE).statusCode());
-            assertEquals(200, HttpProbe.get(service.http().port(), "/sensors/" + ALIVE).statusCode());
+            assertEquals(404, get("/sensors/" + GONE).statusCode());
+            assertEquals(200, get("/sensors/" + ALIVE).statusCode());
         }
 
         @Override

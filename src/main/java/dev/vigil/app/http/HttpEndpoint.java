@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -31,7 +32,7 @@ import java.util.concurrent.Executors;
  *       text format ({@link ServiceMeters});</li>
  *   <li>{@code GET /sensors/{key}} and {@code /sensors/{key}/history}: a key's state and recent readings
  *       ({@link SensorHandler}), read on the instance that holds the key, in whichever partition its producer
- *       put it;</li>
+ *       put it; {@code DELETE /sensors/{key}}: forget the key (only with a token set);</li>
  *   <li>{@code GET /}: the dashboard ({@link DashboardFiles}), and its data: {@code /api/fleet} ({@link FleetHandler}),
  *       {@code /api/series/{key}}, {@code /api/alerts}, {@code /api/topologies} ({@link DashboardApi}).</li>
  * </ul>
@@ -48,6 +49,8 @@ public final class HttpEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoint.class);
     static final String JSON = "application/json";
     private static final int THREADS = 4;
+    /** {@code /sensors/{key}}: read (GET, HEAD) and forget (DELETE). */
+    private static final List<String> SENSOR_METHODS = List.of("GET", "HEAD", "DELETE");
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -59,6 +62,8 @@ public final class HttpEndpoint implements AutoCloseable {
     /** Whether the server has been started (by {@link #serveStarting} or {@link #start}). */
     private boolean serving;
     private volatile String startingReason;
+    /** Sends DELETE's requests to forget a key; null until {@link #start}, and without a token. */
+    private ForgetSender forgets;
 
     private HttpEndpoint(HttpServer server, ExecutorService executor, String advertised, String authToken) {
         this.server = server;
@@ -126,10 +131,11 @@ public final class HttpEndpoint implements AutoCloseable {
 
     /**
      * Starts serving (or, after {@link #serveStarting}, switches to) the given topologies, the service's meters and the
-     * dashboard, whose charts and alerts come from {@code feed}; readiness also asks {@code cluster}.
+     * dashboard, whose charts and alerts come from {@code feed}; readiness also asks {@code cluster}; with a token,
+     * {@code DELETE /sensors/{key}} sends its requests with a producer of {@code producer}'s settings.
      */
     public synchronized void start(List<ServedTopology> topologies, ServiceMeters meters, ScoreFeed feed,
-                                   ClusterProbe cluster) {
+                                   ClusterProbe cluster, Properties producer) {
         if (serving) {
             List.of("/health", "/ready", "/").forEach(server::removeContext);
         }
@@ -143,8 +149,10 @@ public final class HttpEndpoint implements AutoCloseable {
         server.createContext("/metrics", get(auth.require(exchange -> send(exchange, 200, ServiceMeters.CONTENT_TYPE,
                 meters.scrape().getBytes(StandardCharsets.UTF_8)))));
         // the data endpoints read the stores: on a lane of their own (a store read can wait for a whole outage)
-        server.createContext("/sensors/", dataLane.on(get(auth.require(new SensorHandler(topologies, advertised,
-                peers)))));
+        // DELETE forgets a key: only with a token (an open endpoint deletes nothing)
+        forgets = authToken == null ? null : new ForgetSender(producer);
+        server.createContext("/sensors/", dataLane.on(allow(SENSOR_METHODS, auth.require(new SensorHandler(topologies,
+                advertised, peers, forgets)))));
         server.createContext(FleetHandler.PATH, dataLane.on(get(auth.require(new FleetHandler(topologies, advertised,
                 peers, feed)))));
         server.createContext(DashboardApi.PREFIX, dataLane.on(get(auth.require(new DashboardApi(topologies, feed)))));
@@ -171,15 +179,25 @@ public final class HttpEndpoint implements AutoCloseable {
         server.stop(1);
         executor.shutdownNow();
         dataLane.close();
+        synchronized (this) {
+            if (forgets != null) {
+                forgets.close();
+            }
+        }
     }
 
     /** GET (and HEAD) only; anything thrown becomes a 500 with the message, logged. */
     private static HttpHandler get(HttpHandler handler) {
+        return allow(List.of("GET", "HEAD"), handler);
+    }
+
+    /** {@code methods} only (405 with {@code Allow} otherwise); anything thrown becomes a 500 with the message, logged. */
+    private static HttpHandler allow(List<String> methods, HttpHandler handler) {
         return exchange -> {
             try (exchange) {
                 String method = exchange.getRequestMethod();
-                if (!method.equals("GET") && !method.equals("HEAD")) {
-                    exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                if (!methods.contains(method)) {
+                    exchange.getResponseHeaders().set("Allow", String.join(", ", methods));
                     sendJson(exchange, 405, error("method " + method + " not allowed"));
                     return;
                 }

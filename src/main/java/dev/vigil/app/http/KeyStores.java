@@ -111,9 +111,9 @@ final class KeyStores {
             // the history's head is kept with the state
             HistoryWindow w = StoredKeyReader.history(StoredKeyReader.store(topology.streams(),
                     topology.names().stateStore(), partition), view, key);
-            return w == null ? null : SensorJson.history(topology, key, self, w);
+            return w == null ? null : SensorJson.history(topology, key, self, partition, w);
         }
         DetectorState s = StoredKeyReader.state(view, key);
-        return s == null ? null : SensorJson.state(topology, key, self, s);
+        return s == null ? null : SensorJson.state(topology, key, self, partition, s);
     }
 }

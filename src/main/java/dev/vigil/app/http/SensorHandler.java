@@ -1,11 +1,17 @@
 package dev.vigil.app.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.vigil.stream.VigilJson;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
@@ -33,8 +39,16 @@ import java.util.Set;
  * (starting, restoring, rebalancing); 502: an instance to ask did not answer. When the instance holding the
  * direct partition fails, its answer is returned at once; when another fails and the key is found nowhere else,
  * the first such failure is returned (the key may be there), not 404.
+ * <p>
+ * {@code DELETE /sensors/{key}[?topology=name]} asks the instance holding the key to forget it, as
+ * {@code vigil forget} does: the key is looked up as above, and a request ({@link dev.vigil.stream.ForgetRequests})
+ * goes to the partition of the input topic its state was found in, where its events are; the task carries it out
+ * in order with them. 202 with the request's topic, partition and offset once the broker has it; 404, 503 or 502 as
+ * for a lookup (nothing sent); 403 when no {@code http.auth.token} is set (an endpoint anyone on the network can
+ * reach deletes nothing); 503 when the broker does not acknowledge the request in time.
  */
 final class SensorHandler implements HttpHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(SensorHandler.class);
     static final String PREFIX = "/sensors/";
     static final String HISTORY = "history";
 
@@ -42,11 +56,15 @@ final class SensorHandler implements HttpHandler {
     private final Map<String, KeyStores> stores = new HashMap<>();
     private final HostInfo selfHost;
     private final PeerClient peers;
+    /** Sends the requests to forget a key, or null when deleting is off (no token set). */
+    private final ForgetSender forgets;
 
-    SensorHandler(List<ServedTopology> topologies, String advertised, PeerClient peers) {
+    /** @param forgets what sends DELETE's requests, or null to refuse DELETE (403) */
+    SensorHandler(List<ServedTopology> topologies, String advertised, PeerClient peers, ForgetSender forgets) {
         this.topologies = List.copyOf(topologies);
         this.selfHost = HostInfo.buildFromEndpoint(advertised);
         this.peers = peers;
+        this.forgets = forgets;
         topologies.forEach(t -> stores.put(t.name(), new KeyStores(t, advertised)));
     }
 
@@ -68,6 +86,10 @@ final class SensorHandler implements HttpHandler {
         }
         Lookup lookup = new Lookup(t, stores.get(t.name()), history ? t.names().historyStore() : t.names().stateStore(),
                 key, history);
+        if (exchange.getRequestMethod().equals("DELETE")) {
+            delete(exchange, lookup, uri.getRawPath());
+            return;
+        }
         String forwardedBy = exchange.getRequestHeaders().getFirst(PeerClient.FORWARDED_HEADER);
         SensorAnswer answer = forwardedBy == null ? lookUp(lookup, uri.getRawPath())
                 : readHere(lookup, forwardedBy, exchange.getRequestHeaders().getFirst(PeerClient.PARTITIONS_HEADER));
@@ -111,6 +133,56 @@ final class SensorHandler implements HttpHandler {
             }
         }
         return failed != null ? failed : l.stores().unknownKey(l.key());
+    }
+
+    /**
+     * DELETE: the key looked up where it is, then a request to forget it sent to the partition of the input topic its
+     * state is in (with a key field, to whichever: the topology re-keys it).
+     */
+    private void delete(HttpExchange exchange, Lookup l, String rawPath) throws IOException {
+        if (l.history()) {
+            exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+            HttpEndpoint.sendJson(exchange, 405, HttpEndpoint.error("DELETE /sensors/{key} forgets a key; its history"
+                    + " goes with it"));
+            return;
+        }
+        if (forgets == null) {
+            HttpEndpoint.sendJson(exchange, 403, HttpEndpoint.error("DELETE needs http.auth.token set: without a"
+                    + " token this endpoint deletes nothing (or use vigil forget)"));
+            return;
+        }
+        SensorAnswer found = lookUp(l, rawPath);
+        if (!found.found()) {
+            found.send(exchange);
+            return;
+        }
+        JsonNode state = VigilJson.MAPPER.readTree(found.body());
+        if (!state.path("partition").isInt()) {
+            SensorAnswer.error(502, "instance " + state.path("instance").asText() + " holding key '" + l.key()
+                    + "' did not say its partition (an earlier release); use vigil forget --partition").send(exchange);
+            return;
+        }
+        String topic = l.topology().topology().inputTopic();
+        Integer partition = l.topology().topology().keyField() == null ? state.get("partition").asInt() : null;
+        String by = "DELETE /sensors from " + exchange.getRemoteAddress();
+        RecordMetadata sent;
+        try {
+            sent = forgets.send(topic, partition, l.key(), by);
+        } catch (KafkaException e) {
+            SensorAnswer.unavailable("the request to forget key '" + l.key() + "' was not sent to " + topic + ": "
+                    + e.getMessage()).send(exchange);
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            SensorAnswer.unavailable("interrupted while sending the request to forget key '" + l.key() + "'")
+                    .send(exchange);
+            return;
+        }
+        LOG.info("topology {}: asked to forget key {} ({}): {}-{}@{}", l.topology().name(), l.key(), by, sent.topic(),
+                sent.partition(), sent.offset());
+        HttpEndpoint.sendJson(exchange, 202, VigilJson.MAPPER.createObjectNode().put("topology", l.topology().name())
+                .put("key", l.key()).put("instance", state.path("instance").asText()).put("topic", sent.topic())
+                .put("partition", sent.partition()).put("offset", sent.offset()));
     }
 
     /** A forwarded request: the key in the partitions it names (or its direct one), read from this instance only. */

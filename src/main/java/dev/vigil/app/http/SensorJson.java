@@ -23,13 +23,14 @@ final class SensorJson {
     }
 
     /**
-     * The key's state: events accepted, last event time, last reading, prediction for the next reading, the last
+     * The key's state (after the topology, key, instance and partition that hold it: the detector's source
+     * partition, of the input topic or, with a key field, of the repartition topic): events accepted, last event time, last reading, prediction for the next reading, the last
      * event's raw score (bounded prediction error), its anomaly score, the short-term error level (mean of the last
      * {@code shortWindow} raw scores), alert, model version, warm-up, hidden-state resets.
      */
-    static ObjectNode state(ServedTopology t, String key, String instance, DetectorState s) {
+    static ObjectNode state(ServedTopology t, String key, String instance, int partition, DetectorState s) {
         ScoreState score = s.score();
-        ObjectNode out = header(t, key, instance);
+        ObjectNode out = header(t, key, instance, partition);
         out.put("events", s.events());
         if (s.lastTimestamp() == DetectorState.NO_TIMESTAMP) {
             out.putNull("lastTimestamp");
@@ -77,8 +78,8 @@ final class SensorJson {
     }
 
     /** The key's history window, oldest first: {@code timestamps} and {@code values} per channel, as arrays. */
-    static ObjectNode history(ServedTopology t, String key, String instance, HistoryWindow w) {
-        ObjectNode out = header(t, key, instance);
+    static ObjectNode history(ServedTopology t, String key, String instance, int partition, HistoryWindow w) {
+        ObjectNode out = header(t, key, instance, partition);
         out.put("capacity", w.capacity());
         out.put("size", w.size());
         ArrayNode timestamps = out.putArray("timestamps");
@@ -96,8 +97,9 @@ final class SensorJson {
         return out;
     }
 
-    private static ObjectNode header(ServedTopology t, String key, String instance) {
-        return VigilJson.MAPPER.createObjectNode().put("topology", t.name()).put("key", key).put("instance", instance);
+    private static ObjectNode header(ServedTopology t, String key, String instance, int partition) {
+        return VigilJson.MAPPER.createObjectNode().put("topology", t.name()).put("key", key).put("instance", instance)
+                .put("partition", partition);
     }
 
     /**

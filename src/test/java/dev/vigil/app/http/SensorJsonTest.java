@@ -51,7 +51,9 @@ class SensorJsonTest {
     void shouldShowTheRhythmSignalsStateWhileItIsOn() {
         ServedTopology t = topology(ScoringConfigs.with(ScoringConfig.defaults(), "rhythmHalfLife", 120));
         DetectorState state = twoWeeks(t);
-        JsonNode n = SensorJson.state(t, "room-1", "here:8080", state);
+        JsonNode n = SensorJson.state(t, "room-1", "here:8080", 3, state);
+        assertEquals("here:8080", n.get("instance").asText());
+        assertEquals(3, n.get("partition").asInt(), "the partition holding the key");
         ScoreState score = state.score();
         RhythmState r = score.rhythm();
         double followed = r.follow()[0] / r.swing()[0];
@@ -76,7 +78,7 @@ class SensorJsonTest {
             double x = i % DAY < DAY / 4 || i % DAY >= DAY * 11 / 12 ? 1.5 : 40 + random.nextGaussian();
             detector.step(null, state, new Event(MONDAY + i * STEP_MS, new double[] {x}));
         }
-        JsonNode n = SensorJson.state(t, "meter-1", "here:8080", state);
+        JsonNode n = SensorJson.state(t, "meter-1", "here:8080", 3, state);
         assertEquals(1, n.get("idleReadings").size(), n.toString());
         assertEquals(1.5, n.get("idleReadings").get(0).asDouble(), 0.0);
         assertEquals(state.score().idle().longestQuiet(), n.get("longestQuietRun").asInt(), n.toString());
@@ -90,7 +92,7 @@ class SensorJsonTest {
                 new DetectorConfig(LstmConfig.defaults(), ScoringConfig.defaults()).withCounters(1), null);
         Detector detector = new Detector(t.detector());
         DetectorState state = detector.newState();
-        assertTrue(SensorJson.state(t, "meter-1", "here:8080", state).get("counterTotals").isNull());
+        assertTrue(SensorJson.state(t, "meter-1", "here:8080", 3, state).get("counterTotals").isNull());
         for (int i = 0; i < 3; i++) {
             Event e = new Event(MONDAY + i * STEP_MS, new double[] {1_000 + 2.5 * i});
             Event scored = detector.scoredEvent(state, e);
@@ -98,7 +100,7 @@ class SensorJsonTest {
                 detector.step(null, state, scored);
             }
         }
-        JsonNode n = SensorJson.state(t, "meter-1", "here:8080", state);
+        JsonNode n = SensorJson.state(t, "meter-1", "here:8080", 3, state);
         assertEquals(1_005.0, n.get("counterTotals").asDouble(), 0.0);
         assertEquals(2.5, n.get("value").asDouble(), 0.0);
         assertEquals(2, n.get("events").asLong(), "the first reading is not scored");
@@ -107,7 +109,7 @@ class SensorJsonTest {
     @Test
     void shouldShowNoRhythmWhileItIsOffAndTheCalendarsZone() {
         ServedTopology t = topology(ScoringConfigs.with(ScoringConfig.defaults(), "timeZone", "Europe/Berlin"));
-        JsonNode n = SensorJson.state(t, "room-1", "here:8080", twoWeeks(t));
+        JsonNode n = SensorJson.state(t, "room-1", "here:8080", 3, twoWeeks(t));
         assertTrue(n.get("rhythmFollowed").isNull(), n.toString());
         assertTrue(n.get("usualOnWeekends").isNull(), n.toString());
         assertTrue(n.get("weekendReadings").isNull(), n.toString());
