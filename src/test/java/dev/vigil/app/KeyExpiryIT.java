@@ -143,7 +143,8 @@ class KeyExpiryIT {
             this.token = token;
             // as ServiceScenario.serviceApp, with the token
             AppConfig app = new AppConfig(broker.bootstrapServers(), name + "-it", tmp.resolve("state"), true,
-                    PARTITIONS, 1, Map.of("commit.interval.ms", "100"), new HttpConfig(true, "127.0.0.1", 0, null, token));
+                    PARTITIONS, 1, Map.of("commit.interval.ms", "100"),
+                    new HttpConfig(true, "127.0.0.1", 0, null, token));
             service = VigilService.start(app, List.of(topology), LIMIT);
             producer = new KafkaProducer<>(KafkaOptions.producerProperties(app));
             alerts = ServiceScenario.consumer(broker.bootstrapServers(), topology.alertsTopic());

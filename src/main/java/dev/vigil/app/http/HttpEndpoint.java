@@ -191,7 +191,7 @@ public final class HttpEndpoint implements AutoCloseable {
         return allow(List.of("GET", "HEAD"), handler);
     }
 
-    /** {@code methods} only (405 with {@code Allow} otherwise); anything thrown becomes a 500 with the message, logged. */
+    /** {@code methods} only (else 405 with {@code Allow}); anything thrown becomes a 500 with the message, logged. */
     private static HttpHandler allow(List<String> methods, HttpHandler handler) {
         return exchange -> {
             try (exchange) {

@@ -24,9 +24,10 @@ final class SensorJson {
 
     /**
      * The key's state (after the topology, key, instance and partition that hold it: the detector's source
-     * partition, of the input topic or, with a key field, of the repartition topic): events accepted, last event time, last reading, prediction for the next reading, the last
-     * event's raw score (bounded prediction error), its anomaly score, the short-term error level (mean of the last
-     * {@code shortWindow} raw scores), alert, model version, warm-up, hidden-state resets.
+     * partition, of the input topic or, with a key field, of the repartition topic): events accepted, last event
+     * time, last reading, prediction for the next reading, the last event's raw score (bounded prediction error),
+     * its anomaly score, the short-term error level (mean of the last {@code shortWindow} raw scores), alert, model
+     * version, warm-up, hidden-state resets.
      */
     static ObjectNode state(ServedTopology t, String key, String instance, int partition, DetectorState s) {
         ScoreState score = s.score();
