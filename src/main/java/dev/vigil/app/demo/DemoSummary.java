@@ -11,7 +11,9 @@ import java.util.Set;
  * What the demo saw: events produced and scored, models trained, alerts opened, and which injected anomalies
  * they caught.
  * An opened alert catches an anomaly of its sensor when it opens within the anomaly's events or up to
- * {@code grace} events after; an opened alert that catches nothing is a false alarm. Not thread-safe.
+ * {@code grace} events after; an opened alert that catches nothing is a false alarm. An anomaly not caught is missed
+ * only when the run went on past its grace; one the run stopped in (a short {@code --duration}) is "cut short",
+ * not a miss. Not thread-safe.
  */
 public final class DemoSummary {
     private final List<InjectedAnomaly> injected = new ArrayList<>();
@@ -25,8 +27,12 @@ public final class DemoSummary {
     private final int sensorCount;
 
     public DemoSummary(List<SyntheticSensor> sensors, int grace) {
-        sensors.forEach(s -> injected.addAll(s.anomalies()));
-        this.sensorCount = sensors.size();
+        this(sensors.stream().flatMap(s -> s.anomalies().stream()).toList(), sensors.size(), grace);
+    }
+
+    DemoSummary(List<InjectedAnomaly> anomalies, int sensorCount, int grace) {
+        injected.addAll(anomalies);
+        this.sensorCount = sensorCount;
         this.grace = grace;
     }
 
@@ -79,18 +85,29 @@ public final class DemoSummary {
     }
 
     public void print(PrintWriter out) {
-        long perSensor = produced == 0 ? 0 : produced / Math.max(1, sensorCount);
-        List<InjectedAnomaly> due = reached((int) perSensor);
+        int perSensor = produced == 0 ? 0 : (int) (produced / Math.max(1, sensorCount));
+        List<InjectedAnomaly> due = reached(perSensor);
+        long hit = due.stream().filter(caught::contains).count();
+        long cut = due.stream().filter(a -> cutShort(a, perSensor)).count();
         out.println();
         out.println("vigil demo summary");
         out.printf(Locale.ROOT, "  events produced %d, scored %d%n", produced, scored);
         out.printf(Locale.ROOT, "  models trained in the background %d%n", models);
         out.printf(Locale.ROOT, "  alerts opened %d, false alarms %d%n", opened, falseAlarms);
-        out.printf(Locale.ROOT, "  injected anomalies reached %d: caught %d, missed %d%n", due.size(), due.stream().filter(caught::contains).count(), due.stream().filter(a -> !caught.contains(a)).count());
+        out.printf(Locale.ROOT, "  injected anomalies reached %d: caught %d, missed %d%s%n", due.size(), hit,
+                due.size() - hit - cut, cut == 0 ? "" : ", cut short by the end of the run " + cut);
         for (InjectedAnomaly a : due) {
-            out.printf(Locale.ROOT, "    %-7s %-10s %-12s events %d-%d%n", caught.contains(a) ? "caught" : "MISSED",
-                    a.sensor(), a.kind().name().toLowerCase(Locale.ROOT), a.start(), a.end());
+            String verdict = caught.contains(a) ? "caught" : cutShort(a, perSensor) ? "cut" : "MISSED";
+            String note = verdict.equals("cut") ? " (the run stopped " + (perSensor - a.start())
+                    + " events into it: a longer --duration judges it)" : "";
+            out.printf(Locale.ROOT, "    %-7s %-10s %-12s events %d-%d%s%n", verdict, a.sensor(),
+                    a.kind().name().toLowerCase(Locale.ROOT), a.start(), a.end(), note);
         }
         out.flush();
+    }
+
+    /** Not caught, and the run stopped before the anomaly's last event plus the grace: not judged. */
+    private boolean cutShort(InjectedAnomaly a, int eventsPerSensor) {
+        return !caught.contains(a) && eventsPerSensor <= a.end() + grace;
     }
 }
