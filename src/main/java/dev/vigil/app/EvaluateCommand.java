@@ -4,6 +4,7 @@ import dev.vigil.BadConfigException;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.eval.AnomalyCatalog;
 import dev.vigil.eval.CorpusEvaluator;
+import dev.vigil.eval.AnomalyOutcome;
 import dev.vigil.eval.DetectionReport;
 import dev.vigil.eval.EvaluationProgress;
 import dev.vigil.eval.NabFolds;
@@ -33,6 +34,9 @@ import java.util.concurrent.TimeUnit;
         description = "Replay every DIR/<category>/<file>.csv through the detector (one key per file, fresh state,"
                 + " rows in order), write NAB results and, with --labels, score them with NAB's rules.")
 final class EvaluateCommand implements Callable<Integer> {
+    /** Written beside the results when the anomalies are known: each one's outcome ({@link AnomalyOutcome}). */
+    static final String OUTCOMES_FILE = "anomaly-outcomes.csv";
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -183,6 +187,11 @@ final class EvaluateCommand implements Callable<Integer> {
         double threshold = settings.detector().scoring().alertThreshold();
         DetectionReport detection = DetectionReport.count(scored, nabLabels,
                 catalog == null ? DetectionReport.withoutCatalog(scored) : catalog, threshold);
+        if (catalog != null) {
+            Path file = outDir.resolve(OUTCOMES_FILE);
+            AnomalyOutcome.write(file, detection.outcomes());
+            spec.commandLine().getOut().println(prefix + "each anomaly's outcome: " + file);
+        }
         return new Run(scores, detection, catalog != null);
     }
 

@@ -35,10 +35,12 @@ import java.util.TreeMap;
  *                            those whose opener is not known are in none
  * @param caughtByOpener      per kind, its caught anomalies by what opened the alert on the row that caught them, in
  *                            the reasons' order; those whose opener is not known are in none
+ * @param outcomes            every anomaly's outcome, file by file in the corpus's order, each file's in its
+ *                            catalog's order
  */
 public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<String, DetectionTally> byCategory,
                               DetectionTally total, Map<AlertReason, Long> falseAlarmsByOpener,
-                              Map<AnomalyKind, Map<AlertReason, Long>> caughtByOpener) {
+                              Map<AnomalyKind, Map<AlertReason, Long>> caughtByOpener, List<AnomalyOutcome> outcomes) {
 
     /** Copies the maps. */
     public DetectionReport {
@@ -56,6 +58,7 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
             caught.put(k, Collections.unmodifiableMap(copy));
         });
         caughtByOpener = Collections.unmodifiableMap(caught);
+        outcomes = List.copyOf(outcomes);
     }
 
     /** The total's false alarms whose opener is not known (scores read back from a results file). */
@@ -85,6 +88,7 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         DetectionTally total = DetectionTally.EMPTY;
         Map<AlertReason, Long> byOpener = new EnumMap<>(AlertReason.class);
         Map<AnomalyKind, Map<AlertReason, Long>> caughtBy = new EnumMap<>(AnomalyKind.class);
+        List<AnomalyOutcome> outcomes = new ArrayList<>();
         for (ScoredSeries s : corpus) {
             String path = s.relativePath();
             if (!labels.contains(path)) {
@@ -99,10 +103,12 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
             Set<AnomalyKind> kinds = EnumSet.noneOf(AnomalyKind.class);
             Map<AnomalyKind, DetectionTally> caughtByKind = new EnumMap<>(AnomalyKind.class);
             for (InjectedAnomaly a : anomalies.anomaliesOf(path)) {
-                DetectionTally one = detect(path, s.scores(), windows, a, threshold);
-                AlertReason by = one.caught() > 0 ? openerAt(s, a.start() + one.delays().get(0)) : null;
-                if (by != null) {
-                    addCaught(caughtBy, a.kind(), by, 1);
+                AnomalyOutcome outcome = outcome(s, windows, a, threshold);
+                outcomes.add(outcome);
+                DetectionTally one = outcome.caught() ? new DetectionTally(1, 1, List.of(outcome.delay()), 0, 0)
+                        : new DetectionTally(1, 0, List.of(), 0, 0);
+                if (outcome.openedBy() != null) {
+                    addCaught(caughtBy, a.kind(), outcome.openedBy(), 1);
                 }
                 kinds.add(a.kind());
                 caughtByKind.merge(a.kind(), one, DetectionTally::plus);
@@ -116,7 +122,7 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
             byCategory.merge(category(path), fileTally, DetectionTally::plus);
             total = total.plus(fileTally);
         }
-        return new DetectionReport(byKind, byCategory, total, byOpener, caughtBy);
+        return new DetectionReport(byKind, byCategory, total, byOpener, caughtBy, outcomes);
     }
 
     /**
@@ -131,7 +137,7 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         return AnomalyCatalog.of(none);
     }
 
-    /** Two reports pooled (e.g. the same corpus under two seeds): every count added. */
+    /** Two reports pooled (e.g. the same corpus under two seeds): every count added, the outcomes in turn. */
     public DetectionReport plus(DetectionReport other) {
         Map<AnomalyKind, DetectionTally> kinds = new EnumMap<>(AnomalyKind.class);
         kinds.putAll(byKind);
@@ -145,7 +151,9 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         for (Map<AnomalyKind, Map<AlertReason, Long>> side : List.of(caughtByOpener, other.caughtByOpener)) {
             side.forEach((k, m) -> m.forEach((r, n) -> addCaught(caught, k, r, n)));
         }
-        return new DetectionReport(kinds, categories, total.plus(other.total), openers, caught);
+        List<AnomalyOutcome> both = new ArrayList<>(outcomes);
+        both.addAll(other.outcomes);
+        return new DetectionReport(kinds, categories, total.plus(other.total), openers, caught, both);
     }
 
     private record FalseAlarms(long count, long rows) {
@@ -174,8 +182,11 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         return new FalseAlarms(count, rows);
     }
 
-    private static DetectionTally detect(String path, double[] scores, List<RowRange> windows, InjectedAnomaly a,
-                                         double threshold) {
+    /** The anomaly's outcome in {@code s}: its window, first crossing from the onset, opener there and peak. */
+    private static AnomalyOutcome outcome(ScoredSeries s, List<RowRange> windows, InjectedAnomaly a,
+                                          double threshold) {
+        String path = s.relativePath();
+        double[] scores = s.scores();
         RowRange window = null;
         for (RowRange w : windows) {
             if (w.contains(a.start())) {
@@ -186,12 +197,15 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
             throw new VigilException(path + ": the " + a.kind().label() + " anomaly at row " + a.start()
                     + " lies in no labelled window of the file");
         }
+        int first = -1;
+        double peak = 0;
         for (int i = a.start(); i <= window.last() && i < scores.length; i++) {
-            if (scores[i] >= threshold) {
-                return new DetectionTally(1, 1, List.of(i - a.start()), 0, 0);
+            if (first < 0 && scores[i] >= threshold) {
+                first = i;
             }
+            peak = Math.max(peak, scores[i]);
         }
-        return new DetectionTally(1, 0, List.of(), 0, 0);
+        return new AnomalyOutcome(path, a, window.last(), first, first < 0 ? null : openerAt(s, first), peak);
     }
 
     /** Adds {@code n} catches of {@code kind} by {@code opener} to {@code caught}. */

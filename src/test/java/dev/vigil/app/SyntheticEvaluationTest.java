@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -119,6 +120,31 @@ class SyntheticEvaluationTest {
                 defaults.indexOf("\ndetection anomalies="));
         assertEquals(openers, windowsOnly.substring(windowsOnly.indexOf("\nfalse_alarm_opened_by "),
                 windowsOnly.indexOf("\nnab ")), "the same openers");
+    }
+
+    @Test
+    void shouldWriteEachAnomalysOutcomeBesideTheResults() throws java.io.IOException {
+        Path file = tmp.resolve("defaults").resolve("anomaly-outcomes.csv");
+        assertTrue(defaults.contains("each anomaly's outcome: " + file), defaults);
+        List<String> lines = java.nio.file.Files.readAllLines(file);
+        assertEquals("file,kind,start,end,window_end,caught,delay,opened_by,peak_score,detail", lines.get(0));
+        Matcher all = found(ALL, defaults);
+        assertEquals(Integer.parseInt(all.group(1)), lines.size() - 1, "one line an anomaly");
+        int caught = 0;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",", 10);
+            double peak = Double.parseDouble(cells[8]);
+            if (cells[5].equals("true")) {
+                caught++;
+                assertTrue(Integer.parseInt(cells[6]) >= 0 && !cells[7].isEmpty(), "a delay and an opener: " + line);
+                assertTrue(peak >= 0.5, "a catch peaks at the threshold or above: " + line);
+            } else {
+                assertEquals("false", cells[5], line);
+                assertTrue(cells[6].isEmpty() && cells[7].isEmpty() && peak < 0.5, line);
+            }
+            assertTrue(cells[9].startsWith("\"") && cells[9].endsWith("\""), "the detail quoted: " + line);
+        }
+        assertEquals(Integer.parseInt(all.group(2)), caught, "as many caught as the detection line says");
     }
 
     @Test

@@ -67,6 +67,44 @@ class DetectionReportTest {
     }
 
     @Test
+    void shouldTellEachAnomalysOutcomeWithItsFirstCrossingOpenerAndPeak() {
+        double[] caughtScores = scores(ONSET + 7, ONSET + 20);
+        caughtScores[ONSET + 3] = 0.3;
+        caughtScores[ONSET + 20] = 0.95;
+        caughtScores[WINDOW_LAST + 1] = 0.99; // after the window: not the anomaly's
+        AlertReason[] openedBy = new AlertReason[ROWS];
+        openedBy[ONSET + 7] = AlertReason.PATTERN;
+        double[] missedScores = scores(ONSET - 1);
+        missedScores[ONSET + 40] = 0.42;
+        Map<String, List<InjectedAnomaly>> byPath = new java.util.LinkedHashMap<>();
+        byPath.put("c/a.csv", List.of(new InjectedAnomaly(AnomalyKind.SPIKE, ONSET, ONSET, "x3, \"sharp\"")));
+        byPath.put("c/b.csv", List.of(new InjectedAnomaly(AnomalyKind.DRIFT, ONSET, ONSET + 30, "")));
+        DetectionReport r = DetectionReport.count(List.of(
+                new ScoredSeries("c/a.csv", SyntheticNab.timestamps(ROWS), caughtScores, openedBy),
+                series("c/b.csv", missedScores)), oneWindow("c/a.csv", "c/b.csv"), AnomalyCatalog.of(byPath),
+                THRESHOLD);
+
+        assertEquals(2, r.outcomes().size());
+        AnomalyOutcome caught = r.outcomes().get(0);
+        assertEquals("c/a.csv", caught.file());
+        assertTrue(caught.caught());
+        assertEquals(7, caught.delay());
+        assertEquals(AlertReason.PATTERN, caught.openedBy());
+        assertEquals(0.95, caught.peak(), 0.0, "the highest score from the onset to the window's end");
+        assertEquals(WINDOW_LAST, caught.windowLast());
+        assertEquals("c/a.csv,spike,1050,1050,1100,true,7,pattern,0.9500,\"x3, \"\"sharp\"\"\"", caught.csvLine());
+        AnomalyOutcome missed = r.outcomes().get(1);
+        assertEquals("c/b.csv", missed.file());
+        assertTrue(!missed.caught());
+        assertEquals(-1, missed.delay());
+        assertEquals(null, missed.openedBy());
+        assertEquals(0.42, missed.peak(), 0.0, "a crossing before the onset is not the anomaly's peak");
+        assertEquals("c/b.csv,drift,1050,1080,1100,false,,,0.4200,\"\"", missed.csvLine());
+        assertEquals(r.total().caught(), r.outcomes().stream().filter(AnomalyOutcome::caught).count());
+        assertEquals(List.of(caught, missed, caught, missed), r.plus(r).outcomes(), "pooled: one after the other");
+    }
+
+    @Test
     void shouldCatchAtTheWindowsLastRowButNotAfterIt() {
         assertEquals(1, count(scores(WINDOW_LAST)).total().caught());
         DetectionReport late = count(scores(WINDOW_LAST + 1));
