@@ -62,11 +62,16 @@ class KeyExpiryIT {
             assertEquals(403, refused.statusCode(), refused.body());
             assertTrue(refused.body().contains("http.auth.token"), refused.body());
             assertEquals(200, rig.get("/sensors/" + GONE).statusCode(), "without a token nothing is deleted");
+            // the key given twice, as --key and in a keys file (CRLF, a comment): asked once
+            Path keysFile = tmp.resolve("keys.txt");
+            java.nio.file.Files.writeString(keysFile, "# decommissioned\r\n" + GONE + "\r\n\r\n");
             CommandRun forget = CommandRun.of("forget", "--bootstrap-servers", rig.broker.bootstrapServers(),
-                    "--topic", rig.topology.inputTopic(), "--partition", String.valueOf(rig.partition), "--key", GONE);
+                    "--topic", rig.topology.inputTopic(), "--partition", String.valueOf(rig.partition), "--key", GONE,
+                    "--keys-file", keysFile.toString());
             assertEquals(0, forget.code(), forget.err());
             assertTrue(forget.out().startsWith("asked to forget key " + GONE + ": forget-events-" + rig.partition
                     + "@"), forget.out());
+            assertEquals(1, forget.out().lines().count(), forget.out());
             JsonNode closed = rig.awaitAlert(r -> "closed".equals(r.get("type").asText()));
             assertEquals("deleted", closed.get("reason").asText(), closed.toString());
             rig.assertForgotten();
