@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,8 +104,25 @@ class KeyExpiryIT {
             JsonNode closed = rig.awaitAlert(r -> "closed".equals(r.get("type").asText()));
             assertEquals("deleted", closed.get("reason").asText(), closed.toString());
             rig.assertForgotten();
+            assertFalse(request.get("carriedOut").asBoolean(), asked.body());
             HttpResponse<String> again = HttpProbe.send(port, "DELETE", "/sensors/" + GONE, rig.auth());
             assertEquals(404, again.statusCode(), "a forgotten key is unknown: " + again.body());
+
+            for (String bad : List.of("abc", "-1", "31")) {
+                HttpResponse<String> r =
+                        HttpProbe.send(port, "DELETE", "/sensors/" + ALIVE + "?wait=" + bad, rig.auth());
+                assertEquals(400, r.statusCode(), r.body());
+            }
+            assertEquals(200, rig.get("/sensors/" + ALIVE).statusCode(), "a bad wait sends nothing");
+            // a backlog in the partition ahead of the request, so that it is carried out well after it is sent
+            for (int i = 0; i < 20_000; i++) {
+                send(rig.producer, rig.topology, rig.partition, "busy-1", T0 + i * STEP, 10 + Math.sin(i / 6.0));
+            }
+            rig.producer.flush();
+            HttpResponse<String> waited = HttpProbe.send(port, "DELETE", "/sensors/" + ALIVE + "?wait=30", rig.auth());
+            assertEquals(200, waited.statusCode(), "carried out within the wait: " + waited.body());
+            assertTrue(HttpProbe.json(waited).get("carriedOut").asBoolean(), waited.body());
+            assertEquals(404, rig.get("/sensors/" + ALIVE).statusCode(), "gone when the answer comes");
         }
     }
 

@@ -43,9 +43,11 @@ import java.util.Set;
  * {@code DELETE /sensors/{key}[?topology=name]} asks the instance holding the key to forget it, as
  * {@code vigil forget} does: the key is looked up as above, and a request ({@link dev.vigil.stream.ForgetRequests})
  * goes to the partition of the input topic its state was found in, where its events are; the task carries it out
- * in order with them. 202 with the request's topic, partition and offset once the broker has it; 404, 503 or 502 as
- * for a lookup (nothing sent); 403 when no {@code http.auth.token} is set (an endpoint anyone on the network can
- * reach deletes nothing); 503 when the broker does not acknowledge the request in time.
+ * in order with them. 202 with the request's topic, partition and offset once the broker has it; with
+ * {@code ?wait=S} (up to {@value #MAX_WAIT_SECONDS} s), 200 once the request has been carried out within that time
+ * ({@code "carriedOut":true}), else 202; 404, 503 or 502 as for a lookup (nothing sent); 400 for a bad wait; 403
+ * when no {@code http.auth.token} is set (an endpoint anyone on the network can reach deletes nothing); 503 when the
+ * broker does not acknowledge the request in time.
  */
 final class SensorHandler implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(SensorHandler.class);
@@ -87,7 +89,7 @@ final class SensorHandler implements HttpHandler {
         Lookup lookup = new Lookup(t, stores.get(t.name()), history ? t.names().historyStore() : t.names().stateStore(),
                 key, history);
         if (exchange.getRequestMethod().equals("DELETE")) {
-            delete(exchange, lookup, uri.getRawPath());
+            delete(exchange, lookup, uri.getRawPath(), queryParameter(uri.getRawQuery(), "wait"));
             return;
         }
         String forwardedBy = exchange.getRequestHeaders().getFirst(PeerClient.FORWARDED_HEADER);
@@ -137,9 +139,17 @@ final class SensorHandler implements HttpHandler {
 
     /**
      * DELETE: the key looked up where it is, then a request to forget it sent to the partition of the input topic its
-     * state is in (with a key field, to whichever: the topology re-keys it).
+     * state is in (with a key field, to whichever: the topology re-keys it); with {@code wait} (seconds), the key
+     * looked up again until the request has been carried out.
      */
-    private void delete(HttpExchange exchange, Lookup l, String rawPath) throws IOException {
+    private void delete(HttpExchange exchange, Lookup l, String rawPath, String waitParameter) throws IOException {
+        long waitMs;
+        try {
+            waitMs = waitMillis(waitParameter);
+        } catch (IllegalArgumentException e) {
+            HttpEndpoint.sendJson(exchange, 400, HttpEndpoint.error(e.getMessage()));
+            return;
+        }
         if (l.history()) {
             exchange.getResponseHeaders().set("Allow", "GET, HEAD");
             HttpEndpoint.sendJson(exchange, 405, HttpEndpoint.error("DELETE /sensors/{key} forgets a key; its history"
@@ -180,9 +190,57 @@ final class SensorHandler implements HttpHandler {
         }
         LOG.info("topology {}: asked to forget key {} ({}): {}-{}@{}", l.topology().name(), l.key(), by, sent.topic(),
                 sent.partition(), sent.offset());
-        HttpEndpoint.sendJson(exchange, 202, VigilJson.MAPPER.createObjectNode().put("topology", l.topology().name())
-                .put("key", l.key()).put("instance", state.path("instance").asText()).put("topic", sent.topic())
-                .put("partition", sent.partition()).put("offset", sent.offset()));
+        boolean carriedOut = waitMs > 0 && awaitForgotten(l, rawPath, state, waitMs);
+        HttpEndpoint.sendJson(exchange, carriedOut ? 200 : 202, VigilJson.MAPPER.createObjectNode()
+                .put("topology", l.topology().name()).put("key", l.key())
+                .put("instance", state.path("instance").asText()).put("topic", sent.topic())
+                .put("partition", sent.partition()).put("offset", sent.offset()).put("carriedOut", carriedOut));
+    }
+
+    /** The longest {@code ?wait=} a DELETE may ask for, in seconds: a waiting request holds a data-lane thread. */
+    static final int MAX_WAIT_SECONDS = 30;
+
+    /** {@code ?wait=S} in milliseconds (0 without it). */
+    static long waitMillis(String parameter) {
+        if (parameter == null) {
+            return 0;
+        }
+        int seconds;
+        try {
+            seconds = Integer.parseInt(parameter);
+        } catch (NumberFormatException e) {
+            seconds = -1;
+        }
+        if (seconds < 0 || seconds > MAX_WAIT_SECONDS) {
+            throw new IllegalArgumentException("wait must be whole seconds from 0 to " + MAX_WAIT_SECONDS + ", got '"
+                    + parameter + "'");
+        }
+        return seconds * 1000L;
+    }
+
+    /**
+     * Looks the key up every 100 ms for up to {@code waitMs} until its request has been carried out: the key is found
+     * nowhere, or its state is a new one (fewer events than {@code before}: it sent again after being forgotten).
+     */
+    private boolean awaitForgotten(Lookup l, String rawPath, JsonNode before, long waitMs) throws IOException {
+        long deadline = System.nanoTime() + waitMs * 1_000_000L;
+        long events = before.path("events").asLong();
+        while (true) {
+            SensorAnswer now = lookUp(l, rawPath);
+            boolean restarted = now.found() && VigilJson.MAPPER.readTree(now.body()).path("events").asLong() < events;
+            if (now.notHere() || restarted) {
+                return true;
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
     }
 
     /** A forwarded request: the key in the partitions it names (or its direct one), read from this instance only. */
