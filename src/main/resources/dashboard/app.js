@@ -9,15 +9,23 @@ const app = {
   sensor: null,
   // the access token (http.auth.token), asked for once when the service answers 401; kept for this tab only
   token: sessionStorage.getItem('vigil.token'),
+  noticeTimer: null,
 };
 
 const $ = (id) => document.getElementById(id);
 
 async function getJson(url) {
+  return requestJson(url, 'GET');
+}
+
+// the service's JSON answer to METHOD url, with the access token once given; an Error (its status and the service's
+// one-line reason) for any answer but 2xx
+async function requestJson(url, method) {
   let response;
   for (;;) {
     const used = app.token;
-    response = await fetch(url, { cache: 'no-store', headers: used ? { Authorization: 'Bearer ' + used } : {} });
+    response = await fetch(url, { method, cache: 'no-store',
+      headers: used ? { Authorization: 'Bearer ' + used } : {} });
     if (response.status !== 401) break;
     if (app.token !== used) continue; // another request was given the token meanwhile
     const entered = window.prompt('This Vigil service needs its access token (http.auth.token):');
@@ -61,6 +69,14 @@ function sensorHref(key, topology, at) {
 
 function status(text) {
   $('status').textContent = text || '';
+}
+
+// a message about something the user did (it outlives a change of view), gone after 15 s
+function notice(text) {
+  clearTimeout(app.noticeTimer);
+  $('notice').textContent = text;
+  $('notice').hidden = false;
+  app.noticeTimer = setTimeout(() => { $('notice').hidden = true; }, 15000);
 }
 
 // ---- routing ----

@@ -29,6 +29,7 @@ class SensorView {
 
   async start() {
     $('sensor-title').textContent = this.key;
+    $('forget').hidden = true;
     for (const id of ['charts', 'spans', 'marks']) $(id).replaceChildren();
     $('sensor-summary').textContent = 'loading…';
     let history, series, now;
@@ -48,12 +49,19 @@ class SensorView {
     this.merge(series);
     this.summary(now);
     this.draw();
+    if (this.topology.forget) {
+      $('forget').hidden = false;
+      $('forget').disabled = false;
+      $('forget').onclick = () => this.forget();
+    }
     if (this.at !== null) this.zoomTo(this.at);
     this.timer = setInterval(() => this.poll(), POLL_MS);
   }
 
   stop() {
     this.stopped = true;
+    $('forget').hidden = true;
+    $('forget').onclick = null;
     clearInterval(this.timer);
     for (const p of this.plots) p.destroy();
     this.plots = [];
@@ -145,6 +153,34 @@ class SensorView {
       previous = v;
     });
     return marks;
+  }
+
+  /**
+   * Asks the service, once the user confirms, to forget this key (DELETE /sensors/{key}, waiting up to 10 s for it to
+   * be carried out in order with the key's events), then shows the fleet; says so when it is still pending.
+   */
+  async forget() {
+    const question = 'Forget ' + this.key + ' in topology ' + this.topology.name + '?\n\nIts state, history and'
+      + ' model are deleted and an open alert is closed. If the sensor sends again, it starts afresh in warm-up.';
+    if (!window.confirm(question)) return;
+    const button = $('forget');
+    button.disabled = true;
+    clearInterval(this.timer); // no poll of a key on its way out (a 404)
+    try {
+      const answer = await requestJson(this.path('sensors/') + '&wait=10', 'DELETE');
+      if (answer.carriedOut) {
+        this.stop();
+        notice(this.key + ' forgotten in topology ' + this.topology.name + '.');
+        location.hash = '#/fleet?topology=' + encodeURIComponent(this.topology.name);
+      } else {
+        notice('Asked to forget ' + this.key + ' (' + answer.topic + '-' + answer.partition + '@' + answer.offset
+          + '); not carried out within 10 s: it is, in order with the key\'s events.');
+      }
+    } catch (e) {
+      notice('Could not forget ' + this.key + ': ' + e.message);
+    }
+    button.disabled = false;
+    if (!this.stopped) this.timer = setInterval(() => this.poll(), POLL_MS);
   }
 
   summary(now) {

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,7 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * case) and sorts them by key both ways; the sensor view of pump-1, opened before any model exists, draws a point per
  * stored reading and then, without a reload, follows the key as more readings arrive, shows the alert the injected
  * level shift opens as a span and the first model version as a mark; the alerts view lists that alert and links to
- * the sensor view at its time; the page's console shows no error. The service requires a bearer token
+ * the sensor view at its time; a sensor forgotten from its view (after a confirmation the user can decline) leaves
+ * the fleet and {@code /sensors}; the page's console shows no error. The service requires a bearer token
  * ({@code http.auth.token}): the page asks for it once, at its first 401, and sends it from then on. Screenshots go
  * to {@code target/dashboard/}.
  * Skipped, with the reason, where Chromium or its driver is not installed.
@@ -167,6 +169,26 @@ class DashboardIT {
             wait.until(d -> d.getCurrentUrl().contains("#/sensor/pump-1") && d.getCurrentUrl().contains("at=" + from)
                     && !read(d, "#spans li.span", "data-from").isEmpty());
             assertNull(browser.findElement(By.id("sensor-view")).getAttribute("hidden"), "the sensor view shows");
+            assertEquals(List.of(), HeadlessChromium.errors(browser), "no error in the page's console");
+
+            // forgetting a sensor from its view (a token is set, so the service offers it): asked to confirm, nothing
+            // sent when the user declines; once confirmed the key is gone from the fleet and from /sensors
+            script(browser, "location.hash = '#/sensor/flow-2?topology=sensors'; return 0");
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("forget")));
+            click(browser, By.id("forget"));
+            Alert declined = wait.until(ExpectedConditions.alertIsPresent());
+            assertTrue(declined.getText().startsWith("Forget flow-2 in topology sensors?"), declined.getText());
+            declined.dismiss();
+            assertEquals(200, HttpProbe.get(service.http().port(), "/sensors/flow-2?topology=sensors",
+                    "Authorization", "Bearer " + TOKEN).statusCode(), "declined: the key stays");
+            click(browser, By.id("forget"));
+            wait.until(ExpectedConditions.alertIsPresent()).accept();
+            wait.until(d -> d.getCurrentUrl().contains("#/fleet")
+                    && read(d, "#fleet tbody tr", "data-key").size() == sensors.size() - 1);
+            assertFalse(read(browser, "#fleet tbody tr", "data-key").contains("flow-2"), "flow-2 left the fleet");
+            assertEquals("flow-2 forgotten in topology sensors.", browser.findElement(By.id("notice")).getText());
+            assertEquals(404, HttpProbe.get(service.http().port(), "/sensors/flow-2?topology=sensors",
+                    "Authorization", "Bearer " + TOKEN).statusCode(), "the key is forgotten");
             assertEquals(List.of(), HeadlessChromium.errors(browser), "no error in the page's console");
         } finally {
             browser.quit();

@@ -63,6 +63,8 @@ class KeyExpiryIT {
             assertEquals(403, refused.statusCode(), refused.body());
             assertTrue(refused.body().contains("http.auth.token"), refused.body());
             assertEquals(200, rig.get("/sensors/" + GONE).statusCode(), "without a token nothing is deleted");
+            assertFalse(HttpProbe.json(rig.get("/api/topologies")).get(0).get("forget").asBoolean(true),
+                    "the dashboard is told it cannot forget keys");
             // the key given twice, as --key and in a keys file (CRLF, a comment): asked once
             Path keysFile = tmp.resolve("keys.txt");
             java.nio.file.Files.writeString(keysFile, "# decommissioned\r\n" + GONE + "\r\n\r\n");
@@ -88,6 +90,8 @@ class KeyExpiryIT {
             assertEquals(rig.partition, HttpProbe.json(rig.get("/sensors/" + GONE)).get("partition").asInt(),
                     "the lookup says the partition holding the key");
             assertEquals(401, HttpProbe.send(port, "DELETE", "/sensors/" + GONE).statusCode(), "not without the token");
+            assertTrue(HttpProbe.json(rig.get("/api/topologies")).get(0).get("forget").asBoolean(false),
+                    "the dashboard is told it can forget keys");
             HttpResponse<String> history = HttpProbe.send(port, "DELETE", "/sensors/" + GONE + "/history", rig.auth());
             assertEquals(405, history.statusCode(), history.body());
             assertEquals("GET, HEAD", history.headers().firstValue("Allow").orElse(null));

@@ -16,7 +16,8 @@ import java.util.Map;
  * The dashboard's small endpoints besides {@code /api/fleet} ({@link FleetHandler}), answered from this instance
  * (its {@link ScoreFeed} reads every partition):
  * <ul>
- *   <li>{@code GET /api/topologies}: the served topologies: name, channels, alert threshold, topics;</li>
+ *   <li>{@code GET /api/topologies}: the served topologies: name, channels, alert threshold, topics, and whether
+ *       {@code DELETE /sensors/{key}} forgets keys here ({@code forget}: a token is set);</li>
  *   <li>{@code GET /api/series/{key}[?topology=&since=]}: the key's recent score records after event time
  *       {@code since} (epoch ms; all without it): readings, predictions, scores, model versions, and its alert
  *       records, oldest first ({@code seen: false} when the feed holds none for the key);</li>
@@ -31,10 +32,13 @@ final class DashboardApi implements HttpHandler {
 
     private final List<ServedTopology> topologies;
     private final ScoreFeed feed;
+    /** Whether {@code DELETE /sensors/{key}} forgets keys on this instance (only with a token). */
+    private final boolean forgetting;
 
-    DashboardApi(List<ServedTopology> topologies, ScoreFeed feed) {
+    DashboardApi(List<ServedTopology> topologies, ScoreFeed feed, boolean forgetting) {
         this.topologies = List.copyOf(topologies);
         this.feed = feed;
+        this.forgetting = forgetting;
     }
 
     @Override
@@ -83,7 +87,7 @@ final class DashboardApi implements HttpHandler {
             ArrayNode channels = n.putArray("channels");
             t.topology().channelNames().forEach(channels::add);
             n.put("threshold", t.detector().scoring().alertThreshold()).put("scoresTopic", t.topology().scoresTopic())
-                    .put("alertsTopic", t.topology().alertsTopic());
+                    .put("alertsTopic", t.topology().alertsTopic()).put("forget", forgetting);
         }
         return out;
     }

@@ -155,7 +155,8 @@ public final class HttpEndpoint implements AutoCloseable {
                 advertised, peers, forgets)))));
         server.createContext(FleetHandler.PATH, dataLane.on(get(auth.require(new FleetHandler(topologies, advertised,
                 peers, feed)))));
-        server.createContext(DashboardApi.PREFIX, dataLane.on(get(auth.require(new DashboardApi(topologies, feed)))));
+        server.createContext(DashboardApi.PREFIX, dataLane.on(get(auth.require(new DashboardApi(topologies, feed,
+                forgets != null)))));
         DashboardFiles files = new DashboardFiles();
         server.createContext(DashboardFiles.PREFIX, get(files::sendFile));
         server.createContext("/", get(exchange -> {
