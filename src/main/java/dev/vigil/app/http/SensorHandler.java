@@ -220,15 +220,13 @@ final class SensorHandler implements HttpHandler {
 
     /**
      * Looks the key up every 100 ms for up to {@code waitMs} until its request has been carried out: the key is found
-     * nowhere, or its state is a new one (fewer events than {@code before}: it sent again after being forgotten).
+     * nowhere, or its state is a new one ({@link #backAfresh}: it sent again after being forgotten).
      */
     private boolean awaitForgotten(Lookup l, String rawPath, JsonNode before, long waitMs) throws IOException {
         long deadline = System.nanoTime() + waitMs * 1_000_000L;
-        long events = before.path("events").asLong();
         while (true) {
             SensorAnswer now = lookUp(l, rawPath);
-            boolean restarted = now.found() && VigilJson.MAPPER.readTree(now.body()).path("events").asLong() < events;
-            if (now.notHere() || restarted) {
+            if (now.notHere() || now.found() && backAfresh(before, VigilJson.MAPPER.readTree(now.body()))) {
                 return true;
             }
             if (System.nanoTime() >= deadline) {
@@ -241,6 +239,16 @@ final class SensorHandler implements HttpHandler {
                 return false;
             }
         }
+    }
+
+    /**
+     * Whether lookup answer {@code now} is of a state begun after the one {@code before} described (the key was
+     * forgotten and sent again): begun at another first event time, or holding fewer events. A state only ever grows
+     * from its first event, so neither holds for the same state however many events it scored meanwhile.
+     */
+    static boolean backAfresh(JsonNode before, JsonNode now) {
+        return now.path("firstTimestamp").asLong() != before.path("firstTimestamp").asLong()
+                || now.path("events").asLong() < before.path("events").asLong();
     }
 
     /** A forwarded request: the key in the partitions it names (or its direct one), read from this instance only. */

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code /sensors/{key}}: what the body says about a key's calendar and rhythm, from its state. */
@@ -119,5 +120,36 @@ class SensorJsonTest {
         // January: Berlin is an hour ahead of UTC
         assertEquals(3_600_000L, n.get("timeZoneOffsetMs").asLong());
         assertEquals(Scorer.HOUR_BINS, n.get("usualByTimeOfDay").size());
+    }
+
+    /**
+     * {@code DELETE ?wait=}: a key counts as forgotten and back afresh when its answer is of a new state, even one that
+     * has scored more events than the forgotten one did; the same state, however far it went on, never counts.
+     */
+    @Test
+    void shouldTellAStateBegunAfreshFromTheSameStateGoneOn() {
+        ServedTopology t = topology(ScoringConfig.defaults());
+        Detector detector = new Detector(t.detector());
+        DetectorState old = detector.newState();
+        for (int i = 0; i < 100; i++) {
+            detector.step(null, old, new Event(MONDAY + i * STEP_MS, new double[] {20 + i % 7}));
+        }
+        JsonNode before = SensorJson.state(t, "room-1", "here:8080", 0, old);
+        for (int i = 100; i < 400; i++) {
+            detector.step(null, old, new Event(MONDAY + i * STEP_MS, new double[] {20 + i % 7}));
+        }
+        assertFalse(SensorHandler.backAfresh(before, SensorJson.state(t, "room-1", "here:8080", 0, old)),
+                "the same state, 300 events on");
+        DetectorState fresh = detector.newState();
+        for (int i = 500; i < 520; i++) {
+            detector.step(null, fresh, new Event(MONDAY + i * STEP_MS, new double[] {20 + i % 7}));
+        }
+        assertTrue(SensorHandler.backAfresh(before, SensorJson.state(t, "room-1", "here:8080", 0, fresh)),
+                "a new state with fewer events");
+        for (int i = 520; i < 800; i++) {
+            detector.step(null, fresh, new Event(MONDAY + i * STEP_MS, new double[] {20 + i % 7}));
+        }
+        assertTrue(SensorHandler.backAfresh(before, SensorJson.state(t, "room-1", "here:8080", 0, fresh)),
+                "a new state that has scored more events than the forgotten one");
     }
 }
