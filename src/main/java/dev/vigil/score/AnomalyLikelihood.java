@@ -53,6 +53,17 @@ public final class AnomalyLikelihood {
         state.longVariance = (1 - alpha) * (state.longVariance + alpha * d * d);
     }
 
+    /**
+     * One reading of a calibrated signal: pushes its raw value ({@link #pushRaw}), scores the new level less {@code
+     * expected} against the signal's history ({@link #score}), then absorbs the level whole ({@link #absorb}).
+     */
+    public static double calibrate(SignalLevel signal, double raw, double expected, ScoringConfig config) {
+        double level = pushRaw(signal, raw);
+        double score = score(signal, level - expected, config);
+        absorb(signal, level, config);
+        return score;
+    }
+
     /** Q(z) = P(Z > z) for a standard normal Z. */
     public static double upperTail(double z) {
         return 0.5 * erfc(z / Math.sqrt(2.0));

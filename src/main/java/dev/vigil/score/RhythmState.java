@@ -63,6 +63,12 @@ public final class RhythmState {
         level.copyFrom(other.level);
     }
 
+    /** Channel c's swing lost, raw units: (1 - β)⁺ times the root of the usual swing's energy (0 before any). */
+    public double lostSwing(int c) {
+        double usual = swing[c];
+        return usual > 0 ? Math.max(0.0, 1.0 - follow[c] / usual) * Math.sqrt(usual) : 0.0;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof RhythmState r && Arrays.equals(follow, r.follow) && Arrays.equals(swing, r.swing)

@@ -1,0 +1,104 @@
+package dev.vigil.score;
+
+import static dev.vigil.score.Scorer.BURST_MEMORY_DAYS;
+import static dev.vigil.score.Scorer.BURST_MIN_DAYS;
+import static dev.vigil.score.Scorer.BURST_SPREADS;
+import static dev.vigil.score.Scorer.NO_TIME;
+
+/**
+ * The prediction error as a signal: a reading's miss of its prediction as a raw score in [0, 1] (per channel in its
+ * own scale, counts on the square-root scale) and that raw score's calibrated level
+ * ({@link ScoringConfig#burstByHour()}: less what the hour of the day usually brings). Stateless apart from its
+ * configuration; thread-safe.
+ */
+final class PredictionErrorSignal {
+    private final ScoringConfig config;
+
+    PredictionErrorSignal(ScoringConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * The prediction error's calibrated score ({@link AnomalyLikelihood#calibrate}), but with
+     * {@link ScoringConfig#burstByHour()} the
+     * level is scored less what its hour of the day usually brings (see there), and each hour's daily highest level
+     * learnt. Untimed readings, and every reading while the setting is off, score as calibrated plainly. Modifies
+     * {@code state}.
+     */
+    double errorScore(ScoreState state, double raw, long local) {
+        state.fitBurst(config.burstByHour());
+        BurstState b = state.burst();
+        if (b == null || local == NO_TIME) {
+            return AnomalyLikelihood.calibrate(state.error(), raw, 0.0, config);
+        }
+        int hour = DailySignals.dayBin(local, BurstState.BINS);
+        if (hour != b.hour) {
+            if (b.hour >= 0) {
+                int h = b.hour;
+                b.days[h] = (byte) Math.min(BURST_MEMORY_DAYS, b.days[h] + 1);
+                double rate = 1.0 / b.days[h];
+                b.mean[h] = (float) (b.mean[h] + rate * (b.highest - b.mean[h]));
+                b.square[h] = (float) (b.square[h] + rate * ((double) b.highest * b.highest - b.square[h]));
+            }
+            b.hour = hour;
+            b.highest = 0;
+        }
+        double usual = 0;
+        if (b.days[hour] >= BURST_MIN_DAYS) {
+            double spread = Math.sqrt(Math.max(0.0, b.square[hour] - (double) b.mean[hour] * b.mean[hour]));
+            usual = Math.max(0.0, b.mean[hour] - BURST_SPREADS * spread - state.error().longMean);
+        }
+        double score = AnomalyLikelihood.calibrate(state.error(), raw, usual, config);
+        b.highest = (float) Math.max(b.highest, state.error().level());
+        return score;
+    }
+
+    /**
+     * r = ‖scaled residual‖ / √d, bounded as r/(1+r) so that one wild miss cannot dominate the level.
+     * Fills {@code residual} (raw units) and {@code scaled} (per-channel units). With {@code countAware}, a count
+     * channel's scaled residual is measured on the square-root scale ({@link #countFactor}), and a reading above its
+     * prediction adds at most {@code burstCap} of it to r (0: no cap; {@link ScoringConfig#countBurstCap()}); {@code
+     * scaled} keeps the whole miss.
+     */
+    static double rawScore(ScoreState state, double[] values, double[] prediction, double[] residual,
+                                   double[] scaled, boolean countAware, double burstCap) {
+        double sumSquares = 0;
+        boolean unscaledMiss = false;
+        for (int c = 0; c < values.length; c++) {
+            residual[c] = values[c] - prediction[c];
+            unscaledMiss |= residual[c] != 0 && !OnlineNormaliser.hasScale(state, c);
+            scaled[c] = residual[c] / OnlineNormaliser.unit(state, c);
+            double counted = scaled[c];
+            if (countAware && state.counts()[c] && state.updates() > 1) {
+                scaled[c] *= countFactor(state.center()[c], values[c], prediction[c]);
+                counted = burstCap > 0 ? Math.min(scaled[c], burstCap) : scaled[c];
+            }
+            sumSquares += counted * counted;
+        }
+        return bounded(sumSquares, values.length, unscaledMiss);
+    }
+
+    /**
+     * r = √(sumSquares / channels) bounded as r/(1+r); 1 when {@code unscaledMiss}: a channel that has never varied
+     * has no scale to measure a difference in, so any difference is past every bound, in whatever units the sensor
+     * reports (dividing by {@link OnlineNormaliser#unit}'s floor instead would make the score depend on the units).
+     */
+    static double bounded(double sumSquares, int channels, boolean unscaledMiss) {
+        if (unscaledMiss) {
+            return 1.0;
+        }
+        double r = Math.sqrt(sumSquares / channels);
+        return r / (1.0 + r);
+    }
+
+    /**
+     * For a count, noise grows like the square root of the level (Poisson-like), so its miss is measured on the
+     * square-root scale: √x - √p = (x - p) / (√x + √p), and the channel's unit there is about scale / (2√centre).
+     * The factor turns a miss in scales into that: 2√centre / (√x + √p), levels floored at 1 (a count near 0 is not
+     * infinitely sharp). A burst at a high level weighs less, a drop at a low level more; about 1 near the centre.
+     */
+    static double countFactor(double centre, double x, double prediction) {
+        double here = Math.sqrt(Math.max(x, 0)) + Math.sqrt(Math.max(prediction, 0));
+        return 2 * Math.sqrt(Math.max(centre, 1.0)) / Math.max(here, 2.0);
+    }
+}
