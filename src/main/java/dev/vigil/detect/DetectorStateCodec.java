@@ -231,16 +231,7 @@ public final class DetectorStateCodec {
             int layers = Byte.toUnsignedInt(in.get());
             int hidden = Short.toUnsignedInt(in.getShort());
             int channels = Byte.toUnsignedInt(in.get());
-            LstmState lstm;
-            try {
-                lstm = new LstmState(new LstmConfig(channels, hidden, layers, 1.0, true));
-            } catch (BadConfigException e) {
-                throw new BadBytesException("detector state has an impossible shape: " + e.getMessage(), e);
-            }
-            for (int l = 0; l < layers; l++) {
-                getFloats(in, lstm.h(l));
-                getFloats(in, lstm.c(l));
-            }
+            LstmState lstm = readLstm(in, layers, hidden, channels);
             double[] prediction = new double[channels];
             for (int c = 0; c < channels; c++) {
                 prediction[c] = in.getDouble();
@@ -267,15 +258,7 @@ public final class DetectorStateCodec {
                 throw new BadBytesException("detector state has " + channels + " channels but its score section has "
                         + score.channels());
             }
-            double[] modelCentre = score.center().clone();
-            if (version >= FIRST_VERSION_WITH_MODEL_CENTRE) {
-                for (int c = 0; c < channels; c++) {
-                    modelCentre[c] = in.getDouble();
-                    if (Double.isInfinite(modelCentre[c])) {
-                        throw new BadBytesException("detector state's model centre is " + modelCentre[c]);
-                    }
-                }
-            }
+            double[] modelCentre = readModelCentre(in, version, score);
             if (in.position() != end) {
                 throw new BadBytesException("detector state has " + (end - in.position())
                         + " unexpected trailing bytes");
@@ -318,6 +301,35 @@ public final class DetectorStateCodec {
             }
         }
         return sections;
+    }
+
+    /** Each layer's hidden and cell state, of a network of the shape the state's header gives. */
+    private static LstmState readLstm(ByteBuffer in, int layers, int hidden, int channels) {
+        LstmState lstm;
+        try {
+            lstm = new LstmState(new LstmConfig(channels, hidden, layers, 1.0, true));
+        } catch (BadConfigException e) {
+            throw new BadBytesException("detector state has an impossible shape: " + e.getMessage(), e);
+        }
+        for (int l = 0; l < layers; l++) {
+            getFloats(in, lstm.h(l));
+            getFloats(in, lstm.c(l));
+        }
+        return lstm;
+    }
+
+    /** The key's centre when its model was put in force (format 15); before it, the centre as decoded. */
+    private static double[] readModelCentre(ByteBuffer in, int version, ScoreState score) {
+        double[] modelCentre = score.center().clone();
+        if (version >= FIRST_VERSION_WITH_MODEL_CENTRE) {
+            for (int c = 0; c < modelCentre.length; c++) {
+                modelCentre[c] = in.getDouble();
+                if (Double.isInfinite(modelCentre[c])) {
+                    throw new BadBytesException("detector state's model centre is " + modelCentre[c]);
+                }
+            }
+        }
+        return modelCentre;
     }
 
     /** As {@code out.putFloat((float) v)} for each value, straight into the (heap) buffer's array. */
