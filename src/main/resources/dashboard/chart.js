@@ -10,6 +10,19 @@ const SPAN_FILL = 'rgba(220, 38, 38, 0.14)';
 const MARK_COLOR = '#059669';
 const POLL_MS = 1000;
 
+/**
+ * The key's model for its summary: the version in force and, for that version as stored, whose it is, the readings it
+ * was trained on and its validation loss; a stored version not yet in force is named.
+ */
+function modelText(now) {
+  const m = now.model;
+  if (!now.modelVersion) return m ? 'no model yet (v' + m.version + ' stored)' : 'no model yet';
+  if (!m) return 'model v' + now.modelVersion;
+  if (m.version !== now.modelVersion) return 'model v' + now.modelVersion + ' (v' + m.version + ' stored, next)';
+  const loss = m.validationLoss === null ? '' : ', validation loss ' + m.validationLoss.toPrecision(3);
+  return 'model v' + m.version + ' (' + (m.shared ? 'shared' : 'own') + ', ' + m.readings + ' readings' + loss + ')';
+}
+
 class SensorView {
   constructor(key, topology, at) {
     this.key = key;
@@ -186,7 +199,7 @@ class SensorView {
   summary(now) {
     const parts = [now.events + ' events', 'latest reading ' + formatTime(now.lastTimestamp),
       'score ' + now.score.toFixed(3), now.alertOpen ? 'alert open' : 'no alert open',
-      now.modelVersion ? 'model v' + now.modelVersion : 'no model yet', now.warmup ? 'warming up' : 'warmed up',
+      modelText(now), now.warmup ? 'warming up' : 'warmed up',
       'read on ' + now.instance];
     $('sensor-summary').textContent = parts.join(' · ');
     this.usualFrom(now);

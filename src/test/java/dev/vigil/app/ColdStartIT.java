@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,6 +65,17 @@ class ColdStartIT {
             // the first fleet is scored (so its shared model is trained and published); then the others join
             produce(broker, topology, late);
             collect(consumer, scores, 8 * 400 + 8 * 300);
+            // one more key, past its warm-up and short of its own first model: its lookup names the shared model
+            Map<String, List<Event>> tail = fleet("tail", 1, WARMUP + 30, 90);
+            produce(broker, topology, tail);
+            collect(consumer, scores, 8 * 400 + 8 * 300 + WARMUP + 30);
+            String key = tail.keySet().iterator().next();
+            HttpResponse<String> r = HttpProbe.get(service.http().port(), "/sensors/" + key);
+            assertEquals(200, r.statusCode(), r.body());
+            JsonNode lookup = HttpProbe.json(r);
+            assertTrue(lookup.get("modelVersion").asLong() >= 1, "on the shared model: " + r.body());
+            assertTrue(lookup.get("model").get("shared").asBoolean(false), "the shared model: " + r.body());
+            assertTrue(lookup.get("model").get("version").asLong() >= lookup.get("modelVersion").asLong(), r.body());
         }
         for (String key : late.keySet()) {
             List<JsonNode> s = scores.get(key);

@@ -130,6 +130,9 @@ class DashboardIT {
             assertEquals(1, script(browser, "return window.loadedOnce ? 1 : 0"), "followed live, without a reload");
             assertEquals(produced, script(browser, "return app.sensor.plots[0].data[0].length"));
             assertEquals("1", read(browser, "#marks li.mark", "data-version").get(0), "the first model version's mark");
+            // the summary describes the key's own model (or names a newer one stored, due at its next swap point)
+            wait.until(d -> d.findElement(By.id("sensor-summary")).getText().matches(".*model v\\d+ \\((own, \\d+"
+                    + " readings, validation loss [0-9.e-]+|v\\d+ stored, next)\\).*"));
             long shiftAt = eventTime(700);
             long from = Long.parseLong(read(browser, "#spans li.span", "data-from").get(0));
             assertTrue(from >= shiftAt && from <= eventTime(700 + DemoCommand.GRACE_EVENTS),

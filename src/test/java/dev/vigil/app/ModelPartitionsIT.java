@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -98,6 +99,17 @@ class ModelPartitionsIT {
                 HttpResponse<String> r = HttpProbe.get(service.http().port(), "/sensors/" + key);
                 assertEquals(200, r.statusCode(), key + ": " + r.body());
                 assertEquals(version, HttpProbe.json(r).get("modelVersion").asLong(), key + ": " + r.body());
+                // the lookup describes the model stored for the key (in force or next): one it published, as published
+                JsonNode model = HttpProbe.json(r).get("model");
+                TrainingInfo stored = models.get(key).stream().map(m -> ModelCodec.decode(m.value()).info())
+                        .filter(i -> i.version() == model.get("version").asLong()).findFirst().orElseThrow(
+                                () -> new AssertionError(key + ": no published model of the version the lookup says: "
+                                        + r.body() + "; published " + versions));
+                assertTrue(stored.version() >= version, key + ": " + r.body());
+                assertFalse(model.get("shared").asBoolean(true), key + "'s own model: " + r.body());
+                assertEquals(stored.points(), model.get("readings").asInt(), key + ": " + r.body());
+                assertEquals(stored.validationLoss(), model.get("validationLoss").asDouble(), 0.0,
+                        key + ": " + r.body());
             }
         }
     }

@@ -1,9 +1,13 @@
 package dev.vigil.app.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.BadBytesException;
 import dev.vigil.detect.DetectorState;
 import dev.vigil.detect.HistoryWindow;
+import dev.vigil.lifecycle.ModelScope;
+import dev.vigil.lstm.LstmModel;
+import dev.vigil.lstm.ModelCodec;
 import dev.vigil.stream.StoredKeyReader;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -114,6 +118,31 @@ final class KeyStores {
             return w == null ? null : SensorJson.history(topology, key, self, partition, w);
         }
         DetectorState s = StoredKeyReader.state(view, key);
-        return s == null ? null : SensorJson.state(topology, key, self, partition, s);
+        if (s == null) {
+            return null;
+        }
+        ObjectNode out = SensorJson.state(topology, key, self, partition, s);
+        SensorJson.model(out, key, storedModel(key, s, partition));
+        return out;
+    }
+
+    /**
+     * The model stored for the key in the model store of its partition: its own or, for a key without one (shared
+     * scope, or a cold start on the shared model), the topology's shared model; null when there is none. The one a
+     * swap puts in force at the key's next swap point, so its version may be ahead of the state's. A payload that
+     * does not decode (the updater stores none such) reads as none rather than failing the key's lookup.
+     */
+    private LstmModel storedModel(String key, DetectorState s, int partition) {
+        ReadOnlyKeyValueStore<String, byte[]> models = StoredKeyReader.store(topology.streams(),
+                topology.names().modelStore(), partition);
+        byte[] bytes = s.coldStart() ? null : models.get(key);
+        if (bytes == null) {
+            bytes = models.get(ModelScope.SHARED_MODEL_ID);
+        }
+        try {
+            return bytes == null ? null : ModelCodec.decode(bytes);
+        } catch (BadBytesException e) {
+            return null;
+        }
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.detect.DetectorState;
 import dev.vigil.detect.HistoryWindow;
+import dev.vigil.lstm.LstmModel;
+import dev.vigil.lstm.TrainingInfo;
 import dev.vigil.score.CalendarClock;
 import dev.vigil.score.IdleReadings;
 import dev.vigil.score.RhythmState;
@@ -76,6 +78,32 @@ final class SensorJson {
         out.put("warmup", scorer.inWarmup(score));
         out.put("resets", s.resets());
         return out;
+    }
+
+    /**
+     * The model stored for the key ({@code model} null when none): its version, whether it is the topology's shared
+     * model rather than the key's own, the readings it was trained on (training part and validation tail), its epochs
+     * and its training and validation losses (mean squared one-step error in the model's normalised units).
+     */
+    static void model(ObjectNode out, String key, LstmModel model) {
+        if (model == null) {
+            out.putNull("model");
+            return;
+        }
+        TrainingInfo info = model.info();
+        ObjectNode m = out.putObject("model");
+        m.put("version", info.version()).put("shared", !info.modelId().equals(key)).put("readings", info.points())
+                .put("epochs", info.epochs());
+        finiteOrNull(m, "trainLoss", info.trainLoss());
+        finiteOrNull(m, "validationLoss", info.validationLoss());
+    }
+
+    private static void finiteOrNull(ObjectNode out, String field, double v) {
+        if (Double.isFinite(v)) {
+            out.put(field, v);
+        } else {
+            out.putNull(field);
+        }
     }
 
     /** The key's history window, oldest first: {@code timestamps} and {@code values} per channel, as arrays. */

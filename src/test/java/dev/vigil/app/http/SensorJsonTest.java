@@ -1,17 +1,22 @@
 package dev.vigil.app.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.Detector;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.detect.DetectorState;
 import dev.vigil.detect.Event;
 import dev.vigil.lstm.LstmConfig;
+import dev.vigil.lstm.LstmModel;
+import dev.vigil.lstm.Normalisation;
+import dev.vigil.lstm.TrainingInfo;
 import dev.vigil.score.RhythmState;
 import dev.vigil.score.ScoreState;
 import dev.vigil.score.Scorer;
 import dev.vigil.score.ScoringConfig;
 import dev.vigil.score.ScoringConfigs;
+import dev.vigil.stream.VigilJson;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -151,5 +156,24 @@ class SensorJsonTest {
         }
         assertTrue(SensorHandler.backAfresh(before, SensorJson.state(t, "room-1", "here:8080", 0, fresh)),
                 "a new state that has scored more events than the forgotten one");
+    }
+
+    /** The stored model as a lookup reports it: whose it is, what it was trained on, its losses (NaN: null). */
+    @Test
+    void shouldDescribeTheStoredModelOwnOrShared() {
+        LstmConfig shape = new LstmConfig(1, 8, 1, 1.0, true);
+        LstmModel untrained = LstmModel.initialise(shape, new Normalisation(new double[] {20}, new double[] {2}), 3);
+        ObjectNode own = VigilJson.MAPPER.createObjectNode();
+        SensorJson.model(own, "room-1", untrained.withInfo(new TrainingInfo("room-1", 4, 9, 12, 0.021, 0.034, 1700)));
+        assertEquals("{\"model\":{\"version\":4,\"shared\":false,\"readings\":1700,\"epochs\":12,"
+                + "\"trainLoss\":0.021,\"validationLoss\":0.034}}", own.toString());
+        ObjectNode shared = VigilJson.MAPPER.createObjectNode();
+        SensorJson.model(shared, "room-1", untrained.withInfo(new TrainingInfo("shared", 2, 9, 0, Double.NaN,
+                Double.NaN, 5000)));
+        assertTrue(shared.get("model").get("shared").asBoolean(), shared.toString());
+        assertTrue(shared.get("model").get("validationLoss").isNull(), "an untrained loss is null: " + shared);
+        ObjectNode none = VigilJson.MAPPER.createObjectNode();
+        SensorJson.model(none, "room-1", null);
+        assertEquals("{\"model\":null}", none.toString());
     }
 }
