@@ -41,7 +41,7 @@ class IdleReadingsTest {
     }
 
     private static List<Integer> stuckOpenings(ScoringConfig config, ScoreState state, double[] x) {
-        return ScorerTest.stuckOpenings(new Scorer(config), state, x);
+        return StuckRuleTest.stuckOpenings(new Scorer(config), state, x);
     }
 
     @Test

@@ -19,10 +19,15 @@ class ScorerTest {
 
     /** Scores a series with a persistence prediction (the previous reading). */
     private double[] scoreAll(double[] x, ScoreState state) {
+        return scoreAll(scorer, x, state);
+    }
+
+    /** {@code s}'s scores of a series with a persistence prediction (the previous reading), {@code state} scored on. */
+    static double[] scoreAll(Scorer s, double[] x, ScoreState state) {
         double[] scores = new double[x.length];
         for (int t = 0; t < x.length; t++) {
             double[] prediction = t == 0 ? null : new double[] {x[t - 1]};
-            scores[t] = scorer.score(state, new double[] {x[t]}, prediction, Scorer.ESTABLISHED).anomalyScore();
+            scores[t] = s.score(state, new double[] {x[t]}, prediction, Scorer.ESTABLISHED).anomalyScore();
         }
         return scores;
     }
@@ -46,112 +51,6 @@ class ScorerTest {
             before = Math.max(before, scores[t]);
         }
         assertTrue(before < config.alertThreshold(), "quiet part peaked at " + before);
-    }
-
-    /**
-     * A key that has seen 200 readings in [10, 11] (at {@code step} ms apart, its first at age 0), then
-     * {@code probe} at the next step: how the range rule judges it.
-     */
-    private ScoreOutcome probeAfterAYoungRange(Scorer s, long step, double probe) {
-        ScoreState state = s.newState(1);
-        for (int t = 0; t < 200; t++) {
-            double x = 10 + (t % 2);
-            s.score(state, new double[] {x}, t == 0 ? null : new double[] {11 - (t % 2)}, t * step);
-        }
-        return s.score(state, new double[] {probe}, new double[] {10}, 200 * step);
-    }
-
-    @Test
-    void shouldAskAYoungRangeForAWiderMarginThanAnEstablishedOne() {
-        long fiveMinutes = 300_000;
-        long hours = 3_600_000;
-        // 200 readings five minutes apart: 16.7 hours, still young; a reading 15% of the range past it
-        ScoreOutcome young = probeAfterAYoungRange(scorer, fiveMinutes, 11.15);
-        assertFalse(young.outsideRange(), "the day may just be going on");
-        assertTrue(young.anomalyScore() < config.alertThreshold());
-        // the same readings an hour apart: 200 hours old, the range is established and the margin 5%
-        ScoreOutcome old = probeAfterAYoungRange(scorer, hours, 11.15);
-        assertTrue(old.outsideRange());
-        assertEquals(1.0, old.anomalyScore());
-        assertEquals(AlertReason.RANGE, old.reason());
-        // far past the young range (60% of it): the rule fires on a young key too
-        ScoreOutcome far = probeAfterAYoungRange(scorer, fiveMinutes, 11.6);
-        assertTrue(far.outsideRange());
-        assertEquals(AlertReason.RANGE, far.reason());
-        assertEquals("a reading of 11.6 outside the range seen so far (10 to 11), by more than 25% of it while the"
-                + " key's range is young", far.detail());
-        assertEquals("a reading of 11.15 outside the range seen so far (10 to 11)", old.detail());
-        // the first reading a day after the key's first counts as established
-        assertEquals(config.spatialTolerance(), config.rangeTolerance(ScoringConfig.DAY_MS));
-        assertEquals(config.youngSpatialTolerance(), config.rangeTolerance(ScoringConfig.DAY_MS - 1));
-    }
-
-    @Test
-    void shouldJudgeAYoungRangeAsAnEstablishedOneWhenTheSettingIsOff() {
-        ScoringConfig off = ScoringConfigs.withRange(config, config.spatialTolerance(), 0);
-        assertTrue(probeAfterAYoungRange(new Scorer(off), 300_000, 11.15).outsideRange());
-        // and a range rule switched off stays off while the key is young
-        ScoringConfig noRange = ScoringConfigs.withRange(config, 0, config.youngRangeMs());
-        assertEquals(0.0, noRange.rangeTolerance(0));
-        assertFalse(probeAfterAYoungRange(new Scorer(noRange), 300_000, 50).outsideRange());
-    }
-
-    /** A noisy series climbing steadily: 1,500 readings rising by 6 (noise 0.3, a small cycle of 50). */
-    private static double[] climbing() {
-        double[] x = SyntheticSeries.seasonal(1500, 10, 0.5, 50, 0.3, 3);
-        for (int t = 0; t < x.length; t++) {
-            x[t] += 6.0 * t / x.length;
-        }
-        return x;
-    }
-
-    /** Whether the range rule fired at each reading of {@code x} (persistence prediction). */
-    private static boolean[] records(Scorer s, double[] x) {
-        ScoreState state = s.newState(1);
-        boolean[] out = new boolean[x.length];
-        for (int t = 0; t < x.length; t++) {
-            double[] prediction = t == 0 ? null : new double[] {x[t - 1]};
-            out[t] = s.score(state, new double[] {x[t]}, prediction, Scorer.ESTABLISHED).outsideRange();
-        }
-        return out;
-    }
-
-    private static int count(boolean[] b, int from, int to) {
-        int n = 0;
-        for (int t = from; t < to; t++) {
-            n += b[t] ? 1 : 0;
-        }
-        return n;
-    }
-
-    @Test
-    void shouldNotCallASlowClimbToANewHighARecordButALeapThere() {
-        Scorer off = new Scorer(ScoringConfigs.withJumpHalfLife(config, 0));
-        int learnt = 2 * Scorer.JUMP_SETTLE;
-        double[] x = climbing();
-        boolean[] without = records(off, x);
-        boolean[] with = records(scorer, x);
-        assertTrue(count(without, learnt, x.length) >= 3, "the climb keeps breaking the range: "
-                + count(without, learnt, x.length));
-        assertEquals(0, count(with, learnt, x.length), "once the key's jumps are learnt, a climb is no record");
-        // a young key's records are judged by the range alone, as before
-        assertArrayEquals(java.util.Arrays.copyOf(without, learnt), java.util.Arrays.copyOf(with, learnt));
-        // a leap to a new high is a record, with the jumps as without them
-        double[] leap = SyntheticSeries.withSpike(x, 1200, 3);
-        ScoreState state = scorer.newState(1);
-        ScoreOutcome at = null;
-        for (int t = 0; t <= 1200; t++) {
-            at = scorer.score(state, new double[] {leap[t]}, t == 0 ? null : new double[] {leap[t - 1]},
-                    Scorer.ESTABLISHED);
-        }
-        assertTrue(at.outsideRange());
-        assertEquals(1.0, at.anomalyScore());
-        assertEquals(AlertReason.RANGE, at.reason());
-        double lo = java.util.Arrays.stream(leap, 0, 1200).min().orElseThrow();
-        double hi = java.util.Arrays.stream(leap, 0, 1200).max().orElseThrow();
-        assertEquals("a reading of " + Scorer.digits(leap[1200]) + " outside the range seen so far ("
-                + Scorer.digits(lo) + " to " + Scorer.digits(hi) + "), with a jump from its recent level beyond any"
-                + " before", at.detail());
     }
 
     @Test
@@ -192,111 +91,6 @@ class ScorerTest {
         assertEquals(500, openedAt);
         assertTrue(closedAt > openedAt + config.quietEvents() - 1, "closed at " + closedAt);
         assertFalse(state.alertOpen());
-    }
-
-    @Test
-    void shouldScoreAStuckSensorOnceWhenItsRunOfRepeatsBecomesImprobable() {
-        double[] x = SyntheticSeries.seasonal(900, 10, 2, 50, 0.3, 11);
-        for (int t = 600; t < 700; t++) {
-            x[t] = x[599];
-        }
-        double[] scores = scoreAll(x, scorer.newState(1));
-        int ones = 0;
-        for (int t = 600; t < 700; t++) {
-            ones += scores[t] == 1.0 ? 1 : 0;
-        }
-        // a series that never repeated: p ~ 1/600, p^2 < 1e-5, so the run fires at the minimum length
-        assertEquals(1.0, scores[599 + config.flatlineEvents()]);
-        assertEquals(1, ones);
-    }
-
-    @Test
-    void shouldNeedALongerRunFromASensorThatOftenRepeats() {
-        double[] x = SyntheticSeries.seasonal(1500, 10, 2, 50, 0.3, 12);
-        for (int t = 0; t < x.length; t++) {
-            x[t] = 4 * Math.round(x[t] / 4); // coarsely quantised readings repeat most of the time
-        }
-        for (int t = 1200; t < 1500; t++) {
-            x[t] = x[1199];
-        }
-        double[] scores = scoreAll(x, scorer.newState(1));
-        int firedAt = -1;
-        for (int t = 1200; t < 1500 && firedAt < 0; t++) {
-            firedAt = scores[t] == 1.0 ? t : -1;
-        }
-        assertTrue(firedAt > 1199 + config.flatlineEvents(), "fired at " + firedAt);
-    }
-
-    /** Ten cycles of 100 varied readings and 50 zeros (a sensor that idles as a matter of course), then 1,000 zeros. */
-    private static double[] idlingSensor() {
-        double[] active = SyntheticSeries.seasonal(1000, 10, 2, 50, 0.3, 13);
-        double[] x = new double[10 * 150 + 1000];
-        for (int k = 0; k < 10; k++) {
-            System.arraycopy(active, 100 * k, x, 150 * k, 100);
-        }
-        return x;
-    }
-
-    /** Events at which a stuck-sensor alert opened. */
-    private static List<Integer> stuckOpenings(Scorer scorer, double[] x) {
-        return stuckOpenings(scorer, scorer.newState(1), x);
-    }
-
-    /** Events at which a stuck-sensor alert opened, {@code state} scored on (persistence predictions). */
-    static List<Integer> stuckOpenings(Scorer scorer, ScoreState state, double[] x) {
-        List<Integer> at = new java.util.ArrayList<>();
-        for (int t = 0; t < x.length; t++) {
-            ScoreOutcome o = scorer.score(state, new double[] {x[t]}, t == 0 ? null : new double[] {x[t - 1]},
-                    Scorer.ESTABLISHED);
-            if (o.transition() == AlertTransition.OPENED && o.reason() == AlertReason.STUCK_SENSOR) {
-                at.add(t);
-            }
-        }
-        return at;
-    }
-
-    @Test
-    void shouldFlagEveryRoutineIdleSpellWithTheIndependentRepeatRate() {
-        // p ~ 1/3 of readings repeat, so p^30 < 1e-5: every idle spell of 50 fires at its 30th repeat
-        List<Integer> at = stuckOpenings(scorer, idlingSensor());
-        for (int k = 1; k < 10; k++) {
-            assertTrue(at.contains(150 * k + 100 + config.flatlineEvents()), "idle spell " + k + ": " + at);
-        }
-    }
-
-    @Test
-    void shouldJudgeARunAgainstTheKeysOwnRunsWithFlatlineRuns() {
-        ScoringConfig d = ScoringConfig.defaults();
-        ScoringConfig runs = ScoringConfigs.with(d, "flatlineRuns", true);
-        List<Integer> at = stuckOpenings(new Scorer(runs), idlingSensor());
-        // the first idle spell is new for the key and fires; later ones are its habit (runs of about 50, so
-        // q ~ 0.98 and a run needs about 460 repeats); the final long run fires once, well past any habitual spell
-        assertEquals(2, at.size(), at.toString());
-        assertEquals(100 + config.flatlineEvents(), at.get(0));
-        assertTrue(at.get(1) > 1500 + 300 && at.get(1) < 1500 + 700, at.toString());
-    }
-
-    @Test
-    void shouldEstimateTheRunCountOfAStateWrittenBeforeItWasKept() {
-        ScoreState state = scorer.newState(1);
-        scoreAll(idlingSensor(), state);
-        assertTrue(state.repeatsAfterRepeat() > 0 && state.repeatsAfterRepeat() < state.repeats());
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(ScoreStateCodec.size(state));
-        ScoreStateCodec.write(state, buf);
-        assertEquals(0, buf.remaining());
-        assertEquals(state, ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array())));
-        // without the run section (8 bytes before the jump section's 32, the spike section's 40, the hour
-        // section's 48 and the rhythm byte), as a detector state of format 7 holds it (its rings as today's, floats)
-        int runAt = buf.capacity() - 1 - 48 - 40 - 32 - 8;
-        ScoreState old = ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array(), 0, runAt),
-                java.util.EnumSet.of(ScoreStateCodec.Section.PATTERNS, ScoreStateCodec.Section.COUNTS,
-                        ScoreStateCodec.Section.FLOAT_RINGS));
-        assertEquals(Math.round((double) state.repeats() * state.repeats() / state.updates()),
-                old.repeatsAfterRepeat());
-        buf.putLong(runAt, state.repeats() + 1);
-        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(dev.vigil.BadBytesException.class,
-                () -> ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array()))).getMessage()
-                .contains("repeats following a repeat"));
     }
 
     @Test
