@@ -19,11 +19,19 @@ final class PredictionErrorSignal {
     }
 
     /**
-     * The prediction error's calibrated score ({@link AnomalyLikelihood#calibrate}), but with
-     * {@link ScoringConfig#burstByHour()} the
-     * level is scored less what its hour of the day usually brings (see there), and each hour's daily highest level
-     * learnt. Untimed readings, and every reading while the setting is off, score as calibrated plainly. Modifies
-     * {@code state}.
+     * Folds one reading's prediction error into the recent and long-run error statistics without scoring it
+     * ({@link Scorer#absorbResidual}). Modifies {@code state}.
+     */
+    void absorb(ScoreState state, double[] values, double[] prediction) {
+        double raw = rawScore(state, values, prediction, new double[values.length], new double[values.length]);
+        AnomalyLikelihood.absorb(state.error(), AnomalyLikelihood.pushRaw(state.error(), raw), config);
+    }
+
+    /**
+     * The prediction error's calibrated score ({@link AnomalyLikelihood#calibrate}), but with {@link
+     * ScoringConfig#burstByHour()} the level is scored less what its hour of the day usually brings (see there), and
+     * each hour's daily highest level learnt. Untimed readings, and every reading while the setting is off, score as
+     * calibrated plainly. Modifies {@code state}.
      */
     double errorScore(ScoreState state, double raw, long local) {
         state.fitBurst(config.burstByHour());
@@ -55,13 +63,14 @@ final class PredictionErrorSignal {
 
     /**
      * r = ‖scaled residual‖ / √d, bounded as r/(1+r) so that one wild miss cannot dominate the level.
-     * Fills {@code residual} (raw units) and {@code scaled} (per-channel units). With {@code countAware}, a count
-     * channel's scaled residual is measured on the square-root scale ({@link #countFactor}), and a reading above its
-     * prediction adds at most {@code burstCap} of it to r (0: no cap; {@link ScoringConfig#countBurstCap()}); {@code
-     * scaled} keeps the whole miss.
+     * Fills {@code residual} (raw units) and {@code scaled} (per-channel units). With {@link
+     * ScoringConfig#countAware()}, a count channel's scaled residual is measured on the square-root scale ({@link
+     * #countFactor}), and a reading above its prediction adds at most {@link ScoringConfig#countBurstCap()} of it to r
+     * (0: no cap); {@code scaled} keeps the whole miss.
      */
-    static double rawScore(ScoreState state, double[] values, double[] prediction, double[] residual,
-                                   double[] scaled, boolean countAware, double burstCap) {
+    double rawScore(ScoreState state, double[] values, double[] prediction, double[] residual, double[] scaled) {
+        boolean countAware = config.countAware();
+        double burstCap = config.countBurstCap();
         double sumSquares = 0;
         boolean unscaledMiss = false;
         for (int c = 0; c < values.length; c++) {

@@ -113,8 +113,7 @@ public final class Scorer {
         if (prediction != null && state.updates() > 0) {
             residual = new double[values.length];
             scaled = new double[values.length];
-            raw = PredictionErrorSignal.rawScore(state, values, prediction, residual, scaled, config.countAware(),
-                    config.countBurstCap());
+            raw = error.rawScore(state, values, prediction, residual, scaled);
         }
         // each signal reads the state as it was before this reading, so the normaliser takes it in last
         double tolerance = config.rangeTolerance(ageMs);
@@ -131,7 +130,7 @@ public final class Scorer {
         OnlineNormaliser.update(state, values, config);
         double likelihood = residual != null ? error.errorScore(state, raw, local) : 0.0;
         Signals signals = new Signals(broke, record, tolerance, jumpAsked, spike, flat, likelihood, pattern, drift,
-                rhythm, daily.hourWeight(ageMs, local) > 0);
+                rhythm, ageMs, local);
         int[] top = topChannels(scaled);
         Judged judged = state.updates() <= config.warmupEvents() ? Judged.WARM
                 : judge(state, signals, values, prediction, top);
@@ -142,10 +141,11 @@ public final class Scorer {
 
     /**
      * What one reading showed, before the alert is judged: the range record's channel (-1: none) and what its alert
-     * would say, the spike's width (0: none), a stuck run, and the statistical signals' calibrated scores.
+     * would say, the spike's width (0: none), a stuck run, the statistical signals' calibrated scores, and the key's
+     * age and the reading's local time (what a drift alert says depends on them).
      */
     private record Signals(int broke, String record, double tolerance, boolean jumpAsked, int spike, boolean flat,
-                           double likelihood, double pattern, double drift, double rhythm, boolean byHour) {
+                           double likelihood, double pattern, double drift, double rhythm, long ageMs, long local) {
         /** A rule fired: the reading scores 1. */
         boolean rule() {
             return broke >= 0 || flat || spike != 0;
@@ -214,7 +214,7 @@ public final class Scorer {
             case RANGE -> range.detail(s.record(), s.tolerance(), s.jumpAsked());
             case STUCK_SENSOR -> StuckRule.detail(state);
             case SPIKE -> spikes.detail(s.spike());
-            case DRIFT -> DailySignals.driftDetail(state, about, s.drift(), s.byHour());
+            case DRIFT -> DailySignals.driftDetail(state, about, s.drift(), daily.hourWeight(s.ageMs(), s.local()) > 0);
             case RHYTHM -> DailySignals.rhythmDetail(state, about, s.rhythm());
             case PATTERN -> String.format(java.util.Locale.ROOT,
                     "readings in a sequence unusual for this sensor (pattern score %.3f)", s.pattern());
@@ -279,9 +279,7 @@ public final class Scorer {
         if (state.updates() == 0) {
             return;
         }
-        double raw = PredictionErrorSignal.rawScore(state, values, prediction, new double[values.length],
-                new double[values.length], config.countAware(), config.countBurstCap());
-        AnomalyLikelihood.absorb(state.error(), AnomalyLikelihood.pushRaw(state.error(), raw), config);
+        error.absorb(state, values, prediction);
     }
 
     /**
