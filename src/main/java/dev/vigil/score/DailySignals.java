@@ -5,17 +5,21 @@ import static dev.vigil.score.Scorer.HOUR_BINS;
 import static dev.vigil.score.Scorer.HOUR_MEMORY_DAYS;
 import static dev.vigil.score.Scorer.HOUR_RAMP_DAYS;
 import static dev.vigil.score.Scorer.NO_TIME;
+import static dev.vigil.score.Scorer.RHYTHM_BINS;
+import static dev.vigil.score.Scorer.RHYTHM_FLOOR;
+import static dev.vigil.score.Scorer.RHYTHM_FOLLOW_CLIP;
 import static dev.vigil.score.Scorer.RHYTHM_MIN_SWING;
 import static dev.vigil.score.Scorer.RHYTHM_SETTLE;
+import static dev.vigil.score.Scorer.RHYTHM_STEP_CLIP;
 import static dev.vigil.score.Scorer.RHYTHM_WEEKEND_DAYS;
 import static dev.vigil.score.Scorer.RHYTHM_WEEKEND_MEMORY_DAYS;
 
 /**
  * The signals that know the time of day: the drift signal (the recent level against the key's usual, at this time of
  * day once its profile is in use: {@link ScoringConfig#driftByHour()}) and the rhythm signal (how much of its usual
- * daily swing the key still follows: {@link ScoringConfig#rhythmHalfLife()}), with the weekday time-of-day profile
- * they share ({@link ScoreState#hourMean()}), and what their alerts say. Stateless apart from its configuration;
- * thread-safe.
+ * daily swing the key still follows: {@link ScoringConfig#rhythmHalfLife()}), with their time-of-day profiles ({@link
+ * ScoreState#hourMean()}; the rhythm's own in {@link RhythmState}), and what their alerts say. Stateless apart from
+ * its configuration; thread-safe.
  */
 final class DailySignals {
     private final ScoringConfig config;
@@ -68,16 +72,18 @@ final class DailySignals {
 
     /**
      * The rhythm signal's calibrated score for this reading ({@link ScoringConfig#rhythmHalfLife()}), 0 when it is off,
-     * the reading has no event time, the key's time-of-day profile is not in use yet or the key is younger than the
-     * half-life. Per channel, x is the reading less its centre and u its usual deviation at this time of day (the
-     * weekday profile, or on a Saturday or Sunday in {@link ScoringConfig#timeZone()} the weekend profile, which the
-     * reading first teaches); the exponentially weighted means of u·x and u² give β, the share of the usual swing the
-     * readings follow (1 on a usual day, 0 on a flat one, below 0 on a day half a cycle late), and the channel's swing
-     * lost is (1 - β)⁺ times √(mean u²) in scales. Channels whose daily swing is under {@value Scorer#RHYTHM_MIN_SWING}
-     * scale are not judged, nor weekends before the weekend profile has learnt {@value Scorer#RHYTHM_WEEKEND_DAYS}
-     * days. The root mean square of the judged channels' losses, bounded as r/(1+r), is calibrated against the key's
-     * own history of it, and scores from its {@value Scorer#RHYTHM_SETTLE}th level. Call before {@link #driftScore}
-     * (which learns the weekday profile) and {@link OnlineNormaliser#update}. Modifies {@code state}.
+     * the reading has no event time, the key is in its first day or younger than the half-life. Per channel, x is the
+     * reading less its centre and u its usual deviation at this time of day (the rhythm's weekday profile, {@link
+     * RhythmState#weekday()}, or on a Saturday or Sunday in {@link ScoringConfig#timeZone()} the weekend profile; the
+     * reading first teaches both it belongs to); the exponentially weighted means of u·x' and u² give β, the share of
+     * the usual swing the readings follow (1 on a usual day, 0 on a flat one, below 0 on a day half a cycle late), x'
+     * being x no farther from u than {@value Scorer#RHYTHM_FOLLOW_CLIP} scales, and the channel's swing lost is
+     * (1 - β)⁺ times √(mean u²) in scales. Channels that count ({@link ScoreState#counts()}: their bursts and quiet
+     * days break a rhythm as a matter of course) or whose daily swing is under {@value Scorer#RHYTHM_MIN_SWING} scale
+     * are not judged, nor weekends before the weekend profile has learnt {@value Scorer#RHYTHM_WEEKEND_DAYS} days. The
+     * root mean square of the judged channels' losses, bounded as r/(1+r), is calibrated against the key's own history
+     * of it; the calibrated score above {@value Scorer#RHYTHM_FLOOR}, stretched over 0 to 1, is the signal's from its
+     * {@value Scorer#RHYTHM_SETTLE}th level on. Call before {@link OnlineNormaliser#update}. Modifies {@code state}.
      */
     double rhythmScore(ScoreState state, double[] values, long ageMs, long timestamp) {
         state.fitRhythm(config.rhythmHalfLife() > 0);
@@ -86,18 +92,25 @@ final class DailySignals {
             return 0.0;
         }
         int bin = hourBin(timestamp);
+        int slot = bin / (HOUR_BINS / RHYTHM_BINS);
         boolean weekend = weekend(timestamp);
         double perDay = state.updates() / Math.max(1.0, keyDays(ageMs));
         boolean judged = !weekend || r.weekendReadings >= RHYTHM_WEEKEND_DAYS * perDay;
         double weekendRate = 1.0 / Math.min(Math.max(1.0, (double) (r.weekendReadings + 1) / HOUR_BINS),
                 Math.max(1.0, RHYTHM_WEEKEND_MEMORY_DAYS * perDay / HOUR_BINS));
-        boolean inUse = hourWeight(ageMs, timestamp) > 0;
+        boolean inUse = keyDays(ageMs) > 1;
+        // a bin of the weekday profile spans two of the drift's, so it sees twice their visits
+        double weekdayRate = 0.5 * hourRate(state, ageMs);
         double lostSquares = 0;
         boolean any = false;
         for (int c = 0; c < values.length; c++) {
             int k = c * HOUR_BINS + bin;
             double x = values[c] - state.center()[c];
-            double u = state.hourMean()[k];
+            double unit = OnlineNormaliser.unit(state, c);
+            float[] weekday = r.weekday();
+            int j = c * RHYTHM_BINS + slot;
+            double u = weekday[j];
+            weekday[j] = (float) (weekday[j] + weekdayRate * clamp(x - weekday[j], RHYTHM_STEP_CLIP * unit));
             if (weekend) {
                 float[] w = r.weekend();
                 u = w[k];
@@ -106,10 +119,10 @@ final class DailySignals {
             if (!inUse || !judged) {
                 continue;
             }
-            r.follow()[c] = (float) (r.follow()[c] + rhythmAlpha * (u * x - r.follow()[c]));
+            double followed = u + clamp(x - u, RHYTHM_FOLLOW_CLIP * unit);
+            r.follow()[c] = (float) (r.follow()[c] + rhythmAlpha * (u * followed - r.follow()[c]));
             r.swing()[c] = (float) (r.swing()[c] + rhythmAlpha * (u * u - r.swing()[c]));
-            double unit = OnlineNormaliser.unit(state, c);
-            if (r.swing()[c] > 0 && profileSwing(state, c) / unit >= RHYTHM_MIN_SWING) {
+            if (r.swing()[c] > 0 && !state.counts()[c] && weekdaySwing(r, c) / unit >= RHYTHM_MIN_SWING) {
                 double lost = r.lostSwing(c) / unit;
                 lostSquares += lost * lost;
                 any = true;
@@ -123,7 +136,13 @@ final class DailySignals {
         }
         double q = Math.sqrt(lostSquares / values.length);
         double score = AnomalyLikelihood.calibrate(r.level(), q / (1.0 + q), 0.0, config);
-        return r.level().levelUpdates() > RHYTHM_SETTLE ? score : 0.0;
+        return r.level().levelUpdates() > RHYTHM_SETTLE ? Math.max(0.0, (score - RHYTHM_FLOOR) / (1 - RHYTHM_FLOOR))
+                : 0.0;
+    }
+
+    /** {@code d} no farther from 0 than {@code limit}. */
+    private static double clamp(double d, double limit) {
+        return Math.max(-limit, Math.min(limit, d));
     }
 
     /**
@@ -167,14 +186,14 @@ final class DailySignals {
         return usual;
     }
 
-    /** The root mean square of channel c's weekday profile, raw units: the size of its usual daily swing. */
-    static double profileSwing(ScoreState state, int c) {
+    /** The root mean square of channel c's rhythm weekday profile, raw units: the size of its usual daily swing. */
+    static double weekdaySwing(RhythmState r, int c) {
         double sum = 0;
-        for (int b = 0; b < HOUR_BINS; b++) {
-            double h = state.hourMean()[c * HOUR_BINS + b];
+        for (int b = 0; b < RHYTHM_BINS; b++) {
+            double h = r.weekday()[c * RHYTHM_BINS + b];
             sum += h * h;
         }
-        return Math.sqrt(sum / HOUR_BINS);
+        return Math.sqrt(sum / RHYTHM_BINS);
     }
 
     /** The bin of the day, of {@value Scorer#HOUR_BINS}, that a local time ({@link CalendarClock#local}) falls in. */

@@ -27,7 +27,13 @@ final class FlaggedSectionsCodec {
     private static final int COUNTER_FLAG = 8;
     /** Bit of the signal flags byte that the idle readings' run record follows them (always, with them, since 29). */
     private static final int RUN_RECORD_FLAG = 16;
-    private static final int FLAGS = RHYTHM_FLAG | BURST_FLAG | IDLE_FLAG | COUNTER_FLAG | RUN_RECORD_FLAG;
+    /**
+     * Bit of the signal flags byte that the rhythm state's weekday profile follows its calibration (always, with a
+     * rhythm state, since the thirty-fourth session; absent: started from the time-of-day profile).
+     */
+    private static final int RHYTHM_PROFILE_FLAG = 32;
+    private static final int FLAGS = RHYTHM_FLAG | BURST_FLAG | IDLE_FLAG | COUNTER_FLAG | RUN_RECORD_FLAG
+            | RHYTHM_PROFILE_FLAG;
 
     private FlaggedSectionsCodec() {
     }
@@ -47,7 +53,7 @@ final class FlaggedSectionsCodec {
         BurstState b = s.burst();
         IdleReadings idle = s.idle();
         double[] totals = s.counterTotals();
-        out.put((byte) ((r == null ? 0 : RHYTHM_FLAG) | (b == null ? 0 : BURST_FLAG)
+        out.put((byte) ((r == null ? 0 : RHYTHM_FLAG | RHYTHM_PROFILE_FLAG) | (b == null ? 0 : BURST_FLAG)
                 | (idle == null ? 0 : IDLE_FLAG | RUN_RECORD_FLAG) | (totals == null ? 0 : COUNTER_FLAG)));
         if (r != null) {
             putFloats(out, r.follow());
@@ -55,6 +61,7 @@ final class FlaggedSectionsCodec {
             putFloats(out, r.weekend());
             out.putLong(r.weekendReadings);
             putLevel(out, r.level());
+            putFloats(out, r.weekday());
         }
         if (b != null) {
             putFloats(out, b.mean);
@@ -79,7 +86,11 @@ final class FlaggedSectionsCodec {
         if ((flags & ~FLAGS) != 0) {
             throw new BadBytesException("score state's signal flags are " + flags + "; must be 0 to " + FLAGS);
         }
-        s.restoreRhythm((flags & RHYTHM_FLAG) == 0 ? null : readRhythm(in, s));
+        if ((flags & RHYTHM_PROFILE_FLAG) != 0 && (flags & RHYTHM_FLAG) == 0) {
+            throw new BadBytesException("score state's signal flags are " + flags + ": a rhythm profile without "
+                    + "a rhythm state");
+        }
+        s.restoreRhythm((flags & RHYTHM_FLAG) == 0 ? null : readRhythm(in, s, (flags & RHYTHM_PROFILE_FLAG) != 0));
         s.restoreBurst((flags & BURST_FLAG) == 0 ? null : readBurst(in));
         if ((flags & RUN_RECORD_FLAG) != 0 && (flags & IDLE_FLAG) == 0) {
             throw new BadBytesException("score state's signal flags are " + flags + ": a run record without "
@@ -92,8 +103,11 @@ final class FlaggedSectionsCodec {
         s.counterTotals((flags & COUNTER_FLAG) == 0 ? null : readTotals(in, s.channels()));
     }
 
-    /** Reads the rhythm section's state (its flag read). */
-    private static RhythmState readRhythm(ByteBuffer in, ScoreState s) {
+    /**
+     * Reads the rhythm section's state (its flag read), its weekday profile when {@code profile}, else started from the
+     * state's time-of-day profile (read before it).
+     */
+    private static RhythmState readRhythm(ByteBuffer in, ScoreState s, boolean profile) {
         RhythmState r = new RhythmState(s.channels());
         getFiniteFloats(in, r.follow(), "rhythm");
         getFiniteFloats(in, r.swing(), "rhythm");
@@ -105,6 +119,11 @@ final class FlaggedSectionsCodec {
         }
         r.weekendReadings = weekendReadings;
         readLevel(in, r.level(), true);
+        if (profile) {
+            getFiniteFloats(in, r.weekday(), "rhythm profile");
+        } else {
+            r.seedWeekday(s.hourMean());
+        }
         return r;
     }
 
@@ -164,6 +183,6 @@ final class FlaggedSectionsCodec {
     }
 
     private static int rhythmBytes(int d) {
-        return Float.BYTES * (2 * d + Scorer.HOUR_BINS * d) + 8 + Float.BYTES + 2 + 8 + 8 + 8;
+        return Float.BYTES * (2 * d + Scorer.HOUR_BINS * d + Scorer.RHYTHM_BINS * d) + 8 + Float.BYTES + 2 + 8 + 8 + 8;
     }
 }

@@ -4,15 +4,16 @@ import java.util.Arrays;
 
 /**
  * One key's state for the rhythm signal ({@link ScoringConfig#rhythmHalfLife()}): per channel, exponentially weighted
- * means of u·x and u², x a reading less the channel's centre and u its usual deviation at that time of day (the
- * drift signal's profile on weekdays, {@link #weekend()} on Saturdays and Sundays), whose ratio β is the share of the
- * usual daily swing the recent readings follow; the weekend profile and the weekend readings it has learnt; and the
- * signal's calibration. Kept as floats, as stored. Mutable, not thread-safe; arrays returned are live.
+ * means of u·x and u², x a reading less the channel's centre and u its usual deviation at that time of day ({@link
+ * #weekday()}, or {@link #weekend()} on Saturdays and Sundays), whose ratio β is the share of the usual daily swing the
+ * recent readings follow; the two profiles and the weekend readings learnt; and the signal's calibration. Kept as
+ * floats, as stored. Mutable, not thread-safe; arrays returned are live.
  */
 public final class RhythmState {
     private final float[] follow;
     private final float[] swing;
     private final float[] weekend;
+    private final float[] weekday;
     private final SignalLevel level = new SignalLevel(1);
     long weekendReadings;
 
@@ -21,6 +22,7 @@ public final class RhythmState {
         follow = new float[channels];
         swing = new float[channels];
         weekend = new float[Scorer.HOUR_BINS * channels];
+        weekday = new float[Scorer.RHYTHM_BINS * channels];
     }
 
     public int channels() {
@@ -45,6 +47,31 @@ public final class RhythmState {
         return weekend;
     }
 
+    /**
+     * Per channel, {@value Scorer#RHYTHM_BINS} bins of the day ({@code channel * RHYTHM_BINS + bin}): how far the
+     * channel's readings usually lie from its centre at that time, raw units, learnt from every reading in steps of at
+     * most {@value Scorer#RHYTHM_STEP_CLIP} scale, so an incident's readings bend it by little.
+     */
+    public float[] weekday() {
+        return weekday;
+    }
+
+    /**
+     * Starts {@link #weekday()} from the drift signal's time-of-day profile ({@link ScoreState#hourMean()}, each bin
+     * the mean of the two it spans): a state written before the rhythm had a profile of its own, or a rhythm turned
+     * on, begins with what the key has learnt of its day.
+     */
+    void seedWeekday(float[] hourMean) {
+        int per = Scorer.HOUR_BINS / Scorer.RHYTHM_BINS;
+        for (int j = 0; j < weekday.length; j++) {
+            double sum = 0;
+            for (int b = 0; b < per; b++) {
+                sum += hourMean[j * per + b];
+            }
+            weekday[j] = (float) (sum / per);
+        }
+    }
+
     /** Weekend readings learnt into {@link #weekend()}. */
     public long weekendReadings() {
         return weekendReadings;
@@ -59,6 +86,7 @@ public final class RhythmState {
         System.arraycopy(other.follow, 0, follow, 0, follow.length);
         System.arraycopy(other.swing, 0, swing, 0, swing.length);
         System.arraycopy(other.weekend, 0, weekend, 0, weekend.length);
+        System.arraycopy(other.weekday, 0, weekday, 0, weekday.length);
         weekendReadings = other.weekendReadings;
         level.copyFrom(other.level);
     }
@@ -72,7 +100,8 @@ public final class RhythmState {
     @Override
     public boolean equals(Object o) {
         return o instanceof RhythmState r && Arrays.equals(follow, r.follow) && Arrays.equals(swing, r.swing)
-                && Arrays.equals(weekend, r.weekend) && weekendReadings == r.weekendReadings && level.equals(r.level);
+                && Arrays.equals(weekend, r.weekend) && Arrays.equals(weekday, r.weekday)
+                && weekendReadings == r.weekendReadings && level.equals(r.level);
     }
 
     @Override

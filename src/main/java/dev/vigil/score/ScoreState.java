@@ -251,11 +251,13 @@ public final class ScoreState {
 
     /**
      * Gives the state a fresh rhythm state when {@code on} and it has none (the signal turned on, or a state written
-     * before it existed), and drops it when off.
+     * before it existed), its weekday profile started from the time-of-day profile ({@link RhythmState#seedWeekday}),
+     * and drops it when off.
      */
     void fitRhythm(boolean on) {
         if (on && rhythm == null) {
             rhythm = new RhythmState(channels());
+            rhythm.seedWeekday(hourMean);
         } else if (!on) {
             rhythm = null;
         }

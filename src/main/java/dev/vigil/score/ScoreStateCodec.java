@@ -63,13 +63,14 @@ import static dev.vigil.score.ScoreBytes.readLevelScalars;
  *       ({@code scoring.burstByHour}; a state with the setting off is written as before it existed); then for a rhythm
  *       state f32 follow[d], f32 swing[d], f32 weekend[d · B],
  *       i64 weekendReadings, f32 rhythm recent[1], u8 recentCount, u8 recentNext, f64 longMean, f64 longVariance,
- *       i64 levelUpdates; then for daily error bursts f32 mean[24], f32 meanSquare[24], u8 days[24], i8 hour (-1:
- *       none yet), f32 highest; then for idle readings ({@code scoring.flatlineRuns}, bit 2; {@link IdleReadings})
- *       f64 reading[2 · d] (NaN: a slot that matches any run), then per slot i64 repeats, i64 following, then (bit 4,
- *       set with bit 2 since the twenty-ninth session; absent: 0 and false) the run record, i32 the longest quiet run
- *       at a working reading, u8 the run going on flagged; then for a
- *       key with counter channels (bit 3, since the twenty-ninth session, same format) f64 total[d], each counter's
- *       total at the key's previous reading (NaN for a channel that is no counter)
+ *       i64 levelUpdates, then (bit 5, set with bit 0 since the thirty-fourth session; absent: started from hourMean,
+ *       each bin the mean of the two it spans) f32 weekday[d · {@link Scorer#RHYTHM_BINS}]; then for daily error
+ *       bursts f32 mean[24], f32 meanSquare[24], u8 days[24], i8 hour (-1: none yet), f32 highest; then for idle
+ *       readings ({@code scoring.flatlineRuns}, bit 2; {@link IdleReadings}) f64 reading[2 · d] (NaN: a slot that
+ *       matches any run), then per slot i64 repeats, i64 following, then (bit 4, set with bit 2 since the twenty-ninth
+ *       session; absent: 0 and false) the run record, i32 the longest quiet run at a working reading, u8 the run going
+ *       on flagged; then for a key with counter channels (bit 3, since the twenty-ninth session, same format) f64
+ *       total[d], each counter's total at the key's previous reading (NaN for a channel that is no counter)
  * </pre>
  * The error fields keep their place of the earlier versions ({@link SignalLevel} of the prediction error).
  * The caller's buffer must be big-endian with a backing array (as {@link ByteBuffer#allocate} and

@@ -29,6 +29,23 @@ public final class Scorer {
     public static final int HOUR_MEMORY_DAYS = 7;
     /** Days over which the profile comes into use, from the key's first day's end (its weight ramps 0 to 1). */
     public static final int HOUR_RAMP_DAYS = 2;
+    /** Bins of the day in the rhythm signal's weekday profile ({@link RhythmState#weekday()}): four hours each. */
+    public static final int RHYTHM_BINS = 6;
+    /**
+     * Largest step, in scales, a reading moves its bin of the rhythm's weekday profile by: an incident's readings, far
+     * from the usual, bend the profile by little, and a key without a daily rhythm learns none from its incidents.
+     */
+    public static final double RHYTHM_STEP_CLIP = 1.0;
+    /**
+     * Farthest, in scales, a reading counts from its usual for the time of day in what the rhythm follows: a spike
+     * or a level shift, which other signals judge, moves β by little, and its aftermath raises no rhythm alert.
+     */
+    public static final double RHYTHM_FOLLOW_CLIP = 1.5;
+    /**
+     * The rhythm signal's calibrated scores up to this count as 0, those above it are stretched over 0 to 1: only a
+     * daily swing lost well beyond the key's own habit opens an alert.
+     */
+    public static final double RHYTHM_FLOOR = 0.85;
     /** Smallest daily swing, in scales (the profile's root mean square), on which the rhythm signal judges. */
     public static final double RHYTHM_MIN_SWING = 0.5;
     /** Levels the rhythm signal's calibration learns before it scores. */

@@ -94,15 +94,14 @@ import dev.vigil.BadConfigException;
  *                               and spike rules' to judge); a reading below its prediction is not capped, nor is the
  *                               scaled error reported; 0 disables; range 0..100, default 3
  * @param rhythmHalfLife         half-life, in events, of the rhythm signal: β, the share of the key's usual daily swing
- *                               (its time-of-day profile, {@code driftByHour}; a second profile for Saturdays and
- *                               Sundays, learnt from the key's weekends) that its recent readings follow, and
- *                               (1 - β)⁺ times the swing, in scales, calibrated like the other signals: a day that
- *                               flattens, runs late or misses its peak inside the range. Only where the daily swing is
- *                               at least {@value Scorer#RHYTHM_MIN_SWING} scale, from the signal's
- *                               {@value Scorer#RHYTHM_SETTLE}th level on, and on weekends once two weekend days are
- *                               learnt; needs {@code driftByHour} and {@code driftHalfLife}; 0 disables; range
- *                               0..100,000, default 0 (off: it also flags holidays and the days after an incident,
- *                               which NAB does not label; see docs/tuning.md)
+ *                               (a time-of-day profile of its own, learnt in clipped steps so incidents bend it
+ *                               little; a second one for Saturdays and Sundays, learnt from the key's weekends) that
+ *                               its recent readings follow, and (1 - β)⁺ times the swing, in scales, calibrated like
+ *                               the other signals: a day that flattens, runs late or misses its peak inside the range.
+ *                               Not on channels that count; only where the daily swing is at least {@value
+ *                               Scorer#RHYTHM_MIN_SWING} scale, from the signal's {@value Scorer#RHYTHM_SETTLE}th level
+ *                               on, and on weekends once two weekend days are learnt; 0 disables; range
+ *                               0..100,000, default 120 (see {@link DailySignals#rhythmScore})
  * @param timeZone              the time zone whose calendar the time of day and the weekend are read in (the
  *                              time-of-day profile, the rhythm signal's weekends and the network's calendar inputs,
  *                              {@link CalendarClock}): a region ID such as {@code Europe/Berlin}, whose daylight-saving
@@ -173,7 +172,7 @@ public record ScoringConfig(
     /** The one place defaults live. */
     public static ScoringConfig defaults() {
         return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 60, 30, 0.3, 8, 2, 20, true, 120, false,
-                DAY_MS, 0.25, 120, 2, 1.0, true, 3.0, 0, "UTC", false, true, 6.0);
+                DAY_MS, 0.25, 120, 2, 1.0, true, 3.0, 120, "UTC", false, true, 6.0);
     }
 
     public ScoringConfig {
@@ -206,10 +205,6 @@ public record ScoringConfig(
             requireRange("gapFactor", gapFactor, 2, 1_000_000);
         }
         requireRange("rhythmHalfLife", rhythmHalfLife, 0, 100_000);
-        if (rhythmHalfLife > 0 && (!driftByHour || driftHalfLife == 0)) {
-            throw new BadConfigException("rhythmHalfLife needs driftByHour=true and driftHalfLife > 0: the rhythm is"
-                    + " measured on the drift signal's time-of-day profile");
-        }
         CalendarClock.of("scoring.timeZone", timeZone);
         if (patternBins > 0 && PatternTable.cells(patternBins, patternLength) > MAX_PATTERN_CELLS) {
             throw new BadConfigException("patternBins " + patternBins + " with patternLength " + patternLength + " needs "

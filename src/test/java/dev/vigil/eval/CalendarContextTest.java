@@ -44,10 +44,10 @@ class CalendarContextTest {
     private static final int SEEDS = 5;
 
     private static double[] scores(int contextSize, long seed) {
-        // the drift signal's time-of-day profile off: it scores the missing peak alike with or without the network's
-        // calendar inputs, and this test is about the prediction error
+        // the drift signal's time-of-day profile and the rhythm signal off: they score the missing peak alike with or
+        // without the network's calendar inputs, and this test is about the prediction error
         DetectorConfig detector = new DetectorConfig(new LstmConfig(1, 16, 1, 1.0, true, contextSize),
-                ScoringConfigs.withDriftByHour(ScoringConfig.defaults(), false));
+                ScoringConfigs.withDriftByHour(ScoringConfigs.withoutRhythm(), false));
         RetrainConfig d = RetrainConfig.defaults();
         RetrainConfig retrain = new RetrainConfig(d.historySize(), d.minTrainPoints(), d.retrainInterval(),
                 d.requireImprovement(), seed, d.training());

@@ -15,6 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link ScoringConfig#driftByHour()}: a day that breaks the key's daily pattern while staying inside its range. */
 class DriftByHourTest {
+    /** The defaults without the rhythm signal, which would name a late day's alert before the drift signal does. */
+    private static final ScoringConfig BASE = ScoringConfigs.withoutRhythm();
+
     /** The day whose cycle runs half a day late: its peak where the trough should be, every reading in range. */
     private static final int BROKEN_DAY = 17;
 
@@ -33,9 +36,9 @@ class DriftByHourTest {
     @Test
     void shouldOpenADriftAlertOnADayThatBreaksTheDailyPatternInsideTheRange() {
         double[] x = series();
-        Scorer on = new Scorer(ScoringConfig.defaults());
+        Scorer on = new Scorer(BASE);
         ScoreOutcome[] byHour = run(on, on.newState(1), x, true);
-        Scorer off = new Scorer(ScoringConfigs.withDriftByHour(ScoringConfig.defaults(), false));
+        Scorer off = new Scorer(ScoringConfigs.withDriftByHour(BASE, false));
         ScoreOutcome[] byCentre = run(off, off.newState(1), x, true);
         for (int t = 3 * DAY; t < BROKEN_DAY * DAY; t++) {
             assertNotEquals(AlertReason.DRIFT, byHour[t].reason(), "a drift alert on an ordinary day, event " + t);
@@ -52,7 +55,7 @@ class DriftByHourTest {
 
     @Test
     void shouldLearnTheUsualDeviationOfEachPartOfTheDay() {
-        Scorer scorer = new Scorer(ScoringConfig.defaults());
+        Scorer scorer = new Scorer(BASE);
         ScoreState state = scorer.newState(1);
         run(scorer, state, java.util.Arrays.copyOf(series(), BROKEN_DAY * DAY), true);
         float[] hours = state.hourMean();
@@ -63,7 +66,7 @@ class DriftByHourTest {
 
     @Test
     void shouldKeepTheProfileThroughTheCodecAndRefuseANonFiniteOne() {
-        Scorer scorer = new Scorer(ScoringConfig.defaults());
+        Scorer scorer = new Scorer(BASE);
         ScoreState state = scorer.newState(1);
         run(scorer, state, java.util.Arrays.copyOf(series(), 4 * DAY), true);
         java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(ScoreStateCodec.size(state));
@@ -82,10 +85,10 @@ class DriftByHourTest {
     @Test
     void shouldScoreAsWithoutTheProfileWhenReadingsHaveNoEventTime() {
         double[] x = series();
-        Scorer on = new Scorer(ScoringConfig.defaults());
+        Scorer on = new Scorer(BASE);
         ScoreState untimed = on.newState(1);
         ScoreOutcome[] a = run(on, untimed, x, false);
-        Scorer off = new Scorer(ScoringConfigs.withDriftByHour(ScoringConfig.defaults(), false));
+        Scorer off = new Scorer(ScoringConfigs.withDriftByHour(BASE, false));
         ScoreState timedOff = off.newState(1);
         ScoreOutcome[] b = run(off, timedOff, x, true);
         for (int t = 0; t < x.length; t++) {

@@ -191,8 +191,9 @@ class IdleReadingsTest {
 
     @Test
     void shouldRoundTripTheRunRecordAndReadAStateWithoutItAsNoHabit() {
-        ScoreState state = new Scorer(DEFAULTS).newState(1);
-        stuckOpenings(DEFAULTS, state, wholeDegrees(3, -1, 0));
+        ScoringConfig noRhythm = ScoringConfigs.withoutRhythm();
+        ScoreState state = new Scorer(noRhythm).newState(1);
+        stuckOpenings(noRhythm, state, wholeDegrees(3, -1, 0));
         assertTrue(state.idle().longestQuiet() > 0);
         ByteBuffer bytes = ByteBuffer.allocate(ScoreStateCodec.size(state));
         ScoreStateCodec.write(state, bytes);

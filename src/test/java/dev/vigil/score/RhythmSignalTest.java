@@ -25,7 +25,8 @@ class RhythmSignalTest {
     private static final int FLAT_DAY = 17;
     private static final int FLAT_FROM = FLAT_DAY * DAY + 48;
     private static final int FLAT_TO = FLAT_FROM + 120;
-    private static final ScoringConfig ON = ScoringConfigs.with(ScoringConfig.defaults(), "rhythmHalfLife", 120);
+    private static final ScoringConfig ON = ScoringConfig.defaults();
+    private static final ScoringConfig OFF = ScoringConfigs.with(ScoringConfig.defaults(), "rhythmHalfLife", 0);
 
     /** A daily cycle of amplitude 10 around 50 (peak at 06:00 UTC), noise sd 0.5, for twenty days; day 17 flattens. */
     private static double[] flattened() {
@@ -62,10 +63,10 @@ class RhythmSignalTest {
         assertEquals(AlertReason.RHYTHM, rhythm[opened].reason());
         assertTrue(rhythm[opened].detail().matches("the recent readings follow -?[0-9]+% of this sensor's usual daily"
                 + " swing of [0-9.]+ \\(rhythm score 0\\.[5-9][0-9]{2}\\)"), rhythm[opened].detail());
-        Scorer off = new Scorer(ScoringConfig.defaults());
-        ScoreOutcome[] defaults = run(off, off.newState(1), x, true);
+        Scorer off = new Scorer(OFF);
+        ScoreOutcome[] without = run(off, off.newState(1), x, true);
         for (int t = 0; t < x.length; t++) {
-            assertNotEquals(AlertReason.RHYTHM, defaults[t].reason(), "the signal is off by default");
+            assertNotEquals(AlertReason.RHYTHM, without[t].reason(), "no rhythm alert with the signal off");
         }
     }
 
@@ -91,7 +92,7 @@ class RhythmSignalTest {
         Scorer on = new Scorer(ON);
         ScoreState state = on.newState(1);
         ScoreOutcome[] untimed = run(on, state, x, false);
-        Scorer off = new Scorer(ScoringConfig.defaults());
+        Scorer off = new Scorer(OFF);
         ScoreOutcome[] plain = run(off, off.newState(1), x, false);
         for (int t = 0; t < x.length; t++) {
             assertEquals(plain[t].anomalyScore(), untimed[t].anomalyScore(), "event " + t);
@@ -100,14 +101,10 @@ class RhythmSignalTest {
     }
 
     @Test
-    void shouldRefuseTheSignalWithoutTheTimeOfDayProfile() {
-        BadConfigException e = assertThrows(BadConfigException.class,
-                () -> ScoringConfigs.with(ON, "driftByHour", false));
-        assertTrue(e.getMessage().startsWith("rhythmHalfLife needs driftByHour=true and driftHalfLife > 0"),
-                e.getMessage());
-        assertThrows(BadConfigException.class, () -> ScoringConfigs.with(ON, "driftHalfLife", 0));
-        assertThrows(BadConfigException.class, () -> ScoringConfigs.with(ScoringConfig.defaults(),
-                "rhythmHalfLife", -1));
+    void shouldRefuseANegativeHalfLife() {
+        BadConfigException e = assertThrows(BadConfigException.class, () -> ScoringConfigs.with(
+                ScoringConfig.defaults(), "rhythmHalfLife", -1));
+        assertTrue(e.getMessage().contains("rhythmHalfLife"), e.getMessage());
     }
 
     @Test
@@ -123,10 +120,100 @@ class RhythmSignalTest {
         assertEquals(state, back, "the rhythm state round-trips");
         assertEquals(state.rhythm(), back.rhythm());
 
-        Scorer off = new Scorer(ScoringConfig.defaults());
+        Scorer off = new Scorer(OFF);
         off.score(back, new double[] {50}, new double[] {50}, 10 * DAY * STEP_MS, START + 10 * DAY * STEP_MS);
         assertNull(back.rhythm(), "the signal turned off drops its state");
-        assertEquals(ScoreStateCodec.size(state) - ScoreStateCodec.size(back), Float.BYTES * (2 + Scorer.HOUR_BINS)
-                + 8 + Float.BYTES + 2 + 8 + 8 + 8, "a state without one writes only the rhythm byte");
+        assertEquals(ScoreStateCodec.size(state) - ScoreStateCodec.size(back), Float.BYTES * (2 + Scorer.HOUR_BINS
+                + Scorer.RHYTHM_BINS) + 8 + Float.BYTES + 2 + 8 + 8 + 8, "a state without one writes only the rhythm"
+                + " byte");
+    }
+
+    @Test
+    void shouldBeOnByDefault() {
+        assertEquals(120, ScoringConfig.defaults().rhythmHalfLife());
+    }
+
+    /**
+     * A key with no daily rhythm, noise around 50, has an incident: eight hours at 65 on its eighth day. The drift's
+     * time-of-day profile learns the incident as if it were the time of day's; the rhythm's own profile moves by at
+     * most a scale a reading, so it keeps no daily swing to judge and the days after raise no rhythm alert.
+     */
+    @Test
+    void shouldNotLearnADailyRhythmFromAnIncident() {
+        Random random = new Random(11);
+        int from = 7 * DAY + 96;
+        int to = from + 96;
+        Scorer on = new Scorer(ON);
+        ScoreState state = on.newState(1);
+        double bent = 0;
+        for (int t = 0; t < 14 * DAY; t++) {
+            double x = (t >= from && t < to ? 65 : 50) + random.nextGaussian();
+            ScoreOutcome o = on.score(state, new double[] {x}, new double[] {x}, t * STEP_MS, START + t * STEP_MS);
+            if (t >= to) {
+                assertNotEquals(AlertReason.RHYTHM, o.reason(), "a rhythm alert after the incident, event " + t);
+            }
+            if (t == to) {
+                for (int b = 0; b < Scorer.HOUR_BINS; b++) {
+                    bent = Math.max(bent, Math.abs(state.hourMean()[b]) / OnlineNormaliser.unit(state, 0));
+                }
+            }
+            double swing = DailySignals.weekdaySwing(state.rhythm(), 0) / OnlineNormaliser.unit(state, 0);
+            assertTrue(swing < Scorer.RHYTHM_MIN_SWING, "the rhythm's profile learnt a daily swing of " + swing
+                    + " scales, event " + t);
+        }
+        assertTrue(bent > 1, "the drift's profile learnt the incident: " + bent);
+    }
+
+    @Test
+    void shouldNotJudgeTheRhythmOfAChannelThatCounts() {
+        double[] x = flattened();
+        double[] counted = new double[x.length];
+        for (int t = 0; t < x.length; t++) {
+            counted[t] = Math.rint(x[t]);
+        }
+        Scorer on = new Scorer(ON);
+        ScoreState state = on.newState(1);
+        ScoreOutcome[] out = run(on, state, counted, true);
+        assertTrue(state.counts()[0], "whole readings >= 0 count");
+        for (int t = 0; t < out.length; t++) {
+            assertNotEquals(AlertReason.RHYTHM, out[t].reason(), "a count's rhythm is not judged, event " + t);
+        }
+        assertEquals(AlertReason.RHYTHM, firstOpenedBy(run(on, on.newState(1), x, true), AlertReason.RHYTHM),
+                "the same readings unrounded are judged");
+    }
+
+    /** A state written before the rhythm kept a weekday profile starts it from the drift's time-of-day profile. */
+    @Test
+    void shouldStartTheWeekdayProfileOfAnOlderStateFromTheTimeOfDayProfile() {
+        Scorer on = new Scorer(ON);
+        ScoreState state = on.newState(1);
+        run(on, state, java.util.Arrays.copyOf(workingWeeks(), 10 * DAY), true);
+        ByteBuffer bytes = ByteBuffer.allocate(ScoreStateCodec.size(state));
+        ScoreStateCodec.write(state, bytes);
+        byte[] current = bytes.array();
+        int profile = Float.BYTES * Scorer.RHYTHM_BINS;
+        int flagsAt = current.length - (Float.BYTES * (2 + Scorer.HOUR_BINS) + 8 + Float.BYTES + 2 + 8 + 8 + 8)
+                - profile - 1;
+        assertEquals(1 | 32, current[flagsAt], "a rhythm state and its weekday profile, nothing after them");
+        byte[] older = java.util.Arrays.copyOf(current, current.length - profile);
+        older[flagsAt] = 1;
+        ScoreState back = ScoreStateCodec.read(ByteBuffer.wrap(older));
+        for (int j = 0; j < Scorer.RHYTHM_BINS; j++) {
+            assertEquals((state.hourMean()[2 * j] + state.hourMean()[2 * j + 1]) / 2, back.rhythm().weekday()[j],
+                    1e-6, "bin " + j);
+        }
+        older[flagsAt] = 32;
+        assertThrows(dev.vigil.BadBytesException.class, () -> ScoreStateCodec.read(ByteBuffer.wrap(older)),
+                "a rhythm profile without a rhythm state");
+    }
+
+    /** The reason of the first alert opened in {@code out} by {@code reason}, or null when none was. */
+    private static AlertReason firstOpenedBy(ScoreOutcome[] out, AlertReason reason) {
+        for (ScoreOutcome o : out) {
+            if (o.transition() == AlertTransition.OPENED && o.reason() == reason) {
+                return reason;
+            }
+        }
+        return null;
     }
 }

@@ -3,6 +3,7 @@ package dev.vigil.stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.detect.Detector;
 import dev.vigil.detect.DetectorConfig;
+import dev.vigil.score.ScoringConfigs;
 import dev.vigil.detect.DetectorResult;
 import dev.vigil.detect.DetectorState;
 import dev.vigil.detect.DetectorStateCodec;
@@ -136,10 +137,10 @@ class StoredStateTopologyTest {
     @Test
     void shouldCarryAHistoryOfThePreviousReleaseIntoTheCurrentFormat() {
         List<Event> events = SyntheticSeries.events(SyntheticSeries.seasonal(41, 8, 1, 16, 0.1, 4));
-        Detector detector = new Detector(DETECTOR);
+        Detector detector = new Detector(BEFORE_RHYTHM);
         DetectorState state = detector.newState();
         HistoryWindow expected = new HistoryWindow(RETRAIN.historySize(), 1);
-        try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN, stateDir)) {
+        try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), BEFORE_RHYTHM, RETRAIN, stateDir)) {
             KeyValueStore<String, byte[]> histories = vigil.driver.getKeyValueStore(vigil.names.historyStore());
             for (int i = 0; i < 40; i++) {
                 Event e = events.get(i);
@@ -170,14 +171,14 @@ class StoredStateTopologyTest {
     void shouldMoveTheHistoryHeadOfThePreviousReleaseIntoTheStateValue() {
         // the previous release: a format-4 state, the ring's head (format 3) under its own entry in the history store
         List<Event> events = SyntheticSeries.events(SyntheticSeries.seasonal(71, 8, 1, 16, 0.1, 4));
-        Detector detector = new Detector(DETECTOR);
+        Detector detector = new Detector(BEFORE_RHYTHM);
         DetectorState state = detector.newState();
         HistoryWindow expected = new HistoryWindow(RETRAIN.historySize(), 1);
         for (Event e : events.subList(0, 70)) {
             detector.step(null, state, e);
             expected.append(e.timestamp(), e.values());
         }
-        try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN, stateDir)) {
+        try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), BEFORE_RHYTHM, RETRAIN, stateDir)) {
             KeyValueStore<String, byte[]> histories = vigil.driver.getKeyValueStore(vigil.names.historyStore());
             HistoryRing ring = new HistoryRing(histories);
             histories.put(HistoryRing.headKey(KEY), ring.encodeHead(ring.write(KEY, expected, null)));
@@ -198,6 +199,10 @@ class StoredStateTopologyTest {
             assertEquals(0, vigil.total(VigilMetrics.STATE_DISCARDED));
         }
     }
+
+    /** The test detector without the rhythm signal: a format-4 state has no place for a rhythm state. */
+    private static final DetectorConfig BEFORE_RHYTHM = new DetectorConfig(DETECTOR.lstm(),
+            ScoringConfigs.with(DETECTOR.scoring(), "rhythmHalfLife", 0));
 
     /**
      * The state as the release before state format 5 stored it: without the count and drift section (format 6; one

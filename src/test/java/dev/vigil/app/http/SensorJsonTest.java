@@ -55,7 +55,7 @@ class SensorJsonTest {
 
     @Test
     void shouldShowTheRhythmSignalsStateWhileItIsOn() {
-        ServedTopology t = topology(ScoringConfigs.with(ScoringConfig.defaults(), "rhythmHalfLife", 120));
+        ServedTopology t = topology(ScoringConfig.defaults());
         DetectorState state = twoWeeks(t);
         JsonNode n = SensorJson.state(t, "room-1", "here:8080", 3, state);
         assertEquals("here:8080", n.get("instance").asText());
@@ -114,7 +114,8 @@ class SensorJsonTest {
 
     @Test
     void shouldShowNoRhythmWhileItIsOffAndTheCalendarsZone() {
-        ServedTopology t = topology(ScoringConfigs.with(ScoringConfig.defaults(), "timeZone", "Europe/Berlin"));
+        ServedTopology t = topology(ScoringConfigs.with(ScoringConfig.defaults(), "timeZone", "Europe/Berlin",
+                "rhythmHalfLife", 0));
         JsonNode n = SensorJson.state(t, "room-1", "here:8080", 3, twoWeeks(t));
         assertTrue(n.get("rhythmFollowed").isNull(), n.toString());
         assertTrue(n.get("usualOnWeekends").isNull(), n.toString());
