@@ -124,7 +124,15 @@ class HttpEndpointIT {
                 state.ageAt(last.timestamp()), last.timestamp()), n.get("timeOfDayWeight").asDouble(), 0.0);
         assertEquals("UTC", n.get("timeZone").asText());
         assertEquals(0, n.get("timeZoneOffsetMs").asLong());
-        assertTrue(n.get("rhythmFollowed").isNull() && n.get("usualOnWeekends").isNull(), "rhythm off: " + n);
+        // the rhythm signal, on by default: its state as the offline replay has it
+        dev.vigil.score.RhythmState rhythm = state.score().rhythm();
+        assertEquals(rhythm.weekendReadings(), n.get("weekendReadings").asLong(), n.toString());
+        if (rhythm.swing()[0] > 0) {
+            assertEquals(rhythm.follow()[0] / rhythm.swing()[0], n.get("rhythmFollowed").asDouble(), 0.0);
+        } else {
+            assertTrue(n.get("rhythmFollowed").isNull(), "no swing learnt yet: " + n);
+        }
+        assertEquals(dev.vigil.score.Scorer.HOUR_BINS, n.get("usualOnWeekends").size(), n.toString());
         JsonNode usual = n.get("usualByTimeOfDay");
         assertEquals(dev.vigil.score.Scorer.HOUR_BINS, usual.size(), n.toString());
         for (int b = 0; b < usual.size(); b++) {
