@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code vigil replay}: publish a CSV series as sensor events. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
@@ -42,8 +44,13 @@ final class ReplayCommand implements Callable<Integer> {
         double perSecond = parseRate(rate);
         CsvSeries series = CsvSeries.read(file, file.getFileName().toString());
         long start = System.nanoTime();
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        AtomicInteger acknowledged = new AtomicInteger();
+        int sent = 0;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaOptions.producerProperties(kafka.appConfig()))) {
-            for (int i = 0; i < series.size(); i++) {
+            // a failed send (a topic that never appears, an unreachable cluster) stops the replay: the events after a
+            // gap would read as the series without it
+            for (int i = 0; i < series.size() && failed.get() == null; i++) {
                 if (perSecond > 0) {
                     long due = start + (long) (i * 1e9 / perSecond);
                     long wait = due - System.nanoTime();
@@ -51,9 +58,25 @@ final class ReplayCommand implements Callable<Integer> {
                         TimeUnit.NANOSECONDS.sleep(wait);
                     }
                 }
-                producer.send(new ProducerRecord<>(topic, key, event(series.epochMillis()[i], series.numbers()[i])));
+                producer.send(new ProducerRecord<>(topic, key, event(series.epochMillis()[i], series.numbers()[i])),
+                        (metadata, e) -> {
+                            if (e == null) {
+                                acknowledged.incrementAndGet();
+                            } else {
+                                failed.compareAndSet(null, e);
+                            }
+                        });
+                sent++;
             }
             producer.flush();
+        }
+        if (failed.get() != null) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf(Locale.ROOT, "error: %d of %d events for key %s published to %s, then a send failed (%s);"
+                    + " the replay stopped after %d sends%n", acknowledged.get(), series.size(), key, topic,
+                    failed.get().getMessage(), sent);
+            err.flush();
+            return 1;
         }
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "published %d events for key %s to %s in %.1f s%n", series.size(), key, topic,

@@ -28,6 +28,8 @@ import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code vigil replay} and {@code vigil publish-model} against a real broker. */
 class ReplayAndPublishIT {
@@ -80,6 +82,19 @@ class ReplayAndPublishIT {
         assertEquals("pump-7", records.get(2).key());
         assertEquals(1_767_225_600_000L + 600_000L, last.get("ts").asLong());
         assertEquals(-3.25, last.get("value").asDouble());
+    }
+
+    @Test
+    void shouldStopAndFailWhenAnEventCannotBePublished() throws IOException {
+        EmbeddedKafkaBroker broker = KafkaTestBroker.shared();
+        Path csv = tmp.resolve("s.csv");
+        Files.writeString(csv, "timestamp,value\n2026-01-01 00:00:00,1.5\n2026-01-01 00:05:00,2\n");
+        CommandRun r = CommandRun.of("replay", "--bootstrap-servers", broker.bootstrapServers(), "--file",
+                csv.toString(), "--topic", "no such topic!", "--key", "pump-7");
+        assertEquals(1, r.code(), "a send that fails is no success: " + r.err());
+        assertTrue(r.err().startsWith("error: 0 of 2 events for key pump-7 published to no such topic!, then a send"
+                + " failed"), r.err());
+        assertFalse(r.out().contains("published 2 events"), r.out());
     }
 
     @Test

@@ -138,11 +138,12 @@ final class SensorJson {
      * the first reading.
      */
     private static void timeOfDay(ObjectNode out, List<String> channels, ScoreState score) {
-        profile(out, "usualByTimeOfDay", channels, score, score.hourMean());
+        profile(out, "usualByTimeOfDay", channels, score, score.hourMean(), Scorer.HOUR_BINS);
     }
 
-    /** {@code field}: per channel, the key's centre plus each of its {@value Scorer#HOUR_BINS} bins of {@code bins}. */
-    private static void profile(ObjectNode out, String field, List<String> channels, ScoreState score, float[] bins) {
+    /** {@code field}: per channel, the key's centre plus each of its {@code per} bins of {@code bins}. */
+    private static void profile(ObjectNode out, String field, List<String> channels, ScoreState score, float[] bins,
+                                int per) {
         if (score.updates() == 0) {
             out.putNull(field);
             return;
@@ -150,8 +151,8 @@ final class SensorJson {
         ObjectNode byChannel = channels.isEmpty() ? null : out.putObject(field);
         for (int c = 0; c < score.channels(); c++) {
             ArrayNode usual = byChannel == null ? out.putArray(field) : byChannel.putArray(channels.get(c));
-            for (int b = 0; b < Scorer.HOUR_BINS; b++) {
-                usual.add(score.center()[c] + bins[c * Scorer.HOUR_BINS + b]);
+            for (int b = 0; b < per; b++) {
+                usual.add(score.center()[c] + bins[c * per + b]);
             }
         }
     }
@@ -161,13 +162,16 @@ final class SensorJson {
      * channel, the share β of the key's usual daily swing that its recent readings follow (1 on a usual day, 0 on a
      * flat one; null for a channel before any swing), as its alerts quote it; {@code usualOnWeekends}, the reading
      * usual in each {@value Scorer#HOUR_BINS}th of a Saturday or Sunday (the centre plus the weekend profile, shaped
-     * as {@code usualByTimeOfDay}); {@code weekendReadings}, the weekend readings it has learnt from.
+     * as {@code usualByTimeOfDay}); {@code rhythmUsualByTimeOfDay}, the reading usual in each {@value
+     * Scorer#RHYTHM_BINS}th of the day by the rhythm's own profile, which it judges weekdays by (learnt in clipped steps,
+     * so it shows a daily rhythm and not an incident); {@code weekendReadings}, the weekend readings it has learnt from.
      */
     private static void rhythm(ObjectNode out, List<String> channels, ScoreState score) {
         RhythmState r = score.rhythm();
         if (r == null) {
             out.putNull("rhythmFollowed");
             out.putNull("usualOnWeekends");
+            out.putNull("rhythmUsualByTimeOfDay");
             out.putNull("weekendReadings");
             return;
         }
@@ -176,7 +180,8 @@ final class SensorJson {
             followed[c] = r.swing()[c] > 0 ? r.follow()[c] / r.swing()[c] : Double.NaN;
         }
         reading(out, "rhythmFollowed", channels, followed);
-        profile(out, "usualOnWeekends", channels, score, r.weekend());
+        profile(out, "usualOnWeekends", channels, score, r.weekend(), Scorer.HOUR_BINS);
+        profile(out, "rhythmUsualByTimeOfDay", channels, score, r.weekday(), Scorer.RHYTHM_BINS);
         out.put("weekendReadings", r.weekendReadings());
     }
 

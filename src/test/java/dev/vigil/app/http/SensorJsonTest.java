@@ -71,6 +71,11 @@ class SensorJsonTest {
             assertEquals(score.center()[0] + r.weekend()[b], weekends.get(b).asDouble(), 0.0);
         }
         assertEquals(2 * 2 * DAY, n.get("weekendReadings").asLong());
+        JsonNode rhythmDay = n.get("rhythmUsualByTimeOfDay");
+        assertEquals(Scorer.RHYTHM_BINS, rhythmDay.size(), n.toString());
+        for (int b = 0; b < Scorer.RHYTHM_BINS; b++) {
+            assertEquals(score.center()[0] + r.weekday()[b], rhythmDay.get(b).asDouble(), 0.0);
+        }
     }
 
     @Test
@@ -119,6 +124,7 @@ class SensorJsonTest {
         JsonNode n = SensorJson.state(t, "room-1", "here:8080", 3, twoWeeks(t));
         assertTrue(n.get("rhythmFollowed").isNull(), n.toString());
         assertTrue(n.get("usualOnWeekends").isNull(), n.toString());
+        assertTrue(n.get("rhythmUsualByTimeOfDay").isNull(), n.toString());
         assertTrue(n.get("weekendReadings").isNull(), n.toString());
         assertTrue(n.get("idleReadings").isNull(), "flatlineRuns off: " + n);
         assertTrue(n.get("longestQuietRun").isNull(), n.toString());
