@@ -163,8 +163,9 @@ final class SensorJson {
      * flat one; null for a channel before any swing), as its alerts quote it; {@code usualOnWeekends}, the reading
      * usual in each {@value Scorer#HOUR_BINS}th of a Saturday or Sunday (the centre plus the weekend profile, shaped
      * as {@code usualByTimeOfDay}); {@code rhythmUsualByTimeOfDay}, the reading usual in each {@value
-     * Scorer#RHYTHM_BINS}th of the day by the rhythm's own profile, which it judges weekdays by (learnt in clipped steps,
-     * so it shows a daily rhythm and not an incident); {@code weekendReadings}, the weekend readings it has learnt from.
+     * Scorer#RHYTHM_BINS}th of the day by the rhythm's own profile, which it judges weekdays by (learnt in clipped
+     * steps, so it shows a daily rhythm and not an incident); {@code weekendReadings}, the weekend readings it has
+     * learnt from.
      */
     private static void rhythm(ObjectNode out, List<String> channels, ScoreState score) {
         RhythmState r = score.rhythm();
