@@ -92,22 +92,23 @@ final class DailySignals {
             return 0.0;
         }
         int bin = hourBin(timestamp);
-        int slot = bin / (HOUR_BINS / RHYTHM_BINS);
+        int perSlot = HOUR_BINS / RHYTHM_BINS;
+        int slot = bin / perSlot;
         boolean weekend = weekend(timestamp);
         double perDay = state.updates() / Math.max(1.0, keyDays(ageMs));
         boolean judged = !weekend || r.weekendReadings >= RHYTHM_WEEKEND_DAYS * perDay;
         double weekendRate = 1.0 / Math.min(Math.max(1.0, (double) (r.weekendReadings + 1) / HOUR_BINS),
                 Math.max(1.0, RHYTHM_WEEKEND_MEMORY_DAYS * perDay / HOUR_BINS));
         boolean inUse = keyDays(ageMs) > 1;
-        // a bin of the weekday profile spans two of the drift's, so it sees twice their visits
-        double weekdayRate = 0.5 * hourRate(state, ageMs);
+        // a bin of the weekday profile spans perSlot of the drift's, so it sees perSlot times their visits
+        double weekdayRate = hourRate(state, ageMs) / perSlot;
+        float[] weekday = r.weekday();
         double lostSquares = 0;
         boolean any = false;
         for (int c = 0; c < values.length; c++) {
             int k = c * HOUR_BINS + bin;
             double x = values[c] - state.center()[c];
             double unit = OnlineNormaliser.unit(state, c);
-            float[] weekday = r.weekday();
             int j = c * RHYTHM_BINS + slot;
             double u = weekday[j];
             weekday[j] = (float) (weekday[j] + weekdayRate * clamp(x - weekday[j], RHYTHM_STEP_CLIP * unit));

@@ -178,7 +178,8 @@ class RhythmSignalTest {
         for (int t = 0; t < out.length; t++) {
             assertNotEquals(AlertReason.RHYTHM, out[t].reason(), "a count's rhythm is not judged, event " + t);
         }
-        assertEquals(AlertReason.RHYTHM, firstOpenedBy(run(on, on.newState(1), x, true), AlertReason.RHYTHM),
+        assertTrue(java.util.Arrays.stream(run(on, on.newState(1), x, true)).anyMatch(o ->
+                o.transition() == AlertTransition.OPENED && o.reason() == AlertReason.RHYTHM),
                 "the same readings unrounded are judged");
     }
 
@@ -205,15 +206,5 @@ class RhythmSignalTest {
         older[flagsAt] = 32;
         assertThrows(dev.vigil.BadBytesException.class, () -> ScoreStateCodec.read(ByteBuffer.wrap(older)),
                 "a rhythm profile without a rhythm state");
-    }
-
-    /** The reason of the first alert opened in {@code out} by {@code reason}, or null when none was. */
-    private static AlertReason firstOpenedBy(ScoreOutcome[] out, AlertReason reason) {
-        for (ScoreOutcome o : out) {
-            if (o.transition() == AlertTransition.OPENED && o.reason() == reason) {
-                return reason;
-            }
-        }
-        return null;
     }
 }
