@@ -8,6 +8,7 @@ import static dev.vigil.score.Scorer.NO_TIME;
 import static dev.vigil.score.Scorer.RHYTHM_BINS;
 import static dev.vigil.score.Scorer.RHYTHM_FLOOR;
 import static dev.vigil.score.Scorer.RHYTHM_FOLLOW_CLIP;
+import static dev.vigil.score.Scorer.RHYTHM_GAUGE_PEAK;
 import static dev.vigil.score.Scorer.RHYTHM_MIN_SWING;
 import static dev.vigil.score.Scorer.RHYTHM_SETTLE;
 import static dev.vigil.score.Scorer.RHYTHM_STEP_CLIP;
@@ -78,8 +79,8 @@ final class DailySignals {
      * reading first teaches both it belongs to); the exponentially weighted means of u·x' and u² give β, the share of
      * the usual swing the readings follow (1 on a usual day, 0 on a flat one, below 0 on a day half a cycle late), x'
      * being x no farther from u than {@value Scorer#RHYTHM_FOLLOW_CLIP} scales, and the channel's swing lost is
-     * (1 - β)⁺ times √(mean u²) in scales. Channels that count ({@link ScoreState#counts()}: their bursts and quiet
-     * days break a rhythm as a matter of course) or whose daily swing is under {@value Scorer#RHYTHM_MIN_SWING} scale
+     * (1 - β)⁺ times √(mean u²) in scales. Bursty counts ({@link #burstyCount}) or channels whose daily swing is
+     * under {@value Scorer#RHYTHM_MIN_SWING} scale
      * are not judged, nor weekends before the weekend profile has learnt {@value Scorer#RHYTHM_WEEKEND_DAYS} days. The
      * root mean square of the judged channels' losses, bounded as r/(1+r), is calibrated against the key's own history
      * of it; the calibrated score above {@value Scorer#RHYTHM_FLOOR}, stretched over 0 to 1, is the signal's from its
@@ -123,7 +124,7 @@ final class DailySignals {
             double followed = u + clamp(x - u, RHYTHM_FOLLOW_CLIP * unit);
             r.follow()[c] = (float) (r.follow()[c] + rhythmAlpha * (u * followed - r.follow()[c]));
             r.swing()[c] = (float) (r.swing()[c] + rhythmAlpha * (u * u - r.swing()[c]));
-            if (r.swing()[c] > 0 && !state.counts()[c] && weekdaySwing(r, c) / unit >= RHYTHM_MIN_SWING) {
+            if (r.swing()[c] > 0 && !burstyCount(state, c) && weekdaySwing(r, c) / unit >= RHYTHM_MIN_SWING) {
                 double lost = r.lostSwing(c) / unit;
                 lostSquares += lost * lost;
                 any = true;
@@ -139,6 +140,15 @@ final class DailySignals {
         double score = AnomalyLikelihood.calibrate(r.level(), q / (1.0 + q), 0.0, config);
         return r.level().levelUpdates() > RHYTHM_SETTLE ? Math.max(0.0, (score - RHYTHM_FLOOR) / (1 - RHYTHM_FLOOR))
                 : 0.0;
+    }
+
+    /**
+     * Whether channel c counts ({@link ScoreState#counts()}) and has read more than {@value Scorer#RHYTHM_GAUGE_PEAK}
+     * times its centre: its bursts and quiet days break a rhythm as a matter of course, where a gauge read in whole
+     * numbers keeps one.
+     */
+    static boolean burstyCount(ScoreState state, int c) {
+        return state.counts()[c] && state.max()[c] > RHYTHM_GAUGE_PEAK * state.center()[c];
     }
 
     /** {@code d} no farther from 0 than {@code limit}. */

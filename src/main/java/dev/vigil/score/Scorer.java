@@ -48,6 +48,11 @@ public final class Scorer {
     public static final double RHYTHM_FLOOR = 0.85;
     /** Smallest daily swing, in scales (the profile's root mean square), on which the rhythm signal judges. */
     public static final double RHYTHM_MIN_SWING = 0.5;
+    /**
+     * A channel that counts is judged by the rhythm signal while its highest reading is at most this many times its
+     * centre: a gauge read in whole numbers (a speed, whole degrees), not a count whose bursts break a rhythm.
+     */
+    public static final double RHYTHM_GAUGE_PEAK = 2.0;
     /** Levels the rhythm signal's calibration learns before it scores. */
     public static final int RHYTHM_SETTLE = 600;
     /** Weekend days a key's weekend profile must have learnt before the rhythm signal judges a weekend. */

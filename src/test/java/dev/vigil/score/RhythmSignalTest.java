@@ -165,22 +165,54 @@ class RhythmSignalTest {
     }
 
     @Test
-    void shouldNotJudgeTheRhythmOfAChannelThatCounts() {
+    void shouldJudgeTheRhythmOfAGaugeReadInWholeNumbers() {
         double[] x = flattened();
-        double[] counted = new double[x.length];
+        double[] whole = new double[x.length];
         for (int t = 0; t < x.length; t++) {
-            counted[t] = Math.rint(x[t]);
+            whole[t] = Math.rint(x[t]);
         }
         Scorer on = new Scorer(ON);
         ScoreState state = on.newState(1);
-        ScoreOutcome[] out = run(on, state, counted, true);
+        ScoreOutcome[] out = run(on, state, whole, true);
+        assertTrue(state.counts()[0], "whole readings >= 0 count");
+        int opened = firstRhythmOpened(out);
+        assertTrue(opened >= FLAT_FROM && opened < FLAT_TO + 60, "a gauge's lost peak opens a rhythm alert: " + opened);
+    }
+
+    /** The first event whose alert a rhythm opened, -1 if none. */
+    private static int firstRhythmOpened(ScoreOutcome[] out) {
+        for (int t = 0; t < out.length; t++) {
+            if (out[t].transition() == AlertTransition.OPENED && out[t].reason() == AlertReason.RHYTHM) {
+                return t;
+            }
+        }
+        return -1;
+    }
+
+    /** The flattened day's readings in whole numbers with a burst to three times the level every 0.7 days. */
+    private static double[] burstyCount(double offset) {
+        double[] x = flattened();
+        for (int t = 0; t < x.length; t++) {
+            x[t] = Math.rint(x[t]) + offset;
+            if (t % (7 * DAY / 10) == DAY / 3) {
+                x[t] = 150 + offset;
+            }
+        }
+        return x;
+    }
+
+    @Test
+    void shouldNotJudgeTheRhythmOfACountWithBursts() {
+        Scorer on = new Scorer(ON);
+        ScoreState state = on.newState(1);
+        ScoreOutcome[] out = run(on, state, burstyCount(0), true);
         assertTrue(state.counts()[0], "whole readings >= 0 count");
         for (int t = 0; t < out.length; t++) {
-            assertNotEquals(AlertReason.RHYTHM, out[t].reason(), "a count's rhythm is not judged, event " + t);
+            assertNotEquals(AlertReason.RHYTHM, out[t].reason(), "a bursty count's rhythm is not judged, event " + t);
         }
-        assertTrue(java.util.Arrays.stream(run(on, on.newState(1), x, true)).anyMatch(o ->
-                o.transition() == AlertTransition.OPENED && o.reason() == AlertReason.RHYTHM),
-                "the same readings unrounded are judged");
+        int opened = firstRhythmOpened(run(on, on.newState(1), burstyCount(0.25), true));
+        assertTrue(opened >= FLAT_FROM && opened < FLAT_TO + 60, "the same readings off the whole numbers are judged: "
+                + opened);
     }
 
     /** A state written before the rhythm kept a weekday profile starts it from the drift's time-of-day profile. */
