@@ -61,10 +61,7 @@ final class PlainEventReader {
             if (i >= n || json[i] != '"') {
                 return -1;
             }
-            int nameEnd = i + 1;
-            while (nameEnd < n && json[nameEnd] != '"') {
-                nameEnd++;
-            }
+            int nameEnd = quoteEnd(json, i + 1);
             boolean isTimestamp = same(json, i + 1, nameEnd, timestampField);
             boolean isValue = !isTimestamp && same(json, i + 1, nameEnd, VALUE);
             if (!isTimestamp && !isValue || isTimestamp && haveTimestamp || isValue && haveValue) {
@@ -87,12 +84,7 @@ final class PlainEventReader {
                 timestamp[0] = parseLong(json, start, end);
                 haveTimestamp = true;
             } else {
-                double v;
-                if (integer && digits(json, start, end) <= MAX_LONG_DIGITS) {
-                    v = parseLong(json, start, end);
-                } else {
-                    v = NumberInput.parseDouble(new String(json, start, end - start, StandardCharsets.US_ASCII), true);
-                }
+                double v = number(json, start, end, integer);
                 if (!Double.isFinite(v)) {
                     return -1;
                 }
@@ -112,6 +104,23 @@ final class PlainEventReader {
             return -1;
         }
         return haveTimestamp ? 1 : 0;
+    }
+
+    /** The index of the first '"' at or after {@code from} (the length when there is none). */
+    private static int quoteEnd(byte[] json, int from) {
+        int i = from;
+        while (i < json.length && json[i] != '"') {
+            i++;
+        }
+        return i;
+    }
+
+    /** The number in {@code json[start, end)}: exactly when it is an integer of at most {@value #MAX_LONG_DIGITS} digits. */
+    private static double number(byte[] json, int start, int end, boolean integer) {
+        if (integer && digits(json, start, end) <= MAX_LONG_DIGITS) {
+            return parseLong(json, start, end);
+        }
+        return NumberInput.parseDouble(new String(json, start, end - start, StandardCharsets.US_ASCII), true);
     }
 
     private static int space(byte[] json, int i) {

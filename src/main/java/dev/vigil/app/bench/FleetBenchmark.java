@@ -1,10 +1,8 @@
 package dev.vigil.app.bench;
 
-import dev.vigil.BadBytesException;
 import dev.vigil.BadConfigException;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.DetectorConfig;
-import dev.vigil.detect.DetectorStateCodec;
 import dev.vigil.lstm.LstmModel;
 import dev.vigil.stream.DecodedModels;
 import dev.vigil.stream.DecodedStates;
@@ -14,18 +12,12 @@ import dev.vigil.lifecycle.TrainingRequests;
 import dev.vigil.stream.VigilTopology;
 import dev.vigil.train.RetrainConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.processor.StateRestoreListener;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code vigil bench fleet}: the detector topology at fleet scale against the same topology with few keys, in one
@@ -249,12 +240,12 @@ public final class FleetBenchmark {
             Processed processed = process(streams, runId, bootstrap, prepared, model, total, 1);
             StreamBenchmark.Timing timing = processed.timing();
             TopologyNames names = new TopologyNames(topology.name());
-            long writes = sentTo(streams, runId + "-" + names.stateStore() + "-changelog");
+            long writes = FleetMeasures.sentTo(streams, runId + "-" + names.stateStore() + "-changelog");
             awaitModels(streams, names, models);
-            double[] state = meanBytes(StoredKeyReader.store(streams, names.stateStore()), true);
-            double[] history = meanBytes(StoredKeyReader.store(streams, names.historyStore()));
-            double[] modelStore = meanBytes(StoredKeyReader.store(streams, names.modelStore()));
-            long heap = heapAfterGc();
+            double[] state = FleetMeasures.meanBytes(StoredKeyReader.store(streams, names.stateStore()), true);
+            double[] history = FleetMeasures.meanBytes(StoredKeyReader.store(streams, names.historyStore()));
+            double[] modelStore = FleetMeasures.meanBytes(StoredKeyReader.store(streams, names.modelStore()));
+            long heap = FleetMeasures.heapAfterGc();
             fleet = new Fleet(keys, timing, processed.modelVersions(), writes, models, state[1], state[2],
                     history[0] * history[1] / Math.max(1, state[0]), modelStore[1],
                     (long) modelStore[0], decoded.size(), decoded.bytes(), states.size(), states.bytes(), heap, 0, 0);
@@ -382,94 +373,15 @@ public final class FleetBenchmark {
         return VigilTopology.streamsConfig(applicationId, bootstrap, stateDir.toString(), topology, overrides);
     }
 
-    /** {entries, mean value bytes} of a store (all of this instance's partitions). */
     /**
      * Waits (at most a minute) until the task stores hold every published model: the models topic is a second source
      * of the detector's tasks, so its last records may still be on their way when the last score is out.
      */
     private static void awaitModels(KafkaStreams streams, TopologyNames names, int models) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (meanBytes(StoredKeyReader.store(streams, names.modelStore()))[0] < models
+        while (FleetMeasures.meanBytes(StoredKeyReader.store(streams, names.modelStore()))[0] < models
                 && System.nanoTime() < deadline) {
             Thread.sleep(100);
-        }
-    }
-
-    private static double[] meanBytes(ReadOnlyKeyValueStore<String, byte[]> store) {
-        return meanBytes(store, false);
-    }
-
-    /** {entries, mean value bytes, mean bytes of the history heads in the values when they are states (else 0)}. */
-    private static double[] meanBytes(ReadOnlyKeyValueStore<String, byte[]> store, boolean states) {
-        long n = 0;
-        long bytes = 0;
-        long heads = 0;
-        try (KeyValueIterator<String, byte[]> all = store.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, byte[]> entry = all.next();
-                n++;
-                bytes += entry.value == null ? 0 : entry.value.length;
-                heads += states && entry.value != null ? historyHeadBytes(entry.value) : 0;
-            }
-        }
-        return new double[] {n, n == 0 ? 0 : bytes / (double) n, n == 0 ? 0 : heads / (double) n};
-    }
-
-    /** Bytes of the history head a state value holds (0 when it is not a state value of format 5 or later). */
-    static int historyHeadBytes(byte[] value) {
-        try {
-            byte[] head = DetectorStateCodec.historyHead(value);
-            return head == null ? 0 : head.length;
-        } catch (BadBytesException e) {
-            return 0;
-        }
-    }
-
-    /** Records the application's producers sent to {@code topic} so far (their per-topic send counts). */
-    private static long sentTo(KafkaStreams streams, String topic) {
-        double sent = 0;
-        for (Map.Entry<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metric
-                : streams.metrics().entrySet()) {
-            org.apache.kafka.common.MetricName name = metric.getKey();
-            if (name.name().equals("record-send-total") && name.group().equals("producer-topic-metrics")
-                    && topic.equals(name.tags().get("topic"))
-                    && metric.getValue().metricValue() instanceof Number n) {
-                sent += n.doubleValue();
-            }
-        }
-        return Math.round(sent);
-    }
-
-    private static long heapAfterGc() {
-        for (int i = 0; i < 2; i++) {
-            System.gc();
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
-    /** Counts the records restored into the per-task stores and when the first and last batches came. */
-    private static final class RestoreCount implements StateRestoreListener {
-        final AtomicLong records = new AtomicLong();
-        final AtomicLong first = new AtomicLong();
-        final AtomicLong last = new AtomicLong();
-        final AtomicLong active = new AtomicLong();
-
-        @Override
-        public void onRestoreStart(TopicPartition partition, String store, long startingOffset, long endingOffset) {
-            active.incrementAndGet();
-            first.compareAndSet(0, System.nanoTime());
-        }
-
-        @Override
-        public void onBatchRestored(TopicPartition partition, String store, long batchEndOffset, long numRestored) {
-            records.addAndGet(numRestored);
-            last.set(System.nanoTime());
-        }
-
-        @Override
-        public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
-            active.decrementAndGet();
-            last.set(System.nanoTime());
         }
     }
 

@@ -349,7 +349,7 @@ public final class StreamBenchmark {
     /** One key's state value, less the history head it holds (which the history's figures count). */
     private static int stateBytes(KafkaStreams streams, TopologyNames names) {
         byte[] state = StoredKeyReader.store(streams, names.stateStore()).get(BenchSeries.key(0));
-        return state == null ? -1 : state.length - FleetBenchmark.historyHeadBytes(state);
+        return state == null ? -1 : state.length - FleetMeasures.historyHeadBytes(state);
     }
 
     /** @param lingerMs 5 for bulk loading, 0 for the latency phase (no batching delay in the measured time) */
