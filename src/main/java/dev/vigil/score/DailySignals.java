@@ -124,7 +124,7 @@ final class DailySignals {
             double followed = u + clamp(x - u, RHYTHM_FOLLOW_CLIP * unit);
             r.follow()[c] = (float) (r.follow()[c] + rhythmAlpha * (u * followed - r.follow()[c]));
             r.swing()[c] = (float) (r.swing()[c] + rhythmAlpha * (u * u - r.swing()[c]));
-            if (r.swing()[c] > 0 && !burstyCount(state, c) && weekdaySwing(r, c) / unit >= RHYTHM_MIN_SWING) {
+            if (judges(state, c)) {
                 double lost = r.lostSwing(c) / unit;
                 lostSquares += lost * lost;
                 any = true;
@@ -140,6 +140,16 @@ final class DailySignals {
         double score = AnomalyLikelihood.calibrate(r.level(), q / (1.0 + q), 0.0, config);
         return r.level().levelUpdates() > RHYTHM_SETTLE ? Math.max(0.0, (score - RHYTHM_FLOOR) / (1 - RHYTHM_FLOOR))
                 : 0.0;
+    }
+
+    /**
+     * Whether the rhythm signal judges channel c now: it has learnt a swing, is no bursty count ({@link #burstyCount})
+     * and its daily swing is at least {@value Scorer#RHYTHM_MIN_SWING} scale.
+     */
+    static boolean judges(ScoreState state, int c) {
+        RhythmState r = state.rhythm();
+        return r != null && r.swing()[c] > 0 && !burstyCount(state, c)
+                && weekdaySwing(r, c) / OnlineNormaliser.unit(state, c) >= RHYTHM_MIN_SWING;
     }
 
     /**

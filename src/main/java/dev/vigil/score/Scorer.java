@@ -332,6 +332,15 @@ public final class Scorer {
     }
 
     /**
+     * Whether the rhythm signal judges channel c of this key now (it is on, the channel has learnt a daily swing of at
+     * least {@value #RHYTHM_MIN_SWING} scale and is no count that has read past {@value #RHYTHM_GAUGE_PEAK} times
+     * its centre), as {@code /sensors} shows it.
+     */
+    public static boolean rhythmJudges(ScoreState state, int c) {
+        return DailySignals.judges(state, c);
+    }
+
+    /**
      * How much the time-of-day profile counts in the drift signal for a reading at this age and time: 0 when it is off,
      * the reading has no event time or the key is in its first day, then ramping to 1 over {@value #HOUR_RAMP_DAYS}
      * days.

@@ -127,6 +127,8 @@ class HttpEndpointIT {
         // the rhythm signal, on by default: its state as the offline replay has it
         dev.vigil.score.RhythmState rhythm = state.score().rhythm();
         assertEquals(rhythm.weekendReadings(), n.get("weekendReadings").asLong(), n.toString());
+        assertEquals(dev.vigil.score.Scorer.rhythmJudges(state.score(), 0), n.get("rhythmJudged").asBoolean(),
+                n.toString());
         if (rhythm.swing()[0] > 0) {
             assertEquals(rhythm.follow()[0] / rhythm.swing()[0], n.get("rhythmFollowed").asDouble(), 0.0);
         } else {

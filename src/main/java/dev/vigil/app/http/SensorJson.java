@@ -158,18 +158,20 @@ final class SensorJson {
     }
 
     /**
-     * The rhythm signal's state ({@code scoring.rhythmHalfLife}), all null while it is off: {@code rhythmFollowed}, per
-     * channel, the share β of the key's usual daily swing that its recent readings follow (1 on a usual day, 0 on a
-     * flat one; null for a channel before any swing), as its alerts quote it; {@code usualOnWeekends}, the reading
-     * usual in each {@value Scorer#HOUR_BINS}th of a Saturday or Sunday (the centre plus the weekend profile, shaped
-     * as {@code usualByTimeOfDay}); {@code rhythmUsualByTimeOfDay}, the reading usual in each {@value
-     * Scorer#RHYTHM_BINS}th of the day by the rhythm's own profile, which it judges weekdays by (learnt in clipped
-     * steps, so it shows a daily rhythm and not an incident); {@code weekendReadings}, the weekend readings it has
-     * learnt from.
+     * The rhythm signal's state ({@code scoring.rhythmHalfLife}), all null while it is off: {@code rhythmJudged}, per
+     * channel, whether the signal judges it now ({@link Scorer#rhythmJudges}: false before a daily swing is learnt, on
+     * a small one, and on a bursty count); {@code rhythmFollowed}, per channel, the share β of the key's usual daily
+     * swing that its recent readings follow (1 on a usual day, 0 on a flat one; null for a channel before any swing),
+     * as its alerts quote it; {@code usualOnWeekends}, the reading usual in each {@value Scorer#HOUR_BINS}th of a
+     * Saturday or Sunday (the centre plus the weekend profile, shaped as {@code usualByTimeOfDay}); {@code
+     * rhythmUsualByTimeOfDay}, the reading usual in each {@value Scorer#RHYTHM_BINS}th of the day by the rhythm's own
+     * profile, which it judges weekdays by (learnt in clipped steps, so it shows a daily rhythm and not an incident);
+     * {@code weekendReadings}, the weekend readings it has learnt from.
      */
     private static void rhythm(ObjectNode out, List<String> channels, ScoreState score) {
         RhythmState r = score.rhythm();
         if (r == null) {
+            out.putNull("rhythmJudged");
             out.putNull("rhythmFollowed");
             out.putNull("usualOnWeekends");
             out.putNull("rhythmUsualByTimeOfDay");
@@ -179,6 +181,14 @@ final class SensorJson {
         double[] followed = new double[score.channels()];
         for (int c = 0; c < followed.length; c++) {
             followed[c] = r.swing()[c] > 0 ? r.follow()[c] / r.swing()[c] : Double.NaN;
+        }
+        if (channels.isEmpty()) {
+            out.put("rhythmJudged", Scorer.rhythmJudges(score, 0));
+        } else {
+            ObjectNode judged = out.putObject("rhythmJudged");
+            for (int c = 0; c < channels.size(); c++) {
+                judged.put(channels.get(c), Scorer.rhythmJudges(score, c));
+            }
         }
         reading(out, "rhythmFollowed", channels, followed);
         profile(out, "usualOnWeekends", channels, score, r.weekend(), Scorer.HOUR_BINS);

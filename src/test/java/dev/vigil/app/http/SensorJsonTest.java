@@ -64,6 +64,7 @@ class SensorJsonTest {
         RhythmState r = score.rhythm();
         double followed = r.follow()[0] / r.swing()[0];
         assertEquals(followed, n.get("rhythmFollowed").asDouble(), 0.0);
+        assertTrue(n.get("rhythmJudged").asBoolean(), "a daily cycle of 10 where the noise is 0.3 is judged: " + n);
         assertTrue(followed > 0.8, "an ordinary day follows its rhythm: " + followed);
         JsonNode weekends = n.get("usualOnWeekends");
         assertEquals(Scorer.HOUR_BINS, weekends.size(), n.toString());
@@ -76,6 +77,51 @@ class SensorJsonTest {
         for (int b = 0; b < Scorer.RHYTHM_BINS; b++) {
             assertEquals(score.center()[0] + r.weekday()[b], rhythmDay.get(b).asDouble(), 0.0);
         }
+    }
+
+    /** Two weeks of the daily cycle in whole numbers, with a burst to 100 every 0.7 days when {@code bursts}. */
+    private static DetectorState twoWeeksWhole(ServedTopology t, boolean bursts) {
+        Detector detector = new Detector(t.detector());
+        DetectorState state = detector.newState();
+        Random random = new Random(4);
+        for (int i = 0; i < 14 * DAY; i++) {
+            double x = Math.rint(20 + 5 * Math.sin(2 * Math.PI * (i % DAY) / DAY) + 0.3 * random.nextGaussian());
+            if (bursts && i % (7 * DAY / 10) == DAY / 3) {
+                x = 100;
+            }
+            detector.step(null, state, new Event(MONDAY + i * STEP_MS, new double[] {x}));
+        }
+        return state;
+    }
+
+    @Test
+    void shouldShowWhetherTheRhythmJudgesAKeyThatCounts() {
+        ServedTopology t = topology(ScoringConfig.defaults());
+        DetectorState gauge = twoWeeksWhole(t, false);
+        assertTrue(gauge.score().counts()[0], "whole readings >= 0 count");
+        JsonNode n = SensorJson.state(t, "room-1", "here:8080", 3, gauge);
+        assertTrue(n.get("rhythmJudged").asBoolean(), "a gauge read in whole numbers is judged: " + n);
+        n = SensorJson.state(t, "room-1", "here:8080", 3, twoWeeksWhole(t, true));
+        assertFalse(n.get("rhythmJudged").asBoolean(), "a count that bursts past twice its centre is not: " + n);
+    }
+
+    @Test
+    void shouldShowWhetherTheRhythmJudgesEachChannel() {
+        TopologyConfig topology = new TopologyConfig("rooms", "rooms-events", null, List.of("temp", "visits"), "ts",
+                0, 65_536, "rooms-scores", "rooms-alerts", "rooms-dlq", "rooms-models", Map.of());
+        ServedTopology t = new ServedTopology(topology,
+                new DetectorConfig(LstmConfig.defaults(), ScoringConfig.defaults()).withChannels(2), null);
+        Detector detector = new Detector(t.detector());
+        DetectorState state = detector.newState();
+        Random random = new Random(4);
+        for (int i = 0; i < 14 * DAY; i++) {
+            double cycle = 5 * Math.sin(2 * Math.PI * (i % DAY) / DAY);
+            double visits = i % (7 * DAY / 10) == DAY / 3 ? 100 : Math.rint(20 + cycle + 0.3 * random.nextGaussian());
+            detector.step(null, state, new Event(MONDAY + i * STEP_MS, new double[] {20 + cycle, visits}));
+        }
+        JsonNode judged = SensorJson.state(t, "room-1", "here:8080", 3, state).get("rhythmJudged");
+        assertTrue(judged.get("temp").asBoolean(), judged.toString());
+        assertFalse(judged.get("visits").asBoolean(), judged.toString());
     }
 
     @Test
@@ -123,6 +169,7 @@ class SensorJsonTest {
                 "rhythmHalfLife", 0));
         JsonNode n = SensorJson.state(t, "room-1", "here:8080", 3, twoWeeks(t));
         assertTrue(n.get("rhythmFollowed").isNull(), n.toString());
+        assertTrue(n.get("rhythmJudged").isNull(), n.toString());
         assertTrue(n.get("usualOnWeekends").isNull(), n.toString());
         assertTrue(n.get("rhythmUsualByTimeOfDay").isNull(), n.toString());
         assertTrue(n.get("weekendReadings").isNull(), n.toString());
