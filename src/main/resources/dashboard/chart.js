@@ -23,6 +23,18 @@ function modelText(now) {
   return 'model v' + m.version + ' (' + (m.shared ? 'shared' : 'own') + ', ' + m.readings + ' readings' + loss + ')';
 }
 
+/**
+ * Whether the rhythm signal judges the key (/sensors rhythmJudged: a boolean, or one per channel), for the summary;
+ * null while the signal is off.
+ */
+function rhythmText(now) {
+  const j = now.rhythmJudged;
+  if (j === null || j === undefined) return null;
+  if (typeof j === 'boolean') return j ? 'daily rhythm judged' : 'daily rhythm not judged';
+  const on = Object.keys(j).filter((c) => j[c]);
+  return on.length ? 'daily rhythm judged on ' + on.join(', ') : 'daily rhythm not judged';
+}
+
 class SensorView {
   constructor(key, topology, at) {
     this.key = key;
@@ -199,8 +211,8 @@ class SensorView {
   summary(now) {
     const parts = [now.events + ' events', 'latest reading ' + formatTime(now.lastTimestamp),
       'score ' + now.score.toFixed(3), now.alertOpen ? 'alert open' : 'no alert open',
-      modelText(now), now.warmup ? 'warming up' : 'warmed up',
-      'read on ' + now.instance];
+      modelText(now), now.warmup ? 'warming up' : 'warmed up', rhythmText(now),
+      'read on ' + now.instance].filter((p) => p !== null);
     $('sensor-summary').textContent = parts.join(' · ');
     this.usualFrom(now);
   }

@@ -152,6 +152,11 @@ class DashboardIT {
             JsonNode now = HttpProbe.json(HttpProbe.get(service.http().port(), "/sensors/pump-1?topology=sensors",
                     "Authorization", "Bearer " + TOKEN));
             assertTrue(now.get("timeOfDayWeight").asDouble() > 0, "the profile counts after a day: " + now);
+            // the summary says whether the rhythm signal judges the key, as /sensors does
+            String rhythm = now.get("rhythmJudged").asBoolean() ? "daily rhythm judged" : "daily rhythm not judged";
+            wait.until(d -> d.findElement(By.id("sensor-summary")).getText().contains(rhythm));
+            assertEquals("daily rhythm judged on temp", ((JavascriptExecutor) browser).executeScript(
+                    "return rhythmText({rhythmJudged: {temp: true, visits: false}})"), "a multichannel key's");
             long last = eventTime(MAX - 1);
             double expectedUsual = now.get("usualByTimeOfDay").get((int) (last % 86_400_000L / 7_200_000L)).asDouble();
             wait.until(d -> expectedUsual == ((Number) ((JavascriptExecutor) d).executeScript(
