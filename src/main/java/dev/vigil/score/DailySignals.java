@@ -80,11 +80,11 @@ final class DailySignals {
      * the usual swing the readings follow (1 on a usual day, 0 on a flat one, below 0 on a day half a cycle late), x'
      * being x no farther from u than {@value Scorer#RHYTHM_FOLLOW_CLIP} scales, and the channel's swing lost is
      * (1 - β)⁺ times √(mean u²) in scales. Bursty counts ({@link #burstyCount}) or channels whose daily swing is
-     * under {@value Scorer#RHYTHM_MIN_SWING} scale
-     * are not judged, nor weekends before the weekend profile has learnt {@value Scorer#RHYTHM_WEEKEND_DAYS} days. The
-     * root mean square of the judged channels' losses, bounded as r/(1+r), is calibrated against the key's own history
-     * of it; the calibrated score above {@value Scorer#RHYTHM_FLOOR}, stretched over 0 to 1, is the signal's from its
-     * {@value Scorer#RHYTHM_SETTLE}th level on. Call before {@link OnlineNormaliser#update}. Modifies {@code state}.
+     * under {@value Scorer#RHYTHM_MIN_SWING} scale are not judged ({@link #judges(ScoreState, int)}), nor weekends
+     * before the weekend profile has learnt {@value Scorer#RHYTHM_WEEKEND_DAYS} days. The root mean square of the
+     * judged channels' losses, bounded as r/(1+r), is calibrated against the key's own history of it; the calibrated
+     * score above {@value Scorer#RHYTHM_FLOOR}, stretched over 0 to 1, is the signal's from its {@value
+     * Scorer#RHYTHM_SETTLE}th level on. Call before {@link OnlineNormaliser#update}. Modifies {@code state}.
      */
     double rhythmScore(ScoreState state, double[] values, long ageMs, long timestamp) {
         state.fitRhythm(config.rhythmHalfLife() > 0);
@@ -124,7 +124,7 @@ final class DailySignals {
             double followed = u + clamp(x - u, RHYTHM_FOLLOW_CLIP * unit);
             r.follow()[c] = (float) (r.follow()[c] + rhythmAlpha * (u * followed - r.follow()[c]));
             r.swing()[c] = (float) (r.swing()[c] + rhythmAlpha * (u * u - r.swing()[c]));
-            if (judges(state, c)) {
+            if (judges(state, r, c, unit)) {
                 double lost = r.lostSwing(c) / unit;
                 lostSquares += lost * lost;
                 any = true;
@@ -148,8 +148,12 @@ final class DailySignals {
      */
     static boolean judges(ScoreState state, int c) {
         RhythmState r = state.rhythm();
-        return r != null && r.swing()[c] > 0 && !burstyCount(state, c)
-                && weekdaySwing(r, c) / OnlineNormaliser.unit(state, c) >= RHYTHM_MIN_SWING;
+        return r != null && judges(state, r, c, OnlineNormaliser.unit(state, c));
+    }
+
+    /** {@link #judges(ScoreState, int)} with the key's rhythm state and channel c's scale at hand. */
+    private static boolean judges(ScoreState state, RhythmState r, int c, double unit) {
+        return r.swing()[c] > 0 && !burstyCount(state, c) && weekdaySwing(r, c) / unit >= RHYTHM_MIN_SWING;
     }
 
     /**
