@@ -1,6 +1,5 @@
 package dev.vigil.stream;
 
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -8,7 +7,6 @@ import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.Event;
 
 import java.io.IOException;
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,12 +17,9 @@ import static dev.vigil.stream.RejectReason.FUTURE;
 import static dev.vigil.stream.RejectReason.MISSING_CHANNEL;
 import static dev.vigil.stream.RejectReason.MISSING_KEY;
 import static dev.vigil.stream.RejectReason.MISSING_VALUE;
-import static dev.vigil.stream.RejectReason.NON_FINITE;
 import static dev.vigil.stream.RejectReason.NOT_JSON;
 import static dev.vigil.stream.RejectReason.OVERSIZED;
 import static dev.vigil.stream.RejectReason.TOO_EARLY;
-import static dev.vigil.stream.RejectReason.UNKNOWN_CHANNEL;
-import static dev.vigil.stream.RejectReason.WRONG_TYPE;
 
 /**
  * Reads one JSON event (a record's value bytes) into an {@link Event}, or says why it cannot. Pure: no Kafka
@@ -128,7 +123,7 @@ public final class EventParser {
         if (keyField == null && (recordKey == null || recordKey.isEmpty())) {
             return ParsedRecord.rejected(MISSING_KEY, recordKey == null ? "record key is null" : "record key is empty");
         }
-        Scan scan = new Scan(channelCount());
+        EventScan scan = new EventScan(keyField, timestampField, channels, channelIndex);
         long[] plainTimestamp = new long[1];
         int plainRead = plain == null ? -1 : plain.read(value, scan.values, plainTimestamp);
         if (plainRead >= 0) {
@@ -138,7 +133,7 @@ public final class EventParser {
             return complete(recordKey, recordTimestamp, scan);
         }
         try (JsonParser p = VigilJson.FACTORY.createParser(value)) {
-            readDocument(p, scan);
+            scan.read(p);
         } catch (IOException e) {
             return ParsedRecord.rejected(NOT_JSON, syntaxDetail(e));
         }
@@ -162,7 +157,7 @@ public final class EventParser {
                 String name = p.currentName();
                 JsonToken token = p.nextToken();
                 if (name.equals(keyField)) {
-                    return keyText(p, token);
+                    return EventScan.keyText(p, token);
                 }
                 p.skipChildren();
             }
@@ -172,141 +167,7 @@ public final class EventParser {
         }
     }
 
-    private void readDocument(JsonParser p, Scan scan) throws IOException {
-        JsonToken first = p.nextToken();
-        if (first == null) {
-            throw new JsonParseException(p, "no JSON value");
-        }
-        if (first != JsonToken.START_OBJECT) {
-            scan.fail(WRONG_TYPE, "event must be a JSON object, got " + describe(p));
-            p.skipChildren();
-        } else {
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                p.nextToken();
-                readField(p, name, scan);
-            }
-        }
-        if (p.nextToken() != null) {
-            throw new JsonParseException(p, "trailing content after the event");
-        }
-    }
-
-    private void readField(JsonParser p, String name, Scan scan) throws IOException {
-        boolean consumed = false;
-        if (name.equals(keyField)) {
-            readKey(p, scan);
-        }
-        if (name.equals(timestampField)) {
-            readTimestamp(p, scan);
-        }
-        boolean single = channels.isEmpty();
-        if (name.equals(single ? VALUE_FIELD : VALUES_FIELD)) {
-            scan.sawValue = true;
-            if (single) {
-                scan.values[0] = number(p, "\"" + VALUE_FIELD + "\"", MISSING_VALUE, scan);
-                scan.seen[0] = true;
-            } else {
-                consumed = readChannels(p, scan);
-            }
-        } else if (name.equals(single ? VALUES_FIELD : VALUE_FIELD)) {
-            scan.sawOtherShape = true;
-        }
-        if (!consumed) {
-            p.skipChildren();
-        }
-    }
-
-    private void readKey(JsonParser p, Scan scan) throws IOException {
-        JsonToken token = p.currentToken();
-        if (token == JsonToken.VALUE_NULL) {
-            return;
-        }
-        String key = keyText(p, token);
-        if (key == null) {
-            scan.fail(MISSING_KEY, "key field \"" + keyField + "\" must be a non-empty string or a number, got "
-                    + describe(p));
-        } else {
-            scan.key = key;
-        }
-    }
-
-    private static String keyText(JsonParser p, JsonToken token) throws IOException {
-        if (token == JsonToken.VALUE_STRING) {
-            String text = p.getText();
-            return text.isEmpty() ? null : text;
-        }
-        if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
-            return p.getText();
-        }
-        return null;
-    }
-
-    private void readTimestamp(JsonParser p, Scan scan) throws IOException {
-        JsonToken token = p.currentToken();
-        String field = "\"" + timestampField + "\"";
-        if (token == JsonToken.VALUE_NULL) {
-            return;
-        }
-        if (token == JsonToken.VALUE_STRING) {
-            try {
-                scan.setTimestamp(Instant.parse(p.getText()).toEpochMilli(), field);
-            } catch (DateTimeException | ArithmeticException e) {
-                scan.fail(WRONG_TYPE, field + " is not an ISO-8601 instant (e.g. 2026-01-01T00:00:00Z): " + describe(p));
-            }
-        } else if (token == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
-            scan.setTimestamp(p.getLongValue(), field);
-        } else {
-            scan.fail(WRONG_TYPE, field + " must be an ISO-8601 instant string or integer epoch millis, got "
-                    + describe(p));
-        }
-    }
-
-    /** Reads {@code "values": {...}}; returns whether the object was consumed. */
-    private boolean readChannels(JsonParser p, Scan scan) throws IOException {
-        JsonToken token = p.currentToken();
-        String field = "\"" + VALUES_FIELD + "\"";
-        if (token == JsonToken.VALUE_NULL) {
-            scan.fail(MISSING_VALUE, field + " is null");
-            return false;
-        }
-        if (token != JsonToken.START_OBJECT) {
-            scan.fail(WRONG_TYPE, field + " must be an object of channel readings, got " + describe(p));
-            return false;
-        }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            p.nextToken();
-            Integer c = channelIndex.get(name);
-            if (c == null) {
-                scan.fail(UNKNOWN_CHANNEL, "unknown channel \"" + echo(name) + "\"; the topology's channels are " + channels);
-            } else {
-                scan.values[c] = number(p, "channel \"" + name + "\"", MISSING_CHANNEL, scan);
-                scan.seen[c] = true;
-            }
-            p.skipChildren();
-        }
-        return true;
-    }
-
-    private static double number(JsonParser p, String what, RejectReason ifNull, Scan scan) throws IOException {
-        JsonToken token = p.currentToken();
-        if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
-            double v = p.getDoubleValue();
-            if (!Double.isFinite(v)) {
-                scan.fail(NON_FINITE, what + " is not a finite number: " + echo(p.getText()));
-            }
-            return v;
-        }
-        if (token == JsonToken.VALUE_NULL) {
-            scan.fail(ifNull, what + " is null");
-        } else {
-            scan.fail(WRONG_TYPE, what + " must be a number, got " + describe(p));
-        }
-        return Double.NaN;
-    }
-
-    private ParsedRecord complete(String recordKey, long recordTimestamp, Scan scan) {
+    private ParsedRecord complete(String recordKey, long recordTimestamp, EventScan scan) {
         String key = keyField == null ? recordKey : scan.key;
         if (key == null) {
             return ParsedRecord.rejected(MISSING_KEY, "key field \"" + keyField + "\" is missing");
@@ -336,39 +197,23 @@ public final class EventParser {
         }
         if (maxFutureMs > 0 && recordTimestamp >= 0 && timestamp > recordTimestamp
                 && timestamp - recordTimestamp > maxFutureMs) {
-            return ParsedRecord.rejected(FUTURE, "event time " + java.time.Instant.ofEpochMilli(timestamp)
+            return ParsedRecord.rejected(FUTURE, "event time " + Instant.ofEpochMilli(timestamp)
                     + " is more than maxFutureMs " + maxFutureMs + " ahead of the record timestamp "
-                    + java.time.Instant.ofEpochMilli(recordTimestamp));
+                    + Instant.ofEpochMilli(recordTimestamp));
         }
         return ParsedRecord.accepted(key, new Event(timestamp, scan.values));
     }
 
     /** The detail of an event time before {@code minEventTimeMs}, with the milliseconds it means if it is seconds. */
     private String tooEarly(long timestamp) {
-        String detail = "event time " + timestamp + " (" + java.time.Instant.ofEpochMilli(timestamp)
-                + ") is before minEventTimeMs " + minEventTimeMs + " (" + java.time.Instant.ofEpochMilli(minEventTimeMs)
+        String detail = "event time " + timestamp + " (" + Instant.ofEpochMilli(timestamp)
+                + ") is before minEventTimeMs " + minEventTimeMs + " (" + Instant.ofEpochMilli(minEventTimeMs)
                 + ")";
         if (timestamp > 0 && timestamp <= Long.MAX_VALUE / 1000 && timestamp * 1000 >= minEventTimeMs) {
-            detail += "; as epoch seconds it would be " + java.time.Instant.ofEpochSecond(timestamp)
+            detail += "; as epoch seconds it would be " + Instant.ofEpochSecond(timestamp)
                     + ": send epoch milliseconds (" + timestamp * 1000 + ") or an ISO-8601 instant";
         }
         return detail;
-    }
-
-    private static String describe(JsonParser p) throws IOException {
-        JsonToken token = p.currentToken();
-        if (token == null) {
-            return "nothing";
-        }
-        return switch (token) {
-            case START_OBJECT -> "an object";
-            case START_ARRAY -> "an array";
-            case VALUE_STRING -> "the string \"" + echo(p.getText()) + "\"";
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "the number " + echo(p.getText());
-            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-            case VALUE_NULL -> "null";
-            default -> token.name();
-        };
     }
 
     private static String syntaxDetail(IOException e) {
@@ -395,34 +240,4 @@ public final class EventParser {
         return text.length() > MAX_ECHO ? out.append("...").toString() : out.toString();
     }
 
-    /** What one pass over a document found. */
-    private static final class Scan {
-        final double[] values;
-        final boolean[] seen;
-        String key;
-        long timestamp;
-        boolean hasTimestamp;
-        boolean sawValue;
-        boolean sawOtherShape;
-        ParsedRecord problem;
-
-        Scan(int channels) {
-            values = new double[channels];
-            seen = new boolean[channels];
-        }
-
-        void fail(RejectReason reason, String detail) {
-            if (problem == null) {
-                problem = ParsedRecord.rejected(reason, detail);
-            }
-        }
-
-        void setTimestamp(long millis, String field) {
-            if (millis == Long.MIN_VALUE) {
-                fail(WRONG_TYPE, field + " is out of range: " + millis);
-            }
-            timestamp = millis;
-            hasTimestamp = true;
-        }
-    }
 }
