@@ -40,7 +40,7 @@ public final class DecodedStates extends DecodedCache<DecodedStates.Key, Decoded
     }
 
     /** A key's state and the head of its history ring, as last saved. */
-    record Held(DetectorState state, HistoryRing.Head head) {
+    record Held(DetectorState state, HistoryHead head) {
     }
 
     /**
@@ -67,7 +67,7 @@ public final class DecodedStates extends DecodedCache<DecodedStates.Key, Decoded
     }
 
     /** Holds {@code state} and {@code head} as {@code owner} just saved them for {@code key} ({@code storedBytes}). */
-    void put(long owner, String key, DetectorState state, HistoryRing.Head head, int storedBytes) {
+    void put(long owner, String key, DetectorState state, HistoryHead head, int storedBytes) {
         cache.put(new Key(owner, key), new Held(state, head), entryBytes(storedBytes));
     }
 

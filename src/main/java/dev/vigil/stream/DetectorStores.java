@@ -61,7 +61,7 @@ final class DetectorStores implements KeyHistory {
 
     /** The key of the last {@link #loadState}, its history head (null: none) and why that head is unusable. */
     private String loadedKey;
-    private HistoryRing.Head head;
+    private HistoryHead head;
     private String headError;
     /** The loaded head is in the history store's {@code #h} entry (beside a state of format 4 or earlier). */
     private boolean headEntry;
@@ -118,7 +118,7 @@ final class DetectorStores implements KeyHistory {
                 head = histories.headEntry(key);
                 headEntry = head != null;
             } else if (held.length > 0) {
-                head = HistoryRing.decodeHead(held);
+                head = HistoryHead.decode(held);
             }
         } catch (BadBytesException e) {
             headError = e.getMessage();
@@ -129,7 +129,7 @@ final class DetectorStores implements KeyHistory {
     @Override
     public HistoryWindow load(String key) {
         try {
-            HistoryRing.Head stored = key.equals(loadedKey) ? loadedHead() : histories.head(key, states.get(key));
+            HistoryHead stored = key.equals(loadedKey) ? loadedHead() : histories.head(key, states.get(key));
             if (stored == null) {
                 return new HistoryWindow(historySize, config.channels());
             }
@@ -145,7 +145,7 @@ final class DetectorStores implements KeyHistory {
         return new HistoryWindow(historySize, config.channels());
     }
 
-    private HistoryRing.Head loadedHead() {
+    private HistoryHead loadedHead() {
         if (headError != null) {
             throw new BadBytesException(headError);
         }
@@ -168,7 +168,7 @@ final class DetectorStores implements KeyHistory {
         }
         if (headError == null && head == null && loaded == null) {
             // no history yet (a new key): its ring starts here, without a whole empty window to write from
-            head = HistoryRing.Head.empty(historySize, config.channels());
+            head = HistoryHead.empty(historySize, config.channels());
         }
         if (headError == null && head != null && head.version() == HistoryRing.FORMAT_VERSION
                 && head.capacity() == historySize && head.channels() == config.channels()) {
@@ -271,7 +271,7 @@ final class DetectorStores implements KeyHistory {
     DetectorState delete(String key) {
         byte[] bytes = states.get(key);
         DetectorState state = null;
-        HistoryRing.Head stored = null;
+        HistoryHead stored = null;
         if (bytes != null) {
             try {
                 state = DetectorStateCodec.decode(bytes);

@@ -4,13 +4,11 @@ import dev.vigil.BadBytesException;
 import dev.vigil.detect.DetectorStateCodec;
 import dev.vigil.detect.HistoryWindow;
 import dev.vigil.detect.HistoryWindowCodec;
-import dev.vigil.lstm.LstmConfig;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.Objects;
 import java.util.zip.CRC32;
 
 /**
@@ -53,44 +51,6 @@ final class HistoryRing {
     static final int LEGACY_HEAD_BYTES = HEAD_FIXED_BYTES + Integer.BYTES;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    /**
-     * A stored head: the ring's shape and position, its format, and (format 3) the open block's readings as stored.
-     *
-     * @param pending the encoded readings of slots {@code blockStart(next) .. next-1} (empty for format 2)
-     */
-    record Head(int capacity, int channels, int size, int next, int version, byte[] pending) {
-        /** Slot of the i-th oldest reading. */
-        int slot(int i) {
-            return Math.floorMod(next - size + i, capacity);
-        }
-
-        /** The head of an empty ring of the current format: what a key's first reading is appended to. */
-        static Head empty(int capacity, int channels) {
-            return new Head(capacity, channels, 0, 0, FORMAT_VERSION, new byte[0]);
-        }
-
-        /** First slot of the block that {@code next} is in: the head holds the readings from there to next-1. */
-        int openBlockStart() {
-            return next - next % BLOCK;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Head h && capacity == h.capacity && channels == h.channels && size == h.size
-                    && next == h.next && version == h.version && Arrays.equals(pending, h.pending);
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * Objects.hash(capacity, channels, size, next, version) + Arrays.hashCode(pending);
-        }
-
-        @Override
-        public String toString() {
-            return "Head[capacity=" + capacity + ", channels=" + channels + ", size=" + size + ", next=" + next
-                    + ", version=" + version + ", pending=" + pending.length + " bytes]";
-        }
-    }
 
     private final ReadOnlyKeyValueStore<String, byte[]> reads;
     /** Null for a read-only ring. */
@@ -114,18 +74,18 @@ final class HistoryRing {
      *
      * @throws BadBytesException when the state value or the head does not decode
      */
-    Head head(String key, byte[] state) {
+    HistoryHead head(String key, byte[] state) {
         byte[] held = state == null ? null : DetectorStateCodec.historyHead(state);
         if (held == null) {
             return headEntry(key);
         }
-        return held.length == 0 ? null : decodeHead(held);
+        return held.length == 0 ? null : HistoryHead.decode(held);
     }
 
     /** The head under {@code k + "#h"}, where releases before state format 5 kept it, or null; may throw as head. */
-    Head headEntry(String key) {
+    HistoryHead headEntry(String key) {
         byte[] bytes = reads.get(headKey(key));
-        return bytes == null ? null : decodeHead(bytes);
+        return bytes == null ? null : HistoryHead.decode(bytes);
     }
 
     /**
@@ -133,7 +93,7 @@ final class HistoryRing {
      * the blocks its readings filled (all of a ring of {@code capacity} readings when the head is not known), a head
      * entry of an earlier release, the slots of a legacy ring.
      */
-    void deleteAll(String key, Head head, int capacity) {
+    void deleteAll(String key, HistoryHead head, int capacity) {
         store.delete(headKey(key));
         if (head != null && head.version() == LEGACY_VERSION) {
             for (int slot = 0; slot < head.capacity(); slot++) {
@@ -163,12 +123,12 @@ final class HistoryRing {
      * @throws BadBytesException when an entry does not decode
      */
     HistoryWindow readConcurrently(String key, ReadOnlyKeyValueStore<String, byte[]> states) {
-        Head before = head(key, states.get(key));
+        HistoryHead before = head(key, states.get(key));
         if (before == null) {
             return null;
         }
         HistoryWindow read = read(key, before);
-        Head after = head(key, states.get(key));
+        HistoryHead after = head(key, states.get(key));
         int appended = after == null ? before.capacity() : Math.floorMod(after.next() - before.next(), before.capacity());
         int overwritten = Math.max(0, before.size() + appended - before.capacity());
         if (overwritten == 0) {
@@ -188,7 +148,7 @@ final class HistoryRing {
      *
      * @throws BadBytesException when a block or reading is missing or does not decode
      */
-    HistoryWindow read(String key, Head head) {
+    HistoryWindow read(String key, HistoryHead head) {
         HistoryWindow window = new HistoryWindow(head.capacity(), head.channels());
         double[] reading = new double[head.channels()];
         int readingBytes = readingBytes(head.channels());
@@ -221,7 +181,7 @@ final class HistoryRing {
      *
      * @return the ring's head now, for the caller to save in the key's state value
      */
-    Head append(String key, Head head, long timestamp, double[] reading) {
+    HistoryHead append(String key, HistoryHead head, long timestamp, double[] reading) {
         if (head.version() != FORMAT_VERSION) {
             throw new IllegalArgumentException("only a format " + FORMAT_VERSION + " ring is appended to, got "
                     + head.version());
@@ -236,7 +196,7 @@ final class HistoryRing {
             store.put(blockKey(key, head.next() / BLOCK), block(pending));
             pending = new byte[0];
         }
-        return new Head(head.capacity(), head.channels(), size, next, FORMAT_VERSION, pending);
+        return new HistoryHead(head.capacity(), head.channels(), size, next, FORMAT_VERSION, pending);
     }
 
     /**
@@ -246,7 +206,7 @@ final class HistoryRing {
      *
      * @return the ring's head, for the caller to save in the key's state value
      */
-    Head write(String key, HistoryWindow window, Head old) {
+    HistoryHead write(String key, HistoryWindow window, HistoryHead old) {
         deleteStale(key, window.capacity(), old);
         int capacity = window.capacity();
         int size = window.size();
@@ -270,10 +230,10 @@ final class HistoryRing {
             window.copyReading(slot, reading);
             encodeReading(pending, (slot - openStart) * readingBytes, window.timestamp(slot), reading);
         }
-        return new Head(capacity, window.channels(), size, next, FORMAT_VERSION, pending);
+        return new HistoryHead(capacity, window.channels(), size, next, FORMAT_VERSION, pending);
     }
 
-    private void deleteStale(String key, int capacity, Head old) {
+    private void deleteStale(String key, int capacity, HistoryHead old) {
         if (old == null) {
             return;
         }
@@ -322,59 +282,14 @@ final class HistoryRing {
     }
 
     /** The head's stored form (format 3). */
-    byte[] encodeHead(Head head) {
+    byte[] encodeHead(HistoryHead head) {
         return encodeHead(head.capacity(), head.channels(), head.size(), head.next(), head.pending());
     }
 
     byte[] encodeHead(int capacity, int channels, int size, int next, byte[] pending) {
-        ByteBuffer out = ByteBuffer.allocate(HEAD_FIXED_BYTES + pending.length + Integer.BYTES);
-        out.put((byte) FORMAT_VERSION).putInt(capacity).putInt(channels).putInt(size).putInt(next).put(pending);
-        crc.reset();
-        crc.update(out.array(), 0, out.position());
-        out.putInt((int) crc.getValue());
-        return out.array();
+        return HistoryHead.encode(crc, capacity, channels, size, next, pending);
     }
 
-    /**
-     * Decodes a stored head of format 3 or 2.
-     *
-     * @throws BadBytesException when it is of another format, fails its checksum, is out of range, or its open
-     *                           block's readings do not match its position
-     */
-    static Head decodeHead(byte[] bytes) {
-        if (bytes.length < LEGACY_HEAD_BYTES) {
-            throw new BadBytesException("history head must be at least " + LEGACY_HEAD_BYTES + " bytes, got "
-                    + bytes.length);
-        }
-        int version = Byte.toUnsignedInt(bytes[0]);
-        if (version != FORMAT_VERSION && version != LEGACY_VERSION) {
-            throw new BadBytesException("history head format version " + version + " is not supported (expected "
-                    + FORMAT_VERSION + " or " + LEGACY_VERSION + ")");
-        }
-        CRC32 crc = new CRC32();
-        crc.update(bytes, 0, bytes.length - Integer.BYTES);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        if (in.getInt(bytes.length - Integer.BYTES) != (int) crc.getValue()) {
-            throw new BadBytesException("history head checksum mismatch");
-        }
-        in.position(1);
-        int capacity = in.getInt();
-        int channels = in.getInt();
-        int size = in.getInt();
-        int next = in.getInt();
-        if (capacity < 1 || capacity > HistoryWindowCodec.MAX_CAPACITY || channels < 1
-                || channels > LstmConfig.MAX_INPUT_SIZE || size < 0 || size > capacity || next < 0 || next >= capacity) {
-            throw new BadBytesException("history head out of range: capacity " + capacity + ", channels " + channels
-                    + ", size " + size + ", next " + next);
-        }
-        int held = version == LEGACY_VERSION ? 0 : (next % BLOCK) * readingBytes(channels);
-        if (bytes.length != LEGACY_HEAD_BYTES + held) {
-            throw new BadBytesException("history head format " + version + " at slot " + next + " must be "
-                    + (LEGACY_HEAD_BYTES + held) + " bytes, got " + bytes.length);
-        }
-        return new Head(capacity, channels, size, next, version,
-                Arrays.copyOfRange(bytes, HEAD_FIXED_BYTES, HEAD_FIXED_BYTES + held));
-    }
 
     private static byte[] block(byte[] readings) {
         byte[] block = new byte[1 + readings.length];
@@ -383,7 +298,7 @@ final class HistoryRing {
         return block;
     }
 
-    private static byte[] checkedBlock(byte[] bytes, int block, Head head) {
+    private static byte[] checkedBlock(byte[] bytes, int block, HistoryHead head) {
         int count = Math.min(BLOCK, head.capacity() - block * BLOCK);
         return checkedEntry(bytes, 1 + count * readingBytes(head.channels()), FORMAT_VERSION, "block", block);
     }

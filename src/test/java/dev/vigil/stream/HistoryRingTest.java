@@ -36,7 +36,7 @@ class HistoryRingTest {
         HistoryWindow offline = new HistoryWindow(5, 2);
         assertNull(ring.head("k", null));
         offline.append(1, new double[] {1, -1});
-        HistoryRing.Head head = ring.write("k", offline, null);
+        HistoryHead head = ring.write("k", offline, null);
         for (int t = 2; t <= 13; t++) {
             double[] reading = {t * 0.5, -t};
             head = ring.append("k", head, t, reading);
@@ -56,8 +56,8 @@ class HistoryRingTest {
             double[] reading = {2.5, -7};
             HistoryWindow window = new HistoryWindow(capacity, 2);
             window.append(42, reading);
-            HistoryRing.Head viaWrite = new HistoryRing(written).write("k", window, null);
-            HistoryRing.Head viaAppend = new HistoryRing(appended).append("k", HistoryRing.Head.empty(capacity, 2), 42,
+            HistoryHead viaWrite = new HistoryRing(written).write("k", window, null);
+            HistoryHead viaAppend = new HistoryRing(appended).append("k", HistoryHead.empty(capacity, 2), 42,
                     reading);
             assertEquals(viaWrite, viaAppend, "capacity " + capacity);
             assertEquals(entries(written), entries(appended), "capacity " + capacity);
@@ -73,7 +73,7 @@ class HistoryRingTest {
         HistoryRing ring = new HistoryRing(store);
         HistoryWindow offline = new HistoryWindow(70, 1);
         offline.append(0, new double[] {0});
-        HistoryRing.Head head = ring.write("k", offline, null);
+        HistoryHead head = ring.write("k", offline, null);
         for (int t = 1; t <= 3 * 70 + 5; t++) {
             double[] reading = {Math.sin(t)};
             head = ring.append("k", head, t, reading);
@@ -88,7 +88,7 @@ class HistoryRingTest {
     void shouldWriteABlockOnlyWhenItsLastSlotIsWritten() {
         KeyValueStore<String, byte[]> store = store();
         HistoryRing ring = new HistoryRing(store);
-        HistoryRing.Head head = ring.write("k", new HistoryWindow(100, 2), null);
+        HistoryHead head = ring.write("k", new HistoryWindow(100, 2), null);
         for (int t = 0; t < HistoryRing.BLOCK - 1; t++) {
             head = ring.append("k", head, t, new double[] {t, -t});
         }
@@ -164,11 +164,11 @@ class HistoryRingTest {
         store.put(HistoryRing.headKey("k"), legacyHead(5, 1, 5, 2));
         HistoryRing ring = new HistoryRing(store);
         // beside a state of format 4 (no head in it), the head is the history store's entry
-        HistoryRing.Head legacy = ring.head("k", StoreFormatFixturesTest.fixture("detector-state-v4.bin"));
+        HistoryHead legacy = ring.head("k", StoreFormatFixturesTest.fixture("detector-state-v4.bin"));
         assertEquals(HistoryRing.LEGACY_VERSION, legacy.version());
         assertArrayEquals(HistoryWindowCodec.encode(window), HistoryWindowCodec.encode(ring.read("k", legacy)));
 
-        HistoryRing.Head head = ring.write("k", ring.read("k", legacy), legacy);
+        HistoryHead head = ring.write("k", ring.read("k", legacy), legacy);
         ring.deleteHeadEntry("k");
         assertEquals(HistoryRing.FORMAT_VERSION, head.version());
         assertArrayEquals(HistoryWindowCodec.encode(window), HistoryWindowCodec.encode(ring.read("k", head)));
@@ -186,7 +186,7 @@ class HistoryRingTest {
         for (int t = 0; t < 100; t++) {
             big.append(t, new double[] {t});
         }
-        HistoryRing.Head head = ring.write("k", big, null);
+        HistoryHead head = ring.write("k", big, null);
         assertTrue(store.get(HistoryRing.blockKey("k", 3)) != null);
         ring.write("k", new HistoryWindow(64, 1), head);
         assertNull(store.get(HistoryRing.blockKey("k", 2)));
@@ -210,19 +210,20 @@ class HistoryRingTest {
     @Test
     void shouldRefuseAHeadOfAnotherFormatWithABadChecksumOrTheWrongLength() {
         HistoryRing ring = new HistoryRing((KeyValueStore<String, byte[]>) null);
-        HistoryRing.Head withReadings = new HistoryRing.Head(100, 1, 35, 35, HistoryRing.FORMAT_VERSION, new byte[3 * 16]);
+        HistoryHead withReadings = new HistoryHead(100, 1, 35, 35, HistoryRing.FORMAT_VERSION, new byte[3 * 16]);
         byte[] head = ring.encodeHead(100, 1, 35, 35, withReadings.pending());
-        assertEquals(withReadings, HistoryRing.decodeHead(head));
+        assertEquals(withReadings, HistoryHead.decode(head));
         byte[] flipped = head.clone();
         flipped[4] ^= 1;
-        assertThrows(BadBytesException.class, () -> HistoryRing.decodeHead(flipped));
+        assertThrows(BadBytesException.class, () -> HistoryHead.decode(flipped));
         byte[] shortOfAReading = ring.encodeHead(100, 1, 35, 35, new byte[2 * 16]);
-        assertThrows(BadBytesException.class, () -> HistoryRing.decodeHead(shortOfAReading));
-        assertThrows(BadBytesException.class, () -> HistoryRing.decodeHead(HistoryWindowCodec.encode(new HistoryWindow(2, 1))));
+        assertThrows(BadBytesException.class, () -> HistoryHead.decode(shortOfAReading));
+        assertThrows(BadBytesException.class,
+                () -> HistoryHead.decode(HistoryWindowCodec.encode(new HistoryWindow(2, 1))));
     }
 
     /** Saves {@code head} in the key "k"'s state value, as the stream does. */
-    private static void saveHead(KeyValueStore<String, byte[]> states, HistoryRing ring, HistoryRing.Head head) {
+    private static void saveHead(KeyValueStore<String, byte[]> states, HistoryRing ring, HistoryHead head) {
         states.put("k", DetectorStateCodec.encode(new Detector(DetectorConfig.defaults()).newState(),
                 ring.encodeHead(head)));
     }

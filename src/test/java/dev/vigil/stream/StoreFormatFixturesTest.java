@@ -54,8 +54,8 @@ class StoreFormatFixturesTest {
         released.put(HistoryRing.headKey("pump-1"), head);
         released.put(HistoryRing.blockKey("pump-1", 0), block);
         HistoryRing ring = new HistoryRing(released);
-        HistoryRing.Head decoded = ring.head("pump-1", fixture("detector-state-v4.bin"));
-        assertEquals(new HistoryRing.Head(40, 2, 35, 35, HistoryRing.FORMAT_VERSION, decoded.pending()), decoded);
+        HistoryHead decoded = ring.head("pump-1", fixture("detector-state-v4.bin"));
+        assertEquals(new HistoryHead(40, 2, 35, 35, HistoryRing.FORMAT_VERSION, decoded.pending()), decoded);
         assertEquals(3 * HistoryRing.readingBytes(2), decoded.pending().length);
         assertArrayEquals(HistoryWindowCodec.encode(window), HistoryWindowCodec.encode(ring.read("pump-1", decoded)));
     }
@@ -70,8 +70,8 @@ class StoreFormatFixturesTest {
         blocks.put(HistoryRing.blockKey("pump-1", 0), fixture("history-block-v3.bin"));
         blocks.put(HistoryRing.headKey("pump-1"), new byte[] {1, 2, 3});
         HistoryRing ring = new HistoryRing(blocks);
-        HistoryRing.Head decoded = ring.head("pump-1", state);
-        assertEquals(HistoryRing.decodeHead(head), decoded, "the head in the state value, not the stale entry");
+        HistoryHead decoded = ring.head("pump-1", state);
+        assertEquals(HistoryHead.decode(head), decoded, "the head in the state value, not the stale entry");
         HistoryWindow window = ring.read("pump-1", decoded);
         assertEquals(35, window.size());
         assertEquals(1_767_225_600_000L + 34 * 60_000L, window.timestamp(34));
@@ -83,8 +83,8 @@ class StoreFormatFixturesTest {
     @Test
     void shouldStillDecodeThePreviousHistoryHead() throws IOException {
         byte[] bytes = fixture("history-head-v2.bin");
-        HistoryRing.Head head = HistoryRing.decodeHead(bytes);
-        assertEquals(new HistoryRing.Head(2000, 2, 1500, 1500, HistoryRing.LEGACY_VERSION, new byte[0]), head);
+        HistoryHead head = HistoryHead.decode(bytes);
+        assertEquals(new HistoryHead(2000, 2, 1500, 1500, HistoryRing.LEGACY_VERSION, new byte[0]), head);
     }
 
     @Test

@@ -158,7 +158,7 @@ class StoredStateTopologyTest {
             expected.append(last.timestamp(), last.values());
             assertEquals(null, histories.get(HistoryRing.headKey(KEY)), "the head moved into the state value");
             assertEquals(HistoryRing.FORMAT_VERSION,
-                    HistoryRing.decodeHead(DetectorStateCodec.historyHead(vigil.storedState(KEY))).version());
+                    HistoryHead.decode(DetectorStateCodec.historyHead(vigil.storedState(KEY))).version());
             assertArrayEquals(HistoryWindowCodec.encode(expected), vigil.history(KEY));
             for (int i = 0; i < 40; i++) {
                 assertEquals(null, histories.get(HistoryRing.legacySlotKey(KEY, i)), "format-2 entry " + i + " deleted");

@@ -128,7 +128,7 @@ final class VigilDriver implements AutoCloseable {
      */
     byte[] history(String key) {
         HistoryRing ring = new HistoryRing(driver.getKeyValueStore(names.historyStore()));
-        HistoryRing.Head head = ring.head(key, storedState(key));
+        HistoryHead head = ring.head(key, storedState(key));
         return head == null ? null : HistoryWindowCodec.encode(ring.read(key, head));
     }
 
