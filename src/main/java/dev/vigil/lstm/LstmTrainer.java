@@ -277,7 +277,7 @@ public final class LstmTrainer {
                     + initial.config().residual() + " does not match trainer " + config.shapeText()
                     + " residual=" + config.residual());
         }
-        this.trainPoints = checkSeries(series, initial.normalisation());
+        this.trainPoints = TrainingSeries.check(config, training, series, initial.normalisation());
         this.validationStart = Math.max(0, trainPoints - WARMUP_WINDOWS * training.bpttSteps());
         this.series = series;
         this.normalisation = initial.normalisation();
@@ -392,45 +392,5 @@ public final class LstmTrainer {
             throw new NonFiniteTrainingException("validation loss became " + loss);
         }
         return loss;
-    }
-
-    /** Checks length, shape and finiteness; returns the number of training points. */
-    private int checkSeries(double[][] data, Normalisation norm) {
-        int steps = training.bpttSteps();
-        if (data == null || data.length < 2 * steps) {
-            throw new BadConfigException("series length must be >= 2 * bpttSteps = " + 2 * steps + ", got "
-                    + (data == null ? "null" : data.length));
-        }
-        int validation = (int) Math.max(1, Math.floor(training.validationFraction() * data.length));
-        int train = data.length - validation;
-        if (train < steps + 1) {
-            throw new BadConfigException("training part (series minus validation tail of " + validation
-                    + ") must be >= bpttSteps + 1 = " + (steps + 1) + ", got " + train);
-        }
-        int d = config.inputSize();
-        int columns = d + config.contextSize();
-        if (norm.size() != d) {
-            throw new ShapeMismatchException("normalisation has " + norm.size() + " channels, expected " + d);
-        }
-        for (int t = 0; t < data.length; t++) {
-            if (data[t] == null || data[t].length != columns) {
-                throw new ShapeMismatchException("series[" + t + "] must have " + columns + " columns (" + d
-                        + " channels, " + config.contextSize() + " context inputs), got "
-                        + (data[t] == null ? "null" : data[t].length));
-            }
-            for (int k = d; k < columns; k++) {
-                if (!Double.isFinite(data[t][k])) {
-                    throw new NonFiniteTrainingException("series[" + t + "][" + k + "] = " + data[t][k]
-                            + " is a context input that is not finite");
-                }
-            }
-            for (int k = 0; k < d; k++) {
-                if (!Double.isFinite(data[t][k]) || !Double.isFinite(norm.normalise(k, data[t][k]))) {
-                    throw new NonFiniteTrainingException("series[" + t + "][" + k + "] = " + data[t][k]
-                            + " is not finite (or not after normalisation); training needs finite readings");
-                }
-            }
-        }
-        return train;
     }
 }
