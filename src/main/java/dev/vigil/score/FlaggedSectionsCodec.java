@@ -14,7 +14,7 @@ import static dev.vigil.score.ScoreBytes.readLevel;
 /**
  * The last part of a {@link ScoreState}'s persisted form ({@link ScoreStateCodec} gives the layout): a flags byte, then
  * the parts a setting or a kind of key adds, each only when its flag is set: the rhythm signal's state, the daily
- * error bursts, the idle readings with their run record, a counter key's totals.
+ * error bursts, the idle readings with their run record, a counter key's totals, a count key's over-dispersion.
  */
 final class FlaggedSectionsCodec {
     /** Bit of the signal flags byte (the rhythm section's first) that a rhythm state follows. */
@@ -32,8 +32,10 @@ final class FlaggedSectionsCodec {
      * rhythm state, since the thirty-fourth session; absent: started from the time-of-day profile).
      */
     private static final int RHYTHM_PROFILE_FLAG = 32;
+    /** Bit of the signal flags byte that a count key's over-dispersion follows, after any counter totals. */
+    private static final int DISPERSION_FLAG = 64;
     private static final int FLAGS = RHYTHM_FLAG | BURST_FLAG | IDLE_FLAG | COUNTER_FLAG | RUN_RECORD_FLAG
-            | RHYTHM_PROFILE_FLAG;
+            | RHYTHM_PROFILE_FLAG | DISPERSION_FLAG;
 
     private FlaggedSectionsCodec() {
     }
@@ -44,7 +46,8 @@ final class FlaggedSectionsCodec {
         return 1 + (s.rhythm() == null ? 0 : rhythmBytes(d))
                 + (s.burst() == null ? 0 : BurstState.BYTES)
                 + (s.idle() == null ? 0 : IdleReadings.bytes(d) + IdleReadings.RUN_RECORD_BYTES)
-                + (s.counterTotals() == null ? 0 : 8 * d);
+                + (s.counterTotals() == null ? 0 : 8 * d)
+                + (s.dispersion() == null ? 0 : CountDispersion.bytes(d));
     }
 
     /** The flags byte, then each flagged part {@code s} has. */
@@ -53,8 +56,10 @@ final class FlaggedSectionsCodec {
         BurstState b = s.burst();
         IdleReadings idle = s.idle();
         double[] totals = s.counterTotals();
+        CountDispersion dispersion = s.dispersion();
         out.put((byte) ((r == null ? 0 : RHYTHM_FLAG | RHYTHM_PROFILE_FLAG) | (b == null ? 0 : BURST_FLAG)
-                | (idle == null ? 0 : IDLE_FLAG | RUN_RECORD_FLAG) | (totals == null ? 0 : COUNTER_FLAG)));
+                | (idle == null ? 0 : IDLE_FLAG | RUN_RECORD_FLAG) | (totals == null ? 0 : COUNTER_FLAG)
+                | (dispersion == null ? 0 : DISPERSION_FLAG)));
         if (r != null) {
             putFloats(out, r.follow());
             putFloats(out, r.swing());
@@ -77,6 +82,10 @@ final class FlaggedSectionsCodec {
         }
         if (totals != null) {
             putAll(out, totals);
+        }
+        if (dispersion != null) {
+            putFloats(out, dispersion.missSquare);
+            putFloats(out, dispersion.levelSquare);
         }
     }
 
@@ -101,6 +110,20 @@ final class FlaggedSectionsCodec {
             readRunRecord(in, s.idle());
         }
         s.counterTotals((flags & COUNTER_FLAG) == 0 ? null : readTotals(in, s.channels()));
+        s.restoreDispersion((flags & DISPERSION_FLAG) == 0 ? null : readDispersion(in, s.channels()));
+    }
+
+    /** Reads a count key's over-dispersion: finite running means, the squared level's never negative. */
+    private static CountDispersion readDispersion(ByteBuffer in, int channels) {
+        CountDispersion d = new CountDispersion(channels);
+        getFiniteFloats(in, d.missSquare, "count dispersion");
+        getFiniteFloats(in, d.levelSquare, "count dispersion");
+        for (float level : d.levelSquare) {
+            if (level < 0) {
+                throw new BadBytesException("score state's count dispersion has a squared level of " + level);
+            }
+        }
+        return d;
     }
 
     /**

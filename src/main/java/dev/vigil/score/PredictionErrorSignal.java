@@ -14,8 +14,13 @@ import static dev.vigil.score.Scorer.NO_TIME;
 final class PredictionErrorSignal {
     private final ScoringConfig config;
 
+    /** Per-event weight of a miss in the count dispersion ({@link ScoringConfig#countDispersionHalfLife()}). */
+    private final double dispersionAlpha;
+
     PredictionErrorSignal(ScoringConfig config) {
         this.config = config;
+        this.dispersionAlpha = config.countDispersionHalfLife() == 0 ? 0
+                : 1.0 - ScoringConfig.decayFor(config.countDispersionHalfLife());
     }
 
     /**
@@ -71,6 +76,7 @@ final class PredictionErrorSignal {
     double rawScore(ScoreState state, double[] values, double[] prediction, double[] residual, double[] scaled) {
         boolean countAware = config.countAware();
         double burstCap = config.countBurstCap();
+        state.fitDispersion(countAware && config.countDispersionHalfLife() > 0 && anyCount(state));
         double sumSquares = 0;
         boolean unscaledMiss = false;
         for (int c = 0; c < values.length; c++) {
@@ -79,12 +85,30 @@ final class PredictionErrorSignal {
             scaled[c] = residual[c] / OnlineNormaliser.unit(state, c);
             double counted = scaled[c];
             if (countAware && state.counts()[c] && state.updates() > 1) {
-                scaled[c] *= countFactor(state.center()[c], values[c], prediction[c]);
+                scaled[c] *= countFactor(state.center()[c], values[c], prediction[c])
+                        * overdispersion(state, c, values[c], prediction[c]);
                 counted = burstCap > 0 ? Math.min(scaled[c], burstCap) : scaled[c];
             }
             sumSquares += counted * counted;
         }
         return bounded(sumSquares, values.length, unscaledMiss);
+    }
+
+    /**
+     * How much more a count's miss weighs for the key's over-dispersion ({@link CountDispersion#weight}, at the level
+     * {@link #countFactor} measures it at), once {@link CountDispersion#SETTLE} readings are learnt; learns this
+     * reading's miss after weighing it. 1 while {@link ScoringConfig#countDispersionHalfLife()} is off.
+     */
+    private double overdispersion(ScoreState state, int c, double x, double prediction) {
+        CountDispersion dispersion = state.dispersion();
+        if (dispersion == null) {
+            return 1.0;
+        }
+        double root = (Math.sqrt(Math.max(x, 0)) + Math.sqrt(Math.max(prediction, 0))) / 2;
+        double weight = state.updates() <= CountDispersion.SETTLE ? 1.0
+                : dispersion.weight(c, Math.max(state.center()[c], 1.0), Math.max(root * root, 1.0));
+        dispersion.learn(c, x, prediction, Math.max(dispersionAlpha, 1.0 / (state.updates() + 1)));
+        return weight;
     }
 
     /**
@@ -98,6 +122,15 @@ final class PredictionErrorSignal {
         }
         double r = Math.sqrt(sumSquares / channels);
         return r / (1.0 + r);
+    }
+
+    private static boolean anyCount(ScoreState state) {
+        for (boolean count : state.counts()) {
+            if (count) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -34,6 +34,7 @@ public final class ScoreState {
     private RhythmState rhythm;
     private BurstState burst;
     private IdleReadings idle;
+    private CountDispersion dispersion;
     /** A counter key's totals at its previous reading, per channel (NaN for a channel that is no counter); or null. */
     private double[] counterTotals;
     long updates;
@@ -309,6 +310,25 @@ public final class ScoreState {
         idle = readings;
     }
 
+    /** The key's count over-dispersion, or null when it has no count channel or the setting is off. */
+    public CountDispersion dispersion() {
+        return dispersion;
+    }
+
+    /** Gives the state a fresh dispersion when {@code on} and it has none, and drops it when off. */
+    void fitDispersion(boolean on) {
+        if (on && dispersion == null) {
+            dispersion = new CountDispersion(channels());
+        } else if (!on) {
+            dispersion = null;
+        }
+    }
+
+    /** Installs a decoded dispersion (or none), as read by {@link ScoreStateCodec}. */
+    void restoreDispersion(CountDispersion decoded) {
+        dispersion = decoded;
+    }
+
     /**
      * A key with counter channels ({@code DetectorConfig.counters}): each counter's total at the key's previous
      * reading (NaN for the other channels), from which the next reading's increase is taken; null before the key's
@@ -410,6 +430,12 @@ public final class ScoreState {
             fitIdle(true);
             idle.copyFrom(other.idle);
         }
+        if (other.dispersion == null) {
+            dispersion = null;
+        } else {
+            fitDispersion(true);
+            dispersion.copyFrom(other.dispersion);
+        }
         counterTotals(other.counterTotals);
         restore(other.updates, other.alertOpen, other.quietRun, other.alertsOpened, other.flatRun, other.repeats);
         openReason = other.openReason;
@@ -429,7 +455,8 @@ public final class ScoreState {
                 && flatRun == s.flatRun && repeats == s.repeats && updates == s.updates
                 && error.equals(s.error) && pattern.equals(s.pattern) && Objects.equals(patterns, s.patterns)
                 && Objects.equals(rhythm, s.rhythm) && Objects.equals(burst, s.burst)
-                && Objects.equals(idle, s.idle) && Arrays.equals(counterTotals, s.counterTotals)
+                && Objects.equals(idle, s.idle) && Objects.equals(dispersion, s.dispersion)
+                && Arrays.equals(counterTotals, s.counterTotals)
                 && alertOpen == s.alertOpen && openReason == s.openReason && quietRun == s.quietRun
                 && alertsOpened == s.alertsOpened && repeatsAfterRepeat == s.repeatsAfterRepeat;
     }

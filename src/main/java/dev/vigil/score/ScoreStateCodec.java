@@ -70,7 +70,9 @@ import static dev.vigil.score.ScoreBytes.readLevelScalars;
  *       matches any run), then per slot i64 repeats, i64 following, then (bit 4, set with bit 2 since the twenty-ninth
  *       session; absent: 0 and false) the run record, i32 the longest quiet run at a working reading, u8 the run going
  *       on flagged; then for a key with counter channels (bit 3, since the twenty-ninth session, same format) f64
- *       total[d], each counter's total at the key's previous reading (NaN for a channel that is no counter)
+ *       total[d], each counter's total at the key's previous reading (NaN for a channel that is no counter); then for
+ *       a key with a count channel ({@code scoring.countDispersionHalfLife}, bit 6, since the thirty-sixth session,
+ *       same format; absent: learnt afresh) f32 missSquare[d], f32 levelSquare[d] ({@link CountDispersion})
  * </pre>
  * The error fields keep their place of the earlier versions ({@link SignalLevel} of the prediction error).
  * The caller's buffer must be big-endian with a backing array (as {@link ByteBuffer#allocate} and

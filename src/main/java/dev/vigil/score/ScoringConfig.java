@@ -129,6 +129,15 @@ import dev.vigil.BadConfigException;
  *                               step; its prediction error is not scored (the score record's prediction is null), the
  *                               rules judge it as ever; 0 (or a key without a known first reading) scores every one;
  *                               0 or 2..1,000,000, default 6
+ * @param countDispersionHalfLife with {@code countAware}, half-life, in events, of a count key's over-dispersion
+ *                               ({@link CountDispersion}: the negative binomial's φ, learnt from the key's misses of its
+ *                               predictions, each at most {@value CountDispersion#MISS_CLIP} of its standard deviation):
+ *                               a miss below the count's centre weighs √((1 + φ·centre) / (1 + φ·level)) more than on
+ *                               the square-root scale, since a bursty count's quiet hours are quieter than the square
+ *                               root says, so a drop, dip or lost peak there stands out; above the centre the square
+ *                               root stands. Used from a key's {@value CountDispersion#SETTLE}th reading; 8 bytes of
+ *                               state a channel, on keys with a count channel; 0 disables; range 0..100,000, default
+ *                               1000 (docs/detection-quality.md, thirty-sixth session)
  */
 public record ScoringConfig(
         int warmupEvents,
@@ -159,7 +168,8 @@ public record ScoringConfig(
         String timeZone,
         boolean burstByHour,
         boolean countIdleRuns,
-        double gapFactor) {
+        double gapFactor,
+        int countDispersionHalfLife) {
 
     /** Most counters a key's pattern table may hold per channel: (patternBins + 2)^patternLength. */
     public static final int MAX_PATTERN_CELLS = 4096;
@@ -172,7 +182,7 @@ public record ScoringConfig(
     /** The one place defaults live. */
     public static ScoringConfig defaults() {
         return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 60, 30, 0.3, 8, 2, 20, true, 120, false,
-                DAY_MS, 0.25, 120, 2, 1.0, true, 3.0, 120, "UTC", false, true, 6.0);
+                DAY_MS, 0.25, 120, 2, 1.0, true, 3.0, 120, "UTC", false, true, 6.0, 1000);
     }
 
     public ScoringConfig {
@@ -205,6 +215,7 @@ public record ScoringConfig(
             requireRange("gapFactor", gapFactor, 2, 1_000_000);
         }
         requireRange("rhythmHalfLife", rhythmHalfLife, 0, 100_000);
+        requireRange("countDispersionHalfLife", countDispersionHalfLife, 0, 100_000);
         CalendarClock.of("scoring.timeZone", timeZone);
         if (patternBins > 0 && PatternTable.cells(patternBins, patternLength) > MAX_PATTERN_CELLS) {
             throw new BadConfigException("patternBins " + patternBins + " with patternLength " + patternLength + " needs "

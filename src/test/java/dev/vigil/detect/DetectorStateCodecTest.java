@@ -68,7 +68,7 @@ class DetectorStateCodecTest {
      */
     static DetectorState sampleState() {
         Detector detector = new Detector(new DetectorConfig(DetectorConfig.defaults().lstm(),
-                dev.vigil.score.ScoringConfigs.withoutRhythm()));
+                dev.vigil.score.ScoringConfigs.withoutOptionalSections()));
         DetectorState state = detector.newState();
         var model = dev.vigil.lstm.LstmModel.initialise(DetectorConfig.defaults().lstm(),
                 new dev.vigil.lstm.Normalisation(new double[] {10}, new double[] {2}), 5)

@@ -47,7 +47,7 @@ class CalendarContextTest {
         // the drift signal's time-of-day profile and the rhythm signal off: they score the missing peak alike with or
         // without the network's calendar inputs, and this test is about the prediction error
         DetectorConfig detector = new DetectorConfig(new LstmConfig(1, 16, 1, 1.0, true, contextSize),
-                ScoringConfigs.withDriftByHour(ScoringConfigs.withoutRhythm(), false));
+                ScoringConfigs.withDriftByHour(ScoringConfigs.withoutOptionalSections(), false));
         RetrainConfig d = RetrainConfig.defaults();
         RetrainConfig retrain = new RetrainConfig(d.historySize(), d.minTrainPoints(), d.retrainInterval(),
                 d.requireImprovement(), seed, d.training());

@@ -108,7 +108,7 @@ class CountNoiseTest {
 
     @Test
     void shouldKeepEachChannelsCountFlagThroughTheCodec() {
-        Scorer scorer = new Scorer(ScoringConfigs.withoutRhythm());
+        Scorer scorer = new Scorer(ScoringConfigs.withoutOptionalSections());
         ScoreState state = scorer.newState(10);
         double[] x = new double[10];
         for (int t = 0; t < 50; t++) {

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@link ScoringConfig#driftByHour()}: a day that breaks the key's daily pattern while staying inside its range. */
 class DriftByHourTest {
     /** The defaults without the rhythm signal, which would name a late day's alert before the drift signal does. */
-    private static final ScoringConfig BASE = ScoringConfigs.withoutRhythm();
+    private static final ScoringConfig BASE = ScoringConfigs.withoutOptionalSections();
 
     /** The day whose cycle runs half a day late: its peak where the trough should be, every reading in range. */
     private static final int BROKEN_DAY = 17;

@@ -23,7 +23,9 @@ class IdleReadingsTest {
     private static final int DAY = 288;
     private static final int IDLE = 96;
     /** The plain rule: neither setting (by default a count's idle runs are judged as {@code flatlineRuns} judges). */
-    private static final ScoringConfig PLAIN = ScoringConfigs.with(ScoringConfig.defaults(), "countIdleRuns", false);
+    /** The plain stuck-sensor rule; no count dispersion, so the idle readings end the state's bytes. */
+    private static final ScoringConfig PLAIN = ScoringConfigs.with(ScoringConfig.defaults(), "countIdleRuns", false,
+            "countDispersionHalfLife", 0);
     private static final ScoringConfig RUNS = ScoringConfigs.with(PLAIN, "flatlineRuns", true);
     private static final ScoringConfig DEFAULTS = ScoringConfig.defaults();
 
@@ -191,7 +193,7 @@ class IdleReadingsTest {
 
     @Test
     void shouldRoundTripTheRunRecordAndReadAStateWithoutItAsNoHabit() {
-        ScoringConfig noRhythm = ScoringConfigs.withoutRhythm();
+        ScoringConfig noRhythm = ScoringConfigs.withoutOptionalSections();
         ScoreState state = new Scorer(noRhythm).newState(1);
         stuckOpenings(noRhythm, state, wholeDegrees(3, -1, 0));
         assertTrue(state.idle().longestQuiet() > 0);

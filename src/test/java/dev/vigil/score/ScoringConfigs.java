@@ -7,11 +7,12 @@ import java.util.Arrays;
 /** Scoring configurations for tests: a base with some of its settings replaced. */
 public final class ScoringConfigs {
     /**
-     * The defaults with the rhythm signal off ({@code rhythmHalfLife} 0): a state with no rhythm section, for tests
-     * that read the score state's bytes at fixed offsets from its end.
+     * The defaults with the rhythm signal and the count dispersion off ({@code rhythmHalfLife} and {@code
+     * countDispersionHalfLife} 0): a state with neither section, for tests that read the score state's bytes at fixed
+     * offsets from its end.
      */
-    public static ScoringConfig withoutRhythm() {
-        return with(ScoringConfig.defaults(), "rhythmHalfLife", 0);
+    public static ScoringConfig withoutOptionalSections() {
+        return with(ScoringConfig.defaults(), "rhythmHalfLife", 0, "countDispersionHalfLife", 0);
     }
 
     private ScoringConfigs() {

@@ -97,7 +97,7 @@ class SpikeRuleTest {
 
     @Test
     void shouldKeepTheLearntExcursionsThroughTheCodecAndRefuseMoreThanTheReadings() {
-        Scorer scorer = new Scorer(ScoringConfigs.withoutRhythm());
+        Scorer scorer = new Scorer(ScoringConfigs.withoutOptionalSections());
         ScoreState state = scorer.newState(1);
         double[] x = cycle();
         for (int t = 0; t < 700; t++) {

@@ -100,7 +100,7 @@ class StuckRuleTest {
 
     @Test
     void shouldEstimateTheRunCountOfAStateWrittenBeforeItWasKept() {
-        Scorer scorer = new Scorer(ScoringConfigs.withoutRhythm());
+        Scorer scorer = new Scorer(ScoringConfigs.withoutOptionalSections());
         ScoreState state = scorer.newState(1);
         ScorerTest.scoreAll(scorer, idlingSensor(), state);
         assertTrue(state.repeatsAfterRepeat() > 0 && state.repeatsAfterRepeat() < state.repeats());
