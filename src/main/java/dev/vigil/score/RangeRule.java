@@ -29,13 +29,13 @@ final class RangeRule {
      * @return the channel that broke the range (of several, the one furthest outside, {@link #further}), or -1
      */
     int record(ScoreState state, double[] values, double tolerance, boolean jumpAsked) {
-        double[] level = state.jumpLevel();
+        double[] level = state.excursions().jumpLevel();
         long n = state.updates();
         int broke = -1;
         if (jumpAlpha == 0 || n == 0) {
             // off: the level follows the last reading, so that it starts from there if the rule is turned on
             System.arraycopy(values, 0, level, 0, values.length);
-            state.jumpsSeen = 0;
+            state.excursions().jumpsSeen = 0;
             for (int c = 0; c < values.length; c++) {
                 if (OnlineNormaliser.outsideRange(state, c, values[c], tolerance)) {
                     broke = further(state, values, c, broke);
@@ -45,8 +45,8 @@ final class RangeRule {
         }
         boolean learn = n > JUMP_SETTLE;
         double alpha = Math.max(jumpAlpha, 1.0 / (n + 1));
-        double[] low = state.jumpLow();
-        double[] high = state.jumpHigh();
+        double[] low = state.excursions().jumpLow();
+        double[] high = state.excursions().jumpHigh();
         for (int c = 0; c < values.length; c++) {
             double jump = values[c] - level[c];
             if (OnlineNormaliser.outsideRange(state, c, values[c], tolerance)
@@ -54,13 +54,13 @@ final class RangeRule {
                 broke = further(state, values, c, broke);
             }
             if (learn) {
-                low[c] = state.jumpsSeen == 0 ? jump : Math.min(low[c], jump);
-                high[c] = state.jumpsSeen == 0 ? jump : Math.max(high[c], jump);
+                low[c] = state.excursions().jumpsSeen == 0 ? jump : Math.min(low[c], jump);
+                high[c] = state.excursions().jumpsSeen == 0 ? jump : Math.max(high[c], jump);
             }
             level[c] += alpha * (values[c] - level[c]);
         }
         if (learn) {
-            state.jumpsSeen++;
+            state.excursions().jumpsSeen++;
         }
         return broke;
     }
@@ -70,7 +70,7 @@ final class RangeRule {
      * ({@link ScoringConfig#jumpHalfLife()}).
      */
     boolean asksForJump(ScoreState state) {
-        return jumpAlpha > 0 && state.jumpsSeen() >= JUMP_SETTLE;
+        return jumpAlpha > 0 && state.excursions().jumpsSeen() >= JUMP_SETTLE;
     }
 
     /**

@@ -20,11 +20,7 @@ public final class ScoreState {
     /** Per channel: every reading so far a whole number >= 0 (the channel counts something). */
     private final boolean[] counts;
     private final double[] recentMean;
-    private final double[] jumpLevel;
-    private final double[] jumpLow;
-    private final double[] jumpHigh;
-    private final double[] spikeBefore;
-    private final double[] spikeHigh;
+    private final Excursions excursions;
     /** Per channel and bin of the day: the reading's usual deviation from the centre (float, as stored). */
     private final float[] hourMean;
     private final SignalLevel error;
@@ -43,10 +39,6 @@ public final class ScoreState {
     int flatRun;
     long repeats;
     long repeatsAfterRepeat;
-    /** Readings whose jump went into {@link #jumpLow()} and {@link #jumpHigh()}. */
-    long jumpsSeen;
-    /** Readings whose excursions went into {@link #spikeHigh()} since the spike rule last started learning. */
-    long spikesSeen;
     long alertsOpened;
     /** The rule or signal that opened the alert now open; null when none is open or it is not known. */
     AlertReason openReason;
@@ -75,11 +67,7 @@ public final class ScoreState {
         counts = new boolean[channels];
         Arrays.fill(counts, true);
         recentMean = new double[channels];
-        jumpLevel = new double[channels];
-        jumpLow = new double[channels];
-        jumpHigh = new double[channels];
-        spikeBefore = new double[Scorer.SPIKE_WIDTHS * channels];
-        spikeHigh = new double[Scorer.SPIKE_WIDTHS * channels];
+        excursions = new Excursions(channels);
         hourMean = new float[Scorer.HOUR_BINS * channels];
         error = new SignalLevel(shortWindow);
         drift = new SignalLevel(1);
@@ -153,44 +141,9 @@ public final class ScoreState {
         return recentMean;
     }
 
-    /**
-     * Recent level of each channel that a reading's jump is measured from, raw units ({@link
-     * ScoringConfig#jumpHalfLife()}; valid once updated).
-     */
-    public double[] jumpLevel() {
-        return jumpLevel;
-    }
-
-    /** Per channel, the lowest jump (reading less its recent level) seen while jumps were learnt. */
-    public double[] jumpLow() {
-        return jumpLow;
-    }
-
-    /** Per channel, the highest jump (reading less its recent level) seen while jumps were learnt. */
-    public double[] jumpHigh() {
-        return jumpHigh;
-    }
-
-    /** Readings whose jump has gone into {@link #jumpLow()} and {@link #jumpHigh()}. */
-    public long jumpsSeen() {
-        return jumpsSeen;
-    }
-
-    /**
-     * The readings before {@link #last()}, raw units, oldest first: channel c's at [c · {@value Scorer#SPIKE_WIDTHS},
-     * (c + 1) · {@value Scorer#SPIKE_WIDTHS}) (the spike rule's context; valid once the key has that many readings).
-     */
-    public double[] spikeBefore() {
-        return spikeBefore;
-    }
-
-    /**
-     * Per channel and width w (1..{@value Scorer#SPIKE_WIDTHS}), at c · {@value Scorer#SPIKE_WIDTHS} + w - 1: the
-     * largest distance a run of w readings stood out from the readings on both sides of it while excursions were learnt
-     * (on the square-root scale for a count channel).
-     */
-    public double[] spikeHigh() {
-        return spikeHigh;
+    /** What the key has learnt of its jumps and excursions (the range rule's jump test, the spike rule). */
+    public Excursions excursions() {
+        return excursions;
     }
 
     /**
@@ -200,11 +153,6 @@ public final class ScoreState {
      */
     public float[] hourMean() {
         return hourMean;
-    }
-
-    /** Readings whose excursions have gone into {@link #spikeHigh()} since the spike rule started learning. */
-    public long spikesSeen() {
-        return spikesSeen;
     }
 
     /** Calibration state of the drift signal (its level is the latest value: the recent mean already smooths). */
@@ -398,13 +346,7 @@ public final class ScoreState {
         System.arraycopy(other.last, 0, last, 0, last.length);
         System.arraycopy(other.counts, 0, counts, 0, counts.length);
         System.arraycopy(other.recentMean, 0, recentMean, 0, recentMean.length);
-        System.arraycopy(other.jumpLevel, 0, jumpLevel, 0, jumpLevel.length);
-        System.arraycopy(other.jumpLow, 0, jumpLow, 0, jumpLow.length);
-        System.arraycopy(other.jumpHigh, 0, jumpHigh, 0, jumpHigh.length);
-        jumpsSeen = other.jumpsSeen;
-        System.arraycopy(other.spikeBefore, 0, spikeBefore, 0, spikeBefore.length);
-        System.arraycopy(other.spikeHigh, 0, spikeHigh, 0, spikeHigh.length);
-        spikesSeen = other.spikesSeen;
+        excursions.copyFrom(other.excursions);
         System.arraycopy(other.hourMean, 0, hourMean, 0, hourMean.length);
         error.copyFrom(other.error);
         drift.copyFrom(other.drift);
@@ -448,10 +390,7 @@ public final class ScoreState {
                 && Arrays.equals(center, s.center) && Arrays.equals(scale, s.scale)
                 && Arrays.equals(min, s.min) && Arrays.equals(max, s.max) && Arrays.equals(last, s.last)
                 && Arrays.equals(counts, s.counts) && Arrays.equals(recentMean, s.recentMean)
-                && drift.equals(s.drift) && Arrays.equals(jumpLevel, s.jumpLevel)
-                && Arrays.equals(jumpLow, s.jumpLow) && Arrays.equals(jumpHigh, s.jumpHigh) && jumpsSeen == s.jumpsSeen
-                && Arrays.equals(spikeBefore, s.spikeBefore) && Arrays.equals(spikeHigh, s.spikeHigh)
-                && spikesSeen == s.spikesSeen && Arrays.equals(hourMean, s.hourMean)
+                && drift.equals(s.drift) && excursions.equals(s.excursions) && Arrays.equals(hourMean, s.hourMean)
                 && flatRun == s.flatRun && repeats == s.repeats && updates == s.updates
                 && error.equals(s.error) && pattern.equals(s.pattern) && Objects.equals(patterns, s.patterns)
                 && Objects.equals(rhythm, s.rhythm) && Objects.equals(burst, s.burst)

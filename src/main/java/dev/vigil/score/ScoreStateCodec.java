@@ -145,13 +145,13 @@ public final class ScoreStateCodec {
         putAll(out, s.recentMean());
         putLevel(out, s.drift());
         out.putLong(s.repeatsAfterRepeat);
-        putAll(out, s.jumpLevel());
-        putAll(out, s.jumpLow());
-        putAll(out, s.jumpHigh());
-        out.putLong(s.jumpsSeen);
-        putAll(out, s.spikeBefore());
-        putAll(out, s.spikeHigh());
-        out.putLong(s.spikesSeen);
+        putAll(out, s.excursions().jumpLevel());
+        putAll(out, s.excursions().jumpLow());
+        putAll(out, s.excursions().jumpHigh());
+        out.putLong(s.excursions().jumpsSeen);
+        putAll(out, s.excursions().spikeBefore());
+        putAll(out, s.excursions().spikeHigh());
+        out.putLong(s.excursions().spikesSeen);
         putFloats(out, s.hourMean());
         FlaggedSectionsCodec.write(s, out);
     }
@@ -265,21 +265,21 @@ public final class ScoreStateCodec {
             s.repeatsAfterRepeat = s.updates == 0 ? 0 : Math.round((double) s.repeats * s.repeats / s.updates);
         }
         if (sections.contains(Section.JUMPS)) {
-            getAll(in, s.jumpLevel());
-            getAll(in, s.jumpLow());
-            getAll(in, s.jumpHigh());
-            s.jumpsSeen = learnt(in, s, "jumps");
+            getAll(in, s.excursions().jumpLevel());
+            getAll(in, s.excursions().jumpLow());
+            getAll(in, s.excursions().jumpHigh());
+            s.excursions().jumpsSeen = learnt(in, s, "jumps");
         } else {
-            System.arraycopy(s.recentMean(), 0, s.jumpLevel(), 0, s.channels());
+            System.arraycopy(s.recentMean(), 0, s.excursions().jumpLevel(), 0, s.channels());
         }
         if (sections.contains(Section.SPIKES)) {
-            getAll(in, s.spikeBefore());
-            getAll(in, s.spikeHigh());
-            s.spikesSeen = learnt(in, s, "excursions");
+            getAll(in, s.excursions().spikeBefore());
+            getAll(in, s.excursions().spikeHigh());
+            s.excursions().spikesSeen = learnt(in, s, "excursions");
         } else {
             for (int c = 0; c < s.channels(); c++) {
-                java.util.Arrays.fill(s.spikeBefore(), c * Scorer.SPIKE_WIDTHS, (c + 1) * Scorer.SPIKE_WIDTHS,
-                        s.last()[c]);
+                java.util.Arrays.fill(s.excursions().spikeBefore(), c * Scorer.SPIKE_WIDTHS,
+                        (c + 1) * Scorer.SPIKE_WIDTHS, s.last()[c]);
             }
         }
     }

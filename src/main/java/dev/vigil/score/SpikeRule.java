@@ -29,8 +29,8 @@ final class SpikeRule {
      * @return 0, or the width of the narrowest spike found, negative for one below its neighbours
      */
     int record(ScoreState state, double[] values) {
-        double[] before = state.spikeBefore();
-        double[] high = state.spikeHigh();
+        double[] before = state.excursions().spikeBefore();
+        double[] high = state.excursions().spikeHigh();
         boolean learn = state.updates() > JUMP_SETTLE;
         boolean judge = learn && judges(state);
         int found = 0;
@@ -63,18 +63,18 @@ final class SpikeRule {
         }
         if (restart) {
             java.util.Arrays.fill(high, 0.0);
-            state.spikesSeen = 0;
+            state.excursions().spikesSeen = 0;
             return 0;
         }
         if (learn) {
-            state.spikesSeen++;
+            state.excursions().spikesSeen++;
         }
         return found;
     }
 
     /** Whether the key's excursions are learnt, so that the spike rule judges its readings ({@link #record}). */
     boolean judges(ScoreState state) {
-        return config.spikeRows() > 0 && state.spikesSeen() >= JUMP_SETTLE;
+        return config.spikeRows() > 0 && state.excursions().spikesSeen() >= JUMP_SETTLE;
     }
 
     static double spikeScale(double reading, boolean root) {

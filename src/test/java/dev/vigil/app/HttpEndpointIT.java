@@ -116,9 +116,9 @@ class HttpEndpointIT {
         assertEquals(last.timestamp(), n.get("lastTimestamp").asLong());
         assertEquals(scenario.events.get(key).get(0).timestamp(), n.get("firstTimestamp").asLong());
         assertEquals(state.ageAt(last.timestamp()) < ScoringConfig.DAY_MS, n.get("youngRange").asBoolean());
-        assertEquals(state.score().jumpsSeen() >= dev.vigil.score.Scorer.JUMP_SETTLE,
+        assertEquals(state.score().excursions().jumpsSeen() >= dev.vigil.score.Scorer.JUMP_SETTLE,
                 n.get("jumpsLearnt").asBoolean());
-        assertEquals(state.score().spikesSeen() >= dev.vigil.score.Scorer.JUMP_SETTLE,
+        assertEquals(state.score().excursions().spikesSeen() >= dev.vigil.score.Scorer.JUMP_SETTLE,
                 n.get("spikesLearnt").asBoolean());
         assertEquals(new dev.vigil.score.Scorer(DetectorConfig.defaults().scoring()).hourWeight(
                 state.ageAt(last.timestamp()), last.timestamp()), n.get("timeOfDayWeight").asDouble(), 0.0);

@@ -317,8 +317,10 @@ class DetectorStateCodecTest {
         assertEquals(9, bytes[0]);
         DetectorState state = DetectorStateCodec.decode(bytes);
         assertEquals(SyntheticSeries.START, state.firstTimestamp());
-        assertEquals(0, state.score().jumpsSeen(), "no jumps learnt: the range rule asks for none until they are");
-        assertArrayEquals(state.score().recentMean(), state.score().jumpLevel(), "the level starts at the recent mean");
+        assertEquals(0, state.score().excursions().jumpsSeen(),
+                "no jumps learnt: the range rule asks for none until they are");
+        assertArrayEquals(state.score().recentMean(), state.score().excursions().jumpLevel(),
+                "the level starts at the recent mean");
         java.nio.ByteBuffer jumps = insertedAtScoreEnd(bytes, reencoded(bytes, true), LATER_SCORE);
         assertEquals(state.score().recentMean()[0], jumps.getDouble());
         assertEquals(0.0, jumps.getDouble());
@@ -331,10 +333,11 @@ class DetectorStateCodecTest {
         byte[] bytes = fixture(FIXTURE_V10);
         assertEquals(10, bytes[0]);
         DetectorState state = DetectorStateCodec.decode(bytes);
-        assertEquals(10.25, state.score().jumpLevel()[0]);
-        assertEquals(0, state.score().spikesSeen(), "no excursions learnt: the spike rule judges none until they are");
+        assertEquals(10.25, state.score().excursions().jumpLevel()[0]);
+        assertEquals(0, state.score().excursions().spikesSeen(),
+                "no excursions learnt: the spike rule judges none until they are");
         double last = state.score().last()[0];
-        assertArrayEquals(new double[] {last, last}, state.score().spikeBefore(),
+        assertArrayEquals(new double[] {last, last}, state.score().excursions().spikeBefore(),
                 "the readings before start at the last");
         java.nio.ByteBuffer spikes = insertedAtScoreEnd(bytes, reencoded(bytes, true), SPIKE_SECTION + HOUR_SECTION);
         assertEquals(last, spikes.getDouble());
@@ -349,7 +352,7 @@ class DetectorStateCodecTest {
         byte[] bytes = fixture(FIXTURE_V11);
         assertEquals(11, bytes[0]);
         DetectorState state = DetectorStateCodec.decode(bytes);
-        assertEquals(9.5, state.score().spikeBefore()[0]);
+        assertEquals(9.5, state.score().excursions().spikeBefore()[0]);
         assertArrayEquals(new float[Scorer.HOUR_BINS], state.score().hourMean(),
                 "no profile learnt: the drift signal measures against the centre until it is");
         java.nio.ByteBuffer hours = insertedAtScoreEnd(bytes, reencoded(bytes, true), HOUR_SECTION);
@@ -432,11 +435,11 @@ class DetectorStateCodecTest {
         assertTrue(state.coldStart(), "the fixture's key is on the shared model (cold start)");
         assertEquals(SyntheticSeries.START, state.firstTimestamp());
         assertEquals(299 * SyntheticSeries.STEP_MS, state.ageAt(state.lastTimestamp()));
-        assertEquals(10.25, state.score().jumpLevel()[0]);
-        assertEquals(-3.5, state.score().jumpLow()[0]);
-        assertEquals(4.75, state.score().jumpHigh()[0]);
-        assertEquals(9.5, state.score().spikeBefore()[0]);
-        assertArrayEquals(new double[] {1.25, 0.75}, state.score().spikeHigh());
+        assertEquals(10.25, state.score().excursions().jumpLevel()[0]);
+        assertEquals(-3.5, state.score().excursions().jumpLow()[0]);
+        assertEquals(4.75, state.score().excursions().jumpHigh()[0]);
+        assertEquals(9.5, state.score().excursions().spikeBefore()[0]);
+        assertArrayEquals(new double[] {1.25, 0.75}, state.score().excursions().spikeHigh());
         assertEquals(-2.5f, state.score().hourMean()[0]);
         assertEquals(1.75f, state.score().hourMean()[Scorer.HOUR_BINS - 1]);
         assertEquals(DetectorStateCodec.decode(fixture(FIXTURE_V12)).score(), state.score(),

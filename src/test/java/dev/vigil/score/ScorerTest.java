@@ -124,7 +124,8 @@ class ScorerTest {
                     Scorer.ESTABLISHED);
         }
         assertTrue(scorer.asksForJump(state), "the jumps are learnt: the codec carries them");
-        assertTrue(state.jumpLow()[0] < 0 && state.jumpHigh()[0] > 0 && state.jumpHigh()[1] > 0);
+        Excursions learnt = state.excursions();
+        assertTrue(learnt.jumpLow()[0] < 0 && learnt.jumpHigh()[0] > 0 && learnt.jumpHigh()[1] > 0);
         java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(ScoreStateCodec.size(state));
         ScoreStateCodec.write(state, buf);
         assertEquals(buf.capacity(), buf.position());

@@ -76,12 +76,13 @@ class SpikeRuleTest {
         for (int t = 0; t < 700; t++) {
             scorer.score(state, new double[] {100 + rnd.nextInt(21)}, null, Scorer.ESTABLISHED);
         }
-        assertEquals(700 - Scorer.JUMP_SETTLE - 1, state.spikesSeen());
-        assertTrue(state.spikeHigh()[0] < Math.sqrt(120) - Math.sqrt(100), "on the square-root scale: "
-                + state.spikeHigh()[0]);
+        assertEquals(700 - Scorer.JUMP_SETTLE - 1, state.excursions().spikesSeen());
+        assertTrue(state.excursions().spikeHigh()[0] < Math.sqrt(120) - Math.sqrt(100), "on the square-root scale: "
+                + state.excursions().spikeHigh()[0]);
         scorer.score(state, new double[] {110.5}, null, Scorer.ESTABLISHED);
-        assertEquals(0, state.spikesSeen(), "no longer a count: its excursions are learnt again on the reading scale");
-        assertArrayEquals(new double[Scorer.SPIKE_WIDTHS], state.spikeHigh());
+        assertEquals(0, state.excursions().spikesSeen(),
+                "no longer a count: its excursions are learnt again on the reading scale");
+        assertArrayEquals(new double[Scorer.SPIKE_WIDTHS], state.excursions().spikeHigh());
     }
 
     @Test
@@ -108,8 +109,8 @@ class SpikeRuleTest {
         assertEquals(0, buf.remaining());
         ScoreState back = ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array()));
         assertEquals(state, back);
-        assertArrayEquals(new double[] {x[697], x[698]}, back.spikeBefore());
-        assertTrue(back.spikeHigh()[0] > 0 && back.spikeHigh()[1] > 0);
+        assertArrayEquals(new double[] {x[697], x[698]}, back.excursions().spikeBefore());
+        assertTrue(back.excursions().spikeHigh()[0] > 0 && back.excursions().spikeHigh()[1] > 0);
         // the count of readings learnt is the section's last field, before the hour profile and the rhythm byte
         buf.putLong(buf.capacity() - 1 - 4 * Scorer.HOUR_BINS - 8, state.updates() + 1);
         assertEquals("score state has 701 excursions learnt of 700 readings", org.junit.jupiter.api.Assertions
