@@ -35,6 +35,18 @@ function rhythmText(now) {
   return on.length ? 'daily rhythm judged on ' + on.join(', ') : 'daily rhythm not judged';
 }
 
+/**
+ * What a count key has learnt of its bursts (/sensors countDispersion: φ, or one per channel, null for a channel that
+ * does not count), for the summary; null for a key that keeps none.
+ */
+function dispersionText(now) {
+  const d = now.countDispersion;
+  if (d === null || d === undefined) return null;
+  if (typeof d === 'number') return 'counts, over-dispersion ' + d.toFixed(2);
+  const counted = Object.keys(d).filter((c) => d[c] !== null).map((c) => c + ' ' + d[c].toFixed(2));
+  return counted.length ? 'counts, over-dispersion ' + counted.join(', ') : null;
+}
+
 class SensorView {
   constructor(key, topology, at) {
     this.key = key;
@@ -211,7 +223,7 @@ class SensorView {
   summary(now) {
     const parts = [now.events + ' events', 'latest reading ' + formatTime(now.lastTimestamp),
       'score ' + now.score.toFixed(3), now.alertOpen ? 'alert open' : 'no alert open',
-      modelText(now), now.warmup ? 'warming up' : 'warmed up', rhythmText(now),
+      modelText(now), now.warmup ? 'warming up' : 'warmed up', rhythmText(now), dispersionText(now),
       'read on ' + now.instance].filter((p) => p !== null);
     $('sensor-summary').textContent = parts.join(' · ');
     this.usualFrom(now);

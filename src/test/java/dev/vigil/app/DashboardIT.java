@@ -157,6 +157,13 @@ class DashboardIT {
             wait.until(d -> d.findElement(By.id("sensor-summary")).getText().contains(rhythm));
             assertEquals("daily rhythm judged on temp", ((JavascriptExecutor) browser).executeScript(
                     "return rhythmText({rhythmJudged: {temp: true, visits: false}})"), "a multichannel key's");
+            // and, for a key that counts, how bursty it has learnt it is (null for pump-1's readings, which do not)
+            assertTrue(now.get("countDispersion").isNull(), "pump-1 does not count: " + now);
+            assertFalse(browser.findElement(By.id("sensor-summary")).getText().contains("over-dispersion"));
+            assertEquals("counts, over-dispersion visits 0.42", ((JavascriptExecutor) browser).executeScript(
+                    "return dispersionText({countDispersion: {temp: null, visits: 0.4213}})"));
+            assertEquals("counts, over-dispersion 0.00", ((JavascriptExecutor) browser).executeScript(
+                    "return dispersionText({countDispersion: 0})"));
             long last = eventTime(MAX - 1);
             double expectedUsual = now.get("usualByTimeOfDay").get((int) (last % 86_400_000L / 7_200_000L)).asDouble();
             wait.until(d -> expectedUsual == ((Number) ((JavascriptExecutor) d).executeScript(

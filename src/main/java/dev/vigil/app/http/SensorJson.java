@@ -7,6 +7,7 @@ import dev.vigil.detect.HistoryWindow;
 import dev.vigil.lstm.LstmModel;
 import dev.vigil.lstm.TrainingInfo;
 import dev.vigil.score.CalendarClock;
+import dev.vigil.score.CountDispersion;
 import dev.vigil.score.IdleReadings;
 import dev.vigil.score.RhythmState;
 import dev.vigil.score.ScoreState;
@@ -60,6 +61,7 @@ final class SensorJson {
         idle(out, t.topology().channels(), score);
         // a counter key's totals at its latest reading (the topology's counters; null for other channels and keys)
         reading(out, "counterTotals", t.topology().channels(), score.counterTotals());
+        reading(out, "countDispersion", t.topology().channels(), dispersion(score));
         reading(out, "value", t.topology().channels(), score.updates() > 0 ? score.last() : null);
         reading(out, "prediction", t.topology().channels(), s.hasPrediction() ? s.prediction() : null);
         int n = score.error().recentCount();
@@ -225,6 +227,22 @@ final class SensorJson {
                 }
             }
         }
+    }
+
+    /**
+     * Per channel, the over-dispersion φ a count key has learnt ({@code scoring.countDispersionHalfLife}; NaN for a
+     * channel that does not count), or null when the key keeps none (no channel counts, or the setting is off).
+     */
+    private static double[] dispersion(ScoreState score) {
+        CountDispersion d = score.dispersion();
+        if (d == null) {
+            return null;
+        }
+        double[] phi = new double[score.channels()];
+        for (int c = 0; c < phi.length; c++) {
+            phi[c] = score.counts()[c] ? d.phi(c) : Double.NaN;
+        }
+        return phi;
     }
 
     /** {@code field}: a number (an object by channel name for a multichannel topology); NaN as null. */

@@ -106,6 +106,32 @@ class SensorJsonTest {
     }
 
     @Test
+    void shouldShowTheOverDispersionACountKeyHasLearnt() {
+        ServedTopology t = topology(ScoringConfig.defaults());
+        JsonNode steady = SensorJson.state(t, "door-1", "here:8080", 3, twoWeeksOfVisits(t, 0));
+        JsonNode bursty = SensorJson.state(t, "door-1", "here:8080", 3, twoWeeksOfVisits(t, 0.5));
+        double quiet = steady.get("countDispersion").asDouble();
+        double loud = bursty.get("countDispersion").asDouble();
+        assertTrue(quiet < 0.05 && loud > 0.1, "a rate that wanders widens the misses: " + quiet + ", " + loud);
+        ServedTopology off = topology(ScoringConfigs.with(ScoringConfig.defaults(), "countDispersionHalfLife", 0));
+        assertTrue(SensorJson.state(off, "door-1", "here:8080", 3, twoWeeksOfVisits(off, 0.5))
+                .get("countDispersion").isNull(), "none kept while the setting is off");
+    }
+
+    /** Visits counted per step around a daily rate of 20, the rate log-normal with this spread from step to step. */
+    private static DetectorState twoWeeksOfVisits(ServedTopology t, double spread) {
+        Detector detector = new Detector(t.detector());
+        DetectorState state = detector.newState();
+        Random random = new Random(5);
+        for (int i = 0; i < 14 * DAY; i++) {
+            double rate = 20 * (1 + 0.25 * Math.sin(2 * Math.PI * (i % DAY) / DAY));
+            double x = Math.rint(rate * Math.exp(spread * random.nextGaussian() - spread * spread / 2));
+            detector.step(null, state, new Event(MONDAY + i * STEP_MS, new double[] {x}));
+        }
+        return state;
+    }
+
+    @Test
     void shouldShowWhetherTheRhythmJudgesEachChannel() {
         TopologyConfig topology = new TopologyConfig("rooms", "rooms-events", null, List.of("temp", "visits"), "ts",
                 0, 65_536, "rooms-scores", "rooms-alerts", "rooms-dlq", "rooms-models", Map.of());
