@@ -1,10 +1,10 @@
 package dev.vigil.score;
 
 import dev.vigil.BadBytesException;
+import dev.vigil.eval.synth.RandomDraws;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -24,42 +24,17 @@ class CountDispersionTest {
     private final ScoringConfig bare = ScoringConfigs.with(on, "rhythmHalfLife", 0, "countIdleRuns", false);
 
     /**
-     * Counts around {@link #RATE}, negative binomial with dispersion {@code phi} (a Poisson draw of a gamma rate;
-     * {@code phi} 0: Poisson), each predicted at the rate; returns the state after {@code n}.
+     * Counts around {@link #RATE}, negative binomial with dispersion {@code phi} ({@code phi} 0: Poisson), each
+     * predicted at the rate; returns the state after {@code n}.
      */
     private static ScoreState counted(Scorer scorer, double phi, int n) {
         ScoreState state = scorer.newState(1);
-        Random random = new Random(11);
+        RandomDraws draws = new RandomDraws(11);
         for (int t = 0; t < n; t++) {
-            double rate = phi == 0 ? RATE : gamma(random, 1 / phi) * RATE * phi;
-            scorer.score(state, new double[] {poisson(random, rate)}, t == 0 ? null : new double[] {RATE},
-                    Scorer.ESTABLISHED);
+            double x = phi == 0 ? draws.poisson(RATE) : draws.negativeBinomial(RATE, 1 / phi);
+            scorer.score(state, new double[] {x}, t == 0 ? null : new double[] {RATE}, Scorer.ESTABLISHED);
         }
         return state;
-    }
-
-    /** A gamma draw of shape {@code k} >= 1 and scale 1 (Marsaglia and Tsang). */
-    private static double gamma(Random random, double k) {
-        double d = k - 1.0 / 3;
-        double c = 1 / Math.sqrt(9 * d);
-        while (true) {
-            double z = random.nextGaussian();
-            double v = Math.pow(1 + c * z, 3);
-            if (v > 0 && Math.log(random.nextDouble()) < z * z / 2 + d - d * v + d * Math.log(v)) {
-                return d * v;
-            }
-        }
-    }
-
-    private static double poisson(Random random, double rate) {
-        double limit = Math.exp(-rate);
-        double product = random.nextDouble();
-        int count = 0;
-        while (product > limit) {
-            product *= random.nextDouble();
-            count++;
-        }
-        return count;
     }
 
     /** The raw score of one more reading {@code x} predicted as {@code p}, on a copy of the state. */

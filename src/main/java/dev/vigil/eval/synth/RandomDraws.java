@@ -4,16 +4,17 @@ import java.util.SplittableRandom;
 
 /**
  * The few distributions the synthetic corpus draws from, all from one explicit {@link SplittableRandom} (no
- * hidden global generator), so a corpus is a pure function of its seed. Not thread-safe.
+ * hidden global generator), so a corpus is a pure function of its seed; public for tests that need counts of a known
+ * dispersion. Not thread-safe.
  */
-final class RandomDraws {
+public final class RandomDraws {
     private final SplittableRandom random;
 
     RandomDraws(SplittableRandom random) {
         this.random = random;
     }
 
-    RandomDraws(long seed) {
+    public RandomDraws(long seed) {
         this(new SplittableRandom(seed));
     }
 
@@ -80,7 +81,7 @@ final class RandomDraws {
     }
 
     /** Poisson with the given mean (exact below 30, normal approximation above), never negative. */
-    long poisson(double mean) {
+    public long poisson(double mean) {
         if (mean <= 0) {
             return 0;
         }
@@ -98,7 +99,7 @@ final class RandomDraws {
     }
 
     /** Negative binomial as a gamma-Poisson mixture: mean {@code mean}, variance {@code mean + mean²/dispersion}. */
-    long negativeBinomial(double mean, double dispersion) {
+    public long negativeBinomial(double mean, double dispersion) {
         return poisson(mean * gamma(dispersion) / dispersion);
     }
 }
