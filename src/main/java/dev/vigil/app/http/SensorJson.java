@@ -150,13 +150,12 @@ final class SensorJson {
             out.putNull(field);
             return;
         }
-        ObjectNode byChannel = channels.isEmpty() ? null : out.putObject(field);
-        for (int c = 0; c < score.channels(); c++) {
-            ArrayNode usual = byChannel == null ? out.putArray(field) : byChannel.putArray(channels.get(c));
+        byChannel(out, field, channels, (node, name, c) -> {
+            ArrayNode usual = node.putArray(name);
             for (int b = 0; b < per; b++) {
                 usual.add(score.center()[c] + bins[c * per + b]);
             }
-        }
+        });
     }
 
     /**
@@ -184,14 +183,7 @@ final class SensorJson {
         for (int c = 0; c < followed.length; c++) {
             followed[c] = r.swing()[c] > 0 ? r.follow()[c] / r.swing()[c] : Double.NaN;
         }
-        if (channels.isEmpty()) {
-            out.put("rhythmJudged", Scorer.rhythmJudges(score, 0));
-        } else {
-            ObjectNode judged = out.putObject("rhythmJudged");
-            for (int c = 0; c < channels.size(); c++) {
-                judged.put(channels.get(c), Scorer.rhythmJudges(score, c));
-            }
-        }
+        byChannel(out, "rhythmJudged", channels, (node, name, c) -> node.put(name, Scorer.rhythmJudges(score, c)));
         reading(out, "rhythmFollowed", channels, followed);
         profile(out, "usualOnWeekends", channels, score, r.weekend(), Scorer.HOUR_BINS);
         profile(out, "rhythmUsualByTimeOfDay", channels, score, r.weekday(), Scorer.RHYTHM_BINS);
@@ -249,13 +241,29 @@ final class SensorJson {
     private static void reading(ObjectNode out, String field, List<String> channels, double[] values) {
         if (values == null) {
             out.putNull(field);
-        } else if (channels.isEmpty()) {
-            number(out, field, values[0]);
         } else {
-            ObjectNode byChannel = out.putObject(field);
-            for (int c = 0; c < channels.size(); c++) {
-                number(byChannel, channels.get(c), values[c]);
-            }
+            byChannel(out, field, channels, (node, name, c) -> number(node, name, values[c]));
+        }
+    }
+
+    /** Writes one channel's part of a field: into {@code node} under {@code name}. */
+    @FunctionalInterface
+    private interface ChannelPart {
+        void write(ObjectNode node, String name, int c);
+    }
+
+    /**
+     * {@code field} for a single-value topology (channel 0's part under it), or an object under it with each channel's
+     * part by channel name for a multichannel one.
+     */
+    private static void byChannel(ObjectNode out, String field, List<String> channels, ChannelPart part) {
+        if (channels.isEmpty()) {
+            part.write(out, field, 0);
+            return;
+        }
+        ObjectNode node = out.putObject(field);
+        for (int c = 0; c < channels.size(); c++) {
+            part.write(node, channels.get(c), c);
         }
     }
 
