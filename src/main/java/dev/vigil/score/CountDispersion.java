@@ -48,11 +48,11 @@ public final class CountDispersion {
     }
 
     /**
-     * How much more a count's miss at {@code level} weighs than on the square-root scale, given channel c's
+     * How much more a count's shortfall at {@code level} weighs than on the square-root scale, given channel c's
      * dispersion: √((1 + φ·centre) / (1 + φ·level)) below the centre, 1 at or above it. The square-root scale takes a
      * count's variance to grow like its level; an over-dispersed count's grows like the level's square, so at a quiet
      * hour its noise is smaller than the square root says and a drop there stands out further. Above the centre, where
-     * bursts live, the square-root scale stands.
+     * bursts live, the square-root scale stands (weighing there too lost NAB's tweet windows, which are bursts).
      */
     double weight(int c, double centre, double level) {
         double phi = phi(c);

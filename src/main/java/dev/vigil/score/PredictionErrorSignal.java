@@ -95,9 +95,11 @@ final class PredictionErrorSignal {
     }
 
     /**
-     * How much more a count's miss weighs for the key's over-dispersion ({@link CountDispersion#weight}, at the level
-     * {@link #countFactor} measures it at), once {@link CountDispersion#SETTLE} readings are learnt; learns this
-     * reading's miss after weighing it. 1 while {@link ScoringConfig#countDispersionHalfLife()} is off.
+     * How much more a count's shortfall ({@code x} below its prediction) weighs for the key's over-dispersion ({@link
+     * CountDispersion#weight}, at the level {@link #countFactor} measures it at), once {@link CountDispersion#SETTLE}
+     * readings are learnt; a reading at or above its prediction weighs as on the square-root scale (a bursty count's
+     * quiet hours burst too). Learns this reading's miss after weighing it. 1 while {@link
+     * ScoringConfig#countDispersionHalfLife()} is off.
      */
     private double overdispersion(ScoreState state, int c, double x, double prediction) {
         CountDispersion dispersion = state.dispersion();
@@ -105,7 +107,7 @@ final class PredictionErrorSignal {
             return 1.0;
         }
         double root = (Math.sqrt(Math.max(x, 0)) + Math.sqrt(Math.max(prediction, 0))) / 2;
-        double weight = state.updates() <= CountDispersion.SETTLE ? 1.0
+        double weight = state.updates() <= CountDispersion.SETTLE || x >= prediction ? 1.0
                 : dispersion.weight(c, Math.max(state.center()[c], 1.0), Math.max(root * root, 1.0));
         dispersion.learn(c, x, prediction, Math.max(dispersionAlpha, 1.0 / (state.updates() + 1)));
         return weight;

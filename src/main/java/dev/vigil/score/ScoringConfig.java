@@ -132,10 +132,10 @@ import dev.vigil.BadConfigException;
  * @param countDispersionHalfLife with {@code countAware}, half-life, in events, of a count key's over-dispersion
  *                               ({@link CountDispersion}: the negative binomial's φ, learnt from the key's misses of its
  *                               predictions, each at most {@value CountDispersion#MISS_CLIP} of its standard deviation):
- *                               a miss below the count's centre weighs √((1 + φ·centre) / (1 + φ·level)) more than on
- *                               the square-root scale, since a bursty count's quiet hours are quieter than the square
- *                               root says, so a drop, dip or lost peak there stands out; above the centre the square
- *                               root stands. Used from a key's {@value CountDispersion#SETTLE}th reading; 8 bytes of
+ *                               a reading below both its prediction and the count's centre weighs √((1 + φ·centre) /
+ *                               (1 + φ·level)) more than on the square-root scale, since a bursty count's quiet hours
+ *                               are quieter than the square root says, so a drop, dip or lost peak there stands out; a
+ *                               reading above its prediction (a burst, at any hour) or above the centre as before. Used from a key's {@value CountDispersion#SETTLE}th reading; 8 bytes of
  *                               state a channel, on keys with a count channel; 0 disables; range 0..100,000, default
  *                               1000 (docs/detection-quality.md, thirty-sixth session)
  */

@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link ScoringConfig#countDispersionHalfLife()}: a count key learns its over-dispersion from its misses, and a miss
- * below its centre weighs more by it, one above as on the square-root scale.
+ * {@link ScoringConfig#countDispersionHalfLife()}: a count key learns its over-dispersion from its misses, and a
+ * shortfall below its centre weighs more by it, any other miss as on the square-root scale.
  */
 class CountDispersionTest {
     private static final double RATE = 40;
@@ -64,8 +64,9 @@ class CountDispersionTest {
         // a quiet hour's count of 12, cut to 1: far below the centre, where a bursty count's noise is smallest
         double drop = rawOf(with, a, 1, 12);
         assertTrue(drop > rawOf(without, b, 1, 12) + 0.1, "the drop weighs more: " + drop);
-        // a burst, and a miss just above the centre: the square-root scale's measure, to the bit
+        // a burst, a quiet hour's burst, and a miss just above the centre: the square-root scale's measure, to the bit
         assertEquals(rawOf(without, b, 130, 100), rawOf(with, a, 130, 100));
+        assertEquals(rawOf(without, b, 20, 8), rawOf(with, a, 20, 8), "above its prediction, below the centre");
         assertEquals(rawOf(without, b, 52, 45), rawOf(with, a, 52, 45));
         // Poisson counts: no dispersion, no difference below the centre either
         ScoreState poisson = counted(with, 0, 3000);
