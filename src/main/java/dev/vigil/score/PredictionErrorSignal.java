@@ -85,8 +85,10 @@ final class PredictionErrorSignal {
             scaled[c] = residual[c] / OnlineNormaliser.unit(state, c);
             double counted = scaled[c];
             if (countAware && state.counts()[c] && state.updates() > 1) {
-                scaled[c] *= countFactor(state.center()[c], values[c], prediction[c])
-                        * overdispersion(state, c, values[c], prediction[c]);
+                double centre = Math.max(state.center()[c], 1.0);
+                double level = countLevel(values[c], prediction[c]);
+                scaled[c] *= countFactor(centre, level) * overdispersion(state, c, values[c], prediction[c], centre,
+                        level);
                 counted = burstCap > 0 ? Math.min(scaled[c], burstCap) : scaled[c];
             }
             sumSquares += counted * counted;
@@ -96,19 +98,18 @@ final class PredictionErrorSignal {
 
     /**
      * How much more a count's shortfall ({@code x} below its prediction) weighs for the key's over-dispersion ({@link
-     * CountDispersion#weight}, at the level {@link #countFactor} measures it at), once {@link CountDispersion#SETTLE}
-     * readings are learnt; a reading at or above its prediction weighs as on the square-root scale (a bursty count's
-     * quiet hours burst too). Learns this reading's miss after weighing it. 1 while {@link
-     * ScoringConfig#countDispersionHalfLife()} is off.
+     * CountDispersion#weight}, at the {@code level} and {@code centre} {@link #countFactor} measures it by), once
+     * {@link CountDispersion#SETTLE} readings are learnt; a reading at or above its prediction weighs as on the
+     * square-root scale (a bursty count's quiet hours burst too). Learns this reading's miss after weighing it. 1 while
+     * {@link ScoringConfig#countDispersionHalfLife()} is off.
      */
-    private double overdispersion(ScoreState state, int c, double x, double prediction) {
+    private double overdispersion(ScoreState state, int c, double x, double prediction, double centre, double level) {
         CountDispersion dispersion = state.dispersion();
         if (dispersion == null) {
             return 1.0;
         }
-        double root = (Math.sqrt(Math.max(x, 0)) + Math.sqrt(Math.max(prediction, 0))) / 2;
         double weight = state.updates() <= CountDispersion.SETTLE || x >= prediction ? 1.0
-                : dispersion.weight(c, Math.max(state.center()[c], 1.0), Math.max(root * root, 1.0));
+                : dispersion.weight(c, centre, level);
         dispersion.learn(c, x, prediction, Math.max(dispersionAlpha, 1.0 / (state.updates() + 1)));
         return weight;
     }
@@ -138,11 +139,17 @@ final class PredictionErrorSignal {
     /**
      * For a count, noise grows like the square root of the level (Poisson-like), so its miss is measured on the
      * square-root scale: √x - √p = (x - p) / (√x + √p), and the channel's unit there is about scale / (2√centre).
-     * The factor turns a miss in scales into that: 2√centre / (√x + √p), levels floored at 1 (a count near 0 is not
-     * infinitely sharp). A burst at a high level weighs less, a drop at a low level more; about 1 near the centre.
+     * The factor turns a miss in scales into that: 2√centre / (√x + √p) = √(centre / level) ({@link #countLevel}),
+     * {@code centre} and the level floored at 1 (a count near 0 is not infinitely sharp). A burst at a high level
+     * weighs less, a drop at a low level more; about 1 near the centre.
      */
-    static double countFactor(double centre, double x, double prediction) {
-        double here = Math.sqrt(Math.max(x, 0)) + Math.sqrt(Math.max(prediction, 0));
-        return 2 * Math.sqrt(Math.max(centre, 1.0)) / Math.max(here, 2.0);
+    static double countFactor(double centre, double level) {
+        return Math.sqrt(centre) / Math.sqrt(level);
+    }
+
+    /** The level a count's miss of {@code prediction} by {@code x} is measured at: ((√x + √p) / 2)², at least 1. */
+    static double countLevel(double x, double prediction) {
+        double root = (Math.sqrt(Math.max(x, 0)) + Math.sqrt(Math.max(prediction, 0))) / 2;
+        return Math.max(root * root, 1.0);
     }
 }
