@@ -29,13 +29,14 @@ final class RangeRule {
      * @return the channel that broke the range (of several, the one furthest outside, {@link #further}), or -1
      */
     int record(ScoreState state, double[] values, double tolerance, boolean jumpAsked) {
-        double[] level = state.excursions().jumpLevel();
+        Excursions learnt = state.excursions();
+        double[] level = learnt.jumpLevel();
         long n = state.updates();
         int broke = -1;
         if (jumpAlpha == 0 || n == 0) {
             // off: the level follows the last reading, so that it starts from there if the rule is turned on
             System.arraycopy(values, 0, level, 0, values.length);
-            state.excursions().jumpsSeen = 0;
+            learnt.jumpsSeen = 0;
             for (int c = 0; c < values.length; c++) {
                 if (OnlineNormaliser.outsideRange(state, c, values[c], tolerance)) {
                     broke = further(state, values, c, broke);
@@ -45,8 +46,8 @@ final class RangeRule {
         }
         boolean learn = n > JUMP_SETTLE;
         double alpha = Math.max(jumpAlpha, 1.0 / (n + 1));
-        double[] low = state.excursions().jumpLow();
-        double[] high = state.excursions().jumpHigh();
+        double[] low = learnt.jumpLow();
+        double[] high = learnt.jumpHigh();
         for (int c = 0; c < values.length; c++) {
             double jump = values[c] - level[c];
             if (OnlineNormaliser.outsideRange(state, c, values[c], tolerance)
@@ -54,13 +55,13 @@ final class RangeRule {
                 broke = further(state, values, c, broke);
             }
             if (learn) {
-                low[c] = state.excursions().jumpsSeen == 0 ? jump : Math.min(low[c], jump);
-                high[c] = state.excursions().jumpsSeen == 0 ? jump : Math.max(high[c], jump);
+                low[c] = learnt.jumpsSeen == 0 ? jump : Math.min(low[c], jump);
+                high[c] = learnt.jumpsSeen == 0 ? jump : Math.max(high[c], jump);
             }
             level[c] += alpha * (values[c] - level[c]);
         }
         if (learn) {
-            state.excursions().jumpsSeen++;
+            learnt.jumpsSeen++;
         }
         return broke;
     }

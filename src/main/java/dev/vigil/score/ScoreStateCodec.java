@@ -145,13 +145,14 @@ public final class ScoreStateCodec {
         putAll(out, s.recentMean());
         putLevel(out, s.drift());
         out.putLong(s.repeatsAfterRepeat);
-        putAll(out, s.excursions().jumpLevel());
-        putAll(out, s.excursions().jumpLow());
-        putAll(out, s.excursions().jumpHigh());
-        out.putLong(s.excursions().jumpsSeen);
-        putAll(out, s.excursions().spikeBefore());
-        putAll(out, s.excursions().spikeHigh());
-        out.putLong(s.excursions().spikesSeen);
+        Excursions excursions = s.excursions();
+        putAll(out, excursions.jumpLevel());
+        putAll(out, excursions.jumpLow());
+        putAll(out, excursions.jumpHigh());
+        out.putLong(excursions.jumpsSeen);
+        putAll(out, excursions.spikeBefore());
+        putAll(out, excursions.spikeHigh());
+        out.putLong(excursions.spikesSeen);
         putFloats(out, s.hourMean());
         FlaggedSectionsCodec.write(s, out);
     }
@@ -251,7 +252,7 @@ public final class ScoreStateCodec {
     /**
      * The stuck-sensor, range and spike rules' sections (formats 8, 10 and 11), or what a state written before them
      * starts with: the repeats following a repeat estimated as independent repeats would give them, the jumps' level at
-     * the recent mean with none learnt, the readings before the last at the last with no excursions learnt.
+     * the recent mean with none learnt, the readings before the last at the last with no excursions excursions.
      */
     private static void readRuleSections(ByteBuffer in, ScoreState s, Set<Section> sections) {
         if (sections.contains(Section.RUNS)) {
@@ -264,22 +265,23 @@ public final class ScoreStateCodec {
         } else {
             s.repeatsAfterRepeat = s.updates == 0 ? 0 : Math.round((double) s.repeats * s.repeats / s.updates);
         }
+        Excursions excursions = s.excursions();
         if (sections.contains(Section.JUMPS)) {
-            getAll(in, s.excursions().jumpLevel());
-            getAll(in, s.excursions().jumpLow());
-            getAll(in, s.excursions().jumpHigh());
-            s.excursions().jumpsSeen = learnt(in, s, "jumps");
+            getAll(in, excursions.jumpLevel());
+            getAll(in, excursions.jumpLow());
+            getAll(in, excursions.jumpHigh());
+            excursions.jumpsSeen = learnt(in, s, "jumps");
         } else {
-            System.arraycopy(s.recentMean(), 0, s.excursions().jumpLevel(), 0, s.channels());
+            System.arraycopy(s.recentMean(), 0, excursions.jumpLevel(), 0, s.channels());
         }
         if (sections.contains(Section.SPIKES)) {
-            getAll(in, s.excursions().spikeBefore());
-            getAll(in, s.excursions().spikeHigh());
-            s.excursions().spikesSeen = learnt(in, s, "excursions");
+            getAll(in, excursions.spikeBefore());
+            getAll(in, excursions.spikeHigh());
+            excursions.spikesSeen = learnt(in, s, "excursions");
         } else {
             for (int c = 0; c < s.channels(); c++) {
-                java.util.Arrays.fill(s.excursions().spikeBefore(), c * Scorer.SPIKE_WIDTHS,
-                        (c + 1) * Scorer.SPIKE_WIDTHS, s.last()[c]);
+                java.util.Arrays.fill(excursions.spikeBefore(), c * Scorer.SPIKE_WIDTHS, (c + 1) * Scorer.SPIKE_WIDTHS,
+                        s.last()[c]);
             }
         }
     }

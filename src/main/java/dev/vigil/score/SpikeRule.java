@@ -29,8 +29,9 @@ final class SpikeRule {
      * @return 0, or the width of the narrowest spike found, negative for one below its neighbours
      */
     int record(ScoreState state, double[] values) {
-        double[] before = state.excursions().spikeBefore();
-        double[] high = state.excursions().spikeHigh();
+        Excursions learnt = state.excursions();
+        double[] before = learnt.spikeBefore();
+        double[] high = learnt.spikeHigh();
         boolean learn = state.updates() > JUMP_SETTLE;
         boolean judge = learn && judges(state);
         int found = 0;
@@ -63,11 +64,11 @@ final class SpikeRule {
         }
         if (restart) {
             java.util.Arrays.fill(high, 0.0);
-            state.excursions().spikesSeen = 0;
+            learnt.spikesSeen = 0;
             return 0;
         }
         if (learn) {
-            state.excursions().spikesSeen++;
+            learnt.spikesSeen++;
         }
         return found;
     }
