@@ -10,7 +10,11 @@ time on 28 March 2021), five-minute readings in UTC from 1 February to 30 April 
 each with noise (sd 2) and an autocorrelated wander (sd about 1). With --batch, four sensors of batch jobs
 instead: a level of 10 (noise sd 1, wander sd about 0.6, 40 days from 1 February 2021 UTC) with a burst every hour
 (+30 for 3 readings), every six hours (+25 for 6), every 90 minutes (+20 for 2) and every night (a backup: +40 from
-00:00 to 01:00 UTC). With --idle, five sensors of machines that idle at a constant reading (40 days from 1
+00:00 to 01:00 UTC). With --batch-break, the same four jobs, two noise seeds each, with one break of the
+schedule each on day 25: a run missing, an extra run half-way between two, a run three times as long, a run at half
+height (32 sensors, each with its anomaly in labels/anomalies.json and a 100-row window from its start, for
+`evaluate` to print what it caught).
+With --idle, five sensors of machines that idle at a constant reading (40 days from 1
 February 2021, UTC): a piece counter (about 30 a reading) at 0 from 22:00 to 06:00, a vibration sensor at 0.0 over
 the same hours, a counter (about 50) at 0 from 19:00 to 07:00 and all weekend, a power meter at exactly 1.5 from 22:00
 to 06:00, and a counter (about 20) at 0 from 20:00 to 06:00 and over the lunch hour; --idle-freeze writes the same
@@ -28,7 +32,8 @@ readings missing. Otherwise no anomalies: every alert is a false one. The window
 last 40 rows only so that `vigil evaluate` scores the corpus and prints its false alarms (outside the windows) by
 what opened them:
 
-  python3 scripts/daily_switches.py /tmp/switches      # or --batch, --idle, --idle-freeze, --idle-stop, --trend,
+  python3 scripts/daily_switches.py /tmp/switches      # or --batch, --batch-break, --idle, --idle-freeze,
+                                                       # --idle-stop, --trend,
                                                        # --meter, --gaps DIR
   java -jar target/vigil.jar evaluate --data /tmp/switches/data --labels /tmp/switches/labels/combined_windows.json \\
       --out /tmp/ev-switches --seeds 1-3
@@ -76,6 +81,34 @@ def batch_jobs():
             value = 10 + wander + r.gauss(0, 1) + (height if i % period < width else 0)
             rows.append(((start + i * STEP).strftime('%Y-%m-%d %H:%M:%S'), round(value, 3)))
         yield kind, rows
+
+
+BREAKS = ['missing', 'extra', 'long', 'low']
+
+
+def batch_breaks():
+    """The --batch-break sensors: (name, rows, (start, end, what)), one break of a --batch job's schedule each."""
+    start = datetime.datetime(2021, 2, 1)
+    n = 288 * 40
+    for seed in (1, 2):
+        for k, (kind, period, width, height) in enumerate(BATCH):
+            for b, brk in enumerate(BREAKS):
+                r = random.Random(1000 * seed + 10 * k + b)
+                on = [i % period < width for i in range(n)]
+                size = [height] * n
+                first = (288 * 25 // period) * period + period
+                at = first + period // 2 if brk == 'extra' else first
+                end = min(first + 3 * width - 1, first + period - 1 + width) if brk == 'long' else at + width - 1
+                for i in range(at, end + 1):
+                    on[i] = brk != 'missing'
+                    size[i] = height / 2 if brk == 'low' else height
+                rows = []
+                wander = 0.0
+                for i in range(n):
+                    wander = 0.95 * wander + 0.2 * r.gauss(0, 1)
+                    value = 10 + wander + r.gauss(0, 1) + (size[i] if on[i] else 0)
+                    rows.append(((start + i * STEP).strftime('%Y-%m-%d %H:%M:%S'), round(value, 3)))
+                yield f'{kind}_{brk}_{seed}', rows, (at, end, f'{brk} run')
 
 
 FREEZE_AT = '2021-03-03 09:00:00'
@@ -198,7 +231,7 @@ def switches():
 
 def main():
     args = sys.argv[1:]
-    modes = ('--batch', '--idle', '--idle-freeze', '--idle-stop', '--trend', '--meter', '--gaps')
+    modes = ('--batch', '--batch-break', '--idle', '--idle-freeze', '--idle-stop', '--trend', '--meter', '--gaps')
     mode = args[0] if args[:1] and args[0] in modes else None
     if mode:
         args = args[1:]
@@ -211,10 +244,15 @@ def main():
     idling = ('--idle', '--idle-freeze', '--idle-stop')
     sensors = batch_jobs() if mode == '--batch' else idle_machines() if mode in idling \
         else trending() if mode == '--trend' else meter() if mode == '--meter' else outages() if mode == '--gaps' \
-        else switches()
+        else ((kind, rows) for kind, rows, _ in batch_breaks()) if mode == '--batch-break' else switches()
+    breaks = {kind: brk for kind, _, brk in batch_breaks()} if mode == '--batch-break' else {}
     anomalies = {}
     for kind, rows in sensors:
         window = [rows[-40][0], rows[-1][0]]
+        if kind in breaks:
+            at, end, what = breaks[kind]
+            window = [rows[at][0], rows[at + 100][0]]
+            anomalies[f'g/{kind}.csv'] = [{'kind': 'contextual', 'start': at, 'end': end, 'detail': what}]
         if mode in ('--idle-freeze', '--idle-stop'):
             at = next(i for i, (stamp, _) in enumerate(rows) if stamp == FREEZE_AT)
             held = rows[at][1] if mode == '--idle-freeze' else rows[0][1]

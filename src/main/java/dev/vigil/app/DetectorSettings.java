@@ -55,9 +55,9 @@ record DetectorSettings(DetectorConfig detector, RetrainConfig retrain) {
         }
         String calendar = lstmValues.remove(CALENDAR);
         LstmConfig lstm = SettingOverrides.apply(LstmConfig.defaults(), "lstm", lstmValues);
-        if (calendar != null) {
-            lstm = lstm.withContextSize(CalendarInputs.parse("lstm." + CALENDAR, calendar).size());
-        }
+        CalendarInputs inputs = calendar != null ? CalendarInputs.parse("lstm." + CALENDAR, calendar)
+                : CalendarInputs.of(LstmConfig.defaults());
+        lstm = lstm.withContextSize(inputs.size(lstm.dayHarmonics()));
         TrainingConfig training = SettingOverrides.apply(TrainingConfig.defaults(), "training", bySection.get("training"));
         RetrainConfig base = RetrainConfig.defaults();
         RetrainConfig withTraining = base.withTraining(training);

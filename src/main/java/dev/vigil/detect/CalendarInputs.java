@@ -1,6 +1,7 @@
 package dev.vigil.detect;
 
 import dev.vigil.BadConfigException;
+import dev.vigil.lstm.LstmConfig;
 import java.util.Locale;
 
 /**
@@ -9,9 +10,11 @@ import java.util.Locale;
  * still learns a daily or weekly pattern, and an in-range break of it becomes a prediction error. Times are
  * local times of the detector's calendar ({@link dev.vigil.score.CalendarClock#local}, the zone of
  * {@code scoring.timeZone}, UTC by default), so that a daylight-saving change does not move a local habit's phase.
+ * The day's phase may come with its multiples ({@link LstmConfig#dayHarmonics()} h): a job that runs every six
+ * hours is one sharp peak of the fourth, which a network reads far more easily than four narrow arcs of the first.
  *
  * <pre>
- *   day phase  φd = 2π · (t mod 86,400,000 ms) / 86,400,000          inputs sin φd, cos φd
+ *   day phase  φd = 2π · (t mod 86,400,000 ms) / 86,400,000          inputs sin jφd, cos jφd for j = 1..h
  *   week phase φw = 2π · ((t + 3 days) mod 7 days) / 7 days (Monday 0) inputs sin φw, cos φw
  * </pre>
  *
@@ -22,9 +25,9 @@ import java.util.Locale;
 public enum CalendarInputs {
     /** No calendar inputs. */
     NONE(0),
-    /** Phase in the day: 2 inputs. */
+    /** Phase in the day: 2 inputs a harmonic. */
     DAY(2),
-    /** Phase in the day and in the week: 4 inputs. */
+    /** Phase in the day and in the week: 2 inputs a harmonic of the day, and 2. */
     WEEK(4);
 
     private static final long HOUR_MS = 3_600_000L;
@@ -43,9 +46,14 @@ public enum CalendarInputs {
         this.size = size;
     }
 
-    /** Context inputs this setting gives a model: 0, 2 or 4. */
+    /** Context inputs this setting gives a model with the day's phase alone: 0, 2 or 4. */
     public int size() {
         return size;
+    }
+
+    /** Context inputs this setting gives a model with {@code dayHarmonics} harmonics of the day: 0, 2h or 2h + 2. */
+    public int size(int dayHarmonics) {
+        return this == NONE ? 0 : size + 2 * (dayHarmonics - 1);
     }
 
     /** The setting's name in configuration: {@code none}, {@code day} or {@code week}. */
@@ -63,33 +71,43 @@ public enum CalendarInputs {
         throw new BadConfigException(key + " must be one of none, day, week, got '" + text + "'");
     }
 
-    /** The setting whose {@link #size()} is {@code contextSize}. */
-    public static CalendarInputs ofSize(int contextSize) {
+    /** The setting whose {@link #size(int)} with the shape's harmonics is the shape's {@code contextSize}. */
+    public static CalendarInputs of(LstmConfig shape) {
+        return ofSize(shape.contextSize(), shape.dayHarmonics());
+    }
+
+    /** The setting whose {@link #size(int)} with {@code dayHarmonics} is {@code contextSize}. */
+    public static CalendarInputs ofSize(int contextSize, int dayHarmonics) {
         for (CalendarInputs c : values()) {
-            if (c.size == contextSize) {
+            if (c.size(dayHarmonics) == contextSize) {
                 return c;
             }
         }
-        throw new BadConfigException("a model's context inputs must be 0, 2 or 4 calendar inputs, got " + contextSize);
+        throw new BadConfigException("a model's context inputs must be 0, " + DAY.size(dayHarmonics) + " or "
+                + WEEK.size(dayHarmonics) + " calendar inputs with " + dayHarmonics + " harmonic(s) of the day, got "
+                + contextSize);
     }
 
     /**
      * Writes the first {@code k} calendar inputs of local time {@code localMillis} ({@link
      * dev.vigil.score.CalendarClock#local}) into {@code out[offset..offset+k)}.
      *
-     * @param k 0, 2 (day) or 4 (day and week)
+     * @param k            0, 2h (day) or 2h + 2 (day and week)
+     * @param dayHarmonics h, the day's harmonics the inputs give ({@link LstmConfig#dayHarmonics()})
      */
-    public static void write(long localMillis, int k, double[] out, int offset) {
+    public static void write(long localMillis, int k, int dayHarmonics, double[] out, int offset) {
         if (k == 0) {
             return;
         }
         double day = 2 * Math.PI * Math.floorMod(localMillis, DAY_MS) / DAY_MS;
-        out[offset] = Math.sin(day);
-        out[offset + 1] = Math.cos(day);
-        if (k == 4) {
+        for (int j = 1; j <= dayHarmonics; j++) {
+            out[offset + 2 * j - 2] = Math.sin(j * day);
+            out[offset + 2 * j - 1] = Math.cos(j * day);
+        }
+        if (k == WEEK.size(dayHarmonics)) {
             double week = 2 * Math.PI * Math.floorMod(localMillis + WEEK_SHIFT_MS, WEEK_MS) / WEEK_MS;
-            out[offset + 2] = Math.sin(week);
-            out[offset + 3] = Math.cos(week);
+            out[offset + k - 2] = Math.sin(week);
+            out[offset + k - 1] = Math.cos(week);
         }
     }
 
@@ -123,10 +141,10 @@ public enum CalendarInputs {
     }
 
     /**
-     * Rows of {@code readings} followed by the first {@code k} calendar inputs of the matching local time: a model's
-     * training series.
+     * Rows of {@code readings} followed by the first {@code k} calendar inputs of the matching local time, with
+     * {@code dayHarmonics} harmonics of the day ({@link #write}): a model's training series.
      */
-    public static double[][] rows(double[][] readings, long[] timestamps, int k) {
+    public static double[][] rows(double[][] readings, long[] timestamps, int k, int dayHarmonics) {
         if (readings.length != timestamps.length) {
             throw new BadConfigException("readings and timestamps differ in length: " + readings.length + " and "
                     + timestamps.length);
@@ -135,7 +153,7 @@ public enum CalendarInputs {
         for (int t = 0; t < readings.length; t++) {
             int d = readings[t].length;
             rows[t] = java.util.Arrays.copyOf(readings[t], d + k);
-            write(timestamps[t], k, rows[t], d);
+            write(timestamps[t], k, dayHarmonics, rows[t], d);
         }
         return rows;
     }

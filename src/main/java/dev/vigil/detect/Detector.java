@@ -265,7 +265,7 @@ public final class Detector {
             input[c] = keyUnits ? (values[c] - score.center()[c]) / OnlineNormaliser.unit(score, c)
                     : values[c] - shift[c];
         }
-        CalendarInputs.write(clock.local(timestamp), k, input, values.length);
+        CalendarInputs.write(clock.local(timestamp), k, model.config().dayHarmonics(), input, values.length);
         norm.normaliseInput(input, input);
         LstmState lstm = state.lstm();
         stepper.step(model, lstm, input, output);

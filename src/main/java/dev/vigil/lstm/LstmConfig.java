@@ -22,9 +22,12 @@ import dev.vigil.BadConfigException;
  * @param contextSize extra inputs per step, read but not predicted; range 0..{@value #MAX_CONTEXT_SIZE},
  *                    default 0. In a topology's or detector's config it is the most a model may use; each
  *                    model's own config says how many it does use
+ * @param dayHarmonics how many (sin, cos) pairs of the day's phase the calendar inputs give, its multiples 1 to
+ *                    this ({@code dev.vigil.detect.CalendarInputs}); range 1..{@value #MAX_DAY_HARMONICS},
+ *                    default 1. More lets the network time jobs that run several times a day
  */
 public record LstmConfig(int inputSize, int hiddenSize, int layers, double forgetBias, boolean residual,
-                         int contextSize) {
+                         int contextSize, int dayHarmonics) {
 
     /** Largest supported {@code inputSize}. */
     public static final int MAX_INPUT_SIZE = 64;
@@ -32,8 +35,10 @@ public record LstmConfig(int inputSize, int hiddenSize, int layers, double forge
     public static final int MAX_HIDDEN_SIZE = 1024;
     /** Largest supported number of {@code layers}. */
     public static final int MAX_LAYERS = 4;
-    /** Largest supported {@code contextSize}. */
-    public static final int MAX_CONTEXT_SIZE = 8;
+    /** Largest supported {@code dayHarmonics}. */
+    public static final int MAX_DAY_HARMONICS = 4;
+    /** Largest supported {@code contextSize}: every day harmonic and the week's phase. */
+    public static final int MAX_CONTEXT_SIZE = 2 * MAX_DAY_HARMONICS + 2;
 
     public LstmConfig {
         checkRange("inputSize", inputSize, MAX_INPUT_SIZE);
@@ -45,6 +50,7 @@ public record LstmConfig(int inputSize, int hiddenSize, int layers, double forge
         if (contextSize < 0 || contextSize > MAX_CONTEXT_SIZE) {
             throw new BadConfigException("contextSize must be in [0, " + MAX_CONTEXT_SIZE + "], got " + contextSize);
         }
+        checkRange("dayHarmonics", dayHarmonics, MAX_DAY_HARMONICS);
     }
 
     /** A network without context inputs. */
@@ -52,10 +58,16 @@ public record LstmConfig(int inputSize, int hiddenSize, int layers, double forge
         this(inputSize, hiddenSize, layers, forgetBias, residual, 0);
     }
 
+    /** A network whose calendar inputs, if any, give the day's phase alone ({@code dayHarmonics} 1). */
+    public LstmConfig(int inputSize, int hiddenSize, int layers, double forgetBias, boolean residual,
+                      int contextSize) {
+        this(inputSize, hiddenSize, layers, forgetBias, residual, contextSize, 1);
+    }
+
     /**
      * inputSize 1, hiddenSize 32, layers 1, forgetBias 1.0, residual false, contextSize 2 (the time of day as a
-     * sin/cos pair: {@code lstm.calendar = day}). A head that predicts the reading itself, not its change, lets the
-     * time of day set the level, so an in-range break of a daily pattern becomes a prediction error
+     * sin/cos pair: {@code lstm.calendar = day}), dayHarmonics 1. A head that predicts the reading itself, not its
+     * change, lets the time of day set the level, so an in-range break of a daily pattern becomes a prediction error
      * (docs/detection-quality.md).
      */
     public static LstmConfig defaults() {
@@ -64,17 +76,21 @@ public record LstmConfig(int inputSize, int hiddenSize, int layers, double forge
 
     /** A copy with {@code inputSize = d}. */
     public LstmConfig withInputSize(int d) {
-        return new LstmConfig(d, hiddenSize, layers, forgetBias, residual, contextSize);
+        return new LstmConfig(d, hiddenSize, layers, forgetBias, residual, contextSize, dayHarmonics);
     }
 
     /** A copy with {@code contextSize = k}. */
     public LstmConfig withContextSize(int k) {
-        return new LstmConfig(inputSize, hiddenSize, layers, forgetBias, residual, k);
+        return new LstmConfig(inputSize, hiddenSize, layers, forgetBias, residual, k, dayHarmonics);
     }
 
-    /** Whether {@code other} has the same input size, hidden size, layer count and context size. */
+    /**
+     * Whether {@code other} has the same input size, hidden size, layer count and context inputs (their number and,
+     * when there are any, the day's harmonics).
+     */
     boolean sameShape(LstmConfig other) {
-        return fits(other) && other.contextSize == contextSize;
+        return fits(other) && other.contextSize == contextSize
+                && (contextSize == 0 || other.dayHarmonics == dayHarmonics);
     }
 
     /**
@@ -94,10 +110,14 @@ public record LstmConfig(int inputSize, int hiddenSize, int layers, double forge
                 && model.contextSize <= contextSize;
     }
 
-    /** {@code "d=3 H=32 layers=2"} (and {@code " context=2"} when there are context inputs), for messages. */
+    /**
+     * {@code "d=3 H=32 layers=2"} (and {@code " context=2"} when there are context inputs, {@code " dayHarmonics=4"}
+     * when they give more than the day's phase), for messages.
+     */
     public String shapeText() {
         return "d=" + inputSize + " H=" + hiddenSize + " layers=" + layers
-                + (contextSize > 0 ? " context=" + contextSize : "");
+                + (contextSize > 0 ? " context=" + contextSize : "")
+                + (contextSize > 0 && dayHarmonics > 1 ? " dayHarmonics=" + dayHarmonics : "");
     }
 
     private static void checkRange(String name, int value, int max) {

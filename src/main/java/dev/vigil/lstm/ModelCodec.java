@@ -17,7 +17,9 @@ import java.util.zip.CRC32;
  * context inputs; version 2 is the same with one more {@code int contextSize k} after the residual byte, and
  * {@code in_0 = d + k}; version 3 is version 2, any {@code k >= 0}, with the parameters as {@code 4P} bytes of
  * float32 in the layout of {@link ParameterLayout}: each {@code W_l}ᵀ row-major instead of {@code W_l}; version 4
- * is version 3 with the parameters as {@code 2P} bytes of IEEE 754 binary16, the same values):
+ * is version 3 with the parameters as {@code 2P} bytes of IEEE 754 binary16, the same values; in versions 3 and 4
+ * the context int's low byte is {@code k} and the byte above it the day's harmonics less one, 0 for a model whose
+ * calendar inputs give the day's phase alone, so such a model's bytes are what they were before harmonics):
  *
  * <pre>
  *  size      field
@@ -60,6 +62,8 @@ public final class ModelCodec {
     public static final int HALF_FORMAT_VERSION = 4;
     /** {@code "VGLM"} as a big-endian int. */
     static final int MAGIC = 0x56474C4D;
+    /** Where the day's harmonics less one sit in the context int of format versions 3 and 4. */
+    private static final int HARMONICS_SHIFT = 8;
     /** Bytes before the normalisation arrays: magic, version, four config numbers, residual. */
     private static final int CONFIG_END = 29;
     /** Bytes of training info after the model id: version, seed, epochs, two losses, points. */
@@ -81,7 +85,7 @@ public final class ModelCodec {
         out.putInt(MAGIC).putInt(format);
         out.putInt(config.inputSize()).putInt(config.hiddenSize()).putInt(config.layers());
         out.putDouble(config.forgetBias()).put((byte) (config.residual() ? 1 : 0));
-        out.putInt(config.contextSize());
+        out.putInt(config.contextSize() | (config.dayHarmonics() - 1) << HARMONICS_SHIFT);
         putAll(out, model.normalisation().center());
         putAll(out, model.normalisation().scale());
         TrainingInfo info = model.info();
@@ -160,12 +164,16 @@ public final class ModelCodec {
         if (residual != 0 && residual != 1) {
             throw new BadBytesException("residual flag must be 0 or 1, got " + residual);
         }
-        int contextSize = version == FORMAT_VERSION ? 0 : in.getInt();
+        int context = version == FORMAT_VERSION ? 0 : in.getInt();
+        boolean harmonics = version >= FLOAT_FORMAT_VERSION && context >= 0 && context >>> 2 * HARMONICS_SHIFT == 0;
+        int contextSize = harmonics ? context & 0xff : context;
+        int dayHarmonics = harmonics ? (context >>> HARMONICS_SHIFT) + 1 : 1;
         if (version == CONTEXT_FORMAT_VERSION && contextSize == 0) {
             throw new BadBytesException("a format-2 model must have context inputs, got contextSize 0");
         }
         try {
-            return new LstmConfig(inputSize, hiddenSize, layers, forgetBias, residual == 1, contextSize);
+            return new LstmConfig(inputSize, hiddenSize, layers, forgetBias, residual == 1, contextSize,
+                    dayHarmonics);
         } catch (VigilException e) {
             throw new BadBytesException("inconsistent model shape: " + e.getMessage(), e);
         }

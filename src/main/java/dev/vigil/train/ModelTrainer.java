@@ -65,7 +65,7 @@ public final class ModelTrainer {
         this.shape = shape;
         this.config = config;
         this.clock = clock;
-        this.calendar = CalendarInputs.ofSize(shape.contextSize());
+        this.calendar = CalendarInputs.of(shape);
         this.trainers = new LstmTrainer[shape.contextSize() + 1];
         this.stepper = new LstmStepper(shape);
     }
@@ -119,8 +119,8 @@ public final class ModelTrainer {
     private TrainingOutcome train(String modelId, long version, long seed, double[][] readings, long[] timestamps,
                                   LstmModel current, BooleanSupplier stop) {
         long start = System.nanoTime();
-        int k = calendar.learnableFrom(timestamps).size();
-        double[][] series = CalendarInputs.rows(readings, timestamps, k);
+        int k = calendar.learnableFrom(timestamps).size(shape.dayHarmonics());
+        double[][] series = CalendarInputs.rows(readings, timestamps, k, shape.dayHarmonics());
         Normalisation norm = Normalisation.fit(series, shape.inputSize());
         TrainingResult result;
         try {
@@ -171,7 +171,7 @@ public final class ModelTrainer {
         long count = 0;
         for (int t = 0; t + 1 < series.length; t++) {
             System.arraycopy(series[t], 0, x, 0, d);
-            CalendarInputs.write(timestamps[t], k, x, d);
+            CalendarInputs.write(timestamps[t], k, model.config().dayHarmonics(), x, d);
             own.normaliseInput(x, x);
             stepper.step(model, state, x, out);
             if (t + 1 >= from) {

@@ -5,6 +5,7 @@ import dev.vigil.config.TopologyConfig;
 import dev.vigil.config.TopologyConfigLoader;
 import dev.vigil.detect.CalendarInputs;
 import dev.vigil.detect.DetectorConfig;
+import dev.vigil.lstm.LstmConfig;
 import dev.vigil.train.RetrainConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,8 +66,7 @@ class DetectorSettingsTest {
             }
             try {
                 if (c.getName().equals("contextSize")) {
-                    int k = (int) c.getAccessor().invoke(r);
-                    out.add(section + ".calendar=" + CalendarInputs.ofSize(k).configName());
+                    out.add(section + ".calendar=" + CalendarInputs.of((LstmConfig) r).configName());
                     continue;
                 }
                 out.add(section + "." + c.getName() + "=" + c.getAccessor().invoke(r));
@@ -81,6 +81,16 @@ class DetectorSettingsTest {
         assertEquals(0, DetectorSettings.load(null, List.of("lstm.calendar=none")).detector().lstm().contextSize());
         assertEquals(2, DetectorSettings.load(null, List.of("lstm.calendar=day")).detector().lstm().contextSize());
         assertEquals(4, DetectorSettings.load(null, List.of("lstm.calendar=week")).detector().lstm().contextSize());
+        assertEquals(8, DetectorSettings.load(null, List.of("lstm.dayHarmonics=4")).detector().lstm().contextSize(),
+                "four harmonics of the day with the default calendar: sin and cos of each");
+        LstmConfig week = DetectorSettings.load(null, List.of("lstm.calendar=week", "lstm.dayHarmonics=2")).detector()
+                .lstm();
+        assertEquals(6, week.contextSize());
+        assertEquals(CalendarInputs.WEEK, CalendarInputs.of(week));
+        assertEquals(0, DetectorSettings.load(null, List.of("lstm.calendar=none", "lstm.dayHarmonics=3")).detector()
+                .lstm().contextSize());
+        assertEquals("dayHarmonics must be <= 4, got 5", assertThrows(BadConfigException.class,
+                () -> DetectorSettings.load(null, List.of("lstm.dayHarmonics=5"))).getMessage());
     }
 
     @Test

@@ -14,7 +14,7 @@ class CalendarInputsTest {
 
     private static double[] inputs(String instant, int k) {
         double[] out = new double[1 + k];
-        CalendarInputs.write(Instant.parse(instant).toEpochMilli(), k, out, 1);
+        CalendarInputs.write(Instant.parse(instant).toEpochMilli(), k, 1, out, 1);
         return out;
     }
 
@@ -34,6 +34,34 @@ class CalendarInputsTest {
         double[] midweek = inputs("2026-03-05T12:00:00Z", 4);
         assertEquals(0, midweek[3], TOLERANCE);
         assertEquals(-1, midweek[4], TOLERANCE);
+    }
+
+    @Test
+    void shouldGiveTheDaysHarmonicsBeforeTheWeek() {
+        // 03:00 is an eighth of the day: harmonics j = 1..4 at j * 45 degrees; 2026-03-02 is a Monday
+        double[] out = new double[1 + 10];
+        CalendarInputs.write(Instant.parse("2026-03-02T03:00:00Z").toEpochMilli(), 10, 4, out, 1);
+        double r = Math.sqrt(0.5);
+        double week = 2 * Math.PI * 3 / (7 * 24);
+        assertArrayEquals(new double[] {0, r, r, 1, 0, r, -r, 0, -1, Math.sin(week), Math.cos(week)}, out, TOLERANCE);
+        double[] day = new double[8];
+        CalendarInputs.write(Instant.parse("2026-03-02T06:00:00Z").toEpochMilli(), 8, 4, day, 0);
+        assertArrayEquals(new double[] {1, 0, 0, -1, -1, 0, 0, 1}, day, TOLERANCE,
+                "every six hours the fourth harmonic is back where it started");
+    }
+
+    @Test
+    void shouldTellTheSettingFromTheContextSizeAndHarmonics() {
+        assertEquals(CalendarInputs.DAY, CalendarInputs.ofSize(8, 4));
+        assertEquals(CalendarInputs.WEEK, CalendarInputs.ofSize(10, 4));
+        assertEquals(CalendarInputs.DAY, CalendarInputs.ofSize(4, 2), "two harmonics of the day");
+        assertEquals(CalendarInputs.WEEK, CalendarInputs.ofSize(4, 1), "the day's phase and the week's");
+        assertEquals(CalendarInputs.NONE, CalendarInputs.ofSize(0, 3));
+        assertEquals(6, CalendarInputs.DAY.size(3));
+        assertEquals(0, CalendarInputs.NONE.size(3));
+        BadConfigException e = assertThrows(BadConfigException.class, () -> CalendarInputs.ofSize(2, 2));
+        assertEquals("a model's context inputs must be 0, 4 or 6 calendar inputs with 2 harmonic(s) of the day, got 2",
+                e.getMessage());
     }
 
     @Test
@@ -58,7 +86,8 @@ class CalendarInputsTest {
     @Test
     void shouldAppendTheInputsToEveryReading() {
         long start = Instant.parse("2026-03-04T06:00:00Z").toEpochMilli();
-        double[][] rows = CalendarInputs.rows(new double[][] {{3.5}, {4.5}}, new long[] {start, start + 6 * 60 * MINUTE}, 2);
+        double[][] rows = CalendarInputs.rows(new double[][] {{3.5}, {4.5}},
+                new long[] {start, start + 6 * 60 * MINUTE}, 2, 1);
         assertArrayEquals(new double[] {3.5, 1, 0}, rows[0], TOLERANCE);
         assertArrayEquals(new double[] {4.5, 0, -1}, rows[1], TOLERANCE);
     }
@@ -68,7 +97,7 @@ class CalendarInputsTest {
         assertEquals(CalendarInputs.WEEK, CalendarInputs.parse("lstm.calendar", "week"));
         BadConfigException e = assertThrows(BadConfigException.class, () -> CalendarInputs.parse("lstm.calendar", "hourly"));
         assertEquals("lstm.calendar must be one of none, day, week, got 'hourly'", e.getMessage());
-        assertThrows(BadConfigException.class, () -> CalendarInputs.ofSize(3));
+        assertThrows(BadConfigException.class, () -> CalendarInputs.ofSize(3, 1));
     }
 
     private static long[] times(long start, int n, long step) {

@@ -240,6 +240,26 @@ class ModelCodecTest {
         assertArrayEquals(calendar.parameters(), decoded.parameters());
     }
 
+    @Test
+    void shouldKeepTheDaysHarmonicsInTheContextIntAndRefuseTooMany() {
+        LstmModel harmonics = LstmModel.initialise(new LstmConfig(1, 3, 1, 1.0, true, 8, 4), Normalisation.identity(1),
+                3).roundedToHalfPrecision();
+        byte[] bytes = ModelCodec.encode(harmonics);
+        int contextInt = 29;
+        assertEquals(8 | 3 << 8, ByteBuffer.wrap(bytes).getInt(contextInt), "k in the low byte, h - 1 above it");
+        LstmModel decoded = ModelCodec.decode(bytes);
+        assertEquals(new LstmConfig(1, 3, 1, 1.0, true, 8, 4), decoded.config());
+        assertEquals(4, decoded.config().dayHarmonics());
+        assertArrayEquals(bits(harmonics.parameters()), bits(decoded.parameters()));
+        LstmModel sameSize = LstmModel.initialise(new LstmConfig(1, 3, 1, 1.0, true, 4, 2), Normalisation.identity(1),
+                3);
+        assertEquals(2, ModelCodec.decode(ModelCodec.encode(sameSize)).config().dayHarmonics(),
+                "four inputs of two harmonics are not the day's and the week's phase");
+        ByteBuffer.wrap(bytes).putInt(contextInt, 10 | 4 << 8);
+        rewriteChecksum(bytes);
+        assertMessage(bytes, "inconsistent model shape: dayHarmonics must be <= 4, got 5");
+    }
+
     /** The released format-1 model fixture. */
     static byte[] fixture() throws IOException {
         return fixture("/fixtures/model-v1.bin");
