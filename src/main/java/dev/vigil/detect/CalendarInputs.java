@@ -111,6 +111,79 @@ public enum CalendarInputs {
         }
     }
 
+    /** Days a window must span for {@link #harmonicsFor} to judge its profile: fewer leave a day's wander in it. */
+    static final int MIN_DAYS_FOR_HARMONICS = 4;
+    /** Bins of the day the daily profile of {@link #harmonicsFor} is taken over: half-hours. */
+    static final int PROFILE_BINS = 48;
+    /**
+     * Share of a channel's variance the daily profile's harmonics 2 and up must explain, beside outweighing the first,
+     * for a window to read them: batch jobs' windows 0.18-0.26, a wandering server metric's at most 0.09 (a week's
+     * wander leaves a profile too), a business day's 0.18-0.23 with its first harmonic twice as strong.
+     */
+    static final double HARMONICS_SHARE = 0.15;
+
+    /**
+     * The day's harmonics a model of this window reads, 1 or {@code most}: {@code most} when the window's daily
+     * profile (each channel's mean reading in each half-hour of the day less its mean) holds more of its power in
+     * the harmonics 2 to {@code most} than in the first, and they explain at least {@value #HARMONICS_SHARE} of the
+     * readings' variance: the readings follow a schedule sharper than one cycle a day, such as a job that runs every
+     * six hours or a nightly backup. A daily cycle, office hours or a week's wander give the first harmonic alone; a
+     * window of fewer than {@value #MIN_DAYS_FOR_HARMONICS} days, in which a day's wander still shapes the profile,
+     * too.
+     *
+     * @param localTimes the readings' local times ({@link dev.vigil.score.CalendarClock#local})
+     */
+    public static int harmonicsFor(double[][] readings, long[] localTimes, int most) {
+        if (most <= 1 || readings.length == 0
+                || localTimes[localTimes.length - 1] - localTimes[0] < MIN_DAYS_FOR_HARMONICS * DAY_MS) {
+            return 1;
+        }
+        int d = readings[0].length;
+        double first = 0;
+        double higher = 0;
+        for (int c = 0; c < d; c++) {
+            double[] sum = new double[PROFILE_BINS];
+            int[] count = new int[PROFILE_BINS];
+            double total = 0;
+            double squares = 0;
+            for (int t = 0; t < readings.length; t++) {
+                int b = (int) (Math.floorMod(localTimes[t], DAY_MS) / (DAY_MS / PROFILE_BINS));
+                sum[b] += readings[t][c];
+                count[b]++;
+                total += readings[t][c];
+                squares += readings[t][c] * readings[t][c];
+            }
+            double mean = total / readings.length;
+            double variance = squares / readings.length - mean * mean;
+            if (!(variance > 0)) {
+                continue;
+            }
+            double[] profile = new double[PROFILE_BINS];
+            for (int b = 0; b < PROFILE_BINS; b++) {
+                if (count[b] == 0) {
+                    return 1;
+                }
+                profile[b] = sum[b] / count[b] - mean;
+            }
+            for (int k = 1; k <= most; k++) {
+                double re = 0;
+                double im = 0;
+                for (int b = 0; b < PROFILE_BINS; b++) {
+                    double angle = 2 * Math.PI * k * b / PROFILE_BINS;
+                    re += profile[b] * Math.cos(angle);
+                    im += profile[b] * Math.sin(angle);
+                }
+                double power = 2 * (re * re + im * im) / ((double) PROFILE_BINS * PROFILE_BINS) / variance;
+                if (k == 1) {
+                    first += power;
+                } else {
+                    higher += power;
+                }
+            }
+        }
+        return higher > first && higher / d > HARMONICS_SHARE ? most : 1;
+    }
+
     /**
      * The calendar inputs, up to this setting's, that a window with these event times covers at least twice:
      * what a model trained on it uses.

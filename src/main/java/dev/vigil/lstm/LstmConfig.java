@@ -24,7 +24,9 @@ import dev.vigil.BadConfigException;
  *                    model's own config says how many it does use
  * @param dayHarmonics how many (sin, cos) pairs of the day's phase the calendar inputs give, its multiples 1 to
  *                    this ({@code dev.vigil.detect.CalendarInputs}); range 1..{@value #MAX_DAY_HARMONICS},
- *                    default 1. More lets the network time jobs that run several times a day
+ *                    default 1 (4 in {@link #defaults()}). More lets the network time jobs that run several times
+ *                    a day. In a topology's or detector's config it is the most a model may read; each model's own
+ *                    config says how many it does
  */
 public record LstmConfig(int inputSize, int hiddenSize, int layers, double forgetBias, boolean residual,
                          int contextSize, int dayHarmonics) {
@@ -65,13 +67,15 @@ public record LstmConfig(int inputSize, int hiddenSize, int layers, double forge
     }
 
     /**
-     * inputSize 1, hiddenSize 32, layers 1, forgetBias 1.0, residual false, contextSize 2 (the time of day as a
-     * sin/cos pair: {@code lstm.calendar = day}), dayHarmonics 1. A head that predicts the reading itself, not its
+     * inputSize 1, hiddenSize 32, layers 1, forgetBias 1.0, residual false, contextSize 8 (the time of day as a
+     * sin/cos pair of its phase and of each multiple up to the fourth: {@code lstm.calendar = day}, dayHarmonics 4;
+     * a model reads the multiples only where its window's readings keep a schedule sharper than one cycle a day,
+     * {@code dev.vigil.detect.CalendarInputs#harmonicsFor}). A head that predicts the reading itself, not its
      * change, lets the time of day set the level, so an in-range break of a daily pattern becomes a prediction error
      * (docs/detection-quality.md).
      */
     public static LstmConfig defaults() {
-        return new LstmConfig(1, 32, 1, 1.0, false, 2);
+        return new LstmConfig(1, 32, 1, 1.0, false, 8, 4);
     }
 
     /** A copy with {@code inputSize = d}. */
@@ -82,6 +86,11 @@ public record LstmConfig(int inputSize, int hiddenSize, int layers, double forge
     /** A copy with {@code contextSize = k}. */
     public LstmConfig withContextSize(int k) {
         return new LstmConfig(inputSize, hiddenSize, layers, forgetBias, residual, k, dayHarmonics);
+    }
+
+    /** A copy with {@code dayHarmonics = h}. */
+    public LstmConfig withDayHarmonics(int h) {
+        return new LstmConfig(inputSize, hiddenSize, layers, forgetBias, residual, contextSize, h);
     }
 
     /**

@@ -66,7 +66,7 @@ public final class ModelTrainer {
         this.config = config;
         this.clock = clock;
         this.calendar = CalendarInputs.of(shape);
-        this.trainers = new LstmTrainer[shape.contextSize() + 1];
+        this.trainers = new LstmTrainer[(shape.contextSize() + 1) * (LstmConfig.MAX_DAY_HARMONICS + 1)];
         this.stepper = new LstmStepper(shape);
     }
 
@@ -119,15 +119,18 @@ public final class ModelTrainer {
     private TrainingOutcome train(String modelId, long version, long seed, double[][] readings, long[] timestamps,
                                   LstmModel current, BooleanSupplier stop) {
         long start = System.nanoTime();
-        int k = calendar.learnableFrom(timestamps).size(shape.dayHarmonics());
-        double[][] series = CalendarInputs.rows(readings, timestamps, k, shape.dayHarmonics());
+        CalendarInputs learnable = calendar.learnableFrom(timestamps);
+        int h = learnable == CalendarInputs.NONE ? 1
+                : CalendarInputs.harmonicsFor(readings, timestamps, shape.dayHarmonics());
+        int k = learnable.size(h);
+        double[][] series = CalendarInputs.rows(readings, timestamps, k, h);
         Normalisation norm = Normalisation.fit(series, shape.inputSize());
         TrainingResult result;
         try {
-            result = fineTunes(current, k, norm)
-                    ? trainer(k).fineTune(series, current, config.training().fineTuneEpochs(), seed, modelId, version,
-                            stop)
-                    : trainer(k).train(series, norm, seed, modelId, version, stop);
+            result = fineTunes(current, k, h, norm)
+                    ? trainer(k, h).fineTune(series, current, config.training().fineTuneEpochs(), seed, modelId,
+                            version, stop)
+                    : trainer(k, h).train(series, norm, seed, modelId, version, stop);
         } catch (TrainingStoppedException e) {
             return new TrainingOutcome(null, Double.NaN, Double.NaN, e.getMessage(), System.nanoTime() - start,
                     TrainingOutcome.Status.STOPPED);
@@ -195,11 +198,11 @@ public final class ModelTrainer {
      * model's. A window that moved further (a new level, a louder or quieter sensor) is learnt afresh, in its own
      * units.
      */
-    boolean fineTunes(LstmModel current, int k, Normalisation fresh) {
+    boolean fineTunes(LstmModel current, int k, int h, Normalisation fresh) {
         if (config.training().fineTuneEpochs() == 0 || current == null) {
             return false;
         }
-        if (!shape.withContextSize(k).trainsFrom(current.config())) {
+        if (!shape.withContextSize(k).withDayHarmonics(h).trainsFrom(current.config())) {
             return false;
         }
         Normalisation own = current.normalisation();
@@ -214,11 +217,14 @@ public final class ModelTrainer {
         return true;
     }
 
-    private LstmTrainer trainer(int k) {
-        if (trainers[k] == null) {
-            trainers[k] = new LstmTrainer(shape.withContextSize(k), config.training(), parallelism);
+    /** The trainer of models with {@code k} calendar inputs of {@code h} harmonics of the day. */
+    private LstmTrainer trainer(int k, int h) {
+        int at = k * (LstmConfig.MAX_DAY_HARMONICS + 1) + h;
+        if (trainers[at] == null) {
+            trainers[at] = new LstmTrainer(shape.withContextSize(k).withDayHarmonics(h), config.training(),
+                    parallelism);
         }
-        return trainers[k];
+        return trainers[at];
     }
 
     private long seedFor(String modelId, long version) {

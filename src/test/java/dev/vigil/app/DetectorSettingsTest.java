@@ -79,10 +79,12 @@ class DetectorSettingsTest {
     @Test
     void shouldTurnTheCalendarSettingIntoTheNetworksContextInputs() {
         assertEquals(0, DetectorSettings.load(null, List.of("lstm.calendar=none")).detector().lstm().contextSize());
-        assertEquals(2, DetectorSettings.load(null, List.of("lstm.calendar=day")).detector().lstm().contextSize());
-        assertEquals(4, DetectorSettings.load(null, List.of("lstm.calendar=week")).detector().lstm().contextSize());
-        assertEquals(8, DetectorSettings.load(null, List.of("lstm.dayHarmonics=4")).detector().lstm().contextSize(),
-                "four harmonics of the day with the default calendar: sin and cos of each");
+        assertEquals(8, DetectorSettings.load(null, List.of("lstm.calendar=day")).detector().lstm().contextSize(),
+                "four harmonics of the day by default: sin and cos of each");
+        assertEquals(10, DetectorSettings.load(null, List.of("lstm.calendar=week")).detector().lstm().contextSize());
+        assertEquals(2, DetectorSettings.load(null, List.of("lstm.dayHarmonics=1")).detector().lstm().contextSize());
+        assertEquals(4, DetectorSettings.load(null, List.of("lstm.calendar=week", "lstm.dayHarmonics=1")).detector()
+                .lstm().contextSize());
         LstmConfig week = DetectorSettings.load(null, List.of("lstm.calendar=week", "lstm.dayHarmonics=2")).detector()
                 .lstm();
         assertEquals(6, week.contextSize());

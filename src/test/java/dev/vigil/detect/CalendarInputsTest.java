@@ -64,6 +64,41 @@ class CalendarInputsTest {
                 e.getMessage());
     }
 
+    /** A week of five-minute readings from a Monday: {@code shape} of the minute of the day, plus noise. */
+    private static double[][] week(java.util.function.IntToDoubleFunction shape, long seed, double[] wander) {
+        java.util.Random random = new java.util.Random(seed);
+        double[][] readings = new double[7 * 288][];
+        double w = 0;
+        for (int t = 0; t < readings.length; t++) {
+            w = 0.95 * w + wander[0] * random.nextGaussian();
+            readings[t] = new double[] {10 + w + random.nextGaussian() + shape.applyAsDouble(t % 288 * 5)};
+        }
+        return readings;
+    }
+
+    @Test
+    void shouldGiveAWindowTheDaysHarmonicsOnlyWhenItKeepsASharperSchedule() {
+        long[] times = times(Instant.parse("2026-03-02T00:00:00Z").toEpochMilli(), 7 * 288, 5 * MINUTE);
+        double[] still = {0.2};
+        assertEquals(4, CalendarInputs.harmonicsFor(week(m -> m % 360 < 30 ? 25 : 0, 1, still), times, 4),
+                "a job every six hours for half an hour");
+        assertEquals(4, CalendarInputs.harmonicsFor(week(m -> m < 60 ? 40 : 0, 2, still), times, 4),
+                "a nightly backup");
+        assertEquals(3, CalendarInputs.harmonicsFor(week(m -> m < 60 ? 40 : 0, 2, still), times, 3));
+        assertEquals(1, CalendarInputs.harmonicsFor(week(m -> m % 360 < 30 ? 25 : 0, 1, still), times, 3),
+                "four runs a day are the fourth harmonic's alone");
+        assertEquals(1, CalendarInputs.harmonicsFor(week(m -> m % 360 < 30 ? 25 : 0, 1, still), times, 1));
+        assertEquals(1, CalendarInputs.harmonicsFor(week(m -> 20 * Math.sin(2 * Math.PI * m / 1440), 3, still),
+                times, 4), "a daily cycle");
+        assertEquals(1, CalendarInputs.harmonicsFor(week(m -> m >= 480 && m < 1080 ? 30 : 0, 4, still), times, 4),
+                "office hours");
+        assertEquals(1, CalendarInputs.harmonicsFor(week(m -> 0, 5, new double[] {1.0}), times, 4),
+                "a wander without a day");
+        int threeDays = 3 * 288;
+        assertEquals(1, CalendarInputs.harmonicsFor(java.util.Arrays.copyOf(week(m -> m % 360 < 30 ? 25 : 0, 1,
+                still), threeDays), java.util.Arrays.copyOf(times, threeDays), 4), "three days are too few to tell");
+    }
+
     @Test
     void shouldWriteNothingWithoutCalendarInputs() {
         assertArrayEquals(new double[] {0}, inputs("2026-03-04T06:00:00Z", 0));

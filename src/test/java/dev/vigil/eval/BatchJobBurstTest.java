@@ -4,11 +4,8 @@ import dev.vigil.detect.DetectorConfig;
 import dev.vigil.detect.DetectorResult;
 import dev.vigil.detect.Event;
 import dev.vigil.lstm.LstmConfig;
-import dev.vigil.score.AlertReason;
-import dev.vigil.score.AlertTransition;
 import dev.vigil.score.ScoringConfig;
 import dev.vigil.score.ScoringConfigs;
-import dev.vigil.train.RetrainConfig;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -51,23 +48,8 @@ class BatchJobBurstTest {
     }
 
     private static List<DetectorResult> replay(boolean burstByHour) {
-        DetectorConfig detector = new DetectorConfig(LstmConfig.defaults(),
-                ScoringConfigs.with(ScoringConfig.defaults(), "burstByHour", burstByHour));
-        RetrainConfig d = RetrainConfig.defaults();
-        RetrainConfig retrain = new RetrainConfig(d.historySize(), d.minTrainPoints(), d.retrainInterval(),
-                d.requireImprovement(), 1, d.training());
-        List<DetectorResult> out = new ArrayList<>();
-        new SeriesReplay(detector, retrain).run("backup", nightlyJob(), out::add);
-        return out;
-    }
-
-    private static int errorAlerts(List<DetectorResult> out, int from, int to) {
-        int n = 0;
-        for (int t = from; t < to; t++) {
-            DetectorResult r = out.get(t);
-            n += r.transition() == AlertTransition.OPENED && r.alertReason() == AlertReason.PREDICTION_ERROR ? 1 : 0;
-        }
-        return n;
+        return JobReplays.replay(new DetectorConfig(LstmConfig.defaults(),
+                ScoringConfigs.with(ScoringConfig.defaults(), "burstByHour", burstByHour)), "backup", nightlyJob());
     }
 
     @Test
@@ -76,10 +58,10 @@ class BatchJobBurstTest {
         List<DetectorResult> expected = replay(true);
         int from = 7 * DAY;
         int to = LATE_NIGHT * DAY;
-        assertTrue(errorAlerts(plain, from, to) >= 5, "scored against the long run alone, the job alerts every few"
-                + " nights: " + errorAlerts(plain, from, to));
-        assertEquals(0, errorAlerts(expected, from, to), "expected at its hour, no night's job alerts");
+        assertTrue(JobReplays.errorAlerts(plain, from, to) >= 5, "scored against the long run alone, the job alerts every few"
+                + " nights: " + JobReplays.errorAlerts(plain, from, to));
+        assertEquals(0, JobReplays.errorAlerts(expected, from, to), "expected at its hour, no night's job alerts");
         int late = LATE_NIGHT * DAY;
-        assertTrue(errorAlerts(expected, late, late + 4 * HOUR) >= 1, "the night the job runs at 03:00 alerts");
+        assertTrue(JobReplays.errorAlerts(expected, late, late + 4 * HOUR) >= 1, "the night the job runs at 03:00 alerts");
     }
 }

@@ -4,11 +4,8 @@ import dev.vigil.detect.DetectorConfig;
 import dev.vigil.detect.DetectorResult;
 import dev.vigil.detect.Event;
 import dev.vigil.lstm.LstmConfig;
-import dev.vigil.score.AlertReason;
-import dev.vigil.score.AlertTransition;
 import dev.vigil.score.ScoringConfig;
 import dev.vigil.score.ScoringConfigs;
-import dev.vigil.train.RetrainConfig;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -50,17 +47,9 @@ class BatchJobScheduleTest {
     }
 
     private static List<DetectorResult> replay(int dayHarmonics) {
-        LstmConfig d = LstmConfig.defaults();
-        LstmConfig lstm = new LstmConfig(d.inputSize(), d.hiddenSize(), d.layers(), d.forgetBias(), d.residual(),
-                2 * dayHarmonics, dayHarmonics);
-        DetectorConfig detector = new DetectorConfig(lstm,
-                ScoringConfigs.with(ScoringConfig.defaults(), "burstByHour", true));
-        RetrainConfig r = RetrainConfig.defaults();
-        RetrainConfig retrain = new RetrainConfig(r.historySize(), r.minTrainPoints(), r.retrainInterval(),
-                r.requireImprovement(), 1, r.training());
-        List<DetectorResult> out = new ArrayList<>();
-        new SeriesReplay(detector, retrain).run("job", sixHourlyJob(), out::add);
-        return out;
+        LstmConfig lstm = LstmConfig.defaults().withContextSize(2 * dayHarmonics).withDayHarmonics(dayHarmonics);
+        return JobReplays.replay(new DetectorConfig(lstm,
+                ScoringConfigs.with(ScoringConfig.defaults(), "burstByHour", true)), "job", sixHourlyJob());
     }
 
     private static double peak(List<DetectorResult> out, int from, int to) {
@@ -71,22 +60,13 @@ class BatchJobScheduleTest {
         return peak;
     }
 
-    private static int errorAlerts(List<DetectorResult> out, int from, int to) {
-        int n = 0;
-        for (int t = from; t < to; t++) {
-            DetectorResult r = out.get(t);
-            n += r.transition() == AlertTransition.OPENED && r.alertReason() == AlertReason.PREDICTION_ERROR ? 1 : 0;
-        }
-        return n;
-    }
-
     @Test
     void shouldTimeTheJobWithTheDaysHarmonicsAndAlertOnARunOffItsSchedule() {
         List<DetectorResult> phase = replay(1);
         List<DetectorResult> harmonics = replay(4);
         int window = 60;
-        assertEquals(0, errorAlerts(harmonics, 7 * DAY, EXTRA), "the runs on schedule do not alert");
-        assertTrue(errorAlerts(harmonics, EXTRA, EXTRA + window) >= 1, "the run off its schedule alerts");
+        assertEquals(0, JobReplays.errorAlerts(harmonics, 7 * DAY, EXTRA), "the runs on schedule do not alert");
+        assertTrue(JobReplays.errorAlerts(harmonics, EXTRA, EXTRA + window) >= 1, "the run off its schedule alerts");
         assertTrue(peak(phase, EXTRA, EXTRA + window) < 0.5, "with the day's phase alone it does not: "
                 + peak(phase, EXTRA, EXTRA + window));
     }

@@ -12,8 +12,10 @@ class ConfigRecordsTest {
 
     @Test
     void shouldProvideDocumentedLstmDefaults() {
-        assertEquals(new LstmConfig(1, 32, 1, 1.0, false, 2), LstmConfig.defaults());
-        assertEquals(new LstmConfig(5, 32, 1, 1.0, false, 2), LstmConfig.defaults().withInputSize(5));
+        assertEquals(new LstmConfig(1, 32, 1, 1.0, false, 8, 4), LstmConfig.defaults());
+        assertEquals(new LstmConfig(5, 32, 1, 1.0, false, 8, 4), LstmConfig.defaults().withInputSize(5));
+        assertEquals(new LstmConfig(5, 32, 1, 1.0, false, 8, 1), LstmConfig.defaults().withInputSize(5)
+                .withDayHarmonics(1));
     }
 
     @Test

@@ -55,7 +55,7 @@ class ModelTrainerFineTuneTest {
         ModelTrainer trainer = trainer(TRAINING);
         LstmModel current = first(trainer);
         HistoryWindow next = window(2, 10.5, 2.5);
-        assertTrue(trainer.fineTunes(current, 0, fitted(next)));
+        assertTrue(trainer.fineTunes(current, 0, 1, fitted(next)));
 
         TrainingOutcome outcome = trainer.train("k", next, current);
 
@@ -79,7 +79,7 @@ class ModelTrainerFineTuneTest {
         HistoryWindow louder = window(2, 10, 2 * 2.5);
         HistoryWindow quieter = window(2, 10, 2 / 2.5);
         for (HistoryWindow moved : new HistoryWindow[] {shifted, louder, quieter}) {
-            assertFalse(trainer.fineTunes(current, 0, fitted(moved)));
+            assertFalse(trainer.fineTunes(current, 0, 1, fitted(moved)));
             LstmModel fresh = trainer.train("k", moved, current).model();
             assertEquals(fitted(moved), fresh.normalisation());
             assertTrue(fresh.info().epochs() > TRAINING.fineTuneEpochs(), "epochs " + fresh.info().epochs());
@@ -91,14 +91,14 @@ class ModelTrainerFineTuneTest {
         ModelTrainer trainer = trainer(TRAINING);
         LstmModel current = first(trainer);
         Normalisation same = fitted(window(2, 10, 2));
-        assertTrue(trainer.fineTunes(current, 0, same));
-        assertFalse(trainer.fineTunes(null, 0, same));
-        assertFalse(trainer.fineTunes(current, 2, same), "a window that now covers the calendar wants its inputs");
+        assertTrue(trainer.fineTunes(current, 0, 1, same));
+        assertFalse(trainer.fineTunes(null, 0, 1, same));
+        assertFalse(trainer.fineTunes(current, 2, 1, same), "a window that now covers the calendar wants its inputs");
         ModelTrainer wider = new ModelTrainer(new LstmConfig(1, 12, 1, 1.0, false),
                 new RetrainConfig(POINTS, 100, 100, false, 7L, TRAINING));
-        assertFalse(wider.fineTunes(current, 0, same));
+        assertFalse(wider.fineTunes(current, 0, 1, same));
         ModelTrainer off = trainer(new TrainingConfig(15, 8, 32, 0.01, 1.0, 0.2, 5, 0));
-        assertFalse(off.fineTunes(current, 0, same));
+        assertFalse(off.fineTunes(current, 0, 1, same));
         assertEquals(same, off.train("k", window(2, 10, 2), current).model().normalisation());
     }
 }
