@@ -1,6 +1,8 @@
 package dev.vigil.stream;
 
 import dev.vigil.BadBytesException;
+import dev.vigil.BadConfigException;
+import dev.vigil.detect.CalendarInputs;
 import dev.vigil.lstm.LstmConfig;
 import dev.vigil.lstm.LstmModel;
 import dev.vigil.lstm.ModelCodec;
@@ -36,6 +38,12 @@ final class ModelPayloads {
         if (!expected.fits(shape)) {
             throw new BadBytesException("model shape (" + shape.shapeText() + ") does not match the topology's ("
                     + expected.shapeText() + ")");
+        }
+        try {
+            CalendarInputs.of(shape);
+        } catch (BadConfigException e) {
+            throw new BadBytesException("model shape (" + shape.shapeText() + ") reads no calendar: " + e.getMessage(),
+                    e);
         }
         if (!key.equals(model.info().modelId())) {
             throw new BadBytesException("model id '" + EventParser.echo(model.info().modelId())

@@ -31,6 +31,16 @@ class ModelPayloadsTest {
     }
 
     @Test
+    void shouldAcceptTheDaysHarmonicsAndRefuseInputsThatAreNoCalendar() {
+        LstmConfig timed = TOPOLOGY.withContextSize(8).withDayHarmonics(4);
+        assertEquals(4, ModelPayloads.decode("pump-1", payload(timed), timed, MAX_BYTES).config().dayHarmonics());
+        BadBytesException e = assertThrows(BadBytesException.class,
+                () -> ModelPayloads.decode("pump-1", payload(TOPOLOGY.withContextSize(3)), timed, MAX_BYTES));
+        assertEquals("model shape (d=1 H=4 layers=1 context=3) reads no calendar: a model's context inputs must be 0,"
+                + " 2 or 4 calendar inputs with 1 harmonic(s) of the day, got 3", e.getMessage());
+    }
+
+    @Test
     void shouldRefuseAModelWithCalendarInputsWhereTheTopologyHasNone() {
         BadBytesException e = assertThrows(BadBytesException.class,
                 () -> ModelPayloads.decode("pump-1", payload(TOPOLOGY.withContextSize(2)), TOPOLOGY, MAX_BYTES));

@@ -2,8 +2,11 @@ package dev.vigil.app.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.BadConfigException;
+import dev.vigil.detect.CalendarInputs;
 import dev.vigil.detect.DetectorState;
 import dev.vigil.detect.HistoryWindow;
+import dev.vigil.lstm.LstmConfig;
 import dev.vigil.lstm.LstmModel;
 import dev.vigil.lstm.TrainingInfo;
 import dev.vigil.score.CalendarClock;
@@ -85,7 +88,8 @@ final class SensorJson {
     /**
      * The model stored for the key ({@code model} null when none): its version, whether it is the topology's shared
      * model rather than the key's own, the readings it was trained on (training part and validation tail), its epochs
-     * and its training and validation losses (mean squared one-step error in the model's normalised units).
+     * and its training and validation losses (mean squared one-step error in the model's normalised units), and the
+     * calendar it reads: {@code none}, {@code day} or {@code week}, with the day's harmonics (1: its phase alone).
      */
     static void model(ObjectNode out, String key, LstmModel model) {
         if (model == null) {
@@ -98,6 +102,26 @@ final class SensorJson {
                 .put("epochs", info.epochs());
         finiteOrNull(m, "trainLoss", info.trainLoss());
         finiteOrNull(m, "validationLoss", info.validationLoss());
+        CalendarInputs calendar = calendarOf(model.config());
+        if (calendar == null) {
+            m.putNull("calendar");
+        } else {
+            m.put("calendar", calendar.configName());
+        }
+        if (calendar == null || calendar == CalendarInputs.NONE) {
+            m.putNull("dayHarmonics");
+        } else {
+            m.put("dayHarmonics", model.config().dayHarmonics());
+        }
+    }
+
+    /** The calendar a model's context inputs are, or null for inputs that are none (stored before refused). */
+    private static CalendarInputs calendarOf(LstmConfig shape) {
+        try {
+            return CalendarInputs.of(shape);
+        } catch (BadConfigException e) {
+            return null;
+        }
     }
 
     private static void finiteOrNull(ObjectNode out, String field, double v) {

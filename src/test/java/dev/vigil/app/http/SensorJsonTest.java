@@ -246,7 +246,14 @@ class SensorJsonTest {
         ObjectNode own = VigilJson.MAPPER.createObjectNode();
         SensorJson.model(own, "room-1", untrained.withInfo(new TrainingInfo("room-1", 4, 9, 12, 0.021, 0.034, 1700)));
         assertEquals("{\"model\":{\"version\":4,\"shared\":false,\"readings\":1700,\"epochs\":12,"
-                + "\"trainLoss\":0.021,\"validationLoss\":0.034}}", own.toString());
+                + "\"trainLoss\":0.021,\"validationLoss\":0.034,\"calendar\":\"none\",\"dayHarmonics\":null}}",
+                own.toString());
+        ObjectNode timed = VigilJson.MAPPER.createObjectNode();
+        SensorJson.model(timed, "job-1", LstmModel.initialise(new LstmConfig(1, 8, 1, 1.0, true, 8, 4),
+                new Normalisation(new double[] {20}, new double[] {2}), 3).withInfo(new TrainingInfo("job-1", 2, 9,
+                12, 0.02, 0.03, 2000)));
+        assertEquals("day", timed.get("model").get("calendar").asText(), timed.toString());
+        assertEquals(4, timed.get("model").get("dayHarmonics").asInt(), "a model that times a schedule");
         ObjectNode shared = VigilJson.MAPPER.createObjectNode();
         SensorJson.model(shared, "room-1", untrained.withInfo(new TrainingInfo("shared", 2, 9, 0, Double.NaN,
                 Double.NaN, 5000)));
