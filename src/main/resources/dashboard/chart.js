@@ -12,7 +12,8 @@ const POLL_MS = 1000;
 
 /**
  * The key's model for its summary: the version in force and, for that version as stored, whose it is, the readings it
- * was trained on and its validation loss; a stored version not yet in force is named.
+ * was trained on, its validation loss and whether it times a schedule (reads the day's harmonics); a stored version not
+ * yet in force is named.
  */
 function modelText(now) {
   const m = now.model;
@@ -20,7 +21,9 @@ function modelText(now) {
   if (!m) return 'model v' + now.modelVersion;
   if (m.version !== now.modelVersion) return 'model v' + now.modelVersion + ' (v' + m.version + ' stored, next)';
   const loss = m.validationLoss === null ? '' : ', validation loss ' + m.validationLoss.toPrecision(3);
-  return 'model v' + m.version + ' (' + (m.shared ? 'shared' : 'own') + ', ' + m.readings + ' readings' + loss + ')';
+  const timed = m.dayHarmonics > 1 ? ', timing a schedule' : '';
+  return 'model v' + m.version + ' (' + (m.shared ? 'shared' : 'own') + ', ' + m.readings + ' readings' + loss + timed
+      + ')';
 }
 
 /**

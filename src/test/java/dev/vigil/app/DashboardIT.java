@@ -133,6 +133,10 @@ class DashboardIT {
             // the summary describes the key's own model (or names a newer one stored, due at its next swap point)
             wait.until(d -> d.findElement(By.id("sensor-summary")).getText().matches(".*model v\\d+ \\((own, \\d+"
                     + " readings, validation loss [0-9.e-]+|v\\d+ stored, next)\\).*"));
+            assertEquals("model v2 (own, 2000 readings, validation loss 0.0120, timing a schedule)", text(browser,
+                    "return modelText({modelVersion: 2, model: {version: 2, shared: false, readings: 2000,"
+                    + " validationLoss: 0.012, calendar: 'day', dayHarmonics: 4}})"), "a model that reads the day's"
+                    + " harmonics says so");
             long shiftAt = eventTime(700);
             long from = Long.parseLong(read(browser, "#spans li.span", "data-from").get(0));
             assertTrue(from >= shiftAt && from <= eventTime(700 + DemoCommand.GRACE_EVENTS),
@@ -249,6 +253,10 @@ class DashboardIT {
 
     private static long script(WebDriver d, String js) {
         return ((Number) ((JavascriptExecutor) d).executeScript(js)).longValue();
+    }
+
+    private static String text(WebDriver d, String js) {
+        return String.valueOf(((JavascriptExecutor) d).executeScript(js));
     }
 
     private static void screenshot(WebDriver d, String name) throws IOException {
