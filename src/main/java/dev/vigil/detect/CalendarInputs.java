@@ -142,19 +142,20 @@ public enum CalendarInputs {
         double first = 0;
         double higher = 0;
         for (int c = 0; c < d; c++) {
+            double mean = 0;
+            for (double[] reading : readings) {
+                mean += reading[c] / readings.length;
+            }
             double[] sum = new double[PROFILE_BINS];
             int[] count = new int[PROFILE_BINS];
-            double total = 0;
-            double squares = 0;
+            double variance = 0;
             for (int t = 0; t < readings.length; t++) {
                 int b = (int) (Math.floorMod(localTimes[t], DAY_MS) / (DAY_MS / PROFILE_BINS));
-                sum[b] += readings[t][c];
+                double x = readings[t][c] - mean;
+                sum[b] += x;
                 count[b]++;
-                total += readings[t][c];
-                squares += readings[t][c] * readings[t][c];
+                variance += x * x / readings.length;
             }
-            double mean = total / readings.length;
-            double variance = squares / readings.length - mean * mean;
             if (!(variance > 0)) {
                 continue;
             }
@@ -163,7 +164,7 @@ public enum CalendarInputs {
                 if (count[b] == 0) {
                     return 1;
                 }
-                profile[b] = sum[b] / count[b] - mean;
+                profile[b] = sum[b] / count[b];
             }
             for (int k = 1; k <= most; k++) {
                 double re = 0;

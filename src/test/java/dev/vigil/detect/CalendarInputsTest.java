@@ -94,6 +94,11 @@ class CalendarInputsTest {
                 "office hours");
         assertEquals(1, CalendarInputs.harmonicsFor(week(m -> 0, 5, new double[] {1.0}), times, 4),
                 "a wander without a day");
+        double[][] far = week(m -> m % 360 < 30 ? 25 : 0, 1, still);
+        for (double[] reading : far) {
+            reading[0] += 1e12;
+        }
+        assertEquals(4, CalendarInputs.harmonicsFor(far, times, 4), "the same job read far from zero");
         int threeDays = 3 * 288;
         assertEquals(1, CalendarInputs.harmonicsFor(java.util.Arrays.copyOf(week(m -> m % 360 < 30 ? 25 : 0, 1,
                 still), threeDays), java.util.Arrays.copyOf(times, threeDays), 4), "three days are too few to tell");
