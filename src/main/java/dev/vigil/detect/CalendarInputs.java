@@ -46,12 +46,10 @@ public enum CalendarInputs {
         this.size = size;
     }
 
-    /** Context inputs this setting gives a model with the day's phase alone: 0, 2 or 4. */
-    public int size() {
-        return size;
-    }
-
-    /** Context inputs this setting gives a model with {@code dayHarmonics} harmonics of the day: 0, 2h or 2h + 2. */
+    /**
+     * Context inputs this setting gives a model with {@code dayHarmonics} harmonics of the day: 0, 2h or 2h + 2 (with
+     * the day's phase alone 0, 2 or 4).
+     */
     public int size(int dayHarmonics) {
         return this == NONE ? 0 : size + 2 * (dayHarmonics - 1);
     }

@@ -16,6 +16,8 @@ import dev.vigil.lstm.Normalisation;
 import dev.vigil.lstm.TrainingResult;
 import dev.vigil.lstm.TrainingStoppedException;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -35,8 +37,8 @@ public final class ModelTrainer {
     private final LstmConfig shape;
     private final RetrainConfig config;
     private final CalendarInputs calendar;
-    /** Trainers by context size, made when first needed (their workspaces are sized for it). */
-    private final LstmTrainer[] trainers;
+    /** Trainers by the shape of the models they train, made when first needed (their workspaces are sized for it). */
+    private final Map<LstmConfig, LstmTrainer> trainers = new HashMap<>();
     private final LstmStepper stepper;
     private final int parallelism;
     private final CalendarClock clock;
@@ -66,7 +68,6 @@ public final class ModelTrainer {
         this.config = config;
         this.clock = clock;
         this.calendar = CalendarInputs.of(shape);
-        this.trainers = new LstmTrainer[(shape.contextSize() + 1) * (LstmConfig.MAX_DAY_HARMONICS + 1)];
         this.stepper = new LstmStepper(shape);
     }
 
@@ -202,7 +203,7 @@ public final class ModelTrainer {
         if (config.training().fineTuneEpochs() == 0 || current == null) {
             return false;
         }
-        if (!shape.withContextSize(k).withDayHarmonics(h).trainsFrom(current.config())) {
+        if (!modelShape(k, h).trainsFrom(current.config())) {
             return false;
         }
         Normalisation own = current.normalisation();
@@ -217,14 +218,14 @@ public final class ModelTrainer {
         return true;
     }
 
+    /** The shape of a model with {@code k} calendar inputs of {@code h} harmonics of the day. */
+    private LstmConfig modelShape(int k, int h) {
+        return shape.withContextSize(k).withDayHarmonics(h);
+    }
+
     /** The trainer of models with {@code k} calendar inputs of {@code h} harmonics of the day. */
     private LstmTrainer trainer(int k, int h) {
-        int at = k * (LstmConfig.MAX_DAY_HARMONICS + 1) + h;
-        if (trainers[at] == null) {
-            trainers[at] = new LstmTrainer(shape.withContextSize(k).withDayHarmonics(h), config.training(),
-                    parallelism);
-        }
-        return trainers[at];
+        return trainers.computeIfAbsent(modelShape(k, h), s -> new LstmTrainer(s, config.training(), parallelism));
     }
 
     private long seedFor(String modelId, long version) {
