@@ -37,7 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * JMH benchmarks of the LSTM core. {@code step}: one forward step at H=32 and H=64, d=1, 1 layer (average
- * time per step). {@code train}: one minibatch of truncated BPTT plus Adam at H=64, batch 32,
+ * time per step), with no calendar inputs, the day's phase (2 inputs, most models) or its first four harmonics
+ * (8 inputs, a model of a key that keeps a schedule). {@code train}: one minibatch of truncated BPTT plus Adam at H=64, batch 32,
  * bptt 64, on two threads (the two halves of the batch); {@link OperationsPerInvocation} counts every
  * (subsequence, timestep) pair, so the
  * reported throughput is directly timesteps per second. {@code retrain}: one whole (re)training of a key
@@ -68,11 +69,30 @@ public class LstmBenchmark {
         return series;
     }
 
-    /** A model, state and stepper at H=32 (and 64), d=1, 1 layer, fed a fixed 1000-step input cycle. */
+    /** Each row of a 1-column series, then sin jφ, cos jφ (j = 1..context/2) of a phase turning every 288 rows. */
+    static double[][] withPhase(double[][] series, int context) {
+        double[][] rows = new double[series.length][1 + context];
+        for (int t = 0; t < series.length; t++) {
+            rows[t][0] = series[t][0];
+            double phase = 2 * Math.PI * t / 288.0;
+            for (int j = 1; 2 * j <= context; j++) {
+                rows[t][2 * j - 1] = Math.sin(j * phase);
+                rows[t][2 * j] = Math.cos(j * phase);
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * A model, state and stepper at H=32 (and 64), d=1, 1 layer, with {@code context} calendar inputs (0, the day's
+     * phase, or its first four harmonics), fed a fixed 1000-step input cycle.
+     */
     @State(Scope.Thread)
     public static class StepState {
         @Param({"32", "64"})
         int hiddenSize;
+        @Param({"0", "2", "8"})
+        int context;
         LstmModel model;
         LstmState state;
         LstmStepper stepper;
@@ -82,11 +102,11 @@ public class LstmBenchmark {
 
         @Setup
         public void setUp() {
-            LstmConfig config = new LstmConfig(1, hiddenSize, 1, 1.0, true);
+            LstmConfig config = new LstmConfig(1, hiddenSize, 1, 1.0, true, context, Math.max(1, context / 2));
             model = LstmModel.initialise(config, Normalisation.identity(1), 42);
             state = new LstmState(config);
             stepper = new LstmStepper(config);
-            inputs = sine(1000, 7);
+            inputs = withPhase(sine(1000, 7), context);
             prediction = new double[1];
         }
     }
