@@ -52,6 +52,11 @@ final class BenchCommand implements Callable<Integer> {
             + " Default: ${DEFAULT-VALUE}.")
     long statesCacheBytes;
 
+    @Option(names = "--rocksdb-memory-bytes", defaultValue = "-1", description = "fleet: bound on the native memory of"
+            + " each fleet's RocksDB stores together (rocksdb.memory.bytes); 0: Kafka Streams' per-store defaults; -1:"
+            + " the service's default. Default: ${DEFAULT-VALUE}.")
+    long rocksDbMemoryBytes;
+
     @Option(names = "--model-churn", defaultValue = "0", description = "fleet: new model versions published per second"
             + " while each fleet processes (round robin over the keys with a model, as a trainer puts them in force)."
             + " Default: ${DEFAULT-VALUE}.")
@@ -149,7 +154,7 @@ final class BenchCommand implements Callable<Integer> {
                     keys == null ? dev.vigil.app.bench.FleetBenchmark.Settings.defaults().keys() : keys, eventsPerKey,
                     smallKeys, modelShare, partitions, modelsCacheBytes, modelChurn, recordCacheBytes, statesCacheBytes,
                     rounds == null ? dev.vigil.app.bench.FleetBenchmark.Settings.DEFAULT_ROUNDS : rounds,
-                    bootstrapServers),
+                    bootstrapServers, rocksDbMemoryBytes),
                     spec.commandLine().getOut()).run();
             return 0;
         }

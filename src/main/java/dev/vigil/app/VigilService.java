@@ -7,6 +7,7 @@ import dev.vigil.app.http.ServedTopology;
 import dev.vigil.app.http.ServiceMeters;
 import dev.vigil.config.AppConfig;
 import dev.vigil.config.TopologyConfig;
+import dev.vigil.stream.RocksDbMemory;
 import dev.vigil.stream.DecodedModels;
 import dev.vigil.stream.DecodedStates;
 import dev.vigil.stream.KeyCounts;
@@ -152,6 +153,9 @@ final class VigilService implements AutoCloseable {
             // static membership: restarted after a crash, this instance takes its tasks back at once instead of
             // after the dead member's session timeout (Streams appends the thread index for each consumer)
             kafka.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instance);
+        }
+        if (!RocksDbMemory.apply(kafka, app.rocksDbMemoryBytes()) && app.rocksDbMemoryBytes() > 0) {
+            LOG.info("topology {}: rocksdb.memory.bytes not applied, kafka.rocksdb.config.setter is set", t.name());
         }
         Properties props = VigilTopology.streamsConfig(applicationId(app, t), app.bootstrapServers(),
                 app.stateDir().toString(), t, kafka);

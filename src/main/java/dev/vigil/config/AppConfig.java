@@ -48,11 +48,16 @@ import java.util.TreeMap;
  *                          it from its store at its next event (the store is still written at every event); keys not
  *                          seen lately are dropped first; 0..2^40 (0 reads every state from its store), default a
  *                          quarter of the JVM's maximum heap, at most 384 MiB
+ * @param rocksDbMemoryBytes bound on the native memory of all the instance's RocksDB stores together, in bytes: one
+ *                          shared block cache that the memtables, index and filter blocks are charged to
+ *                          ({@code dev.vigil.stream.RocksDbMemory}); 0, or with {@code kafka.rocksdb.config.setter}
+ *                          set: Kafka Streams' per-store defaults (50 MB of cache and 3 × 16 MB of memtables each,
+ *                          three stores a task); 0 or {@value #MIN_ROCKSDB_MEMORY_BYTES}..2^40, default 256 MiB
  */
 public record AppConfig(String bootstrapServers, String applicationId, Path stateDir, boolean createTopics,
                         int partitions, int replicationFactor, Map<String, String> kafka, HttpConfig http,
                         int trainerThreads, int trainerQueue, long modelCacheBytes, String instanceId,
-                        int trainerParallelism, long stateCacheBytes) {
+                        int trainerParallelism, long stateCacheBytes, long rocksDbMemoryBytes) {
     /** {@code instance.id} value that turns static membership off. */
     public static final String NO_INSTANCE_ID = "none";
     public static final int DEFAULT_TRAINER_THREADS = 1;
@@ -69,10 +74,26 @@ public record AppConfig(String bootstrapServers, String applicationId, Path stat
     public static final long DEFAULT_STATE_CACHE_BYTES = 384L << 20;
     /** Largest {@code states.cache.bytes}: 1 TiB. */
     public static final long MAX_STATE_CACHE_BYTES = 1L << 40;
+    /** Default {@code rocksdb.memory.bytes}: 256 MiB for every store of the instance. */
+    public static final long DEFAULT_ROCKSDB_MEMORY_BYTES = 256L << 20;
+    /** Smallest {@code rocksdb.memory.bytes} other than 0: 16 MiB. */
+    public static final long MIN_ROCKSDB_MEMORY_BYTES = 16L << 20;
+    /** Largest {@code rocksdb.memory.bytes}: 1 TiB. */
+    public static final long MAX_ROCKSDB_MEMORY_BYTES = 1L << 40;
 
     public static AppConfig defaults(String bootstrapServers) {
         return new AppConfig(bootstrapServers, "vigil", Path.of("/tmp/vigil-state"), true, 4, 1, Map.of(),
                 HttpConfig.defaults());
+    }
+
+    /** With the default {@code rocksdb.memory.bytes}. */
+    public AppConfig(String bootstrapServers, String applicationId, Path stateDir, boolean createTopics,
+                     int partitions, int replicationFactor, Map<String, String> kafka, HttpConfig http,
+                     int trainerThreads, int trainerQueue, long modelCacheBytes, String instanceId,
+                     int trainerParallelism, long stateCacheBytes) {
+        this(bootstrapServers, applicationId, stateDir, createTopics, partitions, replicationFactor, kafka, http,
+                trainerThreads, trainerQueue, modelCacheBytes, instanceId, trainerParallelism, stateCacheBytes,
+                DEFAULT_ROCKSDB_MEMORY_BYTES);
     }
 
     /** With the default {@code states.cache.bytes}. */
@@ -173,6 +194,11 @@ public record AppConfig(String bootstrapServers, String applicationId, Path stat
             throw new BadConfigException("states.cache.bytes must be in [0, " + MAX_STATE_CACHE_BYTES + "], got "
                     + stateCacheBytes);
         }
+        if (rocksDbMemoryBytes != 0 && (rocksDbMemoryBytes < MIN_ROCKSDB_MEMORY_BYTES
+                || rocksDbMemoryBytes > MAX_ROCKSDB_MEMORY_BYTES)) {
+            throw new BadConfigException("rocksdb.memory.bytes must be 0 or in [" + MIN_ROCKSDB_MEMORY_BYTES + ", "
+                    + MAX_ROCKSDB_MEMORY_BYTES + "], got " + rocksDbMemoryBytes);
+        }
         if (instanceId != null && !instanceId.matches("[A-Za-z0-9._-]{1,200}")) {
             throw new BadConfigException("instance.id must be 1 to 200 letters, digits, '.', '_' or '-', got '"
                     + instanceId + "'");
@@ -223,6 +249,7 @@ public record AppConfig(String bootstrapServers, String applicationId, Path stat
         shown.put("trainer.queue.capacity", trainerQueue);
         shown.put("models.cache.bytes", modelCacheBytes);
         shown.put("states.cache.bytes", stateCacheBytes);
+        shown.put("rocksdb.memory.bytes", rocksDbMemoryBytes);
         shown.put("instance.id", instanceId == null ? "(derived)" : instanceId);
         new TreeMap<>(kafka).forEach((k, v) -> shown.put("kafka." + k, isSecret(k) ? HIDDEN : v));
         StringBuilder out = new StringBuilder();

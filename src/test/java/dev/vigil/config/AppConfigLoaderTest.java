@@ -70,6 +70,22 @@ class AppConfigLoaderTest {
     }
 
     @Test
+    void shouldReadTheRocksDbMemoryBoundWith256MiBAsItsDefaultAnd0ForKafkasPerStoreDefaults() {
+        assertEquals(256L << 20, AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1")).rocksDbMemoryBytes());
+        assertEquals(256L << 20, AppConfigLoader.load(Path.of("config", "vigil.properties")).rocksDbMemoryBytes(),
+                "the example file leaves the default in place");
+        assertEquals(0L, AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1",
+                "rocksdb.memory.bytes", "0")).rocksDbMemoryBytes());
+        assertEquals(4L << 30, AppConfigLoader.load(null, Map.of("VIGIL_BOOTSTRAP_SERVERS", "b:1",
+                "VIGIL_ROCKSDB_MEMORY_BYTES", "4294967296")).rocksDbMemoryBytes());
+        assertEquals("rocksdb.memory.bytes must be 0 or in [16777216, 1099511627776], got 1000",
+                assertThrows(BadConfigException.class, () -> AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1",
+                        "rocksdb.memory.bytes", "1000"))).getMessage());
+        assertTrue(AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1", "rocksdb.memory.bytes", "33554432"))
+                .describe().contains("rocksdb.memory.bytes=33554432"));
+    }
+
+    @Test
     void shouldReadTheModelCacheBoundAsBytesWithADefaultAndARange() {
         assertEquals(256L << 20, AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1")).modelCacheBytes());
         assertEquals(8_000_000_000L, AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1",

@@ -54,12 +54,23 @@ public final class FleetBenchmark {
      *                         even rounds, and the ratio is the median of the rounds' ratios, so that the machine's
      *                         load moving between two phases does not decide it
      * @param bootstrapServers an existing cluster, or null for an embedded broker
+     * @param rocksDbMemoryBytes bound on the native memory of each fleet's RocksDB stores ({@code
+     *                         rocksdb.memory.bytes}), 0 for Kafka Streams' per-store defaults, -1 for the service's
+     *                         default
      */
     public record Settings(int keys, int eventsPerKey, int smallKeys, double modelShare, int partitions,
                            long cacheBytes, int modelChurn, long recordCacheBytes, long statesCacheBytes, int rounds,
-                           String bootstrapServers) {
+                           String bootstrapServers, long rocksDbMemoryBytes) {
         /** Rounds of the default run: the median of three ratios, within the run's 10 minutes. */
         public static final int DEFAULT_ROUNDS = 3;
+
+        /** With the service's RocksDB memory bound. */
+        public Settings(int keys, int eventsPerKey, int smallKeys, double modelShare, int partitions,
+                        long cacheBytes, int modelChurn, long recordCacheBytes, long statesCacheBytes, int rounds,
+                        String bootstrapServers) {
+            this(keys, eventsPerKey, smallKeys, modelShare, partitions, cacheBytes, modelChurn, recordCacheBytes,
+                    statesCacheBytes, rounds, bootstrapServers, -1);
+        }
 
         public Settings {
             if (rounds < 1) {
@@ -80,11 +91,20 @@ public final class FleetBenchmark {
             if (!(modelShare >= 0 && modelShare <= 1)) {
                 throw new BadConfigException("--model-share must be in [0, 1], got " + modelShare);
             }
+            if (rocksDbMemoryBytes < -1) {
+                throw new BadConfigException("--rocksdb-memory-bytes must be >= 0 (or -1: the service's default), got "
+                        + rocksDbMemoryBytes);
+            }
             if (statesCacheBytes < -1 || statesCacheBytes > dev.vigil.config.AppConfig.MAX_STATE_CACHE_BYTES) {
                 throw new BadConfigException("--states-cache-bytes must be in [0, "
                         + dev.vigil.config.AppConfig.MAX_STATE_CACHE_BYTES + "] (or -1: the service's default), got "
                         + statesCacheBytes);
             }
+        }
+
+        /** The RocksDB memory bound: {@code --rocksdb-memory-bytes}, or the service's default. */
+        public long rocksDbMemoryBound() {
+            return rocksDbMemoryBytes < 0 ? dev.vigil.config.AppConfig.DEFAULT_ROCKSDB_MEMORY_BYTES : rocksDbMemoryBytes;
         }
 
         /** The decoded-state cache's bound: {@code --states-cache-bytes}, or the service's default. */
@@ -246,6 +266,11 @@ public final class FleetBenchmark {
             double[] history = FleetMeasures.meanBytes(StoredKeyReader.store(streams, names.historyStore()));
             double[] modelStore = FleetMeasures.meanBytes(StoredKeyReader.store(streams, names.modelStore()));
             long heap = FleetMeasures.heapAfterGc();
+            double[] rocks = FleetMeasures.rocksDbMemory(streams, settings.rocksDbMemoryBound() > 0);
+            log(String.format(java.util.Locale.ROOT, "%d keys: RocksDB memtables %.1f MB, block cache %.1f MB used of"
+                    + " %.1f MB (%s)", keys, rocks[0] / 1e6, rocks[1] / 1e6, rocks[2] / 1e6,
+                    settings.rocksDbMemoryBound() > 0 ? "one cache, rocksdb.memory.bytes " + settings.rocksDbMemoryBound()
+                    : "a cache per store"));
             fleet = new Fleet(keys, timing, processed.modelVersions(), writes, models, state[1], state[2],
                     history[0] * history[1] / Math.max(1, state[0]), modelStore[1],
                     (long) modelStore[0], decoded.size(), decoded.bytes(), states.size(), states.bytes(), heap, 0, 0);
@@ -370,6 +395,7 @@ public final class FleetBenchmark {
         if (settings.recordCacheBytes() >= 0) {
             overrides.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, settings.recordCacheBytes());
         }
+        dev.vigil.stream.RocksDbMemory.apply(overrides, settings.rocksDbMemoryBound());
         return VigilTopology.streamsConfig(applicationId, bootstrap, stateDir.toString(), topology, overrides);
     }
 

@@ -61,6 +61,33 @@ final class FleetMeasures {
         return Math.round(sent);
     }
 
+    /**
+     * {memtable bytes, block cache bytes used, block cache capacity} of the application's RocksDB stores, from Kafka
+     * Streams' RocksDB metrics: memtables summed over the stores; the cache summed too, or, when every store shares one
+     * ({@code shared}), that cache's figures once.
+     */
+    static double[] rocksDbMemory(KafkaStreams streams, boolean shared) {
+        double[] out = new double[3];
+        for (Map.Entry<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metric
+                : streams.metrics().entrySet()) {
+            org.apache.kafka.common.MetricName name = metric.getKey();
+            if (!name.group().equals("stream-state-metrics")
+                    || !(metric.getValue().metricValue() instanceof Number n)) {
+                continue;
+            }
+            int i = switch (name.name()) {
+                case "size-all-mem-tables" -> 0;
+                case "block-cache-usage" -> 1;
+                case "block-cache-capacity" -> 2;
+                default -> -1;
+            };
+            if (i >= 0) {
+                out[i] = i > 0 && shared ? Math.max(out[i], n.doubleValue()) : out[i] + n.doubleValue();
+            }
+        }
+        return out;
+    }
+
     /** Heap used after two requested full collections. */
     static long heapAfterGc() {
         for (int i = 0; i < 2; i++) {

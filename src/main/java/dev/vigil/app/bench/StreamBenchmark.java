@@ -310,9 +310,16 @@ public final class StreamBenchmark {
     }
 
     private Properties props(String applicationId, String bootstrap, Path stateDir, TopologyConfig topology) {
-        return VigilTopology.streamsConfig(applicationId, bootstrap, stateDir.toString(), topology, Map.of(
-                StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads(),
-                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitIntervalMs()));
+        return VigilTopology.streamsConfig(applicationId, bootstrap, stateDir.toString(), topology, serviceRocksDb(
+                Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads(),
+                        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitIntervalMs())));
+    }
+
+    /** {@code overrides} with the service's default RocksDB memory bound ({@code rocksdb.memory.bytes}), as it runs. */
+    static Map<String, Object> serviceRocksDb(Map<String, ?> overrides) {
+        Map<String, Object> out = new java.util.HashMap<>(overrides);
+        dev.vigil.stream.RocksDbMemory.apply(out, dev.vigil.config.AppConfig.DEFAULT_ROCKSDB_MEMORY_BYTES);
+        return out;
     }
 
     /** Trains one model on {@link BenchSeries} and publishes it (as version 1) for each of {@code keys} keys. */

@@ -211,7 +211,8 @@ public final class TrainerBenchmark {
                     d.maxModelBytes(), d.swapDelayEvents(), TrainingConfig.defaults());
             this.applicationId = runId + "-" + label;
             Properties props = VigilTopology.streamsConfig(applicationId, bootstrap, root.resolve(label).toString(),
-                    topology, Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, StreamBenchmark.COMMIT_INTERVAL_MS));
+                    topology, StreamBenchmark.serviceRocksDb(Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                            StreamBenchmark.COMMIT_INTERVAL_MS)));
             DetectorConfig detector = VigilTopology.detectorConfig(topology, DetectorConfig.defaults(), retrain);
             TopologyTrainer training = trainer.forTopology(topology, applicationId, detector, retrain);
             streams = new KafkaStreams(VigilTopology.build(topology, DetectorConfig.defaults(), retrain, props, training),
