@@ -41,9 +41,9 @@ public final class RocksDbMemory implements RocksDBConfigSetter {
     }
 
     /**
-     * Puts the bound into a streams config's {@code settings}: this class as the RocksDB config setter and {@code bytes}
-     * under {@link #BOUND_CONFIG}, unless {@code bytes} is 0 or the settings name a config setter of their own (a
-     * user's {@code kafka.rocksdb.config.setter} wins). Returns whether the bound applies.
+     * Puts the bound into a streams config's {@code settings}: this class as the RocksDB config setter and
+     * {@code bytes} under {@link #BOUND_CONFIG}, unless {@code bytes} is 0 or the settings name a config setter of
+     * their own (a user's {@code kafka.rocksdb.config.setter} wins). Returns whether the bound applies.
      */
     public static boolean apply(Map<String, ? super String> settings, long bytes) {
         if (bytes <= 0 || settings.containsKey(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)) {

@@ -25,7 +25,8 @@ class RocksDbMemoryTest {
         assertFalse(RocksDbMemory.apply(off, 0));
         assertTrue(off.isEmpty(), "0: Kafka Streams' per-store defaults");
 
-        Map<String, Object> users = new HashMap<>(Map.of(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, "my.Setter"));
+        Map<String, Object> users = new HashMap<>(
+                Map.of(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, "my.Setter"));
         assertFalse(RocksDbMemory.apply(users, 64L << 20));
         assertEquals(Map.of(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, "my.Setter"), users);
     }

@@ -104,7 +104,8 @@ public final class FleetBenchmark {
 
         /** The RocksDB memory bound: {@code --rocksdb-memory-bytes}, or the service's default. */
         public long rocksDbMemoryBound() {
-            return rocksDbMemoryBytes < 0 ? dev.vigil.config.AppConfig.DEFAULT_ROCKSDB_MEMORY_BYTES : rocksDbMemoryBytes;
+            return rocksDbMemoryBytes < 0 ? dev.vigil.config.AppConfig.DEFAULT_ROCKSDB_MEMORY_BYTES
+                    : rocksDbMemoryBytes;
         }
 
         /** The decoded-state cache's bound: {@code --states-cache-bytes}, or the service's default. */
@@ -266,11 +267,11 @@ public final class FleetBenchmark {
             double[] history = FleetMeasures.meanBytes(StoredKeyReader.store(streams, names.historyStore()));
             double[] modelStore = FleetMeasures.meanBytes(StoredKeyReader.store(streams, names.modelStore()));
             long heap = FleetMeasures.heapAfterGc();
-            double[] rocks = FleetMeasures.rocksDbMemory(streams, settings.rocksDbMemoryBound() > 0);
+            long bound = settings.rocksDbMemoryBound();
+            double[] rocks = FleetMeasures.rocksDbMemory(streams, bound > 0);
             log(String.format(java.util.Locale.ROOT, "%d keys: RocksDB memtables %.1f MB, block cache %.1f MB used of"
                     + " %.1f MB (%s)", keys, rocks[0] / 1e6, rocks[1] / 1e6, rocks[2] / 1e6,
-                    settings.rocksDbMemoryBound() > 0 ? "one cache, rocksdb.memory.bytes " + settings.rocksDbMemoryBound()
-                    : "a cache per store"));
+                    bound > 0 ? "one cache, rocksdb.memory.bytes " + bound : "a cache per store"));
             fleet = new Fleet(keys, timing, processed.modelVersions(), writes, models, state[1], state[2],
                     history[0] * history[1] / Math.max(1, state[0]), modelStore[1],
                     (long) modelStore[0], decoded.size(), decoded.bytes(), states.size(), states.bytes(), heap, 0, 0);
