@@ -46,7 +46,8 @@ public final class RocksDbMemory implements RocksDBConfigSetter {
      * their own (a user's {@code kafka.rocksdb.config.setter} wins). Returns whether the bound applies.
      */
     public static boolean apply(Map<String, ? super String> settings, long bytes) {
-        if (bytes <= 0 || settings.containsKey(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)) {
+        Object setter = settings.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
+        if (bytes <= 0 || (setter != null && !RocksDbMemory.class.getName().equals(String.valueOf(setter)))) {
             return false;
         }
         settings.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbMemory.class.getName());
@@ -62,10 +63,15 @@ public final class RocksDbMemory implements RocksDBConfigSetter {
     @Override
     public void setConfig(String storeName, Options options, Map<String, Object> configs) {
         Object bound = configs.get(BOUND_CONFIG);
-        long bytes = bound instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(bound));
+        long bytes;
+        try {
+            bytes = bound instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(bound));
+        } catch (NumberFormatException e) {
+            bytes = 0;
+        }
         if (bytes <= 0) {
-            throw new IllegalStateException(BOUND_CONFIG + " must be > 0 where " + getClass().getSimpleName()
-                    + " is the RocksDB config setter, got " + bound);
+            throw new IllegalStateException(getClass().getName() + " bounds RocksDB by rocksdb.memory.bytes, which is"
+                    + " " + bound + " here: set it above 0, or leave kafka.rocksdb.config.setter unset");
         }
         Shared shared = shared(bytes);
         BlockBasedTableConfig table = (BlockBasedTableConfig) options.tableFormatConfig();

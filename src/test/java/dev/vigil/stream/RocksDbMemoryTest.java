@@ -29,6 +29,20 @@ class RocksDbMemoryTest {
                 Map.of(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, "my.Setter"));
         assertFalse(RocksDbMemory.apply(users, 64L << 20));
         assertEquals(Map.of(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, "my.Setter"), users);
+
+        Map<String, Object> ours = new HashMap<>(
+                Map.of(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbMemory.class.getName()));
+        assertTrue(RocksDbMemory.apply(ours, 64L << 20), "naming this class as the setter still takes the bound");
+        assertEquals(Long.toString(64L << 20), ours.get(RocksDbMemory.BOUND_CONFIG));
+    }
+
+    @Test
+    void shouldRefuseAStoreWithoutABoundSayingWhatToSet() {
+        try (org.rocksdb.Options options = new org.rocksdb.Options()) {
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> new RocksDbMemory().setConfig("store", options, Map.of()));
+            assertTrue(e.getMessage().contains("rocksdb.memory.bytes"), e.getMessage());
+        }
     }
 
     @Test
