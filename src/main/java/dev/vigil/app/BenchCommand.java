@@ -113,7 +113,7 @@ final class BenchCommand implements Callable<Integer> {
             + " new application id; the stream-thread ratio is the median of the rounds'. Default: "
             + StreamBenchmark.DEFAULT_ROUNDS + ". fleet: times both fleets process their events (the large one first"
             + " in even rounds), each under a new application id; the events/s ratio is the median of the rounds'."
-            + " Default: " + dev.vigil.app.bench.FleetBenchmark.Settings.DEFAULT_ROUNDS + ".")
+            + " Default: " + dev.vigil.app.bench.FleetSettings.DEFAULT_ROUNDS + ".")
     Integer rounds;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
@@ -150,10 +150,10 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         if (target.equals("fleet")) {
-            new dev.vigil.app.bench.FleetBenchmark(new dev.vigil.app.bench.FleetBenchmark.Settings(
-                    keys == null ? dev.vigil.app.bench.FleetBenchmark.Settings.defaults().keys() : keys, eventsPerKey,
+            new dev.vigil.app.bench.FleetBenchmark(new dev.vigil.app.bench.FleetSettings(
+                    keys == null ? dev.vigil.app.bench.FleetSettings.defaults().keys() : keys, eventsPerKey,
                     smallKeys, modelShare, partitions, modelsCacheBytes, modelChurn, recordCacheBytes, statesCacheBytes,
-                    rounds == null ? dev.vigil.app.bench.FleetBenchmark.Settings.DEFAULT_ROUNDS : rounds,
+                    rounds == null ? dev.vigil.app.bench.FleetSettings.DEFAULT_ROUNDS : rounds,
                     bootstrapServers, rocksDbMemoryBytes),
                     spec.commandLine().getOut()).run();
             return 0;

@@ -8,7 +8,7 @@ import java.util.Locale;
  * What {@code vigil bench fleet} measured ({@link FleetBenchmark}): the small and the large fleet (their first round),
  * the large fleet's restore, and every round's throughput (the first included), with the issue's targets beside them.
  */
-public record FleetBenchmarkResult(FleetBenchmark.Settings settings, FleetBenchmark.Fleet small,
+public record FleetBenchmarkResult(FleetSettings settings, FleetBenchmark.Fleet small,
                                    FleetBenchmark.Fleet large, FleetBenchmark.Restore restore,
                                    List<FleetBenchmark.Round> rounds) {
     /** Target: events/s of the large fleet against the small one's, same run. */

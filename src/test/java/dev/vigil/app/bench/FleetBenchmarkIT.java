@@ -17,7 +17,7 @@ class FleetBenchmarkIT {
     @Test
     void shouldMeasureBothFleetsAndTheRestore() throws Exception {
         StringWriter text = new StringWriter();
-        FleetBenchmark.Settings settings = new FleetBenchmark.Settings(400, 5, 20, 0.25, 2, 64L << 20, 50, -1, -1,
+        FleetSettings settings = new FleetSettings(400, 5, 20, 0.25, 2, 64L << 20, 50, -1, -1,
                 2, KafkaTestBroker.shared().bootstrapServers());
         FleetBenchmarkResult result = new FleetBenchmark(settings, new PrintWriter(text)).run();
 
