@@ -112,6 +112,9 @@ final class VigilService implements AutoCloseable {
             service.meters.bind(served, service.metrics);
             service.meters.bind(service.decoded);
             service.meters.bind(service.states);
+            if (RocksDbMemory.apply(new java.util.HashMap<>(app.kafka()), app.rocksDbMemoryBytes())) {
+                service.meters.bindRocksDb(app.rocksDbMemoryBytes());
+            }
             if (service.http != null) {
                 service.feed = ScoreFeed.start(app.bootstrapServers(), app.kafka(), served);
                 service.cluster = ClusterProbe.start(app.bootstrapServers(), TopicSetup.adminProperties(app));

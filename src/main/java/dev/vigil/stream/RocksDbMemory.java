@@ -55,6 +55,11 @@ public final class RocksDbMemory implements RocksDBConfigSetter {
         return true;
     }
 
+    /** The block cache every store bounded by {@code bytes} shares: its usage is all those stores hold. */
+    public static Cache cache(long bytes) {
+        return shared(bytes).cache();
+    }
+
     /** The cache and manager every store bounded by {@code bytes} shares (made at the first such store). */
     static Shared shared(long bytes) {
         return SHARED.computeIfAbsent(bytes, Shared::of);

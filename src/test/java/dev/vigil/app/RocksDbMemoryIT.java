@@ -20,8 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code rocksdb.memory.bytes} on a running service: with a bound, every RocksDB store of every topology of the
- * instance reports one block cache of that capacity (Kafka Streams' RocksDB metrics), the memtables charged to it;
- * with 0, each store has Kafka Streams' own cache. Two topologies, four partitions, events scored through each.
+ * instance reports one block cache of that capacity (Kafka Streams' RocksDB metrics), the memtables charged to it, and
+ * {@code /metrics} gives the bound and what the stores hold in it; with 0, each store has Kafka Streams' own cache and
+ * {@code /metrics} has no such gauge. Two topologies, four partitions, events scored through each.
  */
 class RocksDbMemoryIT {
     private static final int PARTITIONS = 4;
@@ -34,15 +35,22 @@ class RocksDbMemoryIT {
     @Test
     void shouldShareOneCacheOfTheBoundAcrossEveryStoreOfTheInstance() throws Exception {
         Map<String, Double> capacities = capacities("rocks-bound", 32L << 20);
-        assertEquals(2 * PARTITIONS * STORES_PER_TASK, capacities.size(), "every store of both topologies: "
-                + capacities.keySet());
-        capacities.forEach((store, capacity) -> assertEquals(32L << 20, capacity, 0.0, store));
+        assertEquals(2 * PARTITIONS * STORES_PER_TASK + 2, capacities.size(), "every store of both topologies, and"
+                + " the two gauges: " + capacities.keySet());
+        capacities.forEach((store, capacity) -> {
+            if (!store.startsWith("vigil_")) {
+                assertEquals(32L << 20, capacity, 0.0, store);
+            }
+        });
+        assertEquals(32L << 20, capacities.get("vigil_rocksdb_memory_max_bytes"), 0.0);
+        double held = capacities.get("vigil_rocksdb_memory_bytes");
+        assertTrue(held > 0 && held <= 32L << 20, "the stores hold some of the bound: " + held);
     }
 
     @Test
     void shouldLeaveEachStoreItsOwnCacheWithZero() throws Exception {
         Map<String, Double> capacities = capacities("rocks-zero", 0);
-        assertEquals(2 * PARTITIONS * STORES_PER_TASK, capacities.size(), "every store of both topologies: "
+        assertEquals(2 * PARTITIONS * STORES_PER_TASK, capacities.size(), "every store of both topologies, no gauge: "
                 + capacities.keySet());
         capacities.forEach((store, capacity) -> assertEquals(50L << 20, capacity, 0.0,
                 store + ": Kafka Streams' per-store block cache"));
@@ -54,7 +62,7 @@ class RocksDbMemoryIT {
         ServiceScenario one = new ServiceScenario(name + "-one", PARTITIONS, 80, 60);
         ServiceScenario two = new ServiceScenario(name + "-two", PARTITIONS, 80, 60);
         AppConfig app = new AppConfig(broker.bootstrapServers(), name, tmp.resolve(name), true, PARTITIONS, 1,
-                Map.of("commit.interval.ms", "100"), HttpConfig.disabled(), 1, 10_000,
+                Map.of("commit.interval.ms", "100"), new HttpConfig(true, "127.0.0.1", 0, null), 1, 10_000,
                 AppConfig.DEFAULT_MODEL_CACHE_BYTES, null, 1, AppConfig.defaultStateCacheBytes(), bound);
         try (VigilService service = VigilService.start(app, List.of(one.topology, two.topology),
                 ServiceScenario.LIMIT)) {
@@ -72,6 +80,13 @@ class RocksDbMemoryIT {
                         out.put(id.tags().get("task-id") + "/" + id.tags().get("rocksdb-state-id"),
                                 capacity.doubleValue());
                     }
+                }
+            }
+            String metrics = HttpProbe.get(service.http().port(), "/metrics").body();
+            for (String line : metrics.split("\n")) {
+                if (line.startsWith("vigil_rocksdb_memory")) {
+                    String[] parts = line.split(" ");
+                    out.put(parts[0], Double.parseDouble(parts[1]));
                 }
             }
             return out;

@@ -125,6 +125,20 @@ public final class ServiceMeters implements AutoCloseable {
         caches.add(cache);
     }
 
+    /**
+     * Binds {@code vigil.rocksdb.memory} (bytes the instance's RocksDB stores hold in their shared cache, memtables
+     * included) and {@code vigil.rocksdb.memory.max} (its bound, {@code rocksdb.memory.bytes}).
+     */
+    public synchronized void bindRocksDb(long bound) {
+        org.rocksdb.Cache cache = dev.vigil.stream.RocksDbMemory.cache(bound);
+        Gauge.builder("vigil.rocksdb.memory", cache, c -> c.getUsage()).baseUnit("bytes")
+                .description("Native memory the instance's RocksDB stores hold in their one cache, memtables included"
+                        + " (bounded by rocksdb.memory.bytes).").register(registry);
+        Gauge.builder("vigil.rocksdb.memory.max", () -> bound).baseUnit("bytes")
+                .description("The bound on the RocksDB stores' native memory (rocksdb.memory.bytes).")
+                .register(registry);
+    }
+
     /** Binds the cluster probe's {@code vigil.kafka.reachable} (1 while the cluster answers, else 0), and keeps it. */
     public synchronized void bind(ClusterProbe probe) {
         Gauge.builder("vigil.kafka.reachable", probe, ClusterProbe::reachable)

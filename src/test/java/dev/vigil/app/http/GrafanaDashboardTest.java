@@ -130,6 +130,7 @@ class GrafanaDashboardTest {
             meters.bind(List.of(new ServedTopology(topology, DetectorConfig.defaults(), streams)), service);
             meters.bind(new dev.vigil.stream.DecodedModels(1 << 20));
             meters.bind(new dev.vigil.stream.DecodedStates(1 << 20));
+            meters.bindRocksDb(32L << 20);
             meters.bind(probe);
             meters.bind(lane);
             // Micrometer registers the GC pause timer at the first collection it is told of
