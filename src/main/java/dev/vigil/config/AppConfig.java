@@ -52,7 +52,9 @@ import java.util.TreeMap;
  *                          shared block cache that the memtables, index and filter blocks are charged to
  *                          ({@code dev.vigil.stream.RocksDbMemory}); 0, or with {@code kafka.rocksdb.config.setter}
  *                          set: Kafka Streams' per-store defaults (50 MB of cache and 3 × 16 MB of memtables each,
- *                          three stores a task); 0 or {@value #MIN_ROCKSDB_MEMORY_BYTES}..2^40, default 256 MiB
+ *                          three stores a task); 0 or {@value #MIN_ROCKSDB_MEMORY_BYTES}..2^40, default 0: at 32
+ *                          partitions a 256 MiB bound left the memtables of 96 stores so little room that a 100,000-key
+ *                          fleet ran 7x slower (docs/performance.md), so the bound is for a user who sizes it
  */
 public record AppConfig(String bootstrapServers, String applicationId, Path stateDir, boolean createTopics,
                         int partitions, int replicationFactor, Map<String, String> kafka, HttpConfig http,
@@ -74,8 +76,8 @@ public record AppConfig(String bootstrapServers, String applicationId, Path stat
     public static final long DEFAULT_STATE_CACHE_BYTES = 384L << 20;
     /** Largest {@code states.cache.bytes}: 1 TiB. */
     public static final long MAX_STATE_CACHE_BYTES = 1L << 40;
-    /** Default {@code rocksdb.memory.bytes}: 256 MiB for every store of the instance. */
-    public static final long DEFAULT_ROCKSDB_MEMORY_BYTES = 256L << 20;
+    /** Default {@code rocksdb.memory.bytes}: 0, Kafka Streams' per-store defaults. */
+    public static final long DEFAULT_ROCKSDB_MEMORY_BYTES = 0;
     /** Smallest {@code rocksdb.memory.bytes} other than 0: 16 MiB. */
     public static final long MIN_ROCKSDB_MEMORY_BYTES = 16L << 20;
     /** Largest {@code rocksdb.memory.bytes}: 1 TiB. */

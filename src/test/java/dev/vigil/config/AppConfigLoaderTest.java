@@ -70,12 +70,12 @@ class AppConfigLoaderTest {
     }
 
     @Test
-    void shouldReadTheRocksDbMemoryBoundWith256MiBAsItsDefaultAnd0ForKafkasPerStoreDefaults() {
-        assertEquals(256L << 20, AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1")).rocksDbMemoryBytes());
-        assertEquals(256L << 20, AppConfigLoader.load(Path.of("config", "vigil.properties")).rocksDbMemoryBytes(),
+    void shouldReadTheRocksDbMemoryBoundWith0ForKafkasPerStoreDefaultsAsItsDefault() {
+        assertEquals(0L, AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1")).rocksDbMemoryBytes());
+        assertEquals(0L, AppConfigLoader.load(Path.of("config", "vigil.properties")).rocksDbMemoryBytes(),
                 "the example file leaves the default in place");
-        assertEquals(0L, AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1",
-                "rocksdb.memory.bytes", "0")).rocksDbMemoryBytes());
+        assertEquals(256L << 20, AppConfigLoader.parse(Map.of("bootstrap.servers", "b:1",
+                "rocksdb.memory.bytes", "268435456")).rocksDbMemoryBytes());
         assertEquals(4L << 30, AppConfigLoader.load(null, Map.of("VIGIL_BOOTSTRAP_SERVERS", "b:1",
                 "VIGIL_ROCKSDB_MEMORY_BYTES", "4294967296")).rocksDbMemoryBytes());
         assertEquals("rocksdb.memory.bytes must be 0 or in [16777216, 1099511627776], got 1000",
