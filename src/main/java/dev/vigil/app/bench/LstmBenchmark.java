@@ -1,5 +1,6 @@
 package dev.vigil.app.bench;
 
+import dev.vigil.detect.CalendarInputs;
 import dev.vigil.detect.Detector;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.detect.DetectorResult;
@@ -38,8 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * JMH benchmarks of the LSTM core. {@code step}: one forward step at H=32 and H=64, d=1, 1 layer (average
  * time per step), with no calendar inputs, the day's phase (2 inputs, most models) or its first four harmonics
- * (8 inputs, a model of a key that keeps a schedule). {@code train}: one minibatch of truncated BPTT plus Adam at H=64, batch 32,
- * bptt 64, on two threads (the two halves of the batch); {@link OperationsPerInvocation} counts every
+ * (8 inputs, a model of a key that keeps a schedule). {@code train}: one minibatch of truncated BPTT plus Adam at
+ * H=64, batch 32, bptt 64, on two threads (the two halves of the batch); {@link OperationsPerInvocation} counts every
  * (subsequence, timestep) pair, so the
  * reported throughput is directly timesteps per second. {@code retrain}: one whole (re)training of a key
  * as the service does it, with the default configuration, on a full default history window (2000
@@ -69,18 +70,19 @@ public class LstmBenchmark {
         return series;
     }
 
-    /** Each row of a 1-column series, then sin jφ, cos jφ (j = 1..context/2) of a phase turning every 288 rows. */
+    /** Milliseconds between the rows {@link #withPhase} dates: five minutes, 288 rows a day. */
+    static final long ROW_MS = 300_000L;
+
+    /**
+     * Each row of a 1-column series followed by the calendar inputs a model with {@code context} of them reads
+     * ({@link CalendarInputs#write}: the day's first {@code context / 2} harmonics), the rows five minutes apart.
+     */
     static double[][] withPhase(double[][] series, int context) {
-        double[][] rows = new double[series.length][1 + context];
+        long[] times = new long[series.length];
         for (int t = 0; t < series.length; t++) {
-            rows[t][0] = series[t][0];
-            double phase = 2 * Math.PI * t / 288.0;
-            for (int j = 1; 2 * j <= context; j++) {
-                rows[t][2 * j - 1] = Math.sin(j * phase);
-                rows[t][2 * j] = Math.cos(j * phase);
-            }
+            times[t] = t * ROW_MS;
         }
-        return rows;
+        return CalendarInputs.rows(series, times, context, Math.max(1, context / 2));
     }
 
     /**
