@@ -112,7 +112,7 @@ final class VigilService implements AutoCloseable {
             service.meters.bind(served, service.metrics);
             service.meters.bind(service.decoded);
             service.meters.bind(service.states);
-            if (RocksDbMemory.apply(new java.util.HashMap<>(app.kafka()), app.rocksDbMemoryBytes())) {
+            if (RocksDbMemory.applies(app.kafka(), app.rocksDbMemoryBytes())) {
                 service.meters.bindRocksDb(app.rocksDbMemoryBytes());
             }
             if (service.http != null) {

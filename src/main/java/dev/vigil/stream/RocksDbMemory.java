@@ -46,13 +46,18 @@ public final class RocksDbMemory implements RocksDBConfigSetter {
      * their own (a user's {@code kafka.rocksdb.config.setter} wins). Returns whether the bound applies.
      */
     public static boolean apply(Map<String, ? super String> settings, long bytes) {
-        Object setter = settings.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
-        if (bytes <= 0 || (setter != null && !RocksDbMemory.class.getName().equals(String.valueOf(setter)))) {
+        if (!applies(settings, bytes)) {
             return false;
         }
         settings.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbMemory.class.getName());
         settings.put(BOUND_CONFIG, Long.toString(bytes));
         return true;
+    }
+
+    /** Whether {@link #apply} puts the bound into {@code settings}: {@code bytes} > 0 and no setter of their own. */
+    public static boolean applies(Map<String, ?> settings, long bytes) {
+        Object setter = settings.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
+        return bytes > 0 && (setter == null || RocksDbMemory.class.getName().equals(String.valueOf(setter)));
     }
 
     /** The block cache every store bounded by {@code bytes} shares: its usage is all those stores hold. */

@@ -29,6 +29,9 @@ class RocksDbMemoryTest {
                 Map.of(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, "my.Setter"));
         assertFalse(RocksDbMemory.apply(users, 64L << 20));
         assertEquals(Map.of(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, "my.Setter"), users);
+        assertFalse(RocksDbMemory.applies(users, 64L << 20));
+        assertFalse(RocksDbMemory.applies(Map.of(), 0));
+        assertTrue(RocksDbMemory.applies(Map.of(), 64L << 20));
 
         Map<String, Object> ours = new HashMap<>(
                 Map.of(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbMemory.class.getName()));
