@@ -16,6 +16,7 @@ import dev.vigil.BadConfigException;
  * @param recordCacheBytes Kafka Streams' record cache of each fleet's application ({@code
  *                         statestore.cache.max.bytes}), or -1 for Kafka's default (10 MB, what Vigil runs with
  *                         unless {@code kafka.statestore.cache.max.bytes} is set)
+ * @param statesCacheBytes bound of the decoded-state cache ({@code states.cache.bytes}), -1 for the service's default
  * @param rounds           times both fleets process their events (≥ 1): the first round measures everything, each
  *                         further one runs both fleets again under new application ids, the large fleet first in
  *                         even rounds, and the ratio is the median of the rounds' ratios, so that the machine's
@@ -26,15 +27,15 @@ import dev.vigil.BadConfigException;
  *                         default
  */
 public record FleetSettings(int keys, int eventsPerKey, int smallKeys, double modelShare, int partitions,
-                       long cacheBytes, int modelChurn, long recordCacheBytes, long statesCacheBytes, int rounds,
-                       String bootstrapServers, long rocksDbMemoryBytes) {
+                            long cacheBytes, int modelChurn, long recordCacheBytes, long statesCacheBytes, int rounds,
+                            String bootstrapServers, long rocksDbMemoryBytes) {
     /** Rounds of the default run: the median of three ratios, within the run's 10 minutes. */
     public static final int DEFAULT_ROUNDS = 3;
 
     /** With the service's RocksDB memory bound. */
     public FleetSettings(int keys, int eventsPerKey, int smallKeys, double modelShare, int partitions,
-                    long cacheBytes, int modelChurn, long recordCacheBytes, long statesCacheBytes, int rounds,
-                    String bootstrapServers) {
+                         long cacheBytes, int modelChurn, long recordCacheBytes, long statesCacheBytes, int rounds,
+                         String bootstrapServers) {
         this(keys, eventsPerKey, smallKeys, modelShare, partitions, cacheBytes, modelChurn, recordCacheBytes,
                 statesCacheBytes, rounds, bootstrapServers, -1);
     }
