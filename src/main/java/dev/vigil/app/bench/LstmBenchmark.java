@@ -48,7 +48,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code event}: what the stream thread does for an event in Vigil's own code, Kafka Streams' stores and producer
  * aside: the detector's step and scores for a mature key with a model of its own, the key's state encoded and the
  * score record written, keys taken in turn from 1,000 (each with its own copy of the model, as {@code bench stream}
- * has them, so that weights and states come from memory as they do there).
+ * has them, so that weights and states come from memory as they do there), or from 100,000 ({@code -p keys=100000},
+ * about 2 GB of heap, so not in {@code bench lstm}: what a key's event costs when its state and model are far from the
+ * CPU's caches, as {@code bench fleet}'s large fleet has them).
  */
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
@@ -153,15 +155,22 @@ public class LstmBenchmark {
         }
     }
 
-    /** 1,000 keys of {@code bench stream}'s series, each with a copy of one trained model, past their warm-up. */
+    /**
+     * {@code keys} keys of {@code bench stream}'s series, each with a copy of one trained model, past their warm-up:
+     * the first 1,000 stepped through it, each later key a decoded copy of one of those keys' state (key i of
+     * key i mod 1,000), so that 100,000 keys are ready in seconds with the same states spread over the heap.
+     */
     @State(Scope.Thread)
     public static class EventState {
-        static final int KEYS = 1_000;
+        static final int STEPPED = 1_000;
         static final int MATURE = 700;
+        /** Keys taken in turn; {@code -p keys=100000} for the large fleet's spread (about 2 GB of heap). */
+        @Param({"1000"})
+        int keys;
         final BenchSeries series = new BenchSeries(1);
         Detector detector;
         ScoreRecordWriter writer;
-        String[] keys;
+        String[] names;
         LstmModel[] models;
         DetectorState[] states;
         long[] next;
@@ -172,24 +181,30 @@ public class LstmBenchmark {
             detector = new Detector(DetectorConfig.defaults().withChannels(1));
             writer = new ScoreRecordWriter(List.of());
             LstmModel model = series.train();
-            keys = new String[KEYS];
-            models = new LstmModel[KEYS];
-            states = new DetectorState[KEYS];
-            next = new long[KEYS];
-            for (int key = 0; key < KEYS; key++) {
-                keys[key] = BenchSeries.key(key);
-                models[key] = ModelCodec.decode(BenchSeries.payloadFor(model, keys[key]));
-                states[key] = detector.newState();
-                while (next[key] < MATURE) {
-                    step(key);
+            names = new String[keys];
+            models = new LstmModel[keys];
+            states = new DetectorState[keys];
+            next = new long[keys];
+            for (int key = 0; key < keys; key++) {
+                names[key] = BenchSeries.key(key);
+                models[key] = ModelCodec.decode(BenchSeries.payloadFor(model, names[key]));
+                if (key < STEPPED) {
+                    states[key] = detector.newState();
+                    while (next[key] < MATURE) {
+                        step(key);
+                    }
+                } else {
+                    states[key] = DetectorStateCodec.decode(DetectorStateCodec.encode(states[key % STEPPED]));
+                    next[key] = next[key % STEPPED];
                 }
             }
         }
 
+        /** Key {@code key}'s next event, the readings of its stepped twin's series (its state's). */
         DetectorResult step(int key) {
             long i = next[key]++;
             Event event = new Event(BenchSeries.START_MS + i * BenchSeries.STEP_MS,
-                    new double[] {series.value(key, i)});
+                    new double[] {series.value(key % STEPPED, i)});
             return detector.step(models[key], states[key], event);
         }
     }
@@ -198,10 +213,10 @@ public class LstmBenchmark {
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
     public int event(EventState s) {
-        s.k = s.k + 1 == EventState.KEYS ? 0 : s.k + 1;
+        s.k = s.k + 1 == s.keys ? 0 : s.k + 1;
         DetectorResult result = s.step(s.k);
         byte[] state = DetectorStateCodec.encode(s.states[s.k]);
-        return state.length + s.writer.write(s.keys[s.k], result).length;
+        return state.length + s.writer.write(s.names[s.k], result).length;
     }
 
     @Benchmark
