@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * shares one LRU block cache of that size, its memtables are charged to the same cache (at most {@value
  * #MEMTABLE_SHARE} of it), and index and filter blocks live in it too (at high priority, the top level pinned), the
  * recipe of Kafka Streams' memory management guide. The cache and write-buffer manager of a bound live as long as the
- * process (every store of any application may use them); nothing is closed when a store closes.
+ * process (every store of any application may use them); nothing is closed when a store closes. The stores open on a
+ * bound are counted, and one warning says when they leave each less than {@link #MIN_MEMTABLE_PER_STORE} of memtable.
  */
 public final class RocksDbMemory implements RocksDBConfigSetter {
     /** Streams config key (an application config, not passed to the clients) carrying the bound in bytes. */
@@ -138,7 +139,8 @@ public final class RocksDbMemory implements RocksDBConfigSetter {
 
     @Override
     public void close(String storeName, Options options) {
-        // the cache and write-buffer manager are shared by every store of the bound, for the process's life
+        // the cache and write-buffer manager outlive the store (every store of the bound shares them): only the count
+        // of the stores open on the bound drops
         if (opened != null) {
             opened.closed();
             opened = null;
