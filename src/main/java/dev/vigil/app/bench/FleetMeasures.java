@@ -2,15 +2,20 @@ package dev.vigil.app.bench;
 
 import dev.vigil.BadBytesException;
 import dev.vigil.detect.DetectorStateCodec;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.lang.management.ManagementFactory;
-import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.DoubleStream;
 
-/** What {@link FleetBenchmark} reads off a running application: its stores' sizes, its sends, the heap. Stateless. */
+/**
+ * What {@link FleetBenchmark} reads off a running application: its stores' sizes, its sends, its RocksDB memory, the
+ * heap; and sums of its metrics (also {@link TrainerBenchmark}'s counters). Stateless.
+ */
 final class FleetMeasures {
     private FleetMeasures() {
     }
@@ -48,17 +53,8 @@ final class FleetMeasures {
 
     /** Records the application's producers sent to {@code topic} so far (their per-topic send counts). */
     static long sentTo(KafkaStreams streams, String topic) {
-        double sent = 0;
-        for (Map.Entry<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metric
-                : streams.metrics().entrySet()) {
-            org.apache.kafka.common.MetricName name = metric.getKey();
-            if (name.name().equals("record-send-total") && name.group().equals("producer-topic-metrics")
-                    && topic.equals(name.tags().get("topic"))
-                    && metric.getValue().metricValue() instanceof Number n) {
-                sent += n.doubleValue();
-            }
-        }
-        return Math.round(sent);
+        return Math.round(sum(streams, n -> n.name().equals("record-send-total")
+                && n.group().equals("producer-topic-metrics") && topic.equals(n.tags().get("topic"))));
     }
 
     /**
@@ -68,24 +64,29 @@ final class FleetMeasures {
      */
     static double[] rocksDbMemory(KafkaStreams streams, boolean shared) {
         double[] out = new double[3];
-        for (Map.Entry<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metric
-                : streams.metrics().entrySet()) {
-            org.apache.kafka.common.MetricName name = metric.getKey();
-            if (!name.group().equals("stream-state-metrics")
-                    || !(metric.getValue().metricValue() instanceof Number n)) {
-                continue;
-            }
-            int i = switch (name.name()) {
-                case "size-all-mem-tables" -> 0;
-                case "block-cache-usage" -> 1;
-                case "block-cache-capacity" -> 2;
-                default -> -1;
-            };
-            if (i >= 0) {
-                out[i] = i > 0 && shared ? Math.max(out[i], n.doubleValue()) : out[i] + n.doubleValue();
-            }
+        String[] names = {"size-all-mem-tables", "block-cache-usage", "block-cache-capacity"};
+        for (int i = 0; i < names.length; i++) {
+            String metric = names[i];
+            Predicate<MetricName> which = n -> n.group().equals("stream-state-metrics") && n.name().equals(metric);
+            out[i] = i > 0 && shared ? max(streams, which) : sum(streams, which);
         }
         return out;
+    }
+
+    /** The sum of the application's numeric metrics {@code which} accepts (0 when none). */
+    static double sum(KafkaStreams streams, Predicate<MetricName> which) {
+        return values(streams, which).sum();
+    }
+
+    /** The largest of the application's numeric metrics {@code which} accepts (0 when none). */
+    static double max(KafkaStreams streams, Predicate<MetricName> which) {
+        return values(streams, which).max().orElse(0);
+    }
+
+    private static DoubleStream values(KafkaStreams streams, Predicate<MetricName> which) {
+        return streams.metrics().entrySet().stream()
+                .filter(e -> which.test(e.getKey()) && e.getValue().metricValue() instanceof Number)
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue());
     }
 
     /** Heap used after two requested full collections. */

@@ -270,10 +270,8 @@ public final class TrainerBenchmark {
 
         /** A counter of the detector's ({@link VigilMetrics}), summed over the stream threads. */
         long streamCount(String operation) {
-            return (long) streams.metrics().entrySet().stream()
-                    .filter(e -> e.getKey().group().equals(VigilMetrics.GROUP)
-                            && e.getKey().name().equals(operation + "-total"))
-                    .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
+            return (long) FleetMeasures.sum(streams,
+                    n -> n.group().equals(VigilMetrics.GROUP) && n.name().equals(operation + "-total"));
         }
 
         double meanTrainingMs() {
