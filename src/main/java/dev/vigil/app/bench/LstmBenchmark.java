@@ -76,15 +76,15 @@ public class LstmBenchmark {
     static final long ROW_MS = 300_000L;
 
     /**
-     * Each row of a 1-column series followed by the calendar inputs a model with {@code context} of them reads
-     * ({@link CalendarInputs#write}: the day's first {@code context / 2} harmonics), the rows five minutes apart.
+     * Each row of a 1-column series followed by the calendar inputs a model of {@code shape} reads
+     * ({@link CalendarInputs#write}: its context size and harmonics of the day), the rows five minutes apart.
      */
-    static double[][] withPhase(double[][] series, int context) {
+    static double[][] withPhase(double[][] series, LstmConfig shape) {
         long[] times = new long[series.length];
         for (int t = 0; t < series.length; t++) {
             times[t] = t * ROW_MS;
         }
-        return CalendarInputs.rows(series, times, context, Math.max(1, context / 2));
+        return CalendarInputs.rows(series, times, shape.contextSize(), shape.dayHarmonics());
     }
 
     /**
@@ -110,7 +110,7 @@ public class LstmBenchmark {
             model = LstmModel.initialise(config, Normalisation.identity(1), 42);
             state = new LstmState(config);
             stepper = new LstmStepper(config);
-            inputs = withPhase(sine(1000, 7), context);
+            inputs = withPhase(sine(1000, 7), config);
             prediction = new double[1];
         }
     }

@@ -3,6 +3,7 @@ package dev.vigil.app.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.lstm.LstmConfig;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,7 +27,8 @@ class LstmBenchmarkStepTest {
     @ParameterizedTest
     @ValueSource(ints = {2, 8})
     void phaseColumnsAreTheHarmonicsOfOneTurnEvery288Rows(int context) {
-        double[][] rows = LstmBenchmark.withPhase(LstmBenchmark.sine(300, 7), context);
+        LstmConfig shape = new LstmConfig(1, 32, 1, 1.0, true, context, context / 2);
+        double[][] rows = LstmBenchmark.withPhase(LstmBenchmark.sine(300, 7), shape);
         for (int j = 1; 2 * j <= context; j++) {
             double phase = 2 * Math.PI * 72 / 288.0;
             assertEquals(Math.sin(j * phase), rows[72][2 * j - 1], 1e-12);
