@@ -33,7 +33,9 @@ import java.util.Properties;
  * first; then the events/s while processing, the stream thread's µs per event, the bytes per key in each store (read
  * through interactive queries), the decoded-model cache, the heap after a full GC and the state directory. Last, the
  * large fleet's restore: stop, delete the state directory, start, and time until it is running again and how fast the
- * changelogs were read back.
+ * changelogs were read back. In every round, after each fleet's detector, Kafka Streams' own floor: the counting
+ * topology of {@code bench stream} ({@link CountingTopology}: read, increment and write a Long per key) over the same
+ * events with the same settings, so that the detector's loss at scale can be set against what any per-key store loses.
  */
 public final class FleetBenchmark {
     /**
@@ -109,18 +111,18 @@ public final class FleetBenchmark {
             Restore[] restore = new Restore[1];
             Fleet large = fleet(bootstrap, root, largeRun, model, total, restore);
             List<Round> rounds = new ArrayList<>();
-            rounds.add(new Round(small.timing(), large.timing()));
+            rounds.add(new Round(small.timing(), large.timing(), counting(bootstrap, root, smallRun, total, 1),
+                    counting(bootstrap, root, largeRun, total, 1)));
             for (int r = 2; r <= settings.rounds(); r++) {
-                StreamBenchmark.Timing smallAgain;
-                StreamBenchmark.Timing largeAgain;
-                if (largeFirst(r)) {
-                    largeAgain = again(bootstrap, root, largeRun, model, total, r);
-                    smallAgain = again(bootstrap, root, smallRun, model, total, r);
-                } else {
-                    smallAgain = again(bootstrap, root, smallRun, model, total, r);
-                    largeAgain = again(bootstrap, root, largeRun, model, total, r);
+                StreamBenchmark.Timing[] smallAgain = new StreamBenchmark.Timing[2];
+                StreamBenchmark.Timing[] largeAgain = new StreamBenchmark.Timing[2];
+                for (boolean isLarge : largeFirst(r) ? new boolean[] {true, false} : new boolean[] {false, true}) {
+                    Prepared run = isLarge ? largeRun : smallRun;
+                    StreamBenchmark.Timing[] into = isLarge ? largeAgain : smallAgain;
+                    into[0] = again(bootstrap, root, run, model, total, r);
+                    into[1] = counting(bootstrap, root, run, total, r);
                 }
-                rounds.add(new Round(smallAgain, largeAgain));
+                rounds.add(new Round(smallAgain[0], largeAgain[0], smallAgain[1], largeAgain[1]));
             }
             FleetBenchmarkResult result = new FleetBenchmarkResult(settings, small, large, restore[0],
                     List.copyOf(rounds));
@@ -133,16 +135,29 @@ public final class FleetBenchmark {
 
     /**
      * One fleet's topics, ready to be processed: {@code keys} keys, the per-key models of {@code models} of them, and
-     * the preloaded events, under {@code runId}.
+     * the preloaded events, under {@code runId}; the counting topology writes to {@code countsTopic}.
      */
-    private record Prepared(String runId, TopologyConfig topology, int keys, int models) {
+    private record Prepared(String runId, TopologyConfig topology, int keys, int models, String countsTopic) {
     }
 
-    /** One round: both fleets' throughput runs. */
-    public record Round(StreamBenchmark.Timing small, StreamBenchmark.Timing large) {
+    /**
+     * One round: both fleets' throughput runs, the detector's and the counting topology's.
+     *
+     * @param small         the detector over the small fleet
+     * @param large         the detector over the large fleet
+     * @param countingSmall the counting topology over the small fleet's events
+     * @param countingLarge the counting topology over the large fleet's events
+     */
+    public record Round(StreamBenchmark.Timing small, StreamBenchmark.Timing large,
+                        StreamBenchmark.Timing countingSmall, StreamBenchmark.Timing countingLarge) {
         /** Events/s of the large fleet over the small one's. */
         public double ratio() {
             return large.rate() / small.rate();
+        }
+
+        /** The same for the counting topology: what Kafka Streams itself loses with the keys. */
+        public double floorRatio() {
+            return countingLarge.rate() / countingSmall.rate();
         }
     }
 
@@ -151,14 +166,15 @@ public final class FleetBenchmark {
             throws InterruptedException {
         String runId = "fleet-" + keys + "-" + Long.toHexString(System.currentTimeMillis());
         TopologyConfig topology = StreamBenchmark.topology(runId);
-        BenchTopics.create(bootstrap, settings.partitions(), topology, runId + "-unused");
+        String countsTopic = runId + "-counts";
+        BenchTopics.create(bootstrap, settings.partitions(), topology, countsTopic);
         int models = (int) Math.round(keys * settings.modelShare());
         try (KafkaProducer<String, byte[]> producer = StreamBenchmark.producer(bootstrap, 5)) {
             log(keys + " keys: publishing " + models + " per-key models");
             StreamBenchmark.publishModels(producer, model, topology.modelsTopic(), models);
             StreamBenchmark.preload(producer, series, topology.inputTopic(), total, keys, out);
         }
-        return new Prepared(runId, topology, keys, models);
+        return new Prepared(runId, topology, keys, models, countsTopic);
     }
 
     /** Runs the detector over a prepared fleet's events and measures what it holds. */
@@ -252,6 +268,29 @@ public final class FleetBenchmark {
         KafkaStreams streams = freshStreams(prepared.topology(), props);
         try {
             return process(streams, applicationId, bootstrap, prepared, model, total, round).timing();
+        } finally {
+            close(streams);
+            StateDirSize.deleteTree(stateDir);
+        }
+    }
+
+    /**
+     * Round {@code round} of Kafka Streams' floor over a prepared fleet's events: the counting topology, with the
+     * detector's Streams settings, under its own application id and state directory (deleted afterwards).
+     */
+    private StreamBenchmark.Timing counting(String bootstrap, Path root, Prepared prepared, long total, int round) {
+        String applicationId = prepared.runId() + "-counting-" + round;
+        Path stateDir = root.resolve(applicationId);
+        Properties props = props(applicationId, bootstrap, stateDir, prepared.topology());
+        KafkaStreams streams = new KafkaStreams(CountingTopology.build(prepared.topology().inputTopic(),
+                prepared.countsTopic()), props);
+        try {
+            StreamBenchmark.Timing timing = StreamBenchmark.startAndAwait(streams, applicationId, bootstrap,
+                    prepared.countsTopic(), total);
+            log(String.format(java.util.Locale.ROOT, "%d keys%s: counting topology %.0f events/s while processing,"
+                    + " %.1f µs of stream thread per event", prepared.keys(), roundLabel(round), timing.rate(),
+                    timing.cpu().streamThreadMicrosPerEvent()));
+            return timing;
         } finally {
             close(streams);
             StateDirSize.deleteTree(stateDir);

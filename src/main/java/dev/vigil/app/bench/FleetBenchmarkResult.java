@@ -23,6 +23,11 @@ public record FleetBenchmarkResult(FleetSettings settings, FleetBenchmark.Fleet 
         return StreamBenchmarkResult.median(rounds.stream().mapToDouble(FleetBenchmark.Round::ratio).toArray());
     }
 
+    /** The same for Kafka Streams' counting topology over the same events: the median of the rounds' ratios. */
+    public double floorRatio() {
+        return StreamBenchmarkResult.median(rounds.stream().mapToDouble(FleetBenchmark.Round::floorRatio).toArray());
+    }
+
     public void print(PrintWriter out) {
         out.println();
         out.println("bench fleet: " + large.keys() + " keys against " + small.keys() + ", "
@@ -56,14 +61,19 @@ public record FleetBenchmarkResult(FleetSettings settings, FleetBenchmark.Fleet 
             for (int r = 0; r < rounds.size(); r++) {
                 FleetBenchmark.Round round = rounds.get(r);
                 out.printf(Locale.ROOT, "round %d%s: events/s %.0f / %.0f, stream thread µs per event %.1f / %.1f,"
-                        + " ratio %.2f%n", r + 1, FleetBenchmark.largeFirst(r + 1) ? " (large fleet first)" : "",
+                        + " ratio %.2f; counting topology %.0f / %.0f, ratio %.2f%n", r + 1,
+                        FleetBenchmark.largeFirst(r + 1) ? " (large fleet first)" : "",
                         round.small().rate(), round.large().rate(), round.small().cpu().streamThreadMicrosPerEvent(),
-                        round.large().cpu().streamThreadMicrosPerEvent(), round.ratio());
+                        round.large().cpu().streamThreadMicrosPerEvent(), round.ratio(), round.countingSmall().rate(),
+                        round.countingLarge().rate(), round.floorRatio());
             }
         }
         out.printf(Locale.ROOT, "events/s at %d keys over %d keys: %.2f%s (target >= %.1f)%n", large.keys(),
                 small.keys(), ratio(), rounds.size() > 1 ? ", the median of " + rounds.size() + " rounds" : "",
                 TARGET_RATIO);
+        out.printf(Locale.ROOT, "the same for Kafka Streams' counting topology (read, increment, write a Long per key),"
+                + " same events and settings: %.2f%s; the detector's ratio over it %.2f%n", floorRatio(),
+                rounds.size() > 1 ? ", the median of " + rounds.size() + " rounds" : "", ratio() / floorRatio());
         out.printf(Locale.ROOT, "detector state per mature key (%d keys), history head aside: %.0f bytes (target <= %d;"
                 + " with the head %.0f)%n", small.keys(), small.stateBytes() - small.headBytes(), TARGET_STATE_BYTES,
                 small.stateBytes());

@@ -11,7 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A tiny run of {@code vigil bench fleet} against the shared test broker: both fleets process every event, the
- * stores hold one state per key and the published models, and the restore reads the changelogs back.
+ * stores hold one state per key and the published models, the restore reads the changelogs back, and the counting
+ * topology counts every event of both fleets in every round.
  */
 class FleetBenchmarkIT {
     @Test
@@ -54,6 +55,14 @@ class FleetBenchmarkIT {
         assertEquals(result.large().timing().rate() / result.small().timing().rate(), result.rounds().get(0).ratio(),
                 1e-12);
         assertEquals((result.rounds().get(0).ratio() + again.ratio()) / 2, result.ratio(), 1e-12);
+        // Kafka Streams' floor ran in every round over each fleet's events: every count came out
+        for (FleetBenchmark.Round round : result.rounds()) {
+            assertEquals(2_000, round.countingSmall().outputs(), result.toString());
+            assertEquals(2_000, round.countingLarge().outputs(), result.toString());
+            assertTrue(round.countingSmall().rate() > 0 && round.countingLarge().rate() > 0, result.toString());
+        }
+        assertEquals((result.rounds().get(0).floorRatio() + again.floorRatio()) / 2, result.floorRatio(), 1e-12);
+        assertTrue(text.toString().contains("the same for Kafka Streams' counting topology"), text.toString());
         assertTrue(text.toString().contains("events/s at 400 keys over 20 keys"), text.toString());
         assertTrue(text.toString().contains("round 2 (large fleet first)"), text.toString());
     }
