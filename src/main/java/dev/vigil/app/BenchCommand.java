@@ -87,6 +87,16 @@ final class BenchCommand implements Callable<Integer> {
             + " id before measuring (0: none). Default: 300000 (stream), 200000 (trainer), at most --events.")
     Long warmupEvents;
 
+    @Option(names = "--first-models", description = "trainer: a fleet without models getting its first ones instead"
+            + " (--keys keys, default 2000, each fed minTrainPoints + swapDelayEvents + 1 events): seconds until every"
+            + " key has its first model against the same events without training, who trained them, and the latency"
+            + " when the keys come due together at --steady-rate.")
+    boolean firstModels;
+
+    @Option(names = "--queue-capacity", defaultValue = "10000", description = "trainer --first-models: the trainer's"
+            + " queue (trainer.queue.capacity). Default: ${DEFAULT-VALUE}.")
+    int queueCapacity;
+
     @Option(names = "--parallelism", defaultValue = "1", description = "trainer: threads one training runs on"
             + " (trainer.parallelism, 1 or 2). Default: ${DEFAULT-VALUE}.")
     int parallelism;
@@ -138,6 +148,11 @@ final class BenchCommand implements Callable<Integer> {
                     rate(latencyRate, "--latency-rate"), latencySeconds, bootstrapServers, scope,
                     warmupEvents == null ? Math.min(n, d.warmupEvents()) : warmupEvents, commitIntervalMs,
                     rounds == null ? d.rounds() : rounds), spec.commandLine().getOut()).run();
+            return 0;
+        }
+        if (target.equals("trainer") && firstModels) {
+            new dev.vigil.app.bench.FirstModelsBenchmark(keys == null ? 2_000 : keys, partitions, queueCapacity,
+                    rate(steadyRate, "--steady-rate"), bootstrapServers, spec.commandLine().getOut()).run();
             return 0;
         }
         if (target.equals("trainer")) {

@@ -6,9 +6,13 @@ import org.junit.jupiter.api.Test;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A tiny run of {@code vigil bench trainer} against the shared test broker: it completes and reports sane numbers. */
+/**
+ * Tiny runs of {@code vigil bench trainer} and {@code bench trainer --first-models} against the shared test broker:
+ * they complete and report sane numbers.
+ */
 class TrainerBenchmarkIT {
     @Test
     void shouldCompleteATinyRunWithTheTrainerAtWork() throws Exception {
@@ -25,5 +29,26 @@ class TrainerBenchmarkIT {
         assertTrue(result.steadyTrainings() >= 0 && result.steadyModels() >= 0, text.toString());
         assertTrue(text.toString().contains("trainings per minute"), text.toString());
         assertTrue(text.toString().contains("warm-up: 1000 events in"), text.toString());
+    }
+
+    @Test
+    void shouldGiveEveryKeyOfAFleetWithoutModelsItsFirstModel() throws Exception {
+        StringWriter text = new StringWriter();
+        // six keys, a queue of one: most first trainings find the queue full when their keys come due together
+        FirstModelsBenchmark.Result result = new FirstModelsBenchmark(6, 2, 1, 300,
+                KafkaTestBroker.shared().bootstrapServers(), new PrintWriter(text)).run();
+
+        assertEquals(6 * 317, result.events(), text.toString());
+        assertEquals(result.events(), result.idle().outputs(), text.toString());
+        assertEquals(result.events(), result.first().outputs(), text.toString());
+        for (FirstModelsBenchmark.Trainings t : new FirstModelsBenchmark.Trainings[] {result.firstTrainings(),
+                result.steadyTrainings()}) {
+            // one first training a key, each run once: by the background trainer or in line at its swap point
+            assertEquals(6, t.requested(), text.toString());
+            assertEquals(6, t.background() + t.inLine(), text.toString());
+            assertTrue(t.maxQueue() <= 1, text.toString());
+        }
+        assertTrue(result.steady().sortedNanos().length >= 6 * 18, "every steady event scored: " + text);
+        assertTrue(text.toString().contains("every key's first model in force after"), text.toString());
     }
 }
