@@ -160,6 +160,7 @@ public final class KeyLifecycle {
     private boolean requestOwn(String key, DetectorState state, int readings, LstmModel inForce) {
         TrainingSchedule schedule = state.schedule();
         if (schedule.hasPendingSwap()) {
+            offerAgain(key, state, inForce);
             return false;
         }
         RetrainClock.Trigger trigger = clock.due(key, state, readings, inForce != null);
@@ -180,6 +181,27 @@ public final class KeyLifecycle {
                     shared);
         }
         return true;
+    }
+
+    /**
+     * Before the swap point, a pending training the trainer has not taken (its queue was full when the key came due)
+     * is offered again once the trainer {@link TrainingRequests#wants wants} it: the same point and the same data
+     * (the window as it was at the point), so the model is the one the key would train in line at the swap point.
+     */
+    private void offerAgain(String key, DetectorState state, LstmModel inForce) {
+        TrainingSchedule schedule = state.schedule();
+        long since = state.events() - schedule.pendingThrough();
+        if (since <= 0 || since >= delay) {
+            return;
+        }
+        TrainingPoint point = new TrainingPoint(key, schedule.pendingVersion(), schedule.pendingThrough());
+        if (!training.wants(point)) {
+            return;
+        }
+        HistoryWindow history = histories.load(key);
+        training.offer(new TrainingRequests.Request(point, key, inForce == null ? RetrainClock.Trigger.FIRST
+                : RetrainClock.Trigger.INTERVAL, trainingWindow(history, (int) Math.min(history.size(), since)),
+                inForce));
     }
 
     /** At the key's swap point: takes or trains the pending model, and re-warms onto it when accepted. */

@@ -34,6 +34,17 @@ public interface TrainingRequests {
      */
     boolean offer(Request request);
 
+    /**
+     * Whether an offer of {@code point} would be taken now and is not held yet: the trainer has room and neither
+     * queued, ran nor delivered that training. A key whose offer was refused (a full queue) asks at each of its events
+     * before the swap point and offers the same training again when this says so, so that a burst of keys coming due
+     * together is trained in the background as the queue drains instead of in line at each swap point. False by
+     * default: nothing is ever offered again.
+     */
+    default boolean wants(TrainingPoint point) {
+        return false;
+    }
+
     /** Whether keys are (re)trained at all (false: only models published from outside serve them). */
     default boolean enabled() {
         return true;

@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -158,6 +159,22 @@ public final class TopologyTrainer implements TrainingRequests {
             deferred.record();
             return false;
         }
+    }
+
+    /**
+     * Whether an offer of {@code point} would be queued now: the pool's queue has room, and no training of its model
+     * is queued or running here nor delivered for that point.
+     */
+    @Override
+    public boolean wants(TrainingPoint point) {
+        if (pending.contains(point.modelId())) {
+            return false;
+        }
+        Delivery d = deliveries.get(point.modelId());
+        if (d != null && d.point().equals(point)) {
+            return false;
+        }
+        return !(pool instanceof ThreadPoolExecutor executor) || executor.getQueue().remainingCapacity() > 0;
     }
 
     /**

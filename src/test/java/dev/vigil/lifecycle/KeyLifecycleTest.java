@@ -2,6 +2,7 @@ package dev.vigil.lifecycle;
 
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.detect.DetectorState;
+import dev.vigil.detect.HistoryWindow;
 import dev.vigil.detect.DetectorStateCodec;
 import dev.vigil.detect.Event;
 import dev.vigil.lstm.LstmConfig;
@@ -80,6 +81,61 @@ class KeyLifecycleTest {
         int second = due + K;
         assertEquals(1, run.get(second - 1)[1]);
         assertEquals(2, run.get(second)[1], "retrained at the key's grid point, its model in force K events later");
+    }
+
+    /**
+     * A trainer whose queue is full when the key comes due and has room {@code roomAfter} events later: it refuses
+     * the first offer of each training and records every offer and every time it was asked whether it wants one.
+     */
+    private static final class FullQueue implements TrainingRequests {
+        final List<Request> offers = new ArrayList<>();
+        final List<TrainingPoint> asked = new ArrayList<>();
+        private final int roomAfter;
+
+        FullQueue(int roomAfter) {
+            this.roomAfter = roomAfter;
+        }
+
+        @Override
+        public boolean offer(Request request) {
+            offers.add(request);
+            return offers.size() % 2 == 0;
+        }
+
+        @Override
+        public boolean wants(TrainingPoint point) {
+            asked.add(point);
+            long sameAsked = asked.stream().filter(point::equals).count();
+            return sameAsked >= roomAfter && offers.stream().filter(o -> o.point().equals(point)).count() == 1;
+        }
+    }
+
+    @Test
+    void shouldOfferARefusedTrainingAgainWithTheSameDataWhenTheTrainerHasRoom() {
+        FullQueue trainer = new FullQueue(3);
+        List<long[]> offered = run(0, trainer, new ArrayList<>());
+        // every training refused once and offered again once, with the same point and the same readings
+        List<TrainingPoint> points = trainer.offers.stream().map(TrainingRequests.Request::point).distinct().toList();
+        assertTrue(points.size() >= 2, "the first model and a retraining: " + points);
+        assertEquals(2 * points.size(), trainer.offers.size());
+        for (TrainingPoint point : points) {
+            List<TrainingRequests.Request> pair = trainer.offers.stream().filter(o -> o.point().equals(point)).toList();
+            HistoryWindow refused = pair.get(0).window();
+            HistoryWindow again = pair.get(1).window();
+            assertEquals(refused.size(), again.size(), point.toString());
+            for (int i = 0; i < refused.size(); i++) {
+                assertEquals(refused.timestamp(i), again.timestamp(i), point + " reading " + i);
+                assertEquals(refused.value(i, 0), again.value(i, 0), point + " reading " + i);
+            }
+            // asked at each of the key's events after the point and before its swap, never at or after the swap
+            assertEquals(K - 1, trainer.asked.stream().filter(point::equals).count(), point.toString());
+        }
+        // nothing delivered, so every model is trained in line: the scores are those of a run without a trainer
+        List<long[]> inLine = run(0, TrainingRequests.IN_LINE, new ArrayList<>());
+        for (int i = 0; i < inLine.size(); i++) {
+            assertEquals(inLine.get(i)[0], offered.get(i)[0], "score of event " + i);
+            assertEquals(inLine.get(i)[1], offered.get(i)[1], "model of event " + i);
+        }
     }
 
     @Test

@@ -81,6 +81,45 @@ class TopologyTrainerRequestsTest {
     }
 
     @Test
+    void shouldWantARefusedTrainingOnceItsQueueHasRoomAndNotOneItHolds() throws InterruptedException {
+        // one thread held by a blocker, a queue of one: the first request fills it, the second is refused
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
+                TimeUnit.MILLISECONDS, new java.util.concurrent.ArrayBlockingQueue<>(1));
+        try {
+            pool.execute(() -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            TopologyTrainer trainer = trainer(StreamFixtures.RETRAIN, pool);
+            TrainingRequests.Request held = request("pump-1", 1, 200);
+            TrainingRequests.Request refused = request("pump-2", 1, 200);
+            assertTrue(trainer.offer(held));
+            assertFalse(trainer.offer(refused), "the queue is full");
+            assertFalse(trainer.wants(refused.point()), "no room yet");
+            assertFalse(trainer.wants(held.point()), "queued already");
+            release.countDown();
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            while (!trainer.wants(refused.point())) {
+                assertTrue(System.nanoTime() < deadline, "the queue never drained");
+                Thread.sleep(5);
+            }
+            assertTrue(trainer.delivered(held.point()).isPresent(), "the queued one trained");
+            assertTrue(trainer.offer(refused));
+            assertFalse(trainer.wants(refused.point()), "taken now");
+        } finally {
+            release.countDown();
+            pool.shutdown();
+            assertTrue(pool.awaitTermination(1, TimeUnit.MINUTES));
+        }
+        assertFalse(TrainingRequests.IN_LINE.wants(new TrainingPoint("pump-1", 1, 200)),
+                "the evaluator's in-line trainer never wants an offer again");
+    }
+
+    @Test
     void shouldQueueOneTrainingPerModelAtATime() {
         TopologyTrainer trainer = trainer(StreamFixtures.RETRAIN, queued::add);
         assertTrue(trainer.offer(request("pump-1", 1, 200)));
