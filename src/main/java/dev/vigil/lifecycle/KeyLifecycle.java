@@ -251,9 +251,19 @@ public final class KeyLifecycle {
         }
     }
 
-    /** At the shared swap point: takes or trains the pending shared model; keys re-warm onto it at their next event. */
+    /**
+     * At the shared swap point: takes or trains the pending shared model; keys re-warm onto it at their next event.
+     * Before it, offers the pending training again if the trainer refused it and now {@link TrainingRequests#wants
+     * wants} it (the request keeps its data).
+     */
     private void swapSharedIfDue() {
-        if (sharedPending == null || accepted < sharedPending.dueAt()) {
+        if (sharedPending == null) {
+            return;
+        }
+        if (accepted < sharedPending.dueAt()) {
+            if (training.wants(sharedPending.request().point())) {
+                training.offer(sharedPending.request());
+            }
             return;
         }
         TrainingRequests.Request request = sharedPending.request();

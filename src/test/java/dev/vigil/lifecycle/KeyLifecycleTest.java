@@ -139,6 +139,31 @@ class KeyLifecycleTest {
     }
 
     @Test
+    void shouldOfferARefusedSharedTrainingAgainWhenTheTrainerHasRoom() {
+        RetrainConfig shared = new RetrainConfig(RETRAIN.historySize(), RETRAIN.minTrainPoints(),
+                RETRAIN.retrainInterval(), 0, 0, false, 7, RetrainConfig.SHARED, 32, 60_000, 1 << 20, K,
+                RETRAIN.training());
+        FullQueue trainer = new FullQueue(3);
+        KeyLifecycle lifecycle = new KeyLifecycle(DETECTOR, shared, true,
+                new InMemoryHistories(shared.historySize(), 1), new InMemoryModels(), trainer);
+        DetectorState state = lifecycle.detector().newState();
+        long versions = 0;
+        for (Event event : EVENTS) {
+            versions = Math.max(versions, ((KeyOutcome.Scored) lifecycle.process("pump", state, event)).result()
+                    .modelVersion());
+        }
+        assertTrue(versions >= 1, "the shared model was trained in line and put in force");
+        List<TrainingPoint> points = trainer.offers.stream().map(TrainingRequests.Request::point).distinct().toList();
+        assertFalse(points.isEmpty());
+        for (TrainingPoint point : points) {
+            List<TrainingRequests.Request> pair = trainer.offers.stream().filter(o -> o.point().equals(point)).toList();
+            assertEquals(2, pair.size(), "refused, then offered again: " + point);
+            org.junit.jupiter.api.Assertions.assertSame(pair.get(0), pair.get(1), "the same request, its data kept");
+            assertEquals(ModelScope.SHARED_MODEL_ID, point.modelId());
+        }
+    }
+
+    @Test
     void shouldTrainNothingWithoutTraining() {
         List<long[]> run = run(0, TrainingRequests.NONE, new ArrayList<>());
         assertTrue(run.stream().allMatch(r -> r[1] == 0), "no model without training");
