@@ -1,25 +1,15 @@
 package dev.vigil.app.bench;
 
 import dev.vigil.config.TopologyConfig;
-import dev.vigil.detect.DetectorConfig;
-import dev.vigil.stream.ModelTrainingService;
-import dev.vigil.stream.TopologyTrainer;
 import dev.vigil.stream.VigilMetrics;
-import dev.vigil.stream.VigilTopology;
 import dev.vigil.train.RetrainConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.metrics.Metrics;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -155,7 +145,8 @@ public final class FirstModelsBenchmark {
                 log(String.format(Locale.ROOT, "steady: offering %.0f events/s for %d s, every key coming due",
                         steadyRate, seconds));
                 steady = phase.sampling(() -> new LatencyProbe(bootstrap, steadyTopology.inputTopic(),
-                        steadyTopology.scoresTopic(), keys).run(producer, phase.streams, steadyRate, seconds, series));
+                        steadyTopology.scoresTopic(), keys).run(producer, phase.app.streams, steadyRate, seconds,
+                        series));
                 steadyTrainings = phase.trainings();
             }
             Result result = new Result(keys, queue, events, idle, first, firstTrainings, steady, steadyTrainings);
@@ -185,33 +176,19 @@ public final class FirstModelsBenchmark {
     /** The detector topology with its own trainer (the service's defaults), from the start of the input. */
     private final class Phase implements AutoCloseable {
         private final String label;
-        private final String applicationId;
-        private final String bootstrap;
-        private final TopologyConfig topology;
-        private final Metrics metrics = new Metrics();
-        private final ModelTrainingService trainer = new ModelTrainingService(1, queue, metrics);
-        private final KafkaStreams streams;
+        private final TrainedApplication app;
         private final AtomicInteger maxQueue = new AtomicInteger();
 
         Phase(String label, String runId, String bootstrap, Path root, TopologyConfig topology, RetrainConfig retrain) {
             this.label = label;
-            this.bootstrap = bootstrap;
-            this.topology = topology;
-            this.applicationId = runId + "-" + label;
-            Properties props = VigilTopology.streamsConfig(applicationId, bootstrap, root.resolve(label).toString(),
-                    topology, StreamBenchmark.serviceRocksDb(Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
-                            StreamBenchmark.COMMIT_INTERVAL_MS)));
-            DetectorConfig detector = VigilTopology.detectorConfig(topology, DetectorConfig.defaults(), retrain);
-            TopologyTrainer training = trainer.forTopology(topology, applicationId, detector, retrain);
-            streams = new KafkaStreams(VigilTopology.build(topology, DetectorConfig.defaults(), retrain, props,
-                    training), props);
+            this.app = new TrainedApplication(runId + "-" + label, bootstrap, root.resolve(label), topology, retrain,
+                    queue, 1);
         }
 
         /** Starts the application over the first {@code events} events and waits until all are scored. */
         StreamBenchmark.Timing process(long events) {
             log(label + ": processing " + events + " events");
-            StreamBenchmark.Timing timing = StreamBenchmark.startAndAwait(streams, applicationId, bootstrap,
-                    topology.scoresTopic(), events);
+            StreamBenchmark.Timing timing = app.startAndAwait(events);
             log(String.format(Locale.ROOT, "%s: every event scored after %.1f s, %.0f events/s while processing",
                     label, timing.totalSeconds(), timing.rate()));
             return timing;
@@ -221,7 +198,7 @@ public final class FirstModelsBenchmark {
         <T> T sampling(Measure<T> measure) throws InterruptedException {
             Thread sampler = new Thread(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
-                    maxQueue.accumulateAndGet(trainer.queued(), Math::max);
+                    maxQueue.accumulateAndGet(app.trainer.queued(), Math::max);
                     try {
                         Thread.sleep(20);
                     } catch (InterruptedException e) {
@@ -240,27 +217,14 @@ public final class FirstModelsBenchmark {
         }
 
         Trainings trainings() {
-            return new Trainings(streamCount(VigilMetrics.TRAINING_REQUESTED), (long) metric("trainings-total"),
-                    (long) metric("trainings-helped-total"), streamCount(VigilMetrics.TRAINED_IN_LINE),
-                    maxQueue.get(), metric("training-time-ms-avg"));
-        }
-
-        long streamCount(String operation) {
-            return (long) FleetMeasures.sum(streams,
-                    n -> n.group().equals(VigilMetrics.GROUP) && n.name().equals(operation + "-total"));
-        }
-
-        double metric(String name) {
-            return metrics.metrics().entrySet().stream().filter(e -> e.getKey().name().equals(name))
-                    .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).findFirst()
-                    .orElse(Double.NaN);
+            return new Trainings(app.streamCount(VigilMetrics.TRAINING_REQUESTED),
+                    (long) app.metric("trainings-total"), (long) app.metric("trainings-helped-total"),
+                    app.streamCount(VigilMetrics.TRAINED_IN_LINE), maxQueue.get(), app.metric("training-time-ms-avg"));
         }
 
         @Override
         public void close() {
-            trainer.close();
-            streams.close(Duration.ofMinutes(2));
-            metrics.close();
+            app.close();
         }
     }
 

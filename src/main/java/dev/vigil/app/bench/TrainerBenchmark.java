@@ -2,27 +2,17 @@ package dev.vigil.app.bench;
 
 import dev.vigil.BadConfigException;
 import dev.vigil.config.TopologyConfig;
-import dev.vigil.detect.DetectorConfig;
 import dev.vigil.lstm.TrainingConfig;
-import dev.vigil.stream.ModelTrainingService;
-import dev.vigil.stream.TopologyTrainer;
 import dev.vigil.stream.VigilMetrics;
-import dev.vigil.stream.VigilTopology;
 import dev.vigil.train.RetrainConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.metrics.Metrics;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Properties;
 
 /**
  * {@code vigil bench trainer}: what the background trainer costs the stream and how much it gets done. On an
@@ -193,13 +183,9 @@ public final class TrainerBenchmark {
     /** One application of the detector topology with its own trainer, from the start of the input. */
     private final class Phase implements AutoCloseable {
         private final String label;
-        private final String applicationId;
         private final String bootstrap;
         private final TopologyConfig topology;
-        private final Metrics metrics = new Metrics();
-        private final ModelTrainingService trainer = new ModelTrainingService(1, 10_000, settings.parallelism(),
-                metrics);
-        private final KafkaStreams streams;
+        private final TrainedApplication app;
 
         Phase(String label, String runId, String bootstrap, Path root, TopologyConfig topology, int retrainInterval) {
             this.label = label;
@@ -209,21 +195,14 @@ public final class TrainerBenchmark {
             RetrainConfig retrain = new RetrainConfig(d.historySize(), d.minTrainPoints(), retrainInterval, 0, 0,
                     d.requireImprovement(), d.seed(), RetrainConfig.PER_KEY, d.sharedKeys(), d.maxTrainingMs(),
                     d.maxModelBytes(), d.swapDelayEvents(), TrainingConfig.defaults());
-            this.applicationId = runId + "-" + label;
-            Properties props = VigilTopology.streamsConfig(applicationId, bootstrap, root.resolve(label).toString(),
-                    topology, StreamBenchmark.serviceRocksDb(Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
-                            StreamBenchmark.COMMIT_INTERVAL_MS)));
-            DetectorConfig detector = VigilTopology.detectorConfig(topology, DetectorConfig.defaults(), retrain);
-            TopologyTrainer training = trainer.forTopology(topology, applicationId, detector, retrain);
-            streams = new KafkaStreams(VigilTopology.build(topology, DetectorConfig.defaults(), retrain, props, training),
-                    props);
+            app = new TrainedApplication(runId + "-" + label, bootstrap, root.resolve(label), topology, retrain,
+                    10_000, settings.parallelism());
         }
 
         /** Processes the first {@code events} preloaded events; events/s while processing. */
         double throughput(long events) {
             log(label + ": processing " + events + " events");
-            StreamBenchmark.Timing timing = StreamBenchmark.startAndAwait(streams, applicationId, bootstrap, topology.scoresTopic(),
-                    events);
+            StreamBenchmark.Timing timing = app.startAndAwait(events);
             log(String.format(Locale.ROOT, "%s: %d events in %.1f s (first outputs after %.1f s), %.0f events/s while"
                     + " processing, %d models published", label, events, timing.totalSeconds(), timing.startupSeconds(),
                     timing.rate(), published()));
@@ -270,8 +249,7 @@ public final class TrainerBenchmark {
 
         /** A counter of the detector's ({@link VigilMetrics}), summed over the stream threads. */
         long streamCount(String operation) {
-            return (long) FleetMeasures.sum(streams,
-                    n -> n.group().equals(VigilMetrics.GROUP) && n.name().equals(operation + "-total"));
+            return app.streamCount(operation);
         }
 
         double meanTrainingMs() {
@@ -279,15 +257,12 @@ public final class TrainerBenchmark {
         }
 
         private double metric(String name) {
-            return metrics.metrics().entrySet().stream().filter(e -> e.getKey().name().equals(name))
-                    .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).findFirst().orElse(Double.NaN);
+            return app.metric(name);
         }
 
         @Override
         public void close() {
-            trainer.close();
-            streams.close(Duration.ofMinutes(2));
-            metrics.close();
+            app.close();
         }
     }
 
