@@ -139,6 +139,43 @@ class KeyLifecycleTest {
     }
 
     @Test
+    void shouldOfferAPendingTrainingToTheTrainerOfARestartedInstance() {
+        InMemoryHistories histories = new InMemoryHistories(RETRAIN.historySize(), 1);
+        InMemoryModels models = new InMemoryModels();
+        List<TrainingRequests.Request> before = new ArrayList<>();
+        KeyLifecycle stopped = new KeyLifecycle(DETECTOR, RETRAIN, true, histories, models, request -> {
+            before.add(request);
+            return true; // queued, then lost with the instance
+        });
+        DetectorState state = stopped.detector().newState();
+        int i = 0;
+        while (!state.schedule().hasPendingSwap()) {
+            stopped.process("pump", state, EVENTS.get(i++));
+        }
+        assertEquals(1, before.size());
+        // a new instance's trainer: empty, so it wants any training it does not hold
+        List<TrainingRequests.Request> after = new ArrayList<>();
+        TrainingRequests restarted = new TrainingRequests() {
+            @Override
+            public boolean offer(Request request) {
+                after.add(request);
+                return true;
+            }
+
+            @Override
+            public boolean wants(TrainingPoint point) {
+                return after.stream().noneMatch(r -> r.point().equals(point));
+            }
+        };
+        new KeyLifecycle(DETECTOR, RETRAIN, true, histories, models, restarted)
+                .process("pump", DetectorStateCodec.decode(DetectorStateCodec.encode(state)), EVENTS.get(i));
+        assertEquals(1, after.size(), "the new trainer gets the pending training at the next event");
+        assertEquals(before.get(0).point(), after.get(0).point());
+        assertEquals(before.get(0).window().size(), after.get(0).window().size());
+        assertEquals(before.get(0).window().timestamp(0), after.get(0).window().timestamp(0));
+    }
+
+    @Test
     void shouldOfferARefusedSharedTrainingAgainWhenTheTrainerHasRoom() {
         RetrainConfig shared = new RetrainConfig(RETRAIN.historySize(), RETRAIN.minTrainPoints(),
                 RETRAIN.retrainInterval(), 0, 0, false, 7, RetrainConfig.SHARED, 32, 60_000, 1 << 20, K,
