@@ -19,11 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * first model is in force by its last event. On the same input, one after the other:
  * <ol>
  *   <li><b>no training</b>: the detector with training out of reach: events/s and seconds over all the events;</li>
- *   <li><b>first models</b>: the service's defaults (one trainer thread, a queue of 10,000): seconds until the last
- *       event is scored, which is when every key has its first model; the trainings run by the background trainer,
- *       by a stream thread waiting at a swap point, and in line on the stream thread; the longest queue seen.</li>
- * </ol>
- * <ol start="3">
+ *   <li><b>first models</b>: the service's defaults (one trainer thread, a queue of {@code queue}): seconds until
+ *       the last event is scored, which is when every key has its first model; the trainings run by the background
+ *       trainer, by a stream thread waiting at a swap point, and in line on the stream thread; the longest queue
+ *       seen;</li>
  *   <li><b>steady</b>: on topics of its own, every key's first {@code minTrainPoints - 1} events are processed at full
  *       speed, then the rest ({@code swapDelayEvents + 2} a key) are offered at {@code steadyRate}, so that every key
  *       comes due within one pass over the keys, as a fleet deployed at once does: the latency of each of those

@@ -184,13 +184,11 @@ public final class TrainerBenchmark {
     private final class Phase implements AutoCloseable {
         private final String label;
         private final String bootstrap;
-        private final TopologyConfig topology;
         private final TrainedApplication app;
 
         Phase(String label, String runId, String bootstrap, Path root, TopologyConfig topology, int retrainInterval) {
             this.label = label;
             this.bootstrap = bootstrap;
-            this.topology = topology;
             RetrainConfig d = RetrainConfig.defaults();
             RetrainConfig retrain = new RetrainConfig(d.historySize(), d.minTrainPoints(), retrainInterval, 0, 0,
                     d.requireImprovement(), d.seed(), RetrainConfig.PER_KEY, d.sharedKeys(), d.maxTrainingMs(),
@@ -221,7 +219,7 @@ public final class TrainerBenchmark {
                 for (long j = 0; j < total; j++) {
                     int k = (int) (j % settings.keys());
                     long i = first + j / settings.keys();
-                    producer.send(new ProducerRecord<>(topology.inputTopic(), BenchSeries.key(k),
+                    producer.send(new ProducerRecord<>(app.topology.inputTopic(), BenchSeries.key(k),
                             BenchSeries.json(BenchSeries.START_MS + i * BenchSeries.STEP_MS, series.value(k, i))));
                     long wait = start + (long) ((j + 1) * 1e9 / settings.steadyRate()) - System.nanoTime();
                     if (wait > 1_000_000) {
