@@ -88,7 +88,8 @@ final class BenchCommand implements Callable<Integer> {
     Long warmupEvents;
 
     @Option(names = "--first-models", description = "trainer: a fleet without models getting its first ones instead"
-            + " (--keys keys, default 2000, each fed minTrainPoints + swapDelayEvents + 1 events): seconds until every"
+            + " (--keys keys, default 2000, each fed minTrainPoints + firstSpreadEvents + swapDelayEvents + 1 events):"
+            + " seconds until every"
             + " key has its first model against the same events without training, who trained them, and the latency"
             + " when the keys come due together at --steady-rate.")
     boolean firstModels;
@@ -96,6 +97,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--queue-capacity", defaultValue = "10000", description = "trainer --first-models: the trainer's"
             + " queue (trainer.queue.capacity). Default: ${DEFAULT-VALUE}.")
     int queueCapacity;
+
+    @Option(names = "--first-spread-events", defaultValue = "0", description = "trainer --first-models: spread the"
+            + " keys' first trainings over this many of their events (retrain.firstSpreadEvents). Default:"
+            + " ${DEFAULT-VALUE}.")
+    int firstSpreadEvents;
 
     @Option(names = "--parallelism", defaultValue = "1", description = "trainer: threads one training runs on"
             + " (trainer.parallelism, 1 or 2). Default: ${DEFAULT-VALUE}.")
@@ -152,7 +158,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (target.equals("trainer") && firstModels) {
             new dev.vigil.app.bench.FirstModelsBenchmark(keys == null ? 2_000 : keys, partitions, queueCapacity,
-                    rate(steadyRate, "--steady-rate"), bootstrapServers, spec.commandLine().getOut()).run();
+                    firstSpreadEvents, rate(steadyRate, "--steady-rate"), bootstrapServers, spec.commandLine().getOut()).run();
             return 0;
         }
         if (target.equals("trainer")) {

@@ -6,8 +6,10 @@ import dev.vigil.detect.TrainingSchedule;
 /**
  * The retraining schedule's rule, applied to a key's {@link TrainingSchedule} (kept in its detector state):
  * <ul>
- *   <li>{@link Trigger#FIRST}: no model yet and the history holds {@code minTrainPoints} readings; a failed or
- *       refused first attempt is retried after another {@code minTrainPoints / 2} events, not at every event;</li>
+ *   <li>{@link Trigger#FIRST}: no model yet and the history holds {@code minTrainPoints} readings, and as many more
+ *       as the key's {@link #firstPhase} (0 unless {@code firstSpreadEvents} spreads a fleet's first trainings); a
+ *       failed or refused first attempt is retried after another {@code minTrainPoints / 2} events, not at every
+ *       event;</li>
  *   <li>{@link Trigger#INTERVAL}: a model exists and the key's accepted events reached its next point on its own
  *       grid of every {@code retrainInterval} events, at least {@code retrainInterval / 2} events (and one) after the
  *       last attempt. The grid's phase is a hash of the key ({@link #phase}), so keys that started together (a fleet
@@ -44,7 +46,7 @@ public final class RetrainClock {
         TrainingSchedule s = state.schedule();
         long now = state.lastTimestamp();
         if (!hasModel) {
-            boolean ready = historySize >= config.minTrainPoints()
+            boolean ready = historySize >= config.minTrainPoints() + firstPhase(key)
                     && (s.attempts() == 0 || s.sinceAttempt() >= Math.max(1, config.minTrainPoints() / 2));
             return ready ? Trigger.FIRST : null;
         }
@@ -71,7 +73,20 @@ public final class RetrainClock {
      * (the same on every JVM), mixed so that keys named in sequence spread over the interval.
      */
     public long phase(String key) {
+        return Math.floorMod(mix(key), config.retrainInterval());
+    }
+
+    /**
+     * Readings past {@code minTrainPoints} at which {@code key}'s first training comes due: 0..firstSpreadEvents - 1
+     * by the same hash as {@link #phase}; 0 when {@code firstSpreadEvents} is 0 or 1.
+     */
+    public int firstPhase(String key) {
+        int spread = config.firstSpreadEvents();
+        return spread <= 1 ? 0 : Math.floorMod(mix(key), spread);
+    }
+
+    private static int mix(String key) {
         int h = key.hashCode() * 0x9E3779B9;
-        return Math.floorMod(h ^ (h >>> 16), config.retrainInterval());
+        return h ^ (h >>> 16);
     }
 }

@@ -43,17 +43,26 @@ import dev.vigil.lstm.TrainingConfig;
  *                           its own yet: {@code none} (the persistence predictor) or {@code shared} (the topology's
  *                           shared model, trained as in shared scope from the keys' requests, until the key's own
  *                           model is accepted); ignored in shared scope; default none
+ * @param firstSpreadEvents  a key's first training comes due when its window holds {@code minTrainPoints +
+ *                           firstPhase(key)} readings, the phase a hash of the key in 0..firstSpreadEvents - 1
+ *                           ({@link RetrainClock#firstPhase}), so that a fleet deployed at once comes due spread over
+ *                           this many events instead of within a few (where a trainer that cannot deliver every
+ *                           first model within {@code swapDelayEvents} leaves the stream threads to train them in
+ *                           line); 0 or 1: every key at {@code minTrainPoints}; range 0..historySize - minTrainPoints,
+ *                           default 0
  */
 public record RetrainConfig(int historySize, int minTrainPoints, int retrainInterval, long retrainAfterMs,
                             int driftEvents, boolean requireImprovement, long seed, String scope, int sharedKeys,
                             long maxTrainingMs, int maxModelBytes, int swapDelayEvents, TrainingConfig training,
-                            String coldStart) {
+                            String coldStart, int firstSpreadEvents) {
     public static final String PER_KEY = "per-key";
     public static final String SHARED = "shared";
     /** {@link #coldStart}: a key without its own model runs on persistence. */
     public static final String COLD_START_NONE = "none";
     /** Default {@link #coldStart}. */
     public static final String DEFAULT_COLD_START = COLD_START_NONE;
+    /** Default {@link #firstSpreadEvents}: every key's first training at {@code minTrainPoints}. */
+    public static final int DEFAULT_FIRST_SPREAD_EVENTS = 0;
     /** Default {@link #swapDelayEvents}. */
     public static final int DEFAULT_SWAP_DELAY_EVENTS = 16;
 
@@ -74,6 +83,16 @@ public record RetrainConfig(int historySize, int minTrainPoints, int retrainInte
                          long maxTrainingMs, int maxModelBytes, int swapDelayEvents, TrainingConfig training) {
         this(historySize, minTrainPoints, retrainInterval, retrainAfterMs, driftEvents, requireImprovement, seed,
                 scope, sharedKeys, maxTrainingMs, maxModelBytes, swapDelayEvents, training, DEFAULT_COLD_START);
+    }
+
+    /** Every setting but {@link #firstSpreadEvents}, which takes its default. */
+    public RetrainConfig(int historySize, int minTrainPoints, int retrainInterval, long retrainAfterMs,
+                         int driftEvents, boolean requireImprovement, long seed, String scope, int sharedKeys,
+                         long maxTrainingMs, int maxModelBytes, int swapDelayEvents, TrainingConfig training,
+                         String coldStart) {
+        this(historySize, minTrainPoints, retrainInterval, retrainAfterMs, driftEvents, requireImprovement, seed,
+                scope, sharedKeys, maxTrainingMs, maxModelBytes, swapDelayEvents, training, coldStart,
+                DEFAULT_FIRST_SPREAD_EVENTS);
     }
 
     public RetrainConfig {
@@ -116,6 +135,10 @@ public record RetrainConfig(int historySize, int minTrainPoints, int retrainInte
             throw new BadConfigException("retrain.coldStart must be " + SHARED + " or " + COLD_START_NONE + ", got '"
                     + coldStart + "'");
         }
+        if (firstSpreadEvents < 0 || firstSpreadEvents > historySize - minTrainPoints) {
+            throw new BadConfigException("retrain.firstSpreadEvents must be in [0, historySize - minTrainPoints="
+                    + (historySize - minTrainPoints) + "], got " + firstSpreadEvents);
+        }
     }
 
     /** Whether one model serves every key of the topology. */
@@ -131,23 +154,30 @@ public record RetrainConfig(int historySize, int minTrainPoints, int retrainInte
     public RetrainConfig withScope(String s) {
         return new RetrainConfig(historySize, minTrainPoints, retrainInterval, retrainAfterMs, driftEvents,
                 requireImprovement, seed, s, sharedKeys, maxTrainingMs, maxModelBytes, swapDelayEvents, training,
-                coldStart);
+                coldStart, firstSpreadEvents);
     }
 
     public RetrainConfig withTraining(TrainingConfig t) {
         return new RetrainConfig(historySize, minTrainPoints, retrainInterval, retrainAfterMs, driftEvents,
                 requireImprovement, seed, scope, sharedKeys, maxTrainingMs, maxModelBytes, swapDelayEvents, t,
-                coldStart);
+                coldStart, firstSpreadEvents);
     }
 
     public RetrainConfig withSwapDelayEvents(int k) {
         return new RetrainConfig(historySize, minTrainPoints, retrainInterval, retrainAfterMs, driftEvents,
-                requireImprovement, seed, scope, sharedKeys, maxTrainingMs, maxModelBytes, k, training, coldStart);
+                requireImprovement, seed, scope, sharedKeys, maxTrainingMs, maxModelBytes, k, training, coldStart,
+                firstSpreadEvents);
     }
 
     public RetrainConfig withColdStart(String c) {
         return new RetrainConfig(historySize, minTrainPoints, retrainInterval, retrainAfterMs, driftEvents,
                 requireImprovement, seed, scope, sharedKeys, maxTrainingMs, maxModelBytes, swapDelayEvents, training,
-                c);
+                c, firstSpreadEvents);
+    }
+
+    public RetrainConfig withFirstSpreadEvents(int n) {
+        return new RetrainConfig(historySize, minTrainPoints, retrainInterval, retrainAfterMs, driftEvents,
+                requireImprovement, seed, scope, sharedKeys, maxTrainingMs, maxModelBytes, swapDelayEvents, training,
+                coldStart, n);
     }
 }

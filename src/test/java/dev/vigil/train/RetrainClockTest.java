@@ -1,5 +1,6 @@
 package dev.vigil.train;
 
+import dev.vigil.BadConfigException;
 import dev.vigil.detect.Detector;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.detect.DetectorState;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RetrainClockTest {
@@ -87,6 +89,46 @@ class RetrainClockTest {
                     + java.util.Arrays.toString(quarters));
         }
         assertEquals(clock.phase("sensor-7"), new RetrainClock(config).phase("sensor-7"), "a key's phase is stable");
+    }
+
+    @Test
+    void shouldTrainAKeysFirstModelAtItsOwnPhaseOfTheFirstSpread() {
+        RetrainClock clock = new RetrainClock(config.withFirstSpreadEvents(80));
+        int phase = clock.firstPhase(KEY);
+        assertTrue(phase >= 0 && phase < 80, "phase within the spread: " + phase);
+        for (int i = 1; i < 100 + phase; i++) {
+            assertNull(clock.due(KEY, events(1), i, false), "not due with " + i + " readings");
+        }
+        assertEquals(RetrainClock.Trigger.FIRST, clock.due(KEY, events(1), 100 + phase, false));
+    }
+
+    @Test
+    void shouldSpreadTheFirstTrainingsOfKeysNamedInSequenceOverTheSpread() {
+        RetrainClock clock = new RetrainClock(config.withFirstSpreadEvents(200));
+        int[] quarters = new int[4];
+        for (int k = 0; k < 1000; k++) {
+            int phase = clock.firstPhase("sensor-" + k);
+            assertTrue(phase >= 0 && phase < 200, "phase within the spread: " + phase);
+            quarters[phase * 4 / 200]++;
+        }
+        for (int q : quarters) {
+            assertTrue(q > 200 && q < 300, "each quarter of the spread holds about a quarter of the keys: "
+                    + java.util.Arrays.toString(quarters));
+        }
+        RetrainClock unspread = new RetrainClock(config);
+        for (int k = 0; k < 100; k++) {
+            assertEquals(0, unspread.firstPhase("sensor-" + k), "no spread: every key at minTrainPoints");
+            assertEquals(0, new RetrainClock(config.withFirstSpreadEvents(1)).firstPhase("sensor-" + k));
+        }
+    }
+
+    @Test
+    void shouldRefuseAFirstSpreadPastTheHistory() {
+        RetrainConfig spread = config.withFirstSpreadEvents(400);
+        assertEquals(400, spread.firstSpreadEvents(), "minTrainPoints + spread may fill the window");
+        BadConfigException e = assertThrows(BadConfigException.class, () -> config.withFirstSpreadEvents(401));
+        assertTrue(e.getMessage().contains("retrain.firstSpreadEvents"), e.getMessage());
+        assertThrows(BadConfigException.class, () -> config.withFirstSpreadEvents(-1));
     }
 
     @Test

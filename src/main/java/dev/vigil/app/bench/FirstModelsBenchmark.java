@@ -14,9 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code vigil bench trainer --first-models}: a fleet deployed at once, or a backfill, getting its first models. No
- * model is published; {@code keys} keys get {@code minTrainPoints + swapDelayEvents + 1} events each (the defaults:
- * 317), round robin, so every key comes due for its first training within one pass over the keys, and every key's
- * first model is in force by its last event. On the same input, one after the other:
+ * model is published; {@code keys} keys get {@code minTrainPoints + firstSpreadEvents + swapDelayEvents + 1} events
+ * each (the defaults: 317), round robin, so every key comes due for its first training within one pass over the keys
+ * (within {@code firstSpreadEvents} passes with {@code --first-spread-events}), and every key's first model is in
+ * force by its last event. On the same input, one after the other:
  * <ol>
  *   <li><b>no training</b>: the detector with training out of reach: events/s and seconds over all the events;</li>
  *   <li><b>first models</b>: the service's defaults (one trainer thread, a queue of {@code queue}): seconds until
@@ -24,8 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       trainer, by a stream thread waiting at a swap point, and in line on the stream thread; the longest queue
  *       seen;</li>
  *   <li><b>steady</b>: on topics of its own, every key's first {@code minTrainPoints - 1} events are processed at full
- *       speed, then the rest ({@code swapDelayEvents + 2} a key) are offered at {@code steadyRate}, so that every key
- *       comes due within one pass over the keys, as a fleet deployed at once does: the latency of each of those
+ *       speed, then the rest ({@code firstSpreadEvents + swapDelayEvents + 2} a key) are offered at {@code
+ *       steadyRate}, so that every key comes due within one pass over the keys (or spread over its first
+ *       {@code firstSpreadEvents} passes), as a fleet deployed at once does: the latency of each of those
  *       events (as {@code bench stream} measures it) and who trained the models. A key whose request found the queue
  *       full trains in line at its swap point, on the stream thread, unless it offered it again once the queue had
  *       room.</li>
@@ -46,7 +48,7 @@ public final class FirstModelsBenchmark {
     }
 
     /** What one run measured. */
-    public record Result(int keys, int queue, long events, StreamBenchmark.Timing idle, StreamBenchmark.Timing first,
+    public record Result(int keys, int queue, int firstSpread, long events, StreamBenchmark.Timing idle, StreamBenchmark.Timing first,
                          Trainings firstTrainings, LatencyProbe.Latencies steady, Trainings steadyTrainings) {
         /** Seconds the first models added to the pass over the events. */
         public double extraSeconds() {
@@ -61,7 +63,8 @@ public final class FirstModelsBenchmark {
         void print(PrintWriter out) {
             out.println();
             out.printf(Locale.ROOT, "vigil bench trainer --first-models: %d keys without a model, %d events (%d a key),"
-                    + " one trainer thread, a queue of %d%n", keys, events, events / keys, queue);
+                    + " one trainer thread, a queue of %d, first trainings spread over %d events%n", keys, events,
+                    events / keys, queue, firstSpread);
             out.printf(Locale.ROOT, "  no training       %,10.0f events/s, every event scored after %.1f s%n",
                     idle.rate(), idle.totalSeconds());
             out.printf(Locale.ROOT, "  first models      %,10.0f events/s, every key's first model in force after"
@@ -81,6 +84,7 @@ public final class FirstModelsBenchmark {
     private final int keys;
     private final int partitions;
     private final int queue;
+    private final int firstSpread;
     private final double steadyRate;
     private final String bootstrapServers;
     private final PrintWriter out;
@@ -89,11 +93,13 @@ public final class FirstModelsBenchmark {
      * @param keys             keys of the fleet (≥ 1)
      * @param partitions       partitions of every topic (≥ 1)
      * @param queue            the trainer's queue ({@code trainer.queue.capacity}, 1..1,000,000)
+     * @param firstSpread      {@code retrain.firstSpreadEvents} (0..historySize - minTrainPoints)
      * @param steadyRate       events/s offered in the steady phase (> 0)
      * @param bootstrapServers an existing cluster, or null for an embedded broker
      */
-    public FirstModelsBenchmark(int keys, int partitions, int queue, double steadyRate, String bootstrapServers,
-                                PrintWriter out) {
+    public FirstModelsBenchmark(int keys, int partitions, int queue, int firstSpread, double steadyRate,
+                                String bootstrapServers, PrintWriter out) {
+        RetrainConfig.defaults().withFirstSpreadEvents(firstSpread); // a bad spread stops here, naming the setting
         if (keys < 1 || partitions < 1 || !(steadyRate > 0)) {
             throw new dev.vigil.BadConfigException("bench trainer --first-models needs keys, partitions and a steady"
                     + " rate > 0, got " + keys + ", " + partitions + ", " + steadyRate);
@@ -101,6 +107,7 @@ public final class FirstModelsBenchmark {
         this.keys = keys;
         this.partitions = partitions;
         this.queue = queue;
+        this.firstSpread = firstSpread;
         this.steadyRate = steadyRate;
         this.bootstrapServers = bootstrapServers;
         this.out = out;
@@ -112,8 +119,8 @@ public final class FirstModelsBenchmark {
 
     private Result run(String bootstrap) throws InterruptedException, IOException {
         String runId = "bench-first-" + Long.toHexString(System.currentTimeMillis());
-        RetrainConfig d = RetrainConfig.defaults();
-        long events = (long) keys * (d.minTrainPoints() + d.swapDelayEvents() + 1);
+        RetrainConfig d = RetrainConfig.defaults().withFirstSpreadEvents(firstSpread);
+        long events = (long) keys * (d.minTrainPoints() + firstSpread + d.swapDelayEvents() + 1);
         BenchSeries series = new BenchSeries(SEED);
         TopologyConfig topology = topics(bootstrap, runId, series, events);
         TopologyConfig steadyTopology = topics(bootstrap, runId + "-steady", series,
@@ -140,7 +147,7 @@ public final class FirstModelsBenchmark {
             try (Phase phase = new Phase("steady", runId, bootstrap, root, steadyTopology, d);
                  KafkaProducer<String, byte[]> producer = StreamBenchmark.producer(bootstrap, 0)) {
                 phase.process((long) keys * (d.minTrainPoints() - 1));
-                int seconds = (int) Math.ceil(keys * (d.swapDelayEvents() + 2) / steadyRate);
+                int seconds = (int) Math.ceil(keys * (firstSpread + d.swapDelayEvents() + 2) / steadyRate);
                 log(String.format(Locale.ROOT, "steady: offering %.0f events/s for %d s, every key coming due",
                         steadyRate, seconds));
                 steady = phase.sampling(() -> new LatencyProbe(bootstrap, steadyTopology.inputTopic(),
@@ -148,7 +155,7 @@ public final class FirstModelsBenchmark {
                         series));
                 steadyTrainings = phase.trainings();
             }
-            Result result = new Result(keys, queue, events, idle, first, firstTrainings, steady, steadyTrainings);
+            Result result = new Result(keys, queue, firstSpread, events, idle, first, firstTrainings, steady, steadyTrainings);
             result.print(out);
             return result;
         } finally {

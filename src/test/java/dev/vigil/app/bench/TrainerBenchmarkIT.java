@@ -34,11 +34,12 @@ class TrainerBenchmarkIT {
     @Test
     void shouldGiveEveryKeyOfAFleetWithoutModelsItsFirstModel() throws Exception {
         StringWriter text = new StringWriter();
-        // six keys, a queue of one: most first trainings find the queue full when their keys come due together
-        FirstModelsBenchmark.Result result = new FirstModelsBenchmark(6, 2, 1, 300,
+        // six keys, a queue of one: most first trainings find the queue full when their keys come due together (over
+        // four of their events: retrain.firstSpreadEvents)
+        FirstModelsBenchmark.Result result = new FirstModelsBenchmark(6, 2, 1, 4, 300,
                 KafkaTestBroker.shared().bootstrapServers(), new PrintWriter(text)).run();
 
-        assertEquals(6 * 317, result.events(), text.toString());
+        assertEquals(6 * (317 + 4), result.events(), text.toString());
         assertEquals(result.events(), result.idle().outputs(), text.toString());
         assertEquals(result.events(), result.first().outputs(), text.toString());
         for (FirstModelsBenchmark.Trainings t : new FirstModelsBenchmark.Trainings[] {result.firstTrainings(),
@@ -48,7 +49,8 @@ class TrainerBenchmarkIT {
             assertEquals(6, t.background() + t.inLine(), text.toString());
             assertTrue(t.maxQueue() <= 1, text.toString());
         }
-        assertTrue(result.steady().sortedNanos().length >= 6 * 18, "every steady event scored: " + text);
+        assertTrue(result.steady().sortedNanos().length >= 6 * (18 + 4), "every steady event scored: " + text);
+        assertTrue(text.toString().contains("first trainings spread over 4 events"), text.toString());
         assertTrue(text.toString().contains("every key's first model in force after"), text.toString());
     }
 }
