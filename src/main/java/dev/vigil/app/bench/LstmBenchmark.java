@@ -50,7 +50,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * score record written, keys taken in turn from 1,000 (each with its own copy of the model, as {@code bench stream}
  * has them, so that weights and states come from memory as they do there), or from 100,000 ({@code -p keys=100000},
  * about 2 GB of heap, so not in {@code bench lstm}: what a key's event costs when its state and model are far from the
- * CPU's caches, as {@code bench fleet}'s large fleet has them).
+ * CPU's caches, as {@code bench fleet}'s large fleet has them); {@code -p order=shuffled} takes them in a fixed random
+ * order, as a stream's keys come, instead of the order their states were allocated in.
  */
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
@@ -167,6 +168,14 @@ public class LstmBenchmark {
         /** Keys taken in turn; {@code -p keys=100000} for the large fleet's spread (about 2 GB of heap). */
         @Param({"1000"})
         int keys;
+        /**
+         * The order keys are taken in: {@code turn} (0, 1, 2, ..., the order their states were allocated in, which
+         * the hardware prefetcher follows) or {@code shuffled} (a fixed random permutation, as a stream's keys come).
+         */
+        @Param({"turn"})
+        String order;
+        /** The keys in the order {@link #order} takes them. */
+        int[] sequence;
         final BenchSeries series = new BenchSeries(1);
         Detector detector;
         ScoreRecordWriter writer;
@@ -198,6 +207,21 @@ public class LstmBenchmark {
                     next[key] = next[key % STEPPED];
                 }
             }
+            sequence = new int[keys];
+            for (int key = 0; key < keys; key++) {
+                sequence[key] = key;
+            }
+            if (order.equals("shuffled")) {
+                java.util.Random random = new java.util.Random(7);
+                for (int i = keys - 1; i > 0; i--) {
+                    int j = random.nextInt(i + 1);
+                    int t = sequence[i];
+                    sequence[i] = sequence[j];
+                    sequence[j] = t;
+                }
+            } else if (!order.equals("turn")) {
+                throw new IllegalArgumentException("order must be turn or shuffled, got " + order);
+            }
         }
 
         /** Key {@code key}'s next event, the readings of its stepped twin's series (its state's). */
@@ -214,9 +238,10 @@ public class LstmBenchmark {
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
     public int event(EventState s) {
         s.k = s.k + 1 == s.keys ? 0 : s.k + 1;
-        DetectorResult result = s.step(s.k);
-        byte[] state = DetectorStateCodec.encode(s.states[s.k]);
-        return state.length + s.writer.write(s.names[s.k], result).length;
+        int key = s.sequence[s.k];
+        DetectorResult result = s.step(key);
+        byte[] state = DetectorStateCodec.encode(s.states[key]);
+        return state.length + s.writer.write(s.names[key], result).length;
     }
 
     @Benchmark
