@@ -10,6 +10,7 @@ import dev.vigil.eval.SeriesReplay;
 import dev.vigil.lifecycle.TrainingRequests;
 import dev.vigil.lstm.TrainingConfig;
 import dev.vigil.testutil.SyntheticSeries;
+import dev.vigil.train.RetrainClock;
 import dev.vigil.train.RetrainConfig;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.streams.test.TestRecord;
@@ -21,8 +22,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static dev.vigil.stream.StreamFixtures.assertScoreRecord;
 import static dev.vigil.stream.StreamFixtures.json;
@@ -43,18 +46,22 @@ class LifecycleTopologyTest {
     private static final String COLD_START = "cold-start";
     /** With cold start, the last key joins when the others have this many events (the fleet has a shared model). */
     private static final int LATE_JOIN = 200;
+    /** Per-key scope with the keys' first trainings spread over {@link #SPREAD} events. */
+    private static final String FIRST_SPREAD = "first-spread";
+    private static final int SPREAD = 40;
 
     @TempDir
     Path stateDir;
 
-    /** @param scenario a scope, or {@link #COLD_START} */
+    /** @param scenario a scope, {@link #COLD_START} or {@link #FIRST_SPREAD} */
     private static RetrainConfig retrain(String scenario) {
         TrainingConfig t = TrainingConfig.defaults();
-        String scope = COLD_START.equals(scenario) ? RetrainConfig.PER_KEY : scenario;
+        String scope = COLD_START.equals(scenario) || FIRST_SPREAD.equals(scenario) ? RetrainConfig.PER_KEY : scenario;
         return new RetrainConfig(160, 64, 120, 0, 0, false, 42L, scope, 32, 60_000, 1 << 20, 16,
                 new TrainingConfig(4, t.batchSize(), t.bpttSteps() / 2, t.learningRate(), t.clipNorm(),
                         t.validationFraction(), t.patience()),
-                COLD_START.equals(scenario) ? RetrainConfig.SHARED : RetrainConfig.COLD_START_NONE);
+                COLD_START.equals(scenario) ? RetrainConfig.SHARED : RetrainConfig.COLD_START_NONE,
+                FIRST_SPREAD.equals(scenario) ? SPREAD : 0);
     }
 
     /**
@@ -98,7 +105,7 @@ class LifecycleTopologyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {RetrainConfig.PER_KEY, RetrainConfig.SHARED, COLD_START})
+    @ValueSource(strings = {RetrainConfig.PER_KEY, RetrainConfig.SHARED, COLD_START, FIRST_SPREAD})
     void shouldScoreBitForBitLikeTheOfflineReplayWithModelsTrainedAndSwappedOnTheWay(String scope) {
         RetrainConfig retrain = retrain(scope);
         DetectorConfig detector = VigilTopology.detectorConfig(StreamFixtures.singleValue(), StreamFixtures.DETECTOR,
@@ -123,10 +130,34 @@ class LifecycleTopologyTest {
                     "the late key is scored by the fleet's shared model before its own exists");
             assertEquals(EVENTS - LATE_JOIN, actual.get("pump-3").size());
         }
+        if (retrain.firstSpreadEvents() > 0) {
+            // each key's first model takes effect its own phase of events later than without the spread
+            Map<String, List<DetectorResult>> unspread = new HashMap<>();
+            new SeriesReplay(detector, retrain(RetrainConfig.PER_KEY)).run(events(retrain),
+                    (key, r) -> unspread.computeIfAbsent(key, x -> new ArrayList<>()).add(r));
+            RetrainClock clock = new RetrainClock(retrain);
+            Set<Integer> phases = new HashSet<>();
+            for (String key : KEYS) {
+                phases.add(clock.firstPhase(key));
+                assertEquals(firstModelled(unspread.get(key)) + clock.firstPhase(key), firstModelled(expected.get(key)),
+                        key + ", phase " + clock.firstPhase(key));
+            }
+            assertTrue(phases.size() > 1, "the keys' first trainings are spread: " + phases);
+        }
+    }
+
+    /** Index of the first result scored by a model. */
+    private static int firstModelled(List<DetectorResult> results) {
+        for (int i = 0; i < results.size(); i++) {
+            if (results.get(i).modelVersion() >= 1) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {RetrainConfig.PER_KEY, RetrainConfig.SHARED, COLD_START})
+    @ValueSource(strings = {RetrainConfig.PER_KEY, RetrainConfig.SHARED, COLD_START, FIRST_SPREAD})
     void shouldGiveTheSameScoresWhetherTheBackgroundTrainerIsFastNeverDeliversOrIsAbsent(String scope) {
         RetrainConfig retrain = retrain(scope);
         DetectorConfig detector = VigilTopology.detectorConfig(StreamFixtures.singleValue(), StreamFixtures.DETECTOR,
