@@ -55,6 +55,8 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     /** Bad records of one reason logged at WARN before switching to one in {@link #WARN_EVERY}. */
     public static final int WARN_FIRST = 10;
     public static final int WARN_EVERY = 1000;
+    /** At most one line a task per this much wall time tells of the trainings run in line on its stream thread. */
+    static final long IN_LINE_LOG_EVERY_MS = 60_000;
     private static final Logger LOG = LoggerFactory.getLogger(DetectorProcessor.class);
 
     private final TopologyNames names;
@@ -92,6 +94,9 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     private Sensor expired;
     private Sensor deleted;
     private StreamModels models;
+    /** Trainings run in line since the last line that told of them, and when that was (wall ms; none yet: MIN). */
+    private long inLineUntold;
+    private long inLineToldAt = Long.MIN_VALUE;
 
     /**
      * @param detector    the detector settings with the topology's channel count and lateness applied
@@ -285,11 +290,32 @@ public final class DetectorProcessor implements Processor<String, byte[], String
             trainingRequested.record();
         }
         if (done.trainedInLine()) {
-            trainedInLine.record();
+            trainedInLine(key);
         }
         emit(key, record.timestamp(), done.result());
         stores.saveState(key, state);
         return true;
+    }
+
+    /**
+     * Counts a training the key ran in line on the stream thread, and tells of them at most once a minute: each one
+     * held every key of the task while it trained, which a live fleet should not see.
+     */
+    private void trainedInLine(String key) {
+        trainedInLine.record();
+        inLineUntold++;
+        long now = context.currentSystemTimeMs();
+        if (inLineToldAt != Long.MIN_VALUE && now - inLineToldAt < IN_LINE_LOG_EVERY_MS) {
+            return;
+        }
+        LOG.info("task {}: {} model training(s) ran in line on the stream thread{} (latest: key '{}'): the trainer had"
+                + " not delivered them by their keys' swap points (swapDelayEvents), so the task's events waited."
+                + " Expected in a backfill; in a live stream raise trainer.threads or retrainInterval, and for a fleet"
+                + " deployed at once set retrain.firstSpreadEvents (docs/retraining.md, Sizing)", context.taskId(),
+                inLineUntold, inLineToldAt == Long.MIN_VALUE ? "" : " in the last " + (now - inLineToldAt) / 1000
+                        + " s", key);
+        inLineUntold = 0;
+        inLineToldAt = now;
     }
 
     @Override

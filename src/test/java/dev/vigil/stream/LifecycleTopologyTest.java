@@ -203,6 +203,41 @@ class LifecycleTopologyTest {
         assertEquals(1, pump.get(firstScored).get("modelVersion").asLong());
     }
 
+    @Test
+    void shouldTellOfTrainingsRunInLineAtMostOnceAMinute() {
+        RetrainConfig retrain = retrain(RetrainConfig.PER_KEY);
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(DetectorProcessor.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.read.ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        double inLine;
+        try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), StreamFixtures.DETECTOR, retrain,
+                stateDir, Map.of(), new DecodedModels(AppConfig.DEFAULT_MODEL_CACHE_BYTES), TrainingRequests.IN_LINE)) {
+            List<SeriesReplay.KeyedEvent> events = events(retrain);
+            for (int i = 0; i < events.size(); i++) {
+                if (i == events.size() / 2) {
+                    vigil.driver.advanceWallClockTime(java.time.Duration.ofMinutes(2));
+                }
+                SeriesReplay.KeyedEvent e = events.get(i);
+                vigil.send(e.key(), StreamFixtures.single(e.event().timestamp(), e.event().values()[0]), 0);
+            }
+            inLine = vigil.total(VigilMetrics.TRAINED_IN_LINE);
+        } finally {
+            logger.detachAppender(appender);
+        }
+        List<String> told = appender.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.contains("ran in line on the stream thread")).toList();
+        assertTrue(inLine >= 4, "no trainer: every training in line, " + inLine);
+        // the first at once, the rest of that minute held; after two minutes the next tells of all since
+        assertEquals(2, told.size(), told.toString());
+        assertTrue(told.get(0).contains(": 1 model training(s) ran in line") && !told.get(0).contains("in the last"),
+                told.get(0));
+        assertTrue(told.get(1).contains("in the last 120 s") && told.get(1).contains("retrain.firstSpreadEvents"),
+                told.get(1));
+    }
+
     private static TopologyTrainer trainer(RetrainConfig retrain, DetectorConfig detector,
                                            java.util.concurrent.Executor pool, int parallelism, Metrics metrics,
                                            String id) {

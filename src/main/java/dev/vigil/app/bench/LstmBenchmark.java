@@ -173,7 +173,7 @@ public class LstmBenchmark {
          * the hardware prefetcher follows) or {@code shuffled} (a fixed random permutation, as a stream's keys come).
          */
         @Param({"turn"})
-        String order;
+        String order = "turn";
         /** The keys in the order {@link #order} takes them. */
         int[] sequence;
         final BenchSeries series = new BenchSeries(1);

@@ -30,5 +30,26 @@ class LstmBenchmarkEventTest {
             assertTrue(bench.event(s) > 0);
         }
         assertEquals(0, s.k, "keys taken in turn, wrapping at keys");
+        for (int i = 0; i < s.keys; i++) {
+            assertEquals(i, s.sequence[i], "in turn: the order of the states");
+        }
+    }
+
+    @Test
+    void shuffledTakesEveryKeyOncePerPassInAnotherOrder() {
+        LstmBenchmark.EventState s = new LstmBenchmark.EventState();
+        s.keys = LstmBenchmark.EventState.STEPPED;
+        s.order = "shuffled";
+        s.setUp();
+        int[] sorted = s.sequence.clone();
+        java.util.Arrays.sort(sorted);
+        int inPlace = 0;
+        for (int i = 0; i < s.keys; i++) {
+            assertEquals(i, sorted[i], "a permutation of the keys");
+            inPlace += s.sequence[i] == i ? 1 : 0;
+        }
+        assertTrue(inPlace < 10, "not the order of the states: " + inPlace + " keys in place");
+        s.order = "sideways";
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, s::setUp);
     }
 }
