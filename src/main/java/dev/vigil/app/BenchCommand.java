@@ -158,7 +158,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (target.equals("trainer") && firstModels) {
             new dev.vigil.app.bench.FirstModelsBenchmark(keys == null ? 2_000 : keys, partitions, queueCapacity,
-                    firstSpreadEvents, rate(steadyRate, "--steady-rate"), bootstrapServers, spec.commandLine().getOut()).run();
+                    firstSpreadEvents, rate(steadyRate, "--steady-rate"), bootstrapServers,
+                    spec.commandLine().getOut()).run();
             return 0;
         }
         if (target.equals("trainer")) {

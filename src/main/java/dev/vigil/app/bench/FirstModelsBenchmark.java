@@ -48,8 +48,9 @@ public final class FirstModelsBenchmark {
     }
 
     /** What one run measured. */
-    public record Result(int keys, int queue, int firstSpread, long events, StreamBenchmark.Timing idle, StreamBenchmark.Timing first,
-                         Trainings firstTrainings, LatencyProbe.Latencies steady, Trainings steadyTrainings) {
+    public record Result(int keys, int queue, int firstSpread, long events, StreamBenchmark.Timing idle,
+                         StreamBenchmark.Timing first, Trainings firstTrainings, LatencyProbe.Latencies steady,
+                         Trainings steadyTrainings) {
         /** Seconds the first models added to the pass over the events. */
         public double extraSeconds() {
             return first.totalSeconds() - idle.totalSeconds();
@@ -155,7 +156,8 @@ public final class FirstModelsBenchmark {
                         series));
                 steadyTrainings = phase.trainings();
             }
-            Result result = new Result(keys, queue, firstSpread, events, idle, first, firstTrainings, steady, steadyTrainings);
+            Result result = new Result(keys, queue, firstSpread, events, idle, first, firstTrainings, steady,
+                    steadyTrainings);
             result.print(out);
             return result;
         } finally {
