@@ -39,7 +39,7 @@ class TopologyConfigLoaderTest {
         assertEquals(d.keyIdleExpiryMs(), t.keyIdleExpiryMs());
         assertEquals(Map.of("lstm.hiddenSize", "32", "lstm.calendar", "day", "training.levelJitter", "0.0",
                 "retrain.scope", "per-key", "retrain.coldStart", "none", "retrain.retrainInterval", "1000",
-                "scoring.alertThreshold", "0.5"), t.detector());
+                "retrain.firstSpreadEvents", "0", "scoring.alertThreshold", "0.5"), t.detector());
     }
 
     @Test
