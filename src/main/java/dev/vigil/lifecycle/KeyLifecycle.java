@@ -194,14 +194,12 @@ public final class KeyLifecycle {
         if (since <= 0 || since >= delay) {
             return;
         }
-        TrainingPoint point = new TrainingPoint(key, schedule.pendingVersion(), schedule.pendingThrough());
+        TrainingPoint point = pendingPoint(key, schedule);
         if (!training.wants(point)) {
             return;
         }
-        HistoryWindow history = histories.load(key);
         training.offer(new TrainingRequests.Request(point, key, inForce == null ? RetrainClock.Trigger.FIRST
-                : RetrainClock.Trigger.INTERVAL, trainingWindow(history, (int) Math.min(history.size(), since)),
-                inForce));
+                : RetrainClock.Trigger.INTERVAL, pendingData(histories.load(key), state, point), inForce));
     }
 
     /** At the key's swap point: takes or trains the pending model, and re-warms onto it when accepted. */
@@ -210,11 +208,10 @@ public final class KeyLifecycle {
         if (!schedule.hasPendingSwap() || state.events() < schedule.pendingThrough() + delay) {
             return false;
         }
-        TrainingPoint point = new TrainingPoint(key, schedule.pendingVersion(), schedule.pendingThrough());
+        TrainingPoint point = pendingPoint(key, schedule);
         schedule.swapDone();
         HistoryWindow history = histories.load(key);
-        int since = (int) Math.min(history.size(), state.events() - point.through());
-        LstmModel model = outcome(point, () -> trainingWindow(history, since), models.inForce(key));
+        LstmModel model = outcome(point, () -> pendingData(history, state, point), models.inForce(key));
         if (model == null) {
             return false;
         }
@@ -294,6 +291,19 @@ public final class KeyLifecycle {
         modelsAccepted++;
         models.putInForce(outcome.model());
         return outcome.model();
+    }
+
+    /** The key's pending training: its point and the version it produces. */
+    private static TrainingPoint pendingPoint(String key, TrainingSchedule schedule) {
+        return new TrainingPoint(key, schedule.pendingVersion(), schedule.pendingThrough());
+    }
+
+    /**
+     * The data of the key's training {@code point}: its window as it was at the point (the readings since left out),
+     * whether it is offered again before the swap point or trained in line at it.
+     */
+    private HistoryWindow pendingData(HistoryWindow history, DetectorState state, TrainingPoint point) {
+        return trainingWindow(history, (int) Math.min(history.size(), state.events() - point.through()));
     }
 
     /** The window as it was {@code skipNewest} appends ago, cut to the newest historySize - swapDelayEvents. */
