@@ -121,15 +121,19 @@ public final class FirstModelsBenchmark {
     private Result run(String bootstrap) throws InterruptedException, IOException {
         String runId = "bench-first-" + Long.toHexString(System.currentTimeMillis());
         RetrainConfig d = RetrainConfig.defaults().withFirstSpreadEvents(firstSpread);
-        long events = (long) keys * (d.minTrainPoints() + firstSpread + d.swapDelayEvents() + 1);
+        int perKey = d.minTrainPoints() + firstSpread + d.swapDelayEvents() + 1;
+        long events = (long) keys * perKey;
+        // the steady phase's events before its steady rate: each key's first minTrainPoints - 1, at full speed
+        long steadyPreload = (long) keys * (d.minTrainPoints() - 1);
         BenchSeries series = new BenchSeries(SEED);
         TopologyConfig topology = topics(bootstrap, runId, series, events);
-        TopologyConfig steadyTopology = topics(bootstrap, runId + "-steady", series,
-                (long) keys * (d.minTrainPoints() - 1));
+        TopologyConfig steadyTopology = topics(bootstrap, runId + "-steady", series, steadyPreload);
         Path root = Files.createTempDirectory("vigil-bench-first");
         try {
-            // training out of reach: a first model needs a full window, which no key reaches here
-            RetrainConfig never = new RetrainConfig(d.historySize(), d.historySize(), d.retrainInterval(),
+            // training out of reach: a first model needs a full window, longer than any key's events here (a spread
+            // near historySize - minTrainPoints gives a key more events than the default window holds)
+            int window = Math.max(d.historySize(), perKey + 1);
+            RetrainConfig never = new RetrainConfig(window, window, d.retrainInterval(),
                     d.retrainAfterMs(), d.driftEvents(), d.requireImprovement(), d.seed(), d.scope(),
                     d.sharedKeys(), d.maxTrainingMs(), d.maxModelBytes(), d.swapDelayEvents(), d.training(),
                     d.coldStart());
@@ -147,7 +151,7 @@ public final class FirstModelsBenchmark {
             Trainings steadyTrainings;
             try (Phase phase = new Phase("steady", runId, bootstrap, root, steadyTopology, d);
                  KafkaProducer<String, byte[]> producer = StreamBenchmark.producer(bootstrap, 0)) {
-                phase.process((long) keys * (d.minTrainPoints() - 1));
+                phase.process(steadyPreload);
                 int seconds = (int) Math.ceil(keys * (firstSpread + d.swapDelayEvents() + 2) / steadyRate);
                 log(String.format(Locale.ROOT, "steady: offering %.0f events/s for %d s, every key coming due",
                         steadyRate, seconds));
