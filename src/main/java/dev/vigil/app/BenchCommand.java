@@ -57,6 +57,11 @@ final class BenchCommand implements Callable<Integer> {
             + " the service's default. Default: ${DEFAULT-VALUE}.")
     long rocksDbMemoryBytes;
 
+    @Option(names = "--replay-events", defaultValue = "0", description = "fleet: the detectors' states.replayEvents"
+            + " (states written behind their events, at most once per this many offsets of a partition); 0: every"
+            + " event writes its key's state, the service's default. Default: ${DEFAULT-VALUE}.")
+    long replayEvents;
+
     @Option(names = "--model-churn", defaultValue = "0", description = "fleet: new model versions published per second"
             + " while each fleet processes (round robin over the keys with a model, as a trainer puts them in force)."
             + " Default: ${DEFAULT-VALUE}.")
@@ -176,7 +181,7 @@ final class BenchCommand implements Callable<Integer> {
                     keys == null ? dev.vigil.app.bench.FleetSettings.defaults().keys() : keys, eventsPerKey,
                     smallKeys, modelShare, partitions, modelsCacheBytes, modelChurn, recordCacheBytes, statesCacheBytes,
                     rounds == null ? dev.vigil.app.bench.FleetSettings.DEFAULT_ROUNDS : rounds,
-                    bootstrapServers, rocksDbMemoryBytes),
+                    bootstrapServers, rocksDbMemoryBytes, replayEvents),
                     spec.commandLine().getOut()).run();
             return 0;
         }

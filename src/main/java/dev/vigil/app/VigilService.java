@@ -167,7 +167,7 @@ final class VigilService implements AutoCloseable {
         KeyCounts keys = new KeyCounts();
         keyCounts.add(keys);
         Topology topology = VigilTopology.build(t, settings.detector(), settings.retrain(), props, training, decoded,
-                states, keys);
+                states, keys, app.replayEvents());
         // a damaged store would fail KafkaStreams#start on every start (or, without CURRENT, open empty): its task
         // is deleted first and restored from the changelogs
         stateChecks.add(StateDirectoryCheck.wipeDamagedTasks(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)),

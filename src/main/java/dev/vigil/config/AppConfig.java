@@ -55,11 +55,17 @@ import java.util.TreeMap;
  *                          three stores a task); 0 or {@value #MIN_ROCKSDB_MEMORY_BYTES}..2^40, default 0: at 32
  *                          partitions a 256 MiB bound left the memtables of 96 stores so little room that a 100,000-key
  *                          fleet ran 7x slower (docs/performance.md), so the bound is for a user who sizes it
+ * @param replayEvents      detector states written behind their events: a key's state is written at most once per this
+ *                          many offsets of its input partition (held on the heap meanwhile), and a task that starts
+ *                          again reads its partition back from before its oldest unwritten state, at most about 1.5
+ *                          times this many records (docs/operations.md); 0 (the default): every event writes its key's
+ *                          state; 0 or {@value #MIN_REPLAY_EVENTS}..{@value #MAX_REPLAY_EVENTS}. Applies to per-key
+ *                          topologies that read their keys from the record key
  */
 public record AppConfig(String bootstrapServers, String applicationId, Path stateDir, boolean createTopics,
                         int partitions, int replicationFactor, Map<String, String> kafka, HttpConfig http,
                         int trainerThreads, int trainerQueue, long modelCacheBytes, String instanceId,
-                        int trainerParallelism, long stateCacheBytes, long rocksDbMemoryBytes) {
+                        int trainerParallelism, long stateCacheBytes, long rocksDbMemoryBytes, long replayEvents) {
     /** {@code instance.id} value that turns static membership off. */
     public static final String NO_INSTANCE_ID = "none";
     public static final int DEFAULT_TRAINER_THREADS = 1;
@@ -82,10 +88,24 @@ public record AppConfig(String bootstrapServers, String applicationId, Path stat
     public static final long MIN_ROCKSDB_MEMORY_BYTES = 16L << 20;
     /** Largest {@code rocksdb.memory.bytes}: 1 TiB. */
     public static final long MAX_ROCKSDB_MEMORY_BYTES = 1L << 40;
+    /** Smallest {@code states.replayEvents} other than 0. */
+    public static final long MIN_REPLAY_EVENTS = 100;
+    /** Largest {@code states.replayEvents}. */
+    public static final long MAX_REPLAY_EVENTS = 100_000_000;
 
     public static AppConfig defaults(String bootstrapServers) {
         return new AppConfig(bootstrapServers, "vigil", Path.of("/tmp/vigil-state"), true, 4, 1, Map.of(),
                 HttpConfig.defaults());
+    }
+
+    /** With every event writing its key's state (the default {@code states.replayEvents}, 0). */
+    public AppConfig(String bootstrapServers, String applicationId, Path stateDir, boolean createTopics,
+                     int partitions, int replicationFactor, Map<String, String> kafka, HttpConfig http,
+                     int trainerThreads, int trainerQueue, long modelCacheBytes, String instanceId,
+                     int trainerParallelism, long stateCacheBytes, long rocksDbMemoryBytes) {
+        this(bootstrapServers, applicationId, stateDir, createTopics, partitions, replicationFactor, kafka, http,
+                trainerThreads, trainerQueue, modelCacheBytes, instanceId, trainerParallelism, stateCacheBytes,
+                rocksDbMemoryBytes, 0);
     }
 
     /** With the default {@code rocksdb.memory.bytes}. */
@@ -201,6 +221,10 @@ public record AppConfig(String bootstrapServers, String applicationId, Path stat
             throw new BadConfigException("rocksdb.memory.bytes must be 0 or in [" + MIN_ROCKSDB_MEMORY_BYTES + ", "
                     + MAX_ROCKSDB_MEMORY_BYTES + "], got " + rocksDbMemoryBytes);
         }
+        if (replayEvents != 0 && (replayEvents < MIN_REPLAY_EVENTS || replayEvents > MAX_REPLAY_EVENTS)) {
+            throw new BadConfigException("states.replayEvents must be 0 or in [" + MIN_REPLAY_EVENTS + ", "
+                    + MAX_REPLAY_EVENTS + "], got " + replayEvents);
+        }
         if (instanceId != null && !instanceId.matches("[A-Za-z0-9._-]{1,200}")) {
             throw new BadConfigException("instance.id must be 1 to 200 letters, digits, '.', '_' or '-', got '"
                     + instanceId + "'");
@@ -252,6 +276,7 @@ public record AppConfig(String bootstrapServers, String applicationId, Path stat
         shown.put("models.cache.bytes", modelCacheBytes);
         shown.put("states.cache.bytes", stateCacheBytes);
         shown.put("rocksdb.memory.bytes", rocksDbMemoryBytes);
+        shown.put("states.replayEvents", replayEvents);
         shown.put("instance.id", instanceId == null ? "(derived)" : instanceId);
         new TreeMap<>(kafka).forEach((k, v) -> shown.put("kafka." + k, isSecret(k) ? HIDDEN : v));
         StringBuilder out = new StringBuilder();

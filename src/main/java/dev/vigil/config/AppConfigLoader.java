@@ -24,8 +24,8 @@ public final class AppConfigLoader {
     public static final Set<String> KEYS = Set.of("bootstrap.servers", "application.id", "state.dir",
             "topics.create", "topics.partitions", "topics.replication.factor",
             "http.enabled", "http.host", "http.port", "http.advertised.host", "http.auth.token", "trainer.threads",
-            "trainer.parallelism", "trainer.queue.capacity", "models.cache.bytes", "states.cache.bytes", "instance.id",
-            "rocksdb.memory.bytes");
+            "trainer.parallelism", "trainer.queue.capacity", "models.cache.bytes", "states.cache.bytes",
+            "states.replayEvents", "instance.id", "rocksdb.memory.bytes");
     private static final String KAFKA_PREFIX = "kafka.";
 
     private AppConfigLoader() {
@@ -114,7 +114,8 @@ public final class AppConfigLoader {
                 values.get("instance.id"),
                 (int) number(values, "trainer.parallelism", d.trainerParallelism()),
                 wholeNumber(values, "states.cache.bytes", d.stateCacheBytes()),
-                wholeNumber(values, "rocksdb.memory.bytes", d.rocksDbMemoryBytes()));
+                wholeNumber(values, "rocksdb.memory.bytes", d.rocksDbMemoryBytes()),
+                wholeNumber(values, "states.replayEvents", d.replayEvents()));
     }
 
     private static boolean bool(Map<String, String> values, String key, boolean fallback) {

@@ -22,7 +22,8 @@ import java.util.zip.CRC32;
  * Binary form of a {@link DetectorState}, as kept in the state store, with the stream's history head beside it (so an
  * event reads and writes one value). Big-endian:
  * <pre>
- *   u8  format version (15; version 14, without the model centre, version 13, without the score section's rhythm
+ *   u8  format version (16; version 15, without the input offset, version 14, without the model centre either,
+ *       version 13, without the score section's rhythm
  *       section either, version 12, with the score
  *       section's rings of recent raw values written as doubles,
  *       version 11, without its time-of-day profile either, version 10, without its
@@ -49,6 +50,10 @@ import java.util.zip.CRC32;
  *   f64 modelCentre[channels]                  (the key's running centre when its model was put in force, NaN
  *                                              before its first; absent before version 15: the centre as decoded,
  *                                              so the model's frame follows the key's level from then on)
+ *   i64 inputOffset                            (the stream's offset of the input record of the key's latest event
+ *                                              the state holds, for a restart's replay of the input; {@link
+ *                                              #NO_OFFSET} when not known, e.g. in a replay; absent before version
+ *                                              16: not known)
  *   u8[n] history head                         (the open block of the key's history ring, as the stream's store
  *                                              keeps it; opaque here, empty when none, e.g. in a replay)
  *   i32 n                                      (absent before version 5, with the head: it was in the history store)
@@ -56,7 +61,9 @@ import java.util.zip.CRC32;
  * </pre>
  */
 public final class DetectorStateCodec {
-    public static final int FORMAT_VERSION = 15;
+    public static final int FORMAT_VERSION = 16;
+    /** The input offset of a state written outside a stream, or by a format before 16: not known. */
+    public static final long NO_OFFSET = -1;
     private static final int FIRST_VERSION_WITH_SCHEDULE = 2;
     private static final int FIRST_VERSION_WITH_PATTERNS = 3;
     private static final int FIRST_VERSION_WITH_PENDING_SWAP = 4;
@@ -71,6 +78,7 @@ public final class DetectorStateCodec {
     private static final int FIRST_VERSION_WITH_FLOAT_RINGS = 13;
     private static final int FIRST_VERSION_WITH_RHYTHM = 14;
     private static final int FIRST_VERSION_WITH_MODEL_CENTRE = 15;
+    private static final int FIRST_VERSION_WITH_INPUT_OFFSET = 16;
     private static final byte[] NO_HISTORY_HEAD = new byte[0];
     /** Big-endian floats in a byte array, as {@link ByteBuffer#putFloat} writes them. */
     private static final VarHandle FLOATS = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.BIG_ENDIAN);
@@ -85,10 +93,18 @@ public final class DetectorStateCodec {
 
     /** The state with {@code historyHead} (the key's history head as its store keeps it; empty for none) beside it. */
     public static byte[] encode(DetectorState s, byte[] historyHead) {
+        return encode(s, historyHead, NO_OFFSET);
+    }
+
+    /**
+     * The state with {@code historyHead} beside it, holding the key's events up to the input record at {@code
+     * inputOffset} of the stream's partition ({@link #NO_OFFSET}: not known).
+     */
+    public static byte[] encode(DetectorState s, byte[] historyHead, long inputOffset) {
         LstmState lstm = s.lstm();
         int recurrent = 2 * lstm.layers() * lstm.hiddenSize() * Float.BYTES;
         int size = 5 + recurrent + 2 * 8 * s.channels() + 1 + 11 * 8 + 1 + 8 + ScoreStateCodec.size(s.score())
-                + historyHead.length + 4 + 4;
+                + Long.BYTES + historyHead.length + 4 + 4;
         ByteBuffer out = ByteBuffer.allocate(size);
         out.put((byte) FORMAT_VERSION).put((byte) lstm.layers()).putShort((short) lstm.hiddenSize())
                 .put((byte) s.channels());
@@ -111,6 +127,7 @@ public final class DetectorStateCodec {
         for (double c : s.modelCentre()) {
             out.putDouble(c);
         }
+        out.putLong(inputOffset);
         out.put(historyHead).putInt(historyHead.length);
         out.putInt((int) crc(out.array(), out.position()));
         return out.array();
@@ -143,6 +160,24 @@ public final class DetectorStateCodec {
         // after the counters events and resets
         int at = countersAt(bytes) + 2 * Long.BYTES;
         if (at + Long.BYTES > bytes.length) {
+            throw new BadBytesException("detector state of " + bytes.length + " bytes is too short for its shape");
+        }
+        return ByteBuffer.wrap(bytes).getLong(at);
+    }
+
+    /**
+     * The input offset the state was written with ({@link #encode(DetectorState, byte[], long)}), read without decoding
+     * the rest; {@link #NO_OFFSET} for a format before 16.
+     *
+     * @throws BadBytesException for the reasons {@link #decode} gives, short of decoding the state itself
+     */
+    public static long inputOffset(byte[] bytes) {
+        int version = checkedVersion(bytes);
+        if (version < FIRST_VERSION_WITH_INPUT_OFFSET) {
+            return NO_OFFSET;
+        }
+        int at = bytes.length - 4 - 4 - historyHeadLength(bytes) - Long.BYTES;
+        if (at < 9) {
             throw new BadBytesException("detector state of " + bytes.length + " bytes is too short for its shape");
         }
         return ByteBuffer.wrap(bytes).getLong(at);
@@ -259,6 +294,9 @@ public final class DetectorStateCodec {
                         + score.channels());
             }
             double[] modelCentre = readModelCentre(in, version, score);
+            if (version >= FIRST_VERSION_WITH_INPUT_OFFSET && in.getLong() < NO_OFFSET) {
+                throw new BadBytesException("detector state has a negative input offset");
+            }
             if (in.position() != end) {
                 throw new BadBytesException("detector state has " + (end - in.position())
                         + " unexpected trailing bytes");

@@ -39,8 +39,11 @@ public final class DecodedStates extends DecodedCache<DecodedStates.Key, Decoded
     record Key(long owner, String key) {
     }
 
-    /** A key's state and the head of its history ring, as last saved. */
-    record Held(DetectorState state, HistoryHead head) {
+    /**
+     * A key's state and the head of its history ring, as last saved, and the input offset of the latest event the state
+     * holds ({@link dev.vigil.detect.DetectorStateCodec#NO_OFFSET}: not known).
+     */
+    record Held(DetectorState state, HistoryHead head, long offset) {
     }
 
     /**
@@ -66,9 +69,12 @@ public final class DecodedStates extends DecodedCache<DecodedStates.Key, Decoded
         return cache.get(new Key(owner, key));
     }
 
-    /** Holds {@code state} and {@code head} as {@code owner} just saved them for {@code key} ({@code storedBytes}). */
-    void put(long owner, String key, DetectorState state, HistoryHead head, int storedBytes) {
-        cache.put(new Key(owner, key), new Held(state, head), entryBytes(storedBytes));
+    /**
+     * Holds {@code state} and {@code head} as {@code owner} just saved them for {@code key} ({@code storedBytes}), with
+     * the input offset of its latest event.
+     */
+    void put(long owner, String key, DetectorState state, HistoryHead head, long offset, int storedBytes) {
+        cache.put(new Key(owner, key), new Held(state, head, offset), entryBytes(storedBytes));
     }
 
     /** Drops {@code owner}'s entry for {@code key}, if any. */

@@ -7,6 +7,7 @@ import dev.vigil.detect.Detector;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.detect.DetectorResult;
 import dev.vigil.detect.DetectorState;
+import dev.vigil.detect.DetectorStateCodec;
 import dev.vigil.detect.Refusal;
 import dev.vigil.lifecycle.KeyLifecycle;
 import dev.vigil.lifecycle.KeyOutcome;
@@ -73,6 +74,14 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     private final long[] rejected = new long[RejectReason.values().length];
     private final long idleExpiryMs;
     private final KeyCounts keys;
+    /** States written behind, at most once per this many offsets of the partition (0: at every event). */
+    private final long replayEvents;
+    /** Where the events of states written behind are read again after a restart; null: nowhere. */
+    private final InputReplay input;
+    /** The task's stored replay offset, until its first record replays what follows it ({@link WriteBehind#NONE}). */
+    private long replayFrom = WriteBehind.NONE;
+    /** The input offset of the latest record, {@code NO_OFFSET} before the first. */
+    private long lastOffset = DetectorStateCodec.NO_OFFSET;
     /**
      * The newest event time of the task's keys (from its stored states when it starts, then of each event it scores);
      * {@link Long#MIN_VALUE}: none yet.
@@ -112,6 +121,17 @@ public final class DetectorProcessor implements Processor<String, byte[], String
      */
     DetectorProcessor(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain, TrainingRequests training,
                       DecodedModels decoded, ModelStoreChanges modelChanges, DecodedStates states, KeyCounts keys) {
+        this(topology, detector, retrain, training, decoded, modelChanges, states, keys, 0, null);
+    }
+
+    /**
+     * As above, with states written behind ({@link DetectorStores}): at most once per {@code replayEvents} offsets of
+     * the partition (0: at every event), the events after the task's replay offset read again from {@code input} at
+     * its first record after a start.
+     */
+    DetectorProcessor(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain,
+                      TrainingRequests training, DecodedModels decoded, ModelStoreChanges modelChanges,
+                      DecodedStates states, KeyCounts keys, long replayEvents, InputReplay input) {
         if (detector.channels() != topology.channelCount() || detector.allowedLatenessMs() != topology.allowedLatenessMs()) {
             throw new BadConfigException("detector settings must have the topology's " + topology.channelCount()
                     + " channel(s) and allowedLatenessMs " + topology.allowedLatenessMs() + ", got "
@@ -135,6 +155,8 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         this.alerts = new AlertRecordWriter(topology.channels());
         this.idleExpiryMs = topology.keyIdleExpiryMs();
         this.keys = keys;
+        this.replayEvents = replayEvents;
+        this.input = input;
     }
 
     @Override
@@ -154,7 +176,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         Detector fresh = new Detector(config);
         stores = new DetectorStores(context.getStateStore(names.stateStore()), context.getStateStore(names.historyStore()),
                 config, fresh::newState, retrain.historySize(), discarded, states,
-                keys.task(context.taskId().toString()));
+                keys.task(context.taskId().toString()), replayEvents);
         // the task's own model store: cached decoded models are told apart by task (each task has its shared copy)
         String storeAndTask = names.modelStore() + "/" + context.taskId();
         ModelCache cache = new ModelCache(context.getStateStore(names.modelStore()), storeAndTask, config.lstm(),
@@ -167,6 +189,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         models = new StreamModels(cache, training instanceof TopologyTrainer t ? t : null, partition, this::publish);
         lifecycle = new KeyLifecycle(config, retrain, trainsShared, stores, models, training);
         long newest = stores.countKeys(idleExpiryMs > 0);
+        replayFrom = stores.replayFrom();
         expired = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.KEYS_EXPIRED);
         deleted = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.KEYS_DELETED);
         if (idleExpiryMs > 0) {
@@ -182,6 +205,11 @@ public final class DetectorProcessor implements Processor<String, byte[], String
 
     @Override
     public void process(Record<String, byte[]> record) {
+        long offset = context.recordMetadata().map(m -> m.offset()).orElse(DetectorStateCodec.NO_OFFSET);
+        if (replayFrom != WriteBehind.NONE) {
+            replay(offset);
+        }
+        lastOffset = offset;
         if (ForgetRequests.isRequest(record.value(), record.headers())) {
             forgetOnRequest(record);
             return;
@@ -196,7 +224,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         DetectorState state = stores.loadState(key);
         boolean scoredIt;
         try {
-            scoredIt = process(record, key, state, parsed);
+            scoredIt = process(record, key, state, parsed, offset);
         } catch (RuntimeException e) {
             // the state loaded may have moved on without being saved: the key is read from its store next time
             stores.forget(key);
@@ -217,11 +245,16 @@ public final class DetectorProcessor implements Processor<String, byte[], String
      * since it last moved. State and history deleted, an open alert closed, a model of the key's own retracted.
      */
     private void expireIdle(long now) {
-        if (newestEventTime == Long.MIN_VALUE) {
+        if (newestEventTime == Long.MIN_VALUE || replayFrom != WriteBehind.NONE) {
+            // (a task that has still to replay its input has states behind its events: they wait for its first record)
             return;
         }
         long before = now - idleExpiryMs;
         List<String> idle = stores.idleKeys(before);
+        if (!idle.isEmpty()) {
+            // every state written first: no replay after this point runs a forgotten key's earlier events again
+            stores.writeAll(lastOffset + 1);
+        }
         for (String key : idle) {
             forget(key, now, AlertReason.EXPIRED, "no event since %s, more than keyIdleExpiryMs " + idleExpiryMs
                     + " before " + java.time.Instant.ofEpochMilli(now) + ": the key is forgotten");
@@ -241,6 +274,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
             deadLetter(record, RejectReason.MISSING_KEY, "a request to forget a key names no key");
             return;
         }
+        stores.writeAll(lastOffset + 1);
         boolean held = forget(key, record.timestamp(), AlertReason.DELETED,
                 "the key is forgotten at a request (vigil forget); its latest event was at %s");
         deleted.record();
@@ -270,10 +304,11 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     }
 
     /** Scores the event, or sends it to the dead letters when the key refuses it; whether it was scored. */
-    private boolean process(Record<String, byte[]> record, String key, DetectorState state, ParsedRecord parsed) {
+    private boolean process(Record<String, byte[]> record, String key, DetectorState state, ParsedRecord parsed,
+                            long offset) {
         KeyOutcome outcome = lifecycle.process(key, state, parsed.event());
         if (outcome instanceof KeyOutcome.Refused refused) {
-            stores.forget(key);
+            stores.refused(key);
             Refusal why = refused.refusal();
             RejectReason reason = why.kind() == Refusal.Kind.LATE ? RejectReason.LATE : RejectReason.REFUSED;
             deadLetter(record, reason, why.detail());
@@ -293,8 +328,38 @@ public final class DetectorProcessor implements Processor<String, byte[], String
             trainedInLine(key);
         }
         emit(key, record.timestamp(), done.result());
-        stores.saveState(key, state);
+        // a swap of the key's model is written at once: a replay never runs events across it
+        stores.saveState(key, state, offset, done.rewarms() > 0);
         return true;
+    }
+
+    /**
+     * The task's first record after a start, at input offset {@code to}, with states written behind before it: runs
+     * the events of its partition from the replay offset to {@code to} that their keys' states do not hold
+     * ({@link TaskReplay}).
+     */
+    private void replay(long to) {
+        long from = replayFrom;
+        replayFrom = WriteBehind.NONE;
+        if (rekeyed || input == null || to < 0) {
+            LOG.warn("task {}: states were written behind its events from offset {}, but its input cannot be read again"
+                    + " ({}): their keys go on from the states written", context.taskId(), from,
+                    rekeyed ? "a topology with keyField reads a repartition topic" : "no input to replay from");
+            stores.writeAll(Math.max(from, to));
+            return;
+        }
+        var metadata = context.recordMetadata().orElseThrow();
+        new TaskReplay(parser, stores, lifecycle, (key, done, event) -> {
+            if (done.trainedInLine()) {
+                trainedInLine(key);
+            }
+            if (idleExpiryMs > 0 && event.timestamp() > newestEventTime) {
+                newestEventTime = event.timestamp();
+            }
+        }).run(input, context.taskId().toString(), metadata.topic(), metadata.partition(), from, to);
+        if (replayEvents == 0) {
+            stores.writeAll(to);
+        }
     }
 
     /**

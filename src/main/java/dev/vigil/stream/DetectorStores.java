@@ -36,12 +36,20 @@ import java.util.function.Supplier;
  * and {@link #saveState} are for the key of the last {@link #loadState}. A saved state and head are also held, decoded,
  * in the instance's {@link DecodedStates} (within {@code states.cache.bytes}), where the key's next {@link #loadState}
  * finds them without reading the store; {@link #forget} drops a key whose loaded state was not saved, {@link #close}
- * all of them. One per processor (made at its {@code init}); not thread-safe.
+ * all of them.
+ *
+ * <p>Written behind ({@code states.replayEvents} R &gt; 0): a saved state is held here, not written, until the event
+ * R offsets of its partition after its first unwritten one (or a swap of its model, or a key forgotten), so that a key
+ * with several events in that stretch writes one record for them; each written state carries the input offset of its
+ * latest event ({@link DetectorStateCodec#encode(DetectorState, byte[], long)}). The task's entry under the empty key
+ * ({@link WriteBehind#REPLAY_FROM}, 8 bytes: no event has an empty key, and no state is that short) holds an offset at
+ * or before the first event of every state not written; it moves on when that offset has by R/2. A task that starts
+ * again (a restart, a crash, a rebalance) reads its input from there ({@link TaskReplay}) and runs each event its
+ * key's written state does not hold. One per processor (made at its {@code init}); not thread-safe.
  */
 final class DetectorStores implements KeyHistory {
     private static final Logger LOG = LoggerFactory.getLogger(DetectorStores.class);
     private static final byte[] NO_HEAD = new byte[0];
-
     private final KeyValueStore<String, byte[]> states;
     private final HistoryRing histories;
     private final DetectorConfig config;
@@ -58,6 +66,10 @@ final class DetectorStores implements KeyHistory {
     private boolean loadedNew;
     /** Keys whose state the store holds: counted by {@link #countKeys}, then moved by saves and deletes. */
     private final AtomicLong keysHeld;
+    /** The states saved and not written yet (none unless written behind). */
+    private final WriteBehind unwritten;
+    /** The input offset of the latest event the loaded state holds. */
+    private long loadedOffset;
 
     /** The key of the last {@link #loadState}, its history head (null: none) and why that head is unusable. */
     private String loadedKey;
@@ -66,10 +78,22 @@ final class DetectorStores implements KeyHistory {
     /** The loaded head is in the history store's {@code #h} entry (beside a state of format 4 or earlier). */
     private boolean headEntry;
 
-    /** @param keysHeld the task's count of the keys the store holds ({@link KeyCounts#task}), kept here */
+    /** Every state written at its save. */
     DetectorStores(KeyValueStore<String, byte[]> states, KeyValueStore<String, byte[]> histories, DetectorConfig config,
                    Supplier<DetectorState> freshState, int historySize, Sensor discarded, DecodedStates decoded,
                    AtomicLong keysHeld) {
+        this(states, histories, config, freshState, historySize, discarded, decoded, keysHeld, 0);
+    }
+
+    /**
+     * @param keysHeld     the task's count of the keys the store holds ({@link KeyCounts#task}), kept here
+     * @param replayEvents states written behind, at most once per this many offsets of the partition; 0: at every
+     *                     save
+     */
+    DetectorStores(KeyValueStore<String, byte[]> states, KeyValueStore<String, byte[]> histories, DetectorConfig config,
+                   Supplier<DetectorState> freshState, int historySize, Sensor discarded, DecodedStates decoded,
+                   AtomicLong keysHeld, long replayEvents) {
+        this.unwritten = new WriteBehind(states, replayEvents, this::write);
         this.states = states;
         this.decoded = decoded;
         this.histories = new HistoryRing(histories);
@@ -86,12 +110,20 @@ final class DetectorStores implements KeyHistory {
         loadedNew = false;
         headError = null;
         headEntry = false;
+        WriteBehind.Unwritten u = unwritten.get(key);
+        if (u != null) {
+            head = u.head;
+            loadedOffset = u.offset;
+            return u.state;
+        }
         DecodedStates.Held held = decoded.get(owner, key);
         if (held != null) {
             head = held.head();
+            loadedOffset = held.offset();
             return held.state();
         }
         head = null;
+        loadedOffset = DetectorStateCodec.NO_OFFSET;
         byte[] bytes = states.get(key);
         if (bytes == null) {
             loadedNew = true;
@@ -99,6 +131,7 @@ final class DetectorStores implements KeyHistory {
         }
         try {
             DetectorState state = DetectorStateCodec.decode(bytes);
+            loadedOffset = DetectorStateCodec.inputOffset(bytes);
             loadHead(key, bytes);
             String mismatch = mismatch(state);
             if (mismatch == null) {
@@ -182,33 +215,77 @@ final class DetectorStores implements KeyHistory {
         return window.size();
     }
 
+    /** The input offset of the latest event the state {@link #loadState} loaded holds ({@code NO_OFFSET}: none). */
+    long loadedOffset() {
+        return loadedOffset;
+    }
+
     /**
      * Saves the loaded key's state with its history head (once per accepted event, after its reading is appended and
-     * any training requested).
+     * any training requested): written now, or, written behind, held until its turn ({@code now}: written now all the
+     * same, as at a swap of the key's model). {@code offset} is the event's input offset.
      */
-    void saveState(String key, DetectorState state) {
+    void saveState(String key, DetectorState state, long offset, boolean now) {
         if (!key.equals(loadedKey)) {
             throw new IllegalStateException("state of key '" + key + "' saved while key '" + loadedKey + "' is loaded");
         }
-        byte[] value = DetectorStateCodec.encode(state, head == null ? NO_HEAD : histories.encodeHead(head));
-        states.put(key, value);
         if (loadedNew) {
             keysHeld.incrementAndGet();
             loadedNew = false;
         }
-        decoded.put(owner, key, state, head, value.length);
-        if (headEntry) {
-            histories.deleteHeadEntry(key);
-            headEntry = false;
+        loadedOffset = offset;
+        if (now || headEntry || !unwritten.hold(key, state, head, offset)) {
+            unwritten.remove(key);
+            write(key, state, head, offset);
+            if (headEntry) {
+                histories.deleteHeadEntry(key);
+                headEntry = false;
+            }
         }
+        unwritten.due(offset);
+    }
+
+    /** Saves as {@link #saveState(String, DetectorState, long, boolean)}, written now, the offset not known. */
+    void saveState(String key, DetectorState state) {
+        saveState(key, state, DetectorStateCodec.NO_OFFSET, true);
+    }
+
+    private void write(String key, DetectorState state, HistoryHead head, long offset) {
+        byte[] value = DetectorStateCodec.encode(state, head == null ? NO_HEAD : histories.encodeHead(head), offset);
+        states.put(key, value);
+        decoded.put(owner, key, state, head, offset, value.length);
+    }
+
+    /**
+     * Writes every state held behind, and sets the replay offset to {@code next} (the input offset after the latest
+     * event): before a key is forgotten, and at the end of a replay ({@link WriteBehind#writeAll}).
+     */
+    void writeAll(long next) {
+        unwritten.writeAll(next);
+    }
+
+    /** The task's stored replay offset, read at its start ({@link WriteBehind#readReplayFrom}). */
+    long replayFrom() {
+        return unwritten.readReplayFrom();
     }
 
     /**
      * Drops what {@link DecodedStates} holds of {@code key}: its state was loaded and may have changed, but was not
-     * saved (its event was refused, or failed), so the store's value is the key's state.
+     * saved (its event failed), so the store's value is the key's state.
      */
     void forget(String key) {
         decoded.forget(owner, key);
+        unwritten.remove(key);
+    }
+
+    /**
+     * The loaded key's event was refused, which leaves its state as it was: a state held behind stays held (the store
+     * does not have it); otherwise as {@link #forget}.
+     */
+    void refused(String key) {
+        if (unwritten.get(key) == null) {
+            decoded.forget(owner, key);
+        }
     }
 
     /**
@@ -221,6 +298,9 @@ final class DetectorStores implements KeyHistory {
         try (KeyValueIterator<String, byte[]> all = states.all()) {
             while (all.hasNext()) {
                 KeyValue<String, byte[]> entry = all.next();
+                if (entry.key.equals(WriteBehind.REPLAY_FROM) || unwritten.get(entry.key) != null) {
+                    continue;
+                }
                 scanned++;
                 try {
                     if (DetectorStateCodec.lastTimestamp(entry.value) < before) {
@@ -229,6 +309,12 @@ final class DetectorStores implements KeyHistory {
                 } catch (BadBytesException e) {
                     // not judged: the key restarts at its next event as any unreadable state does
                 }
+            }
+        }
+        for (var e : unwritten.entries()) {
+            scanned++;
+            if (e.getValue().state.lastTimestamp() < before) {
+                idle.add(e.getKey());
             }
         }
         return idle;
@@ -244,7 +330,11 @@ final class DetectorStores implements KeyHistory {
         long newest = Long.MIN_VALUE;
         try (KeyValueIterator<String, byte[]> all = states.all()) {
             while (all.hasNext()) {
-                byte[] state = all.next().value;
+                KeyValue<String, byte[]> entry = all.next();
+                if (entry.key.equals(WriteBehind.REPLAY_FROM)) {
+                    continue;
+                }
+                byte[] state = entry.value;
                 n++;
                 if (eventTimes) {
                     try {
@@ -269,10 +359,11 @@ final class DetectorStores implements KeyHistory {
      * DecodedStates}; returns the state it had, or null when it had none that decodes.
      */
     DetectorState delete(String key) {
+        WriteBehind.Unwritten held = unwritten.remove(key);
         byte[] bytes = states.get(key);
-        DetectorState state = null;
-        HistoryHead stored = null;
-        if (bytes != null) {
+        DetectorState state = held == null ? null : held.state;
+        HistoryHead stored = held == null ? null : held.head;
+        if (held == null && bytes != null) {
             try {
                 state = DetectorStateCodec.decode(bytes);
                 stored = histories.head(key, bytes);
@@ -282,7 +373,7 @@ final class DetectorStores implements KeyHistory {
         }
         histories.deleteAll(key, stored, historySize);
         states.delete(key);
-        if (bytes != null) {
+        if (bytes != null || held != null) {
             keysHeld.decrementAndGet();
         }
         decoded.forget(owner, key);
@@ -296,6 +387,7 @@ final class DetectorStores implements KeyHistory {
     /** Drops every state this detector holds in {@link DecodedStates}: its processor closes. */
     void close() {
         decoded.forgetAll(owner);
+        unwritten.clear();
     }
 
     private String mismatch(DetectorState state) {

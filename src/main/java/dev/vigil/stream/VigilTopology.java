@@ -141,6 +141,17 @@ public final class VigilTopology {
     public static Topology build(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain,
                                  Properties streamsProperties, TrainingRequests training, DecodedModels decoded,
                                  DecodedStates states, KeyCounts keys) {
+        return build(topology, detector, retrain, streamsProperties, training, decoded, states, keys, 0);
+    }
+
+    /**
+     * The topology as above, its detectors writing states behind their events ({@code states.replayEvents}, {@link
+     * #replayEvents}: at most once per that many offsets of a partition; 0 at every event) and reading their input
+     * again after a start ({@link KafkaInputReplay}, with {@code streamsProperties}' cluster settings).
+     */
+    public static Topology build(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain,
+                                 Properties streamsProperties, TrainingRequests training, DecodedModels decoded,
+                                 DecodedStates states, KeyCounts keys, long replayEvents) {
         TopologyNames names = new TopologyNames(topology.name());
         // the updater of a task tells its detector when it changed the model store (so no store read per event)
         ModelStoreChanges changes = new ModelStoreChanges();
@@ -174,8 +185,10 @@ public final class VigilTopology {
                     .repartition(Repartitioned.<String, byte[]>as(names.repartition())
                             .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()));
         }
+        long behind = replayEvents(topology, retrain, replayEvents);
+        InputReplay input = streamsProperties == null ? null : new KafkaInputReplay(streamsProperties);
         events.<String, byte[]>process(() -> new DetectorProcessor(topology, effective, retrain, training, decoded,
-                        changes, states, keys),
+                        changes, states, keys, behind, input),
                 Named.as(names.detector()), names.stateStore(), names.historyStore(), names.modelStore());
         Topology built = streamsProperties == null ? builder.build() : builder.build(streamsProperties);
         // The detector forwards each record to one named child; the sinks are attached to the built topology
@@ -190,6 +203,27 @@ public final class VigilTopology {
         built.addSink(names.modelsSink(), topology.modelsTopic(), new StringSerializer(), ModelSink.VALUE_SERIALIZER,
                 ModelSink.PARTITIONER, names.detector());
         return built;
+    }
+
+    /**
+     * The {@code states.replayEvents} a topology's detectors write states behind with: {@code configured}, or 0 (every
+     * event written, said once in the log) where a restart could not run the events again as they ran: a topology
+     * with {@code keyField} (its detectors read a repartition topic, whose records Kafka Streams deletes once
+     * committed) or a shared model (its swaps are not at fixed points of each key's events).
+     */
+    static long replayEvents(TopologyConfig topology, RetrainConfig retrain, long configured) {
+        if (configured == 0) {
+            return 0;
+        }
+        String why = topology.keyField() != null ? "it reads its keys from keyField (a repartition topic)"
+                : retrain.shared() ? "its scope is shared"
+                : retrain.coldStartShared() ? "its coldStart is shared" : null;
+        if (why == null) {
+            return configured;
+        }
+        org.slf4j.LoggerFactory.getLogger(VigilTopology.class).info("topology {}: states.replayEvents {} does not"
+                + " apply, every event writes its key's state: {}", topology.name(), configured, why);
+        return 0;
     }
 
     /**

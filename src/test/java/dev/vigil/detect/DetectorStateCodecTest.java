@@ -33,7 +33,8 @@ class DetectorStateCodecTest {
     static final String FIXTURE_V12 = "/fixtures/detector-state-v12.bin";
     static final String FIXTURE_V13 = "/fixtures/detector-state-v13.bin";
     static final String FIXTURE_V14 = "/fixtures/detector-state-v14.bin";
-    static final String FIXTURE = "/fixtures/detector-state-v15.bin";
+    static final String FIXTURE_V15 = "/fixtures/detector-state-v15.bin";
+    static final String FIXTURE = "/fixtures/detector-state-v16.bin";
 
     /**
      * A mature one-channel state as the released fixtures hold one: the defaults without the rhythm signal, whose state
@@ -80,7 +81,7 @@ class DetectorStateCodecTest {
         DetectorState multi = wide.newState();
         wide.step(null, multi, new Event(1_767_225_600_123L, new double[] {1, 2, 3}));
         assertEquals(1_767_225_600_123L, DetectorStateCodec.lastTimestamp(DetectorStateCodec.encode(multi)));
-        for (String f : List.of(FIXTURE_V1, FIXTURE_V4, FIXTURE_V9, FIXTURE_V14, FIXTURE)) {
+        for (String f : List.of(FIXTURE_V1, FIXTURE_V4, FIXTURE_V9, FIXTURE_V14, FIXTURE_V15, FIXTURE)) {
             byte[] bytes = fixture(f);
             assertEquals(DetectorStateCodec.decode(bytes).lastTimestamp(), DetectorStateCodec.lastTimestamp(bytes), f);
         }
@@ -113,7 +114,8 @@ class DetectorStateCodecTest {
             wide.step(null, multi, new Event(1_767_225_600_000L + i * 60_000L, new double[] {v, 2 * v, 3}));
             assertEquals(multi.score().alertOpen(), DetectorStateCodec.alertOpen(DetectorStateCodec.encode(multi)));
         }
-        for (String f : List.of(FIXTURE_V1, FIXTURE_V4, FIXTURE_V9, FIXTURE_V13, FIXTURE_V14, FIXTURE)) {
+        for (String f : List.of(FIXTURE_V1, FIXTURE_V4, FIXTURE_V9, FIXTURE_V13, FIXTURE_V14, FIXTURE_V15,
+                FIXTURE)) {
             byte[] bytes = fixture(f);
             assertEquals(DetectorStateCodec.decode(bytes).score().alertOpen(), DetectorStateCodec.alertOpen(bytes), f);
         }
@@ -129,9 +131,9 @@ class DetectorStateCodecTest {
     void shouldRejectUnknownVersionsTruncationAndCorruption() {
         byte[] bytes = DetectorStateCodec.encode(sampleState());
         byte[] wrongVersion = bytes.clone();
-        wrongVersion[0] = 16;
+        wrongVersion[0] = 17;
         assertTrue(assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(wrongVersion))
-                .getMessage().contains("version 16"));
+                .getMessage().contains("version 17"));
         assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(Arrays.copyOf(bytes, bytes.length - 7)));
         byte[] flipped = bytes.clone();
         flipped[40] ^= 0x10;

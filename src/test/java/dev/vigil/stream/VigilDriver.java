@@ -70,12 +70,19 @@ final class VigilDriver implements AutoCloseable {
     /** @param states where the detectors keep the states they save */
     VigilDriver(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain, Path stateDir,
                 Map<String, ?> overrides, DecodedModels decoded, TrainingRequests training, DecodedStates states) {
+        this(topology, detector, retrain, stateDir, overrides, decoded, training, states, 0);
+    }
+
+    /** @param replayEvents the detectors write states behind their events ({@code states.replayEvents}) */
+    VigilDriver(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain, Path stateDir,
+                Map<String, ?> overrides, DecodedModels decoded, TrainingRequests training, DecodedStates states,
+                long replayEvents) {
         this.topology = topology;
         this.names = new TopologyNames(topology.name());
         Properties props = VigilTopology.streamsConfig("vigil-test-" + topology.name(), "localhost:9092",
                 stateDir.toString(), topology, overrides);
         this.driver = new TopologyTestDriver(VigilTopology.build(topology, detector, retrain, props,
-                training, decoded, states, keys), props,
+                training, decoded, states, keys, replayEvents), props,
                 Instant.parse("2026-01-01T00:00:00Z"));
         this.input = driver.createInputTopic(topology.inputTopic(), new ByteArraySerializer(), new ByteArraySerializer());
         this.models = driver.createInputTopic(topology.modelsTopic(), new StringSerializer(), new ByteArraySerializer());

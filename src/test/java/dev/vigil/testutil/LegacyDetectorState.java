@@ -13,10 +13,25 @@ public final class LegacyDetectorState {
     }
 
     /**
-     * {@code current} (format 15 or later) without the model centre, as format 14 wrote it: the version byte 14,
-     * everything else and the (now stale) CRC as they were.
+     * {@code current} (format 16) without the input offset, as format 15 wrote it: the version byte 15, everything
+     * else and the (now stale) CRC as they were.
      */
-    public static byte[] withoutModelCentre(byte[] current) {
+    public static byte[] withoutInputOffset(byte[] current) {
+        int head = ByteBuffer.wrap(current).getInt(current.length - 4 - 4);
+        int at = current.length - 4 - 4 - head - Long.BYTES;
+        byte[] out = new byte[current.length - Long.BYTES];
+        System.arraycopy(current, 0, out, 0, at);
+        System.arraycopy(current, at + Long.BYTES, out, at, current.length - at - Long.BYTES);
+        out[0] = 15;
+        return out;
+    }
+
+    /**
+     * {@code latest} (format 15 or later) without the model centre (and the input offset of format 16), as format 14
+     * wrote it: the version byte 14, everything else and the (now stale) CRC as they were.
+     */
+    public static byte[] withoutModelCentre(byte[] latest) {
+        byte[] current = latest[0] >= 16 ? withoutInputOffset(latest) : latest;
         int head = ByteBuffer.wrap(current).getInt(current.length - 4 - 4);
         int centre = 8 * Byte.toUnsignedInt(current[4]);
         int at = current.length - 4 - 4 - head - centre;
@@ -81,13 +96,14 @@ public final class LegacyDetectorState {
 
     /**
      * Where the score section of a detector state {@code bytes} (format 9 or later, whatever its CRC) ends: before the
-     * cold-start flag, the first event time, the model centre (format 15 on), the history head, the head's length and
-     * the CRC.
+     * cold-start flag, the first event time, the model centre (format 15 on), the input offset (format 16 on), the
+     * history head, the head's length and the CRC.
      */
     public static int scoreEnd(byte[] bytes) {
         int head = ByteBuffer.wrap(bytes).getInt(bytes.length - 4 - 4);
         int centre = bytes[0] >= 15 ? 8 * Byte.toUnsignedInt(bytes[4]) : 0;
-        return bytes.length - 4 - 4 - head - centre - 8 - 1;
+        int offset = bytes[0] >= 16 ? Long.BYTES : 0;
+        return bytes.length - 4 - 4 - head - offset - centre - 8 - 1;
     }
 
     /** {@code bytes} as format {@code version}: the version byte set and the CRC of everything before it renewed. */

@@ -355,7 +355,7 @@ public final class FleetBenchmark {
     private org.apache.kafka.streams.Topology build(TopologyConfig topology, Properties props, DecodedModels decoded,
                                                     DecodedStates states) {
         return VigilTopology.build(topology, DetectorConfig.defaults(), RetrainConfig.defaults(), props,
-                TrainingRequests.NONE, decoded, states);
+                TrainingRequests.NONE, decoded, states, new dev.vigil.stream.KeyCounts(), settings.replayEvents());
     }
 
     private Properties props(String applicationId, String bootstrap, Path stateDir, TopologyConfig topology) {

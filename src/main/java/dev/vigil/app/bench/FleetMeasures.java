@@ -33,6 +33,9 @@ final class FleetMeasures {
         try (KeyValueIterator<String, byte[]> all = store.all()) {
             while (all.hasNext()) {
                 KeyValue<String, byte[]> entry = all.next();
+                if (entry.key.isEmpty()) {
+                    continue; // a task's replay offset (states written behind), not a key's
+                }
                 n++;
                 bytes += entry.value == null ? 0 : entry.value.length;
                 heads += states && entry.value != null ? historyHeadBytes(entry.value) : 0;

@@ -25,12 +25,22 @@ import dev.vigil.BadConfigException;
  * @param rocksDbMemoryBytes bound on the native memory of each fleet's RocksDB stores ({@code
  *                         rocksdb.memory.bytes}), 0 for Kafka Streams' per-store defaults, -1 for the service's
  *                         default
+ * @param replayEvents     the detectors' {@code states.replayEvents}: states written behind their events, at most once
+ *                         per this many offsets of a partition; 0 (the service's default): at every event
  */
 public record FleetSettings(int keys, int eventsPerKey, int smallKeys, double modelShare, int partitions,
                             long cacheBytes, int modelChurn, long recordCacheBytes, long statesCacheBytes, int rounds,
-                            String bootstrapServers, long rocksDbMemoryBytes) {
+                            String bootstrapServers, long rocksDbMemoryBytes, long replayEvents) {
     /** Rounds of the default run: the median of three ratios, within the run's 10 minutes. */
     public static final int DEFAULT_ROUNDS = 3;
+
+    /** With every event writing its key's state (the service's default). */
+    public FleetSettings(int keys, int eventsPerKey, int smallKeys, double modelShare, int partitions,
+                         long cacheBytes, int modelChurn, long recordCacheBytes, long statesCacheBytes, int rounds,
+                         String bootstrapServers, long rocksDbMemoryBytes) {
+        this(keys, eventsPerKey, smallKeys, modelShare, partitions, cacheBytes, modelChurn, recordCacheBytes,
+                statesCacheBytes, rounds, bootstrapServers, rocksDbMemoryBytes, 0);
+    }
 
     /** With the service's RocksDB memory bound. */
     public FleetSettings(int keys, int eventsPerKey, int smallKeys, double modelShare, int partitions,
@@ -62,6 +72,12 @@ public record FleetSettings(int keys, int eventsPerKey, int smallKeys, double mo
         if (rocksDbMemoryBytes < -1) {
             throw new BadConfigException("--rocksdb-memory-bytes must be >= 0 (or -1: the service's default), got "
                     + rocksDbMemoryBytes);
+        }
+        if (replayEvents != 0 && (replayEvents < dev.vigil.config.AppConfig.MIN_REPLAY_EVENTS
+                || replayEvents > dev.vigil.config.AppConfig.MAX_REPLAY_EVENTS)) {
+            throw new BadConfigException("--replay-events must be 0 or in ["
+                    + dev.vigil.config.AppConfig.MIN_REPLAY_EVENTS + ", " + dev.vigil.config.AppConfig.MAX_REPLAY_EVENTS
+                    + "], got " + replayEvents);
         }
         if (statesCacheBytes < -1 || statesCacheBytes > dev.vigil.config.AppConfig.MAX_STATE_CACHE_BYTES) {
             throw new BadConfigException("--states-cache-bytes must be in [0, "

@@ -1,0 +1,159 @@
+package dev.vigil.stream;
+
+import dev.vigil.detect.DetectorState;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The states a detector task saved and has not written yet ({@code states.replayEvents} R &gt; 0; none at 0), and its
+ * replay offset, for {@link DetectorStores}. A key's state is held from its first unwritten event until the event R
+ * offsets of the partition later, then written, so that its events in that stretch write one record. The store's
+ * entry under {@link #REPLAY_FROM} holds an offset at or before the first unwritten event of every state held: it is
+ * stored when the first state is held and moved on when that offset has moved by R/2, so it is written once per R/2
+ * events of the partition, not once per event. Not thread-safe; one per {@link DetectorStores}.
+ */
+final class WriteBehind {
+    /** The store's key of the task's replay offset: no event has an empty key, and 8 bytes are no state. */
+    static final String REPLAY_FROM = "";
+    /** No replay offset stored. */
+    static final long NONE = -1;
+
+    /** Writes a key's state, with its history head and the input offset of its latest event, to the store. */
+    @FunctionalInterface
+    interface Writer {
+        void write(String key, DetectorState state, HistoryHead head, long offset);
+    }
+
+    /** A saved state not written yet. */
+    static final class Unwritten {
+        /** The input offset of the key's first event the store does not hold. */
+        final long since;
+        long offset;
+        DetectorState state;
+        HistoryHead head;
+
+        Unwritten(long since) {
+            this.since = since;
+        }
+    }
+
+    private final KeyValueStore<String, byte[]> states;
+    private final long replayEvents;
+    private final Writer writer;
+    /** In the order of their first unwritten event. */
+    private final LinkedHashMap<String, Unwritten> held = new LinkedHashMap<>();
+    /** The replay offset as the store holds it, {@link #NONE}: none. */
+    private long replayFrom = NONE;
+
+    /** @param replayEvents R: states held at most this many offsets of the partition; 0: none held */
+    WriteBehind(KeyValueStore<String, byte[]> states, long replayEvents, Writer writer) {
+        this.states = states;
+        this.replayEvents = replayEvents;
+        this.writer = writer;
+    }
+
+    /** The key's state held, or null. */
+    Unwritten get(String key) {
+        return held.isEmpty() ? null : held.get(key);
+    }
+
+    /** Stops holding the key's state (it is written, or deleted, now); returns what was held, or null. */
+    Unwritten remove(String key) {
+        return held.isEmpty() ? null : held.remove(key);
+    }
+
+    /**
+     * Holds the key's state saved at the event of input offset {@code offset}; false when states are not held (R = 0,
+     * or the offset is not known), which the caller then writes.
+     */
+    boolean hold(String key, DetectorState state, HistoryHead head, long offset) {
+        if (replayEvents == 0 || offset < 0) {
+            return false;
+        }
+        Unwritten u = held.get(key);
+        if (u == null) {
+            if (replayFrom == NONE) {
+                store(offset);
+            }
+            u = new Unwritten(offset);
+            held.put(key, u);
+        }
+        u.offset = offset;
+        u.state = state;
+        u.head = head;
+        return true;
+    }
+
+    /**
+     * At the event of input offset {@code offset}: writes the states whose first unwritten event is R or more offsets
+     * before it, and moves the stored replay offset on when it has by R/2.
+     */
+    void due(long offset) {
+        if (replayEvents == 0 || offset < 0) {
+            return;
+        }
+        var oldest = held.entrySet().iterator();
+        while (oldest.hasNext()) {
+            var e = oldest.next();
+            Unwritten u = e.getValue();
+            if (u.since > offset - replayEvents) {
+                break;
+            }
+            writer.write(e.getKey(), u.state, u.head, u.offset);
+            oldest.remove();
+        }
+        long from = held.isEmpty() ? offset + 1 : held.values().iterator().next().since;
+        if (replayFrom != NONE && from - replayFrom >= Math.max(1, replayEvents / 2)) {
+            store(from);
+        }
+    }
+
+    /**
+     * Writes every state held and sets the replay offset to {@code next}, the input offset after the latest event
+     * (deletes it when states are no longer held, R = 0, as after a restart that turned writing behind off).
+     */
+    void writeAll(long next) {
+        for (var e : held.entrySet()) {
+            Unwritten u = e.getValue();
+            writer.write(e.getKey(), u.state, u.head, u.offset);
+        }
+        held.clear();
+        if (replayFrom == NONE) {
+            return;
+        }
+        if (replayEvents == 0) {
+            states.delete(REPLAY_FROM);
+            replayFrom = NONE;
+        } else if (next > replayFrom) {
+            store(next);
+        }
+    }
+
+    /**
+     * Reads the task's stored replay offset ({@link #NONE}: none), at its start: its states hold every event of its
+     * partition before it, and each holds its key's events after it up to the offset it was written with.
+     */
+    long readReplayFrom() {
+        byte[] stored = states.get(REPLAY_FROM);
+        replayFrom = stored == null || stored.length != Long.BYTES ? NONE : ByteBuffer.wrap(stored).getLong();
+        return replayFrom;
+    }
+
+    /** The states held, oldest first (to read, not to change). */
+    Iterable<Map.Entry<String, Unwritten>> entries() {
+        return held.entrySet();
+    }
+
+    /** Drops every state held: the task closes, and a restart replays them. */
+    void clear() {
+        held.clear();
+    }
+
+    private void store(long offset) {
+        states.put(REPLAY_FROM, ByteBuffer.allocate(Long.BYTES).putLong(offset).array());
+        replayFrom = offset;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.vigil.stream;
+
+import dev.vigil.config.AppConfig;
+import dev.vigil.detect.DetectorStateCodec;
+import dev.vigil.lifecycle.TrainingRequests;
+import dev.vigil.lstm.ModelCodec;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static dev.vigil.stream.StreamFixtures.DETECTOR;
+import static dev.vigil.stream.StreamFixtures.RETRAIN;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * States written behind their events ({@code states.replayEvents}, {@link WriteBehind}): the same scores as a state
+ * written at every event, a key's state written once per R offsets of its partition with the offset of its latest
+ * event, the replay offset at or before every unwritten event and moved on by R/2, a swap of a key's model and a
+ * forgotten key writing at once. The replay after a restart runs against a real broker: {@code CrashRecoveryIT}.
+ */
+class WriteBehindTopologyTest {
+    private static final long R = 100;
+    private static final String[] KEYS = {"pump-1", "pump-2", "pump-3"};
+    private static final long T0 = 1_767_225_600_000L;
+
+    @TempDir
+    Path stateDir;
+
+    private VigilDriver driver(long replayEvents, String dir) {
+        return new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN, stateDir.resolve(dir), Map.of(),
+                new DecodedModels(AppConfig.DEFAULT_MODEL_CACHE_BYTES), TrainingRequests.NONE,
+                new DecodedStates(AppConfig.DEFAULT_STATE_CACHE_BYTES), replayEvents);
+    }
+
+    /** Event {@code i}: key i mod 3, a minute apart per key, a slow wave. */
+    private static long send(VigilDriver vigil, int i) {
+        String key = KEYS[i % KEYS.length];
+        long at = T0 + (i / KEYS.length) * 60_000L;
+        return vigil.send(key, StreamFixtures.single(at, 20 + 3 * Math.sin(i / 17.0)), at);
+    }
+
+    @Test
+    void shouldScoreAsEveryEventWrittenWhileWritingEachKeyOncePerReplayEvents() {
+        List<byte[]> everyEvent = new ArrayList<>();
+        try (VigilDriver vigil = driver(0, "every")) {
+            for (int i = 0; i < 450; i++) {
+                send(vigil, i);
+            }
+            vigil.scoreRecords().forEach(r -> everyEvent.add(r.value()));
+            for (String key : KEYS) {
+                assertEquals(447 + Arrays.asList(KEYS).indexOf(key),
+                        DetectorStateCodec.inputOffset(vigil.storedState(key)), "written at its latest event");
+            }
+            assertNull(replayFrom(vigil), "no replay offset when every event writes");
+        }
+        try (VigilDriver vigil = driver(R, "behind")) {
+            KeyValueStore<String, byte[]> states = vigil.driver.getKeyValueStore(vigil.names.stateStore());
+            int[] writes = new int[KEYS.length];
+            long[] written = new long[KEYS.length];
+            long[] latest = new long[KEYS.length];
+            Arrays.fill(written, DetectorStateCodec.NO_OFFSET);
+            for (int i = 0; i < 450; i++) {
+                long offset = send(vigil, i);
+                latest[i % KEYS.length] = offset;
+                for (int k = 0; k < KEYS.length; k++) {
+                    byte[] stored = states.get(KEYS[k]);
+                    long at = stored == null ? DetectorStateCodec.NO_OFFSET : DetectorStateCodec.inputOffset(stored);
+                    if (at != written[k]) {
+                        writes[k]++;
+                        written[k] = at;
+                        assertEquals(latest[k], at, "a key is written with its latest event");
+                    }
+                    if (latest[k] > written[k]) {
+                        long firstUnwritten = written[k] + KEYS.length;
+                        assertTrue(replayFrom(vigil) <= Math.max(k, firstUnwritten), "replay offset "
+                                + replayFrom(vigil) + " after key " + k + "'s first unwritten event " + firstUnwritten);
+                        assertTrue(offset - firstUnwritten < R + KEYS.length, "held past R: " + offset);
+                    }
+                }
+            }
+            List<byte[]> behind = new ArrayList<>();
+            vigil.scoreRecords().forEach(r -> behind.add(r.value()));
+            assertEquals(everyEvent.size(), behind.size());
+            for (int i = 0; i < behind.size(); i++) {
+                assertArrayEquals(everyEvent.get(i), behind.get(i), "score " + i);
+            }
+            for (int k = 0; k < KEYS.length; k++) {
+                // 150 events a key, a write at the first event R offsets after the first unwritten one
+                assertTrue(writes[k] >= 3 && writes[k] <= 5, "key " + k + " written " + writes[k] + " times");
+            }
+            assertTrue(replayFrom(vigil) >= 450 - R - R / 2 - KEYS.length, "moved on: " + replayFrom(vigil));
+
+            // a request to forget a key writes every state first, and the replay offset moves past it
+            long forget = vigil.send(VigilDriver.utf8(KEYS[0]), null, T0, ForgetRequests.headers("test"));
+            assertNull(states.get(KEYS[0]));
+            for (int k = 1; k < KEYS.length; k++) {
+                assertEquals(latest[k], DetectorStateCodec.inputOffset(states.get(KEYS[k])), "written at the request");
+            }
+            assertEquals(forget + 1, replayFrom(vigil));
+        }
+    }
+
+    @Test
+    void shouldWriteAKeyAtOnceWhenItsModelSwaps() {
+        try (VigilDriver vigil = driver(R, "swap")) {
+            for (int i = 0; i < 90; i++) {
+                send(vigil, i);
+            }
+            assertNull(vigil.storedState(KEYS[1]), "held behind");
+            vigil.publish(KEYS[1], ModelCodec.encode(StreamFixtures.model(DETECTOR, KEYS[1], 1, 5)));
+            send(vigil, 90);
+            assertNull(vigil.storedState(KEYS[1]), "still held: its next event has not come");
+            long swapped = send(vigil, 91);
+            byte[] stored = vigil.storedState(KEYS[1]);
+            assertNotNull(stored, "its re-warm onto the new model is written with its event");
+            assertEquals(swapped, DetectorStateCodec.inputOffset(stored));
+            assertEquals(1, DetectorStateCodec.decode(stored).modelVersion());
+        }
+    }
+
+    private static Long replayFrom(VigilDriver vigil) {
+        KeyValueStore<String, byte[]> states = vigil.driver.getKeyValueStore(vigil.names.stateStore());
+        byte[] stored = states.get(WriteBehind.REPLAY_FROM);
+        return stored == null ? null : ByteBuffer.wrap(stored).getLong();
+    }
+}
