@@ -50,10 +50,11 @@ import java.util.zip.CRC32;
  *   f64 modelCentre[channels]                  (the key's running centre when its model was put in force, NaN
  *                                              before its first; absent before version 15: the centre as decoded,
  *                                              so the model's frame follows the key's level from then on)
- *   i64 inputOffset                            (the stream's offset of the input record of the key's latest event
- *                                              the state holds, for a restart's replay of the input; {@link
- *                                              #NO_OFFSET} when not known, e.g. in a replay; absent before version
- *                                              16: not known)
+ *   i64 inputOffset                            (format 16 only: the stream's offset of the input record of the
+ *                                              key's latest event the state holds, for a restart's replay of the
+ *                                              input when states are written behind; a state without one, as at
+ *                                              every event by default and in a replay, is still written as format
+ *                                              15, 8 bytes shorter)
  *   u8[n] history head                         (the open block of the key's history ring, as the stream's store
  *                                              keeps it; opaque here, empty when none, e.g. in a replay)
  *   i32 n                                      (absent before version 5, with the head: it was in the history store)
@@ -61,7 +62,10 @@ import java.util.zip.CRC32;
  * </pre>
  */
 public final class DetectorStateCodec {
+    /** The newest format read: 16, a state with its input offset; {@link #VERSION_WITHOUT_OFFSET} without one. */
     public static final int FORMAT_VERSION = 16;
+    /** The format of a state written without an input offset ({@link #NO_OFFSET}). */
+    public static final int VERSION_WITHOUT_OFFSET = 15;
     /** The input offset of a state written outside a stream, or by a format before 16: not known. */
     public static final long NO_OFFSET = -1;
     private static final int FIRST_VERSION_WITH_SCHEDULE = 2;
@@ -98,15 +102,16 @@ public final class DetectorStateCodec {
 
     /**
      * The state with {@code historyHead} beside it, holding the key's events up to the input record at {@code
-     * inputOffset} of the stream's partition ({@link #NO_OFFSET}: not known).
+     * inputOffset} of the stream's partition (format 16); {@link #NO_OFFSET}: not known (format 15).
      */
     public static byte[] encode(DetectorState s, byte[] historyHead, long inputOffset) {
         LstmState lstm = s.lstm();
+        boolean withOffset = inputOffset != NO_OFFSET;
         int recurrent = 2 * lstm.layers() * lstm.hiddenSize() * Float.BYTES;
         int size = 5 + recurrent + 2 * 8 * s.channels() + 1 + 11 * 8 + 1 + 8 + ScoreStateCodec.size(s.score())
-                + Long.BYTES + historyHead.length + 4 + 4;
+                + (withOffset ? Long.BYTES : 0) + historyHead.length + 4 + 4;
         ByteBuffer out = ByteBuffer.allocate(size);
-        out.put((byte) FORMAT_VERSION).put((byte) lstm.layers()).putShort((short) lstm.hiddenSize())
+        out.put((byte) (withOffset ? FORMAT_VERSION : VERSION_WITHOUT_OFFSET)).put((byte) lstm.layers()).putShort((short) lstm.hiddenSize())
                 .put((byte) s.channels());
         for (int l = 0; l < lstm.layers(); l++) {
             putFloats(out, lstm.h(l));
@@ -127,7 +132,12 @@ public final class DetectorStateCodec {
         for (double c : s.modelCentre()) {
             out.putDouble(c);
         }
-        out.putLong(inputOffset);
+        if (withOffset) {
+            if (inputOffset < 0) {
+                throw new IllegalArgumentException("an input offset is >= 0 or NO_OFFSET, got " + inputOffset);
+            }
+            out.putLong(inputOffset);
+        }
         out.put(historyHead).putInt(historyHead.length);
         out.putInt((int) crc(out.array(), out.position()));
         return out.array();
@@ -294,7 +304,7 @@ public final class DetectorStateCodec {
                         + score.channels());
             }
             double[] modelCentre = readModelCentre(in, version, score);
-            if (version >= FIRST_VERSION_WITH_INPUT_OFFSET && in.getLong() < NO_OFFSET) {
+            if (version >= FIRST_VERSION_WITH_INPUT_OFFSET && in.getLong() < 0) {
                 throw new BadBytesException("detector state has a negative input offset");
             }
             if (in.position() != end) {

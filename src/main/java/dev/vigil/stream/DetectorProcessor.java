@@ -25,9 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Kafka plumbing around the per-key lifecycle ({@link KeyLifecycle}) for the keys of one task. Per record:
@@ -71,7 +69,6 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     private final EventParser parser;
     private final ScoreRecordWriter scores;
     private final AlertRecordWriter alerts;
-    private final long[] rejected = new long[RejectReason.values().length];
     private final long idleExpiryMs;
     private final KeyCounts keys;
     /** States written behind, at most once per this many offsets of the partition (0: at every event). */
@@ -93,7 +90,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     private ProcessorContext<String, byte[]> context;
     private KeyLifecycle lifecycle;
     private DetectorStores stores;
-    private final Map<RejectReason, Sensor> deadLetters = new EnumMap<>(RejectReason.class);
+    private DeadLetterSink deadLetters;
     private Sensor scored;
     private Sensor alerted;
     private Sensor swaps;
@@ -163,9 +160,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         String topology = names.topology();
-        for (RejectReason reason : RejectReason.values()) {
-            deadLetters.put(reason, VigilMetrics.counter(context.metrics(), topology, reason.metricName()));
-        }
+        deadLetters = new DeadLetterSink(context, names, rekeyed);
         scored = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.SCORED);
         alerted = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.ALERTS);
         swaps = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.MODEL_SWAPS);
@@ -217,7 +212,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         long started = System.nanoTime();
         ParsedRecord parsed = parser.parse(record.key(), record.value(), record.timestamp());
         if (!parsed.isAccepted()) {
-            deadLetter(record, parsed.reason(), parsed.detail());
+            deadLetters.send(record, parsed.reason(), parsed.detail());
             return;
         }
         String key = parsed.key();
@@ -271,7 +266,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     private void forgetOnRequest(Record<String, byte[]> record) {
         String key = record.key();
         if (key == null || key.isEmpty()) {
-            deadLetter(record, RejectReason.MISSING_KEY, "a request to forget a key names no key");
+            deadLetters.send(record, RejectReason.MISSING_KEY, "a request to forget a key names no key");
             return;
         }
         stores.writeAll(lastOffset + 1);
@@ -311,7 +306,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
             stores.refused(key);
             Refusal why = refused.refusal();
             RejectReason reason = why.kind() == Refusal.Kind.LATE ? RejectReason.LATE : RejectReason.REFUSED;
-            deadLetter(record, reason, why.detail());
+            deadLetters.send(record, reason, why.detail());
             return false;
         }
         KeyOutcome.Scored done = (KeyOutcome.Scored) outcome;
@@ -409,31 +404,5 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         context.forward(new Record<>(key, alerts.write(key, result), timestamp, new RecordHeaders()),
                 names.alertsSink());
         alerted.record();
-    }
-
-    /** Where the record was first read: only asked for a dead letter (a rekeyed record's headers are parsed then). */
-    private RecordOrigin origin(Record<String, byte[]> record) {
-        RecordOrigin stamped = rekeyed ? RecordOrigin.from(record.headers()) : null;
-        if (stamped != null) {
-            return stamped;
-        }
-        return context.recordMetadata()
-                .map(m -> new RecordOrigin(record.key(), m.topic(), m.partition(), m.offset()))
-                .orElseGet(() -> new RecordOrigin(record.key(), "", -1, -1));
-    }
-
-    private void deadLetter(Record<String, byte[]> record, RejectReason reason, String detail) {
-        RecordOrigin origin = origin(record);
-        deadLetters.get(reason).record();
-        long n = ++rejected[reason.ordinal()];
-        if (n <= WARN_FIRST || n % WARN_EVERY == 0) {
-            LOG.warn("record at {}-{} offset {} sent to the dead-letter topic, {} (#{} of this reason): {}", origin.topic(),
-                    origin.partition(), origin.offset(), reason, n, detail);
-        } else {
-            LOG.debug("record at {}-{} offset {} sent to the dead-letter topic, {}: {}", origin.topic(),
-                    origin.partition(), origin.offset(), reason, detail);
-        }
-        context.forward(new Record<>(origin.key(), record.value(), record.timestamp(), DeadLetterHeaders.of(
-                record.headers(), reason, detail, origin.topic(), origin.partition(), origin.offset())), names.dlqSink());
     }
 }

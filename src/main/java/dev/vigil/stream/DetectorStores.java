@@ -251,7 +251,9 @@ final class DetectorStores implements KeyHistory {
     }
 
     private void write(String key, DetectorState state, HistoryHead head, long offset) {
-        byte[] value = DetectorStateCodec.encode(state, head == null ? NO_HEAD : histories.encodeHead(head), offset);
+        // the offset only matters to a replay: stored (8 bytes) only while states are written behind
+        byte[] value = DetectorStateCodec.encode(state, head == null ? NO_HEAD : histories.encodeHead(head),
+                unwritten.holding() ? offset : DetectorStateCodec.NO_OFFSET);
         states.put(key, value);
         decoded.put(owner, key, state, head, offset, value.length);
     }

@@ -55,6 +55,11 @@ final class WriteBehind {
         this.writer = writer;
     }
 
+    /** Whether states are held behind their events at all (R &gt; 0). */
+    boolean holding() {
+        return replayEvents > 0;
+    }
+
     /** The key's state held, or null. */
     Unwritten get(String key) {
         return held.isEmpty() ? null : held.get(key);

@@ -34,6 +34,7 @@ class DetectorStateInputOffsetTest {
                 "the codec still writes the released bytes");
         byte[] v15 = fixture(FIXTURE_V15);
         assertArrayEquals(v15, withoutInputOffset(bytes, head.length), "format 15 with the offset beside it");
+        assertArrayEquals(v15, DetectorStateCodec.encode(state, head), "without an offset: format 15, as released");
         assertEquals(DetectorStateCodec.decode(v15).score(), state.score());
     }
 
@@ -45,8 +46,12 @@ class DetectorStateInputOffsetTest {
             assertEquals(DetectorStateCodec.NO_OFFSET,
                     DetectorStateCodec.inputOffset(DetectorStateCodec.encode(state, new byte[head])));
         }
-        byte[] negative = DetectorStateCodec.encode(state, new byte[3], -2);
-        assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(negative));
+        assertThrows(IllegalArgumentException.class, () -> DetectorStateCodec.encode(state, new byte[3], -2));
+        byte[] negative = DetectorStateCodec.encode(state, new byte[3], 7);
+        java.nio.ByteBuffer.wrap(negative).putLong(negative.length - 4 - 4 - 3 - 8, -5);
+        assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(LegacyDetectorState.sealed(negative, 16)));
+        assertEquals(8, DetectorStateCodec.encode(state, new byte[3], 7).length
+                - DetectorStateCodec.encode(state, new byte[3]).length, "8 bytes more with the offset");
         byte[] flipped = DetectorStateCodec.encode(state, new byte[3], 7);
         flipped[flipped.length - 4 - 4 - 3 - 1] ^= 1;
         assertThrows(BadBytesException.class, () -> DetectorStateCodec.inputOffset(flipped));

@@ -9,14 +9,13 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.util.Arrays;
 
-import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE;
+import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE_V15;
 import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE_V1;
 import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE_V10;
 import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE_V11;
 import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE_V12;
 import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE_V13;
 import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE_V14;
-import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE_V15;
 import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE_V2;
 import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE_V3;
 import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE_V4;
@@ -94,7 +93,7 @@ class DetectorStateUpgradeTest {
         assertEquals(1, state.schedule().attempts());
         assertEquals(300, state.score().pattern().levelUpdates());
         assertFalse(state.schedule().hasPendingSwap(), "a version-3 state has no pending swap");
-        assertEquals(DetectorStateCodec.FORMAT_VERSION, DetectorStateCodec.encode(state)[0]);
+        assertEquals(DetectorStateCodec.VERSION_WITHOUT_OFFSET, DetectorStateCodec.encode(state)[0]);
     }
 
     @Test
@@ -106,7 +105,7 @@ class DetectorStateUpgradeTest {
         byte[] current = DetectorStateCodec.encode(state);
         // the same state, then its count flags and drift section, and an empty history head (its length)
         assertUpgraded(bytes, current, V6_SECTION + 4);
-        int section = current.length - 8 - 8 - 8 - V6_SECTION - RHYTHM_FLAG;
+        int section = current.length - 8 - 8 - V6_SECTION - RHYTHM_FLAG;
         assertEquals(0, current[section], "a seasonal series with fractional readings does not count");
         assertEquals(state.score().center()[0], state.score().recentMean()[0], "the recent mean starts at the centre");
         assertEquals(0, state.score().drift().levelUpdates());
@@ -171,8 +170,7 @@ class DetectorStateUpgradeTest {
         assertEquals(DetectorState.NO_TIMESTAMP,
                 java.nio.ByteBuffer.wrap(current, at + 9 + later, 8).getLong());
         assertArrayEquals(Arrays.copyOfRange(bytes, flagAt + 1, bytes.length - 4),
-                Arrays.copyOfRange(current, at + 17 + later + 8 + 8, current.length - 4),
-                "and, after the model centre and the input offset, the head");
+                Arrays.copyOfRange(current, at + 17 + later + 8, current.length - 4), "and, after the model centre, the head");
     }
 
     @Test
@@ -193,8 +191,7 @@ class DetectorStateUpgradeTest {
                 java.nio.ByteBuffer.wrap(current, at + 1 + later, 8).getLong(),
                 "then the first event time, not known");
         assertArrayEquals(Arrays.copyOfRange(bytes, flagAt + 1, bytes.length - 4),
-                Arrays.copyOfRange(current, at + 9 + later + 8 + 8, current.length - 4),
-                "then the model centre, the input offset and the head");
+                Arrays.copyOfRange(current, at + 9 + later + 8, current.length - 4), "then the model centre and the head");
     }
 
     @Test
@@ -271,7 +268,7 @@ class DetectorStateUpgradeTest {
         DetectorState state = sampleState();
         byte[] current = DetectorStateCodec.encode(state);
         byte[] v12 = LegacyDetectorState.sealed(LegacyDetectorState.ringsAsDoubles(current), 12);
-        assertEquals(current.length - RHYTHM_FLAG - 8 - 8 + ringSavings(v12), v12.length);
+        assertEquals(current.length - RHYTHM_FLAG - 8 + ringSavings(v12), v12.length);
         DetectorState back = DetectorStateCodec.decode(v12);
         assertEquals(state.score(), back.score());
         assertArrayEquals(state.score().center(), back.modelCentre(), "format 12 kept no model centre");
@@ -298,8 +295,7 @@ class DetectorStateUpgradeTest {
                 "no model centre: the model's frame follows the key's level from the upgrade on");
         byte[] head = DetectorStateCodec.historyHead(bytes);
         byte[] current = DetectorStateCodec.encode(state, head);
-        assertEquals(bytes.length + 8 + 8, current.length,
-                "written with the model centre of its one channel, and the input offset");
+        assertEquals(bytes.length + 8, current.length, "written with the model centre of its one channel");
         int at = bytes.length - 8 - head.length;
         assertArrayEquals(Arrays.copyOfRange(bytes, 1, at), Arrays.copyOfRange(current, 1, at));
         assertEquals(state.score().center()[0], java.nio.ByteBuffer.wrap(current, at, 8).getDouble());
@@ -311,10 +307,8 @@ class DetectorStateUpgradeTest {
         if (Boolean.getBoolean("vigil.updateFixtures")) {
             DetectorState v14 = DetectorStateCodec.decode(fixture(FIXTURE_V14));
             v14.modelCentre()[0] = 9.75;
-            // as the release of format 15 wrote it: today's bytes without the input offset
-            byte[] current = DetectorStateCodec.encode(v14, head);
-            byte[] released = DetectorStateInputOffsetTest.withoutInputOffset(current, head.length);
-            java.nio.file.Files.write(java.nio.file.Path.of("src/test/resources" + FIXTURE_V15), released);
+            java.nio.file.Files.write(java.nio.file.Path.of("src/test/resources" + FIXTURE_V15),
+                    DetectorStateCodec.encode(v14, head));
         }
         byte[] bytes = fixture(FIXTURE_V15);
         assertEquals(15, bytes[0]);
@@ -334,10 +328,9 @@ class DetectorStateUpgradeTest {
         assertEquals(DetectorStateCodec.decode(fixture(FIXTURE_V12)).score(), state.score(),
                 "the released format-12 state, its rings rounded to floats");
         assertArrayEquals(head, DetectorStateCodec.historyHead(bytes));
-        assertEquals(DetectorStateCodec.NO_OFFSET, DetectorStateCodec.inputOffset(bytes));
+        assertEquals(0, DetectorStateCodec.historyHead(DetectorStateCodec.encode(state)).length);
         // the decoded state, not sampleState(): its LSTM values follow the numerics (float32 since model format 3)
-        assertArrayEquals(bytes, DetectorStateInputOffsetTest.withoutInputOffset(
-                DetectorStateCodec.encode(state, head), head.length), "the released bytes, and the offset not known");
+        assertArrayEquals(bytes, DetectorStateCodec.encode(state, head), "the codec still writes the released bytes");
     }
 
     /**
@@ -355,8 +348,7 @@ class DetectorStateUpgradeTest {
                 Arrays.copyOfRange(current, at + inserted, at + inserted + flags),
                 "then the cold-start flag and the first event time as they were");
         assertArrayEquals(Arrays.copyOfRange(bytes, scoreEnd + flags, bytes.length - 4),
-                Arrays.copyOfRange(current, at + inserted + flags + modelCentre(bytes) + inputOffset(bytes),
-                        current.length - 4),
+                Arrays.copyOfRange(current, at + inserted + flags + modelCentre(bytes), current.length - 4),
                 "then, after the model centre, the head as it was");
         return java.nio.ByteBuffer.wrap(current, at, inserted);
     }
@@ -364,11 +356,6 @@ class DetectorStateUpgradeTest {
     /** The model centre an upgrade of released {@code bytes} (one channel) adds: formats before 15 lack it. */
     private static int modelCentre(byte[] bytes) {
         return bytes[0] < 15 ? 8 : 0;
-    }
-
-    /** The input offset an upgrade of released {@code bytes} adds: formats before 16 lack it. */
-    private static int inputOffset(byte[] bytes) {
-        return bytes[0] < 16 ? 8 : 0;
     }
 
     /** The rhythm flag an upgrade of released {@code bytes} adds: formats before 14 lack it. */
@@ -382,9 +369,8 @@ class DetectorStateUpgradeTest {
      * same state.
      */
     private static void assertUpgraded(byte[] bytes, byte[] current, int added) {
-        assertEquals(DetectorStateCodec.FORMAT_VERSION, current[0]);
-        assertEquals(bytes.length + added + rhythmFlag(bytes) + modelCentre(bytes) + inputOffset(bytes)
-                - ringSavings(bytes), current.length);
+        assertEquals(DetectorStateCodec.VERSION_WITHOUT_OFFSET, current[0]);
+        assertEquals(bytes.length + added + rhythmFlag(bytes) + modelCentre(bytes) - ringSavings(bytes), current.length);
         DetectorState before = DetectorStateCodec.decode(bytes);
         DetectorState after = DetectorStateCodec.decode(current);
         assertEquals(before.score(), after.score(), "the same score state");

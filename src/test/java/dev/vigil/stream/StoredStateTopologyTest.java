@@ -193,7 +193,7 @@ class StoredStateTopologyTest {
             state = upgraded;
             expected.append(last.timestamp(), last.values());
             assertEquals(null, histories.get(HistoryRing.headKey(KEY)), "the head entry deleted");
-            assertEquals(DetectorStateCodec.FORMAT_VERSION, vigil.storedState(KEY)[0]);
+            assertEquals(DetectorStateCodec.VERSION_WITHOUT_OFFSET, vigil.storedState(KEY)[0]);
             assertArrayEquals(HistoryWindowCodec.encode(expected), vigil.history(KEY));
             assertArrayEquals(DetectorStateCodec.encode(state), vigil.state(KEY));
             assertEquals(0, vigil.total(VigilMetrics.STATE_DISCARDED));

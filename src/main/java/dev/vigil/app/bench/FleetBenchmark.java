@@ -76,8 +76,10 @@ public final class FleetBenchmark {
      * @param seconds         from start to RUNNING
      * @param restoredRecords changelog records read back
      * @param restoreSeconds  from the first restored batch to the last
+     * @param replaySeconds   with states written behind: from sending an event to each partition once running to
+     *                        their scores, the replay of the input the start runs first included; NaN otherwise
      */
-    public record Restore(double seconds, long restoredRecords, double restoreSeconds) {
+    public record Restore(double seconds, long restoredRecords, double restoreSeconds, double replaySeconds) {
         double rate() {
             return restoreSeconds > 0 ? restoredRecords / restoreSeconds : Double.NaN;
         }
@@ -308,6 +310,31 @@ public final class FleetBenchmark {
         }
     }
 
+    /**
+     * With states written behind, a started application replays its input at each task's first record: sends one new
+     * key's event to every partition and returns the seconds until their scores are committed.
+     */
+    private double replay(String bootstrap, TopologyConfig topology, KafkaStreams streams) {
+        Properties p = new Properties();
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (OutputCounter scores = new OutputCounter(bootstrap, topology.scoresTopic(), true);
+             var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(p,
+                     new org.apache.kafka.common.serialization.StringSerializer(),
+                     new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            long sent = System.nanoTime();
+            for (int partition = 0; partition < settings.partitions(); partition++) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topology.inputTopic(), partition,
+                        "replay-probe-" + partition, BenchSeries.json(System.currentTimeMillis(), 100)));
+            }
+            producer.flush();
+            scores.await(settings.partitions(), streams, r -> { });
+            double seconds = (System.nanoTime() - sent) / 1e9;
+            log(String.format(java.util.Locale.ROOT, "an event to each partition scored after %.1f s (the replay of"
+                    + " the states written behind first)", seconds));
+            return seconds;
+        }
+    }
+
     private Restore restore(String runId, String bootstrap, Path stateDir, TopologyConfig topology) {
         log(settings.keys() + " keys: deleting the state directory and starting again");
         StateDirSize.deleteTree(stateDir);
@@ -328,10 +355,10 @@ public final class FleetBenchmark {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             double restoring = count.last.get() > 0 ? (count.last.get() - count.first.get()) / 1e9 : 0;
-            Restore restore = new Restore(seconds, count.records.get(), restoring);
             log(String.format(java.util.Locale.ROOT, "restored %d changelog records, running after %.1f s",
-                    restore.restoredRecords(), restore.seconds()));
-            return restore;
+                    count.records.get(), seconds));
+            double replay = settings.replayEvents() > 0 ? replay(bootstrap, topology, streams) : Double.NaN;
+            return new Restore(seconds, count.records.get(), restoring, replay);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while restoring", e);
