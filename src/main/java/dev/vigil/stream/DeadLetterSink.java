@@ -11,9 +11,9 @@ import java.util.Map;
 
 /**
  * A detector task's dead letters: a record it refuses goes to the dead-letter sink with its original key, value,
- * timestamp and headers plus the {@link DeadLetterHeaders}, is counted per reason ({@link VigilMetrics}) and logged (the
- * first {@value DetectorProcessor#WARN_FIRST} of each reason, then one in {@value DetectorProcessor#WARN_EVERY}, at WARN
- * with topic/partition/offset; all at DEBUG). Where the record was first read: its metadata, or for a rekeyed topology
+ * timestamp and headers plus the {@link DeadLetterHeaders}, is counted per reason ({@link VigilMetrics}) and logged
+ * (the first {@value DetectorProcessor#WARN_FIRST} of each reason, then one in {@value DetectorProcessor#WARN_EVERY},
+ * at WARN with topic/partition/offset; all at DEBUG). Where the record was first read: its metadata, or for a rekeyed topology
  * the origin its rekeying stamped in its headers. One per processor (made at its {@code init}); not thread-safe.
  */
 final class DeadLetterSink {
@@ -47,7 +47,8 @@ final class DeadLetterSink {
                     origin.partition(), origin.offset(), reason, detail);
         }
         context.forward(new Record<>(origin.key(), record.value(), record.timestamp(), DeadLetterHeaders.of(
-                record.headers(), reason, detail, origin.topic(), origin.partition(), origin.offset())), names.dlqSink());
+                record.headers(), reason, detail, origin.topic(), origin.partition(), origin.offset())),
+                names.dlqSink());
     }
 
     /** Where the record was first read: only asked for a dead letter (a rekeyed record's headers are parsed then). */

@@ -185,6 +185,15 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         lifecycle = new KeyLifecycle(config, retrain, trainsShared, stores, models, training);
         long newest = stores.countKeys(idleExpiryMs > 0);
         replayFrom = stores.replayFrom();
+        if (replayEvents > 0) {
+            // a quiet partition's held states are written when held too long, as an event would have them
+            context.schedule(Duration.ofMillis(WriteBehind.WRITE_CHECK_MS), PunctuationType.WALL_CLOCK_TIME,
+                    wallTime -> {
+                        if (replayFrom == WriteBehind.NONE) {
+                            stores.writeDue(lastOffset, wallTime);
+                        }
+                    });
+        }
         expired = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.KEYS_EXPIRED);
         deleted = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.KEYS_DELETED);
         if (idleExpiryMs > 0) {
@@ -324,7 +333,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         }
         emit(key, record.timestamp(), done.result());
         // a swap of the key's model is written at once: a replay never runs events across it
-        stores.saveState(key, state, offset, done.rewarms() > 0);
+        stores.saveState(key, state, offset, context.currentSystemTimeMs(), done.rewarms() > 0);
         return true;
     }
 
@@ -344,7 +353,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
             return;
         }
         var metadata = context.recordMetadata().orElseThrow();
-        new TaskReplay(parser, stores, lifecycle, (key, done, event) -> {
+        new TaskReplay(parser, stores, lifecycle, context::currentSystemTimeMs, (key, done, event) -> {
             if (done.trainedInLine()) {
                 trainedInLine(key);
             }

@@ -225,7 +225,7 @@ final class DetectorStores implements KeyHistory {
      * any training requested): written now, or, written behind, held until its turn ({@code now}: written now all the
      * same, as at a swap of the key's model). {@code offset} is the event's input offset.
      */
-    void saveState(String key, DetectorState state, long offset, boolean now) {
+    void saveState(String key, DetectorState state, long offset, long nowMs, boolean now) {
         if (!key.equals(loadedKey)) {
             throw new IllegalStateException("state of key '" + key + "' saved while key '" + loadedKey + "' is loaded");
         }
@@ -234,7 +234,7 @@ final class DetectorStores implements KeyHistory {
             loadedNew = false;
         }
         loadedOffset = offset;
-        if (now || headEntry || !unwritten.hold(key, state, head, offset)) {
+        if (now || headEntry || !unwritten.hold(key, state, head, offset, nowMs)) {
             unwritten.remove(key);
             write(key, state, head, offset);
             if (headEntry) {
@@ -242,12 +242,20 @@ final class DetectorStores implements KeyHistory {
                 headEntry = false;
             }
         }
-        unwritten.due(offset);
+        unwritten.due(offset, nowMs);
     }
 
-    /** Saves as {@link #saveState(String, DetectorState, long, boolean)}, written now, the offset not known. */
+    /**
+     * Writes the states held too long ({@link WriteBehind#due}) of a partition whose latest event was at {@code
+     * offset}.
+     */
+    void writeDue(long offset, long nowMs) {
+        unwritten.due(offset, nowMs);
+    }
+
+    /** Saves as {@link #saveState(String, DetectorState, long, long, boolean)}, written now, the offset not known. */
     void saveState(String key, DetectorState state) {
-        saveState(key, state, DetectorStateCodec.NO_OFFSET, true);
+        saveState(key, state, DetectorStateCodec.NO_OFFSET, 0, true);
     }
 
     private void write(String key, DetectorState state, HistoryHead head, long offset) {

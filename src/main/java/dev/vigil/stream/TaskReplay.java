@@ -31,10 +31,14 @@ final class TaskReplay {
     private final DetectorStores stores;
     private final KeyLifecycle lifecycle;
     private final Ran ran;
+    private final java.util.function.LongSupplier nowMs;
     private long records;
     private long events;
 
-    TaskReplay(EventParser parser, DetectorStores stores, KeyLifecycle lifecycle, Ran ran) {
+    /** @param nowMs the task's wall clock */
+    TaskReplay(EventParser parser, DetectorStores stores, KeyLifecycle lifecycle, java.util.function.LongSupplier nowMs,
+               Ran ran) {
+        this.nowMs = nowMs;
         this.parser = parser;
         this.stores = stores;
         this.lifecycle = lifecycle;
@@ -80,7 +84,7 @@ final class TaskReplay {
         }
         KeyOutcome.Scored done = (KeyOutcome.Scored) outcome;
         ran.ran(k, done, parsed.event());
-        stores.saveState(k, state, offset, done.rewarms() > 0);
+        stores.saveState(k, state, offset, nowMs.getAsLong(), done.rewarms() > 0);
         events++;
     }
 }

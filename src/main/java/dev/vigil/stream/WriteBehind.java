@@ -10,16 +10,23 @@ import java.util.Map;
 /**
  * The states a detector task saved and has not written yet ({@code states.replayEvents} R &gt; 0; none at 0), and its
  * replay offset, for {@link DetectorStores}. A key's state is held from its first unwritten event until the event R
- * offsets of the partition later, then written, so that its events in that stretch write one record. The store's
- * entry under {@link #REPLAY_FROM} holds an offset at or before the first unwritten event of every state held: it is
- * stored when the first state is held and moved on when that offset has moved by R/2, so it is written once per R/2
- * events of the partition, not once per event. Not thread-safe; one per {@link DetectorStores}.
+ * offsets of the partition later, or {@value #MAX_HELD_MS} ms of wall time later (at an event, or at the task's
+ * punctuation {@link #WRITE_CHECK_MS} apart, for a partition gone quiet), then written, so that its events in that
+ * stretch write one record and queries of the stores are at most that far behind. The store's entry under {@link
+ * #REPLAY_FROM} holds an offset at or before the first unwritten event of every state held: it is stored when the
+ * first state is held and moved on when that offset has moved by R/2 (or past the latest event when nothing is held),
+ * so it is written about once per R/2 events of the partition, not once per event. Not thread-safe; one per {@link
+ * DetectorStores}.
  */
 final class WriteBehind {
     /** The store's key of the task's replay offset: no event has an empty key, and 8 bytes are no state. */
     static final String REPLAY_FROM = "";
     /** No replay offset stored. */
     static final long NONE = -1;
+    /** Longest a state is held, wall time: bounds how far behind queries of the stores are on a slow partition. */
+    static final long MAX_HELD_MS = 30_000;
+    /** Wall time between a task's checks for states held too long when its partition is quiet. */
+    static final long WRITE_CHECK_MS = 5_000;
 
     /** Writes a key's state, with its history head and the input offset of its latest event, to the store. */
     @FunctionalInterface
@@ -31,12 +38,15 @@ final class WriteBehind {
     static final class Unwritten {
         /** The input offset of the key's first event the store does not hold. */
         final long since;
+        /** The wall time it was first held at. */
+        final long sinceMs;
         long offset;
         DetectorState state;
         HistoryHead head;
 
-        Unwritten(long since) {
+        Unwritten(long since, long sinceMs) {
             this.since = since;
+            this.sinceMs = sinceMs;
         }
     }
 
@@ -71,10 +81,10 @@ final class WriteBehind {
     }
 
     /**
-     * Holds the key's state saved at the event of input offset {@code offset}; false when states are not held (R = 0,
-     * or the offset is not known), which the caller then writes.
+     * Holds the key's state saved at the event of input offset {@code offset}, wall time {@code nowMs}; false when
+     * states are not held (R = 0, or the offset is not known), which the caller then writes.
      */
-    boolean hold(String key, DetectorState state, HistoryHead head, long offset) {
+    boolean hold(String key, DetectorState state, HistoryHead head, long offset, long nowMs) {
         if (replayEvents == 0 || offset < 0) {
             return false;
         }
@@ -83,7 +93,7 @@ final class WriteBehind {
             if (replayFrom == NONE) {
                 store(offset);
             }
-            u = new Unwritten(offset);
+            u = new Unwritten(offset, nowMs);
             held.put(key, u);
         }
         u.offset = offset;
@@ -93,10 +103,11 @@ final class WriteBehind {
     }
 
     /**
-     * At the event of input offset {@code offset}: writes the states whose first unwritten event is R or more offsets
-     * before it, and moves the stored replay offset on when it has by R/2.
+     * At the event of input offset {@code offset} (or, for a quiet partition, after it), wall time {@code nowMs}:
+     * writes the states whose first unwritten event is R or more offsets before it or was held {@value #MAX_HELD_MS}
+     * ms ago or more, and moves the stored replay offset on when it has by R/2.
      */
-    void due(long offset) {
+    void due(long offset, long nowMs) {
         if (replayEvents == 0 || offset < 0) {
             return;
         }
@@ -104,14 +115,16 @@ final class WriteBehind {
         while (oldest.hasNext()) {
             var e = oldest.next();
             Unwritten u = e.getValue();
-            if (u.since > offset - replayEvents) {
+            if (u.since > offset - replayEvents && u.sinceMs > nowMs - MAX_HELD_MS) {
                 break;
             }
             writer.write(e.getKey(), u.state, u.head, u.offset);
             oldest.remove();
         }
         long from = held.isEmpty() ? offset + 1 : held.values().iterator().next().since;
-        if (replayFrom != NONE && from - replayFrom >= Math.max(1, replayEvents / 2)) {
+        // moved on by R/2 at a time, or to the latest event once nothing is held (a quiet partition replays nothing)
+        if (replayFrom != NONE && from > replayFrom
+                && (held.isEmpty() || from - replayFrom >= Math.max(1, replayEvents / 2))) {
             store(from);
         }
     }

@@ -130,6 +130,28 @@ class WriteBehindTopologyTest {
         }
     }
 
+    @Test
+    void shouldWriteAStateHeldThirtySecondsOfWallTimeWhenThePartitionIsQuiet() {
+        try (VigilDriver vigil = driver(1_000_000, "quiet")) {
+            long last = 0;
+            for (int i = 0; i < 30; i++) {
+                last = send(vigil, i);
+            }
+            for (String key : KEYS) {
+                assertNull(vigil.storedState(key), "held: far from R offsets, and just held");
+            }
+            assertEquals(0L, replayFrom(vigil), "the replay offset at the first held event");
+            vigil.driver.advanceWallClockTime(java.time.Duration.ofMillis(WriteBehind.MAX_HELD_MS - 5_000));
+            assertNull(vigil.storedState(KEYS[0]), "not yet");
+            vigil.driver.advanceWallClockTime(java.time.Duration.ofMillis(10_000));
+            for (int k = 0; k < KEYS.length; k++) {
+                assertEquals(last - (KEYS.length - 1 - k), DetectorStateCodec.inputOffset(vigil.storedState(KEYS[k])),
+                        "written by the task's check after " + WriteBehind.MAX_HELD_MS + " ms");
+            }
+            assertEquals(last + 1, replayFrom(vigil), "every event written: the replay offset after the latest");
+        }
+    }
+
     private static Long replayFrom(VigilDriver vigil) {
         KeyValueStore<String, byte[]> states = vigil.driver.getKeyValueStore(vigil.names.stateStore());
         byte[] stored = states.get(WriteBehind.REPLAY_FROM);
