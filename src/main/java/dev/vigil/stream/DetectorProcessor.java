@@ -33,7 +33,7 @@ import java.util.List;
  *   <li>{@link EventParser}: size check and parse; a bad record goes to the dead-letter sink with its original
  *       key, value, timestamp and headers plus the {@link DeadLetterHeaders}, is counted per reason
  *       ({@link VigilMetrics}) and logged (the first {@value #WARN_FIRST} of each reason, then one in
- *       {@value #WARN_EVERY}, at WARN with topic/partition/offset; all at DEBUG);</li>
+ *       {@value #WARN_EVERY}, at WARN with topic/partition/offset; all at DEBUG; {@link DeadLetterSink});</li>
  *   <li>load the key's {@link DetectorState} ({@link DetectorStores});</li>
  *   <li>the lifecycle runs the event: model swap and re-warm, step, history append, training schedule (models from
  *       {@link StreamModels}: the model store through {@link ModelCache}, the {@link TopologyTrainer}'s deliveries);
@@ -48,7 +48,10 @@ import java.util.List;
  * same for that key at once (reason {@code deleted}, {@link VigilMetrics#KEYS_DELETED}). A bad record never throws and
  * never changes a key's stored bytes. The lifecycle is the evaluator's, so a key's scores equal, bit for bit, {@code
  * SeriesReplay} on the same events (in shared scope: on the task of partition 0, which trains the shared model; other
- * tasks follow the model store). Not thread-safe; Kafka Streams creates one per task.
+ * tasks follow the model store). With {@code states.replayEvents} the states are written behind their events
+ * ({@link DetectorStores}, {@link WriteBehind}): written at once at a swap of the key's model and before a key is
+ * forgotten, and at a start the task's first record replays its input from its replay offset first ({@link
+ * TaskReplay}). Not thread-safe; Kafka Streams creates one per task.
  */
 public final class DetectorProcessor implements Processor<String, byte[], String, byte[]> {
     /** Bad records of one reason logged at WARN before switching to one in {@link #WARN_EVERY}. */

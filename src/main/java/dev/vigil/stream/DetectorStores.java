@@ -50,6 +50,7 @@ import java.util.function.Supplier;
 final class DetectorStores implements KeyHistory {
     private static final Logger LOG = LoggerFactory.getLogger(DetectorStores.class);
     private static final byte[] NO_HEAD = new byte[0];
+
     private final KeyValueStore<String, byte[]> states;
     private final HistoryRing histories;
     private final DetectorConfig config;
