@@ -52,6 +52,8 @@ final class VigilService implements AutoCloseable {
     private final List<String> names = new ArrayList<>();
     /** Each topology's count of the keys this instance's detectors hold, in the order of {@link #applications}. */
     private final List<KeyCounts> keyCounts = new ArrayList<>();
+    /** Per topology: the states its detectors hold behind their events, for queries. */
+    private final List<dev.vigil.stream.HeldStates> heldStates = new ArrayList<>();
     /** Metrics of the service outside the stream threads (the background trainer's), group {@code vigil-service}. */
     private final Metrics metrics = new Metrics();
     /** What the check of each application's state directory found at start, in the same order. */
@@ -107,7 +109,7 @@ final class VigilService implements AutoCloseable {
             List<ServedTopology> served = new ArrayList<>();
             for (int i = 0; i < topologies.size(); i++) {
                 served.add(new ServedTopology(topologies.get(i), settings.get(i).detector(),
-                        service.applications.get(i), service.keyCounts.get(i)));
+                        service.applications.get(i), service.keyCounts.get(i), service.heldStates.get(i)));
             }
             service.meters.bind(served, service.metrics);
             service.meters.bind(service.decoded);
@@ -166,8 +168,10 @@ final class VigilService implements AutoCloseable {
                 VigilTopology.detectorConfig(t, settings.detector(), settings.retrain()), settings.retrain());
         KeyCounts keys = new KeyCounts();
         keyCounts.add(keys);
+        dev.vigil.stream.HeldStates held = new dev.vigil.stream.HeldStates();
+        heldStates.add(held);
         Topology topology = VigilTopology.build(t, settings.detector(), settings.retrain(), props, training, decoded,
-                states, keys, app.replayEvents());
+                states, keys, app.replayEvents(), held);
         // a damaged store would fail KafkaStreams#start on every start (or, without CURRENT, open empty): its task
         // is deleted first and restored from the changelogs
         stateChecks.add(StateDirectoryCheck.wipeDamagedTasks(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)),

@@ -18,13 +18,26 @@ public final class AlertsOpen {
 
     /** Keys with an alert open in {@code topology}'s local stores, or NaN while the stores cannot be queried. */
     public static double count(KafkaStreams streams, String topology) {
+        return count(streams, topology, new HeldStates());
+    }
+
+    /**
+     * Keys with an alert open in {@code topology}'s local stores or, for a key whose state is held behind its events,
+     * in the state held ({@code held}); NaN while the stores cannot be queried.
+     */
+    public static double count(KafkaStreams streams, String topology, HeldStates held) {
         String store = new TopologyNames(topology).stateStore();
-        long open = 0;
+        long[] open = {0};
+        java.util.Set<String> heldKeys = held.visit((key, state) -> open[0] += state.score().alertOpen() ? 1 : 0);
         try (KeyValueIterator<String, byte[]> all = StoredKeyReader.store(streams, store).all()) {
             while (all.hasNext()) {
+                var entry = all.next();
+                if (heldKeys.contains(entry.key)) {
+                    continue;
+                }
                 try {
-                    if (DetectorStateCodec.alertOpen(all.next().value)) {
-                        open++;
+                    if (DetectorStateCodec.alertOpen(entry.value)) {
+                        open[0]++;
                     }
                 } catch (BadBytesException e) {
                     // an unreadable state is restarted at the key's next event; it has no open alert
@@ -33,6 +46,6 @@ public final class AlertsOpen {
         } catch (InvalidStateStoreException e) {
             return Double.NaN;
         }
-        return open;
+        return open[0];
     }
 }

@@ -80,6 +80,10 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     private final InputReplay input;
     /** The task's stored replay offset, until its first record replays what follows it ({@link WriteBehind#NONE}). */
     private long replayFrom = WriteBehind.NONE;
+    /** Where queries find the states this task holds behind. */
+    private final HeldStates held;
+    /** This task in {@link #held} (null: its states are not held), whose lock processing and punctuations hold. */
+    private HeldStates.Task heldTask;
     /** The input offset of the latest record, {@code NO_OFFSET} before the first. */
     private long lastOffset = DetectorStateCodec.NO_OFFSET;
     /**
@@ -121,17 +125,17 @@ public final class DetectorProcessor implements Processor<String, byte[], String
      */
     DetectorProcessor(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain, TrainingRequests training,
                       DecodedModels decoded, ModelStoreChanges modelChanges, DecodedStates states, KeyCounts keys) {
-        this(topology, detector, retrain, training, decoded, modelChanges, states, keys, 0, null);
+        this(topology, detector, retrain, training, decoded, modelChanges, states, keys, 0, null, new HeldStates());
     }
 
     /**
      * As above, with states written behind ({@link DetectorStores}): at most once per {@code replayEvents} offsets of
      * the partition (0: at every event), the events after the task's replay offset read again from {@code input} at
-     * its first record after a start.
+     * its first record after a start, the states held registered in {@code held} for queries.
      */
     DetectorProcessor(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain,
                       TrainingRequests training, DecodedModels decoded, ModelStoreChanges modelChanges,
-                      DecodedStates states, KeyCounts keys, long replayEvents, InputReplay input) {
+                      DecodedStates states, KeyCounts keys, long replayEvents, InputReplay input, HeldStates held) {
         if (detector.channels() != topology.channelCount() || detector.allowedLatenessMs() != topology.allowedLatenessMs()) {
             throw new BadConfigException("detector settings must have the topology's " + topology.channelCount()
                     + " channel(s) and allowedLatenessMs " + topology.allowedLatenessMs() + ", got "
@@ -157,6 +161,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         this.keys = keys;
         this.replayEvents = replayEvents;
         this.input = input;
+        this.held = held;
     }
 
     @Override
@@ -189,13 +194,14 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         long newest = stores.countKeys(idleExpiryMs > 0);
         replayFrom = stores.replayFrom();
         if (replayEvents > 0) {
+            heldTask = held.register(partition, stores);
             // a quiet partition's held states are written when held too long, as an event would have them
             context.schedule(Duration.ofMillis(WriteBehind.WRITE_CHECK_MS), PunctuationType.WALL_CLOCK_TIME,
-                    wallTime -> {
+                    wallTime -> locked(() -> {
                         if (replayFrom == WriteBehind.NONE) {
                             stores.writeDue(lastOffset, wallTime);
                         }
-                    });
+                    }));
         }
         expired = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.KEYS_EXPIRED);
         deleted = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.KEYS_DELETED);
@@ -203,15 +209,34 @@ public final class DetectorProcessor implements Processor<String, byte[], String
             newestEventTime = newest;
             newestAtWallTime = context.currentSystemTimeMs();
             Duration every = Duration.ofMillis(Math.max(1000, idleExpiryMs / 4));
-            context.schedule(every, PunctuationType.STREAM_TIME, streamTime -> expireIdle(newestEventTime));
+            context.schedule(every, PunctuationType.STREAM_TIME,
+                    streamTime -> locked(() -> expireIdle(newestEventTime)));
             // a partition whose keys all fell silent moves no stream time: its clock goes on with the wall's
             context.schedule(every, PunctuationType.WALL_CLOCK_TIME,
-                    wallTime -> expireIdle(newestEventTime + Math.max(0, wallTime - newestAtWallTime)));
+                    wallTime -> locked(() -> expireIdle(newestEventTime + Math.max(0, wallTime - newestAtWallTime))));
         }
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
+        locked(() -> processRecord(record));
+    }
+
+    /** Runs {@code work} holding this task's lock in {@link #held}, when its states are held behind. */
+    private void locked(Runnable work) {
+        if (heldTask == null) {
+            work.run();
+            return;
+        }
+        heldTask.lock.lock();
+        try {
+            work.run();
+        } finally {
+            heldTask.lock.unlock();
+        }
+    }
+
+    private void processRecord(Record<String, byte[]> record) {
         long offset = context.recordMetadata().map(m -> m.offset()).orElse(DetectorStateCodec.NO_OFFSET);
         if (replayFrom != WriteBehind.NONE) {
             replay(offset);
@@ -392,6 +417,10 @@ public final class DetectorProcessor implements Processor<String, byte[], String
 
     @Override
     public void close() {
+        if (heldTask != null) {
+            held.unregister(context.taskId().partition(), heldTask);
+            heldTask = null;
+        }
         if (stores != null) {
             stores.close();
             keys.remove(context.taskId().toString());

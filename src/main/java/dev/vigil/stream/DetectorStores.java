@@ -275,6 +275,20 @@ final class DetectorStores implements KeyHistory {
         unwritten.writeAll(next);
     }
 
+    /** The value the state store would hold for {@code key} held behind, as written now; null when not held. */
+    byte[] heldValue(String key) {
+        WriteBehind.Unwritten u = unwritten.get(key);
+        return u == null ? null : DetectorStateCodec.encode(u.state, u.head == null ? NO_HEAD
+                : histories.encodeHead(u.head), u.offset);
+    }
+
+    /** Hands each key held behind and its state to {@code visitor}. */
+    void visitHeld(java.util.function.BiConsumer<String, DetectorState> visitor) {
+        for (var e : unwritten.entries()) {
+            visitor.accept(e.getKey(), e.getValue().state);
+        }
+    }
+
     /** The task's stored replay offset, read at its start ({@link WriteBehind#readReplayFrom}). */
     long replayFrom() {
         return unwritten.readReplayFrom();

@@ -152,6 +152,14 @@ public final class VigilTopology {
     public static Topology build(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain,
                                  Properties streamsProperties, TrainingRequests training, DecodedModels decoded,
                                  DecodedStates states, KeyCounts keys, long replayEvents) {
+        return build(topology, detector, retrain, streamsProperties, training, decoded, states, keys, replayEvents,
+                new HeldStates());
+    }
+
+    /** The topology as above, its detectors registering the states they hold behind in {@code held} for queries. */
+    public static Topology build(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain,
+                                 Properties streamsProperties, TrainingRequests training, DecodedModels decoded,
+                                 DecodedStates states, KeyCounts keys, long replayEvents, HeldStates held) {
         TopologyNames names = new TopologyNames(topology.name());
         // the updater of a task tells its detector when it changed the model store (so no store read per event)
         ModelStoreChanges changes = new ModelStoreChanges();
@@ -188,7 +196,7 @@ public final class VigilTopology {
         long behind = replayEvents(topology, retrain, replayEvents);
         InputReplay input = streamsProperties == null ? null : new KafkaInputReplay(streamsProperties);
         events.<String, byte[]>process(() -> new DetectorProcessor(topology, effective, retrain, training, decoded,
-                        changes, states, keys, behind, input),
+                        changes, states, keys, behind, input, held),
                 Named.as(names.detector()), names.stateStore(), names.historyStore(), names.modelStore());
         Topology built = streamsProperties == null ? builder.build() : builder.build(streamsProperties);
         // The detector forwards each record to one named child; the sinks are attached to the built topology

@@ -53,12 +53,27 @@ class KeyLookupIT {
 
     @Test
     void shouldFindKeysProducedToOtherPartitionsThanTheJavaHashFromEitherInstance() throws Exception {
+        run("lookup-it", 0);
+    }
+
+    /**
+     * The same with states written behind their events ({@code states.replayEvents} far beyond the run, so no state
+     * is written before the lookups): every answer, state and history, forwarded or not, and the fleet's pages are read
+     * from the states the tasks hold, as if written.
+     */
+    @Test
+    void shouldAnswerFromTheStatesHeldBehindTheirEvents() throws Exception {
+        run("lookup-behind-it", 1_000_000);
+    }
+
+    private void run(String name, long replayEvents) throws Exception {
         EmbeddedKafkaBroker broker = KafkaTestBroker.shared();
-        ServiceScenario scenario = new ServiceScenario("lookup-it", PARTITIONS + 1, EVENTS, EVENTS - 20);
+        ServiceScenario scenario = new ServiceScenario(name, PARTITIONS + 1, EVENTS, EVENTS - 20);
         List<String> keys = List.copyOf(scenario.events.keySet());
         // one key per partition, none in its Java-hash partition; the last key goes where the Java partitioner puts it
         Map<String, Integer> foreign = foreignPartitions(keys.subList(0, PARTITIONS));
-        try (VigilService a = start(broker, scenario, "a"); VigilService b = start(broker, scenario, "b")) {
+        try (VigilService a = start(broker, scenario, name, "a", replayEvents);
+             VigilService b = start(broker, scenario, name, "b", replayEvents)) {
             assertTrue(a.awaitRunning(LIMIT) && b.awaitRunning(LIMIT), "both instances reach RUNNING");
             awaitSplit(scenario, a, b);
             produce(broker, scenario, foreign);
@@ -99,7 +114,7 @@ class KeyLookupIT {
                 for (String path : List.of("/sensors/no-such-key", "/sensors/no-such-key/history")) {
                     HttpResponse<String> r = get(port, path);
                     assertEquals(404, r.statusCode(), r.body());
-                    assertEquals("{\"error\":\"unknown key 'no-such-key' in topology lookup-it\"}", r.body());
+                    assertEquals("{\"error\":\"unknown key 'no-such-key' in topology " + name + "\"}", r.body());
                 }
             }
         }
@@ -158,10 +173,13 @@ class KeyLookupIT {
         assertEquals(holders, instances, "each row comes from the instance holding the key");
     }
 
-    private VigilService start(EmbeddedKafkaBroker broker, ServiceScenario scenario, String name)
-            throws InterruptedException {
-        AppConfig app = new AppConfig(broker.bootstrapServers(), "lookup-it", tmp.resolve("state-" + name), true,
-                PARTITIONS, 1, Map.of("commit.interval.ms", "100"), new HttpConfig(true, "127.0.0.1", 0, null, TOKEN));
+    private VigilService start(EmbeddedKafkaBroker broker, ServiceScenario scenario, String applicationId, String name,
+                               long replayEvents) throws InterruptedException {
+        AppConfig app = new AppConfig(broker.bootstrapServers(), applicationId, tmp.resolve("state-" + name), true,
+                PARTITIONS, 1, Map.of("commit.interval.ms", "100"), new HttpConfig(true, "127.0.0.1", 0, null, TOKEN),
+                AppConfig.DEFAULT_TRAINER_THREADS, AppConfig.DEFAULT_TRAINER_QUEUE, AppConfig.DEFAULT_MODEL_CACHE_BYTES,
+                null, AppConfig.DEFAULT_TRAINER_PARALLELISM, AppConfig.defaultStateCacheBytes(),
+                AppConfig.DEFAULT_ROCKSDB_MEMORY_BYTES, replayEvents);
         return VigilService.start(app, List.of(scenario.topology), LIMIT);
     }
 

@@ -141,9 +141,14 @@ final class FleetHandler implements HttpHandler {
         }
         List<FleetQuery.Row> rows = new ArrayList<>();
         Scorer scorer = new Scorer(t.detector().scoring());
+        // states held behind their events (states.replayEvents) first: the store's value of such a key is older
+        java.util.Set<String> held = t.held().visit((key, s) -> rows.add(row(t, key, s, scorer)));
         try (KeyValueIterator<String, byte[]> all = StoredKeyReader.store(t.streams(), t.names().stateStore()).all()) {
             while (all.hasNext()) {
                 KeyValue<String, byte[]> kv = all.next();
+                if (held.contains(kv.key)) {
+                    continue;
+                }
                 DetectorState s;
                 try {
                     s = DetectorStateCodec.decode(kv.value);

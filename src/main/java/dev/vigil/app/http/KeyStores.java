@@ -108,16 +108,24 @@ final class KeyStores {
         return SensorAnswer.error(404, "unknown key '" + key + "' in topology " + topology.name());
     }
 
-    /** The key's answer body from one partition's store, or null when that partition does not hold it. */
+    /**
+     * The key's answer body from one partition's store, or null when that partition does not hold it; a state the
+     * partition's task holds behind its events ({@code states.replayEvents}) is read as the store would hold it.
+     */
     private JsonNode read(String store, String key, boolean history, int partition) {
         ReadOnlyKeyValueStore<String, byte[]> view = StoredKeyReader.store(topology.streams(), store, partition);
         if (history) {
-            // the history's head is kept with the state
-            HistoryWindow w = StoredKeyReader.history(StoredKeyReader.store(topology.streams(),
-                    topology.names().stateStore(), partition), view, key);
+            // the history's head is kept with the state; a held one's blocks are read under its task's lock
+            ReadOnlyKeyValueStore<String, byte[]> states = StoredKeyReader.store(topology.streams(),
+                    topology.names().stateStore(), partition);
+            HistoryWindow w = topology.held().read(partition, key,
+                            held -> StoredKeyReader.history(new HeldValueView(states, key, held), view, key))
+                    .orElseGet(() -> StoredKeyReader.history(states, view, key));
             return w == null ? null : SensorJson.history(topology, key, self, partition, w);
         }
-        DetectorState s = StoredKeyReader.state(view, key);
+        byte[] held = topology.held().value(partition, key);
+        DetectorState s = held != null ? dev.vigil.detect.DetectorStateCodec.decode(held)
+                : StoredKeyReader.state(view, key);
         if (s == null) {
             return null;
         }

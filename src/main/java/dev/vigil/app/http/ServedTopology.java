@@ -3,6 +3,7 @@ package dev.vigil.app.http;
 import dev.vigil.config.TopologyConfig;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.stream.AlertsOpen;
+import dev.vigil.stream.HeldStates;
 import dev.vigil.stream.KeyCounts;
 import dev.vigil.stream.ModelGeneration;
 import dev.vigil.stream.StoredKeyReader;
@@ -15,10 +16,17 @@ import java.util.TreeSet;
 
 /**
  * One running topology as the HTTP endpoint sees it: its settings (for store names, channel names and the
- * warm-up length), its Kafka Streams application (for state, metrics and interactive queries) and the count of the
- * keys its detectors hold here.
+ * warm-up length), its Kafka Streams application (for state, metrics and interactive queries), the count of the
+ * keys its detectors hold here and the states they hold behind their events ({@code states.replayEvents}), which
+ * queries read before the stores.
  */
-public record ServedTopology(TopologyConfig topology, DetectorConfig detector, KafkaStreams streams, KeyCounts keys) {
+public record ServedTopology(TopologyConfig topology, DetectorConfig detector, KafkaStreams streams, KeyCounts keys,
+                             HeldStates held) {
+    /** A topology whose detectors write every state at its event. */
+    public ServedTopology(TopologyConfig topology, DetectorConfig detector, KafkaStreams streams, KeyCounts keys) {
+        this(topology, detector, streams, keys, new HeldStates());
+    }
+
     /** A topology whose key count is not kept (it reads 0). */
     public ServedTopology(TopologyConfig topology, DetectorConfig detector, KafkaStreams streams) {
         this(topology, detector, streams, new KeyCounts());
@@ -69,6 +77,6 @@ public record ServedTopology(TopologyConfig topology, DetectorConfig detector, K
 
     /** Keys of this instance with an alert open now (O(keys): reads every key's state), NaN while not queryable. */
     public double alertsOpen() {
-        return AlertsOpen.count(streams, name());
+        return AlertsOpen.count(streams, name(), held);
     }
 }
