@@ -81,16 +81,36 @@ class ScaleOutIT {
 
     @Test
     void shouldSplitKeysAcrossInstancesAndMoveThemWithStateAndModelsWhenOneStops() throws Exception {
+        run("scale", "");
+    }
+
+    /**
+     * The same with states written behind their events ({@code states.replayEvents}): the instance that stops writes
+     * none of the states it holds; the other restores the written ones and replays the input since its replay offset.
+     */
+    @Test
+    void shouldMoveKeysWithTheirStatesWrittenBehindWhenOneStops() throws Exception {
+        run("scale-behind", "states.replayEvents=200000");
+    }
+
+    /** The topology's name (its topics' prefix) in the running test. */
+    private String topologyName;
+    /** A setting line both instances' configs add, or empty. */
+    private String extra;
+
+    private void run(String name, String setting) throws Exception {
+        this.topologyName = name;
+        this.extra = setting;
         EmbeddedKafkaBroker broker = KafkaTestBroker.shared();
-        ServiceScenario scenario = new ServiceScenario("scale", KEYS, BEFORE + AFTER, BEFORE + AFTER);
-        AppConfig admin = new AppConfig(broker.bootstrapServers(), "scale-it", tmp, true, PARTITIONS, 1, Map.of());
+        ServiceScenario scenario = new ServiceScenario(name, KEYS, BEFORE + AFTER, BEFORE + AFTER);
+        AppConfig admin = new AppConfig(broker.bootstrapServers(), name + "-it", tmp, true, PARTITIONS, 1, Map.of());
         TopicSetup.createMissing(admin, List.of(scenario.topology));
         Map<String, LstmModel> models = publishModels(broker, scenario);
         int held = KEYS + publishIdleModels(broker, scenario);
 
-        Path topology = tmp.resolve("scale.yaml");
-        Files.writeString(topology, "name: scale\ninputTopic: scale-events\nscoresTopic: scale-scores\n"
-                + "alertsTopic: scale-alerts\ndlqTopic: scale-dlq\nmodelsTopic: scale-models\n");
+        Path topology = tmp.resolve(name + ".yaml");
+        Files.writeString(topology, ("name: N\ninputTopic: N-events\nscoresTopic: N-scores\n"
+                + "alertsTopic: N-alerts\ndlqTopic: N-dlq\nmodelsTopic: N-models\n").replace("N", name));
         int portA = freePort();
         int portB = freePort();
         Process a = launch("a", portA, broker, topology);
@@ -125,7 +145,8 @@ class ScaleOutIT {
             assertEquals(143, b.exitValue(), log(b));
             // logged by the service once Streams' close() returned true (its NOT_RUNNING listener line may come too
             // late: the JVM halts when the shutdown hook ends)
-            assertTrue(log(b).contains("topology scale: closed"), "b closed its Streams application cleanly: " + log(b));
+            assertTrue(log(b).contains("topology " + topologyName + ": closed"),
+                    "b closed its Streams application cleanly: " + log(b));
             awaitOwnsEveryKey(portA, scenario);
             double all = modelsHeld(portA);
             assertTrue(all >= held, "a holds every model after taking b's partitions over: " + all + " of " + held);
@@ -139,6 +160,11 @@ class ScaleOutIT {
             JsonNode n = sensor(portA, key);
             assertEquals(BEFORE + AFTER, n.get("events").asLong(), key + " kept counting: " + n);
             assertEquals(1, n.get("modelVersion").asLong(), key);
+        }
+        if (!extra.isEmpty()) {
+            String taken = Files.readString(logFile(topologyName + "-a"));
+            assertTrue(taken.lines().anyMatch(l -> l.contains("TaskReplay") && l.contains("replayed")
+                    && !l.contains("replayed 0 event")), "a replayed the events b held behind when it took over");
         }
     }
 
@@ -186,7 +212,7 @@ class ScaleOutIT {
      * Each instance's {@code vigil_models_held} is about half of all models (within 20%), once both have taken in
      * their partitions' models; the counts are printed (the README's figure).
      */
-    private static void assertEachHoldsAboutHalfTheModels(int portA, int portB, int held) throws InterruptedException {
+    private void assertEachHoldsAboutHalfTheModels(int portA, int portB, int held) throws InterruptedException {
         long deadline = System.nanoTime() + LIMIT.toNanos();
         double a = modelsHeld(portA);
         double b = modelsHeld(portB);
@@ -203,11 +229,11 @@ class ScaleOutIT {
         assertTrue(Math.abs(a / (a + b) - 0.5) <= 0.1, "each instance holds about half of the models: " + counts);
     }
 
-    /** The instance's {@code vigil_models_held} gauge of topology scale (NaN while its stores are not queryable). */
-    private static double modelsHeld(int port) {
+    /** The instance's {@code vigil_models_held} gauge of the topology (NaN while its stores are not queryable). */
+    private double modelsHeld(int port) {
         String metrics = HttpProbe.get(port, "/metrics").body();
         for (String line : metrics.split("\n")) {
-            if (line.startsWith("vigil_models_held{") && line.contains("topology=\"scale\"")) {
+            if (line.startsWith("vigil_models_held{") && line.contains("topology=\"" + topologyName + "\"")) {
                 return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
@@ -218,7 +244,7 @@ class ScaleOutIT {
         Path config = tmp.resolve(name + ".properties");
         Files.writeString(config, String.join("\n",
                 "bootstrap.servers=" + broker.bootstrapServers(),
-                "application.id=scale-it",
+                "application.id=" + topologyName + "-it", extra,
                 "state.dir=" + tmp.resolve("state-" + name),
                 "topics.create=false",
                 "http.port=" + httpPort,
@@ -231,7 +257,7 @@ class ScaleOutIT {
                 System.getProperty("java.class.path"), Main.class.getName(), "run", "--config", config.toString(),
                 "--topology", topology.toString(), "--wait-for-cluster", "PT30S");
         builder.environment().keySet().removeIf(k -> k.startsWith("VIGIL_"));
-        builder.redirectErrorStream(true).redirectOutput(logFile(name).toFile());
+        builder.redirectErrorStream(true).redirectOutput(logFile(topologyName + "-" + name).toFile());
         Process p = builder.start();
         processes.add(p);
         return p;
@@ -333,7 +359,8 @@ class ScaleOutIT {
     }
 
     private String log(Process p) throws IOException {
-        List<String> lines = Files.readAllLines(logFile(processes.indexOf(p) == 0 ? "a" : "b"));
+        List<String> lines = Files.readAllLines(logFile(topologyName + "-"
+                + (processes.indexOf(p) == 0 ? "a" : "b")));
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     }
 }
