@@ -16,11 +16,6 @@ public final class AlertsOpen {
     private AlertsOpen() {
     }
 
-    /** Keys with an alert open in {@code topology}'s local stores, or NaN while the stores cannot be queried. */
-    public static double count(KafkaStreams streams, String topology) {
-        return count(streams, topology, new HeldStates());
-    }
-
     /**
      * Keys with an alert open in {@code topology}'s local stores or, for a key whose state is held behind its events,
      * in the state held ({@code held}); NaN while the stores cannot be queried.

@@ -262,9 +262,8 @@ public final class DetectorProcessor implements Processor<String, byte[], String
             stores.forget(key);
             throw e;
         }
-        if (scoredIt && idleExpiryMs > 0 && parsed.event().timestamp() > newestEventTime) {
-            newestEventTime = parsed.event().timestamp();
-            newestAtWallTime = context.currentSystemTimeMs();
+        if (scoredIt) {
+            scoredAt(parsed.event().timestamp());
         }
         if (scoredIt) {
             scoreLatency.record(System.nanoTime() - started);
@@ -360,9 +359,16 @@ public final class DetectorProcessor implements Processor<String, byte[], String
             trainedInLine(key);
         }
         emit(key, record.timestamp(), done.result());
-        // a swap of the key's model is written at once: a replay never runs events across it
-        stores.saveState(key, state, offset, context.currentSystemTimeMs(), done.rewarms() > 0);
+        stores.saveState(key, state, offset, context.currentSystemTimeMs(), done);
         return true;
+    }
+
+    /** An event of time {@code timestamp} was scored (or replayed): the task's clock for idle keys moves with it. */
+    private void scoredAt(long timestamp) {
+        if (idleExpiryMs > 0 && timestamp > newestEventTime) {
+            newestEventTime = timestamp;
+            newestAtWallTime = context.currentSystemTimeMs();
+        }
     }
 
     /**
@@ -385,9 +391,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
             if (done.trainedInLine()) {
                 trainedInLine(key);
             }
-            if (idleExpiryMs > 0 && event.timestamp() > newestEventTime) {
-                newestEventTime = event.timestamp();
-            }
+            scoredAt(event.timestamp());
         }).run(input, context.taskId().toString(), metadata.topic(), metadata.partition(), from, to);
         if (replayEvents == 0) {
             stores.writeAll(to);

@@ -6,6 +6,7 @@ import dev.vigil.detect.DetectorState;
 import dev.vigil.detect.DetectorStateCodec;
 import dev.vigil.detect.HistoryWindow;
 import dev.vigil.lifecycle.KeyHistory;
+import dev.vigil.lifecycle.KeyOutcome;
 import dev.vigil.score.ScoreState;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.KeyValue;
@@ -223,10 +224,11 @@ final class DetectorStores implements KeyHistory {
 
     /**
      * Saves the loaded key's state with its history head (once per accepted event, after its reading is appended and
-     * any training requested): written now, or, written behind, held until its turn ({@code now}: written now all the
-     * same, as at a swap of the key's model). {@code offset} is the event's input offset.
+     * any training requested, {@code scored} its outcome): written now, or, written behind, held until its turn; a
+     * re-warm onto another model is written now all the same, so that no replay runs events across a swap. {@code
+     * offset} is the event's input offset.
      */
-    void saveState(String key, DetectorState state, long offset, long nowMs, boolean now) {
+    void saveState(String key, DetectorState state, long offset, long nowMs, KeyOutcome.Scored scored) {
         if (!key.equals(loadedKey)) {
             throw new IllegalStateException("state of key '" + key + "' saved while key '" + loadedKey + "' is loaded");
         }
@@ -234,8 +236,7 @@ final class DetectorStores implements KeyHistory {
             keysHeld.incrementAndGet();
             loadedNew = false;
         }
-        loadedOffset = offset;
-        if (now || headEntry || !unwritten.hold(key, state, head, offset, nowMs)) {
+        if (scored.rewarms() > 0 || headEntry || !unwritten.hold(key, state, head, offset, nowMs)) {
             unwritten.remove(key);
             write(key, state, head, offset);
             if (headEntry) {
@@ -254,17 +255,17 @@ final class DetectorStores implements KeyHistory {
         unwritten.due(offset, nowMs);
     }
 
-    /** Saves as {@link #saveState(String, DetectorState, long, long, boolean)}, written now, the offset not known. */
-    void saveState(String key, DetectorState state) {
-        saveState(key, state, DetectorStateCodec.NO_OFFSET, 0, true);
-    }
-
     private void write(String key, DetectorState state, HistoryHead head, long offset) {
-        // the offset only matters to a replay: stored (8 bytes) only while states are written behind
-        byte[] value = DetectorStateCodec.encode(state, head == null ? NO_HEAD : histories.encodeHead(head),
-                unwritten.holding() ? offset : DetectorStateCodec.NO_OFFSET);
+        byte[] value = value(state, head, offset);
         states.put(key, value);
         decoded.put(owner, key, state, head, offset, value.length);
+    }
+
+    /** The state store's value of a state with its history head, as of the event of input offset {@code offset}. */
+    private byte[] value(DetectorState state, HistoryHead head, long offset) {
+        // the offset only matters to a replay: stored (8 bytes) only while states are written behind
+        return DetectorStateCodec.encode(state, head == null ? NO_HEAD : histories.encodeHead(head),
+                unwritten.holding() ? offset : DetectorStateCodec.NO_OFFSET);
     }
 
     /**
@@ -278,8 +279,7 @@ final class DetectorStores implements KeyHistory {
     /** The value the state store would hold for {@code key} held behind, as written now; null when not held. */
     byte[] heldValue(String key) {
         WriteBehind.Unwritten u = unwritten.get(key);
-        return u == null ? null : DetectorStateCodec.encode(u.state, u.head == null ? NO_HEAD
-                : histories.encodeHead(u.head), u.offset);
+        return u == null ? null : value(u.state, u.head, u.offset);
     }
 
     /** Hands each key held behind and its state to {@code visitor}. */

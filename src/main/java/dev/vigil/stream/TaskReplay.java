@@ -84,7 +84,7 @@ final class TaskReplay {
         }
         KeyOutcome.Scored done = (KeyOutcome.Scored) outcome;
         ran.ran(k, done, parsed.event());
-        stores.saveState(k, state, offset, nowMs.getAsLong(), done.rewarms() > 0);
+        stores.saveState(k, state, offset, nowMs.getAsLong(), done);
         events++;
     }
 }

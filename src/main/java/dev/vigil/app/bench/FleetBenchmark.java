@@ -315,12 +315,8 @@ public final class FleetBenchmark {
      * key's event to every partition and returns the seconds until their scores are committed.
      */
     private double replay(String bootstrap, TopologyConfig topology, KafkaStreams streams) {
-        Properties p = new Properties();
-        p.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (OutputCounter scores = new OutputCounter(bootstrap, topology.scoresTopic(), true);
-             var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(p,
-                     new org.apache.kafka.common.serialization.StringSerializer(),
-                     new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+             KafkaProducer<String, byte[]> producer = StreamBenchmark.producer(bootstrap, 0)) {
             long sent = System.nanoTime();
             for (int partition = 0; partition < settings.partitions(); partition++) {
                 producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topology.inputTopic(), partition,
