@@ -89,21 +89,30 @@ final class RangeRule {
     }
 
     /**
-     * The reading of channel c that left the range, and the range seen before it: "a reading of 142.3 outside the range
-     * seen so far (35.12 to 101.7)". Call before {@link OnlineNormaliser#update}.
+     * A reading of one channel that left the range, and the range seen before it: taken before {@link
+     * OnlineNormaliser#update} widens the range, put into words only when it opens an alert ({@link #toString()}), so
+     * that a young key setting records at most of its readings does not format them.
      */
-    static String recordDetail(ScoreState state, double[] values, int c) {
-        return "a reading of " + Scorer.digits(values[c])
-                + " outside the range seen so far (" + Scorer.digits(state.min()[c]) + " to "
-                + Scorer.digits(state.max()[c]) + ")";
+    record Record(double reading, double min, double max) {
+        /** The record of channel c (before {@link OnlineNormaliser#update}). */
+        static Record of(ScoreState state, double[] values, int c) {
+            return new Record(values[c], state.min()[c], state.max()[c]);
+        }
+
+        /** "a reading of 142.3 outside the range seen so far (35.12 to 101.7)". */
+        @Override
+        public String toString() {
+            return "a reading of " + Scorer.digits(reading) + " outside the range seen so far (" + Scorer.digits(min)
+                    + " to " + Scorer.digits(max) + ")";
+        }
     }
 
     /**
      * What an alert the range rule opened says: the reading and the range it left ({@code record}), the margin when
      * the range is young, the jump when one was asked.
      */
-    String detail(String record, double tolerance, boolean jumpAsked) {
-        String detail = record;
+    String detail(Record record, double tolerance, boolean jumpAsked) {
+        String detail = record.toString();
         if (tolerance != config.spatialTolerance()) {
             detail += String.format(java.util.Locale.ROOT, ", by more than %.0f%% of it while the key's range is young",
                     100 * tolerance);

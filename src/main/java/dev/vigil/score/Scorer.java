@@ -142,7 +142,7 @@ public final class Scorer {
         boolean jumpAsked = range.asksForJump(state);
         int broke = range.record(state, values, tolerance, jumpAsked);
         // what a range alert says is read before the normaliser widens the range to take this reading in
-        String record = broke >= 0 ? RangeRule.recordDetail(state, values, broke) : null;
+        RangeRule.Record record = broke >= 0 ? RangeRule.Record.of(state, values, broke) : null;
         int spike = spikes.record(state, values);
         boolean flat = stuck.flatline(state, values);
         double pattern = patternScore(state, values);
@@ -162,12 +162,13 @@ public final class Scorer {
     }
 
     /**
-     * What one reading showed, before the alert is judged: the range record's channel (-1: none) and what its alert
-     * would say, the spike's width (0: none), a stuck run, the statistical signals' calibrated scores, and the key's
+     * What one reading showed, before the alert is judged: the range record's channel (-1: none) and the range it
+     * left, the spike's width (0: none), a stuck run, the statistical signals' calibrated scores, and the key's
      * age and the reading's local time (what a drift alert says depends on them).
      */
-    private record Signals(int broke, String record, double tolerance, boolean jumpAsked, int spike, boolean flat,
-                           double likelihood, double pattern, double drift, double rhythm, long ageMs, long local) {
+    private record Signals(int broke, RangeRule.Record record, double tolerance, boolean jumpAsked, int spike,
+                           boolean flat, double likelihood, double pattern, double drift, double rhythm, long ageMs,
+                           long local) {
         /** A rule fired: the reading scores 1. */
         boolean rule() {
             return broke >= 0 || flat || spike != 0;
