@@ -86,6 +86,8 @@ public final class FleetBenchmark {
     }
 
     private static final long SEED = 23;
+    /** Passes over a fleet's keys before it is timed as settled ({@link #settleAfter}). */
+    static final int SETTLE_PASSES = 2;
 
     private final FleetSettings settings;
     private final PrintWriter out;
@@ -157,6 +159,15 @@ public final class FleetBenchmark {
         /** Events/s of the large fleet over the small one's. */
         public double ratio() {
             return large.rate() / small.rate();
+        }
+
+        /**
+         * Events/s of the large fleet over the small one's once each had made its first passes over its keys
+         * ({@link #settleAfter}: every key exists); NaN when either was not timed so.
+         */
+        public double settledRatio() {
+            return large.settled() == null || small.settled() == null ? Double.NaN
+                    : large.settled().rate() / small.settled().rate();
         }
 
         /** The same for the counting topology: what Kafka Streams itself loses with the keys. */
@@ -242,13 +253,23 @@ public final class FleetBenchmark {
         try (ModelChurn churn = new ModelChurn(bootstrap, prepared.topology().modelsTopic(), model,
                 prepared.models(), settings.modelChurn())) {
             timing = StreamBenchmark.startAndAwait(streams, applicationId, bootstrap,
-                    prepared.topology().scoresTopic(), total);
+                    prepared.topology().scoresTopic(), total, settleAfter(prepared.keys(), total));
             versions = churn.stop();
         }
         log(String.format(java.util.Locale.ROOT, "%d keys%s: %.0f events/s while processing, %.1f µs of stream"
                 + " thread per event", prepared.keys(), roundLabel(round), timing.rate(),
                 timing.cpu().streamThreadMicrosPerEvent()));
         return new Processed(timing, versions);
+    }
+
+    /**
+     * Outputs after which a fleet is timed again as settled: its first {@value #SETTLE_PASSES} passes over its keys
+     * (events go round-robin over the keys), by when every key has had its first events (a new state, its model read
+     * and decoded), so what follows is a fleet whose keys all exist; 0 (not timed) when that leaves under half the run.
+     */
+    static long settleAfter(int keys, long total) {
+        long after = (long) SETTLE_PASSES * keys;
+        return after * 2 <= total ? after : 0;
     }
 
     /** Whether round {@code round} (from 1) runs the large fleet first: the even rounds. */

@@ -23,6 +23,11 @@ public record FleetBenchmarkResult(FleetSettings settings, FleetBenchmark.Fleet 
         return StreamBenchmarkResult.median(rounds.stream().mapToDouble(FleetBenchmark.Round::ratio).toArray());
     }
 
+    /** The ratio once every key exists ({@link FleetBenchmark.Round#settledRatio}): the median of the rounds'. */
+    public double settledRatio() {
+        return StreamBenchmarkResult.median(rounds.stream().mapToDouble(FleetBenchmark.Round::settledRatio).toArray());
+    }
+
     /** The same for Kafka Streams' counting topology over the same events: the median of the rounds' ratios. */
     public double floorRatio() {
         return StreamBenchmarkResult.median(rounds.stream().mapToDouble(FleetBenchmark.Round::floorRatio).toArray());
@@ -68,11 +73,19 @@ public record FleetBenchmarkResult(FleetSettings settings, FleetBenchmark.Fleet 
                         round.small().rate(), round.large().rate(), round.small().cpu().streamThreadMicrosPerEvent(),
                         round.large().cpu().streamThreadMicrosPerEvent(), round.ratio(), round.countingSmall().rate(),
                         round.countingLarge().rate(), round.floorRatio());
+                settled(out, "  past", round);
             }
+        } else {
+            settled(out, "past", rounds.get(0));
         }
         out.printf(Locale.ROOT, "events/s at %d keys over %d keys: %.2f%s (target >= %.1f)%n", large.keys(),
                 small.keys(), ratio(), rounds.size() > 1 ? ", the median of " + rounds.size() + " rounds" : "",
                 TARGET_RATIO);
+        if (!Double.isNaN(settledRatio())) {
+            out.printf(Locale.ROOT, "the same past each fleet's first %d passes over its keys (every key exists):"
+                    + " %.2f%s%n", FleetBenchmark.SETTLE_PASSES, settledRatio(), rounds.size() > 1 ? ", the median of " + rounds.size()
+                            + " rounds" : "");
+        }
         out.printf(Locale.ROOT, "the same for Kafka Streams' counting topology (read, increment, write a Long per key),"
                 + " same events and settings: %.2f%s; the detector's ratio over it %.2f%n", floorRatio(),
                 rounds.size() > 1 ? ", the median of " + rounds.size() + " rounds" : "", ratio() / floorRatio());
@@ -89,6 +102,19 @@ public record FleetBenchmarkResult(FleetSettings settings, FleetBenchmark.Fleet 
                             + " replay of the input since the states written behind first)", restore.replaySeconds()));
         }
         out.flush();
+    }
+
+    /** A round's detector figures past each fleet's first passes over its keys, when both were timed so. */
+    private static void settled(PrintWriter out, String prefix, FleetBenchmark.Round round) {
+        if (Double.isNaN(round.settledRatio())) {
+            return;
+        }
+        StreamBenchmark.Timing.Settled small = round.small().settled();
+        StreamBenchmark.Timing.Settled large = round.large().settled();
+        out.printf(Locale.ROOT, "%s the first %d passes over the keys: events/s %.0f / %.0f, stream thread µs per event"
+                + " %.1f / %.1f, ratio %.2f%n", prefix, FleetBenchmark.SETTLE_PASSES, small.rate(), large.rate(),
+                small.cpu().streamThreadMicrosPerEvent(), large.cpu().streamThreadMicrosPerEvent(),
+                round.settledRatio());
     }
 
     private static void row(PrintWriter out, String label, String format, double small, double large) {

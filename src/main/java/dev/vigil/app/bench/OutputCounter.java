@@ -50,9 +50,11 @@ final class OutputCounter implements AutoCloseable {
     /**
      * When the awaited records arrived ({@link System#nanoTime()}): the first poll that returned any, how many it
      * returned, and the poll that returned the last; with a {@link CpuMeter}, the CPU used between those two polls
-     * (else {@link CpuMeter.Use#NONE}).
+     * (else {@link CpuMeter.Use#NONE}); and the same from the first poll at which {@code settleAfter} records had been
+     * seen ({@code settledCount} of them then; 0 and {@link CpuMeter.Use#NONE} when not asked for or never reached).
      */
-    record Arrival(long firstNanos, long firstCount, long lastNanos, CpuMeter.Use cpu) {
+    record Arrival(long firstNanos, long firstCount, long lastNanos, CpuMeter.Use cpu, long settledNanos,
+                   long settledCount, CpuMeter.Use settledCpu) {
     }
 
     /**
@@ -62,16 +64,23 @@ final class OutputCounter implements AutoCloseable {
      * @throws VigilException when {@code streams} fails or nothing arrives for {@link #STALL_LIMIT}
      */
     Arrival await(long expected, KafkaStreams streams, Consumer<ConsumerRecord<String, byte[]>> each) {
-        return await(expected, streams, null, each);
+        return await(expected, streams, null, 0, each);
     }
 
-    /** {@link #await(long, KafkaStreams, Consumer)}, sampling {@code meter} (may be null) at the first and last poll. */
-    Arrival await(long expected, KafkaStreams streams, CpuMeter meter, Consumer<ConsumerRecord<String, byte[]>> each) {
+    /**
+     * {@link #await(long, KafkaStreams, Consumer)}, sampling {@code meter} (may be null) at the first and last poll,
+     * and at the first poll by which {@code settleAfter} records (0: none) had been seen.
+     */
+    Arrival await(long expected, KafkaStreams streams, CpuMeter meter, long settleAfter,
+                  Consumer<ConsumerRecord<String, byte[]>> each) {
         long seen = 0;
         long firstNanos = 0;
         long firstCount = 0;
+        long settledNanos = 0;
+        long settledCount = 0;
         long lastProgress = System.nanoTime();
         CpuMeter.Sample firstCpu = null;
+        CpuMeter.Sample settledCpu = null;
         CpuMeter.Sample lastCpu = null;
         while (seen < expected) {
             int n = 0;
@@ -88,6 +97,11 @@ final class OutputCounter implements AutoCloseable {
                     firstCount = n;
                     firstCpu = cpu;
                 }
+                if (settleAfter > 0 && settledCount == 0 && seen >= settleAfter && seen < expected) {
+                    settledNanos = now;
+                    settledCount = seen;
+                    settledCpu = cpu;
+                }
                 lastProgress = now;
                 lastCpu = cpu;
             } else if (now - lastProgress > STALL_LIMIT.toNanos()) {
@@ -101,7 +115,9 @@ final class OutputCounter implements AutoCloseable {
             }
         }
         CpuMeter.Use cpu = firstCpu == null ? CpuMeter.Use.NONE : CpuMeter.Use.between(firstCpu, lastCpu, seen - firstCount);
-        return new Arrival(firstNanos, firstCount, lastProgress, cpu);
+        CpuMeter.Use settled = settledCpu == null ? CpuMeter.Use.NONE
+                : CpuMeter.Use.between(settledCpu, lastCpu, seen - settledCount);
+        return new Arrival(firstNanos, firstCount, lastProgress, cpu, settledNanos, settledCount, settled);
     }
 
     @Override

@@ -117,9 +117,21 @@ public final class StreamBenchmark {
      * @param steadySeconds from the first committed batch to the last
      * @param cpu           CPU used over that time by this JVM (the embedded broker included, when there is one) and
      *                      by the application's stream threads
+     * @param settled       the same from the first committed batch by which a given number of outputs had arrived (a
+     *                      fleet's first two passes over its keys), to the last; null when not asked for
      */
     public record Timing(long outputs, double startupSeconds, double totalSeconds, long steadyOutputs, double steadySeconds,
-                         CpuMeter.Use cpu) {
+                         CpuMeter.Use cpu, Settled settled) {
+        /**
+         * Outputs after the mark, the seconds they took, and the CPU used meanwhile.
+         */
+        public record Settled(long outputs, double seconds, CpuMeter.Use cpu) {
+            /** Events/s past the mark. */
+            public double rate() {
+                return outputs / seconds;
+            }
+        }
+
         /** Events/s while processing: outputs after the first batch over the time from the first batch to the last. */
         public double rate() {
             return steadySeconds > 0 ? steadyOutputs / steadySeconds : endToEndRate();
@@ -300,12 +312,26 @@ public final class StreamBenchmark {
      */
     static Timing startAndAwait(KafkaStreams streams, String applicationId, String bootstrap, String outputTopic,
                                 long outputs) {
+        return startAndAwait(streams, applicationId, bootstrap, outputTopic, outputs, 0);
+    }
+
+    /**
+     * {@link #startAndAwait(KafkaStreams, String, String, String, long)}, also timing the outputs after the first
+     * {@code settleAfter} (0: not timed; {@link Timing#settled()} null).
+     */
+    static Timing startAndAwait(KafkaStreams streams, String applicationId, String bootstrap, String outputTopic,
+                                long outputs, long settleAfter) {
         try (OutputCounter counter = new OutputCounter(bootstrap, outputTopic, true)) {
             long start = System.nanoTime();
             streams.start();
-            OutputCounter.Arrival arrival = counter.await(outputs, streams, new CpuMeter(applicationId), r -> { });
+            OutputCounter.Arrival arrival = counter.await(outputs, streams, new CpuMeter(applicationId), settleAfter,
+                    r -> { });
+            Timing.Settled settled = arrival.settledCount() == 0 ? null : new Timing.Settled(
+                    outputs - arrival.settledCount(), (arrival.lastNanos() - arrival.settledNanos()) / 1e9,
+                    arrival.settledCpu());
             return new Timing(outputs, (arrival.firstNanos() - start) / 1e9, (arrival.lastNanos() - start) / 1e9,
-                    outputs - arrival.firstCount(), (arrival.lastNanos() - arrival.firstNanos()) / 1e9, arrival.cpu());
+                    outputs - arrival.firstCount(), (arrival.lastNanos() - arrival.firstNanos()) / 1e9, arrival.cpu(),
+                    settled);
         }
     }
 
