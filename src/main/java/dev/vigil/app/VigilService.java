@@ -46,6 +46,8 @@ final class VigilService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VigilService.class);
     /** How long {@link #close()} waits for each application to commit and stop. */
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
+    /** Longest the close waits for the detector tasks to write the states they hold behind their events. */
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
     private final List<KafkaStreams> applications = new ArrayList<>();
     /** The topology name of each application, in the same order. */
@@ -257,6 +259,34 @@ final class VigilService implements AutoCloseable {
         stopped.await();
     }
 
+    /**
+     * With states written behind their events ({@code states.replayEvents}): asks every detector task to write what it
+     * holds before the applications close, so that their last commits hold every event's state and the next start
+     * (this instance's, or another's taking the partitions over) replays nothing; a task that does not within {@link
+     * #DRAIN_TIMEOUT} (a stream thread stuck on an unreachable broker, a task still restoring) replays at the next start
+     * as after a crash.
+     */
+    private void drainHeldStates() {
+        for (int i = 0; i < heldStates.size(); i++) {
+            int tasks = heldStates.get(i).tasks();
+            if (tasks == 0) {
+                continue; // (no task here writes behind: writing behind is off, or the topology does not apply it)
+            }
+            try {
+                int left = heldStates.get(i).drain(DRAIN_TIMEOUT);
+                if (left > 0) {
+                    LOG.warn("topology {}: {} task(s) did not write the states they hold behind within {} s; they"
+                            + " replay their events at the next start", names.get(i), left, DRAIN_TIMEOUT.toSeconds());
+                } else {
+                    LOG.info("topology {}: the {} task(s) here wrote the states they held behind", names.get(i), tasks);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (http != null) {
@@ -271,6 +301,7 @@ final class VigilService implements AutoCloseable {
         if (trainer != null) {
             trainer.close();
         }
+        drainHeldStates();
         for (int i = 0; i < applications.size(); i++) {
             // leave the group at once, so that another instance (or this one restarted) takes the partitions over
             // without waiting for the session timeout

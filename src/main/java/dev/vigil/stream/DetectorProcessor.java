@@ -101,6 +101,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     private Sensor scored;
     private Sensor alerted;
     private Sensor swaps;
+    private Sensor replayed;
     private Sensor trainingRequested;
     private Sensor trainedInLine;
     private Sensor scoreLatency;
@@ -172,6 +173,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         scored = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.SCORED);
         alerted = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.ALERTS);
         swaps = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.MODEL_SWAPS);
+        replayed = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.EVENTS_REPLAYED);
         trainingRequested = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.TRAINING_REQUESTED);
         trainedInLine = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.TRAINED_IN_LINE);
         scoreLatency = VigilMetrics.latency(context.metrics(), topology, VigilMetrics.SCORE);
@@ -202,6 +204,9 @@ public final class DetectorProcessor implements Processor<String, byte[], String
                             stores.writeDue(lastOffset, wallTime);
                         }
                     }));
+            // the instance closing: what is held is written now, so that the close's last commit holds it
+            context.schedule(Duration.ofMillis(HeldStates.DRAIN_CHECK_MS), PunctuationType.WALL_CLOCK_TIME,
+                    wallTime -> locked(() -> drainWhenAsked(lastOffset + 1)));
         }
         expired = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.KEYS_EXPIRED);
         deleted = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.KEYS_DELETED);
@@ -236,10 +241,29 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         }
     }
 
+    /**
+     * When the instance asked its tasks to write what they hold ({@link HeldStates#drain}) and this one has not yet
+     * (and has replayed its input): writes every state held, the replay offset set to {@code next} (the input offset after the latest event), and
+     * from then on every state at its event. A task that has still to replay its input holds nothing: its first record
+     * replays, then drains.
+     */
+    private void drainWhenAsked(long next) {
+        if (!held.draining()) {
+            return;
+        }
+        if (replayFrom == WriteBehind.NONE && !stores.draining()) {
+            stores.drain(next);
+        }
+        heldTask.drained = true;
+    }
+
     private void processRecord(Record<String, byte[]> record) {
         long offset = context.recordMetadata().map(m -> m.offset()).orElse(DetectorStateCodec.NO_OFFSET);
         if (replayFrom != WriteBehind.NONE) {
             replay(offset);
+        }
+        if (heldTask != null) {
+            drainWhenAsked(offset);
         }
         lastOffset = offset;
         if (ForgetRequests.isRequest(record.value(), record.headers())) {
@@ -388,6 +412,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         }
         var metadata = context.recordMetadata().orElseThrow();
         new TaskReplay(parser, stores, lifecycle, context::currentSystemTimeMs, (key, done, event) -> {
+            replayed.record();
             if (done.trainedInLine()) {
                 trainedInLine(key);
             }

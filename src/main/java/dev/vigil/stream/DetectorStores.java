@@ -276,6 +276,19 @@ final class DetectorStores implements KeyHistory {
         unwritten.writeAll(next);
     }
 
+    /**
+     * Writes every state held behind and holds none from here on ({@link WriteBehind#drain}), the replay offset set to
+     * {@code next}: the instance is closing.
+     */
+    void drain(long next) {
+        unwritten.drain(next);
+    }
+
+    /** Whether {@link #drain} was called. */
+    boolean draining() {
+        return unwritten.draining();
+    }
+
     /** The value the state store would hold for {@code key} held behind, as written now; null when not held. */
     byte[] heldValue(String key) {
         WriteBehind.Unwritten u = unwritten.get(key);

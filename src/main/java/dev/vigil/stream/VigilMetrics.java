@@ -22,6 +22,11 @@ public final class VigilMetrics {
     public static final String SCORED = "records-scored";
     /** Alert records written (opened and closed). */
     public static final String ALERTS = "alerts";
+    /**
+     * Events run again at a task's start, from its input, because their keys' states were written behind them
+     * ({@code states.replayEvents}; {@link TaskReplay}): nothing is forwarded for them.
+     */
+    public static final String EVENTS_REPLAYED = "events-replayed";
     /** Keys re-warmed onto a new model version. */
     public static final String MODEL_SWAPS = "model-swaps";
     /** Model payloads accepted into the model store. */

@@ -57,6 +57,8 @@ final class WriteBehind {
     private final LinkedHashMap<String, Unwritten> held = new LinkedHashMap<>();
     /** The replay offset as the store holds it, {@link #NONE}: none. */
     private long replayFrom = NONE;
+    /** Every state held was written ({@link #drain}): from here on each is written at its event. */
+    private boolean draining;
 
     /** @param replayEvents R: states held at most this many offsets of the partition; 0: none held */
     WriteBehind(KeyValueStore<String, byte[]> states, long replayEvents, Writer writer) {
@@ -85,7 +87,7 @@ final class WriteBehind {
      * states are not held (R = 0, or the offset is not known), which the caller then writes.
      */
     boolean hold(String key, DetectorState state, HistoryHead head, long offset, long nowMs) {
-        if (replayEvents == 0 || offset < 0) {
+        if (replayEvents == 0 || offset < 0 || draining) {
             return false;
         }
         Unwritten u = held.get(key);
@@ -148,6 +150,22 @@ final class WriteBehind {
         } else if (next > replayFrom) {
             store(next);
         }
+    }
+
+    /**
+     * Writes every state held, sets the replay offset to {@code next} (the input offset after the latest event), and
+     * holds no state from here on: each is written at its event, with its offset as before, so that the replay
+     * offset moves with the latest event. The instance is about to close its Streams application, whose last commit
+     * then holds every event's state, and a start after it replays nothing.
+     */
+    void drain(long next) {
+        writeAll(next);
+        draining = true;
+    }
+
+    /** Whether {@link #drain} was called. */
+    boolean draining() {
+        return draining;
     }
 
     /**

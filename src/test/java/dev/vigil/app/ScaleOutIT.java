@@ -86,7 +86,7 @@ class ScaleOutIT {
 
     /**
      * The same with states written behind their events ({@code states.replayEvents}): the instance that stops writes
-     * none of the states it holds; the other restores the written ones and replays the input since its replay offset.
+     * the states it holds before it closes, so the other restores them and has nothing to replay.
      */
     @Test
     void shouldMoveKeysWithTheirStatesWrittenBehindWhenOneStops() throws Exception {
@@ -163,8 +163,13 @@ class ScaleOutIT {
         }
         if (!extra.isEmpty()) {
             String taken = Files.readString(logFile(topologyName + "-a"));
-            assertTrue(taken.lines().anyMatch(l -> l.contains("TaskReplay") && l.contains("replayed")
-                    && !l.contains("replayed 0 event")), "a replayed the events b held behind when it took over");
+            assertTrue(log(b).contains("wrote the states they held behind"), "b wrote what it held: " + log(b));
+            List<String> replays = taken.lines().filter(l -> l.contains("TaskReplay") && l.contains("replayed"))
+                    .toList();
+            // a took b's partitions over: each of them replayed from b's last replay offset, past its latest event
+            assertFalse(replays.isEmpty(), "a replayed from b's replay offsets: " + taken);
+            assertTrue(replays.stream().allMatch(l -> l.contains("replayed 0 event")), "nothing to replay: " + replays);
+            assertEquals(0, meter(portA, "vigil_events_replayed_total"), "and counted nothing");
         }
     }
 
@@ -231,13 +236,18 @@ class ScaleOutIT {
 
     /** The instance's {@code vigil_models_held} gauge of the topology (NaN while its stores are not queryable). */
     private double modelsHeld(int port) {
+        return meter(port, "vigil_models_held");
+    }
+
+    /** The value of the topology's series of {@code family} in the instance's {@code /metrics}. */
+    private double meter(int port, String family) {
         String metrics = HttpProbe.get(port, "/metrics").body();
         for (String line : metrics.split("\n")) {
-            if (line.startsWith("vigil_models_held{") && line.contains("topology=\"" + topologyName + "\"")) {
+            if (line.startsWith(family + "{") && line.contains("topology=\"" + topologyName + "\"")) {
                 return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
-        throw new AssertionError("no vigil_models_held in /metrics of port " + port);
+        throw new AssertionError("no " + family + " in /metrics of port " + port);
     }
 
     private Process launch(String name, int httpPort, EmbeddedKafkaBroker broker, Path topology) throws IOException {

@@ -77,12 +77,20 @@ final class VigilDriver implements AutoCloseable {
     VigilDriver(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain, Path stateDir,
                 Map<String, ?> overrides, DecodedModels decoded, TrainingRequests training, DecodedStates states,
                 long replayEvents) {
+        this(topology, detector, retrain, stateDir, overrides, decoded, training, states, replayEvents,
+                new HeldStates());
+    }
+
+    /** @param held where the detectors register the states they hold behind their events */
+    VigilDriver(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain, Path stateDir,
+                Map<String, ?> overrides, DecodedModels decoded, TrainingRequests training, DecodedStates states,
+                long replayEvents, HeldStates held) {
         this.topology = topology;
         this.names = new TopologyNames(topology.name());
         Properties props = VigilTopology.streamsConfig("vigil-test-" + topology.name(), "localhost:9092",
                 stateDir.toString(), topology, overrides);
         this.driver = new TopologyTestDriver(VigilTopology.build(topology, detector, retrain, props,
-                training, decoded, states, keys, replayEvents), props,
+                training, decoded, states, keys, replayEvents, held), props,
                 Instant.parse("2026-01-01T00:00:00Z"));
         this.input = driver.createInputTopic(topology.inputTopic(), new ByteArraySerializer(), new ByteArraySerializer());
         this.models = driver.createInputTopic(topology.modelsTopic(), new StringSerializer(), new ByteArraySerializer());

@@ -152,6 +152,60 @@ class WriteBehindTopologyTest {
         }
     }
 
+    @Test
+    void shouldWriteEveryHeldStateWhenTheInstanceDrainsAndHoldNoneAfter() throws InterruptedException {
+        HeldStates held = new HeldStates();
+        try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN,
+                stateDir.resolve("drain"), Map.of(), new DecodedModels(AppConfig.DEFAULT_MODEL_CACHE_BYTES),
+                TrainingRequests.NONE, new DecodedStates(AppConfig.DEFAULT_STATE_CACHE_BYTES), 1_000_000, held)) {
+            for (int i = 0; i < 30; i++) {
+                send(vigil, i);
+            }
+            assertEquals(1, held.tasks());
+            for (String key : KEYS) {
+                assertNull(vigil.storedState(key), "held behind");
+                assertNotNull(held.value(0, key), "and registered for queries");
+            }
+            assertEquals(1, held.drain(java.time.Duration.ZERO), "asked; the task has not checked yet");
+            long next = send(vigil, 30);
+            assertEquals(0, held.drain(java.time.Duration.ZERO), "drained at its next record");
+            assertEquals(next + 1, replayFrom(vigil), "the replay offset past that record: nothing to replay");
+            for (int k = 0; k < KEYS.length; k++) {
+                byte[] stored = vigil.storedState(KEYS[k]);
+                assertNotNull(stored, KEYS[k] + " written");
+                assertNull(held.value(0, KEYS[k]), "and no longer held");
+                assertEquals(k == 0 ? next : next - KEYS.length + k, DetectorStateCodec.inputOffset(stored),
+                        "with its latest event's offset");
+            }
+            for (int i = 31; i < 40; i++) {
+                long offset = send(vigil, i);
+                byte[] stored = vigil.storedState(KEYS[i % KEYS.length]);
+                assertEquals(offset, DetectorStateCodec.inputOffset(stored), "from then on written at its event");
+                assertNull(held.value(0, KEYS[i % KEYS.length]));
+            }
+        }
+    }
+
+    @Test
+    void shouldDrainAQuietTaskByItsPunctuation() throws InterruptedException {
+        HeldStates held = new HeldStates();
+        try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN,
+                stateDir.resolve("drain-quiet"), Map.of(), new DecodedModels(AppConfig.DEFAULT_MODEL_CACHE_BYTES),
+                TrainingRequests.NONE, new DecodedStates(AppConfig.DEFAULT_STATE_CACHE_BYTES), 1_000_000, held)) {
+            long last = 0;
+            for (int i = 0; i < 30; i++) {
+                last = send(vigil, i);
+            }
+            assertEquals(1, held.drain(java.time.Duration.ZERO));
+            vigil.driver.advanceWallClockTime(java.time.Duration.ofMillis(HeldStates.DRAIN_CHECK_MS));
+            assertEquals(0, held.drain(java.time.Duration.ZERO), "drained by its wall-clock check");
+            assertEquals(last + 1, replayFrom(vigil));
+            for (String key : KEYS) {
+                assertNotNull(vigil.storedState(key), key + " written");
+            }
+        }
+    }
+
     private static Long replayFrom(VigilDriver vigil) {
         KeyValueStore<String, byte[]> states = vigil.driver.getKeyValueStore(vigil.names.stateStore());
         byte[] stored = states.get(WriteBehind.REPLAY_FROM);

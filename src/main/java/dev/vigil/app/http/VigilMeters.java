@@ -25,8 +25,8 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code vigil.events{outcome=scored|dead-lettered}}, {@code vigil.dlq.records{reason}};</li>
  *   <li>{@code vigil.alert.records} (opened and closed), {@code vigil.alerts.open} (gauge);</li>
- *   <li>{@code vigil.model.swaps}, {@code vigil.model.payloads{outcome=accepted|refused|retracted}},
- *       {@code vigil.state.discarded}, {@code vigil.training.requests};</li>
+ *   <li>{@code vigil.events.replayed}, {@code vigil.model.swaps},
+ *       {@code vigil.model.payloads{outcome=accepted|refused|retracted}}, {@code vigil.state.discarded}, {@code vigil.training.requests};</li>
  *   <li>{@code vigil.score.latency.avg|max} (seconds);</li>
  *   <li>{@code vigil.trainer.requests{outcome=queued|deferred}}, {@code vigil.trainer.trainings{outcome}},
  *       {@code vigil.trainer.duration.avg|max} (seconds), and, for the whole service,
@@ -98,6 +98,9 @@ public final class VigilMeters implements MeterBinder {
                 .description("Keys of this instance with an alert open now.").tags("topology", t).register(registry);
         FunctionCounter.builder("vigil.model.swaps", s, src -> streamTotal(src, VigilMetrics.MODEL_SWAPS))
                 .description("Keys re-warmed onto a new model version.").tags("topology", t).register(registry);
+        FunctionCounter.builder("vigil.events.replayed", s, src -> streamTotal(src, VigilMetrics.EVENTS_REPLAYED))
+                .description("Events run again from the input at a task's start, their keys' states having been"
+                        + " written behind them (states.replayEvents).").tags("topology", t).register(registry);
         streamCounter(registry, s, "vigil.model.payloads", "Model payloads read from the models topic, by outcome.",
                 "accepted", VigilMetrics.MODELS_ACCEPTED);
         streamCounter(registry, s, "vigil.model.payloads", "Model payloads read from the models topic, by outcome.",

@@ -93,7 +93,8 @@ class VigilMetersTest {
     void shouldNameEveryFamilyAfterMicrometersConventionsWithHelp() {
         PrometheusExposition scrape = PrometheusExposition.parse(meters.scrape());
         for (String family : List.of("vigil_events_total", "vigil_dlq_records_total", "vigil_alert_records_total",
-                "vigil_alerts_open", "vigil_model_swaps_total", "vigil_model_payloads_total",
+                "vigil_alerts_open", "vigil_model_swaps_total", "vigil_events_replayed_total",
+                "vigil_model_payloads_total",
                 "vigil_state_discarded_total", "vigil_training_requests_total", "vigil_training_inline_total",
                 "vigil_score_latency_avg_seconds",
                 "vigil_score_latency_max_seconds", "vigil_trainer_requests_total", "vigil_trainer_trainings_total",
