@@ -38,9 +38,13 @@ class WriteBehindTopologyTest {
     Path stateDir;
 
     private VigilDriver driver(long replayEvents, String dir) {
+        return driver(replayEvents, dir, new HeldStates());
+    }
+
+    private VigilDriver driver(long replayEvents, String dir, HeldStates held) {
         return new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN, stateDir.resolve(dir), Map.of(),
                 new DecodedModels(AppConfig.DEFAULT_MODEL_CACHE_BYTES), TrainingRequests.NONE,
-                new DecodedStates(AppConfig.DEFAULT_STATE_CACHE_BYTES), replayEvents);
+                new DecodedStates(AppConfig.DEFAULT_STATE_CACHE_BYTES), replayEvents, held);
     }
 
     /** Event {@code i}: key i mod 3, a minute apart per key, a slow wave. */
@@ -155,9 +159,7 @@ class WriteBehindTopologyTest {
     @Test
     void shouldWriteEveryHeldStateWhenTheInstanceDrainsAndHoldNoneAfter() throws InterruptedException {
         HeldStates held = new HeldStates();
-        try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN,
-                stateDir.resolve("drain"), Map.of(), new DecodedModels(AppConfig.DEFAULT_MODEL_CACHE_BYTES),
-                TrainingRequests.NONE, new DecodedStates(AppConfig.DEFAULT_STATE_CACHE_BYTES), 1_000_000, held)) {
+        try (VigilDriver vigil = driver(1_000_000, "drain", held)) {
             for (int i = 0; i < 30; i++) {
                 send(vigil, i);
             }
@@ -189,9 +191,7 @@ class WriteBehindTopologyTest {
     @Test
     void shouldDrainAQuietTaskByItsPunctuation() throws InterruptedException {
         HeldStates held = new HeldStates();
-        try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN,
-                stateDir.resolve("drain-quiet"), Map.of(), new DecodedModels(AppConfig.DEFAULT_MODEL_CACHE_BYTES),
-                TrainingRequests.NONE, new DecodedStates(AppConfig.DEFAULT_STATE_CACHE_BYTES), 1_000_000, held)) {
+        try (VigilDriver vigil = driver(1_000_000, "drain-quiet", held)) {
             long last = 0;
             for (int i = 0; i < 30; i++) {
                 last = send(vigil, i);
