@@ -34,6 +34,8 @@ public final class DecodedStates extends DecodedCache<DecodedStates.Key, Decoded
     static final double STATE_HEAP_PER_STORED_BYTE = 1.6;
 
     private static final AtomicLong OWNERS = new AtomicLong();
+    /** Estimated heap of the states the instance's detectors hold behind their events ({@link WriteBehind}). */
+    private final AtomicLong heldBytes = new AtomicLong();
 
     /** A key of one owner. */
     record Key(long owner, String key) {
@@ -75,6 +77,20 @@ public final class DecodedStates extends DecodedCache<DecodedStates.Key, Decoded
      */
     void put(long owner, String key, DetectorState state, HistoryHead head, long offset, int storedBytes) {
         cache.put(new Key(owner, key), new Held(state, head, offset), entryBytes(storedBytes));
+    }
+
+    /**
+     * Counts {@code bytes} (negative: releases them) of a state a detector holds behind its events, and returns
+     * whether the instance's held states are now over their bound: as much again as the cache's, so that states
+     * written behind at most double what {@code states.cache.bytes} allows.
+     */
+    boolean held(long bytes) {
+        return heldBytes.addAndGet(bytes) > maxBytes();
+    }
+
+    /** The estimated heap of the states the instance's detectors hold behind their events now. */
+    public long heldBytes() {
+        return heldBytes.get();
     }
 
     /** Drops {@code owner}'s entry for {@code key}, if any. */

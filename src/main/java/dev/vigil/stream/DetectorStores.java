@@ -59,6 +59,11 @@ final class DetectorStores implements KeyHistory {
     private final int historySize;
     private final Sensor discarded;
     private final DecodedStates decoded;
+    /**
+     * Bytes of the latest state value this detector read or wrote: what a state held behind is estimated by (a key's
+     * value changes little from event to event); a mature key's before any.
+     */
+    private int lastValueBytes = 1_024;
     /** This detector's id in {@link #decoded}: its entries are valid while it runs its task. */
     private final long owner = DecodedStates.newOwner();
     private long discards;
@@ -95,7 +100,8 @@ final class DetectorStores implements KeyHistory {
     DetectorStores(KeyValueStore<String, byte[]> states, KeyValueStore<String, byte[]> histories, DetectorConfig config,
                    Supplier<DetectorState> freshState, int historySize, Sensor discarded, DecodedStates decoded,
                    AtomicLong keysHeld, long replayEvents) {
-        this.unwritten = new WriteBehind(states, replayEvents, this::write);
+        this.unwritten = new WriteBehind(states, replayEvents, this::write, decoded,
+                () -> DecodedStates.entryBytes(lastValueBytes));
         this.states = states;
         this.decoded = decoded;
         this.histories = new HistoryRing(histories);
@@ -131,6 +137,7 @@ final class DetectorStores implements KeyHistory {
             loadedNew = true;
             return freshState.get();
         }
+        lastValueBytes = bytes.length;
         try {
             DetectorState state = DetectorStateCodec.decode(bytes);
             loadedOffset = DetectorStateCodec.inputOffset(bytes);
@@ -257,6 +264,7 @@ final class DetectorStores implements KeyHistory {
 
     private void write(String key, DetectorState state, HistoryHead head, long offset) {
         byte[] value = value(state, head, offset);
+        lastValueBytes = value.length;
         states.put(key, value);
         decoded.put(owner, key, state, head, offset, value.length);
     }

@@ -40,6 +40,8 @@ final class WriteBehind {
         final long since;
         /** The wall time it was first held at. */
         final long sinceMs;
+        /** Its estimated heap, counted in the instance's bound while held. */
+        long bytes;
         long offset;
         DetectorState state;
         HistoryHead head;
@@ -53,6 +55,8 @@ final class WriteBehind {
     private final KeyValueStore<String, byte[]> states;
     private final long replayEvents;
     private final Writer writer;
+    private final DecodedStates bound;
+    private final java.util.function.LongSupplier stateBytes;
     /** In the order of their first unwritten event. */
     private final LinkedHashMap<String, Unwritten> held = new LinkedHashMap<>();
     /** The replay offset as the store holds it, {@link #NONE}: none. */
@@ -60,11 +64,19 @@ final class WriteBehind {
     /** Every state held was written ({@link #drain}): from here on each is written at its event. */
     private boolean draining;
 
-    /** @param replayEvents R: states held at most this many offsets of the partition; 0: none held */
-    WriteBehind(KeyValueStore<String, byte[]> states, long replayEvents, Writer writer) {
+    /**
+     * @param replayEvents R: states held at most this many offsets of the partition; 0: none held
+     * @param bound        counts the heap of the instance's held states ({@link DecodedStates#held}): past its bound
+     *                     a task writes its oldest held states early
+     * @param stateBytes   the estimated heap of a state held
+     */
+    WriteBehind(KeyValueStore<String, byte[]> states, long replayEvents, Writer writer, DecodedStates bound,
+                java.util.function.LongSupplier stateBytes) {
         this.states = states;
         this.replayEvents = replayEvents;
         this.writer = writer;
+        this.bound = bound;
+        this.stateBytes = stateBytes;
     }
 
     /** Whether states are held behind their events at all (R &gt; 0). */
@@ -79,7 +91,11 @@ final class WriteBehind {
 
     /** Stops holding the key's state (it is written, or deleted, now); returns what was held, or null. */
     Unwritten remove(String key) {
-        return held.isEmpty() ? null : held.remove(key);
+        Unwritten u = held.isEmpty() ? null : held.remove(key);
+        if (u != null) {
+            bound.held(-u.bytes);
+        }
+        return u;
     }
 
     /**
@@ -96,12 +112,36 @@ final class WriteBehind {
                 store(offset);
             }
             u = new Unwritten(offset, nowMs);
+            u.bytes = stateBytes.getAsLong();
             held.put(key, u);
+            u.offset = offset;
+            u.state = state;
+            u.head = head;
+            if (bound.held(u.bytes)) {
+                writeOldest();
+            }
+            return true;
         }
         u.offset = offset;
         u.state = state;
         u.head = head;
         return true;
+    }
+
+    /**
+     * The instance's held states are over their bound: writes this task's oldest until they are within it, or this
+     * task holds none (the key just held included: it is then written with its event).
+     */
+    private void writeOldest() {
+        var oldest = held.entrySet().iterator();
+        boolean over = true;
+        while (over && oldest.hasNext()) {
+            var e = oldest.next();
+            Unwritten u = e.getValue();
+            writer.write(e.getKey(), u.state, u.head, u.offset);
+            oldest.remove();
+            over = bound.held(-u.bytes);
+        }
     }
 
     /**
@@ -122,6 +162,7 @@ final class WriteBehind {
             }
             writer.write(e.getKey(), u.state, u.head, u.offset);
             oldest.remove();
+            bound.held(-u.bytes);
         }
         long from = held.isEmpty() ? offset + 1 : held.values().iterator().next().since;
         // moved on by R/2 at a time, or to the latest event once nothing is held (a quiet partition replays nothing)
@@ -140,7 +181,7 @@ final class WriteBehind {
             Unwritten u = e.getValue();
             writer.write(e.getKey(), u.state, u.head, u.offset);
         }
-        held.clear();
+        clear();
         if (replayFrom == NONE) {
             return;
         }
@@ -185,7 +226,12 @@ final class WriteBehind {
 
     /** Drops every state held: the task closes, and a restart replays them. */
     void clear() {
+        long bytes = 0;
+        for (Unwritten u : held.values()) {
+            bytes += u.bytes;
+        }
         held.clear();
+        bound.held(-bytes);
     }
 
     private void store(long offset) {

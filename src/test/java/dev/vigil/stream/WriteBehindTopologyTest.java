@@ -42,9 +42,13 @@ class WriteBehindTopologyTest {
     }
 
     private VigilDriver driver(long replayEvents, String dir, HeldStates held) {
+        return driver(replayEvents, dir, held, new DecodedStates(AppConfig.DEFAULT_STATE_CACHE_BYTES));
+    }
+
+    private VigilDriver driver(long replayEvents, String dir, HeldStates held, DecodedStates states) {
         return new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN, stateDir.resolve(dir), Map.of(),
-                new DecodedModels(AppConfig.DEFAULT_MODEL_CACHE_BYTES), TrainingRequests.NONE,
-                new DecodedStates(AppConfig.DEFAULT_STATE_CACHE_BYTES), replayEvents, held);
+                new DecodedModels(AppConfig.DEFAULT_MODEL_CACHE_BYTES), TrainingRequests.NONE, states, replayEvents,
+                held);
     }
 
     /** Event {@code i}: key i mod 3, a minute apart per key, a slow wave. */
@@ -114,6 +118,41 @@ class WriteBehindTopologyTest {
             }
             assertEquals(forget + 1, replayFrom(vigil));
         }
+    }
+
+    @Test
+    void shouldWriteTheOldestHeldStatesEarlyPastTheInstancesHeapBound() {
+        List<byte[]> everyEvent = new ArrayList<>();
+        try (VigilDriver vigil = driver(0, "bound-every")) {
+            for (int i = 0; i < 150; i++) {
+                send(vigil, i);
+            }
+            vigil.scoreRecords().forEach(r -> everyEvent.add(r.value()));
+        }
+        // a bound of two states' estimated heap (states.cache.bytes; the held states may take as much again)
+        long bound = 2 * DecodedStates.entryBytes(1_024) + 100;
+        DecodedStates small = new DecodedStates(bound);
+        try (VigilDriver vigil = driver(1_000_000, "bound", new HeldStates(), small)) {
+            boolean someHeld = false;
+            for (int i = 0; i < 150; i++) {
+                send(vigil, i);
+                assertTrue(small.heldBytes() <= bound, "within the bound after event " + i + ": " + small.heldBytes());
+                someHeld |= small.heldBytes() > 0;
+            }
+            assertTrue(someHeld, "states were held");
+            int stored = 0;
+            for (String key : KEYS) {
+                stored += vigil.storedState(key) == null ? 0 : 1;
+            }
+            assertTrue(stored > 0, "the oldest written early although far from R offsets");
+            List<byte[]> scores = new ArrayList<>();
+            vigil.scoreRecords().forEach(r -> scores.add(r.value()));
+            assertEquals(everyEvent.size(), scores.size());
+            for (int i = 0; i < scores.size(); i++) {
+                assertArrayEquals(everyEvent.get(i), scores.get(i), "score record " + i);
+            }
+        }
+        assertEquals(0, small.heldBytes(), "a closed task holds nothing");
     }
 
     @Test
