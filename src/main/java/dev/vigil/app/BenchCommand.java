@@ -57,9 +57,9 @@ final class BenchCommand implements Callable<Integer> {
             + " the service's default. Default: ${DEFAULT-VALUE}.")
     long rocksDbMemoryBytes;
 
-    @Option(names = "--replay-events", defaultValue = "0", description = "fleet: the detectors' states.replayEvents"
-            + " (states written behind their events, at most once per this many offsets of a partition); 0: every"
-            + " event writes its key's state, the service's default. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--replay-events", defaultValue = "200000", description = "fleet: the detectors'"
+            + " states.replayEvents (states written behind their events, at most once per this many offsets of a"
+            + " partition; the service's default); 0: every event writes its key's state. Default: ${DEFAULT-VALUE}.")
     long replayEvents;
 
     @Option(names = "--model-churn", defaultValue = "0", description = "fleet: new model versions published per second"

@@ -81,7 +81,7 @@ class ScaleOutIT {
 
     @Test
     void shouldSplitKeysAcrossInstancesAndMoveThemWithStateAndModelsWhenOneStops() throws Exception {
-        run("scale", "");
+        run("scale", "states.replayEvents=0");
     }
 
     /**
@@ -161,7 +161,7 @@ class ScaleOutIT {
             assertEquals(BEFORE + AFTER, n.get("events").asLong(), key + " kept counting: " + n);
             assertEquals(1, n.get("modelVersion").asLong(), key);
         }
-        if (!extra.isEmpty()) {
+        if (!extra.endsWith("=0")) {
             String taken = Files.readString(logFile(topologyName + "-a"));
             assertTrue(log(b).contains("wrote the states they held behind"), "b wrote what it held: " + log(b));
             List<String> replays = taken.lines().filter(l -> l.contains("TaskReplay") && l.contains("replayed"))

@@ -26,7 +26,8 @@ import dev.vigil.BadConfigException;
  *                         rocksdb.memory.bytes}), 0 for Kafka Streams' per-store defaults, -1 for the service's
  *                         default
  * @param replayEvents     the detectors' {@code states.replayEvents}: states written behind their events, at most once
- *                         per this many offsets of a partition; 0 (the service's default): at every event
+ *                         per this many offsets of a partition (the service's default {@value
+ *                         dev.vigil.config.AppConfig#DEFAULT_REPLAY_EVENTS}); 0: at every event
  */
 public record FleetSettings(int keys, int eventsPerKey, int smallKeys, double modelShare, int partitions,
                             long cacheBytes, int modelChurn, long recordCacheBytes, long statesCacheBytes, int rounds,
@@ -34,7 +35,7 @@ public record FleetSettings(int keys, int eventsPerKey, int smallKeys, double mo
     /** Rounds of the default run: the median of three ratios, within the run's 10 minutes. */
     public static final int DEFAULT_ROUNDS = 3;
 
-    /** With every event writing its key's state (the service's default). */
+    /** With every event writing its key's state. */
     public FleetSettings(int keys, int eventsPerKey, int smallKeys, double modelShare, int partitions,
                          long cacheBytes, int modelChurn, long recordCacheBytes, long statesCacheBytes, int rounds,
                          String bootstrapServers, long rocksDbMemoryBytes) {
@@ -99,6 +100,6 @@ public record FleetSettings(int keys, int eventsPerKey, int smallKeys, double mo
 
     public static FleetSettings defaults() {
         return new FleetSettings(100_000, 20, 1_000, 0.1, 4, dev.vigil.config.AppConfig.DEFAULT_MODEL_CACHE_BYTES, 0,
-                -1, -1, DEFAULT_ROUNDS, null);
+                -1, -1, DEFAULT_ROUNDS, null, -1, dev.vigil.config.AppConfig.DEFAULT_REPLAY_EVENTS);
     }
 }

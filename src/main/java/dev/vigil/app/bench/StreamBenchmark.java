@@ -274,8 +274,12 @@ public final class StreamBenchmark {
     }
 
     private Topology detectorTopology(TopologyConfig topology, Properties props) {
+        // the service's defaults, states written behind their events included
         return VigilTopology.build(topology, DetectorConfig.defaults(), RetrainConfig.defaults().withScope(settings.scope()),
-                props);
+                props, dev.vigil.lifecycle.TrainingRequests.NONE,
+                new dev.vigil.stream.DecodedModels(dev.vigil.config.AppConfig.DEFAULT_MODEL_CACHE_BYTES),
+                new dev.vigil.stream.DecodedStates(dev.vigil.config.AppConfig.defaultStateCacheBytes()),
+                new dev.vigil.stream.KeyCounts(), dev.vigil.config.AppConfig.DEFAULT_REPLAY_EVENTS);
     }
 
     /**
