@@ -267,18 +267,29 @@ final class VigilService implements AutoCloseable {
      * as after a crash.
      */
     private void drainHeldStates() {
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+        int[] tasks = new int[heldStates.size()];
         for (int i = 0; i < heldStates.size(); i++) {
-            int tasks = heldStates.get(i).tasks();
-            if (tasks == 0) {
+            tasks[i] = heldStates.get(i).tasks();
+            try {
+                heldStates.get(i).drain(Duration.ZERO); // every topology's tasks asked first, then each awaited
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        for (int i = 0; i < heldStates.size(); i++) {
+            if (tasks[i] == 0) {
                 continue; // (no task here writes behind: writing behind is off, or the topology does not apply it)
             }
             try {
-                int left = heldStates.get(i).drain(DRAIN_TIMEOUT);
+                int left = heldStates.get(i).drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
                 if (left > 0) {
                     LOG.warn("topology {}: {} task(s) did not write the states they hold behind within {} s; they"
                             + " replay their events at the next start", names.get(i), left, DRAIN_TIMEOUT.toSeconds());
                 } else {
-                    LOG.info("topology {}: the {} task(s) here wrote the states they held behind", names.get(i), tasks);
+                    LOG.info("topology {}: the {} task(s) here wrote the states they held behind", names.get(i),
+                            tasks[i]);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
