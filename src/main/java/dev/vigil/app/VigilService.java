@@ -262,9 +262,9 @@ final class VigilService implements AutoCloseable {
     /**
      * With states written behind their events ({@code states.replayEvents}): asks every detector task to write what it
      * holds before the applications close, so that their last commits hold every event's state and the next start
-     * (this instance's, or another's taking the partitions over) replays nothing; a task that does not within {@link
-     * #DRAIN_TIMEOUT} (a stream thread stuck on an unreachable broker, a task still restoring) replays at the next start
-     * as after a crash.
+     * (this instance's, or another's taking the partitions over) replays nothing; a task that does not within
+     * {@link #DRAIN_TIMEOUT} (a stream thread stuck on an unreachable broker, a task still restoring) replays at the
+     * next start as after a crash.
      */
     private void drainHeldStates() {
         long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();

@@ -243,9 +243,9 @@ public final class DetectorProcessor implements Processor<String, byte[], String
 
     /**
      * When the instance asked its tasks to write what they hold ({@link HeldStates#drain}) and this one has not yet
-     * (and has replayed its input): writes every state held, the replay offset set to {@code next} (the input offset after the latest event), and
-     * from then on every state at its event. A task that has still to replay its input holds nothing: its first record
-     * replays, then drains.
+     * (and has replayed its input): writes every state held, the replay offset set to {@code next} (the input offset
+     * after the latest event), and from then on every state at its event. A task that has still to replay its input
+     * holds nothing: its first record replays, then drains.
      */
     private void drainWhenAsked(long next) {
         if (!held.draining()) {

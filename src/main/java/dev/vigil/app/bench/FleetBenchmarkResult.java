@@ -83,8 +83,8 @@ public record FleetBenchmarkResult(FleetSettings settings, FleetBenchmark.Fleet 
                 TARGET_RATIO);
         if (!Double.isNaN(settledRatio())) {
             out.printf(Locale.ROOT, "the same past each fleet's first %d passes over its keys (every key exists):"
-                    + " %.2f%s%n", FleetBenchmark.SETTLE_PASSES, settledRatio(), rounds.size() > 1 ? ", the median of " + rounds.size()
-                            + " rounds" : "");
+                    + " %.2f%s%n", FleetBenchmark.SETTLE_PASSES, settledRatio(),
+                    rounds.size() > 1 ? ", the median of " + rounds.size() + " rounds" : "");
         }
         out.printf(Locale.ROOT, "the same for Kafka Streams' counting topology (read, increment, write a Long per key),"
                 + " same events and settings: %.2f%s; the detector's ratio over it %.2f%n", floorRatio(),

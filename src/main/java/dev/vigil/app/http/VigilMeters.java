@@ -26,7 +26,8 @@ import java.util.function.Supplier;
  *   <li>{@code vigil.events{outcome=scored|dead-lettered}}, {@code vigil.dlq.records{reason}};</li>
  *   <li>{@code vigil.alert.records} (opened and closed), {@code vigil.alerts.open} (gauge);</li>
  *   <li>{@code vigil.events.replayed}, {@code vigil.model.swaps},
- *       {@code vigil.model.payloads{outcome=accepted|refused|retracted}}, {@code vigil.state.discarded}, {@code vigil.training.requests};</li>
+ *       {@code vigil.model.payloads{outcome=accepted|refused|retracted}}, {@code vigil.state.discarded},
+ *       {@code vigil.training.requests};</li>
  *   <li>{@code vigil.score.latency.avg|max} (seconds);</li>
  *   <li>{@code vigil.trainer.requests{outcome=queued|deferred}}, {@code vigil.trainer.trainings{outcome}},
  *       {@code vigil.trainer.duration.avg|max} (seconds), and, for the whole service,

@@ -68,7 +68,8 @@ class FleetBenchmarkIT {
             for (StreamBenchmark.Timing timing : new StreamBenchmark.Timing[] {round.small(), round.large()}) {
                 long mark = timing == round.small() ? 40 : 800;
                 assertTrue(timing.settled() == null || timing.settled().outputs() > 0
-                        && timing.settled().outputs() <= 2_000 - mark && timing.settled().rate() > 0, result.toString());
+                        && timing.settled().outputs() <= 2_000 - mark && timing.settled().rate() > 0,
+                        result.toString());
             }
         }
         assertTrue(text.toString().contains("the same for Kafka Streams' counting topology"), text.toString());
