@@ -268,18 +268,10 @@ final class VigilService implements AutoCloseable {
      */
     private void drainHeldStates() {
         long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-        int[] tasks = new int[heldStates.size()];
+        heldStates.forEach(dev.vigil.stream.HeldStates::askToDrain); // every topology's tasks asked, then awaited
         for (int i = 0; i < heldStates.size(); i++) {
-            tasks[i] = heldStates.get(i).tasks();
-            try {
-                heldStates.get(i).drain(Duration.ZERO); // every topology's tasks asked first, then each awaited
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        for (int i = 0; i < heldStates.size(); i++) {
-            if (tasks[i] == 0) {
+            int tasks = heldStates.get(i).tasks();
+            if (tasks == 0) {
                 continue; // (no task here writes behind: writing behind is off, or the topology does not apply it)
             }
             try {
@@ -289,7 +281,7 @@ final class VigilService implements AutoCloseable {
                             + " replay their events at the next start", names.get(i), left, DRAIN_TIMEOUT.toSeconds());
                 } else {
                     LOG.info("topology {}: the {} task(s) here wrote the states they held behind", names.get(i),
-                            tasks[i]);
+                            tasks);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -88,6 +88,11 @@ public final class DecodedStates extends DecodedCache<DecodedStates.Key, Decoded
         return heldBytes.addAndGet(bytes) > maxBytes();
     }
 
+    /** Whether the states the instance's detectors hold behind their events are over their bound ({@link #held}). */
+    boolean heldOver() {
+        return heldBytes.get() > maxBytes();
+    }
+
     /** The estimated heap of the states the instance's detectors hold behind their events now. */
     public long heldBytes() {
         return heldBytes.get();

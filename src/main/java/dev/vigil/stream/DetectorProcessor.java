@@ -288,8 +288,6 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         }
         if (scoredIt) {
             scoredAt(parsed.event().timestamp());
-        }
-        if (scoredIt) {
             scoreLatency.record(System.nanoTime() - started);
         }
     }

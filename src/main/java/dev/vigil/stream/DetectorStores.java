@@ -406,10 +406,11 @@ final class DetectorStores implements KeyHistory {
      */
     DetectorState delete(String key) {
         WriteBehind.Unwritten held = unwritten.remove(key);
-        byte[] bytes = states.get(key);
+        // a state held behind is the key's newest: the store's value is read only for a key not held
+        byte[] bytes = held == null ? states.get(key) : null;
         DetectorState state = held == null ? null : held.state;
         HistoryHead stored = held == null ? null : held.head;
-        if (held == null && bytes != null) {
+        if (bytes != null) {
             try {
                 state = DetectorStateCodec.decode(bytes);
                 stored = histories.head(key, bytes);

@@ -60,6 +60,11 @@ public final class HeldStates {
         return draining;
     }
 
+    /** Asks every task of this topology here to write what it holds, as {@link #drain} does, without waiting. */
+    public void askToDrain() {
+        draining = true;
+    }
+
     /**
      * Asks every task of this topology here to write the states it holds and to write every state at its event from
      * then on (each does at its next record, or within {@value #DRAIN_CHECK_MS} ms by its wall-clock punctuation), and
@@ -67,7 +72,7 @@ public final class HeldStates {
      * Called by the closing instance before it closes its Streams application, whose last commit then holds them.
      */
     public int drain(java.time.Duration timeout) throws InterruptedException {
-        draining = true;
+        askToDrain();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             int left = (int) byPartition.values().stream().filter(t -> !t.drained).count();

@@ -41,14 +41,15 @@ final class WriteBehind {
         /** The wall time it was first held at. */
         final long sinceMs;
         /** Its estimated heap, counted in the instance's bound while held. */
-        long bytes;
+        final long bytes;
         long offset;
         DetectorState state;
         HistoryHead head;
 
-        Unwritten(long since, long sinceMs) {
+        Unwritten(long since, long sinceMs, long bytes) {
             this.since = since;
             this.sinceMs = sinceMs;
+            this.bytes = bytes;
         }
     }
 
@@ -107,40 +108,37 @@ final class WriteBehind {
             return false;
         }
         Unwritten u = held.get(key);
-        if (u == null) {
+        boolean added = u == null;
+        if (added) {
             if (replayFrom == NONE) {
                 store(offset);
             }
-            u = new Unwritten(offset, nowMs);
-            u.bytes = stateBytes.getAsLong();
+            u = new Unwritten(offset, nowMs, stateBytes.getAsLong());
             held.put(key, u);
-            u.offset = offset;
-            u.state = state;
-            u.head = head;
-            if (bound.held(u.bytes)) {
-                writeOldest();
-            }
-            return true;
         }
         u.offset = offset;
         u.state = state;
         u.head = head;
+        if (added && bound.held(u.bytes)) {
+            // the instance's held states over their bound: this task's oldest written until within it, or until it
+            // holds none (the key just held included: it is then written with its event)
+            writeOldest(oldest -> bound.heldOver());
+        }
         return true;
     }
 
-    /**
-     * The instance's held states are over their bound: writes this task's oldest until they are within it, or this
-     * task holds none (the key just held included: it is then written with its event).
-     */
-    private void writeOldest() {
+    /** Writes this task's held states, oldest first, while {@code due} says the oldest left is to be written. */
+    private void writeOldest(java.util.function.Predicate<Unwritten> due) {
         var oldest = held.entrySet().iterator();
-        boolean over = true;
-        while (over && oldest.hasNext()) {
+        while (oldest.hasNext()) {
             var e = oldest.next();
             Unwritten u = e.getValue();
+            if (!due.test(u)) {
+                return;
+            }
             writer.write(e.getKey(), u.state, u.head, u.offset);
             oldest.remove();
-            over = bound.held(-u.bytes);
+            bound.held(-u.bytes);
         }
     }
 
@@ -153,6 +151,8 @@ final class WriteBehind {
         if (replayEvents == 0 || offset < 0) {
             return;
         }
+        // its own loop, not writeOldest with a predicate: it runs at every event, and a capturing lambda would be
+        // allocated at each
         var oldest = held.entrySet().iterator();
         while (oldest.hasNext()) {
             var e = oldest.next();
@@ -177,11 +177,7 @@ final class WriteBehind {
      * (deletes it when states are no longer held, R = 0, as after a restart that turned writing behind off).
      */
     void writeAll(long next) {
-        for (var e : held.entrySet()) {
-            Unwritten u = e.getValue();
-            writer.write(e.getKey(), u.state, u.head, u.offset);
-        }
-        clear();
+        writeOldest(u -> true);
         if (replayFrom == NONE) {
             return;
         }
