@@ -22,7 +22,8 @@ import java.util.zip.CRC32;
  * Binary form of a {@link DetectorState}, as kept in the state store, with the stream's history head beside it (so an
  * event reads and writes one value). Big-endian:
  * <pre>
- *   u8  format version (16; version 15, without the input offset, version 14, without the model centre either,
+ *   u8  format version (17; version 16, with the schedule's counters and the input offset as i64, version 15,
+ *       written without an input offset, the same without it, version 14, without the model centre either,
  *       version 13, without the score section's rhythm
  *       section either, version 12, with the score
  *       section's rings of recent raw values written as doubles,
@@ -38,9 +39,12 @@ import java.util.zip.CRC32;
  *   f64 prediction[channels]
  *   u8  hasPrediction, i64 events, i64 resets, i64 lastTimestamp, i64 modelVersion
  *   i64 schedule.sinceAttempt, i64 schedule.attempts, i64 schedule.lastAttemptTime, i64 schedule.alertRun
- *                                              ({@link TrainingSchedule}; absent in version 1: a fresh schedule)
+ *                                              ({@link TrainingSchedule}; absent in version 1: a fresh schedule;
+ *                                              format 17: each but lastAttemptTime a zigzag varint, {@link
+ *                                              CompactLongs})
  *   i64 schedule.pendingThrough, i64 schedule.pendingVersion
- *                                              (the pending model swap, 0 0 for none; absent before version 4: none)
+ *                                              (the pending model swap, 0 0 for none; absent before version 4: none;
+ *                                              format 17: zigzag varints)
  *   f64 lastScore                              (the latest event's anomaly score; absent in version 1: 0)
  *   ... score section ({@link ScoreStateCodec})
  *   u8  coldStart                              (1: modelVersion is the shared model's, serving a per-key-scope key
@@ -50,11 +54,12 @@ import java.util.zip.CRC32;
  *   f64 modelCentre[channels]                  (the key's running centre when its model was put in force, NaN
  *                                              before its first; absent before version 15: the centre as decoded,
  *                                              so the model's frame follows the key's level from then on)
- *   i64 inputOffset                            (format 16 only: the stream's offset of the input record of the
+ *   u8[k] inputOffset, u8 k                    (format 17: the stream's offset of the input record of the
  *                                              key's latest event the state holds, for a restart's replay of the
- *                                              input when states are written behind; a state without one, as at
- *                                              every event by default and in a replay, is still written as format
- *                                              15, 8 bytes shorter)
+ *                                              input when states are written behind, as its k significant bytes,
+ *                                              big-endian, then k; format 16: i64; a state without one, as in a
+ *                                              replay or with states written at every event, is still written as
+ *                                              format 15)
  *   u8[n] history head                         (the open block of the key's history ring, as the stream's store
  *                                              keeps it; opaque here, empty when none, e.g. in a replay)
  *   i32 n                                      (absent before version 5, with the head: it was in the history store)
@@ -62,8 +67,11 @@ import java.util.zip.CRC32;
  * </pre>
  */
 public final class DetectorStateCodec {
-    /** The newest format read: 16, a state with its input offset; {@link #VERSION_WITHOUT_OFFSET} without one. */
-    public static final int FORMAT_VERSION = 16;
+    /**
+     * The newest format read: 17, a state with its input offset and compact counters; {@link #VERSION_WITHOUT_OFFSET}
+     * without an offset.
+     */
+    public static final int FORMAT_VERSION = 17;
     /** The format of a state written without an input offset ({@link #NO_OFFSET}). */
     public static final int VERSION_WITHOUT_OFFSET = 15;
     /** The input offset of a state written outside a stream, or by a format before 16: not known. */
@@ -71,7 +79,7 @@ public final class DetectorStateCodec {
     private static final int FIRST_VERSION_WITH_SCHEDULE = 2;
     private static final int FIRST_VERSION_WITH_PATTERNS = 3;
     private static final int FIRST_VERSION_WITH_PENDING_SWAP = 4;
-    private static final int FIRST_VERSION_WITH_HISTORY_HEAD = 5;
+    static final int FIRST_VERSION_WITH_HISTORY_HEAD = 5;
     private static final int FIRST_VERSION_WITH_COUNTS = 6;
     private static final int FIRST_VERSION_WITH_COLD_START = 7;
     private static final int FIRST_VERSION_WITH_RUNS = 8;
@@ -79,10 +87,11 @@ public final class DetectorStateCodec {
     private static final int FIRST_VERSION_WITH_JUMPS = 10;
     private static final int FIRST_VERSION_WITH_SPIKES = 11;
     private static final int FIRST_VERSION_WITH_HOURS = 12;
-    private static final int FIRST_VERSION_WITH_FLOAT_RINGS = 13;
+    static final int FIRST_VERSION_WITH_FLOAT_RINGS = 13;
     private static final int FIRST_VERSION_WITH_RHYTHM = 14;
     private static final int FIRST_VERSION_WITH_MODEL_CENTRE = 15;
-    private static final int FIRST_VERSION_WITH_INPUT_OFFSET = 16;
+    static final int FIRST_VERSION_WITH_INPUT_OFFSET = 16;
+    static final int FIRST_COMPACT_VERSION = 17;
     private static final byte[] NO_HISTORY_HEAD = new byte[0];
     /** Big-endian floats in a byte array, as {@link ByteBuffer#putFloat} writes them. */
     private static final VarHandle FLOATS = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.BIG_ENDIAN);
@@ -102,17 +111,22 @@ public final class DetectorStateCodec {
 
     /**
      * The state with {@code historyHead} beside it, holding the key's events up to the input record at {@code
-     * inputOffset} of the stream's partition (format 16); {@link #NO_OFFSET}: not known (format 15).
+     * inputOffset} of the stream's partition (format 17); {@link #NO_OFFSET}: not known (format 15).
      */
     public static byte[] encode(DetectorState s, byte[] historyHead, long inputOffset) {
         LstmState lstm = s.lstm();
         boolean withOffset = inputOffset != NO_OFFSET;
+        if (withOffset && inputOffset < 0) {
+            throw new IllegalArgumentException("an input offset is >= 0 or NO_OFFSET, got " + inputOffset);
+        }
+        TrainingSchedule t = s.schedule();
         int recurrent = 2 * lstm.layers() * lstm.hiddenSize() * Float.BYTES;
-        int size = 5 + recurrent + 2 * 8 * s.channels() + 1 + 11 * 8 + 1 + 8 + ScoreStateCodec.size(s.score())
-                + (withOffset ? Long.BYTES : 0) + historyHead.length + 4 + 4;
+        int size = 5 + recurrent + 2 * 8 * s.channels() + 1 + 5 * 8 + (withOffset ? compactScheduleSize(t) : 6 * 8)
+                + 1 + 8 + ScoreStateCodec.size(s.score()) + (withOffset ? CompactLongs.offsetSize(inputOffset) : 0)
+                + historyHead.length + 4 + 4;
         ByteBuffer out = ByteBuffer.allocate(size);
-        out.put((byte) (withOffset ? FORMAT_VERSION : VERSION_WITHOUT_OFFSET)).put((byte) lstm.layers()).putShort((short) lstm.hiddenSize())
-                .put((byte) s.channels());
+        out.put((byte) (withOffset ? FORMAT_VERSION : VERSION_WITHOUT_OFFSET)).put((byte) lstm.layers())
+                .putShort((short) lstm.hiddenSize()).put((byte) s.channels());
         for (int l = 0; l < lstm.layers(); l++) {
             putFloats(out, lstm.h(l));
             putFloats(out, lstm.c(l));
@@ -122,9 +136,17 @@ public final class DetectorStateCodec {
         }
         out.put((byte) (s.hasPrediction ? 1 : 0)).putLong(s.events).putLong(s.resets)
                 .putLong(s.lastTimestamp).putLong(s.modelVersion);
-        TrainingSchedule t = s.schedule();
-        out.putLong(t.sinceAttempt).putLong(t.attempts).putLong(t.lastAttemptTime).putLong(t.alertRun);
-        out.putLong(t.pendingThrough).putLong(t.pendingVersion);
+        if (withOffset) {
+            CompactLongs.putVarint(out, t.sinceAttempt);
+            CompactLongs.putVarint(out, t.attempts);
+            out.putLong(t.lastAttemptTime);
+            CompactLongs.putVarint(out, t.alertRun);
+            CompactLongs.putVarint(out, t.pendingThrough);
+            CompactLongs.putVarint(out, t.pendingVersion);
+        } else {
+            out.putLong(t.sinceAttempt).putLong(t.attempts).putLong(t.lastAttemptTime).putLong(t.alertRun);
+            out.putLong(t.pendingThrough).putLong(t.pendingVersion);
+        }
         out.putDouble(s.lastScore);
         ScoreStateCodec.write(s.score(), out);
         out.put((byte) (s.coldStart ? 1 : 0));
@@ -133,131 +155,18 @@ public final class DetectorStateCodec {
             out.putDouble(c);
         }
         if (withOffset) {
-            if (inputOffset < 0) {
-                throw new IllegalArgumentException("an input offset is >= 0 or NO_OFFSET, got " + inputOffset);
-            }
-            out.putLong(inputOffset);
+            CompactLongs.putOffset(out, inputOffset);
         }
         out.put(historyHead).putInt(historyHead.length);
         out.putInt((int) crc(out.array(), out.position()));
         return out.array();
     }
 
-    /**
-     * The history head stored beside the state: empty when none, null when the bytes are of a format before 5 (whose
-     * head, if any, is in the history store).
-     *
-     * @throws BadBytesException for the reasons {@link #decode} gives, short of decoding the state itself
-     */
-    public static byte[] historyHead(byte[] bytes) {
-        int version = checkedVersion(bytes);
-        if (version < FIRST_VERSION_WITH_HISTORY_HEAD) {
-            return null;
-        }
-        int end = bytes.length - 4 - 4;
-        int n = historyHeadLength(bytes);
-        return Arrays.copyOfRange(bytes, end - n, end);
-    }
-
-    /**
-     * The event time of the key's latest event ({@link DetectorState#lastTimestamp()}), read without decoding the rest
-     * of the state (a store scan for idle keys reads it from every state).
-     *
-     * @throws BadBytesException for the reasons {@link #decode} gives, short of decoding the state itself
-     */
-    public static long lastTimestamp(byte[] bytes) {
-        checkedVersion(bytes);
-        // after the counters events and resets
-        int at = countersAt(bytes) + 2 * Long.BYTES;
-        if (at + Long.BYTES > bytes.length) {
-            throw new BadBytesException("detector state of " + bytes.length + " bytes is too short for its shape");
-        }
-        return ByteBuffer.wrap(bytes).getLong(at);
-    }
-
-    /**
-     * The input offset the state was written with ({@link #encode(DetectorState, byte[], long)}), read without decoding
-     * the rest; {@link #NO_OFFSET} for a format before 16.
-     *
-     * @throws BadBytesException for the reasons {@link #decode} gives, short of decoding the state itself
-     */
-    public static long inputOffset(byte[] bytes) {
-        int version = checkedVersion(bytes);
-        if (version < FIRST_VERSION_WITH_INPUT_OFFSET) {
-            return NO_OFFSET;
-        }
-        int at = bytes.length - 4 - 4 - historyHeadLength(bytes) - Long.BYTES;
-        if (at < 9) {
-            throw new BadBytesException("detector state of " + bytes.length + " bytes is too short for its shape");
-        }
-        return ByteBuffer.wrap(bytes).getLong(at);
-    }
-
-    /**
-     * Whether the key has an alert open ({@link dev.vigil.score.ScoreState#alertOpen()}), read without decoding the
-     * rest of the state from format {@value #FIRST_VERSION_WITH_FLOAT_RINGS} on (a count of open alerts reads it from
-     * every state); an earlier format is decoded.
-     *
-     * @throws BadBytesException for the reasons {@link #decode} gives, short of decoding the state itself
-     */
-    public static boolean alertOpen(byte[] bytes) {
-        int version = checkedVersion(bytes);
-        if (version < FIRST_VERSION_WITH_FLOAT_RINGS) {
-            return decode(bytes).score().alertOpen();
-        }
-        // after the four counters, the schedule and its pending swap (six), lastScore: the score section
-        int score = countersAt(bytes) + 10 * Long.BYTES + Double.BYTES;
-        if (score + 2 > bytes.length) {
-            throw new BadBytesException("detector state of " + bytes.length + " bytes is too short for its shape");
-        }
-        // its channels and short window, centre, scale, min and max, the error's ring (floats), updates, the ring's
-        // count and next, long-run mean and variance, level updates; then the alert byte
-        int d = Byte.toUnsignedInt(bytes[score]);
-        int window = Byte.toUnsignedInt(bytes[score + 1]);
-        int at = score + 2 + 4 * d * Double.BYTES + window * Float.BYTES + Long.BYTES + 2 + 2 * Double.BYTES
-                + Long.BYTES;
-        if (d != Byte.toUnsignedInt(bytes[4]) || at >= bytes.length) {
-            throw new BadBytesException("detector state has an inconsistent score section");
-        }
-        return bytes[at] != 0;
-    }
-
-    /**
-     * Where the detector's counters ({@code events}, then {@code resets}, {@code lastTimestamp}, ...) start in checked
-     * state bytes of any format: after the shape, h and c of every layer, the prediction and {@code hasPrediction}.
-     */
-    private static int countersAt(byte[] bytes) {
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        int layers = Byte.toUnsignedInt(in.get(1));
-        int hidden = Short.toUnsignedInt(in.getShort(2));
-        int channels = Byte.toUnsignedInt(in.get(4));
-        return 5 + 2 * layers * hidden * Float.BYTES + channels * Double.BYTES + 1;
-    }
-
-    /** Verifies the length, version and checksum; returns the version. */
-    private static int checkedVersion(byte[] bytes) {
-        if (bytes == null || bytes.length < 9) {
-            throw new BadBytesException("detector state is truncated: " + (bytes == null ? 0 : bytes.length) + " bytes");
-        }
-        int version = Byte.toUnsignedInt(bytes[0]);
-        if (version < 1 || version > FORMAT_VERSION) {
-            throw new BadBytesException("detector state format version " + version + " is not supported (expected "
-                    + FORMAT_VERSION + ")");
-        }
-        int stored = ByteBuffer.wrap(bytes).getInt(bytes.length - 4);
-        if (stored != (int) crc(bytes, bytes.length - 4)) {
-            throw new BadBytesException("detector state checksum mismatch (corrupt or truncated bytes)");
-        }
-        return version;
-    }
-
-    /** The history head's length in checked bytes of format 5 or later. */
-    private static int historyHeadLength(byte[] bytes) {
-        int n = ByteBuffer.wrap(bytes).getInt(bytes.length - 4 - 4);
-        if (n < 0 || n > bytes.length - 9 - 4 - 4) {
-            throw new BadBytesException("detector state has an impossible history head of " + n + " bytes");
-        }
-        return n;
+    /** Bytes of the schedule in format 17: its counters as varints, the last attempt's time as 8 bytes. */
+    private static int compactScheduleSize(TrainingSchedule t) {
+        return CompactLongs.varintSize(t.sinceAttempt) + CompactLongs.varintSize(t.attempts) + Long.BYTES
+                + CompactLongs.varintSize(t.alertRun) + CompactLongs.varintSize(t.pendingThrough)
+                + CompactLongs.varintSize(t.pendingVersion);
     }
 
     /**
@@ -265,10 +174,10 @@ public final class DetectorStateCodec {
      * inconsistent shapes.
      */
     public static DetectorState decode(byte[] bytes) {
-        int version = checkedVersion(bytes);
+        int version = DetectorStateBytes.checkedVersion(bytes);
         int end = bytes.length - 4;
         if (version >= FIRST_VERSION_WITH_HISTORY_HEAD) {
-            end -= 4 + historyHeadLength(bytes);
+            end -= 4 + DetectorStateBytes.historyHeadLength(bytes);
         }
         ByteBuffer in = ByteBuffer.wrap(bytes, 0, end);
         try {
@@ -286,10 +195,10 @@ public final class DetectorStateCodec {
             long resets = in.getLong();
             long last = in.getLong();
             long model = in.getLong();
-            long[] schedule = version >= FIRST_VERSION_WITH_SCHEDULE
-                    ? new long[] {in.getLong(), in.getLong(), in.getLong(), in.getLong()}
-                    : new long[] {0, 0, DetectorState.NO_TIMESTAMP, 0};
-            long[] pending = version >= FIRST_VERSION_WITH_PENDING_SWAP ? new long[] {in.getLong(), in.getLong()}
+            long[] schedule = readSchedule(in, version);
+            long[] pending = version >= FIRST_COMPACT_VERSION
+                    ? new long[] {CompactLongs.getVarint(in), CompactLongs.getVarint(in)}
+                    : version >= FIRST_VERSION_WITH_PENDING_SWAP ? new long[] {in.getLong(), in.getLong()}
                     : new long[] {TrainingSchedule.NO_PENDING_SWAP, 0};
             if (pending[0] < 0 || (pending[0] > 0) != (pending[1] > 0)) {
                 throw new BadBytesException("detector state has an impossible pending swap: through " + pending[0]
@@ -304,7 +213,16 @@ public final class DetectorStateCodec {
                         + score.channels());
             }
             double[] modelCentre = readModelCentre(in, version, score);
-            if (version >= FIRST_VERSION_WITH_INPUT_OFFSET && in.getLong() < 0) {
+            if (version >= FIRST_COMPACT_VERSION) {
+                // the input offset ends where the history head starts: its bytes must follow the model centre
+                CompactLongs.offsetBefore(bytes, end);
+                int offsetAt = end - CompactLongs.offsetLength(bytes, end);
+                if (in.position() != offsetAt) {
+                    throw new BadBytesException("detector state has " + (offsetAt - in.position())
+                            + " unexpected bytes before its input offset");
+                }
+                in.position(end);
+            } else if (version >= FIRST_VERSION_WITH_INPUT_OFFSET && in.getLong() < 0) {
                 throw new BadBytesException("detector state has a negative input offset");
             }
             if (in.position() != end) {
@@ -324,10 +242,23 @@ public final class DetectorStateCodec {
         }
     }
 
-    private static long crc(byte[] bytes, int length) {
+    static long crc(byte[] bytes, int length) {
         CRC32 crc = new CRC32();
         crc.update(bytes, 0, length);
         return crc.getValue();
+    }
+
+    /** The schedule's since-attempt, attempts, last attempt time and alert run, as format {@code version} has them. */
+    private static long[] readSchedule(ByteBuffer in, int version) {
+        if (version >= FIRST_COMPACT_VERSION) {
+            long since = CompactLongs.getVarint(in);
+            long attempts = CompactLongs.getVarint(in);
+            long last = in.getLong();
+            return new long[] {since, attempts, last, CompactLongs.getVarint(in)};
+        }
+        return version >= FIRST_VERSION_WITH_SCHEDULE
+                ? new long[] {in.getLong(), in.getLong(), in.getLong(), in.getLong()}
+                : new long[] {0, 0, DetectorState.NO_TIMESTAMP, 0};
     }
 
     /** The sections of the score state a detector state of {@code version} holds. */

@@ -1,7 +1,7 @@
 package dev.vigil.stream;
 
 import dev.vigil.BadBytesException;
-import dev.vigil.detect.DetectorStateCodec;
+import dev.vigil.detect.DetectorStateBytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -31,7 +31,7 @@ public final class AlertsOpen {
                     continue;
                 }
                 try {
-                    if (DetectorStateCodec.alertOpen(entry.value)) {
+                    if (DetectorStateBytes.alertOpen(entry.value)) {
                         open[0]++;
                     }
                 } catch (BadBytesException e) {

@@ -3,6 +3,7 @@ package dev.vigil.stream;
 import dev.vigil.BadBytesException;
 import dev.vigil.detect.DetectorConfig;
 import dev.vigil.detect.DetectorState;
+import dev.vigil.detect.DetectorStateBytes;
 import dev.vigil.detect.DetectorStateCodec;
 import dev.vigil.detect.HistoryWindow;
 import dev.vigil.lifecycle.KeyHistory;
@@ -140,7 +141,7 @@ final class DetectorStores implements KeyHistory {
         lastValueBytes = bytes.length;
         try {
             DetectorState state = DetectorStateCodec.decode(bytes);
-            loadedOffset = DetectorStateCodec.inputOffset(bytes);
+            loadedOffset = DetectorStateBytes.inputOffset(bytes);
             loadHead(key, bytes);
             String mismatch = mismatch(state);
             if (mismatch == null) {
@@ -155,7 +156,7 @@ final class DetectorStores implements KeyHistory {
 
     private void loadHead(String key, byte[] state) {
         try {
-            byte[] held = DetectorStateCodec.historyHead(state);
+            byte[] held = DetectorStateBytes.historyHead(state);
             if (held == null) {
                 head = histories.headEntry(key);
                 headEntry = head != null;
@@ -271,7 +272,7 @@ final class DetectorStores implements KeyHistory {
 
     /** The state store's value of a state with its history head, as of the event of input offset {@code offset}. */
     private byte[] value(DetectorState state, HistoryHead head, long offset) {
-        // the offset only matters to a replay: stored (8 bytes) only while states are written behind
+        // the offset only matters to a replay: stored (2 to 9 bytes) only while states are written behind
         return DetectorStateCodec.encode(state, head == null ? NO_HEAD : histories.encodeHead(head),
                 unwritten.holding() ? offset : DetectorStateCodec.NO_OFFSET);
     }
@@ -349,7 +350,7 @@ final class DetectorStores implements KeyHistory {
                 }
                 scanned++;
                 try {
-                    if (DetectorStateCodec.lastTimestamp(entry.value) < before) {
+                    if (DetectorStateBytes.lastTimestamp(entry.value) < before) {
                         idle.add(entry.key);
                     }
                 } catch (BadBytesException e) {
@@ -384,7 +385,7 @@ final class DetectorStores implements KeyHistory {
                 n++;
                 if (eventTimes) {
                     try {
-                        newest = Math.max(newest, DetectorStateCodec.lastTimestamp(state));
+                        newest = Math.max(newest, DetectorStateBytes.lastTimestamp(state));
                     } catch (BadBytesException e) {
                         // an unreadable state has no time to give
                     }

@@ -1,7 +1,7 @@
 package dev.vigil.stream;
 
 import dev.vigil.BadBytesException;
-import dev.vigil.detect.DetectorStateCodec;
+import dev.vigil.detect.DetectorStateBytes;
 import dev.vigil.detect.HistoryWindow;
 import dev.vigil.detect.HistoryWindowCodec;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -13,10 +13,10 @@ import java.util.zip.CRC32;
 
 /**
  * A key's {@link HistoryWindow} as a ring of blocks of {@value #BLOCK} readings in the history store and a small head
- * kept in the key's state value ({@link DetectorStateCodec} format 5), so that an accepted event rewrites only the
- * state value it writes anyway and writes a block every {@value #BLOCK} events, instead of rewriting the whole window
- * (32 KB when full), or writing a reading, or a head, to RocksDB and the changelog on every event. Big-endian
- * (format version 3):
+ * kept in the key's state value ({@link dev.vigil.detect.DetectorStateCodec} format 5), so that an accepted event
+ * rewrites only the state value it writes anyway and writes a block every {@value #BLOCK} events, instead of rewriting
+ * the whole window (32 KB when full), or writing a reading, or a head, to RocksDB and the changelog on every event.
+ * Big-endian (format version 3):
  * <pre>
  *   in the state value of k       head:  u8 format version (3), i32 capacity, i32 channels, i32 size,
  *                                        i32 next (the slot the next reading goes to),
@@ -75,7 +75,7 @@ final class HistoryRing {
      * @throws BadBytesException when the state value or the head does not decode
      */
     HistoryHead head(String key, byte[] state) {
-        byte[] held = state == null ? null : DetectorStateCodec.historyHead(state);
+        byte[] held = state == null ? null : DetectorStateBytes.historyHead(state);
         if (held == null) {
             return headEntry(key);
         }

@@ -34,7 +34,8 @@ class DetectorStateCodecTest {
     static final String FIXTURE_V13 = "/fixtures/detector-state-v13.bin";
     static final String FIXTURE_V14 = "/fixtures/detector-state-v14.bin";
     static final String FIXTURE_V15 = "/fixtures/detector-state-v15.bin";
-    static final String FIXTURE = "/fixtures/detector-state-v16.bin";
+    static final String FIXTURE_V16 = "/fixtures/detector-state-v16.bin";
+    static final String FIXTURE = "/fixtures/detector-state-v17.bin";
 
     /**
      * A mature one-channel state as the released fixtures hold one: the defaults without the rhythm signal, whose state
@@ -73,21 +74,21 @@ class DetectorStateCodecTest {
     @Test
     void shouldReadTheLatestEventTimeWithoutDecodingFromEveryReleasedFormatAndShape() throws IOException {
         DetectorState state = sampleState();
-        assertEquals(state.lastTimestamp(), DetectorStateCodec.lastTimestamp(DetectorStateCodec.encode(state)));
+        assertEquals(state.lastTimestamp(), DetectorStateBytes.lastTimestamp(DetectorStateCodec.encode(state)));
         assertEquals(SyntheticSeries.START + 299 * SyntheticSeries.STEP_MS, state.lastTimestamp());
         // three channels, two layers: the read skips a state's own shape
         Detector wide = new Detector(new DetectorConfig(new dev.vigil.lstm.LstmConfig(3, 6, 2, 1.0, true),
                 DetectorConfig.defaults().scoring()));
         DetectorState multi = wide.newState();
         wide.step(null, multi, new Event(1_767_225_600_123L, new double[] {1, 2, 3}));
-        assertEquals(1_767_225_600_123L, DetectorStateCodec.lastTimestamp(DetectorStateCodec.encode(multi)));
-        for (String f : List.of(FIXTURE_V1, FIXTURE_V4, FIXTURE_V9, FIXTURE_V14, FIXTURE_V15, FIXTURE)) {
+        assertEquals(1_767_225_600_123L, DetectorStateBytes.lastTimestamp(DetectorStateCodec.encode(multi)));
+        for (String f : List.of(FIXTURE_V1, FIXTURE_V4, FIXTURE_V9, FIXTURE_V14, FIXTURE_V15, FIXTURE_V16, FIXTURE)) {
             byte[] bytes = fixture(f);
-            assertEquals(DetectorStateCodec.decode(bytes).lastTimestamp(), DetectorStateCodec.lastTimestamp(bytes), f);
+            assertEquals(DetectorStateCodec.decode(bytes).lastTimestamp(), DetectorStateBytes.lastTimestamp(bytes), f);
         }
         byte[] flipped = DetectorStateCodec.encode(state);
         flipped[40] ^= 0x10;
-        assertThrows(BadBytesException.class, () -> DetectorStateCodec.lastTimestamp(flipped));
+        assertThrows(BadBytesException.class, () -> DetectorStateBytes.lastTimestamp(flipped));
     }
 
     @Test
@@ -101,7 +102,7 @@ class DetectorStateCodecTest {
             Event e = i == 200 ? new Event(events.get(i).timestamp(), new double[] {500}) : events.get(i);
             detector.step(null, state, e);
             byte[] bytes = DetectorStateCodec.encode(state, new byte[i % 7]);
-            assertEquals(state.score().alertOpen(), DetectorStateCodec.alertOpen(bytes), "event " + i);
+            assertEquals(state.score().alertOpen(), DetectorStateBytes.alertOpen(bytes), "event " + i);
             open += state.score().alertOpen() ? 1 : 0;
             closed += state.score().alertOpen() ? 0 : 1;
         }
@@ -112,12 +113,14 @@ class DetectorStateCodecTest {
         for (int i = 0; i < 200; i++) {
             double v = i == 150 ? 900 : Math.sin(i / 5.0);
             wide.step(null, multi, new Event(1_767_225_600_000L + i * 60_000L, new double[] {v, 2 * v, 3}));
-            assertEquals(multi.score().alertOpen(), DetectorStateCodec.alertOpen(DetectorStateCodec.encode(multi)));
+            assertEquals(multi.score().alertOpen(), DetectorStateBytes.alertOpen(DetectorStateCodec.encode(multi)));
+            assertEquals(multi.score().alertOpen(),
+                    DetectorStateBytes.alertOpen(DetectorStateCodec.encode(multi, new byte[i % 7], 1L << i % 60)));
         }
         for (String f : List.of(FIXTURE_V1, FIXTURE_V4, FIXTURE_V9, FIXTURE_V13, FIXTURE_V14, FIXTURE_V15,
-                FIXTURE)) {
+                FIXTURE_V16, FIXTURE)) {
             byte[] bytes = fixture(f);
-            assertEquals(DetectorStateCodec.decode(bytes).score().alertOpen(), DetectorStateCodec.alertOpen(bytes), f);
+            assertEquals(DetectorStateCodec.decode(bytes).score().alertOpen(), DetectorStateBytes.alertOpen(bytes), f);
         }
     }
 
@@ -131,9 +134,9 @@ class DetectorStateCodecTest {
     void shouldRejectUnknownVersionsTruncationAndCorruption() {
         byte[] bytes = DetectorStateCodec.encode(sampleState());
         byte[] wrongVersion = bytes.clone();
-        wrongVersion[0] = 17;
+        wrongVersion[0] = (byte) (DetectorStateCodec.FORMAT_VERSION + 1);
         assertTrue(assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(wrongVersion))
-                .getMessage().contains("version 17"));
+                .getMessage().contains("version " + (DetectorStateCodec.FORMAT_VERSION + 1)));
         assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(Arrays.copyOf(bytes, bytes.length - 7)));
         byte[] flipped = bytes.clone();
         flipped[40] ^= 0x10;
@@ -158,7 +161,7 @@ class DetectorStateCodecTest {
         java.nio.ByteBuffer.wrap(bytes).putInt(bytes.length - 8, bytes.length);
         PayloadMutations.fixChecksum(bytes);
         assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(bytes));
-        assertThrows(BadBytesException.class, () -> DetectorStateCodec.historyHead(bytes));
+        assertThrows(BadBytesException.class, () -> DetectorStateBytes.historyHead(bytes));
     }
 
     /** A released fixture's bytes, from the test resources. */

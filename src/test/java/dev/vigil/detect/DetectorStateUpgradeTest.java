@@ -101,7 +101,7 @@ class DetectorStateUpgradeTest {
         byte[] bytes = fixture(FIXTURE_V4);
         DetectorState state = DetectorStateCodec.decode(bytes);
         assertSampleState(state);
-        assertNull(DetectorStateCodec.historyHead(bytes), "a version-4 state has its history head elsewhere");
+        assertNull(DetectorStateBytes.historyHead(bytes), "a version-4 state has its history head elsewhere");
         byte[] current = DetectorStateCodec.encode(state);
         // the same state, then its count flags and drift section, and an empty history head (its length)
         assertUpgraded(bytes, current, V6_SECTION + 4);
@@ -118,12 +118,12 @@ class DetectorStateUpgradeTest {
         byte[] bytes = fixture(FIXTURE_V5);
         DetectorState state = DetectorStateCodec.decode(bytes);
         assertSampleState(state);
-        assertArrayEquals(head, DetectorStateCodec.historyHead(bytes));
+        assertArrayEquals(head, DetectorStateBytes.historyHead(bytes));
         assertFalse(state.score().counts()[0], "min, max and last of the sample are not all whole numbers");
         byte[] current = DetectorStateCodec.encode(state, head);
         // the same state, with the count flags and drift section after it
         assertUpgraded(bytes, current, V6_SECTION);
-        assertArrayEquals(head, DetectorStateCodec.historyHead(current));
+        assertArrayEquals(head, DetectorStateBytes.historyHead(current));
     }
 
     @Test
@@ -293,7 +293,7 @@ class DetectorStateUpgradeTest {
         DetectorState state = DetectorStateCodec.decode(bytes);
         assertArrayEquals(state.score().center(), state.modelCentre(),
                 "no model centre: the model's frame follows the key's level from the upgrade on");
-        byte[] head = DetectorStateCodec.historyHead(bytes);
+        byte[] head = DetectorStateBytes.historyHead(bytes);
         byte[] current = DetectorStateCodec.encode(state, head);
         assertEquals(bytes.length + 8, current.length, "written with the model centre of its one channel");
         int at = bytes.length - 8 - head.length;
@@ -327,8 +327,8 @@ class DetectorStateUpgradeTest {
         assertEquals(1.75f, state.score().hourMean()[Scorer.HOUR_BINS - 1]);
         assertEquals(DetectorStateCodec.decode(fixture(FIXTURE_V12)).score(), state.score(),
                 "the released format-12 state, its rings rounded to floats");
-        assertArrayEquals(head, DetectorStateCodec.historyHead(bytes));
-        assertEquals(0, DetectorStateCodec.historyHead(DetectorStateCodec.encode(state)).length);
+        assertArrayEquals(head, DetectorStateBytes.historyHead(bytes));
+        assertEquals(0, DetectorStateBytes.historyHead(DetectorStateCodec.encode(state)).length);
         // the decoded state, not sampleState(): its LSTM values follow the numerics (float32 since model format 3)
         assertArrayEquals(bytes, DetectorStateCodec.encode(state, head), "the codec still writes the released bytes");
     }
@@ -400,7 +400,7 @@ class DetectorStateUpgradeTest {
         DetectorState state = DetectorStateCodec.decode(bytes);
         assertSampleState(state);
         assertEquals(coldStart, state.coldStart(), "on the shared model (cold start) as the fixture's key was");
-        assertArrayEquals(head, DetectorStateCodec.historyHead(bytes));
+        assertArrayEquals(head, DetectorStateBytes.historyHead(bytes));
         return DetectorStateCodec.encode(state, head);
     }
 

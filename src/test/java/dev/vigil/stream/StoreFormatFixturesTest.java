@@ -1,5 +1,6 @@
 package dev.vigil.stream;
 
+import dev.vigil.detect.DetectorStateBytes;
 import dev.vigil.detect.DetectorStateCodec;
 import dev.vigil.detect.HistoryWindow;
 import dev.vigil.detect.HistoryWindowCodec;
@@ -65,7 +66,7 @@ class StoreFormatFixturesTest {
         // detector-state-v5.bin (DetectorStateCodecTest) holds history-head-v3.bin beside its state
         byte[] state = fixture("detector-state-v5.bin");
         byte[] head = fixture("history-head-v3.bin");
-        assertArrayEquals(head, DetectorStateCodec.historyHead(state));
+        assertArrayEquals(head, DetectorStateBytes.historyHead(state));
         KeyValueStore<String, byte[]> blocks = HistoryRingTest.store();
         blocks.put(HistoryRing.blockKey("pump-1", 0), fixture("history-block-v3.bin"));
         blocks.put(HistoryRing.headKey("pump-1"), new byte[] {1, 2, 3});

@@ -6,6 +6,7 @@ import dev.vigil.detect.DetectorConfig;
 import dev.vigil.score.ScoringConfigs;
 import dev.vigil.detect.DetectorResult;
 import dev.vigil.detect.DetectorState;
+import dev.vigil.detect.DetectorStateBytes;
 import dev.vigil.detect.DetectorStateCodec;
 import dev.vigil.detect.Event;
 import dev.vigil.detect.HistoryWindow;
@@ -158,7 +159,7 @@ class StoredStateTopologyTest {
             expected.append(last.timestamp(), last.values());
             assertEquals(null, histories.get(HistoryRing.headKey(KEY)), "the head moved into the state value");
             assertEquals(HistoryRing.FORMAT_VERSION,
-                    HistoryHead.decode(DetectorStateCodec.historyHead(vigil.storedState(KEY))).version());
+                    HistoryHead.decode(DetectorStateBytes.historyHead(vigil.storedState(KEY))).version());
             assertArrayEquals(HistoryWindowCodec.encode(expected), vigil.history(KEY));
             for (int i = 0; i < 40; i++) {
                 assertEquals(null, histories.get(HistoryRing.legacySlotKey(KEY, i)), "format-2 entry " + i + " deleted");

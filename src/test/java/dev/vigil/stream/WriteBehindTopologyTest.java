@@ -1,6 +1,7 @@
 package dev.vigil.stream;
 
 import dev.vigil.config.AppConfig;
+import dev.vigil.detect.DetectorStateBytes;
 import dev.vigil.detect.DetectorStateCodec;
 import dev.vigil.lifecycle.TrainingRequests;
 import dev.vigil.lstm.ModelCodec;
@@ -69,7 +70,7 @@ class WriteBehindTopologyTest {
             for (String key : KEYS) {
                 byte[] stored = vigil.storedState(key);
                 assertEquals(DetectorStateCodec.VERSION_WITHOUT_OFFSET, stored[0], "no offset kept: 8 bytes less");
-                assertEquals(DetectorStateCodec.NO_OFFSET, DetectorStateCodec.inputOffset(stored));
+                assertEquals(DetectorStateCodec.NO_OFFSET, DetectorStateBytes.inputOffset(stored));
             }
             assertNull(replayFrom(vigil), "no replay offset when every event writes");
         }
@@ -84,7 +85,7 @@ class WriteBehindTopologyTest {
                 latest[i % KEYS.length] = offset;
                 for (int k = 0; k < KEYS.length; k++) {
                     byte[] stored = states.get(KEYS[k]);
-                    long at = stored == null ? DetectorStateCodec.NO_OFFSET : DetectorStateCodec.inputOffset(stored);
+                    long at = stored == null ? DetectorStateCodec.NO_OFFSET : DetectorStateBytes.inputOffset(stored);
                     if (at != written[k]) {
                         writes[k]++;
                         written[k] = at;
@@ -114,7 +115,7 @@ class WriteBehindTopologyTest {
             long forget = vigil.send(VigilDriver.utf8(KEYS[0]), null, T0, ForgetRequests.headers("test"));
             assertNull(states.get(KEYS[0]));
             for (int k = 1; k < KEYS.length; k++) {
-                assertEquals(latest[k], DetectorStateCodec.inputOffset(states.get(KEYS[k])), "written at the request");
+                assertEquals(latest[k], DetectorStateBytes.inputOffset(states.get(KEYS[k])), "written at the request");
             }
             assertEquals(forget + 1, replayFrom(vigil));
         }
@@ -168,7 +169,7 @@ class WriteBehindTopologyTest {
             long swapped = send(vigil, 91);
             byte[] stored = vigil.storedState(KEYS[1]);
             assertNotNull(stored, "its re-warm onto the new model is written with its event");
-            assertEquals(swapped, DetectorStateCodec.inputOffset(stored));
+            assertEquals(swapped, DetectorStateBytes.inputOffset(stored));
             assertEquals(1, DetectorStateCodec.decode(stored).modelVersion());
         }
     }
@@ -188,7 +189,7 @@ class WriteBehindTopologyTest {
             assertNull(vigil.storedState(KEYS[0]), "not yet");
             vigil.driver.advanceWallClockTime(java.time.Duration.ofMillis(10_000));
             for (int k = 0; k < KEYS.length; k++) {
-                assertEquals(last - (KEYS.length - 1 - k), DetectorStateCodec.inputOffset(vigil.storedState(KEYS[k])),
+                assertEquals(last - (KEYS.length - 1 - k), DetectorStateBytes.inputOffset(vigil.storedState(KEYS[k])),
                         "written by the task's check after " + WriteBehind.MAX_HELD_MS + " ms");
             }
             assertEquals(last + 1, replayFrom(vigil), "every event written: the replay offset after the latest");
@@ -215,13 +216,13 @@ class WriteBehindTopologyTest {
                 byte[] stored = vigil.storedState(KEYS[k]);
                 assertNotNull(stored, KEYS[k] + " written");
                 assertNull(held.value(0, KEYS[k]), "and no longer held");
-                assertEquals(k == 0 ? next : next - KEYS.length + k, DetectorStateCodec.inputOffset(stored),
+                assertEquals(k == 0 ? next : next - KEYS.length + k, DetectorStateBytes.inputOffset(stored),
                         "with its latest event's offset");
             }
             for (int i = 31; i < 40; i++) {
                 long offset = send(vigil, i);
                 byte[] stored = vigil.storedState(KEYS[i % KEYS.length]);
-                assertEquals(offset, DetectorStateCodec.inputOffset(stored), "from then on written at its event");
+                assertEquals(offset, DetectorStateBytes.inputOffset(stored), "from then on written at its event");
                 assertNull(held.value(0, KEYS[i % KEYS.length]));
             }
         }

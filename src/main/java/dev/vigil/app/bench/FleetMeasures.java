@@ -1,7 +1,7 @@
 package dev.vigil.app.bench;
 
 import dev.vigil.BadBytesException;
-import dev.vigil.detect.DetectorStateCodec;
+import dev.vigil.detect.DetectorStateBytes;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
@@ -47,7 +47,7 @@ final class FleetMeasures {
     /** Bytes of the history head a state value holds (0 when it is not a state value of format 5 or later). */
     static int historyHeadBytes(byte[] value) {
         try {
-            byte[] head = DetectorStateCodec.historyHead(value);
+            byte[] head = DetectorStateBytes.historyHead(value);
             return head == null ? 0 : head.length;
         } catch (BadBytesException e) {
             return 0;
