@@ -24,12 +24,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class DecodedStates extends DecodedCache<DecodedStates.Key, DecodedStates.Held> {
     /**
-     * Heap of an entry besides the state: the map node, the clock's slot, the key and records. With {@link
-     * #STATE_HEAP_PER_STORED_BYTE} it estimates 1,810 bytes for the default state of 891 stored bytes (H=32, one
-     * channel, a mature key), where 1,670 are measured per decoded state (5,000 decoded, heap after GC) plus about
-     * 170 of entry.
+     * Heap of an entry besides the state: the map node, the clock's slot, the key and records, and the room of its
+     * history head's open block beyond the readings stored (a head is updated in place, with room for a block: 512
+     * bytes at one channel, half of it stored on average). With {@link #STATE_HEAP_PER_STORED_BYTE} it estimated
+     * 1,810 bytes for the default state of 891 stored bytes (H=32, one channel, a mature key), where 1,670 were
+     * measured per decoded state (5,000 decoded, heap after GC) plus about 170 of entry, before the open block's room.
      */
-    static final long ENTRY_OVERHEAD_BYTES = 384;
+    static final long ENTRY_OVERHEAD_BYTES = 384 + 256;
     /** Estimated heap per byte of the stored value (state and history head): 1.6. */
     static final double STATE_HEAP_PER_STORED_BYTE = 1.6;
 

@@ -18,11 +18,88 @@ import static dev.vigil.stream.HistoryRing.readingBytes;
 
 /**
  * A {@link HistoryRing}'s stored head (kept in the key's state value): the ring's shape and position, its format,
- * and (format 3) the open block's readings as stored.
- *
- * @param pending the encoded readings of slots {@code blockStart(next) .. next-1} (empty for format 2)
+ * and (format 3) the open block's readings as stored. A key's head is updated in place as readings are appended
+ * ({@link HistoryRing#append}), as its {@link dev.vigil.detect.DetectorState} is stepped in place: an event allocates
+ * no new head, and the objects a key keeps between its events (in the old generation, for a large fleet) take no new
+ * reference at each event. Not thread-safe: the task that owns the key changes it, under the lock its queries take.
  */
-record HistoryHead(int capacity, int channels, int size, int next, int version, byte[] pending) {
+final class HistoryHead {
+    private final int capacity;
+    private final int channels;
+    private final int version;
+    private int size;
+    private int next;
+    /** The open block's readings as stored, in its first {@link #pendingLength} bytes; room for a block (format 3). */
+    private final byte[] pending;
+    private int pendingLength;
+
+    /**
+     * @param pending the encoded readings of slots {@code blockStart(next) .. next-1} (empty for format 2), copied
+     */
+    HistoryHead(int capacity, int channels, int size, int next, int version, byte[] pending) {
+        this.capacity = capacity;
+        this.channels = channels;
+        this.size = size;
+        this.next = next;
+        this.version = version;
+        int room = version == FORMAT_VERSION ? BLOCK * readingBytes(channels) : 0;
+        this.pending = Arrays.copyOf(pending, Math.max(room, pending.length));
+        this.pendingLength = pending.length;
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
+    int channels() {
+        return channels;
+    }
+
+    /** Readings in the ring. */
+    int size() {
+        return size;
+    }
+
+    /** The slot the next reading goes to. */
+    int next() {
+        return next;
+    }
+
+    int version() {
+        return version;
+    }
+
+    /** The encoded readings of slots {@code blockStart(next) .. next-1} (a copy). */
+    byte[] pending() {
+        return Arrays.copyOf(pending, pendingLength);
+    }
+
+    /** The open block's readings in place: valid to {@link #pendingLength}; for reading only. */
+    byte[] pendingBytes() {
+        return pending;
+    }
+
+    int pendingLength() {
+        return pendingLength;
+    }
+
+    /**
+     * Counts one reading of {@code readingBytes} bytes, just encoded at the open block's end ({@link #pendingBytes} at
+     * {@link #pendingLength}; format 3), and moves the position on; returns whether it completed the block, whose
+     * readings are then the first {@link #pendingLength} bytes until {@link #closeBlock}.
+     */
+    boolean appended(int readingBytes) {
+        pendingLength += readingBytes;
+        next = (next + 1) % capacity;
+        size = Math.min(size + 1, capacity);
+        return next % BLOCK == 0;
+    }
+
+    /** Empties the open block, once the readings it completed are stored. */
+    void closeBlock() {
+        pendingLength = 0;
+    }
+
     /** Slot of the i-th oldest reading. */
     int slot(int i) {
         return Math.floorMod(next - size + i, capacity);
@@ -41,24 +118,35 @@ record HistoryHead(int capacity, int channels, int size, int next, int version, 
     @Override
     public boolean equals(Object o) {
         return o instanceof HistoryHead h && capacity == h.capacity && channels == h.channels && size == h.size
-                && next == h.next && version == h.version && Arrays.equals(pending, h.pending);
+                && next == h.next && version == h.version
+                && Arrays.equals(pending, 0, pendingLength, h.pending, 0, h.pendingLength);
     }
 
     @Override
     public int hashCode() {
-        return 31 * Objects.hash(capacity, channels, size, next, version) + Arrays.hashCode(pending);
+        int bytes = 1;
+        for (int i = 0; i < pendingLength; i++) {
+            bytes = 31 * bytes + pending[i];
+        }
+        return 31 * Objects.hash(capacity, channels, size, next, version) + bytes;
     }
 
     @Override
     public String toString() {
         return "HistoryHead[capacity=" + capacity + ", channels=" + channels + ", size=" + size + ", next=" + next
-                + ", version=" + version + ", pending=" + pending.length + " bytes]";
+                + ", version=" + version + ", pending=" + pendingLength + " bytes]";
     }
 
     /** The head's stored form (format 3), checksummed with {@code crc} (reset first). */
     static byte[] encode(CRC32 crc, int capacity, int channels, int size, int next, byte[] pending) {
-        ByteBuffer out = ByteBuffer.allocate(HEAD_FIXED_BYTES + pending.length + Integer.BYTES);
-        out.put((byte) FORMAT_VERSION).putInt(capacity).putInt(channels).putInt(size).putInt(next).put(pending);
+        return encode(crc, capacity, channels, size, next, pending, pending.length);
+    }
+
+    /** The head's stored form (format 3) with the first {@code length} bytes of {@code pending}. */
+    static byte[] encode(CRC32 crc, int capacity, int channels, int size, int next, byte[] pending, int length) {
+        ByteBuffer out = ByteBuffer.allocate(HEAD_FIXED_BYTES + length + Integer.BYTES);
+        out.put((byte) FORMAT_VERSION).putInt(capacity).putInt(channels).putInt(size).putInt(next)
+                .put(pending, 0, length);
         crc.reset();
         crc.update(out.array(), 0, out.position());
         out.putInt((int) crc.getValue());

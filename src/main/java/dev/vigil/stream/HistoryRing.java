@@ -161,7 +161,7 @@ final class HistoryRing {
             if (head.version() == LEGACY_VERSION) {
                 timestamp = decodeLegacyReading(reads.get(legacySlotKey(key, slot)), slot, reading);
             } else if (slot >= openStart && slot < head.next()) {
-                timestamp = decodeReading(head.pending(), (slot - openStart) * readingBytes, reading);
+                timestamp = decodeReading(head.pendingBytes(), (slot - openStart) * readingBytes, reading);
             } else {
                 int b = slot / BLOCK;
                 if (b != loadedBlock) {
@@ -176,27 +176,23 @@ final class HistoryRing {
     }
 
     /**
-     * Appends one reading to the ring {@code head} describes (the key's current one, in format 3): writes the block
-     * when the reading completes it.
+     * Appends one reading to the ring {@code head} describes (the key's current one, in format 3), updating the head in
+     * place: writes the block when the reading completes it.
      *
-     * @return the ring's head now, for the caller to save in the key's state value
+     * @return {@code head}, for the caller to save in the key's state value
      */
     HistoryHead append(String key, HistoryHead head, long timestamp, double[] reading) {
         if (head.version() != FORMAT_VERSION) {
             throw new IllegalArgumentException("only a format " + FORMAT_VERSION + " ring is appended to, got "
                     + head.version());
         }
-        int readingBytes = readingBytes(head.channels());
-        int held = head.pending().length;
-        byte[] pending = Arrays.copyOf(head.pending(), held + readingBytes);
-        encodeReading(pending, held, timestamp, reading);
-        int next = (head.next() + 1) % head.capacity();
-        int size = Math.min(head.size() + 1, head.capacity());
-        if (next % BLOCK == 0) {
-            store.put(blockKey(key, head.next() / BLOCK), block(pending));
-            pending = new byte[0];
+        int block = head.next() / BLOCK;
+        encodeReading(head.pendingBytes(), head.pendingLength(), timestamp, reading);
+        if (head.appended(readingBytes(head.channels()))) {
+            store.put(blockKey(key, block), block(head.pendingBytes(), head.pendingLength()));
+            head.closeBlock();
         }
-        return new HistoryHead(head.capacity(), head.channels(), size, next, FORMAT_VERSION, pending);
+        return head;
     }
 
     /**
@@ -223,7 +219,7 @@ final class HistoryRing {
                 window.copyReading(first + j, reading);
                 encodeReading(readings, j * readingBytes, window.timestamp(first + j), reading);
             }
-            store.put(blockKey(key, b), block(readings));
+            store.put(blockKey(key, b), block(readings, readings.length));
         }
         byte[] pending = new byte[size == capacity ? 0 : (size - openStart) * readingBytes];
         for (int slot = openStart; size < capacity && slot < size; slot++) {
@@ -283,7 +279,8 @@ final class HistoryRing {
 
     /** The head's stored form (format 3). */
     byte[] encodeHead(HistoryHead head) {
-        return encodeHead(head.capacity(), head.channels(), head.size(), head.next(), head.pending());
+        return HistoryHead.encode(crc, head.capacity(), head.channels(), head.size(), head.next(), head.pendingBytes(),
+                head.pendingLength());
     }
 
     byte[] encodeHead(int capacity, int channels, int size, int next, byte[] pending) {
@@ -291,10 +288,11 @@ final class HistoryRing {
     }
 
 
-    private static byte[] block(byte[] readings) {
-        byte[] block = new byte[1 + readings.length];
+    /** A stored block of the first {@code length} bytes of {@code readings}. */
+    private static byte[] block(byte[] readings, int length) {
+        byte[] block = new byte[1 + length];
         block[0] = (byte) FORMAT_VERSION;
-        System.arraycopy(readings, 0, block, 1, readings.length);
+        System.arraycopy(readings, 0, block, 1, length);
         return block;
     }
 

@@ -117,8 +117,14 @@ final class WriteBehind {
             held.put(key, u);
         }
         u.offset = offset;
-        u.state = state;
-        u.head = head;
+        // a key's state and head are updated in place: stores only when they are new objects (a reference stored in
+        // an old-generation object at every event is a card G1 scans at every young collection)
+        if (u.state != state) {
+            u.state = state;
+        }
+        if (u.head != head) {
+            u.head = head;
+        }
         if (added && bound.held(u.bytes)) {
             // the instance's held states over their bound: this task's oldest written until within it, or until it
             // holds none (the key just held included: it is then written with its event)

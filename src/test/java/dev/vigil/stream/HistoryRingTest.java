@@ -26,6 +26,7 @@ import java.util.zip.CRC32;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,6 +83,24 @@ class HistoryRingTest {
                     "after " + t);
         }
         assertEquals(HistoryRing.blocks(70), 3);
+    }
+
+    @Test
+    void shouldUpdateTheHeadInPlaceAsItsStoredFormWouldRead() {
+        // an event allocates no head: append returns the same object, which at every step equals the head its stored
+        // form decodes to (over block boundaries, where its open block empties, and laps)
+        HistoryRing ring = new HistoryRing(store());
+        HistoryHead head = HistoryHead.empty(70, 2);
+        for (int t = 0; t < 3 * 70; t++) {
+            HistoryHead after = ring.append("k", head, t, new double[] {t, -t});
+            assertSame(head, after, "after " + t);
+            byte[] stored = ring.encodeHead(head);
+            HistoryHead decoded = HistoryHead.decode(stored);
+            assertEquals(decoded, head, "after " + t);
+            assertEquals(decoded.hashCode(), head.hashCode());
+            assertArrayEquals(decoded.pending(), head.pending());
+            assertArrayEquals(stored, ring.encodeHead(decoded));
+        }
     }
 
     @Test
