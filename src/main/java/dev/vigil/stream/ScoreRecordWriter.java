@@ -163,15 +163,17 @@ public final class ScoreRecordWriter {
 
     /** As the generator: the shortest text that reads back to the same bits, NaN and the infinities quoted. */
     private void appendDouble(double v) {
-        // the text is ASCII: its ISO-8859-1 bytes are a copy of the string's own
-        byte[] text = NumberOutput.toString(v, true).getBytes(StandardCharsets.ISO_8859_1);
+        String text = NumberOutput.toString(v, true);
         boolean quoted = NumberOutput.notFinite(v);
-        room(text.length + 2);
+        room(text.length() + 2);
         if (quoted) {
             buffer[length++] = '"';
         }
-        System.arraycopy(text, 0, buffer, length, text.length);
-        length += text.length;
+        // the text is ASCII: each char is its byte (copied, not encoded into an array of its own: seven doubles an
+        // event made that copy a sixth of what a stream thread allocated)
+        for (int i = 0; i < text.length(); i++) {
+            buffer[length++] = (byte) text.charAt(i);
+        }
         if (quoted) {
             buffer[length++] = '"';
         }
