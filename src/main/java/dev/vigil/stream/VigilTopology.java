@@ -166,9 +166,13 @@ public final class VigilTopology {
         DetectorConfig effective = detectorConfig(topology, detector, retrain);
         StreamsBuilder builder = streamsProperties == null ? new StreamsBuilder()
                 : new StreamsBuilder(new org.apache.kafka.streams.TopologyConfig(new StreamsConfig(streamsProperties)));
-        // cached: a key's state (with its history head) is rewritten on every event, and the cache sends only its last
-        // value of a commit interval to RocksDB and the changelog
-        builder.addStateStore(keyStore(names.stateStore()));
+        long behind = replayEvents(topology, retrain, replayEvents);
+        // cached when every event writes its key's state (with its history head): the cache sends only its last value
+        // of a commit interval to RocksDB and the changelog. Not cached when states are written behind: the detector
+        // already folds a key's events into one write per replayEvents offsets (a key seldom writes twice in a
+        // commit), and the cache's entries only cost its tree and copies (bench fleet at 100,000 keys: 6.0 against
+        // 6.2-6.4 µs of stream thread an event, 138,000-140,000 against 129,000 events/s; performance.md, Fleet)
+        builder.addStateStore(behind > 0 ? uncachedKeyStore(names.stateStore()) : keyStore(names.stateStore()));
         // not cached: a block is written once, when its 32nd reading arrives, and read only to re-warm or train; in
         // Streams' record cache (shared by the thread's stores) the blocks piled up and crowded out the states
         builder.addStateStore(uncachedKeyStore(names.historyStore()));
@@ -193,7 +197,6 @@ public final class VigilTopology {
                     .repartition(Repartitioned.<String, byte[]>as(names.repartition())
                             .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()));
         }
-        long behind = replayEvents(topology, retrain, replayEvents);
         InputReplay input = streamsProperties == null ? null : new KafkaInputReplay(streamsProperties);
         events.<String, byte[]>process(() -> new DetectorProcessor(topology, effective, retrain, training, decoded,
                         changes, states, keys, behind, input, held),
