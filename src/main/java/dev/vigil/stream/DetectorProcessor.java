@@ -57,8 +57,6 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     /** Bad records of one reason logged at WARN before switching to one in {@link #WARN_EVERY}. */
     public static final int WARN_FIRST = 10;
     public static final int WARN_EVERY = 1000;
-    /** At most one line a task per this much wall time tells of the trainings run in line on its stream thread. */
-    static final long IN_LINE_LOG_EVERY_MS = 60_000;
     private static final Logger LOG = LoggerFactory.getLogger(DetectorProcessor.class);
 
     private final TopologyNames names;
@@ -103,14 +101,11 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     private Sensor swaps;
     private Sensor replayed;
     private Sensor trainingRequested;
-    private Sensor trainedInLine;
+    private InLineTrainings trainedInLine;
     private Sensor scoreLatency;
     private Sensor expired;
     private Sensor deleted;
     private StreamModels models;
-    /** Trainings run in line since the last line that told of them, and when that was (wall ms; none yet: MIN). */
-    private long inLineUntold;
-    private long inLineToldAt = Long.MIN_VALUE;
 
     /**
      * @param detector    the detector settings with the topology's channel count and lateness applied
@@ -175,7 +170,8 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         swaps = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.MODEL_SWAPS);
         replayed = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.EVENTS_REPLAYED);
         trainingRequested = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.TRAINING_REQUESTED);
-        trainedInLine = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.TRAINED_IN_LINE);
+        trainedInLine = new InLineTrainings(VigilMetrics.counter(context.metrics(), topology,
+                VigilMetrics.TRAINED_IN_LINE), context.taskId().toString());
         scoreLatency = VigilMetrics.latency(context.metrics(), topology, VigilMetrics.SCORE);
         Sensor discarded = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.STATE_DISCARDED);
         Detector fresh = new Detector(config);
@@ -193,7 +189,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         boolean trainsShared = partition == 0;
         models = new StreamModels(cache, training instanceof TopologyTrainer t ? t : null, partition, this::publish);
         lifecycle = new KeyLifecycle(config, retrain, trainsShared, stores, models, training);
-        long newest = stores.countKeys(idleExpiryMs > 0);
+        long newest = stores.scans().countKeys(idleExpiryMs > 0);
         replayFrom = stores.replayFrom();
         if (replayEvents > 0) {
             heldTask = held.register(partition, stores);
@@ -303,7 +299,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
             return;
         }
         long before = now - idleExpiryMs;
-        List<String> idle = stores.idleKeys(before);
+        List<String> idle = stores.scans().idleKeys(before);
         if (!idle.isEmpty()) {
             // every state written first: no replay after this point runs a forgotten key's earlier events again
             stores.writeAll(lastOffset + 1);
@@ -315,7 +311,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         }
         if (!idle.isEmpty()) {
             LOG.info("forgot {} of {} key(s) of task {} with no event for keyIdleExpiryMs {} (latest event before {})",
-                    idle.size(), stores.scanned(), context.taskId(), idleExpiryMs,
+                    idle.size(), stores.scans().scanned(), context.taskId(), idleExpiryMs,
                     java.time.Instant.ofEpochMilli(before));
         }
     }
@@ -378,7 +374,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
             trainingRequested.record();
         }
         if (done.trainedInLine()) {
-            trainedInLine(key);
+            trainedInLine.record(key, context.currentSystemTimeMs());
         }
         emit(key, record.timestamp(), done.result());
         stores.saveState(key, state, offset, context.currentSystemTimeMs(), done);
@@ -412,34 +408,13 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         new TaskReplay(parser, stores, lifecycle, context::currentSystemTimeMs, (key, done, event) -> {
             replayed.record();
             if (done.trainedInLine()) {
-                trainedInLine(key);
+                trainedInLine.record(key, context.currentSystemTimeMs());
             }
             scoredAt(event.timestamp());
         }).run(input, context.taskId().toString(), metadata.topic(), metadata.partition(), from, to);
         if (replayEvents == 0) {
             stores.writeAll(to);
         }
-    }
-
-    /**
-     * Counts a training the key ran in line on the stream thread, and tells of them at most once a minute: each one
-     * held every key of the task while it trained, which a live fleet should not see.
-     */
-    private void trainedInLine(String key) {
-        trainedInLine.record();
-        inLineUntold++;
-        long now = context.currentSystemTimeMs();
-        if (inLineToldAt != Long.MIN_VALUE && now - inLineToldAt < IN_LINE_LOG_EVERY_MS) {
-            return;
-        }
-        LOG.info("task {}: {} model training(s) ran in line on the stream thread{} (latest: key '{}'): the trainer had"
-                + " not delivered them by their keys' swap points (swapDelayEvents), so the task's events waited."
-                + " Expected in a backfill; in a live stream raise trainer.threads or retrainInterval, and for a fleet"
-                + " deployed at once set retrain.firstSpreadEvents (docs/retraining.md, Sizing)", context.taskId(),
-                inLineUntold, inLineToldAt == Long.MIN_VALUE ? "" : " in the last " + (now - inLineToldAt) / 1000
-                        + " s", key);
-        inLineUntold = 0;
-        inLineToldAt = now;
     }
 
     @Override

@@ -10,14 +10,10 @@ import dev.vigil.lifecycle.KeyHistory;
 import dev.vigil.lifecycle.KeyOutcome;
 import dev.vigil.score.ScoreState;
 import org.apache.kafka.common.metrics.Sensor;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -68,11 +64,10 @@ final class DetectorStores implements KeyHistory {
     /** This detector's id in {@link #decoded}: its entries are valid while it runs its task. */
     private final long owner = DecodedStates.newOwner();
     private long discards;
-    /** Keys the last {@link #idleKeys} scan read. */
-    private long scanned;
+    private final StateScans scans;
     /** The loaded key had no stored state: its first save adds a key to {@link #keysHeld}. */
     private boolean loadedNew;
-    /** Keys whose state the store holds: counted by {@link #countKeys}, then moved by saves and deletes. */
+    /** Keys whose state the store holds: counted by {@link StateScans#countKeys}, then moved by saves and deletes. */
     private final AtomicLong keysHeld;
     /** The states saved and not written yet (none unless written behind). */
     private final WriteBehind unwritten;
@@ -111,6 +106,7 @@ final class DetectorStores implements KeyHistory {
         this.historySize = historySize;
         this.discarded = discarded;
         this.keysHeld = keysHeld;
+        this.scans = new StateScans(states, unwritten, keysHeld);
     }
 
     /** The key's state, and (held until its state is saved) its history head. */
@@ -335,70 +331,9 @@ final class DetectorStores implements KeyHistory {
         }
     }
 
-    /**
-     * The keys whose latest event time is before {@code before}, from every state the store holds (a state that does
-     * not decode is left to be restarted at its key's next event). Reads the whole store: for a scan now and then.
-     */
-    List<String> idleKeys(long before) {
-        List<String> idle = new ArrayList<>();
-        scanned = 0;
-        try (KeyValueIterator<String, byte[]> all = states.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, byte[]> entry = all.next();
-                if (entry.key.equals(WriteBehind.REPLAY_FROM) || unwritten.get(entry.key) != null) {
-                    continue;
-                }
-                scanned++;
-                try {
-                    if (DetectorStateBytes.lastTimestamp(entry.value) < before) {
-                        idle.add(entry.key);
-                    }
-                } catch (BadBytesException e) {
-                    // not judged: the key restarts at its next event as any unreadable state does
-                }
-            }
-        }
-        for (var e : unwritten.entries()) {
-            scanned++;
-            if (e.getValue().state.lastTimestamp() < before) {
-                idle.add(e.getKey());
-            }
-        }
-        return idle;
-    }
-
-    /**
-     * A task's start, in one scan: counts the keys whose state the store holds (the count then moves with saves and
-     * deletes) and, with {@code eventTimes}, returns the latest event time among them, where the task's clock for idle
-     * keys starts; {@link Long#MIN_VALUE} without it, or when no state decodes.
-     */
-    long countKeys(boolean eventTimes) {
-        long n = 0;
-        long newest = Long.MIN_VALUE;
-        try (KeyValueIterator<String, byte[]> all = states.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, byte[]> entry = all.next();
-                if (entry.key.equals(WriteBehind.REPLAY_FROM)) {
-                    continue;
-                }
-                byte[] state = entry.value;
-                n++;
-                if (eventTimes) {
-                    try {
-                        newest = Math.max(newest, DetectorStateBytes.lastTimestamp(state));
-                    } catch (BadBytesException e) {
-                        // an unreadable state has no time to give
-                    }
-                }
-            }
-        }
-        keysHeld.set(n);
-        return newest;
-    }
-
-    /** Keys the last {@link #idleKeys} scan read (those it found idle among them). */
-    long scanned() {
-        return scanned;
+    /** The scans of this task's state store (idle keys, the count of keys at a start). */
+    StateScans scans() {
+        return scans;
     }
 
     /**

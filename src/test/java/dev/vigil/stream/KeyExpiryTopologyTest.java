@@ -265,13 +265,13 @@ class KeyExpiryTopologyTest {
                     vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.historyStore()), DETECTOR, () -> null,
                     RETRAIN.historySize(), new org.apache.kafka.common.metrics.Metrics().sensor("discarded"),
                     new DecodedStates(1 << 20), held);
-            assertEquals(Long.MIN_VALUE, stores.countKeys(true));
+            assertEquals(Long.MIN_VALUE, stores.scans().countKeys(true));
             vigil.send(GONE, StreamFixtures.single(T0 + 5 * MINUTE, 1.0), T0);
             vigil.send(ALIVE, StreamFixtures.single(T0 + 3 * MINUTE, 1.0), T0);
-            assertEquals(T0 + 5 * MINUTE, stores.countKeys(true));
+            assertEquals(T0 + 5 * MINUTE, stores.scans().countKeys(true));
             assertEquals(2, held.get(), "and counts the keys");
-            assertEquals(List.of(ALIVE), stores.idleKeys(T0 + 4 * MINUTE));
-            assertEquals(2, stores.scanned());
+            assertEquals(List.of(ALIVE), stores.scans().idleKeys(T0 + 4 * MINUTE));
+            assertEquals(2, stores.scans().scanned());
         }
     }
 }

@@ -207,7 +207,7 @@ class LifecycleTopologyTest {
     void shouldTellOfTrainingsRunInLineAtMostOnceAMinute() {
         RetrainConfig retrain = retrain(RetrainConfig.PER_KEY);
         ch.qos.logback.classic.Logger logger =
-                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(DetectorProcessor.class);
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(InLineTrainings.class);
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
                 new ch.qos.logback.core.read.ListAppender<>();
         appender.start();
