@@ -77,7 +77,8 @@ class CrashRecoveryIT {
             // the dashboard's plain consumer refuses group.protocol=streams
             extra.put("http.enabled", "false");
         }
-        Path config = w.writeConfig(tmp, broker.bootstrapServers(), stateDir, freePort(), instanceId, extra);
+        int httpPort = freePort();
+        Path config = w.writeConfig(tmp, broker.bootstrapServers(), stateDir, httpPort, instanceId, extra);
         Path logback = tmp.resolve("logback.xml");
         Path log = w.prepareChild(broker.bootstrapServers(), stateDir, logback);
 
@@ -89,7 +90,11 @@ class CrashRecoveryIT {
         List<CrashLoop.Kill> done = loop.killAndRestart(kills);
         producing.join();
         CrashOutcome o = CrashOutcome.read(broker.bootstrapServers(), w, Duration.ofMinutes(3));
+        // every event is scored, so the last child's tasks have all replayed: its counter against its own log lines
+        // (read once it stopped, which flushes them)
+        double replayedCounted = behind(settings) ? counted(httpPort, "vigil_events_replayed_total") : 0;
         loop.stop();
+        long replayedLogged = behind(settings) ? replayedByLastChild(log) : 0;
         print(w, o, done, firstReadyMs, (System.nanoTime() - started) / 1_000_000_000);
 
         assertEquals(0, o.duplicates, "events scored twice");
@@ -110,7 +115,46 @@ class CrashRecoveryIT {
             replays.forEach(l -> System.out.println("  " + l));
             assertTrue(replays.stream().anyMatch(l -> !l.contains("replayed 0 event")),
                     "restarts should have run events their keys' written states did not hold: " + replays);
+            System.out.printf("  the last child: %d replayed event(s) logged, %.0f counted%n", replayedLogged,
+                    replayedCounted);
+            assertEquals(replayedLogged, replayedCounted, 0.0,
+                    "vigil_events_replayed_total of the last child counts the events its tasks logged as replayed");
         }
+    }
+
+    /** The events the tasks of the log's last child said they replayed ({@code replayed N event(s)}). */
+    private static long replayedByLastChild(Path log) throws IOException {
+        List<String> lines = java.nio.file.Files.readAllLines(log);
+        int start = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("=== child ") && lines.get(i).endsWith(" started")) {
+                start = i;
+            }
+        }
+        java.util.regex.Pattern said = java.util.regex.Pattern.compile(
+                "TaskReplay - task \\S+: replayed (\\d+) event");
+        long sum = 0;
+        for (String line : lines.subList(start, lines.size())) {
+            java.util.regex.Matcher m = said.matcher(line);
+            if (m.find()) {
+                sum += Long.parseLong(m.group(1));
+            }
+        }
+        return sum;
+    }
+
+    /** The sum of every series of counter {@code family} in the instance's {@code /metrics}. */
+    private static double counted(int port, String family) {
+        double sum = 0;
+        boolean found = false;
+        for (String line : HttpProbe.get(port, "/metrics").body().split("\n")) {
+            if (line.startsWith(family + "{") || line.startsWith(family + " ")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                found = true;
+            }
+        }
+        assertTrue(found, "no " + family + " in /metrics of port " + port);
+        return sum;
     }
 
     /** Whether the child writes states behind their events. */
