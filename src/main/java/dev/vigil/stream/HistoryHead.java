@@ -37,14 +37,20 @@ final class HistoryHead {
      * @param pending the encoded readings of slots {@code blockStart(next) .. next-1} (empty for format 2), copied
      */
     HistoryHead(int capacity, int channels, int size, int next, int version, byte[] pending) {
+        this(capacity, channels, size, next, version, pending, 0, pending.length);
+    }
+
+    /** As above, the open block's readings the {@code length} bytes of {@code from} at {@code at}, copied. */
+    private HistoryHead(int capacity, int channels, int size, int next, int version, byte[] from, int at, int length) {
         this.capacity = capacity;
         this.channels = channels;
         this.size = size;
         this.next = next;
         this.version = version;
         int room = version == FORMAT_VERSION ? BLOCK * readingBytes(channels) : 0;
-        this.pending = Arrays.copyOf(pending, Math.max(room, pending.length));
-        this.pendingLength = pending.length;
+        this.pending = new byte[Math.max(room, length)];
+        System.arraycopy(from, at, this.pending, 0, length);
+        this.pendingLength = length;
     }
 
     int capacity() {
@@ -190,7 +196,6 @@ final class HistoryHead {
             throw new BadBytesException("history head format " + version + " at slot " + next + " must be "
                     + (LEGACY_HEAD_BYTES + held) + " bytes, got " + bytes.length);
         }
-        return new HistoryHead(capacity, channels, size, next, version,
-                Arrays.copyOfRange(bytes, HEAD_FIXED_BYTES, HEAD_FIXED_BYTES + held));
+        return new HistoryHead(capacity, channels, size, next, version, bytes, HEAD_FIXED_BYTES, held);
     }
 }
