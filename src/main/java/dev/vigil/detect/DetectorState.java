@@ -34,6 +34,8 @@ public final class DetectorState {
     long modelVersion = NO_MODEL;
     boolean coldStart;
     double lastScore;
+    /** A model source's handle on the key's model ({@link #modelHandle}); not part of the state. */
+    private Object modelHandle;
 
     public DetectorState(LstmConfig shape, ScoreState score) {
         this.lstm = new LstmState(shape);
@@ -137,6 +139,20 @@ public final class DetectorState {
      */
     public boolean coldStart() {
         return coldStart;
+    }
+
+    /**
+     * What the key's model source keeps with the state to find the key's model again without a lookup (the stream's
+     * handle on the key's decoded model); null until a source sets one. Not part of the key's state: never encoded,
+     * and a state decoded again has none.
+     */
+    public Object modelHandle() {
+        return modelHandle;
+    }
+
+    /** Sets {@link #modelHandle()}. */
+    public void modelHandle(Object handle) {
+        this.modelHandle = handle;
     }
 
     void restoreCounters(boolean hasPrediction, long events, long resets, long lastTimestamp,

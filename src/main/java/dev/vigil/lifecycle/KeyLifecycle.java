@@ -107,7 +107,7 @@ public final class KeyLifecycle {
             return new KeyOutcome.Scored(detector.baseline(state, event), 0, false, false);
         }
         String id = scope.modelId(key);
-        LstmModel inForce = models.inForce(id);
+        LstmModel inForce = models.inForce(id, state);
         LstmModel model = scope.eligible(state) ? inForce : null;
         boolean cold = false;
         if (model == null && scope.coldStart() && scope.settled(state)) {

@@ -1,5 +1,6 @@
 package dev.vigil.lifecycle;
 
+import dev.vigil.detect.DetectorState;
 import dev.vigil.lstm.LstmModel;
 import dev.vigil.train.TrainingOutcome;
 
@@ -15,6 +16,14 @@ public interface ModelSource {
      * published from outside ({@code vigil publish-model}), whichever has the higher version; null when none.
      */
     LstmModel inForce(String modelId);
+
+    /**
+     * The same, for a key whose state is {@code state} and whose events all ask for {@code modelId}: a source may keep
+     * a handle on the model with the state ({@link DetectorState#modelHandle}) to find it again without a lookup.
+     */
+    default LstmModel inForce(String modelId, DetectorState state) {
+        return inForce(modelId);
+    }
 
     /**
      * What the background trainer made of the training {@code point}, if it finished it ({@link

@@ -25,8 +25,12 @@ final class ClockCache<K, V> {
     /** Removed entries still in {@link #clock}; guarded by this. */
     private int removed;
 
-    /** One key's entry; replaced in place (under the lock) when the key is cached again. */
-    private static final class Cached<K, V> {
+    /**
+     * One key's entry; replaced in place (under the lock) when the key is cached again, so that it also serves as a
+     * handle on the key's value ({@link #slot}): its value is the cached one until the entry is evicted or removed,
+     * null from then on (a handle kept elsewhere then holds no value the bound no longer counts).
+     */
+    static final class Cached<K, V> {
         final K key;
         volatile V value;
         long bytes;
@@ -63,6 +67,27 @@ final class ClockCache<K, V> {
     }
 
     /**
+     * The entry of {@code key} as a handle, now marked used, or null if none is cached: {@link #value(Cached)} reads
+     * it again later without a lookup, as long as the key stays cached.
+     */
+    Cached<K, V> slot(K key) {
+        Cached<K, V> cached = entries.get(key);
+        if (cached != null && !cached.used) {
+            cached.used = true;
+        }
+        return cached;
+    }
+
+    /** The value {@code slot} holds now, marked used; null once its entry was evicted or removed. */
+    static <K, V> V value(Cached<K, V> slot) {
+        V value = slot.value;
+        if (value != null && !slot.used) {
+            slot.used = true;
+        }
+        return value;
+    }
+
+    /**
      * Caches {@code value} of an estimated {@code size} heap bytes for {@code key} (replacing any), marked used, after
      * evicting entries (those not used since the hand last passed them first) until the total is within the bound.
      * An entry larger than the bound is not kept (and drops the one it would replace).
@@ -89,6 +114,7 @@ final class ClockCache<K, V> {
                 continue;
             }
             entries.remove(next.key);
+            next.value = null;
             bytes -= next.bytes;
             others -= next.bytes;
             evictions++;
@@ -127,6 +153,7 @@ final class ClockCache<K, V> {
                 return false;
             }
             entries.remove(c.key);
+            c.value = null;
             bytes -= c.bytes;
             return true;
         });
@@ -139,6 +166,7 @@ final class ClockCache<K, V> {
      */
     private void drop(Cached<K, V> old) {
         entries.remove(old.key);
+        old.value = null;
         bytes -= old.bytes;
         old.gone = true;
         if (++removed > entries.size()) {

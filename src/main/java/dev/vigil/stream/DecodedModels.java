@@ -51,6 +51,14 @@ public final class DecodedModels extends DecodedCache<DecodedModels.Key, ModelCa
     }
 
     /**
+     * The entry of {@code key} as a handle ({@link ClockCache#slot}), now marked used, or null if none is cached: a
+     * detector keeps it with the key's state and reads the entry through it at the key's next event.
+     */
+    ClockCache.Cached<Key, ModelCache.Entry> slot(Key key) {
+        return cache.slot(key);
+    }
+
+    /**
      * Caches {@code entry} for {@code key} (replacing any), marked used, after evicting entries (those not used since
      * the hand last passed them first) until the total is within the bound. An entry larger than the bound is not
      * kept.

@@ -1,6 +1,7 @@
 package dev.vigil.stream;
 
 import dev.vigil.BadBytesException;
+import dev.vigil.detect.DetectorState;
 import dev.vigil.lstm.LstmConfig;
 import dev.vigil.lstm.LstmModel;
 import org.apache.kafka.common.metrics.Sensor;
@@ -50,7 +51,39 @@ final class ModelCache {
      * The fingerprints of a key's last good payload and model, of the last payload refused after it (if any), and the
      * store generation at which the key's payload was last read (the payload read came after the generation read).
      */
-    record Entry(PayloadFingerprint payload, LstmModel model, PayloadFingerprint refused, long generation) {
+    static final class Entry {
+        private final PayloadFingerprint payload;
+        private final LstmModel model;
+        private final PayloadFingerprint refused;
+        /**
+         * Moved on in place when the key's model is found to stand at a later generation (not a new entry: no
+         * allocation, no lock, and no reference stored in the cache's older objects at each key's event while models
+         * change); an entry is used by its task's thread only.
+         */
+        private long generation;
+
+        Entry(PayloadFingerprint payload, LstmModel model, PayloadFingerprint refused, long generation) {
+            this.payload = payload;
+            this.model = model;
+            this.refused = refused;
+            this.generation = generation;
+        }
+
+        PayloadFingerprint payload() {
+            return payload;
+        }
+
+        LstmModel model() {
+            return model;
+        }
+
+        PayloadFingerprint refused() {
+            return refused;
+        }
+
+        long generation() {
+            return generation;
+        }
     }
 
     /**
@@ -73,23 +106,54 @@ final class ModelCache {
         this.refused = refused;
     }
 
+    /**
+     * The model in force for the key whose state is {@code state}, its model id {@code key} (the same at each of the
+     * key's events): read through the handle on the key's entry the state keeps ({@link DetectorState#modelHandle})
+     * while the entry is cached and checked at the store's generation, which saves the key's lookup in the instance's
+     * {@link DecodedModels} (a few cache misses an event in a large fleet); otherwise as {@link #current(String)},
+     * the handle then taken again.
+     */
+    LstmModel current(String key, DetectorState state) {
+        if (state.modelHandle() instanceof ClockCache.Cached<?, ?> slot) {
+            long generation = generation();
+            Entry entry = (Entry) ClockCache.value(slot);
+            if (entry != null && stands(key, entry, generation)) {
+                return entry.model;
+            }
+        }
+        LstmModel model = current(key);
+        state.modelHandle(entries.slot(new DecodedModels.Key(storeName, key)));
+        return model;
+    }
+
     /** The model in force for {@code key}. */
     LstmModel current(String key) {
         long generation = generation();
         DecodedModels.Key id = new DecodedModels.Key(storeName, key);
         Entry entry = entries.get(id);
-        if (entry != null && generation != ModelGeneration.UNKNOWN) {
-            if (entry.generation == generation) {
-                return entry.model;
-            }
-            if (entry.generation != ModelGeneration.UNKNOWN && changes.unchangedSince(key, entry.generation)) {
-                // the store changed, but not this key's payload: its model stands, checked at this generation (an
-                // entry read while the store had no generation cannot be vouched for: it is read again)
-                entries.put(id, new Entry(entry.payload, entry.model, entry.refused, generation));
-                return entry.model;
-            }
+        if (entry != null && stands(key, entry, generation)) {
+            return entry.model;
         }
         return current(id, entry, store.get(key), generation);
+    }
+
+    /**
+     * Whether {@code entry}'s model is {@code key}'s at the store's {@code generation}: checked at it, or the store
+     * changed since but not this key's payload (the entry then checked at this generation, in place). An entry read
+     * while the store had no generation cannot be vouched for: it is read again.
+     */
+    private boolean stands(String key, Entry entry, long generation) {
+        if (generation == ModelGeneration.UNKNOWN) {
+            return false;
+        }
+        if (entry.generation == generation) {
+            return true;
+        }
+        if (entry.generation != ModelGeneration.UNKNOWN && changes.unchangedSince(key, entry.generation)) {
+            entry.generation = generation;
+            return true;
+        }
+        return false;
     }
 
     /** The store's generation: read again only when the updater changed the store since the last read. */
@@ -114,7 +178,7 @@ final class ModelCache {
         }
         PayloadFingerprint fingerprint = PayloadFingerprint.of(payload);
         if (entry != null && (fingerprint.equals(entry.payload) || fingerprint.equals(entry.refused))) {
-            entries.put(id, new Entry(entry.payload, entry.model, entry.refused, generation));
+            entry.generation = generation;
             return entry.model;
         }
         try {

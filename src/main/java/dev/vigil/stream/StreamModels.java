@@ -1,5 +1,6 @@
 package dev.vigil.stream;
 
+import dev.vigil.detect.DetectorState;
 import dev.vigil.lifecycle.ModelSource;
 import dev.vigil.lifecycle.TrainingPoint;
 import dev.vigil.lstm.LstmModel;
@@ -49,7 +50,16 @@ final class StreamModels implements ModelSource {
 
     @Override
     public LstmModel inForce(String modelId) {
-        LstmModel stored = store.current(modelId);
+        return inForce(modelId, store.current(modelId));
+    }
+
+    @Override
+    public LstmModel inForce(String modelId, DetectorState state) {
+        return inForce(modelId, store.current(modelId, state));
+    }
+
+    /** The model in force for {@code modelId}, given the model store's ({@code stored}, may be null). */
+    private LstmModel inForce(String modelId, LstmModel stored) {
         if (inFlight.isEmpty()) {
             return stored;
         }

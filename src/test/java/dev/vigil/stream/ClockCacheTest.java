@@ -54,4 +54,28 @@ class ClockCacheTest {
         assertFalse(cache.contains("x3") || cache.contains("x1") || cache.contains("y"));
         assertEquals(100, cache.bytes());
     }
+
+    @Test
+    void shouldHoldAKeysValueInItsHandleUntilTheEntryIsEvictedOrRemoved() {
+        ClockCache<String, Integer> cache = new ClockCache<>(100);
+        cache.put("a", 1, 40);
+        cache.put("b", 2, 40);
+        ClockCache.Cached<String, Integer> a = cache.slot("a");
+        ClockCache.Cached<String, Integer> b = cache.slot("b");
+        assertNull(cache.slot("none"));
+        cache.put("a", 3, 40);
+        assertEquals(3, ClockCache.value(a), "cached again: the handle follows the key's entry");
+        cache.remove("b");
+        assertNull(ClockCache.value(b), "removed: the handle holds nothing the bound no longer counts");
+        cache.put("c", 4, 40);
+        cache.put("d", 5, 40);
+        cache.put("e", 6, 40);
+        assertFalse(cache.contains("a"));
+        assertNull(ClockCache.value(a), "evicted: the same");
+        ClockCache.Cached<String, Integer> e = cache.slot("e");
+        cache.removeIf(k -> k.equals("e"));
+        assertNull(ClockCache.value(e), "removed by a predicate: the same");
+        cache.put("big", 7, 101);
+        assertNull(cache.slot("big"), "larger than the bound: never cached, no handle");
+    }
 }

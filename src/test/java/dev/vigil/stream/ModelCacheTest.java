@@ -1,6 +1,8 @@
 package dev.vigil.stream;
 
 import dev.vigil.BadConfigException;
+import dev.vigil.detect.Detector;
+import dev.vigil.detect.DetectorState;
 import dev.vigil.lstm.LstmModel;
 import dev.vigil.lstm.ModelCodec;
 import org.apache.kafka.common.MetricName;
@@ -196,6 +198,40 @@ class ModelCacheTest {
         assertSame(inFirst, first.current("a"));
         assertEquals(2, decoded.size());
         other.close();
+    }
+
+    @Test
+    void shouldFindAKeysModelThroughTheHandleItsStateKeepsWhileItIsCached() {
+        DecodedModels decoded = new DecodedModels(2 * ONE);
+        ModelCache cache = cache(decoded);
+        DetectorState state = new Detector(DETECTOR).newState();
+        byte[] payloadA = publish("a");
+        LstmModel first = cache.current("a", state);
+        Object handle = state.modelHandle();
+        assertNotNull(handle, "the first event takes a handle on the key's entry");
+        assertSame(first, cache.current("a", state));
+        assertSame(first, cache.current("a"), "the same entry as the lookup's");
+        publish("a", StreamFixtures.payload(DETECTOR, "a", 2, 3));
+        assertEquals(2, cache.current("a", state).info().version(),
+                "the store changed: the new model, not the held one");
+        assertSame(handle, state.modelHandle(), "the key's entry replaced in place: the same handle");
+        publish("b");
+        cache.current("b");
+        publish("c");
+        cache.current("c");
+        cache.current("b");
+        publish("d");
+        cache.current("d");
+        assertFalse(decoded.contains(id("a")));
+        assertNull(ClockCache.value((ClockCache.Cached<?, ?>) handle), "evicted: the handle keeps no model alive");
+        LstmModel again = cache.current("a", state);
+        assertEquals(2, again.info().version(), "decoded again from the store");
+        assertNotSame(handle, state.modelHandle(), "a new handle on the new entry");
+        assertSame(again, cache.current("a", state));
+        DetectorState none = new Detector(DETECTOR).newState();
+        assertNull(cache.current("x", none), "no payload: no model, through the handle too");
+        assertNull(cache.current("x", none));
+        assertFalse(java.util.Arrays.equals(payloadA, ModelCodec.encode(again)), "version 1 is gone from the store");
     }
 
     @Test
