@@ -12,7 +12,6 @@ import dev.vigil.detect.Refusal;
 import dev.vigil.lifecycle.KeyLifecycle;
 import dev.vigil.lifecycle.KeyOutcome;
 import dev.vigil.lifecycle.TrainingRequests;
-import dev.vigil.score.AlertReason;
 import dev.vigil.score.AlertTransition;
 import dev.vigil.train.RetrainConfig;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -25,7 +24,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.List;
 
 /**
  * Kafka plumbing around the per-key lifecycle ({@link KeyLifecycle}) for the keys of one task. Per record:
@@ -41,11 +39,10 @@ import java.util.List;
  *   <li>otherwise a score record (and on OPENED/CLOSED an alert record) is forwarded and the state saved, once.</li>
  * </ol>
  * With the topology's {@code keyIdleExpiryMs}, every quarter of it in stream time (and of wall time, for a partition
- * gone silent) the task forgets its keys whose latest event time is that far behind the newest of its keys': their
- * state and history are deleted, a model of their own is retracted (a tombstone to their partition of the models
- * topic, in the task's transaction), an alert they had open is closed with reason {@code expired}; each is counted
- * ({@link VigilMetrics#KEYS_EXPIRED}). A request on the input topic to forget a key ({@link ForgetRequests}) does the
- * same for that key at once (reason {@code deleted}, {@link VigilMetrics#KEYS_DELETED}). A bad record never throws and
+ * gone silent) the task forgets its keys whose latest event time is that far behind the newest of its keys', and a
+ * request on the input topic to forget a key ({@link ForgetRequests}) does the same for that key at once
+ * ({@link KeyForgetting}: state and history deleted, an open alert closed, a model of the key's own retracted, in
+ * the task's transaction). A bad record never throws and
  * never changes a key's stored bytes. The lifecycle is the evaluator's, so a key's scores equal, bit for bit, {@code
  * SeriesReplay} on the same events (in shared scope: on the task of partition 0, which trains the shared model; other
  * tasks follow the model store). With {@code states.replayEvents} the states are written behind their events
@@ -103,9 +100,8 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     private Sensor trainingRequested;
     private InLineTrainings trainedInLine;
     private Sensor scoreLatency;
-    private Sensor expired;
-    private Sensor deleted;
     private StreamModels models;
+    private KeyForgetting forgetting;
 
     /**
      * @param detector    the detector settings with the topology's channel count and lateness applied
@@ -204,8 +200,20 @@ public final class DetectorProcessor implements Processor<String, byte[], String
             context.schedule(Duration.ofMillis(HeldStates.DRAIN_CHECK_MS), PunctuationType.WALL_CLOCK_TIME,
                     wallTime -> locked(() -> drainWhenAsked(lastOffset + 1)));
         }
-        expired = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.KEYS_EXPIRED);
-        deleted = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.KEYS_DELETED);
+        forgetting = new KeyForgetting(stores, models, retrain.shared(), deadLetters, new KeyForgetting.Outputs() {
+            @Override
+            public void alert(String key, long timestamp, DetectorResult result) {
+                emitAlert(key, timestamp, result);
+            }
+
+            @Override
+            public void retractModel(String key) {
+                context.forward(new Record<>(key, ModelSink.tombstone(partition), context.currentSystemTimeMs(),
+                        new RecordHeaders()), names.modelsSink());
+            }
+        }, VigilMetrics.counter(context.metrics(), topology, VigilMetrics.KEYS_EXPIRED),
+                VigilMetrics.counter(context.metrics(), topology, VigilMetrics.KEYS_DELETED),
+                context.taskId().toString());
         if (idleExpiryMs > 0) {
             newestEventTime = newest;
             newestAtWallTime = context.currentSystemTimeMs();
@@ -263,7 +271,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         }
         lastOffset = offset;
         if (ForgetRequests.isRequest(record.value(), record.headers())) {
-            forgetOnRequest(record);
+            forgetting.onRequest(record, lastOffset + 1);
             return;
         }
         long started = System.nanoTime();
@@ -298,58 +306,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
             // (a task that has still to replay its input has states behind its events: they wait for its first record)
             return;
         }
-        long before = now - idleExpiryMs;
-        List<String> idle = stores.scans().idleKeys(before);
-        if (!idle.isEmpty()) {
-            // every state written first: no replay after this point runs a forgotten key's earlier events again
-            stores.writeAll(lastOffset + 1);
-        }
-        for (String key : idle) {
-            forget(key, now, AlertReason.EXPIRED, "no event since %s, more than keyIdleExpiryMs " + idleExpiryMs
-                    + " before " + java.time.Instant.ofEpochMilli(now) + ": the key is forgotten");
-            expired.record();
-        }
-        if (!idle.isEmpty()) {
-            LOG.info("forgot {} of {} key(s) of task {} with no event for keyIdleExpiryMs {} (latest event before {})",
-                    idle.size(), stores.scans().scanned(), context.taskId(), idleExpiryMs,
-                    java.time.Instant.ofEpochMilli(before));
-        }
-    }
-
-    /** A request on the input topic to forget its key ({@link ForgetRequests}); one without a key is dead-lettered. */
-    private void forgetOnRequest(Record<String, byte[]> record) {
-        String key = record.key();
-        if (key == null || key.isEmpty()) {
-            deadLetters.send(record, RejectReason.MISSING_KEY, "a request to forget a key names no key");
-            return;
-        }
-        stores.writeAll(lastOffset + 1);
-        boolean held = forget(key, record.timestamp(), AlertReason.DELETED,
-                "the key is forgotten at a request (vigil forget); its latest event was at %s");
-        deleted.record();
-        LOG.info("forgot key '{}' of task {} at a request{}", key, context.taskId(), held ? "" : " (it had no state)");
-    }
-
-    /**
-     * Forgets {@code key}: its state and history deleted, an alert it had open closed for {@code reason} at {@code
-     * timestamp} (the detail {@code detail} with its latest event time for {@code %s}), a model of its own retracted
-     * by a tombstone in this task's partition of the models topic (per-key scope; a shared model is every key's).
-     * Returns whether the key had a state.
-     */
-    private boolean forget(String key, long timestamp, AlertReason reason, String detail) {
-        DetectorState state = stores.delete(key);
-        if (state != null && state.score().alertOpen()) {
-            String said = String.format(java.util.Locale.ROOT, detail,
-                    java.time.Instant.ofEpochMilli(state.lastTimestamp()));
-            emitAlert(key, timestamp, new DetectorResult(timestamp, new double[0], null, null, 0, 0, 0, 0, false,
-                    state.modelVersion(), false, AlertTransition.CLOSED, false, new int[0], false, reason, said, -1,
-                    null));
-        }
-        if (!retrain.shared() && models.retract(key)) {
-            context.forward(new Record<>(key, ModelSink.tombstone(context.taskId().partition()),
-                    context.currentSystemTimeMs(), new RecordHeaders()), names.modelsSink());
-        }
-        return state != null;
+        forgetting.expireIdle(now - idleExpiryMs, now, lastOffset + 1, idleExpiryMs);
     }
 
     /** Scores the event, or sends it to the dead letters when the key refuses it; whether it was scored. */
