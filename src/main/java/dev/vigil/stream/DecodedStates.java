@@ -24,13 +24,18 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class DecodedStates extends DecodedCache<DecodedStates.Key, DecodedStates.Held> {
     /**
-     * Heap of an entry besides the state: the map node, the clock's slot, the key and records, and the room of its
-     * history head's open block beyond the readings stored (a head is updated in place, with room for a block: 512
-     * bytes at one channel, half of it stored on average). With {@link #STATE_HEAP_PER_STORED_BYTE} it estimated
-     * 1,810 bytes for the default state of 891 stored bytes (H=32, one channel, a mature key), where 1,670 were
-     * measured per decoded state (5,000 decoded, heap after GC) plus about 170 of entry, before the open block's room.
+     * Heap of an entry besides the state: the map node, the clock's slot, the key and records. With {@link
+     * #STATE_HEAP_PER_STORED_BYTE} it estimated 1,810 bytes for the default state of 891 stored bytes (H=32, one
+     * channel, a mature key), where 1,670 were measured per decoded state (5,000 decoded, heap after GC) plus about
+     * 170 of entry, before the open block's room ({@link #OPEN_BLOCK_ROOM_BYTES}).
      */
-    static final long ENTRY_OVERHEAD_BYTES = 384 + 256;
+    static final long ENTRY_OVERHEAD_BYTES = 384;
+    /**
+     * The room of a history head's open block beyond the readings stored, per channel and for the timestamps: a head
+     * is updated in place with room for a block ({@code 32 × (8 + 8d)} bytes at d channels), half of it stored on
+     * average: {@code 128 + 128d} bytes (256 at one channel).
+     */
+    static final long OPEN_BLOCK_ROOM_BYTES = 128;
     /** Estimated heap per byte of the stored value (state and history head): 1.6. */
     static final double STATE_HEAP_PER_STORED_BYTE = 1.6;
 
@@ -62,9 +67,10 @@ public final class DecodedStates extends DecodedCache<DecodedStates.Key, Decoded
         return OWNERS.incrementAndGet();
     }
 
-    /** The estimated heap of an entry whose stored value has {@code storedBytes}. */
-    static long entryBytes(int storedBytes) {
-        return ENTRY_OVERHEAD_BYTES + (long) Math.ceil(STATE_HEAP_PER_STORED_BYTE * storedBytes);
+    /** The estimated heap of an entry of a key of {@code channels} whose stored value has {@code storedBytes}. */
+    static long entryBytes(int storedBytes, int channels) {
+        return ENTRY_OVERHEAD_BYTES + OPEN_BLOCK_ROOM_BYTES * (1 + channels)
+                + (long) Math.ceil(STATE_HEAP_PER_STORED_BYTE * storedBytes);
     }
 
     /** What {@code owner} last saved for {@code key}, or null. */
@@ -77,7 +83,7 @@ public final class DecodedStates extends DecodedCache<DecodedStates.Key, Decoded
      * the input offset of its latest event.
      */
     void put(long owner, String key, DetectorState state, HistoryHead head, long offset, int storedBytes) {
-        cache.put(new Key(owner, key), new Held(state, head, offset), entryBytes(storedBytes));
+        cache.put(new Key(owner, key), new Held(state, head, offset), entryBytes(storedBytes, state.channels()));
     }
 
     /**

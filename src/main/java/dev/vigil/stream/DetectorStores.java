@@ -97,7 +97,7 @@ final class DetectorStores implements KeyHistory {
                    Supplier<DetectorState> freshState, int historySize, Sensor discarded, DecodedStates decoded,
                    AtomicLong keysHeld, long replayEvents) {
         this.unwritten = new WriteBehind(states, replayEvents, this::write, decoded,
-                () -> DecodedStates.entryBytes(lastValueBytes));
+                () -> DecodedStates.entryBytes(lastValueBytes, config.channels()));
         this.states = states;
         this.decoded = decoded;
         this.histories = new HistoryRing(histories);

@@ -101,7 +101,7 @@ class DecodedStatesTopologyTest {
             }
             assertEquals(1, states.size());
             assertEquals(DecodedStates.entryBytes(vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.stateStore())
-                    .get(KEY).length), states.bytes(), "counted by its stored value, state and history head");
+                    .get(KEY).length, 1), states.bytes(), "counted by its stored value, state and history head");
         }
         assertEquals(0, states.size(), "a closed task's states are dropped");
         assertEquals(0, states.bytes());

@@ -131,7 +131,7 @@ class WriteBehindTopologyTest {
             vigil.scoreRecords().forEach(r -> everyEvent.add(r.value()));
         }
         // a bound of two states' estimated heap (states.cache.bytes; the held states may take as much again)
-        long bound = 2 * DecodedStates.entryBytes(1_024) + 100;
+        long bound = 2 * DecodedStates.entryBytes(1_024, 1) + 100;
         DecodedStates small = new DecodedStates(bound);
         try (VigilDriver vigil = driver(1_000_000, "bound", new HeldStates(), small)) {
             boolean someHeld = false;
