@@ -109,7 +109,8 @@ class BrokerOutageIT {
             long outageEnd = stopped + outageSeconds * 1_000_000_000L;
             ReadinessWatch.Answer down = watch.await(503, stopped, outageEnd);
             // a dashboard's worth of key lookups: their store reads may wait for the outage, the probes must not
-            List<CompletableFuture<HttpResponse<String>>> lookups = lookups(w, httpPort);
+            long lookupsSent = System.nanoTime();
+            List<CompletableFuture<Answered>> lookups = lookups(w, httpPort);
             double reachableDuring = down == null ? Double.NaN : reachable(child, httpPort);
             int healthDuring = HttpProbe.get(httpPort, "/health").statusCode();
             Thread.sleep(Math.max(0, (outageEnd - System.nanoTime()) / 1_000_000 - 1_000));
@@ -121,6 +122,7 @@ class BrokerOutageIT {
             ReadinessWatch.Answer up = watch.await(200, restarted, back + Duration.ofMinutes(2).toNanos());
             double reachableAfter = reachable(child, httpPort);
             List<Integer> lookupsDuring = answered(lookups);
+            String lookupWaits = waited(lookups, lookupsSent, restarted);
             List<String> lookupRetries = new ArrayList<>();
             int lookupAfter = lookupAfterOutage(httpPort, "/sensors/" + w.events.keySet().iterator().next(),
                     lookupRetries);
@@ -130,8 +132,8 @@ class BrokerOutageIT {
             print(w, o, failedSends.get(), watch.answers(), new Timeline(stopped, restarted, back, resumed), down, up);
             System.out.printf("  metrics before the stop: %s%n  at the end of the outage: %s%n  after: %s%n", before,
                     during, movingMetrics(child, httpPort));
-            System.out.printf("  key lookups sent during the outage answered %s; one after it %d (503s before: %s)%n",
-                    lookupsDuring, lookupAfter, lookupRetries);
+            System.out.printf("  key lookups sent during the outage answered %s (%s); one after it %d (503s before:"
+                    + " %s)%n", lookupsDuring, lookupWaits, lookupAfter, lookupRetries);
 
             assertNotNull(down, "/ready should answer 503 during the outage: " + watch.answers());
             assertTrue(down.body().contains("unreachable"), "the 503 should say why: " + down.body());
@@ -190,21 +192,43 @@ class BrokerOutageIT {
         System.out.print(s);
     }
 
+    /** A key lookup's status and when it was answered ({@link System#nanoTime}). */
+    private record Answered(int status, long at) {
+    }
+
     /** Two lookups of every key, sent at once, more than the endpoint's data lane has threads. */
-    private static List<CompletableFuture<HttpResponse<String>>> lookups(CrashWorkload w, int httpPort) {
-        List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+    private static List<CompletableFuture<Answered>> lookups(CrashWorkload w, int httpPort) {
+        List<CompletableFuture<Answered>> sent = new ArrayList<>();
         for (int round = 0; round < 2; round++) {
-            w.events.keySet().forEach(key -> sent.add(HttpProbe.getAsync(httpPort, "/sensors/" + key)));
+            w.events.keySet().forEach(key -> sent.add(HttpProbe.getAsync(httpPort, "/sensors/" + key)
+                    .thenApply(r -> new Answered(r.statusCode(), System.nanoTime()))));
         }
         return sent;
     }
 
+    /**
+     * How long the lookups sent at {@code sent} waited for their answers, in seconds, and how many were answered before
+     * the broker was back ({@code back}).
+     */
+    private static String waited(List<CompletableFuture<Answered>> lookups, long sent, long back) {
+        List<String> seconds = new ArrayList<>();
+        int before = 0;
+        for (CompletableFuture<Answered> lookup : lookups) {
+            Answered a = lookup.getNow(null);
+            if (a != null) {
+                seconds.add(String.format(java.util.Locale.ROOT, "%.1f", (a.at() - sent) / 1e9));
+                before += a.at() < back ? 1 : 0;
+            }
+        }
+        return "waited " + seconds + " s, " + before + " of " + lookups.size() + " answered before the broker was back";
+    }
+
     /** The lookups' statuses, waiting for each; -1 for one that failed or got no answer. */
-    private static List<Integer> answered(List<CompletableFuture<HttpResponse<String>>> lookups) {
+    private static List<Integer> answered(List<CompletableFuture<Answered>> lookups) {
         List<Integer> statuses = new ArrayList<>();
-        for (CompletableFuture<HttpResponse<String>> lookup : lookups) {
+        for (CompletableFuture<Answered> lookup : lookups) {
             try {
-                statuses.add(lookup.get(3, TimeUnit.MINUTES).statusCode());
+                statuses.add(lookup.get(3, TimeUnit.MINUTES).status());
             } catch (ExecutionException | TimeoutException e) {
                 statuses.add(-1);
             } catch (InterruptedException e) {
