@@ -115,8 +115,9 @@ public final class DetectorProcessor implements Processor<String, byte[], String
      * @param states      the instance's decoded detector states, shared by its detectors ({@link DetectorStores})
      * @param keys        where the topology's detectors in this instance count the keys they hold
      */
-    DetectorProcessor(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain, TrainingRequests training,
-                      DecodedModels decoded, ModelStoreChanges modelChanges, DecodedStates states, KeyCounts keys) {
+    DetectorProcessor(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain,
+                      TrainingRequests training, DecodedModels decoded, ModelStoreChanges modelChanges,
+                      DecodedStates states, KeyCounts keys) {
         this(topology, detector, retrain, training, decoded, modelChanges, states, keys, 0, null, new HeldStates());
     }
 
@@ -128,7 +129,8 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     DetectorProcessor(TopologyConfig topology, DetectorConfig detector, RetrainConfig retrain,
                       TrainingRequests training, DecodedModels decoded, ModelStoreChanges modelChanges,
                       DecodedStates states, KeyCounts keys, long replayEvents, InputReplay input, HeldStates held) {
-        if (detector.channels() != topology.channelCount() || detector.allowedLatenessMs() != topology.allowedLatenessMs()) {
+        if (detector.channels() != topology.channelCount()
+                || detector.allowedLatenessMs() != topology.allowedLatenessMs()) {
             throw new BadConfigException("detector settings must have the topology's " + topology.channelCount()
                     + " channel(s) and allowedLatenessMs " + topology.allowedLatenessMs() + ", got "
                     + detector.channels() + " and " + detector.allowedLatenessMs());
@@ -171,9 +173,9 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         scoreLatency = VigilMetrics.latency(context.metrics(), topology, VigilMetrics.SCORE);
         Sensor discarded = VigilMetrics.counter(context.metrics(), topology, VigilMetrics.STATE_DISCARDED);
         Detector fresh = new Detector(config);
-        stores = new DetectorStores(context.getStateStore(names.stateStore()), context.getStateStore(names.historyStore()),
-                config, fresh::newState, retrain.historySize(), discarded, states,
-                keys.task(context.taskId().toString()), replayEvents);
+        stores = new DetectorStores(context.getStateStore(names.stateStore()),
+                context.getStateStore(names.historyStore()), config, fresh::newState, retrain.historySize(),
+                discarded, states, keys.task(context.taskId().toString()), replayEvents);
         // the task's own model store: cached decoded models are told apart by task (each task has its shared copy)
         String storeAndTask = names.modelStore() + "/" + context.taskId();
         ModelCache cache = new ModelCache(context.getStateStore(names.modelStore()), storeAndTask, config.lstm(),
@@ -200,20 +202,9 @@ public final class DetectorProcessor implements Processor<String, byte[], String
             context.schedule(Duration.ofMillis(HeldStates.DRAIN_CHECK_MS), PunctuationType.WALL_CLOCK_TIME,
                     wallTime -> locked(() -> drainWhenAsked(lastOffset + 1)));
         }
-        forgetting = new KeyForgetting(stores, models, retrain.shared(), deadLetters, new KeyForgetting.Outputs() {
-            @Override
-            public void alert(String key, long timestamp, DetectorResult result) {
-                emitAlert(key, timestamp, result);
-            }
-
-            @Override
-            public void retractModel(String key) {
-                context.forward(new Record<>(key, ModelSink.tombstone(partition), context.currentSystemTimeMs(),
-                        new RecordHeaders()), names.modelsSink());
-            }
-        }, VigilMetrics.counter(context.metrics(), topology, VigilMetrics.KEYS_EXPIRED),
-                VigilMetrics.counter(context.metrics(), topology, VigilMetrics.KEYS_DELETED),
-                context.taskId().toString());
+        forgetting = new KeyForgetting(stores, models, retrain.shared(), deadLetters, context, names, this::emitAlert,
+                VigilMetrics.counter(context.metrics(), topology, VigilMetrics.KEYS_EXPIRED),
+                VigilMetrics.counter(context.metrics(), topology, VigilMetrics.KEYS_DELETED));
         if (idleExpiryMs > 0) {
             newestEventTime = newest;
             newestAtWallTime = context.currentSystemTimeMs();
@@ -393,7 +384,8 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     }
 
     private void emit(String key, long timestamp, DetectorResult result) {
-        context.forward(new Record<>(key, scores.write(key, result), timestamp, new RecordHeaders()), names.scoresSink());
+        context.forward(new Record<>(key, scores.write(key, result), timestamp, new RecordHeaders()),
+                names.scoresSink());
         scored.record();
         if (result.transition() != AlertTransition.NONE) {
             emitAlert(key, timestamp, result);

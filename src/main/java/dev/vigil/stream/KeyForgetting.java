@@ -4,7 +4,9 @@ import dev.vigil.detect.DetectorResult;
 import dev.vigil.detect.DetectorState;
 import dev.vigil.score.AlertReason;
 import dev.vigil.score.AlertTransition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,38 +26,41 @@ import java.util.Locale;
 final class KeyForgetting {
     private static final Logger LOG = LoggerFactory.getLogger(DetectorProcessor.class);
 
-    /** Where the processor forwards what forgetting a key sends, in the task's transaction. */
-    interface Outputs {
-        /** An alert record for {@code key} (its open alert closed). */
+    /** Where the processor sends an alert record (a key's open alert closed). */
+    @FunctionalInterface
+    interface AlertSink {
         void alert(String key, long timestamp, DetectorResult result);
-
-        /** A tombstone for {@code key}'s own model, to the task's partition of the models topic. */
-        void retractModel(String key);
     }
 
     private final DetectorStores stores;
     private final StreamModels models;
     private final boolean shared;
     private final DeadLetterSink deadLetters;
-    private final Outputs outputs;
+    private final ProcessorContext<String, byte[]> context;
+    private final TopologyNames names;
+    private final AlertSink alerts;
     private final Sensor expired;
     private final Sensor deleted;
     private final String task;
 
     /**
-     * @param shared whether the topology's keys share one model (nothing of a key's own to retract)
-     * @param task   the task's id, for the log
+     * @param shared  whether the topology's keys share one model (nothing of a key's own to retract)
+     * @param context the task's context: a retracted model's tombstone is forwarded to the models sink, to the task's
+     *                partition, in the task's transaction
      */
     KeyForgetting(DetectorStores stores, StreamModels models, boolean shared, DeadLetterSink deadLetters,
-                  Outputs outputs, Sensor expired, Sensor deleted, String task) {
+                  ProcessorContext<String, byte[]> context, TopologyNames names, AlertSink alerts, Sensor expired,
+                  Sensor deleted) {
         this.stores = stores;
         this.models = models;
         this.shared = shared;
         this.deadLetters = deadLetters;
-        this.outputs = outputs;
+        this.context = context;
+        this.names = names;
+        this.alerts = alerts;
         this.expired = expired;
         this.deleted = deleted;
-        this.task = task;
+        this.task = context.taskId().toString();
     }
 
     /**
@@ -104,12 +109,13 @@ final class KeyForgetting {
         DetectorState state = stores.delete(key);
         if (state != null && state.score().alertOpen()) {
             String said = String.format(Locale.ROOT, detail, Instant.ofEpochMilli(state.lastTimestamp()));
-            outputs.alert(key, timestamp, new DetectorResult(timestamp, new double[0], null, null, 0, 0, 0, 0, false,
+            alerts.alert(key, timestamp, new DetectorResult(timestamp, new double[0], null, null, 0, 0, 0, 0, false,
                     state.modelVersion(), false, AlertTransition.CLOSED, false, new int[0], false, reason, said, -1,
                     null));
         }
         if (!shared && models.retract(key)) {
-            outputs.retractModel(key);
+            context.forward(new Record<>(key, ModelSink.tombstone(context.taskId().partition()),
+                    context.currentSystemTimeMs(), new RecordHeaders()), names.modelsSink());
         }
         return state != null;
     }
