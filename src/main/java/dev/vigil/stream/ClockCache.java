@@ -56,14 +56,8 @@ final class ClockCache<K, V> {
 
     /** The value of {@code key}, now marked used, or null if none is cached. */
     V get(K key) {
-        Cached<K, V> cached = entries.get(key);
-        if (cached == null) {
-            return null;
-        }
-        if (!cached.used) {
-            cached.used = true;
-        }
-        return cached.value;
+        Cached<K, V> cached = slot(key);
+        return cached == null ? null : cached.value;
     }
 
     /**
