@@ -126,6 +126,17 @@ final class ModelCache {
         return model;
     }
 
+    /**
+     * Caches a model the task's {@link ModelStoreUpdater} accepted (decoded to check it) as {@code key}'s in store and
+     * task {@code storeName}, checked at the store's {@code generation} that the acceptance raised: the key's detector
+     * finds it there at the key's next event instead of reading and decoding the payload again.
+     */
+    static void accepted(DecodedModels entries, String storeName, String key, byte[] payload, LstmModel model,
+                         long generation) {
+        entries.put(new DecodedModels.Key(storeName, key),
+                new Entry(PayloadFingerprint.of(payload), model, null, generation));
+    }
+
     /** The model in force for {@code key}. */
     LstmModel current(String key) {
         long generation = generation();

@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
  * stays in the store, so the previous model stays in force. A tombstone removes the key's model (the key falls back
  * to the persistence predictor until a new model arrives). After each change the store's {@link ModelGeneration}
  * (entry under the empty key) is raised, and the change recorded in the task's {@link ModelStoreChanges}, so that
- * detectors re-read the generation only then, and only the changed key's payload.
+ * detectors re-read the generation only then, and only the changed key's payload. A model accepted is also cached,
+ * decoded, in the instance's {@link DecodedModels} for the task's detector ({@link ModelCache#accepted}), so that its
+ * payload is decoded once, not again at the key's next event. Each acceptance is logged (the task's first {@value
+ * #LOG_FIRST} and then one in {@value #LOG_EVERY} at INFO, every one at DEBUG).
  *
  * <p>The store is changelogged: after a restart it resumes from its local state, and on a lost state directory
  * (or on another instance, after a rebalance) Kafka Streams restores it from the changelog, which holds exactly the
@@ -30,21 +33,35 @@ import org.slf4j.LoggerFactory;
  */
 final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(ModelStoreUpdater.class);
+    /** Models a task logs at INFO before switching to one in {@link #LOG_EVERY}. */
+    static final int LOG_FIRST = 10;
+    static final int LOG_EVERY = 1000;
 
     private final TopologyNames names;
     private final LstmConfig shape;
     private final int maxBytes;
     private final ModelStoreChanges changes;
+    private final DecodedModels decoded;
     private ProcessorContext<Void, Void> context;
+    /** The store and task, as the task's detector names its entries in {@link #decoded}. */
+    private String storeAndTask;
+    /** Models accepted by this task: the first {@value #LOG_FIRST} logged at INFO, then one in {@value #LOG_EVERY}. */
+    private long acceptedCount;
     private ModelStoreChanges.Task changed;
     private KeyValueStore<String, byte[]> store;
     private Sensor accepted;
     private Sensor refused;
     private Sensor retracted;
 
-    ModelStoreUpdater(TopologyNames names, LstmConfig shape, int maxBytes, ModelStoreChanges changes) {
+    /**
+     * @param decoded the instance's decoded models: a model accepted is cached there for the task's detector, which
+     *                would otherwise decode its payload again at the key's next event
+     */
+    ModelStoreUpdater(TopologyNames names, LstmConfig shape, int maxBytes, ModelStoreChanges changes,
+                      DecodedModels decoded) {
         this.names = names;
         this.changes = changes;
+        this.decoded = decoded;
         this.shape = shape;
         this.maxBytes = maxBytes;
     }
@@ -53,7 +70,8 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
         this.store = context.getStateStore(names.modelStore());
-        this.changed = changes.of(names.modelStore() + "/" + context.taskId());
+        this.storeAndTask = names.modelStore() + "/" + context.taskId();
+        this.changed = changes.of(storeAndTask);
         // a store restored from its changelog (or changed on another instance while the task was away): track from here
         changed.restart(ModelGeneration.decode(store.get(ModelGeneration.KEY)));
         this.accepted = VigilMetrics.counter(context.metrics(), names.topology(), VigilMetrics.MODELS_ACCEPTED);
@@ -79,9 +97,10 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
             LstmModel model = ModelPayloads.decode(key, record.value(), shape, maxBytes);
             boolean held = store.get(key) != null;
             store.put(key, record.value());
-            advanceGeneration(key, held ? 0 : 1);
+            long generation = advanceGeneration(key, held ? 0 : 1);
+            ModelCache.accepted(decoded, storeAndTask, key, record.value(), model, generation);
             accepted.record();
-            LOG.info("model for key '{}' version {} accepted at {}", key, model.info().version(), where());
+            logAccepted(key, model);
         } catch (BadBytesException e) {
             refuse(key, e.getMessage());
         }
@@ -93,7 +112,7 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
      * ModelStoreChanges} (so they read the generation, and re-read {@code key}'s payload only). A count not known yet
      * (an entry written before it existed) is counted once, over the store's keys.
      */
-    private void advanceGeneration(String key, int delta) {
+    private long advanceGeneration(String key, int delta) {
         byte[] entry = store.get(ModelGeneration.KEY);
         long current = ModelGeneration.decode(entry);
         long models = ModelGeneration.models(entry);
@@ -101,6 +120,22 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
         long next = current == ModelGeneration.UNKNOWN ? 1 : current + 1;
         store.put(ModelGeneration.KEY, ModelGeneration.encode(next, models));
         changed.changed(key, next);
+        return next;
+    }
+
+    /**
+     * Logs a model accepted: at INFO for the task's first {@value #LOG_FIRST} and then one in {@value #LOG_EVERY} (a
+     * fleet's models arrive by the thousand a minute, and {@code vigil_model_payloads_total} counts them all), at
+     * DEBUG otherwise.
+     */
+    private void logAccepted(String key, LstmModel model) {
+        long n = ++acceptedCount;
+        if (n <= LOG_FIRST || n % LOG_EVERY == 0) {
+            LOG.info("model for key '{}' version {} accepted at {} (#{} of this task)", key, model.info().version(),
+                    where(), n);
+        } else {
+            LOG.debug("model for key '{}' version {} accepted at {}", key, model.info().version(), where());
+        }
     }
 
     private long countModels() {

@@ -187,7 +187,8 @@ public final class VigilTopology {
         builder.stream(topology.modelsTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray())
                         .withName(names.modelSource()).withOffsetResetPolicy(AutoOffsetReset.earliest())
                         .withTimestampExtractor(new ModelsFirstTimestampExtractor()))
-                .process(() -> new ModelStoreUpdater(names, effective.lstm(), retrain.maxModelBytes(), changes),
+                .process(() -> new ModelStoreUpdater(names, effective.lstm(), retrain.maxModelBytes(),
+                                changes, decoded),
                         Named.as(names.modelUpdater()), names.modelStore());
         KStream<String, byte[]> events = builder.stream(topology.inputTopic(),
                 Consumed.with(inputKeySerde(), Serdes.ByteArray()).withName(names.source()));

@@ -27,6 +27,7 @@ import static dev.vigil.stream.StreamFixtures.RETRAIN;
 import static dev.vigil.stream.StreamFixtures.assertScoreRecord;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ModelUpdateTopologyTest {
@@ -115,6 +116,28 @@ class ModelUpdateTopologyTest {
             assertEquals(1, vigil.total(VigilMetrics.MODEL_SWAPS));
             assertArrayEquals(good, vigil.driver.<String, byte[]>getKeyValueStore(vigil.names.modelStore()).get(KEY));
             assertTrue(vigil.dlq.isEmpty());
+        }
+    }
+
+    @Test
+    void shouldDecodeAnAcceptedModelOnceCachingItForTheKeysDetector() {
+        DecodedModels decoded = new DecodedModels(dev.vigil.config.AppConfig.DEFAULT_MODEL_CACHE_BYTES);
+        try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN, stateDir,
+                java.util.Map.of(), decoded)) {
+            DecodedModels.Key id = new DecodedModels.Key(vigil.names.modelStore() + "/0_0", KEY);
+            byte[] payload = ModelCodec.encode(StreamFixtures.model(DETECTOR, KEY, 1, 5));
+            vigil.publish(KEY, payload);
+            ModelCache.Entry accepted = decoded.get(id);
+            assertTrue(accepted != null && accepted.model() != null, "cached as the updater accepted it");
+            assertArrayEquals(payload, ModelCodec.encode(accepted.model()));
+            assertEquals(PayloadFingerprint.of(payload), accepted.payload());
+            vigil.send(KEY, StreamFixtures.single(1_000, 3.0), 1_000);
+            assertSame(accepted, decoded.get(id), "the detector took the accepted model, not a new decode");
+            // a refused payload is not cached: the accepted model stays in force
+            vigil.publish(KEY, Arrays.copyOf(payload, payload.length - 3));
+            assertSame(accepted, decoded.get(id));
+            vigil.send(KEY, StreamFixtures.single(2_000, 3.0), 2_000);
+            assertSame(accepted.model(), decoded.get(id).model());
         }
     }
 
