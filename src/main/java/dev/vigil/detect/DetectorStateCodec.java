@@ -195,14 +195,7 @@ public final class DetectorStateCodec {
             long last = in.getLong();
             long model = in.getLong();
             long[] schedule = readSchedule(in, version);
-            long[] pending = version >= FIRST_COMPACT_VERSION
-                    ? new long[] {CompactLongs.getVarint(in), CompactLongs.getVarint(in)}
-                    : version >= FIRST_VERSION_WITH_PENDING_SWAP ? new long[] {in.getLong(), in.getLong()}
-                    : new long[] {TrainingSchedule.NO_PENDING_SWAP, 0};
-            if (pending[0] < 0 || (pending[0] > 0) != (pending[1] > 0)) {
-                throw new BadBytesException("detector state has an impossible pending swap: through " + pending[0]
-                        + ", version " + pending[1]);
-            }
+            long[] pending = readPending(in, version);
             double lastScore = version >= FIRST_VERSION_WITH_SCHEDULE ? in.getDouble() : 0;
             ScoreState score = ScoreStateCodec.read(in, scoreSections(version));
             boolean coldStart = version >= FIRST_VERSION_WITH_COLD_START && in.get() != 0;
@@ -212,22 +205,7 @@ public final class DetectorStateCodec {
                         + score.channels());
             }
             double[] modelCentre = readModelCentre(in, version, score);
-            if (version >= FIRST_COMPACT_VERSION) {
-                // the input offset ends where the history head starts: its bytes must follow the model centre
-                CompactLongs.offsetBefore(bytes, end);
-                int offsetAt = end - CompactLongs.offsetLength(bytes, end);
-                if (in.position() != offsetAt) {
-                    throw new BadBytesException("detector state has " + (offsetAt - in.position())
-                            + " unexpected bytes before its input offset");
-                }
-                in.position(end);
-            } else if (version >= FIRST_VERSION_WITH_INPUT_OFFSET && in.getLong() < 0) {
-                throw new BadBytesException("detector state has a negative input offset");
-            }
-            if (in.position() != end) {
-                throw new BadBytesException("detector state has " + (end - in.position())
-                        + " unexpected trailing bytes");
-            }
+            readInputOffsetToEnd(bytes, in, end, version);
             DetectorState s = new DetectorState(lstm, score, prediction, modelCentre);
             s.restoreCounters(has, events, resets, last, model);
             s.coldStart = coldStart;
@@ -238,6 +216,41 @@ public final class DetectorStateCodec {
             return s;
         } catch (BufferUnderflowException e) {
             throw new BadBytesException("detector state is truncated", e);
+        }
+    }
+
+    /** The pending swap's event and version ({@code NO_PENDING_SWAP} and 0 before the format had one), checked. */
+    private static long[] readPending(ByteBuffer in, int version) {
+        long[] pending = version >= FIRST_COMPACT_VERSION
+                ? new long[] {CompactLongs.getVarint(in), CompactLongs.getVarint(in)}
+                : version >= FIRST_VERSION_WITH_PENDING_SWAP ? new long[] {in.getLong(), in.getLong()}
+                : new long[] {TrainingSchedule.NO_PENDING_SWAP, 0};
+        if (pending[0] < 0 || (pending[0] > 0) != (pending[1] > 0)) {
+            throw new BadBytesException("detector state has an impossible pending swap: through " + pending[0]
+                    + ", version " + pending[1]);
+        }
+        return pending;
+    }
+
+    /**
+     * Reads past the input offset (formats that carry one), which must end the state's section at {@code end}: no byte
+     * may be left between them.
+     */
+    private static void readInputOffsetToEnd(byte[] bytes, ByteBuffer in, int end, int version) {
+        if (version >= FIRST_COMPACT_VERSION) {
+            // the input offset ends where the history head starts: its bytes must follow the model centre
+            CompactLongs.offsetBefore(bytes, end);
+            int offsetAt = end - CompactLongs.offsetLength(bytes, end);
+            if (in.position() != offsetAt) {
+                throw new BadBytesException("detector state has " + (offsetAt - in.position())
+                        + " unexpected bytes before its input offset");
+            }
+            in.position(end);
+        } else if (version >= FIRST_VERSION_WITH_INPUT_OFFSET && in.getLong() < 0) {
+            throw new BadBytesException("detector state has a negative input offset");
+        }
+        if (in.position() != end) {
+            throw new BadBytesException("detector state has " + (end - in.position()) + " unexpected trailing bytes");
         }
     }
 

@@ -41,6 +41,14 @@ public record FleetBenchmarkResult(FleetSettings settings, FleetBenchmark.Fleet 
                 : settings.recordCacheBytes() + " bytes") + ", " + (settings.replayEvents() == 0
                 ? "every event writes its key's state" : "states written behind (states.replayEvents "
                 + settings.replayEvents() + ")"));
+        table(out);
+        rounds(out);
+        targets(out);
+        out.flush();
+    }
+
+    /** The two fleets side by side, a figure a row. */
+    private void table(PrintWriter out) {
         out.printf(Locale.ROOT, "%-44s %14s %14s%n", "", small.keys() + " keys", large.keys() + " keys");
         row(out, "events/s while processing", "%.0f", small.timing().rate(), large.timing().rate());
         row(out, "stream thread µs per event", "%.1f", small.timing().cpu().streamThreadMicrosPerEvent(),
@@ -61,9 +69,15 @@ public record FleetBenchmarkResult(FleetSettings settings, FleetBenchmark.Fleet 
                 large.stateCacheBytes() / 1e6);
         row(out, "heap after GC, MB (broker in this JVM too)", "%.0f", small.heapAfterGc() / 1e6,
                 large.heapAfterGc() / 1e6);
-        row(out, "state directory (state, history, models), MB", "%.1f", small.taskStoreBytes() / 1e6, large.taskStoreBytes() / 1e6);
+        row(out, "state directory (state, history, models), MB", "%.1f", small.taskStoreBytes() / 1e6,
+                large.taskStoreBytes() / 1e6);
         row(out, "state directory, task stores, KB per 1,000 keys", "%.0f",
-                small.taskStoreBytes() / (small.keys() / 1000.0) / 1e3, large.taskStoreBytes() / (large.keys() / 1000.0) / 1e3);
+                small.taskStoreBytes() / (small.keys() / 1000.0) / 1e3,
+                large.taskStoreBytes() / (large.keys() / 1000.0) / 1e3);
+    }
+
+    /** Each round's figures (past the fleets' first passes too), when there are several. */
+    private void rounds(PrintWriter out) {
         if (rounds.size() > 1) {
             for (int r = 0; r < rounds.size(); r++) {
                 FleetBenchmark.Round round = rounds.get(r);
@@ -78,6 +92,10 @@ public record FleetBenchmarkResult(FleetSettings settings, FleetBenchmark.Fleet 
         } else {
             settled(out, "past", rounds.get(0));
         }
+    }
+
+    /** The judged figures against their targets, and the restore. */
+    private void targets(PrintWriter out) {
         out.printf(Locale.ROOT, "events/s at %d keys over %d keys: %.2f%s (target >= %.1f)%n", large.keys(),
                 small.keys(), ratio(), rounds.size() > 1 ? ", the median of " + rounds.size() + " rounds" : "",
                 TARGET_RATIO);
@@ -101,7 +119,6 @@ public record FleetBenchmarkResult(FleetSettings settings, FleetBenchmark.Fleet 
                             : String.format(Locale.ROOT, "; then an event to each partition scored after %.1f s (the"
                             + " replay of the input since the states written behind first)", restore.replaySeconds()));
         }
-        out.flush();
     }
 
     /** A round's detector figures past each fleet's first passes over its keys, when both were timed so. */
