@@ -50,7 +50,7 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
             return Response.resume();
         }
         long n = handled.incrementAndGet();
-        if (n <= DetectorProcessor.WARN_FIRST || n % DetectorProcessor.WARN_EVERY == 0) {
+        if (DetectorProcessor.atLevel(n)) {
             LOG.warn("undeserializable record at {}-{} offset {} sent to {} (#{}): {}", record.topic(),
                     record.partition(), record.offset(), dlqTopic, n, detail);
         } else {

@@ -39,7 +39,7 @@ final class DeadLetterSink {
         RecordOrigin origin = origin(record);
         counters.get(reason).record();
         long n = ++rejected[reason.ordinal()];
-        if (n <= DetectorProcessor.WARN_FIRST || n % DetectorProcessor.WARN_EVERY == 0) {
+        if (DetectorProcessor.atLevel(n)) {
             LOG.warn("record at {}-{} offset {} sent to the dead-letter topic, {} (#{} of this reason): {}",
                     origin.topic(), origin.partition(), origin.offset(), reason, n, detail);
         } else {

@@ -54,6 +54,14 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     /** Bad records of one reason logged at WARN before switching to one in {@link #WARN_EVERY}. */
     public static final int WARN_FIRST = 10;
     public static final int WARN_EVERY = 1000;
+
+    /**
+     * Whether the {@code n}-th (from 1) of a line a task may repeat by the thousand is logged at its level (WARN, or
+     * INFO): the first {@value #WARN_FIRST}, then one in {@value #WARN_EVERY}; the others go to DEBUG.
+     */
+    static boolean atLevel(long n) {
+        return n <= WARN_FIRST || n % WARN_EVERY == 0;
+    }
     private static final Logger LOG = LoggerFactory.getLogger(DetectorProcessor.class);
 
     private final TopologyNames names;
@@ -177,7 +185,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
                 context.getStateStore(names.historyStore()), config, fresh::newState, retrain.historySize(),
                 discarded, states, keys.task(context.taskId().toString()), replayEvents);
         // the task's own model store: cached decoded models are told apart by task (each task has its shared copy)
-        String storeAndTask = names.modelStore() + "/" + context.taskId();
+        String storeAndTask = names.modelStoreOfTask(context.taskId());
         ModelCache cache = new ModelCache(context.getStateStore(names.modelStore()), storeAndTask, config.lstm(),
                 retrain.maxModelBytes(), VigilMetrics.counter(context.metrics(), topology, VigilMetrics.MODELS_REFUSED),
                 decoded, modelChanges.of(storeAndTask));

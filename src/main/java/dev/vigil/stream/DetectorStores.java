@@ -398,7 +398,7 @@ final class DetectorStores implements KeyHistory {
     private void discard(String key, String what, String why) {
         discarded.record();
         discards++;
-        if (discards <= DetectorProcessor.WARN_FIRST || discards % DetectorProcessor.WARN_EVERY == 0) {
+        if (DetectorProcessor.atLevel(discards)) {
             LOG.warn("stored {} of key '{}' cannot be used and is started afresh ({} so far in this task): {}", what,
                     key, discards, why);
         } else {

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * detectors re-read the generation only then, and only the changed key's payload. A model accepted is also cached,
  * decoded, in the instance's {@link DecodedModels} for the task's detector ({@link ModelCache#accepted}), so that its
  * payload is decoded once, not again at the key's next event. Each acceptance is logged (the task's first {@value
- * #LOG_FIRST} and then one in {@value #LOG_EVERY} at INFO, every one at DEBUG).
+ * DetectorProcessor#WARN_FIRST} and then one in {@value DetectorProcessor#WARN_EVERY} at INFO, every one at DEBUG).
  *
  * <p>The store is changelogged: after a restart it resumes from its local state, and on a lost state directory
  * (or on another instance, after a rebalance) Kafka Streams restores it from the changelog, which holds exactly the
@@ -33,9 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(ModelStoreUpdater.class);
-    /** Models a task logs at INFO before switching to one in {@link #LOG_EVERY}. */
-    static final int LOG_FIRST = 10;
-    static final int LOG_EVERY = 1000;
 
     private final TopologyNames names;
     private final LstmConfig shape;
@@ -45,7 +42,7 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
     private ProcessorContext<Void, Void> context;
     /** The store and task, as the task's detector names its entries in {@link #decoded}. */
     private String storeAndTask;
-    /** Models accepted by this task: the first {@value #LOG_FIRST} logged at INFO, then one in {@value #LOG_EVERY}. */
+    /** Models accepted by this task, numbered in its log lines ({@link DetectorProcessor#atLevel}). */
     private long acceptedCount;
     private ModelStoreChanges.Task changed;
     private KeyValueStore<String, byte[]> store;
@@ -70,7 +67,7 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
         this.store = context.getStateStore(names.modelStore());
-        this.storeAndTask = names.modelStore() + "/" + context.taskId();
+        this.storeAndTask = names.modelStoreOfTask(context.taskId());
         this.changed = changes.of(storeAndTask);
         // a store restored from its changelog (or changed on another instance while the task was away): track from here
         changed.restart(ModelGeneration.decode(store.get(ModelGeneration.KEY)));
@@ -124,13 +121,12 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
     }
 
     /**
-     * Logs a model accepted: at INFO for the task's first {@value #LOG_FIRST} and then one in {@value #LOG_EVERY} (a
-     * fleet's models arrive by the thousand a minute, and {@code vigil_model_payloads_total} counts them all), at
-     * DEBUG otherwise.
+     * Logs a model accepted: at INFO when {@link DetectorProcessor#atLevel} says so (a fleet's models arrive by the
+     * thousand a minute, and {@code vigil_model_payloads_total} counts them all), at DEBUG otherwise.
      */
     private void logAccepted(String key, LstmModel model) {
         long n = ++acceptedCount;
-        if (n <= LOG_FIRST || n % LOG_EVERY == 0) {
+        if (DetectorProcessor.atLevel(n)) {
             LOG.info("model for key '{}' version {} accepted at {} (#{} of this task)", key, model.info().version(),
                     where(), n);
         } else {

@@ -1,5 +1,7 @@
 package dev.vigil.stream;
 
+import org.apache.kafka.streams.processor.TaskId;
+
 /**
  * Names of one topology's processors, stores and internal topics: {@code vigil-<topology>-<role>}, the roles
  * being the constants below. Kafka derives internal topic names from them: the changelogs
@@ -88,6 +90,14 @@ public record TopologyNames(String topology) {
 
     public String modelStore() {
         return name(MODEL_STORE);
+    }
+
+    /**
+     * The model store of task {@code task}, {@code <store>/<task id>}: how the task's updater and detector name its
+     * changes ({@link ModelStoreChanges}) and its decoded models ({@link DecodedModels}), so each finds the other's.
+     */
+    String modelStoreOfTask(TaskId task) {
+        return modelStore() + "/" + task;
     }
 
     private String name(String role) {

@@ -124,7 +124,8 @@ class ModelUpdateTopologyTest {
         DecodedModels decoded = new DecodedModels(dev.vigil.config.AppConfig.DEFAULT_MODEL_CACHE_BYTES);
         try (VigilDriver vigil = new VigilDriver(StreamFixtures.singleValue(), DETECTOR, RETRAIN, stateDir,
                 java.util.Map.of(), decoded)) {
-            DecodedModels.Key id = new DecodedModels.Key(vigil.names.modelStore() + "/0_0", KEY);
+            DecodedModels.Key id = new DecodedModels.Key(
+                    vigil.names.modelStoreOfTask(new org.apache.kafka.streams.processor.TaskId(0, 0)), KEY);
             byte[] payload = ModelCodec.encode(StreamFixtures.model(DETECTOR, KEY, 1, 5));
             vigil.publish(KEY, payload);
             ModelCache.Entry accepted = decoded.get(id);
