@@ -83,6 +83,20 @@ public record DetectorConfig(LstmConfig lstm, ScoringConfig scoring, long allowe
         return new DetectorConfig(lstm, scoring, allowedLatenessMs, normalised, counters);
     }
 
+    /**
+     * Why {@code state} cannot be scored with these settings (it was made for other channels, hidden size, layers or
+     * short window), or null when it can.
+     */
+    public String mismatch(DetectorState state) {
+        int shortWindow = state.score().shortWindow();
+        boolean same = state.channels() == channels() && state.lstm().hiddenSize() == lstm.hiddenSize()
+                && state.lstm().layers() == lstm.layers() && shortWindow == scoring.shortWindow();
+        return same ? null : "it was written for d=" + state.channels() + ", H=" + state.lstm().hiddenSize()
+                + ", layers=" + state.lstm().layers() + ", shortWindow=" + shortWindow + "; the topology has d="
+                + channels() + ", H=" + lstm.hiddenSize() + ", layers=" + lstm.layers() + ", shortWindow="
+                + scoring.shortWindow();
+    }
+
     /** The channels in {@code mask} (bit c for channel c) scored by their increase; 0 for none. */
     public DetectorConfig withCounters(long mask) {
         return new DetectorConfig(lstm, scoring, allowedLatenessMs, keyNormalised, mask);

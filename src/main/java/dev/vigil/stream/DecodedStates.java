@@ -42,6 +42,7 @@ public final class DecodedStates extends DecodedCache<DecodedStates.Key, Decoded
     private static final AtomicLong OWNERS = new AtomicLong();
     /** Estimated heap of the states the instance's detectors hold behind their events ({@link WriteBehind}). */
     private final AtomicLong heldBytes = new AtomicLong();
+    private final AtomicLong heldEntries = new AtomicLong();
 
     /** A key of one owner. */
     record Key(long owner, String key) {
@@ -87,12 +88,18 @@ public final class DecodedStates extends DecodedCache<DecodedStates.Key, Decoded
     }
 
     /**
-     * Counts {@code bytes} (negative: releases them) of a state a detector holds behind its events, and returns
-     * whether the instance's held states are now over their bound: as much again as the cache's, so that states
-     * written behind at most double what {@code states.cache.bytes} allows.
+     * Counts {@code entries} states (negative: releases them) of {@code bytes} that a detector holds behind its
+     * events, and returns whether the instance's held states are now over their bound: as much again as the cache's,
+     * so that states written behind at most double what {@code states.cache.bytes} allows.
      */
-    boolean held(long bytes) {
+    boolean held(int entries, long bytes) {
+        heldEntries.addAndGet(entries);
         return heldBytes.addAndGet(bytes) > maxBytes();
+    }
+
+    /** The states the instance's detectors hold behind their events now. */
+    public long heldEntries() {
+        return heldEntries.get();
     }
 
     /** Whether the states the instance's detectors hold behind their events are over their bound ({@link #held}). */

@@ -8,7 +8,6 @@ import dev.vigil.detect.DetectorStateCodec;
 import dev.vigil.detect.HistoryWindow;
 import dev.vigil.lifecycle.KeyHistory;
 import dev.vigil.lifecycle.KeyOutcome;
-import dev.vigil.score.ScoreState;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -37,13 +36,14 @@ import java.util.function.Supplier;
  * all of them.
  *
  * <p>Written behind ({@code states.replayEvents} R &gt; 0): a saved state is held here, not written, until the event
- * R offsets of its partition after its first unwritten one (or a swap of its model, or a key forgotten), so that a key
- * with several events in that stretch writes one record for them; each written state carries the input offset of its
- * latest event ({@link DetectorStateCodec#encode(DetectorState, byte[], long)}). The task's entry under the empty key
- * ({@link WriteBehind#REPLAY_FROM}, 8 bytes: no event has an empty key, and no state is that short) holds an offset at
- * or before the first event of every state not written; it moves on when that offset has by R/2. A task that starts
- * again (a restart, a crash, a rebalance) reads its input from there ({@link TaskReplay}) and runs each event its
- * key's written state does not hold. One per processor (made at its {@code init}); not thread-safe.
+ * R offsets of its partition after its first unwritten one, or its own last event before it ({@link WriteBehind}; or a
+ * swap of its model, or a key forgotten), so that its events in that stretch write one record; each carries the
+ * input offset of its latest event ({@link DetectorStateCodec#encode(DetectorState, byte[], long)}). The task's entry
+ * under the empty key ({@link WriteBehind#REPLAY_FROM}, 8 bytes: no event has an empty key, and no state is that
+ * short) holds an offset at or before the first event of every state not written; it moves on when that offset has
+ * by R/2. A task that starts again (a restart, a crash, a rebalance) reads its input from there ({@link TaskReplay})
+ * and runs each event its key's written state does not hold. One per processor (made at its {@code init}); not
+ * thread-safe.
  */
 final class DetectorStores implements KeyHistory {
     private static final Logger LOG = LoggerFactory.getLogger(DetectorStores.class);
@@ -80,6 +80,8 @@ final class DetectorStores implements KeyHistory {
     private String headError;
     /** The loaded head is in the history store's {@code #h} entry (beside a state of format 4 or earlier). */
     private boolean headEntry;
+    /** The loaded state and its head were read from the store and decode: {@link #alreadyHeld} may cache them. */
+    private boolean loadedFromStore;
 
     /** Every state written at its save. */
     DetectorStores(KeyValueStore<String, byte[]> states, KeyValueStore<String, byte[]> histories, DetectorConfig config,
@@ -96,7 +98,8 @@ final class DetectorStores implements KeyHistory {
     DetectorStores(KeyValueStore<String, byte[]> states, KeyValueStore<String, byte[]> histories, DetectorConfig config,
                    Supplier<DetectorState> freshState, int historySize, Sensor discarded, DecodedStates decoded,
                    AtomicLong keysHeld, long replayEvents) {
-        this.unwritten = new WriteBehind(states, replayEvents, this::write, decoded,
+        this.unwritten = new WriteBehind(states, replayEvents, this::write,
+                (key, state, head, offset, bytes) -> decoded.put(owner, key, state, head, offset, bytes), decoded,
                 () -> DecodedStates.entryBytes(lastValueBytes, config.channels()));
         this.states = states;
         this.decoded = decoded;
@@ -113,6 +116,7 @@ final class DetectorStores implements KeyHistory {
     DetectorState loadState(String key) {
         loadedKey = key;
         loadedNew = false;
+        loadedFromStore = false;
         headError = null;
         headEntry = false;
         WriteBehind.Unwritten u = unwritten.get(key);
@@ -139,8 +143,9 @@ final class DetectorStores implements KeyHistory {
             DetectorState state = DetectorStateCodec.decode(bytes);
             loadedOffset = DetectorStateBytes.inputOffset(bytes);
             loadHead(key, bytes);
-            String mismatch = mismatch(state);
+            String mismatch = config.mismatch(state);
             if (mismatch == null) {
+                loadedFromStore = headError == null && !headEntry;
                 return state;
             }
             discard(key, "detector state", mismatch);
@@ -176,7 +181,7 @@ final class DetectorStores implements KeyHistory {
                 discard(key, "history", "it has " + stored.channels() + " channel(s), the topology " + config.channels());
             } else {
                 HistoryWindow window = histories.read(key, stored);
-                return window.capacity() == historySize ? window : resized(window);
+                return window.capacity() == historySize ? window : window.before(0, historySize, historySize);
             }
         } catch (BadBytesException e) {
             discard(key, "history", e.getMessage());
@@ -221,6 +226,18 @@ final class DetectorStores implements KeyHistory {
         return window.size();
     }
 
+    /**
+     * The loaded key's event is one its state holds already (a task's replay after a start): nothing is saved, and a
+     * state {@link #loadState} read from the store is kept in {@link DecodedStates}, so that the key's next event that
+     * it holds does not read and decode it again (a replay runs up to 1.5 R events of the partition, several a key).
+     */
+    void alreadyHeld(String key, DetectorState state) {
+        if (loadedFromStore && key.equals(loadedKey)) {
+            decoded.put(owner, key, state, head, loadedOffset, lastValueBytes);
+            loadedFromStore = false;
+        }
+    }
+
     /** The input offset of the latest event the state {@link #loadState} loaded holds ({@code NO_OFFSET}: none). */
     long loadedOffset() {
         return loadedOffset;
@@ -240,7 +257,12 @@ final class DetectorStores implements KeyHistory {
             keysHeld.incrementAndGet();
             loadedNew = false;
         }
-        if (scored.rewarms() > 0 || headEntry || !unwritten.hold(key, state, head, offset, nowMs)) {
+        WriteBehind.Hold hold = scored.rewarms() > 0 || headEntry ? WriteBehind.Hold.NOT_HELD
+                : unwritten.hold(key, state, head, offset, nowMs);
+        if (hold == WriteBehind.Hold.WRITE_NOW) {
+            // the instance's DecodedStates is not told: the task keeps the key while its events come
+            unwritten.written(key, put(key, state, head, offset), nowMs);
+        } else if (hold == WriteBehind.Hold.NOT_HELD) {
             unwritten.remove(key);
             write(key, state, head, offset);
             if (headEntry) {
@@ -260,10 +282,15 @@ final class DetectorStores implements KeyHistory {
     }
 
     private void write(String key, DetectorState state, HistoryHead head, long offset) {
+        decoded.put(owner, key, state, head, offset, put(key, state, head, offset));
+    }
+
+    /** Writes the key's state to the store; returns the bytes of its value. */
+    private int put(String key, DetectorState state, HistoryHead head, long offset) {
         byte[] value = value(state, head, offset);
         lastValueBytes = value.length;
         states.put(key, value);
-        decoded.put(owner, key, state, head, offset, value.length);
+        return value.length;
     }
 
     /** The state store's value of a state with its history head, as of the event of input offset {@code offset}. */
@@ -371,28 +398,6 @@ final class DetectorStores implements KeyHistory {
     void close() {
         decoded.forgetAll(owner);
         unwritten.clear();
-    }
-
-    private String mismatch(DetectorState state) {
-        ScoreState score = state.score();
-        boolean same = state.channels() == config.channels()
-                && state.lstm().hiddenSize() == config.lstm().hiddenSize()
-                && state.lstm().layers() == config.lstm().layers()
-                && score.shortWindow() == config.scoring().shortWindow();
-        return same ? null : "it was written for d=" + state.channels() + ", H=" + state.lstm().hiddenSize() + ", layers="
-                + state.lstm().layers() + ", shortWindow=" + score.shortWindow() + "; the topology has d="
-                + config.channels() + ", H=" + config.lstm().hiddenSize() + ", layers=" + config.lstm().layers()
-                + ", shortWindow=" + config.scoring().shortWindow();
-    }
-
-    private HistoryWindow resized(HistoryWindow stored) {
-        HistoryWindow window = new HistoryWindow(historySize, config.channels());
-        double[] reading = new double[config.channels()];
-        for (int i = Math.max(0, stored.size() - historySize); i < stored.size(); i++) {
-            stored.copyReading(i, reading);
-            window.append(stored.timestamp(i), reading);
-        }
-        return window;
     }
 
     private void discard(String key, String what, String why) {

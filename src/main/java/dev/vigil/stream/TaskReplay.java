@@ -75,6 +75,7 @@ final class TaskReplay {
         String k = parsed.key();
         DetectorState state = stores.loadState(k);
         if (stores.loadedOffset() >= offset) {
+            stores.alreadyHeld(k, state);
             return;
         }
         KeyOutcome outcome = lifecycle.process(k, state, parsed.event());

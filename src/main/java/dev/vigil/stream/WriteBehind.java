@@ -4,7 +4,7 @@ import dev.vigil.detect.DetectorState;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -12,8 +12,11 @@ import java.util.Map;
  * replay offset, for {@link DetectorStores}. A key's state is held from its first unwritten event until the event R
  * offsets of the partition later, or {@value #MAX_HELD_MS} ms of wall time later (at an event, or at the task's
  * punctuation {@link #WRITE_CHECK_MS} apart, for a partition gone quiet), then written, so that its events in that
- * stretch write one record and queries of the stores are at most that far behind. The store's entry under {@link
- * #REPLAY_FROM} holds an offset at or before the first unwritten event of every state held: it is stored when the
+ * stretch write one record and queries of the stores are at most that far behind. A key whose next event would come
+ * past that point is written at its own event instead ({@link Hold#WRITE_NOW}), while its objects are in the CPU's
+ * caches, and stays here, written, until that next event (a lookup fewer, and nothing made, at each of its events),
+ * or, with none for R offsets, goes to the instance's {@link DecodedStates} unwritten again. The store's entry
+ * under {@link #REPLAY_FROM} holds an offset at or before the first unwritten event of every state held: it is stored when the
  * first state is held and moved on when that offset has moved by R/2 (or past the latest event when nothing is held),
  * so it is written about once per R/2 events of the partition, not once per event. Not thread-safe; one per {@link
  * DetectorStores}.
@@ -34,32 +37,63 @@ final class WriteBehind {
         void write(String key, DetectorState state, HistoryHead head, long offset);
     }
 
-    /** A saved state not written yet. */
+    /** What {@link #hold} did with a key's state. */
+    enum Hold {
+        /** Held: written later, with its events since. */
+        HELD,
+        /** Held, and due now: the caller writes it to the store while its objects are fresh ({@link #written}). */
+        WRITE_NOW,
+        /** Not held (R = 0, the offset not known, or draining): the caller writes it and keeps nothing here. */
+        NOT_HELD
+    }
+
+    /**
+     * A key's saved state held here: unwritten (its events since {@link #since} not in the store), or written at its
+     * own latest event and kept ({@link #clean}) so that the key's next event finds it without another lookup. Entries
+     * form one list in the order of {@link #since}, oldest first, linked through themselves so that moving one to the
+     * end allocates nothing.
+     */
     static final class Unwritten {
-        /** The input offset of the key's first event the store does not hold. */
-        final long since;
-        /** The wall time it was first held at. */
-        final long sinceMs;
+        final String key;
         /** Its estimated heap, counted in the instance's bound while held. */
         final long bytes;
+        /** The input offset of the key's first event the store does not hold (clean: the one after its write). */
+        long since;
+        /** The wall time it was first held at (clean: written at). */
+        long sinceMs;
+        /** The input offset of the key's latest event. */
         long offset;
+        /** Written with its latest event: the store holds it. */
+        boolean clean;
+        /** Bytes of the store's value when it was last written here ({@link #written}); 0: not written here. */
+        int storedBytes;
         DetectorState state;
         HistoryHead head;
+        private Unwritten older;
+        private Unwritten newer;
 
-        Unwritten(long since, long sinceMs, long bytes) {
-            this.since = since;
-            this.sinceMs = sinceMs;
+        Unwritten(String key, long bytes) {
+            this.key = key;
             this.bytes = bytes;
         }
+    }
+
+    /** Takes a key held out of this task (it was written or is deleted), with what it holds of the key. */
+    @FunctionalInterface
+    interface Release {
+        void release(String key, DetectorState state, HistoryHead head, long offset, int storedBytes);
     }
 
     private final KeyValueStore<String, byte[]> states;
     private final long replayEvents;
     private final Writer writer;
+    private final Release release;
     private final DecodedStates bound;
     private final java.util.function.LongSupplier stateBytes;
-    /** In the order of their first unwritten event. */
-    private final LinkedHashMap<String, Unwritten> held = new LinkedHashMap<>();
+    private final HashMap<String, Unwritten> held = new HashMap<>();
+    /** The oldest entry held (by {@link Unwritten#since}), and the newest; null: none. */
+    private Unwritten oldest;
+    private Unwritten newest;
     /** The replay offset as the store holds it, {@link #NONE}: none. */
     private long replayFrom = NONE;
     /** Every state held was written ({@link #drain}): from here on each is written at its event. */
@@ -67,15 +101,18 @@ final class WriteBehind {
 
     /**
      * @param replayEvents R: states held at most this many offsets of the partition; 0: none held
+     * @param writer       writes a key's state to the store (and the instance's {@link DecodedStates})
+     * @param release      hands a written key's state to the instance's {@link DecodedStates} as it leaves this task
      * @param bound        counts the heap of the instance's held states ({@link DecodedStates#held}): past its bound
      *                     a task writes its oldest held states early
      * @param stateBytes   the estimated heap of a state held
      */
-    WriteBehind(KeyValueStore<String, byte[]> states, long replayEvents, Writer writer, DecodedStates bound,
-                java.util.function.LongSupplier stateBytes) {
+    WriteBehind(KeyValueStore<String, byte[]> states, long replayEvents, Writer writer, Release release,
+                DecodedStates bound, java.util.function.LongSupplier stateBytes) {
         this.states = states;
         this.replayEvents = replayEvents;
         this.writer = writer;
+        this.release = release;
         this.bound = bound;
         this.stateBytes = stateBytes;
     }
@@ -85,7 +122,7 @@ final class WriteBehind {
         return replayEvents > 0;
     }
 
-    /** The key's state held, or null. */
+    /** The key's state held (unwritten, or written at its latest event and kept), or null. */
     Unwritten get(String key) {
         return held.isEmpty() ? null : held.get(key);
     }
@@ -94,27 +131,40 @@ final class WriteBehind {
     Unwritten remove(String key) {
         Unwritten u = held.isEmpty() ? null : held.remove(key);
         if (u != null) {
-            bound.held(-u.bytes);
+            unlink(u);
+            bound.held(-1, -u.bytes);
         }
         return u;
     }
 
     /**
-     * Holds the key's state saved at the event of input offset {@code offset}, wall time {@code nowMs}; false when
-     * states are not held (R = 0, or the offset is not known), which the caller then writes.
+     * Holds the key's state saved at the event of input offset {@code offset}, wall time {@code nowMs}. {@link
+     * Hold#WRITE_NOW} when it would be due before the key's next event, were that as far from this one as this one is
+     * from the key's last: the caller writes it now, while its objects are in the CPU's caches (a state written by
+     * {@link #due} is one no event touched for R offsets), and tells {@link #written}. {@link Hold#NOT_HELD} when
+     * states are not held (R = 0, the offset not known, draining): the caller writes it.
      */
-    boolean hold(String key, DetectorState state, HistoryHead head, long offset, long nowMs) {
+    Hold hold(String key, DetectorState state, HistoryHead head, long offset, long nowMs) {
         if (replayEvents == 0 || offset < 0 || draining) {
-            return false;
+            return Hold.NOT_HELD;
         }
         Unwritten u = held.get(key);
         boolean added = u == null;
+        long previous = offset;
         if (added) {
             if (replayFrom == NONE) {
                 store(offset);
             }
-            u = new Unwritten(offset, nowMs, stateBytes.getAsLong());
+            u = new Unwritten(key, stateBytes.getAsLong());
             held.put(key, u);
+            restart(u, offset, nowMs);
+        } else {
+            previous = u.offset;
+            if (u.clean) {
+                u.clean = false;
+                unlink(u);
+                restart(u, offset, nowMs);
+            }
         }
         u.offset = offset;
         // a key's state and head are updated in place: stores only when they are new objects (a reference stored in
@@ -125,26 +175,74 @@ final class WriteBehind {
         if (u.head != head) {
             u.head = head;
         }
-        if (added && bound.held(u.bytes)) {
+        if (added && bound.held(1, u.bytes)) {
             // the instance's held states over their bound: this task's oldest written until within it, or until it
             // holds none (the key just held included: it is then written with its event)
-            writeOldest(oldest -> bound.heldOver());
+            writeOldest(false);
+            return Hold.HELD;
         }
-        return true;
+        return !added && offset + (offset - previous) >= u.since + replayEvents ? Hold.WRITE_NOW : Hold.HELD;
     }
 
-    /** Writes this task's held states, oldest first, while {@code due} says the oldest left is to be written. */
-    private void writeOldest(java.util.function.Predicate<Unwritten> due) {
-        var oldest = held.entrySet().iterator();
-        while (oldest.hasNext()) {
-            var e = oldest.next();
-            Unwritten u = e.getValue();
-            if (!due.test(u)) {
-                return;
-            }
-            writer.write(e.getKey(), u.state, u.head, u.offset);
-            oldest.remove();
-            bound.held(-u.bytes);
+    /**
+     * The key's state held was just written with its latest event ({@link Hold#WRITE_NOW}), as {@code storedBytes}:
+     * kept, clean, behind every other, until its next event holds it again or R offsets pass without one.
+     */
+    void written(String key, int storedBytes, long nowMs) {
+        Unwritten u = held.get(key);
+        u.clean = true;
+        u.storedBytes = storedBytes;
+        unlink(u);
+        restart(u, u.offset + 1, nowMs);
+    }
+
+    /** Puts {@code u} behind every other entry, first unwritten at {@code since}. */
+    private void restart(Unwritten u, long since, long nowMs) {
+        u.since = since;
+        u.sinceMs = nowMs;
+        u.older = newest;
+        if (newest == null) {
+            oldest = u;
+        } else {
+            newest.newer = u;
+        }
+        newest = u;
+    }
+
+    private void unlink(Unwritten u) {
+        if (u.older == null) {
+            oldest = u.newer;
+        } else {
+            u.older.newer = u.newer;
+        }
+        if (u.newer == null) {
+            newest = u.older;
+        } else {
+            u.newer.older = u.older;
+        }
+        u.older = null;
+        u.newer = null;
+    }
+
+    /**
+     * Takes this task's oldest entry out: writes it when unwritten, hands it to the instance's {@link DecodedStates}
+     * when written here already.
+     */
+    private void writeOut(Unwritten u) {
+        held.remove(u.key);
+        unlink(u);
+        bound.held(-1, -u.bytes);
+        if (u.clean) {
+            release.release(u.key, u.state, u.head, u.offset, u.storedBytes);
+        } else {
+            writer.write(u.key, u.state, u.head, u.offset);
+        }
+    }
+
+    /** Writes this task's held states, oldest first: all of them, or ({@code all} false) until within the bound. */
+    private void writeOldest(boolean all) {
+        while (oldest != null && (all || bound.heldOver())) {
+            writeOut(oldest);
         }
     }
 
@@ -157,23 +255,13 @@ final class WriteBehind {
         if (replayEvents == 0 || offset < 0) {
             return;
         }
-        // its own loop, not writeOldest with a predicate: it runs at every event, and a capturing lambda would be
-        // allocated at each
-        var oldest = held.entrySet().iterator();
-        while (oldest.hasNext()) {
-            var e = oldest.next();
-            Unwritten u = e.getValue();
-            if (u.since > offset - replayEvents && u.sinceMs > nowMs - MAX_HELD_MS) {
-                break;
-            }
-            writer.write(e.getKey(), u.state, u.head, u.offset);
-            oldest.remove();
-            bound.held(-u.bytes);
+        while (oldest != null && (oldest.since <= offset - replayEvents || oldest.sinceMs <= nowMs - MAX_HELD_MS)) {
+            writeOut(oldest);
         }
-        long from = held.isEmpty() ? offset + 1 : held.values().iterator().next().since;
+        long from = oldest == null ? offset + 1 : oldest.since;
         // moved on by R/2 at a time, or to the latest event once nothing is held (a quiet partition replays nothing)
         if (replayFrom != NONE && from > replayFrom
-                && (held.isEmpty() || from - replayFrom >= Math.max(1, replayEvents / 2))) {
+                && (oldest == null || from - replayFrom >= Math.max(1, replayEvents / 2))) {
             store(from);
         }
     }
@@ -183,7 +271,7 @@ final class WriteBehind {
      * (deletes it when states are no longer held, R = 0, as after a restart that turned writing behind off).
      */
     void writeAll(long next) {
-        writeOldest(u -> true);
+        writeOldest(true);
         if (replayFrom == NONE) {
             return;
         }
@@ -221,7 +309,7 @@ final class WriteBehind {
         return replayFrom;
     }
 
-    /** The states held, oldest first (to read, not to change). */
+    /** The states held, written here or not (to read, not to change). */
     Iterable<Map.Entry<String, Unwritten>> entries() {
         return held.entrySet();
     }
@@ -232,8 +320,10 @@ final class WriteBehind {
         for (Unwritten u : held.values()) {
             bytes += u.bytes;
         }
+        bound.held(-held.size(), -bytes);
         held.clear();
-        bound.held(-bytes);
+        oldest = null;
+        newest = null;
     }
 
     private void store(long offset) {

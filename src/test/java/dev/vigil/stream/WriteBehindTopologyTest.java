@@ -2,6 +2,7 @@ package dev.vigil.stream;
 
 import dev.vigil.config.AppConfig;
 import dev.vigil.detect.DetectorStateBytes;
+import dev.vigil.detect.DetectorState;
 import dev.vigil.detect.DetectorStateCodec;
 import dev.vigil.lifecycle.TrainingRequests;
 import dev.vigil.lstm.ModelCodec;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -118,6 +120,91 @@ class WriteBehindTopologyTest {
                 assertEquals(latest[k], DetectorStateBytes.inputOffset(states.get(KEYS[k])), "written at the request");
             }
             assertEquals(forget + 1, replayFrom(vigil));
+        }
+    }
+
+    private static long sendKey(VigilDriver vigil, int key, int i) {
+        long at = T0 + i * 20_000L;
+        return vigil.send(KEYS[key], StreamFixtures.single(at, 20 + 3 * Math.sin(i / 17.0)), at);
+    }
+
+    @Test
+    void shouldWriteARegularKeyAtItsOwnEventAndHandAQuietOneOverWithoutWritingItAgain() {
+        // keys in turn until key 0 is written at its own event a second time; then only keys 1 and 2 for 2R + 1
+        // events; then all three again. Key 0 goes quiet written: it is handed over, not written again.
+        List<Integer> sent = new ArrayList<>();
+        DecodedStates decoded = new DecodedStates(AppConfig.DEFAULT_STATE_CACHE_BYTES);
+        List<byte[]> behind = new ArrayList<>();
+        try (VigilDriver vigil = driver(R, "own", new HeldStates(), decoded)) {
+            long[] written = new long[KEYS.length];
+            Arrays.fill(written, DetectorStateCodec.NO_OFFSET);
+            int quietFrom = -1;
+            int ownWritesOfKey0 = 0;
+            for (int i = 0; quietFrom < 0 || i < quietFrom + 2 * R + 61; i++) {
+                boolean quiet = quietFrom >= 0 && i < quietFrom + 2 * R + 1;
+                int key = quiet ? 1 + (i - quietFrom) % 2 : i % KEYS.length;
+                sent.add(key);
+                long offset = sendKey(vigil, key, i);
+                for (int k = 0; k < KEYS.length; k++) {
+                    byte[] stored = vigil.storedState(KEYS[k]);
+                    long at = stored == null ? DetectorStateCodec.NO_OFFSET : DetectorStateBytes.inputOffset(stored);
+                    if (at != written[k]) {
+                        written[k] = at;
+                        assertEquals(key, k, "a key whose events come in turn is written at its own event, " + i);
+                        assertEquals(offset, at);
+                        ownWritesOfKey0 += k == 0 ? 1 : 0;
+                    }
+                }
+                if (quietFrom < 0) {
+                    assertEquals(0, decoded.size(), "keys with events to come stay with their task");
+                    assertEquals(Math.min(i + 1, KEYS.length), decoded.heldEntries(), "held by it");
+                    quietFrom = ownWritesOfKey0 == 2 ? i + 1 : -1;
+                } else if (quiet && i == quietFrom + 2 * R) {
+                    assertEquals(1, decoded.size(), "the quiet key handed to the instance's cache");
+                    assertEquals(2, decoded.heldEntries(), "the others still held");
+                }
+            }
+            assertTrue(quietFrom > 2 * R, "written twice, each R offsets or so apart: " + quietFrom);
+            vigil.scoreRecords().forEach(r -> behind.add(r.value()));
+        }
+        assertEquals(0, decoded.heldEntries(), "a closed task holds nothing");
+        assertEquals(0, decoded.heldBytes());
+        List<byte[]> everyEvent = new ArrayList<>();
+        try (VigilDriver vigil = driver(0, "own-every")) {
+            for (int i = 0; i < sent.size(); i++) {
+                sendKey(vigil, sent.get(i), i);
+            }
+            vigil.scoreRecords().forEach(r -> everyEvent.add(r.value()));
+        }
+        assertEquals(everyEvent.size(), behind.size());
+        for (int i = 0; i < behind.size(); i++) {
+            assertArrayEquals(everyEvent.get(i), behind.get(i), "score " + i);
+        }
+    }
+
+    @Test
+    void shouldKeepAStateReadForAnEventItHoldsAlreadySoThatAReplayDecodesItOnce() {
+        DecodedStates decoded = new DecodedStates(AppConfig.DEFAULT_STATE_CACHE_BYTES);
+        try (VigilDriver vigil = driver(R, "already", new HeldStates(), decoded)) {
+            for (int i = 0; i < 300; i++) {
+                send(vigil, i);
+            }
+            // the stores as the task starting again after a crash has them: its states restored, nothing cached
+            DetectorStores restarted = new DetectorStores(vigil.driver.getKeyValueStore(vigil.names.stateStore()),
+                    vigil.driver.getKeyValueStore(vigil.names.historyStore()), DETECTOR, () -> null,
+                    RETRAIN.historySize(), new org.apache.kafka.common.metrics.Metrics().sensor("discarded"), decoded,
+                    new java.util.concurrent.atomic.AtomicLong(), R);
+            long written = DetectorStateBytes.inputOffset(vigil.storedState(KEYS[1]));
+            int cached = decoded.size();
+            DetectorState state = restarted.loadState(KEYS[1]);
+            assertEquals(written, restarted.loadedOffset(), "read from the store");
+            restarted.alreadyHeld(KEYS[1], state);
+            assertEquals(cached + 1, decoded.size(), "kept for the key's next event the state holds");
+            assertSame(state, restarted.loadState(KEYS[1]), "which does not read and decode it again");
+            assertEquals(written, restarted.loadedOffset());
+            restarted.alreadyHeld(KEYS[1], state);
+            assertEquals(cached + 1, decoded.size());
+            restarted.close();
         }
     }
 

@@ -222,7 +222,8 @@ public final class FleetBenchmark {
                     bound > 0 ? "one cache, rocksdb.memory.bytes " + bound : "a cache per store"));
             fleet = new Fleet(keys, timing, processed.modelVersions(), writes, models, state[1], state[2],
                     history[0] * history[1] / Math.max(1, state[0]), modelStore[1],
-                    (long) modelStore[0], decoded.size(), decoded.bytes(), states.size(), states.bytes(), heap, 0, 0);
+                    (long) modelStore[0], decoded.size(), decoded.bytes(),
+                    (int) (states.size() + states.heldEntries()), states.bytes() + states.heldBytes(), heap, 0, 0);
         } finally {
             close(streams);
         }

@@ -64,8 +64,8 @@ public record FleetBenchmarkResult(FleetSettings settings, FleetBenchmark.Fleet 
         row(out, "model payload, bytes", "%.0f", small.modelStoreBytes(), large.modelStoreBytes());
         row(out, "decoded models cached", "%.0f", small.cachedModels(), large.cachedModels());
         row(out, "decoded-model cache, MB of heap", "%.1f", small.cacheBytes() / 1e6, large.cacheBytes() / 1e6);
-        row(out, "decoded states cached", "%.0f", small.heldStates(), large.heldStates());
-        row(out, "decoded-state cache, MB of heap (estimated)", "%.1f", small.stateCacheBytes() / 1e6,
+        row(out, "decoded states cached or held by tasks", "%.0f", small.heldStates(), large.heldStates());
+        row(out, "decoded states, MB of heap (estimated)", "%.1f", small.stateCacheBytes() / 1e6,
                 large.stateCacheBytes() / 1e6);
         row(out, "heap after GC, MB (broker in this JVM too)", "%.0f", small.heapAfterGc() / 1e6,
                 large.heapAfterGc() / 1e6);

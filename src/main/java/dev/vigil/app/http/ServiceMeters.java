@@ -109,6 +109,12 @@ public final class ServiceMeters implements AutoCloseable {
                 "read from the state store at the key's next event");
         Gauge.builder("vigil.state.cache.states", cache, DecodedStates::size)
                 .description("Decoded detector states cached now.").register(registry);
+        Gauge.builder("vigil.state.held.states", cache, DecodedStates::heldEntries)
+                .description("Detector states the tasks hold behind their events now (states.replayEvents): the keys"
+                        + " with events coming, scored from them.").register(registry);
+        Gauge.builder("vigil.state.held.bytes", cache, DecodedStates::heldBytes).baseUnit("bytes")
+                .description("Estimated heap of the states held behind (at most states.cache.bytes again).")
+                .register(registry);
     }
 
     /** {@code vigil.<name>.cache.bytes}, {@code .max} and {@code .evictions} of {@code cache}, which is kept. */

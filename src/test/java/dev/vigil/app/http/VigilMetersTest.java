@@ -111,6 +111,19 @@ class VigilMetersTest {
         assertTrue(scrape.has("process_cpu_usage"), "and the processor's");
     }
 
+    @Test
+    void shouldShowTheDecodedStatesCachedAndHeldBehind() {
+        meters.bind(new dev.vigil.stream.DecodedStates(1_000_000));
+        PrometheusExposition scrape = PrometheusExposition.parse(meters.scrape());
+        for (String family : List.of("vigil_state_cache_states", "vigil_state_cache_bytes",
+                "vigil_state_cache_max_bytes", "vigil_state_held_states", "vigil_state_held_bytes")) {
+            assertTrue(scrape.has(family), family + " in " + scrape.names());
+            assertFalse(scrape.family(family).getHelp().isBlank(), family + " has HELP");
+        }
+        assertEquals(1_000_000, scrape.sum("vigil_state_cache_max_bytes"));
+        assertEquals(0, scrape.sum("vigil_state_held_states"), "nothing held yet");
+    }
+
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
