@@ -183,6 +183,48 @@ class WriteBehindTopologyTest {
     }
 
     @Test
+    void shouldHoldNoKeyPastROffsetsNorBehindTheReplayOffsetWhateverItsEventsGaps() {
+        String[] keys = {"k0", "k1", "k2", "k3", "k4"};
+        java.util.Random random = new java.util.Random(7);
+        int[] sent = new int[600];
+        for (int i = 0; i < sent.length; i++) {
+            // keys of every rhythm: one often, one in bursts, the others now and then
+            sent[i] = random.nextInt(3) == 0 ? 0 : (i / 40) % 2 == 0 && random.nextBoolean() ? 1 : random.nextInt(5);
+        }
+        List<byte[]> everyEvent = new ArrayList<>();
+        List<byte[]> behind = new ArrayList<>();
+        for (long replayEvents : new long[] {0, 50}) {
+            try (VigilDriver vigil = driver(replayEvents, "gaps-" + replayEvents)) {
+                List<List<Long>> offsets = new ArrayList<>();
+                for (String ignored : keys) {
+                    offsets.add(new ArrayList<>());
+                }
+                for (int i = 0; i < sent.length; i++) {
+                    long at = T0 + i * 30_000L;
+                    long offset = vigil.send(keys[sent[i]], StreamFixtures.single(at, 20 + Math.sin(i / 9.0)), at);
+                    offsets.get(sent[i]).add(offset);
+                    for (int k = 0; replayEvents > 0 && k < keys.length; k++) {
+                        byte[] stored = vigil.storedState(keys[k]);
+                        long written = stored == null ? -1 : DetectorStateBytes.inputOffset(stored);
+                        long firstUnwritten = offsets.get(k).stream().filter(o -> o > written).findFirst()
+                                .orElse(Long.MAX_VALUE);
+                        if (firstUnwritten != Long.MAX_VALUE) {
+                            assertTrue(offset - firstUnwritten < replayEvents, keys[k] + " held past R at " + offset);
+                            assertTrue(replayFrom(vigil) <= firstUnwritten, "replay offset after " + keys[k]
+                                    + "'s first unwritten event " + firstUnwritten);
+                        }
+                    }
+                }
+                vigil.scoreRecords().forEach(r -> (replayEvents == 0 ? everyEvent : behind).add(r.value()));
+            }
+        }
+        assertEquals(everyEvent.size(), behind.size());
+        for (int i = 0; i < behind.size(); i++) {
+            assertArrayEquals(everyEvent.get(i), behind.get(i), "score " + i);
+        }
+    }
+
+    @Test
     void shouldKeepAStateReadForAnEventItHoldsAlreadySoThatAReplayDecodesItOnce() {
         DecodedStates decoded = new DecodedStates(AppConfig.DEFAULT_STATE_CACHE_BYTES);
         try (VigilDriver vigil = driver(R, "already", new HeldStates(), decoded)) {
