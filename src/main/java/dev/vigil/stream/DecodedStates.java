@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * their heap bytes (a {@link ClockCache}, {@code states.cache.bytes}): a key whose state is held is scored from it
  * without reading and decoding its state value, the store's get and the codec having been 9% of the stream thread's
  * work per event at 1,000 keys and 18% at 100,000 (JFR, JDK 25; {@code bench fleet} at 100,000 keys: 30% less stream
- * thread per event with it). The store is still written at every event (its changelog is what a restore and a crash
- * recovery read, and interactive queries read the store), so the cache only ever saves reads.
+ * thread per event with it). The cache only ever saves reads: what it holds is what the store holds. With states
+ * written behind ({@link WriteBehind}) the keys with events coming are held by their tasks instead, counted here
+ * ({@link #held}) against as much again as the bound, and come here when written and quiet.
  *
  * <p>An entry is valid only while the detector that saved it runs its task: each {@link DetectorStores} is an owner
  * with an id of its own ({@link #newOwner}, at its processor's {@code init}), and drops its entries when its processor
