@@ -46,8 +46,9 @@ import java.util.TreeMap;
  * @param stateCacheBytes   bound on the heap of the instance's decoded detector states, in bytes (estimated: about
  *                          2.3 KB a key at H=32 with one channel): a key whose state is held skips reading and decoding
  *                          it from its store at its next event (states held behind their events by their tasks,
- *                          states.replayEvents, may take as much again); keys not seen lately are dropped first; 0..2^40 (0 reads every state from its store), default a
- *                          quarter of the JVM's maximum heap, at most 384 MiB
+ *                          states.replayEvents, may take as much again); keys not seen lately are dropped first;
+ *                          0..2^40 (0 reads every state from its store), default a quarter of the JVM's maximum heap,
+ *                          at most 384 MiB
  * @param rocksDbMemoryBytes bound on the native memory of all the instance's RocksDB stores together, in bytes: one
  *                          shared block cache that the memtables, index and filter blocks are charged to
  *                          ({@code dev.vigil.stream.RocksDbMemory}); 0, or with {@code kafka.rocksdb.config.setter}

@@ -16,10 +16,10 @@ import java.util.Map;
  * past that point is written at its own event instead ({@link Hold#WRITE_NOW}), while its objects are in the CPU's
  * caches, and stays here, written, until that next event (a lookup fewer, and nothing made, at each of its events),
  * or, with none for R offsets, goes to the instance's {@link DecodedStates} unwritten again. The store's entry
- * under {@link #REPLAY_FROM} holds an offset at or before the first unwritten event of every state held: it is stored when the
- * first state is held and moved on when that offset has moved by R/2 (or past the latest event when nothing is held),
- * so it is written about once per R/2 events of the partition, not once per event. Not thread-safe; one per {@link
- * DetectorStores}.
+ * under {@link #REPLAY_FROM} holds an offset at or before the first unwritten event of every state held: it is stored
+ * when the first state is held and moved on when that offset has moved by R/2 (or past the latest event when nothing
+ * is held), so it is written about once per R/2 events of the partition, not once per event. Not thread-safe; one per
+ * {@link DetectorStores}.
  */
 final class WriteBehind {
     /** The store's key of the task's replay offset: no event has an empty key, and 8 bytes are no state. */
