@@ -261,7 +261,7 @@ final class DetectorStores implements KeyHistory {
                 : unwritten.hold(key, state, head, offset, nowMs);
         if (hold == WriteBehind.Hold.WRITE_NOW) {
             // the instance's DecodedStates is not told: the task keeps the key while its events come
-            unwritten.written(key, put(key, state, head, offset), nowMs);
+            unwritten.written(put(key, state, head, offset), nowMs);
         } else if (hold == WriteBehind.Hold.NOT_HELD) {
             unwritten.remove(key);
             write(key, state, head, offset);

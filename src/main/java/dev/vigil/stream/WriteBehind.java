@@ -98,6 +98,8 @@ final class WriteBehind {
     private long replayFrom = NONE;
     /** Every state held was written ({@link #drain}): from here on each is written at its event. */
     private boolean draining;
+    /** The entry {@link #hold} last answered {@link Hold#WRITE_NOW} for, until {@link #written}; else null. */
+    private Unwritten writeNow;
 
     /**
      * @param replayEvents R: states held at most this many offsets of the partition; 0: none held
@@ -181,15 +183,20 @@ final class WriteBehind {
             writeOldest(false);
             return Hold.HELD;
         }
-        return !added && offset + (offset - previous) >= u.since + replayEvents ? Hold.WRITE_NOW : Hold.HELD;
+        if (!added && offset + (offset - previous) >= u.since + replayEvents) {
+            writeNow = u;
+            return Hold.WRITE_NOW;
+        }
+        return Hold.HELD;
     }
 
     /**
-     * The key's state held was just written with its latest event ({@link Hold#WRITE_NOW}), as {@code storedBytes}:
-     * kept, clean, behind every other, until its next event holds it again or R offsets pass without one.
+     * The state {@link #hold} just answered {@link Hold#WRITE_NOW} for was written with its latest event, as {@code
+     * storedBytes}: kept, clean, behind every other, until its next event holds it again or R offsets pass without one.
      */
-    void written(String key, int storedBytes, long nowMs) {
-        Unwritten u = held.get(key);
+    void written(int storedBytes, long nowMs) {
+        Unwritten u = writeNow;
+        writeNow = null;
         u.clean = true;
         u.storedBytes = storedBytes;
         unlink(u);
