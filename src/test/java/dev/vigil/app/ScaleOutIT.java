@@ -113,6 +113,9 @@ class ScaleOutIT {
                 + "alertsTopic: N-alerts\ndlqTopic: N-dlq\nmodelsTopic: N-models\n").replace("N", name));
         int portA = freePort();
         int portB = freePort();
+        while (portB == portA) {
+            portB = freePort();
+        }
         Process a = launch("a", portA, broker, topology);
         Process b = launch("b", portB, broker, topology);
         awaitReady(portA, a);

@@ -86,14 +86,37 @@ final class BrokerSettings {
     }
 
     /**
-     * A TCP port on {@link #HOST} that was free a moment ago. Another process can take it before the
+     * {@code count} different TCP ports on {@link #HOST} that were free a moment ago: all bound at once, so that no
+     * two are the same (one bound and closed after the other, the system may hand out the same port twice, and a
+     * broker whose listener and controller share a port does not start). Another process can take one before the
      * broker binds it; {@link EmbeddedKafkaBroker} retries with new ports when that happens.
      */
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
+    static int[] freePorts(int count) {
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0, 1, InetAddress.getByName(HOST));
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new UncheckedIOException("no free TCP port on " + HOST, e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                closeQuietly(socket);
+            }
+        }
+    }
+
+    private static void closeQuietly(ServerSocket socket) {
+        if (socket == null) {
+            return;
+        }
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // the port was only held to keep it from the next one: nothing to undo
         }
     }
 }

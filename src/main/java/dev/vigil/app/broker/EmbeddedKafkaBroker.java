@@ -124,8 +124,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static EmbeddedKafkaBroker startOnFreePorts(Path logDir, Map<String, String> overrides,
                                                         boolean ownsLogDir) {
-        int brokerPort = BrokerSettings.freePort();
-        int controllerPort = BrokerSettings.freePort();
+        int[] ports = BrokerSettings.freePorts(2);
+        int brokerPort = ports[0];
+        int controllerPort = ports[1];
         KafkaConfig config;
         try {
             config = new KafkaConfig(BrokerSettings.forNode(logDir, brokerPort, controllerPort, overrides), false);
