@@ -22,8 +22,8 @@ import java.util.Optional;
  * <p>Per accepted event: score the reading against the prediction made before it arrived; advance the
  * LSTM one step on the normalised reading; store the de-normalised output as the prediction for the
  * next reading. Before a key has a model, the prediction is the last reading (persistence), so scoring
- * statistics build up while the first model is trained. The hidden state is kept at float precision
- * (rounded after every step) so that its persisted form is exact and replay is bit-for-bit.
+ * statistics build up while the first model is trained. The hidden state is held in float, as it is
+ * persisted, so that a state read back is the state written and replay is bit-for-bit.
  *
  * <p>A model with context inputs ({@link CalendarInputs}) reads, after the normalised reading, the calendar
  * inputs of the event's time.
@@ -269,7 +269,6 @@ public final class Detector {
         norm.normaliseInput(input, input);
         LstmState lstm = state.lstm();
         stepper.step(model, lstm, input, output);
-        roundToFloat(lstm);
         boolean finite = lstm.isFinite();
         for (int c = 0; c < next.length && finite; c++) {
             double y = norm.denormalise(c, output[c]);
@@ -283,17 +282,6 @@ public final class Detector {
         }
         state.hasPrediction = true;
         return !finite;
-    }
-
-    private static void roundToFloat(LstmState lstm) {
-        for (int l = 0; l < lstm.layers(); l++) {
-            double[] h = lstm.h(l);
-            double[] c = lstm.c(l);
-            for (int i = 0; i < h.length; i++) {
-                h[i] = (float) h[i];
-                c[i] = (float) c[i];
-            }
-        }
     }
 
     /**

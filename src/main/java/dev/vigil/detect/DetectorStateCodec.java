@@ -323,23 +323,23 @@ public final class DetectorStateCodec {
         return modelCentre;
     }
 
-    /** As {@code out.putFloat((float) v)} for each value, straight into the (heap) buffer's array. */
-    private static void putFloats(ByteBuffer out, double[] values) {
+    /** As {@code out.putFloat(v)} for each value, straight into the (heap) buffer's array. */
+    private static void putFloats(ByteBuffer out, float[] values) {
         int bytes = Float.BYTES * values.length;
         if (out.remaining() < bytes) {
             throw new BufferOverflowException();
         }
         byte[] array = out.array();
         int at = out.arrayOffset() + out.position();
-        for (double v : values) {
-            FLOATS.set(array, at, (float) v);
+        for (float v : values) {
+            FLOATS.set(array, at, v);
             at += Float.BYTES;
         }
         out.position(out.position() + bytes);
     }
 
     /** As {@code values[i] = in.getFloat()} for each value, straight from the (wrapped) buffer's array. */
-    private static void getFloats(ByteBuffer in, double[] values) {
+    private static void getFloats(ByteBuffer in, float[] values) {
         int bytes = Float.BYTES * values.length;
         if (in.remaining() < bytes) {
             throw new BufferUnderflowException();

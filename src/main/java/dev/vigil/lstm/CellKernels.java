@@ -120,18 +120,4 @@ final class CellKernels {
             y[j] += a * x[j];
         }
     }
-
-    /** {@code out ← (float) in}. */
-    static void toFloat(int n, double[] in, float[] out) {
-        for (int j = 0; j < n; j++) {
-            out[j] = (float) in[j];
-        }
-    }
-
-    /** {@code out ← in} (exact). */
-    static void toDouble(int n, float[] in, double[] out) {
-        for (int j = 0; j < n; j++) {
-            out[j] = in[j];
-        }
-    }
 }

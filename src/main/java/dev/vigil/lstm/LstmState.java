@@ -5,19 +5,20 @@ import java.util.Arrays;
 
 /**
  * Recurrent state of one key: hidden vector {@code h} and cell vector {@code c} of every layer,
- * each {@code double[hiddenSize]} holding float32 values (the step computes in float), advanced in place by
- * {@link LstmStepper#step}. Starts at zero.
+ * each {@code float[hiddenSize]} (the step computes in float), advanced in place by {@link LstmStepper#step}.
+ * Starts at zero. Held in float rather than in doubles holding float values: the same bits, and 256 fewer bytes of a
+ * key's state at H=32 for a large fleet's events to read from memory (docs/performance.md, Fleet).
  * Mutable and not thread-safe: one key, one thread at a time.
  */
 public final class LstmState {
 
-    private final double[][] h;
-    private final double[][] c;
+    private final float[][] h;
+    private final float[][] c;
 
     /** Zero state shaped for {@code config} ({@code layers × hiddenSize}). */
     public LstmState(LstmConfig config) {
-        h = new double[config.layers()][config.hiddenSize()];
-        c = new double[config.layers()][config.hiddenSize()];
+        h = new float[config.layers()][config.hiddenSize()];
+        c = new float[config.layers()][config.hiddenSize()];
     }
 
     public int layers() {
@@ -29,20 +30,20 @@ public final class LstmState {
     }
 
     /** The live hidden vector of {@code layer}; writes change the state (a codec may fill it). */
-    public double[] h(int layer) {
+    public float[] h(int layer) {
         return h[layer];
     }
 
     /** The live cell vector of {@code layer}; writes change the state (a codec may fill it). */
-    public double[] c(int layer) {
+    public float[] c(int layer) {
         return c[layer];
     }
 
     /** Sets every {@code h} and {@code c} to zero. */
     public void reset() {
         for (int l = 0; l < h.length; l++) {
-            Arrays.fill(h[l], 0.0);
-            Arrays.fill(c[l], 0.0);
+            Arrays.fill(h[l], 0f);
+            Arrays.fill(c[l], 0f);
         }
     }
 
@@ -62,11 +63,21 @@ public final class LstmState {
         }
     }
 
+    /** Every layer's hidden vector, live: {@link LstmStepper} advances it in place. */
+    float[][] hiddens() {
+        return h;
+    }
+
+    /** Every layer's cell vector, live: {@link LstmStepper} advances it in place. */
+    float[][] cells() {
+        return c;
+    }
+
     /** Whether every {@code h} and {@code c} entry is finite. */
     public boolean isFinite() {
         for (int l = 0; l < h.length; l++) {
             for (int j = 0; j < h[l].length; j++) {
-                if (!Double.isFinite(h[l][j]) || !Double.isFinite(c[l][j])) {
+                if (!Float.isFinite(h[l][j]) || !Float.isFinite(c[l][j])) {
                     return false;
                 }
             }

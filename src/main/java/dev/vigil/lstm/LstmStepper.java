@@ -37,8 +37,6 @@ public final class LstmStepper {
     /** Pre-activations, then activations, of the gates i, f, g, o ({@code 4H}). */
     private final float[] gates;
     /** {@code h} and {@code c} of every layer in float, between a state's doubles and {@link #advance}. */
-    private final float[][] hiddens;
-    private final float[][] cells;
     /** The activated gates i, f, g, o, each from index 0 ({@link Activations#split}). */
     private final float[][] parts;
     /** {@link Activations#gateCoefficients} of the hidden size. */
@@ -50,8 +48,6 @@ public final class LstmStepper {
         this.hiddenSize = config.hiddenSize();
         this.concat = new float[Math.max(config.inputSize() + config.contextSize(), hiddenSize) + hiddenSize];
         this.gates = new float[ParameterLayout.GATES * hiddenSize];
-        this.hiddens = new float[config.layers()][hiddenSize];
-        this.cells = new float[config.layers()][hiddenSize];
         this.parts = new float[ParameterLayout.GATES][hiddenSize];
         this.activation = Activations.gateCoefficients(hiddenSize);
     }
@@ -59,8 +55,8 @@ public final class LstmStepper {
     /**
      * Advances {@code state} from {@code t-1} to {@code t} with input {@code x = x_t} and writes the
      * normalised one-step forecast of {@code x_{t+1}} into {@code prediction}. The arithmetic is float32:
-     * {@code x} is clamped ({@link #INPUT_LIMIT}) and rounded to float, and {@code h}, {@code c} are float values
-     * held in the state's doubles; the residual adds {@code x} in double.
+     * {@code x} is clamped ({@link #INPUT_LIMIT}) and rounded to float, and the state's {@code h}, {@code c} are
+     * advanced in place; the residual adds {@code x} in double.
      *
      * @param model      parameters; shape must match this stepper's config (not modified)
      * @param state      {@code h}, {@code c} per layer; modified in place
@@ -71,22 +67,13 @@ public final class LstmStepper {
      */
     public void step(LstmModel model, LstmState state, double[] x, double[] prediction) {
         checkShapes(model, state, x, prediction);
-        int layers = model.layout().layers;
-        for (int l = 0; l < layers; l++) {
-            CellKernels.toFloat(hiddenSize, state.h(l), hiddens[l]);
-            CellKernels.toFloat(hiddenSize, state.c(l), cells[l]);
-        }
-        advance(model, hiddens, cells, x, prediction);
-        for (int l = 0; l < layers; l++) {
-            CellKernels.toDouble(hiddenSize, cells[l], state.c(l));
-            CellKernels.toDouble(hiddenSize, hiddens[l], state.h(l));
-        }
+        advance(model, state.hiddens(), state.cells(), x, prediction);
     }
 
     /**
-     * {@link #step} on a state held in float ({@code h[l]}, {@code c[l]}: the values a {@link LstmState} holds in
-     * double, without the conversions), for a caller that keeps its own state and has checked the shapes once (the
-     * trainer's validation pass). The same arithmetic, so the same bits.
+     * {@link #step} on a state given by its vectors ({@code h[l]}, {@code c[l]}, advanced in place), for a caller
+     * that keeps its own state and has checked the shapes once (the trainer's validation pass). The same arithmetic,
+     * so the same bits.
      */
     void advance(LstmModel model, float[][] h, float[][] c, double[] x, double[] prediction) {
         ParameterLayout layout = model.layout();

@@ -279,7 +279,7 @@ class DetectorTest {
         LstmModel model = model(1);
         List<Event> events = events();
         detector.step(model, state, events.get(0));
-        state.lstm().c(0)[0] = Double.NaN;
+        state.lstm().c(0)[0] = Float.NaN;
         DetectorResult r = detector.step(model, state, events.get(1));
         assertTrue(r.stateReset());
         assertTrue(state.lstm().isFinite());

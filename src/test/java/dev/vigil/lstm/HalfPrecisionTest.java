@@ -99,8 +99,8 @@ class HalfPrecisionTest {
                 stepper.step(halves, b, x, q);
                 assertArrayEquals(p, q, 0.0, config.shapeText() + " step " + t);
                 for (int l = 0; l < config.layers(); l++) {
-                    assertArrayEquals(a.h(l), b.h(l), 0.0);
-                    assertArrayEquals(a.c(l), b.c(l), 0.0);
+                    assertArrayEquals(a.h(l), b.h(l), 0f);
+                    assertArrayEquals(a.c(l), b.c(l), 0f);
                 }
             }
         }

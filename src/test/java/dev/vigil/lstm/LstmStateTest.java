@@ -21,15 +21,15 @@ class LstmStateTest {
         state.h(1)[2] = 5;
         state.c(0)[0] = -1;
         state.reset();
-        assertArrayEquals(new double[3], state.h(1));
-        assertArrayEquals(new double[3], state.c(0));
+        assertArrayEquals(new float[3], state.h(1));
+        assertArrayEquals(new float[3], state.c(0));
     }
 
     @Test
     void shouldCopyValuesNotArrays() {
         LstmState source = new LstmState(CONFIG);
-        source.h(0)[1] = 0.5;
-        source.c(1)[2] = -0.25;
+        source.h(0)[1] = 0.5f;
+        source.c(1)[2] = -0.25f;
         LstmState target = new LstmState(CONFIG);
         target.copyFrom(source);
         source.h(0)[1] = 9;
@@ -47,10 +47,10 @@ class LstmStateTest {
     void shouldReportNonFiniteValues() {
         LstmState state = new LstmState(CONFIG);
         assertTrue(state.isFinite());
-        state.c(1)[1] = Double.POSITIVE_INFINITY;
+        state.c(1)[1] = Float.POSITIVE_INFINITY;
         assertFalse(state.isFinite());
         state.reset();
-        state.h(0)[0] = Double.NaN;
+        state.h(0)[0] = Float.NaN;
         assertFalse(state.isFinite());
     }
 }
