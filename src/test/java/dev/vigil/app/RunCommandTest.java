@@ -73,6 +73,10 @@ class RunCommandTest {
     void shouldAnswerHealthChecksAndLogEachAttemptWhileWaitingForTheCluster() throws Exception {
         int closedPort = freePort();
         int httpPort = freePort();
+        while (httpPort == closedPort) {
+            // picked one after the other, the two can be the same: the "closed" port would then answer HTTP
+            httpPort = freePort();
+        }
         Path config = tmp.resolve("vigil.properties");
         Files.writeString(config, "bootstrap.servers=127.0.0.1:" + closedPort + "\nstate.dir=" + tmp.resolve("state")
                 + "\nhttp.port=" + httpPort + "\n");
