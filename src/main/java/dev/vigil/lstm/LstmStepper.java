@@ -36,7 +36,6 @@ public final class LstmStepper {
     private final float[] concat;
     /** Pre-activations, then activations, of the gates i, f, g, o ({@code 4H}). */
     private final float[] gates;
-    /** {@code h} and {@code c} of every layer in float, between a state's doubles and {@link #advance}. */
     /** The activated gates i, f, g, o, each from index 0 ({@link Activations#split}). */
     private final float[][] parts;
     /** {@link Activations#gateCoefficients} of the hidden size. */
