@@ -34,8 +34,10 @@ class LstmStepperTest {
                 assertEquals(expected[k], prediction[k], TestSeries.REFERENCE_TOLERANCE, "t=" + t + " k=" + k);
             }
             for (int l = 0; l < 2; l++) {
-                assertArrayEquals(reference.h[l], widened(state.h(l)), TestSeries.REFERENCE_TOLERANCE, "h t=" + t);
-                assertArrayEquals(reference.c[l], widened(state.c(l)), TestSeries.REFERENCE_TOLERANCE, "c t=" + t);
+                assertArrayEquals(reference.h[l], ReferenceLstm.widen(state.h(l)), TestSeries.REFERENCE_TOLERANCE,
+                        "h t=" + t);
+                assertArrayEquals(reference.c[l], ReferenceLstm.widen(state.c(l)), TestSeries.REFERENCE_TOLERANCE,
+                        "c t=" + t);
             }
         }
     }
@@ -53,7 +55,8 @@ class LstmStepperTest {
         for (int t = 0; t < REFERENCE_STEPS; t++) {
             stepper.step(model, state, inputs[t], prediction);
             assertArrayEquals(reference.step(inputs[t]), prediction, TestSeries.REFERENCE_TOLERANCE, "t=" + t);
-            assertArrayEquals(reference.h[1], widened(state.h(1)), TestSeries.REFERENCE_TOLERANCE, "h t=" + t);
+            assertArrayEquals(reference.h[1], ReferenceLstm.widen(state.h(1)), TestSeries.REFERENCE_TOLERANCE,
+                    "h t=" + t);
         }
     }
 
@@ -185,13 +188,5 @@ class LstmStepperTest {
             stepper.step(model, state, new double[] {(random.nextBoolean() ? 1 : -1) * 1e300}, prediction);
             assertTrue(state.isFinite() && Double.isFinite(prediction[0]));
         }
-    }
-
-    private static double[] widened(float[] values) {
-        double[] out = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = values[i];
-        }
-        return out;
     }
 }

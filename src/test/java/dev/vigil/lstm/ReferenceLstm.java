@@ -135,7 +135,7 @@ final class ReferenceLstm {
         return sum / ((double) offsets.length * steps * config.inputSize());
     }
 
-    /** The float parameters as doubles (exactly). */
+    /** Float values (parameters, a state's vectors) as doubles (exactly). */
     static double[] widen(float[] p) {
         double[] out = new double[p.length];
         for (int j = 0; j < p.length; j++) {
