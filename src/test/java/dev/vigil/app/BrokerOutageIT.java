@@ -1,12 +1,12 @@
 package dev.vigil.app;
 
 import dev.vigil.app.broker.EmbeddedKafkaBroker;
+import dev.vigil.testutil.FreePorts;
 import dev.vigil.testutil.PrometheusExposition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +74,7 @@ class BrokerOutageIT {
         int eventsPerKey = RATE_PER_KEY * (LEAD_SECONDS + outageSeconds + TAIL_SECONDS);
         CrashWorkload w = new CrashWorkload(name, KEYS, eventsPerKey, RATE_PER_KEY, 14L, tmp);
         Path stateDir = tmp.resolve("state");
-        int httpPort = freePort();
+        int httpPort = FreePorts.one();
         Path config = w.writeConfig(tmp, broker.bootstrapServers(), stateDir, httpPort, "outage-1", Map.of());
         Path logback = tmp.resolve("logback.xml");
         Path log = w.prepareChild(broker.bootstrapServers(), stateDir, logback);
@@ -276,12 +276,6 @@ class BrokerOutageIT {
                     1L, Long::sum));
         }
         return counts;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     /**

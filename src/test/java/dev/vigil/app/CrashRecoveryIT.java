@@ -1,11 +1,11 @@
 package dev.vigil.app;
 
 import dev.vigil.app.broker.EmbeddedKafkaBroker;
+import dev.vigil.testutil.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -77,7 +77,7 @@ class CrashRecoveryIT {
             // the dashboard's plain consumer refuses group.protocol=streams
             extra.put("http.enabled", "false");
         }
-        int httpPort = freePort();
+        int httpPort = FreePorts.one();
         Path config = w.writeConfig(tmp, broker.bootstrapServers(), stateDir, httpPort, instanceId, extra);
         Path logback = tmp.resolve("logback.xml");
         Path log = w.prepareChild(broker.bootstrapServers(), stateDir, logback);
@@ -188,11 +188,5 @@ class CrashRecoveryIT {
                 ready.isEmpty() ? -1 : ready.get(ready.size() - 1)));
         o.firstMismatches.forEach(m -> s.append("  mismatch: ").append(m).append('\n'));
         System.out.print(s);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -1,11 +1,11 @@
 package dev.vigil.app;
 
+import dev.vigil.testutil.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,10 +57,7 @@ class RunCommandTest {
 
     @Test
     void shouldGiveUpOnAnUnreachableClusterAfterTheWaitWithAClearMessage() throws IOException {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = FreePorts.one();
         Path config = tmp.resolve("vigil.properties");
         Files.writeString(config, "bootstrap.servers=127.0.0.1:" + closedPort + "\nstate.dir=" + tmp.resolve("state")
                 + "\nhttp.port=0\n");
@@ -71,12 +68,9 @@ class RunCommandTest {
 
     @Test
     void shouldAnswerHealthChecksAndLogEachAttemptWhileWaitingForTheCluster() throws Exception {
-        int closedPort = freePort();
-        int httpPort = freePort();
-        while (httpPort == closedPort) {
-            // picked one after the other, the two can be the same: the "closed" port would then answer HTTP
-            httpPort = freePort();
-        }
+        int[] ports = FreePorts.of(2);
+        int closedPort = ports[0];
+        int httpPort = ports[1];
         Path config = tmp.resolve("vigil.properties");
         Files.writeString(config, "bootstrap.servers=127.0.0.1:" + closedPort + "\nstate.dir=" + tmp.resolve("state")
                 + "\nhttp.port=" + httpPort + "\n");
@@ -120,12 +114,6 @@ class RunCommandTest {
             }
         }
         throw new AssertionError("run ended before serving " + path + ": " + run.join());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.vigil.lstm.LstmModel;
 import dev.vigil.lstm.ModelCodec;
 import dev.vigil.lstm.Normalisation;
 import dev.vigil.lstm.TrainingInfo;
+import dev.vigil.testutil.FreePorts;
 import dev.vigil.testutil.KafkaTestBroker;
 import dev.vigil.train.ModelTrainer;
 import dev.vigil.train.RetrainConfig;
@@ -29,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -111,11 +111,9 @@ class ScaleOutIT {
         Path topology = tmp.resolve(name + ".yaml");
         Files.writeString(topology, ("name: N\ninputTopic: N-events\nscoresTopic: N-scores\n"
                 + "alertsTopic: N-alerts\ndlqTopic: N-dlq\nmodelsTopic: N-models\n").replace("N", name));
-        int portA = freePort();
-        int portB = freePort();
-        while (portB == portA) {
-            portB = freePort();
-        }
+        int[] ports = FreePorts.of(2);
+        int portA = ports[0];
+        int portB = ports[1];
         Process a = launch("a", portA, broker, topology);
         Process b = launch("b", portB, broker, topology);
         awaitReady(portA, a);
@@ -356,12 +354,6 @@ class ScaleOutIT {
                     assertFalse(got.get("warmup").asBoolean(), e.getKey() + " restarted warm-up at event " + i);
                 }
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

@@ -1,10 +1,8 @@
 package dev.vigil.app.http;
 
+import dev.vigil.testutil.FreePorts;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClusterProbeTest {
     @Test
     void shouldCallAClusterThatDoesNotAnswerUnreachableAfterTwoFailedProbes() throws Exception {
-        String nowhere = "127.0.0.1:" + closedPort();
+        String nowhere = "127.0.0.1:" + FreePorts.one();
         try (ClusterProbe probe = ClusterProbe.start(nowhere, Map.of())) {
             assertNull(probe.reason(), "reachable until probes have failed");
             assertEquals(1.0, probe.reachable());
@@ -26,12 +24,6 @@ class ClusterProbeTest {
             assertEquals(0.0, probe.reachable());
             String reason = probe.reason();
             assertTrue(reason != null && reason.startsWith("Kafka at " + nowhere + " unreachable for "), reason);
-        }
-    }
-
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
         }
     }
 }
