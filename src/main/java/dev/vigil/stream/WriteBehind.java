@@ -17,9 +17,11 @@ import java.util.Map;
  * caches, and stays here, written, until that next event (a lookup fewer, and nothing made, at each of its events),
  * or, with none for R offsets, goes to the instance's {@link DecodedStates} unwritten again. The store's entry
  * under {@link #REPLAY_FROM} holds an offset at or before the first unwritten event of every state held: it is stored
- * when the first state is held and moved on when that offset has moved by R/2 (or past the latest event when nothing
- * is held), so it is written about once per R/2 events of the partition, not once per event. Not thread-safe; one per
- * {@link DetectorStores}.
+ * when the first state is held and moved on when that offset has moved by R/2 or {@value #REPLAY_MOVE_MS} ms of wall
+ * time after it was last moved, whichever comes first (or past the latest event when nothing is held): written once
+ * per R/2 events or {@value #REPLAY_MOVE_MS} ms, not once per event, and at a live rate a crash replays about the last
+ * {@value #MAX_HELD_MS} plus {@value #REPLAY_MOVE_MS} ms of the partition (1.5 R offsets if fewer). Not thread-safe;
+ * one per {@link DetectorStores}.
  */
 final class WriteBehind {
     /** The store's key of the task's replay offset: no event has an empty key, and 8 bytes are no state. */
@@ -28,6 +30,8 @@ final class WriteBehind {
     static final long NONE = -1;
     /** Longest a state is held, wall time: bounds how far behind queries of the stores are on a slow partition. */
     static final long MAX_HELD_MS = 30_000;
+    /** Wall time after which the replay offset moves on however few offsets it moved by (R/2 at full speed). */
+    static final long REPLAY_MOVE_MS = 10_000;
     /** Wall time between a task's checks for states held too long when its partition is quiet. */
     static final long WRITE_CHECK_MS = 5_000;
 
@@ -96,6 +100,8 @@ final class WriteBehind {
     private Unwritten newest;
     /** The replay offset as the store holds it, {@link #NONE}: none. */
     private long replayFrom = NONE;
+    /** The wall time the replay offset was last stored at by {@link #hold} or {@link #due} (0: not yet). */
+    private long replayMovedMs;
     /** Every state held was written ({@link #drain}): from here on each is written at its event. */
     private boolean draining;
     /** The entry {@link #hold} last answered {@link Hold#WRITE_NOW} for, until {@link #written}; else null. */
@@ -156,6 +162,7 @@ final class WriteBehind {
         if (added) {
             if (replayFrom == NONE) {
                 store(offset);
+                replayMovedMs = nowMs;
             }
             u = new Unwritten(key, stateBytes.getAsLong());
             held.put(key, u);
@@ -256,7 +263,8 @@ final class WriteBehind {
     /**
      * At the event of input offset {@code offset} (or, for a quiet partition, after it), wall time {@code nowMs}:
      * writes the states whose first unwritten event is R or more offsets before it or was held {@value #MAX_HELD_MS}
-     * ms ago or more, and moves the stored replay offset on when it has by R/2.
+     * ms ago or more, and moves the stored replay offset on when it has by R/2 or was last moved {@value
+     * #REPLAY_MOVE_MS} ms ago or more.
      */
     void due(long offset, long nowMs) {
         if (replayEvents == 0 || offset < 0) {
@@ -266,10 +274,12 @@ final class WriteBehind {
             writeOut(oldest);
         }
         long from = oldest == null ? offset + 1 : oldest.since;
-        // moved on by R/2 at a time, or to the latest event once nothing is held (a quiet partition replays nothing)
-        if (replayFrom != NONE && from > replayFrom
-                && (oldest == null || from - replayFrom >= Math.max(1, replayEvents / 2))) {
+        // moved on by R/2 at a time or every REPLAY_MOVE_MS, or to the latest event once nothing is held (a quiet
+        // partition replays nothing)
+        if (replayFrom != NONE && from > replayFrom && (oldest == null
+                || from - replayFrom >= Math.max(1, replayEvents / 2) || nowMs - replayMovedMs >= REPLAY_MOVE_MS)) {
             store(from);
+            replayMovedMs = nowMs;
         }
     }
 

@@ -29,8 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * States written behind their events ({@code states.replayEvents}, {@link WriteBehind}): the same scores as a state
  * written at every event, a key's state written once per R offsets of its partition with the offset of its latest
- * event, the replay offset at or before every unwritten event and moved on by R/2, a swap of a key's model and a
- * forgotten key writing at once. The replay after a restart runs against a real broker: {@code CrashRecoveryIT}.
+ * event, the replay offset at or before every unwritten event and moved on by R/2 or by wall time, a swap of a key's
+ * model and a forgotten key writing at once. The replay after a restart runs against a real broker:
+ * {@code CrashRecoveryIT}.
  */
 class WriteBehindTopologyTest {
     private static final long R = 100;
@@ -322,6 +323,35 @@ class WriteBehindTopologyTest {
                         "written by the task's check after " + WriteBehind.MAX_HELD_MS + " ms");
             }
             assertEquals(last + 1, replayFrom(vigil), "every event written: the replay offset after the latest");
+        }
+    }
+
+    @Test
+    void shouldMoveTheReplayOffsetOnByWallTimeThoughFarFewerThanHalfROffsetsPassed() {
+        try (VigilDriver vigil = driver(1_000_000, "replay-by-time")) {
+            long a = vigil.send("a", StreamFixtures.single(T0, 20.0), T0);
+            passWallTime(vigil, WriteBehind.WRITE_CHECK_MS);
+            long b = vigil.send("b", StreamFixtures.single(T0 + 60_000L, 21.0), T0 + 60_000L);
+            passWallTime(vigil, 15_000);
+            long c = vigil.send("c", StreamFixtures.single(T0 + 120_000L, 22.0), T0 + 120_000L);
+            assertEquals(a, replayFrom(vigil), "stored at the first held event");
+            passWallTime(vigil, 10_000);
+            assertNotNull(vigil.storedState("a"), "written after " + WriteBehind.MAX_HELD_MS + " ms");
+            assertNull(vigil.storedState("b"));
+            assertEquals(b, replayFrom(vigil), "moved on to the oldest held event, one offset on, not R/2");
+            passWallTime(vigil, WriteBehind.WRITE_CHECK_MS);
+            assertNotNull(vigil.storedState("b"));
+            assertEquals(b, replayFrom(vigil), "not yet: moved " + WriteBehind.WRITE_CHECK_MS + " ms ago");
+            passWallTime(vigil, WriteBehind.REPLAY_MOVE_MS - WriteBehind.WRITE_CHECK_MS);
+            assertNull(vigil.storedState("c"));
+            assertEquals(c, replayFrom(vigil), "moved on " + WriteBehind.REPLAY_MOVE_MS + " ms after it last moved");
+        }
+    }
+
+    /** Advances the driver's wall clock by {@code ms} in steps of the task's write check, each running it once. */
+    private static void passWallTime(VigilDriver vigil, long ms) {
+        for (long passed = 0; passed < ms; passed += WriteBehind.WRITE_CHECK_MS) {
+            vigil.driver.advanceWallClockTime(java.time.Duration.ofMillis(WriteBehind.WRITE_CHECK_MS));
         }
     }
 
