@@ -92,7 +92,7 @@ public record AppConfig(String bootstrapServers, String applicationId, Path stat
     /**
      * Default {@code states.replayEvents}: a key's state written at most once per 1,000,000 offsets of its partition
      * (or 30 s): a 100,000-key fleet on four partitions writes a record at about one event in forty instead of one in
-     * ten at 200,000 (0.87–0.89 of a 1,000-key fleet's events/s against 0.65–0.72), and a crash replays up to 1.5
+     * ten at 200,000 (0.84–0.85 of a 1,000-key fleet's events/s against 0.65–0.72), and a crash replays up to 1.5
      * million offsets a partition at full speed; at a live rate the 30 s bound writes first (docs/performance.md,
      * Fleet).
      */

@@ -47,9 +47,10 @@ public final class FleetBenchmark {
      * @param stateWrites     records the state store sent to its changelog during the run (one per key and commit
      *                        at most: the record cache keeps only a key's last state of a commit interval)
      * @param models          per-key models published
-     * @param stateBytes      mean bytes of a key's detector state value, the history head in it included
+     * @param stateBytes      mean bytes of a key's detector state value, the history head in it included (over the
+     *                        states in the store: one held and never written is not there)
      * @param headBytes       mean bytes of the history head in a key's state value
-     * @param historyBytes    mean bytes a key's history takes in the history store (all its entries)
+     * @param historyBytes    bytes the history store holds (all its entries) over the fleet's keys
      * @param modelStoreBytes mean payload bytes per model in the model store, and the models held there
      * @param modelsHeld      models in this instance's model store
      * @param cachedModels    decoded models in the cache, and their estimated heap bytes
@@ -221,7 +222,7 @@ public final class FleetBenchmark {
                     + " %.1f MB (%s)", keys, rocks[0] / 1e6, rocks[1] / 1e6, rocks[2] / 1e6,
                     bound > 0 ? "one cache, rocksdb.memory.bytes " + bound : "a cache per store"));
             fleet = new Fleet(keys, timing, processed.modelVersions(), writes, models, state[1], state[2],
-                    history[0] * history[1] / Math.max(1, state[0]), modelStore[1],
+                    history[0] * history[1] / keys, modelStore[1],
                     (long) modelStore[0], decoded.size(), decoded.bytes(),
                     (int) (states.size() + states.heldEntries()), states.bytes() + states.heldBytes(), heap, 0, 0);
         } finally {
