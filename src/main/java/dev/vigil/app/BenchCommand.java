@@ -57,7 +57,8 @@ final class BenchCommand implements Callable<Integer> {
             + " the service's default. Default: ${DEFAULT-VALUE}.")
     long rocksDbMemoryBytes;
 
-    @Option(names = "--replay-events", defaultValue = "1000000", description = "fleet: the detectors'"
+    @Option(names = "--replay-events", defaultValue = "" + dev.vigil.config.AppConfig.DEFAULT_REPLAY_EVENTS,
+            description = "fleet: the detectors'"
             + " states.replayEvents (states written behind their events, at most once per this many offsets of a"
             + " partition; the service's default); 0: every event writes its key's state. Default: ${DEFAULT-VALUE}.")
     long replayEvents;
