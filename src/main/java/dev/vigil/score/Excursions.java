@@ -7,8 +7,8 @@ import java.util.Arrays;
  * ScoringConfig#jumpHalfLife()}) and the spike rule ({@link ScoringConfig#spikeRows()}): the recent level a jump is
  * measured from, the lowest and highest jumps seen, the readings before the last and the largest distance a run of
  * readings stood out from its neighbours, with how many readings each has learnt from. Raw units (a count channel's
- * excursions on the square-root scale). Not thread-safe; owned by the {@link ScoreState} that holds it. Arrays
- * returned by accessors are live.
+ * excursions on the scale that steadies its noise, {@link SpikeRule#spikeScale}). Not thread-safe; owned by the
+ * {@link ScoreState} that holds it. Arrays returned by accessors are live.
  */
 public final class Excursions {
     private final double[] jumpLevel;
@@ -64,7 +64,7 @@ public final class Excursions {
     /**
      * Per channel and width w (1..{@value Scorer#SPIKE_WIDTHS}), at c · {@value Scorer#SPIKE_WIDTHS} + w - 1: the
      * largest distance a run of w readings stood out from the readings on both sides of it while excursions were learnt
-     * (on the square-root scale for a count channel).
+     * (on the scale that steadies its noise for a count channel, {@link SpikeRule#spikeScale}).
      */
     public double[] spikeHigh() {
         return spikeHigh;
@@ -73,6 +73,15 @@ public final class Excursions {
     /** Readings whose excursions have gone into {@link #spikeHigh()} since the spike rule started learning. */
     public long spikesSeen() {
         return spikesSeen;
+    }
+
+    /**
+     * Restarts the spike rule's learning: no excursion learnt, none judged until {@value Scorer#JUMP_SETTLE} are (the
+     * scale a channel's excursions are measured on changed).
+     */
+    void forgetSpikes() {
+        java.util.Arrays.fill(spikeHigh, 0.0);
+        spikesSeen = 0;
     }
 
     void copyFrom(Excursions other) {

@@ -34,8 +34,14 @@ final class FlaggedSectionsCodec {
     private static final int RHYTHM_PROFILE_FLAG = 32;
     /** Bit of the signal flags byte that a count key's over-dispersion follows, after any counter totals. */
     private static final int DISPERSION_FLAG = 64;
+    /**
+     * Bit of the signal flags byte that a count key's spike rule learnt its excursions on its over-dispersion's scale
+     * (always, with a dispersion, since the fifty-first session; absent: on the square-root scale, so that the spike
+     * rule's learning restarts when the state is read).
+     */
+    private static final int DISPERSION_SCALE_FLAG = 128;
     private static final int FLAGS = RHYTHM_FLAG | BURST_FLAG | IDLE_FLAG | COUNTER_FLAG | RUN_RECORD_FLAG
-            | RHYTHM_PROFILE_FLAG | DISPERSION_FLAG;
+            | RHYTHM_PROFILE_FLAG | DISPERSION_FLAG | DISPERSION_SCALE_FLAG;
 
     private FlaggedSectionsCodec() {
     }
@@ -59,7 +65,7 @@ final class FlaggedSectionsCodec {
         CountDispersion dispersion = s.dispersion();
         out.put((byte) ((r == null ? 0 : RHYTHM_FLAG | RHYTHM_PROFILE_FLAG) | (b == null ? 0 : BURST_FLAG)
                 | (idle == null ? 0 : IDLE_FLAG | RUN_RECORD_FLAG) | (totals == null ? 0 : COUNTER_FLAG)
-                | (dispersion == null ? 0 : DISPERSION_FLAG)));
+                | (dispersion == null ? 0 : DISPERSION_FLAG | DISPERSION_SCALE_FLAG)));
         if (r != null) {
             putFloats(out, r.follow());
             putFloats(out, r.swing());
@@ -110,7 +116,14 @@ final class FlaggedSectionsCodec {
             readRunRecord(in, s.idle());
         }
         s.counterTotals((flags & COUNTER_FLAG) == 0 ? null : readTotals(in, s.channels()));
+        if ((flags & DISPERSION_SCALE_FLAG) != 0 && (flags & DISPERSION_FLAG) == 0) {
+            throw new BadBytesException("score state's signal flags are " + flags + ": a dispersion's scale without "
+                    + "a dispersion");
+        }
         s.restoreDispersion((flags & DISPERSION_FLAG) == 0 ? null : readDispersion(in, s.channels()));
+        if ((flags & DISPERSION_FLAG) != 0 && (flags & DISPERSION_SCALE_FLAG) == 0) {
+            s.excursions().forgetSpikes();
+        }
     }
 
     /** Reads a count key's over-dispersion: finite running means, the squared level's never negative. */

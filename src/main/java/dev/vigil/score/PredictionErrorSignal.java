@@ -76,7 +76,12 @@ final class PredictionErrorSignal {
     double rawScore(ScoreState state, double[] values, double[] prediction, double[] residual, double[] scaled) {
         boolean countAware = config.countAware();
         double burstCap = config.countBurstCap();
+        boolean dispersed = state.dispersion() != null;
         state.fitDispersion(countAware && config.countDispersionHalfLife() > 0 && anyCount(state));
+        if (dispersed != (state.dispersion() != null)) {
+            // the spike rule measures a count's excursions by its dispersion: learnt on another scale, they restart
+            state.excursions().forgetSpikes();
+        }
         double sumSquares = 0;
         boolean unscaledMiss = false;
         for (int c = 0; c < values.length; c++) {

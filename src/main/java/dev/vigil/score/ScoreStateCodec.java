@@ -72,7 +72,9 @@ import static dev.vigil.score.ScoreBytes.readLevelScalars;
  *       on flagged; then for a key with counter channels (bit 3, since the twenty-ninth session, same format) f64
  *       total[d], each counter's total at the key's previous reading (NaN for a channel that is no counter); then for
  *       a key with a count channel ({@code scoring.countDispersionHalfLife}, bit 6, since the thirty-sixth session,
- *       same format; absent: learnt afresh) f32 missSquare[d], f32 levelSquare[d] ({@link CountDispersion})
+ *       same format; absent: learnt afresh) f32 missSquare[d], f32 levelSquare[d] ({@link CountDispersion}); bit 7,
+ *       set with bit 6 since the fifty-first session, says the spike rule's excursions were learnt on the
+ *       dispersion's scale (absent with bit 6: on the square-root scale, and the spike rule starts learning afresh)
  * </pre>
  * The error fields keep their place of the earlier versions ({@link SignalLevel} of the prediction error).
  * The caller's buffer must be big-endian with a backing array (as {@link ByteBuffer#allocate} and

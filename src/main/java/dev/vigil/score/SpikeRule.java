@@ -21,10 +21,12 @@ final class SpikeRule {
      * Scorer#JUMP_SETTLE}th reading on, judged once that many are), a run that stands out by more than {@code 1 +
      * spikeMargin} times the largest of its width before is a spike: a reading the key's own noise, bursts and wander
      * have never made stand out that far, alone, and that came straight back. Every width is learnt whatever {@code
-     * spikeRows} is. A count channel (with {@link ScoringConfig#countAware()}) is measured on the square-root scale;
-     * one that stops being a count restarts the learning, its excursions having been on the other scale. Call before
-     * {@link StuckRule#flatline} (it reads the previous reading) and {@link OnlineNormaliser#update} (the count flags
-     * before this reading). Modifies {@code state}.
+     * spikeRows} is. A count channel (with {@link ScoringConfig#countAware()}) is measured on the scale that steadies
+     * its noise ({@link #spikeScale}: the square root, or with the key's over-dispersion learnt the negative
+     * binomial's, on which its noise is as wide at every rate, where on the square root a busy spell's is far wider
+     * than a quiet one's and sets what every run must beat); one that stops being a count restarts the learning, its
+     * excursions having been on the other scale. Call before {@link StuckRule#flatline} (it reads the previous
+     * reading) and {@link OnlineNormaliser#update} (the count flags before this reading). Modifies {@code state}.
      *
      * @return 0, or the width of the narrowest spike found, negative for one below its neighbours
      */
@@ -36,16 +38,18 @@ final class SpikeRule {
         boolean judge = learn && judges(state);
         int found = 0;
         boolean restart = false;
+        CountDispersion dispersion = state.dispersion();
         for (int c = 0; c < values.length; c++) {
             int at = c * SPIKE_WIDTHS;
             boolean root = config.countAware() && state.counts()[c];
             restart |= root && !OnlineNormaliser.isCount(values[c]);
             if (learn) {
-                double end = spikeScale(values[c], root);
-                double low = spikeScale(state.last()[c], root);
+                double phi = root && dispersion != null ? dispersion.phi(c) : 0.0;
+                double end = spikeScale(values[c], root, phi);
+                double low = spikeScale(state.last()[c], root, phi);
                 double top = low;
                 for (int w = 1; w <= SPIKE_WIDTHS; w++) {
-                    double start = spikeScale(before[at + SPIKE_WIDTHS - w], root);
+                    double start = spikeScale(before[at + SPIKE_WIDTHS - w], root, phi);
                     double above = low - Math.max(start, end);
                     double below = Math.min(start, end) - top;
                     double stands = Math.max(above, below);
@@ -63,8 +67,7 @@ final class SpikeRule {
             before[at + SPIKE_WIDTHS - 1] = state.last()[c];
         }
         if (restart) {
-            java.util.Arrays.fill(high, 0.0);
-            learnt.spikesSeen = 0;
+            learnt.forgetSpikes();
             return 0;
         }
         if (learn) {
@@ -78,8 +81,24 @@ final class SpikeRule {
         return config.spikeRows() > 0 && state.excursions().spikesSeen() >= JUMP_SETTLE;
     }
 
-    static double spikeScale(double reading, boolean root) {
-        return root ? Math.sqrt(Math.max(0.0, reading)) : reading;
+    /**
+     * A reading on the scale its channel's excursions are measured on: raw for a gauge; for a count (root) whose
+     * variance about a mean m is m + φm² (φ its over-dispersion, {@link CountDispersion#phi}), asinh(√(φx)) / √φ,
+     * on which that noise has the same spread at every level, and the square root √x, Poisson's, when φ is 0 (the
+     * limit of the other as φ goes to 0).
+     */
+    static double spikeScale(double reading, boolean root, double phi) {
+        if (!root) {
+            return reading;
+        }
+        double rootReading = Math.sqrt(Math.max(0.0, reading));
+        if (!(phi > 0)) {
+            return rootReading;
+        }
+        double r = Math.sqrt(phi);
+        double x = r * rootReading;
+        // asinh(x) = ln(x + √(x² + 1)), x ≥ 0
+        return Math.log(x + Math.sqrt(x * x + 1)) / r;
     }
 
     /** What a spike alert says: its width, its side and how far past the key's excursions it stood out. */

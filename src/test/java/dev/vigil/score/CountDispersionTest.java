@@ -97,16 +97,30 @@ class CountDispersionTest {
         assertEquals(state, back, "the dispersion round-trips");
         assertEquals(state.dispersion().phi(0), back.dispersion().phi(0));
 
-        // as a release before it wrote the state: the flag clear, the section absent
+        // as a release before it wrote the state: the flags clear, the section absent
         byte[] written = bytes.array();
         int flags = written.length - CountDispersion.bytes(1) - 1;
-        assertEquals(64, written[flags] & 64, "the dispersion follows the flags");
+        assertEquals(64 | 128, written[flags] & (64 | 128), "the dispersion and its spike scale follow the flags");
         byte[] before = java.util.Arrays.copyOf(written, flags + 1);
-        before[flags] &= ~64;
+        before[flags] &= ~(64 | 128);
         ScoreState old = ScoreStateCodec.read(ByteBuffer.wrap(before));
         assertNull(old.dispersion());
+        assertEquals(500 - Scorer.JUMP_SETTLE - 1, old.excursions().spikesSeen());
         scorer.score(old, new double[] {38}, new double[] {RATE}, Scorer.ESTABLISHED);
         assertNotNull(old.dispersion(), "learnt afresh from the key's next reading");
+        assertEquals(1, old.excursions().spikesSeen(), "restarted: the spike rule learns again from this reading");
+
+        // as a release that kept the dispersion but learnt the spike rule's excursions on the square-root scale
+        byte[] squareRoot = written.clone();
+        squareRoot[flags] &= ~128;
+        ScoreState rooted = ScoreStateCodec.read(ByteBuffer.wrap(squareRoot));
+        assertEquals(state.dispersion().phi(0), rooted.dispersion().phi(0));
+        assertEquals(0, rooted.excursions().spikesSeen(), "its excursions were on another scale: learnt afresh");
+        assertEquals(0.0, java.util.Arrays.stream(rooted.excursions().spikeHigh()).max().orElseThrow());
+        byte[] scaleAlone = before.clone();
+        scaleAlone[flags] |= (byte) 128;
+        assertTrue(assertThrows(BadBytesException.class, () -> ScoreStateCodec.read(ByteBuffer.wrap(scaleAlone)))
+                .getMessage().contains("a dispersion's scale without a dispersion"));
 
         // a negative squared level is impossible
         ByteBuffer bad = ByteBuffer.wrap(written.clone());

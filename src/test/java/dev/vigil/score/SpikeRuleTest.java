@@ -85,6 +85,41 @@ class SpikeRuleTest {
         assertArrayEquals(new double[Scorer.SPIKE_WIDTHS], state.excursions().spikeHigh());
     }
 
+    /**
+     * Whether the spike rule opens an alert on an over-dispersed count (negative binomial, φ = 0.1, each reading
+     * predicted at its rate) whose rate switches between a busy 1,000 and a quiet 20 every 50 readings, when two
+     * readings of a busy spell are cut to a twentieth of its rate.
+     */
+    private static boolean catchesABusyCut(ScoringConfig config, long seed) {
+        Scorer scorer = new Scorer(config);
+        ScoreState state = scorer.newState(1);
+        dev.vigil.eval.synth.RandomDraws draws = new dev.vigil.eval.synth.RandomDraws(seed);
+        boolean caught = false;
+        for (int t = 0; t < 1430; t++) {
+            double rate = (t / 50) % 2 == 0 ? 1000 : 20;
+            double x = t == 1425 || t == 1426 ? rate / 20 : draws.negativeBinomial(rate, 10);
+            ScoreOutcome o = scorer.score(state, new double[] {x}, t == 0 ? null : new double[] {rate},
+                    Scorer.ESTABLISHED);
+            caught |= t > 1425 && o.transition() == AlertTransition.OPENED && o.reason() == AlertReason.SPIKE;
+        }
+        return caught;
+    }
+
+    @Test
+    void shouldMeasureAnOverDispersedCountsExcursionsOnItsOwnScale() {
+        ScoringConfig squareRoot = ScoringConfigs.with(ScoringConfig.defaults(), "countDispersionHalfLife", 0);
+        int onItsScale = 0;
+        int onTheSquareRoot = 0;
+        for (long seed = 1; seed <= 10; seed++) {
+            onItsScale += catchesABusyCut(ScoringConfig.defaults(), seed) ? 1 : 0;
+            onTheSquareRoot += catchesABusyCut(squareRoot, seed) ? 1 : 0;
+        }
+        // on the square root a busy spell's noise is √(1 + φ·1000) ≈ 10 times a quiet one's and its bursts are the
+        // largest excursions learnt; on the dispersion's scale noise is as wide at every rate
+        assertTrue(onItsScale >= 8, "caught on the dispersion's scale in " + onItsScale + " of 10");
+        assertTrue(onTheSquareRoot <= 3, "caught on the square-root scale in " + onTheSquareRoot + " of 10");
+    }
+
     @Test
     void shouldCountASpikeAndARangeRecordAsOneKindOfAlert() {
         assertFalse(Scorer.opensAnew(AlertReason.SPIKE, AlertReason.RANGE));
