@@ -75,9 +75,10 @@ import dev.vigil.BadConfigException;
  *                               above (or all below) both the reading before it and the one after it scores 1 when the
  *                               distance it stands out by is more than {@code 1 + spikeMargin} times the largest
  *                               such excursion of that width the key has had (a count channel, with
- *                               {@code countAware}, on the square-root scale). Reported on the reading that closes
- *                               the spike, one event after its last reading. Excursions are learnt from a key's
- *                               {@value Scorer#JUMP_SETTLE}th reading on and judged once that many are learnt; 0
+ *                               {@code countAware}, on the square-root scale, or on its over-dispersion's with
+ *                               {@code countDispersionHalfLife}: {@link SpikeRule#spikeScale}). Reported on the reading
+ *                               that closes the spike, one event after its last reading. Excursions are learnt from a
+ *                               key's {@value Scorer#JUMP_SETTLE}th reading on and judged once that many are learnt; 0
  *                               disables; range 0..{@value Scorer#SPIKE_WIDTHS}, default 2
  * @param spikeMargin            how far past the largest excursion of its width a spike must stand out, as a fraction
  *                               of it; range (0, 100], default 1.0 (twice as far)
@@ -135,9 +136,12 @@ import dev.vigil.BadConfigException;
  *                               a reading below both its prediction and the count's centre weighs √((1 + φ·centre) /
  *                               (1 + φ·level)) more than on the square-root scale, since a bursty count's quiet hours
  *                               are quieter than the square root says, so a drop, dip or lost peak there stands out; a
- *                               reading above its prediction (a burst, at any hour) or above the centre as before. Used from a key's {@value CountDispersion#SETTLE}th reading; 8 bytes of
- *                               state a channel, on keys with a count channel; 0 disables; range 0..100,000, default
- *                               1000 (docs/detection-quality.md, thirty-sixth session)
+ *                               reading above its prediction (a burst, at any hour) or above the centre as before;
+ *                               the spike rule measures the count's excursions on asinh(√(φx)) / √φ, where its noise
+ *                               is as wide at every rate. Used from a key's {@value CountDispersion#SETTLE}th reading;
+ *                               8 bytes of state a channel, on keys with a count channel; 0 disables; range
+ *                               0..100,000, default 1000 (docs/detection-quality.md, thirty-sixth and fifty-first
+ *                               sessions)
  */
 public record ScoringConfig(
         int warmupEvents,
