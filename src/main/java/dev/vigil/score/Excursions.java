@@ -80,7 +80,7 @@ public final class Excursions {
      * scale a channel's excursions are measured on changed).
      */
     void forgetSpikes() {
-        java.util.Arrays.fill(spikeHigh, 0.0);
+        Arrays.fill(spikeHigh, 0.0);
         spikesSeen = 0;
     }
 
