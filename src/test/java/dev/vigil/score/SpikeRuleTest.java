@@ -1,5 +1,6 @@
 package dev.vigil.score;
 
+import dev.vigil.eval.synth.RandomDraws;
 import dev.vigil.testutil.SyntheticSeries;
 import org.junit.jupiter.api.Test;
 
@@ -93,7 +94,7 @@ class SpikeRuleTest {
     private static boolean catchesABusyCut(ScoringConfig config, long seed) {
         Scorer scorer = new Scorer(config);
         ScoreState state = scorer.newState(1);
-        dev.vigil.eval.synth.RandomDraws draws = new dev.vigil.eval.synth.RandomDraws(seed);
+        RandomDraws draws = new RandomDraws(seed);
         boolean caught = false;
         for (int t = 0; t < 1430; t++) {
             double rate = (t / 50) % 2 == 0 ? 1000 : 20;
