@@ -101,28 +101,26 @@ final class FlaggedSectionsCodec {
         if ((flags & ~FLAGS) != 0) {
             throw new BadBytesException("score state's signal flags are " + flags + "; must be 0 to " + FLAGS);
         }
-        if ((flags & RHYTHM_PROFILE_FLAG) != 0 && (flags & RHYTHM_FLAG) == 0) {
-            throw new BadBytesException("score state's signal flags are " + flags + ": a rhythm profile without "
-                    + "a rhythm state");
-        }
+        requireWith(flags, RHYTHM_PROFILE_FLAG, RHYTHM_FLAG, "a rhythm profile without a rhythm state");
         s.restoreRhythm((flags & RHYTHM_FLAG) == 0 ? null : readRhythm(in, s, (flags & RHYTHM_PROFILE_FLAG) != 0));
         s.restoreBurst((flags & BURST_FLAG) == 0 ? null : readBurst(in));
-        if ((flags & RUN_RECORD_FLAG) != 0 && (flags & IDLE_FLAG) == 0) {
-            throw new BadBytesException("score state's signal flags are " + flags + ": a run record without "
-                    + "idle readings");
-        }
+        requireWith(flags, RUN_RECORD_FLAG, IDLE_FLAG, "a run record without idle readings");
         s.restoreIdle((flags & IDLE_FLAG) == 0 ? null : readIdle(in, s.channels()));
         if ((flags & RUN_RECORD_FLAG) != 0) {
             readRunRecord(in, s.idle());
         }
         s.counterTotals((flags & COUNTER_FLAG) == 0 ? null : readTotals(in, s.channels()));
-        if ((flags & DISPERSION_SCALE_FLAG) != 0 && (flags & DISPERSION_FLAG) == 0) {
-            throw new BadBytesException("score state's signal flags are " + flags + ": a dispersion's scale without "
-                    + "a dispersion");
-        }
+        requireWith(flags, DISPERSION_SCALE_FLAG, DISPERSION_FLAG, "a dispersion's scale without a dispersion");
         s.restoreDispersion((flags & DISPERSION_FLAG) == 0 ? null : readDispersion(in, s.channels()));
         if ((flags & DISPERSION_FLAG) != 0 && (flags & DISPERSION_SCALE_FLAG) == 0) {
             s.excursions().forgetSpikes();
+        }
+    }
+
+    /** {@link BadBytesException} when {@code flags} set {@code flag}, which qualifies a part, without {@code base}. */
+    private static void requireWith(int flags, int flag, int base, String what) {
+        if ((flags & flag) != 0 && (flags & base) == 0) {
+            throw new BadBytesException("score state's signal flags are " + flags + ": " + what);
         }
     }
 
