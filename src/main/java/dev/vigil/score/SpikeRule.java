@@ -44,12 +44,12 @@ final class SpikeRule {
             boolean root = config.countAware() && state.counts()[c];
             restart |= root && !OnlineNormaliser.isCount(values[c]);
             if (learn) {
-                double phi = root && dispersion != null ? dispersion.phi(c) : 0.0;
-                double end = spikeScale(values[c], root, phi);
-                double low = spikeScale(state.last()[c], root, phi);
+                double rootPhi = root && dispersion != null ? Math.sqrt(dispersion.phi(c)) : 0.0;
+                double end = spikeScale(values[c], root, rootPhi);
+                double low = spikeScale(state.last()[c], root, rootPhi);
                 double top = low;
                 for (int w = 1; w <= SPIKE_WIDTHS; w++) {
-                    double start = spikeScale(before[at + SPIKE_WIDTHS - w], root, phi);
+                    double start = spikeScale(before[at + SPIKE_WIDTHS - w], root, rootPhi);
                     double above = low - Math.max(start, end);
                     double below = Math.min(start, end) - top;
                     double stands = Math.max(above, below);
@@ -83,22 +83,21 @@ final class SpikeRule {
 
     /**
      * A reading on the scale its channel's excursions are measured on: raw for a gauge; for a count (root) whose
-     * variance about a mean m is m + φm² (φ its over-dispersion, {@link CountDispersion#phi}), asinh(√(φx)) / √φ,
-     * on which that noise has the same spread at every level, and the square root √x, Poisson's, when φ is 0 (the
-     * limit of the other as φ goes to 0).
+     * variance about a mean m is m + φm² (φ its over-dispersion, {@link CountDispersion#phi}; {@code rootPhi} = √φ,
+     * taken once a channel), asinh(√(φx)) / √φ, on which that noise has the same spread at every level, and the
+     * square root √x, Poisson's, when φ is 0 (the limit of the other as φ goes to 0).
      */
-    static double spikeScale(double reading, boolean root, double phi) {
+    static double spikeScale(double reading, boolean root, double rootPhi) {
         if (!root) {
             return reading;
         }
         double rootReading = Math.sqrt(Math.max(0.0, reading));
-        if (!(phi > 0)) {
+        if (!(rootPhi > 0)) {
             return rootReading;
         }
-        double r = Math.sqrt(phi);
-        double x = r * rootReading;
+        double x = rootPhi * rootReading;
         // asinh(x) = ln(x + √(x² + 1)), x ≥ 0
-        return Math.log(x + Math.sqrt(x * x + 1)) / r;
+        return Math.log(x + Math.sqrt(x * x + 1)) / rootPhi;
     }
 
     /** What a spike alert says: its width, its side and how far past the key's excursions it stood out. */
