@@ -7,6 +7,7 @@ import dev.vigil.eval.CorpusEvaluator;
 import dev.vigil.eval.AnomalyOutcome;
 import dev.vigil.eval.DetectionReport;
 import dev.vigil.eval.EvaluationProgress;
+import dev.vigil.eval.FalseAlarm;
 import dev.vigil.eval.NabFolds;
 import dev.vigil.eval.NabLabels;
 import dev.vigil.eval.NabProfile;
@@ -14,6 +15,7 @@ import dev.vigil.eval.NabScore;
 import dev.vigil.eval.NabScorer;
 import dev.vigil.eval.NabSpread;
 import dev.vigil.eval.ScoredSeries;
+import dev.vigil.eval.WindowOutcome;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,6 +38,10 @@ import java.util.concurrent.TimeUnit;
 final class EvaluateCommand implements Callable<Integer> {
     /** Written beside the results when the anomalies are known: each one's outcome ({@link AnomalyOutcome}). */
     static final String OUTCOMES_FILE = "anomaly-outcomes.csv";
+    /** Written beside the results when labelled: each window's outcome at NAB's threshold ({@link WindowOutcome}). */
+    static final String WINDOWS_FILE = "window-outcomes.csv";
+    /** Written beside the results when labelled: each false alarm at the alert threshold ({@link FalseAlarm}). */
+    static final String FALSE_ALARMS_FILE = "false-alarms.csv";
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -91,8 +97,10 @@ final class EvaluateCommand implements Callable<Integer> {
      * @param detection  what was caught and the false alarms, with the anomaly catalog; without it only the false
      *                   alarms ({@link DetectionReport#withoutCatalog}); null without labels
      * @param catalogued whether the anomalies were known by kind and row
+     * @param windows    each labelled window's outcome at the standard profile's threshold; null when not scored
      */
-    private record Run(Map<NabProfile, NabScore> scores, DetectionReport detection, boolean catalogued) {
+    private record Run(Map<NabProfile, NabScore> scores, DetectionReport detection, boolean catalogued,
+                       List<WindowOutcome> windows) {
     }
 
     @Override
@@ -125,6 +133,7 @@ final class EvaluateCommand implements Callable<Integer> {
     private void runSeeds(List<Long> seedList, List<String> files, NabLabels nabLabels, AnomalyCatalog catalog,
                           PrintWriter o) {
         List<Map<NabProfile, NabScore>> scores = new ArrayList<>();
+        List<WindowOutcome> windows = new ArrayList<>();
         DetectionReport pooled = null;
         boolean catalogued = false;
         double threshold = 0;
@@ -143,6 +152,7 @@ final class EvaluateCommand implements Callable<Integer> {
             if (run.scores != null) {
                 o.println(prefix + EvaluationPrinter.nabLine(run.scores));
                 scores.add(run.scores);
+                windows.addAll(run.windows);
             }
             o.flush();
         }
@@ -152,6 +162,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (!scores.isEmpty()) {
             Map<NabProfile, NabSpread> spread = NabSpread.of(scores);
             EvaluationPrinter.seedTable(o, seedList, scores, spread);
+            o.println(EvaluationPrinter.windowsLine(windows, "seeds=" + seedList.size()));
             o.println(EvaluationPrinter.spreadLine(spread));
         }
     }
@@ -179,7 +190,7 @@ final class EvaluateCommand implements Callable<Integer> {
         printProgress(err, prefix, progress);
         printReplayed(prefix, results, progress.rowsDone(), (System.nanoTime() - start) / 1e9, n, outDir);
         if (nabLabels == null) {
-            return new Run(null, null, false);
+            return new Run(null, null, false, null);
         }
         List<ScoredSeries> scored = results.stream().map(CorpusEvaluator.FileResult::scored).toList();
         Map<NabProfile, NabScore> scores = new NabScorer().scoreAll(scored, nabLabels);
@@ -187,12 +198,21 @@ final class EvaluateCommand implements Callable<Integer> {
         double threshold = settings.detector().scoring().alertThreshold();
         DetectionReport detection = DetectionReport.count(scored, nabLabels,
                 catalog == null ? DetectionReport.withoutCatalog(scored) : catalog, threshold);
+        PrintWriter o = spec.commandLine().getOut();
         if (catalog != null) {
             Path file = outDir.resolve(OUTCOMES_FILE);
             AnomalyOutcome.write(file, detection.outcomes());
-            spec.commandLine().getOut().println(prefix + "each anomaly's outcome: " + file);
+            o.println(prefix + "each anomaly's outcome: " + file);
         }
-        return new Run(scores, detection, catalog != null);
+        double nabThreshold = scores.get(NabProfile.STANDARD).threshold();
+        List<WindowOutcome> windows = WindowOutcome.of(scored, nabLabels, nabThreshold);
+        WindowOutcome.write(outDir.resolve(WINDOWS_FILE), windows);
+        FalseAlarm.write(outDir.resolve(FALSE_ALARMS_FILE), detection.falseAlarmRows());
+        o.println(prefix + EvaluationPrinter.windowsLine(windows,
+                String.format(Locale.ROOT, "threshold=%.6f", nabThreshold)));
+        o.println(prefix + "each window's outcome: " + outDir.resolve(WINDOWS_FILE) + "; each false alarm: "
+                + outDir.resolve(FALSE_ALARMS_FILE));
+        return new Run(scores, detection, catalog != null, windows);
     }
 
     private void printReplayed(String prefix, List<CorpusEvaluator.FileResult> results, long rows, double seconds,

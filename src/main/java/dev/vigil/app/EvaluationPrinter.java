@@ -6,6 +6,7 @@ import dev.vigil.eval.DetectionTally;
 import dev.vigil.eval.NabProfile;
 import dev.vigil.eval.NabScore;
 import dev.vigil.eval.NabSpread;
+import dev.vigil.eval.WindowOutcome;
 import dev.vigil.score.AlertReason;
 
 import java.io.PrintWriter;
@@ -61,6 +62,29 @@ final class EvaluationPrinter {
         spread.forEach((p, s) -> b.append(String.format(Locale.ROOT, " %1$s=%2$.1f %1$s_min=%3$.1f %1$s_max=%4$.1f",
                 shortName(p), s.mean(), s.min(), s.max())));
         return b.toString();
+    }
+
+    /**
+     * {@code windows QUALIFIER scored=N reached=N first_half=N at_one=N reward=R}: of the labelled windows, those a
+     * score reached at NAB's threshold (the standard profile's; the qualifier says which, {@code threshold=T}, or
+     * {@code seeds=N} for several runs' windows pooled), those reached on or before their centre row (the labelled
+     * anomaly), those first reached at a score of 1 (a rule), and the mean of their rewards under the standard
+     * profile (-1 a missed window).
+     */
+    static String windowsLine(List<WindowOutcome> windows, String qualifier) {
+        int reached = 0;
+        int firstHalf = 0;
+        int atOne = 0;
+        double reward = 0;
+        for (WindowOutcome w : windows) {
+            reached += w.reached() ? 1 : 0;
+            firstHalf += w.firstHalf() ? 1 : 0;
+            atOne += w.reached() && w.score() >= 1.0 ? 1 : 0;
+            reward += w.reward();
+        }
+        return String.format(Locale.ROOT, "windows %s scored=%d reached=%d first_half=%d at_one=%d reward=%s",
+                qualifier, windows.size(), reached, firstHalf, atOne,
+                number(windows.isEmpty() ? Double.NaN : reward / windows.size(), "%.3f"));
     }
 
     /** The per-seed table: one row per seed, then mean, min and max. */

@@ -3,10 +3,6 @@ package dev.vigil.eval;
 import dev.vigil.VigilException;
 import dev.vigil.score.AlertReason;
 
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -39,11 +35,11 @@ public record AnomalyOutcome(String file, InjectedAnomaly anomaly, int windowLas
 
     /** The outcome as one CSV line, in {@link #CSV_HEADER}'s columns (the detail quoted). */
     public String csvLine() {
-        return String.join(",", file.contains(",") || file.contains("\"") ? quote(file) : file, anomaly.kind().label(),
+        return String.join(",", CsvLines.path(file), anomaly.kind().label(),
                 Integer.toString(anomaly.start()), Integer.toString(anomaly.end()), Integer.toString(windowLast),
                 Boolean.toString(caught()), caught() ? Integer.toString(delay()) : "",
                 openedBy == null ? "" : openedBy.label(), String.format(Locale.ROOT, "%.4f", peak),
-                quote(anomaly.detail()));
+                CsvLines.quote(anomaly.detail()));
     }
 
     /**
@@ -52,19 +48,6 @@ public record AnomalyOutcome(String file, InjectedAnomaly anomaly, int windowLas
      * @throws VigilException when the file cannot be written
      */
     public static void write(Path file, List<AnomalyOutcome> outcomes) {
-        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            out.write(CSV_HEADER);
-            out.write('\n');
-            for (AnomalyOutcome o : outcomes) {
-                out.write(o.csvLine());
-                out.write('\n');
-            }
-        } catch (IOException e) {
-            throw new VigilException("cannot write " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String quote(String text) {
-        return "\"" + text.replace("\"", "\"\"") + "\"";
+        CsvLines.write(file, CSV_HEADER, outcomes, AnomalyOutcome::csvLine);
     }
 }

@@ -37,10 +37,12 @@ import java.util.TreeMap;
  *                            the reasons' order; those whose opener is not known are in none
  * @param outcomes            every anomaly's outcome, file by file in the corpus's order, each file's in its
  *                            catalog's order
+ * @param falseAlarmRows      every false alarm, file by file in the corpus's order, each file's in row order
  */
 public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<String, DetectionTally> byCategory,
                               DetectionTally total, Map<AlertReason, Long> falseAlarmsByOpener,
-                              Map<AnomalyKind, Map<AlertReason, Long>> caughtByOpener, List<AnomalyOutcome> outcomes) {
+                              Map<AnomalyKind, Map<AlertReason, Long>> caughtByOpener, List<AnomalyOutcome> outcomes,
+                              List<FalseAlarm> falseAlarmRows) {
 
     /** Copies the maps. */
     public DetectionReport {
@@ -59,6 +61,7 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         });
         caughtByOpener = Collections.unmodifiableMap(caught);
         outcomes = List.copyOf(outcomes);
+        falseAlarmRows = List.copyOf(falseAlarmRows);
     }
 
     /** The total's false alarms whose opener is not known (scores read back from a results file). */
@@ -89,6 +92,7 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         Map<AlertReason, Long> byOpener = new EnumMap<>(AlertReason.class);
         Map<AnomalyKind, Map<AlertReason, Long>> caughtBy = new EnumMap<>(AnomalyKind.class);
         List<AnomalyOutcome> outcomes = new ArrayList<>();
+        List<FalseAlarm> falseAlarmRows = new ArrayList<>();
         for (ScoredSeries s : corpus) {
             String path = s.relativePath();
             if (!labels.contains(path)) {
@@ -98,7 +102,7 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
                 throw new VigilException("no entry for '" + path + "' in the anomalies file");
             }
             List<RowRange> windows = WindowRows.locate(path, s.timestamps(), labels.windowsFor(path));
-            FalseAlarms quiet = falseAlarms(s, windows, threshold, byOpener);
+            FalseAlarms quiet = falseAlarms(s, windows, threshold, byOpener, falseAlarmRows);
             DetectionTally fileTally = new DetectionTally(0, 0, List.of(), quiet.count, quiet.rows);
             Set<AnomalyKind> kinds = EnumSet.noneOf(AnomalyKind.class);
             Map<AnomalyKind, DetectionTally> caughtByKind = new EnumMap<>(AnomalyKind.class);
@@ -122,7 +126,7 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
             byCategory.merge(category(path), fileTally, DetectionTally::plus);
             total = total.plus(fileTally);
         }
-        return new DetectionReport(byKind, byCategory, total, byOpener, caughtBy, outcomes);
+        return new DetectionReport(byKind, byCategory, total, byOpener, caughtBy, outcomes, falseAlarmRows);
     }
 
     /**
@@ -153,15 +157,20 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         }
         List<AnomalyOutcome> both = new ArrayList<>(outcomes);
         both.addAll(other.outcomes);
-        return new DetectionReport(kinds, categories, total.plus(other.total), openers, caught, both);
+        List<FalseAlarm> bothFalse = new ArrayList<>(falseAlarmRows);
+        bothFalse.addAll(other.falseAlarmRows);
+        return new DetectionReport(kinds, categories, total.plus(other.total), openers, caught, both, bothFalse);
     }
 
     private record FalseAlarms(long count, long rows) {
     }
 
-    /** Counts the file's false alarms, and adds each whose row opened an alert to {@code byOpener}. */
+    /**
+     * Counts the file's false alarms, adds each to {@code found} and, when its row opened an alert, to {@code
+     * byOpener}.
+     */
     private static FalseAlarms falseAlarms(ScoredSeries s, List<RowRange> windows, double threshold,
-                                           Map<AlertReason, Long> byOpener) {
+                                           Map<AlertReason, Long> byOpener, List<FalseAlarm> found) {
         double[] scores = s.scores();
         boolean[] inside = WindowRows.insideMask(scores.length, windows);
         long count = 0;
@@ -174,6 +183,7 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
             if (scores[i] >= threshold && (i == 0 || scores[i - 1] < threshold)) {
                 count++;
                 AlertReason by = openerAt(s, i);
+                found.add(new FalseAlarm(s.relativePath(), i, s.timestamps()[i], scores[i], by));
                 if (by != null) {
                     byOpener.merge(by, 1L, Long::sum);
                 }

@@ -163,4 +163,33 @@ class SyntheticEvaluationTest {
         double total = Double.parseDouble(found(ALL, defaults).group(3));
         assertEquals(total, perTenK, 0.005 * openers + 1e-9, "the openers' rates add up to the total's");
     }
+
+    @Test
+    void shouldWriteEachWindowsOutcomeAtNabsThresholdAndEachFalseAlarm() throws java.io.IOException {
+        Path dir = tmp.resolve("defaults");
+        Matcher standard = found(Pattern.compile("(?m)^standard\\s+threshold=([0-9.]+) \\S+ tp=(\\d+) fn=(\\d+)"),
+                defaults);
+        Matcher line = found(Pattern.compile("(?m)^windows threshold=([0-9.]+) scored=(\\d+) reached=(\\d+) "
+                + "first_half=(\\d+) at_one=(\\d+) reward=\\S+$"), defaults);
+        assertEquals(standard.group(1), line.group(1), "NAB's own threshold");
+        assertEquals(standard.group(2), line.group(3), "as many reached as NAB's true positives");
+        int scored = Integer.parseInt(standard.group(2)) + Integer.parseInt(standard.group(3));
+        assertEquals(scored, Integer.parseInt(line.group(2)));
+        List<String> windows = java.nio.file.Files.readAllLines(dir.resolve("window-outcomes.csv"));
+        assertEquals(scored + 1, windows.size(), "a header, then one line a scored window");
+        assertEquals(Integer.parseInt(line.group(3)), windows.stream().filter(l -> l.contains(",true,")).count());
+
+        // every false alarm on a line of its own, by the openers the table counts
+        List<String> falseAlarms = java.nio.file.Files.readAllLines(dir.resolve("false-alarms.csv"));
+        assertEquals("file,row,timestamp,score,opened_by", falseAlarms.get(0));
+        Matcher rows = OPENER_ROW.matcher(defaults.substring(defaults.indexOf("\nfalse_alarm_opened_by ")));
+        int total = 0;
+        while (rows.find()) {
+            String opener = "," + rows.group(1);
+            assertEquals(Long.parseLong(rows.group(2)), falseAlarms.stream().filter(l -> l.endsWith(opener)).count(),
+                    rows.group());
+            total += Integer.parseInt(rows.group(2));
+        }
+        assertEquals(total, falseAlarms.size() - 1);
+    }
 }

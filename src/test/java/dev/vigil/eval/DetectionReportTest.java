@@ -192,6 +192,24 @@ class DetectionReportTest {
     }
 
     @Test
+    void shouldListEachFalseAlarmWithItsRowScoreAndOpener() {
+        // rising edges outside the window after probation: 500 (a range record), 800-801 (one excursion); 200 lies in
+        // probation, the onset in the window
+        double[] s = scores(200, 500, 800, 801, ONSET);
+        s[800] = 0.6;
+        AlertReason[] openedBy = new AlertReason[ROWS];
+        openedBy[500] = AlertReason.RANGE;
+        String[] stamps = SyntheticNab.timestamps(ROWS);
+        DetectionReport r = DetectionReport.count(List.of(new ScoredSeries("c/a.csv", stamps, s, openedBy)),
+                oneWindow("c/a.csv"), spikeAtOnset("c/a.csv"), THRESHOLD);
+        assertEquals(List.of(new FalseAlarm("c/a.csv", 500, stamps[500], 0.9, AlertReason.RANGE),
+                new FalseAlarm("c/a.csv", 800, stamps[800], 0.6, null)), r.falseAlarmRows());
+        assertEquals(r.total().falseAlarms(), r.falseAlarmRows().size());
+        assertEquals("c/a.csv,500,2020-01-21 20:00:00,0.9000,range", r.falseAlarmRows().get(0).csvLine());
+        assertEquals(4, r.plus(r).falseAlarmRows().size(), "pooled: one list after the other");
+    }
+
+    @Test
     void shouldTakeTheMedianDelayOfOddAndEvenCounts() {
         assertEquals(4.0, new DetectionTally(3, 3, List.of(9, 1, 4), 0, 1).medianDelay());
         assertEquals(2.5, new DetectionTally(4, 4, List.of(9, 1, 4, 0), 0, 1).medianDelay());
