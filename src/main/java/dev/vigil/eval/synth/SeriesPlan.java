@@ -18,7 +18,7 @@ import java.util.List;
  * @param level         the level (for counts: the mean count per step)
  * @param amplitude     the daily pattern's amplitude, in the series' units (0 without a pattern)
  * @param phase         where in the day the pattern starts, in days
- * @param weekendFactor the pattern's amplitude on Saturdays and Sundays, as a share of a weekday's
+ * @param weekendFactor the pattern's amplitude on Saturdays and Sundays ({@link #weekend}), as a share of a weekday's
  * @param noise         the noise's standard deviation, in the series' units (counts: 0, their noise is the draw)
  * @param ar            the noise's lag-1 autocorrelation, in [0, 1)
  * @param trend         the level's change from the first row to the last, in the series' units
@@ -57,9 +57,15 @@ record SeriesPlan(int index, SeriesBase base, DailyShape shape, int stepSeconds,
         return (start.toLocalTime().toSecondOfDay() + (double) i * stepSeconds) / 86_400.0;
     }
 
-    /** Whether row i falls on a Saturday or Sunday. */
+    /**
+     * Whether row i's day of the pattern is a Saturday's or a Sunday's: the calendar day its middle falls on (a
+     * {@link DailyShape#PEAKED} day's peak). A day of the pattern runs from one quiet point of the shape to the next (a
+     * peaked day's flat night, a sine's rising zero), so the week turns where the pattern is quiet, as a business's
+     * weekend begins in its own night and not in its busy hours, whatever the hour its peak falls at.
+     */
     boolean weekend(int i) {
-        DayOfWeek d = time(i).getDayOfWeek();
+        double middle = Math.floor(patternPosition(i)) + 0.5 + phase;
+        DayOfWeek d = start.toLocalDate().plusDays((long) Math.floor(middle)).getDayOfWeek();
         return d == DayOfWeek.SATURDAY || d == DayOfWeek.SUNDAY;
     }
 

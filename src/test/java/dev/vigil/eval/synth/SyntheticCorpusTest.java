@@ -203,6 +203,28 @@ class SyntheticCorpusTest {
     }
 
     @Test
+    void shouldTurnTheWeekWhereTheDailyPatternIsQuiet() {
+        // a weekend's smaller pattern begins and ends at the pattern's own night (a peaked day's flat part, a sine's
+        // zero), not at midnight whatever the hour of its peak: a step there would be no habit of any sensor
+        int turns = 0;
+        for (SeriesPlan p : CorpusPlanner.plan(60, 1)) {
+            if (p.shape() == DailyShape.NONE || p.weekendFactor() == 1.0) {
+                continue;
+            }
+            double oneStep = p.stepSeconds() / 86_400.0;
+            for (int i = 1; i < p.rows(); i++) {
+                if (p.weekFactor(i) != p.weekFactor(i - 1)) {
+                    double intoDay = p.patternPosition(i) - Math.floor(p.patternPosition(i));
+                    assertTrue(intoDay < oneStep + 1e-9, p.relativePath() + " row " + i + ": the week turns "
+                            + intoDay + " days into the pattern's day");
+                    turns++;
+                }
+            }
+        }
+        assertTrue(turns >= 20, "the corpus's weekly series turn the week often: " + turns);
+    }
+
+    @Test
     void shouldRejectASeriesCountOutOfRange() {
         assertEquals("series must be in [1, 10000], got 0",
                 assertThrows(VigilException.class, () -> SyntheticCorpus.generate(0, 1)).getMessage());
