@@ -68,15 +68,28 @@ public final class OnlineNormaliser {
 
     /**
      * True when channel c's reading x lies outside the range seen so far by more than {@code tolerance} times that
-     * range (HTM's "spatial anomaly"). Call before {@link #update}. False while nothing was seen.
+     * range (HTM's "spatial anomaly"), and on a channel read in whole numbers (every reading so far and x: a count, a
+     * gauge of whole degrees) by one unit more, the readings' resolution: rounding to the unit moves a reading and
+     * each end of the range by up to half a unit, so a reading one unit past the range may come from a value that
+     * left it by no more than a finer gauge's would (on a gauge whose range is ten units wide, by 0% where the
+     * tolerance asks for 5%). Call before {@link #update}. False while nothing was seen.
      */
     public static boolean outsideRange(ScoreState state, int c, double x, double tolerance) {
-        return tolerance > 0 && state.updates() > 0 && outside(x, state.min()[c], state.max()[c], tolerance);
+        if (tolerance <= 0 || state.updates() == 0) {
+            return false;
+        }
+        double resolution = state.counts()[c] && isCount(x) ? 1.0 : 0.0;
+        return outside(x, state.min()[c], state.max()[c], tolerance, resolution);
     }
 
     /** True when x lies outside [lo, hi] by more than {@code tolerance} times {@code hi - lo}. */
     static boolean outside(double x, double lo, double hi, double tolerance) {
-        double margin = tolerance * (hi - lo);
+        return outside(x, lo, hi, tolerance, 0.0);
+    }
+
+    /** True when x lies outside [lo, hi] by more than {@code tolerance} times {@code hi - lo} plus {@code extra}. */
+    private static boolean outside(double x, double lo, double hi, double tolerance, double extra) {
+        double margin = tolerance * (hi - lo) + extra;
         return x > hi + margin || x < lo - margin;
     }
 }

@@ -98,11 +98,12 @@ class DetectorTest {
 
     @Test
     void shouldCatchAFirstDaySpikeButNotTheFirstDayGoingOn() {
-        // a quantised daily cycle, five minutes a reading, from midnight's low (6): after the warm-up (120 readings,
-        // ten hours) the afternoon steps up to 14, past the morning's range [6, 13] by 1 (14% of it)
+        // a quantised daily cycle, five minutes a reading, from midnight's low (6.5): after the warm-up (120 readings,
+        // ten hours) the afternoon steps up to 14.5, past the morning's range [6.5, 13.5] by 1 (14% of it); at halves,
+        // which the range rule judges by its tolerance alone (readings in whole units pass it by one unit more)
         double[] day = new double[288 * 2];
         for (int t = 0; t < day.length; t++) {
-            day[t] = Math.rint(10 - 4 * Math.cos(2 * Math.PI * t / 288));
+            day[t] = Math.rint(10 - 4 * Math.cos(2 * Math.PI * t / 288)) + 0.5;
         }
         ScoringConfig d = ScoringConfig.defaults();
         assertEquals(List.of(), rangeOpenings(d, day), "a young range lets the day go on");
@@ -111,7 +112,7 @@ class DetectorTest {
         // a spike on the first afternoon is caught; so is a reading 15% past the range on the second
         assertEquals(List.of(200), rangeOpenings(d, SyntheticSeries.withSpike(day, 200, 12)));
         double[] second = day.clone();
-        second[288 + 200] = 14 + 0.15 * 8;
+        second[288 + 200] = 14.5 + 0.15 * 8;
         assertEquals(List.of(288 + 200), rangeOpenings(d, second));
     }
 

@@ -54,6 +54,33 @@ class RangeRuleTest {
         assertEquals(config.youngSpatialTolerance(), config.rangeTolerance(ScoringConfig.DAY_MS - 1));
     }
 
+    /** A key of 200 hourly readings alternating {@code low} and {@code high} (an established range), then a probe. */
+    private ScoreOutcome probeAfter(double low, double high, double probe) {
+        ScoreState state = scorer.newState(1);
+        long hour = 3_600_000;
+        for (int t = 0; t < 200; t++) {
+            double x = t % 2 == 0 ? low : high;
+            scorer.score(state, new double[] {x}, t == 0 ? null : new double[] {low + high - x}, t * hour);
+        }
+        return scorer.score(state, new double[] {probe}, new double[] {low}, 200 * hour);
+    }
+
+    @Test
+    void shouldAskAGaugeReadInWholeUnitsToPassItsRangeByMoreThanOneUnit() {
+        // whole degrees from 18 to 29: one degree past it is within the rounding of a value that left the range by
+        // less than the 5% tolerance (0.55 degrees), two are not
+        assertFalse(probeAfter(18, 29, 30).outsideRange(), "30 may be 29.4 rounded up, against a range up to 29.5");
+        assertFalse(probeAfter(18, 29, 17).outsideRange());
+        ScoreOutcome two = probeAfter(18, 29, 31);
+        assertTrue(two.outsideRange());
+        assertEquals(AlertReason.RANGE, two.reason());
+        assertTrue(probeAfter(18, 29, 16).outsideRange());
+        // a finer gauge's reading one degree past the same width of range is a record, as it always was
+        assertTrue(probeAfter(18.5, 29.5, 30.5).outsideRange());
+        // and so is a reading that is no whole number past a whole-numbered range, by the tolerance alone
+        assertTrue(probeAfter(18, 29, 29.6).outsideRange());
+    }
+
     @Test
     void shouldJudgeAYoungRangeAsAnEstablishedOneWhenTheSettingIsOff() {
         ScoringConfig off = ScoringConfigs.withRange(config, config.spatialTolerance(), 0);
