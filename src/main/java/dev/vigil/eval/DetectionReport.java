@@ -31,8 +31,6 @@ import java.util.TreeMap;
  * @param byKind              per anomaly kind present in the corpus, in the kinds' order
  * @param byCategory          per category folder, in name order
  * @param total               the whole corpus
- * @param falseAlarmsByOpener the total's false alarms by what opened the alert on their row, in the reasons' order;
- *                            those whose opener is not known are in none
  * @param caughtByOpener      per kind, its caught anomalies by what opened the alert on the row that caught them, in
  *                            the reasons' order; those whose opener is not known are in none
  * @param outcomes            every anomaly's outcome, file by file in the corpus's order, each file's in its
@@ -40,9 +38,8 @@ import java.util.TreeMap;
  * @param falseAlarmRows      every false alarm, file by file in the corpus's order, each file's in row order
  */
 public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<String, DetectionTally> byCategory,
-                              DetectionTally total, Map<AlertReason, Long> falseAlarmsByOpener,
-                              Map<AnomalyKind, Map<AlertReason, Long>> caughtByOpener, List<AnomalyOutcome> outcomes,
-                              List<FalseAlarm> falseAlarmRows) {
+                              DetectionTally total, Map<AnomalyKind, Map<AlertReason, Long>> caughtByOpener,
+                              List<AnomalyOutcome> outcomes, List<FalseAlarm> falseAlarmRows) {
 
     /** Copies the maps. */
     public DetectionReport {
@@ -50,9 +47,6 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         kinds.putAll(byKind);
         byKind = Collections.unmodifiableMap(kinds);
         byCategory = Collections.unmodifiableMap(new TreeMap<>(byCategory));
-        Map<AlertReason, Long> openers = new EnumMap<>(AlertReason.class);
-        openers.putAll(falseAlarmsByOpener);
-        falseAlarmsByOpener = Collections.unmodifiableMap(openers);
         Map<AnomalyKind, Map<AlertReason, Long>> caught = new EnumMap<>(AnomalyKind.class);
         caughtByOpener.forEach((k, m) -> {
             Map<AlertReason, Long> copy = new EnumMap<>(AlertReason.class);
@@ -64,13 +58,23 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         falseAlarmRows = List.copyOf(falseAlarmRows);
     }
 
+    /**
+     * The total's false alarms by what opened the alert on their row ({@link #falseAlarmRows}), in the reasons' order;
+     * those whose opener is not known are in none.
+     */
+    public Map<AlertReason, Long> falseAlarmsByOpener() {
+        Map<AlertReason, Long> byOpener = new EnumMap<>(AlertReason.class);
+        for (FalseAlarm f : falseAlarmRows) {
+            if (f.openedBy() != null) {
+                byOpener.merge(f.openedBy(), 1L, Long::sum);
+            }
+        }
+        return Collections.unmodifiableMap(byOpener);
+    }
+
     /** The total's false alarms whose opener is not known (scores read back from a results file). */
     public long falseAlarmsOpenerUnknown() {
-        long known = 0;
-        for (long n : falseAlarmsByOpener.values()) {
-            known += n;
-        }
-        return total.falseAlarms() - known;
+        return falseAlarmRows.stream().filter(f -> f.openedBy() == null).count();
     }
 
     /**
@@ -89,7 +93,6 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         Map<AnomalyKind, DetectionTally> byKind = new EnumMap<>(AnomalyKind.class);
         Map<String, DetectionTally> byCategory = new TreeMap<>();
         DetectionTally total = DetectionTally.EMPTY;
-        Map<AlertReason, Long> byOpener = new EnumMap<>(AlertReason.class);
         Map<AnomalyKind, Map<AlertReason, Long>> caughtBy = new EnumMap<>(AnomalyKind.class);
         List<AnomalyOutcome> outcomes = new ArrayList<>();
         List<FalseAlarm> falseAlarmRows = new ArrayList<>();
@@ -102,7 +105,7 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
                 throw new VigilException("no entry for '" + path + "' in the anomalies file");
             }
             List<RowRange> windows = WindowRows.locate(path, s.timestamps(), labels.windowsFor(path));
-            FalseAlarms quiet = falseAlarms(s, windows, threshold, byOpener, falseAlarmRows);
+            FalseAlarms quiet = falseAlarms(s, windows, threshold, falseAlarmRows);
             DetectionTally fileTally = new DetectionTally(0, 0, List.of(), quiet.count, quiet.rows);
             Set<AnomalyKind> kinds = EnumSet.noneOf(AnomalyKind.class);
             Map<AnomalyKind, DetectionTally> caughtByKind = new EnumMap<>(AnomalyKind.class);
@@ -126,7 +129,7 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
             byCategory.merge(category(path), fileTally, DetectionTally::plus);
             total = total.plus(fileTally);
         }
-        return new DetectionReport(byKind, byCategory, total, byOpener, caughtBy, outcomes, falseAlarmRows);
+        return new DetectionReport(byKind, byCategory, total, caughtBy, outcomes, falseAlarmRows);
     }
 
     /**
@@ -148,9 +151,6 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         other.byKind.forEach((k, t) -> kinds.merge(k, t, DetectionTally::plus));
         Map<String, DetectionTally> categories = new TreeMap<>(byCategory);
         other.byCategory.forEach((c, t) -> categories.merge(c, t, DetectionTally::plus));
-        Map<AlertReason, Long> openers = new EnumMap<>(AlertReason.class);
-        openers.putAll(falseAlarmsByOpener);
-        other.falseAlarmsByOpener.forEach((r, n) -> openers.merge(r, n, Long::sum));
         Map<AnomalyKind, Map<AlertReason, Long>> caught = new EnumMap<>(AnomalyKind.class);
         for (Map<AnomalyKind, Map<AlertReason, Long>> side : List.of(caughtByOpener, other.caughtByOpener)) {
             side.forEach((k, m) -> m.forEach((r, n) -> addCaught(caught, k, r, n)));
@@ -159,18 +159,15 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         both.addAll(other.outcomes);
         List<FalseAlarm> bothFalse = new ArrayList<>(falseAlarmRows);
         bothFalse.addAll(other.falseAlarmRows);
-        return new DetectionReport(kinds, categories, total.plus(other.total), openers, caught, both, bothFalse);
+        return new DetectionReport(kinds, categories, total.plus(other.total), caught, both, bothFalse);
     }
 
     private record FalseAlarms(long count, long rows) {
     }
 
-    /**
-     * Counts the file's false alarms, adds each to {@code found} and, when its row opened an alert, to {@code
-     * byOpener}.
-     */
+    /** Counts the file's false alarms and adds each, with what opened the alert on its row, to {@code found}. */
     private static FalseAlarms falseAlarms(ScoredSeries s, List<RowRange> windows, double threshold,
-                                           Map<AlertReason, Long> byOpener, List<FalseAlarm> found) {
+                                           List<FalseAlarm> found) {
         double[] scores = s.scores();
         boolean[] inside = WindowRows.insideMask(scores.length, windows);
         long count = 0;
@@ -182,11 +179,7 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
             rows++;
             if (scores[i] >= threshold && (i == 0 || scores[i - 1] < threshold)) {
                 count++;
-                AlertReason by = openerAt(s, i);
-                found.add(new FalseAlarm(s.relativePath(), i, s.timestamps()[i], scores[i], by));
-                if (by != null) {
-                    byOpener.merge(by, 1L, Long::sum);
-                }
+                found.add(new FalseAlarm(s.relativePath(), i, s.timestamps()[i], scores[i], openerAt(s, i)));
             }
         }
         return new FalseAlarms(count, rows);
