@@ -48,10 +48,6 @@ final class CorpusRows {
             if (!seen.add(s.relativePath())) {
                 throw new VigilException("corpus must hold each file once, got '" + s.relativePath() + "' twice");
             }
-            if (!labels.contains(s.relativePath())) {
-                throw new VigilException("no NAB labels for '" + s.relativePath()
-                        + "': every scored file needs an entry (possibly []) in the windows file");
-            }
             total += s.size() - probationLength(s.size());
         }
         double[] score = new double[total];
@@ -60,8 +56,7 @@ final class CorpusRows {
         int at = 0;
         int windowBase = 0;
         for (ScoredSeries s : corpus) {
-            List<RowRange> ranges = WindowRows.locate(s.relativePath(), s.timestamps(),
-                    labels.windowsFor(s.relativePath()));
+            List<RowRange> ranges = WindowRows.of(s, labels);
             SeriesWeights w = SeriesWeights.compute(s.size(), ranges);
             int[] localToGlobal = new int[ranges.size()];
             Arrays.fill(localToGlobal, -1);

@@ -98,13 +98,10 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         List<FalseAlarm> falseAlarmRows = new ArrayList<>();
         for (ScoredSeries s : corpus) {
             String path = s.relativePath();
-            if (!labels.contains(path)) {
-                throw new VigilException("no NAB windows for '" + path + "' in the labels file");
-            }
             if (!anomalies.contains(path)) {
                 throw new VigilException("no entry for '" + path + "' in the anomalies file");
             }
-            List<RowRange> windows = WindowRows.locate(path, s.timestamps(), labels.windowsFor(path));
+            List<RowRange> windows = WindowRows.of(s, labels);
             FalseAlarms quiet = falseAlarms(s, windows, threshold, falseAlarmRows);
             DetectionTally fileTally = new DetectionTally(0, 0, List.of(), quiet.count, quiet.rows);
             Set<AnomalyKind> kinds = EnumSet.noneOf(AnomalyKind.class);

@@ -59,11 +59,7 @@ public record WindowOutcome(String file, int index, int first, int last, int cro
     public static List<WindowOutcome> of(List<ScoredSeries> corpus, NabLabels labels, double threshold) {
         List<WindowOutcome> outcomes = new ArrayList<>();
         for (ScoredSeries s : corpus) {
-            if (!labels.contains(s.relativePath())) {
-                throw new VigilException("no NAB windows for '" + s.relativePath() + "' in the labels file");
-            }
-            List<RowRange> windows = WindowRows.locate(s.relativePath(), s.timestamps(),
-                    labels.windowsFor(s.relativePath()));
+            List<RowRange> windows = WindowRows.of(s, labels);
             SeriesWeights weights = SeriesWeights.compute(s.size(), windows);
             int probation = CorpusRows.probationLength(s.size());
             for (int w = 0; w < windows.size(); w++) {

@@ -17,6 +17,20 @@ final class WindowRows {
     }
 
     /**
+     * The row range of each of a scored file's windows.
+     *
+     * @throws VigilException if the labels have no entry for the file (every scored file needs one, possibly
+     *     {@code []}), or a window does not map to rows ({@link #locate})
+     */
+    static List<RowRange> of(ScoredSeries s, NabLabels labels) {
+        if (!labels.contains(s.relativePath())) {
+            throw new VigilException("no NAB labels for '" + s.relativePath()
+                    + "': every scored file needs an entry (possibly []) in the windows file");
+        }
+        return locate(s.relativePath(), s.timestamps(), labels.windowsFor(s.relativePath()));
+    }
+
+    /**
      * Finds the row range of each window.
      *
      * @param relativePath the data file, for error messages
