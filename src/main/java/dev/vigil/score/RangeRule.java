@@ -23,12 +23,15 @@ final class RangeRule {
      * (the reading less the channel's recent level) also lies outside the range of the jumps learnt, by the same
      * tolerance of theirs: a reading that climbed slowly to a new high (a trend, growth) is no record, one that leapt
      * there is. A key's jumps are learnt from its {@link Scorer#JUMP_SETTLE}th reading after the first on, and used
-     * once that many are learnt ({@code jumpAsked}: {@link #asksForJump} before this reading). Call before {@link
-     * OnlineNormaliser#update}. Modifies {@code state}.
+     * once that many are learnt ({@code jumpAsked}: {@link #asksForJump} before this reading). A channel whose reading
+     * its prediction foresaw ({@link #foreseen}) breaks no range. Call before {@link OnlineNormaliser#update}.
+     * Modifies {@code state}.
      *
+     * @param scaled each channel's miss of its prediction in its scales, as the prediction error measures it; null
+     *               when the reading has no prediction
      * @return the channel that broke the range (of several, the one furthest outside, {@link #further}), or -1
      */
-    int record(ScoreState state, double[] values, double tolerance, boolean jumpAsked) {
+    int record(ScoreState state, double[] values, double[] scaled, double tolerance, boolean jumpAsked) {
         Excursions learnt = state.excursions();
         double[] level = learnt.jumpLevel();
         long n = state.updates();
@@ -38,7 +41,7 @@ final class RangeRule {
             System.arraycopy(values, 0, level, 0, values.length);
             learnt.jumpsSeen = 0;
             for (int c = 0; c < values.length; c++) {
-                if (OnlineNormaliser.outsideRange(state, c, values[c], tolerance)) {
+                if (OnlineNormaliser.outsideRange(state, c, values[c], tolerance) && !foreseen(scaled, c)) {
                     broke = further(state, values, c, broke);
                 }
             }
@@ -51,7 +54,8 @@ final class RangeRule {
         for (int c = 0; c < values.length; c++) {
             double jump = values[c] - level[c];
             if (OnlineNormaliser.outsideRange(state, c, values[c], tolerance)
-                    && (!jumpAsked || OnlineNormaliser.outside(jump, low[c], high[c], tolerance))) {
+                    && (!jumpAsked || OnlineNormaliser.outside(jump, low[c], high[c], tolerance))
+                    && !foreseen(scaled, c)) {
                 broke = further(state, values, c, broke);
             }
             if (learn) {
@@ -64,6 +68,15 @@ final class RangeRule {
             learnt.jumpsSeen++;
         }
         return broke;
+    }
+
+    /**
+     * Whether channel c's reading lay within {@link ScoringConfig#recordMiss()} of its scales from its prediction: a
+     * new high or low the key's model saw coming (a wander carried on, a trend, a daily peak a little higher than the
+     * last), which is no record. False without a prediction ({@code scaled} null) or with the setting off.
+     */
+    boolean foreseen(double[] scaled, int c) {
+        return scaled != null && Math.abs(scaled[c]) < config.recordMiss();
     }
 
     /**

@@ -140,7 +140,7 @@ public final class Scorer {
         // each signal reads the state as it was before this reading, so the normaliser takes it in last
         double tolerance = config.rangeTolerance(ageMs);
         boolean jumpAsked = range.asksForJump(state);
-        int broke = range.record(state, values, tolerance, jumpAsked);
+        int broke = range.record(state, values, scaled, tolerance, jumpAsked);
         // what a range alert says is read before the normaliser widens the range to take this reading in
         RangeRule.Record record = broke >= 0 ? RangeRule.Record.of(state, values, broke) : null;
         int spike = spikes.record(state, values);

@@ -142,6 +142,13 @@ import dev.vigil.BadConfigException;
  *                               8 bytes of state a channel, on keys with a count channel; 0 disables; range
  *                               0..100,000, default 1000 (docs/detection-quality.md, thirty-sixth and fifty-first
  *                               sessions)
+ * @param recordMiss             how far, in the channel's scales (a count's on its square-root scale, as the
+ *                               prediction error measures it), a reading past the range must also lie from its
+ *                               prediction for the range rule to count it: a new high or low the key's model saw
+ *                               coming (a wander carried on, a trend, a daily peak a little higher than the last) is
+ *                               no record, one it did not is; a reading judged without a prediction (a key's first,
+ *                               one after a gap) needs none; 0 disables; range 0..100, default 2
+ *                               (docs/detection-quality.md, fifty-third session)
  */
 public record ScoringConfig(
         int warmupEvents,
@@ -173,7 +180,8 @@ public record ScoringConfig(
         boolean burstByHour,
         boolean countIdleRuns,
         double gapFactor,
-        int countDispersionHalfLife) {
+        int countDispersionHalfLife,
+        double recordMiss) {
 
     /** Most counters a key's pattern table may hold per channel: (patternBins + 2)^patternLength. */
     public static final int MAX_PATTERN_CELLS = 4096;
@@ -186,7 +194,7 @@ public record ScoringConfig(
     /** The one place defaults live. */
     public static ScoringConfig defaults() {
         return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 60, 30, 0.3, 8, 2, 20, true, 120, false,
-                DAY_MS, 0.25, 120, 2, 1.0, true, 3.0, 120, "UTC", false, true, 6.0, 1000);
+                DAY_MS, 0.25, 120, 2, 1.0, true, 3.0, 120, "UTC", false, true, 6.0, 1000, 2.0);
     }
 
     public ScoringConfig {
@@ -220,6 +228,7 @@ public record ScoringConfig(
         }
         requireRange("rhythmHalfLife", rhythmHalfLife, 0, 100_000);
         requireRange("countDispersionHalfLife", countDispersionHalfLife, 0, 100_000);
+        requireRange("recordMiss", recordMiss, 0, 100);
         CalendarClock.of("scoring.timeZone", timeZone);
         if (patternBins > 0 && PatternTable.cells(patternBins, patternLength) > MAX_PATTERN_CELLS) {
             throw new BadConfigException("patternBins " + patternBins + " with patternLength " + patternLength + " needs "

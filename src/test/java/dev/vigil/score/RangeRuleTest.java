@@ -54,15 +54,19 @@ class RangeRuleTest {
         assertEquals(config.youngSpatialTolerance(), config.rangeTolerance(ScoringConfig.DAY_MS - 1));
     }
 
-    /** A key of 200 hourly readings alternating {@code low} and {@code high} (an established range), then a probe. */
+    /**
+     * A key of 200 hourly readings alternating {@code low} and {@code high} (an established range), then a probe,
+     * judged by the range alone (no {@code recordMiss}).
+     */
     private ScoreOutcome probeAfter(double low, double high, double probe) {
-        ScoreState state = scorer.newState(1);
+        Scorer rangeOnly = new Scorer(ScoringConfigs.with(config, "recordMiss", 0.0));
+        ScoreState state = rangeOnly.newState(1);
         long hour = 3_600_000;
         for (int t = 0; t < 200; t++) {
             double x = t % 2 == 0 ? low : high;
-            scorer.score(state, new double[] {x}, t == 0 ? null : new double[] {low + high - x}, t * hour);
+            rangeOnly.score(state, new double[] {x}, t == 0 ? null : new double[] {low + high - x}, t * hour);
         }
-        return scorer.score(state, new double[] {probe}, new double[] {low}, 200 * hour);
+        return rangeOnly.score(state, new double[] {probe}, new double[] {low}, 200 * hour);
     }
 
     @Test
@@ -89,6 +93,44 @@ class RangeRuleTest {
         ScoringConfig noRange = ScoringConfigs.withRange(config, 0, config.youngRangeMs());
         assertEquals(0.0, noRange.rangeTolerance(0));
         assertFalse(probeAfterAYoungRange(new Scorer(noRange), 300_000, 50).outsideRange());
+    }
+
+    /**
+     * A key of 200 hourly readings alternating 10.25 and 11.25 (an established range of a gauge, a scale of about 0.5),
+     * then 11.85, 60% of the range past it, predicted as {@code prediction}.
+     */
+    private static ScoreOutcome probePredicted(Scorer s, double[] prediction) {
+        ScoreState state = s.newState(1);
+        long hour = 3_600_000;
+        for (int t = 0; t < 200; t++) {
+            s.score(state, new double[] {10.25 + t % 2}, t == 0 ? null : new double[] {11.25 - t % 2}, t * hour);
+        }
+        return s.score(state, new double[] {11.85}, prediction, 200 * hour);
+    }
+
+    @Test
+    void shouldNotCallANewHighTheModelForesawARecord() {
+        ScoreOutcome foreseen = probePredicted(scorer, new double[] {11.75});
+        assertFalse(foreseen.outsideRange(), "0.1 from its prediction, a fifth of a scale: the model saw it coming");
+        assertTrue(foreseen.anomalyScore() < config.alertThreshold());
+        ScoreOutcome unforeseen = probePredicted(scorer, new double[] {10.25});
+        assertTrue(unforeseen.outsideRange(), "1.6 from its prediction, over 3 scales");
+        assertEquals(AlertReason.RANGE, unforeseen.reason());
+        assertEquals("a reading of 11.85 outside the range seen so far (10.25 to 11.25)", unforeseen.detail());
+        assertTrue(probePredicted(scorer, null).outsideRange(), "without a prediction, judged by its range");
+        Scorer off = new Scorer(ScoringConfigs.with(config, "recordMiss", 0.0));
+        assertTrue(probePredicted(off, new double[] {11.75}).outsideRange(), "0 turns the test off");
+        // either side of the threshold: recordMiss of the channel's scales
+        for (double f : new double[] {0.99, 1.01}) {
+            ScoreState state = scorer.newState(1);
+            for (int t = 0; t < 200; t++) {
+                scorer.score(state, new double[] {10.25 + t % 2}, t == 0 ? null : new double[] {11.25 - t % 2},
+                        t * 3_600_000L);
+            }
+            double predicted = 11.85 - f * config.recordMiss() * OnlineNormaliser.unit(state, 0);
+            ScoreOutcome o = scorer.score(state, new double[] {11.85}, new double[] {predicted}, 200 * 3_600_000L);
+            assertEquals(f > 1, o.outsideRange(), "a miss of " + f + " times recordMiss scales");
+        }
     }
 
     /** A noisy series climbing steadily: 1,500 readings rising by 6 (noise 0.3, a small cycle of 50). */
@@ -121,11 +163,13 @@ class RangeRuleTest {
 
     @Test
     void shouldNotCallASlowClimbToANewHighARecordButALeapThere() {
-        Scorer off = new Scorer(ScoringConfigs.withJumpHalfLife(config, 0));
+        // the range and the jumps alone: with recordMiss, persistence's small misses on the climb would hide it too
+        Scorer off = new Scorer(ScoringConfigs.with(config, "jumpHalfLife", 0, "recordMiss", 0.0));
+        Scorer jumps = new Scorer(ScoringConfigs.with(config, "recordMiss", 0.0));
         int learnt = 2 * Scorer.JUMP_SETTLE;
         double[] x = climbing();
         boolean[] without = records(off, x);
-        boolean[] with = records(scorer, x);
+        boolean[] with = records(jumps, x);
         assertTrue(count(without, learnt, x.length) >= 3, "the climb keeps breaking the range: "
                 + count(without, learnt, x.length));
         assertEquals(0, count(with, learnt, x.length), "once the key's jumps are learnt, a climb is no record");
