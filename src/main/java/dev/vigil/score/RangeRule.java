@@ -41,7 +41,7 @@ final class RangeRule {
             System.arraycopy(values, 0, level, 0, values.length);
             learnt.jumpsSeen = 0;
             for (int c = 0; c < values.length; c++) {
-                if (OnlineNormaliser.outsideRange(state, c, values[c], tolerance) && !foreseen(scaled, c)) {
+                if (unforeseenOutside(state, values, scaled, c, tolerance)) {
                     broke = further(state, values, c, broke);
                 }
             }
@@ -53,9 +53,8 @@ final class RangeRule {
         double[] high = learnt.jumpHigh();
         for (int c = 0; c < values.length; c++) {
             double jump = values[c] - level[c];
-            if (OnlineNormaliser.outsideRange(state, c, values[c], tolerance)
-                    && (!jumpAsked || OnlineNormaliser.outside(jump, low[c], high[c], tolerance))
-                    && !foreseen(scaled, c)) {
+            if (unforeseenOutside(state, values, scaled, c, tolerance)
+                    && (!jumpAsked || OnlineNormaliser.outside(jump, low[c], high[c], tolerance))) {
                 broke = further(state, values, c, broke);
             }
             if (learn) {
@@ -68,6 +67,11 @@ final class RangeRule {
             learnt.jumpsSeen++;
         }
         return broke;
+    }
+
+    /** Whether channel c's reading lies outside the range seen so far and its prediction did not foresee it. */
+    private boolean unforeseenOutside(ScoreState state, double[] values, double[] scaled, int c, double tolerance) {
+        return OnlineNormaliser.outsideRange(state, c, values[c], tolerance) && !foreseen(scaled, c);
     }
 
     /**

@@ -95,17 +95,23 @@ class RangeRuleTest {
         assertFalse(probeAfterAYoungRange(new Scorer(noRange), 300_000, 50).outsideRange());
     }
 
+    private static final long HOUR = 3_600_000;
+
     /**
      * A key of 200 hourly readings alternating 10.25 and 11.25 (an established range of a gauge, a scale of about 0.5),
-     * then 11.85, 60% of the range past it, predicted as {@code prediction}.
+     * each predicted as the other.
      */
-    private static ScoreOutcome probePredicted(Scorer s, double[] prediction) {
+    private static ScoreState establishedGauge(Scorer s) {
         ScoreState state = s.newState(1);
-        long hour = 3_600_000;
         for (int t = 0; t < 200; t++) {
-            s.score(state, new double[] {10.25 + t % 2}, t == 0 ? null : new double[] {11.25 - t % 2}, t * hour);
+            s.score(state, new double[] {10.25 + t % 2}, t == 0 ? null : new double[] {11.25 - t % 2}, t * HOUR);
         }
-        return s.score(state, new double[] {11.85}, prediction, 200 * hour);
+        return state;
+    }
+
+    /** {@link #establishedGauge}, then 11.85, 60% of the range past it, predicted as {@code prediction}. */
+    private static ScoreOutcome probePredicted(Scorer s, double[] prediction) {
+        return s.score(establishedGauge(s), new double[] {11.85}, prediction, 200 * HOUR);
     }
 
     @Test
@@ -122,13 +128,9 @@ class RangeRuleTest {
         assertTrue(probePredicted(off, new double[] {11.75}).outsideRange(), "0 turns the test off");
         // either side of the threshold: recordMiss of the channel's scales
         for (double f : new double[] {0.99, 1.01}) {
-            ScoreState state = scorer.newState(1);
-            for (int t = 0; t < 200; t++) {
-                scorer.score(state, new double[] {10.25 + t % 2}, t == 0 ? null : new double[] {11.25 - t % 2},
-                        t * 3_600_000L);
-            }
+            ScoreState state = establishedGauge(scorer);
             double predicted = 11.85 - f * config.recordMiss() * OnlineNormaliser.unit(state, 0);
-            ScoreOutcome o = scorer.score(state, new double[] {11.85}, new double[] {predicted}, 200 * 3_600_000L);
+            ScoreOutcome o = scorer.score(state, new double[] {11.85}, new double[] {predicted}, 200 * HOUR);
             assertEquals(f > 1, o.outsideRange(), "a miss of " + f + " times recordMiss scales");
         }
     }
