@@ -8,6 +8,7 @@ import dev.vigil.eval.AnomalyOutcome;
 import dev.vigil.eval.DetectionReport;
 import dev.vigil.eval.EvaluationProgress;
 import dev.vigil.eval.FalseAlarm;
+import dev.vigil.eval.LeaveOneOut;
 import dev.vigil.eval.NabFolds;
 import dev.vigil.eval.NabLabels;
 import dev.vigil.eval.NabProfile;
@@ -42,6 +43,8 @@ final class EvaluateCommand implements Callable<Integer> {
     static final String WINDOWS_FILE = "window-outcomes.csv";
     /** Written beside the results when labelled: each false alarm at the alert threshold ({@link FalseAlarm}). */
     static final String FALSE_ALARMS_FILE = "false-alarms.csv";
+    /** Written to --out when labelled: the scores with each file left out, over the seeds ({@link LeaveOneOut}). */
+    static final String LEAVE_ONE_OUT_FILE = "leave-one-out.csv";
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -98,9 +101,10 @@ final class EvaluateCommand implements Callable<Integer> {
      *                   alarms ({@link DetectionReport#withoutCatalog}); null without labels
      * @param catalogued whether the anomalies were known by kind and row
      * @param windows    each labelled window's outcome at the standard profile's threshold; null when not scored
+     * @param leftOut    the scores with each file left out ({@link LeaveOneOut#scores}); null when not scored
      */
     private record Run(Map<NabProfile, NabScore> scores, DetectionReport detection, boolean catalogued,
-                       List<WindowOutcome> windows) {
+                       List<WindowOutcome> windows, Map<String, Map<NabProfile, NabScore>> leftOut) {
     }
 
     @Override
@@ -116,6 +120,9 @@ final class EvaluateCommand implements Callable<Integer> {
         if (seedList == null || seedList.size() == 1) {
             DetectorSettings settings = seedList == null ? detector.load() : detector.load(seedList.get(0));
             Run run = run(settings, files, out, nabLabels, catalog, "");
+            if (run.leftOut != null) {
+                leaveOneOut(o, List.of(run.leftOut), "runs=1");
+            }
             if (run.detection != null) {
                 EvaluationPrinter.detection(o, run.detection, run.catalogued,
                         settings.detector().scoring().alertThreshold(), 1);
@@ -134,6 +141,7 @@ final class EvaluateCommand implements Callable<Integer> {
                           PrintWriter o) {
         List<Map<NabProfile, NabScore>> scores = new ArrayList<>();
         List<WindowOutcome> windows = new ArrayList<>();
+        List<Map<String, Map<NabProfile, NabScore>>> leftOut = new ArrayList<>();
         DetectionReport pooled = null;
         boolean catalogued = false;
         double threshold = 0;
@@ -153,8 +161,12 @@ final class EvaluateCommand implements Callable<Integer> {
                 o.println(prefix + EvaluationPrinter.nabLine(run.scores));
                 scores.add(run.scores);
                 windows.addAll(run.windows);
+                leftOut.add(run.leftOut);
             }
             o.flush();
+        }
+        if (!leftOut.isEmpty()) {
+            leaveOneOut(o, leftOut, "seeds=" + seedList.size());
         }
         if (pooled != null) {
             EvaluationPrinter.detection(o, pooled, catalogued, threshold, seedList.size());
@@ -165,6 +177,20 @@ final class EvaluateCommand implements Callable<Integer> {
             o.println(EvaluationPrinter.windowsLine(windows, "seeds=" + seedList.size()));
             o.println(EvaluationPrinter.spreadLine(spread));
         }
+    }
+
+    /**
+     * Writes the scores with each file left out, pooled over the runs, to --out ({@value #LEAVE_ONE_OUT_FILE}), and
+     * prints the lowest and the highest.
+     */
+    private void leaveOneOut(PrintWriter o, List<Map<String, Map<NabProfile, NabScore>>> runs, String qualifier) {
+        List<LeaveOneOut> rows = LeaveOneOut.over(runs);
+        if (rows.isEmpty()) {
+            return;
+        }
+        Path file = out.resolve(LEAVE_ONE_OUT_FILE);
+        LeaveOneOut.write(file, rows);
+        o.println(EvaluationPrinter.leaveOneOutLine(rows, qualifier) + "; each: " + file);
     }
 
     private Run run(DetectorSettings settings, List<String> files, Path outDir, NabLabels nabLabels,
@@ -190,7 +216,7 @@ final class EvaluateCommand implements Callable<Integer> {
         printProgress(err, prefix, progress);
         printReplayed(prefix, results, progress.rowsDone(), (System.nanoTime() - start) / 1e9, n, outDir);
         if (nabLabels == null) {
-            return new Run(null, null, false, null);
+            return new Run(null, null, false, null, null);
         }
         List<ScoredSeries> scored = results.stream().map(CorpusEvaluator.FileResult::scored).toList();
         Map<NabProfile, NabScore> scores = new NabScorer().scoreAll(scored, nabLabels);
@@ -212,7 +238,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 String.format(Locale.ROOT, "threshold=%.6f", nabThreshold)));
         o.println(prefix + "each window's outcome: " + outDir.resolve(WINDOWS_FILE) + "; each false alarm: "
                 + outDir.resolve(FALSE_ALARMS_FILE));
-        return new Run(scores, detection, catalog != null, windows);
+        return new Run(scores, detection, catalog != null, windows, LeaveOneOut.scores(scored, nabLabels));
     }
 
     private void printReplayed(String prefix, List<CorpusEvaluator.FileResult> results, long rows, double seconds,

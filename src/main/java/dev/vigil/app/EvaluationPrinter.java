@@ -3,6 +3,7 @@ package dev.vigil.app;
 import dev.vigil.eval.AnomalyKind;
 import dev.vigil.eval.DetectionReport;
 import dev.vigil.eval.DetectionTally;
+import dev.vigil.eval.LeaveOneOut;
 import dev.vigil.eval.NabProfile;
 import dev.vigil.eval.NabScore;
 import dev.vigil.eval.NabSpread;
@@ -88,6 +89,21 @@ final class EvaluationPrinter {
     }
 
     /** The per-seed table: one row per seed, then mean, min and max. */
+    /**
+     * {@code leave one file out seeds=N: standard from MIN (without FILE) to MAX (without FILE)}: the lowest and the
+     * highest mean standard score of a corpus with one file left out ({@code rows} not empty).
+     */
+    static String leaveOneOutLine(List<LeaveOneOut> rows, String qualifier) {
+        LeaveOneOut low = rows.get(0);
+        LeaveOneOut high = rows.get(0);
+        for (LeaveOneOut r : rows) {
+            low = r.standard() < low.standard() ? r : low;
+            high = r.standard() > high.standard() ? r : high;
+        }
+        return String.format(Locale.ROOT, "leave one file out %s: standard from %.1f (without %s) to %.1f (without %s)",
+                qualifier, low.standard(), low.file(), high.standard(), high.file());
+    }
+
     static void seedTable(PrintWriter o, List<Long> seeds, List<Map<NabProfile, NabScore>> runs,
                           Map<NabProfile, NabSpread> spread) {
         o.printf("%-6s %9s %9s %9s%n", "seed", "standard", "low_fp", "low_fn");

@@ -43,7 +43,11 @@ public final class NabScorer {
      * @throws VigilException as {@link #score}
      */
     public Map<NabProfile, NabScore> scoreAll(List<ScoredSeries> corpus, NabLabels labels) {
-        CorpusRows rows = CorpusRows.build(corpus, labels);
+        return scoreAll(CorpusRows.build(corpus, labels));
+    }
+
+    /** {@link #scoreAll(List, NabLabels)} of rows already mapped to their windows. */
+    Map<NabProfile, NabScore> scoreAll(CorpusRows rows) {
         int[] order = rows.orderByScoreDescending();
         Map<NabProfile, NabScore> scores = new EnumMap<>(NabProfile.class);
         for (NabProfile profile : NabProfile.values()) {

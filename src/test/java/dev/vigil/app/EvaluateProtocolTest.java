@@ -26,6 +26,8 @@ class EvaluateProtocolTest {
             + " standard=(-?[\\d.]+) standard_min=(-?[\\d.]+) standard_max=(-?[\\d.]+)"
             + " low_fp=(-?[\\d.]+) low_fp_min=(-?[\\d.]+) low_fp_max=(-?[\\d.]+)"
             + " low_fn=(-?[\\d.]+) low_fn_min=(-?[\\d.]+) low_fn_max=(-?[\\d.]+)");
+    private static final Pattern LEAVE_ONE_OUT = Pattern.compile("leave one file out runs=1: standard from"
+            + " (-?[\\d.]+) \\(without c[12]/f[13]\\.csv\\) to (-?[\\d.]+) \\(without c[12]/f[13]\\.csv\\); each: .*");
     private static final Pattern PROFILE_COUNTS = Pattern.compile("standard +threshold=\\S+ raw=\\S+ tp=(\\d+) fn=(\\d+)");
 
     @TempDir
@@ -113,6 +115,34 @@ class EvaluateProtocolTest {
         assertEquals(0, x.code(), x.err());
         assertEquals(1, windowsScored(x), "fold x holds one window");
         assertTrue(ONE_RUN.matcher(x.last()).matches(), x.last());
+    }
+
+    @Test
+    void shouldScoreTheFoldWithEachFileLeftOutAsIfThatFileHadNotBeenReplayed() throws IOException {
+        Path folds = tmp.resolve("folds.json");
+        Files.writeString(folds, "{\"pair\": [\"c1/f1.csv\", \"c2/f3.csv\"], \"f3\": [\"c2/f3.csv\"]}");
+        CommandRun pair = evaluate("pair", "--fold", "pair", "--folds", folds.toString(), "--seeds", "3");
+        CommandRun alone = evaluate("alone", "--fold", "f3", "--folds", folds.toString(), "--seeds", "3");
+        assertEquals(0, pair.code(), pair.err());
+        assertEquals(0, alone.code(), alone.err());
+        List<String> rows = Files.readAllLines(tmp.resolve("pair/leave-one-out.csv"));
+        assertEquals(List.of("file", "runs", "standard", "standard_min", "standard_max", "low_fp", "low_fn"),
+                List.of(rows.get(0).split(",")));
+        assertEquals(3, rows.size(), "one row a file left out: " + rows);
+        String[] withoutF1 = rows.get(1).split(",");
+        assertEquals("c1/f1.csv", withoutF1[0]);
+        assertEquals("1", withoutF1[1]);
+        Matcher m = ONE_RUN.matcher(alone.last());
+        assertTrue(m.matches(), alone.last());
+        // the fold without f1 is f3 alone, each file being replayed on its own
+        assertEquals(Double.parseDouble(m.group(1)), Double.parseDouble(withoutF1[2]), 0.051);
+        assertEquals(Double.parseDouble(m.group(2)), Double.parseDouble(withoutF1[5]), 0.051);
+        assertEquals(Double.parseDouble(m.group(3)), Double.parseDouble(withoutF1[6]), 0.051);
+        Matcher line = Arrays.stream(pair.lines()).map(LEAVE_ONE_OUT::matcher).filter(Matcher::matches)
+                .findFirst().orElseThrow(() -> new AssertionError("no leave-one-out line:\n" + pair.out()));
+        double low = Math.min(Double.parseDouble(withoutF1[2]), Double.parseDouble(rows.get(2).split(",")[2]));
+        assertEquals(low, Double.parseDouble(line.group(1)), 0.051);
+        assertTrue(ONE_RUN.matcher(pair.last()).matches(), "the NAB line stays last: " + pair.last());
     }
 
     private static int windowsScored(CommandRun r) {
