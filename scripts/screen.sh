@@ -5,23 +5,26 @@
 #
 # VARIANTS: one line a variant, its name and the options `vigil evaluate` takes for it (`--set key=value`, ...);
 # `base` alone is the defaults. For each, five seeds on both dev folds and on the synthetic corpora 1, 2 and 3
-# (`synth --series 60 --seed S`, made in WORKDIR, default /tmp/vigil-screen, when missing), and one line:
+# (`synth --series 60 --seed S`, made in WORKDIR, default /tmp/vigil-screen, when missing; CORPORA="1 2 3 401 402
+# 403" names others, to check that a variant carries over to corpora it was not chosen on), and one line:
 #
-#   name | fold a standard low_fp low_fn [least gain G (without FILE)] | fold b ... | corpus 1 caught
-#   false_alarms_per_10k | corpus 2 ... | 3 ...
+#   name | fold a standard low_fp low_fn [gain L (without FILE) to G (without FILE)] | fold b ... | corpus 1
+#   caught false_alarms_per_10k | corpus 2 ... | 3 ...
 #
-# "least gain": a variant's smallest gain in fold standard score over `base` (screened first, or earlier into the same
-# WORKDIR) with any one of the fold's files left out; at or below 0, the fold's gain comes from that one file. A
-# variant is kept only when both folds rise, with every file left out too, and no corpus catches fewer or alarms more.
-# Every run's files stay in WORKDIR/<name>/ (window-outcomes.csv, false-alarms.csv, anomaly-outcomes.csv,
-# leave-one-out.csv). Run from the repository root after
-# `mvn package`; VIGIL_JAR names another jar, JAVA_OPTS adds JVM options (a prototype's -D switches).
+# The gains: a variant's gain in fold standard score over `base` (screened first, or earlier into the same WORKDIR)
+# with each one of the fold's files left out, the least and the greatest. A gain that falls to 0 or below with one file
+# left out rests on that file; a loss that vanishes with one file left out is that file's. The rule a variant is
+# judged by is docs/detection-quality.md's. About 85 s a variant on 2 cores with three corpora. Every run's files stay
+# in WORKDIR/<name>/ (window-outcomes.csv, false-alarms.csv, anomaly-outcomes.csv, leave-one-out.csv).
+# Run from the repository root after `mvn package`; VIGIL_JAR names another jar, JAVA_OPTS adds JVM options (a
+# prototype's -D switches).
 set -euo pipefail
 work=${1:-/tmp/vigil-screen}
 jar=${VIGIL_JAR:-target/vigil.jar}
 nab=../shared/nab
 mkdir -p "$work"
-for s in 1 2 3; do
+corpora=${CORPORA:-1 2 3}
+for s in $corpora; do
   if [ ! -f "$work/synth$s/labels/combined_windows.json" ]; then
     java -jar "$jar" synth --out "$work/synth$s" --series 60 --seed "$s" > /dev/null
   fi
@@ -30,13 +33,16 @@ evaluate() {
   # shellcheck disable=SC2086
   java ${JAVA_OPTS:-} -jar "$jar" evaluate --seeds 1-5 "$@"
 }
-# " least gain G (without FILE)": of the variant's standard scores with one file of the fold left out, the one that
-# gains least over the defaults' with the same file left out (leave-one-out.csv of each); nothing for the defaults.
-least_gain() {
+# " gain L (without FILE) to G (without FILE)": the variant's gain in fold standard score over the defaults' with
+# each file of the fold left out (leave-one-out.csv of each), the least and the greatest; nothing for the defaults.
+file_gains() {
   [ "$1" = "$2" ] || [ ! -f "$1/leave-one-out.csv" ] && return 0
   awk -F, 'NR == FNR { if (FNR > 1) base[$1] = $3; next }
-           FNR > 1 && ($1 in base) { g = $3 - base[$1]; if (!seen || g < least) { least = g; file = $1; seen = 1 } }
-           END { if (seen) printf " least gain %+.1f (without %s)", least, file }' \
+           FNR > 1 && ($1 in base) { g = $3 - base[$1]
+             if (!seen || g < least) { least = g; lf = $1 }
+             if (!seen || g > most) { most = g; mf = $1 }
+             seen = 1 }
+           END { if (seen) printf " gain %+.1f (without %s) to %+.1f (without %s)", least, lf, most, mf }' \
     "$1/leave-one-out.csv" "$2/leave-one-out.csv"
 }
 while read -r name opts; do
@@ -47,14 +53,14 @@ while read -r name opts; do
   for f in a b; do
     # shellcheck disable=SC2086
     evaluate --data "$nab/data" --labels "$nab/labels/combined_windows.json" --fold "$f" --out "$out/fold-$f" \
-      $opts > "$out/fold-$f.log" 2>&1
+      $opts > "$out/fold-$f.log" 2>&1 || { echo "$name | failed: $(tail -1 "$out/fold-$f.log")"; continue 2; }
     line="$line $(sed -nE 's/^nab seeds=.* standard=([0-9.]+) .* low_fp=([0-9.]+) .* low_fn=([0-9.]+) .*/\1 \2 \3/p' \
-      "$out/fold-$f.log")$(least_gain "$work/base/fold-$f" "$out/fold-$f") |"
+      "$out/fold-$f.log")$(file_gains "$work/base/fold-$f" "$out/fold-$f") |"
   done
-  for s in 1 2 3; do
+  for s in $corpora; do
     # shellcheck disable=SC2086
     evaluate --data "$work/synth$s/data" --labels "$work/synth$s/labels/combined_windows.json" --out "$out/synth$s" \
-      $opts > "$out/synth$s.log" 2>&1
+      $opts > "$out/synth$s.log" 2>&1 || { echo "$name | failed: $(tail -1 "$out/synth$s.log")"; continue 2; }
     line="$line $(sed -nE 's/^detection anomalies=.* caught=([0-9]+) .* false_alarms_per_10k=([0-9.]+)$/\1 \2/p' \
       "$out/synth$s.log" | tail -1) |"
   done

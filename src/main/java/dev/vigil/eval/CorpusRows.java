@@ -25,12 +25,18 @@ final class CorpusRows {
     final double[] shape;
     /** Number of windows scored: windows with at least one non-probationary row. */
     final int windowCount;
+    /** Per file of the corpus, in its order, the first of its rows here; last, the number of rows. */
+    private final int[] fileRow;
+    /** Per file, the first of its window ids; last, the number of windows. */
+    private final int[] fileWindow;
 
-    private CorpusRows(double[] score, int[] window, double[] shape, int windowCount) {
+    private CorpusRows(double[] score, int[] window, double[] shape, int[] fileRow, int[] fileWindow) {
         this.score = score;
         this.window = window;
         this.shape = shape;
-        this.windowCount = windowCount;
+        this.fileRow = fileRow;
+        this.fileWindow = fileWindow;
+        this.windowCount = fileWindow[fileWindow.length - 1];
     }
 
     /**
@@ -53,9 +59,14 @@ final class CorpusRows {
         double[] score = new double[total];
         int[] window = new int[total];
         double[] shape = new double[total];
+        int[] fileRow = new int[corpus.size() + 1];
+        int[] fileWindow = new int[corpus.size() + 1];
         int at = 0;
         int windowBase = 0;
-        for (ScoredSeries s : corpus) {
+        for (int f = 0; f < corpus.size(); f++) {
+            ScoredSeries s = corpus.get(f);
+            fileRow[f] = at;
+            fileWindow[f] = windowBase;
             List<RowRange> ranges = WindowRows.of(s, labels);
             SeriesWeights w = SeriesWeights.compute(s.size(), ranges);
             int[] localToGlobal = new int[ranges.size()];
@@ -72,7 +83,62 @@ final class CorpusRows {
                 at++;
             }
         }
-        return new CorpusRows(score, window, shape, windowBase);
+        fileRow[corpus.size()] = at;
+        fileWindow[corpus.size()] = windowBase;
+        return new CorpusRows(score, window, shape, fileRow, fileWindow);
+    }
+
+    /**
+     * These rows without the corpus's file {@code f} (its index in the corpus built from): the rows of the corpus with
+     * that file left out, its windows' ids taken out of the numbering, as {@link #build} would give them.
+     */
+    CorpusRows without(int f) {
+        int from = fileRow[f];
+        int cut = fileRow[f + 1] - from;
+        int windowsFrom = fileWindow[f];
+        int windowsCut = fileWindow[f + 1] - windowsFrom;
+        int n = score.length - cut;
+        double[] s = new double[n];
+        int[] w = new int[n];
+        double[] sh = new double[n];
+        for (int i = 0, j = 0; i < score.length; i++) {
+            if (i < from || i >= from + cut) {
+                s[j] = score[i];
+                w[j] = window[i] < windowsFrom ? window[i] : window[i] - windowsCut;
+                sh[j] = shape[i];
+                j++;
+            }
+        }
+        int files = fileRow.length - 1;
+        int[] rows = new int[files];
+        int[] windows = new int[files];
+        for (int g = 0, k = 0; g <= files; g++) {
+            if (g != f) {
+                rows[k] = g > f ? fileRow[g] - cut : fileRow[g];
+                windows[k] = g > f ? fileWindow[g] - windowsCut : fileWindow[g];
+                k++;
+            }
+        }
+        return new CorpusRows(s, w, sh, rows, windows);
+    }
+
+    /**
+     * {@code order} ({@link #orderByScoreDescending} of these rows) without file {@code f}'s rows, renumbered as in
+     * {@link #without}: the same order of the rest, with no second sort.
+     */
+    int[] orderWithout(int[] order, int f) {
+        int from = fileRow[f];
+        int cut = fileRow[f + 1] - from;
+        int[] out = new int[order.length - cut];
+        int j = 0;
+        for (int r : order) {
+            if (r < from) {
+                out[j++] = r;
+            } else if (r >= from + cut) {
+                out[j++] = r - cut;
+            }
+        }
+        return out;
     }
 
     /**

@@ -36,13 +36,13 @@ public record LeaveOneOut(String file, Map<NabProfile, NabSpread> scores) {
      */
     public static Map<String, Map<NabProfile, NabScore>> scores(List<ScoredSeries> corpus, NabLabels labels) {
         NabScorer scorer = new NabScorer();
+        CorpusRows all = CorpusRows.build(corpus, labels);
+        int[] order = all.orderByScoreDescending();
         Map<String, Map<NabProfile, NabScore>> out = new LinkedHashMap<>();
         for (int i = 0; i < corpus.size(); i++) {
-            List<ScoredSeries> rest = new ArrayList<>(corpus);
-            rest.remove(i);
-            CorpusRows rows = CorpusRows.build(rest, labels);
-            if (rows.windowCount > 0) {
-                out.put(corpus.get(i).relativePath(), scorer.scoreAll(rows));
+            CorpusRows rest = all.without(i);
+            if (rest.windowCount > 0) {
+                out.put(corpus.get(i).relativePath(), scorer.scoreAll(rest, all.orderWithout(order, i)));
             }
         }
         return out;

@@ -48,7 +48,11 @@ public final class NabScorer {
 
     /** {@link #scoreAll(List, NabLabels)} of rows already mapped to their windows. */
     Map<NabProfile, NabScore> scoreAll(CorpusRows rows) {
-        int[] order = rows.orderByScoreDescending();
+        return scoreAll(rows, rows.orderByScoreDescending());
+    }
+
+    /** {@link #scoreAll(CorpusRows)} with the rows' order by score already sorted. */
+    Map<NabProfile, NabScore> scoreAll(CorpusRows rows, int[] order) {
         Map<NabProfile, NabScore> scores = new EnumMap<>(NabProfile.class);
         for (NabProfile profile : NabProfile.values()) {
             scores.put(profile, sweep(rows, order, profile));

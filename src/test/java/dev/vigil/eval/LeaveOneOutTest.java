@@ -42,6 +42,42 @@ class LeaveOneOutTest {
     }
 
     @Test
+    void shouldScoreEachRestAsTheScorerScoresThatCorpusBuiltWithoutTheFile() {
+        // five files of 40 rows (P = 6), windows in four of them, scores drawn at random in steps of 0.05 (ties)
+        java.util.Random random = new java.util.Random(7);
+        List<ScoredSeries> corpus = new java.util.ArrayList<>();
+        Map<String, List<NabWindow>> windows = new java.util.HashMap<>();
+        for (int f = 0; f < 5; f++) {
+            double[] scores = new double[40];
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] = random.nextInt(21) / 20.0;
+            }
+            String name = "c/f" + f + ".csv";
+            corpus.add(new ScoredSeries(name, SyntheticNab.timestamps(40), scores));
+            windows.put(name, f == 2 ? List.of() : f == 4 ? List.of(window(8, 11), window(25, 29))
+                    : List.of(window(10 + 3 * f, 14 + 3 * f)));
+        }
+        NabLabels labels = NabLabels.of(windows);
+        Map<String, Map<NabProfile, NabScore>> left = LeaveOneOut.scores(corpus, labels);
+        assertEquals(5, left.size());
+        for (int f = 0; f < corpus.size(); f++) {
+            List<ScoredSeries> rest = new java.util.ArrayList<>(corpus);
+            rest.remove(f);
+            Map<NabProfile, NabScore> expected = new NabScorer().scoreAll(rest, labels);
+            for (NabProfile p : NabProfile.values()) {
+                NabScore want = expected.get(p);
+                NabScore got = left.get(corpus.get(f).relativePath()).get(p);
+                String what = "without file " + f + ", " + p;
+                assertEquals(want.threshold(), got.threshold(), what);
+                assertEquals(want.rawScore(), got.rawScore(), 1e-9, what);
+                assertEquals(want.normalisedScore(), got.normalisedScore(), 1e-9, what);
+                assertEquals(List.of(want.truePositives(), want.falseNegatives(), want.falsePositives()),
+                        List.of(got.truePositives(), got.falseNegatives(), got.falsePositives()), what);
+            }
+        }
+    }
+
+    @Test
     void shouldSkipAFileWithoutWhichNoWindowIsLeft() {
         Map<String, Map<NabProfile, NabScore>> left = LeaveOneOut.scores(List.of(CORPUS.get(0), CORPUS.get(2)),
                 LABELS);
