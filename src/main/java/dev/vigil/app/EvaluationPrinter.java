@@ -19,8 +19,8 @@ import java.util.Set;
 
 /**
  * The text {@code vigil evaluate} prints: per-profile NAB lines, the per-kind detection table, the per-seed table,
- * and the machine-readable summary lines ({@code detection ...}, {@code nab ...}). Every line a script may parse is
- * space-separated {@code key=value} pairs after a first word.
+ * the range of the scores with one file left out, and the machine-readable summary lines ({@code detection ...},
+ * {@code nab ...}). Every line a script may parse is space-separated {@code key=value} pairs after a first word.
  */
 final class EvaluationPrinter {
     private static final String ROW = "%-18s %9s %7s %6s %13s %21s%n";
@@ -88,7 +88,6 @@ final class EvaluationPrinter {
                 number(windows.isEmpty() ? Double.NaN : reward / windows.size(), "%.3f"));
     }
 
-    /** The per-seed table: one row per seed, then mean, min and max. */
     /**
      * {@code leave one file out seeds=N: standard from MIN (without FILE) to MAX (without FILE)}: the lowest and the
      * highest mean standard score of a corpus with one file left out ({@code rows} not empty).
@@ -104,6 +103,7 @@ final class EvaluationPrinter {
                 qualifier, low.standard(), low.file(), high.standard(), high.file());
     }
 
+    /** The per-seed table: one row per seed, then mean, min and max. */
     static void seedTable(PrintWriter o, List<Long> seeds, List<Map<NabProfile, NabScore>> runs,
                           Map<NabProfile, NabSpread> spread) {
         o.printf("%-6s %9s %9s %9s%n", "seed", "standard", "low_fp", "low_fn");

@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * The scorable rows of a corpus, flattened: every non-probationary row of every file, with its
  * anomaly score, its window (a corpus-wide id, or -1) and its profile-free weight factor (see
- * {@link SeriesWeights}). Built once, then swept for each profile.
+ * {@link SeriesWeights}). Built once, then swept for each profile; {@link #without} gives the rows of the corpus with
+ * one file left out ({@link LeaveOneOut}) without building them again.
  */
 final class CorpusRows {
     /** Probationary length is this fraction of a file's rows ... */
