@@ -13,7 +13,6 @@ import dev.vigil.eval.NabFolds;
 import dev.vigil.eval.NabLabels;
 import dev.vigil.eval.NabProfile;
 import dev.vigil.eval.NabScore;
-import dev.vigil.eval.NabScorer;
 import dev.vigil.eval.NabSpread;
 import dev.vigil.eval.ScoredSeries;
 import dev.vigil.eval.WindowOutcome;
@@ -101,7 +100,7 @@ final class EvaluateCommand implements Callable<Integer> {
      *                   alarms ({@link DetectionReport#withoutCatalog}); null without labels
      * @param catalogued whether the anomalies were known by kind and row
      * @param windows    each labelled window's outcome at the standard profile's threshold; null when not scored
-     * @param leftOut    the scores with each file left out ({@link LeaveOneOut#scores}); null when not scored
+     * @param leftOut    the scores with each file left out ({@link LeaveOneOut.Scores#leftOut}); null when not scored
      */
     private record Run(Map<NabProfile, NabScore> scores, DetectionReport detection, boolean catalogued,
                        List<WindowOutcome> windows, Map<String, Map<NabProfile, NabScore>> leftOut) {
@@ -219,7 +218,8 @@ final class EvaluateCommand implements Callable<Integer> {
             return new Run(null, null, false, null, null);
         }
         List<ScoredSeries> scored = results.stream().map(CorpusEvaluator.FileResult::scored).toList();
-        Map<NabProfile, NabScore> scores = new NabScorer().scoreAll(scored, nabLabels);
+        LeaveOneOut.Scores nab = LeaveOneOut.scores(scored, nabLabels);
+        Map<NabProfile, NabScore> scores = nab.whole();
         EvaluationPrinter.profiles(spec.commandLine().getOut(), prefix, scores);
         double threshold = settings.detector().scoring().alertThreshold();
         DetectionReport detection = DetectionReport.count(scored, nabLabels,
@@ -238,7 +238,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 String.format(Locale.ROOT, "threshold=%.6f", nabThreshold)));
         o.println(prefix + "each window's outcome: " + outDir.resolve(WINDOWS_FILE) + "; each false alarm: "
                 + outDir.resolve(FALSE_ALARMS_FILE));
-        return new Run(scores, detection, catalog != null, windows, LeaveOneOut.scores(scored, nabLabels));
+        return new Run(scores, detection, catalog != null, windows, nab.leftOut());
     }
 
     private void printReplayed(String prefix, List<CorpusEvaluator.FileResult> results, long rows, double seconds,

@@ -29,23 +29,34 @@ public record LeaveOneOut(String file, Map<NabProfile, NabSpread> scores) {
     }
 
     /**
-     * One run's scores with each file left out, in the corpus's order; a file without whose rest no window is left to
-     * score (a corpus of one labelled file) is skipped.
+     * One run's NAB scores of a corpus, from one build of its rows: whole, and with each file left out.
      *
-     * @return per file left out, each profile's score of the rest
+     * @param whole   each profile's score of the whole corpus ({@link NabScorer#scoreAll(List, NabLabels)})
+     * @param leftOut per file left out, in the corpus's order, each profile's score of the rest; a file without whose
+     *                rest no window is left to score (a corpus of one labelled file) is skipped
      */
-    public static Map<String, Map<NabProfile, NabScore>> scores(List<ScoredSeries> corpus, NabLabels labels) {
+    public record Scores(Map<NabProfile, NabScore> whole, Map<String, Map<NabProfile, NabScore>> leftOut) {
+    }
+
+    /**
+     * Scores a corpus whole and with each file left out: the rows are flattened and sorted by score once; each rest
+     * is those rows without one file's ({@link CorpusRows#without}).
+     *
+     * @throws dev.vigil.VigilException as {@link NabScorer#score}
+     */
+    public static Scores scores(List<ScoredSeries> corpus, NabLabels labels) {
         NabScorer scorer = new NabScorer();
         CorpusRows all = CorpusRows.build(corpus, labels);
         int[] order = all.orderByScoreDescending();
-        Map<String, Map<NabProfile, NabScore>> out = new LinkedHashMap<>();
+        Map<NabProfile, NabScore> whole = scorer.scoreAll(all, order);
+        Map<String, Map<NabProfile, NabScore>> leftOut = new LinkedHashMap<>();
         for (int i = 0; i < corpus.size(); i++) {
             CorpusRows rest = all.without(i);
             if (rest.windowCount > 0) {
-                out.put(corpus.get(i).relativePath(), scorer.scoreAll(rest, all.orderWithout(order, i)));
+                leftOut.put(corpus.get(i).relativePath(), scorer.scoreAll(rest, all.orderWithout(order, i)));
             }
         }
-        return out;
+        return new Scores(whole, leftOut);
     }
 
     /**

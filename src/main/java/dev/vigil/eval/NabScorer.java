@@ -43,15 +43,11 @@ public final class NabScorer {
      * @throws VigilException as {@link #score}
      */
     public Map<NabProfile, NabScore> scoreAll(List<ScoredSeries> corpus, NabLabels labels) {
-        return scoreAll(CorpusRows.build(corpus, labels));
-    }
-
-    /** {@link #scoreAll(List, NabLabels)} of rows already mapped to their windows. */
-    Map<NabProfile, NabScore> scoreAll(CorpusRows rows) {
+        CorpusRows rows = CorpusRows.build(corpus, labels);
         return scoreAll(rows, rows.orderByScoreDescending());
     }
 
-    /** {@link #scoreAll(CorpusRows)} with the rows' order by score already sorted. */
+    /** {@link #scoreAll(List, NabLabels)} of rows already flattened, with their order by score already sorted. */
     Map<NabProfile, NabScore> scoreAll(CorpusRows rows, int[] order) {
         Map<NabProfile, NabScore> scores = new EnumMap<>(NabProfile.class);
         for (NabProfile profile : NabProfile.values()) {

@@ -27,7 +27,7 @@ class LeaveOneOutTest {
 
     @Test
     void shouldScoreTheRestOfTheCorpusWithEachFileLeftOutItsThresholdOptimisedOnTheRest() {
-        Map<String, Map<NabProfile, NabScore>> left = LeaveOneOut.scores(CORPUS, LABELS);
+        Map<String, Map<NabProfile, NabScore>> left = LeaveOneOut.scores(CORPUS, LABELS).leftOut();
         assertEquals(List.of(FOUND, MISSED, QUIET), List.copyOf(left.keySet()));
         // without the found file: at threshold 0 every scored row fires, the missed file's window on row 10 (+1), its
         // rows 3..9 (7 * -0.11) and 14..19 after the window (-0.615656, as in NabScorerTest), and the quiet file's 17
@@ -58,37 +58,44 @@ class LeaveOneOutTest {
                     : List.of(window(10 + 3 * f, 14 + 3 * f)));
         }
         NabLabels labels = NabLabels.of(windows);
-        Map<String, Map<NabProfile, NabScore>> left = LeaveOneOut.scores(corpus, labels);
+        LeaveOneOut.Scores scores = LeaveOneOut.scores(corpus, labels);
+        assertSameScores(new NabScorer().scoreAll(corpus, labels), scores.whole(), "the whole corpus");
+        Map<String, Map<NabProfile, NabScore>> left = scores.leftOut();
         assertEquals(5, left.size());
         for (int f = 0; f < corpus.size(); f++) {
             List<ScoredSeries> rest = new java.util.ArrayList<>(corpus);
             rest.remove(f);
-            Map<NabProfile, NabScore> expected = new NabScorer().scoreAll(rest, labels);
-            for (NabProfile p : NabProfile.values()) {
-                NabScore want = expected.get(p);
-                NabScore got = left.get(corpus.get(f).relativePath()).get(p);
-                String what = "without file " + f + ", " + p;
-                assertEquals(want.threshold(), got.threshold(), what);
-                assertEquals(want.rawScore(), got.rawScore(), 1e-9, what);
-                assertEquals(want.normalisedScore(), got.normalisedScore(), 1e-9, what);
-                assertEquals(List.of(want.truePositives(), want.falseNegatives(), want.falsePositives()),
-                        List.of(got.truePositives(), got.falseNegatives(), got.falsePositives()), what);
-            }
+            assertSameScores(new NabScorer().scoreAll(rest, labels), left.get(corpus.get(f).relativePath()),
+                    "without file " + f);
+        }
+    }
+
+    private static void assertSameScores(Map<NabProfile, NabScore> expected, Map<NabProfile, NabScore> actual,
+                                         String what) {
+        for (NabProfile p : NabProfile.values()) {
+            NabScore want = expected.get(p);
+            NabScore got = actual.get(p);
+            String where = what + ", " + p;
+            assertEquals(want.threshold(), got.threshold(), where);
+            assertEquals(want.rawScore(), got.rawScore(), 1e-9, where);
+            assertEquals(want.normalisedScore(), got.normalisedScore(), 1e-9, where);
+            assertEquals(List.of(want.truePositives(), want.falseNegatives(), want.falsePositives()),
+                    List.of(got.truePositives(), got.falseNegatives(), got.falsePositives()), where);
         }
     }
 
     @Test
     void shouldSkipAFileWithoutWhichNoWindowIsLeft() {
         Map<String, Map<NabProfile, NabScore>> left = LeaveOneOut.scores(List.of(CORPUS.get(0), CORPUS.get(2)),
-                LABELS);
+                LABELS).leftOut();
         assertEquals(List.of(QUIET), List.copyOf(left.keySet()));
     }
 
     @Test
     void shouldPoolTheRunsPerFileAndDropAFileMissingFromARun(@TempDir Path tmp) throws Exception {
-        Map<String, Map<NabProfile, NabScore>> all = LeaveOneOut.scores(CORPUS, LABELS);
+        Map<String, Map<NabProfile, NabScore>> all = LeaveOneOut.scores(CORPUS, LABELS).leftOut();
         Map<String, Map<NabProfile, NabScore>> twoFiles = LeaveOneOut.scores(List.of(CORPUS.get(0), CORPUS.get(2)),
-                LABELS);
+                LABELS).leftOut();
         List<LeaveOneOut> pooled = LeaveOneOut.over(List.of(all, twoFiles));
         assertEquals(1, pooled.size());
         assertEquals(QUIET, pooled.get(0).file());
