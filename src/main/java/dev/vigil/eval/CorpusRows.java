@@ -96,29 +96,28 @@ final class CorpusRows {
     CorpusRows without(int f) {
         int from = fileRow[f];
         int cut = fileRow[f + 1] - from;
-        int windowsFrom = fileWindow[f];
-        int windowsCut = fileWindow[f + 1] - windowsFrom;
+        int windowsCut = fileWindow[f + 1] - fileWindow[f];
         int n = score.length - cut;
         double[] s = new double[n];
         int[] w = new int[n];
         double[] sh = new double[n];
-        for (int i = 0, j = 0; i < score.length; i++) {
-            if (i < from || i >= from + cut) {
-                s[j] = score[i];
-                w[j] = window[i] < windowsFrom ? window[i] : window[i] - windowsCut;
-                sh[j] = shape[i];
-                j++;
+        System.arraycopy(score, 0, s, 0, from);
+        System.arraycopy(score, from + cut, s, from, n - from);
+        System.arraycopy(window, 0, w, 0, from);
+        System.arraycopy(window, from + cut, w, from, n - from);
+        System.arraycopy(shape, 0, sh, 0, from);
+        System.arraycopy(shape, from + cut, sh, from, n - from);
+        // the later files' windows are numbered after file f's
+        for (int j = from; j < n; j++) {
+            if (w[j] >= 0) {
+                w[j] -= windowsCut;
             }
         }
-        int files = fileRow.length - 1;
-        int[] rows = new int[files];
-        int[] windows = new int[files];
-        for (int g = 0, k = 0; g <= files; g++) {
-            if (g != f) {
-                rows[k] = g > f ? fileRow[g] - cut : fileRow[g];
-                windows[k] = g > f ? fileWindow[g] - windowsCut : fileWindow[g];
-                k++;
-            }
+        int[] rows = new int[fileRow.length - 1];
+        int[] windows = new int[fileWindow.length - 1];
+        for (int g = 0; g < rows.length; g++) {
+            rows[g] = g < f ? fileRow[g] : fileRow[g + 1] - cut;
+            windows[g] = g < f ? fileWindow[g] : fileWindow[g + 1] - windowsCut;
         }
         return new CorpusRows(s, w, sh, rows, windows);
     }
