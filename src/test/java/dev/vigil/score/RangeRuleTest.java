@@ -54,19 +54,25 @@ class RangeRuleTest {
         assertEquals(config.youngSpatialTolerance(), config.rangeTolerance(ScoringConfig.DAY_MS - 1));
     }
 
+    private static final long HOUR = 3_600_000;
+
     /**
-     * A key of 200 hourly readings alternating {@code low} and {@code high} (an established range), then a probe,
-     * judged by the range alone (no {@code recordMiss}).
+     * A key of 200 hourly readings alternating {@code low} and {@code high} (an established range), each predicted as
+     * the other.
      */
-    private ScoreOutcome probeAfter(double low, double high, double probe) {
-        Scorer rangeOnly = new Scorer(ScoringConfigs.with(config, "recordMiss", 0.0));
-        ScoreState state = rangeOnly.newState(1);
-        long hour = 3_600_000;
+    private static ScoreState established(Scorer s, double low, double high) {
+        ScoreState state = s.newState(1);
         for (int t = 0; t < 200; t++) {
             double x = t % 2 == 0 ? low : high;
-            rangeOnly.score(state, new double[] {x}, t == 0 ? null : new double[] {low + high - x}, t * hour);
+            s.score(state, new double[] {x}, t == 0 ? null : new double[] {low + high - x}, t * HOUR);
         }
-        return rangeOnly.score(state, new double[] {probe}, new double[] {low}, 200 * hour);
+        return state;
+    }
+
+    /** {@link #established}, then a probe, judged by the range alone (no {@code recordMiss}). */
+    private ScoreOutcome probeAfter(double low, double high, double probe) {
+        Scorer rangeOnly = new Scorer(ScoringConfigs.with(config, "recordMiss", 0.0));
+        return rangeOnly.score(established(rangeOnly, low, high), new double[] {probe}, new double[] {low}, 200 * HOUR);
     }
 
     @Test
@@ -95,18 +101,9 @@ class RangeRuleTest {
         assertFalse(probeAfterAYoungRange(new Scorer(noRange), 300_000, 50).outsideRange());
     }
 
-    private static final long HOUR = 3_600_000;
-
-    /**
-     * A key of 200 hourly readings alternating 10.25 and 11.25 (an established range of a gauge, a scale of about 0.5),
-     * each predicted as the other.
-     */
+    /** {@link #established} 10.25 and 11.25: an established range of a gauge, a scale of about 0.5. */
     private static ScoreState establishedGauge(Scorer s) {
-        ScoreState state = s.newState(1);
-        for (int t = 0; t < 200; t++) {
-            s.score(state, new double[] {10.25 + t % 2}, t == 0 ? null : new double[] {11.25 - t % 2}, t * HOUR);
-        }
-        return state;
+        return established(s, 10.25, 11.25);
     }
 
     /** {@link #establishedGauge}, then 11.85, 60% of the range past it, predicted as {@code prediction}. */
