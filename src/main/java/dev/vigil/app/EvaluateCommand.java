@@ -8,12 +8,16 @@ import dev.vigil.eval.AnomalyOutcome;
 import dev.vigil.eval.DetectionReport;
 import dev.vigil.eval.EvaluationProgress;
 import dev.vigil.eval.FalseAlarm;
+import dev.vigil.eval.FileScore;
 import dev.vigil.eval.LeaveOneOut;
 import dev.vigil.eval.NabFolds;
 import dev.vigil.eval.NabLabels;
 import dev.vigil.eval.NabProfile;
+import dev.vigil.eval.NabResultsReader;
 import dev.vigil.eval.NabScore;
+import dev.vigil.eval.NabScorer;
 import dev.vigil.eval.NabSpread;
+import dev.vigil.eval.PeerFile;
 import dev.vigil.eval.ScoredSeries;
 import dev.vigil.eval.WindowOutcome;
 import picocli.CommandLine.Command;
@@ -23,6 +27,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,6 +49,8 @@ final class EvaluateCommand implements Callable<Integer> {
     static final String FALSE_ALARMS_FILE = "false-alarms.csv";
     /** Written to --out when labelled: the scores with each file left out, over the seeds ({@link LeaveOneOut}). */
     static final String LEAVE_ONE_OUT_FILE = "leave-one-out.csv";
+    /** Written to --out with --peer: each file's share of the score, Vigil's and the peer's ({@link PeerFile}). */
+    static final String PEER_FILE = "peer-%s.csv";
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -90,6 +97,11 @@ final class EvaluateCommand implements Callable<Integer> {
             + " first row has no increase and scores 0 (the topology key `counters`).")
     boolean counter;
 
+    @Option(names = "--peer", paramLabel = "DIR", description = "A published detector's NAB results folder"
+            + " (DIR/<category>/<name>_<file>.csv, e.g. ../shared/nab/reference-results/numenta), scored on the same"
+            + " files by the same rules and printed beside Vigil's, file by file in OUT/peer-<name>.csv.")
+    Path peer;
+
     @picocli.CommandLine.Mixin
     DetectorOptions detector;
 
@@ -101,9 +113,11 @@ final class EvaluateCommand implements Callable<Integer> {
      * @param catalogued whether the anomalies were known by kind and row
      * @param windows    each labelled window's outcome at the standard profile's threshold; null when not scored
      * @param leftOut    the scores with each file left out ({@link LeaveOneOut.Scores#leftOut}); null when not scored
+     * @param files      each file's share of the standard score at its threshold; null without --peer
      */
     private record Run(Map<NabProfile, NabScore> scores, DetectionReport detection, boolean catalogued,
-                       List<WindowOutcome> windows, Map<String, Map<NabProfile, NabScore>> leftOut) {
+                       List<WindowOutcome> windows, Map<String, Map<NabProfile, NabScore>> leftOut,
+                       List<FileScore> files) {
     }
 
     @Override
@@ -115,7 +129,9 @@ final class EvaluateCommand implements Callable<Integer> {
         NabLabels nabLabels = labels == null ? null : NabLabels.load(labels);
         AnomalyCatalog catalog = catalog();
         List<String> files = selectFiles();
+        List<ScoredSeries> peerSeries = peerSeries(files);
         PrintWriter o = spec.commandLine().getOut();
+        List<List<FileScore>> fileScores = new ArrayList<>();
         if (seedList == null || seedList.size() == 1) {
             DetectorSettings settings = seedList == null ? detector.load() : detector.load(seedList.get(0));
             Run run = run(settings, files, out, nabLabels, catalog, "");
@@ -129,15 +145,19 @@ final class EvaluateCommand implements Callable<Integer> {
             if (run.scores != null) {
                 o.println(EvaluationPrinter.nabLine(run.scores));
             }
+            fileScores.add(run.files);
         } else {
-            runSeeds(seedList, files, nabLabels, catalog, o);
+            runSeeds(seedList, files, nabLabels, catalog, o, fileScores);
+        }
+        if (peerSeries != null) {
+            comparePeer(o, peerSeries, nabLabels, fileScores);
         }
         o.flush();
         return 0;
     }
 
     private void runSeeds(List<Long> seedList, List<String> files, NabLabels nabLabels, AnomalyCatalog catalog,
-                          PrintWriter o) {
+                          PrintWriter o, List<List<FileScore>> fileScores) {
         List<Map<NabProfile, NabScore>> scores = new ArrayList<>();
         List<WindowOutcome> windows = new ArrayList<>();
         List<Map<String, Map<NabProfile, NabScore>>> leftOut = new ArrayList<>();
@@ -161,6 +181,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 scores.add(run.scores);
                 windows.addAll(run.windows);
                 leftOut.add(run.leftOut);
+                fileScores.add(run.files);
             }
             o.flush();
         }
@@ -215,7 +236,7 @@ final class EvaluateCommand implements Callable<Integer> {
         printProgress(err, prefix, progress);
         printReplayed(prefix, results, progress.rowsDone(), (System.nanoTime() - start) / 1e9, n, outDir);
         if (nabLabels == null) {
-            return new Run(null, null, false, null, null);
+            return new Run(null, null, false, null, null, null);
         }
         List<ScoredSeries> scored = results.stream().map(CorpusEvaluator.FileResult::scored).toList();
         LeaveOneOut.Scores nab = LeaveOneOut.scores(scored, nabLabels);
@@ -238,7 +259,9 @@ final class EvaluateCommand implements Callable<Integer> {
                 String.format(Locale.ROOT, "threshold=%.6f", nabThreshold)));
         o.println(prefix + "each window's outcome: " + outDir.resolve(WINDOWS_FILE) + "; each false alarm: "
                 + outDir.resolve(FALSE_ALARMS_FILE));
-        return new Run(scores, detection, catalog != null, windows, nab.leftOut());
+        List<FileScore> shares = peer == null ? null
+                : FileScore.at(scored, nabLabels, NabProfile.STANDARD, nabThreshold);
+        return new Run(scores, detection, catalog != null, windows, nab.leftOut(), shares);
     }
 
     private void printReplayed(String prefix, List<CorpusEvaluator.FileResult> results, long rows, double seconds,
@@ -256,6 +279,47 @@ final class EvaluateCommand implements Callable<Integer> {
                         + " accepted, %.1f s training)%n", prefix, results.size(), rows, seconds, n, trainings,
                 accepted, trainingSeconds);
         o.println(prefix + "results: " + outDir.resolve(name));
+    }
+
+    /**
+     * The peer's results for the files replayed (read before the replay, so that a missing file stops it at once), or
+     * null without --peer.
+     */
+    private List<ScoredSeries> peerSeries(List<String> files) {
+        if (peer == null) {
+            return null;
+        }
+        if (labels == null) {
+            throw new BadConfigException("--peer needs --labels (the peer is scored against the same windows)");
+        }
+        Map<String, ScoredSeries> byFile = new HashMap<>();
+        NabResultsReader.read(peer).forEach(s -> byFile.put(s.relativePath(), s));
+        List<ScoredSeries> out = new ArrayList<>();
+        for (String f : files) {
+            ScoredSeries s = byFile.get(f);
+            if (s == null) {
+                throw new BadConfigException("--peer " + peer + " has no results for " + f);
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    /**
+     * Scores the peer as Vigil was scored, prints its line and how the two differ by file, and writes the files'
+     * shares to --out ({@value #PEER_FILE}).
+     */
+    private void comparePeer(PrintWriter o, List<ScoredSeries> peerSeries, NabLabels nabLabels,
+                             List<List<FileScore>> runs) {
+        String peerName = peer.getFileName().toString();
+        Map<NabProfile, NabScore> scores = new NabScorer().scoreAll(peerSeries, nabLabels);
+        double threshold = scores.get(NabProfile.STANDARD).threshold();
+        List<PeerFile> rows = PeerFile.of(runs,
+                FileScore.at(peerSeries, nabLabels, NabProfile.STANDARD, threshold));
+        Path file = out.resolve(String.format(PEER_FILE, peerName));
+        PeerFile.write(file, rows);
+        o.println("peer name=" + peerName + EvaluationPrinter.nabLine(scores).substring("nab".length()));
+        o.println(EvaluationPrinter.peerLine(peerName, rows) + "; each: " + file);
     }
 
     /** The files to replay: every series under --data, or the fold's. */

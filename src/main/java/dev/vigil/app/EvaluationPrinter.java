@@ -7,6 +7,7 @@ import dev.vigil.eval.LeaveOneOut;
 import dev.vigil.eval.NabProfile;
 import dev.vigil.eval.NabScore;
 import dev.vigil.eval.NabSpread;
+import dev.vigil.eval.PeerFile;
 import dev.vigil.eval.WindowOutcome;
 import dev.vigil.score.AlertReason;
 
@@ -25,6 +26,8 @@ import java.util.Set;
 final class EvaluationPrinter {
     private static final String ROW = "%-18s %9s %7s %6s %13s %21s%n";
     private static final String OPENER_ROW = "%-21s %12s %21s%n";
+    /** Two files' shares of a raw score closer than this are level. */
+    private static final double LEVEL = 0.005;
 
     private EvaluationPrinter() {
     }
@@ -101,6 +104,27 @@ final class EvaluationPrinter {
         }
         return String.format(Locale.ROOT, "leave one file out %s: standard from %.1f (without %s) to %.1f (without %s)",
                 qualifier, low.standard(), low.file(), high.standard(), high.file());
+    }
+
+    /**
+     * {@code versus PEER: ahead on N files, behind on M, level on K; furthest behind FILE (-D), furthest ahead FILE
+     * (+D)}: the files where Vigil's share of the standard score is above the peer's, below it, or within 0.005 of it
+     * ({@code rows} not empty).
+     */
+    static String peerLine(String peer, List<PeerFile> rows) {
+        int ahead = 0;
+        int behind = 0;
+        PeerFile low = rows.get(0);
+        PeerFile high = rows.get(0);
+        for (PeerFile r : rows) {
+            ahead += r.difference() >= LEVEL ? 1 : 0;
+            behind += r.difference() <= -LEVEL ? 1 : 0;
+            low = r.difference() < low.difference() ? r : low;
+            high = r.difference() > high.difference() ? r : high;
+        }
+        return String.format(Locale.ROOT, "versus %s: ahead on %d files, behind on %d, level on %d; furthest behind %s"
+                        + " (%+.2f), furthest ahead %s (%+.2f)", peer, ahead, behind, rows.size() - ahead - behind,
+                low.file(), low.difference(), high.file(), high.difference());
     }
 
     /** The per-seed table: one row per seed, then mean, min and max. */

@@ -152,6 +152,16 @@ final class CorpusRows {
         return (int) Math.min(Math.floor(PROBATION_FRACTION * rows), PROBATION_CAP);
     }
 
+    /** The first of file {@code f}'s rows here ({@code f} = the number of files: the number of rows). */
+    int firstRow(int f) {
+        return fileRow[f];
+    }
+
+    /** The first of file {@code f}'s window ids ({@code f} = the number of files: the number of windows). */
+    int firstWindow(int f) {
+        return fileWindow[f];
+    }
+
     /** Number of scorable rows. */
     int size() {
         return score.length;

@@ -70,31 +70,17 @@ public final class NabScorer {
     public NabScore scoreAt(List<ScoredSeries> corpus, NabLabels labels, NabProfile profile, double threshold) {
         CorpusRows rows = CorpusRows.build(corpus, labels);
         requireWindows(rows);
-        double[] best = new double[rows.windowCount];
-        boolean[] detected = new boolean[rows.windowCount];
-        double fpSum = 0.0;
-        int falsePositives = 0;
-        for (int r = 0; r < rows.size(); r++) {
-            if (rows.score[r] < threshold) {
-                continue;
-            }
-            int w = rows.window[r];
-            double weight = rows.weight(r, profile);
-            if (w < 0) {
-                fpSum += weight;
-                falsePositives++;
-            } else if (!detected[w] || weight > best[w]) {
-                detected[w] = true;
-                best[w] = weight;
-            }
-        }
-        double raw = fpSum;
+        double raw = 0.0;
         int truePositives = 0;
-        for (int w = 0; w < rows.windowCount; w++) {
-            raw += detected[w] ? best[w] : -profile.fnWeight();
-            truePositives += detected[w] ? 1 : 0;
+        int windows = 0;
+        int falsePositives = 0;
+        for (FileScore f : FileScore.at(rows, corpus, profile, threshold)) {
+            raw += f.raw();
+            truePositives += f.caught();
+            windows += f.windows();
+            falsePositives += f.falsePositives();
         }
-        return result(profile, threshold, raw, truePositives, rows.windowCount, falsePositives);
+        return result(profile, threshold, raw, truePositives, windows, falsePositives);
     }
 
     /**
