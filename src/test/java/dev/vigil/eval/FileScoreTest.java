@@ -1,5 +1,8 @@
 package dev.vigil.eval;
 
+import static dev.vigil.eval.SyntheticNab.FOUND;
+import static dev.vigil.eval.SyntheticNab.MISSED;
+import static dev.vigil.eval.SyntheticNab.QUIET;
 import static dev.vigil.eval.SyntheticNab.series;
 import static dev.vigil.eval.SyntheticNab.window;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,11 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class FileScoreTest {
     private static final double EPS = 1e-9;
-    private static final String FOUND = "c/found.csv";
-    private static final String MISSED = "c/missed.csv";
-    private static final String QUIET = "c/quiet.csv";
-    private static final NabLabels LABELS = NabLabels.of(Map.of(FOUND, List.of(window(10, 13)),
-            MISSED, List.of(window(10, 13)), QUIET, List.of()));
+    private static final NabLabels LABELS = SyntheticNab.THREE_FILES;
     private static final List<ScoredSeries> CORPUS = List.of(series(FOUND, 20, 1.0, 5, 10, 11),
             series(MISSED, 20, 1.0), series(QUIET, 20, 1.0, 1, 4));
 
@@ -45,12 +44,8 @@ class FileScoreTest {
         List<ScoredSeries> corpus = new ArrayList<>();
         Map<String, List<NabWindow>> windows = new HashMap<>();
         for (int f = 0; f < 5; f++) {
-            double[] scores = new double[40];
-            for (int i = 0; i < scores.length; i++) {
-                scores[i] = random.nextInt(21) / 20.0;
-            }
             String name = "c/f" + f + ".csv";
-            corpus.add(new ScoredSeries(name, SyntheticNab.timestamps(40), scores));
+            corpus.add(SyntheticNab.randomSeries(name, 40, random));
             windows.put(name, f == 2 ? List.of() : List.of(window(10 + 3 * f, 14 + 3 * f), window(30, 33)));
         }
         NabLabels labels = NabLabels.of(windows);

@@ -1,5 +1,8 @@
 package dev.vigil.eval;
 
+import static dev.vigil.eval.SyntheticNab.FOUND;
+import static dev.vigil.eval.SyntheticNab.MISSED;
+import static dev.vigil.eval.SyntheticNab.QUIET;
 import static dev.vigil.eval.SyntheticNab.series;
 import static dev.vigil.eval.SyntheticNab.window;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,11 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LeaveOneOutTest {
     private static final double EPS = 1e-4;
-    private static final String FOUND = "c/found.csv";
-    private static final String MISSED = "c/missed.csv";
-    private static final String QUIET = "c/quiet.csv";
-    private static final NabLabels LABELS = NabLabels.of(Map.of(FOUND, List.of(window(10, 13)),
-            MISSED, List.of(window(10, 13)), QUIET, List.of()));
+    private static final NabLabels LABELS = SyntheticNab.THREE_FILES;
     private static final List<ScoredSeries> CORPUS = List.of(series(FOUND, 20, 1.0, 10), series(MISSED, 20, 1.0),
             series(QUIET, 20, 1.0));
 
@@ -48,12 +47,8 @@ class LeaveOneOutTest {
         List<ScoredSeries> corpus = new java.util.ArrayList<>();
         Map<String, List<NabWindow>> windows = new java.util.HashMap<>();
         for (int f = 0; f < 5; f++) {
-            double[] scores = new double[40];
-            for (int i = 0; i < scores.length; i++) {
-                scores[i] = random.nextInt(21) / 20.0;
-            }
             String name = "c/f" + f + ".csv";
-            corpus.add(new ScoredSeries(name, SyntheticNab.timestamps(40), scores));
+            corpus.add(SyntheticNab.randomSeries(name, 40, random));
             windows.put(name, f == 2 ? List.of() : f == 4 ? List.of(window(8, 11), window(25, 29))
                     : List.of(window(10 + 3 * f, 14 + 3 * f)));
         }
