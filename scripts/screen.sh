@@ -54,7 +54,8 @@ while read -r name opts; do
     # shellcheck disable=SC2086
     evaluate --data "$nab/data" --labels "$nab/labels/combined_windows.json" --fold "$f" --out "$out/fold-$f" \
       $opts > "$out/fold-$f.log" 2>&1 || { echo "$name | failed: $(tail -1 "$out/fold-$f.log")"; continue 2; }
-    line="$line $(sed -nE 's/^nab seeds=.* standard=(-?[0-9.]+) .* low_fp=(-?[0-9.]+) .* low_fn=(-?[0-9.]+) .*/\1 \2 \3/p' \
+    n='(-?[0-9.]+)'
+    line="$line $(sed -nE "s/^nab seeds=.* standard=$n .* low_fp=$n .* low_fn=$n .*/\\1 \\2 \\3/p" \
       "$out/fold-$f.log")$(file_gains "$work/base/fold-$f" "$out/fold-$f") |"
   done
   for s in $corpora; do

@@ -12,6 +12,8 @@ import dev.vigil.eval.WindowOutcome;
 import dev.vigil.score.AlertReason;
 
 import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -96,12 +98,8 @@ final class EvaluationPrinter {
      * highest mean standard score of a corpus with one file left out ({@code rows} not empty).
      */
     static String leaveOneOutLine(List<LeaveOneOut> rows, String qualifier) {
-        LeaveOneOut low = rows.get(0);
-        LeaveOneOut high = rows.get(0);
-        for (LeaveOneOut r : rows) {
-            low = r.standard() < low.standard() ? r : low;
-            high = r.standard() > high.standard() ? r : high;
-        }
+        LeaveOneOut low = Collections.min(rows, Comparator.comparingDouble(LeaveOneOut::standard));
+        LeaveOneOut high = Collections.max(rows, Comparator.comparingDouble(LeaveOneOut::standard));
         return String.format(Locale.ROOT, "leave one file out %s: standard from %.1f (without %s) to %.1f (without %s)",
                 qualifier, low.standard(), low.file(), high.standard(), high.file());
     }
@@ -114,14 +112,12 @@ final class EvaluationPrinter {
     static String peerLine(String peer, List<PeerFile> rows) {
         int ahead = 0;
         int behind = 0;
-        PeerFile low = rows.get(0);
-        PeerFile high = rows.get(0);
         for (PeerFile r : rows) {
             ahead += r.difference() >= LEVEL ? 1 : 0;
             behind += r.difference() <= -LEVEL ? 1 : 0;
-            low = r.difference() < low.difference() ? r : low;
-            high = r.difference() > high.difference() ? r : high;
         }
+        PeerFile low = Collections.min(rows, Comparator.comparingDouble(PeerFile::difference));
+        PeerFile high = Collections.max(rows, Comparator.comparingDouble(PeerFile::difference));
         return String.format(Locale.ROOT, "versus %s: ahead on %d files, behind on %d, level on %d; furthest behind %s"
                         + " (%+.2f), furthest ahead %s (%+.2f)", peer, ahead, behind, rows.size() - ahead - behind,
                 low.file(), low.difference(), high.file(), high.difference());

@@ -51,11 +51,13 @@ public record FileScore(String file, int windows, int caught, int falsePositives
                 continue;
             }
             double weight = rows.weight(r, profile);
-            int w = rows.window[r] - firstWindow;
             if (rows.window[r] < 0) {
                 raw += weight;
                 falsePositives++;
-            } else if (!detected[w] || weight > best[w]) {
+                continue;
+            }
+            int w = rows.window[r] - firstWindow;
+            if (!detected[w] || weight > best[w]) {
                 detected[w] = true;
                 best[w] = weight;
             }
