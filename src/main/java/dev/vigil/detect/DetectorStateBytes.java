@@ -56,11 +56,11 @@ public final class DetectorStateBytes {
      */
     public static long inputOffset(byte[] bytes) {
         int version = checkedVersion(bytes);
-        if (version < DetectorStateCodec.FIRST_VERSION_WITH_INPUT_OFFSET) {
+        if (!DetectorStateCodec.withInputOffset(version)) {
             return DetectorStateCodec.NO_OFFSET;
         }
         int end = bytes.length - 4 - 4 - historyHeadLength(bytes);
-        if (version >= DetectorStateCodec.FIRST_COMPACT_VERSION) {
+        if (DetectorStateCodec.compact(version)) {
             if (end - CompactLongs.offsetLength(bytes, end) < 9) {
                 throw new BadBytesException("detector state of " + bytes.length + " bytes is too short for its shape");
             }
@@ -118,7 +118,7 @@ public final class DetectorStateBytes {
     /** Where the schedule and its pending swap end in checked state bytes of {@code version} 2 or later. */
     private static int scheduleEnd(byte[] bytes, int version) {
         int at = countersAt(bytes) + 4 * Long.BYTES;
-        if (version < DetectorStateCodec.FIRST_COMPACT_VERSION) {
+        if (!DetectorStateCodec.compact(version)) {
             return at + 6 * Long.BYTES;
         }
         int limit = bytes.length - 4;

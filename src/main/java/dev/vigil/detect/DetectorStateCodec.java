@@ -21,7 +21,9 @@ import java.util.zip.CRC32;
  * Binary form of a {@link DetectorState}, as kept in the state store, with the stream's history head beside it (so an
  * event reads and writes one value). Big-endian:
  * <pre>
- *   u8  format version (17; version 16, with the schedule's counters and the input offset as i64, version 15,
+ *   u8  format version (19; version 18, written without an input offset, the same as 19 without it and with the
+ *       schedule's counters as i64; version 17, without the score section's window novelty, version 16, with the
+ *       schedule's counters and the input offset as i64, version 15,
  *       written without an input offset, the same without it, version 14, without the model centre either,
  *       version 13, without the score section's rhythm
  *       section either, version 12, with the score
@@ -39,11 +41,11 @@ import java.util.zip.CRC32;
  *   u8  hasPrediction, i64 events, i64 resets, i64 lastTimestamp, i64 modelVersion
  *   i64 schedule.sinceAttempt, i64 schedule.attempts, i64 schedule.lastAttemptTime, i64 schedule.alertRun
  *                                              ({@link TrainingSchedule}; absent in version 1: a fresh schedule;
- *                                              format 17: each but lastAttemptTime a zigzag varint, {@link
+ *                                              formats 17 and 19: each but lastAttemptTime a zigzag varint, {@link
  *                                              CompactLongs})
  *   i64 schedule.pendingThrough, i64 schedule.pendingVersion
  *                                              (the pending model swap, 0 0 for none; absent before version 4: none;
- *                                              format 17: zigzag varints)
+ *                                              formats 17 and 19: zigzag varints)
  *   f64 lastScore                              (the latest event's anomaly score; absent in version 1: 0)
  *   ... score section ({@link ScoreStateCodec})
  *   u8  coldStart                              (1: modelVersion is the shared model's, serving a per-key-scope key
@@ -53,12 +55,12 @@ import java.util.zip.CRC32;
  *   f64 modelCentre[channels]                  (the key's running centre when its model was put in force, NaN
  *                                              before its first; absent before version 15: the centre as decoded,
  *                                              so the model's frame follows the key's level from then on)
- *   u8[k] inputOffset, u8 k                    (format 17: the stream's offset of the input record of the
+ *   u8[k] inputOffset, u8 k                    (formats 17 and 19: the stream's offset of the input record of the
  *                                              key's latest event the state holds, for a restart's replay of the
  *                                              input when states are written behind, as its k significant bytes,
  *                                              big-endian, then k; format 16: i64; a state without one, as in a
  *                                              replay or with states written at every event, is still written as
- *                                              format 15)
+ *                                              format 18)
  *   u8[n] history head                         (the open block of the key's history ring, as the stream's store
  *                                              keeps it; opaque here, empty when none, e.g. in a replay)
  *   i32 n                                      (absent before version 5, with the head: it was in the history store)
@@ -67,12 +69,15 @@ import java.util.zip.CRC32;
  */
 public final class DetectorStateCodec {
     /**
-     * The newest format read: 17, a state with its input offset and compact counters; {@link #VERSION_WITHOUT_OFFSET}
-     * without an offset.
+     * The newest format read: 19, a state with its input offset, compact counters and the score section's window
+     * novelty; {@link #VERSION_WITHOUT_OFFSET} without an offset.
      */
-    public static final int FORMAT_VERSION = 17;
-    /** The format of a state written without an input offset ({@link #NO_OFFSET}). */
-    public static final int VERSION_WITHOUT_OFFSET = 15;
+    public static final int FORMAT_VERSION = 19;
+    /**
+     * The format of a state written without an input offset ({@link #NO_OFFSET}): 18, format 15 with the score
+     * section's window novelty.
+     */
+    public static final int VERSION_WITHOUT_OFFSET = 18;
     /** The input offset of a state written outside a stream, or by a format before 16: not known. */
     public static final long NO_OFFSET = -1;
     private static final int FIRST_VERSION_WITH_SCHEDULE = 2;
@@ -91,6 +96,8 @@ public final class DetectorStateCodec {
     private static final int FIRST_VERSION_WITH_MODEL_CENTRE = 15;
     static final int FIRST_VERSION_WITH_INPUT_OFFSET = 16;
     static final int FIRST_COMPACT_VERSION = 17;
+    /** The first format whose score section holds the window novelty: 18 (without an offset) and 19 (with one). */
+    private static final int FIRST_VERSION_WITH_NOVELTY = 18;
     private static final byte[] NO_HISTORY_HEAD = new byte[0];
     /** Big-endian floats in a byte array, as {@link ByteBuffer#putFloat} writes them. */
     private static final VarHandle FLOATS = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.BIG_ENDIAN);
@@ -110,7 +117,7 @@ public final class DetectorStateCodec {
 
     /**
      * The state with {@code historyHead} beside it, holding the key's events up to the input record at {@code
-     * inputOffset} of the stream's partition (format 17); {@link #NO_OFFSET}: not known (format 15).
+     * inputOffset} of the stream's partition (format 19); {@link #NO_OFFSET}: not known (format 18).
      */
     public static byte[] encode(DetectorState s, byte[] historyHead, long inputOffset) {
         LstmState lstm = s.lstm();
@@ -161,7 +168,7 @@ public final class DetectorStateCodec {
         return out.array();
     }
 
-    /** Bytes of the schedule in format 17: its counters as varints, the last attempt's time as 8 bytes. */
+    /** Bytes of the schedule in formats 17 and 19: its counters as varints, the last attempt's time as 8 bytes. */
     private static int compactScheduleSize(TrainingSchedule t) {
         return CompactLongs.varintSize(t.sinceAttempt) + CompactLongs.varintSize(t.attempts) + Long.BYTES
                 + CompactLongs.varintSize(t.alertRun) + CompactLongs.varintSize(t.pendingThrough)
@@ -221,7 +228,7 @@ public final class DetectorStateCodec {
 
     /** The pending swap's event and version ({@code NO_PENDING_SWAP} and 0 before the format had one), checked. */
     private static long[] readPending(ByteBuffer in, int version) {
-        long[] pending = version >= FIRST_COMPACT_VERSION
+        long[] pending = compact(version)
                 ? new long[] {CompactLongs.getVarint(in), CompactLongs.getVarint(in)}
                 : version >= FIRST_VERSION_WITH_PENDING_SWAP ? new long[] {in.getLong(), in.getLong()}
                 : new long[] {TrainingSchedule.NO_PENDING_SWAP, 0};
@@ -237,7 +244,7 @@ public final class DetectorStateCodec {
      * may be left between them.
      */
     private static void readInputOffsetToEnd(byte[] bytes, ByteBuffer in, int end, int version) {
-        if (version >= FIRST_COMPACT_VERSION) {
+        if (compact(version)) {
             // the input offset ends where the history head starts: its bytes must follow the model centre
             CompactLongs.offsetBefore(bytes, end);
             int offsetAt = end - CompactLongs.offsetLength(bytes, end);
@@ -246,12 +253,25 @@ public final class DetectorStateCodec {
                         + " unexpected bytes before its input offset");
             }
             in.position(end);
-        } else if (version >= FIRST_VERSION_WITH_INPUT_OFFSET && in.getLong() < 0) {
+        } else if (withInputOffset(version) && in.getLong() < 0) {
             throw new BadBytesException("detector state has a negative input offset");
         }
         if (in.position() != end) {
             throw new BadBytesException("detector state has " + (end - in.position()) + " unexpected trailing bytes");
         }
+    }
+
+    /**
+     * Whether a state of {@code version} carries its input offset: 16, 17 and 19 (18, like 15, is written without
+     * one).
+     */
+    static boolean withInputOffset(int version) {
+        return version >= FIRST_VERSION_WITH_INPUT_OFFSET && version != VERSION_WITHOUT_OFFSET;
+    }
+
+    /** Whether a state of {@code version} writes its counters compactly and its input offset as k bytes: 17 and 19. */
+    static boolean compact(int version) {
+        return version >= FIRST_COMPACT_VERSION && version != VERSION_WITHOUT_OFFSET;
     }
 
     static long crc(byte[] bytes, int length) {
@@ -262,7 +282,7 @@ public final class DetectorStateCodec {
 
     /** The schedule's since-attempt, attempts, last attempt time and alert run, as format {@code version} has them. */
     private static long[] readSchedule(ByteBuffer in, int version) {
-        if (version >= FIRST_COMPACT_VERSION) {
+        if (compact(version)) {
             long since = CompactLongs.getVarint(in);
             long attempts = CompactLongs.getVarint(in);
             long last = in.getLong();
@@ -286,6 +306,7 @@ public final class DetectorStateCodec {
                 case HOURS -> FIRST_VERSION_WITH_HOURS;
                 case FLOAT_RINGS -> FIRST_VERSION_WITH_FLOAT_RINGS;
                 case RHYTHM -> FIRST_VERSION_WITH_RHYTHM;
+                case NOVELTY -> FIRST_VERSION_WITH_NOVELTY;
             };
             if (version >= since) {
                 sections.add(section);

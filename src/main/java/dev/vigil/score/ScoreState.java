@@ -31,6 +31,7 @@ public final class ScoreState {
     private BurstState burst;
     private IdleReadings idle;
     private CountDispersion dispersion;
+    private NoveltyState novelty;
     /** A counter key's totals at its previous reading, per channel (NaN for a channel that is no counter); or null. */
     private double[] counterTotals;
     long updates;
@@ -272,6 +273,28 @@ public final class ScoreState {
         }
     }
 
+    /** The key's window novelty state, or null when the novelty signal is off. */
+    public NoveltyState novelty() {
+        return novelty;
+    }
+
+    /**
+     * Makes the novelty state fit the settings ({@link ScoringConfig#noveltyWindow()} 0: none), starting it afresh when
+     * they changed since it was made (or the state was written before the novelty signal existed).
+     */
+    void fitNovelty(int window, int capacity, int levelWindow) {
+        if (window == 0) {
+            novelty = null;
+        } else if (novelty == null || !novelty.fits(channels(), window, capacity, levelWindow)) {
+            novelty = new NoveltyState(channels(), window, capacity, levelWindow);
+        }
+    }
+
+    /** Installs a decoded novelty state (or none), as read by {@link ScoreStateCodec}. */
+    void restoreNovelty(NoveltyState decoded) {
+        novelty = decoded;
+    }
+
     /** Installs a decoded dispersion (or none), as read by {@link ScoreStateCodec}. */
     void restoreDispersion(CountDispersion decoded) {
         dispersion = decoded;
@@ -378,6 +401,13 @@ public final class ScoreState {
             fitDispersion(true);
             dispersion.copyFrom(other.dispersion);
         }
+        if (other.novelty == null) {
+            novelty = null;
+        } else {
+            NoveltyState o = other.novelty;
+            fitNovelty(o.window, o.capacity(), o.level.window());
+            novelty.copyFrom(o);
+        }
         counterTotals(other.counterTotals);
         restore(other.updates, other.alertOpen, other.quietRun, other.alertsOpened, other.flatRun, other.repeats);
         openReason = other.openReason;
@@ -395,6 +425,7 @@ public final class ScoreState {
                 && error.equals(s.error) && pattern.equals(s.pattern) && Objects.equals(patterns, s.patterns)
                 && Objects.equals(rhythm, s.rhythm) && Objects.equals(burst, s.burst)
                 && Objects.equals(idle, s.idle) && Objects.equals(dispersion, s.dispersion)
+                && Objects.equals(novelty, s.novelty)
                 && Arrays.equals(counterTotals, s.counterTotals)
                 && alertOpen == s.alertOpen && openReason == s.openReason && quietRun == s.quietRun
                 && alertsOpened == s.alertsOpened && repeatsAfterRepeat == s.repeatsAfterRepeat;

@@ -75,6 +75,8 @@ import static dev.vigil.score.ScoreBytes.readLevelScalars;
  *       same format; absent: learnt afresh) f32 missSquare[d], f32 levelSquare[d] ({@link CountDispersion}); bit 7,
  *       set with bit 6 since the fifty-first session, says the spike rule's excursions were learnt on the
  *       dispersion's scale (absent with bit 6: on the square-root scale, and the spike rule starts learning afresh)
+ *   novelty section (absent in detector states before version 18: none, learnt afresh when the window novelty signal
+ *   is on; {@link NoveltyStateCodec} gives its layout)
  * </pre>
  * The error fields keep their place of the earlier versions ({@link SignalLevel} of the prediction error).
  * The caller's buffer must be big-endian with a backing array (as {@link ByteBuffer#allocate} and
@@ -101,7 +103,9 @@ public final class ScoreStateCodec {
          */
         FLOAT_RINGS,
         /** The rhythm signal's state, when it is on (format 14). */
-        RHYTHM
+        RHYTHM,
+        /** The window novelty signal's state, when it is on (format 18). */
+        NOVELTY
     }
 
     /** What can open an alert, in the order the {@code alert} byte names them (fixed: it is stored). */
@@ -118,7 +122,7 @@ public final class ScoreStateCodec {
         return 2 + 8 * 4 * d + 8 + levelBytes + 1 + 4 + 8 + 8 * d + 4 + 8 + PatternTableCodec.size(state.patterns())
                 + patternLevelBytes + countBytes(d) + 8 * d + Float.BYTES * state.drift().window() + 2 + 8 + 8 + 8 + 8
                 + 3 * 8 * d + 8 + 2 * 8 * Scorer.SPIKE_WIDTHS * d + 8 + 4 * Scorer.HOUR_BINS * d
-                + FlaggedSectionsCodec.size(state);
+                + FlaggedSectionsCodec.size(state) + NoveltyStateCodec.size(state.novelty());
     }
 
     public static void write(ScoreState s, ByteBuffer out) {
@@ -157,6 +161,7 @@ public final class ScoreStateCodec {
         out.putLong(excursions.spikesSeen);
         putFloats(out, s.hourMean());
         FlaggedSectionsCodec.write(s, out);
+        NoveltyStateCodec.write(out, s.novelty());
     }
 
     private static byte alertByte(ScoreState s) {
@@ -188,8 +193,8 @@ public final class ScoreStateCodec {
      * {@link Section#JUMPS}, the jumps' recent level starts at the recent mean and no jumps are learnt; without {@link
      * Section#SPIKES}, the readings before the last start at the last and no excursions are learnt; without {@link
      * Section#HOURS}, the time-of-day profile is all zeros; without {@link Section#FLOAT_RINGS}, the rings were written
-     * as doubles; without {@link Section#RHYTHM}, there is no rhythm state. {@link BadBytesException} when truncated or
-     * inconsistent.
+     * as doubles; without {@link Section#RHYTHM}, there is no rhythm state; without {@link Section#NOVELTY}, no novelty
+     * state. {@link BadBytesException} when truncated or inconsistent.
      */
     public static ScoreState read(ByteBuffer in, Set<Section> sections) {
         boolean patternSection = sections.contains(Section.PATTERNS);
@@ -244,6 +249,9 @@ public final class ScoreStateCodec {
             }
             if (sections.contains(Section.RHYTHM)) {
                 FlaggedSectionsCodec.read(in, s);
+            }
+            if (sections.contains(Section.NOVELTY)) {
+                s.restoreNovelty(NoveltyStateCodec.read(in, channels));
             }
             return s;
         } catch (BufferUnderflowException e) {

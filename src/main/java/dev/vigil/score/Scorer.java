@@ -145,14 +145,16 @@ public final class Scorer {
         RangeRule.Record record = broke >= 0 ? RangeRule.Record.of(state, values, broke) : null;
         int spike = spikes.record(state, values);
         boolean flat = stuck.flatline(state, values);
-        double pattern = patternScore(state, values);
+        double surprise = patternScore(state, values);
+        double novelty = WindowNovelty.score(state, values, config);
+        double pattern = Math.max(surprise, novelty);
         long local = timestamp == NO_TIME ? NO_TIME : clock.local(timestamp);
         double rhythm = daily.rhythmScore(state, values, ageMs, local);
         double drift = daily.driftScore(state, values, ageMs, local);
         OnlineNormaliser.update(state, values, config);
         double likelihood = residual != null ? error.errorScore(state, raw, local) : 0.0;
-        Signals signals = new Signals(broke, record, tolerance, jumpAsked, spike, flat, likelihood, pattern, drift,
-                rhythm, ageMs, local);
+        Signals signals = new Signals(broke, record, tolerance, jumpAsked, spike, flat, likelihood, pattern,
+                novelty > surprise, drift, rhythm, ageMs, local);
         int[] top = topChannels(scaled);
         Judged judged = state.updates() <= config.warmupEvents() ? Judged.WARM
                 : judge(state, signals, values, prediction, top);
@@ -163,12 +165,13 @@ public final class Scorer {
 
     /**
      * What one reading showed, before the alert is judged: the range record's channel (-1: none) and the range it
-     * left, the spike's width (0: none), a stuck run, the statistical signals' calibrated scores, and the key's
-     * age and the reading's local time (what a drift alert says depends on them).
+     * left, the spike's width (0: none), a stuck run, the statistical signals' calibrated scores (the pattern score
+     * the window novelty's when {@code novel}), and the key's age and the reading's local time (what a drift alert
+     * says depends on them).
      */
     private record Signals(int broke, RangeRule.Record record, double tolerance, boolean jumpAsked, int spike,
-                           boolean flat, double likelihood, double pattern, double drift, double rhythm, long ageMs,
-                           long local) {
+                           boolean flat, double likelihood, double pattern, boolean novel, double drift, double rhythm,
+                           long ageMs, long local) {
         /** A rule fired: the reading scores 1. */
         boolean rule() {
             return broke >= 0 || flat || spike != 0;
@@ -239,7 +242,9 @@ public final class Scorer {
             case SPIKE -> spikes.detail(s.spike());
             case DRIFT -> DailySignals.driftDetail(state, about, s.drift(), daily.hourWeight(s.ageMs(), s.local()) > 0);
             case RHYTHM -> DailySignals.rhythmDetail(state, about, s.rhythm());
-            case PATTERN -> String.format(java.util.Locale.ROOT,
+            case PATTERN -> s.novel() ? String.format(java.util.Locale.ROOT, "the latest %d readings in a shape this"
+                    + " sensor has not shown before (pattern score %.3f)", config.noveltyWindow(), s.pattern())
+                    : String.format(java.util.Locale.ROOT,
                     "readings in a sequence unusual for this sensor (pattern score %.3f)", s.pattern());
             default -> missDetail(values, prediction, about, s.likelihood());
         };

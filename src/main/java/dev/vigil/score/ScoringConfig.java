@@ -149,6 +149,18 @@ import dev.vigil.BadConfigException;
  *                               no record, one it did not is; a reading judged without a prediction (a key's first,
  *                               one after a gap) needs none; 0 disables; range 0..100, default 2
  *                               (docs/detection-quality.md, fifty-third session)
+ * @param noveltyWindow          readings in the window the window novelty signal judges ({@link WindowNovelty}): a
+ *                               window whose shape no category of the key's earlier windows matches is novel, and the
+ *                               share of novel windows among the last {@code patternWindow} is calibrated like the
+ *                               pattern signal, which the stronger of the two is reported as; 0 turns it off; the key
+ *                               holds 2 × noveltyWindow × channels bytes a category (6 is ARTime's choice, 1.7 KB
+ *                               a key of one channel at 128 categories); range 0..32, default 0 (off: it moved neither
+ *                               fold once calibrated on the key's settled habit; docs/detection-quality.md,
+ *                               fifty-sixth session)
+ * @param noveltyMatch           share of a window a category must hold to match it (fuzzy ART's vigilance ρ): higher
+ *                               tells finer shapes apart and learns more categories; range [0.5, 0.999], default 0.98
+ * @param noveltyCategories      most categories of windows a key keeps; a new one takes the place of the one matched
+ *                               least recently; range 1..1024, default 128
  */
 public record ScoringConfig(
         int warmupEvents,
@@ -181,7 +193,10 @@ public record ScoringConfig(
         boolean countIdleRuns,
         double gapFactor,
         int countDispersionHalfLife,
-        double recordMiss) {
+        double recordMiss,
+        int noveltyWindow,
+        double noveltyMatch,
+        int noveltyCategories) {
 
     /** Most counters a key's pattern table may hold per channel: (patternBins + 2)^patternLength. */
     public static final int MAX_PATTERN_CELLS = 4096;
@@ -194,7 +209,7 @@ public record ScoringConfig(
     /** The one place defaults live. */
     public static ScoringConfig defaults() {
         return new ScoringConfig(120, 2000, 4.0, 10, 2500, 0.02, 0.05, 0.5, 60, 30, 0.3, 8, 2, 20, true, 120, false,
-                DAY_MS, 0.25, 120, 2, 1.0, true, 3.0, 120, "UTC", false, true, 6.0, 1000, 2.0);
+                DAY_MS, 0.25, 120, 2, 1.0, true, 3.0, 120, "UTC", false, true, 6.0, 1000, 2.0, 0, 0.98, 128);
     }
 
     public ScoringConfig {
@@ -229,6 +244,9 @@ public record ScoringConfig(
         requireRange("rhythmHalfLife", rhythmHalfLife, 0, 100_000);
         requireRange("countDispersionHalfLife", countDispersionHalfLife, 0, 100_000);
         requireRange("recordMiss", recordMiss, 0, 100);
+        requireRange("noveltyWindow", noveltyWindow, 0, 32);
+        requireRange("noveltyMatch", noveltyMatch, 0.5, 0.999);
+        requireRange("noveltyCategories", noveltyCategories, 1, 1024);
         CalendarClock.of("scoring.timeZone", timeZone);
         if (patternBins > 0 && PatternTable.cells(patternBins, patternLength) > MAX_PATTERN_CELLS) {
             throw new BadConfigException("patternBins " + patternBins + " with patternLength " + patternLength + " needs "

@@ -35,7 +35,9 @@ class DetectorStateCodecTest {
     static final String FIXTURE_V14 = "/fixtures/detector-state-v14.bin";
     static final String FIXTURE_V15 = "/fixtures/detector-state-v15.bin";
     static final String FIXTURE_V16 = "/fixtures/detector-state-v16.bin";
-    static final String FIXTURE = "/fixtures/detector-state-v17.bin";
+    static final String FIXTURE_V17 = "/fixtures/detector-state-v17.bin";
+    static final String FIXTURE_V18 = "/fixtures/detector-state-v18.bin";
+    static final String FIXTURE = "/fixtures/detector-state-v19.bin";
 
     /**
      * A mature one-channel state as the released fixtures hold one: the defaults without the rhythm signal, whose state
@@ -82,7 +84,8 @@ class DetectorStateCodecTest {
         DetectorState multi = wide.newState();
         wide.step(null, multi, new Event(1_767_225_600_123L, new double[] {1, 2, 3}));
         assertEquals(1_767_225_600_123L, DetectorStateBytes.lastTimestamp(DetectorStateCodec.encode(multi)));
-        for (String f : List.of(FIXTURE_V1, FIXTURE_V4, FIXTURE_V9, FIXTURE_V14, FIXTURE_V15, FIXTURE_V16, FIXTURE)) {
+        for (String f : List.of(FIXTURE_V1, FIXTURE_V4, FIXTURE_V9, FIXTURE_V14, FIXTURE_V15, FIXTURE_V16, FIXTURE_V17,
+                FIXTURE_V18, FIXTURE)) {
             byte[] bytes = fixture(f);
             assertEquals(DetectorStateCodec.decode(bytes).lastTimestamp(), DetectorStateBytes.lastTimestamp(bytes), f);
         }
@@ -118,7 +121,7 @@ class DetectorStateCodecTest {
                     DetectorStateBytes.alertOpen(DetectorStateCodec.encode(multi, new byte[i % 7], 1L << i % 60)));
         }
         for (String f : List.of(FIXTURE_V1, FIXTURE_V4, FIXTURE_V9, FIXTURE_V13, FIXTURE_V14, FIXTURE_V15,
-                FIXTURE_V16, FIXTURE)) {
+                FIXTURE_V16, FIXTURE_V17, FIXTURE_V18, FIXTURE)) {
             byte[] bytes = fixture(f);
             assertEquals(DetectorStateCodec.decode(bytes).score().alertOpen(), DetectorStateBytes.alertOpen(bytes), f);
         }

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE;
 import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE_V15;
 import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE_V16;
+import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE_V17;
 import static dev.vigil.detect.DetectorStateCodecTest.fixture;
 import static dev.vigil.detect.DetectorStateUpgradeTest.HISTORY_HEAD;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -18,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Formats 16 and 17: the input offset a stream's state was written at, beside the state, read without decoding it;
- * format 17 with the schedule's counters and the offset compact.
+ * Formats 16, 17 and 19: the input offset a stream's state was written at, beside the state, read without decoding
+ * it; formats 17 and 19 with the schedule's counters and the offset compact, 19 with the window novelty.
  */
 class DetectorStateInputOffsetTest {
     static final long FIXTURE_OFFSET = 1_234_567_890_123L;
@@ -34,7 +35,9 @@ class DetectorStateInputOffsetTest {
         assertArrayEquals(head, DetectorStateBytes.historyHead(bytes));
         byte[] v15 = fixture(FIXTURE_V15);
         assertArrayEquals(v15, withoutInputOffset(bytes), "format 15 with the offset beside it");
-        assertArrayEquals(v15, DetectorStateCodec.encode(state, head), "without an offset: format 15, as released");
+        assertArrayEquals(v15, LegacyDetectorState.sealed(
+                LegacyDetectorState.withoutNovelty(DetectorStateCodec.encode(state, head)), 15),
+                "without an offset: format 18, format 15 with the novelty byte of a state without window novelty");
         assertEquals(DetectorStateCodec.decode(v15).score(), state.score());
     }
 
@@ -42,17 +45,13 @@ class DetectorStateInputOffsetTest {
     void shouldDecodeTheReleasedV17FixtureAsTheV16OneWithCompactCounters() throws IOException {
         byte[] head = fixture(HISTORY_HEAD);
         DetectorState v16 = DetectorStateCodec.decode(fixture(FIXTURE_V16));
-        if (Boolean.getBoolean("vigil.updateFixtures")) {
-            java.nio.file.Files.write(java.nio.file.Path.of("src/test/resources" + FIXTURE),
-                    DetectorStateCodec.encode(v16, head, FIXTURE_OFFSET));
-        }
-        byte[] bytes = fixture(FIXTURE);
+        byte[] bytes = fixture(FIXTURE_V17);
         assertEquals(17, bytes[0]);
         assertEquals(FIXTURE_OFFSET, DetectorStateBytes.inputOffset(bytes));
         assertArrayEquals(head, DetectorStateBytes.historyHead(bytes));
         DetectorState state = DetectorStateCodec.decode(bytes);
-        assertArrayEquals(bytes, DetectorStateCodec.encode(state, head, FIXTURE_OFFSET),
-                "the codec still writes the released bytes");
+        assertArrayEquals(fixture(FIXTURE), DetectorStateCodec.encode(state, head, FIXTURE_OFFSET),
+                "written as format 19: the released bytes of the v19 fixture");
         assertArrayEquals(DetectorStateCodec.encode(v16, head), DetectorStateCodec.encode(state, head),
                 "the same state as the v16 fixture");
         assertEquals(v16.schedule().attempts(), state.schedule().attempts());
@@ -64,6 +63,26 @@ class DetectorStateInputOffsetTest {
                 + CompactLongs.varintSize(t.pendingVersion());
         assertTrue(counters <= 6, "the fixture's counters are small: " + counters + " bytes");
         assertEquals(fixture(FIXTURE_V16).length - 5 * 8 + counters - 8 + 7, bytes.length);
+    }
+
+    @Test
+    void shouldDecodeTheReleasedV19FixtureAsTheV17OneWithItsNoveltyByte() throws IOException {
+        byte[] head = fixture(HISTORY_HEAD);
+        DetectorState v17 = DetectorStateCodec.decode(fixture(FIXTURE_V17));
+        if (Boolean.getBoolean("vigil.updateFixtures")) {
+            java.nio.file.Files.write(java.nio.file.Path.of("src/test/resources" + FIXTURE),
+                    DetectorStateCodec.encode(v17, head, FIXTURE_OFFSET));
+        }
+        byte[] bytes = fixture(FIXTURE);
+        assertEquals(19, bytes[0]);
+        assertEquals(FIXTURE_OFFSET, DetectorStateBytes.inputOffset(bytes));
+        assertArrayEquals(head, DetectorStateBytes.historyHead(bytes));
+        DetectorState state = DetectorStateCodec.decode(bytes);
+        assertEquals(v17.score(), state.score());
+        assertEquals(v17.schedule().attempts(), state.schedule().attempts());
+        assertEquals(fixture(FIXTURE_V17).length + 1, bytes.length, "the novelty byte of a state without novelty");
+        assertArrayEquals(bytes, DetectorStateCodec.encode(state, head, FIXTURE_OFFSET),
+                "the codec still writes the released bytes");
     }
 
     @Test
@@ -100,13 +119,13 @@ class DetectorStateInputOffsetTest {
         int countAt = count.length - 4 - 4 - 3 - 1;
         for (byte k : new byte[] {0, 9, -1}) {
             count[countAt] = k;
-            byte[] sealed = LegacyDetectorState.sealed(count.clone(), 17);
+            byte[] sealed = LegacyDetectorState.sealed(count.clone(), DetectorStateCodec.FORMAT_VERSION);
             assertThrows(BadBytesException.class, () -> DetectorStateBytes.inputOffset(sealed), "count " + k);
             assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(sealed), "count " + k);
         }
         // a count of 2 reads a byte of the model centre as the offset's: it no longer ends where the centre does
         count[countAt] = 2;
-        byte[] longer = LegacyDetectorState.sealed(count.clone(), 17);
+        byte[] longer = LegacyDetectorState.sealed(count.clone(), DetectorStateCodec.FORMAT_VERSION);
         assertTrue(assertThrows(BadBytesException.class, () -> DetectorStateCodec.decode(longer)).getMessage()
                 .contains("input offset"));
         byte[] flipped = DetectorStateCodec.encode(state, new byte[3], 7);

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.util.Arrays;
 
 import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE_V15;
+import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE_V18;
 import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE_V1;
 import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE_V10;
 import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE_V11;
@@ -40,6 +41,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DetectorStateUpgradeTest {
     /** What format 14 adds at the end of the score section for a state without a rhythm state: its flag byte. */
     static final int RHYTHM_FLAG = 1;
+    /** What format 18 adds at the end of the score section for a state without window novelty: its window byte, 0. */
+    static final int NOVELTY_BYTE = 1;
+    /** What today's format has after the score section's time-of-day profile for a state with neither. */
+    static final int SCORE_TAIL = RHYTHM_FLAG + NOVELTY_BYTE;
     /** What format 10 adds to the score section for one channel: the jumps' level, low and high, and their count. */
     static final int JUMP_SECTION = 3 * 8 + 8;
     /** What format 11 adds after it: the two readings before the last, the largest excursions of width 1 and 2, and
@@ -105,7 +110,7 @@ class DetectorStateUpgradeTest {
         byte[] current = DetectorStateCodec.encode(state);
         // the same state, then its count flags and drift section, and an empty history head (its length)
         assertUpgraded(bytes, current, V6_SECTION + 4);
-        int section = current.length - 8 - 8 - V6_SECTION - RHYTHM_FLAG;
+        int section = current.length - 8 - 8 - V6_SECTION - SCORE_TAIL;
         assertEquals(0, current[section], "a seasonal series with fractional readings does not count");
         assertEquals(state.score().center()[0], state.score().recentMean()[0], "the recent mean starts at the centre");
         assertEquals(0, state.score().drift().levelUpdates());
@@ -150,9 +155,10 @@ class DetectorStateUpgradeTest {
         int flagAt = bytes.length - 8 - fixture(HISTORY_HEAD).length - ringSavings(bytes);
         assertEquals(0L, java.nio.ByteBuffer.wrap(current, flagAt, 8).getLong(), "no repeats: no run count");
         assertEquals(0, current[flagAt + 8 + LATER_SCORE], "no rhythm state");
-        assertEquals(0, current[flagAt + 8 + LATER_SCORE + RHYTHM_FLAG]);
+        assertEquals(0, current[flagAt + 8 + LATER_SCORE + RHYTHM_FLAG], "no window novelty");
+        assertEquals(0, current[flagAt + 8 + LATER_SCORE + SCORE_TAIL]);
         assertEquals(DetectorState.NO_TIMESTAMP,
-                java.nio.ByteBuffer.wrap(current, flagAt + 9 + LATER_SCORE + RHYTHM_FLAG, 8).getLong(),
+                java.nio.ByteBuffer.wrap(current, flagAt + 9 + LATER_SCORE + SCORE_TAIL, 8).getLong(),
                 "the first event time is not known: an established key");
     }
 
@@ -165,7 +171,7 @@ class DetectorStateUpgradeTest {
         int at = flagAt - ringSavings(bytes);
         assertEquals(0L, java.nio.ByteBuffer.wrap(current, at, 8).getLong(),
                 "after the score section the run count, estimated from the fixture's repeats (none)");
-        int later = LATER_SCORE + RHYTHM_FLAG;
+        int later = LATER_SCORE + SCORE_TAIL;
         assertEquals(bytes[flagAt], current[at + 8 + later], "then the jumps and the cold-start flag");
         assertEquals(DetectorState.NO_TIMESTAMP,
                 java.nio.ByteBuffer.wrap(current, at + 9 + later, 8).getLong());
@@ -184,7 +190,7 @@ class DetectorStateUpgradeTest {
         assertUpgraded(bytes, current, LATER_SCORE + 8);
         int flagAt = bytes.length - 8 - fixture(HISTORY_HEAD).length - 1;
         int at = flagAt - ringSavings(bytes);
-        int later = LATER_SCORE + RHYTHM_FLAG;
+        int later = LATER_SCORE + SCORE_TAIL;
         assertEquals(bytes[flagAt], current[at + later],
                 "after the score section the jumps and the cold-start flag");
         assertEquals(DetectorState.NO_TIMESTAMP,
@@ -268,7 +274,7 @@ class DetectorStateUpgradeTest {
         DetectorState state = sampleState();
         byte[] current = DetectorStateCodec.encode(state);
         byte[] v12 = LegacyDetectorState.sealed(LegacyDetectorState.ringsAsDoubles(current), 12);
-        assertEquals(current.length - RHYTHM_FLAG - 8 + ringSavings(v12), v12.length);
+        assertEquals(current.length - SCORE_TAIL - 8 + ringSavings(v12), v12.length);
         DetectorState back = DetectorStateCodec.decode(v12);
         assertEquals(state.score(), back.score());
         assertArrayEquals(state.score().center(), back.modelCentre(), "format 12 kept no model centre");
@@ -295,10 +301,14 @@ class DetectorStateUpgradeTest {
                 "no model centre: the model's frame follows the key's level from the upgrade on");
         byte[] head = DetectorStateBytes.historyHead(bytes);
         byte[] current = DetectorStateCodec.encode(state, head);
-        assertEquals(bytes.length + 8, current.length, "written with the model centre of its one channel");
+        assertEquals(bytes.length + NOVELTY_BYTE + 8, current.length,
+                "written with the novelty byte and the model centre of its one channel");
+        int scoreEnd = LegacyDetectorState.scoreEnd(bytes);
+        assertArrayEquals(Arrays.copyOfRange(bytes, 1, scoreEnd), Arrays.copyOfRange(current, 1, scoreEnd));
+        assertEquals(0, current[scoreEnd], "no window novelty");
         int at = bytes.length - 8 - head.length;
-        assertArrayEquals(Arrays.copyOfRange(bytes, 1, at), Arrays.copyOfRange(current, 1, at));
-        assertEquals(state.score().center()[0], java.nio.ByteBuffer.wrap(current, at, 8).getDouble());
+        assertArrayEquals(Arrays.copyOfRange(bytes, scoreEnd, at), Arrays.copyOfRange(current, scoreEnd + 1, at + 1));
+        assertEquals(state.score().center()[0], java.nio.ByteBuffer.wrap(current, at + 1, 8).getDouble());
     }
 
     @Test
@@ -330,6 +340,25 @@ class DetectorStateUpgradeTest {
         assertArrayEquals(head, DetectorStateBytes.historyHead(bytes));
         assertEquals(0, DetectorStateBytes.historyHead(DetectorStateCodec.encode(state)).length);
         // the decoded state, not sampleState(): its LSTM values follow the numerics (float32 since model format 3)
+        byte[] current = DetectorStateCodec.encode(state, head);
+        assertArrayEquals(bytes, LegacyDetectorState.sealed(LegacyDetectorState.withoutNovelty(current), 15),
+                "today's bytes with the novelty byte of a state without window novelty");
+    }
+
+    @Test
+    void shouldDecodeTheReleasedV18FixtureAsTheV15OneWithItsNoveltyByte() throws IOException {
+        byte[] head = fixture(HISTORY_HEAD);
+        DetectorState v15 = DetectorStateCodec.decode(fixture(FIXTURE_V15));
+        if (Boolean.getBoolean("vigil.updateFixtures")) {
+            java.nio.file.Files.write(java.nio.file.Path.of("src/test/resources" + FIXTURE_V18),
+                    DetectorStateCodec.encode(v15, head));
+        }
+        byte[] bytes = fixture(FIXTURE_V18);
+        assertEquals(18, bytes[0]);
+        DetectorState state = DetectorStateCodec.decode(bytes);
+        assertNull(state.score().novelty(), "no window novelty: it starts afresh when the signal is on");
+        assertEquals(v15.score(), state.score());
+        assertEquals(fixture(FIXTURE_V15).length + NOVELTY_BYTE, bytes.length);
         assertArrayEquals(bytes, DetectorStateCodec.encode(state, head), "the codec still writes the released bytes");
     }
 
@@ -340,7 +369,7 @@ class DetectorStateUpgradeTest {
      */
     private static java.nio.ByteBuffer insertedAtScoreEnd(byte[] bytes, byte[] current, int added) {
         assertUpgraded(bytes, current, added);
-        int inserted = added + rhythmFlag(bytes);
+        int inserted = added + scoreTail(bytes);
         int scoreEnd = LegacyDetectorState.scoreEnd(bytes);
         int at = scoreEnd - ringSavings(bytes);
         int flags = 1 + 8;
@@ -358,19 +387,22 @@ class DetectorStateUpgradeTest {
         return bytes[0] < 15 ? 8 : 0;
     }
 
-    /** The rhythm flag an upgrade of released {@code bytes} adds: formats before 14 lack it. */
-    private static int rhythmFlag(byte[] bytes) {
-        return bytes[0] < 14 ? RHYTHM_FLAG : 0;
+    /**
+     * What an upgrade of released {@code bytes} adds at the end of the score section: the rhythm flag, which formats
+     * before 14 lack, and the novelty byte, which formats before 18 lack.
+     */
+    private static int scoreTail(byte[] bytes) {
+        return (bytes[0] < 14 ? RHYTHM_FLAG : 0) + (bytes[0] < 18 ? NOVELTY_BYTE : 0);
     }
 
     /**
      * Asserts that {@code current} is the released {@code bytes} in today's format: {@code added} bytes more (and the
-     * rhythm flag of formats before 14), less what its rings of recent raw values save as floats, and decoding to the
-     * same state.
+     * score section's tail, {@link #scoreTail}), less what its rings of recent raw values save as floats, and decoding
+     * to the same state.
      */
     private static void assertUpgraded(byte[] bytes, byte[] current, int added) {
         assertEquals(DetectorStateCodec.VERSION_WITHOUT_OFFSET, current[0]);
-        assertEquals(bytes.length + added + rhythmFlag(bytes) + modelCentre(bytes) - ringSavings(bytes), current.length);
+        assertEquals(bytes.length + added + scoreTail(bytes) + modelCentre(bytes) - ringSavings(bytes), current.length);
         DetectorState before = DetectorStateCodec.decode(bytes);
         DetectorState after = DetectorStateCodec.decode(current);
         assertEquals(before.score(), after.score(), "the same score state");

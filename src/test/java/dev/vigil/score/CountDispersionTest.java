@@ -21,7 +21,8 @@ class CountDispersionTest {
     private final ScoringConfig on = ScoringConfig.defaults();
     private final ScoringConfig off = ScoringConfigs.with(on, "countDispersionHalfLife", 0);
     /** No rhythm state and no idle readings: the dispersion alone follows the score state's flags byte. */
-    private final ScoringConfig bare = ScoringConfigs.with(on, "rhythmHalfLife", 0, "countIdleRuns", false);
+    private final ScoringConfig bare = ScoringConfigs.with(on, "rhythmHalfLife", 0, "countIdleRuns", false,
+            "noveltyWindow", 0);
 
     /**
      * Counts around {@link #RATE}, negative binomial with dispersion {@code phi} ({@code phi} 0: Poisson), each
@@ -97,12 +98,13 @@ class CountDispersionTest {
         assertEquals(state, back, "the dispersion round-trips");
         assertEquals(state.dispersion().phi(0), back.dispersion().phi(0));
 
-        // as a release before it wrote the state: the flags clear, the section absent
+        // as a release before it wrote the state: the flags clear, the section absent (the novelty byte, 0, after them)
         byte[] written = bytes.array();
-        int flags = written.length - CountDispersion.bytes(1) - 1;
+        int flags = written.length - 1 - CountDispersion.bytes(1) - 1;
         assertEquals(64 | 128, written[flags] & (64 | 128), "the dispersion and its spike scale follow the flags");
-        byte[] before = java.util.Arrays.copyOf(written, flags + 1);
+        byte[] before = java.util.Arrays.copyOf(written, flags + 2);
         before[flags] &= ~(64 | 128);
+        before[flags + 1] = 0;
         ScoreState old = ScoreStateCodec.read(ByteBuffer.wrap(before));
         assertNull(old.dispersion());
         assertEquals(500 - Scorer.JUMP_SETTLE - 1, old.excursions().spikesSeen());
@@ -124,7 +126,7 @@ class CountDispersionTest {
 
         // a negative squared level is impossible
         ByteBuffer bad = ByteBuffer.wrap(written.clone());
-        bad.putFloat(written.length - Float.BYTES, -1f);
+        bad.putFloat(written.length - 1 - Float.BYTES, -1f);
         assertTrue(assertThrows(BadBytesException.class, () -> ScoreStateCodec.read(bad.rewind())).getMessage()
                 .contains("count dispersion"));
     }

@@ -126,10 +126,10 @@ class CountNoiseTest {
             assertEquals(c != 3 && c != 9, back.counts()[c], "channel " + c);
         }
         byte[] bytes = buf.array();
-        // then the means, the drift calibration, the run count, the jumps, the spike section, the hour profile and the
-        // rhythm byte
+        // then the means, the drift calibration, the run count, the jumps, the spike section, the hour profile, the
+        // rhythm byte and the novelty byte
         int lastCountByte = bytes.length - (8 * x.length + 4 + 2 + 8 + 8 + 8 + 8) - (3 * 8 * x.length + 8)
-                - (2 * Scorer.SPIKE_WIDTHS * 8 * x.length + 8) - 4 * Scorer.HOUR_BINS * x.length - 1 - 1;
+                - (2 * Scorer.SPIKE_WIDTHS * 8 * x.length + 8) - 4 * Scorer.HOUR_BINS * x.length - 1 - 1 - 1;
         bytes[lastCountByte] |= (byte) 0x80;
         assertThrows(BadBytesException.class, () -> ScoreStateCodec.read(ByteBuffer.wrap(bytes)));
     }

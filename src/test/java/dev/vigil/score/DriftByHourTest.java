@@ -75,8 +75,8 @@ class DriftByHourTest {
         ScoreState back = ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array()));
         assertArrayEquals(state.hourMean(), back.hourMean());
         assertEquals(state, back);
-        // the profile is the section's last field, before the rhythm byte
-        buf.putFloat(buf.capacity() - 1 - 4, Float.NaN);
+        // the profile is the section's last field, before the rhythm byte and the novelty byte
+        buf.putFloat(buf.capacity() - 2 - 4, Float.NaN);
         assertEquals("score state's time-of-day profile holds NaN", org.junit.jupiter.api.Assertions.assertThrows(
                 dev.vigil.BadBytesException.class, () -> ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array())))
                 .getMessage());

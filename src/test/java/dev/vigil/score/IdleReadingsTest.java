@@ -23,9 +23,14 @@ class IdleReadingsTest {
     private static final int DAY = 288;
     private static final int IDLE = 96;
     /** The plain rule: neither setting (by default a count's idle runs are judged as {@code flatlineRuns} judges). */
-    /** The plain stuck-sensor rule; no count dispersion, so the idle readings end the state's bytes. */
+    /**
+     * The plain stuck-sensor rule; no count dispersion and no window novelty, so the idle readings end the state's
+     * bytes but for the novelty section's one byte.
+     */
     private static final ScoringConfig PLAIN = ScoringConfigs.with(ScoringConfig.defaults(), "countIdleRuns", false,
-            "countDispersionHalfLife", 0);
+            "countDispersionHalfLife", 0, "noveltyWindow", 0);
+    /** The novelty section of a state without window novelty: its window byte, 0. */
+    private static final int NO_NOVELTY = 1;
     private static final ScoringConfig RUNS = ScoringConfigs.with(PLAIN, "flatlineRuns", true);
     private static final ScoringConfig DEFAULTS = ScoringConfig.defaults();
 
@@ -186,7 +191,7 @@ class IdleReadingsTest {
                 ScoreStateCodec.size(state) - ScoreStateCodec.size(back));
 
         // the last slot's "following" count beyond its repeats is refused
-        bytes.putLong(bytes.limit() - IdleReadings.RUN_RECORD_BYTES - Long.BYTES, Long.MAX_VALUE);
+        bytes.putLong(bytes.limit() - NO_NOVELTY - IdleReadings.RUN_RECORD_BYTES - Long.BYTES, Long.MAX_VALUE);
         assertTrue(assertThrows(BadBytesException.class, () -> ScoreStateCodec.read(bytes.rewind())).getMessage()
                 .contains("at an idle reading"));
     }
@@ -203,15 +208,16 @@ class IdleReadingsTest {
 
         // as the twenty-eighth session wrote it: the idle readings without the run record (flags bit 4 clear)
         byte[] written = bytes.array();
-        int flags = written.length - IdleReadings.RUN_RECORD_BYTES - IdleReadings.bytes(1) - 1;
+        int flags = written.length - NO_NOVELTY - IdleReadings.RUN_RECORD_BYTES - IdleReadings.bytes(1) - 1;
         assertEquals(4 | 16, written[flags], "the idle readings and their run record follow the flags");
         byte[] before = java.util.Arrays.copyOf(written, written.length - IdleReadings.RUN_RECORD_BYTES);
         before[flags] = 4;
+        before[before.length - 1] = 0;
         ScoreState old = ScoreStateCodec.read(ByteBuffer.wrap(before));
         assertEquals(0, old.idle().longestQuiet(), "no habit learnt yet");
         assertEquals(state.idle().repeats(0), old.idle().repeats(0));
 
-        written[written.length - 1] = 2;
+        written[written.length - NO_NOVELTY - 1] = 2;
         assertTrue(assertThrows(BadBytesException.class, () -> ScoreStateCodec.read(ByteBuffer.wrap(written)))
                 .getMessage().contains("run record is impossible"));
         before[flags] = 16;

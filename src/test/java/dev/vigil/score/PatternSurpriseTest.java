@@ -99,6 +99,9 @@ class PatternSurpriseTest {
         }
         assertEquals(AlertReason.PATTERN, firstAlert(new Scorer(on), x, 1000));
         assertEquals(null, firstAlert(new Scorer(off), x, 1000));
+        // the window novelty alone sees it too: a falling window is a shape the key has never shown
+        Scorer novelty = new Scorer(ScoringConfigs.with(off, "noveltyWindow", 6));
+        assertEquals(AlertReason.PATTERN, firstAlert(novelty, x, 1000));
     }
 
     @Test

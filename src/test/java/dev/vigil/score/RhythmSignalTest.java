@@ -218,17 +218,19 @@ class RhythmSignalTest {
     /** A state written before the rhythm kept a weekday profile starts it from the drift's time-of-day profile. */
     @Test
     void shouldStartTheWeekdayProfileOfAnOlderStateFromTheTimeOfDayProfile() {
-        Scorer on = new Scorer(ON);
+        Scorer on = new Scorer(ScoringConfigs.with(ON, "noveltyWindow", 0));
         ScoreState state = on.newState(1);
         run(on, state, java.util.Arrays.copyOf(workingWeeks(), 10 * DAY), true);
         ByteBuffer bytes = ByteBuffer.allocate(ScoreStateCodec.size(state));
         ScoreStateCodec.write(state, bytes);
         byte[] current = bytes.array();
         int profile = Float.BYTES * Scorer.RHYTHM_BINS;
+        // the flags, the rhythm state and its weekday profile, then the novelty byte of a state without window novelty
         int flagsAt = current.length - (Float.BYTES * (2 + Scorer.HOUR_BINS) + 8 + Float.BYTES + 2 + 8 + 8 + 8)
-                - profile - 1;
+                - profile - 1 - 1;
         assertEquals(1 | 32, current[flagsAt], "a rhythm state and its weekday profile, nothing after them");
         byte[] older = java.util.Arrays.copyOf(current, current.length - profile);
+        older[older.length - 1] = 0;
         older[flagsAt] = 1;
         ScoreState back = ScoreStateCodec.read(ByteBuffer.wrap(older));
         for (int j = 0; j < Scorer.RHYTHM_BINS; j++) {

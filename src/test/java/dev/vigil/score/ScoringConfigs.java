@@ -7,12 +7,12 @@ import java.util.Arrays;
 /** Scoring configurations for tests: a base with some of its settings replaced. */
 public final class ScoringConfigs {
     /**
-     * The defaults with the rhythm signal and the count dispersion off ({@code rhythmHalfLife} and {@code
-     * countDispersionHalfLife} 0): a state with neither section, for tests that read the score state's bytes at fixed
-     * offsets from its end.
+     * The defaults with the rhythm signal, the count dispersion and the window novelty off ({@code rhythmHalfLife},
+     * {@code countDispersionHalfLife} and {@code noveltyWindow} 0): a state with none of their sections (the novelty
+     * section's one byte, 0, ends it), for tests that read the score state's bytes at fixed offsets from its end.
      */
     public static ScoringConfig withoutOptionalSections() {
-        return with(ScoringConfig.defaults(), "rhythmHalfLife", 0, "countDispersionHalfLife", 0);
+        return with(ScoringConfig.defaults(), "rhythmHalfLife", 0, "countDispersionHalfLife", 0, "noveltyWindow", 0);
     }
 
     private ScoringConfigs() {

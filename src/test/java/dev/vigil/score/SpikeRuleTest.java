@@ -147,8 +147,9 @@ class SpikeRuleTest {
         assertEquals(state, back);
         assertArrayEquals(new double[] {x[697], x[698]}, back.excursions().spikeBefore());
         assertTrue(back.excursions().spikeHigh()[0] > 0 && back.excursions().spikeHigh()[1] > 0);
-        // the count of readings learnt is the section's last field, before the hour profile and the rhythm byte
-        buf.putLong(buf.capacity() - 1 - 4 * Scorer.HOUR_BINS - 8, state.updates() + 1);
+        // the count of readings learnt is the section's last field, before the hour profile and two bytes (rhythm,
+        // novelty)
+        buf.putLong(buf.capacity() - 2 - 4 * Scorer.HOUR_BINS - 8, state.updates() + 1);
         assertEquals("score state has 701 excursions learnt of 700 readings", org.junit.jupiter.api.Assertions
                 .assertThrows(dev.vigil.BadBytesException.class,
                         () -> ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array()))).getMessage());

@@ -109,8 +109,9 @@ class StuckRuleTest {
         assertEquals(0, buf.remaining());
         assertEquals(state, ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array())));
         // without the run section (8 bytes before the jump section's 32, the spike section's 40, the hour
-        // section's 48 and the rhythm byte), as a detector state of format 7 holds it (its rings as today's, floats)
-        int runAt = buf.capacity() - 1 - 48 - 40 - 32 - 8;
+        // section's 48, the rhythm byte and the novelty byte), as a detector state of format 7 holds it (its rings as
+        // today's, floats)
+        int runAt = buf.capacity() - 2 - 48 - 40 - 32 - 8;
         ScoreState old = ScoreStateCodec.read(java.nio.ByteBuffer.wrap(buf.array(), 0, runAt),
                 java.util.EnumSet.of(ScoreStateCodec.Section.PATTERNS, ScoreStateCodec.Section.COUNTS,
                         ScoreStateCodec.Section.FLOAT_RINGS));

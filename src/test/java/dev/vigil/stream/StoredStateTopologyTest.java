@@ -201,9 +201,11 @@ class StoredStateTopologyTest {
         }
     }
 
-    /** The test detector without the rhythm signal: a format-4 state has no place for a rhythm state. */
+    /**
+     * The test detector without the rhythm signal and the window novelty: a format-4 state has no place for either.
+     */
     private static final DetectorConfig BEFORE_RHYTHM = new DetectorConfig(DETECTOR.lstm(),
-            ScoringConfigs.with(DETECTOR.scoring(), "rhythmHalfLife", 0));
+            ScoringConfigs.with(DETECTOR.scoring(), "rhythmHalfLife", 0, "noveltyWindow", 0));
 
     /**
      * The state as the release before state format 5 stored it: without the count and drift section (format 6; one

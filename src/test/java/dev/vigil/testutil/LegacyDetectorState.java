@@ -13,6 +13,26 @@ public final class LegacyDetectorState {
     }
 
     /**
+     * {@code current} (format 18, a state without window novelty) without its score section's novelty byte, as format
+     * 15 wrote it: the version byte 15, everything else and the (now stale) CRC as they were.
+     */
+    public static byte[] withoutNovelty(byte[] current) {
+        if (current[0] != DetectorStateCodec.VERSION_WITHOUT_OFFSET) {
+            throw new IllegalArgumentException("format " + DetectorStateCodec.VERSION_WITHOUT_OFFSET + " only, got "
+                    + current[0]);
+        }
+        int at = scoreEnd(current) - 1;
+        if (current[at] != 0) {
+            throw new IllegalArgumentException("a state with window novelty has no format-15 form");
+        }
+        byte[] out = new byte[current.length - 1];
+        System.arraycopy(current, 0, out, 0, at);
+        System.arraycopy(current, at + 1, out, at, current.length - at - 1);
+        out[0] = 15;
+        return out;
+    }
+
+    /**
      * {@code current} (format 16) without the input offset, as format 15 wrote it: the version byte 15, everything
      * else and the (now stale) CRC as they were.
      */
@@ -27,11 +47,12 @@ public final class LegacyDetectorState {
     }
 
     /**
-     * {@code latest} (format 15 or later) without the model centre (and the input offset of format 16), as format 14
-     * wrote it: the version byte 14, everything else and the (now stale) CRC as they were.
+     * {@code latest} (format 15, 16 or 18) without the model centre (and the input offset of format 16, the novelty
+     * byte of format 18), as format 14 wrote it: the version byte 14, everything else and the (now stale) CRC as they were.
      */
     public static byte[] withoutModelCentre(byte[] latest) {
-        byte[] current = latest[0] >= 16 ? withoutInputOffset(latest) : latest;
+        byte[] current = latest[0] == 16 ? withoutInputOffset(latest)
+                : latest[0] == DetectorStateCodec.VERSION_WITHOUT_OFFSET ? withoutNovelty(latest) : latest;
         int head = ByteBuffer.wrap(current).getInt(current.length - 4 - 4);
         int centre = 8 * Byte.toUnsignedInt(current[4]);
         int at = current.length - 4 - 4 - head - centre;
@@ -95,14 +116,17 @@ public final class LegacyDetectorState {
     }
 
     /**
-     * Where the score section of a detector state {@code bytes} (format 9 or later, whatever its CRC) ends: before the
-     * cold-start flag, the first event time, the model centre (format 15 on), the input offset (format 16 on), the
+     * Where the score section of a detector state {@code bytes} (format 9 to 16 or 18, whatever its CRC) ends: before
+     * the cold-start flag, the first event time, the model centre (format 15 on), the input offset (format 16), the
      * history head, the head's length and the CRC.
      */
     public static int scoreEnd(byte[] bytes) {
+        if (bytes[0] == 17 || bytes[0] > DetectorStateCodec.VERSION_WITHOUT_OFFSET) {
+            throw new IllegalArgumentException("a compact input offset is not read here: format " + bytes[0]);
+        }
         int head = ByteBuffer.wrap(bytes).getInt(bytes.length - 4 - 4);
         int centre = bytes[0] >= 15 ? 8 * Byte.toUnsignedInt(bytes[4]) : 0;
-        int offset = bytes[0] >= 16 ? Long.BYTES : 0;
+        int offset = bytes[0] == 16 ? Long.BYTES : 0;
         return bytes.length - 4 - 4 - head - offset - centre - 8 - 1;
     }
 
