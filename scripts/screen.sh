@@ -9,7 +9,10 @@
 # 403" names others, to check that a variant carries over to corpora it was not chosen on), and one line:
 #
 #   name | fold a standard low_fp low_fn [gain L (without FILE) to G (without FILE)] | fold b ... | corpus 1
-#   caught false_alarms_per_10k | corpus 2 ... | 3 ...
+#   caught false_alarms_per_10k (settling S) | corpus 2 ... | 3 ...
+#
+# S: the alerts opened in each file's probationary rows (its first 15%, where NAB and the false alarms count nothing)
+# outside windows, per 10k of those rows: what a key's settling costs a user that the scores do not show.
 #
 # The gains: a variant's gain in fold standard score over `base` (screened first, or earlier into the same WORKDIR)
 # with each one of the fold's files left out, the least and the greatest. A gain that falls to 0 or below with one file
@@ -63,6 +66,7 @@ while read -r name opts; do
     evaluate --data "$work/synth$s/data" --labels "$work/synth$s/labels/combined_windows.json" --out "$out/synth$s" \
       $opts > "$out/synth$s.log" 2>&1 || { echo "$name | failed: $(tail -1 "$out/synth$s.log")"; continue 2; }
     line="$line $(sed -nE 's/^detection anomalies=.* caught=([0-9]+) .* false_alarms_per_10k=([0-9.]+)$/\1 \2/p' \
+      "$out/synth$s.log" | tail -1) $(sed -nE 's/^settling .* per_10k=([0-9.]+)$/(settling \1)/p' \
       "$out/synth$s.log" | tail -1) |"
   done
   echo "$line"

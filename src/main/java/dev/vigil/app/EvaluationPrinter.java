@@ -143,14 +143,17 @@ final class EvaluationPrinter {
 
     /**
      * What was caught and the false alarms ({@link #detectionTable} and the {@code detection} line) when the anomalies
-     * are known by kind and row ({@code catalogued}), the false alarms alone ({@link #falseAlarmTable}) otherwise.
+     * are known by kind and row ({@code catalogued}), the false alarms alone ({@link #falseAlarmTable}) otherwise; in
+     * both, the settling alarms ({@link #settlingLine}) after the table.
      */
     static void detection(PrintWriter o, DetectionReport report, boolean catalogued, double threshold, int seeds) {
         if (catalogued) {
             detectionTable(o, report, threshold, seeds);
+            o.println(settlingLine(report.settling()));
             o.println(detectionLine(report.total()));
         } else {
             falseAlarmTable(o, report, threshold, seeds);
+            o.println(settlingLine(report.settling()));
         }
     }
 
@@ -234,6 +237,15 @@ final class EvaluationPrinter {
     /** A row of false alarms: {@code name}, how many, and their rate among the rows {@code of} counted. */
     private static void falseAlarmRow(PrintWriter o, String name, long falseAlarms, DetectionTally of) {
         o.printf(OPENER_ROW, name, falseAlarms, number(of.per10k(falseAlarms), "%.2f"));
+    }
+
+    /**
+     * {@code settling false_alarms=N rows=N per_10k=F}: the alerts opened in the probationary rows outside windows,
+     * which the detection line leaves out (NaN as {@code -}).
+     */
+    static String settlingLine(DetectionTally t) {
+        return String.format(Locale.ROOT, "settling false_alarms=%d rows=%d per_10k=%s", t.falseAlarms(), t.events(),
+                number(t.falseAlarmsPer10k(), "%.2f"));
     }
 
     /** {@code detection anomalies=N caught=N share=S median_delay=D false_alarms_per_10k=F} (NaN as {@code -}). */

@@ -23,6 +23,9 @@ import java.util.TreeMap;
  *       below) on a non-probationary row (NAB's probation, {@code min(floor(0.15 N), 750)} rows, which also
  *       covers the detector's warm-up) outside every window. One long excursion counts once.
  *       The rate is per 10,000 of those rows.</li>
+ *   <li>A <b>settling alarm</b> is such an edge on a probationary row outside every window: while a key settles (its
+ *       warm-up, its first model, a signal that starts judging at its 300th reading) no score counts for NAB, but a
+ *       user sees the alert. Counted apart ({@link #settling}), per 10,000 probationary rows outside windows.</li>
  * </ul>
  * Per kind, false alarms and rows are those of the files holding an anomaly of that kind; per category
  * (the folder of a file), those of the category's files; the total, those of every file. The false alarms are
@@ -36,10 +39,13 @@ import java.util.TreeMap;
  * @param outcomes            every anomaly's outcome, file by file in the corpus's order, each file's in its
  *                            catalog's order
  * @param falseAlarmRows      every false alarm, file by file in the corpus's order, each file's in row order
+ * @param settling            the whole corpus's settling alarms and the probationary rows outside windows, as a
+ *                            tally's false alarms and events (no anomalies)
  */
 public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<String, DetectionTally> byCategory,
                               DetectionTally total, Map<AnomalyKind, Map<AlertReason, Long>> caughtByOpener,
-                              List<AnomalyOutcome> outcomes, List<FalseAlarm> falseAlarmRows) {
+                              List<AnomalyOutcome> outcomes, List<FalseAlarm> falseAlarmRows,
+                              DetectionTally settling) {
 
     /** Copies the maps. */
     public DetectionReport {
@@ -96,6 +102,7 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         Map<AnomalyKind, Map<AlertReason, Long>> caughtBy = new EnumMap<>(AnomalyKind.class);
         List<AnomalyOutcome> outcomes = new ArrayList<>();
         List<FalseAlarm> falseAlarmRows = new ArrayList<>();
+        DetectionTally settling = DetectionTally.EMPTY;
         for (ScoredSeries s : corpus) {
             String path = s.relativePath();
             if (!anomalies.contains(path)) {
@@ -103,6 +110,8 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
             }
             List<RowRange> windows = WindowRows.of(s, labels);
             FalseAlarms quiet = falseAlarms(s, windows, threshold, falseAlarmRows);
+            FalseAlarms early = settlingAlarms(s, windows, threshold);
+            settling = settling.plus(new DetectionTally(0, 0, List.of(), early.count, early.rows));
             DetectionTally fileTally = new DetectionTally(0, 0, List.of(), quiet.count, quiet.rows);
             Set<AnomalyKind> kinds = EnumSet.noneOf(AnomalyKind.class);
             Map<AnomalyKind, DetectionTally> caughtByKind = new EnumMap<>(AnomalyKind.class);
@@ -126,7 +135,7 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
             byCategory.merge(category(path), fileTally, DetectionTally::plus);
             total = total.plus(fileTally);
         }
-        return new DetectionReport(byKind, byCategory, total, caughtBy, outcomes, falseAlarmRows);
+        return new DetectionReport(byKind, byCategory, total, caughtBy, outcomes, falseAlarmRows, settling);
     }
 
     /**
@@ -156,7 +165,8 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         both.addAll(other.outcomes);
         List<FalseAlarm> bothFalse = new ArrayList<>(falseAlarmRows);
         bothFalse.addAll(other.falseAlarmRows);
-        return new DetectionReport(kinds, categories, total.plus(other.total), caught, both, bothFalse);
+        return new DetectionReport(kinds, categories, total.plus(other.total), caught, both, bothFalse,
+                settling.plus(other.settling));
     }
 
     private record FalseAlarms(long count, long rows) {
@@ -165,18 +175,34 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
     /** Counts the file's false alarms and adds each, with what opened the alert on its row, to {@code found}. */
     private static FalseAlarms falseAlarms(ScoredSeries s, List<RowRange> windows, double threshold,
                                            List<FalseAlarm> found) {
+        return edges(s, windows, threshold, CorpusRows.probationLength(s.scores().length), s.scores().length, found);
+    }
+
+    /** Counts the file's settling alarms: rising edges on its probationary rows outside every window. */
+    private static FalseAlarms settlingAlarms(ScoredSeries s, List<RowRange> windows, double threshold) {
+        return edges(s, windows, threshold, 0, CorpusRows.probationLength(s.scores().length), null);
+    }
+
+    /**
+     * The rising edges through the threshold on rows {@code from} to {@code to} (exclusive) outside every window, and
+     * those rows; each edge added to {@code found} unless it is null.
+     */
+    private static FalseAlarms edges(ScoredSeries s, List<RowRange> windows, double threshold, int from, int to,
+                                     List<FalseAlarm> found) {
         double[] scores = s.scores();
         boolean[] inside = WindowRows.insideMask(scores.length, windows);
         long count = 0;
         long rows = 0;
-        for (int i = CorpusRows.probationLength(scores.length); i < scores.length; i++) {
+        for (int i = from; i < to; i++) {
             if (inside[i]) {
                 continue;
             }
             rows++;
             if (scores[i] >= threshold && (i == 0 || scores[i - 1] < threshold)) {
                 count++;
-                found.add(new FalseAlarm(s.relativePath(), i, s.timestamps()[i], scores[i], openerAt(s, i)));
+                if (found != null) {
+                    found.add(new FalseAlarm(s.relativePath(), i, s.timestamps()[i], scores[i], openerAt(s, i)));
+                }
             }
         }
         return new FalseAlarms(count, rows);

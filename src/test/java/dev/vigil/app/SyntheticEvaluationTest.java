@@ -119,7 +119,8 @@ class SyntheticEvaluationTest {
         String openers = defaults.substring(defaults.indexOf("\nfalse_alarm_opened_by "),
                 defaults.indexOf("\ndetection anomalies="));
         assertEquals(openers, windowsOnly.substring(windowsOnly.indexOf("\nfalse_alarm_opened_by "),
-                windowsOnly.indexOf("\nnab ")), "the same openers");
+                windowsOnly.indexOf("\nnab ")), "the same openers, and the same settling alarms after them");
+        assertTrue(openers.contains("\nsettling false_alarms="), openers);
     }
 
     @Test

@@ -131,6 +131,22 @@ class DetectionReportTest {
         assertEquals(10_000.0 * 2 / QUIET_ROWS, r.total().falseAlarmsPer10k(), 1e-12);
         assertEquals(1, r.total().caught());
         assertEquals(List.of(1095 - ONSET), r.total().delays());
+        assertEquals(new DetectionTally(0, 0, List.of(), 1, PROBATION), r.settling(),
+                "the edge at 100 is a settling alarm, counted apart over the probationary rows");
+    }
+
+    @Test
+    void shouldCountSettlingAlarmsOnProbationaryRowsOutsideWindowsAndPoolThem() {
+        // rows 0-1: an edge on the first row; 150-160: one excursion; 299: the probation's last row; 300: the first
+        // row counted as usual
+        DetectionReport r = count(scores(0, 1, 150, 155, 160, 299, 300));
+        assertEquals(5, r.settling().falseAlarms(), "0 (with 1, one run), 150, 155, 160 and 299: " + r.settling());
+        assertEquals(PROBATION, r.settling().events());
+        assertEquals(0, r.total().falseAlarms(), "300 follows 299's excursion: no new edge");
+        DetectionReport quiet = count(scores(ONSET));
+        assertEquals(new DetectionTally(0, 0, List.of(), 0, PROBATION), quiet.settling());
+        assertEquals(new DetectionTally(0, 0, List.of(), 5, 2L * PROBATION), r.plus(quiet).settling());
+        assertEquals(10_000.0 * 5 / PROBATION, r.settling().falseAlarmsPer10k(), 1e-12);
     }
 
     @Test
