@@ -57,7 +57,8 @@ final class NoveltyStateCodec {
         int filled = Byte.toUnsignedInt(in.get());
         int next = Byte.toUnsignedInt(in.get());
         int readings = in.getInt();
-        if (capacity < 1 || categories > capacity || filled > window || next >= window || readings < 0) {
+        if (window > ScoringConfig.MAX_NOVELTY_WINDOW || capacity < 1 || capacity > ScoringConfig.MAX_NOVELTY_CATEGORIES
+                || categories > capacity || filled > window || next >= window || readings < 0) {
             throw new BadBytesException("score state's window novelty is impossible: window " + window + ", capacity "
                     + capacity + ", categories " + categories + ", filled " + filled + ", next " + next + ", readings "
                     + readings);

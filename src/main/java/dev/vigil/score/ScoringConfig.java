@@ -201,6 +201,11 @@ public record ScoringConfig(
     /** Most counters a key's pattern table may hold per channel: (patternBins + 2)^patternLength. */
     public static final int MAX_PATTERN_CELLS = 4096;
 
+    /** Longest window the window novelty judges ({@link #noveltyWindow()}). */
+    public static final int MAX_NOVELTY_WINDOW = 32;
+    /** Most categories of windows a key may keep ({@link #noveltyCategories()}). */
+    public static final int MAX_NOVELTY_CATEGORIES = 1024;
+
     /** A day in ms: {@link #youngRangeMs()}'s default. */
     public static final long DAY_MS = 86_400_000L;
     /** Longest young range: a year. */
@@ -244,9 +249,9 @@ public record ScoringConfig(
         requireRange("rhythmHalfLife", rhythmHalfLife, 0, 100_000);
         requireRange("countDispersionHalfLife", countDispersionHalfLife, 0, 100_000);
         requireRange("recordMiss", recordMiss, 0, 100);
-        requireRange("noveltyWindow", noveltyWindow, 0, 32);
+        requireRange("noveltyWindow", noveltyWindow, 0, MAX_NOVELTY_WINDOW);
         requireRange("noveltyMatch", noveltyMatch, 0.5, 0.999);
-        requireRange("noveltyCategories", noveltyCategories, 1, 1024);
+        requireRange("noveltyCategories", noveltyCategories, 1, MAX_NOVELTY_CATEGORIES);
         CalendarClock.of("scoring.timeZone", timeZone);
         if (patternBins > 0 && PatternTable.cells(patternBins, patternLength) > MAX_PATTERN_CELLS) {
             throw new BadConfigException("patternBins " + patternBins + " with patternLength " + patternLength + " needs "

@@ -152,5 +152,10 @@ class WindowNoveltyTest {
         ByteBuffer.wrap(bytes).putShort(categoriesAt, (short) (n.capacity() + 1));
         assertTrue(assertThrows(BadBytesException.class, () -> ScoreStateCodec.read(ByteBuffer.wrap(bytes)))
                 .getMessage().contains("window novelty is impossible"));
+        // so is a capacity beyond the setting's range, before anything of that size is made
+        ByteBuffer.wrap(bytes).putShort(categoriesAt - 2, (short) (ScoringConfig.MAX_NOVELTY_CATEGORIES + 1))
+                .putShort(categoriesAt, (short) 0);
+        assertTrue(assertThrows(BadBytesException.class, () -> ScoreStateCodec.read(ByteBuffer.wrap(bytes)))
+                .getMessage().contains("capacity " + (ScoringConfig.MAX_NOVELTY_CATEGORIES + 1)));
     }
 }
