@@ -109,8 +109,10 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
                 throw new VigilException("no entry for '" + path + "' in the anomalies file");
             }
             List<RowRange> windows = WindowRows.of(s, labels);
-            FalseAlarms quiet = falseAlarms(s, windows, threshold, falseAlarmRows);
-            FalseAlarms early = settlingAlarms(s, windows, threshold);
+            boolean[] inside = WindowRows.insideMask(s.scores().length, windows);
+            int probation = CorpusRows.probationLength(s.scores().length);
+            FalseAlarms quiet = edges(s, inside, threshold, probation, s.scores().length, falseAlarmRows);
+            FalseAlarms early = edges(s, inside, threshold, 0, probation, null);
             settling = settling.plus(new DetectionTally(0, 0, List.of(), early.count, early.rows));
             DetectionTally fileTally = new DetectionTally(0, 0, List.of(), quiet.count, quiet.rows);
             Set<AnomalyKind> kinds = EnumSet.noneOf(AnomalyKind.class);
@@ -172,25 +174,15 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
     private record FalseAlarms(long count, long rows) {
     }
 
-    /** Counts the file's false alarms and adds each, with what opened the alert on its row, to {@code found}. */
-    private static FalseAlarms falseAlarms(ScoredSeries s, List<RowRange> windows, double threshold,
-                                           List<FalseAlarm> found) {
-        return edges(s, windows, threshold, CorpusRows.probationLength(s.scores().length), s.scores().length, found);
-    }
-
-    /** Counts the file's settling alarms: rising edges on its probationary rows outside every window. */
-    private static FalseAlarms settlingAlarms(ScoredSeries s, List<RowRange> windows, double threshold) {
-        return edges(s, windows, threshold, 0, CorpusRows.probationLength(s.scores().length), null);
-    }
-
     /**
-     * The rising edges through the threshold on rows {@code from} to {@code to} (exclusive) outside every window, and
-     * those rows; each edge added to {@code found} unless it is null.
+     * The rising edges through the threshold on rows {@code from} to {@code to} (exclusive) outside every window
+     * ({@code inside} false), and those rows; each edge added, with what opened the alert on its row, to {@code found}
+     * unless it is null. The non-probationary rows give the file's false alarms, the probationary ones its settling
+     * alarms.
      */
-    private static FalseAlarms edges(ScoredSeries s, List<RowRange> windows, double threshold, int from, int to,
+    private static FalseAlarms edges(ScoredSeries s, boolean[] inside, double threshold, int from, int to,
                                      List<FalseAlarm> found) {
         double[] scores = s.scores();
-        boolean[] inside = WindowRows.insideMask(scores.length, windows);
         long count = 0;
         long rows = 0;
         for (int i = from; i < to; i++) {

@@ -167,6 +167,21 @@ class DetectorStateCodecTest {
         assertThrows(BadBytesException.class, () -> DetectorStateBytes.historyHead(bytes));
     }
 
+    /** How a fixture's bytes are made when it is written anew. */
+    interface FixtureBytes {
+        byte[] make() throws IOException;
+    }
+
+    /**
+     * Writes the fixture {@code name} into the test sources anew, only when asked ({@code -Dvigil.updateFixtures=true},
+     * as a format changes on purpose); {@link #fixture} reads it from the test classes of the next build.
+     */
+    static void writeWhenAsked(String name, FixtureBytes bytes) throws IOException {
+        if (Boolean.getBoolean("vigil.updateFixtures")) {
+            java.nio.file.Files.write(java.nio.file.Path.of("src/test/resources" + name), bytes.make());
+        }
+    }
+
     /** A released fixture's bytes, from the test resources. */
     static byte[] fixture(String name) throws IOException {
         try (InputStream in = DetectorStateCodecTest.class.getResourceAsStream(name)) {

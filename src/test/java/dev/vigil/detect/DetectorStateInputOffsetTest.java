@@ -12,6 +12,7 @@ import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE_V15;
 import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE_V16;
 import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE_V17;
 import static dev.vigil.detect.DetectorStateCodecTest.fixture;
+import static dev.vigil.detect.DetectorStateCodecTest.writeWhenAsked;
 import static dev.vigil.detect.DetectorStateUpgradeTest.HISTORY_HEAD;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -69,10 +70,7 @@ class DetectorStateInputOffsetTest {
     void shouldDecodeTheReleasedV19FixtureAsTheV17OneWithItsNoveltyByte() throws IOException {
         byte[] head = fixture(HISTORY_HEAD);
         DetectorState v17 = DetectorStateCodec.decode(fixture(FIXTURE_V17));
-        if (Boolean.getBoolean("vigil.updateFixtures")) {
-            java.nio.file.Files.write(java.nio.file.Path.of("src/test/resources" + FIXTURE),
-                    DetectorStateCodec.encode(v17, head, FIXTURE_OFFSET));
-        }
+        writeWhenAsked(FIXTURE, () -> DetectorStateCodec.encode(v17, head, FIXTURE_OFFSET));
         byte[] bytes = fixture(FIXTURE);
         assertEquals(19, bytes[0]);
         assertEquals(FIXTURE_OFFSET, DetectorStateBytes.inputOffset(bytes));

@@ -27,6 +27,7 @@ import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE_V8;
 import static dev.vigil.detect.DetectorStateCodecTest.FIXTURE_V9;
 import static dev.vigil.detect.DetectorStateCodecTest.fixture;
 import static dev.vigil.detect.DetectorStateCodecTest.sampleState;
+import static dev.vigil.detect.DetectorStateCodecTest.writeWhenAsked;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -314,12 +315,13 @@ class DetectorStateUpgradeTest {
     @Test
     void shouldDecodeTheReleasedV15Fixture() throws IOException {
         byte[] head = fixture(HISTORY_HEAD);
-        if (Boolean.getBoolean("vigil.updateFixtures")) {
+        writeWhenAsked(FIXTURE_V15, () -> {
             DetectorState v14 = DetectorStateCodec.decode(fixture(FIXTURE_V14));
             v14.modelCentre()[0] = 9.75;
-            java.nio.file.Files.write(java.nio.file.Path.of("src/test/resources" + FIXTURE_V15),
-                    DetectorStateCodec.encode(v14, head));
-        }
+            // as format 15 wrote it: today's bytes without the novelty byte of a state without window novelty
+            return LegacyDetectorState.sealed(LegacyDetectorState.withoutNovelty(DetectorStateCodec.encode(v14, head)),
+                    15);
+        });
         byte[] bytes = fixture(FIXTURE_V15);
         assertEquals(15, bytes[0]);
         DetectorState state = DetectorStateCodec.decode(bytes);
@@ -349,10 +351,7 @@ class DetectorStateUpgradeTest {
     void shouldDecodeTheReleasedV18FixtureAsTheV15OneWithItsNoveltyByte() throws IOException {
         byte[] head = fixture(HISTORY_HEAD);
         DetectorState v15 = DetectorStateCodec.decode(fixture(FIXTURE_V15));
-        if (Boolean.getBoolean("vigil.updateFixtures")) {
-            java.nio.file.Files.write(java.nio.file.Path.of("src/test/resources" + FIXTURE_V18),
-                    DetectorStateCodec.encode(v15, head));
-        }
+        writeWhenAsked(FIXTURE_V18, () -> DetectorStateCodec.encode(v15, head));
         byte[] bytes = fixture(FIXTURE_V18);
         assertEquals(18, bytes[0]);
         DetectorState state = DetectorStateCodec.decode(bytes);

@@ -25,9 +25,7 @@ public final class LegacyDetectorState {
         if (current[at] != 0) {
             throw new IllegalArgumentException("a state with window novelty has no format-15 form");
         }
-        byte[] out = new byte[current.length - 1];
-        System.arraycopy(current, 0, out, 0, at);
-        System.arraycopy(current, at + 1, out, at, current.length - at - 1);
+        byte[] out = cut(current, at, 1);
         out[0] = 15;
         return out;
     }
@@ -38,27 +36,22 @@ public final class LegacyDetectorState {
      */
     public static byte[] withoutInputOffset(byte[] current) {
         int head = ByteBuffer.wrap(current).getInt(current.length - 4 - 4);
-        int at = current.length - 4 - 4 - head - Long.BYTES;
-        byte[] out = new byte[current.length - Long.BYTES];
-        System.arraycopy(current, 0, out, 0, at);
-        System.arraycopy(current, at + Long.BYTES, out, at, current.length - at - Long.BYTES);
+        byte[] out = cut(current, current.length - 4 - 4 - head - Long.BYTES, Long.BYTES);
         out[0] = 15;
         return out;
     }
 
     /**
      * {@code latest} (format 15, 16 or 18) without the model centre (and the input offset of format 16, the novelty
-     * byte of format 18), as format 14 wrote it: the version byte 14, everything else and the (now stale) CRC as they were.
+     * byte of format 18), as format 14 wrote it: the version byte 14, everything else and the (now stale) CRC as they
+     * were.
      */
     public static byte[] withoutModelCentre(byte[] latest) {
         byte[] current = latest[0] == 16 ? withoutInputOffset(latest)
                 : latest[0] == DetectorStateCodec.VERSION_WITHOUT_OFFSET ? withoutNovelty(latest) : latest;
         int head = ByteBuffer.wrap(current).getInt(current.length - 4 - 4);
         int centre = 8 * Byte.toUnsignedInt(current[4]);
-        int at = current.length - 4 - 4 - head - centre;
-        byte[] out = new byte[current.length - centre];
-        System.arraycopy(current, 0, out, 0, at);
-        System.arraycopy(current, at + centre, out, at, current.length - at - centre);
+        byte[] out = cut(current, current.length - 4 - 4 - head - centre, centre);
         out[0] = 14;
         return out;
     }
@@ -74,10 +67,14 @@ public final class LegacyDetectorState {
             throw new IllegalArgumentException("a state with a rhythm state has no format-13 form");
         }
         byte[] current = latest[0] >= 15 ? withoutModelCentre(latest) : latest;
-        int flagAt = scoreEnd(current) - 1;
-        byte[] out = new byte[current.length - 1];
-        System.arraycopy(current, 0, out, 0, flagAt);
-        System.arraycopy(current, flagAt + 1, out, flagAt, current.length - flagAt - 1);
+        return cut(current, scoreEnd(current) - 1, 1);
+    }
+
+    /** {@code bytes} without the {@code n} bytes from {@code at}. */
+    private static byte[] cut(byte[] bytes, int at, int n) {
+        byte[] out = new byte[bytes.length - n];
+        System.arraycopy(bytes, 0, out, 0, at);
+        System.arraycopy(bytes, at + n, out, at, bytes.length - at - n);
         return out;
     }
 
