@@ -152,11 +152,12 @@ import dev.vigil.BadConfigException;
  * @param noveltyWindow          readings in the window the window novelty signal judges ({@link WindowNovelty}): a
  *                               window whose shape no category of the key's earlier windows matches is novel, and the
  *                               share of novel windows among the last {@code patternWindow} is calibrated like the
- *                               pattern signal, which the stronger of the two is reported as; 0 turns it off; the key
- *                               holds 2 × noveltyWindow × channels bytes a category (6 is ARTime's choice, 1.7 KB
- *                               a key of one channel at 128 categories); range 0..32, default 0 (off: it moved neither
- *                               fold once calibrated on the key's settled habit; docs/detection-quality.md,
- *                               fifty-sixth session)
+ *                               pattern signal, which the stronger of the two is reported as (not on a key with a
+ *                               bursty count, {@link DailySignals#burstyCount}); 0 turns it off; the key holds 2 ×
+ *                               noveltyWindow × channels bytes a category (6 is ARTime's choice, 1.7 KB a key of one
+ *                               channel at 128 categories); range 0..32, default 0 (off: it moved neither fold once
+ *                               calibrated on the key's settled habit; docs/detection-quality.md, fifty-sixth and
+ *                               fifty-seventh sessions)
  * @param noveltyMatch           share of a window a category must hold to match it (fuzzy ART's vigilance ρ): higher
  *                               tells finer shapes apart and learns more categories; range [0.5, 0.999], default 0.98
  * @param noveltyCategories      most categories of windows a key keeps; a new one takes the place of the one matched

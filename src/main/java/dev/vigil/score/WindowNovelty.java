@@ -19,7 +19,8 @@ package dev.vigil.score;
  * patternWindow} readings): the share of novel windows is judged against the key's own long-run share, which the
  * calibration learns afresh from the key's {@value #SETTLE}th reading on (while a key learns its first windows most
  * are new, which says nothing of its settled habit); the score counts from then on. A noisy key, whose windows are
- * often new, is judged against its own rate. Not on by default: docs/detection-quality.md (fifty-sixth session) gives
+ * often new, is judged against its own rate; a bursty count's new shapes are not judged at all, as the rhythm signal
+ * does not judge its days. Not on by default: docs/detection-quality.md (fifty-sixth session) gives
  * what it moved. Stateless.
  */
 public final class WindowNovelty {
@@ -37,7 +38,7 @@ public final class WindowNovelty {
 
     /**
      * The window novelty signal's calibrated score for this reading, 0 when it is off ({@link
-     * ScoringConfig#noveltyWindow()} 0) or the key has not settled. Call before {@link OnlineNormaliser#update}: the
+     * ScoringConfig#noveltyWindow()} 0), the key has not settled or one of its channels is a bursty count. Call before {@link OnlineNormaliser#update}: the
      * window is scaled into the range seen before the reading. Modifies {@code state}.
      */
     static double score(ScoreState state, double[] values, ScoringConfig config) {
@@ -52,7 +53,20 @@ public final class WindowNovelty {
             n.level.restore(n.level.recentCount(), n.level.recentNext(), 0, 0, 0);
         }
         double score = AnomalyLikelihood.calibrate(n.level, raw, 0.0, config);
-        return settled(n) ? score : 0.0;
+        return settled(n) && !burstyCount(state, values.length) ? score : 0.0;
+    }
+
+    /**
+     * Whether some channel is a bursty count ({@link DailySignals#burstyCount}): its bursts take shapes of their own as
+     * a matter of course, so a new one says nothing (the key still learns its windows, in case it settles).
+     */
+    private static boolean burstyCount(ScoreState state, int channels) {
+        for (int c = 0; c < channels; c++) {
+            if (DailySignals.burstyCount(state, c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

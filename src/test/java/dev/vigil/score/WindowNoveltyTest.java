@@ -102,6 +102,26 @@ class WindowNoveltyTest {
     }
 
     @Test
+    void shouldNotJudgeTheShapesOfABurstyCountButKeepLearningThem() {
+        Random rnd = new Random(11);
+        double[] x = new double[3000];
+        for (int t = 0; t < x.length; t++) {
+            // whole counts on the cycle, a burst of five times the rate now and then; from 2500 the mirrored cycle
+            double rate = 2 + 3 * cycle(t < 2500 ? t : 48 - t % 48, rnd);
+            x[t] = Math.round(rate * (t % 211 == 0 ? 5 : 1));
+        }
+        Scorer scorer = new Scorer(NOVELTY);
+        ScoreState state = scorer.newState(1);
+        for (int t = 0; t < x.length; t++) {
+            ScoreOutcome o = scorer.score(state, new double[] {x[t]}, t == 0 ? null : new double[] {x[t - 1]},
+                    Scorer.ESTABLISHED);
+            assertEquals(0.0, o.patternScore(), "a bursty count's new shape at " + t);
+        }
+        assertTrue(DailySignals.burstyCount(state, 0), "a count past twice its centre");
+        assertTrue(state.novelty().categories() > 1, "its windows still learnt: " + state.novelty().categories());
+    }
+
+    @Test
     void shouldJudgeANoisyKeyAgainstItsOwnShareOfNewWindowsOnceSettled() {
         // noise of a tenth of the swing: most windows are new, before the key settles and after
         double[] x = dev.vigil.testutil.SyntheticSeries.seasonal(1500, 50, 10, 60, 1.0, 4);
