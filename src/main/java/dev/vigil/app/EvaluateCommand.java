@@ -47,6 +47,7 @@ final class EvaluateCommand implements Callable<Integer> {
     static final String WINDOWS_FILE = "window-outcomes.csv";
     /** Written beside the results when labelled: each false alarm at the alert threshold ({@link FalseAlarm}). */
     static final String FALSE_ALARMS_FILE = "false-alarms.csv";
+    static final String SETTLING_FILE = "settling-alarms.csv";
     /** Written to --out when labelled: the scores with each file left out, over the seeds ({@link LeaveOneOut}). */
     static final String LEAVE_ONE_OUT_FILE = "leave-one-out.csv";
     /** Written to --out with --peer: each file's share of the score, Vigil's and the peer's ({@link PeerFile}). */
@@ -255,10 +256,11 @@ final class EvaluateCommand implements Callable<Integer> {
         List<WindowOutcome> windows = WindowOutcome.of(scored, nabLabels, nabThreshold);
         WindowOutcome.write(outDir.resolve(WINDOWS_FILE), windows);
         FalseAlarm.write(outDir.resolve(FALSE_ALARMS_FILE), detection.falseAlarmRows());
+        FalseAlarm.write(outDir.resolve(SETTLING_FILE), detection.settlingRows());
         o.println(prefix + EvaluationPrinter.windowsLine(windows,
                 String.format(Locale.ROOT, "threshold=%.6f", nabThreshold)));
         o.println(prefix + "each window's outcome: " + outDir.resolve(WINDOWS_FILE) + "; each false alarm: "
-                + outDir.resolve(FALSE_ALARMS_FILE));
+                + outDir.resolve(FALSE_ALARMS_FILE) + "; each settling alarm: " + outDir.resolve(SETTLING_FILE));
         List<FileScore> shares = peer == null ? null
                 : FileScore.at(scored, nabLabels, NabProfile.STANDARD, nabThreshold);
         return new Run(scores, detection, catalog != null, windows, nab.leftOut(), shares);

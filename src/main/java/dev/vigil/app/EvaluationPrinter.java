@@ -144,16 +144,19 @@ final class EvaluationPrinter {
     /**
      * What was caught and the false alarms ({@link #detectionTable} and the {@code detection} line) when the anomalies
      * are known by kind and row ({@code catalogued}), the false alarms alone ({@link #falseAlarmTable}) otherwise; in
-     * both, the settling alarms ({@link #settlingLine}) after the table.
+     * both, the settling alarms ({@link #settlingLine}) and what opened them ({@link #settlingOpenersLine}) after the
+     * table.
      */
     static void detection(PrintWriter o, DetectionReport report, boolean catalogued, double threshold, int seeds) {
         if (catalogued) {
             detectionTable(o, report, threshold, seeds);
-            o.println(settlingLine(report.settling()));
-            o.println(detectionLine(report.total()));
         } else {
             falseAlarmTable(o, report, threshold, seeds);
-            o.println(settlingLine(report.settling()));
+        }
+        o.println(settlingLine(report.settling()));
+        o.println(settlingOpenersLine(report));
+        if (catalogued) {
+            o.println(detectionLine(report.total()));
         }
     }
 
@@ -246,6 +249,21 @@ final class EvaluationPrinter {
     static String settlingLine(DetectionTally t) {
         return String.format(Locale.ROOT, "settling false_alarms=%d rows=%d per_10k=%s", t.falseAlarms(), t.events(),
                 number(t.falseAlarmsPer10k(), "%.2f"));
+    }
+
+    /**
+     * {@code settling_opened_by REASON=N ...}: the settling alarms by what opened them, in the reasons' order, those
+     * whose opener is not known as {@code not_known} ({@code none} when there are none).
+     */
+    static String settlingOpenersLine(DetectionReport report) {
+        StringBuilder line = new StringBuilder("settling_opened_by");
+        report.settlingByOpener().forEach((r, n) -> line.append(' ').append(r.label()).append('=').append(n));
+        long unknown = report.settlingRows().size() - report.settlingByOpener().values().stream()
+                .mapToLong(Long::longValue).sum();
+        if (unknown > 0) {
+            line.append(" not_known=").append(unknown);
+        }
+        return report.settlingRows().isEmpty() ? line.append(" none").toString() : line.toString();
     }
 
     /** {@code detection anomalies=N caught=N share=S median_delay=D false_alarms_per_10k=F} (NaN as {@code -}). */

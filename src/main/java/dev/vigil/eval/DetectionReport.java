@@ -25,7 +25,8 @@ import java.util.TreeMap;
  *       The rate is per 10,000 of those rows.</li>
  *   <li>A <b>settling alarm</b> is such an edge on a probationary row outside every window: while a key settles (its
  *       warm-up, its first model, a signal that starts judging at its 300th reading) no score counts for NAB, but a
- *       user sees the alert. Counted apart ({@link #settling}), per 10,000 probationary rows outside windows.</li>
+ *       user sees the alert. Counted apart ({@link #settling}), per 10,000 probationary rows outside windows, and
+ *       listed apart ({@link #settlingRows}).</li>
  * </ul>
  * Per kind, false alarms and rows are those of the files holding an anomaly of that kind; per category
  * (the folder of a file), those of the category's files; the total, those of every file. The false alarms are
@@ -41,11 +42,12 @@ import java.util.TreeMap;
  * @param falseAlarmRows      every false alarm, file by file in the corpus's order, each file's in row order
  * @param settling            the whole corpus's settling alarms and the probationary rows outside windows, as a
  *                            tally's false alarms and events (no anomalies)
+ * @param settlingRows        every settling alarm, in {@code falseAlarmRows}' order
  */
 public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<String, DetectionTally> byCategory,
                               DetectionTally total, Map<AnomalyKind, Map<AlertReason, Long>> caughtByOpener,
                               List<AnomalyOutcome> outcomes, List<FalseAlarm> falseAlarmRows,
-                              DetectionTally settling) {
+                              DetectionTally settling, List<FalseAlarm> settlingRows) {
 
     /** Copies the maps. */
     public DetectionReport {
@@ -62,6 +64,7 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         caughtByOpener = Collections.unmodifiableMap(caught);
         outcomes = List.copyOf(outcomes);
         falseAlarmRows = List.copyOf(falseAlarmRows);
+        settlingRows = List.copyOf(settlingRows);
     }
 
     /**
@@ -69,8 +72,18 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
      * those whose opener is not known are in none.
      */
     public Map<AlertReason, Long> falseAlarmsByOpener() {
+        return byOpener(falseAlarmRows);
+    }
+
+    /** The settling alarms by what opened the alert on their row ({@link #settlingRows}), as {@link
+     * #falseAlarmsByOpener} counts the false alarms. */
+    public Map<AlertReason, Long> settlingByOpener() {
+        return byOpener(settlingRows);
+    }
+
+    private static Map<AlertReason, Long> byOpener(List<FalseAlarm> alarms) {
         Map<AlertReason, Long> byOpener = new EnumMap<>(AlertReason.class);
-        for (FalseAlarm f : falseAlarmRows) {
+        for (FalseAlarm f : alarms) {
             if (f.openedBy() != null) {
                 byOpener.merge(f.openedBy(), 1L, Long::sum);
             }
@@ -102,6 +115,7 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         Map<AnomalyKind, Map<AlertReason, Long>> caughtBy = new EnumMap<>(AnomalyKind.class);
         List<AnomalyOutcome> outcomes = new ArrayList<>();
         List<FalseAlarm> falseAlarmRows = new ArrayList<>();
+        List<FalseAlarm> settlingRows = new ArrayList<>();
         DetectionTally settling = DetectionTally.EMPTY;
         for (ScoredSeries s : corpus) {
             String path = s.relativePath();
@@ -112,7 +126,7 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
             boolean[] inside = WindowRows.insideMask(s.scores().length, windows);
             int probation = CorpusRows.probationLength(s.scores().length);
             FalseAlarms quiet = edges(s, inside, threshold, probation, s.scores().length, falseAlarmRows);
-            FalseAlarms early = edges(s, inside, threshold, 0, probation, null);
+            FalseAlarms early = edges(s, inside, threshold, 0, probation, settlingRows);
             settling = settling.plus(new DetectionTally(0, 0, List.of(), early.count, early.rows));
             DetectionTally fileTally = new DetectionTally(0, 0, List.of(), quiet.count, quiet.rows);
             Set<AnomalyKind> kinds = EnumSet.noneOf(AnomalyKind.class);
@@ -137,7 +151,8 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
             byCategory.merge(category(path), fileTally, DetectionTally::plus);
             total = total.plus(fileTally);
         }
-        return new DetectionReport(byKind, byCategory, total, caughtBy, outcomes, falseAlarmRows, settling);
+        return new DetectionReport(byKind, byCategory, total, caughtBy, outcomes, falseAlarmRows, settling,
+                settlingRows);
     }
 
     /**
@@ -167,8 +182,10 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         both.addAll(other.outcomes);
         List<FalseAlarm> bothFalse = new ArrayList<>(falseAlarmRows);
         bothFalse.addAll(other.falseAlarmRows);
+        List<FalseAlarm> bothSettling = new ArrayList<>(settlingRows);
+        bothSettling.addAll(other.settlingRows);
         return new DetectionReport(kinds, categories, total.plus(other.total), caught, both, bothFalse,
-                settling.plus(other.settling));
+                settling.plus(other.settling), bothSettling);
     }
 
     private record FalseAlarms(long count, long rows) {
@@ -176,9 +193,8 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
 
     /**
      * The rising edges through the threshold on rows {@code from} to {@code to} (exclusive) outside every window
-     * ({@code inside} false), and those rows; each edge added, with what opened the alert on its row, to {@code found}
-     * unless it is null. The non-probationary rows give the file's false alarms, the probationary ones its settling
-     * alarms.
+     * ({@code inside} false), and those rows; each edge added, with what opened the alert on its row, to {@code
+     * found}. The non-probationary rows give the file's false alarms, the probationary ones its settling alarms.
      */
     private static FalseAlarms edges(ScoredSeries s, boolean[] inside, double threshold, int from, int to,
                                      List<FalseAlarm> found) {
@@ -192,9 +208,7 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
             rows++;
             if (scores[i] >= threshold && (i == 0 || scores[i - 1] < threshold)) {
                 count++;
-                if (found != null) {
-                    found.add(new FalseAlarm(s.relativePath(), i, s.timestamps()[i], scores[i], openerAt(s, i)));
-                }
+                found.add(new FalseAlarm(s.relativePath(), i, s.timestamps()[i], scores[i], openerAt(s, i)));
             }
         }
         return new FalseAlarms(count, rows);

@@ -9,7 +9,8 @@ import java.util.Locale;
 
 /**
  * One false alarm as {@link DetectionReport} counts it: a rising edge through the threshold on a non-probationary row
- * outside every labelled window. For a person asking where a detector's false alarms are and what raised them.
+ * outside every labelled window (or, in {@link DetectionReport#settlingRows()}, a settling alarm: such an edge on a
+ * probationary row). For a person asking where a detector's false alarms are and what raised them.
  *
  * @param file      the data file, relative to the corpus ({@code category/name.csv})
  * @param row       the row, 0-based among the file's data rows

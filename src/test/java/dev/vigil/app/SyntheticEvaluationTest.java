@@ -121,6 +121,16 @@ class SyntheticEvaluationTest {
         assertEquals(openers, windowsOnly.substring(windowsOnly.indexOf("\nfalse_alarm_opened_by "),
                 windowsOnly.indexOf("\nnab ")), "the same openers, and the same settling alarms after them");
         assertTrue(openers.contains("\nsettling false_alarms="), openers);
+        // every settling alarm listed in settling-alarms.csv, and counted by its opener
+        Matcher settling = found(Pattern.compile("(?m)^settling false_alarms=(\\d+) "), defaults);
+        List<String> listed = java.nio.file.Files.readAllLines(tmp.resolve("defaults").resolve("settling-alarms.csv"));
+        assertEquals("file,row,timestamp,score,opened_by", listed.get(0));
+        assertEquals(Integer.parseInt(settling.group(1)), listed.size() - 1, "one line a settling alarm");
+        assertTrue(listed.size() > 1, "corpus 1's keys alert while they settle");
+        Matcher byOpener = found(Pattern.compile("(?m)^settling_opened_by(.*)$"), defaults);
+        long told = Pattern.compile("=(\\d+)").matcher(byOpener.group(1)).results()
+                .mapToLong(m -> Long.parseLong(m.group(1))).sum();
+        assertEquals(listed.size() - 1, told, "each told by its opener: " + byOpener.group());
     }
 
     @Test

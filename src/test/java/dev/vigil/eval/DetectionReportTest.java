@@ -147,6 +147,9 @@ class DetectionReportTest {
         assertEquals(new DetectionTally(0, 0, List.of(), 0, PROBATION), quiet.settling());
         assertEquals(new DetectionTally(0, 0, List.of(), 5, 2L * PROBATION), r.plus(quiet).settling());
         assertEquals(10_000.0 * 5 / PROBATION, r.settling().falseAlarmsPer10k(), 1e-12);
+        assertEquals(List.of(0, 150, 155, 160, 299), r.settlingRows().stream().map(FalseAlarm::row).toList(),
+                "each listed apart from the false alarms");
+        assertEquals(5, r.plus(quiet).settlingRows().size());
     }
 
     @Test
@@ -210,10 +213,11 @@ class DetectionReportTest {
     @Test
     void shouldListEachFalseAlarmWithItsRowScoreAndOpener() {
         // rising edges outside the window after probation: 500 (a range record), 800-801 (one excursion); 200 lies in
-        // probation, the onset in the window
+        // probation (a settling alarm, a range record too), the onset in the window
         double[] s = scores(200, 500, 800, 801, ONSET);
         s[800] = 0.6;
         AlertReason[] openedBy = new AlertReason[ROWS];
+        openedBy[200] = AlertReason.RANGE;
         openedBy[500] = AlertReason.RANGE;
         String[] stamps = SyntheticNab.timestamps(ROWS);
         DetectionReport r = DetectionReport.count(List.of(new ScoredSeries("c/a.csv", stamps, s, openedBy)),
@@ -223,6 +227,8 @@ class DetectionReportTest {
         assertEquals(r.total().falseAlarms(), r.falseAlarmRows().size());
         assertEquals("c/a.csv,500,2020-01-21 20:00:00,0.9000,range", r.falseAlarmRows().get(0).csvLine());
         assertEquals(4, r.plus(r).falseAlarmRows().size(), "pooled: one list after the other");
+        assertEquals(List.of(new FalseAlarm("c/a.csv", 200, stamps[200], 0.9, AlertReason.RANGE)), r.settlingRows());
+        assertEquals(Map.of(AlertReason.RANGE, 2L), r.plus(r).settlingByOpener());
     }
 
     @Test
