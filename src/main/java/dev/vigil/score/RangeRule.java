@@ -110,17 +110,20 @@ final class RangeRule {
      * OnlineNormaliser#update} widens the range, put into words only when it opens an alert ({@link #toString()}), so
      * that a young key setting records at most of its readings does not format them.
      */
-    record Record(double reading, double min, double max) {
+    record Record(double reading, double min, double max, long seen) {
         /** The record of channel c (before {@link OnlineNormaliser#update}). */
         static Record of(ScoreState state, double[] values, int c) {
-            return new Record(values[c], state.min()[c], state.max()[c]);
+            return new Record(values[c], state.min()[c], state.max()[c], state.updates());
         }
 
-        /** "a reading of 142.3 outside the range seen so far (35.12 to 101.7)". */
+        /**
+         * "a reading of 142.3 outside the range of the 2016 readings so far (35.12 to 101.7)": how many readings the
+         * range was learnt from tells a young key's record from an established one's.
+         */
         @Override
         public String toString() {
-            return "a reading of " + Scorer.digits(reading) + " outside the range seen so far (" + Scorer.digits(min)
-                    + " to " + Scorer.digits(max) + ")";
+            return "a reading of " + Scorer.digits(reading) + " outside the range of the " + seen + " readings so far ("
+                    + Scorer.digits(min) + " to " + Scorer.digits(max) + ")";
         }
     }
 

@@ -46,9 +46,9 @@ class RangeRuleTest {
         ScoreOutcome far = probeAfterAYoungRange(scorer, fiveMinutes, 11.6);
         assertTrue(far.outsideRange());
         assertEquals(AlertReason.RANGE, far.reason());
-        assertEquals("a reading of 11.6 outside the range seen so far (10 to 11), by more than 25% of it while the"
-                + " key's range is young", far.detail());
-        assertEquals("a reading of 11.15 outside the range seen so far (10 to 11)", old.detail());
+        assertEquals("a reading of 11.6 outside the range of the 200 readings so far (10 to 11), by more than 25% of"
+                + " it while the key's range is young", far.detail());
+        assertEquals("a reading of 11.15 outside the range of the 200 readings so far (10 to 11)", old.detail());
         // the first reading a day after the key's first counts as established
         assertEquals(config.spatialTolerance(), config.rangeTolerance(ScoringConfig.DAY_MS));
         assertEquals(config.youngSpatialTolerance(), config.rangeTolerance(ScoringConfig.DAY_MS - 1));
@@ -119,7 +119,8 @@ class RangeRuleTest {
         ScoreOutcome unforeseen = probePredicted(scorer, new double[] {10.25});
         assertTrue(unforeseen.outsideRange(), "1.6 from its prediction, over 3 scales");
         assertEquals(AlertReason.RANGE, unforeseen.reason());
-        assertEquals("a reading of 11.85 outside the range seen so far (10.25 to 11.25)", unforeseen.detail());
+        assertEquals("a reading of 11.85 outside the range of the 200 readings so far (10.25 to 11.25)",
+                unforeseen.detail());
         assertTrue(probePredicted(scorer, null).outsideRange(), "without a prediction, judged by its range");
         Scorer off = new Scorer(ScoringConfigs.with(config, "recordMiss", 0.0));
         assertTrue(probePredicted(off, new double[] {11.75}).outsideRange(), "0 turns the test off");
@@ -187,7 +188,7 @@ class RangeRuleTest {
         assertEquals(AlertReason.RANGE, at.reason());
         double lo = java.util.Arrays.stream(leap, 0, 1200).min().orElseThrow();
         double hi = java.util.Arrays.stream(leap, 0, 1200).max().orElseThrow();
-        assertEquals("a reading of " + Scorer.digits(leap[1200]) + " outside the range seen so far ("
+        assertEquals("a reading of " + Scorer.digits(leap[1200]) + " outside the range of the 1200 readings so far ("
                 + Scorer.digits(lo) + " to " + Scorer.digits(hi) + "), with a jump from its recent level beyond any"
                 + " before", at.detail());
     }

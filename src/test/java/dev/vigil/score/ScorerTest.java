@@ -137,7 +137,8 @@ class ScorerTest {
     void shouldSayWhichRuleOpenedAnAlertAndWhyItClosed() {
         double[] spike = SyntheticSeries.withSpike(SyntheticSeries.seasonal(800, 10, 2, 50, 0.3, 5), 500, 60);
         List<String> first = transitions(spike).subList(0, 2);
-        assertTrue(first.get(0).matches("OPENED RANGE a reading of [0-9.]+ outside the range seen so far \\([0-9.]+ to"
+        assertTrue(first.get(0).matches("OPENED RANGE a reading of [0-9.]+ outside the range of the 500 readings so far"
+                + " \\([0-9.]+ to"
                 + " [0-9.]+\\)"), first.get(0));
         assertEquals("CLOSED CALM " + config.quietEvents() + " calm events in a row", first.get(1));
         double[] stuck = SyntheticSeries.seasonal(900, 10, 2, 50, 0.3, 11);

@@ -61,13 +61,13 @@ class OutputRecordsTest {
     @Test
     void shouldNameTheChannelAMultichannelDetailIsAbout() {
         AlertRecordWriter writer = new AlertRecordWriter(List.of("temp", "vibration"));
-        assertEquals("vibration: a reading of 92.4 outside the range seen so far (61.2 to 80.05)",
-                writer.named("a reading of 92.4 outside the range seen so far (61.2 to 80.05)", 1));
+        assertEquals("vibration: a reading of 92.4 outside the range of the 8640 readings so far (61.2 to 80.05)",
+                writer.named("a reading of 92.4 outside the range of the 8640 readings so far (61.2 to 80.05)", 1));
         assertEquals("temp: the recent level 4.2 below usual",
                 writer.named("the recent level 4.2 below usual", 0));
         assertEquals("channel 7: beyond the channels", writer.named("beyond the channels", 7));
-        assertEquals("a reading of 3 outside the range seen so far (1 to 2)",
-                writer.named("a reading of 3 outside the range seen so far (1 to 2)", -1));
+        assertEquals("a reading of 3 outside the range of the 9 readings so far (1 to 2)",
+                writer.named("a reading of 3 outside the range of the 9 readings so far (1 to 2)", -1));
         assertEquals(null, writer.named(null, -1));
         // through the record, from a real detector's multichannel range alert
         dev.vigil.detect.Detector detector = new dev.vigil.detect.Detector(dev.vigil.detect.DetectorConfig.defaults()
@@ -84,9 +84,9 @@ class OutputRecordsTest {
         }
         assertEquals(AlertReason.RANGE, opened.alertReason());
         assertEquals(1, opened.alertDetailChannel(), "the channel that left its range");
-        assertTrue(opened.alertDetail().startsWith("a reading of 50 outside the range seen so far ("),
+        assertTrue(opened.alertDetail().startsWith("a reading of 50 outside the range of the 399 readings so far ("),
                 opened.alertDetail());
         assertTrue(json(writer.write("press-2", opened)).get("detail").asText()
-                .startsWith("vibration: a reading of 50 outside the range seen so far ("));
+                .startsWith("vibration: a reading of 50 outside the range of the 399 readings so far ("));
     }
 }
