@@ -47,6 +47,7 @@ final class EvaluateCommand implements Callable<Integer> {
     static final String WINDOWS_FILE = "window-outcomes.csv";
     /** Written beside the results when labelled: each false alarm at the alert threshold ({@link FalseAlarm}). */
     static final String FALSE_ALARMS_FILE = "false-alarms.csv";
+    /** Written beside the results when labelled: each settling alarm, in {@link #FALSE_ALARMS_FILE}'s columns. */
     static final String SETTLING_FILE = "settling-alarms.csv";
     /** Written to --out when labelled: the scores with each file left out, over the seeds ({@link LeaveOneOut}). */
     static final String LEAVE_ONE_OUT_FILE = "leave-one-out.csv";

@@ -75,8 +75,10 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
         return byOpener(falseAlarmRows);
     }
 
-    /** The settling alarms by what opened the alert on their row ({@link #settlingRows}), as {@link
-     * #falseAlarmsByOpener} counts the false alarms. */
+    /**
+     * The settling alarms by what opened the alert on their row ({@link #settlingRows}), as {@link
+     * #falseAlarmsByOpener} counts the false alarms.
+     */
     public Map<AlertReason, Long> settlingByOpener() {
         return byOpener(settlingRows);
     }
