@@ -38,8 +38,9 @@ public final class WindowNovelty {
 
     /**
      * The window novelty signal's calibrated score for this reading, 0 when it is off ({@link
-     * ScoringConfig#noveltyWindow()} 0), the key has not settled or one of its channels is a bursty count. Call before {@link OnlineNormaliser#update}: the
-     * window is scaled into the range seen before the reading. Modifies {@code state}.
+     * ScoringConfig#noveltyWindow()} 0), the key has not settled or one of its channels is a bursty count. Call before
+     * {@link OnlineNormaliser#update}: the window is scaled into the range seen before the reading. Modifies {@code
+     * state}.
      */
     static double score(ScoreState state, double[] values, ScoringConfig config) {
         state.fitNovelty(config.noveltyWindow(), config.noveltyCategories(), config.patternWindow());
