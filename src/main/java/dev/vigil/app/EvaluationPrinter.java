@@ -257,11 +257,9 @@ final class EvaluationPrinter {
      */
     static String settlingOpenersLine(DetectionReport report) {
         StringBuilder line = new StringBuilder("settling_opened_by");
-        Map<AlertReason, Long> byOpener = report.settlingByOpener();
-        byOpener.forEach((r, n) -> line.append(' ').append(r.label()).append('=').append(n));
-        long unknown = report.settlingRows().size() - byOpener.values().stream().mapToLong(Long::longValue).sum();
-        if (unknown > 0) {
-            line.append(" not_known=").append(unknown);
+        report.settlingByOpener().forEach((r, n) -> line.append(' ').append(r.label()).append('=').append(n));
+        if (report.settlingOpenerUnknown() > 0) {
+            line.append(" not_known=").append(report.settlingOpenerUnknown());
         }
         return report.settlingRows().isEmpty() ? line.append(" none").toString() : line.toString();
     }

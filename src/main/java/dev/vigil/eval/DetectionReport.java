@@ -95,7 +95,16 @@ public record DetectionReport(Map<AnomalyKind, DetectionTally> byKind, Map<Strin
 
     /** The total's false alarms whose opener is not known (scores read back from a results file). */
     public long falseAlarmsOpenerUnknown() {
-        return falseAlarmRows.stream().filter(f -> f.openedBy() == null).count();
+        return openerUnknown(falseAlarmRows);
+    }
+
+    /** The settling alarms whose opener is not known, as {@link #falseAlarmsOpenerUnknown} counts the false alarms. */
+    public long settlingOpenerUnknown() {
+        return openerUnknown(settlingRows);
+    }
+
+    private static long openerUnknown(List<FalseAlarm> alarms) {
+        return alarms.stream().filter(f -> f.openedBy() == null).count();
     }
 
     /**

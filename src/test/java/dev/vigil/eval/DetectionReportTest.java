@@ -150,6 +150,7 @@ class DetectionReportTest {
         assertEquals(List.of(0, 150, 155, 160, 299), r.settlingRows().stream().map(FalseAlarm::row).toList(),
                 "each listed apart from the false alarms");
         assertEquals(5, r.plus(quiet).settlingRows().size());
+        assertEquals(5, r.settlingOpenerUnknown(), "scores without openers");
     }
 
     @Test
