@@ -25,6 +25,11 @@ public final class NoveltyState {
     /** Readings the state has learnt from, at most {@link Integer#MAX_VALUE}. */
     int readings;
     SignalLevel level;
+    /**
+     * Scratch for the window being judged ({@link #dims()} values), reused from reading to reading: no part of the
+     * state, so neither stored, copied nor compared.
+     */
+    final double[] input;
 
     NoveltyState(int channels, int window, int capacity, int levelWindow) {
         this.channels = channels;
@@ -32,6 +37,7 @@ public final class NoveltyState {
         ring = new double[channels * window];
         weights = new byte[capacity * dims(channels, window)];
         level = new SignalLevel(levelWindow);
+        input = new double[dims(channels, window)];
     }
 
     /** Weights a category holds: the window's readings of every channel, and their complements. */

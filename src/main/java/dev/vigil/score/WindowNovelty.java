@@ -107,12 +107,12 @@ public final class WindowNovelty {
 
     /**
      * The window of every channel, oldest reading first, scaled into the range seen so far (0 to {@value #FULL}), then
-     * complemented.
+     * complemented: in the state's scratch ({@link NoveltyState#input}).
      */
     private static double[] input(NoveltyState n, ScoreState state) {
         int w = n.window;
         int half = n.channels * w;
-        double[] input = new double[2 * half];
+        double[] input = n.input;
         for (int c = 0; c < n.channels; c++) {
             double lo = state.min()[c];
             double span = state.max()[c] - lo;
@@ -152,17 +152,21 @@ public final class WindowNovelty {
         return best;
     }
 
-    /** Category k learns the window and becomes the most recently matched (the last). */
+    /**
+     * Category k learns the window and becomes the most recently matched (the last). The learnt weights are worked out
+     * in place of the window, which is not needed after.
+     */
     private static void learn(NoveltyState n, double[] input, int k) {
         int dims = input.length;
-        byte[] learnt = new byte[dims];
         for (int i = 0; i < dims; i++) {
             int wi = n.weights[k * dims + i] & 0xff;
-            learnt[i] = (byte) Math.round(LEARNING_RATE * Math.min(input[i], wi) + (1 - LEARNING_RATE) * wi);
+            input[i] = Math.round(LEARNING_RATE * Math.min(input[i], wi) + (1 - LEARNING_RATE) * wi);
         }
         int last = n.categories - 1;
         System.arraycopy(n.weights, (k + 1) * dims, n.weights, k * dims, (last - k) * dims);
-        System.arraycopy(learnt, 0, n.weights, last * dims, dims);
+        for (int i = 0; i < dims; i++) {
+            n.weights[last * dims + i] = (byte) (int) input[i];
+        }
     }
 
     /** The window becomes the most recent category, in place of the least recently matched when the state is full. */
